@@ -1,0 +1,99 @@
+// Concrete packet tracer: follows one flow hop by hop, forward and back.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "topology/ip.h"
+#include "topology/model.h"
+
+namespace vpcsim::sim {
+
+using topology::Cidr;
+using topology::Ipv4;
+
+/// One concrete IPv4 packet header.
+struct Packet {
+  Ipv4 source;
+  Ipv4 destination;
+  int protocol = topology::kProtocolTcp;  ///< 6 tcp, 17 udp, 1 icmp, other numbers as is
+  int source_port = 49152;                ///< client's ephemeral port (TCP/UDP)
+  int destination_port = 443;             ///< TCP/UDP
+  int icmp_type = 8;                      ///< ICMP only (8 = echo request)
+  int icmp_code = 0;
+};
+
+enum class Verdict { kReachable, kUnreachable, kUndetermined, kPartial };
+std::string_view verdictName(Verdict verdict);
+
+/// One component a packet passed, with the rule that let it through.
+struct Hop {
+  std::string component;  ///< displayName(): ID plus Name tag / logical ID
+  std::string type;       ///< network-interface, security-group, network-acl, route-table, ...
+  std::string rule;       ///< the route / NACL entry / SG rule / translation used
+  std::string direction;  ///< "forward" or "return"
+};
+
+/// Why a packet stops, with Reachability Analyzer's code where one fits.
+struct Explanation {
+  std::string code;
+  std::string component;
+  std::string message;
+};
+
+/// Where a flow starts. Exactly one of eni / hypothetical / external applies.
+struct Endpoint {
+  enum class Kind { kEni, kHypotheticalEni, kExternal };
+  Kind kind = Kind::kExternal;
+  std::string eni_id;                          ///< kEni
+  std::string subnet_id;                       ///< kHypotheticalEni
+  std::vector<std::string> security_group_ids; ///< kHypotheticalEni
+  Ipv4 address;        ///< source address (private IP of the ENI, or the outside host)
+  std::string label;   ///< what the user asked for ("notebook:studio/ds in subnet-1")
+};
+
+/// Where a flow goes: an address, maybe standing for a named service.
+struct Target {
+  Ipv4 address;
+  std::string service;        ///< "com.amazonaws.us-east-1.s3" when the address stands for it
+  bool any_internet = false;  ///< the address is a representative internet host
+  std::string label;
+};
+
+/// Outcome of one (source, destination) trace.
+struct TraceResult {
+  Verdict verdict = Verdict::kUnreachable;
+  std::string source;  ///< label of the source
+  std::vector<Hop> path;  ///< forward hops then return hops (direction tells which)
+  std::vector<Explanation> explanations;
+  std::vector<std::string> assumptions;
+};
+
+/// Indexes built once over a topology; cheap to query, immutable.
+class Network {
+ public:
+  /// Builds lookup indexes over `topology`, which must outlive the Network.
+  explicit Network(const topology::Topology& topology);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  [[nodiscard]] const topology::Topology& topology() const;
+  struct Index;
+  [[nodiscard]] const Index& index() const { return *index_; }
+
+ private:
+  std::unique_ptr<Index> index_;
+};
+
+/// Traces `packet` from `source` (whose address is packet.source) to `target`
+/// (whose address is packet.destination) and the reply back. The verdict is
+/// reachable only if the request is delivered and the reply returns;
+/// undetermined when the path leaves what the topology describes (VPN, Direct
+/// Connect, middlebox, unknown peer) or meets a rule whose meaning the input
+/// cannot settle.
+TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet);
+
+}  // namespace vpcsim::sim

@@ -1,0 +1,117 @@
+// Topology lookups, sorting and display names.
+#include "topology/model.h"
+
+namespace vpcsim::topology {
+namespace {
+
+template <typename T>
+void sortById(std::vector<T>& items) {
+  std::stable_sort(items.begin(), items.end(),
+                   [](const T& a, const T& b) { return a.meta.id < b.meta.id; });
+}
+
+}  // namespace
+
+std::string displayName(const ResourceMeta& meta) {
+  std::string out = meta.id;
+  std::string extra;
+  if (!meta.name.empty()) extra = meta.name;
+  if (!meta.logical_id.empty() && meta.logical_id != meta.name) {
+    extra += (extra.empty() ? "" : ", ") + meta.logical_id;
+  }
+  if (!extra.empty()) out += " (" + extra + ")";
+  return out;
+}
+
+std::string_view routeTargetName(RouteTarget target) {
+  switch (target) {
+    case RouteTarget::kLocal: return "local";
+    case RouteTarget::kInternetGateway: return "internet-gateway";
+    case RouteTarget::kEgressOnlyInternetGateway: return "egress-only-internet-gateway";
+    case RouteTarget::kNatGateway: return "nat-gateway";
+    case RouteTarget::kVpcEndpoint: return "vpc-endpoint";
+    case RouteTarget::kPeeringConnection: return "vpc-peering-connection";
+    case RouteTarget::kTransitGateway: return "transit-gateway";
+    case RouteTarget::kVirtualPrivateGateway: return "vpn-gateway";
+    case RouteTarget::kNetworkInterface: return "network-interface";
+    case RouteTarget::kInstance: return "instance";
+    case RouteTarget::kCarrierGateway: return "carrier-gateway";
+    case RouteTarget::kLocalGateway: return "local-gateway";
+    case RouteTarget::kCoreNetwork: return "core-network";
+    case RouteTarget::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view endpointTypeName(EndpointType type) {
+  switch (type) {
+    case EndpointType::kGateway: return "Gateway";
+    case EndpointType::kInterface: return "Interface";
+    case EndpointType::kGatewayLoadBalancer: return "GatewayLoadBalancer";
+  }
+  return "Gateway";
+}
+
+void Topology::finalize() {
+  sortById(vpcs);
+  sortById(subnets);
+  sortById(route_tables);
+  sortById(security_groups);
+  sortById(network_acls);
+  sortById(internet_gateways);
+  sortById(nat_gateways);
+  sortById(vpc_endpoints);
+  sortById(enis);
+  sortById(instances);
+  sortById(prefix_lists);
+  sortById(peering_connections);
+  sortById(transit_gateways);
+  sortById(tgw_attachments);
+  sortById(tgw_route_tables);
+  sortById(vpn_gateways);
+  sortById(vpn_connections);
+  sortById(studio_domains);
+  std::stable_sort(user_profiles.begin(), user_profiles.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.domain, a.name) < std::tie(b.domain, b.name);
+  });
+  std::stable_sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (auto& acl : network_acls) {
+    std::stable_sort(acl.entries.begin(), acl.entries.end(), [](const NaclEntry& a, const NaclEntry& b) {
+      return std::tie(a.egress, a.rule_number) < std::tie(b.egress, b.rule_number);
+    });
+  }
+}
+
+const Vpc* Topology::findVpc(std::string_view id) const { return findById(vpcs, id); }
+const Subnet* Topology::findSubnet(std::string_view id) const { return findById(subnets, id); }
+const RouteTable* Topology::findRouteTable(std::string_view id) const { return findById(route_tables, id); }
+const SecurityGroup* Topology::findSecurityGroup(std::string_view id) const { return findById(security_groups, id); }
+const NetworkAcl* Topology::findNetworkAcl(std::string_view id) const { return findById(network_acls, id); }
+const InternetGateway* Topology::findInternetGateway(std::string_view id) const { return findById(internet_gateways, id); }
+const NatGateway* Topology::findNatGateway(std::string_view id) const { return findById(nat_gateways, id); }
+const VpcEndpoint* Topology::findVpcEndpoint(std::string_view id) const { return findById(vpc_endpoints, id); }
+const Eni* Topology::findEni(std::string_view id) const { return findById(enis, id); }
+const Instance* Topology::findInstance(std::string_view id) const { return findById(instances, id); }
+const PrefixList* Topology::findPrefixList(std::string_view id) const { return findById(prefix_lists, id); }
+const PeeringConnection* Topology::findPeeringConnection(std::string_view id) const { return findById(peering_connections, id); }
+const TransitGateway* Topology::findTransitGateway(std::string_view id) const { return findById(transit_gateways, id); }
+const TgwAttachment* Topology::findTgwAttachment(std::string_view id) const { return findById(tgw_attachments, id); }
+const TgwRouteTable* Topology::findTgwRouteTable(std::string_view id) const { return findById(tgw_route_tables, id); }
+const VpnGateway* Topology::findVpnGateway(std::string_view id) const { return findById(vpn_gateways, id); }
+
+const StudioDomain* Topology::findStudioDomain(std::string_view id_or_name) const {
+  if (const auto* domain = findById(studio_domains, id_or_name)) return domain;
+  for (const auto& domain : studio_domains) {
+    if (domain.meta.name == id_or_name) return &domain;
+  }
+  return nullptr;
+}
+
+const SageMakerJob* Topology::findJob(std::string_view name) const {
+  for (const auto& job : jobs) {
+    if (job.name == name) return &job;
+  }
+  return nullptr;
+}
+
+}  // namespace vpcsim::topology

@@ -1,0 +1,353 @@
+// The VPC topology model: plain value structs, immutable after load.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "topology/ip.h"
+
+namespace vpcsim::topology {
+
+/// Identity shared by every resource: its AWS ID plus the names people use.
+struct ResourceMeta {
+  std::string id;          ///< AWS ID ("subnet-0abc"), or a stable synthetic one
+  std::string name;        ///< the Name tag, empty when none
+  std::string logical_id;  ///< CloudFormation logical ID, empty when not from a template
+  std::string account;     ///< owner account
+  std::string region;      ///< region
+  std::string origin;      ///< where it was read: "Subnets.json:/Subnets/3"
+};
+
+/// "subnet-0abc (Name: private-a, PrivateSubnet1A)" style label for reports.
+std::string displayName(const ResourceMeta& meta);
+
+struct Vpc {
+  ResourceMeta meta;
+  std::vector<Cidr> cidrs;                ///< associated IPv4 blocks only, primary first
+  std::vector<Cidr> disassociated_cidrs;  ///< kept for `describe`; never routed
+  std::vector<std::string> ipv6_cidrs;    ///< carried, not analysed
+  bool dns_support = true;                ///< enableDnsSupport
+  bool dns_hostnames = false;             ///< enableDnsHostnames
+  bool is_default = false;
+};
+
+struct Subnet {
+  ResourceMeta meta;
+  std::string vpc_id;
+  std::string availability_zone;
+  std::string availability_zone_id;
+  Cidr cidr;
+  std::vector<std::string> ipv6_cidrs;
+  bool map_public_ip_on_launch = false;
+};
+
+/// Every route target type a VPC route table can name.
+enum class RouteTarget {
+  kLocal,
+  kInternetGateway,
+  kEgressOnlyInternetGateway,
+  kNatGateway,
+  kVpcEndpoint,          ///< gateway endpoint or GWLB endpoint
+  kPeeringConnection,
+  kTransitGateway,
+  kVirtualPrivateGateway,
+  kNetworkInterface,     ///< middlebox ENI
+  kInstance,             ///< middlebox instance (its primary ENI)
+  kCarrierGateway,
+  kLocalGateway,
+  kCoreNetwork,
+  kUnknown,
+};
+std::string_view routeTargetName(RouteTarget target);
+
+struct Route {
+  std::optional<Cidr> destination;   ///< IPv4 destination, when the route has one
+  std::string destination_prefix_list;  ///< "pl-..." when the destination is a prefix list
+  std::string destination_ipv6;         ///< IPv6 destination text (not analysed)
+  RouteTarget target = RouteTarget::kUnknown;
+  std::string target_id;                ///< "local", "igw-...", "nat-..." ...
+  bool blackhole = false;               ///< State "blackhole"
+  std::string origin;                   ///< CreateRouteTable / CreateRoute / EnableVgwRoutePropagation
+  std::string source;                   ///< file/pointer or template place of the route
+};
+
+struct RouteTable {
+  ResourceMeta meta;
+  std::string vpc_id;
+  bool main = false;
+  std::vector<std::string> subnet_ids;   ///< explicit subnet associations
+  std::vector<std::string> gateway_ids;  ///< edge associations (IGW / VGW ingress routing)
+  std::vector<Route> routes;
+  std::vector<std::string> propagating_vgws;
+};
+
+/// What an SG rule names as its peer.
+enum class PeerKind { kCidr, kIpv6Cidr, kPrefixList, kSecurityGroup };
+
+/// One SG rule flattened to a single peer (AWS rules with several peers
+/// become several SgRules sharing `index`).
+struct SgRule {
+  int protocol = kProtocolAll;  ///< -1 all, 6 tcp, 17 udp, 1 icmp, ...
+  int from_port = -1;           ///< for ICMP: type (-1 any)
+  int to_port = -1;             ///< for ICMP: code (-1 any)
+  PeerKind peer_kind = PeerKind::kCidr;
+  Cidr cidr;                    ///< when peer_kind == kCidr
+  std::string peer;             ///< IPv6 text, "pl-..." or "sg-..." otherwise
+  std::string peer_vpc_id;      ///< for a referenced group across a peering, when given
+  std::string description;
+  int index = 0;                ///< position of the AWS rule in its list
+  std::string source;           ///< file/pointer or template place
+};
+
+struct SecurityGroup {
+  ResourceMeta meta;
+  std::string group_name;
+  std::string vpc_id;
+  std::string description;
+  std::vector<SgRule> ingress;
+  std::vector<SgRule> egress;
+};
+
+struct NaclEntry {
+  int rule_number = 0;      ///< 1-32766; 32767 is the implicit "*" deny
+  bool egress = false;
+  bool allow = false;
+  int protocol = kProtocolAll;
+  std::optional<Cidr> cidr;  ///< absent for IPv6 entries
+  std::string ipv6_cidr;
+  PortRange ports;           ///< for TCP/UDP
+  int icmp_type = -1;        ///< for ICMP, -1 any
+  int icmp_code = -1;
+  std::string source;
+};
+
+struct NetworkAcl {
+  ResourceMeta meta;
+  std::string vpc_id;
+  bool is_default = false;
+  std::vector<std::string> subnet_ids;
+  std::vector<NaclEntry> entries;  ///< both directions, sorted by (egress, rule_number)
+};
+
+struct InternetGateway {
+  ResourceMeta meta;
+  std::vector<std::string> vpc_ids;  ///< attached (state available/attached)
+  bool egress_only = false;
+};
+
+struct NatGateway {
+  ResourceMeta meta;
+  std::string vpc_id;
+  std::string subnet_id;
+  bool is_public = true;              ///< ConnectivityType public (default) vs private
+  std::vector<Ipv4> private_ips;
+  std::vector<Ipv4> public_ips;       ///< EIPs, public NAT only
+  std::string eni_id;
+};
+
+enum class EndpointType { kGateway, kInterface, kGatewayLoadBalancer };
+std::string_view endpointTypeName(EndpointType type);
+
+struct VpcEndpoint {
+  ResourceMeta meta;
+  std::string vpc_id;
+  std::string service_name;  ///< "com.amazonaws.us-east-1.s3"
+  EndpointType type = EndpointType::kGateway;
+  std::vector<std::string> route_table_ids;
+  std::vector<std::string> subnet_ids;
+  std::vector<std::string> eni_ids;
+  std::vector<std::string> security_group_ids;
+  bool private_dns = false;
+  std::string policy_document;  ///< JSON text, kept for later analysis
+};
+
+struct PublicAddress {
+  Ipv4 private_ip;
+  Ipv4 public_ip;
+  bool elastic = false;  ///< an Elastic IP rather than an auto-assigned public IP
+};
+
+struct Eni {
+  ResourceMeta meta;
+  std::string vpc_id;
+  std::string subnet_id;
+  std::string availability_zone;
+  std::vector<Ipv4> private_ips;  ///< primary first
+  std::vector<PublicAddress> public_ips;
+  std::vector<std::string> ipv6_addresses;
+  std::vector<std::string> security_group_ids;
+  std::string interface_type;  ///< "interface", "nat_gateway", "vpc_endpoint", ...
+  std::string description;
+  std::string requester_id;     ///< RequesterId (service that made it)
+  std::string instance_id;      ///< attached instance, if any
+  bool source_dest_check = true;
+};
+
+struct Instance {
+  ResourceMeta meta;
+  std::vector<std::string> eni_ids;  ///< device index order
+  std::string state;
+};
+
+struct PrefixList {
+  ResourceMeta meta;
+  std::string prefix_list_name;  ///< "com.amazonaws.us-east-1.s3" for AWS-managed
+  std::vector<Cidr> cidrs;
+  bool aws_managed = false;
+};
+
+struct PeeringSide {
+  std::string vpc_id;
+  std::string account;
+  std::string region;
+  std::vector<Cidr> cidrs;
+};
+
+struct PeeringConnection {
+  ResourceMeta meta;
+  PeeringSide requester;
+  PeeringSide accepter;
+  std::string status;  ///< "active", "pending-acceptance", ...
+};
+
+struct TransitGateway {
+  ResourceMeta meta;
+  std::string default_association_route_table;
+  std::string default_propagation_route_table;
+};
+
+struct TgwAttachment {
+  ResourceMeta meta;
+  std::string transit_gateway_id;
+  std::string resource_type;  ///< vpc, vpn, peering, direct-connect-gateway, connect
+  std::string resource_id;
+  std::vector<std::string> subnet_ids;  ///< VPC attachments: one subnet per AZ
+  std::string association_route_table;  ///< empty when not associated
+  std::string state;
+};
+
+struct TgwRoute {
+  Cidr destination;
+  std::vector<std::string> attachment_ids;
+  bool blackhole = false;
+  std::string source;
+};
+
+struct TgwRouteTable {
+  ResourceMeta meta;
+  std::string transit_gateway_id;
+  std::vector<TgwRoute> static_routes;
+  std::vector<std::string> propagating_attachments;
+};
+
+struct VpnGateway {
+  ResourceMeta meta;
+  std::vector<std::string> vpc_ids;
+};
+
+/// A Site-to-Site VPN; its far side lies beyond the snapshot.
+struct VpnConnection {
+  ResourceMeta meta;
+  std::string vpn_gateway_id;
+  std::string transit_gateway_id;
+};
+
+// ---- SageMaker workloads (native topology format) ----------------------
+
+enum class StudioNetworkMode { kVpcOnly, kPublicInternetOnly };
+
+struct StudioDomain {
+  ResourceMeta meta;  ///< id "d-...", name = domain name
+  StudioNetworkMode network_mode = StudioNetworkMode::kPublicInternetOnly;
+  std::string vpc_id;
+  std::vector<std::string> subnet_ids;
+  std::vector<std::string> security_group_ids;
+};
+
+struct UserProfile {
+  std::string domain;  ///< domain name or ID
+  std::string name;
+  std::string execution_role;
+  std::vector<std::string> security_group_ids;  ///< empty: the domain's SGs
+};
+
+struct SageMakerJob {
+  std::string name;
+  std::string kind;  ///< training, processing, transform
+  bool has_vpc_config = false;
+  std::vector<std::string> subnet_ids;
+  std::vector<std::string> security_group_ids;
+  bool network_isolation = false;
+  int instance_count = 1;
+};
+
+/// An input object that was read but not modelled, and why.
+struct IgnoredItem {
+  std::string location;
+  std::string what;
+  std::string reason;
+};
+
+/// The whole loaded network. Each vector is sorted by meta.id (by name for
+/// profiles and jobs) once loading finishes; use the find() helpers.
+struct Topology {
+  std::vector<Vpc> vpcs;
+  std::vector<Subnet> subnets;
+  std::vector<RouteTable> route_tables;
+  std::vector<SecurityGroup> security_groups;
+  std::vector<NetworkAcl> network_acls;
+  std::vector<InternetGateway> internet_gateways;
+  std::vector<NatGateway> nat_gateways;
+  std::vector<VpcEndpoint> vpc_endpoints;
+  std::vector<Eni> enis;
+  std::vector<Instance> instances;
+  std::vector<PrefixList> prefix_lists;
+  std::vector<PeeringConnection> peering_connections;
+  std::vector<TransitGateway> transit_gateways;
+  std::vector<TgwAttachment> tgw_attachments;
+  std::vector<TgwRouteTable> tgw_route_tables;
+  std::vector<VpnGateway> vpn_gateways;
+  std::vector<VpnConnection> vpn_connections;
+  std::vector<StudioDomain> studio_domains;
+  std::vector<UserProfile> user_profiles;
+  std::vector<SageMakerJob> jobs;
+  std::vector<IgnoredItem> ignored;
+  std::string default_region = "us-east-1";
+  std::string default_account = "123456789012";
+
+  /// Sorts every collection by its key so lookups and output are deterministic.
+  void finalize();
+
+  const Vpc* findVpc(std::string_view id) const;
+  const Subnet* findSubnet(std::string_view id) const;
+  const RouteTable* findRouteTable(std::string_view id) const;
+  const SecurityGroup* findSecurityGroup(std::string_view id) const;
+  const NetworkAcl* findNetworkAcl(std::string_view id) const;
+  const InternetGateway* findInternetGateway(std::string_view id) const;
+  const NatGateway* findNatGateway(std::string_view id) const;
+  const VpcEndpoint* findVpcEndpoint(std::string_view id) const;
+  const Eni* findEni(std::string_view id) const;
+  const Instance* findInstance(std::string_view id) const;
+  const PrefixList* findPrefixList(std::string_view id) const;
+  const PeeringConnection* findPeeringConnection(std::string_view id) const;
+  const TransitGateway* findTransitGateway(std::string_view id) const;
+  const TgwAttachment* findTgwAttachment(std::string_view id) const;
+  const TgwRouteTable* findTgwRouteTable(std::string_view id) const;
+  const VpnGateway* findVpnGateway(std::string_view id) const;
+  const StudioDomain* findStudioDomain(std::string_view id_or_name) const;
+  const SageMakerJob* findJob(std::string_view name) const;
+};
+
+/// Finds the element with meta.id == id in a vector sorted by meta.id.
+template <typename T>
+const T* findById(const std::vector<T>& items, std::string_view id) {
+  auto it = std::lower_bound(items.begin(), items.end(), id,
+                             [](const T& item, std::string_view key) { return item.meta.id < key; });
+  return it != items.end() && it->meta.id == id ? &*it : nullptr;
+}
+
+}  // namespace vpcsim::topology

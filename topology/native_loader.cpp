@@ -1,0 +1,2 @@
+// PLACEHOLDER: replaced by the real loader.
+#include "topology/loader.h"
