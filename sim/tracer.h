@@ -60,6 +60,8 @@ struct Target {
   std::string service;        ///< "com.amazonaws.us-east-1.s3" when the address stands for it
   bool any_internet = false;  ///< the address is a representative internet host
   std::string label;
+  std::string subnet_id;                        ///< a hypothetical ENI at the address (notebooks, jobs)
+  std::vector<std::string> security_group_ids;  ///< its security groups
 };
 
 /// Outcome of one (source, destination) trace.

@@ -27,23 +27,16 @@ bool parseDecimal(std::string_view text, uint32_t max, uint32_t& out) {
 
 Result<Ipv4> Ipv4::parse(std::string_view text) {
   uint32_t value = 0;
-  int octets = 0;
   size_t pos = 0;
-  while (true) {
+  for (int octet_index = 0; octet_index < 4; ++octet_index) {
     size_t dot = text.find('.', pos);
-    std::string_view part = text.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
+    bool last = octet_index == 3;
+    if (last != (dot == std::string_view::npos)) return Error{fmt::format("'{}' is not an IPv4 address", text)};
+    std::string_view part = text.substr(pos, last ? std::string_view::npos : dot - pos);
     uint32_t octet = 0;
-    if (!parseDecimal(part, 255, octet)) {
-      return Error{fmt::format("'{}' is not an IPv4 address", text)};
-    }
+    if (!parseDecimal(part, 255, octet)) return Error{fmt::format("'{}' is not an IPv4 address", text)};
     value = (value << 8) | octet;
-    ++octets;
-    if (dot == std::string_view::npos) break;
     pos = dot + 1;
-    if (octets == 4) break;
-  }
-  if (octets != 4 || pos < text.size() && text.find('.', pos) != std::string_view::npos) {
-    return Error{fmt::format("'{}' is not an IPv4 address", text)};
   }
   return Ipv4(value);
 }

@@ -1,6 +1,8 @@
 // Topology lookups, sorting and display names.
 #include "topology/model.h"
 
+#include <tuple>
+
 namespace vpcsim::topology {
 namespace {
 

@@ -1,0 +1,173 @@
+// vpcsim command line: parses arguments, calls the libraries, maps results to exit codes.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "reports/describe_report.h"
+#include "reports/reach_report.h"
+#include "sim/query.h"
+#include "topology/generator.h"
+#include "topology/snapshot_writer.h"
+#include "topology/loader.h"
+
+namespace {
+
+using namespace vpcsim;
+
+constexpr int kExitReachable = 0;
+constexpr int kExitUnreachable = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUndetermined = 3;
+constexpr int kExitPartial = 4;
+
+struct Inputs {
+  std::vector<std::string> snapshots;
+  std::vector<std::string> topologies;
+  std::vector<std::string> templates;
+  std::string region = "us-east-1";
+  std::string account = "123456789012";
+};
+
+void addInputOptions(CLI::App& command, Inputs& inputs) {
+  command.add_option("--snapshot", inputs.snapshots, "folder of saved `aws ec2 describe-*` JSON (any depth)");
+  command.add_option("--topology", inputs.topologies, "vpcsim native topology file (YAML or JSON)");
+  command.add_option("--template", inputs.templates, "CloudFormation template (not yet supported)");
+  command.add_option("--region", inputs.region, "region where the input does not say")->capture_default_str();
+  command.add_option("--account", inputs.account, "account where the input does not say")->capture_default_str();
+}
+
+/// Loads every input into one topology; prints diagnostics and returns false on error.
+bool load(const Inputs& inputs, topology::Topology& topo) {
+  topology::LoadOptions options{inputs.region, inputs.account};
+  topo.default_region = inputs.region;
+  topo.default_account = inputs.account;
+  std::vector<topology::Diagnostic> errors;
+  if (inputs.snapshots.empty() && inputs.topologies.empty() && inputs.templates.empty()) {
+    std::cerr << "error: no input: give --snapshot DIR, --topology FILE or --template FILE\n";
+    return false;
+  }
+  if (!inputs.templates.empty()) {
+    std::cerr << inputs.templates.front()
+              << ": error: CloudFormation templates are not supported yet; save the deployed stack's `aws ec2 "
+                 "describe-*` output and use --snapshot\n";
+    return false;
+  }
+  bool ok = true;
+  for (const auto& dir : inputs.snapshots) ok = topology::loadSnapshot(dir, options, topo, errors) && ok;
+  for (const auto& file : inputs.topologies) ok = topology::loadNativeTopology(file, options, topo, errors) && ok;
+  for (const auto& error : errors) std::cerr << error.str() << "\n";
+  if (!ok && errors.empty()) std::cerr << "error: the input could not be loaded\n";
+  topo.finalize();
+  return ok;
+}
+
+int exitCode(sim::Verdict verdict) {
+  switch (verdict) {
+    case sim::Verdict::kReachable: return kExitReachable;
+    case sim::Verdict::kUnreachable: return kExitUnreachable;
+    case sim::Verdict::kUndetermined: return kExitUndetermined;
+    case sim::Verdict::kPartial: return kExitPartial;
+  }
+  return kExitUndetermined;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vpcsim: offline reachability and IP-capacity simulator for AWS VPCs"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "vpcsim 0.1.0");
+
+  // reach
+  Inputs reach_inputs;
+  sim::ReachQuery query;
+  std::string reach_output = "text";
+  std::string security_groups;
+  int port = -1;
+  int source_port = -1;
+  int icmp_type = -1;
+  int icmp_code = -1;
+  auto* reach = app.add_subcommand("reach", "trace traffic from a source to a destination, both ways");
+  addInputOptions(*reach, reach_inputs);
+  reach->add_option("--from", query.from, "source: eni-, i-, ip:A, subnet:REF, internet, notebook:D[/P], job:N")->required();
+  reach->add_option("--to", query.to, "destination: ip:A, eni-, i-, internet, pypi, service:NAME, host:NAME, notebook:, job:")
+      ->required();
+  reach->add_option("--protocol", query.protocol, "tcp, udp, icmp, any, or a protocol number (default tcp)");
+  reach->add_option("--port", port, "destination port (default 443)")->check(CLI::Range(0, 65535));
+  reach->add_option("--source-port", source_port, "client's ephemeral source port (default 49152)")
+      ->check(CLI::Range(0, 65535));
+  reach->add_option("--icmp-type", icmp_type, "ICMP type (default 8, echo request)")->check(CLI::Range(0, 255));
+  reach->add_option("--icmp-code", icmp_code, "ICMP code (default 0)")->check(CLI::Range(0, 255));
+  reach->add_option("--security-groups", security_groups, "comma-separated SGs for a subnet: source");
+  reach->add_option("--output", reach_output, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  // describe
+  Inputs describe_inputs;
+  std::string describe_output = "text";
+  auto* describe = app.add_subcommand("describe", "inventory of what was loaded and what was ignored");
+  addInputOptions(*describe, describe_inputs);
+  describe->add_option("--output", describe_output, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  // generate
+  topology::GeneratorOptions generator;
+  std::string out_dir;
+  auto* generate = app.add_subcommand("generate", "write a synthetic snapshot folder in AWS JSON form");
+  generate->add_option("--enis", generator.enis, "number of workload network interfaces")->required()->check(CLI::Range(1, 10000000));
+  generate->add_option("--subnets", generator.subnets, "number of subnets (default enis/50)")->check(CLI::Range(0, 1000000));
+  generate->add_option("--security-groups", generator.security_groups, "number of security groups (default enis/20)")
+      ->check(CLI::Range(0, 1000000));
+  generate->add_option("--seed", generator.seed, "random seed")->capture_default_str();
+  generate->add_option("--out", out_dir, "output folder")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+
+  if (reach->parsed()) {
+    if (port >= 0) query.port = port;
+    if (source_port >= 0) query.source_port = source_port;
+    if (icmp_type >= 0) query.icmp_type = icmp_type;
+    if (icmp_code >= 0) query.icmp_code = icmp_code;
+    for (size_t start = 0; !security_groups.empty() && start <= security_groups.size();) {
+      size_t comma = security_groups.find(',', start);
+      std::string item = security_groups.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!item.empty()) query.security_groups.push_back(item);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    topology::Topology topo;
+    if (!load(reach_inputs, topo)) return kExitUsage;
+    sim::Network network(topo);
+    auto report = sim::reach(network, query);
+    if (!report) {
+      std::cerr << "error: " << report.error() << "\n";
+      return kExitUsage;
+    }
+    std::cout << (reach_output == "json" ? reports::reachJson(*report) : reports::reachText(*report));
+    return exitCode(report->verdict);
+  }
+  if (describe->parsed()) {
+    topology::Topology topo;
+    if (!load(describe_inputs, topo)) return kExitUsage;
+    std::cout << (describe_output == "json" ? reports::describeJson(topo) : reports::describeText(topo));
+    return 0;
+  }
+  if (generate->parsed()) {
+    topology::Topology topo = topology::generateTopology(generator);
+    std::vector<topology::Diagnostic> errors;
+    if (!topology::writeSnapshot(topo, out_dir, errors)) {
+      for (const auto& error : errors) std::cerr << error.str() << "\n";
+      return kExitUsage;
+    }
+    std::cout << "wrote " << topo.enis.size() << " network interfaces, " << topo.subnets.size() << " subnets, "
+              << topo.security_groups.size() << " security groups to " << out_dir << "\n";
+    return 0;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,112 @@
+// Builds the lookup indexes the tracer needs over a topology.
+#include <algorithm>
+#include <set>
+
+#include "sim/network_index.h"
+
+namespace vpcsim::sim {
+
+using namespace topology;
+
+Network::Index::Index(const Topology& topology) : topo(topology) {
+  for (const auto& table : topo.route_tables) {
+    if (table.main) main_route_table.emplace(table.vpc_id, &table);
+    for (const auto& subnet : table.subnet_ids) subnet_route_table.emplace(subnet, &table);
+    for (const auto& gateway : table.gateway_ids) gateway_route_table.emplace(gateway, &table);
+  }
+  for (const auto& acl : topo.network_acls) {
+    if (acl.is_default) default_acl.emplace(acl.vpc_id, &acl);
+    for (const auto& subnet : acl.subnet_ids) subnet_acl.emplace(subnet, &acl);
+  }
+  for (const auto& sg : topo.security_groups) {
+    if (sg.group_name == "default") default_sg.emplace(sg.vpc_id, &sg);
+  }
+  for (const auto& igw : topo.internet_gateways) {
+    for (const auto& vpc : igw.vpc_ids) igws_by_vpc[vpc].push_back(&igw);
+  }
+  for (const auto& nat : topo.nat_gateways) {
+    if (!nat.eni_id.empty()) nat_by_eni.emplace(nat.eni_id, &nat);
+  }
+  std::set<uint32_t> used;
+  for (const auto& eni : topo.enis) {
+    for (const auto& ip : eni.private_ips) {
+      by_private_ip[ip.value()].push_back(&eni);
+      used.insert(ip.value());
+    }
+    for (const auto& pub : eni.public_ips) by_public_ip[pub.public_ip.value()].push_back(&eni);
+  }
+  for (const auto& endpoint : topo.vpc_endpoints) {
+    endpoints_by_vpc[endpoint.vpc_id].push_back(&endpoint);
+    for (const auto& id : endpoint.eni_ids) {
+      endpoint_by_eni.emplace(id, &endpoint);
+      if (const auto* eni = topo.findEni(id)) endpoint_enis[endpoint.meta.id].push_back(eni);
+    }
+    if (endpoint.type != EndpointType::kInterface || !endpoint.eni_ids.empty()) continue;
+    // Templates and native files do not list the endpoint's ENIs; AWS creates
+    // one per chosen subnet (PrivateLink guide: "Interface VPC endpoints" —
+    // an endpoint network interface in each subnet you specify).
+    for (const auto& subnet_id : endpoint.subnet_ids) {
+      const Subnet* subnet = topo.findSubnet(subnet_id);
+      if (subnet == nullptr) continue;
+      uint32_t candidate = subnet->cidr.last().value() - 1;
+      while (candidate > subnet->cidr.first().value() + 3 && used.count(candidate) != 0) --candidate;
+      used.insert(candidate);
+      Eni eni;
+      eni.meta.id = "eni-" + endpoint.meta.id + "-" + subnet_id;
+      eni.meta.name = endpoint.meta.name;
+      eni.meta.region = endpoint.meta.region;
+      eni.meta.account = endpoint.meta.account;
+      eni.vpc_id = endpoint.vpc_id;
+      eni.subnet_id = subnet_id;
+      eni.availability_zone = subnet->availability_zone;
+      eni.private_ips.push_back(Ipv4(candidate));
+      eni.security_group_ids = endpoint.security_group_ids;
+      eni.interface_type = "vpc_endpoint";
+      eni.description = "VPC Endpoint Interface " + endpoint.meta.id + " (synthesised: not in the input)";
+      synthetic_enis.push_back(std::move(eni));
+      const Eni* stored = &synthetic_enis.back();
+      by_private_ip[candidate].push_back(stored);
+      endpoint_by_eni.emplace(stored->meta.id, &endpoint);
+      endpoint_enis[endpoint.meta.id].push_back(stored);
+    }
+  }
+}
+
+const RouteTable* Network::Index::routeTableFor(const Subnet& subnet) const {
+  // VPC User Guide, "Subnet route tables": a subnet without an explicit
+  // association uses the VPC's main route table.
+  if (auto it = subnet_route_table.find(subnet.meta.id); it != subnet_route_table.end()) return it->second;
+  if (auto it = main_route_table.find(subnet.vpc_id); it != main_route_table.end()) return it->second;
+  return nullptr;
+}
+
+const NetworkAcl* Network::Index::aclFor(const Subnet& subnet) const {
+  // VPC User Guide, "Control subnet traffic with network access control
+  // lists": a subnet not explicitly associated uses the default network ACL.
+  if (auto it = subnet_acl.find(subnet.meta.id); it != subnet_acl.end()) return it->second;
+  if (auto it = default_acl.find(subnet.vpc_id); it != default_acl.end()) return it->second;
+  return nullptr;
+}
+
+const Eni* Network::Index::eniByPrivateIp(const std::string& vpc_id, Ipv4 address) const {
+  auto it = by_private_ip.find(address.value());
+  if (it == by_private_ip.end()) return nullptr;
+  for (const Eni* eni : it->second) {
+    if (eni->vpc_id == vpc_id) return eni;
+  }
+  return nullptr;
+}
+
+const Eni* Network::Index::eniById(std::string_view id) const {
+  if (const Eni* eni = topo.findEni(id)) return eni;
+  for (const auto& eni : synthetic_enis) {
+    if (eni.meta.id == id) return &eni;
+  }
+  return nullptr;
+}
+
+Network::Network(const Topology& topology) : index_(std::make_unique<Index>(topology)) {}
+Network::~Network() = default;
+const Topology& Network::topology() const { return index_->topo; }
+
+}  // namespace vpcsim::sim

@@ -1,0 +1,46 @@
+// Lookup indexes over a Topology, shared by the tracer and the query layer.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/tracer.h"
+#include "topology/model.h"
+
+namespace vpcsim::sim {
+
+/// Built once per topology; all pointers point into the topology or into
+/// `synthetic_enis`.
+struct Network::Index {
+  explicit Index(const topology::Topology& topology);
+
+  const topology::Topology& topo;
+  std::unordered_map<std::string, const topology::RouteTable*> subnet_route_table;
+  std::unordered_map<std::string, const topology::RouteTable*> main_route_table;   ///< by VPC
+  std::unordered_map<std::string, const topology::RouteTable*> gateway_route_table; ///< by IGW/VGW id
+  std::unordered_map<std::string, const topology::NetworkAcl*> subnet_acl;
+  std::unordered_map<std::string, const topology::NetworkAcl*> default_acl;  ///< by VPC
+  std::unordered_map<uint32_t, std::vector<const topology::Eni*>> by_private_ip;
+  std::unordered_map<uint32_t, std::vector<const topology::Eni*>> by_public_ip;
+  std::unordered_map<std::string, std::vector<const topology::InternetGateway*>> igws_by_vpc;
+  std::unordered_map<std::string, std::vector<const topology::VpcEndpoint*>> endpoints_by_vpc;
+  std::unordered_map<std::string, const topology::NatGateway*> nat_by_eni;
+  std::unordered_map<std::string, const topology::VpcEndpoint*> endpoint_by_eni;
+  std::unordered_map<std::string, const topology::SecurityGroup*> default_sg;  ///< by VPC
+  /// Interface-endpoint ENIs the input did not list (templates, native files),
+  /// one per endpoint subnet; addresses chosen from the top of the subnet.
+  std::deque<topology::Eni> synthetic_enis;
+  std::unordered_map<std::string, std::vector<const topology::Eni*>> endpoint_enis;  ///< by endpoint id
+
+  const topology::RouteTable* routeTableFor(const topology::Subnet& subnet) const;
+  const topology::NetworkAcl* aclFor(const topology::Subnet& subnet) const;
+  /// ENI of `vpc_id` that holds `address` as a private IP, or nullptr.
+  const topology::Eni* eniByPrivateIp(const std::string& vpc_id, Ipv4 address) const;
+  const topology::Eni* eniById(std::string_view id) const;
+};
+
+}  // namespace vpcsim::sim

@@ -1,0 +1,48 @@
+// Reachability queries: resolves user references and traces every source.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/tracer.h"
+#include "topology/result.h"
+
+namespace vpcsim::sim {
+
+/// A `vpcsim reach` question, with references as users type them.
+struct ReachQuery {
+  std::string from;
+  std::string to;
+  std::string protocol;  ///< tcp, udp, icmp, any, or a number; empty: tcp (or what the destination implies)
+  std::optional<int> port;
+  std::optional<int> source_port;  ///< client's ephemeral port; default 49152
+  std::optional<int> icmp_type;    ///< default 8 (echo request)
+  std::optional<int> icmp_code;    ///< default 0
+  std::vector<std::string> security_groups;  ///< for `subnet:` sources
+};
+
+/// Answer to a ReachQuery: one result per source interface.
+struct ReachReport {
+  Verdict verdict = Verdict::kUnreachable;
+  std::string from;
+  std::string to;
+  std::string traffic;  ///< "tcp/443", "icmp type 8 code 0", "any"
+  std::vector<TraceResult> results;
+  std::vector<std::string> assumptions;
+};
+
+/// Resolves the references in `query` and traces each source both ways.
+/// Unknown or malformed references are an error (with a "did you mean").
+topology::Result<ReachReport> reach(const Network& network, const ReachQuery& query);
+
+/// Combines per-source verdicts: all reachable -> reachable, all unreachable
+/// -> unreachable, reachable and unreachable mixed -> partial, otherwise
+/// undetermined.
+Verdict combineVerdicts(const std::vector<Verdict>& verdicts);
+
+/// The candidate closest to `name` by edit distance, when close enough to
+/// suggest ("did you mean ...?"); empty otherwise.
+std::string closestMatch(const std::string& name, const std::vector<std::string>& candidates);
+
+}  // namespace vpcsim::sim

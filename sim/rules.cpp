@@ -1,0 +1,174 @@
+// Security group and network ACL evaluation for one concrete packet.
+#include "sim/rules.h"
+
+#include <fmt/format.h>
+
+namespace vpcsim::sim {
+
+using namespace topology;
+
+namespace {
+
+bool isPortProtocol(int protocol) { return protocol == kProtocolTcp || protocol == kProtocolUdp; }
+
+std::string trafficText(int protocol, int from, int to) {
+  if (protocol == kProtocolAll) return "all traffic";
+  if (protocol == kProtocolIcmp) {
+    if (from < 0) return "icmp all";
+    return to < 0 ? fmt::format("icmp type {}", from) : fmt::format("icmp type {} code {}", from, to);
+  }
+  if (isPortProtocol(protocol)) {
+    if (from < 0 || (from <= 0 && to >= 65535)) return protocolName(protocol) + " all ports";
+    if (from == to) return fmt::format("{} {}", protocolName(protocol), from);
+    return fmt::format("{} {}-{}", protocolName(protocol), from, to);
+  }
+  return "protocol " + protocolName(protocol);
+}
+
+}  // namespace
+
+bool sgRuleMatchesTraffic(const SgRule& rule, const Packet& packet) {
+  if (rule.protocol != kProtocolAll && rule.protocol != packet.protocol) return false;
+  if (rule.protocol == kProtocolAll) return true;
+  if (isPortProtocol(packet.protocol)) {
+    // FromPort/ToPort absent (-1) means every port.
+    if (rule.from_port < 0 && rule.to_port < 0) return true;
+    return packet.destination_port >= rule.from_port && packet.destination_port <= rule.to_port;
+  }
+  if (packet.protocol == kProtocolIcmp) {
+    // VPC User Guide, "Security group rules": for ICMP the port fields hold
+    // the ICMP type and code; -1 means any.
+    if (rule.from_port >= 0 && rule.from_port != packet.icmp_type) return false;
+    if (rule.to_port >= 0 && rule.to_port != packet.icmp_code) return false;
+    return true;
+  }
+  return true;
+}
+
+SgDecision evaluateSecurityGroups(const Topology& topo, const std::vector<std::string>& group_ids, bool egress,
+                                  const Packet& packet, const Peer& peer) {
+  SgDecision decision;
+  for (const auto& group_id : group_ids) {
+    const SecurityGroup* group = topo.findSecurityGroup(group_id);
+    if (group == nullptr) {
+      if (decision.allowed == Tri::kNo) {
+        decision.allowed = Tri::kUnknown;
+        decision.unknown_reason = fmt::format("security group {} is not in the input", group_id);
+      }
+      continue;
+    }
+    for (const auto& rule : egress ? group->egress : group->ingress) {
+      if (!sgRuleMatchesTraffic(rule, packet)) continue;
+      Tri match = Tri::kNo;
+      switch (rule.peer_kind) {
+        case PeerKind::kCidr:
+          match = rule.cidr.contains(peer.address) ? Tri::kYes : Tri::kNo;
+          break;
+        case PeerKind::kIpv6Cidr:
+          match = Tri::kNo;  // an IPv6 range never matches an IPv4 packet
+          break;
+        case PeerKind::kPrefixList: {
+          const PrefixList* list = topo.findPrefixList(rule.peer);
+          if (list == nullptr) {
+            match = Tri::kUnknown;
+            if (decision.allowed == Tri::kNo) {
+              decision.unknown_reason = fmt::format("the entries of prefix list {} are not in the input", rule.peer);
+            }
+          } else {
+            match = Tri::kNo;
+            for (const auto& cidr : list->cidrs) {
+              if (cidr.contains(peer.address)) match = Tri::kYes;
+            }
+          }
+          break;
+        }
+        case PeerKind::kSecurityGroup: {
+          // A group reference matches traffic from/to the private addresses
+          // of interfaces that carry the referenced group (VPC User Guide,
+          // "Security group referencing").
+          match = Tri::kNo;
+          if (peer.security_group_ids != nullptr) {
+            for (const auto& id : *peer.security_group_ids) {
+              if (id == rule.peer) match = Tri::kYes;
+            }
+          }
+          if (match == Tri::kNo && topo.findSecurityGroup(rule.peer) == nullptr && peer.security_group_ids == nullptr) {
+            match = Tri::kUnknown;
+            if (decision.allowed == Tri::kNo) {
+              decision.unknown_reason =
+                  fmt::format("rule references security group {}, which is not in the input", rule.peer);
+            }
+          }
+          break;
+        }
+      }
+      if (match == Tri::kYes) {
+        decision.allowed = Tri::kYes;
+        decision.group = group;
+        decision.rule = &rule;
+        return decision;
+      }
+      if (match == Tri::kUnknown) decision.allowed = Tri::kUnknown;
+    }
+  }
+  return decision;
+}
+
+AclDecision evaluateAcl(const NetworkAcl& acl, bool egress, const Packet& packet) {
+  const Ipv4 peer = egress ? packet.destination : packet.source;
+  for (const auto& entry : acl.entries) {
+    if (entry.egress != egress) continue;
+    if (!entry.cidr || !entry.cidr->contains(peer)) continue;
+    if (entry.protocol != kProtocolAll) {
+      if (entry.protocol != packet.protocol) continue;
+      if (isPortProtocol(packet.protocol) && !entry.ports.contains(packet.destination_port)) continue;
+      if (packet.protocol == kProtocolIcmp) {
+        if (entry.icmp_type >= 0 && entry.icmp_type != packet.icmp_type) continue;
+        if (entry.icmp_code >= 0 && entry.icmp_code != packet.icmp_code) continue;
+      }
+    }
+    return AclDecision{entry.allow, &entry};
+  }
+  return AclDecision{false, nullptr};
+}
+
+std::string describeSgRule(const SgRule& rule, bool egress) {
+  std::string peer;
+  switch (rule.peer_kind) {
+    case PeerKind::kCidr: peer = rule.cidr.str(); break;
+    case PeerKind::kIpv6Cidr:
+    case PeerKind::kPrefixList:
+    case PeerKind::kSecurityGroup: peer = rule.peer; break;
+  }
+  return fmt::format("{} rule {}: {} {} {}", egress ? "egress" : "ingress", rule.index,
+                     trafficText(rule.protocol, rule.from_port, rule.to_port), egress ? "to" : "from", peer);
+}
+
+std::string describeAclEntry(const NaclEntry& entry) {
+  std::string traffic;
+  if (entry.protocol == kProtocolIcmp) {
+    traffic = trafficText(entry.protocol, entry.icmp_type, entry.icmp_code);
+  } else if (isPortProtocol(entry.protocol)) {
+    traffic = trafficText(entry.protocol, entry.ports.from, entry.ports.to);
+  } else {
+    traffic = trafficText(entry.protocol, -1, -1);
+  }
+  std::string number = entry.rule_number >= 32767 ? "*" : std::to_string(entry.rule_number);
+  std::string where = entry.cidr ? entry.cidr->str() : entry.ipv6_cidr;
+  return fmt::format("{} rule {}: {} {} {} {}", entry.egress ? "outbound" : "inbound", number,
+                     entry.allow ? "allow" : "deny", traffic, entry.egress ? "to" : "from", where);
+}
+
+std::string describePacket(const Packet& packet) {
+  if (packet.protocol == kProtocolIcmp) {
+    return fmt::format("icmp {} -> {} type {} code {}", packet.source.str(), packet.destination.str(),
+                       packet.icmp_type, packet.icmp_code);
+  }
+  if (isPortProtocol(packet.protocol)) {
+    return fmt::format("{} {}:{} -> {}:{}", protocolName(packet.protocol), packet.source.str(), packet.source_port,
+                       packet.destination.str(), packet.destination_port);
+  }
+  return fmt::format("protocol {} {} -> {}", packet.protocol, packet.source.str(), packet.destination.str());
+}
+
+}  // namespace vpcsim::sim

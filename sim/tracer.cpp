@@ -1,0 +1,894 @@
+// Concrete packet tracer: follows one flow through the VPC data plane and back.
+#include "sim/tracer.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "sim/network_index.h"
+#include "sim/rules.h"
+
+namespace vpcsim::sim {
+
+using namespace topology;
+
+std::string_view verdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kReachable: return "reachable";
+    case Verdict::kUnreachable: return "unreachable";
+    case Verdict::kUndetermined: return "undetermined";
+    case Verdict::kPartial: return "partial";
+  }
+  return "undetermined";
+}
+
+namespace {
+
+/// Something that sends or receives packets inside a VPC: an ENI (real,
+/// synthesised or hypothetical) or a NAT gateway.
+struct Node {
+  const Eni* eni = nullptr;
+  const NatGateway* nat = nullptr;
+  const Subnet* subnet = nullptr;
+  std::string vpc_id;
+  std::vector<std::string> security_group_ids;
+  Ipv4 address;
+  std::optional<Ipv4> public_address;
+  std::string label;
+
+  bool same(const Node& other) const {
+    return subnet == other.subnet && address == other.address && nat == other.nat;
+  }
+};
+
+/// Where a packet ended up.
+struct Arrival {
+  enum class Kind { kDropped, kUndetermined, kNode, kInternet, kService };
+  Kind kind = Kind::kDropped;
+  Node node;
+  Packet packet;
+};
+
+Arrival dropped() { return Arrival{Arrival::Kind::kDropped, {}, {}}; }
+Arrival undetermined() { return Arrival{Arrival::Kind::kUndetermined, {}, {}}; }
+
+constexpr int kHopBudget = 64;
+
+class Walk {
+ public:
+  Walk(const Network::Index& index, TraceResult& out, const Node& source, const Target& target)
+      : ix_(index), out_(out), source_(source), target_(target) {}
+
+  // ---- bookkeeping -------------------------------------------------------
+  void hop(std::string component, std::string type, std::string rule) {
+    out_.path.push_back(Hop{std::move(component), std::move(type), std::move(rule), is_return_ ? "return" : "forward"});
+  }
+  Arrival drop(std::string code, std::string component, std::string message) {
+    if (is_return_) message = "return traffic: " + message;
+    out_.explanations.push_back(Explanation{std::move(code), std::move(component), std::move(message)});
+    return dropped();
+  }
+  Arrival unknown(std::string code, std::string component, std::string message) {
+    if (is_return_) message = "return traffic: " + message;
+    out_.explanations.push_back(Explanation{std::move(code), std::move(component), std::move(message)});
+    return undetermined();
+  }
+  void assume(std::string text) {
+    for (const auto& existing : out_.assumptions) {
+      if (existing == text) return;
+    }
+    out_.assumptions.push_back(std::move(text));
+  }
+  bool spend() { return --budget_ > 0; }
+  void setReturn() {
+    is_return_ = true;
+    budget_ = kHopBudget;
+  }
+
+  // ---- nodes -------------------------------------------------------------
+  Node nodeOfEni(const Eni& eni, Ipv4 address) const {
+    Node node;
+    node.eni = &eni;
+    node.subnet = ix_.topo.findSubnet(eni.subnet_id);
+    node.vpc_id = eni.vpc_id;
+    node.security_group_ids = eni.security_group_ids;
+    node.address = address;
+    for (const auto& pub : eni.public_ips) {
+      if (pub.private_ip == address) node.public_address = pub.public_ip;
+    }
+    node.label = displayName(eni.meta);
+    if (auto it = ix_.nat_by_eni.find(eni.meta.id); it != ix_.nat_by_eni.end()) {
+      node.nat = it->second;
+      node.security_group_ids.clear();  // a NAT gateway has no security group
+      node.label = displayName(it->second->meta);
+    }
+    return node;
+  }
+
+  Node nodeOfNat(const NatGateway& nat) const {
+    Node node;
+    node.nat = &nat;
+    node.subnet = ix_.topo.findSubnet(nat.subnet_id);
+    node.vpc_id = nat.vpc_id;
+    if (!nat.private_ips.empty()) node.address = nat.private_ips.front();
+    if (!nat.public_ips.empty()) node.public_address = nat.public_ips.front();
+    node.label = displayName(nat.meta);
+    return node;
+  }
+
+  /// The node of `vpc_id` holding private `address`, if any.
+  std::optional<Node> nodeAt(const std::string& vpc_id, Ipv4 address) const {
+    if (source_.vpc_id == vpc_id && source_.address == address && source_.subnet != nullptr) return source_;
+    if (target_hypothetical_ && target_hypothetical_->vpc_id == vpc_id && target_hypothetical_->address == address) {
+      return target_hypothetical_;
+    }
+    for (const auto& nat : ix_.topo.nat_gateways) {
+      if (nat.vpc_id != vpc_id) continue;
+      for (const auto& ip : nat.private_ips) {
+        if (ip == address) return nodeOfNat(nat);
+      }
+    }
+    if (const Eni* eni = ix_.eniByPrivateIp(vpc_id, address)) return nodeOfEni(*eni, address);
+    return std::nullopt;
+  }
+
+  /// The node holding public `address` (ENI association or NAT EIP).
+  std::optional<Node> nodeAtPublic(Ipv4 address) const {
+    if (source_.public_address == address && source_.subnet != nullptr) return source_;
+    for (const auto& nat : ix_.topo.nat_gateways) {
+      for (const auto& ip : nat.public_ips) {
+        if (ip == address) return nodeOfNat(nat);
+      }
+    }
+    if (auto it = ix_.by_public_ip.find(address.value()); it != ix_.by_public_ip.end() && !it->second.empty()) {
+      const Eni* eni = it->second.front();
+      for (const auto& pub : eni->public_ips) {
+        if (pub.public_ip == address) return nodeOfEni(*eni, pub.private_ip);
+      }
+    }
+    return std::nullopt;
+  }
+
+  Peer peerOf(const Node* node, Ipv4 address) const {
+    Peer peer;
+    peer.address = address;
+    if (node != nullptr && node->nat == nullptr) peer.security_group_ids = &node->security_group_ids;
+    return peer;
+  }
+
+  // ---- steps -------------------------------------------------------------
+
+  /// A packet leaves `from` (SG egress unless it is return traffic).
+  Arrival leave(const Node& from, Packet packet) {
+    hop(from.label, from.nat != nullptr ? "nat-gateway" : "network-interface", describePacket(packet));
+    if (!is_return_ && from.nat == nullptr) {
+      if (!checkSecurityGroups(from, true, packet)) return dropped();
+    }
+    sender_ = from;
+    return routeFrom(*from.subnet, packet, &from);
+  }
+
+  bool checkSecurityGroups(const Node& node, bool egress, const Packet& packet) {
+    // The peer is known as an interface only while its address is untranslated.
+    const Node* peer_node = nullptr;
+    if (egress && target_node_ && target_node_->address == packet.destination) peer_node = &*target_node_;
+    if (!egress && sender_ && sender_->address == packet.source) peer_node = &*sender_;
+    Peer peer = peerOf(peer_node, egress ? packet.destination : packet.source);
+    SgDecision decision = evaluateSecurityGroups(ix_.topo, node.security_group_ids, egress, packet, peer);
+    if (decision.allowed == Tri::kYes) {
+      hop(displayName(decision.group->meta), "security-group", describeSgRule(*decision.rule, egress));
+      return true;
+    }
+    std::string groups;
+    for (const auto& id : node.security_group_ids) groups += (groups.empty() ? "" : ", ") + id;
+    if (decision.allowed == Tri::kUnknown) {
+      unknown("SG_RULE_UNRESOLVED", groups, fmt::format("{} of {} cannot be settled: {}", egress ? "egress" : "ingress",
+                                                        node.label, decision.unknown_reason));
+      undetermined_ = true;
+      return false;
+    }
+    bool no_rules = true;
+    for (const auto& id : node.security_group_ids) {
+      if (const auto* group = ix_.topo.findSecurityGroup(id)) {
+        if (!(egress ? group->egress : group->ingress).empty()) no_rules = false;
+      }
+    }
+    if (node.security_group_ids.empty()) {
+      drop("SG_HAS_NO_RULES", node.label, fmt::format("{} has no security group", node.label));
+    } else if (no_rules) {
+      drop("SG_HAS_NO_RULES", groups,
+           fmt::format("security groups {} of {} have no {} rules", groups, node.label, egress ? "egress" : "ingress"));
+    } else {
+      drop("ENI_SG_RULES_MISMATCH", groups,
+           fmt::format("no {} rule of {} allows {}", egress ? "egress" : "ingress", groups, describePacket(packet)));
+    }
+    return false;
+  }
+
+  bool checkAcl(const Subnet& subnet, bool egress, const Packet& packet) {
+    const NetworkAcl* acl = ix_.aclFor(subnet);
+    if (acl == nullptr) {
+      assume(fmt::format("subnet {} has no network ACL in the input; assumed to allow all traffic", subnet.meta.id));
+      return true;
+    }
+    AclDecision decision = evaluateAcl(*acl, egress, packet);
+    std::string rule = decision.entry != nullptr ? describeAclEntry(*decision.entry)
+                                                  : fmt::format("{} rule *: deny all", egress ? "outbound" : "inbound");
+    if (decision.allowed) {
+      hop(displayName(acl->meta), "network-acl", rule);
+      return true;
+    }
+    drop("SUBNET_ACL_RESTRICTION", displayName(acl->meta),
+         fmt::format("network ACL {} of subnet {} denies {} ({})", acl->meta.id, subnet.meta.id, describePacket(packet),
+                     rule));
+    return false;
+  }
+
+  struct RouteChoice {
+    const Route* route = nullptr;
+    int prefix = -1;
+    bool implicit_local = false;
+  };
+
+  /// VPC User Guide, "Route priority": longest prefix match; a CIDR route
+  /// beats a prefix-list route of equal length; a static route beats a
+  /// propagated one. Local routes cover only associated VPC CIDR blocks.
+  RouteChoice lookup(const RouteTable& table, const Vpc* vpc, const Packet& packet) {
+    RouteChoice best;
+    int best_rank = -1;
+    auto consider = [&](const Route* route, int prefix, int rank) {
+      if (prefix > best.prefix || (prefix == best.prefix && rank > best_rank)) {
+        best.route = route;
+        best.prefix = prefix;
+        best.implicit_local = false;
+        best_rank = rank;
+      }
+    };
+    bool has_local = false;
+    for (const auto& route : table.routes) {
+      if (route.target == RouteTarget::kLocal) {
+        has_local = true;
+        bool associated = false;
+        if (vpc != nullptr && route.destination) {
+          for (const auto& cidr : vpc->cidrs) associated = associated || cidr == *route.destination;
+        }
+        if (!associated && vpc != nullptr) continue;  // e.g. a disassociated block
+      }
+      if (route.destination) {
+        if (route.destination->contains(packet.destination)) {
+          int rank = route.origin == "EnableVgwRoutePropagation" ? 2 : 3;
+          consider(&route, route.destination->prefix(), rank);
+        }
+      } else if (!route.destination_prefix_list.empty()) {
+        const PrefixList* list = ix_.topo.findPrefixList(route.destination_prefix_list);
+        if (list != nullptr) {
+          for (const auto& cidr : list->cidrs) {
+            if (cidr.contains(packet.destination)) consider(&route, cidr.prefix(), 1);
+          }
+        } else if (!target_.service.empty() && route.target == RouteTarget::kVpcEndpoint) {
+          const VpcEndpoint* endpoint = ix_.topo.findVpcEndpoint(route.target_id);
+          if (endpoint != nullptr && endpoint->service_name == target_.service) {
+            assume(fmt::format("prefix list {} is not in the input; taken to hold the addresses of {}",
+                               route.destination_prefix_list, target_.service));
+            consider(&route, 24, 1);
+          }
+        } else {
+          assume(fmt::format("prefix list {} is not in the input; its route is assumed not to match {}",
+                             route.destination_prefix_list, packet.destination.str()));
+        }
+      }
+    }
+    // Every associated CIDR block has a local route, even when the input
+    // omits it (VPC User Guide, "Route tables": the local route cannot be
+    // deleted).
+    if (vpc != nullptr && best.prefix < 32) {
+      for (const auto& cidr : vpc->cidrs) {
+        if (cidr.contains(packet.destination) && cidr.prefix() > best.prefix) {
+          bool listed = false;
+          for (const auto& route : table.routes) {
+            listed = listed || (route.target == RouteTarget::kLocal && route.destination == cidr);
+          }
+          if (!listed) {
+            best.route = nullptr;
+            best.prefix = cidr.prefix();
+            best.implicit_local = true;
+          }
+        }
+      }
+    }
+    (void)has_local;
+    return best;
+  }
+
+  static std::string routeText(const Route& route) {
+    std::string dest = route.destination ? route.destination->str()
+                                          : (!route.destination_prefix_list.empty() ? route.destination_prefix_list
+                                                                                    : route.destination_ipv6);
+    return fmt::format("route {} -> {}{}", dest, route.target_id, route.blackhole ? " (blackhole)" : "");
+  }
+
+  /// Routes `packet` out of `subnet`: route table lookup, the subnet's
+  /// outbound NACL, then the target.
+  Arrival routeFrom(const Subnet& subnet, Packet packet, const Node* origin) {
+    if (!spend()) return unknown("ROUTING_LOOP", subnet.meta.id, "the packet loops between route tables");
+    const RouteTable* table = ix_.routeTableFor(subnet);
+    const Vpc* vpc = ix_.topo.findVpc(subnet.vpc_id);
+    if (table == nullptr) {
+      return unknown("NO_ROUTE_TABLE", subnet.meta.id,
+                     fmt::format("subnet {} has no route table in the input (no association and no main table)",
+                                 subnet.meta.id));
+    }
+    RouteChoice choice = lookup(*table, vpc, packet);
+    bool local = choice.implicit_local || (choice.route != nullptr && choice.route->target == RouteTarget::kLocal);
+    std::optional<Node> local_destination;
+    if (local) local_destination = nodeAt(subnet.vpc_id, packet.destination);
+    // VPC User Guide, "Network ACLs": NACLs filter traffic entering and
+    // leaving a subnet; traffic between addresses of one subnet is not
+    // evaluated.
+    bool stays_in_subnet = local && local_destination && local_destination->subnet == &subnet;
+    bool skip_acl = skip_next_acl_;
+    skip_next_acl_ = false;
+    if (!stays_in_subnet && !skip_acl && !checkAcl(subnet, true, packet)) return dropped();
+    if (choice.prefix < 0) {
+      return drop("NO_ROUTE_TO_DESTINATION", displayName(table->meta),
+                  fmt::format("route table {} has no route for {}", table->meta.id, packet.destination.str()));
+    }
+    if (choice.implicit_local) {
+      hop(displayName(table->meta), "route-table", fmt::format("route {}/{} -> local", packet.destination.str(), choice.prefix));
+    } else {
+      hop(displayName(table->meta), "route-table", routeText(*choice.route));
+    }
+    if (choice.route != nullptr && choice.route->blackhole) {
+      return drop("BAD_STATE_ROUTE", displayName(table->meta),
+                  fmt::format("route {} in {} is a blackhole (its target no longer exists)", routeText(*choice.route),
+                              table->meta.id));
+    }
+    if (local) {
+      if (!local_destination) {
+        return drop("NO_INTERFACE_AT_DESTINATION", subnet.vpc_id,
+                    fmt::format("no network interface in {} holds {}", subnet.vpc_id, packet.destination.str()));
+      }
+      return arrive(*local_destination, packet, &subnet, false);
+    }
+    const Route& route = *choice.route;
+    switch (route.target) {
+      case RouteTarget::kInternetGateway: return viaInternetGateway(route.target_id, subnet, packet, origin);
+      case RouteTarget::kNatGateway: {
+        const NatGateway* nat = ix_.topo.findNatGateway(route.target_id);
+        if (nat == nullptr) {
+          return drop("BAD_STATE_ROUTE", displayName(table->meta),
+                      fmt::format("route target {} is not in the input", route.target_id));
+        }
+        return arrive(nodeOfNat(*nat), packet, &subnet, false);
+      }
+      case RouteTarget::kVpcEndpoint: return viaEndpoint(route.target_id, packet);
+      case RouteTarget::kPeeringConnection: return viaPeering(route.target_id, subnet, packet);
+      case RouteTarget::kTransitGateway: return viaTransitGateway(route.target_id, subnet, packet);
+      case RouteTarget::kVirtualPrivateGateway:
+        return unknown("LEAVES_SNAPSHOT", route.target_id,
+                       fmt::format("traffic to {} goes to virtual private gateway {} (VPN / Direct Connect); the far "
+                                   "side is not in the input",
+                                   packet.destination.str(), route.target_id));
+      case RouteTarget::kNetworkInterface:
+      case RouteTarget::kInstance:
+        return unknown("MIDDLEBOX_NOT_MODELLED", route.target_id,
+                       fmt::format("traffic is routed to appliance {}; what it forwards is not modelled",
+                                   route.target_id));
+      case RouteTarget::kEgressOnlyInternetGateway:
+        return drop("CANNOT_ROUTE", route.target_id, "an egress-only internet gateway carries IPv6 traffic only");
+      case RouteTarget::kCarrierGateway:
+      case RouteTarget::kLocalGateway:
+      case RouteTarget::kCoreNetwork:
+      case RouteTarget::kUnknown:
+      case RouteTarget::kLocal:
+        break;
+    }
+    return unknown("LEAVES_SNAPSHOT", route.target_id,
+                   fmt::format("traffic leaves through {} ({}), which is not modelled", route.target_id,
+                               routeTargetName(route.target)));
+  }
+
+  /// A packet reaches `node` from `from_subnet` (nullptr: from outside the VPC).
+  Arrival arrive(const Node& node, Packet packet, const Subnet* from_subnet, bool from_internet) {
+    if (node.subnet == nullptr) {
+      return unknown("UNKNOWN_SUBNET", node.label, fmt::format("the subnet of {} is not in the input", node.label));
+    }
+    if (node.subnet != from_subnet && !checkAcl(*node.subnet, false, packet)) return dropped();
+    if (node.nat != nullptr) return throughNat(node, packet, from_internet);
+    if (!is_return_ && !checkSecurityGroups(node, false, packet)) return dropped();
+    hop(node.label, "network-interface", "delivered " + describePacket(packet));
+    return Arrival{Arrival::Kind::kNode, node, packet};
+  }
+
+  /// VPC User Guide, "NAT gateways": a public NAT gateway translates the
+  /// source to its private address (then the IGW to its EIP); it supports
+  /// TCP, UDP and ICMP and never accepts connections initiated from outside.
+  Arrival throughNat(const Node& nat_node, Packet packet, bool from_internet) {
+    const NatGateway& nat = *nat_node.nat;
+    if (is_return_) {
+      if (!nat_source_ || !(packet.destination == nat_node.address)) {
+        return drop("NGW_NO_INBOUND", displayName(nat.meta), "the NAT gateway has no connection for this reply");
+      }
+      hop(displayName(nat.meta), "nat-gateway",
+          fmt::format("translate destination {} -> {}", packet.destination.str(), nat_source_->str()));
+      packet.destination = *nat_source_;
+      return routeFrom(*nat_node.subnet, packet, &nat_node);
+    }
+    if (from_internet || packet.destination == nat_node.address) {
+      return drop("NGW_NO_INBOUND", displayName(nat.meta),
+                  "a NAT gateway does not accept connections initiated toward it");
+    }
+    if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp && packet.protocol != kProtocolIcmp) {
+      return drop("NGW_PROTOCOL_RESTRICTION", displayName(nat.meta),
+                  fmt::format("a NAT gateway forwards only TCP, UDP and ICMP, not protocol {}", packet.protocol));
+    }
+    if (nat_source_) {
+      return unknown("NGW_CHAIN", displayName(nat.meta), "the packet passes a second NAT gateway; not modelled");
+    }
+    nat_source_ = packet.source;
+    hop(displayName(nat.meta), "nat-gateway",
+        fmt::format("translate source {} -> {}{}", packet.source.str(), nat_node.address.str(),
+                    nat.is_public ? "" : " (private NAT gateway)"));
+    packet.source = nat_node.address;
+    sender_ = nat_node;
+    private_nat_ = !nat.is_public;
+    return routeFrom(*nat_node.subnet, packet, &nat_node);
+  }
+
+  /// VPC User Guide, "Enable internet access for a VPC using an internet
+  /// gateway": the gateway must be attached, and the instance needs a public
+  /// IPv4 address or an Elastic IP, to which the source is translated.
+  Arrival viaInternetGateway(const std::string& igw_id, const Subnet& subnet, Packet packet, const Node* origin) {
+    const InternetGateway* igw = ix_.topo.findInternetGateway(igw_id);
+    bool attached = false;
+    if (igw != nullptr) {
+      for (const auto& vpc : igw->vpc_ids) attached = attached || vpc == subnet.vpc_id;
+    }
+    if (!attached) {
+      return drop("BAD_STATE_ROUTE", igw_id,
+                  fmt::format("internet gateway {} is not attached to {}", igw_id, subnet.vpc_id));
+    }
+    if (private_nat_) {
+      return drop("NGW_PRIVATE_CANNOT_USE_IGW", igw_id, "traffic from a private NAT gateway cannot use an internet gateway");
+    }
+    std::optional<Ipv4> public_source;
+    std::optional<Node> sender = nodeAt(subnet.vpc_id, packet.source);
+    if (origin != nullptr && origin->address == packet.source) sender = *origin;
+    if (sender) public_source = sender->public_address;
+    if (!public_source) {
+      return drop("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", displayName(igw->meta),
+                  fmt::format("{} has no public IPv4 address or Elastic IP, so the internet gateway drops its traffic",
+                              packet.source.str()));
+    }
+    if (!packet.destination.isPublic()) {
+      return drop("CANNOT_ROUTE", displayName(igw->meta),
+                  fmt::format("{} is not a public address; the internet gateway cannot deliver it",
+                              packet.destination.str()));
+    }
+    hop(displayName(igw->meta), "internet-gateway",
+        fmt::format("translate source {} -> {}", packet.source.str(), public_source->str()));
+    packet.source = *public_source;
+    sender_.reset();
+    if (is_return_ && source_.subnet == nullptr) return Arrival{Arrival::Kind::kInternet, {}, packet};
+    if (nodeAtPublic(packet.destination)) return fromInternet(packet);
+    hop("internet", "internet", "delivered " + describePacket(packet));
+    return Arrival{Arrival::Kind::kInternet, {}, packet};
+  }
+
+  /// A packet from the internet toward a public address in the input.
+  Arrival fromInternet(Packet packet) {
+    if (!spend()) return unknown("ROUTING_LOOP", "internet", "the packet loops");
+    std::optional<Node> holder = nodeAtPublic(packet.destination);
+    if (!holder) {
+      if (is_return_) return drop("NO_PATH", "internet", "the reply is addressed to no public address in the input");
+      return unknown("UNKNOWN_DESTINATION", "internet",
+                     fmt::format("no interface in the input holds public address {}", packet.destination.str()));
+    }
+    const InternetGateway* igw = nullptr;
+    if (auto it = ix_.igws_by_vpc.find(holder->vpc_id); it != ix_.igws_by_vpc.end() && !it->second.empty()) {
+      igw = it->second.front();
+    }
+    if (igw == nullptr) {
+      return drop("NO_PATH", holder->vpc_id,
+                  fmt::format("{} has no attached internet gateway, so {} is not reachable from the internet",
+                              holder->vpc_id, packet.destination.str()));
+    }
+    hop(displayName(igw->meta), "internet-gateway",
+        fmt::format("translate destination {} -> {}", packet.destination.str(), holder->address.str()));
+    packet.destination = holder->address;
+    // VPC User Guide, "Gateway route tables": a route table associated with
+    // the internet gateway (ingress routing) decides where inbound traffic goes.
+    if (auto it = ix_.gateway_route_table.find(igw->meta.id); it != ix_.gateway_route_table.end()) {
+      const RouteTable& table = *it->second;
+      RouteChoice choice = lookup(table, ix_.topo.findVpc(holder->vpc_id), packet);
+      if (choice.prefix < 0) {
+        return drop("NO_ROUTE_TO_DESTINATION", displayName(table.meta),
+                    fmt::format("gateway route table {} has no route for {}", table.meta.id, packet.destination.str()));
+      }
+      if (!choice.implicit_local && choice.route->target != RouteTarget::kLocal) {
+        hop(displayName(table.meta), "route-table", routeText(*choice.route));
+        return unknown("MIDDLEBOX_NOT_MODELLED", choice.route->target_id,
+                       fmt::format("inbound traffic is steered to {} by the gateway route table; what it forwards is "
+                                   "not modelled",
+                                   choice.route->target_id));
+      }
+    }
+    return arrive(*holder, packet, nullptr, true);
+  }
+
+  Arrival viaEndpoint(const std::string& endpoint_id, const Packet& packet) {
+    const VpcEndpoint* endpoint = ix_.topo.findVpcEndpoint(endpoint_id);
+    if (endpoint == nullptr) {
+      return drop("BAD_STATE_ROUTE", endpoint_id, fmt::format("route target {} is not in the input", endpoint_id));
+    }
+    if (endpoint->type == EndpointType::kGatewayLoadBalancer) {
+      return unknown("MIDDLEBOX_NOT_MODELLED", displayName(endpoint->meta),
+                     fmt::format("traffic goes to Gateway Load Balancer endpoint {}; the appliances behind it are not "
+                                 "modelled",
+                                 endpoint_id));
+    }
+    if (endpoint->type != EndpointType::kGateway) {
+      return drop("CANNOT_ROUTE", displayName(endpoint->meta), "an interface endpoint is not a route target");
+    }
+    // VPC Reachability Analyzer, explanation codes: gateway endpoints carry TCP only.
+    if (packet.protocol != kProtocolTcp) {
+      return drop("VPCE_GATEWAY_PROTOCOL_RESTRICTION", displayName(endpoint->meta),
+                  fmt::format("gateway endpoint {} carries only TCP", endpoint_id));
+    }
+    hop(displayName(endpoint->meta), "vpc-endpoint", "gateway endpoint to " + endpoint->service_name);
+    assume(fmt::format("the policy of endpoint {} is not evaluated", endpoint_id));
+    return Arrival{Arrival::Kind::kService, {}, packet};
+  }
+
+  /// VPC Peering guide, "VPC peering basics": traffic must be addressed to
+  /// the peer VPC's CIDR; peering is not transitive (no edge-to-edge routing).
+  Arrival viaPeering(const std::string& pcx_id, const Subnet& subnet, Packet packet) {
+    const PeeringConnection* pcx = ix_.topo.findPeeringConnection(pcx_id);
+    if (pcx == nullptr) {
+      return drop("BAD_STATE_ROUTE", pcx_id, fmt::format("peering connection {} is not active or not in the input", pcx_id));
+    }
+    const PeeringSide* peer = nullptr;
+    if (pcx->requester.vpc_id == subnet.vpc_id) peer = &pcx->accepter;
+    if (pcx->accepter.vpc_id == subnet.vpc_id && peer == nullptr) peer = &pcx->requester;
+    if (peer == nullptr) {
+      return drop("CANNOT_ROUTE", displayName(pcx->meta), fmt::format("{} does not connect {}", pcx_id, subnet.vpc_id));
+    }
+    const Vpc* peer_vpc = ix_.topo.findVpc(peer->vpc_id);
+    std::vector<Cidr> cidrs = peer_vpc != nullptr ? peer_vpc->cidrs : peer->cidrs;
+    bool inside = false;
+    for (const auto& cidr : cidrs) inside = inside || cidr.contains(packet.destination);
+    if (!inside) {
+      return drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", displayName(pcx->meta),
+                  fmt::format("{} is not in a CIDR block of peer {}; peering is not transitive",
+                              packet.destination.str(), peer->vpc_id));
+    }
+    hop(displayName(pcx->meta), "vpc-peering-connection", fmt::format("to {}", peer->vpc_id));
+    if (peer_vpc == nullptr) {
+      return unknown("LEAVES_SNAPSHOT", displayName(pcx->meta),
+                     fmt::format("peer {} (account {}, {}) is not in the input", peer->vpc_id, peer->account, peer->region));
+    }
+    std::optional<Node> holder = nodeAt(peer->vpc_id, packet.destination);
+    if (!holder) {
+      return drop("NO_INTERFACE_AT_DESTINATION", peer->vpc_id,
+                  fmt::format("no network interface in {} holds {}", peer->vpc_id, packet.destination.str()));
+    }
+    if (holder->nat != nullptr && !is_return_) {
+      return drop("NGW_REQUIRES_SOURCE_IN_VPC", holder->label, "a NAT gateway does not serve traffic from a peered VPC");
+    }
+    return arrive(*holder, packet, nullptr, false);
+  }
+
+  /// Transit Gateway guide, "How transit gateways work": the VPC attachment's
+  /// associated route table picks the target attachment; a VPC reaches the
+  /// gateway only from AZs where the attachment has a subnet.
+  Arrival viaTransitGateway(const std::string& tgw_id, const Subnet& subnet, Packet packet) {
+    const TgwAttachment* attachment = nullptr;
+    for (const auto& candidate : ix_.topo.tgw_attachments) {
+      if (candidate.transit_gateway_id == tgw_id && candidate.resource_type == "vpc" &&
+          candidate.resource_id == subnet.vpc_id) {
+        attachment = &candidate;
+        break;
+      }
+    }
+    if (attachment == nullptr) {
+      if (ix_.topo.findTransitGateway(tgw_id) == nullptr) {
+        return unknown("LEAVES_SNAPSHOT", tgw_id, fmt::format("transit gateway {} is not in the input", tgw_id));
+      }
+      return drop("TGW_ATTACH_NOT_FOUND", tgw_id, fmt::format("{} has no attachment to {}", tgw_id, subnet.vpc_id));
+    }
+    if (!attachment->subnet_ids.empty()) {
+      bool in_az = false;
+      for (const auto& id : attachment->subnet_ids) {
+        const Subnet* attached = ix_.topo.findSubnet(id);
+        in_az = in_az || (attached != nullptr && attached->availability_zone == subnet.availability_zone);
+      }
+      if (!in_az) {
+        return drop("TGW_ATTACH_AZ_MISMATCH", displayName(attachment->meta),
+                    fmt::format("attachment {} has no subnet in {}, so {} cannot reach the transit gateway",
+                                attachment->meta.id, subnet.availability_zone, subnet.meta.id));
+      }
+    } else {
+      assume(fmt::format("the subnets of attachment {} are not in the input; assumed to cover every AZ",
+                         attachment->meta.id));
+    }
+    std::string table_id = attachment->association_route_table;
+    if (table_id.empty()) {
+      return drop("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", displayName(attachment->meta),
+                  fmt::format("attachment {} is not associated with a transit gateway route table",
+                              attachment->meta.id));
+    }
+    hop(displayName(attachment->meta), "transit-gateway-attachment", fmt::format("into {}", tgw_id));
+    // Candidate routes: static ones plus the CIDRs of propagating VPC attachments.
+    const TgwRouteTable* table = ix_.topo.findTgwRouteTable(table_id);
+    struct Candidate {
+      Cidr destination;
+      std::string attachment;
+      bool blackhole;
+      bool is_static;
+    };
+    std::vector<Candidate> candidates;
+    bool opaque_propagation = false;
+    std::vector<std::string> propagating;
+    if (table != nullptr) {
+      for (const auto& route : table->static_routes) {
+        candidates.push_back({route.destination, route.attachment_ids.empty() ? "" : route.attachment_ids.front(),
+                              route.blackhole, true});
+      }
+      propagating = table->propagating_attachments;
+    } else {
+      assume(fmt::format("transit gateway route table {} is not in the input; only propagated VPC routes are known",
+                         table_id));
+    }
+    for (const auto& id : propagating) {
+      const TgwAttachment* source = ix_.topo.findTgwAttachment(id);
+      if (source == nullptr) continue;
+      if (source->resource_type == "vpc") {
+        if (const Vpc* vpc = ix_.topo.findVpc(source->resource_id)) {
+          for (const auto& cidr : vpc->cidrs) candidates.push_back({cidr, id, false, false});
+        }
+      } else {
+        opaque_propagation = true;  // VPN / Direct Connect routes come from BGP
+      }
+    }
+    const Candidate* best = nullptr;
+    for (const auto& candidate : candidates) {
+      if (!candidate.destination.contains(packet.destination)) continue;
+      if (best == nullptr || candidate.destination.prefix() > best->destination.prefix() ||
+          (candidate.destination.prefix() == best->destination.prefix() && candidate.is_static && !best->is_static)) {
+        best = &candidate;
+      }
+    }
+    if (best == nullptr) {
+      if (opaque_propagation) {
+        return unknown("TGW_RTB_CANNOT_ROUTE", table_id,
+                       fmt::format("no known route for {} in {}; routes propagated from VPN / Direct Connect "
+                                   "attachments are not in the input",
+                                   packet.destination.str(), table_id));
+      }
+      return drop("TGW_RTB_CANNOT_ROUTE", table_id,
+                  fmt::format("transit gateway route table {} has no route for {}", table_id, packet.destination.str()));
+    }
+    hop(table_id, "transit-gateway-route-table",
+        fmt::format("{} route {} -> {}", best->is_static ? "static" : "propagated", best->destination.str(),
+                    best->blackhole ? "blackhole" : best->attachment));
+    if (best->blackhole) {
+      return drop("BAD_STATE_ROUTE", table_id, fmt::format("route {} is a blackhole", best->destination.str()));
+    }
+    const TgwAttachment* exit = ix_.topo.findTgwAttachment(best->attachment);
+    if (exit == nullptr || exit->resource_type != "vpc") {
+      return unknown("LEAVES_SNAPSHOT", best->attachment,
+                     fmt::format("traffic leaves through attachment {} ({}), whose far side is not in the input",
+                                 best->attachment, exit != nullptr ? exit->resource_type : "unknown"));
+    }
+    if (!spend()) return unknown("ROUTING_LOOP", tgw_id, "the packet loops through the transit gateway");
+    assume("network ACLs of transit gateway attachment subnets are not evaluated");
+    // Traffic enters the VPC at the attachment's network interface, in the
+    // source's AZ when the attachment has a subnet there, and is then routed
+    // by that subnet's route table.
+    const Subnet* entry = nullptr;
+    for (const auto& id : exit->subnet_ids) {
+      const Subnet* candidate = ix_.topo.findSubnet(id);
+      if (candidate == nullptr) continue;
+      if (entry == nullptr || candidate->availability_zone == subnet.availability_zone) entry = candidate;
+    }
+    hop(displayName(exit->meta), "transit-gateway-attachment", fmt::format("out to {}", exit->resource_id));
+    if (entry == nullptr) {
+      std::optional<Node> holder = nodeAt(exit->resource_id, packet.destination);
+      if (!holder) {
+        return drop("NO_INTERFACE_AT_DESTINATION", exit->resource_id,
+                    fmt::format("no network interface in {} holds {}", exit->resource_id, packet.destination.str()));
+      }
+      return arrive(*holder, packet, nullptr, false);
+    }
+    return routeFromTgwSubnet(*entry, packet);
+  }
+
+  Arrival routeFromTgwSubnet(const Subnet& entry, Packet packet) {
+    const RouteTable* table = ix_.routeTableFor(entry);
+    if (table == nullptr) return unknown("NO_ROUTE_TABLE", entry.meta.id, "the attachment subnet has no route table");
+    RouteChoice choice = lookup(*table, ix_.topo.findVpc(entry.vpc_id), packet);
+    bool local = choice.implicit_local || (choice.route != nullptr && choice.route->target == RouteTarget::kLocal);
+    if (!local) {
+      // Anything else (NAT, IGW, appliance) continues from the attachment subnet.
+      return routeFromNoAcl(entry, packet);
+    }
+    hop(displayName(table->meta), "route-table", fmt::format("route {}/{} -> local", packet.destination.str(), choice.prefix));
+    std::optional<Node> holder = nodeAt(entry.vpc_id, packet.destination);
+    if (!holder) {
+      return drop("NO_INTERFACE_AT_DESTINATION", entry.vpc_id,
+                  fmt::format("no network interface in {} holds {}", entry.vpc_id, packet.destination.str()));
+    }
+    return arrive(*holder, packet, nullptr, false);
+  }
+
+  Arrival routeFromNoAcl(const Subnet& subnet, const Packet& packet) {
+    skip_next_acl_ = true;
+    return routeFrom(subnet, packet, nullptr);
+  }
+
+  const Network::Index& ix_;
+  TraceResult& out_;
+  const Node& source_;
+  const Target& target_;
+  std::optional<Node> sender_;
+  std::optional<Node> target_node_;
+  std::optional<Node> target_hypothetical_;
+  std::optional<Ipv4> nat_source_;
+  bool private_nat_ = false;
+  bool is_return_ = false;
+  bool undetermined_ = false;
+  bool skip_next_acl_ = false;
+  int budget_ = kHopBudget;
+
+};
+
+Packet reply(const Packet& packet) {
+  Packet back = packet;
+  back.source = packet.destination;
+  back.destination = packet.source;
+  back.source_port = packet.destination_port;
+  back.destination_port = packet.source_port;
+  // RFC 792: the reply to an echo request (type 8) is an echo reply (type 0).
+  if (packet.protocol == kProtocolIcmp && packet.icmp_type == 8) back.icmp_type = 0;
+  return back;
+}
+
+}  // namespace
+
+TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet) {
+  const Network::Index& ix = network.index();
+  TraceResult result;
+  result.source = source.label;
+  Node source_node;
+  if (source.kind == Endpoint::Kind::kEni) {
+    const Eni* eni = ix.eniById(source.eni_id);
+    if (eni == nullptr) {
+      result.verdict = Verdict::kUndetermined;
+      result.explanations.push_back({"UNKNOWN_SOURCE", source.eni_id, "the source interface is not in the input"});
+      return result;
+    }
+    source_node.eni = eni;
+    source_node.subnet = ix.topo.findSubnet(eni->subnet_id);
+    source_node.vpc_id = eni->vpc_id;
+    source_node.security_group_ids = eni->security_group_ids;
+    source_node.address = packet.source;
+    for (const auto& pub : eni->public_ips) {
+      if (pub.private_ip == packet.source) source_node.public_address = pub.public_ip;
+    }
+    source_node.label = displayName(eni->meta);
+  } else if (source.kind == Endpoint::Kind::kHypotheticalEni) {
+    source_node.subnet = ix.topo.findSubnet(source.subnet_id);
+    if (source_node.subnet == nullptr) {
+      result.verdict = Verdict::kUndetermined;
+      result.explanations.push_back({"UNKNOWN_SOURCE", source.subnet_id, "the source subnet is not in the input"});
+      return result;
+    }
+    source_node.vpc_id = source_node.subnet->vpc_id;
+    source_node.security_group_ids = source.security_group_ids;
+    source_node.address = packet.source;
+    if (source_node.subnet->map_public_ip_on_launch) {
+      // EC2 User Guide, "Public IPv4 addresses": an instance launched in a
+      // subnet with MapPublicIpOnLaunch receives a public address.
+      Ipv4 placeholder(0xC6336401);  // stand-in public address, never printed as real
+      source_node.public_address = placeholder;
+      result.assumptions.push_back(fmt::format(
+          "the new interface in {} receives a public IPv4 address (the subnet maps public IPs on launch)",
+          source.subnet_id));
+    }
+    source_node.label = source.label.empty() ? "new interface in " + source.subnet_id : source.label;
+  }
+  bool external = source.kind == Endpoint::Kind::kExternal;
+
+  Walk walk(ix, result, source_node, target);
+  if (!target.subnet_id.empty()) {
+    Node hypothetical;
+    hypothetical.subnet = ix.topo.findSubnet(target.subnet_id);
+    if (hypothetical.subnet != nullptr) {
+      hypothetical.vpc_id = hypothetical.subnet->vpc_id;
+      hypothetical.security_group_ids = target.security_group_ids;
+      hypothetical.address = target.address;
+      hypothetical.label = target.label;
+      walk.target_hypothetical_ = hypothetical;
+    }
+  }
+  if (!external) {
+    if (auto holder = walk.nodeAt(source_node.vpc_id, target.address)) {
+      walk.target_node_ = holder;
+    } else if (auto it = ix.by_private_ip.find(target.address.value()); it != ix.by_private_ip.end()) {
+      walk.target_node_ = walk.nodeOfEni(*it->second.front(), target.address);
+    }
+  }
+  Arrival forward;
+  if (external) {
+    walk.hop(source.label.empty() ? "internet" : source.label, "internet", describePacket(packet));
+    if (!packet.source.isPublic()) {
+      forward = walk.unknown("LEAVES_SNAPSHOT", packet.source.str(),
+                             fmt::format("{} is a private address outside every VPC in the input; how it reaches "
+                                         "the VPC (VPN, Direct Connect) is not known",
+                                         packet.source.str()));
+    } else {
+      forward = walk.fromInternet(packet);
+    }
+  } else {
+    if (source_node.subnet == nullptr) {
+      result.verdict = Verdict::kUndetermined;
+      result.explanations.push_back({"UNKNOWN_SUBNET", source_node.label, "the source's subnet is not in the input"});
+      return result;
+    }
+    forward = walk.leave(source_node, packet);
+  }
+
+  auto finish = [&](Verdict verdict) {
+    result.verdict = walk.undetermined_ && verdict == Verdict::kUnreachable ? Verdict::kUndetermined : verdict;
+    return result;
+  };
+  if (forward.kind == Arrival::Kind::kDropped) return finish(Verdict::kUnreachable);
+  if (forward.kind == Arrival::Kind::kUndetermined) return finish(Verdict::kUndetermined);
+
+  // Did it arrive where it was meant to?
+  bool right_place = false;
+  switch (forward.kind) {
+    case Arrival::Kind::kNode:
+      right_place = forward.node.address == target.address || forward.node.public_address == target.address;
+      break;
+    case Arrival::Kind::kInternet: right_place = !external && target.address.isPublic(); break;
+    case Arrival::Kind::kService: right_place = true; break;
+    case Arrival::Kind::kDropped:
+    case Arrival::Kind::kUndetermined: break;
+  }
+  if (!right_place) {
+    result.explanations.push_back({"NO_PATH", target.label, "the packet is delivered somewhere else than the destination"});
+    return finish(Verdict::kUnreachable);
+  }
+
+  // The reply, which SGs let through (stateful) but NACLs and routes must allow.
+  walk.setReturn();
+  Packet back = reply(forward.packet);
+  Arrival returned;
+  switch (forward.kind) {
+    case Arrival::Kind::kNode: returned = walk.leave(forward.node, back); break;
+    case Arrival::Kind::kInternet:
+      walk.hop("internet", "internet", describePacket(back));
+      returned = walk.fromInternet(back);
+      break;
+    case Arrival::Kind::kService:
+      walk.hop(target.label, "aws-service", describePacket(back));
+      returned = walk.arrive(source_node, back, nullptr, false);
+      break;
+    case Arrival::Kind::kDropped:
+    case Arrival::Kind::kUndetermined: break;
+  }
+  if (returned.kind == Arrival::Kind::kDropped) return finish(Verdict::kUnreachable);
+  if (returned.kind == Arrival::Kind::kUndetermined) return finish(Verdict::kUndetermined);
+  bool home = external ? returned.kind == Arrival::Kind::kInternet
+                       : returned.kind == Arrival::Kind::kNode && returned.node.same(source_node) &&
+                             returned.packet.destination == packet.source;
+  if (!home) {
+    result.explanations.push_back(
+        {"NO_PATH", source.label, "the reply does not come back to the source (asymmetric path)"});
+    return finish(Verdict::kUnreachable);
+  }
+  return finish(Verdict::kReachable);
+}
+
+}  // namespace vpcsim::sim
