@@ -85,7 +85,14 @@ class Resolver {
       if (item.meta.logical_id == ref) return &item;
       if (!name.empty() && item.meta.name == name) return &item;
     }
-    return nullptr;
+    // A bare word may also be a Name tag, when exactly one resource carries it.
+    const T* tagged = nullptr;
+    for (const auto& item : items) {
+      if (item.meta.name != ref) continue;
+      if (tagged != nullptr) return nullptr;
+      tagged = &item;
+    }
+    return tagged;
   }
 
   Result<std::vector<std::string>> securityGroups(const std::vector<std::string>& refs) const {

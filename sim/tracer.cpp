@@ -821,7 +821,14 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   Arrival forward;
   if (external) {
     walk.hop(source.label.empty() ? "internet" : source.label, "internet", describePacket(packet));
-    if (!packet.source.isPublic()) {
+    if (packet.source.isPublic() && !packet.destination.isPublic()) {
+      // Private (RFC 1918 and other special-purpose) addresses are not routed
+      // on the internet; an internet host reaches a VPC only through a public
+      // address (VPC User Guide, "IP addressing for your VPCs and subnets").
+      forward = walk.drop("NO_PATH", "internet",
+                          fmt::format("{} is a private address; it cannot be reached from the internet",
+                                      packet.destination.str()));
+    } else if (!packet.source.isPublic()) {
       forward = walk.unknown("LEAVES_SNAPSHOT", packet.source.str(),
                              fmt::format("{} is a private address outside every VPC in the input; how it reaches "
                                          "the VPC (VPN, Direct Connect) is not known",

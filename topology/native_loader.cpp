@@ -369,7 +369,7 @@ class NativeLoader {
   void parseTransitGateway(const YAML::Node& node);
   void parseRouteTable(const YAML::Node& node);
   std::optional<Route> parseRoute(const YAML::Node& node);
-  RouteTarget resolveTarget(const Item& target, const Fields& route);
+  RouteTarget resolveTarget(const Item& target, const Fields& route, bool blackhole);
   void parseNetworkAcl(const YAML::Node& node);
   void parseEndpoint(const YAML::Node& node);
   void parseStudioDomain(const YAML::Node& node);
@@ -407,7 +407,7 @@ std::optional<Fields> NativeLoader::fields(const YAML::Node& node, std::string_v
   }
   Fields f{node, std::string(what), {}};
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    YAML::Node key = it->first;  // copies: `it->` yields a temporary proxy
     if (!key.IsScalar()) {
       error(key, "bad-shape", fmt::format("keys in {} must be plain strings", what));
       continue;
@@ -421,7 +421,8 @@ std::optional<Fields> NativeLoader::fields(const YAML::Node& node, std::string_v
       error(key, "duplicate-key", fmt::format("duplicate key '{}' in {}", name, what));
       continue;
     }
-    f.items.emplace(name, Field{key, it->second});
+    YAML::Node value = it->second;
+    f.items.emplace(name, Field{key, value});
   }
   return f;
 }
@@ -1296,7 +1297,9 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
   add(Kind::kTransitGateway, out_.transit_gateways, std::move(tgw));
 }
 
-RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route) {
+// A blackhole route's target may be gone (that is what makes it a blackhole),
+// so it need not be defined.
+RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route, bool blackhole) {
   if (auto type_text = text(route, "target_type")) {
     const auto& names = targetTypeNames();
     auto it = std::find_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == *type_text; });
@@ -1307,7 +1310,7 @@ RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route)
             fmt::format("unknown target type '{}'{}", *type_text, didYouMean(*type_text, candidates)));
       return RouteTarget::kUnknown;
     }
-    if (auto kind = kindOfTarget(it->second)) ref(*kind, target);
+    if (auto kind = kindOfTarget(it->second); kind && !blackhole) ref(*kind, target);
     return it->second;
   }
   if (target.text == "local") return RouteTarget::kLocal;
@@ -1340,15 +1343,16 @@ RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route)
       if (prefix_kind && entry.first == *prefix_kind) return igwType(entry.second);
     }
     error(target.node, "ambiguous-reference",
-          fmt::format("route target '{}' names both a {} and a {}; add target_type", target.text,
+          fmt::format("route target '{}' names more than one resource ({}, {}); add target_type", target.text,
                       kindName(matches[0].first), kindName(matches[1].first)));
     return RouteTarget::kUnknown;
   }
   if (auto kind = kindOfTarget(by_prefix)) {
-    ref(*kind, target);
+    if (!blackhole) ref(*kind, target);
     return by_prefix;
   }
   if (by_prefix != RouteTarget::kUnknown) return by_prefix;  // modelled only by name (carrier, local gateway)
+  if (blackhole) return RouteTarget::kUnknown;
   std::vector<std::string_view> candidates;
   for (const auto& entry : kTargetKinds) {
     for (const auto& [id, origin] : ids_[index(entry.first)]) candidates.push_back(id);
@@ -1377,17 +1381,17 @@ std::optional<Route> NativeLoader::parseRoute(const YAML::Node& node) {
       route.destination_prefix_list = *dest;
     }
   }
-  if (auto target = text(*f, "target", true)) {
-    Item item{*target, f->find("target")->value};
-    route.target_id = *target;
-    route.target = resolveTarget(item, *f);
-  }
   if (auto state = text(*f, "state")) {
     if (*state == "blackhole") {
       route.blackhole = true;
     } else if (*state != "active") {
       error(f->find("state")->value, "bad-value", fmt::format("'state' must be active or blackhole, not '{}'", *state));
     }
+  }
+  if (auto target = text(*f, "target", true)) {
+    Item item{*target, f->find("target")->value};
+    route.target_id = *target;
+    route.target = resolveTarget(item, *f, route.blackhole);
   }
   return route;
 }

@@ -1187,6 +1187,21 @@ void SnapshotLoader::readTgwAttachment(const Json& obj, const std::string& ptr) 
       attachment.association_route_table = str(*association, "TransitGatewayRouteTableId", assoc_ptr);
     }
   }
+  if (seen_.count("tgw-attachment:" + attachment.meta.id) != 0) {
+    // A TGW peering attachment has one ID but a side (and an association) on
+    // each transit gateway; the model keeps the side read first.
+    for (const auto& kept : topo_.tgw_attachments) {
+      if (kept.meta.id == attachment.meta.id && kept.transit_gateway_id != attachment.transit_gateway_id) {
+        ignore(attachment.meta.origin, attachment.meta.id,
+               fmt::format("peering attachment side on {} (associated with {}); only the side on {} ({}) is kept",
+                           attachment.transit_gateway_id,
+                           attachment.association_route_table.empty() ? "no route table"
+                                                                       : attachment.association_route_table,
+                           kept.transit_gateway_id, kept.meta.origin));
+        return;
+      }
+    }
+  }
   if (!first("tgw-attachment", attachment.meta)) return;
   topo_.tgw_attachments.push_back(std::move(attachment));
 }

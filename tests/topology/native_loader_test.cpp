@@ -329,6 +329,18 @@ route_tables:
   CHECK(table->routes[1].target_id == target);
 }
 
+TEST_CASE("a blackhole route may name a target that no longer exists", "[native]") {
+  auto loaded = load(kBase + R"(route_tables:
+  - {id: rtb-1, routes: [{dest: 10.9.0.0/16, target: pcx-deleted, state: blackhole}]}
+)");
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const Route& route = loaded.topology.findRouteTable("rtb-1")->routes.at(1);
+  CHECK(route.blackhole);
+  CHECK(route.target == RouteTarget::kPeeringConnection);
+  CHECK(route.target_id == "pcx-deleted");
+}
+
 TEST_CASE("security group ports accept a port, a range or all and reject the rest", "[native]") {
   auto [ports, ok, from, to] = GENERATE(table<std::string, bool, int, int>({
       {"443", true, 443, 443},

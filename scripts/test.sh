@@ -1,0 +1,16 @@
+#!/bin/sh
+# Builds vpcsim twice and runs the whole test suite on each build:
+# Release with warnings as errors, then Debug under AddressSanitizer + UBSan.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DVPCSIM_WARNINGS_AS_ERRORS=ON -DVPCSIM_BUILD_BENCHMARKS=ON
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure
+
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVPCSIM_SANITIZE=ON -DVPCSIM_WARNINGS_AS_ERRORS=ON
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure
+echo "all tests passed (Release and Debug+ASan+UBSan)"

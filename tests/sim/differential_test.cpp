@@ -1,0 +1,286 @@
+// Differential test: sim::trace against the naive reference evaluator on seeded random topologies.
+//
+// For seeds 1..N it builds generateTopology({enis = 40, subnets = 8, seed,
+// variety = true}) and sends kPacketsPerTopology random packets from workload
+// ENIs (to other ENIs' private IPs, ENI and NAT public IPs, internet hosts,
+// S3 prefix-list addresses, unheld VPC and private addresses, blackholed
+// ranges; tcp/udp/icmp and a non-NAT protocol; ports from a boundary table),
+// comparing the tracer's verdict with tests/support/reference_evaluator's.
+// A mismatch names its seed, packet index, packet, both verdicts, the
+// tracer's path and the reference's trail.
+//
+// CI runs a fixed sweep of kDefaultSeeds seeds. For a longer sweep set
+//   VPCSIM_DIFF_SEEDS=<count>   e.g. VPCSIM_DIFF_SEEDS=5000 ./vpcsim_tests "[differential]"
+// which also prints agreement statistics.
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "sim/tracer.h"
+#include "tests/support/reference_evaluator.h"
+#include "topology/generator.h"
+#include "topology/model.h"
+
+namespace vpcsim::sim {
+namespace {
+
+using topology::Cidr;
+using topology::Eni;
+using topology::Ipv4;
+using topology::Topology;
+
+constexpr int kDefaultSeeds = 300;
+constexpr int kPacketsPerTopology = 24;
+constexpr int kMaxReportedMismatches = 20;
+
+/// Boundary ports: 0, well-known, the 1023/1024 edge of the ephemeral range
+/// NACLs commonly allow, and 65535.
+constexpr std::array<int, 12> kPorts = {0, 22, 53, 80, 443, 1023, 1024, 3306, 8080, 32768, 49152, 65535};
+
+int seedCount() {
+  if (const char* text = std::getenv("VPCSIM_DIFF_SEEDS")) {
+    int count = std::atoi(text);
+    if (count > 0) return count;
+  }
+  return kDefaultSeeds;
+}
+
+/// Portable sampling over mt19937_64 (std distributions differ between
+/// standard libraries, and a failing seed must reproduce everywhere).
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : engine_(seed) {}
+  uint64_t below(uint64_t n) { return engine_() % n; }
+  int percent() { return static_cast<int>(below(100)); }
+  std::size_t index(std::size_t n) { return static_cast<std::size_t>(below(n)); }
+  Ipv4 inside(const Cidr& cidr) {
+    return Ipv4(cidr.base().value() + static_cast<uint32_t>(below(cidr.size())));
+  }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+/// Known differences between the tracer and AWS behaviour. A mismatch that
+/// disappears when the reference drops exactly one of these AWS rules is that
+/// known difference: it is counted, not failed. Each row says which side is
+/// wrong; delete the row once the tracer implements the rule.
+struct KnownDivergence {
+  const char* name;
+  void (*relax)(reference::Options&);
+};
+const std::array<KnownDivergence, 3> kKnownDivergences = {{
+    // TRACER WRONG. PrivateLink guide, "Gateway endpoints", considerations:
+    // "Endpoint connections cannot be extended out of a VPC. Resources on the
+    // other side of a VPN connection, VPC peering connection, transit gateway
+    // ... in your VPC can't use a gateway endpoint". The tracer's viaEndpoint
+    // accepts a packet that reached the endpoint's VPC through a transit
+    // gateway (sim/tracer.cpp, viaEndpoint / routeFromTgwSubnet).
+    {"gateway endpoint used from outside its VPC",
+     [](reference::Options& o) { o.gateway_endpoint_requires_source_in_vpc = false; }},
+    // TRACER WRONG. VPC Peering guide, "Unsupported VPC peering
+    // configurations" (transitive peering; edge-to-edge routing): a peering
+    // connection does not carry packets whose source is outside the sending
+    // VPC. The tracer's viaPeering checks only the destination.
+    {"peering carries transit traffic",
+     [](reference::Options& o) { o.peering_requires_source_in_vpc = false; }},
+    // DEBATABLE. A routing loop is fully described by the input and never
+    // delivers; the tracer reports ROUTING_LOOP as undetermined.
+    {"routing loop", [](reference::Options& o) { o.routing_loop_is_unreachable = false; }},
+}};
+
+struct Probe {
+  const Eni* source = nullptr;
+  Packet packet;
+  std::string kind;  ///< which destination class was drawn
+};
+
+/// Draws one packet: a random workload ENI's primary IP to a destination of a
+/// random class.
+Probe drawProbe(const Topology& topo, const std::vector<const Eni*>& workloads, Rng& rng) {
+  Probe probe;
+  probe.source = workloads[rng.index(workloads.size())];
+  Packet& packet = probe.packet;
+  packet.source = probe.source->private_ips.front();
+
+  std::vector<Ipv4> publics;
+  for (const auto& eni : topo.enis) {
+    for (const auto& pub : eni.public_ips) publics.push_back(pub.public_ip);
+  }
+  const topology::PrefixList* s3 = nullptr;
+  for (const auto& list : topo.prefix_lists) {
+    if (list.prefix_list_name == "com.amazonaws.us-east-1.s3") s3 = &list;
+  }
+  auto internet = [&]() {
+    if (rng.percent() < 40) return Ipv4((8U << 24) | (8U << 16) | (8U << 8) | 8U);
+    for (;;) {
+      Ipv4 candidate(static_cast<uint32_t>(rng.below(uint64_t{1} << 32)));
+      if (candidate.isPublic()) return candidate;
+    }
+  };
+
+  const int roll = rng.percent();
+  if (roll < 35) {
+    probe.kind = "eni-private";
+    const Eni* other = &topo.enis[rng.index(topo.enis.size())];
+    for (int tries = 0; other == probe.source && tries < 4; ++tries) other = &topo.enis[rng.index(topo.enis.size())];
+    packet.destination = other->private_ips[rng.index(other->private_ips.size())];
+  } else if (roll < 47 && !publics.empty()) {
+    probe.kind = "eni-public";
+    packet.destination = publics[rng.index(publics.size())];
+  } else if (roll < 72 && roll >= 60 && s3 != nullptr && !s3->cidrs.empty()) {
+    probe.kind = "s3";
+    packet.destination = rng.inside(s3->cidrs[rng.index(s3->cidrs.size())]);
+  } else if (roll < 72) {
+    probe.kind = "internet";
+    packet.destination = internet();
+  } else if (roll < 84) {
+    probe.kind = "vpc-address";
+    const topology::Vpc& vpc = topo.vpcs[rng.index(topo.vpcs.size())];
+    packet.destination = vpc.cidrs.empty() ? internet() : rng.inside(vpc.cidrs[rng.index(vpc.cidrs.size())]);
+  } else if (roll < 92) {
+    probe.kind = "private";
+    static const std::array<Cidr, 3> kPrivate = {Cidr::of(Ipv4(0x0A000000), 8), Cidr::of(Ipv4(0xAC100000), 12),
+                                                 Cidr::of(Ipv4(0xC0A80000), 16)};
+    packet.destination = rng.inside(kPrivate[rng.index(kPrivate.size())]);
+  } else {
+    probe.kind = "special";  // blackholed 198.18.0.0/15, corp and test ranges
+    static const std::array<Cidr, 3> kSpecial = {Cidr::of(Ipv4(0xC6120000), 22), Cidr::of(Ipv4(0xC6130000), 16),
+                                                 Cidr::of(Ipv4(0xCB007100), 24)};
+    packet.destination = rng.inside(kSpecial[rng.index(kSpecial.size())]);
+  }
+
+  const int protocol = rng.percent();
+  packet.protocol = protocol < 55   ? topology::kProtocolTcp
+                    : protocol < 80 ? topology::kProtocolUdp
+                    : protocol < 97 ? topology::kProtocolIcmp
+                                    : 50;  // ESP: neither NAT gateways nor gateway endpoints carry it
+  packet.destination_port = kPorts[rng.index(kPorts.size())];
+  const int source_roll = rng.percent();
+  packet.source_port = source_roll < 40   ? 1024 + static_cast<int>(rng.below(65535 - 1024 + 1))
+                       : source_roll < 60 ? 49152
+                                          : kPorts[rng.index(kPorts.size())];
+  const int icmp = rng.percent();
+  packet.icmp_type = icmp < 70 ? 8 : icmp < 85 ? 3 : 0;
+  packet.icmp_code = icmp < 70 ? 0 : icmp < 85 ? 4 : 0;
+  return probe;
+}
+
+reference::Packet toReference(const Packet& packet) {
+  reference::Packet out;
+  out.source = packet.source;
+  out.destination = packet.destination;
+  out.protocol = packet.protocol;
+  out.source_port = packet.source_port;
+  out.destination_port = packet.destination_port;
+  out.icmp_type = packet.icmp_type;
+  out.icmp_code = packet.icmp_code;
+  return out;
+}
+
+std::string tracerText(const TraceResult& result) {
+  std::string text;
+  for (const auto& hop : result.path) {
+    text += "  [" + hop.direction + "] " + hop.type + " " + hop.component + ": " + hop.rule + "\n";
+  }
+  for (const auto& why : result.explanations) text += "  " + why.code + " " + why.component + ": " + why.message + "\n";
+  for (const auto& assumption : result.assumptions) text += "  assumes: " + assumption + "\n";
+  return text;
+}
+
+std::string referenceText(const reference::Result& result) {
+  std::string text;
+  for (const auto& step : result.steps) text += step + "\n";
+  return text;
+}
+
+TEST_CASE("The tracer and the naive reference evaluator agree on seeded random topologies", "[differential]") {
+  const int seeds = seedCount();
+  int packets = 0;
+  int mismatches = 0;
+  std::map<std::string, int> agreed;       // verdict -> count
+  std::map<std::string, int> kind_counts;  // destination class -> count
+  std::map<std::string, int> known;        // known divergence -> count
+  for (int seed = 1; seed <= seeds; ++seed) {
+    topology::GeneratorOptions options;
+    options.enis = 40;
+    options.subnets = 8;
+    options.seed = static_cast<uint64_t>(seed);
+    options.variety = true;
+    const Topology topo = topology::generateTopology(options);
+    const Network network(topo);
+    std::vector<const Eni*> workloads;
+    for (const auto& eni : topo.enis) {
+      if (eni.interface_type == "interface" && !eni.private_ips.empty()) workloads.push_back(&eni);
+    }
+    REQUIRE_FALSE(workloads.empty());
+    Rng rng(static_cast<uint64_t>(seed) * 0x9E3779B97F4A7C15ULL + 17);
+    for (int n = 0; n < kPacketsPerTopology; ++n) {
+      const Probe probe = drawProbe(topo, workloads, rng);
+      Endpoint source;
+      source.kind = Endpoint::Kind::kEni;
+      source.eni_id = probe.source->meta.id;
+      source.address = probe.packet.source;
+      source.label = probe.source->meta.id;
+      Target target;
+      target.address = probe.packet.destination;
+      target.label = probe.packet.destination.str();
+
+      const TraceResult got = trace(network, source, target, probe.packet);
+      const reference::Result want = reference::evaluate(topo, probe.source->meta.id, toReference(probe.packet));
+      ++packets;
+      ++kind_counts[probe.kind];
+      const std::string got_name(verdictName(got.verdict));
+      const std::string want_name(reference::verdictName(want.verdict));
+      if (got_name == want_name) {
+        ++agreed[got_name];
+        continue;
+      }
+      bool explained = false;
+      for (const auto& divergence : kKnownDivergences) {
+        reference::Options relaxed;
+        divergence.relax(relaxed);
+        const reference::Result compatible =
+            reference::evaluate(topo, probe.source->meta.id, toReference(probe.packet), relaxed);
+        if (std::string(reference::verdictName(compatible.verdict)) == got_name) {
+          ++known[divergence.name];
+          explained = true;
+          break;
+        }
+      }
+      if (explained) continue;
+      ++mismatches;
+      if (mismatches > kMaxReportedMismatches) continue;
+      CAPTURE(seed, n, probe.kind);
+      INFO("source " << probe.source->meta.id << " packet " << reference::describe(toReference(probe.packet)));
+      INFO("tracer: " << got_name << "  reference: " << want_name);
+      INFO("tracer path:\n" << tracerText(got));
+      INFO("reference trail:\n" << referenceText(want));
+      CHECK(got_name == want_name);
+    }
+  }
+  if (std::getenv("VPCSIM_DIFF_SEEDS") != nullptr) {
+    std::string summary = std::to_string(packets) + " packets over " + std::to_string(seeds) + " topologies; agreed:";
+    for (const auto& [verdict, count] : agreed) summary += " " + verdict + "=" + std::to_string(count);
+    summary += "; destinations:";
+    for (const auto& [kind, count] : kind_counts) summary += " " + kind + "=" + std::to_string(count);
+    summary += "; known divergences:";
+    for (const auto& [name, count] : known) summary += " [" + name + "]=" + std::to_string(count);
+    summary += "; unexplained mismatches: " + std::to_string(mismatches);
+    WARN(summary);
+  }
+  CHECK(mismatches == 0);
+  // The sweep must exercise every verdict, or agreement means little.
+  CHECK(agreed["reachable"] > 0);
+  CHECK(agreed["unreachable"] > 0);
+  CHECK(agreed["undetermined"] > 0);
+}
+
+}  // namespace
+}  // namespace vpcsim::sim

@@ -1,0 +1,826 @@
+// Naive reference evaluator: follows one concrete packet from an ENI by plain loops over the topology.
+//
+// Written to be obviously right rather than fast: no indexes, no caching,
+// every lookup a loop over the Topology vectors, every AWS rule spelled out
+// where it applies. It shares no code with sim/.
+#include "tests/support/reference_evaluator.h"
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+namespace vpcsim::reference {
+
+using namespace topology;
+
+std::string_view verdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kReachable: return "reachable";
+    case Verdict::kUnreachable: return "unreachable";
+    case Verdict::kUndetermined: return "undetermined";
+  }
+  return "undetermined";
+}
+
+std::string describe(const Packet& packet) {
+  if (packet.protocol == kProtocolIcmp) {
+    return "icmp " + packet.source.str() + " -> " + packet.destination.str() + " type " +
+           std::to_string(packet.icmp_type) + " code " + std::to_string(packet.icmp_code);
+  }
+  if (packet.protocol == kProtocolTcp || packet.protocol == kProtocolUdp) {
+    return std::string(packet.protocol == kProtocolTcp ? "tcp " : "udp ") + packet.source.str() + ":" +
+           std::to_string(packet.source_port) + " -> " + packet.destination.str() + ":" +
+           std::to_string(packet.destination_port);
+  }
+  return "protocol " + std::to_string(packet.protocol) + " " + packet.source.str() + " -> " +
+         packet.destination.str();
+}
+
+namespace {
+
+/// Enough for any real path; more means the packet loops.
+constexpr int kStepLimit = 64;
+
+Ipv4 address(uint32_t a, uint32_t b, uint32_t c, uint32_t d) { return Ipv4((a << 24) | (b << 16) | (c << 8) | d); }
+
+/// IANA IPv4 Special-Purpose Address Registry (RFC 6890): blocks that are
+/// not globally reachable, plus multicast and the reserved class E.
+bool isInternetAddress(Ipv4 ip) {
+  const std::pair<Ipv4, int> special[] = {
+      {address(0, 0, 0, 0), 8},       {address(10, 0, 0, 0), 8},     {address(100, 64, 0, 0), 10},
+      {address(127, 0, 0, 0), 8},     {address(169, 254, 0, 0), 16}, {address(172, 16, 0, 0), 12},
+      {address(192, 0, 0, 0), 24},    {address(192, 0, 2, 0), 24},   {address(192, 168, 0, 0), 16},
+      {address(198, 18, 0, 0), 15},   {address(198, 51, 100, 0), 24}, {address(203, 0, 113, 0), 24},
+      {address(224, 0, 0, 0), 4},     {address(240, 0, 0, 0), 4},
+  };
+  for (const auto& [base, prefix] : special) {
+    if (Cidr::of(base, prefix).contains(ip)) return false;
+  }
+  return true;  // 255.255.255.255 lies in 240.0.0.0/4
+}
+
+bool contains(const std::vector<std::string>& ids, const std::string& id) {
+  for (const auto& item : ids) {
+    if (item == id) return true;
+  }
+  return false;
+}
+
+bool contains(const std::vector<Ipv4>& ips, Ipv4 ip) {
+  for (const auto& item : ips) {
+    if (item == ip) return true;
+  }
+  return false;
+}
+
+bool isTcpOrUdp(int protocol) { return protocol == kProtocolTcp || protocol == kProtocolUdp; }
+
+/// The reply to `packet`: addresses and ports swapped; an ICMP echo request
+/// (type 8) is answered by an echo reply (type 0), RFC 792.
+Packet replyTo(const Packet& packet) {
+  Packet reply = packet;
+  reply.source = packet.destination;
+  reply.destination = packet.source;
+  reply.source_port = packet.destination_port;
+  reply.destination_port = packet.source_port;
+  if (packet.protocol == kProtocolIcmp && packet.icmp_type == 8) reply.icmp_type = 0;
+  return reply;
+}
+
+/// Whatever holds a private address inside a VPC: an ENI or a NAT gateway.
+struct Holder {
+  const Eni* eni = nullptr;         ///< set for an ordinary interface
+  const NatGateway* nat = nullptr;  ///< set for a NAT gateway (its ENI is reported as the gateway)
+  const Subnet* subnet = nullptr;
+  Ipv4 address;
+};
+
+/// Where a packet ended.
+struct Outcome {
+  enum class End { kDropped, kUndetermined, kHolder, kInternet, kService };
+  End end = End::kDropped;
+  Holder holder;  ///< kHolder
+  Packet packet;  ///< as it arrived
+};
+
+Outcome dropped() { return Outcome{Outcome::End::kDropped, {}, {}}; }
+Outcome undetermined() { return Outcome{Outcome::End::kUndetermined, {}, {}}; }
+
+enum class Tri { kNo, kYes, kUnknown };
+
+class Evaluator {
+ public:
+  Evaluator(const Topology& topo, const Options& options) : topo_(topo), options_(options) {}
+
+  Result run(std::string_view source_eni_id, const Packet& packet) {
+    const Eni* source_eni = nullptr;
+    for (const auto& eni : topo_.enis) {
+      if (eni.meta.id == source_eni_id) source_eni = &eni;
+    }
+    if (source_eni == nullptr) return finish(Verdict::kUndetermined, "source ENI is not in the input");
+    const Subnet* source_subnet = subnetById(source_eni->subnet_id);
+    if (source_subnet == nullptr) return finish(Verdict::kUndetermined, "source subnet is not in the input");
+    Holder source;
+    source.eni = source_eni;
+    source.subnet = source_subnet;
+    source.address = packet.source;
+
+    // ---- the request ----
+    note("forward: " + describe(packet) + " from " + source_eni->meta.id);
+    Outcome forward = send(source, packet);
+    if (forward.end == Outcome::End::kDropped) return finish(Verdict::kUnreachable, "request dropped");
+    if (forward.end == Outcome::End::kUndetermined) return finish(undeterminedVerdict(), "request undetermined");
+    if (forward.end == Outcome::End::kHolder) {
+      // Delivered to the interface holding the destination (privately or
+      // through its public address).
+      bool right = forward.holder.address == packet.destination ||
+                   publicAddressOf(forward.holder) == std::optional<Ipv4>(packet.destination);
+      if (!right) return finish(Verdict::kUnreachable, "request delivered somewhere else");
+    }
+
+    // ---- the reply: SGs are stateful (not checked), NACLs and routes are ----
+    replying_ = true;
+    steps_left_ = kStepLimit;
+    Packet back = replyTo(forward.packet);
+    note("reply: " + describe(back));
+    Outcome returned;
+    switch (forward.end) {
+      case Outcome::End::kHolder: returned = send(forward.holder, back); break;
+      case Outcome::End::kInternet: returned = fromInternet(back); break;
+      case Outcome::End::kService: returned = replyFromService(source, back); break;
+      case Outcome::End::kDropped:
+      case Outcome::End::kUndetermined: break;
+    }
+    if (returned.end == Outcome::End::kDropped) return finish(Verdict::kUnreachable, "reply dropped");
+    if (returned.end == Outcome::End::kUndetermined) return finish(undeterminedVerdict(), "reply undetermined");
+    bool home = returned.end == Outcome::End::kHolder && returned.holder.eni == source_eni &&
+                returned.holder.address == packet.source && returned.packet.destination == packet.source;
+    if (!home) return finish(Verdict::kUnreachable, "reply does not come back to the source");
+    return finish(Verdict::kReachable, "reply back at the source");
+  }
+
+ private:
+  // ---- bookkeeping ---------------------------------------------------------
+
+  void note(std::string text) { steps_.push_back((replying_ ? "  [reply] " : "  ") + std::move(text)); }
+  Outcome drop(const std::string& why) {
+    note("DROP: " + why);
+    return dropped();
+  }
+  Outcome unknown(const std::string& why) {
+    note("UNDETERMINED: " + why);
+    return undetermined();
+  }
+  Result finish(Verdict verdict, const std::string& why) {
+    note(std::string(verdictName(verdict)) + ": " + why);
+    return Result{verdict, std::move(steps_)};
+  }
+  Verdict undeterminedVerdict() const {
+    return looped_ && options_.routing_loop_is_unreachable ? Verdict::kUnreachable : Verdict::kUndetermined;
+  }
+  /// Counts one routing step; false when the packet has gone round too often.
+  bool step() {
+    if (--steps_left_ > 0) return true;
+    looped_ = true;
+    return false;
+  }
+
+  // ---- lookups: plain loops ----------------------------------------------
+
+  const Vpc* vpcById(const std::string& id) const {
+    for (const auto& vpc : topo_.vpcs) {
+      if (vpc.meta.id == id) return &vpc;
+    }
+    return nullptr;
+  }
+  const Subnet* subnetById(const std::string& id) const {
+    for (const auto& subnet : topo_.subnets) {
+      if (subnet.meta.id == id) return &subnet;
+    }
+    return nullptr;
+  }
+  const SecurityGroup* groupById(const std::string& id) const {
+    for (const auto& group : topo_.security_groups) {
+      if (group.meta.id == id) return &group;
+    }
+    return nullptr;
+  }
+  const PrefixList* prefixListById(const std::string& id) const {
+    for (const auto& list : topo_.prefix_lists) {
+      if (list.meta.id == id) return &list;
+    }
+    return nullptr;
+  }
+  const NatGateway* natByEniId(const std::string& eni_id) const {
+    for (const auto& nat : topo_.nat_gateways) {
+      if (!nat.eni_id.empty() && nat.eni_id == eni_id) return &nat;
+    }
+    return nullptr;
+  }
+
+  /// VPC User Guide, "Subnet route tables": the explicitly associated table,
+  /// else the VPC's main table.
+  const RouteTable* routeTableOf(const Subnet& subnet) const {
+    for (const auto& table : topo_.route_tables) {
+      if (contains(table.subnet_ids, subnet.meta.id)) return &table;
+    }
+    for (const auto& table : topo_.route_tables) {
+      if (table.main && table.vpc_id == subnet.vpc_id) return &table;
+    }
+    return nullptr;
+  }
+
+  /// VPC User Guide, "Network ACLs": the explicitly associated ACL, else the
+  /// VPC's default ACL.
+  const NetworkAcl* aclOf(const Subnet& subnet) const {
+    for (const auto& acl : topo_.network_acls) {
+      if (contains(acl.subnet_ids, subnet.meta.id)) return &acl;
+    }
+    for (const auto& acl : topo_.network_acls) {
+      if (acl.is_default && acl.vpc_id == subnet.vpc_id) return &acl;
+    }
+    return nullptr;
+  }
+
+  Holder holderOfNat(const NatGateway& nat) const {
+    Holder holder;
+    holder.nat = &nat;
+    holder.subnet = subnetById(nat.subnet_id);
+    if (!nat.private_ips.empty()) holder.address = nat.private_ips.front();
+    return holder;
+  }
+
+  /// What in `vpc_id` holds private `ip`: a NAT gateway, else an ENI.
+  std::optional<Holder> holderInVpc(const std::string& vpc_id, Ipv4 ip) const {
+    for (const auto& nat : topo_.nat_gateways) {
+      if (nat.vpc_id == vpc_id && contains(nat.private_ips, ip)) return holderOfNat(nat);
+    }
+    for (const auto& eni : topo_.enis) {
+      if (eni.vpc_id != vpc_id || !contains(eni.private_ips, ip)) continue;
+      if (const NatGateway* nat = natByEniId(eni.meta.id)) return holderOfNat(*nat);
+      Holder holder;
+      holder.eni = &eni;
+      holder.subnet = subnetById(eni.subnet_id);
+      holder.address = ip;
+      return holder;
+    }
+    return std::nullopt;
+  }
+
+  /// What holds public `ip` (a NAT gateway's Elastic IP, else an ENI's public IP).
+  std::optional<Holder> holderOfPublic(Ipv4 ip) const {
+    for (const auto& nat : topo_.nat_gateways) {
+      if (contains(nat.public_ips, ip)) return holderOfNat(nat);
+    }
+    for (const auto& eni : topo_.enis) {
+      for (const auto& pub : eni.public_ips) {
+        if (pub.public_ip == ip) return holderInVpc(eni.vpc_id, pub.private_ip);
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// The public IPv4 / Elastic IP that the internet gateway maps to this
+  /// holder's private address, if any.
+  std::optional<Ipv4> publicAddressOf(const Holder& holder) const {
+    if (holder.nat != nullptr) {
+      if (holder.nat->public_ips.empty()) return std::nullopt;
+      return holder.nat->public_ips.front();
+    }
+    if (holder.eni == nullptr) return std::nullopt;
+    for (const auto& pub : holder.eni->public_ips) {
+      if (pub.private_ip == holder.address) return pub.public_ip;
+    }
+    return std::nullopt;
+  }
+
+  /// True when some interface carrying security group `group_id` holds `ip`
+  /// as a private address (VPC User Guide, "Security group rules": a rule that
+  /// references a group matches the private IPs of the group's members).
+  bool memberOfGroupHolds(const std::string& group_id, Ipv4 ip) const {
+    for (const auto& eni : topo_.enis) {
+      if (natByEniId(eni.meta.id) != nullptr) continue;  // a NAT gateway has no security groups
+      if (contains(eni.security_group_ids, group_id) && contains(eni.private_ips, ip)) return true;
+    }
+    return false;
+  }
+
+  // ---- rules ---------------------------------------------------------------
+
+  /// VPC User Guide, "Security group rules": protocol -1 is everything; TCP
+  /// and UDP match the destination port against the range; ICMP uses the
+  /// from/to fields as type/code with -1 for any.
+  static bool sgRuleMatchesTraffic(const SgRule& rule, const Packet& packet) {
+    if (rule.protocol == kProtocolAll) return true;
+    if (rule.protocol != packet.protocol) return false;
+    if (isTcpOrUdp(packet.protocol)) {
+      if (rule.from_port < 0 && rule.to_port < 0) return true;
+      return rule.from_port <= packet.destination_port && packet.destination_port <= rule.to_port;
+    }
+    if (packet.protocol == kProtocolIcmp) {
+      bool type_ok = rule.from_port < 0 || rule.from_port == packet.icmp_type;
+      bool code_ok = rule.to_port < 0 || rule.to_port == packet.icmp_code;
+      return type_ok && code_ok;
+    }
+    return true;
+  }
+
+  /// Allowed if any rule of any of the groups allows it; rules never deny.
+  Tri securityGroupsAllow(const std::vector<std::string>& group_ids, bool egress, const Packet& packet) {
+    const Ipv4 peer = egress ? packet.destination : packet.source;
+    bool unsure = false;
+    for (const auto& group_id : group_ids) {
+      const SecurityGroup* group = groupById(group_id);
+      if (group == nullptr) {
+        unsure = true;
+        continue;
+      }
+      const std::vector<SgRule>& rules = egress ? group->egress : group->ingress;
+      for (const auto& rule : rules) {
+        if (!sgRuleMatchesTraffic(rule, packet)) continue;
+        bool peer_matches = false;
+        if (rule.peer_kind == PeerKind::kCidr) {
+          peer_matches = rule.cidr.contains(peer);
+        } else if (rule.peer_kind == PeerKind::kPrefixList) {
+          const PrefixList* list = prefixListById(rule.peer);
+          if (list == nullptr) {
+            unsure = true;
+          } else {
+            for (const auto& cidr : list->cidrs) peer_matches = peer_matches || cidr.contains(peer);
+          }
+        } else if (rule.peer_kind == PeerKind::kSecurityGroup) {
+          peer_matches = memberOfGroupHolds(rule.peer, peer);
+          if (!peer_matches && groupById(rule.peer) == nullptr) unsure = true;
+        }
+        // kIpv6Cidr never matches an IPv4 packet.
+        if (peer_matches) {
+          note(std::string(egress ? "SG egress " : "SG ingress ") + group_id + " rule " + std::to_string(rule.index) +
+               " allows");
+          return Tri::kYes;
+        }
+      }
+    }
+    return unsure ? Tri::kUnknown : Tri::kNo;
+  }
+
+  /// VPC User Guide, "Network ACL rules": rules of the direction in
+  /// ascending rule number, the first match decides, nothing matching denies.
+  /// A subnet with no ACL in the input is taken to allow everything.
+  bool naclAllows(const Subnet& subnet, bool egress, const Packet& packet) {
+    const NetworkAcl* acl = aclOf(subnet);
+    if (acl == nullptr) return true;
+    const Ipv4 peer = egress ? packet.destination : packet.source;
+    const NaclEntry* first = nullptr;
+    for (const auto& entry : acl->entries) {
+      if (entry.egress != egress || !entry.cidr || !entry.cidr->contains(peer)) continue;
+      if (entry.protocol != kProtocolAll) {
+        if (entry.protocol != packet.protocol) continue;
+        if (isTcpOrUdp(packet.protocol) && !entry.ports.contains(packet.destination_port)) continue;
+        if (packet.protocol == kProtocolIcmp) {
+          if (entry.icmp_type >= 0 && entry.icmp_type != packet.icmp_type) continue;
+          if (entry.icmp_code >= 0 && entry.icmp_code != packet.icmp_code) continue;
+        }
+      }
+      if (first == nullptr || entry.rule_number < first->rule_number) first = &entry;
+    }
+    bool allowed = first != nullptr && first->allow;
+    note(std::string(egress ? "NACL out " : "NACL in ") + acl->meta.id + " of " + subnet.meta.id + ": " +
+         (first != nullptr ? "rule " + std::to_string(first->rule_number) : std::string("no rule")) + " -> " +
+         (allowed ? "allow" : "deny"));
+    return allowed;
+  }
+
+  // ---- route lookup --------------------------------------------------------
+
+  struct RouteChoice {
+    bool found = false;
+    const Route* route = nullptr;  ///< nullptr for the implicit local route
+    int prefix = -1;
+    int rank = -1;
+    bool local = false;
+    bool blackhole = false;
+  };
+
+  /// VPC User Guide, "Route priority": the longest prefix wins; a prefix-list
+  /// route counts with the length of its matching entry; on equal length a
+  /// static CIDR route beats a propagated one, which beats a prefix-list
+  /// route. "Route tables": every associated VPC CIDR block has a local route
+  /// (even if the input omits it); a local route for a disassociated block
+  /// does not route.
+  RouteChoice longestPrefixMatch(const RouteTable& table, const Vpc* vpc, Ipv4 destination) const {
+    std::vector<RouteChoice> candidates;
+    for (const auto& route : table.routes) {
+      const bool local = route.target == RouteTarget::kLocal;
+      if (local && vpc != nullptr) {
+        bool associated = false;
+        for (const auto& cidr : vpc->cidrs) associated = associated || (route.destination && cidr == *route.destination);
+        if (!associated) continue;
+      }
+      if (route.destination) {
+        if (!route.destination->contains(destination)) continue;
+        int rank = route.origin == "EnableVgwRoutePropagation" ? 2 : 3;
+        candidates.push_back({true, &route, route.destination->prefix(), rank, local, route.blackhole});
+      } else if (!route.destination_prefix_list.empty()) {
+        const PrefixList* list = prefixListById(route.destination_prefix_list);
+        if (list == nullptr) continue;  // unknown entries: taken not to match
+        for (const auto& cidr : list->cidrs) {
+          if (cidr.contains(destination)) candidates.push_back({true, &route, cidr.prefix(), 1, local, route.blackhole});
+        }
+      }
+    }
+    if (vpc != nullptr) {
+      for (const auto& cidr : vpc->cidrs) {
+        if (!cidr.contains(destination)) continue;
+        bool listed = false;
+        for (const auto& route : table.routes) {
+          listed = listed || (route.target == RouteTarget::kLocal && route.destination == cidr);
+        }
+        if (!listed) candidates.push_back({true, nullptr, cidr.prefix(), 0, true, false});
+      }
+    }
+    RouteChoice best;
+    for (const auto& candidate : candidates) {
+      if (!best.found || candidate.prefix > best.prefix ||
+          (candidate.prefix == best.prefix && candidate.rank > best.rank)) {
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  static std::string routeText(const RouteChoice& choice, Ipv4 destination) {
+    if (choice.route == nullptr) return destination.str() + "/" + std::to_string(choice.prefix) + " -> local (implicit)";
+    const Route& route = *choice.route;
+    std::string dest = route.destination ? route.destination->str() : route.destination_prefix_list;
+    return dest + " -> " + route.target_id + (route.blackhole ? " (blackhole)" : "");
+  }
+
+  // ---- forwarding ----------------------------------------------------------
+
+  /// A packet leaves `from`. VPC User Guide, "Security group rules": egress
+  /// rules of the sender's groups apply to new traffic only (stateful).
+  Outcome send(const Holder& from, const Packet& packet) {
+    if (from.subnet == nullptr) return unknown("the sender's subnet is not in the input");
+    if (!replying_ && from.eni != nullptr) {
+      Tri allowed = securityGroupsAllow(from.eni->security_group_ids, true, packet);
+      if (allowed == Tri::kUnknown) return unknown("security group egress cannot be settled");
+      if (allowed == Tri::kNo) return drop("no SG egress rule of " + from.eni->meta.id + " allows it");
+    }
+    return routeOut(*from.subnet, packet, true);
+  }
+
+  /// The subnet's route table sends `packet` on. The subnet's outbound NACL
+  /// applies unless the packet stays in the subnet (VPC User Guide, "Network
+  /// ACLs": they filter traffic entering and leaving a subnet) or it is
+  /// transit traffic arriving from a transit gateway (`check_outbound_acl`
+  /// false: attachment-subnet ACLs are not evaluated).
+  Outcome routeOut(const Subnet& subnet, Packet packet, bool check_outbound_acl) {
+    if (!step()) return unknown("routing loop");
+    const RouteTable* table = routeTableOf(subnet);
+    if (table == nullptr) return unknown("subnet " + subnet.meta.id + " has no route table");
+    const Vpc* vpc = vpcById(subnet.vpc_id);
+    RouteChoice choice = longestPrefixMatch(*table, vpc, packet.destination);
+    std::optional<Holder> local_holder;
+    if (choice.found && choice.local) local_holder = holderInVpc(subnet.vpc_id, packet.destination);
+    const bool stays_in_subnet = local_holder && local_holder->subnet == &subnet;
+    if (check_outbound_acl && !stays_in_subnet && !naclAllows(subnet, true, packet)) {
+      return drop("outbound NACL of " + subnet.meta.id);
+    }
+    if (!choice.found) return drop("no route for " + packet.destination.str() + " in " + table->meta.id);
+    note("route table " + table->meta.id + ": " + routeText(choice, packet.destination));
+    if (choice.blackhole) return drop("blackhole route");
+    if (choice.local) {
+      if (!local_holder) return drop("nothing in " + subnet.vpc_id + " holds " + packet.destination.str());
+      return deliver(*local_holder, packet, &subnet);
+    }
+    const Route& route = *choice.route;
+    switch (route.target) {
+      case RouteTarget::kInternetGateway: return outThroughInternetGateway(route.target_id, subnet, packet);
+      case RouteTarget::kNatGateway: return intoNatGateway(route.target_id, subnet, packet);
+      case RouteTarget::kVpcEndpoint: return intoGatewayEndpoint(route.target_id, packet);
+      case RouteTarget::kPeeringConnection: return acrossPeering(route.target_id, subnet, packet);
+      case RouteTarget::kTransitGateway: return throughTransitGateway(route.target_id, subnet, packet);
+      case RouteTarget::kEgressOnlyInternetGateway: return drop("egress-only internet gateways carry IPv6 only");
+      case RouteTarget::kVirtualPrivateGateway: return unknown("virtual private gateway: far side not in the input");
+      case RouteTarget::kNetworkInterface:
+      case RouteTarget::kInstance: return unknown("middlebox " + route.target_id + " is not modelled");
+      case RouteTarget::kLocal:
+      case RouteTarget::kCarrierGateway:
+      case RouteTarget::kLocalGateway:
+      case RouteTarget::kCoreNetwork:
+      case RouteTarget::kUnknown: break;
+    }
+    return unknown("route target " + route.target_id + " is not modelled");
+  }
+
+  /// A packet addressed to `holder` reaches it from `from_subnet` (nullptr:
+  /// from outside the subnet's VPC routing, e.g. a gateway or peering). The
+  /// holder's inbound NACL applies unless the packet comes from its own
+  /// subnet; then its SG ingress (new traffic only).
+  Outcome deliver(const Holder& holder, Packet packet, const Subnet* from_subnet) {
+    if (holder.subnet == nullptr) return unknown("the destination's subnet is not in the input");
+    if (holder.subnet != from_subnet && !naclAllows(*holder.subnet, false, packet)) {
+      return drop("inbound NACL of " + holder.subnet->meta.id);
+    }
+    if (holder.nat != nullptr) {
+      // VPC User Guide, "NAT gateways": a NAT gateway accepts only replies to
+      // connections it translated; it never accepts new connections.
+      if (!replying_ || nat_ != holder.nat || !(packet.destination == holder.address)) {
+        return drop("NAT gateway " + holder.nat->meta.id + " accepts no connection toward it");
+      }
+      packet.destination = nat_original_source_;
+      note("NAT " + holder.nat->meta.id + " translates destination back to " + packet.destination.str());
+      return routeOut(*holder.subnet, packet, true);
+    }
+    if (!replying_) {
+      Tri allowed = securityGroupsAllow(holder.eni->security_group_ids, false, packet);
+      if (allowed == Tri::kUnknown) return unknown("security group ingress cannot be settled");
+      if (allowed == Tri::kNo) return drop("no SG ingress rule of " + holder.eni->meta.id + " allows it");
+    }
+    note("delivered to " + holder.eni->meta.id + " at " + holder.address.str());
+    return Outcome{Outcome::End::kHolder, holder, packet};
+  }
+
+  /// VPC User Guide, "NAT gateways": the packet enters the NAT gateway's
+  /// subnet (inbound NACL), only TCP, UDP and ICMP pass, the source becomes
+  /// the gateway's private IP, then the gateway's subnet routes it (outbound
+  /// NACL and route table). A NAT gateway serves only its own VPC.
+  Outcome intoNatGateway(const std::string& nat_id, const Subnet& from_subnet, Packet packet) {
+    const NatGateway* nat = nullptr;
+    for (const auto& candidate : topo_.nat_gateways) {
+      if (candidate.meta.id == nat_id) nat = &candidate;
+    }
+    if (nat == nullptr) return drop("NAT gateway " + nat_id + " is not in the input");
+    Holder holder = holderOfNat(*nat);
+    if (holder.subnet == nullptr) return unknown("the NAT gateway's subnet is not in the input");
+    if (holder.subnet != &from_subnet && !naclAllows(*holder.subnet, false, packet)) {
+      return drop("inbound NACL of the NAT gateway's subnet " + holder.subnet->meta.id);
+    }
+    if (replying_) return drop("a reply routed into a NAT gateway would be translated as a new flow");
+    if (packet.destination == holder.address) return drop("a NAT gateway accepts no connection toward it");
+    if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp && packet.protocol != kProtocolIcmp) {
+      return drop("a NAT gateway forwards only TCP, UDP and ICMP");
+    }
+    if (nat_ != nullptr) return unknown("a second NAT gateway on the path is not modelled");
+    nat_ = nat;
+    nat_original_source_ = packet.source;
+    packet.source = holder.address;
+    note("NAT " + nat->meta.id + " translates source to " + packet.source.str());
+    return routeOut(*holder.subnet, packet, true);
+  }
+
+  /// VPC User Guide, "Internet gateways": attached to the VPC; the sender
+  /// needs a public IPv4 or Elastic IP, which replaces the source address;
+  /// only public destinations are reachable. A private NAT gateway cannot
+  /// use an internet gateway.
+  Outcome outThroughInternetGateway(const std::string& igw_id, const Subnet& subnet, Packet packet) {
+    const InternetGateway* igw = nullptr;
+    for (const auto& candidate : topo_.internet_gateways) {
+      if (candidate.meta.id == igw_id) igw = &candidate;
+    }
+    if (igw == nullptr || !contains(igw->vpc_ids, subnet.vpc_id)) {
+      return drop("internet gateway " + igw_id + " is not attached to " + subnet.vpc_id);
+    }
+    if (nat_ != nullptr && !nat_->is_public) return drop("a private NAT gateway cannot use an internet gateway");
+    std::optional<Holder> sender = holderInVpc(subnet.vpc_id, packet.source);
+    std::optional<Ipv4> public_source;
+    if (sender) public_source = publicAddressOf(*sender);
+    if (!public_source) return drop(packet.source.str() + " has no public IPv4 address");
+    if (!isInternetAddress(packet.destination)) return drop(packet.destination.str() + " is not an internet address");
+    packet.source = *public_source;
+    note("IGW " + igw_id + " translates source to " + packet.source.str());
+    if (holderOfPublic(packet.destination)) return fromInternet(packet);
+    note("delivered to the internet host " + packet.destination.str());
+    return Outcome{Outcome::End::kInternet, {}, packet};
+  }
+
+  /// A packet on the internet toward a public address: if something in the
+  /// topology holds it, it enters that VPC through its internet gateway,
+  /// which translates the destination to the private address.
+  Outcome fromInternet(Packet packet) {
+    if (!step()) return unknown("routing loop");
+    std::optional<Holder> holder = holderOfPublic(packet.destination);
+    if (!holder) {
+      if (replying_) return drop("the reply is addressed to no public address in the input");
+      return unknown("nothing in the input holds " + packet.destination.str());
+    }
+    std::string vpc_id = holder->nat != nullptr ? holder->nat->vpc_id : holder->eni->vpc_id;
+    const InternetGateway* igw = nullptr;
+    for (const auto& candidate : topo_.internet_gateways) {
+      if (igw == nullptr && contains(candidate.vpc_ids, vpc_id)) igw = &candidate;
+    }
+    if (igw == nullptr) return drop(vpc_id + " has no internet gateway");
+    packet.destination = holder->address;
+    note("IGW " + igw->meta.id + " translates destination to " + packet.destination.str());
+    // VPC User Guide, "Gateway route tables": an edge-associated table steers
+    // what enters through the gateway.
+    for (const auto& table : topo_.route_tables) {
+      if (!contains(table.gateway_ids, igw->meta.id)) continue;
+      RouteChoice choice = longestPrefixMatch(table, vpcById(vpc_id), packet.destination);
+      if (!choice.found) return drop("gateway route table " + table.meta.id + " has no route");
+      if (!choice.local) return unknown("gateway route table steers to a middlebox");
+      break;
+    }
+    return deliver(*holder, packet, nullptr);
+  }
+
+  /// PrivateLink guide, "Gateway endpoints": reached by a prefix-list route;
+  /// carries TCP only; the service answers.
+  Outcome intoGatewayEndpoint(const std::string& endpoint_id, const Packet& packet) {
+    const VpcEndpoint* endpoint = nullptr;
+    for (const auto& candidate : topo_.vpc_endpoints) {
+      if (candidate.meta.id == endpoint_id) endpoint = &candidate;
+    }
+    if (endpoint == nullptr) return drop("endpoint " + endpoint_id + " is not in the input");
+    if (endpoint->type == EndpointType::kGatewayLoadBalancer) return unknown("GWLB endpoint: appliances not modelled");
+    if (endpoint->type != EndpointType::kGateway) return drop("an interface endpoint is not a route target");
+    if (packet.protocol != kProtocolTcp) return drop("a gateway endpoint carries TCP only");
+    if (options_.gateway_endpoint_requires_source_in_vpc && !holderInVpc(endpoint->vpc_id, packet.source)) {
+      return drop("source " + packet.source.str() + " is not in endpoint " + endpoint_id +
+                  "'s VPC; gateway endpoint connections cannot be extended out of a VPC");
+    }
+    endpoint_vpc_ = endpoint->vpc_id;
+    note("delivered to " + endpoint->service_name + " through " + endpoint_id);
+    return Outcome{Outcome::End::kService, {}, packet};
+  }
+
+  /// The service answers through the endpoint into the endpoint's VPC, to
+  /// whatever holds the reply's destination there.
+  Outcome replyFromService(const Holder& source, const Packet& packet) {
+    if (!options_.gateway_endpoint_requires_source_in_vpc) return deliver(source, packet, nullptr);
+    std::optional<Holder> holder = holderInVpc(endpoint_vpc_, packet.destination);
+    if (!holder) return drop("nothing in the endpoint's VPC holds " + packet.destination.str());
+    return deliver(*holder, packet, nullptr);
+  }
+
+  /// VPC Peering guide: the connection must be active and join this VPC; the
+  /// destination must lie in the peer VPC's CIDR blocks (peering is not
+  /// transitive); a NAT gateway in the peer serves no peered traffic.
+  Outcome acrossPeering(const std::string& pcx_id, const Subnet& subnet, const Packet& packet) {
+    const PeeringConnection* pcx = nullptr;
+    for (const auto& candidate : topo_.peering_connections) {
+      if (candidate.meta.id == pcx_id) pcx = &candidate;
+    }
+    if (pcx == nullptr || pcx->status != "active") return drop("peering " + pcx_id + " is missing or not active");
+    const PeeringSide* here = nullptr;
+    const PeeringSide* there = nullptr;
+    if (pcx->requester.vpc_id == subnet.vpc_id) {
+      here = &pcx->requester;
+      there = &pcx->accepter;
+    } else if (pcx->accepter.vpc_id == subnet.vpc_id) {
+      here = &pcx->accepter;
+      there = &pcx->requester;
+    }
+    if (there == nullptr) return drop(pcx_id + " does not join " + subnet.vpc_id);
+    const Vpc* peer_vpc = vpcById(there->vpc_id);
+    const std::vector<Cidr>& peer_cidrs = peer_vpc != nullptr ? peer_vpc->cidrs : there->cidrs;
+    bool inside = false;
+    for (const auto& cidr : peer_cidrs) inside = inside || cidr.contains(packet.destination);
+    if (!inside) return drop(packet.destination.str() + " is not in peer " + there->vpc_id + "'s CIDR blocks");
+    if (options_.peering_requires_source_in_vpc) {
+      const Vpc* local_vpc = vpcById(here->vpc_id);
+      const std::vector<Cidr>& local_cidrs = local_vpc != nullptr ? local_vpc->cidrs : here->cidrs;
+      bool source_inside = false;
+      for (const auto& cidr : local_cidrs) source_inside = source_inside || cidr.contains(packet.source);
+      if (!source_inside) {
+        return drop("source " + packet.source.str() + " is not in " + here->vpc_id +
+                    "'s CIDR blocks; peering does not carry transit traffic");
+      }
+    }
+    if (peer_vpc == nullptr) return unknown("peer VPC " + there->vpc_id + " is not in the input");
+    note("peering " + pcx_id + " into " + there->vpc_id);
+    std::optional<Holder> holder = holderInVpc(there->vpc_id, packet.destination);
+    if (!holder) return drop("nothing in " + there->vpc_id + " holds " + packet.destination.str());
+    if (holder->nat != nullptr && !replying_) return drop("a NAT gateway serves no traffic from a peered VPC");
+    return deliver(*holder, packet, nullptr);
+  }
+
+  /// Transit Gateway guide, "How transit gateways work": the VPC's
+  /// attachment (with a subnet in the sender's AZ) and its associated route
+  /// table; static and propagated routes, longest prefix, static first on a
+  /// tie; the target VPC attachment delivers into that VPC in the same AZ if
+  /// it can, where the attachment subnet's route table takes over.
+  Outcome throughTransitGateway(const std::string& tgw_id, const Subnet& subnet, const Packet& packet) {
+    const TgwAttachment* attachment = nullptr;
+    for (const auto& candidate : topo_.tgw_attachments) {
+      if (attachment == nullptr && candidate.transit_gateway_id == tgw_id && candidate.resource_type == "vpc" &&
+          candidate.resource_id == subnet.vpc_id) {
+        attachment = &candidate;
+      }
+    }
+    if (attachment == nullptr) {
+      bool tgw_known = false;
+      for (const auto& tgw : topo_.transit_gateways) tgw_known = tgw_known || tgw.meta.id == tgw_id;
+      if (!tgw_known) return unknown("transit gateway " + tgw_id + " is not in the input");
+      return drop(tgw_id + " has no attachment to " + subnet.vpc_id);
+    }
+    if (!attachment->subnet_ids.empty()) {
+      bool in_az = false;
+      for (const auto& id : attachment->subnet_ids) {
+        const Subnet* attached = subnetById(id);
+        in_az = in_az || (attached != nullptr && attached->availability_zone == subnet.availability_zone);
+      }
+      if (!in_az) return drop("attachment " + attachment->meta.id + " has no subnet in " + subnet.availability_zone);
+    }
+    if (attachment->association_route_table.empty()) return drop("attachment has no associated route table");
+    const TgwRouteTable* table = nullptr;
+    for (const auto& candidate : topo_.tgw_route_tables) {
+      if (candidate.meta.id == attachment->association_route_table) table = &candidate;
+    }
+    if (table == nullptr) return drop("transit gateway route table is not in the input: no known route");
+
+    struct TgwCandidate {
+      Cidr destination;
+      std::string attachment;
+      bool blackhole = false;
+      bool is_static = false;
+    };
+    std::vector<TgwCandidate> candidates;
+    bool opaque = false;
+    for (const auto& route : table->static_routes) {
+      candidates.push_back({route.destination, route.attachment_ids.empty() ? "" : route.attachment_ids.front(),
+                            route.blackhole, true});
+    }
+    for (const auto& id : table->propagating_attachments) {
+      const TgwAttachment* source = nullptr;
+      for (const auto& candidate : topo_.tgw_attachments) {
+        if (candidate.meta.id == id) source = &candidate;
+      }
+      if (source == nullptr) continue;
+      if (source->resource_type != "vpc") {
+        opaque = true;  // BGP-learned routes are not in the input
+        continue;
+      }
+      if (const Vpc* vpc = vpcById(source->resource_id)) {
+        for (const auto& cidr : vpc->cidrs) candidates.push_back({cidr, id, false, false});
+      }
+    }
+    const TgwCandidate* best = nullptr;
+    for (const auto& candidate : candidates) {
+      if (!candidate.destination.contains(packet.destination)) continue;
+      if (best == nullptr || candidate.destination.prefix() > best->destination.prefix() ||
+          (candidate.destination.prefix() == best->destination.prefix() && candidate.is_static && !best->is_static)) {
+        best = &candidate;
+      }
+    }
+    if (best == nullptr) {
+      if (opaque) return unknown("no known TGW route; VPN / Direct Connect routes are not in the input");
+      return drop("TGW route table " + table->meta.id + " has no route for " + packet.destination.str());
+    }
+    note("TGW route table " + table->meta.id + ": " + best->destination.str() + " -> " +
+         (best->blackhole ? std::string("blackhole") : best->attachment));
+    if (best->blackhole) return drop("TGW blackhole route");
+    const TgwAttachment* exit = nullptr;
+    for (const auto& candidate : topo_.tgw_attachments) {
+      if (candidate.meta.id == best->attachment) exit = &candidate;
+    }
+    if (exit == nullptr || exit->resource_type != "vpc") return unknown("the TGW sends it beyond the input");
+    if (!step()) return unknown("routing loop");
+    // Same AZ as the sender when the attachment has a subnet there, else its first subnet.
+    const Subnet* entry = nullptr;
+    for (const auto& id : exit->subnet_ids) {
+      const Subnet* candidate = subnetById(id);
+      if (candidate != nullptr && entry == nullptr && candidate->availability_zone == subnet.availability_zone) {
+        entry = candidate;
+      }
+    }
+    for (const auto& id : exit->subnet_ids) {
+      if (entry == nullptr) entry = subnetById(id);
+    }
+    if (entry == nullptr) {
+      std::optional<Holder> holder = holderInVpc(exit->resource_id, packet.destination);
+      if (!holder) return drop("nothing in " + exit->resource_id + " holds " + packet.destination.str());
+      return deliver(*holder, packet, nullptr);
+    }
+    note("TGW attachment " + exit->meta.id + " enters " + exit->resource_id + " at " + entry->meta.id);
+    const RouteTable* entry_table = routeTableOf(*entry);
+    if (entry_table == nullptr) return unknown("the attachment subnet has no route table");
+    RouteChoice choice = longestPrefixMatch(*entry_table, vpcById(entry->vpc_id), packet.destination);
+    if (choice.found && choice.local) {
+      std::optional<Holder> holder = holderInVpc(entry->vpc_id, packet.destination);
+      if (!holder) return drop("nothing in " + entry->vpc_id + " holds " + packet.destination.str());
+      return deliver(*holder, packet, nullptr);
+    }
+    return routeOut(*entry, packet, false);
+  }
+
+  const Topology& topo_;
+  const Options& options_;
+  std::vector<std::string> steps_;
+  bool replying_ = false;
+  bool looped_ = false;
+  int steps_left_ = kStepLimit;
+  const NatGateway* nat_ = nullptr;  ///< the NAT gateway that translated the request, if any
+  Ipv4 nat_original_source_;
+  std::string endpoint_vpc_;  ///< VPC of the gateway endpoint that carried the request
+};
+
+}  // namespace
+
+Result evaluate(const Topology& topology, std::string_view source_eni_id, const Packet& packet,
+                const Options& options) {
+  Evaluator evaluator(topology, options);
+  return evaluator.run(source_eni_id, packet);
+}
+
+}  // namespace vpcsim::reference
