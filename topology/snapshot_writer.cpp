@@ -138,6 +138,12 @@ class JsonOut {
   void string(std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
     buf_ += '"';
+    const auto plain = [](char c) { return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20; };
+    if (std::all_of(text.begin(), text.end(), plain)) {  // the common case: nothing to escape
+      buf_.append(text);
+      buf_ += '"';
+      return;
+    }
     for (char c : text) {
       switch (c) {
         case '"': buf_ += "\\\""; break;
