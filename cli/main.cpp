@@ -1,5 +1,7 @@
 // vpcsim command line: parses arguments, calls the libraries, maps results to exit codes.
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,6 +11,7 @@
 #include "reports/describe_report.h"
 #include "reports/reach_report.h"
 #include "sim/query.h"
+#include "topology/cloudformation.h"
 #include "topology/generator.h"
 #include "topology/snapshot_writer.h"
 #include "topology/loader.h"
@@ -26,7 +29,7 @@ constexpr int kExitPartial = 4;
 struct Inputs {
   std::vector<std::string> snapshots;
   std::vector<std::string> topologies;
-  std::vector<std::string> templates;
+  std::vector<topology::StackSpec> stacks;  ///< filled before CLI11 parsing, see extractStacks()
   std::string region = "us-east-1";
   std::string account = "123456789012";
 };
@@ -34,7 +37,11 @@ struct Inputs {
 void addInputOptions(CLI::App& command, Inputs& inputs) {
   command.add_option("--snapshot", inputs.snapshots, "folder of saved `aws ec2 describe-*` JSON (any depth)");
   command.add_option("--topology", inputs.topologies, "vpcsim native topology file (YAML or JSON)");
-  command.add_option("--template", inputs.templates, "CloudFormation template (not yet supported)");
+  // --template / --stack-name / --parameter-overrides are order-dependent and
+  // taken out of argv by extractStacks(); they are listed here for --help.
+  command.add_option("--template")->description("CloudFormation template (YAML or JSON); repeat for several stacks");
+  command.add_option("--stack-name")->description("name of the template just before (default: its base name)");
+  command.add_option("--parameter-overrides")->description("K=V ... for the template just before; V may be @STACK.OUTPUT");
   command.add_option("--region", inputs.region, "region where the input does not say")->capture_default_str();
   command.add_option("--account", inputs.account, "account where the input does not say")->capture_default_str();
 }
@@ -45,17 +52,12 @@ bool load(const Inputs& inputs, topology::Topology& topo) {
   topo.default_region = inputs.region;
   topo.default_account = inputs.account;
   std::vector<topology::Diagnostic> errors;
-  if (inputs.snapshots.empty() && inputs.topologies.empty() && inputs.templates.empty()) {
+  if (inputs.snapshots.empty() && inputs.topologies.empty() && inputs.stacks.empty()) {
     std::cerr << "error: no input: give --snapshot DIR, --topology FILE or --template FILE\n";
     return false;
   }
-  if (!inputs.templates.empty()) {
-    std::cerr << inputs.templates.front()
-              << ": error: CloudFormation templates are not supported yet; save the deployed stack's `aws ec2 "
-                 "describe-*` output and use --snapshot\n";
-    return false;
-  }
   bool ok = true;
+  if (!inputs.stacks.empty()) ok = topology::loadStacks(inputs.stacks, options, topo, errors) && ok;
   for (const auto& dir : inputs.snapshots) ok = topology::loadSnapshot(dir, options, topo, errors) && ok;
   for (const auto& file : inputs.topologies) ok = topology::loadNativeTopology(file, options, topo, errors) && ok;
   for (const auto& error : errors) std::cerr << error.str() << "\n";
@@ -74,9 +76,55 @@ int exitCode(sim::Verdict verdict) {
   return kExitUndetermined;
 }
 
+/// Takes the order-dependent stack options out of `args`: each `--template
+/// FILE` starts a stack; `--stack-name` and `--parameter-overrides K=V ...`
+/// (values up to the next option) apply to the template before them.
+/// Returns an error message, empty on success.
+std::string extractStacks(std::vector<std::string>& args, std::vector<topology::StackSpec>& stacks) {
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&](const std::string& option) -> std::optional<std::string> {
+      if (arg.rfind(option + "=", 0) == 0) return arg.substr(option.size() + 1);
+      if (arg == option && i + 1 < args.size()) return args[++i];
+      return std::nullopt;
+    };
+    if (arg == "--template" || arg.rfind("--template=", 0) == 0) {
+      auto file = value("--template");
+      if (!file) return "--template needs a file";
+      topology::StackSpec spec;
+      spec.file = *file;
+      stacks.push_back(spec);
+    } else if (arg == "--stack-name" || arg.rfind("--stack-name=", 0) == 0) {
+      auto name = value("--stack-name");
+      if (!name) return "--stack-name needs a name";
+      if (stacks.empty()) return "--stack-name must follow the --template it names";
+      stacks.back().stack_name = *name;
+    } else if (arg == "--parameter-overrides") {
+      if (stacks.empty()) return "--parameter-overrides must follow the --template it applies to";
+      while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
+        const std::string& pair = args[++i];
+        size_t eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0) return "parameter override '" + pair + "' is not KEY=VALUE";
+        stacks.back().parameter_overrides.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+      }
+    } else {
+      rest.push_back(arg);
+    }
+  }
+  args = std::move(rest);
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<topology::StackSpec> stacks;
+  if (std::string error = extractStacks(args, stacks); !error.empty()) {
+    std::cerr << "error: " << error << "\n";
+    return kExitUsage;
+  }
   CLI::App app{"vpcsim: offline reachability and IP-capacity simulator for AWS VPCs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "vpcsim 0.1.0");
@@ -122,8 +170,11 @@ int main(int argc, char** argv) {
   generate->add_option("--seed", generator.seed, "random seed")->capture_default_str();
   generate->add_option("--out", out_dir, "output folder")->required();
 
+  reach_inputs.stacks = stacks;
+  describe_inputs.stacks = stacks;
   try {
-    app.parse(argc, argv);
+    std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;

@@ -228,10 +228,11 @@ class Walk {
     const Route* route = nullptr;
     int prefix = -1;
     bool implicit_local = false;
+    Cidr local_block;  ///< the VPC block of an implicit local route
   };
 
-  /// VPC User Guide, "Route priority": longest prefix match; a CIDR route
-  /// beats a prefix-list route of equal length; a static route beats a
+  /// VPC User Guide, "How route priority works": longest prefix match; on
+  /// equal length a static route beats a prefix-list route, which beats a
   /// propagated one. Local routes cover only associated VPC CIDR blocks.
   RouteChoice lookup(const RouteTable& table, const Vpc* vpc, const Packet& packet) {
     RouteChoice best;
@@ -256,21 +257,21 @@ class Walk {
       }
       if (route.destination) {
         if (route.destination->contains(packet.destination)) {
-          int rank = route.origin == "EnableVgwRoutePropagation" ? 2 : 3;
+          int rank = route.origin == "EnableVgwRoutePropagation" ? 1 : 3;
           consider(&route, route.destination->prefix(), rank);
         }
       } else if (!route.destination_prefix_list.empty()) {
         const PrefixList* list = ix_.topo.findPrefixList(route.destination_prefix_list);
         if (list != nullptr) {
           for (const auto& cidr : list->cidrs) {
-            if (cidr.contains(packet.destination)) consider(&route, cidr.prefix(), 1);
+            if (cidr.contains(packet.destination)) consider(&route, cidr.prefix(), 2);
           }
         } else if (!target_.service.empty() && route.target == RouteTarget::kVpcEndpoint) {
           const VpcEndpoint* endpoint = ix_.topo.findVpcEndpoint(route.target_id);
           if (endpoint != nullptr && endpoint->service_name == target_.service) {
             assume(fmt::format("prefix list {} is not in the input; taken to hold the addresses of {}",
                                route.destination_prefix_list, target_.service));
-            consider(&route, 24, 1);
+            consider(&route, 24, 2);
           }
         } else {
           assume(fmt::format("prefix list {} is not in the input; its route is assumed not to match {}",
@@ -292,6 +293,7 @@ class Walk {
             best.route = nullptr;
             best.prefix = cidr.prefix();
             best.implicit_local = true;
+            best.local_block = cidr;
           }
         }
       }
@@ -334,13 +336,13 @@ class Walk {
                   fmt::format("route table {} has no route for {}", table->meta.id, packet.destination.str()));
     }
     if (choice.implicit_local) {
-      hop(displayName(table->meta), "route-table", fmt::format("route {}/{} -> local", packet.destination.str(), choice.prefix));
+      hop(displayName(table->meta), "route-table", fmt::format("route {} -> local", choice.local_block.str()));
     } else {
       hop(displayName(table->meta), "route-table", routeText(*choice.route));
     }
     if (choice.route != nullptr && choice.route->blackhole) {
       return drop("BAD_STATE_ROUTE", displayName(table->meta),
-                  fmt::format("route {} in {} is a blackhole (its target no longer exists)", routeText(*choice.route),
+                  fmt::format("{} in {} is a blackhole (its target no longer exists)", routeText(*choice.route),
                               table->meta.id));
     }
     if (local) {
@@ -547,6 +549,10 @@ class Walk {
     if (pcx == nullptr) {
       return drop("BAD_STATE_ROUTE", pcx_id, fmt::format("peering connection {} is not active or not in the input", pcx_id));
     }
+    if (pcx->status != "active") {
+      return drop("BAD_STATE_ROUTE", displayName(pcx->meta),
+                  fmt::format("peering connection {} is {}, not active", pcx_id, pcx->status));
+    }
     const PeeringSide* peer = nullptr;
     if (pcx->requester.vpc_id == subnet.vpc_id) peer = &pcx->accepter;
     if (pcx->accepter.vpc_id == subnet.vpc_id && peer == nullptr) peer = &pcx->requester;
@@ -712,7 +718,8 @@ class Walk {
       // Anything else (NAT, IGW, appliance) continues from the attachment subnet.
       return routeFromNoAcl(entry, packet);
     }
-    hop(displayName(table->meta), "route-table", fmt::format("route {}/{} -> local", packet.destination.str(), choice.prefix));
+    hop(displayName(table->meta), "route-table",
+        choice.implicit_local ? fmt::format("route {} -> local", choice.local_block.str()) : routeText(*choice.route));
     std::optional<Node> holder = nodeAt(entry.vpc_id, packet.destination);
     if (!holder) {
       return drop("NO_INTERFACE_AT_DESTINATION", entry.vpc_id,

@@ -77,7 +77,7 @@ Result<Cidr> Cidr::parseLoose(std::string_view text) {
   uint32_t prefix = 32;
   if (slash != std::string_view::npos) {
     std::string_view digits = text.substr(slash + 1);
-    if (!parseDecimal(digits, 1000, prefix)) {
+    if (!parseDecimal(digits, 4294967295U, prefix)) {
       return Error{fmt::format("'{}' is not an IPv4 CIDR block", text)};
     }
     if (prefix > 32) {

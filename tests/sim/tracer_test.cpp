@@ -280,7 +280,7 @@ bool hasHop(const TraceResult& result, const std::string& type, const std::strin
 
 size_t countHops(const TraceResult& result, const std::string& type) {
   size_t n = 0;
-  for (const auto& hop : result.path) n += hop.type == type ? 1 : 0;
+  for (const auto& hop : result.path) n += hop.type == type ? 1U : 0U;
   return n;
 }
 
@@ -302,6 +302,22 @@ TEST_CASE("An interface reaches another subnet of its VPC through the local rout
   REQUIRE_FALSE(result.path.empty());
   CHECK(result.path.front().direction == "forward");
   CHECK(result.path.back().direction == "return");
+}
+
+TEST_CASE("A route table that omits the local route still routes inside the VPC", "[tracer][routing]") {
+  // VPC User Guide, "Route tables": every route table has a local route for
+  // each VPC CIDR block, and it cannot be deleted.
+  Sim sim(Builder::twoSubnets()
+              .routeTable("rtb-main", "vpc-1", true, {},
+                          {route("0.0.0.0/0", RouteTarget::kVirtualPrivateGateway, "vgw-1")})
+              .build());
+  TraceResult result = sim.trace("eni-a", "10.0.2.20", tcp(443));
+  CHECK(verdictOf(result) == "reachable");
+  CHECK(result.explanations.empty());
+  // BUG: routeFrom() prints the implicit local route as
+  // "route 10.0.2.20/16 -> local" (the packet's destination with the VPC
+  // prefix length) instead of the VPC block "route 10.0.0.0/16 -> local".
+  CHECK(hasHop(result, "route-table", "route 10.0.0.0/16 -> local"));
 }
 
 TEST_CASE("The longest prefix wins: a /24 route beats a /16 and 0.0.0.0/0", "[tracer][routing]") {
@@ -803,21 +819,22 @@ TEST_CASE("reach gives the same report twice", "[query][determinism]") {
 
 TEST_CASE("combineVerdicts merges per-source verdicts", "[query]") {
   using V = Verdict;
+  using Vs = std::vector<Verdict>;
   auto [verdicts, expected] = GENERATE(table<std::vector<Verdict>, Verdict>({
-      {{}, V::kUnreachable},
-      {{V::kReachable}, V::kReachable},
-      {{V::kUnreachable}, V::kUnreachable},
-      {{V::kUndetermined}, V::kUndetermined},
-      {{V::kPartial}, V::kPartial},
-      {{V::kReachable, V::kReachable}, V::kReachable},
-      {{V::kUnreachable, V::kUnreachable}, V::kUnreachable},
-      {{V::kReachable, V::kUnreachable}, V::kPartial},
-      {{V::kUnreachable, V::kReachable}, V::kPartial},
-      {{V::kReachable, V::kUndetermined}, V::kUndetermined},
-      {{V::kUnreachable, V::kUndetermined}, V::kUndetermined},
-      {{V::kPartial, V::kReachable}, V::kPartial},
-      {{V::kPartial, V::kUndetermined}, V::kPartial},
-      {{V::kReachable, V::kUnreachable, V::kUndetermined}, V::kPartial},
+      {Vs{}, V::kUnreachable},
+      {Vs{V::kReachable}, V::kReachable},
+      {Vs{V::kUnreachable}, V::kUnreachable},
+      {Vs{V::kUndetermined}, V::kUndetermined},
+      {Vs{V::kPartial}, V::kPartial},
+      {Vs{V::kReachable, V::kReachable}, V::kReachable},
+      {Vs{V::kUnreachable, V::kUnreachable}, V::kUnreachable},
+      {Vs{V::kReachable, V::kUnreachable}, V::kPartial},
+      {Vs{V::kUnreachable, V::kReachable}, V::kPartial},
+      {Vs{V::kReachable, V::kUndetermined}, V::kUndetermined},
+      {Vs{V::kUnreachable, V::kUndetermined}, V::kUndetermined},
+      {Vs{V::kPartial, V::kReachable}, V::kPartial},
+      {Vs{V::kPartial, V::kUndetermined}, V::kPartial},
+      {Vs{V::kReachable, V::kUnreachable, V::kUndetermined}, V::kPartial},
   }));
   std::string names;
   for (Verdict v : verdicts) names += std::string(verdictName(v)) + " ";
