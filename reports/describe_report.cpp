@@ -1,6 +1,8 @@
 // Inventory of a loaded topology: what was modelled and what was ignored.
 #include "reports/describe_report.h"
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 #include <fmt/format.h>
 
@@ -46,6 +48,8 @@ std::string describeText(const Topology& t) {
   for (const auto& [what, n] : counts(t)) {
     if (n != 0) out += fmt::format("  {:>6}  {}\n", n, what);
   }
+  std::map<std::string, size_t> enis_per_subnet;
+  for (const auto& eni : t.enis) ++enis_per_subnet[eni.subnet_id];
   for (const auto& vpc : t.vpcs) {
     out += fmt::format("\n{}  {}  {}{}\n", displayName(vpc.meta), cidrList(vpc.cidrs),
                        vpc.meta.region.empty() ? t.default_region : vpc.meta.region,
@@ -53,8 +57,8 @@ std::string describeText(const Topology& t) {
                                                        : "  (disassociated: " + cidrList(vpc.disassociated_cidrs) + ")");
     for (const auto& subnet : t.subnets) {
       if (subnet.vpc_id != vpc.meta.id) continue;
-      size_t enis = 0;
-      for (const auto& eni : t.enis) enis += eni.subnet_id == subnet.meta.id ? 1U : 0U;
+      auto found = enis_per_subnet.find(subnet.meta.id);
+      size_t enis = found == enis_per_subnet.end() ? 0 : found->second;
       out += fmt::format("  {}  {}  {}  {} interfaces{}\n", displayName(subnet.meta), subnet.cidr.str(),
                          subnet.availability_zone, enis, subnet.map_public_ip_on_launch ? "  public-ip-on-launch" : "");
     }

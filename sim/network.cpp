@@ -1,6 +1,5 @@
 // Builds the lookup indexes the tracer needs over a topology.
 #include <algorithm>
-#include <set>
 
 #include "sim/network_index.h"
 
@@ -27,12 +26,9 @@ Network::Index::Index(const Topology& topology) : topo(topology) {
   for (const auto& nat : topo.nat_gateways) {
     if (!nat.eni_id.empty()) nat_by_eni.emplace(nat.eni_id, &nat);
   }
-  std::set<uint32_t> used;
+  by_private_ip.reserve(topo.enis.size());
   for (const auto& eni : topo.enis) {
-    for (const auto& ip : eni.private_ips) {
-      by_private_ip[ip.value()].push_back(&eni);
-      used.insert(ip.value());
-    }
+    for (const auto& ip : eni.private_ips) by_private_ip[ip.value()].push_back(&eni);
     for (const auto& pub : eni.public_ips) by_public_ip[pub.public_ip.value()].push_back(&eni);
   }
   for (const auto& endpoint : topo.vpc_endpoints) {
@@ -49,8 +45,7 @@ Network::Index::Index(const Topology& topology) : topo(topology) {
       const Subnet* subnet = topo.findSubnet(subnet_id);
       if (subnet == nullptr) continue;
       uint32_t candidate = subnet->cidr.last().value() - 1;
-      while (candidate > subnet->cidr.first().value() + 3 && used.count(candidate) != 0) --candidate;
-      used.insert(candidate);
+      while (candidate > subnet->cidr.first().value() + 3 && by_private_ip.count(candidate) != 0) --candidate;
       Eni eni;
       eni.meta.id = "eni-" + endpoint.meta.id + "-" + subnet_id;
       eni.meta.name = endpoint.meta.name;

@@ -328,9 +328,7 @@ class Walk {
     // leaving a subnet; traffic between addresses of one subnet is not
     // evaluated.
     bool stays_in_subnet = local && local_destination && local_destination->subnet == &subnet;
-    bool skip_acl = skip_next_acl_;
-    skip_next_acl_ = false;
-    if (!stays_in_subnet && !skip_acl && !checkAcl(subnet, true, packet)) return dropped();
+    if (!stays_in_subnet && !checkAcl(subnet, true, packet)) return dropped();
     if (choice.prefix < 0) {
       return drop("NO_ROUTE_TO_DESTINATION", displayName(table->meta),
                   fmt::format("route table {} has no route for {}", table->meta.id, packet.destination.str()));
@@ -617,14 +615,43 @@ class Walk {
       assume(fmt::format("the subnets of attachment {} are not in the input; assumed to cover every AZ",
                          attachment->meta.id));
     }
-    std::string table_id = attachment->association_route_table;
-    if (table_id.empty()) {
+    // Transit Gateway guide, "Network ACLs for transit gateways": when the
+    // instance and the attachment are in different subnets, the attachment
+    // subnet's inbound rules see the traffic going to the gateway and its
+    // outbound rules the traffic coming from it.
+    if (const Subnet* entry = attachmentSubnet(*attachment, subnet.availability_zone);
+        entry != nullptr && entry != &subnet && !checkAcl(*entry, false, packet)) {
+      return dropped();
+    }
+    if (attachment->association_route_table.empty()) {
       return drop("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", displayName(attachment->meta),
                   fmt::format("attachment {} is not associated with a transit gateway route table",
                               attachment->meta.id));
     }
     hop(displayName(attachment->meta), "transit-gateway-attachment", fmt::format("into {}", tgw_id));
-    // Candidate routes: static ones plus the CIDRs of propagating VPC attachments.
+    return throughTgwRouteTable(tgw_id, attachment->association_route_table, subnet.availability_zone, packet);
+  }
+
+  /// The attachment's subnet in `az`, else its first subnet, else nullptr.
+  const Subnet* attachmentSubnet(const TgwAttachment& attachment, const std::string& az) const {
+    const Subnet* chosen = nullptr;
+    for (const auto& id : attachment.subnet_ids) {
+      const Subnet* candidate = ix_.topo.findSubnet(id);
+      if (candidate == nullptr) continue;
+      if (chosen == nullptr || (candidate->availability_zone == az && chosen->availability_zone != az)) {
+        chosen = candidate;
+      }
+    }
+    return chosen;
+  }
+
+  /// Looks the destination up in transit gateway route table `table_id`
+  /// (static routes plus the CIDRs of propagating VPC attachments) and
+  /// forwards to the chosen attachment: a VPC, or across a TGW peering into
+  /// the peer gateway's route table.
+  Arrival throughTgwRouteTable(const std::string& tgw_id, const std::string& table_id, const std::string& az,
+                               Packet packet) {
+    if (!spend()) return unknown("ROUTING_LOOP", tgw_id, "the packet loops through transit gateways");
     const TgwRouteTable* table = ix_.topo.findTgwRouteTable(table_id);
     struct Candidate {
       Cidr destination;
@@ -642,8 +669,8 @@ class Walk {
       }
       propagating = table->propagating_attachments;
     } else {
-      assume(fmt::format("transit gateway route table {} is not in the input; only propagated VPC routes are known",
-                         table_id));
+      return unknown("LEAVES_SNAPSHOT", table_id,
+                     fmt::format("transit gateway route table {} is not in the input", table_id));
     }
     for (const auto& id : propagating) {
       const TgwAttachment* source = ix_.topo.findTgwAttachment(id);
@@ -681,24 +708,34 @@ class Walk {
       return drop("BAD_STATE_ROUTE", table_id, fmt::format("route {} is a blackhole", best->destination.str()));
     }
     const TgwAttachment* exit = ix_.topo.findTgwAttachment(best->attachment);
+    if (exit != nullptr && exit->resource_type == "peering") {
+      // Transit Gateway guide, "Transit gateway peering attachments": traffic
+      // crossing a peering is routed by the peer gateway's route table
+      // associated with the same attachment.
+      bool local_side = exit->transit_gateway_id == tgw_id;
+      std::string peer_tgw = local_side ? exit->resource_id : exit->transit_gateway_id;
+      std::string peer_table = local_side ? exit->peer_association_route_table : exit->association_route_table;
+      if (peer_table.empty()) {
+        return unknown("LEAVES_SNAPSHOT", best->attachment,
+                       fmt::format("traffic crosses peering attachment {} to {}, whose route table is not in the input",
+                                   best->attachment, peer_tgw));
+      }
+      hop(displayName(exit->meta), "transit-gateway-attachment", fmt::format("peering to {}", peer_tgw));
+      return throughTgwRouteTable(peer_tgw, peer_table, az, packet);
+    }
     if (exit == nullptr || exit->resource_type != "vpc") {
       return unknown("LEAVES_SNAPSHOT", best->attachment,
                      fmt::format("traffic leaves through attachment {} ({}), whose far side is not in the input",
                                  best->attachment, exit != nullptr ? exit->resource_type : "unknown"));
     }
-    if (!spend()) return unknown("ROUTING_LOOP", tgw_id, "the packet loops through the transit gateway");
-    assume("network ACLs of transit gateway attachment subnets are not evaluated");
-    // Traffic enters the VPC at the attachment's network interface, in the
-    // source's AZ when the attachment has a subnet there, and is then routed
-    // by that subnet's route table.
-    const Subnet* entry = nullptr;
-    for (const auto& id : exit->subnet_ids) {
-      const Subnet* candidate = ix_.topo.findSubnet(id);
-      if (candidate == nullptr) continue;
-      if (entry == nullptr || candidate->availability_zone == subnet.availability_zone) entry = candidate;
-    }
     hop(displayName(exit->meta), "transit-gateway-attachment", fmt::format("out to {}", exit->resource_id));
+    // Traffic enters the VPC at the attachment's interface, in the source's AZ
+    // when the attachment has a subnet there, and is routed by that subnet's
+    // route table.
+    const Subnet* entry = attachmentSubnet(*exit, az);
     if (entry == nullptr) {
+      assume(fmt::format("the subnets of attachment {} are not in the input; traffic is delivered directly",
+                         exit->meta.id));
       std::optional<Node> holder = nodeAt(exit->resource_id, packet.destination);
       if (!holder) {
         return drop("NO_INTERFACE_AT_DESTINATION", exit->resource_id,
@@ -706,31 +743,7 @@ class Walk {
       }
       return arrive(*holder, packet, nullptr, false);
     }
-    return routeFromTgwSubnet(*entry, packet);
-  }
-
-  Arrival routeFromTgwSubnet(const Subnet& entry, Packet packet) {
-    const RouteTable* table = ix_.routeTableFor(entry);
-    if (table == nullptr) return unknown("NO_ROUTE_TABLE", entry.meta.id, "the attachment subnet has no route table");
-    RouteChoice choice = lookup(*table, ix_.topo.findVpc(entry.vpc_id), packet);
-    bool local = choice.implicit_local || (choice.route != nullptr && choice.route->target == RouteTarget::kLocal);
-    if (!local) {
-      // Anything else (NAT, IGW, appliance) continues from the attachment subnet.
-      return routeFromNoAcl(entry, packet);
-    }
-    hop(displayName(table->meta), "route-table",
-        choice.implicit_local ? fmt::format("route {} -> local", choice.local_block.str()) : routeText(*choice.route));
-    std::optional<Node> holder = nodeAt(entry.vpc_id, packet.destination);
-    if (!holder) {
-      return drop("NO_INTERFACE_AT_DESTINATION", entry.vpc_id,
-                  fmt::format("no network interface in {} holds {}", entry.vpc_id, packet.destination.str()));
-    }
-    return arrive(*holder, packet, nullptr, false);
-  }
-
-  Arrival routeFromNoAcl(const Subnet& subnet, const Packet& packet) {
-    skip_next_acl_ = true;
-    return routeFrom(subnet, packet, nullptr);
+    return routeFrom(*entry, packet, nullptr);
   }
 
   const Network::Index& ix_;
@@ -744,7 +757,6 @@ class Walk {
   bool private_nat_ = false;
   bool is_return_ = false;
   bool undetermined_ = false;
-  bool skip_next_acl_ = false;
   int budget_ = kHopBudget;
 
 };

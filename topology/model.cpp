@@ -8,8 +8,17 @@ namespace {
 
 template <typename T>
 void sortById(std::vector<T>& items) {
-  std::stable_sort(items.begin(), items.end(),
-                   [](const T& a, const T& b) { return a.meta.id < b.meta.id; });
+  auto by_id = [](const T& a, const T& b) { return a.meta.id < b.meta.id; };
+  if (std::is_sorted(items.begin(), items.end(), by_id)) return;
+  // Sort an index and move each element once: the structs are large.
+  std::vector<size_t> order(items.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return items[a].meta.id < items[b].meta.id; });
+  std::vector<T> sorted;
+  sorted.reserve(items.size());
+  for (size_t i : order) sorted.push_back(std::move(items[i]));
+  items = std::move(sorted);
 }
 
 }  // namespace

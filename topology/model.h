@@ -227,6 +227,9 @@ struct TgwAttachment {
   std::string resource_id;
   std::vector<std::string> subnet_ids;  ///< VPC attachments: one subnet per AZ
   std::string association_route_table;  ///< empty when not associated
+  /// TGW peering only: the association on the peer gateway (resource_id),
+  /// which a snapshot lists as a second record with the same attachment ID.
+  std::string peer_association_route_table;
   std::string state;
 };
 

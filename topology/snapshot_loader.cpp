@@ -1189,15 +1189,13 @@ void SnapshotLoader::readTgwAttachment(const Json& obj, const std::string& ptr) 
   }
   if (seen_.count("tgw-attachment:" + attachment.meta.id) != 0) {
     // A TGW peering attachment has one ID but a side (and an association) on
-    // each transit gateway; the model keeps the side read first.
-    for (const auto& kept : topo_.tgw_attachments) {
+    // each transit gateway; the second side's association is kept as the
+    // peer association of the first.
+    for (auto& kept : topo_.tgw_attachments) {
       if (kept.meta.id == attachment.meta.id && kept.transit_gateway_id != attachment.transit_gateway_id) {
-        ignore(attachment.meta.origin, attachment.meta.id,
-               fmt::format("peering attachment side on {} (associated with {}); only the side on {} ({}) is kept",
-                           attachment.transit_gateway_id,
-                           attachment.association_route_table.empty() ? "no route table"
-                                                                       : attachment.association_route_table,
-                           kept.transit_gateway_id, kept.meta.origin));
+        if (kept.peer_association_route_table.empty()) {
+          kept.peer_association_route_table = attachment.association_route_table;
+        }
         return;
       }
     }

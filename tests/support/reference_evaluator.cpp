@@ -401,10 +401,10 @@ class Evaluator {
     bool blackhole = false;
   };
 
-  /// VPC User Guide, "Route priority": the longest prefix wins; a prefix-list
-  /// route counts with the length of its matching entry; on equal length a
-  /// static CIDR route beats a propagated one, which beats a prefix-list
-  /// route. "Route tables": every associated VPC CIDR block has a local route
+  /// VPC User Guide, "How route priority works": the longest prefix wins (a
+  /// prefix-list route counts with the length of its matching entry); on
+  /// equal length static routes beat prefix-list routes, which beat
+  /// propagated routes. "Route tables": every associated VPC CIDR block has a local route
   /// (even if the input omits it); a local route for a disassociated block
   /// does not route.
   RouteChoice longestPrefixMatch(const RouteTable& table, const Vpc* vpc, Ipv4 destination) const {
@@ -418,13 +418,13 @@ class Evaluator {
       }
       if (route.destination) {
         if (!route.destination->contains(destination)) continue;
-        int rank = route.origin == "EnableVgwRoutePropagation" ? 2 : 3;
+        int rank = route.origin == "EnableVgwRoutePropagation" ? 1 : 3;
         candidates.push_back({true, &route, route.destination->prefix(), rank, local, route.blackhole});
       } else if (!route.destination_prefix_list.empty()) {
         const PrefixList* list = prefixListById(route.destination_prefix_list);
         if (list == nullptr) continue;  // unknown entries: taken not to match
         for (const auto& cidr : list->cidrs) {
-          if (cidr.contains(destination)) candidates.push_back({true, &route, cidr.prefix(), 1, local, route.blackhole});
+          if (cidr.contains(destination)) candidates.push_back({true, &route, cidr.prefix(), 2, local, route.blackhole});
         }
       }
     }
