@@ -1216,6 +1216,7 @@ std::vector<Value> splitList(const std::string& text, const YAML::Mark& at) {
 void CfnLoader::resolveParameters(const StackSpec& spec) {
   const Value* params = stack_->root.find("Parameters");
   std::map<std::string, std::string> overrides;
+  std::set<std::string> unresolved;  // overrides whose @STACK.OUTPUT failed (already reported)
   for (const auto& [key, raw] : spec.parameter_overrides) {
     std::string value = raw;
     if (!value.empty() && value[0] == '@') {
@@ -1228,6 +1229,7 @@ void CfnLoader::resolveParameters(const StackSpec& spec) {
         error(YAML::Mark::null_mark(), "unknown-stack",
               fmt::format("parameter {}: {} names no earlier stack {}{}", key, value, stack_name,
                           didYouMean(stack_name, keysOf(stack_outputs_))));
+        unresolved.insert(key);
         continue;
       }
       auto out_it = stack_it->second.find(output);
@@ -1235,6 +1237,7 @@ void CfnLoader::resolveParameters(const StackSpec& spec) {
         error(YAML::Mark::null_mark(), "unknown-output",
               fmt::format("parameter {}: stack {} has no output {}{}", key, stack_name, output,
                           didYouMean(output, keysOf(stack_it->second))));
+        unresolved.insert(key);
         continue;
       }
       value = out_it->second;
@@ -1251,6 +1254,7 @@ void CfnLoader::resolveParameters(const StackSpec& spec) {
   }
   if (params == nullptr) return;
   for (const auto& [name, raw_decl] : params->fields) {
+    if (unresolved.count(name) != 0) continue;
     Value decl = raw_decl;
     if (!decl.key_mark.is_null()) decl.mark = decl.key_mark;
     try {
@@ -2595,6 +2599,30 @@ void CfnLoader::assignDefaultAcls() {
   }
 }
 
+// yaml-cpp rejects a tagged block scalar that starts on the line after its
+// key ("PolicyDocument:\n  !Sub |"), which is valid YAML and common in
+// templates. Move the tag and indicator up to the key's line and leave the
+// line empty, so line numbers stay put.
+std::string joinTaggedBlockScalars(const std::string& text) {
+  static const std::regex kTagLine(R"(^[ \t]*(![A-Za-z]+[ \t]+[|>][-+0-9]*)[ \t]*\r?$)");
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    std::smatch match;
+    if (!std::regex_match(lines[i], match, kTagLine)) continue;
+    std::string& previous = lines[i - 1];
+    std::size_t end = previous.find_last_not_of(" \t\r");
+    if (end == std::string::npos || previous[end] != ':') continue;
+    previous = previous.substr(0, end + 1) + " " + match[1].str();
+    lines[i].clear();
+  }
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
 bool CfnLoader::loadStack(const StackSpec& spec) {
   std::ifstream in(spec.file, std::ios::binary);
   if (!in) {
@@ -2604,7 +2632,7 @@ bool CfnLoader::loadStack(const StackSpec& spec) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   try {
-    YAML::Node root = YAML::Load(buffer.str());
+    YAML::Node root = YAML::Load(joinTaggedBlockScalars(buffer.str()));
     if (!root.IsMap()) fail(root.Mark(), "a template must be a mapping", "cfn-syntax");
     stack_->root = fromYaml(root);
   } catch (const YAML::Exception& e) {

@@ -1,6 +1,7 @@
 // Topology lookups, sorting and display names.
 #include "topology/model.h"
 
+#include <iterator>
 #include <tuple>
 
 namespace vpcsim::topology {
@@ -91,6 +92,34 @@ void Topology::finalize() {
       return std::tie(a.egress, a.rule_number) < std::tie(b.egress, b.rule_number);
     });
   }
+}
+
+void Topology::absorb(Topology&& other) {
+  auto append = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    from.clear();
+  };
+  append(vpcs, other.vpcs);
+  append(subnets, other.subnets);
+  append(route_tables, other.route_tables);
+  append(security_groups, other.security_groups);
+  append(network_acls, other.network_acls);
+  append(internet_gateways, other.internet_gateways);
+  append(nat_gateways, other.nat_gateways);
+  append(vpc_endpoints, other.vpc_endpoints);
+  append(enis, other.enis);
+  append(instances, other.instances);
+  append(prefix_lists, other.prefix_lists);
+  append(peering_connections, other.peering_connections);
+  append(transit_gateways, other.transit_gateways);
+  append(tgw_attachments, other.tgw_attachments);
+  append(tgw_route_tables, other.tgw_route_tables);
+  append(vpn_gateways, other.vpn_gateways);
+  append(vpn_connections, other.vpn_connections);
+  append(studio_domains, other.studio_domains);
+  append(user_profiles, other.user_profiles);
+  append(jobs, other.jobs);
+  append(ignored, other.ignored);
 }
 
 const Vpc* Topology::findVpc(std::string_view id) const { return findById(vpcs, id); }

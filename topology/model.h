@@ -324,6 +324,9 @@ struct Topology {
 
   /// Sorts every collection by its key so lookups and output are deterministic.
   void finalize();
+  /// Moves every resource and ignored item of `other` to the end of this
+  /// topology's collections (defaults are left alone). No deduplication.
+  void absorb(Topology&& other);
 
   const Vpc* findVpc(std::string_view id) const;
   const Subnet* findSubnet(std::string_view id) const;

@@ -77,7 +77,7 @@ struct KnownDivergence {
   const char* name;
   void (*relax)(reference::Options&);
 };
-const std::array<KnownDivergence, 3> kKnownDivergences = {{
+const std::array<KnownDivergence, 4> kKnownDivergences = {{
     // TRACER WRONG. PrivateLink guide, "Gateway endpoints", considerations:
     // endpoint connections cannot be extended out of a VPC; resources on the
     // other side of a VPN, VPC peering or transit gateway cannot use the
@@ -100,6 +100,14 @@ const std::array<KnownDivergence, 3> kKnownDivergences = {{
     // unreachable.
     {"peering carries transit traffic",
      [](reference::Options& o) { o.peering_requires_source_in_vpc = false; }},
+    // TRACER WRONG. Transit Gateway guide, "How Network ACLs work with
+    // transit gateways", same subnet for instances and the attachment:
+    // traffic from the instances to the gateway is evaluated by the subnet's
+    // outbound AND inbound rules (inbound on the source IP).
+    // sim/tracer.cpp viaTransitGateway() skips the attachment subnet's
+    // inbound rules when it is the sending subnet (`entry != &subnet`).
+    {"attachment-subnet inbound NACL skipped in the sender's subnet",
+     [](reference::Options& o) { o.tgw_attachment_acl_in_same_subnet = false; }},
     // DEBATABLE (tracer's choice). A routing loop is fully described by the
     // input and never delivers, so the reference says unreachable; the
     // tracer says undetermined (ROUTING_LOOP). Seen as: a VPC routes

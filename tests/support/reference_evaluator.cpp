@@ -466,15 +466,13 @@ class Evaluator {
       if (allowed == Tri::kUnknown) return unknown("security group egress cannot be settled");
       if (allowed == Tri::kNo) return drop("no SG egress rule of " + from.eni->meta.id + " allows it");
     }
-    return routeOut(*from.subnet, packet, true);
+    return routeOut(*from.subnet, packet);
   }
 
   /// The subnet's route table sends `packet` on. The subnet's outbound NACL
   /// applies unless the packet stays in the subnet (VPC User Guide, "Network
-  /// ACLs": they filter traffic entering and leaving a subnet) or it is
-  /// transit traffic arriving from a transit gateway (`check_outbound_acl`
-  /// false: attachment-subnet ACLs are not evaluated).
-  Outcome routeOut(const Subnet& subnet, Packet packet, bool check_outbound_acl) {
+  /// ACLs": they filter traffic entering and leaving a subnet).
+  Outcome routeOut(const Subnet& subnet, Packet packet) {
     if (!step()) return unknown("routing loop");
     const RouteTable* table = routeTableOf(subnet);
     if (table == nullptr) return unknown("subnet " + subnet.meta.id + " has no route table");
@@ -483,7 +481,7 @@ class Evaluator {
     std::optional<Holder> local_holder;
     if (choice.found && choice.local) local_holder = holderInVpc(subnet.vpc_id, packet.destination);
     const bool stays_in_subnet = local_holder && local_holder->subnet == &subnet;
-    if (check_outbound_acl && !stays_in_subnet && !naclAllows(subnet, true, packet)) {
+    if (!stays_in_subnet && !naclAllows(subnet, true, packet)) {
       return drop("outbound NACL of " + subnet.meta.id);
     }
     if (!choice.found) return drop("no route for " + packet.destination.str() + " in " + table->meta.id);
@@ -530,7 +528,7 @@ class Evaluator {
       }
       packet.destination = nat_original_source_;
       note("NAT " + holder.nat->meta.id + " translates destination back to " + packet.destination.str());
-      return routeOut(*holder.subnet, packet, true);
+      return routeOut(*holder.subnet, packet);
     }
     if (!replying_) {
       Tri allowed = securityGroupsAllow(holder.eni->security_group_ids, false, packet);
@@ -566,7 +564,7 @@ class Evaluator {
     nat_original_source_ = packet.source;
     packet.source = holder.address;
     note("NAT " + nat->meta.id + " translates source to " + packet.source.str());
-    return routeOut(*holder.subnet, packet, true);
+    return routeOut(*holder.subnet, packet);
   }
 
   /// VPC User Guide, "Internet gateways": attached to the VPC; the sender
@@ -722,6 +720,17 @@ class Evaluator {
       }
       if (!in_az) return drop("attachment " + attachment->meta.id + " has no subnet in " + subnet.availability_zone);
     }
+    // Transit Gateway guide, "How Network ACLs work with transit gateways":
+    // traffic from instances to the gateway is evaluated by the attachment
+    // subnet's inbound rules (source IP), also when the instances share that
+    // subnet; traffic from the gateway to instances by the attachment
+    // subnet's outbound rules, except toward instances in that same subnet.
+    if (const Subnet* attachment_subnet = attachmentSubnet(*attachment, subnet.availability_zone)) {
+      const bool same = attachment_subnet == &subnet;
+      if ((!same || options_.tgw_attachment_acl_in_same_subnet) && !naclAllows(*attachment_subnet, false, packet)) {
+        return drop("inbound NACL of attachment subnet " + attachment_subnet->meta.id);
+      }
+    }
     if (attachment->association_route_table.empty()) return drop("attachment has no associated route table");
     const TgwRouteTable* table = nullptr;
     for (const auto& candidate : topo_.tgw_route_tables) {
@@ -776,32 +785,29 @@ class Evaluator {
     }
     if (exit == nullptr || exit->resource_type != "vpc") return unknown("the TGW sends it beyond the input");
     if (!step()) return unknown("routing loop");
-    // Same AZ as the sender when the attachment has a subnet there, else its first subnet.
-    const Subnet* entry = nullptr;
-    for (const auto& id : exit->subnet_ids) {
-      const Subnet* candidate = subnetById(id);
-      if (candidate != nullptr && entry == nullptr && candidate->availability_zone == subnet.availability_zone) {
-        entry = candidate;
-      }
-    }
-    for (const auto& id : exit->subnet_ids) {
-      if (entry == nullptr) entry = subnetById(id);
-    }
+    const Subnet* entry = attachmentSubnet(*exit, subnet.availability_zone);
     if (entry == nullptr) {
       std::optional<Holder> holder = holderInVpc(exit->resource_id, packet.destination);
       if (!holder) return drop("nothing in " + exit->resource_id + " holds " + packet.destination.str());
       return deliver(*holder, packet, nullptr);
     }
+    // The packet leaves the attachment's interface in `entry` like any packet
+    // sent from that subnet (outbound NACL unless it stays in the subnet).
     note("TGW attachment " + exit->meta.id + " enters " + exit->resource_id + " at " + entry->meta.id);
-    const RouteTable* entry_table = routeTableOf(*entry);
-    if (entry_table == nullptr) return unknown("the attachment subnet has no route table");
-    RouteChoice choice = longestPrefixMatch(*entry_table, vpcById(entry->vpc_id), packet.destination);
-    if (choice.found && choice.local) {
-      std::optional<Holder> holder = holderInVpc(entry->vpc_id, packet.destination);
-      if (!holder) return drop("nothing in " + entry->vpc_id + " holds " + packet.destination.str());
-      return deliver(*holder, packet, nullptr);
+    return routeOut(*entry, packet);
+  }
+
+  /// The attachment's subnet in `az` (the AZ the traffic comes from), else
+  /// its first subnet, else nullptr.
+  const Subnet* attachmentSubnet(const TgwAttachment& attachment, const std::string& az) const {
+    for (const auto& id : attachment.subnet_ids) {
+      const Subnet* candidate = subnetById(id);
+      if (candidate != nullptr && candidate->availability_zone == az) return candidate;
     }
-    return routeOut(*entry, packet, false);
+    for (const auto& id : attachment.subnet_ids) {
+      if (const Subnet* candidate = subnetById(id)) return candidate;
+    }
+    return nullptr;
   }
 
   const Topology& topo_;

@@ -41,6 +41,11 @@ struct Options {
   /// peering, edge-to-edge routing): a peering connection carries only
   /// packets whose source lies in a CIDR block of the sending VPC.
   bool peering_requires_source_in_vpc = true;
+  /// Transit Gateway guide, "How Network ACLs work with transit gateways":
+  /// when instances and the transit gateway attachment share a subnet,
+  /// traffic from the instances to the gateway is evaluated by that subnet's
+  /// outbound and inbound rules. Off: the inbound rules are skipped then.
+  bool tgw_attachment_acl_in_same_subnet = true;
   /// A packet caught in a routing loop is never delivered (it circles until
   /// its TTL runs out), so the verdict is unreachable. Off: undetermined.
   bool routing_loop_is_unreachable = true;
