@@ -2664,6 +2664,8 @@ bool CfnLoader::loadStack(const StackSpec& spec) {
     }
   }
   checkRules();
+  // CloudFormation deploys nothing when a parameter or rule fails.
+  if (pending_.size() != before) return false;
   registerResources();
   buildResources();
   evaluateOutputs();

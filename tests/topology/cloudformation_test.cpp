@@ -1,6 +1,8 @@
 // Tests for the CloudFormation loader: intrinsics, parameters, workshop and corpus templates.
 #include "topology/cloudformation.h"
 
+#include "sim/query.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -213,9 +215,10 @@ TEST_CASE("a failing rule assertion is an error carrying its description", "[clo
   params.emplace_back("ExistingPrivateRouteTableIds", "rtb-1");
   auto loaded = load({{kCfnDir / "network-vpc.yaml", "", params}});
   CHECK_FALSE(loaded.ok);
-  std::string text = loaded.text();
-  CHECK(text.find(":365:15: error: rule NAT failed: To create NAT gateways you must set CreatePrivateSubnets to YES\n") !=
-        std::string::npos);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].str() == (kCfnDir / "network-vpc.yaml").string() +
+                                      ":379:17: error: rule NAT failed: To create NAT gateways you must set "
+                                      "CreatePrivateSubnets to YES");
 }
 
 TEST_CASE("the workshop vpc template alone builds an internet-free vpc", "[cloudformation]") {
@@ -601,6 +604,39 @@ TEST_CASE("every corpus template loads with its parent's parameters", "[cloudfor
     REQUIRE(s3 != nullptr);
     CHECK(s3->policy_document.find("arn:aws:s3:::data/*") != std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace vpcsim::topology
+
+namespace vpcsim::topology {
+namespace {
+
+sim::Verdict notebookToPypi(std::vector<StackSpec> stacks) {
+  auto loaded = load(stacks);
+  INFO(loaded.text());
+  REQUIRE(loaded.ok);
+  loaded.topo.finalize();
+  const Subnet* subnet = byLogical(loaded.topo.subnets, "PrivateSubnet1A");
+  const SecurityGroup* sg = byLogical(loaded.topo.security_groups, "SageMakerSecurityGroup");
+  REQUIRE(subnet != nullptr);
+  REQUIRE(sg != nullptr);
+  sim::Network network(loaded.topo);
+  sim::ReachQuery query;
+  query.from = "subnet:" + subnet->meta.id;
+  query.security_groups = {sg->meta.id};
+  query.to = "pypi";
+  query.protocol = "tcp";
+  query.port = 443;
+  auto report = sim::reach(network, query);
+  INFO((report.ok() ? "" : report.error()));
+  REQUIRE(report.ok());
+  return report->verdict;
+}
+
+TEST_CASE("a notebook reaches pypi only once the nat gateway stack is added", "[cloudformation]") {
+  CHECK(notebookToPypi({vpcStack()}) == sim::Verdict::kUnreachable);
+  CHECK(notebookToPypi({vpcStack(), natStack()}) == sim::Verdict::kReachable);
 }
 
 }  // namespace
