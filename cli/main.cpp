@@ -10,11 +10,14 @@
 
 #include "reports/describe_report.h"
 #include "reports/reach_report.h"
+#include "reports/scenario_report.h"
 #include "sim/query.h"
+#include "sim/scenario_runner.h"
 #include "topology/cloudformation.h"
 #include "topology/generator.h"
 #include "topology/snapshot_writer.h"
 #include "topology/loader.h"
+#include "topology/scenario.h"
 
 namespace {
 
@@ -170,6 +173,26 @@ int main(int argc, char** argv) {
   generate->add_option("--seed", generator.seed, "random seed")->capture_default_str();
   generate->add_option("--out", out_dir, "output folder")->required();
 
+  // run
+  std::string run_file;
+  std::string run_output = "text";
+  std::string run_report;
+  auto* run = app.add_subcommand("run", "run a scenario file: every check in every variant");
+  run->add_option("SCENARIO", run_file, "scenario file (YAML, see docs/scenario-format.md)")->required();
+  run->add_option("--output", run_output, "text, json or junit")->check(CLI::IsMember({"text", "json", "junit"}));
+  run->add_option("--report", run_report, "HTML report file (not implemented yet)");
+
+  // diff
+  std::string diff_file;
+  std::string diff_from;
+  std::string diff_to;
+  std::string diff_output = "text";
+  auto* diff = app.add_subcommand("diff", "flows and checks whose verdict changes between two variants of a scenario");
+  diff->add_option("SCENARIO", diff_file, "scenario file (YAML, see docs/scenario-format.md)")->required();
+  diff->add_option("--from", diff_from, "the variant before (e.g. baseline)")->required();
+  diff->add_option("--to", diff_to, "the variant after")->required();
+  diff->add_option("--output", diff_output, "text or json")->check(CLI::IsMember({"text", "json"}));
+
   reach_inputs.stacks = stacks;
   describe_inputs.stacks = stacks;
   try {
@@ -208,6 +231,37 @@ int main(int argc, char** argv) {
     if (!load(describe_inputs, topo)) return kExitUsage;
     std::cout << (describe_output == "json" ? reports::describeJson(topo) : reports::describeText(topo));
     return 0;
+  }
+  if (run->parsed() || diff->parsed()) {
+    if (!stacks.empty()) {
+      std::cerr << "error: --template is not an option of " << (run->parsed() ? "run" : "diff")
+                << "; list stacks in the scenario file\n";
+      return kExitUsage;
+    }
+    topology::Scenario scenario;
+    std::vector<topology::Diagnostic> errors;
+    auto fail = [&]() {
+      for (const auto& error : errors) std::cerr << error.str() << "\n";
+      return kExitUsage;
+    };
+    if (!topology::loadScenario(run->parsed() ? run_file : diff_file, scenario, errors)) return fail();
+    if (run->parsed()) {
+      if (!run_report.empty()) std::cerr << "note: --report (HTML) is not implemented yet; no report written\n";
+      sim::ScenarioRun result;
+      if (!sim::runScenario(scenario, result, errors)) return fail();
+      if (run_output == "json") {
+        std::cout << reports::scenarioJson(result);
+      } else if (run_output == "junit") {
+        std::cout << reports::scenarioJunit(result);
+      } else {
+        std::cout << reports::scenarioText(result);
+      }
+      return result.passed() ? 0 : 1;
+    }
+    sim::ScenarioDiff result;
+    if (!sim::diffVariants(scenario, diff_from, diff_to, result, errors)) return fail();
+    std::cout << (diff_output == "json" ? reports::diffJson(result) : reports::diffText(result));
+    return result.empty() ? 0 : 1;
   }
   if (generate->parsed()) {
     topology::Topology topo = topology::generateTopology(generator);

@@ -385,6 +385,31 @@ class Resolver {
       }
       return out;
     }
+    if (startsWith(ref, "subnet:")) {
+      // A new interface placed in that subnet, with the query's security
+      // groups (or the VPC's default group, as a new instance gets).
+      std::string name = ref.substr(7);
+      const Subnet* subnet = byRef(topo().subnets, name);
+      if (subnet == nullptr) return unknownRef("subnet", name);
+      Target target;
+      if (query_.security_groups.empty()) {
+        auto it = ix_.default_sg.find(subnet->vpc_id);
+        if (it == ix_.default_sg.end()) {
+          return Error{fmt::format("{} has no default security group in the input; name groups with --security-groups",
+                                   subnet->vpc_id)};
+        }
+        target.security_group_ids.push_back(it->second->meta.id);
+      } else {
+        auto resolved = securityGroups(query_.security_groups);
+        if (!resolved) return Error{resolved.error()};
+        target.security_group_ids = *resolved;
+      }
+      target.address = freeAddress(*subnet);
+      target.subnet_id = subnet->meta.id;
+      target.label = "new interface in " + displayName(subnet->meta);
+      out.push_back(target);
+      return out;
+    }
     if (const Eni* eni = byRef(topo().enis, ref)) {
       if (eni->private_ips.empty()) return Error{fmt::format("interface {} has no private address", eni->meta.id)};
       Target target;

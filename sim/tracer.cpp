@@ -165,6 +165,7 @@ class Walk {
       if (!checkSecurityGroups(from, true, packet)) return dropped();
     }
     sender_ = from;
+    entered_from_outside_ = false;
     return routeFrom(*from.subnet, packet, &from);
   }
 
@@ -312,7 +313,8 @@ class Walk {
   /// Routes `packet` out of `subnet`: route table lookup, the subnet's
   /// outbound NACL, then the target.
   Arrival routeFrom(const Subnet& subnet, Packet packet, const Node* origin) {
-    if (!spend()) return unknown("ROUTING_LOOP", subnet.meta.id, "the packet loops between route tables");
+    // A forwarding loop drops the packet when its TTL runs out.
+    if (!spend()) return drop("ROUTING_LOOP", subnet.meta.id, "the packet loops between route tables until its TTL expires");
     const RouteTable* table = ix_.routeTableFor(subnet);
     const Vpc* vpc = ix_.topo.findVpc(subnet.vpc_id);
     if (table == nullptr) {
@@ -412,6 +414,7 @@ class Walk {
       hop(displayName(nat.meta), "nat-gateway",
           fmt::format("translate destination {} -> {}", packet.destination.str(), nat_source_->str()));
       packet.destination = *nat_source_;
+      if (packet.protocol == kProtocolTcp || packet.protocol == kProtocolUdp) packet.destination_port = nat_source_port_;
       return routeFrom(*nat_node.subnet, packet, &nat_node);
     }
     if (from_internet || packet.destination == nat_node.address) {
@@ -426,11 +429,20 @@ class Walk {
       return unknown("NGW_CHAIN", displayName(nat.meta), "the packet passes a second NAT gateway; not modelled");
     }
     nat_source_ = packet.source;
+    nat_source_port_ = packet.source_port;
     hop(displayName(nat.meta), "nat-gateway",
         fmt::format("translate source {} -> {}{}", packet.source.str(), nat_node.address.str(),
                     nat.is_public ? "" : " (private NAT gateway)"));
     packet.source = nat_node.address;
     sender_ = nat_node;
+    entered_from_outside_ = false;
+    // VPC User Guide, "NAT gateway basics": the gateway picks a source port
+    // in 1024-65535 for each connection.
+    if ((packet.protocol == kProtocolTcp || packet.protocol == kProtocolUdp) && packet.source_port < 1024) {
+      assume(fmt::format("the NAT gateway translates source port {} to 1024 (it uses ports 1024-65535)",
+                         packet.source_port));
+      packet.source_port = 1024;
+    }
     private_nat_ = !nat.is_public;
     return routeFrom(*nat_node.subnet, packet, &nat_node);
   }
@@ -477,7 +489,7 @@ class Walk {
 
   /// A packet from the internet toward a public address in the input.
   Arrival fromInternet(Packet packet) {
-    if (!spend()) return unknown("ROUTING_LOOP", "internet", "the packet loops");
+    if (!spend()) return drop("ROUTING_LOOP", "internet", "the packet loops until its TTL expires");
     std::optional<Node> holder = nodeAtPublic(packet.destination);
     if (!holder) {
       if (is_return_) return drop("NO_PATH", "internet", "the reply is addressed to no public address in the input");
@@ -496,6 +508,7 @@ class Walk {
     hop(displayName(igw->meta), "internet-gateway",
         fmt::format("translate destination {} -> {}", packet.destination.str(), holder->address.str()));
     packet.destination = holder->address;
+    entered_from_outside_ = true;
     // VPC User Guide, "Gateway route tables": a route table associated with
     // the internet gateway (ingress routing) decides where inbound traffic goes.
     if (auto it = ix_.gateway_route_table.find(igw->meta.id); it != ix_.gateway_route_table.end()) {
@@ -529,6 +542,14 @@ class Walk {
     }
     if (endpoint->type != EndpointType::kGateway) {
       return drop("CANNOT_ROUTE", displayName(endpoint->meta), "an interface endpoint is not a route target");
+    }
+    // PrivateLink guide, "Gateway endpoints": endpoint connections cannot be
+    // extended out of a VPC; traffic that entered through a transit gateway,
+    // peering connection or VPN cannot use the endpoint.
+    if (entered_from_outside_) {
+      return drop("VPCE_GATEWAY_NOT_EXTENDABLE", displayName(endpoint->meta),
+                  fmt::format("{} entered the VPC from outside; gateway endpoint {} serves only traffic from the VPC",
+                              packet.source.str(), endpoint_id));
     }
     // VPC Reachability Analyzer, explanation codes: gateway endpoints carry TCP only.
     if (packet.protocol != kProtocolTcp) {
@@ -566,7 +587,20 @@ class Walk {
                   fmt::format("{} is not in a CIDR block of peer {}; peering is not transitive",
                               packet.destination.str(), peer->vpc_id));
     }
+    // VPC Peering guide, "VPC peering limitations": no transitive peering and
+    // no edge-to-edge routing, so the source must be an address of this VPC.
+    const Vpc* local_vpc = ix_.topo.findVpc(subnet.vpc_id);
+    bool local_source = false;
+    if (local_vpc != nullptr) {
+      for (const auto& cidr : local_vpc->cidrs) local_source = local_source || cidr.contains(packet.source);
+    }
+    if (!local_source) {
+      return drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", displayName(pcx->meta),
+                  fmt::format("source {} is not in a CIDR block of {}; peering carries no transit traffic",
+                              packet.source.str(), subnet.vpc_id));
+    }
     hop(displayName(pcx->meta), "vpc-peering-connection", fmt::format("to {}", peer->vpc_id));
+    entered_from_outside_ = true;
     if (peer_vpc == nullptr) {
       return unknown("LEAVES_SNAPSHOT", displayName(pcx->meta),
                      fmt::format("peer {} (account {}, {}) is not in the input", peer->vpc_id, peer->account, peer->region));
@@ -615,12 +649,12 @@ class Walk {
       assume(fmt::format("the subnets of attachment {} are not in the input; assumed to cover every AZ",
                          attachment->meta.id));
     }
-    // Transit Gateway guide, "Network ACLs for transit gateways": when the
-    // instance and the attachment are in different subnets, the attachment
-    // subnet's inbound rules see the traffic going to the gateway and its
-    // outbound rules the traffic coming from it.
+    // Transit Gateway guide, "Network ACLs for transit gateways": the
+    // attachment subnet's inbound rules see the traffic going to the gateway
+    // (also when the sender is in that subnet) and its outbound rules the
+    // traffic coming from it.
     if (const Subnet* entry = attachmentSubnet(*attachment, subnet.availability_zone);
-        entry != nullptr && entry != &subnet && !checkAcl(*entry, false, packet)) {
+        entry != nullptr && !checkAcl(*entry, false, packet)) {
       return dropped();
     }
     if (attachment->association_route_table.empty()) {
@@ -651,7 +685,7 @@ class Walk {
   /// the peer gateway's route table.
   Arrival throughTgwRouteTable(const std::string& tgw_id, const std::string& table_id, const std::string& az,
                                Packet packet) {
-    if (!spend()) return unknown("ROUTING_LOOP", tgw_id, "the packet loops through transit gateways");
+    if (!spend()) return drop("ROUTING_LOOP", tgw_id, "the packet loops through transit gateways until its TTL expires");
     const TgwRouteTable* table = ix_.topo.findTgwRouteTable(table_id);
     struct Candidate {
       Cidr destination;
@@ -729,6 +763,7 @@ class Walk {
                                  best->attachment, exit != nullptr ? exit->resource_type : "unknown"));
     }
     hop(displayName(exit->meta), "transit-gateway-attachment", fmt::format("out to {}", exit->resource_id));
+    entered_from_outside_ = true;
     // Traffic enters the VPC at the attachment's interface, in the source's AZ
     // when the attachment has a subnet there, and is routed by that subnet's
     // route table.
@@ -754,7 +789,9 @@ class Walk {
   std::optional<Node> target_node_;
   std::optional<Node> target_hypothetical_;
   std::optional<Ipv4> nat_source_;
+  int nat_source_port_ = 0;
   bool private_nat_ = false;
+  bool entered_from_outside_ = false;  ///< the packet crossed into its current VPC from elsewhere
   bool is_return_ = false;
   bool undetermined_ = false;
   int budget_ = kHopBudget;

@@ -527,6 +527,7 @@ class Evaluator {
         return drop("NAT gateway " + holder.nat->meta.id + " accepts no connection toward it");
       }
       packet.destination = nat_original_source_;
+      if (isTcpOrUdp(packet.protocol)) packet.destination_port = nat_original_port_;
       note("NAT " + holder.nat->meta.id + " translates destination back to " + packet.destination.str());
       return routeOut(*holder.subnet, packet);
     }
@@ -562,7 +563,10 @@ class Evaluator {
     if (nat_ != nullptr) return unknown("a second NAT gateway on the path is not modelled");
     nat_ = nat;
     nat_original_source_ = packet.source;
+    nat_original_port_ = packet.source_port;
     packet.source = holder.address;
+    // VPC User Guide, "NAT gateway basics": the gateway's source ports are 1024-65535.
+    if (isTcpOrUdp(packet.protocol) && packet.source_port < 1024) packet.source_port = 1024;
     note("NAT " + nat->meta.id + " translates source to " + packet.source.str());
     return routeOut(*holder.subnet, packet);
   }
@@ -818,6 +822,7 @@ class Evaluator {
   int steps_left_ = kStepLimit;
   const NatGateway* nat_ = nullptr;  ///< the NAT gateway that translated the request, if any
   Ipv4 nat_original_source_;
+  int nat_original_port_ = 0;
   std::string endpoint_vpc_;  ///< VPC of the gateway endpoint that carried the request
 };
 

@@ -1,0 +1,226 @@
+// Renders scenario runs (text table, JSON, JUnit XML) and variant diffs (text, JSON).
+#include "reports/scenario_report.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "reports/reach_report.h"
+
+namespace vpcsim::reports {
+
+namespace {
+
+using sim::verdictName;
+
+/// Why a verdict is what it is, one line per source: the blocking explanation, or the last forward hop.
+std::vector<std::string> reasons(const sim::ReachReport& report) {
+  std::vector<std::string> out;
+  for (const auto& result : report.results) {
+    if (!result.explanations.empty()) {
+      for (const auto& e : result.explanations) {
+        out.push_back(fmt::format("{}: {} at {}: {}", result.source, e.code, e.component, e.message));
+      }
+      continue;
+    }
+    const sim::Hop* last = nullptr;
+    for (const auto& hop : result.path) {
+      if (hop.direction != "return") last = &hop;
+    }
+    out.push_back(last == nullptr ? fmt::format("{}: {}", result.source, verdictName(result.verdict))
+                                  : fmt::format("{}: {} via {} {}", result.source, verdictName(result.verdict),
+                                                last->component, last->rule));
+  }
+  return out;
+}
+
+std::string xmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string verdictOrAbsent(const std::optional<sim::Verdict>& verdict) {
+  return verdict ? std::string(verdictName(*verdict)) : std::string("absent");
+}
+
+std::string flowLine(const sim::FlowChange& change) {
+  std::string groups;
+  for (const auto& g : change.security_groups) groups += (groups.empty() ? "" : ",") + g;
+  return fmt::format("{}{} -> {} {}", change.from, groups.empty() ? "" : " [" + groups + "]", change.to,
+                     change.traffic);
+}
+
+nlohmann::ordered_json flowJson(const sim::FlowChange& change) {
+  nlohmann::ordered_json item;
+  if (!change.check.empty()) item["check"] = change.check;
+  item["from"] = change.from;
+  item["security_groups"] = change.security_groups;
+  item["to"] = change.to;
+  item["traffic"] = change.traffic;
+  item["before"] = change.before ? nlohmann::ordered_json(verdictName(*change.before)) : nlohmann::ordered_json();
+  item["after"] = change.after ? nlohmann::ordered_json(verdictName(*change.after)) : nlohmann::ordered_json();
+  item["responsible"] = change.responsible;
+  item["component"] = change.component;
+  item["origin"] = change.origin;
+  return item;
+}
+
+}  // namespace
+
+std::string scenarioText(const sim::ScenarioRun& run) {
+  std::string out = fmt::format("scenario {}", run.name);
+  if (!run.description.empty()) out += ": " + run.description;
+  out += "\n\n";
+  std::size_t name_width = 5;
+  for (const auto& check : run.checks) name_width = std::max(name_width, check.size());
+  std::size_t cell_width = 17;  // "undetermined FAIL"
+  for (const auto& variant : run.variants) cell_width = std::max(cell_width, variant.size());
+  std::string header = fmt::format("{:<{}}", "check", name_width);
+  for (const auto& variant : run.variants) header += fmt::format("  {:<{}}", variant, cell_width);
+  while (!header.empty() && header.back() == ' ') header.pop_back();
+  out += header + "\n";
+  std::size_t held = 0;
+  std::size_t failed = 0;
+  for (const auto& check : run.checks) {
+    std::string line = fmt::format("{:<{}}", check, name_width);
+    for (const auto& variant : run.variants) {
+      const sim::CheckOutcome* outcome = run.find(check, variant);
+      std::string cell = "-";
+      if (outcome != nullptr) {
+        cell = fmt::format("{} {}", verdictName(outcome->verdict), outcome->pass ? "ok" : "FAIL");
+        ++(outcome->pass ? held : failed);
+      }
+      line += fmt::format("  {:<{}}", cell, cell_width);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  if (failed > 0) {
+    out += "\nfailed expectations:\n";
+    for (const auto& outcome : run.outcomes) {
+      if (outcome.pass) continue;
+      out += fmt::format("  {} [{}]: expected {}, got {} ({} -> {}, {})\n", outcome.check, outcome.variant,
+                         verdictName(outcome.expected), verdictName(outcome.verdict), outcome.report.from,
+                         outcome.report.to, outcome.report.traffic);
+      for (const auto& reason : reasons(outcome.report)) out += "    " + reason + "\n";
+    }
+  }
+  out += fmt::format("\n{} checks, {} variants: {} expectations hold, {} fail\n", run.checks.size(),
+                     run.variants.size(), held, failed);
+  return out;
+}
+
+std::string scenarioJson(const sim::ScenarioRun& run) {
+  nlohmann::ordered_json root;
+  root["scenario"] = run.name;
+  root["description"] = run.description;
+  root["file"] = run.file;
+  root["passed"] = run.passed();
+  root["variants"] = run.variants;
+  root["checks"] = nlohmann::ordered_json::array();
+  for (const auto& check : run.checks) {
+    nlohmann::ordered_json item;
+    item["name"] = check;
+    item["results"] = nlohmann::ordered_json::array();
+    for (const auto& variant : run.variants) {
+      const sim::CheckOutcome* outcome = run.find(check, variant);
+      if (outcome == nullptr) continue;
+      nlohmann::ordered_json result;
+      result["variant"] = variant;
+      result["verdict"] = verdictName(outcome->verdict);
+      result["expected"] = verdictName(outcome->expected);
+      result["pass"] = outcome->pass;
+      result["reach"] = nlohmann::ordered_json::parse(reachJson(outcome->report));
+      item["results"].push_back(std::move(result));
+    }
+    root["checks"].push_back(std::move(item));
+  }
+  return root.dump(2) + "\n";
+}
+
+std::string scenarioJunit(const sim::ScenarioRun& run) {
+  std::size_t failures = 0;
+  for (const auto& outcome : run.outcomes) failures += outcome.pass ? 0 : 1;
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
+                     run.outcomes.size(), failures);
+  for (const auto& variant : run.variants) {
+    std::size_t tests = 0;
+    std::size_t variant_failures = 0;
+    for (const auto& outcome : run.outcomes) {
+      if (outcome.variant != variant) continue;
+      ++tests;
+      variant_failures += outcome.pass ? 0 : 1;
+    }
+    out += fmt::format("  <testsuite name=\"{}.{}\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
+                       xmlEscape(variant), tests, variant_failures);
+    for (const auto& check : run.checks) {
+      const sim::CheckOutcome* outcome = run.find(check, variant);
+      if (outcome == nullptr) continue;
+      out += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\"", xmlEscape(run.name), xmlEscape(variant),
+                         xmlEscape(check));
+      if (outcome->pass) {
+        out += "/>\n";
+        continue;
+      }
+      std::string details = fmt::format("{} -> {} ({})\n", outcome->report.from, outcome->report.to,
+                                        outcome->report.traffic);
+      for (const auto& reason : reasons(outcome->report)) details += reason + "\n";
+      out += fmt::format(">\n      <failure message=\"expected {}, got {}\">{}</failure>\n    </testcase>\n",
+                         verdictName(outcome->expected), verdictName(outcome->verdict), xmlEscape(details));
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+std::string diffText(const sim::ScenarioDiff& diff) {
+  std::string out = fmt::format("diff {}: {} -> {}\n", diff.scenario, diff.from, diff.to);
+  out += "\ninput changes:\n";
+  if (diff.input_changes.empty()) out += "  none\n";
+  for (const auto& change : diff.input_changes) out += "  " + change + "\n";
+  auto list = [&](const std::vector<sim::FlowChange>& changes) {
+    for (const auto& change : changes) {
+      std::string title = change.check.empty() ? flowLine(change) : fmt::format("{} ({})", change.check, flowLine(change));
+      out += fmt::format("  {}: {} -> {}\n", title, verdictOrAbsent(change.before), verdictOrAbsent(change.after));
+      if (!change.responsible.empty()) out += "    responsible: " + change.responsible + "\n";
+      if (!change.origin.empty()) out += "    defined at: " + change.origin + "\n";
+    }
+  };
+  out += fmt::format("\nchecks whose verdict changes: {}\n", diff.checks.size());
+  list(diff.checks);
+  out += fmt::format("\nflows whose verdict changes: {} of {}\n", diff.flows.size(), diff.flows_compared);
+  list(diff.flows);
+  out += diff.empty() ? "\nno change\n" : "\n";
+  if (!diff.empty()) out.pop_back();
+  return out;
+}
+
+std::string diffJson(const sim::ScenarioDiff& diff) {
+  nlohmann::ordered_json root;
+  root["scenario"] = diff.scenario;
+  root["from"] = diff.from;
+  root["to"] = diff.to;
+  root["changed"] = !diff.empty();
+  root["input_changes"] = diff.input_changes;
+  root["checks"] = nlohmann::ordered_json::array();
+  for (const auto& change : diff.checks) root["checks"].push_back(flowJson(change));
+  root["flows"] = nlohmann::ordered_json::array();
+  for (const auto& change : diff.flows) root["flows"].push_back(flowJson(change));
+  root["flows_compared"] = diff.flows_compared;
+  return root.dump(2) + "\n";
+}
+
+}  // namespace vpcsim::reports

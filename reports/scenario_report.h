@@ -1,0 +1,32 @@
+// Renders scenario runs (text table, JSON, JUnit XML) and variant diffs (text, JSON).
+#pragma once
+
+#include <string>
+
+#include "sim/scenario_runner.h"
+
+namespace vpcsim::reports {
+
+/// A table of checks (rows) by variants (columns), each cell the verdict and
+/// `ok` or `FAIL`; then, per failed expectation, why the verdict is what it
+/// is; then a one-line summary. Deterministic.
+std::string scenarioText(const sim::ScenarioRun& run);
+
+/// `{scenario, file, passed, variants[], checks[{name, results[{variant,
+/// verdict, expected, pass, reach}]}]}` where `reach` is the `vpcsim reach`
+/// JSON of that check. Pretty-printed with 2 spaces, trailing newline.
+std::string scenarioJson(const sim::ScenarioRun& run);
+
+/// JUnit XML: one testsuite per variant, one testcase per (variant, check),
+/// a `failure` element when the expectation does not hold.
+std::string scenarioJunit(const sim::ScenarioRun& run);
+
+/// Input changes, then each check and derived flow whose verdict changes,
+/// with the responsible hop and where it is defined; "no change" otherwise.
+std::string diffText(const sim::ScenarioDiff& diff);
+
+/// `{scenario, from, to, changed, input_changes[], checks[], flows[],
+/// flows_compared}`; a verdict missing in a variant is `null`.
+std::string diffJson(const sim::ScenarioDiff& diff);
+
+}  // namespace vpcsim::reports

@@ -1,0 +1,400 @@
+// Scenario runner: checks per variant, and the flow-by-flow diff of two variants.
+#include "sim/scenario_runner.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "sim/services.h"
+
+namespace vpcsim::sim {
+
+using topology::Diagnostic;
+using topology::Scenario;
+using topology::Topology;
+
+namespace {
+
+/// A variant's topology and the indexes over it (the Network refers to the topology, so both stay put).
+struct Built {
+  Topology topo;
+  std::unique_ptr<Network> network;
+};
+
+std::unique_ptr<Built> build(const Scenario& scenario, const std::string& variant, std::vector<Diagnostic>& errors) {
+  auto built = std::make_unique<Built>();
+  if (!topology::buildVariantTopology(scenario, variant, built->topo, errors)) return nullptr;
+  built->network = std::make_unique<Network>(built->topo);
+  return built;
+}
+
+ReachQuery queryOf(const topology::ScenarioReach& reach) {
+  ReachQuery query;
+  query.from = reach.from;
+  query.to = reach.to;
+  query.protocol = reach.protocol;
+  query.port = reach.port;
+  query.security_groups = reach.security_groups;
+  return query;
+}
+
+std::string suffixFor(const std::string& variant) {
+  return variant == topology::kBaselineVariant ? "" : fmt::format(" in variant '{}'", variant);
+}
+
+// ---- diff helpers -----------------------------------------------------------
+
+/// A reference that stays the same across variants: the CloudFormation
+/// logical ID when exactly one resource of the kind carries it, else the ID.
+template <typename T>
+std::string stableRef(const std::vector<T>& items, const T& item) {
+  if (item.meta.logical_id.empty()) return item.meta.id;
+  auto count = std::count_if(items.begin(), items.end(),
+                             [&](const T& other) { return other.meta.logical_id == item.meta.logical_id; });
+  return count == 1 ? item.meta.logical_id : item.meta.id;
+}
+
+struct FlowKey {
+  std::string from;
+  std::string group;  ///< one security group reference, empty: the VPC's default group
+  std::string to;
+  std::string protocol;
+  int port = 0;
+
+  auto operator<=>(const FlowKey&) const = default;
+
+  [[nodiscard]] std::string traffic() const { return protocol == "icmp" ? "icmp" : fmt::format("{}/{}", protocol, port); }
+  [[nodiscard]] ReachQuery query() const {
+    ReachQuery q;
+    q.from = from;
+    q.to = to;
+    q.protocol = protocol;
+    if (protocol != "icmp") q.port = port;
+    if (!group.empty()) q.security_groups.push_back(group);
+    return q;
+  }
+};
+
+/// The derived flows of one variant (see diffVariants).
+void addFlows(const Topology& topo, std::set<std::string>& subnets,
+              std::set<std::string>& services, std::map<std::string, std::set<std::string>>& groups) {
+  std::map<std::string, std::set<std::string>> vpc_groups;  // VPC ID -> SageMaker group refs
+  auto note = [&](const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+      if (const auto* group = topo.findSecurityGroup(id)) {
+        vpc_groups[group->vpc_id].insert(stableRef(topo.security_groups, *group));
+      }
+    }
+  };
+  for (const auto& domain : topo.studio_domains) note(domain.security_group_ids);
+  for (const auto& profile : topo.user_profiles) note(profile.security_group_ids);
+  for (const auto& job : topo.jobs) note(job.security_group_ids);
+  for (const auto& subnet : topo.subnets) {
+    std::string ref = stableRef(topo.subnets, subnet);
+    subnets.insert(ref);
+    groups[ref].insert("");
+    for (const auto& group : vpc_groups[subnet.vpc_id]) groups[ref].insert(group);
+  }
+  for (const auto& endpoint : topo.vpc_endpoints) {
+    std::string region = endpoint.meta.region.empty() ? topo.default_region : endpoint.meta.region;
+    if (auto service = findService(endpoint.service_name, region)) services.insert(service->key);
+  }
+}
+
+std::string idOf(const std::string& component) { return component.substr(0, component.find(' ')); }
+
+/// Where the component (or, for a route hop, the route) is defined, with the stack it comes from.
+std::string originOf(const Topology& topo, const std::vector<topology::StackSpec>& stacks, const Hop* hop,
+                     const std::string& component) {
+  std::string id = idOf(component);
+  std::string origin;
+  if (const auto* table = topo.findRouteTable(id)) {
+    origin = table->meta.origin;
+    if (hop != nullptr && hop->rule.rfind("route ", 0) == 0) {
+      std::string rest = hop->rule.substr(6);
+      std::string dest = rest.substr(0, rest.find(' '));
+      std::size_t arrow = rest.find("-> ");
+      std::string target = arrow == std::string::npos ? "" : rest.substr(arrow + 3);
+      target = target.substr(0, target.find(' '));
+      for (const auto& route : table->routes) {
+        std::string route_dest = route.destination ? route.destination->str() : route.destination_prefix_list;
+        if (route_dest == dest && route.target_id == target && !route.source.empty()) origin = route.source;
+      }
+    }
+  }
+  auto search = [&](const auto& items) {
+    if (!origin.empty()) return;
+    for (const auto& item : items) {
+      if (item.meta.id == id) origin = item.meta.origin;
+    }
+  };
+  search(topo.security_groups);
+  search(topo.network_acls);
+  search(topo.internet_gateways);
+  search(topo.nat_gateways);
+  search(topo.vpc_endpoints);
+  search(topo.subnets);
+  search(topo.enis);
+  search(topo.peering_connections);
+  search(topo.transit_gateways);
+  if (origin.empty()) return "";
+  for (const auto& stack : stacks) {
+    std::string file = stack.file.string() + ":";
+    if (origin.rfind(file, 0) == 0) return fmt::format("stack {} at {}", stack.stack_name, origin);
+  }
+  return origin;
+}
+
+bool sameHop(const Hop& a, const Hop& b) {
+  return a.component == b.component && a.type == b.type && a.rule == b.rule && a.direction == b.direction;
+}
+
+/// Fills change.responsible/component/origin from the first hop where the two answers part.
+void explainChange(const ReachReport& before, const ReachReport& after, const Built& built_before,
+                   const Built& built_after, const std::vector<topology::StackSpec>& stacks_before,
+                   const std::vector<topology::StackSpec>& stacks_after, FlowChange& change) {
+  if (before.results.empty() || after.results.empty()) return;
+  std::size_t pick = 0;
+  for (std::size_t i = 0; i < std::min(before.results.size(), after.results.size()); ++i) {
+    if (before.results[i].verdict != after.results[i].verdict) {
+      pick = i;
+      break;
+    }
+  }
+  const TraceResult& b = before.results[std::min(pick, before.results.size() - 1)];
+  const TraceResult& a = after.results[std::min(pick, after.results.size() - 1)];
+  std::size_t i = 0;
+  while (i < b.path.size() && i < a.path.size() && sameHop(b.path[i], a.path[i])) ++i;
+  auto blocked = [](const TraceResult& r) {
+    if (r.explanations.empty()) return std::string("the path ends");
+    const Explanation& e = r.explanations.front();
+    return fmt::format("{} at {}: {}", e.code, e.component, e.message);
+  };
+  if (i < b.path.size() && i < a.path.size()) {
+    const Hop& hb = b.path[i];
+    const Hop& ha = a.path[i];
+    change.component = ha.component;
+    if (ha.component == hb.component) {
+      change.responsible = fmt::format("at {} ({}): {} (was: {})", ha.component, ha.type, ha.rule, hb.rule);
+    } else {
+      change.responsible =
+          fmt::format("the {} path goes through {} ({}) instead of {} ({})", ha.direction, ha.component, ha.rule,
+                      hb.component, hb.rule);
+    }
+    change.origin = originOf(built_after.topo, stacks_after, &ha, ha.component);
+  } else if (i < a.path.size()) {
+    const Hop& ha = a.path[i];
+    change.component = ha.component;
+    bool no_route = !b.explanations.empty() && b.explanations.front().code == "NO_ROUTE_TO_DESTINATION" &&
+                    b.explanations.front().component == ha.component;
+    if (ha.type == "route-table" && no_route) {
+      change.responsible = fmt::format("{} added to {}", ha.rule, ha.component);
+    } else {
+      change.responsible = fmt::format("{} ({}) now lets it through: {} (was: {})", ha.component, ha.type, ha.rule,
+                                       blocked(b));
+    }
+    change.origin = originOf(built_after.topo, stacks_after, &ha, ha.component);
+  } else if (i < b.path.size()) {
+    const Hop& hb = b.path[i];
+    change.component = a.explanations.empty() ? hb.component : a.explanations.front().component;
+    change.responsible = fmt::format("{} (was: {}: {})", blocked(a), hb.component, hb.rule);
+    change.origin = originOf(built_before.topo, stacks_before, &hb, hb.component);
+  } else {
+    change.responsible = fmt::format("same path; before: {}; after: {}", blocked(b), blocked(a));
+    if (!a.explanations.empty()) change.component = a.explanations.front().component;
+  }
+}
+
+void inputChanges(const Scenario& scenario, const std::string& from, const std::string& to,
+                  std::vector<std::string>& out) {
+  auto a = topology::variantStacks(scenario, from);
+  auto b = topology::variantStacks(scenario, to);
+  auto find = [](const std::vector<topology::StackSpec>& stacks, const std::string& name) {
+    auto it = std::find_if(stacks.begin(), stacks.end(), [&](const auto& s) { return s.stack_name == name; });
+    return it == stacks.end() ? nullptr : &*it;
+  };
+  for (const auto& stack : a) {
+    if (find(b, stack.stack_name) == nullptr) {
+      out.push_back(fmt::format("stack {} removed ({})", stack.stack_name, stack.file.string()));
+    }
+  }
+  for (const auto& stack : b) {
+    const auto* old = find(a, stack.stack_name);
+    if (old == nullptr) {
+      out.push_back(fmt::format("stack {} added ({})", stack.stack_name, stack.file.string()));
+      continue;
+    }
+    if (old->file != stack.file) {
+      out.push_back(fmt::format("stack {}: template {} -> {}", stack.stack_name, old->file.string(), stack.file.string()));
+    }
+    auto value = [](const topology::StackSpec& s, const std::string& key) -> std::optional<std::string> {
+      for (const auto& [k, v] : s.parameter_overrides) {
+        if (k == key) return v;
+      }
+      return std::nullopt;
+    };
+    for (const auto& [key, v] : stack.parameter_overrides) {
+      auto was = value(*old, key);
+      if (!was) {
+        out.push_back(fmt::format("stack {}: parameter {} set to {}", stack.stack_name, key, v));
+      } else if (*was != v) {
+        out.push_back(fmt::format("stack {}: parameter {} {} -> {}", stack.stack_name, key, *was, v));
+      }
+    }
+    for (const auto& [key, v] : old->parameter_overrides) {
+      if (!value(stack, key)) {
+        out.push_back(fmt::format("stack {}: parameter {} unset (was {})", stack.stack_name, key, v));
+      }
+    }
+  }
+  auto files = [&](const std::string& variant) {
+    std::vector<std::string> out_files;
+    if (const auto* v = scenario.findVariant(variant)) {
+      for (const auto& f : v->topologies) out_files.push_back(f.string());
+    }
+    return out_files;
+  };
+  auto fa = files(from);
+  auto fb = files(to);
+  for (const auto& f : fa) {
+    if (std::find(fb.begin(), fb.end(), f) == fb.end()) out.push_back(fmt::format("topology {} removed", f));
+  }
+  for (const auto& f : fb) {
+    if (std::find(fa.begin(), fa.end(), f) == fa.end()) out.push_back(fmt::format("topology {} added", f));
+  }
+}
+
+}  // namespace
+
+std::optional<Verdict> parseVerdict(std::string_view word) {
+  for (Verdict verdict : {Verdict::kReachable, Verdict::kUnreachable, Verdict::kPartial, Verdict::kUndetermined}) {
+    if (verdictName(verdict) == word) return verdict;
+  }
+  return std::nullopt;
+}
+
+bool ScenarioRun::passed() const {
+  return std::all_of(outcomes.begin(), outcomes.end(), [](const CheckOutcome& o) { return o.pass; });
+}
+
+const CheckOutcome* ScenarioRun::find(const std::string& check, const std::string& variant) const {
+  for (const auto& outcome : outcomes) {
+    if (outcome.check == check && outcome.variant == variant) return &outcome;
+  }
+  return nullptr;
+}
+
+bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnostic>& errors) {
+  out.name = scenario.name;
+  out.description = scenario.description;
+  out.file = scenario.file.string();
+  out.variants = scenario.variantNames();
+  for (const auto& check : scenario.checks) out.checks.push_back(check.name);
+  std::map<std::string, std::unique_ptr<Built>> built;
+  bool ok = true;
+  for (const auto& variant : out.variants) {
+    auto b = build(scenario, variant, errors);
+    if (b == nullptr) {
+      ok = false;
+      continue;
+    }
+    built.emplace(variant, std::move(b));
+  }
+  if (!ok) return false;
+  for (const auto& check : scenario.checks) {
+    for (const auto& variant : check.variants) {
+      auto report = reach(*built.at(variant)->network, queryOf(check.reach));
+      if (!report) {
+        errors.push_back({"bad-check", fmt::format("check '{}': {}{}", check.name, report.error(), suffixFor(variant)),
+                          check.location});
+        ok = false;
+        continue;
+      }
+      CheckOutcome outcome;
+      outcome.variant = variant;
+      outcome.check = check.name;
+      outcome.verdict = report->verdict;
+      outcome.expected = parseVerdict(check.expectedIn(variant)).value_or(Verdict::kUndetermined);
+      outcome.pass = outcome.verdict == outcome.expected;
+      outcome.report = *report;
+      out.outcomes.push_back(std::move(outcome));
+    }
+  }
+  return ok;
+}
+
+bool diffVariants(const Scenario& scenario, const std::string& from, const std::string& to, ScenarioDiff& out,
+                  std::vector<Diagnostic>& errors) {
+  out.scenario = scenario.name;
+  out.from = from;
+  out.to = to;
+  auto before = build(scenario, from, errors);
+  auto after = build(scenario, to, errors);
+  if (before == nullptr || after == nullptr) return false;
+  inputChanges(scenario, from, to, out.input_changes);
+  auto stacks_before = topology::variantStacks(scenario, from);
+  auto stacks_after = topology::variantStacks(scenario, to);
+
+  auto compare = [&](const ReachQuery& query, FlowChange change) -> std::optional<FlowChange> {
+    auto a = reach(*before->network, query);
+    auto b = reach(*after->network, query);
+    if (a) change.before = a->verdict;
+    if (b) change.after = b->verdict;
+    if (change.before == change.after) return std::nullopt;
+    if (a && b) {
+      explainChange(*a, *b, *before, *after, stacks_before, stacks_after, change);
+    } else {
+      change.responsible = fmt::format("not in variant '{}': {}", a ? to : from, a ? b.error() : a.error());
+    }
+    return change;
+  };
+
+  for (const auto& check : scenario.checks) {
+    FlowChange change;
+    change.check = check.name;
+    change.from = check.reach.from;
+    change.to = check.reach.to;
+    change.security_groups = check.reach.security_groups;
+    std::string protocol = check.reach.protocol.empty() ? "tcp" : check.reach.protocol;
+    change.traffic = protocol == "icmp" || protocol == "any" ? protocol
+                                                             : fmt::format("{}/{}", protocol, check.reach.port.value_or(443));
+    if (auto changed = compare(queryOf(check.reach), change)) out.checks.push_back(std::move(*changed));
+  }
+
+  std::set<FlowKey> keys;
+  std::set<std::string> subnets;
+  std::set<std::string> services;
+  std::map<std::string, std::set<std::string>> groups;
+  addFlows(before->topo, subnets, services, groups);
+  addFlows(after->topo, subnets, services, groups);
+  std::vector<std::string> destinations = {"internet", "pypi"};
+  for (const auto& service : services) destinations.push_back("service:" + service);
+  const std::vector<std::pair<std::string, int>> kTraffic = {{"tcp", 443}, {"udp", 53}, {"icmp", 0}};
+  for (const auto& subnet : subnets) {
+    for (const auto& group : groups[subnet]) {
+      std::vector<std::string> to_list = destinations;
+      for (const auto& other : subnets) {
+        if (other != subnet) to_list.push_back("subnet:" + other);
+      }
+      for (const auto& destination : to_list) {
+        for (const auto& [protocol, port] : kTraffic) keys.insert({"subnet:" + subnet, group, destination, protocol, port});
+      }
+    }
+  }
+  // std::set order: by source, group, destination, protocol, port — stable across runs.
+  for (const auto& key : keys) {
+    FlowChange change;
+    change.from = key.from;
+    if (!key.group.empty()) change.security_groups.push_back(key.group);
+    change.to = key.to;
+    change.traffic = key.traffic();
+    ++out.flows_compared;
+    if (auto changed = compare(key.query(), change)) out.flows.push_back(std::move(*changed));
+  }
+  return true;
+}
+
+}  // namespace vpcsim::sim

@@ -1,0 +1,901 @@
+// Scenario files: YAML parsing with compiler-style diagnostics, and building each variant's topology.
+#include "topology/scenario.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+#include <type_traits>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace vpcsim::topology {
+
+namespace {
+
+constexpr std::array<std::string_view, 4> kVerdicts = {"reachable", "unreachable", "partial", "undetermined"};
+
+std::size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// " (did you mean 'X'?)" when a candidate is close enough to be a likely typo.
+template <typename Range>
+std::string didYouMean(std::string_view word, const Range& candidates) {
+  std::size_t limit = std::max<std::size_t>(1, (word.size() + 1) / 3);
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const auto& candidate : candidates) {
+    std::string_view text = candidate;
+    std::size_t distance = editDistance(word, text);
+    if (distance < best_distance && distance < std::max(word.size(), text.size())) {
+      best = std::string(text);
+      best_distance = distance;
+    }
+  }
+  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
+}
+
+struct Field {
+  YAML::Node key;
+  YAML::Node value;
+};
+
+/// The keys of one mapping, checked against what is allowed.
+struct Fields {
+  YAML::Node node;
+  std::string what;
+  std::map<std::string, Field, std::less<>> items;
+
+  [[nodiscard]] const Field* find(std::string_view key) const {
+    auto it = items.find(key);
+    return it == items.end() ? nullptr : &it->second;
+  }
+};
+
+struct PendingError {
+  int line = -1;
+  int column = -1;
+  Diagnostic diagnostic;
+};
+
+class Parser {
+ public:
+  Parser(const std::filesystem::path& file, Scenario& out) : file_(file.string()), dir_(file.parent_path()), out_(out) {}
+
+  bool run(std::vector<Diagnostic>& errors);
+
+ private:
+  std::string loc(const YAML::Mark& mark) const {
+    if (mark.is_null() || mark.line < 0) return file_;
+    return fmt::format("{}:{}:{}", file_, mark.line + 1, mark.column + 1);
+  }
+  std::string loc(const YAML::Node& node) const { return loc(node.Mark()); }
+
+  void error(const YAML::Mark& mark, std::string code, std::string message) {
+    bool known = !mark.is_null() && mark.line >= 0;
+    errors_.push_back({known ? mark.line : -1, known ? mark.column : -1,
+                       Diagnostic{std::move(code), std::move(message), loc(mark)}});
+  }
+  void error(const YAML::Node& node, std::string code, std::string message) {
+    error(node.Mark(), std::move(code), std::move(message));
+  }
+
+  std::optional<Fields> fields(const YAML::Node& node, std::string_view what,
+                               const std::vector<std::string_view>& allowed) {
+    if (!node.IsMap()) {
+      error(node, "bad-shape", fmt::format("{} must be a mapping", what));
+      return std::nullopt;
+    }
+    Fields f{node, std::string(what), {}};
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      YAML::Node key = it->first;
+      if (!key.IsScalar()) {
+        error(key, "bad-shape", fmt::format("keys in {} must be plain strings", what));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        error(key, "unknown-key", fmt::format("unknown key '{}' in {}{}", name, what, didYouMean(name, allowed)));
+        continue;
+      }
+      if (f.items.count(name) != 0) {
+        error(key, "duplicate-key", fmt::format("duplicate key '{}' in {}", name, what));
+        continue;
+      }
+      f.items.emplace(name, Field{key, it->second});
+    }
+    return f;
+  }
+
+  std::optional<std::string> text(const Fields& f, std::string_view key, bool required = false) {
+    const Field* field = f.find(key);
+    if (field == nullptr || field->value.IsNull()) {
+      if (required) error(f.node, "missing-key", fmt::format("missing key '{}' in {}", key, f.what));
+      return std::nullopt;
+    }
+    if (!field->value.IsScalar()) {
+      error(field->value, "bad-shape", fmt::format("'{}' in {} must be a single value", key, f.what));
+      return std::nullopt;
+    }
+    return field->value.Scalar();
+  }
+
+  bool flag(const Fields& f, std::string_view key, bool fallback) {
+    auto value = text(f, key);
+    if (!value) return fallback;
+    if (*value == "true" || *value == "yes") return true;
+    if (*value == "false" || *value == "no") return false;
+    error(f.find(key)->value, "bad-value", fmt::format("'{}' must be true or false, not '{}'", key, *value));
+    return fallback;
+  }
+
+  std::optional<int> number(const Fields& f, std::string_view key, int min, int max) {
+    auto value = text(f, key);
+    if (!value) return std::nullopt;
+    long long out = 0;
+    bool ok = !value->empty() && value->size() <= 9 &&
+              std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (ok) out = std::stoll(*value);
+    if (!ok || out < min || out > max) {
+      error(f.find(key)->value, "bad-value",
+            fmt::format("'{}' must be a whole number from {} to {}, not '{}'", key, min, max, *value));
+      return std::nullopt;
+    }
+    return static_cast<int>(out);
+  }
+
+  /// A list of scalars; a single scalar is a list of one.
+  std::vector<ScenarioRef> list(const Fields& f, std::string_view key) {
+    std::vector<ScenarioRef> out;
+    const Field* field = f.find(key);
+    if (field == nullptr || field->value.IsNull()) return out;
+    if (field->value.IsScalar()) {
+      out.push_back({field->value.Scalar(), loc(field->value)});
+      return out;
+    }
+    if (!field->value.IsSequence()) {
+      error(field->value, "bad-shape", fmt::format("'{}' in {} must be a value or a list", key, f.what));
+      return out;
+    }
+    for (const auto& item : field->value) {
+      if (!item.IsScalar()) {
+        error(item, "bad-shape", fmt::format("items of '{}' in {} must be single values", key, f.what));
+        continue;
+      }
+      out.push_back({item.Scalar(), loc(item)});
+    }
+    return out;
+  }
+
+  std::vector<YAML::Node> nodes(const Fields& f, std::string_view key) {
+    std::vector<YAML::Node> out;
+    const Field* field = f.find(key);
+    if (field == nullptr || field->value.IsNull()) return out;
+    if (!field->value.IsSequence()) {
+      error(field->value, "bad-shape", fmt::format("'{}' in {} must be a list", key, f.what));
+      return out;
+    }
+    for (const auto& item : field->value) out.push_back(item);
+    return out;
+  }
+
+  std::filesystem::path resolvePath(const std::string& path) const {
+    std::filesystem::path p(path);
+    if (p.is_absolute()) return p.lexically_normal();
+    return (dir_ / p).lexically_normal();
+  }
+
+  /// `K: V` pairs; a list value (CommaDelimitedList, List<...>) is joined with commas.
+  ParameterList parameters(const YAML::Node& node, std::string_view what) {
+    ParameterList out;
+    if (node.IsNull()) return out;
+    if (!node.IsMap()) {
+      error(node, "bad-shape", fmt::format("{} must be a mapping of parameter names to values", what));
+      return out;
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      YAML::Node key = it->first;
+      YAML::Node value = it->second;
+      if (!key.IsScalar()) {
+        error(key, "bad-shape", fmt::format("keys in {} must be plain strings", what));
+        continue;
+      }
+      bool duplicate = std::any_of(out.begin(), out.end(), [&](const auto& p) { return p.first == key.Scalar(); });
+      if (duplicate) {
+        error(key, "duplicate-key", fmt::format("duplicate parameter '{}' in {}", key.Scalar(), what));
+        continue;
+      }
+      std::string text;
+      if (value.IsScalar()) {
+        text = value.Scalar();
+      } else if (value.IsSequence()) {
+        for (const auto& item : value) {
+          if (!item.IsScalar()) {
+            error(item, "bad-shape", fmt::format("parameter '{}' must be a value or a list of values", key.Scalar()));
+            continue;
+          }
+          text += (text.empty() ? "" : ",") + item.Scalar();
+        }
+      } else if (!value.IsNull()) {
+        error(value, "bad-shape", fmt::format("parameter '{}' must be a value or a list of values", key.Scalar()));
+        continue;
+      }
+      out.emplace_back(key.Scalar(), text);
+    }
+    return out;
+  }
+
+  std::optional<ScenarioStack> parseStack(const YAML::Node& node) {
+    auto f = fields(node, "stack", {"template", "stack_name", "parameters"});
+    if (!f) return std::nullopt;
+    auto file = text(*f, "template", true);
+    if (!file) return std::nullopt;
+    ScenarioStack stack;
+    stack.file = resolvePath(*file);
+    stack.stack_name = text(*f, "stack_name").value_or(stack.file.stem().string());
+    stack.location = loc(node);
+    if (const Field* p = f->find("parameters")) stack.parameters = parameters(p->value, "parameters");
+    return stack;
+  }
+
+  std::vector<ScenarioStack> stacks(const Fields& f, std::string_view key) {
+    std::vector<ScenarioStack> out;
+    for (const auto& node : nodes(f, key)) {
+      if (auto stack = parseStack(node)) out.push_back(std::move(*stack));
+    }
+    return out;
+  }
+
+  void parseInputs(const YAML::Node& node);
+  void parseSageMaker(const YAML::Node& node);
+  void parseDomain(const YAML::Node& node);
+  void parseJob(const YAML::Node& node);
+  void parseVariants(const YAML::Node& node);
+  void parseCheck(const YAML::Node& node);
+  void checkStackNames();
+  void resolveChecks();
+
+  std::string file_;
+  std::filesystem::path dir_;
+  Scenario& out_;
+  std::vector<PendingError> errors_;
+  /// Per check: where `variants`, `expect_by_variant` keys were written, for later validation.
+  struct CheckPlaces {
+    std::vector<std::pair<std::string, YAML::Node>> variants;
+    std::vector<std::pair<std::string, YAML::Node>> expect_by_variant;
+    YAML::Node node;
+  };
+  std::vector<CheckPlaces> check_places_;
+  std::vector<std::vector<std::pair<std::string, YAML::Node>>> variant_removes_;
+  std::vector<std::vector<std::pair<std::string, YAML::Node>>> variant_parameter_stacks_;
+};
+
+void Parser::parseInputs(const YAML::Node& node) {
+  auto f = fields(node, "inputs", {"snapshots", "topologies", "stacks"});
+  if (!f) return;
+  for (const auto& ref : list(*f, "snapshots")) out_.snapshots.push_back(resolvePath(ref.text));
+  for (const auto& ref : list(*f, "topologies")) out_.topologies.push_back(resolvePath(ref.text));
+  out_.stacks = stacks(*f, "stacks");
+}
+
+void Parser::parseSageMaker(const YAML::Node& node) {
+  auto f = fields(node, "sagemaker", {"studio_domains", "jobs"});
+  if (!f) return;
+  for (const auto& item : nodes(*f, "studio_domains")) parseDomain(item);
+  for (const auto& item : nodes(*f, "jobs")) parseJob(item);
+}
+
+void Parser::parseDomain(const YAML::Node& node) {
+  auto f = fields(node, "studio domain",
+                  {"id", "name", "network_mode", "vpc", "subnets", "security_groups", "user_profiles"});
+  if (!f) return;
+  ScenarioDomain domain;
+  domain.location = loc(node);
+  domain.name = text(*f, "name", true).value_or("");
+  domain.id = text(*f, "id").value_or(domain.name.empty() ? "" : "d-" + domain.name);
+  for (const auto& other : out_.studio_domains) {
+    if (!domain.name.empty() && other.name == domain.name) {
+      error(f->find("name")->value, "duplicate-id",
+            fmt::format("duplicate studio domain '{}' (first defined at {})", domain.name, other.location));
+    }
+  }
+  if (auto mode = text(*f, "network_mode")) {
+    if (*mode == "VpcOnly") {
+      domain.network_mode = StudioNetworkMode::kVpcOnly;
+    } else if (*mode != "PublicInternetOnly") {
+      std::array<std::string_view, 2> modes = {"VpcOnly", "PublicInternetOnly"};
+      error(f->find("network_mode")->value, "bad-value",
+            fmt::format("'network_mode' must be VpcOnly or PublicInternetOnly, not '{}'{}", *mode,
+                        didYouMean(*mode, modes)));
+    }
+  }
+  if (auto vpc = text(*f, "vpc")) domain.vpc = ScenarioRef{*vpc, loc(f->find("vpc")->value)};
+  domain.subnets = list(*f, "subnets");
+  domain.security_groups = list(*f, "security_groups");
+  if (domain.network_mode == StudioNetworkMode::kVpcOnly && domain.subnets.empty()) {
+    error(node, "missing-key", "missing key 'subnets' in studio domain (VpcOnly needs subnets)");
+  }
+  std::set<std::string> names;
+  for (const auto& profile_node : nodes(*f, "user_profiles")) {
+    auto p = fields(profile_node, "user profile", {"name", "execution_role", "security_groups"});
+    if (!p) continue;
+    ScenarioProfile profile;
+    profile.location = loc(profile_node);
+    profile.name = text(*p, "name", true).value_or("");
+    if (!profile.name.empty() && !names.insert(profile.name).second) {
+      error(p->find("name")->value, "duplicate-id",
+            fmt::format("duplicate user profile '{}' in studio domain '{}'", profile.name, domain.name));
+    }
+    profile.execution_role = text(*p, "execution_role").value_or("");
+    profile.security_groups = list(*p, "security_groups");
+    domain.user_profiles.push_back(std::move(profile));
+  }
+  out_.studio_domains.push_back(std::move(domain));
+}
+
+void Parser::parseJob(const YAML::Node& node) {
+  auto f = fields(node, "job", {"name", "kind", "vpc_config", "network_isolation", "instance_count"});
+  if (!f) return;
+  ScenarioJob job;
+  job.location = loc(node);
+  job.name = text(*f, "name", true).value_or("");
+  for (const auto& other : out_.jobs) {
+    if (!job.name.empty() && other.name == job.name) {
+      error(f->find("name")->value, "duplicate-id",
+            fmt::format("duplicate job name '{}' (first defined at {})", job.name, other.location));
+    }
+  }
+  job.kind = text(*f, "kind", true).value_or("");
+  static constexpr std::array<std::string_view, 3> kKinds = {"training", "processing", "transform"};
+  if (!job.kind.empty() && std::find(kKinds.begin(), kKinds.end(), job.kind) == kKinds.end()) {
+    error(f->find("kind")->value, "bad-value",
+          fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
+                      didYouMean(job.kind, kKinds)));
+  }
+  job.network_isolation = flag(*f, "network_isolation", false);
+  job.instance_count = number(*f, "instance_count", 1, 10000).value_or(1);
+  if (const Field* config = f->find("vpc_config")) {
+    if (auto c = fields(config->value, "vpc config", {"subnets", "security_groups"})) {
+      job.has_vpc_config = true;
+      if (c->find("subnets") == nullptr) error(config->value, "missing-key", "missing key 'subnets' in vpc config");
+      if (c->find("security_groups") == nullptr) {
+        error(config->value, "missing-key", "missing key 'security_groups' in vpc config");
+      }
+      job.subnets = list(*c, "subnets");
+      job.security_groups = list(*c, "security_groups");
+    }
+  }
+  out_.jobs.push_back(std::move(job));
+}
+
+void Parser::parseVariants(const YAML::Node& node) {
+  if (node.IsNull()) return;
+  if (!node.IsMap()) {
+    error(node, "bad-shape", "variants must be a mapping of variant names to edits");
+    return;
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    YAML::Node key = it->first;
+    YAML::Node value = it->second;
+    if (!key.IsScalar()) {
+      error(key, "bad-shape", "variant names must be plain strings");
+      continue;
+    }
+    ScenarioVariant variant;
+    variant.name = key.Scalar();
+    variant.location = loc(key);
+    if (variant.name == kBaselineVariant) {
+      error(key, "bad-value", "'baseline' is the scenario's inputs as given and cannot be redefined");
+      continue;
+    }
+    if (out_.findVariant(variant.name) != nullptr) {
+      error(key, "duplicate-key", fmt::format("duplicate variant '{}'", variant.name));
+      continue;
+    }
+    std::vector<std::pair<std::string, YAML::Node>> removes;
+    std::vector<std::pair<std::string, YAML::Node>> parameter_stacks;
+    if (!value.IsNull()) {
+      auto f = fields(value, "variant", {"description", "add_stacks", "remove_stacks", "parameters", "topologies"});
+      if (f) {
+        variant.description = text(*f, "description").value_or("");
+        variant.add_stacks = stacks(*f, "add_stacks");
+        if (const Field* field = f->find("remove_stacks")) {
+          for (const auto& ref : list(*f, "remove_stacks")) variant.remove_stacks.push_back(ref.text);
+          if (field->value.IsSequence()) {
+            for (const auto& item : field->value) removes.emplace_back(item.Scalar(), item);
+          } else {
+            removes.emplace_back(field->value.Scalar(), field->value);
+          }
+        }
+        if (const Field* field = f->find("parameters")) {
+          if (!field->value.IsMap()) {
+            error(field->value, "bad-shape", "'parameters' in variant must map stack names to parameters");
+          } else {
+            for (auto p = field->value.begin(); p != field->value.end(); ++p) {
+              YAML::Node stack_key = p->first;
+              std::string stack = stack_key.Scalar();
+              variant.parameters.emplace_back(stack, parameters(p->second, "parameters of stack " + stack));
+              parameter_stacks.emplace_back(stack, stack_key);
+            }
+          }
+        }
+        for (const auto& ref : list(*f, "topologies")) variant.topologies.push_back(resolvePath(ref.text));
+      }
+    }
+    out_.variants.push_back(std::move(variant));
+    variant_removes_.push_back(std::move(removes));
+    variant_parameter_stacks_.push_back(std::move(parameter_stacks));
+  }
+}
+
+void Parser::parseCheck(const YAML::Node& node) {
+  auto f = fields(node, "check", {"name", "reach", "expect", "expect_by_variant", "variants"});
+  if (!f) return;
+  ScenarioCheck check;
+  CheckPlaces places;
+  places.node = node;
+  check.location = loc(node);
+  check.name = text(*f, "name", true).value_or("");
+  for (const auto& other : out_.checks) {
+    if (!check.name.empty() && other.name == check.name) {
+      error(f->find("name")->value, "duplicate-id",
+            fmt::format("duplicate check '{}' (first defined at {})", check.name, other.location));
+    }
+  }
+  if (const Field* reach = f->find("reach")) {
+    if (auto r = fields(reach->value, "reach", {"from", "to", "protocol", "port", "security_groups"})) {
+      check.reach.from = text(*r, "from", true).value_or("");
+      check.reach.to = text(*r, "to", true).value_or("");
+      check.reach.protocol = text(*r, "protocol").value_or("");
+      check.reach.port = number(*r, "port", 0, 65535);
+      for (const auto& ref : list(*r, "security_groups")) check.reach.security_groups.push_back(ref.text);
+    }
+  } else {
+    error(node, "missing-key", fmt::format("missing key 'reach' in check '{}'", check.name));
+  }
+  auto verdict = [&](const YAML::Node& value, std::string_view key) -> std::string {
+    if (!value.IsScalar()) {
+      error(value, "bad-shape", fmt::format("'{}' must be a single value", key));
+      return "";
+    }
+    const std::string& word = value.Scalar();
+    if (std::find(kVerdicts.begin(), kVerdicts.end(), word) == kVerdicts.end()) {
+      error(value, "bad-value",
+            fmt::format("'{}' must be reachable, unreachable, partial or undetermined, not '{}'{}", key, word,
+                        didYouMean(word, kVerdicts)));
+      return "";
+    }
+    return word;
+  };
+  if (const Field* expect = f->find("expect")) check.expect = verdict(expect->value, "expect");
+  if (const Field* by = f->find("expect_by_variant")) {
+    if (!by->value.IsMap()) {
+      error(by->value, "bad-shape", "'expect_by_variant' must map variant names to verdicts");
+    } else {
+      for (auto it = by->value.begin(); it != by->value.end(); ++it) {
+        YAML::Node key = it->first;
+        std::string word = verdict(it->second, "expect_by_variant");
+        if (!word.empty()) check.expect_by_variant.emplace_back(key.Scalar(), word);
+        places.expect_by_variant.emplace_back(key.Scalar(), key);
+      }
+    }
+  }
+  if (const Field* variants = f->find("variants")) {
+    for (const auto& ref : list(*f, "variants")) check.variants.push_back(ref.text);
+    if (variants->value.IsSequence()) {
+      for (const auto& item : variants->value) places.variants.emplace_back(item.Scalar(), item);
+    } else if (variants->value.IsScalar()) {
+      places.variants.emplace_back(variants->value.Scalar(), variants->value);
+    }
+  }
+  if (f->find("expect") == nullptr && f->find("expect_by_variant") == nullptr) {
+    error(node, "missing-key", fmt::format("check '{}' needs 'expect' or 'expect_by_variant'", check.name));
+  }
+  out_.checks.push_back(std::move(check));
+  check_places_.push_back(std::move(places));
+}
+
+/// Stack names: unique per variant; removed and re-parameterised stacks must exist.
+void Parser::checkStackNames() {
+  std::vector<std::string> baseline;
+  for (const auto& stack : out_.stacks) {
+    if (std::find(baseline.begin(), baseline.end(), stack.stack_name) != baseline.end()) {
+      errors_.push_back({std::numeric_limits<int>::max(), 0,
+                         Diagnostic{"duplicate-id",
+                                    fmt::format("duplicate stack name '{}'; give 'stack_name'", stack.stack_name),
+                                    stack.location}});
+    }
+    baseline.push_back(stack.stack_name);
+  }
+  for (std::size_t v = 0; v < out_.variants.size(); ++v) {
+    const ScenarioVariant& variant = out_.variants[v];
+    for (const auto& [name, node] : variant_removes_[v]) {
+      if (std::find(baseline.begin(), baseline.end(), name) == baseline.end()) {
+        error(node, "unknown-reference",
+              fmt::format("variant '{}' removes unknown stack '{}'{}", variant.name, name, didYouMean(name, baseline)));
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto& stack : out_.stacks) {
+      if (std::find(variant.remove_stacks.begin(), variant.remove_stacks.end(), stack.stack_name) ==
+          variant.remove_stacks.end()) {
+        names.push_back(stack.stack_name);
+      }
+    }
+    for (const auto& stack : variant.add_stacks) {
+      if (std::find(names.begin(), names.end(), stack.stack_name) != names.end()) {
+        errors_.push_back({std::numeric_limits<int>::max(), 0,
+                           Diagnostic{"duplicate-id",
+                                      fmt::format("variant '{}' adds stack '{}', which it already has; give 'stack_name'",
+                                                  variant.name, stack.stack_name),
+                                      stack.location}});
+      }
+      names.push_back(stack.stack_name);
+    }
+    for (const auto& [name, node] : variant_parameter_stacks_[v]) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        error(node, "unknown-reference",
+              fmt::format("variant '{}' sets parameters of unknown stack '{}'{}", variant.name, name,
+                          didYouMean(name, names)));
+      }
+    }
+  }
+}
+
+/// Variant names in checks must exist; each check gets its list of variants.
+void Parser::resolveChecks() {
+  std::vector<std::string> all = out_.variantNames();
+  for (std::size_t c = 0; c < out_.checks.size(); ++c) {
+    ScenarioCheck& check = out_.checks[c];
+    const CheckPlaces& places = check_places_[c];
+    bool bad = false;
+    auto known = [&](const std::string& name, const YAML::Node& node) {
+      if (std::find(all.begin(), all.end(), name) != all.end()) return true;
+      error(node, "unknown-reference",
+            fmt::format("check '{}' names unknown variant '{}'{}", check.name, name, didYouMean(name, all)));
+      bad = true;
+      return false;
+    };
+    for (const auto& [name, node] : places.variants) known(name, node);
+    for (const auto& [name, node] : places.expect_by_variant) known(name, node);
+    if (bad) continue;
+    if (check.variants.empty()) {
+      if (!check.expect.empty()) {
+        check.variants = all;
+      } else {
+        // Only per-variant expectations: run where one is given, in scenario order.
+        for (const auto& name : all) {
+          for (const auto& pair : check.expect_by_variant) {
+            if (pair.first == name) check.variants.push_back(name);
+          }
+        }
+      }
+    } else {
+      std::vector<std::string> ordered;
+      for (const auto& name : all) {
+        if (std::find(check.variants.begin(), check.variants.end(), name) != check.variants.end()) {
+          ordered.push_back(name);
+        }
+      }
+      check.variants = ordered;
+    }
+    for (const auto& name : check.variants) {
+      if (check.expectedIn(name).empty() && !(check.expect.empty() && check.expect_by_variant.empty())) {
+        error(places.node, "missing-key",
+              fmt::format("check '{}' has no expectation for variant '{}'", check.name, name));
+      }
+    }
+  }
+}
+
+bool Parser::run(std::vector<Diagnostic>& errors) {
+  std::ifstream in(file_, std::ios::binary);
+  if (!in) {
+    errors.push_back({"io", "cannot open file", file_});
+    return false;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  out_.file = file_;
+  YAML::Node root;
+  try {
+    root = YAML::Load(buffer.str());
+  } catch (const YAML::Exception& e) {
+    error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+  }
+  if (errors_.empty()) {
+    try {
+      auto f = fields(root, "scenario",
+                      {"version", "name", "description", "region", "account", "inputs", "sagemaker", "variants",
+                       "checks"});
+      if (f) {
+        if (auto version = text(*f, "version"); version && *version != "1") {
+          error(f->find("version")->value, "bad-value", fmt::format("unsupported version '{}' (expected 1)", *version));
+        }
+        out_.name = text(*f, "name").value_or(std::filesystem::path(file_).stem().string());
+        out_.description = text(*f, "description").value_or("");
+        out_.region = text(*f, "region").value_or(out_.region);
+        out_.account = text(*f, "account").value_or(out_.account);
+        if (const Field* inputs = f->find("inputs")) {
+          parseInputs(inputs->value);
+        } else {
+          error(root, "missing-key", "missing key 'inputs' in scenario");
+        }
+        if (const Field* sagemaker = f->find("sagemaker")) parseSageMaker(sagemaker->value);
+        if (const Field* variants = f->find("variants")) parseVariants(variants->value);
+        for (const auto& node : nodes(*f, "checks")) parseCheck(node);
+        checkStackNames();
+        resolveChecks();
+      }
+    } catch (const YAML::Exception& e) {
+      error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+    }
+  }
+  std::stable_sort(errors_.begin(), errors_.end(), [](const PendingError& a, const PendingError& b) {
+    auto key = [](const PendingError& e) {
+      return std::make_pair(e.line < 0 ? std::numeric_limits<int>::max() : e.line, e.column);
+    };
+    return key(a) < key(b);
+  });
+  for (auto& pending : errors_) errors.push_back(std::move(pending.diagnostic));
+  return errors_.empty();
+}
+
+// ---- resolving SageMaker references against a built topology --------------
+
+class Resolver {
+ public:
+  Resolver(const Topology& topo, std::string suffix, std::vector<Diagnostic>& errors)
+      : topo_(topo), suffix_(std::move(suffix)), errors_(errors) {}
+
+  bool ok() const { return ok_; }
+
+  template <typename T>
+  std::optional<std::string> resolve(const std::vector<T>& items, const ScenarioRef& ref, std::string_view what,
+                                     bool by_group_name = false) {
+    if (const T* found = findById(items, ref.text)) return found->meta.id;
+    std::string tag = ref.text.rfind("name:", 0) == 0 ? ref.text.substr(5) : ref.text;
+    std::set<std::string> matches;
+    for (const auto& item : items) {
+      if (item.meta.logical_id == ref.text || item.meta.name == tag) matches.insert(item.meta.id);
+      if constexpr (std::is_same_v<T, SecurityGroup>) {
+        if (by_group_name && item.group_name == ref.text) matches.insert(item.meta.id);
+      }
+    }
+    if (matches.size() == 1) return *matches.begin();
+    if (matches.empty()) {
+      std::vector<std::string> candidates;
+      for (const auto& item : items) {
+        candidates.push_back(item.meta.id);
+        if (!item.meta.logical_id.empty()) candidates.push_back(item.meta.logical_id);
+        if (!item.meta.name.empty()) candidates.push_back(item.meta.name);
+      }
+      fail(ref, "unknown-reference",
+           fmt::format("unknown {} '{}'{}{}", what, ref.text, suffix_, didYouMean(ref.text, candidates)));
+    } else {
+      std::string list;
+      for (const auto& id : matches) list += (list.empty() ? "" : ", ") + id;
+      fail(ref, "ambiguous-reference",
+           fmt::format("'{}' names {} {}s{} ({}); use an ID", ref.text, matches.size(), what, suffix_, list));
+    }
+    return std::nullopt;
+  }
+
+  std::vector<std::string> subnets(const std::vector<ScenarioRef>& refs, std::string& vpc_id) {
+    std::vector<std::string> out;
+    for (const auto& ref : refs) {
+      auto id = resolve(topo_.subnets, ref, "subnet");
+      if (!id) continue;
+      const Subnet* subnet = topo_.findSubnet(*id);
+      if (vpc_id.empty()) vpc_id = subnet->vpc_id;
+      if (subnet->vpc_id != vpc_id) {
+        fail(ref, "conflict", fmt::format("subnet '{}' is in {}, not in {}{}", ref.text, subnet->vpc_id, vpc_id, suffix_));
+        continue;
+      }
+      out.push_back(*id);
+    }
+    return out;
+  }
+
+  std::vector<std::string> groups(const std::vector<ScenarioRef>& refs, const std::string& vpc_id) {
+    std::vector<std::string> out;
+    for (const auto& ref : refs) {
+      auto id = resolve(topo_.security_groups, ref, "security group", true);
+      if (!id) continue;
+      const SecurityGroup* group = topo_.findSecurityGroup(*id);
+      if (!vpc_id.empty() && !group->vpc_id.empty() && group->vpc_id != vpc_id) {
+        fail(ref, "conflict",
+             fmt::format("security group '{}' is in {}, not in {}{}", ref.text, group->vpc_id, vpc_id, suffix_));
+        continue;
+      }
+      out.push_back(*id);
+    }
+    return out;
+  }
+
+ private:
+  void fail(const ScenarioRef& ref, std::string code, std::string message) {
+    errors_.push_back({std::move(code), std::move(message), ref.location});
+    ok_ = false;
+  }
+
+  const Topology& topo_;
+  std::string suffix_;
+  std::vector<Diagnostic>& errors_;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+std::string ScenarioCheck::expectedIn(const std::string& variant) const {
+  if (std::find(variants.begin(), variants.end(), variant) == variants.end()) return "";
+  for (const auto& [variant_name, verdict] : expect_by_variant) {
+    if (variant_name == variant) return verdict;
+  }
+  return expect;
+}
+
+std::vector<std::string> Scenario::variantNames() const {
+  std::vector<std::string> names = {kBaselineVariant};
+  for (const auto& variant : variants) names.push_back(variant.name);
+  return names;
+}
+
+const ScenarioVariant* Scenario::findVariant(const std::string& variant_name) const {
+  for (const auto& variant : variants) {
+    if (variant.name == variant_name) return &variant;
+  }
+  return nullptr;
+}
+
+bool loadScenario(const std::filesystem::path& file, Scenario& out, std::vector<Diagnostic>& errors) {
+  Parser parser(file, out);
+  return parser.run(errors);
+}
+
+std::vector<StackSpec> variantStacks(const Scenario& scenario, const std::string& variant_name) {
+  const ScenarioVariant* variant = scenario.findVariant(variant_name);
+  assert(variant != nullptr || variant_name == kBaselineVariant);
+  std::vector<StackSpec> out;
+  auto add = [&](const ScenarioStack& stack) {
+    StackSpec spec;
+    spec.file = stack.file;
+    spec.stack_name = stack.stack_name;
+    spec.parameter_overrides = stack.parameters;
+    if (variant != nullptr) {
+      for (const auto& [name, overrides] : variant->parameters) {
+        if (name != stack.stack_name) continue;
+        for (const auto& [key, value] : overrides) {
+          auto it = std::find_if(spec.parameter_overrides.begin(), spec.parameter_overrides.end(),
+                                 [&](const auto& p) { return p.first == key; });
+          if (it != spec.parameter_overrides.end()) {
+            it->second = value;
+          } else {
+            spec.parameter_overrides.emplace_back(key, value);
+          }
+        }
+      }
+    }
+    out.push_back(std::move(spec));
+  };
+  for (const auto& stack : scenario.stacks) {
+    if (variant != nullptr && std::find(variant->remove_stacks.begin(), variant->remove_stacks.end(),
+                                        stack.stack_name) != variant->remove_stacks.end()) {
+      continue;
+    }
+    add(stack);
+  }
+  if (variant != nullptr) {
+    for (const auto& stack : variant->add_stacks) add(stack);
+  }
+  return out;
+}
+
+bool buildVariantTopology(const Scenario& scenario, const std::string& variant_name, Topology& into,
+                          std::vector<Diagnostic>& errors) {
+  const ScenarioVariant* variant = scenario.findVariant(variant_name);
+  if (variant == nullptr && variant_name != kBaselineVariant) {
+    errors.push_back({"unknown-reference",
+                      fmt::format("unknown variant '{}'{}", variant_name, didYouMean(variant_name, scenario.variantNames())),
+                      scenario.file.string()});
+    return false;
+  }
+  LoadOptions options{scenario.region, scenario.account};
+  into.default_region = scenario.region;
+  into.default_account = scenario.account;
+  bool ok = true;
+  std::vector<StackSpec> stacks = variantStacks(scenario, variant_name);
+  if (!stacks.empty()) ok = loadStacks(stacks, options, into, errors) && ok;
+  for (const auto& dir : scenario.snapshots) ok = loadSnapshot(dir, options, into, errors) && ok;
+  for (const auto& file : scenario.topologies) ok = loadNativeTopology(file, options, into, errors) && ok;
+  if (variant != nullptr) {
+    for (const auto& file : variant->topologies) ok = loadNativeTopology(file, options, into, errors) && ok;
+  }
+  into.finalize();
+  if (!ok) return false;
+
+  std::string suffix = variant == nullptr ? "" : fmt::format(" in variant '{}'", variant_name);
+  Resolver resolver(into, suffix, errors);
+  std::vector<StudioDomain> domains;
+  std::vector<UserProfile> profiles;
+  std::vector<SageMakerJob> jobs;
+  for (const auto& spec : scenario.studio_domains) {
+    StudioDomain domain;
+    domain.meta.id = spec.id;
+    domain.meta.name = spec.name;
+    domain.meta.region = scenario.region;
+    domain.meta.account = scenario.account;
+    domain.meta.origin = spec.location;
+    domain.network_mode = spec.network_mode;
+    if (spec.vpc) {
+      if (auto id = resolver.resolve(into.vpcs, *spec.vpc, "vpc")) domain.vpc_id = *id;
+    }
+    domain.subnet_ids = resolver.subnets(spec.subnets, domain.vpc_id);
+    domain.security_group_ids = resolver.groups(spec.security_groups, domain.vpc_id);
+    for (const auto& p : spec.user_profiles) {
+      UserProfile profile;
+      profile.domain = spec.id;
+      profile.name = p.name;
+      profile.execution_role = p.execution_role;
+      profile.security_group_ids = resolver.groups(p.security_groups, domain.vpc_id);
+      profiles.push_back(std::move(profile));
+    }
+    domains.push_back(std::move(domain));
+  }
+  for (const auto& spec : scenario.jobs) {
+    SageMakerJob job;
+    job.name = spec.name;
+    job.kind = spec.kind;
+    job.has_vpc_config = spec.has_vpc_config;
+    job.network_isolation = spec.network_isolation;
+    job.instance_count = spec.instance_count;
+    std::string vpc_id;
+    job.subnet_ids = resolver.subnets(spec.subnets, vpc_id);
+    job.security_group_ids = resolver.groups(spec.security_groups, vpc_id);
+    jobs.push_back(std::move(job));
+  }
+  if (!resolver.ok()) return false;
+  for (const auto& domain : domains) {
+    if (into.findStudioDomain(domain.meta.id) != nullptr || into.findStudioDomain(domain.meta.name) != nullptr) {
+      errors.push_back({"duplicate-id",
+                        fmt::format("studio domain '{}' is already defined by the inputs{}", domain.meta.name, suffix),
+                        domain.meta.origin});
+      ok = false;
+    }
+  }
+  for (const auto& job : jobs) {
+    if (into.findJob(job.name) != nullptr) {
+      errors.push_back({"duplicate-id", fmt::format("job '{}' is already defined by the inputs{}", job.name, suffix),
+                        scenario.file.string()});
+      ok = false;
+    }
+  }
+  if (!ok) return false;
+  Topology workloads;
+  workloads.studio_domains = std::move(domains);
+  workloads.user_profiles = std::move(profiles);
+  workloads.jobs = std::move(jobs);
+  into.absorb(std::move(workloads));
+  into.finalize();
+  return true;
+}
+
+}  // namespace vpcsim::topology
