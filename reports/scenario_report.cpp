@@ -191,18 +191,44 @@ std::string diffText(const sim::ScenarioDiff& diff) {
   out += "\ninput changes:\n";
   if (diff.input_changes.empty()) out += "  none\n";
   for (const auto& change : diff.input_changes) out += "  " + change + "\n";
+  // Consecutive changes that differ only in traffic share one entry.
   auto list = [&](const std::vector<sim::FlowChange>& changes) {
-    for (const auto& change : changes) {
-      std::string title = change.check.empty() ? flowLine(change) : fmt::format("{} ({})", change.check, flowLine(change));
+    for (std::size_t i = 0; i < changes.size();) {
+      const sim::FlowChange& change = changes[i];
+      std::string traffic = change.traffic;
+      std::size_t j = i + 1;
+      for (; j < changes.size(); ++j) {
+        const sim::FlowChange& next = changes[j];
+        if (!change.check.empty() || next.from != change.from || next.security_groups != change.security_groups ||
+            next.to != change.to || next.before != change.before || next.after != change.after ||
+            next.responsible != change.responsible || next.origin != change.origin) {
+          break;
+        }
+        traffic += ", " + next.traffic;
+      }
+      sim::FlowChange merged = change;
+      merged.traffic = traffic;
+      std::string title = change.check.empty() ? flowLine(merged) : fmt::format("{} ({})", change.check, flowLine(merged));
       out += fmt::format("  {}: {} -> {}\n", title, verdictOrAbsent(change.before), verdictOrAbsent(change.after));
       if (!change.responsible.empty()) out += "    responsible: " + change.responsible + "\n";
       if (!change.origin.empty()) out += "    defined at: " + change.origin + "\n";
+      i = j;
     }
   };
   out += fmt::format("\nchecks whose verdict changes: {}\n", diff.checks.size());
   list(diff.checks);
   out += fmt::format("\nflows whose verdict changes: {} of {}\n", diff.flows.size(), diff.flows_compared);
   list(diff.flows);
+  auto names = [](const std::vector<std::string>& refs) {
+    std::string text;
+    for (const auto& ref : refs) text += (text.empty() ? "" : ", ") + ref;
+    return text;
+  };
+  if (!diff.only_before.empty()) out += fmt::format("\nonly in {}: {}\n", diff.from, names(diff.only_before));
+  if (!diff.only_after.empty()) out += fmt::format("\nonly in {}: {}\n", diff.to, names(diff.only_after));
+  if (diff.flows_one_sided > 0) {
+    out += fmt::format("({} flows from or to a subnet of one variant only were not compared)\n", diff.flows_one_sided);
+  }
   out += diff.empty() ? "\nno change\n" : "\n";
   if (!diff.empty()) out.pop_back();
   return out;
@@ -220,6 +246,9 @@ std::string diffJson(const sim::ScenarioDiff& diff) {
   root["flows"] = nlohmann::ordered_json::array();
   for (const auto& change : diff.flows) root["flows"].push_back(flowJson(change));
   root["flows_compared"] = diff.flows_compared;
+  root["only_in_from"] = diff.only_before;
+  root["only_in_to"] = diff.only_after;
+  root["flows_one_sided"] = diff.flows_one_sided;
   return root.dump(2) + "\n";
 }
 

@@ -23,6 +23,16 @@ Ipv4 internetClient() { return Ipv4(0x01010101); }  // 1.1.1.1, a client somewhe
 
 bool startsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
+/// The address of an `ip:` reference; IPv6 gets a clear "not analysed" error.
+Result<Ipv4> parseAddressRef(const std::string& text) {
+  if (text.find(':') != std::string::npos) {
+    return Error{fmt::format("'{}' is an IPv6 address: IPv6 routes and rules are loaded but not analysed yet; "
+                             "ask about an IPv4 address",
+                             text)};
+  }
+  return Ipv4::parse(text);
+}
+
 size_t editDistance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -158,7 +168,7 @@ class Resolver {
       return out;
     }
     if (startsWith(ref, "ip:")) {
-      auto address = Ipv4::parse(ref.substr(3));
+      auto address = parseAddressRef(ref.substr(3));
       if (!address) return Error{address.error()};
       if (auto it = ix_.by_private_ip.find(address->value()); it != ix_.by_private_ip.end()) {
         for (const Eni* eni : it->second) out.push_back(eniSource(*eni, *address));
@@ -345,7 +355,7 @@ class Resolver {
       return out;
     }
     if (startsWith(ref, "ip:")) {
-      auto address = Ipv4::parse(ref.substr(3));
+      auto address = parseAddressRef(ref.substr(3));
       if (!address) return Error{address.error()};
       Target target;
       target.address = *address;

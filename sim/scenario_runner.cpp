@@ -365,11 +365,22 @@ bool diffVariants(const Scenario& scenario, const std::string& from, const std::
   }
 
   std::set<FlowKey> keys;
-  std::set<std::string> subnets;
+  std::set<std::string> subnets_before;
+  std::set<std::string> subnets_after;
   std::set<std::string> services;
   std::map<std::string, std::set<std::string>> groups;
-  addFlows(before->topo, subnets, services, groups);
-  addFlows(after->topo, subnets, services, groups);
+  addFlows(before->topo, subnets_before, services, groups);
+  addFlows(after->topo, subnets_after, services, groups);
+  std::set<std::string> subnets = subnets_before;
+  subnets.insert(subnets_after.begin(), subnets_after.end());
+  std::set<std::string> one_sided;
+  for (const auto& subnet : subnets) {
+    bool in_before = subnets_before.count(subnet) != 0;
+    bool in_after = subnets_after.count(subnet) != 0;
+    if (in_before && !in_after) out.only_before.push_back("subnet:" + subnet);
+    if (in_after && !in_before) out.only_after.push_back("subnet:" + subnet);
+    if (in_before != in_after) one_sided.insert("subnet:" + subnet);
+  }
   std::vector<std::string> destinations = {"internet", "pypi"};
   for (const auto& service : services) destinations.push_back("service:" + service);
   const std::vector<std::pair<std::string, int>> kTraffic = {{"tcp", 443}, {"udp", 53}, {"icmp", 0}};
@@ -391,6 +402,10 @@ bool diffVariants(const Scenario& scenario, const std::string& from, const std::
     if (!key.group.empty()) change.security_groups.push_back(key.group);
     change.to = key.to;
     change.traffic = key.traffic();
+    if (one_sided.count(key.from) != 0 || one_sided.count(key.to) != 0) {
+      ++out.flows_one_sided;
+      continue;
+    }
     ++out.flows_compared;
     if (auto changed = compare(key.query(), change)) out.flows.push_back(std::move(*changed));
   }

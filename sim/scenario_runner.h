@@ -72,7 +72,12 @@ struct ScenarioDiff {
   std::vector<std::string> input_changes;  ///< stacks added/removed, parameters changed, files layered
   std::vector<FlowChange> checks;          ///< the scenario's checks whose verdict changes (file order)
   std::vector<FlowChange> flows;           ///< derived flows whose verdict changes (stable order)
-  std::size_t flows_compared = 0;          ///< derived flows evaluated
+  std::size_t flows_compared = 0;          ///< derived flows evaluated in both variants
+  /// Subnets (`subnet:REF`) that exist in one variant only; flows from or to
+  /// them are not compared, only counted in flows_one_sided.
+  std::vector<std::string> only_before;
+  std::vector<std::string> only_after;
+  std::size_t flows_one_sided = 0;
 
   [[nodiscard]] bool empty() const { return checks.empty() && flows.empty(); }
 };
@@ -84,7 +89,8 @@ struct ScenarioDiff {
 /// interface or gateway endpoint in either variant, and a new interface in
 /// every other subnet (with the same groups), over tcp/443, udp/53 and ICMP
 /// echo. Reports each flow whose verdict changes with the hop where the two
-/// paths part. Returns false with diagnostics on bad input or unknown variants.
+/// paths part; flows from or to a subnet that exists in one variant only are
+/// counted, not listed (the subnets are). Returns false with diagnostics on bad input or unknown variants.
 bool diffVariants(const topology::Scenario& scenario, const std::string& from, const std::string& to, ScenarioDiff& out,
                   std::vector<topology::Diagnostic>& errors);
 

@@ -1,0 +1,184 @@
+// Tests for the scenario runner and the variant diff (sim/scenario_runner.cpp), on the default scenario.
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "reports/scenario_report.h"
+#include "sim/scenario_runner.h"
+
+#ifndef VPCSIM_SOURCE_DIR
+#define VPCSIM_SOURCE_DIR "."
+#endif
+
+namespace vpcsim::sim {
+namespace {
+
+const std::string kDefaultScenario = std::string(VPCSIM_SOURCE_DIR) + "/scenarios/sagemaker-studio-vpc-only.yaml";
+
+topology::Scenario load(const std::filesystem::path& file) {
+  topology::Scenario scenario;
+  std::vector<topology::Diagnostic> errors;
+  bool ok = topology::loadScenario(file, scenario, errors);
+  for (const auto& e : errors) UNSCOPED_INFO(e.str());
+  REQUIRE(ok);
+  return scenario;
+}
+
+// The default scenario with one more check whose expectation is wrong, written next to it.
+class WrongExpectation {
+ public:
+  WrongExpectation() {
+    static std::atomic<int> counter{0};
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("vpcsim-wrong-" + std::to_string(random()) + "-" + std::to_string(counter++) + ".yaml");
+    std::ifstream in(kDefaultScenario);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Paths in a scenario are relative to it: point them at the repository's templates.
+    const std::string relative = "../tests/data/cfn/";
+    const std::string absolute = std::string(VPCSIM_SOURCE_DIR) + "/tests/data/cfn/";
+    for (auto at = text.find(relative); at != std::string::npos; at = text.find(relative, at + absolute.size())) {
+      text.replace(at, relative.size(), absolute);
+    }
+    text += "  - name: wrong\n"
+            "    reach: {from: notebook:studio/data-scientist, to: pypi}\n"
+            "    expect: reachable\n";
+    std::ofstream(path_) << text;
+  }
+  ~WrongExpectation() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  WrongExpectation(const WrongExpectation&) = delete;
+  WrongExpectation& operator=(const WrongExpectation&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+TEST_CASE("the default scenario passes in every variant", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  CHECK(errors.empty());
+  CHECK(run.variants == std::vector<std::string>{"baseline", "with-nat"});
+  CHECK(run.outcomes.size() == 2 * scenario.checks.size());
+  for (const auto& outcome : run.outcomes) {
+    CAPTURE(outcome.check, outcome.variant);
+    CHECK(outcome.pass);
+  }
+  CHECK(run.passed());
+  const CheckOutcome* pypi = run.find("notebook -> PyPI", "baseline");
+  REQUIRE(pypi != nullptr);
+  CHECK(pypi->verdict == Verdict::kUnreachable);
+  REQUIRE_FALSE(pypi->report.results.empty());
+  CHECK(pypi->report.results[0].explanations.at(0).code == "NO_ROUTE_TO_DESTINATION");
+  CHECK(run.find("notebook -> PyPI", "with-nat")->verdict == Verdict::kReachable);
+  std::string text = reports::scenarioText(run);
+  CHECK(text.find("notebook -> PyPI                             unreachable ok     reachable ok\n") != std::string::npos);
+  CHECK(text.find("14 checks, 2 variants: 28 expectations hold, 0 fail\n") != std::string::npos);
+}
+
+TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
+  WrongExpectation file;
+  auto scenario = load(file.path());
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  CHECK_FALSE(run.passed());
+  const CheckOutcome* wrong = run.find("wrong", "baseline");
+  REQUIRE(wrong != nullptr);
+  CHECK_FALSE(wrong->pass);
+  CHECK(wrong->expected == Verdict::kReachable);
+  CHECK(run.find("wrong", "with-nat")->pass);
+  std::string text = reports::scenarioText(run);
+  CHECK(text.find("wrong [baseline]: expected reachable, got unreachable (notebook:studio/data-scientist -> pypi, "
+                  "tcp/443)\n") != std::string::npos);
+  CHECK(text.find("15 checks, 2 variants: 29 expectations hold, 1 fail\n") != std::string::npos);
+  std::string junit = reports::scenarioJunit(run);
+  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"30\" failures=\"1\">") != std::string::npos);
+  CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
+}
+
+TEST_CASE("diff baseline -> with-nat names the NAT route as the responsible change", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioDiff diff;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(diffVariants(scenario, "baseline", "with-nat", diff, errors));
+  CHECK_FALSE(diff.empty());
+  CHECK(diff.input_changes ==
+        std::vector<std::string>{"stack sagemaker-admin-workshop-natgw added (" +
+                                 (std::filesystem::path(VPCSIM_SOURCE_DIR) / "tests/data/cfn/network-natgw.yaml")
+                                     .lexically_normal()
+                                     .string() +
+                                 ")"});
+  CHECK(diff.only_after == std::vector<std::string>{"subnet:PublicSubnet1", "subnet:PublicSubnet2"});
+  for (const std::string subnet : {"PrivateSubnet1A", "PrivateSubnet2A"}) {
+    CAPTURE(subnet);
+    auto it = std::find_if(diff.flows.begin(), diff.flows.end(), [&](const FlowChange& f) {
+      return f.from == "subnet:" + subnet && f.security_groups == std::vector<std::string>{"SageMakerSecurityGroup"} &&
+             f.to == "pypi" && f.traffic == "tcp/443";
+    });
+    REQUIRE(it != diff.flows.end());
+    CHECK(it->before == Verdict::kUnreachable);
+    CHECK(it->after == Verdict::kReachable);
+    CHECK(it->responsible.rfind("route 0.0.0.0/0 -> nat-", 0) == 0);
+    CHECK(it->responsible.find(" added to rtb-") != std::string::npos);
+    CHECK(it->responsible.find(subnet + "RouteTable)") != std::string::npos);
+    CHECK(it->origin.rfind("stack sagemaker-admin-workshop-natgw at ", 0) == 0);
+  }
+  // Interface endpoints are not affected by the NAT gateway.
+  for (const auto& flow : diff.flows) {
+    CAPTURE(flow.from, flow.to, flow.traffic);
+    CHECK(flow.to.rfind("service:", 0) != 0);
+  }
+  auto check = std::find_if(diff.checks.begin(), diff.checks.end(),
+                            [](const FlowChange& f) { return f.check == "notebook -> PyPI"; });
+  REQUIRE(check != diff.checks.end());
+  CHECK(check->responsible.find("PrivateSubnet1ARouteTable") != std::string::npos);
+
+  ScenarioDiff same;
+  REQUIRE(diffVariants(scenario, "with-nat", "with-nat", same, errors));
+  CHECK(same.empty());
+  CHECK(same.flows_compared > 0);
+  CHECK(reports::diffText(same).find("\nno change\n") != std::string::npos);
+}
+
+TEST_CASE("scenario runs and diffs are deterministic", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  std::vector<topology::Diagnostic> errors;
+  ScenarioRun first;
+  ScenarioRun second;
+  REQUIRE(runScenario(scenario, first, errors));
+  REQUIRE(runScenario(scenario, second, errors));
+  CHECK(reports::scenarioJson(first) == reports::scenarioJson(second));
+  CHECK(reports::scenarioJunit(first) == reports::scenarioJunit(second));
+  ScenarioDiff a;
+  ScenarioDiff b;
+  REQUIRE(diffVariants(scenario, "baseline", "with-nat", a, errors));
+  REQUIRE(diffVariants(scenario, "baseline", "with-nat", b, errors));
+  CHECK(reports::diffText(a) == reports::diffText(b));
+  CHECK(reports::diffJson(a) == reports::diffJson(b));
+}
+
+TEST_CASE("an unknown variant in a diff is an input error with a did-you-mean", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioDiff diff;
+  std::vector<topology::Diagnostic> errors;
+  CHECK_FALSE(diffVariants(scenario, "baseline", "with-nta", diff, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].str() == kDefaultScenario + ": error: unknown variant 'with-nta' (did you mean 'with-nat'?)");
+}
+
+}  // namespace vpcsim::sim
