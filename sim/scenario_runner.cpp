@@ -308,10 +308,11 @@ bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnos
     for (const auto& variant : check.variants) {
       auto report = reach(*built.at(variant)->network, queryOf(check.reach));
       if (!report) {
-        errors.push_back({"bad-check", fmt::format("check '{}': {}{}", check.name, report.error(), suffixFor(variant)),
+        // Reported once, for the first variant where the question cannot be answered.
+        errors.push_back({"bad-check", fmt::format("check '{}'{}: {}", check.name, suffixFor(variant), report.error()),
                           check.location});
         ok = false;
-        continue;
+        break;
       }
       CheckOutcome outcome;
       outcome.variant = variant;

@@ -31,10 +31,10 @@ topology::Scenario load(const std::filesystem::path& file) {
   return scenario;
 }
 
-// The default scenario with one more check whose expectation is wrong, written next to it.
-class WrongExpectation {
+// A copy of the default scenario with `extra` appended (more checks), in the temp folder.
+class ScenarioCopy {
  public:
-  WrongExpectation() {
+  explicit ScenarioCopy(const std::string& extra) {
     static std::atomic<int> counter{0};
     std::random_device random;
     path_ = std::filesystem::temp_directory_path() /
@@ -47,21 +47,23 @@ class WrongExpectation {
     for (auto at = text.find(relative); at != std::string::npos; at = text.find(relative, at + absolute.size())) {
       text.replace(at, relative.size(), absolute);
     }
-    text += "  - name: wrong\n"
-            "    reach: {from: notebook:studio/data-scientist, to: pypi}\n"
-            "    expect: reachable\n";
+    lines_ = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    text += extra;
     std::ofstream(path_) << text;
   }
-  ~WrongExpectation() {
+  ~ScenarioCopy() {
     std::error_code ignored;
     std::filesystem::remove(path_, ignored);
   }
-  WrongExpectation(const WrongExpectation&) = delete;
-  WrongExpectation& operator=(const WrongExpectation&) = delete;
+  ScenarioCopy(const ScenarioCopy&) = delete;
+  ScenarioCopy& operator=(const ScenarioCopy&) = delete;
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  /// Lines in the default scenario: `extra` starts on the line after.
+  [[nodiscard]] int lines() const { return lines_; }
 
  private:
   std::filesystem::path path_;
+  int lines_ = 0;
 };
 
 }  // namespace
@@ -91,7 +93,10 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
 }
 
 TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
-  WrongExpectation file;
+  ScenarioCopy file(
+      "  - name: wrong\n"
+      "    reach: {from: notebook:studio/data-scientist, to: pypi}\n"
+      "    expect: reachable\n");
   auto scenario = load(file.path());
   ScenarioRun run;
   std::vector<topology::Diagnostic> errors;
@@ -109,6 +114,20 @@ TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   std::string junit = reports::scenarioJunit(run);
   CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"30\" failures=\"1\">") != std::string::npos);
   CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
+}
+
+TEST_CASE("a check whose question cannot be answered is an input error at the check", "[scenario]") {
+  ScenarioCopy file(
+      "  - name: bad\n"
+      "    reach: {from: notebook:studio/data-scientist, to: service:sssm}\n"
+      "    expect: reachable\n");
+  auto scenario = load(file.path());
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  CHECK_FALSE(runScenario(scenario, run, errors));
+  REQUIRE(errors.size() == 1);  // once, not once per variant
+  CHECK(errors[0].str() == file.path().string() + ":" + std::to_string(file.lines() + 1) +
+                               ":5: error: check 'bad': 'sssm' is not a known AWS service (did you mean 'ssm'?)");
 }
 
 TEST_CASE("diff baseline -> with-nat names the NAT route as the responsible change", "[scenario]") {

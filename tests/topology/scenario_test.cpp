@@ -141,7 +141,7 @@ checks:
   CHECK(domain.network_mode == StudioNetworkMode::kVpcOnly);
   REQUIRE(domain.subnets.size() == 2);
   CHECK(domain.subnets[1].text == "name:private-b");
-  CHECK(domain.subnets[1].location == file.name() + ":16:36");
+  CHECK(domain.subnets[1].location == file.name() + ":16:34");
   REQUIRE(domain.security_groups.size() == 1);
   REQUIRE(domain.user_profiles.size() == 1);
   CHECK(domain.user_profiles[0].security_groups[0].text == "Extra");
@@ -178,7 +178,7 @@ TEST_CASE("scenario errors read like compiler output and point at the spot", "[s
     auto errors = errorsOf("inputs: {stacks: []}\nchekcs: []\nsagemaker:\n  jobs:\n    - {name: j, kind: trainig}\n", file);
     CHECK(errors == std::vector<std::string>{
                         file + ":2:1: error: unknown key 'chekcs' in scenario (did you mean 'checks'?)",
-                        file + ":5:22: error: 'kind' must be training, processing or transform, not 'trainig' "
+                        file + ":5:23: error: 'kind' must be training, processing or transform, not 'trainig' "
                                "(did you mean 'training'?)"});
   }
   SECTION("bad verdicts and unknown variants") {
@@ -199,10 +199,10 @@ checks:
     CHECK(errors == std::vector<std::string>{
                         file + ":7:13: error: 'expect' must be reachable, unreachable, partial or undetermined, not "
                                "'reachabel' (did you mean 'reachable'?)",
-                        file + ":9:47: error: 'port' must be a whole number from 0 to 65535, not '70000'",
+                        file + ":9:45: error: 'port' must be a whole number from 0 to 65535, not '70000'",
                         file + ":10:25: error: check 'b' names unknown variant 'with-nta' (did you mean 'with-nat'?)",
-                        file + ":11:5: error: missing key 'to' in reach",
-                        file + ":11:5: error: check 'c' needs 'expect' or 'expect_by_variant'"});
+                        file + ":11:5: error: check 'c' needs 'expect' or 'expect_by_variant'",
+                        file + ":12:12: error: missing key 'to' in reach"});
   }
   SECTION("stacks named by variants must exist") {
     auto errors = errorsOf(R"(inputs:
