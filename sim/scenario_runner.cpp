@@ -265,6 +265,30 @@ void inputChanges(const Scenario& scenario, const std::string& from, const std::
   for (const auto& f : fb) {
     if (std::find(fa.begin(), fa.end(), f) == fa.end()) out.push_back(fmt::format("topology {} added", f));
   }
+  auto describeEdit = [](const topology::ScenarioEdit& edit) {
+    using Kind = topology::ScenarioEdit::Kind;
+    switch (edit.kind) {
+      case Kind::kRemove: return fmt::format("remove {}", edit.target.text);
+      case Kind::kAddRoute:
+        return fmt::format("route {} -> {} in {}", edit.destination, edit.route_target.text, edit.target.text);
+      case Kind::kRemoveRoute: return fmt::format("remove route {} from {}", edit.destination, edit.target.text);
+      case Kind::kAddRule:
+        return fmt::format("{} rule {} {} {} on {}", edit.egress ? "egress" : "ingress",
+                           topology::protocolName(edit.protocol),
+                           edit.from_port < 0 ? std::string("all") : fmt::format("{}-{}", edit.from_port, edit.to_port),
+                           edit.peer, edit.target.text);
+      case Kind::kRemoveRule:
+        return fmt::format("remove {} rule {} of {}", edit.egress ? "egress" : "ingress", edit.index, edit.target.text);
+    }
+    return std::string("edit");
+  };
+  for (const auto& [variant, sign] : {std::pair{from, "undone"}, std::pair{to, "applied"}}) {
+    if (const auto* v = scenario.findVariant(variant)) {
+      for (const auto& edit : v->edits) {
+        out.push_back(fmt::format("edit {}: {} ({})", sign, describeEdit(edit), edit.location));
+      }
+    }
+  }
 }
 
 }  // namespace

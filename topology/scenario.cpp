@@ -5,6 +5,8 @@
 #include <array>
 #include <cassert>
 #include <fstream>
+#include <functional>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -196,6 +198,8 @@ class Parser {
     for (const auto& item : field->value) out.push_back(item);
     return out;
   }
+
+  std::optional<ScenarioEdit> parseEdit(const YAML::Node& node);
 
   std::filesystem::path resolvePath(const std::string& path) const {
     std::filesystem::path p(path);
@@ -413,7 +417,8 @@ void Parser::parseVariants(const YAML::Node& node) {
     std::vector<std::pair<std::string, YAML::Node>> removes;
     std::vector<std::pair<std::string, YAML::Node>> parameter_stacks;
     if (!value.IsNull()) {
-      auto f = fields(value, "variant", {"description", "add_stacks", "remove_stacks", "parameters", "topologies"});
+      auto f = fields(value, "variant",
+                      {"description", "add_stacks", "remove_stacks", "parameters", "topologies", "edits"});
       if (f) {
         variant.description = text(*f, "description").value_or("");
         variant.add_stacks = stacks(*f, "add_stacks");
@@ -438,12 +443,128 @@ void Parser::parseVariants(const YAML::Node& node) {
           }
         }
         for (const auto& ref : list(*f, "topologies")) variant.topologies.push_back(resolvePath(ref.text));
+        for (const auto& item : nodes(*f, "edits")) {
+          if (auto edit = parseEdit(item)) variant.edits.push_back(std::move(*edit));
+        }
       }
     }
     out_.variants.push_back(std::move(variant));
     variant_removes_.push_back(std::move(removes));
     variant_parameter_stacks_.push_back(std::move(parameter_stacks));
   }
+}
+
+/// `{remove: REF}`, `{add_route: {route_table, dest, target}}`,
+/// `{remove_route: {route_table, dest}}`, `{add_rule: {security_group,
+/// direction, protocol, ports, cidr|sg}}`, `{remove_rule: {security_group,
+/// direction, index}}`.
+std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
+  auto outer = fields(node, "edit", {"remove", "add_route", "remove_route", "add_rule", "remove_rule"});
+  if (!outer) return std::nullopt;
+  if (outer->items.size() != 1) {
+    error(node, "bad-shape", "an edit has exactly one of remove, add_route, remove_route, add_rule, remove_rule");
+    return std::nullopt;
+  }
+  const auto& [kind, field] = *outer->items.begin();
+  ScenarioEdit edit;
+  edit.location = loc(field.key);
+  if (kind == "remove") {
+    edit.kind = ScenarioEdit::Kind::kRemove;
+    if (!field.value.IsScalar()) {
+      error(field.value, "bad-shape", "'remove' takes one resource reference");
+      return std::nullopt;
+    }
+    edit.target = {field.value.Scalar(), loc(field.value)};
+    return edit;
+  }
+  if (kind == "add_route" || kind == "remove_route") {
+    bool add = kind == "add_route";
+    edit.kind = add ? ScenarioEdit::Kind::kAddRoute : ScenarioEdit::Kind::kRemoveRoute;
+    auto f = add ? fields(field.value, kind, {"route_table", "dest", "target"})
+                 : fields(field.value, kind, {"route_table", "dest"});
+    if (!f) return std::nullopt;
+    auto table = text(*f, "route_table", true);
+    auto dest = text(*f, "dest", true);
+    std::optional<std::string> target = add ? text(*f, "target", true) : std::optional<std::string>("");
+    if (!table || !dest || !target) return std::nullopt;
+    if (dest->rfind("pl-", 0) != 0) {
+      auto cidr = Cidr::parse(*dest);
+      if (!cidr) {
+        error(f->find("dest")->value, "bad-cidr", cidr.error());
+        return std::nullopt;
+      }
+    }
+    edit.target = {*table, loc(f->find("route_table")->value)};
+    edit.destination = *dest;
+    if (add) edit.route_target = {*target, loc(f->find("target")->value)};
+    return edit;
+  }
+  bool add = kind == "add_rule";
+  edit.kind = add ? ScenarioEdit::Kind::kAddRule : ScenarioEdit::Kind::kRemoveRule;
+  auto f = add ? fields(field.value, kind, {"security_group", "direction", "protocol", "ports", "cidr", "sg"})
+               : fields(field.value, kind, {"security_group", "direction", "index"});
+  if (!f) return std::nullopt;
+  auto group = text(*f, "security_group", true);
+  auto direction = text(*f, "direction", true);
+  if (!group || !direction) return std::nullopt;
+  if (*direction != "ingress" && *direction != "egress") {
+    error(f->find("direction")->value, "bad-value",
+          fmt::format("direction must be ingress or egress, not '{}'", *direction));
+    return std::nullopt;
+  }
+  edit.target = {*group, loc(f->find("security_group")->value)};
+  edit.egress = *direction == "egress";
+  if (!add) {
+    auto index = number(*f, "index", 0, 100000);
+    if (!index) {
+      if (f->find("index") == nullptr) error(f->node, "missing-key", "missing key 'index' in remove_rule");
+      return std::nullopt;
+    }
+    edit.index = *index;
+    return edit;
+  }
+  auto protocol = parseProtocol(text(*f, "protocol").value_or("all"));
+  if (!protocol) {
+    error(f->find("protocol")->value, "bad-value", protocol.error());
+    return std::nullopt;
+  }
+  edit.protocol = *protocol;
+  if (auto ports = text(*f, "ports"); ports && *ports != "all") {
+    size_t dash = ports->find('-');
+    std::string low = ports->substr(0, dash);
+    std::string high = dash == std::string::npos ? low : ports->substr(dash + 1);
+    bool ok = !low.empty() && !high.empty() && low.size() <= 5 && high.size() <= 5 &&
+              std::all_of(low.begin(), low.end(), ::isdigit) && std::all_of(high.begin(), high.end(), ::isdigit);
+    int from = ok ? std::stoi(low) : -1;
+    int to = ok ? std::stoi(high) : -1;
+    if (!ok || from > to || to > 65535) {
+      error(f->find("ports")->value, "bad-value", fmt::format("'{}' is not a port or port range (0-65535)", *ports));
+      return std::nullopt;
+    }
+    edit.from_port = from;
+    edit.to_port = to;
+  } else if (edit.protocol == kProtocolTcp || edit.protocol == kProtocolUdp) {
+    edit.from_port = 0;
+    edit.to_port = 65535;
+  }
+  auto cidr = text(*f, "cidr");
+  auto sg = text(*f, "sg");
+  if (cidr.has_value() == sg.has_value()) {
+    error(f->node, "bad-shape", "add_rule needs exactly one of 'cidr' or 'sg'");
+    return std::nullopt;
+  }
+  if (cidr) {
+    auto parsed = Cidr::parse(*cidr);
+    if (!parsed) {
+      error(f->find("cidr")->value, "bad-cidr", parsed.error());
+      return std::nullopt;
+    }
+    edit.peer = *cidr;
+  } else {
+    edit.peer = *sg;
+    edit.route_target = {*sg, loc(f->find("sg")->value)};
+  }
+  return edit;
 }
 
 void Parser::parseCheck(const YAML::Node& node) {
@@ -809,6 +930,197 @@ std::vector<StackSpec> variantStacks(const Scenario& scenario, const std::string
   return out;
 }
 
+namespace {
+
+/// Calls `fn(collection)` for every resource collection of `topo`.
+template <typename Topo, typename Fn>
+void forEachCollection(Topo& topo, Fn&& fn) {
+  fn(topo.vpcs);
+  fn(topo.subnets);
+  fn(topo.route_tables);
+  fn(topo.security_groups);
+  fn(topo.network_acls);
+  fn(topo.internet_gateways);
+  fn(topo.nat_gateways);
+  fn(topo.vpc_endpoints);
+  fn(topo.enis);
+  fn(topo.instances);
+  fn(topo.prefix_lists);
+  fn(topo.peering_connections);
+  fn(topo.transit_gateways);
+  fn(topo.tgw_attachments);
+  fn(topo.tgw_route_tables);
+  fn(topo.vpn_gateways);
+  fn(topo.vpn_connections);
+  fn(topo.studio_domains);
+}
+
+/// IDs of every resource the reference names: by ID, CloudFormation logical
+/// ID, or Name tag (`name:TAG` or bare).
+std::set<std::string> idsNamed(const Topology& topo, const std::string& ref) {
+  std::string tag = ref.rfind("name:", 0) == 0 ? ref.substr(5) : ref;
+  std::set<std::string> ids;
+  forEachCollection(topo, [&](const auto& items) {
+    for (const auto& item : items) {
+      if (item.meta.id == ref || item.meta.logical_id == ref || (!item.meta.name.empty() && item.meta.name == tag)) {
+        ids.insert(item.meta.id);
+      }
+    }
+  });
+  return ids;
+}
+
+std::vector<std::string> allNames(const Topology& topo) {
+  std::vector<std::string> names;
+  forEachCollection(topo, [&](const auto& items) {
+    for (const auto& item : items) {
+      names.push_back(item.meta.id);
+      if (!item.meta.logical_id.empty()) names.push_back(item.meta.logical_id);
+      if (!item.meta.name.empty()) names.push_back(item.meta.name);
+    }
+  });
+  return names;
+}
+
+RouteTarget targetKind(const Topology& topo, const std::string& id) {
+  if (id == "local") return RouteTarget::kLocal;
+  if (topo.findInternetGateway(id) != nullptr) {
+    return topo.findInternetGateway(id)->egress_only ? RouteTarget::kEgressOnlyInternetGateway
+                                                     : RouteTarget::kInternetGateway;
+  }
+  if (topo.findNatGateway(id) != nullptr) return RouteTarget::kNatGateway;
+  if (topo.findVpcEndpoint(id) != nullptr) return RouteTarget::kVpcEndpoint;
+  if (topo.findPeeringConnection(id) != nullptr) return RouteTarget::kPeeringConnection;
+  if (topo.findTransitGateway(id) != nullptr) return RouteTarget::kTransitGateway;
+  if (topo.findVpnGateway(id) != nullptr) return RouteTarget::kVirtualPrivateGateway;
+  if (topo.findEni(id) != nullptr) return RouteTarget::kNetworkInterface;
+  if (topo.findInstance(id) != nullptr) return RouteTarget::kInstance;
+  return RouteTarget::kUnknown;
+}
+
+}  // namespace
+
+bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const std::string& suffix,
+                std::vector<Diagnostic>& errors) {
+  size_t errors_before = errors.size();
+  // Resolves `ref` to exactly one ID of the kinds `accept` allows.
+  auto resolveOne = [&](const ScenarioRef& ref, const std::string& what,
+                        const std::function<bool(const std::string&)>& accept) -> std::optional<std::string> {
+    std::set<std::string> ids = idsNamed(into, ref.text);
+    for (auto it = ids.begin(); it != ids.end();) it = accept(*it) ? std::next(it) : ids.erase(it);
+    if (ids.size() == 1) return *ids.begin();
+    if (ids.empty()) {
+      errors.push_back({"unknown-reference",
+                        fmt::format("unknown {} '{}'{}{}", what, ref.text, suffix, didYouMean(ref.text, allNames(into))),
+                        ref.location});
+    } else {
+      std::string list;
+      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+      errors.push_back({"ambiguous-reference",
+                        fmt::format("'{}' names {} resources{} ({}); use an ID", ref.text, ids.size(), suffix, list),
+                        ref.location});
+    }
+    return std::nullopt;
+  };
+  auto isRouteTable = [&](const std::string& id) { return into.findRouteTable(id) != nullptr; };
+  auto isGroup = [&](const std::string& id) { return into.findSecurityGroup(id) != nullptr; };
+  for (const auto& edit : edits) {
+    switch (edit.kind) {
+      case ScenarioEdit::Kind::kRemove: {
+        auto id = resolveOne(edit.target, "resource", [](const std::string&) { return true; });
+        if (!id) break;
+        forEachCollection(into, [&](auto& items) {
+          items.erase(std::remove_if(items.begin(), items.end(), [&](const auto& item) { return item.meta.id == *id; }),
+                      items.end());
+        });
+        break;
+      }
+      case ScenarioEdit::Kind::kAddRoute:
+      case ScenarioEdit::Kind::kRemoveRoute: {
+        auto table_id = resolveOne(edit.target, "route table", isRouteTable);
+        if (!table_id) break;
+        RouteTable& table = *std::find_if(into.route_tables.begin(), into.route_tables.end(),
+                                          [&](const RouteTable& t) { return t.meta.id == *table_id; });
+        auto matches = [&](const Route& route) {
+          return edit.destination.rfind("pl-", 0) == 0
+                     ? route.destination_prefix_list == edit.destination
+                     : route.destination && route.destination->str() == edit.destination;
+        };
+        if (edit.kind == ScenarioEdit::Kind::kRemoveRoute) {
+          size_t before = table.routes.size();
+          table.routes.erase(std::remove_if(table.routes.begin(), table.routes.end(), matches), table.routes.end());
+          if (table.routes.size() == before) {
+            errors.push_back({"unknown-reference",
+                              fmt::format("route table {} has no route to {}{}", table.meta.id, edit.destination, suffix),
+                              edit.location});
+          }
+          break;
+        }
+        std::optional<std::string> target = "local";
+        if (edit.route_target.text != "local") {
+          target = resolveOne(edit.route_target, "route target",
+                              [&](const std::string& id) { return targetKind(into, id) != RouteTarget::kUnknown; });
+        }
+        if (!target) break;
+        table.routes.erase(std::remove_if(table.routes.begin(), table.routes.end(), matches), table.routes.end());
+        Route route;
+        if (edit.destination.rfind("pl-", 0) == 0) {
+          route.destination_prefix_list = edit.destination;
+        } else {
+          route.destination = *Cidr::parse(edit.destination);
+        }
+        route.target = targetKind(into, *target);
+        route.target_id = *target;
+        route.origin = "CreateRoute";
+        route.source = edit.location;
+        table.routes.push_back(std::move(route));
+        break;
+      }
+      case ScenarioEdit::Kind::kAddRule:
+      case ScenarioEdit::Kind::kRemoveRule: {
+        auto group_id = resolveOne(edit.target, "security group", isGroup);
+        if (!group_id) break;
+        SecurityGroup& group = *std::find_if(into.security_groups.begin(), into.security_groups.end(),
+                                             [&](const SecurityGroup& g) { return g.meta.id == *group_id; });
+        std::vector<SgRule>& rules = edit.egress ? group.egress : group.ingress;
+        if (edit.kind == ScenarioEdit::Kind::kRemoveRule) {
+          size_t before = rules.size();
+          rules.erase(std::remove_if(rules.begin(), rules.end(), [&](const SgRule& r) { return r.index == edit.index; }),
+                      rules.end());
+          if (rules.size() == before) {
+            errors.push_back({"unknown-reference",
+                              fmt::format("security group {} has no {} rule {}{}", group.meta.id,
+                                          edit.egress ? "egress" : "ingress", edit.index, suffix),
+                              edit.location});
+          }
+          break;
+        }
+        SgRule rule;
+        rule.protocol = edit.protocol;
+        rule.from_port = edit.from_port;
+        rule.to_port = edit.to_port;
+        if (!edit.route_target.text.empty()) {
+          auto peer = resolveOne(edit.route_target, "security group", isGroup);
+          if (!peer) break;
+          rule.peer_kind = PeerKind::kSecurityGroup;
+          rule.peer = *peer;
+        } else {
+          rule.peer_kind = PeerKind::kCidr;
+          rule.cidr = *Cidr::parse(edit.peer);
+        }
+        int next = 0;
+        for (const auto& existing : rules) next = std::max(next, existing.index + 1);
+        rule.index = next;
+        rule.description = "added by the scenario";
+        rule.source = edit.location;
+        rules.push_back(std::move(rule));
+        break;
+      }
+    }
+  }
+  return errors.size() == errors_before;
+}
+
 bool buildVariantTopology(const Scenario& scenario, const std::string& variant_name, Topology& into,
                           std::vector<Diagnostic>& errors) {
   const ScenarioVariant* variant = scenario.findVariant(variant_name);
@@ -895,6 +1207,10 @@ bool buildVariantTopology(const Scenario& scenario, const std::string& variant_n
   workloads.jobs = std::move(jobs);
   into.absorb(std::move(workloads));
   into.finalize();
+  if (variant != nullptr && !variant->edits.empty()) {
+    if (!applyEdits(into, variant->edits, suffix, errors)) return false;
+    into.finalize();
+  }
   return true;
 }
 

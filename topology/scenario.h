@@ -61,6 +61,22 @@ struct ScenarioJob {
   std::string location;
 };
 
+/// One in-place edit of the loaded network, applied after a variant's inputs load.
+struct ScenarioEdit {
+  enum class Kind { kRemove, kAddRoute, kRemoveRoute, kAddRule, kRemoveRule };
+  Kind kind = Kind::kRemove;
+  ScenarioRef target;        ///< the resource removed, or the route table / security group edited
+  std::string destination;   ///< routes: CIDR or prefix-list ID
+  ScenarioRef route_target;  ///< add_route: the target (ID, logical ID, Name tag, or `local`)
+  bool egress = false;       ///< rules: direction
+  int protocol = kProtocolAll;
+  int from_port = -1;
+  int to_port = -1;
+  std::string peer;          ///< add_rule: CIDR or security group reference
+  int index = -1;            ///< remove_rule: the AWS rule index
+  std::string location;
+};
+
 /// A what-if edit on top of the baseline (the scenario's inputs as given).
 struct ScenarioVariant {
   std::string name;
@@ -69,6 +85,7 @@ struct ScenarioVariant {
   std::vector<std::string> remove_stacks;                     ///< stack names
   std::vector<std::pair<std::string, ParameterList>> parameters;  ///< stack name -> overrides
   std::vector<std::filesystem::path> topologies;               ///< native files layered on top
+  std::vector<ScenarioEdit> edits;                             ///< applied in order, last
   std::string location;
 };
 
@@ -136,5 +153,12 @@ std::vector<StackSpec> variantStacks(const Scenario& scenario, const std::string
 /// scenario location and a "did you mean").
 bool buildVariantTopology(const Scenario& scenario, const std::string& variant, Topology& into,
                           std::vector<Diagnostic>& errors);
+
+/// Applies `edits` in order to a loaded topology: removes resources, adds or
+/// replaces routes, adds or removes SG rules. References resolve by ID,
+/// logical ID or Name tag; unknown or ambiguous ones are diagnostics at the
+/// edit's location (`suffix` names the variant in messages).
+bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const std::string& suffix,
+                std::vector<Diagnostic>& errors);
 
 }  // namespace vpcsim::topology

@@ -74,8 +74,8 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   std::vector<topology::Diagnostic> errors;
   REQUIRE(runScenario(scenario, run, errors));
   CHECK(errors.empty());
-  CHECK(run.variants == std::vector<std::string>{"baseline", "with-nat"});
-  CHECK(run.outcomes.size() == 2 * scenario.checks.size());
+  CHECK(run.variants == std::vector<std::string>{"baseline", "with-nat", "locked-egress"});
+  CHECK(run.outcomes.size() == 3 * scenario.checks.size());
   for (const auto& outcome : run.outcomes) {
     CAPTURE(outcome.check, outcome.variant);
     CHECK(outcome.pass);
@@ -88,8 +88,25 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   CHECK(pypi->report.results[0].explanations.at(0).code == "NO_ROUTE_TO_DESTINATION");
   CHECK(run.find("notebook -> PyPI", "with-nat")->verdict == Verdict::kReachable);
   std::string text = reports::scenarioText(run);
-  CHECK(text.find("notebook -> PyPI                             unreachable ok     reachable ok\n") != std::string::npos);
-  CHECK(text.find("14 checks, 2 variants: 28 expectations hold, 0 fail\n") != std::string::npos);
+  CHECK(text.find("notebook -> PyPI                             unreachable ok     reachable ok       unreachable ok\n") !=
+        std::string::npos);
+  CHECK(text.find("14 checks, 3 variants: 42 expectations hold, 0 fail\n") != std::string::npos);
+}
+
+TEST_CASE("a variant's in-place edits change the verdicts they should", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  // locked-egress replaces SageMakerSecurityGroup's allow-all egress with
+  // tcp/443 to 192.168.0.0/16: the S3 gateway endpoint's public addresses are
+  // outside it, the interface endpoints' are inside.
+  const CheckOutcome* s3 = run.find("notebook -> S3 (gateway endpoint)", "locked-egress");
+  REQUIRE(s3 != nullptr);
+  CHECK(s3->verdict == Verdict::kUnreachable);
+  REQUIRE_FALSE(s3->report.results.empty());
+  CHECK(s3->report.results[0].explanations.at(0).code == "ENI_SG_RULES_MISMATCH");
+  CHECK(run.find("notebook -> SSM (interface endpoint)", "locked-egress")->verdict == Verdict::kReachable);
 }
 
 TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
@@ -110,9 +127,9 @@ TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   std::string text = reports::scenarioText(run);
   CHECK(text.find("wrong [baseline]: expected reachable, got unreachable (notebook:studio/data-scientist -> pypi, "
                   "tcp/443)\n") != std::string::npos);
-  CHECK(text.find("15 checks, 2 variants: 29 expectations hold, 1 fail\n") != std::string::npos);
+  CHECK(text.find("15 checks, 3 variants: 43 expectations hold, 2 fail\n") != std::string::npos);
   std::string junit = reports::scenarioJunit(run);
-  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"30\" failures=\"1\">") != std::string::npos);
+  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"45\" failures=\"2\">") != std::string::npos);
   CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
 }
 
