@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <initializer_list>
 #include <limits>
 #include <map>
@@ -128,6 +129,60 @@ struct PendingTgwRoutes {
   std::vector<std::string> propagating_attachments;
   bool is_static = false;
 };
+
+/// A snapshot file read and parsed, or the diagnostic saying why not.
+struct ParsedFile {
+  Json doc;
+  Diagnostic error;  ///< message empty on success
+};
+
+/// The first key of a JSON object text, or empty.
+std::string_view firstKey(const std::string& text) {
+  size_t open = text.find('{');
+  if (open == std::string::npos) return {};
+  size_t quote = text.find('"', open);
+  if (quote == std::string::npos) return {};
+  size_t end = text.find('"', quote + 1);
+  if (end == std::string::npos) return {};
+  return std::string_view(text).substr(quote + 1, end - quote - 1);
+}
+
+/// Reads and parses one file. `describe-instances` output is by far the
+/// largest file of a snapshot and the loader reads few of its fields: its
+/// other values are dropped while parsing instead of being built.
+ParsedFile parseFile(const fs::path& file, const std::string& rel) {
+  ParsedFile out;
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  std::string text;
+  std::ifstream in(file, std::ios::binary);
+  if (!ec && in) {
+    text.resize(static_cast<size_t>(size));
+    in.read(text.data(), static_cast<std::streamsize>(size));
+  }
+  if (ec || !in) {
+    out.error = Diagnostic{"io-error", "cannot read file", rel};
+    return out;
+  }
+  try {
+    if (firstKey(text) == "Reservations") {
+      static const std::unordered_set<std::string> kKept = {
+          "Reservations", "Instances", "OwnerId", "ReservationId", "InstanceId", "State",  "Name",
+          "Code",         "Tags",      "TagSet",  "Key",           "Value",      "NetworkInterfaces",
+          "NetworkInterfaceId",        "Attachment",              "DeviceIndex"};
+      out.doc = Json::parse(text, [](int, Json::parse_event_t event, Json& parsed) {
+        return event != Json::parse_event_t::key || kKept.count(parsed.get_ref<const std::string&>()) != 0;
+      });
+    } else {
+      out.doc = Json::parse(text);
+    }
+  } catch (const Json::parse_error& e) {
+    auto [line, column] = lineColumn(text, e.byte);
+    out.error = Diagnostic{"invalid-json", "invalid JSON: " + parseErrorDetail(e.what()),
+                           fmt::format("{}:{}:{}", rel, line, column)};
+  }
+  return out;
+}
 
 class SnapshotLoader {
  public:
@@ -356,7 +411,7 @@ class SnapshotLoader {
   // ---- files --------------------------------------------------------------
 
   void setPlace(const fs::path& absolute_file);
-  void loadFile(const fs::path& file);
+  void loadFile(ParsedFile parsed);
   void loadDocument(const Json& doc);
 
   // ---- one handler per top-level key ---------------------------------------
@@ -472,10 +527,22 @@ bool SnapshotLoader::load(const fs::path& dir) {
   }
   fs::path base = fs::absolute(dir, ec);
   if (ec) base = dir;
-  for (const auto& file : files) {
-    rel_ = file.lexically_relative(dir).generic_string();
-    setPlace(base / file.lexically_relative(dir));
-    loadFile(file);
+  // Parsing dominates load time: parse the next file on a second thread
+  // while this one is turned into model objects (at most two documents in
+  // memory at once). Processing stays in file order, so output is unchanged.
+  std::vector<std::string> rels;
+  rels.reserve(files.size());
+  for (const auto& file : files) rels.push_back(file.lexically_relative(dir).generic_string());
+  auto start = [&](size_t i) {
+    return std::async(std::launch::async, [&files, &rels, i] { return parseFile(files[i], rels[i]); });
+  };
+  std::future<ParsedFile> next = start(0);
+  for (size_t i = 0; i < files.size(); ++i) {
+    ParsedFile parsed = next.get();
+    if (i + 1 < files.size()) next = start(i + 1);
+    rel_ = rels[i];
+    setPlace(base / files[i].lexically_relative(dir));
+    loadFile(std::move(parsed));
   }
   rel_.clear();
   resolve();
@@ -494,26 +561,13 @@ void SnapshotLoader::setPlace(const fs::path& absolute_file) {
   }
 }
 
-void SnapshotLoader::loadFile(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream buffer;
-  if (in) buffer << in.rdbuf();
-  if (!in) {
-    errors_.push_back(Diagnostic{"io-error", "cannot read file", rel_});
-    return;
-  }
-  std::string text = buffer.str();
-  Json doc;
-  try {
-    doc = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    auto [line, column] = lineColumn(text, e.byte);
-    errors_.push_back(Diagnostic{"invalid-json", "invalid JSON: " + parseErrorDetail(e.what()),
-                                 fmt::format("{}:{}:{}", rel_, line, column)});
+void SnapshotLoader::loadFile(ParsedFile parsed) {
+  if (!parsed.error.message.empty()) {
+    errors_.push_back(std::move(parsed.error));
     return;
   }
   try {
-    loadDocument(doc);
+    loadDocument(parsed.doc);
   } catch (const Json::exception& e) {
     // Every access is type-checked first; this is a last line of defence.
     errors_.push_back(Diagnostic{"invalid-json", fmt::format("unexpected JSON content: {}", e.what()), rel_});
