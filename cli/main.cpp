@@ -1,5 +1,6 @@
 // vpcsim command line: parses arguments, calls the libraries, maps results to exit codes.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <iostream>
@@ -8,11 +9,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include "reports/capacity_report.h"
 #include "reports/describe_report.h"
 #include "reports/reach_report.h"
 #include "reports/scenario_report.h"
+#include "reports/verify_report.h"
+#include "sim/capacity.h"
 #include "sim/query.h"
 #include "sim/scenario_runner.h"
+#include "sim/verify.h"
+#include "topology/capacity_plan.h"
 #include "topology/cloudformation.h"
 #include "topology/generator.h"
 #include "topology/snapshot_writer.h"
@@ -155,6 +161,35 @@ int main(int argc, char** argv) {
   reach->add_option("--security-groups", security_groups, "comma-separated SGs for a subnet: source");
   reach->add_option("--output", reach_output, "text or json")->check(CLI::IsMember({"text", "json"}));
 
+  // verify
+  Inputs verify_inputs;
+  std::vector<std::string> internet_free;
+  std::string verify_output = "text";
+  auto* verify = app.add_subcommand("verify", "check a guarantee over every packet and every source interface");
+  addInputOptions(*verify, verify_inputs);
+  verify->add_option("--internet-free", internet_free,
+                     "sources that must not reach the internet: subnet:REF, subnet-, eni-, notebook:D[/P], job:N")
+      ->required();
+  verify->add_option("--output", verify_output, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  // capacity
+  Inputs capacity_inputs;
+  std::string plan_file;
+  std::string capacity_output = "text";
+  int months = -1;
+  int trials = -1;
+  int64_t capacity_seed = -1;
+  bool whitepaper = false;
+  auto* capacity = app.add_subcommand("capacity", "project address use per subnet and AZ, and size subnets");
+  addInputOptions(*capacity, capacity_inputs);
+  capacity->add_option("--plan", plan_file, "growth plan (YAML, see docs/capacity.md)");
+  capacity->add_option("--months", months, "horizon in months (default: the plan's)")->check(CLI::Range(1, 600));
+  capacity->add_option("--trials", trials, "Monte Carlo trials (0: analytic only)")->check(CLI::Range(0, 10000000));
+  capacity->add_option("--seed", capacity_seed, "Monte Carlo seed")->check(CLI::Range(int64_t{0}, INT64_MAX));
+  capacity->add_option("--output", capacity_output, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+  capacity->add_flag("--whitepaper", whitepaper,
+                     "reproduce the SageMaker Studio Administration Best Practices network example");
+
   // describe
   Inputs describe_inputs;
   std::string describe_output = "text";
@@ -195,6 +230,8 @@ int main(int argc, char** argv) {
 
   reach_inputs.stacks = stacks;
   describe_inputs.stacks = stacks;
+  verify_inputs.stacks = stacks;
+  capacity_inputs.stacks = stacks;
   try {
     std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
     app.parse(args);
@@ -225,6 +262,59 @@ int main(int argc, char** argv) {
     }
     std::cout << (reach_output == "json" ? reports::reachJson(*report) : reports::reachText(*report));
     return exitCode(report->verdict);
+  }
+  if (verify->parsed()) {
+    topology::Topology topo;
+    if (!load(verify_inputs, topo)) return kExitUsage;
+    sim::Network network(topo);
+    auto report = sim::verifyInternetFree(network, internet_free, sim::VerifyOptions{});
+    if (!report) {
+      std::cerr << "error: " << report.error() << "\n";
+      return kExitUsage;
+    }
+    std::cout << (verify_output == "json" ? reports::verifyJson(*report) : reports::verifyText(*report));
+    switch (report->verdict) {
+      case sim::Verdict::kUnreachable: return 0;
+      case sim::Verdict::kReachable: return 1;
+      case sim::Verdict::kUndetermined:
+      case sim::Verdict::kPartial: break;
+    }
+    return kExitUndetermined;
+  }
+  if (capacity->parsed()) {
+    if (whitepaper) {
+      std::cout << reports::whitepaperText(sim::whitepaperExample());
+      return 0;
+    }
+    if (plan_file.empty()) {
+      std::cerr << "error: capacity needs --plan FILE (or --whitepaper)\n";
+      return kExitUsage;
+    }
+    topology::CapacityPlan plan;
+    std::vector<topology::Diagnostic> errors;
+    if (!topology::loadCapacityPlan(plan_file, plan, errors)) {
+      for (const auto& error : errors) std::cerr << error.str() << "\n";
+      return kExitUsage;
+    }
+    topology::Topology topo;
+    if (!load(capacity_inputs, topo)) return kExitUsage;
+    sim::CapacityOptions options;
+    if (months > 0) options.horizon_months = months;
+    if (trials >= 0) options.trials = trials;
+    if (capacity_seed >= 0) options.seed = static_cast<uint64_t>(capacity_seed);
+    sim::CapacityProjection projection = sim::projectCapacity(topo, plan, options);
+    if (!projection.errors.empty()) {
+      for (const auto& error : projection.errors) std::cerr << error << "\n";
+      return kExitUsage;
+    }
+    if (capacity_output == "json") {
+      std::cout << reports::capacityJson(projection);
+    } else if (capacity_output == "csv") {
+      std::cout << reports::capacityCsv(projection);
+    } else {
+      std::cout << reports::capacityText(projection);
+    }
+    return 0;
   }
   if (describe->parsed()) {
     topology::Topology topo;

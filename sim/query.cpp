@@ -1,6 +1,8 @@
 // Resolves user references (ip:, subnet:, notebook:, service:, ...) and runs traces.
 #include "sim/query.h"
 
+#include "topology/suggest.h"
+
 #include <algorithm>
 #include <set>
 
@@ -33,20 +35,7 @@ Result<Ipv4> parseAddressRef(const std::string& text) {
   return Ipv4::parse(text);
 }
 
-size_t editDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
+
 
 /// A source after resolution, plus how to pick the destination for it.
 struct Source {
@@ -579,7 +568,7 @@ std::string closestMatch(const std::string& name, const std::vector<std::string>
   std::string best;
   size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
   for (const auto& candidate : candidates) {
-    size_t distance = editDistance(name, candidate);
+    size_t distance = topology::editDistance(name, candidate);
     if (distance < best_distance || (distance == best_distance && !best.empty() && candidate < best)) {
       if (distance < best_distance || candidate < best) best = candidate;
       best_distance = distance;

@@ -1,6 +1,8 @@
 // CloudFormation loader: evaluates templates offline (parameters, conditions, intrinsics) and maps their network.
 #include "topology/cloudformation.h"
 
+#include "topology/suggest.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -42,24 +44,7 @@ struct CfnError {
   throw CfnError{std::move(code), std::move(message), mark};
 }
 
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      std::size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                                 std::tolower(static_cast<unsigned char>(b[j - 1]))
-                             ? 0
-                             : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
+
 
 // " (did you mean X?)" when a candidate is a likely typo of `word` (a close
 // edit distance, or one name containing the other), else "".
@@ -70,7 +55,7 @@ std::string didYouMean(std::string_view word, const Range& candidates) {
   std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
   for (const auto& candidate : candidates) {
     std::string_view text = candidate;
-    std::size_t distance = editDistance(word, text);
+    std::size_t distance = topology::editDistance(word, text, true);
     bool prefix = word.size() >= 3 && (text.substr(0, word.size()) == word || word.substr(0, text.size()) == text);
     if ((distance <= limit || prefix) && distance < best_distance) {
       best = std::string(text);

@@ -1,6 +1,8 @@
 // Loader for vpcsim's native topology format (YAML or JSON); see docs/topology-format.md.
 #include "topology/loader.h"
 
+#include "topology/suggest.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -103,21 +105,7 @@ constexpr std::array<Section, 17> kSections = {{
 
 // ---- "did you mean" ------------------------------------------------------
 
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
+
 
 // The closest candidate when it is close enough to be a likely typo, else "".
 template <typename Range>
@@ -127,7 +115,7 @@ std::string closest(std::string_view word, const Range& candidates) {
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
     std::string_view text = candidate;
-    std::size_t distance = editDistance(word, text);
+    std::size_t distance = topology::editDistance(word, text);
     if (distance < best_distance && distance < std::max(word.size(), text.size())) {
       best = std::string(text);
       best_distance = distance;

@@ -1,0 +1,204 @@
+// Renderers for IP-capacity projections: text table, JSON and CSV.
+#include "reports/capacity_report.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace vpcsim::reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+std::string monthText(const std::optional<int>& month) { return month ? fmt::format("month {}", *month) : "not within the horizon"; }
+
+std::string prefixText(const std::optional<int>& prefix) {
+  return prefix ? fmt::format("/{}", *prefix) : std::string("larger than /16 (split the load)");
+}
+
+std::string percentileLabel(double p) { return fmt::format("p{}", fmt::format("{:g}", p)); }
+
+void subnetText(std::string& out, const sim::SubnetProjection& s, const sim::CapacityProjection& p, bool months) {
+  out += fmt::format("{} ({}{}) {} /{}: capacity {}, in use now {} (kept baseline), peak {:.2f}, runs out: {}, "
+                     "recommended {}\n",
+                     s.subnet_id, s.name.empty() ? std::string() : fmt::format("{}, ", s.name), s.availability_zone, s.cidr, s.prefix,
+                     s.capacity, s.current, s.peak, monthText(s.exhaustion_month), prefixText(s.recommended_prefix));
+  if (!months) return;
+  std::string header = fmt::format("  {:>5} {:>10}", "month", "expected");
+  for (double q : p.percentiles) header += fmt::format(" {:>10}", percentileLabel(q));
+  if (p.trials > 0) {
+    for (double q : p.percentiles) header += fmt::format(" {:>10}", fmt::format("mc-{}", percentileLabel(q)));
+    header += fmt::format(" {:>8}", "P(full)");
+  }
+  header += fmt::format(" {:>10}\n", "headroom");
+  out += header;
+  for (const auto& m : s.months) {
+    std::string row = fmt::format("  {:>5} {:>10.2f}", m.month, m.expected);
+    for (double v : m.analytic) row += fmt::format(" {:>10.2f}", v);
+    if (p.trials > 0) {
+      for (double v : m.simulated) row += fmt::format(" {:>10.2f}", v);
+      row += fmt::format(" {:>8.4f}", m.p_exhausted);
+    }
+    row += fmt::format(" {:>10.2f}\n", m.headroom);
+    out += row;
+  }
+}
+
+Json subnetJson(const sim::SubnetProjection& s) {
+  Json j;
+  j["subnet"] = s.subnet_id;
+  j["name"] = s.name;
+  j["availability_zone"] = s.availability_zone;
+  j["cidr"] = s.cidr;
+  j["capacity"] = s.capacity;
+  j["current"] = s.current;
+  j["peak"] = round2(s.peak);
+  j["exhaustion_month"] = s.exhaustion_month ? Json(*s.exhaustion_month) : Json(nullptr);
+  j["expected_exhaustion_month"] = s.expected_exhaustion_month ? Json(*s.expected_exhaustion_month) : Json(nullptr);
+  j["recommended_prefix"] = s.recommended_prefix ? Json(*s.recommended_prefix) : Json(nullptr);
+  Json months = Json::array();
+  for (const auto& m : s.months) {
+    Json row;
+    row["month"] = m.month;
+    row["expected"] = round2(m.expected);
+    Json a = Json::array();
+    for (double v : m.analytic) a.push_back(round2(v));
+    row["analytic"] = a;
+    Json mc = Json::array();
+    for (double v : m.simulated) mc.push_back(round2(v));
+    row["simulated"] = mc;
+    row["simulated_mean"] = round2(m.simulated_mean);
+    row["p_exhausted"] = std::round(m.p_exhausted * 10000.0) / 10000.0;
+    row["headroom"] = round2(m.headroom);
+    months.push_back(row);
+  }
+  j["months"] = months;
+  return j;
+}
+
+}  // namespace
+
+std::string capacityText(const sim::CapacityProjection& p) {
+  std::string out = fmt::format("capacity projection: {} months, percentiles", p.horizon_months);
+  for (double q : p.percentiles) out += fmt::format(" {}", percentileLabel(q));
+  out += fmt::format(", placement {}, ", p.placement);
+  out += p.trials > 0 ? fmt::format("{} Monte Carlo trials (seed {})\n", p.trials, p.seed) : "analytic only\n";
+  for (const auto& e : p.errors) out += fmt::format("{}\n", e);
+  for (const auto& s : p.subnets) {
+    out += "\n";
+    subnetText(out, s, p, true);
+  }
+  for (const auto& fc : p.n_minus_one) {
+    out += fmt::format("\nN-1: {} lost, its load moved to the remaining subnets\n", fc.lost_az);
+    for (const auto& s : fc.subnets) {
+      out += "  ";
+      subnetText(out, s, p, false);
+    }
+  }
+  for (const auto& plan : p.subnet_plans) {
+    out += fmt::format("\nsubnet plan for {} (", plan.vpc_id);
+    for (std::size_t i = 0; i < plan.vpc_cidrs.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", plan.vpc_cidrs[i]);
+    out += fmt::format("): {}\n", plan.statement);
+    for (const auto& s : plan.subnets)
+      out += fmt::format("  {:<28} {:<12} /{:<3} {}\n", s.subnet_id, s.availability_zone, s.prefix,
+                         s.cidr.empty() ? "(needs the secondary block)" : s.cidr);
+  }
+  if (!p.warnings.empty()) out += "\n";
+  for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", w.message, w.code);
+  return out;
+}
+
+std::string capacityJson(const sim::CapacityProjection& p) {
+  Json j;
+  j["horizon_months"] = p.horizon_months;
+  j["percentiles"] = p.percentiles;
+  j["trials"] = p.trials;
+  j["seed"] = p.seed;
+  j["placement"] = p.placement;
+  Json current = Json::array();
+  for (const auto& c : p.current) {
+    Json row;
+    row["subnet"] = c.subnet_id;
+    row["total"] = c.total;
+    Json kinds = Json::object();
+    for (const auto& [k, v] : c.by_kind) kinds[k] = v;
+    row["by_kind"] = kinds;
+    current.push_back(row);
+  }
+  j["current"] = current;
+  Json subnets = Json::array();
+  for (const auto& s : p.subnets) subnets.push_back(subnetJson(s));
+  j["subnets"] = subnets;
+  Json failures = Json::array();
+  for (const auto& fc : p.n_minus_one) {
+    Json f;
+    f["lost_az"] = fc.lost_az;
+    Json list = Json::array();
+    for (const auto& s : fc.subnets) list.push_back(subnetJson(s));
+    f["subnets"] = list;
+    failures.push_back(f);
+  }
+  j["n_minus_one"] = failures;
+  Json plans = Json::array();
+  for (const auto& plan : p.subnet_plans) {
+    Json pj;
+    pj["vpc"] = plan.vpc_id;
+    pj["vpc_cidrs"] = plan.vpc_cidrs;
+    pj["fits"] = plan.fits;
+    pj["secondary_cidr_prefix"] = plan.secondary_cidr_prefix ? Json(*plan.secondary_cidr_prefix) : Json(nullptr);
+    pj["statement"] = plan.statement;
+    Json list = Json::array();
+    for (const auto& s : plan.subnets)
+      list.push_back(Json{{"subnet", s.subnet_id}, {"availability_zone", s.availability_zone}, {"prefix", s.prefix},
+                          {"cidr", s.cidr}});
+    pj["subnets"] = list;
+    plans.push_back(pj);
+  }
+  j["subnet_plans"] = plans;
+  Json warnings = Json::array();
+  for (const auto& w : p.warnings) warnings.push_back(Json{{"code", w.code}, {"message", w.message}});
+  j["warnings"] = warnings;
+  j["errors"] = p.errors;
+  return j.dump(2) + "\n";
+}
+
+std::string capacityCsv(const sim::CapacityProjection& p) {
+  std::string out = "scenario,subnet,availability_zone,cidr,capacity,month,expected";
+  for (double q : p.percentiles) out += fmt::format(",{}", percentileLabel(q));
+  for (double q : p.percentiles) out += fmt::format(",mc_{}", percentileLabel(q));
+  out += ",p_exhausted,headroom\n";
+  auto rows = [&](const std::string& scenario, const std::vector<sim::SubnetProjection>& subnets) {
+    for (const auto& s : subnets)
+      for (const auto& m : s.months) {
+        out += fmt::format("{},{},{},{},{},{},{:.2f}", scenario, s.subnet_id, s.availability_zone, s.cidr, s.capacity,
+                           m.month, m.expected);
+        for (std::size_t i = 0; i < p.percentiles.size(); ++i)
+          out += fmt::format(",{:.2f}", i < m.analytic.size() ? m.analytic[i] : 0.0);
+        for (std::size_t i = 0; i < p.percentiles.size(); ++i)
+          out += i < m.simulated.size() ? fmt::format(",{:.2f}", m.simulated[i]) : std::string(",");
+        out += fmt::format(",{:.4f},{:.2f}\n", m.p_exhausted, m.headroom);
+      }
+  };
+  rows("base", p.subnets);
+  for (const auto& fc : p.n_minus_one) rows(fmt::format("lost:{}", fc.lost_az), fc.subnets);
+  return out;
+}
+
+std::string whitepaperText(const sim::WhitepaperResult& r) {
+  std::string out;
+  out += fmt::format("domain-level addresses: {}\n", r.domain_level);
+  out += fmt::format("user-level addresses: {}\n", r.user_level);
+  out += fmt::format("one user in total: {}\n", r.one_user_total);
+  out += fmt::format("paper's arithmetic: {} -> /{}\n", r.paper_total, r.paper_prefix);
+  out += fmt::format("whole VPC: {}\n", r.vpc_total);
+  out += fmt::format("strict per AZ, users spread: {} per subnet -> /{}\n", r.per_az_balanced, r.per_az_balanced_prefix);
+  out += fmt::format("strict per AZ, one AZ lost: {} per subnet -> /{}\n", r.per_az_n_minus_one,
+                     r.per_az_n_minus_one_prefix);
+  out += fmt::format("why they differ: {}\n", r.explanation);
+  return out;
+}
+
+}  // namespace vpcsim::reports

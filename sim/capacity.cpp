@@ -1,0 +1,1061 @@
+// IP-capacity projection: consumption rules, M/G/infinity job concurrency, seeded Monte Carlo, N-1, sizing.
+#include "sim/capacity.h"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <numeric>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace vpcsim::sim {
+
+using topology::CapacityPlan;
+using topology::Consumer;
+using topology::ConsumerKind;
+using topology::JobClass;
+using topology::Placement;
+using topology::PlacementPolicy;
+using topology::Series;
+using topology::SeriesKind;
+
+// VPC User Guide: Subnet CIDR blocks — "The first four IP addresses and the
+// last IP address in each subnet CIDR block are not available for your use";
+// the allowed block size is between /28 and /16.
+int64_t usableAddresses(int prefix) {
+  if (prefix < 16 || prefix > 28) return 0;
+  return (int64_t{1} << (32 - prefix)) - 5;
+}
+
+std::optional<int> recommendedPrefix(double addresses) {
+  for (int prefix = 28; prefix >= 16; --prefix)
+    if (static_cast<double>(usableAddresses(prefix)) >= addresses) return prefix;
+  return std::nullopt;
+}
+
+std::pair<double, double> fitHistory(const std::vector<std::pair<double, double>>& history, topology::FitModel model) {
+  if (history.empty()) return {0, 0};
+  const double last = history.back().first;
+  const auto n = static_cast<Eigen::Index>(history.size());
+  Eigen::MatrixXd a(n, 2);
+  Eigen::VectorXd b(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const auto& [month, count] = history[static_cast<std::size_t>(i)];
+    a(i, 0) = 1.0;
+    a(i, 1) = month - last;
+    b(i) = model == topology::FitModel::kCompound ? std::log(std::max(count, 1e-9)) : count;
+  }
+  if (n == 1) return {b(0), 0};
+  // Ordinary least squares through a QR decomposition (Eigen: Solving linear least squares systems).
+  Eigen::VectorXd x = a.colPivHouseholderQr().solve(b);
+  return {x(0), x(1)};
+}
+
+double seriesAt(const Series& series, int month) {
+  double value = 0;
+  const double m = static_cast<double>(month);
+  switch (series.kind) {
+    case SeriesKind::kConstant: value = series.start; break;
+    case SeriesKind::kLinear: value = series.start + series.per_month * m; break;
+    case SeriesKind::kCompound: value = series.start * std::pow(1.0 + series.monthly_growth, m); break;
+    case SeriesKind::kSteps:
+      for (const auto& [first, v] : series.steps)
+        if (first <= month) value = v;
+      break;
+    case SeriesKind::kFitted: {
+      auto [intercept, slope] = fitHistory(series.history, series.fit);
+      value = series.fit == topology::FitModel::kCompound ? std::exp(intercept + slope * m) : intercept + slope * m;
+      break;
+    }
+  }
+  return std::max(0.0, value);
+}
+
+double addressesPerUnit(const Consumer& c, const CapacityPlan& plan) {
+  if (c.addresses) return *c.addresses;
+  const auto& r = plan.rules;
+  switch (c.kind) {
+    // SageMaker Developer Guide: Connect Studio notebooks in a VPC to external resources —
+    // Studio Classic creates an ENI for the JupyterServer app of each user profile.
+    case ConsumerKind::kJupyterServer: return r.jupyter_server;
+    // SageMaker Studio Administration Best Practices (whitepaper), Network management —
+    // KernelGateway apps on the same instance share one ENI: 1 address per unique instance.
+    case ConsumerKind::kKernelGateway: return r.kernel_gateway;
+    // SageMaker Developer Guide: Amazon SageMaker Studio spaces — each running
+    // JupyterLab / Code Editor space runs on its own instance with one ENI in a domain subnet.
+    case ConsumerKind::kSpace: return r.space;
+    // Amazon EFS User Guide: Managing mount targets — one mount target (one ENI) per AZ.
+    case ConsumerKind::kEfsMountTarget: return r.efs_mount_target;
+    // AWS PrivateLink Guide: Interface VPC endpoints — "creates an endpoint network
+    // interface in each subnet that you enable".
+    case ConsumerKind::kInterfaceEndpoint: return r.interface_endpoint;
+    // AWS PrivateLink Guide: Gateway endpoints — route-table targets, no network interfaces.
+    case ConsumerKind::kGatewayEndpoint: return r.gateway_endpoint;
+    // VPC User Guide: NAT gateways — one ENI with a primary private address in its
+    // subnet, plus any secondary private IPv4 addresses (up to 7 more per ENI by default).
+    case ConsumerKind::kNatGateway: return r.nat_gateway + c.secondary_addresses;
+    // SageMaker Developer Guide: Connect a notebook instance in a VPC to external
+    // resources — the notebook instance gets one ENI in its subnet.
+    case ConsumerKind::kNotebookInstance: return r.notebook_instance;
+    // Lambda Developer Guide: Giving Lambda functions access to resources in an Amazon VPC —
+    // Hyperplane ENIs are shared per unique (subnet, security-group set) combination.
+    case ConsumerKind::kLambda: return r.lambda;
+    // Elastic Load Balancing, Application Load Balancers: Subnets — "your subnets must have
+    // at least 8 free IP addresses"; the load balancer scales up to about 100 addresses in total.
+    case ConsumerKind::kAlb: return r.alb;
+    // Elastic Load Balancing, Network Load Balancers — one network interface per enabled AZ.
+    case ConsumerKind::kNlb: return r.nlb;
+    // Amazon ECS Developer Guide: Task networking with awsvpc — each task gets its own ENI.
+    case ConsumerKind::kEcsTask: return r.ecs_task;
+    // SageMaker Developer Guide: Give SageMaker hosted endpoints access to resources in your
+    // Amazon VPC — instances take addresses like jobs (2, 5 with EFA); blue/green
+    // deployments run both fleets at once.
+    case ConsumerKind::kEndpointInstance: {
+      double a = c.efa ? r.endpoint_efa_instance : r.endpoint_instance;
+      if (auto it = plan.instance_types.find(c.instance_type); it != plan.instance_types.end()) {
+        const auto& t = it->second;
+        if (c.efa && t.efa_addresses) a = *t.efa_addresses;
+        else if (!c.efa && t.addresses) a = *t.addresses;
+      }
+      return c.blue_green ? a * r.blue_green_factor : a;
+    }
+    case ConsumerKind::kCustom: return 0;
+  }
+  return 0;
+}
+
+// SageMaker Developer Guide: Give SageMaker training jobs access to resources in your
+// Amazon VPC — "ensure that there are at least 2 private IP addresses for each instance
+// in a training job" (5 with EFA, "Run training jobs with EFA"); newer multi-card
+// instance types need more, hence the per-instance-type override.
+double addressesPerInstance(const JobClass& job, bool efa, const CapacityPlan& plan) {
+  if (job.addresses_per_instance) return *job.addresses_per_instance;
+  double a = efa ? plan.rules.efa_instance : plan.rules.job_instance;
+  if (auto it = plan.instance_types.find(job.instance_type); it != plan.instance_types.end()) {
+    if (efa && it->second.efa_addresses) a = *it->second.efa_addresses;
+    if (!efa && it->second.addresses) a = *it->second.addresses;
+  }
+  return a;
+}
+
+// ---- Poisson and normal helpers ---------------------------------------------
+
+double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+namespace {
+
+int64_t poissonSmall(double mean, std::mt19937_64& rng) {
+  // Inversion by sequential search (Devroye, Non-Uniform Random Variate Generation, X.3.3).
+  double u = uniform01(rng);
+  double p = std::exp(-mean);
+  double cdf = p;
+  int64_t k = 0;
+  while (u > cdf && k < 10000) {
+    ++k;
+    p *= mean / static_cast<double>(k);
+    cdf += p;
+  }
+  return k;
+}
+
+// Acklam's rational approximation of the standard normal quantile (|error| < 1.2e-9).
+double normalQuantile(double p) {
+  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                                 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                                 6.680131188771972e+01, -1.328068155288572e+01};
+  static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                                 -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+  static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                                 3.754408661907416e+00};
+  const double low = 0.02425;
+  if (p < low) {
+    double q = std::sqrt(-2 * std::log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  double q = p - 0.5;
+  double r = q * q;
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+}  // namespace
+
+int64_t poissonSample(double mean, std::mt19937_64& rng) {
+  if (mean <= 0) return 0;
+  // A sum of independent Poissons is Poisson: draw in chunks of mean <= 30 so
+  // exp(-mean) never underflows; above 30,000 use the normal approximation.
+  if (mean > 30000) {
+    double u1 = std::max(uniform01(rng), 1e-300);
+    double u2 = uniform01(rng);
+    double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+    return std::max<int64_t>(0, std::llround(mean + z * std::sqrt(mean)));
+  }
+  int64_t total = 0;
+  while (mean > 30) {
+    total += poissonSmall(30, rng);
+    mean -= 30;
+  }
+  return total + poissonSmall(mean, rng);
+}
+
+int64_t poissonQuantile(double mean, double q) {
+  if (mean <= 0) return 0;
+  // Start at the mode where the pmf is largest, get the lower tail by the
+  // downward recursion pmf(k-1) = pmf(k) * k / mean, then walk to the quantile.
+  const auto mode = static_cast<int64_t>(std::floor(mean));
+  const double log_pmf_mode =
+      static_cast<double>(mode) * std::log(mean) - mean - std::lgamma(static_cast<double>(mode) + 1);
+  const double pmf_mode = std::exp(log_pmf_mode);
+  double lower = 0;  // P(N < mode)
+  {
+    double p = pmf_mode;
+    for (int64_t k = mode; k > 0; --k) {
+      p *= static_cast<double>(k) / mean;
+      lower += p;
+      if (p < 1e-18 * (lower + pmf_mode)) break;
+    }
+  }
+  double cdf = lower + pmf_mode;  // P(N <= mode)
+  int64_t k = mode;
+  if (cdf >= q) {
+    double p = pmf_mode;
+    while (k > 0) {
+      double below = cdf - p;  // P(N <= k-1)
+      if (below < q) break;
+      p *= static_cast<double>(k) / mean;
+      cdf = below;
+      --k;
+    }
+    return k;
+  }
+  double p = pmf_mode;
+  while (cdf < q && k < mode + 100000000) {
+    ++k;
+    p *= mean / static_cast<double>(k);
+    cdf += p;
+    if (p < 1e-300 && cdf < q) break;  // numerical floor: q too close to 1
+  }
+  return k;
+}
+
+// ---- current use -------------------------------------------------------------
+
+// EC2 API Reference: NetworkInterface — InterfaceType, RequesterId and
+// Description name the service that owns a requester-managed ENI.
+std::string eniOwnerKind(const topology::Eni& eni) {
+  const std::string& type = eni.interface_type;
+  const std::string& d = eni.description;
+  const std::string& r = eni.requester_id;
+  auto has = [](const std::string& s, const char* word) { return s.find(word) != std::string::npos; };
+  if (type == "nat_gateway" || has(d, "Interface for NAT Gateway")) return "nat_gateway";
+  if (type == "vpc_endpoint" || type == "gateway_load_balancer_endpoint" || has(d, "VPC Endpoint Interface"))
+    return "vpc_endpoint";
+  if (type == "lambda" || has(d, "AWS Lambda VPC ENI")) return "lambda";
+  if (type == "network_load_balancer" || has(d, "ELB net/")) return "nlb";
+  if (has(d, "ELB app/") || has(d, "ELB ")) return "alb";
+  if (type == "efs" || has(d, "EFS mount target")) return "efs";
+  if (has(d, "SageMaker") || has(r, "sagemaker")) return "sagemaker";
+  if (has(d, "arn:aws:ecs") || has(r, "ecs")) return "ecs";
+  if (!eni.instance_id.empty()) return "instance";
+  if (type.empty() || type == "interface") return "other";
+  return type;
+}
+
+std::vector<CurrentUse> currentUse(const topology::Topology& topology) {
+  std::map<std::string, CurrentUse> by_subnet;
+  std::set<std::string> eni_ids;
+  for (const auto& eni : topology.enis) {
+    eni_ids.insert(eni.meta.id);
+    auto& use = by_subnet[eni.subnet_id];
+    use.subnet_id = eni.subnet_id;
+    auto n = static_cast<int64_t>(std::max<std::size_t>(1, eni.private_ips.size()));
+    use.by_kind[eniOwnerKind(eni)] += n;
+    use.total += n;
+  }
+  // Declared without ENIs (native format): one ENI per subnet per interface endpoint.
+  for (const auto& endpoint : topology.vpc_endpoints) {
+    if (endpoint.type != topology::EndpointType::kInterface || !endpoint.eni_ids.empty()) continue;
+    for (const auto& subnet : endpoint.subnet_ids) {
+      auto& use = by_subnet[subnet];
+      use.subnet_id = subnet;
+      use.by_kind["vpc_endpoint"] += 1;
+      use.total += 1;
+    }
+  }
+  for (const auto& nat : topology.nat_gateways) {
+    if (!nat.eni_id.empty() && eni_ids.count(nat.eni_id)) continue;
+    auto& use = by_subnet[nat.subnet_id];
+    use.subnet_id = nat.subnet_id;
+    auto n = static_cast<int64_t>(std::max<std::size_t>(1, nat.private_ips.size()));
+    use.by_kind["nat_gateway"] += n;
+    use.total += n;
+  }
+  std::vector<CurrentUse> out;
+  for (auto& [id, use] : by_subnet) out.push_back(std::move(use));
+  return out;
+}
+
+// ---- the projection -------------------------------------------------------------
+
+namespace {
+
+struct ScopeSubnet {
+  std::string id;
+  std::string name;
+  std::string az;
+  std::string vpc_id;
+  std::string cidr;
+  int prefix = 0;
+  int64_t capacity = 0;
+  int64_t baseline = 0;
+};
+
+// Snapshot owner kinds that a plan consumer kind replaces (so they are not counted twice).
+const char* replacedKind(ConsumerKind kind) {
+  switch (kind) {
+    case ConsumerKind::kInterfaceEndpoint: return "vpc_endpoint";
+    case ConsumerKind::kNatGateway: return "nat_gateway";
+    case ConsumerKind::kEfsMountTarget: return "efs";
+    case ConsumerKind::kLambda: return "lambda";
+    case ConsumerKind::kAlb: return "alb";
+    case ConsumerKind::kNlb: return "nlb";
+    case ConsumerKind::kEcsTask: return "ecs";
+    case ConsumerKind::kJupyterServer:
+    case ConsumerKind::kKernelGateway:
+    case ConsumerKind::kSpace:
+    case ConsumerKind::kNotebookInstance:
+    case ConsumerKind::kEndpointInstance: return "sagemaker";
+    default: return nullptr;
+  }
+}
+
+Placement effectivePlacement(const Consumer& c) {
+  if (c.placement != Placement::kDefault) return c.placement;
+  switch (c.kind) {
+    case ConsumerKind::kEfsMountTarget:
+    case ConsumerKind::kInterfaceEndpoint:
+    case ConsumerKind::kGatewayEndpoint:
+    case ConsumerKind::kLambda:
+    case ConsumerKind::kAlb:
+    case ConsumerKind::kNlb: return Placement::kPerAz;
+    case ConsumerKind::kNatGateway: return Placement::kSubnet;
+    default: return Placement::kSpread;
+  }
+}
+
+// One Poisson stream of whole jobs landing in one subnet.
+struct Stream {
+  double mean = 0;       // jobs in the system at once, in this subnet
+  double addresses = 0;  // per job
+};
+
+struct ResolvedJob {
+  const JobClass* job = nullptr;
+  std::vector<std::size_t> subnets;  // scope indexes
+};
+
+struct Engine {
+  const topology::Topology& topology;
+  const CapacityPlan& plan;
+  std::vector<ScopeSubnet> scope;
+  std::vector<std::string> azs;  // sorted distinct
+  std::vector<std::optional<std::size_t>> consumer_subnet;
+  std::vector<ResolvedJob> jobs;
+  std::vector<std::string> errors;
+  std::vector<CapacityWarning> warnings;
+
+  std::optional<std::size_t> find(const std::string& key) const {
+    for (std::size_t i = 0; i < scope.size(); ++i)
+      if (scope[i].id == key || (!scope[i].name.empty() && scope[i].name == key)) return i;
+    return std::nullopt;
+  }
+
+  // Which subnets are active in `month` (az_count) and not in the lost AZ.
+  std::vector<char> active(int month, const std::string& lost_az, bool warn) {
+    std::size_t az_limit = azs.size();
+    if (plan.az_count) {
+      auto wanted = static_cast<std::size_t>(std::max(1.0, std::round(seriesAt(*plan.az_count, month))));
+      const bool already = std::any_of(warnings.begin(), warnings.end(),
+                                       [](const CapacityWarning& w) { return w.code == "az-count"; });
+      if (wanted > azs.size() && warn && !already)
+        warnings.push_back({"az-count", fmt::format("month {}: the plan asks for {} AZs but only {} have subnets in scope; "
+                                                    "add a subnet per new AZ",
+                                                    month, wanted, azs.size())});
+      az_limit = std::min(wanted, azs.size());
+    }
+    std::vector<char> on(scope.size(), 0);
+    for (std::size_t i = 0; i < scope.size(); ++i) {
+      auto rank = static_cast<std::size_t>(std::lower_bound(azs.begin(), azs.end(), scope[i].az) - azs.begin());
+      on[i] = rank < az_limit && scope[i].az != lost_az ? 1 : 0;
+    }
+    return on;
+  }
+
+  struct MonthModel {
+    std::vector<double> mean;      // steady consumers, expected
+    std::vector<double> steady;    // steady consumers, whole units (for percentiles)
+    std::vector<std::vector<Stream>> streams;  // per subnet
+    std::vector<double> enis;      // ENI estimate per subnet (expected)
+    double lambda_enis = 0;
+  };
+
+  MonthModel model(int month, const std::vector<char>& on) const {
+    MonthModel m;
+    const std::size_t n = scope.size();
+    m.mean.assign(n, 0);
+    m.steady.assign(n, 0);
+    m.streams.assign(n, {});
+    m.enis.assign(n, 0);
+    std::vector<std::size_t> active_list;
+    for (std::size_t i = 0; i < n; ++i)
+      if (on[i]) active_list.push_back(i);
+    for (std::size_t i = 0; i < n; ++i) {
+      m.mean[i] = m.steady[i] = static_cast<double>(scope[i].baseline);
+      m.enis[i] = static_cast<double>(scope[i].baseline);
+    }
+    if (active_list.empty()) return m;
+    const auto n_active = static_cast<double>(active_list.size());
+    for (std::size_t c = 0; c < plan.consumers.size(); ++c) {
+      const Consumer& consumer = plan.consumers[c];
+      double count = seriesAt(consumer.count, month);
+      double per_unit = consumer.kind == ConsumerKind::kCustom ? consumer.addresses.value_or(0)
+                                                               : addressesPerUnit(consumer, plan);
+      switch (effectivePlacement(consumer)) {
+        case Placement::kPerAz:
+          for (std::size_t i : active_list) {
+            double whole = std::ceil(count - 1e-9);
+            m.mean[i] += count * per_unit;
+            m.steady[i] += whole * per_unit;
+            m.enis[i] += count;
+          }
+          if (consumer.kind == ConsumerKind::kLambda) m.lambda_enis += count * n_active;
+          break;
+        case Placement::kSpread: {
+          // Spread evenly: the fullest subnet holds ceil(count / n) units.
+          double whole = std::ceil(count / n_active - 1e-9);
+          for (std::size_t i : active_list) {
+            m.mean[i] += count / n_active * per_unit;
+            m.steady[i] += whole * per_unit;
+            m.enis[i] += count / n_active;
+          }
+          break;
+        }
+        case Placement::kSubnet:
+        case Placement::kDefault: {
+          auto target = consumer_subnet[c];
+          if (target && on[*target]) {
+            m.mean[*target] += count * per_unit;
+            m.steady[*target] += std::ceil(count - 1e-9) * per_unit;
+            m.enis[*target] += count;
+          }
+          break;
+        }
+      }
+    }
+    for (const auto& rj : jobs) {
+      std::vector<std::size_t> where;
+      for (std::size_t s : rj.subnets)
+        if (on[s]) where.push_back(s);
+      if (where.empty()) continue;
+      const JobClass& job = *rj.job;
+      // Queueing theory, M/G/infinity: jobs in the system ~ Poisson(arrival rate x mean duration),
+      // whatever the duration distribution; bursts raise the time-average rate.
+      double rate_per_hour = seriesAt(job.arrivals_per_day, month) / 24.0;
+      double burst_factor = 1 - job.burst_probability + job.burst_probability * job.burst_multiplier;
+      double in_system = rate_per_hour * seriesAt(job.duration_hours, month) * burst_factor;
+      double instances = std::max(1.0, std::round(seriesAt(job.instances_per_job, month)));
+      double efa = std::clamp(seriesAt(job.efa_share, month), 0.0, 1.0);
+      // Random placement thins the stream: each of k subnets sees Poisson(mean / k).
+      double share = 1.0 / static_cast<double>(where.size());
+      for (std::size_t s : where) {
+        if (efa < 1) m.streams[s].push_back({in_system * (1 - efa) * share, instances * addressesPerInstance(job, false, plan)});
+        if (efa > 0) m.streams[s].push_back({in_system * efa * share, instances * addressesPerInstance(job, true, plan)});
+        m.enis[s] += in_system * share * instances;
+      }
+    }
+    return m;
+  }
+};
+
+// Quantile of sum_i c_i N_i, N_i ~ Poisson(mu_i) independent: exact for one
+// stream, normal approximation (rounded up) for several.
+double streamQuantile(const std::vector<Stream>& streams, double q) {
+  std::vector<const Stream*> live;
+  for (const auto& s : streams)
+    if (s.mean > 0 && s.addresses > 0) live.push_back(&s);
+  if (live.empty()) return 0;
+  if (live.size() == 1) return live[0]->addresses * static_cast<double>(poissonQuantile(live[0]->mean, q));
+  double mean = 0;
+  double var = 0;
+  for (const auto* s : live) {
+    mean += s->addresses * s->mean;
+    var += s->addresses * s->addresses * s->mean;
+  }
+  return std::max(0.0, std::ceil(mean + normalQuantile(q) * std::sqrt(var)));
+}
+
+// Weekly hourly profile of jobs in the system (M_t/G/infinity):
+// m(h) = sum_u rate(h - u) * integral_u^{u+1} P(D > s) ds, folded onto the week,
+// computed as one circulant matrix-vector product with Eigen.
+Eigen::VectorXd weeklyInSystem(const JobClass& job, int month) {
+  constexpr int kWeek = 168;
+  const double per_day = seriesAt(job.arrivals_per_day, month);
+  const double mean_duration = seriesAt(job.duration_hours, month);
+  Eigen::VectorXd rate(kWeek);
+  for (int h = 0; h < kWeek; ++h) {
+    bool open = (h / 24) < 5 && (h % 24) >= 9 && (h % 24) < 17;
+    rate(h) = job.business_hours ? (open ? per_day * 7.0 / 40.0 : 0.0) : per_day / 24.0;
+  }
+  Eigen::VectorXd kernel = Eigen::VectorXd::Zero(kWeek);
+  if (mean_duration > 0) {
+    const int span = static_cast<int>(std::min(40.0 * kWeek, std::ceil(mean_duration * 40) + 1));
+    for (int u = 0; u < span; ++u) {
+      double w = 0;
+      double ud = static_cast<double>(u);
+      if (job.distribution == topology::DurationDistribution::kFixed)
+        w = std::clamp(mean_duration - ud, 0.0, 1.0);
+      else
+        w = mean_duration * (std::exp(-ud / mean_duration) - std::exp(-(ud + 1) / mean_duration));
+      kernel(u % kWeek) += w;
+    }
+  }
+  if (!job.business_hours) return Eigen::VectorXd::Constant(kWeek, kernel.sum() * per_day / 24.0);
+  Eigen::MatrixXd circulant(kWeek, kWeek);
+  for (int h = 0; h < kWeek; ++h)
+    for (int i = 0; i < kWeek; ++i) circulant(h, i) = kernel(((h - i) % kWeek + kWeek) % kWeek);
+  return circulant * rate;
+}
+
+// CDF of Poisson(mean) up to 1 - 1e-12 (at most 4,096 entries): sampling is then one
+// uniform draw and a short scan; draws past the table fall back to poissonSample.
+std::vector<double> poissonCdfTable(double mean) {
+  std::vector<double> cdf;
+  double p = std::exp(-mean);
+  double total = p;
+  cdf.push_back(total);
+  for (int k = 1; total < 1 - 1e-12 && k < 4096 && mean > 0; ++k) {
+    p *= mean / static_cast<double>(k);
+    total += p;
+    cdf.push_back(total);
+    if (p == 0 && static_cast<double>(k) > mean) break;
+  }
+  if (mean > 700) cdf.clear();  // exp(-mean) underflows: always use the sampler
+  if (cdf.empty()) cdf.push_back(-1.0);
+  return cdf;
+}
+
+struct Scenario {
+  std::string lost_az;
+  bool warn = false;
+};
+
+std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, int horizon, int trials,
+                                      uint64_t seed) {
+  const Engine& engine = state;
+  const CapacityPlan& plan = engine.plan;
+  const std::size_t n = engine.scope.size();
+  std::vector<SubnetProjection> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& s = engine.scope[i];
+    out[i].subnet_id = s.id;
+    out[i].name = s.name;
+    out[i].availability_zone = s.az;
+    out[i].cidr = s.cidr;
+    out[i].prefix = s.prefix;
+    out[i].capacity = s.capacity;
+    out[i].current = s.baseline;
+  }
+  std::vector<std::vector<char>> actives;
+  for (int month = 0; month <= horizon; ++month) actives.push_back(state.active(month, scenario.lost_az, scenario.warn));
+  for (auto& sp : out) sp.months.resize(static_cast<std::size_t>(horizon) + 1);
+  // Months are independent (each has its own generator), so they run on worker
+  // threads; the result does not depend on the thread count.
+  auto run_month = [&out, &engine, &actives, &plan, n, trials, seed, &scenario](int month) {
+    std::vector<std::vector<uint32_t>> hist(n);
+    std::vector<uint64_t> trial_load(n, 0);
+    std::vector<uint64_t> over(n, 0);
+    std::vector<double> sum(n, 0);
+    std::vector<std::size_t> touched;
+    touched.reserve(n);
+    const auto slot = static_cast<std::size_t>(month);
+    const std::vector<char>& on = actives[slot];
+    Engine::MonthModel model = engine.model(month, on);
+    for (std::size_t i = 0; i < n; ++i) {
+      MonthUse use;
+      use.month = month;
+      double jobs_mean = 0;
+      for (const auto& st : model.streams[i]) jobs_mean += st.mean * st.addresses;
+      use.expected = model.mean[i] + jobs_mean;
+      for (double p : plan.percentiles) use.analytic.push_back(model.steady[i] + streamQuantile(model.streams[i], p / 100.0));
+      out[i].months[slot] = std::move(use);
+    }
+    if (trials > 0 && !engine.jobs.empty()) {
+      // Per-class weekly profiles and per-job constants for this month.
+      // Classes with the same rate, duration, pattern, subnet count and EFA share share one
+      // weekly profile and one set of CDF tables.
+      struct Shape {
+        double per_day = 0;
+        double hours = 0;
+        bool business = false;
+        topology::DurationDistribution distribution = topology::DurationDistribution::kExponential;
+        std::size_t subnets = 0;
+        double efa = 0;
+        double burst_m = 1;
+        Eigen::VectorXd profile;
+        std::vector<std::vector<double>> tables;
+      };
+      std::vector<Shape> shapes;
+      struct ClassMonth {
+        std::size_t shape = 0;
+        Eigen::VectorXd profile;
+        std::vector<std::size_t> where;
+        double efa = 0;
+        uint32_t plain_addresses = 0;
+        uint32_t efa_addresses = 0;
+        double burst_p = 0;
+        double burst_m = 1;
+        bool flat = true;  // the same mean every hour (no business hours)
+      };
+      std::vector<ClassMonth> classes;
+      for (const auto& rj : engine.jobs) {
+        ClassMonth cm;
+        for (std::size_t s : rj.subnets)
+          if (on[s]) cm.where.push_back(s);
+        if (cm.where.empty()) continue;
+        {
+          Shape wanted;
+          wanted.per_day = seriesAt(rj.job->arrivals_per_day, month);
+          wanted.hours = seriesAt(rj.job->duration_hours, month);
+          wanted.business = rj.job->business_hours;
+          wanted.distribution = rj.job->distribution;
+          wanted.subnets = cm.where.size();
+          wanted.efa = std::clamp(seriesAt(rj.job->efa_share, month), 0.0, 1.0);
+          wanted.burst_m = rj.job->burst_multiplier;
+          auto same = [&](const Shape& x) {
+            return x.per_day == wanted.per_day && x.hours == wanted.hours && x.business == wanted.business &&
+                   x.distribution == wanted.distribution && x.subnets == wanted.subnets && x.efa == wanted.efa &&
+                   x.burst_m == wanted.burst_m;
+          };
+          auto found = std::find_if(shapes.begin(), shapes.end(), same);
+          if (found == shapes.end()) {
+            wanted.profile = weeklyInSystem(*rj.job, month);
+            wanted.tables.resize(168 * 2 * 2);
+            shapes.push_back(std::move(wanted));
+            found = shapes.end() - 1;
+          }
+          cm.shape = static_cast<std::size_t>(found - shapes.begin());
+          cm.profile = found->profile;
+        }
+        double instances = std::max(1.0, std::round(seriesAt(rj.job->instances_per_job, month)));
+        cm.efa = std::clamp(seriesAt(rj.job->efa_share, month), 0.0, 1.0);
+        cm.plain_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(*rj.job, false, plan)));
+        cm.efa_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(*rj.job, true, plan)));
+        cm.burst_p = rj.job->burst_probability;
+        cm.burst_m = rj.job->burst_multiplier;
+        cm.flat = !rj.job->business_hours;
+        classes.push_back(std::move(cm));
+      }
+      for (auto& h : hist) h.clear();
+      std::fill(over.begin(), over.end(), 0);
+      std::fill(sum.begin(), sum.end(), 0);
+      // One generator per (seed, month, scenario) so months are reproducible on their own.
+      uint64_t scenario_hash = 14695981039346656037ULL;  // FNV-1a: the same on every platform
+      for (char ch : scenario.lost_az) scenario_hash = (scenario_hash ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+      std::mt19937_64 rng(seed * uint64_t{1000003} + static_cast<uint64_t>(month) * uint64_t{7919} + scenario_hash);
+      uint64_t round_robin = 0;
+      for (int t = 0; t < trials; ++t) {
+        // An observation hour, uniform over the week.
+        auto hour = static_cast<Eigen::Index>(std::min(167.0, std::floor(uniform01(rng) * 168.0)));
+        for (auto& cm : classes) {
+          double mean = cm.profile(hour);
+          const bool burst = cm.burst_p > 0 && uniform01(rng) < cm.burst_p;
+          if (burst) mean *= cm.burst_m;
+          if (plan.placement == PlacementPolicy::kRandom) {
+            // Random placement thins the Poisson stream: each subnet independently gets
+            // Poisson(mean / k) jobs of each type (the same law as placing N jobs one by one).
+            const double share = 1.0 / static_cast<double>(cm.where.size());
+            for (int type = 0; type < 2; ++type) {
+              const double fraction = type == 1 ? cm.efa : 1 - cm.efa;
+              if (fraction <= 0) continue;
+              const uint32_t a = type == 1 ? cm.efa_addresses : cm.plain_addresses;
+              const std::size_t key = ((cm.flat ? 0U : static_cast<std::size_t>(hour)) * 2 + (burst ? 1U : 0U)) * 2 +
+                                      static_cast<std::size_t>(type);
+              std::vector<double>& cdf = shapes[cm.shape].tables[key];
+              const double sub_mean = mean * share * fraction;
+              if (cdf.empty()) cdf = poissonCdfTable(sub_mean);
+              for (std::size_t s : cm.where) {
+                const double u = uniform01(rng);
+                std::size_t count = 0;
+                while (count < cdf.size() && u > cdf[count]) ++count;
+                if (count == cdf.size()) count = static_cast<std::size_t>(poissonSample(sub_mean, rng));
+                if (count == 0) continue;
+                if (trial_load[s] == 0) touched.push_back(s);
+                trial_load[s] += count * a;
+              }
+            }
+            continue;
+          }
+          int64_t jobs_now = poissonSample(mean, rng);
+          for (int64_t j = 0; j < jobs_now; ++j) {
+            uint32_t a = (cm.efa > 0 && (cm.efa >= 1 || uniform01(rng) < cm.efa)) ? cm.efa_addresses : cm.plain_addresses;
+            std::size_t pick = 0;
+            const std::size_t k = cm.where.size();
+            switch (plan.placement) {
+              case PlacementPolicy::kRandom:
+                pick = cm.where[std::min(k - 1, static_cast<std::size_t>(uniform01(rng) * static_cast<double>(k)))];
+                break;
+              case PlacementPolicy::kRoundRobin: pick = cm.where[round_robin++ % k]; break;
+              case PlacementPolicy::kMostFree:
+              case PlacementPolicy::kFirstFit: {
+                auto free_of = [&](std::size_t s) {
+                  return static_cast<double>(engine.scope[s].capacity) - model.steady[s] - static_cast<double>(trial_load[s]);
+                };
+                pick = cm.where[0];
+                bool found = false;
+                if (plan.placement == PlacementPolicy::kFirstFit)
+                  for (std::size_t s : cm.where)
+                    if (free_of(s) >= static_cast<double>(a)) {
+                      pick = s;
+                      found = true;
+                      break;
+                    }
+                if (!found)
+                  for (std::size_t s : cm.where)
+                    if (free_of(s) > free_of(pick)) pick = s;
+                break;
+              }
+            }
+            if (trial_load[pick] == 0) touched.push_back(pick);
+            trial_load[pick] += a;
+          }
+        }
+        for (std::size_t s : touched) {
+          auto v = static_cast<std::size_t>(trial_load[s]);
+          if (hist[s].size() <= v) hist[s].resize(v + 1, 0);
+          ++hist[s][v];
+          sum[s] += static_cast<double>(trial_load[s]);
+          if (model.steady[s] + static_cast<double>(trial_load[s]) > static_cast<double>(engine.scope[s].capacity))
+            ++over[s];
+          trial_load[s] = 0;
+        }
+        touched.clear();
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        MonthUse& use = out[i].months[slot];
+        auto& h = hist[i];
+        uint64_t nonzero = 0;
+        for (uint32_t c : h) nonzero += c;
+        if (h.empty()) h.resize(1, 0);
+        h[0] += static_cast<uint32_t>(static_cast<uint64_t>(trials) - nonzero);
+        if (model.steady[i] > static_cast<double>(engine.scope[i].capacity)) over[i] = static_cast<uint64_t>(trials);
+        use.simulated_mean = model.steady[i] + sum[i] / static_cast<double>(trials);
+        use.p_exhausted = static_cast<double>(over[i]) / static_cast<double>(trials);
+        for (double p : plan.percentiles) {
+          // Smallest v with at least ceil(p% of trials) samples at or below it.
+          auto need = static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(trials) - 1e-9));
+          uint64_t acc = 0;
+          std::size_t v = 0;
+          for (; v < h.size(); ++v) {
+            acc += h[v];
+            if (acc >= need) break;
+          }
+          use.simulated.push_back(model.steady[i] + static_cast<double>(std::min(v, h.size() - 1)));
+        }
+      }
+    } else if (trials > 0) {
+      for (std::size_t i = 0; i < n; ++i) {
+        MonthUse& use = out[i].months[slot];
+        use.simulated = use.analytic;
+        use.simulated_mean = model.steady[i];
+        use.p_exhausted = model.steady[i] > static_cast<double>(engine.scope[i].capacity) ? 1 : 0;
+      }
+    }
+  };
+  const unsigned workers = std::max(1U, std::min(std::thread::hardware_concurrency(), static_cast<unsigned>(horizon + 1)));
+  if (workers == 1 || trials == 0 || engine.jobs.empty()) {
+    for (int month = 0; month <= horizon; ++month) run_month(month);
+  } else {
+    std::atomic<int> next{0};
+    std::vector<std::thread> pool;
+    for (unsigned w = 0; w < workers; ++w)
+      pool.emplace_back([&] {
+        for (int month = next++; month <= horizon; month = next++) run_month(month);
+      });
+    for (auto& t : pool) t.join();
+  }
+  for (auto& sp : out) {
+    for (auto& use : sp.months) {
+      double shown = use.expected;
+      for (double v : use.analytic) shown = std::max(shown, v);
+      for (double v : use.simulated) shown = std::max(shown, v);
+      use.headroom = static_cast<double>(sp.capacity) - shown;
+      sp.peak = std::max(sp.peak, shown);
+      if (!sp.exhaustion_month && use.headroom < 0) sp.exhaustion_month = use.month;
+      if (!sp.expected_exhaustion_month && use.expected > static_cast<double>(sp.capacity))
+        sp.expected_exhaustion_month = use.month;
+    }
+    sp.recommended_prefix = recommendedPrefix(sp.peak);
+  }
+  return out;
+}
+
+// First-fit placement of aligned blocks of `prefix` into `blocks`, avoiding `used`.
+std::optional<topology::Cidr> placeBlock(const std::vector<topology::Cidr>& blocks,
+                                         std::vector<std::pair<uint64_t, uint64_t>>& used, int prefix) {
+  const uint64_t size = uint64_t{1} << (32 - prefix);
+  std::sort(used.begin(), used.end());
+  for (const auto& block : blocks) {
+    if (block.prefix() > prefix) continue;
+    uint64_t lo = block.first().value();
+    uint64_t hi = uint64_t{block.last().value()} + 1;
+    uint64_t pos = lo;
+    while (pos + size <= hi) {
+      pos = (pos + size - 1) / size * size;
+      if (pos + size > hi) break;
+      bool clash = false;
+      for (const auto& [a, b] : used)
+        if (a < pos + size && pos < b) {
+          clash = true;
+          pos = b;
+          break;
+        }
+      if (!clash) {
+        used.emplace_back(pos, pos + size);
+        return topology::Cidr::of(topology::Ipv4(static_cast<uint32_t>(pos)), prefix);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+CapacityProjection projectCapacity(const topology::Topology& topology, const CapacityPlan& plan,
+                                   const CapacityOptions& options) {
+  CapacityProjection result;
+  result.horizon_months = options.horizon_months.value_or(plan.horizon_months);
+  result.percentiles = plan.percentiles;
+  result.trials = options.trials.value_or(plan.trials);
+  result.seed = options.seed.value_or(plan.seed);
+  result.placement = std::string(topology::placementPolicyName(plan.placement));
+  result.current = currentUse(topology);
+
+  Engine engine{topology, plan, {}, {}, {}, {}, {}, {}};
+  // Scope: the plan's subnets, else the Studio domains' subnets, else every subnet.
+  std::vector<std::string> keys = plan.subnets;
+  if (keys.empty())
+    for (const auto& d : topology.studio_domains) keys.insert(keys.end(), d.subnet_ids.begin(), d.subnet_ids.end());
+  if (keys.empty())
+    for (const auto& s : topology.subnets) keys.push_back(s.meta.id);
+  std::set<std::string> seen;
+  std::set<std::string> replaced;
+  if (plan.keep_snapshot_baseline) {
+    for (const auto& c : plan.consumers)
+      if (const char* k = replacedKind(c.kind)) replaced.insert(k);
+    if (!plan.jobs.empty()) replaced.insert("sagemaker");
+  }
+  for (const auto& key : keys) {
+    const topology::Subnet* subnet = topology.findSubnet(key);
+    if (!subnet)
+      for (const auto& s : topology.subnets)
+        if (s.meta.name == key) subnet = &s;
+    if (!subnet) {
+      result.errors.push_back(fmt::format("{}: error: no subnet named '{}' in the topology",
+                                          plan.file.empty() ? "plan" : plan.file, key));
+      continue;
+    }
+    if (!seen.insert(subnet->meta.id).second) continue;
+    ScopeSubnet s;
+    s.id = subnet->meta.id;
+    s.name = subnet->meta.name;
+    s.az = subnet->availability_zone;
+    s.vpc_id = subnet->vpc_id;
+    s.cidr = subnet->cidr.str();
+    s.prefix = subnet->cidr.prefix();
+    s.capacity = usableAddresses(s.prefix);
+    for (const auto& use : result.current)
+      if (use.subnet_id == s.id && plan.keep_snapshot_baseline)
+        for (const auto& [kind, count] : use.by_kind)
+          if (!replaced.count(kind)) s.baseline += count;
+    engine.scope.push_back(std::move(s));
+  }
+  std::sort(engine.scope.begin(), engine.scope.end(),
+            [](const ScopeSubnet& a, const ScopeSubnet& b) { return std::tie(a.az, a.id) < std::tie(b.az, b.id); });
+  for (const auto& s : engine.scope) engine.azs.push_back(s.az);
+  std::sort(engine.azs.begin(), engine.azs.end());
+  engine.azs.erase(std::unique(engine.azs.begin(), engine.azs.end()), engine.azs.end());
+  for (const auto& c : plan.consumers) {
+    std::optional<std::size_t> target;
+    if (!c.subnet.empty()) {
+      target = engine.find(c.subnet);
+      if (!target)
+        result.errors.push_back(fmt::format("{}: error: consumer '{}' names subnet '{}', which is not in scope",
+                                            c.location.empty() ? "plan" : c.location, c.name, c.subnet));
+    }
+    engine.consumer_subnet.push_back(target);
+  }
+  for (const auto& job : plan.jobs) {
+    ResolvedJob rj;
+    rj.job = &job;
+    if (job.subnets.empty()) {
+      rj.subnets.resize(engine.scope.size());
+      std::iota(rj.subnets.begin(), rj.subnets.end(), std::size_t{0});
+    }
+    for (const auto& key : job.subnets) {
+      if (auto i = engine.find(key)) rj.subnets.push_back(*i);
+      else
+        result.errors.push_back(fmt::format("{}: error: job '{}' names subnet '{}', which is not in scope",
+                                            job.location.empty() ? "plan" : job.location, job.name, key));
+    }
+    engine.jobs.push_back(std::move(rj));
+  }
+
+  const int horizon = result.horizon_months;
+  result.subnets = project(engine, Scenario{"", true}, horizon, result.trials, result.seed);
+  if (options.n_minus_one && plan.n_minus_one && engine.azs.size() >= 2)
+    for (const auto& az : engine.azs) {
+      FailureCase fc;
+      fc.lost_az = az;
+      auto all = project(engine, Scenario{az, false}, horizon, result.trials, result.seed);
+      for (auto& sp : all)
+        if (sp.availability_zone != az) fc.subnets.push_back(std::move(sp));
+      result.n_minus_one.push_back(std::move(fc));
+    }
+
+  // Quotas (Amazon VPC quotas; Lambda quotas).
+  {
+    double peak_enis = static_cast<double>(topology.enis.size());
+    double peak_lambda = 0;
+    for (int month = 0; month <= horizon; ++month) {
+      auto on = engine.active(month, "", false);
+      auto m = engine.model(month, on);
+      double total = 0;
+      for (double e : m.enis) total += e;
+      // ENIs outside scope stay as they are.
+      double outside = 0;
+      for (const auto& eni : topology.enis)
+        if (!engine.find(eni.subnet_id)) outside += 1;
+      peak_enis = std::max(peak_enis, total + outside);
+      peak_lambda = std::max(peak_lambda, m.lambda_enis);
+    }
+    if (peak_enis > 0.8 * plan.quotas.enis_per_region)
+      result.warnings.push_back({"enis-per-region",
+                                 fmt::format("about {:.0f} network interfaces at the peak, against the quota of {} per "
+                                             "Region (Amazon VPC quotas: network interfaces per Region)",
+                                             peak_enis, plan.quotas.enis_per_region)});
+    if (peak_lambda > 0.8 * plan.quotas.lambda_enis_per_vpc)
+      result.warnings.push_back({"lambda-enis-per-vpc",
+                                 fmt::format("about {:.0f} Lambda Hyperplane ENIs in scope, against the quota of {} per "
+                                             "VPC (Lambda quotas: elastic network interfaces per VPC)",
+                                             peak_lambda, plan.quotas.lambda_enis_per_vpc)});
+  }
+  for (auto& w : engine.warnings) result.warnings.push_back(std::move(w));
+
+  // Subnet plan per VPC: keep subnets that are large enough, re-plan the others.
+  std::map<std::string, std::vector<std::size_t>> by_vpc;
+  for (std::size_t i = 0; i < engine.scope.size(); ++i) by_vpc[engine.scope[i].vpc_id].push_back(i);
+  for (const auto& [vpc_id, members] : by_vpc) {
+    const topology::Vpc* vpc = topology.findVpc(vpc_id);
+    SubnetPlan sp;
+    sp.vpc_id = vpc_id;
+    if (vpc)
+      for (const auto& c : vpc->cidrs) sp.vpc_cidrs.push_back(c.str());
+    std::vector<std::pair<uint64_t, uint64_t>> used;
+    std::set<std::string> member_ids;
+    for (std::size_t i : members) member_ids.insert(engine.scope[i].id);
+    for (const auto& s : topology.subnets)
+      if (s.vpc_id == vpc_id && !member_ids.count(s.meta.id))
+        used.emplace_back(s.cidr.first().value(), uint64_t{s.cidr.last().value()} + 1);
+    std::vector<std::pair<int, std::size_t>> order;  // (wanted prefix, scope index)
+    for (std::size_t i : members) {
+      double need = result.subnets[i].peak;
+      for (const auto& fc : result.n_minus_one)
+        for (const auto& p : fc.subnets)
+          if (p.subnet_id == engine.scope[i].id) need = std::max(need, p.peak);
+      int wanted = recommendedPrefix(need).value_or(16);
+      result.subnets[i].recommended_prefix = recommendedPrefix(need);
+      if (wanted >= engine.scope[i].prefix) {
+        auto cidr = topology::Cidr::parse(engine.scope[i].cidr);
+        if (cidr) used.emplace_back(cidr->first().value(), uint64_t{cidr->last().value()} + 1);
+        sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, engine.scope[i].prefix, engine.scope[i].cidr});
+      } else {
+        order.emplace_back(wanted, i);
+      }
+    }
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      return std::tie(a.first, engine.scope[a.second].id) < std::tie(b.first, engine.scope[b.second].id);
+    });
+    uint64_t unplaced = 0;
+    for (const auto& [wanted, i] : order) {
+      auto placed = vpc ? placeBlock(vpc->cidrs, used, wanted) : std::nullopt;
+      sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, wanted, placed ? placed->str() : ""});
+      if (!placed) unplaced += uint64_t{1} << (32 - wanted);
+    }
+    std::sort(sp.subnets.begin(), sp.subnets.end(),
+              [](const PlannedSubnet& a, const PlannedSubnet& b) { return a.subnet_id < b.subnet_id; });
+    if (unplaced > 0) {
+      sp.fits = false;
+      int prefix = 32;
+      while (prefix > 16 && (uint64_t{1} << (32 - prefix)) < unplaced) --prefix;
+      sp.secondary_cidr_prefix = prefix;
+      sp.statement = fmt::format("the resized subnets do not fit {}: associate a secondary CIDR block of /{} or larger",
+                                 vpc_id, prefix);
+      if (vpc && static_cast<int>(vpc->cidrs.size()) + 1 > plan.quotas.cidr_blocks_per_vpc)
+        result.warnings.push_back({"cidr-blocks-per-vpc",
+                                   fmt::format("{} already has {} IPv4 CIDR blocks; a secondary block exceeds the "
+                                               "default quota of {} (Amazon VPC quotas)",
+                                               vpc_id, vpc->cidrs.size(), plan.quotas.cidr_blocks_per_vpc)});
+    } else if (order.empty()) {
+      sp.statement = fmt::format("every subnet in {} is large enough for the horizon", vpc_id);
+    } else {
+      sp.statement = fmt::format("{} subnet(s) need new, larger CIDRs; they fit {} without overlap (a subnet's CIDR "
+                                 "cannot be changed, so create them and move the workload)",
+                                 order.size(), vpc_id);
+    }
+    result.subnet_plans.push_back(std::move(sp));
+  }
+  for (auto& e : engine.errors) result.errors.push_back(std::move(e));
+  return result;
+}
+
+// SageMaker Studio Administration Best Practices (whitepaper), Network management:
+// domain-level = interface endpoints x AZs + one EFS mount target per AZ; per user =
+// JupyterServer + one ENI per KernelGateway instance + 2 per non-EFA training instance.
+WhitepaperResult whitepaperExample(const WhitepaperInputs& in) {
+  WhitepaperResult r;
+  const int per_az_domain = in.interface_endpoints + (in.efs ? 1 : 0);
+  r.domain_level = per_az_domain * in.azs;
+  r.user_level = 1 + in.kernel_gateway_instances + 2 * in.training_instances;
+  r.one_user_total = r.domain_level + r.user_level;
+  r.paper_total = per_az_domain + in.users * r.user_level;
+  r.paper_prefix = recommendedPrefix(r.paper_total).value_or(16);
+  r.vpc_total = r.domain_level + in.users * r.user_level;
+  const int users_total = in.users * r.user_level;
+  r.per_az_balanced = per_az_domain + (users_total + in.azs - 1) / in.azs;
+  r.per_az_balanced_prefix = recommendedPrefix(r.per_az_balanced).value_or(16);
+  const int survivors = std::max(1, in.azs - 1);
+  r.per_az_n_minus_one = per_az_domain + (users_total + survivors - 1) / survivors;
+  r.per_az_n_minus_one_prefix = recommendedPrefix(r.per_az_n_minus_one).value_or(16);
+  r.explanation = fmt::format(
+      "the paper adds one AZ's domain-level addresses ({}) to every user's addresses ({} x {} = {}), i.e. it sizes "
+      "each subnet as if all users landed in it: {} -> /{}. Strictly per AZ, each subnet holds its own {} "
+      "domain-level addresses and only its share of the users: {} with users spread over {} AZs (/{}), {} with one "
+      "AZ lost (/{}); the VPC as a whole needs {} ({} domain-level + {}). The paper's figure is the safe bound for "
+      "jobs and apps that may all land in one subnet",
+      per_az_domain, in.users, r.user_level, users_total, r.paper_total, r.paper_prefix, per_az_domain,
+      r.per_az_balanced, in.azs, r.per_az_balanced_prefix, r.per_az_n_minus_one, r.per_az_n_minus_one_prefix,
+      r.vpc_total, r.domain_level, users_total);
+  return r;
+}
+
+}  // namespace vpcsim::sim
