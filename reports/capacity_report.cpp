@@ -79,9 +79,7 @@ Json subnetJson(const sim::SubnetProjection& s) {
   return j;
 }
 
-}  // namespace
-
-std::string capacityText(const sim::CapacityProjection& p) {
+std::string projectionText(const sim::CapacityProjection& p, bool months) {
   std::string out = fmt::format("capacity projection: {} months, percentiles", p.horizon_months);
   for (double q : p.percentiles) out += fmt::format(" {}", percentileLabel(q));
   out += fmt::format(", placement {}, ", p.placement);
@@ -89,7 +87,7 @@ std::string capacityText(const sim::CapacityProjection& p) {
   for (const auto& e : p.errors) out += fmt::format("{}\n", e);
   for (const auto& s : p.subnets) {
     out += "\n";
-    subnetText(out, s, p, true);
+    subnetText(out, s, p, months);
   }
   for (const auto& fc : p.n_minus_one) {
     out += fmt::format("\nN-1: {} lost, its load moved to the remaining subnets\n", fc.lost_az);
@@ -110,6 +108,12 @@ std::string capacityText(const sim::CapacityProjection& p) {
   for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", w.message, w.code);
   return out;
 }
+
+}  // namespace
+
+std::string capacityText(const sim::CapacityProjection& p) { return projectionText(p, true); }
+
+std::string capacitySummaryText(const sim::CapacityProjection& p) { return projectionText(p, false); }
 
 std::string capacityJson(const sim::CapacityProjection& p) {
   Json j;

@@ -13,6 +13,9 @@ namespace vpcsim::reports {
 /// warnings and errors. Two decimals everywhere; deterministic.
 std::string capacityText(const sim::CapacityProjection& projection);
 
+/// capacityText without the month-by-month tables: one line per subnet.
+std::string capacitySummaryText(const sim::CapacityProjection& projection);
+
 /// The whole projection as JSON (numbers rounded to two decimals).
 std::string capacityJson(const sim::CapacityProjection& projection);
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/capacity_report.h"
 #include "reports/reach_report.h"
 
 namespace vpcsim::reports {
@@ -76,6 +77,17 @@ nlohmann::ordered_json flowJson(const sim::FlowChange& change) {
   return item;
 }
 
+/// "no subnet runs out within 36 months (also with any one AZ lost)".
+std::string capacityExpectation(const sim::CapacityOutcome& outcome) {
+  return fmt::format("no subnet runs out within {} months{}", outcome.headroom_months,
+                     outcome.with_az_loss ? " (also with any one AZ lost)" : "");
+}
+
+std::size_t capacityFailures(const sim::ScenarioRun& run) {
+  return static_cast<std::size_t>(std::count_if(run.capacity.begin(), run.capacity.end(),
+                                                [](const sim::CapacityOutcome& o) { return !o.pass; }));
+}
+
 }  // namespace
 
 std::string scenarioText(const sim::ScenarioRun& run) {
@@ -116,8 +128,24 @@ std::string scenarioText(const sim::ScenarioRun& run) {
       for (const auto& reason : reasons(outcome.report)) out += "    " + reason + "\n";
     }
   }
-  out += fmt::format("\n{} checks, {} variants: {} expectations hold, {} fail\n", run.checks.size(),
-                     run.variants.size(), held, failed);
+  for (const auto& outcome : run.capacity) {
+    out += fmt::format("\ncapacity [{}], plan {}:\n", outcome.variant, outcome.plan);
+    std::string summary = capacitySummaryText(outcome.projection);
+    for (std::size_t start = 0; start < summary.size();) {
+      std::size_t end = summary.find('\n', start);
+      if (end == std::string::npos) end = summary.size();
+      std::string line = summary.substr(start, end - start);
+      out += line.empty() ? "\n" : "  " + line + "\n";
+      start = end + 1;
+    }
+    if (outcome.has_expectation) {
+      out += fmt::format("  expectation: {}: {}\n", capacityExpectation(outcome), outcome.pass ? "ok" : "FAIL");
+      for (const auto& failure : outcome.failures) out += "    " + failure + "\n";
+      ++(outcome.pass ? held : failed);
+    }
+  }
+  out += fmt::format("\n{} checks, {} variants{}: {} expectations hold, {} fail\n", run.checks.size(),
+                     run.variants.size(), run.capacity.empty() ? "" : ", capacity", held, failed);
   return out;
 }
 
@@ -146,15 +174,32 @@ std::string scenarioJson(const sim::ScenarioRun& run) {
     }
     root["checks"].push_back(std::move(item));
   }
+  if (!run.capacity.empty()) {
+    root["capacity"] = nlohmann::ordered_json::array();
+    for (const auto& outcome : run.capacity) {
+      nlohmann::ordered_json item;
+      item["variant"] = outcome.variant;
+      item["plan"] = outcome.plan;
+      if (outcome.has_expectation) {
+        item["expect"] = {{"headroom_months", outcome.headroom_months}, {"with_az_loss", outcome.with_az_loss}};
+        item["pass"] = outcome.pass;
+        item["failures"] = outcome.failures;
+      }
+      item["projection"] = nlohmann::ordered_json::parse(capacityJson(outcome.projection));
+      root["capacity"].push_back(std::move(item));
+    }
+  }
   return root.dump(2) + "\n";
 }
 
 std::string scenarioJunit(const sim::ScenarioRun& run) {
-  std::size_t failures = 0;
+  std::size_t failures = capacityFailures(run);
   for (const auto& outcome : run.outcomes) failures += outcome.pass ? 0 : 1;
+  std::size_t capacity_tests = static_cast<std::size_t>(std::count_if(
+      run.capacity.begin(), run.capacity.end(), [](const sim::CapacityOutcome& o) { return o.has_expectation; }));
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
-                     run.outcomes.size(), failures);
+                     run.outcomes.size() + capacity_tests, failures);
   for (const auto& variant : run.variants) {
     std::size_t tests = 0;
     std::size_t variant_failures = 0;
@@ -179,6 +224,24 @@ std::string scenarioJunit(const sim::ScenarioRun& run) {
       for (const auto& reason : reasons(outcome->report)) details += reason + "\n";
       out += fmt::format(">\n      <failure message=\"expected {}, got {}\">{}</failure>\n    </testcase>\n",
                          verdictName(outcome->expected), verdictName(outcome->verdict), xmlEscape(details));
+    }
+    out += "  </testsuite>\n";
+  }
+  if (capacity_tests > 0) {
+    out += fmt::format("  <testsuite name=\"{}.capacity\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
+                       capacity_tests, capacityFailures(run));
+    for (const auto& outcome : run.capacity) {
+      if (!outcome.has_expectation) continue;
+      out += fmt::format("    <testcase classname=\"{}.capacity\" name=\"{} [{}]\"", xmlEscape(run.name),
+                         xmlEscape(capacityExpectation(outcome)), xmlEscape(outcome.variant));
+      if (outcome.pass) {
+        out += "/>\n";
+        continue;
+      }
+      std::string details;
+      for (const auto& failure : outcome.failures) details += failure + "\n";
+      out += fmt::format(">\n      <failure message=\"{} subnet(s) run out\">{}</failure>\n    </testcase>\n",
+                         outcome.failures.size(), xmlEscape(details));
     }
     out += "  </testsuite>\n";
   }

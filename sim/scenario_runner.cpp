@@ -45,6 +45,60 @@ std::string suffixFor(const std::string& variant) {
   return variant == topology::kBaselineVariant ? "" : fmt::format(" in variant '{}'", variant);
 }
 
+/// Subnets whose highest percentile runs past capacity within `months`.
+void exhaustedWithin(const std::vector<SubnetProjection>& subnets, int months, const std::string& prefix,
+                     std::vector<std::string>& failures) {
+  for (const auto& subnet : subnets) {
+    if (subnet.exhaustion_month && *subnet.exhaustion_month <= months) {
+      std::string name = subnet.name.empty() ? subnet.subnet_id : fmt::format("{} ({})", subnet.subnet_id, subnet.name);
+      failures.push_back(fmt::format("{}{} runs out in month {} (capacity {}, peak {:.0f})", prefix, name,
+                                     *subnet.exhaustion_month, subnet.capacity, subnet.peak));
+    }
+  }
+}
+
+/// The scenario's capacity projection in `variant`; false with a diagnostic when the plan is bad.
+bool runCapacity(const topology::ScenarioCapacity& spec, const std::string& variant, const Topology& topo,
+                 CapacityOutcome& out, std::vector<Diagnostic>& errors) {
+  topology::CapacityPlan plan;
+  if (!topology::loadCapacityPlan(spec.plan, plan, errors)) return false;
+  CapacityOptions options;
+  options.horizon_months = spec.months;
+  options.trials = spec.trials;
+  out.variant = variant;
+  out.plan = spec.plan.string();
+  out.projection = projectCapacity(topo, plan, options);
+  if (!out.projection.errors.empty()) {
+    // projectCapacity's errors read "PLAN:LINE:COL: error: MESSAGE".
+    const std::string marker = ": error: ";
+    for (const auto& line : out.projection.errors) {
+      size_t at = line.find(marker);
+      std::string where = at == std::string::npos ? spec.location : line.substr(0, at);
+      std::string message = at == std::string::npos ? line : line.substr(at + marker.size());
+      errors.push_back({"bad-plan", fmt::format("{} (capacity plan of the scenario at {}{})", message, spec.location,
+                                                suffixFor(variant)),
+                        where});
+    }
+    return false;
+  }
+  if (spec.expect_headroom_months) {
+    out.has_expectation = true;
+    out.headroom_months = *spec.expect_headroom_months;
+    out.with_az_loss = spec.expect_with_az_loss;
+    exhaustedWithin(out.projection.subnets, out.headroom_months, "", out.failures);
+    if (out.with_az_loss) {
+      for (const auto& lost : out.projection.n_minus_one) {
+        exhaustedWithin(lost.subnets, out.headroom_months, fmt::format("with {} lost, ", lost.lost_az), out.failures);
+      }
+      if (out.projection.n_minus_one.empty()) {
+        out.failures.push_back("no N-1 projection: the plan turns n_minus_one off or the subnets span one AZ");
+      }
+    }
+    out.pass = out.failures.empty();
+  }
+  return true;
+}
+
 // ---- diff helpers -----------------------------------------------------------
 
 /// A reference that stays the same across variants: the CloudFormation
@@ -301,7 +355,8 @@ std::optional<Verdict> parseVerdict(std::string_view word) {
 }
 
 bool ScenarioRun::passed() const {
-  return std::all_of(outcomes.begin(), outcomes.end(), [](const CheckOutcome& o) { return o.pass; });
+  return std::all_of(outcomes.begin(), outcomes.end(), [](const CheckOutcome& o) { return o.pass; }) &&
+         std::all_of(capacity.begin(), capacity.end(), [](const CapacityOutcome& o) { return o.pass; });
 }
 
 const CheckOutcome* ScenarioRun::find(const std::string& check, const std::string& variant) const {
@@ -346,6 +401,18 @@ bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnos
       outcome.pass = outcome.verdict == outcome.expected;
       outcome.report = *report;
       out.outcomes.push_back(std::move(outcome));
+    }
+  }
+  if (scenario.capacity) {
+    for (const auto& variant : out.variants) {
+      const auto& wanted = scenario.capacity->variants;
+      if (std::find(wanted.begin(), wanted.end(), variant) == wanted.end()) continue;
+      CapacityOutcome outcome;
+      if (!runCapacity(*scenario.capacity, variant, built.at(variant)->topo, outcome, errors)) {
+        ok = false;
+        break;
+      }
+      out.capacity.push_back(std::move(outcome));
     }
   }
   return ok;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/capacity.h"
 #include "sim/query.h"
 #include "topology/result.h"
 #include "topology/scenario.h"
@@ -25,6 +26,19 @@ struct CheckOutcome {
   ReachReport report;  ///< the full answer, for details and reports
 };
 
+/// The scenario's capacity projection in one variant, and its expectation.
+struct CapacityOutcome {
+  std::string variant;
+  std::string plan;               ///< the plan file as resolved
+  CapacityProjection projection;
+  bool has_expectation = false;
+  int headroom_months = 0;        ///< the expectation: nothing runs out within this many months
+  bool with_az_loss = false;      ///< ... also with any one AZ lost
+  bool pass = true;               ///< true without an expectation
+  /// Why the expectation fails: "subnet-1 (PrivateSubnet1A) runs out in month 14", "lost us-east-1a: ...".
+  std::vector<std::string> failures;
+};
+
 /// Every check of a scenario run in every variant it names.
 struct ScenarioRun {
   std::string name;
@@ -34,6 +48,8 @@ struct ScenarioRun {
   std::vector<std::string> checks;    ///< check names, file order
   /// Check-major (file order), then variant order; only where the check runs.
   std::vector<CheckOutcome> outcomes;
+  /// The capacity projection per variant (scenario order), when the scenario has one.
+  std::vector<CapacityOutcome> capacity;
 
   /// True when every expectation holds.
   [[nodiscard]] bool passed() const;
@@ -42,7 +58,9 @@ struct ScenarioRun {
 };
 
 /// Builds every variant's network (topology::buildVariantTopology) and runs
-/// each check there with sim::reach. Returns false with diagnostics when an
+/// each check there with sim::reach, then the capacity projection (plan
+/// file, projectCapacity) in the variants it names. A plan that does not
+/// load or names unknown subnets is an error. Returns false with diagnostics when an
 /// input does not load or a check's question is malformed (unknown
 /// reference: the diagnostic points at the check); `out` is then
 /// incomplete. A failed expectation is not an error: see ScenarioRun::passed().

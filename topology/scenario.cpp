@@ -262,6 +262,7 @@ class Parser {
   void parseJob(const YAML::Node& node);
   void parseVariants(const YAML::Node& node);
   void parseCheck(const YAML::Node& node);
+  void parseCapacity(const YAML::Node& node);
   void checkStackNames();
   void resolveChecks();
 
@@ -622,6 +623,42 @@ void Parser::parseCheck(const YAML::Node& node) {
   check_places_.push_back(std::move(places));
 }
 
+void Parser::parseCapacity(const YAML::Node& node) {
+  auto f = fields(node, "capacity", {"plan", "months", "trials", "variants", "expect"});
+  if (!f) return;
+  ScenarioCapacity capacity;
+  capacity.location = loc(node);
+  if (auto plan = text(*f, "plan", true)) capacity.plan = resolvePath(*plan);
+  capacity.months = number(*f, "months", 1, 600);
+  capacity.trials = number(*f, "trials", 0, 10000000);
+  std::vector<std::string> all = out_.variantNames();
+  for (const auto& ref : list(*f, "variants")) capacity.variants.push_back(ref.text);
+  if (const Field* variants = f->find("variants")) {
+    std::vector<YAML::Node> items;
+    if (variants->value.IsScalar()) items.push_back(variants->value);
+    if (variants->value.IsSequence()) {
+      for (const auto& item : variants->value) items.push_back(item);
+    }
+    for (const auto& item : items) {
+      if (item.IsScalar() && std::find(all.begin(), all.end(), item.Scalar()) == all.end()) {
+        error(item, "unknown-reference",
+              fmt::format("capacity names unknown variant '{}'{}", item.Scalar(), didYouMean(item.Scalar(), all)));
+      }
+    }
+  }
+  if (capacity.variants.empty()) capacity.variants.push_back(kBaselineVariant);
+  if (const Field* expect = f->find("expect")) {
+    if (auto e = fields(expect->value, "capacity expectation", {"headroom_months", "with_az_loss"})) {
+      capacity.expect_headroom_months = number(*e, "headroom_months", 0, 600);
+      capacity.expect_with_az_loss = flag(*e, "with_az_loss", false);
+      if (!capacity.expect_headroom_months) {
+        error(expect->value, "missing-key", "missing key 'headroom_months' in capacity expectation");
+      }
+    }
+  }
+  out_.capacity = std::move(capacity);
+}
+
 /// Stack names: unique per variant; removed and re-parameterised stacks must exist.
 void Parser::checkStackNames() {
   std::vector<std::string> baseline;
@@ -734,7 +771,7 @@ bool Parser::run(std::vector<Diagnostic>& errors) {
     try {
       auto f = fields(root, "scenario",
                       {"version", "name", "description", "region", "account", "inputs", "sagemaker", "variants",
-                       "checks"});
+                       "checks", "capacity"});
       if (f) {
         if (auto version = text(*f, "version"); version && *version != "1") {
           error(f->find("version")->value, "bad-value", fmt::format("unsupported version '{}' (expected 1)", *version));
@@ -751,6 +788,7 @@ bool Parser::run(std::vector<Diagnostic>& errors) {
         if (const Field* sagemaker = f->find("sagemaker")) parseSageMaker(sagemaker->value);
         if (const Field* variants = f->find("variants")) parseVariants(variants->value);
         for (const auto& node : nodes(*f, "checks")) parseCheck(node);
+        if (const Field* capacity = f->find("capacity")) parseCapacity(capacity->value);
         checkStackNames();
         resolveChecks();
       }

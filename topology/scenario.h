@@ -110,6 +110,19 @@ struct ScenarioCheck {
   [[nodiscard]] std::string expectedIn(const std::string& variant) const;
 };
 
+/// The scenario's IP-capacity projection (`capacity:`), run by `vpcsim run`.
+struct ScenarioCapacity {
+  std::filesystem::path plan;         ///< the growth plan (docs/capacity.md), resolved against the scenario's folder
+  std::optional<int> months;          ///< overrides the plan's horizon
+  std::optional<int> trials;          ///< overrides the plan's Monte Carlo trials
+  std::vector<std::string> variants;  ///< where it runs (resolved: never empty after load; default baseline)
+  /// Expectation: no subnet in scope runs out (at the plan's highest
+  /// percentile) within this many months; absent: projection only.
+  std::optional<int> expect_headroom_months;
+  bool expect_with_az_loss = false;   ///< the expectation also holds with any one AZ lost (N-1)
+  std::string location;
+};
+
 struct Scenario {
   std::filesystem::path file;
   std::string name;
@@ -123,6 +136,7 @@ struct Scenario {
   std::vector<ScenarioJob> jobs;
   std::vector<ScenarioVariant> variants;  ///< file order, without the implicit baseline
   std::vector<ScenarioCheck> checks;      ///< file order
+  std::optional<ScenarioCapacity> capacity;
 
   /// "baseline" then every variant in file order.
   [[nodiscard]] std::vector<std::string> variantNames() const;

@@ -47,6 +47,10 @@ class ScenarioCopy {
     for (auto at = text.find(relative); at != std::string::npos; at = text.find(relative, at + absolute.size())) {
       text.replace(at, relative.size(), absolute);
     }
+    const std::string plan = "plan: capacity-growth.yaml";
+    if (auto at = text.find(plan); at != std::string::npos) {
+      text.replace(at, plan.size(), "plan: " + std::string(VPCSIM_SOURCE_DIR) + "/scenarios/capacity-growth.yaml");
+    }
     lines_ = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
     text += extra;
     std::ofstream(path_) << text;
@@ -90,7 +94,69 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   std::string text = reports::scenarioText(run);
   CHECK(text.find("notebook -> PyPI                             unreachable ok     reachable ok       unreachable ok\n") !=
         std::string::npos);
-  CHECK(text.find("14 checks, 3 variants: 42 expectations hold, 0 fail\n") != std::string::npos);
+  CHECK(text.find("14 checks, 3 variants, capacity: 43 expectations hold, 0 fail\n") != std::string::npos);
+}
+
+TEST_CASE("the default scenario projects capacity and checks its expectation", "[scenario][capacity]") {
+  auto scenario = load(kDefaultScenario);
+  REQUIRE(scenario.capacity.has_value());
+  CHECK(scenario.capacity->variants == std::vector<std::string>{"baseline"});
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  REQUIRE(run.capacity.size() == 1);
+  const CapacityOutcome& outcome = run.capacity[0];
+  CHECK(outcome.variant == "baseline");
+  CHECK(outcome.has_expectation);
+  CHECK(outcome.headroom_months == 36);
+  CHECK(outcome.with_az_loss);
+  CHECK(outcome.pass);
+  // The domain's two private /20 subnets, one per AZ; N-1 moves one AZ's load to the other.
+  REQUIRE(outcome.projection.subnets.size() == 2);
+  CHECK(outcome.projection.subnets[0].capacity == 4091);
+  CHECK(outcome.projection.n_minus_one.size() == 2);
+  for (const auto& lost : outcome.projection.n_minus_one) {
+    REQUIRE(lost.subnets.size() == 1);
+    CHECK(lost.subnets[0].peak > outcome.projection.subnets[0].peak);
+  }
+  std::string text = reports::scenarioText(run);
+  CHECK(text.find("  expectation: no subnet runs out within 36 months (also with any one AZ lost): ok\n") !=
+        std::string::npos);
+  std::string json = reports::scenarioJson(run);
+  CHECK(json.find("\"capacity\": [") != std::string::npos);
+  CHECK(json.find("\"headroom_months\": 36") != std::string::npos);
+}
+
+TEST_CASE("a capacity expectation that does not hold fails the run and names the subnet", "[scenario][capacity]") {
+  // A /20 holds 4,091 addresses; 5,000 spaces spread over two subnets need 2,500 each, and
+  // 5,000 on the survivor when one AZ is lost.
+  std::filesystem::path plan = std::filesystem::temp_directory_path() / "vpcsim-heavy-plan.yaml";
+  std::ofstream(plan) << "horizon_months: 12\ntrials: 0\nconsumers:\n  - {kind: space, count: 5000}\n";
+  ScenarioCopy file("");
+  std::ifstream in(file.path());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const std::string from = "plan: " + std::string(VPCSIM_SOURCE_DIR) + "/scenarios/capacity-growth.yaml";
+  REQUIRE(text.find(from) != std::string::npos);
+  text.replace(text.find(from), from.size(), "plan: " + plan.string());
+  std::ofstream(file.path()) << text;
+  auto scenario = load(file.path());
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  REQUIRE(run.capacity.size() == 1);
+  const CapacityOutcome& outcome = run.capacity[0];
+  CHECK_FALSE(outcome.pass);
+  CHECK_FALSE(run.passed());
+  REQUIRE(outcome.failures.size() == 2);  // both N-1 survivors; each subnet alone still fits
+  CHECK(outcome.failures[0].find("with us-east-1a lost, subnet-") == 0);
+  CAPTURE(outcome.failures);
+  CHECK(outcome.failures[0].find("runs out in month 0 (capacity 4091, peak 5000)") != std::string::npos);
+  std::string junit = reports::scenarioJunit(run);
+  CHECK(junit.find("<testsuite name=\"sagemaker-studio-vpc-only.capacity\" tests=\"1\" failures=\"1\">") !=
+        std::string::npos);
+  CHECK(junit.find("<failure message=\"2 subnet(s) run out\">") != std::string::npos);
+  std::filesystem::remove(plan);
 }
 
 TEST_CASE("a variant's in-place edits change the verdicts they should", "[scenario]") {
@@ -127,9 +193,9 @@ TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   std::string text = reports::scenarioText(run);
   CHECK(text.find("wrong [baseline]: expected reachable, got unreachable (notebook:studio/data-scientist -> pypi, "
                   "tcp/443)\n") != std::string::npos);
-  CHECK(text.find("15 checks, 3 variants: 43 expectations hold, 2 fail\n") != std::string::npos);
+  CHECK(text.find("15 checks, 3 variants, capacity: 44 expectations hold, 2 fail\n") != std::string::npos);
   std::string junit = reports::scenarioJunit(run);
-  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"45\" failures=\"2\">") != std::string::npos);
+  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"46\" failures=\"2\">") != std::string::npos);
   CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
 }
 

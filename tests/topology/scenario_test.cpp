@@ -172,6 +172,20 @@ checks:
   CHECK(s.checks[2].expectedIn("baseline") == "unreachable");
 }
 
+TEST_CASE("a capacity section names a plan beside the scenario and where it runs", "[scenario][capacity]") {
+  TempScenario file("inputs: {}\nvariants: {v: {}}\ncapacity:\n  plan: plans/growth.yaml\n  trials: 500\n");
+  Scenario out;
+  std::vector<Diagnostic> diagnostics;
+  REQUIRE(loadScenario(file.path(), out, diagnostics));
+  REQUIRE(out.capacity.has_value());
+  CHECK(out.capacity->plan == (file.dir() / "plans" / "growth.yaml").lexically_normal());
+  CHECK(out.capacity->variants == std::vector<std::string>{"baseline"});
+  CHECK(out.capacity->trials == 500);
+  CHECK_FALSE(out.capacity->months.has_value());
+  CHECK_FALSE(out.capacity->expect_headroom_months.has_value());
+  CHECK(out.capacity->location == file.name() + ":4:3");
+}
+
 TEST_CASE("scenario errors read like compiler output and point at the spot", "[scenario]") {
   std::string file;
   SECTION("unknown keys, with a did-you-mean") {
@@ -230,6 +244,23 @@ checks:
 )",
                            file);
     CHECK(errors == std::vector<std::string>{file + ":4:5: error: check 'a' has no expectation for variant 'baseline'"});
+  }
+  SECTION("the capacity section") {
+    auto errors = errorsOf(R"(inputs: {}
+variants: {with-nat: {}}
+capacity:
+  plan: growth.yaml
+  months: 0
+  variants: [baseline, with-nta]
+  expect: {with_az_los: true}
+)",
+                           file);
+    CHECK(errors == std::vector<std::string>{
+                        file + ":5:11: error: 'months' must be a whole number from 1 to 600, not '0'",
+                        file + ":6:24: error: capacity names unknown variant 'with-nta' (did you mean 'with-nat'?)",
+                        file + ":7:11: error: missing key 'headroom_months' in capacity expectation",
+                        file + ":7:12: error: unknown key 'with_az_los' in capacity expectation (did you mean "
+                               "'with_az_loss'?)"});
   }
   SECTION("yaml syntax and missing files") {
     auto errors = errorsOf("inputs: [\n", file);
