@@ -23,6 +23,7 @@
 #include "topology/generator.h"
 #include "topology/snapshot_writer.h"
 #include "topology/loader.h"
+#include "topology/naa_scope.h"
 #include "topology/scenario.h"
 
 namespace {
@@ -164,13 +165,18 @@ int main(int argc, char** argv) {
   // verify
   Inputs verify_inputs;
   std::vector<std::string> internet_free;
+  std::vector<std::string> scope_files;
+  std::vector<std::string> builtin_scopes;
   std::string verify_output = "text";
   auto* verify = app.add_subcommand("verify", "check a guarantee over every packet and every source interface");
   addInputOptions(*verify, verify_inputs);
   verify->add_option("--internet-free", internet_free,
-                     "sources that must not reach the internet: subnet:REF, subnet-, eni-, notebook:D[/P], job:N")
-      ->required();
-  verify->add_option("--output", verify_output, "text or json")->check(CLI::IsMember({"text", "json"}));
+                     "sources that must not reach the internet: subnet:REF, subnet-, eni-, notebook:D[/P], job:N");
+  verify->add_option("--scope", scope_files, "Network Access Analyzer scope JSON file (repeatable)");
+  verify->add_option("--builtin", builtin_scopes,
+                     "Amazon-created scope: igw-ingress, igw-egress, vpc-ingress, vpc-egress (repeatable)");
+  verify->add_option("--output", verify_output, "text, json, sarif or junit")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
 
   // capacity
   Inputs capacity_inputs;
@@ -264,16 +270,58 @@ int main(int argc, char** argv) {
     return exitCode(report->verdict);
   }
   if (verify->parsed()) {
+    if (internet_free.empty() && scope_files.empty() && builtin_scopes.empty()) {
+      std::cerr << "error: verify needs --internet-free SRC..., --scope FILE or --builtin NAME\n";
+      return kExitUsage;
+    }
+    // Scopes are read before the network: a bad scope fails fast.
+    std::vector<topology::NaaScope> scopes;
+    for (const auto& file : scope_files) {
+      auto scope = topology::loadNaaScope(file);
+      if (!scope) {
+        std::cerr << scope.error() << "\n";
+        return kExitUsage;
+      }
+      scopes.push_back(std::move(scope).value());
+    }
+    for (const auto& name : builtin_scopes) {
+      auto scope = topology::builtinNaaScope(name);
+      if (!scope) {
+        std::cerr << "error: --builtin: " << scope.error() << "\n";
+        return kExitUsage;
+      }
+      scopes.push_back(std::move(scope).value());
+    }
     topology::Topology topo;
     if (!load(verify_inputs, topo)) return kExitUsage;
     sim::Network network(topo);
-    auto report = sim::verifyInternetFree(network, internet_free, sim::VerifyOptions{});
-    if (!report) {
-      std::cerr << "error: " << report.error() << "\n";
-      return kExitUsage;
+    std::vector<sim::VerifyReport> reports;
+    if (!internet_free.empty()) {
+      auto report = sim::verifyInternetFree(network, internet_free, sim::VerifyOptions{});
+      if (!report) {
+        std::cerr << "error: " << report.error() << "\n";
+        return kExitUsage;
+      }
+      reports.push_back(std::move(report).value());
     }
-    std::cout << (verify_output == "json" ? reports::verifyJson(*report) : reports::verifyText(*report));
-    switch (report->verdict) {
+    for (const auto& scope : scopes) {
+      auto report = sim::verifyScope(network, scope, sim::VerifyOptions{});
+      if (!report) {
+        std::cerr << "error: " << report.error() << "\n";
+        return kExitUsage;
+      }
+      reports.push_back(std::move(report).value());
+    }
+    if (verify_output == "json") {
+      std::cout << reports::verifyJson(reports);
+    } else if (verify_output == "sarif") {
+      std::cout << reports::verifySarif(reports);
+    } else if (verify_output == "junit") {
+      std::cout << reports::verifyJunit(reports);
+    } else {
+      std::cout << reports::verifyText(reports);
+    }
+    switch (reports::overallVerdict(reports)) {
       case sim::Verdict::kUnreachable: return 0;
       case sim::Verdict::kReachable: return 1;
       case sim::Verdict::kUndetermined:

@@ -8,6 +8,7 @@
 
 #include "reports/capacity_report.h"
 #include "reports/reach_report.h"
+#include "reports/xml.h"
 
 namespace vpcsim::reports {
 
@@ -32,21 +33,6 @@ std::vector<std::string> reasons(const sim::ReachReport& report) {
     out.push_back(last == nullptr ? fmt::format("{}: {}", result.source, verdictName(result.verdict))
                                   : fmt::format("{}: {} via {} {}", result.source, verdictName(result.verdict),
                                                 last->component, last->rule));
-  }
-  return out;
-}
-
-std::string xmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
   }
   return out;
 }

@@ -622,6 +622,14 @@ Result<ReachReport> reach(const Network& network, const ReachQuery& query) {
         Packet packet = t.packet;
         packet.source = source.endpoint.address;
         packet.destination = target.address;
+        if (source.endpoint.kind == Endpoint::Kind::kExternal && !target.subnet_id.empty()) {
+          // From outside, a new interface is addressed by its public address,
+          // which it has when its subnet maps one on launch.
+          const Subnet* subnet = network.topology().findSubnet(target.subnet_id);
+          if (subnet != nullptr && subnet->map_public_ip_on_launch) {
+            packet.destination = Ipv4(kNewInterfacePublicAddress);
+          }
+        }
         TraceResult result = trace(network, source.endpoint, target, packet);
         if (first || rank(result.verdict) > rank(best.verdict)) best = std::move(result);
         first = false;

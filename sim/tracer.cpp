@@ -135,6 +135,7 @@ class Walk {
   /// The node holding public `address` (ENI association or NAT EIP).
   std::optional<Node> nodeAtPublic(Ipv4 address) const {
     if (source_.public_address == address && source_.subnet != nullptr) return source_;
+    if (target_hypothetical_ && target_hypothetical_->public_address == address) return target_hypothetical_;
     for (const auto& nat : ix_.topo.nat_gateways) {
       for (const auto& ip : nat.public_ips) {
         if (ip == address) return nodeOfNat(nat);
@@ -845,7 +846,7 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
     if (source_node.subnet->map_public_ip_on_launch) {
       // EC2 User Guide, "Public IPv4 addresses": an instance launched in a
       // subnet with MapPublicIpOnLaunch receives a public address.
-      Ipv4 placeholder(0xC6336401);  // stand-in public address, never printed as real
+      Ipv4 placeholder(kNewInterfacePublicAddress);
       source_node.public_address = placeholder;
       result.assumptions.push_back(fmt::format(
           "the new interface in {} receives a public IPv4 address (the subnet maps public IPs on launch)",
@@ -864,6 +865,16 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
       hypothetical.security_group_ids = target.security_group_ids;
       hypothetical.address = target.address;
       hypothetical.label = target.label;
+      if (hypothetical.subnet->map_public_ip_on_launch) {
+        // As for a new source interface above: it gets a public address, the
+        // stand-in one, which an internet client addresses.
+        hypothetical.public_address = Ipv4(kNewInterfacePublicAddress);
+        if (packet.destination == *hypothetical.public_address) {
+          result.assumptions.push_back(fmt::format(
+              "the new interface in {} receives a public IPv4 address (the subnet maps public IPs on launch)",
+              target.subnet_id));
+        }
+      }
       walk.target_hypothetical_ = hypothetical;
     }
   }
@@ -877,7 +888,9 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   Arrival forward;
   if (external) {
     walk.hop(source.label.empty() ? "internet" : source.label, "internet", describePacket(packet));
-    if (packet.source.isPublic() && !packet.destination.isPublic()) {
+    bool stand_in = packet.destination == Ipv4(kNewInterfacePublicAddress) && walk.target_hypothetical_ &&
+                    walk.target_hypothetical_->public_address;
+    if (packet.source.isPublic() && !packet.destination.isPublic() && !stand_in) {
       // Private (RFC 1918 and other special-purpose) addresses are not routed
       // on the internet; an internet host reaches a VPC only through a public
       // address (VPC User Guide, "IP addressing for your VPCs and subnets").

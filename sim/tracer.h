@@ -1,6 +1,7 @@
 // Concrete packet tracer: follows one flow hop by hop, forward and back.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,11 @@ namespace vpcsim::sim {
 
 using topology::Cidr;
 using topology::Ipv4;
+
+/// The stand-in public IPv4 address (198.51.100.1, TEST-NET-2) of a new
+/// interface in a subnet that maps public addresses on launch; an internet
+/// client addresses such an interface by it. Never printed as a real address.
+inline constexpr uint32_t kNewInterfacePublicAddress = 0xC6336401;
 
 /// One concrete IPv4 packet header.
 struct Packet {

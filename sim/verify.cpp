@@ -24,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
@@ -77,16 +78,17 @@ int representative(const Atom& atom, int preferred) {
 }
 
 /// Every address boundary any rule, route or address of the topology uses.
-std::set<uint64_t> addressBoundaries(const Network::Index& ix) {
+std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector<Cidr>& extra) {
   const Topology& topo = ix.topo;
   std::set<uint64_t> points;
   auto cidr = [&](const Cidr& block) {
     points.insert(block.first().value());
     points.insert(uint64_t{block.last().value()} + 1);
   };
+  for (const auto& block : extra) cidr(block);
   auto host = [&](Ipv4 address) { cidr(Cidr::of(address, 32)); };
   for (const auto& [base, prefix] : kSpecialRanges) cidr(Cidr::of(Ipv4(base), prefix));
-  host(Ipv4(0xC6336401));  // the tracer's stand-in public address of new interfaces
+  host(Ipv4(kNewInterfacePublicAddress));
   for (const auto& vpc : topo.vpcs) {
     for (const auto& block : vpc.cidrs) cidr(block);
     for (const auto& block : vpc.disassociated_cidrs) cidr(block);
@@ -141,74 +143,124 @@ struct HeaderClass {
   int icmp_code = 0;
 };
 
-/// Protocol, port and ICMP classes from every SG rule and NACL entry.
-std::vector<HeaderClass> headerClasses(const Topology& topo) {
-  std::map<int, std::set<uint64_t>> port_points;  // by protocol (tcp, udp)
-  std::set<uint64_t> type_points{8, 9};           // echo request is answered by type 0
-  std::set<uint64_t> code_points;
-  std::set<int> protocols;
-  auto ports = [&](int protocol, int from, int to) {
-    if (protocol != kProtocolTcp && protocol != kProtocolUdp) return;
-    if (from < 0 && to < 0) return;
-    port_points[protocol].insert(static_cast<uint64_t>(std::clamp(from, 0, 65536)));
-    port_points[protocol].insert(static_cast<uint64_t>(std::clamp(to, -1, 65535) + 1));
-  };
-  auto icmp = [&](int type, int code) {
-    if (type >= 0) {
-      type_points.insert(static_cast<uint64_t>(std::min(type, 256)));
-      type_points.insert(static_cast<uint64_t>(std::min(type, 255) + 1));
+/// Protocol, port and ICMP atoms from every SG rule and NACL entry (and
+/// the extra ports of a scope, for TCP and UDP).
+struct ProtocolSpace {
+  std::map<int, std::vector<Atom>> port_atoms;  ///< tcp, udp
+  std::vector<Atom> type_atoms;
+  std::vector<Atom> code_atoms;
+  std::set<int> named;  ///< other protocol numbers some rule names
+  int unnamed = -1;     ///< one protocol number no rule names, standing for all of them
+
+  ProtocolSpace(const Topology& topo, const std::vector<PortRange>& extra_ports) {
+    std::map<int, std::set<uint64_t>> port_points;  // by protocol (tcp, udp)
+    std::set<uint64_t> type_points{8, 9};           // echo request is answered by type 0
+    std::set<uint64_t> code_points;
+    std::set<int> protocols;
+    auto ports = [&](int protocol, int from, int to) {
+      if (protocol != kProtocolTcp && protocol != kProtocolUdp) return;
+      if (from < 0 && to < 0) return;
+      port_points[protocol].insert(static_cast<uint64_t>(std::clamp(from, 0, 65536)));
+      port_points[protocol].insert(static_cast<uint64_t>(std::clamp(to, -1, 65535) + 1));
+    };
+    auto icmp = [&](int type, int code) {
+      if (type >= 0) {
+        type_points.insert(static_cast<uint64_t>(std::min(type, 256)));
+        type_points.insert(static_cast<uint64_t>(std::min(type, 255) + 1));
+      }
+      if (code >= 0) {
+        code_points.insert(static_cast<uint64_t>(std::min(code, 256)));
+        code_points.insert(static_cast<uint64_t>(std::min(code, 255) + 1));
+      }
+    };
+    for (const auto& group : topo.security_groups) {
+      for (const auto* rules : {&group.ingress, &group.egress}) {
+        for (const auto& rule : *rules) {
+          protocols.insert(rule.protocol);
+          ports(rule.protocol, rule.from_port, rule.to_port);
+          if (rule.protocol == kProtocolIcmp) icmp(rule.from_port, rule.to_port);
+        }
+      }
     }
-    if (code >= 0) {
-      code_points.insert(static_cast<uint64_t>(std::min(code, 256)));
-      code_points.insert(static_cast<uint64_t>(std::min(code, 255) + 1));
+    for (const auto& acl : topo.network_acls) {
+      for (const auto& entry : acl.entries) {
+        protocols.insert(entry.protocol);
+        ports(entry.protocol, entry.ports.from, entry.ports.to);
+        if (entry.protocol == kProtocolIcmp) icmp(entry.icmp_type, entry.icmp_code);
+      }
     }
-  };
-  for (const auto& group : topo.security_groups) {
-    for (const auto* rules : {&group.ingress, &group.egress}) {
-      for (const auto& rule : *rules) {
-        protocols.insert(rule.protocol);
-        ports(rule.protocol, rule.from_port, rule.to_port);
-        if (rule.protocol == kProtocolIcmp) icmp(rule.from_port, rule.to_port);
+    for (const auto& range : extra_ports) {
+      ports(kProtocolTcp, range.from, range.to);
+      ports(kProtocolUdp, range.from, range.to);
+    }
+    for (int protocol : {kProtocolTcp, kProtocolUdp}) {
+      std::set<uint64_t> points = port_points[protocol];
+      points.insert(1024);  // the NAT gateway's source-port floor
+      port_atoms[protocol] = atomsOf(points, 65536);
+    }
+    type_atoms = atomsOf(type_points, 256);
+    code_atoms = atomsOf(code_points, 256);
+    // Protocol numbers named by a rule are classes of their own; every other
+    // number behaves alike, so one unnamed number (ESP, 50, when free) stands
+    // for them.
+    for (int protocol : protocols) {
+      if (protocol >= 0 && protocol != kProtocolTcp && protocol != kProtocolUdp && protocol != kProtocolIcmp) {
+        named.insert(protocol);
+      }
+    }
+    for (int candidate = 50; candidate < 50 + 256 && unnamed < 0; ++candidate) {
+      int number = candidate % 256;
+      if (number != kProtocolTcp && number != kProtocolUdp && number != kProtocolIcmp && named.count(number) == 0) {
+        unnamed = number;
       }
     }
   }
-  for (const auto& acl : topo.network_acls) {
-    for (const auto& entry : acl.entries) {
-      protocols.insert(entry.protocol);
-      ports(entry.protocol, entry.ports.from, entry.ports.to);
-      if (entry.protocol == kProtocolIcmp) icmp(entry.icmp_type, entry.icmp_code);
+
+  std::vector<HeaderClass> classes() const {
+    std::vector<HeaderClass> out;
+    for (int protocol : {kProtocolTcp, kProtocolUdp}) {
+      for (const Atom& atom : port_atoms.at(protocol)) out.push_back({protocol, representative(atom, 443), 0, 0});
+    }
+    for (const Atom& type : type_atoms) {
+      for (const Atom& code : code_atoms) {
+        out.push_back({kProtocolIcmp, 0, representative(type, 8), representative(code, 0)});
+      }
+    }
+    for (int protocol : named) out.push_back({protocol, 0, 0, 0});
+    if (unnamed >= 0) out.push_back({unnamed, 0, 0, 0});
+    return out;
+  }
+
+  static const Atom& atomOf(const std::vector<Atom>& atoms, uint64_t value) {
+    auto it = std::upper_bound(atoms.begin(), atoms.end(), value,
+                               [](uint64_t v, const Atom& atom) { return v < atom.end; });
+    return it == atoms.end() ? atoms.back() : *it;
+  }
+
+  /// The class representative of `packet`'s protocol fields.
+  void represent(Packet& packet) const {
+    if (packet.protocol == kProtocolTcp || packet.protocol == kProtocolUdp) {
+      const auto& atoms = port_atoms.at(packet.protocol);
+      packet.destination_port =
+          representative(atomOf(atoms, static_cast<uint64_t>(std::clamp(packet.destination_port, 0, 65535))), 443);
+    } else if (packet.protocol == kProtocolIcmp) {
+      packet.icmp_type = representative(atomOf(type_atoms, static_cast<uint64_t>(std::clamp(packet.icmp_type, 0, 255))), 8);
+      packet.icmp_code = representative(atomOf(code_atoms, static_cast<uint64_t>(std::clamp(packet.icmp_code, 0, 255))), 0);
+    } else if (named.count(packet.protocol) == 0 && unnamed >= 0) {
+      packet.protocol = unnamed;
+    }
+    // Exactly the fields classes() gives the other protocols.
+    if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp) packet.destination_port = 0;
+    if (packet.protocol != kProtocolIcmp) {
+      packet.icmp_type = 0;
+      packet.icmp_code = 0;
     }
   }
-  std::vector<HeaderClass> out;
-  for (int protocol : {kProtocolTcp, kProtocolUdp}) {
-    std::set<uint64_t> points = port_points[protocol];
-    points.insert(1024);  // the NAT gateway's source-port floor
-    for (const Atom& atom : atomsOf(points, 65536)) {
-      out.push_back({protocol, representative(atom, 443), 0, 0});
-    }
-  }
-  for (const Atom& type : atomsOf(type_points, 256)) {
-    for (const Atom& code : atomsOf(code_points, 256)) {
-      out.push_back({kProtocolIcmp, 0, representative(type, 8), representative(code, 0)});
-    }
-  }
-  // Protocol numbers named by a rule are classes of their own; every other
-  // number behaves alike, so one unnamed number (ESP, 50, when free) stands
-  // for them.
-  for (int protocol : protocols) {
-    if (protocol >= 0 && protocol != kProtocolTcp && protocol != kProtocolUdp && protocol != kProtocolIcmp) {
-      out.push_back({protocol, 0, 0, 0});
-    }
-  }
-  int unnamed = -1;
-  for (int candidate = 50; candidate < 50 + 256 && unnamed < 0; ++candidate) {
-    int number = candidate % 256;
-    if (number != kProtocolTcp && number != kProtocolUdp && number != kProtocolIcmp && protocols.count(number) == 0) {
-      unnamed = number;
-    }
-  }
-  if (unnamed >= 0) out.push_back({unnamed, 0, 0, 0});
-  return out;
+};
+
+/// The representative address of an atom: 8.8.8.8 when it holds it, else its first address.
+Ipv4 atomAddress(const Atom& atom) {
+  return atom.first <= 0x08080808 && 0x08080808 < atom.end ? Ipv4(0x08080808) : Ipv4(static_cast<uint32_t>(atom.first));
 }
 
 /// One source class: an interface (real or hypothetical) at one address.
@@ -455,13 +507,284 @@ std::string exitPoint(const TraceResult& result) {
   return "";
 }
 
+// ---- Network Access Analyzer scopes ---------------------------------------
+
+
+std::string idOf(const std::string& component) { return component.substr(0, component.find(' ')); }
+
+/// An ID from an ID or an ARN ("arn:aws:ec2:us-east-1:111:subnet/subnet-1" -> "subnet-1").
+std::string bareId(const std::string& reference) {
+  size_t slash = reference.rfind('/');
+  return startsWith(reference, "arn:") && slash != std::string::npos ? reference.substr(slash + 1) : reference;
+}
+
+/// The CloudFormation-style type NAA uses for an ID, from its prefix ("" when unknown).
+std::string_view resourceTypeOf(std::string_view id) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kPrefixes = {{
+      {"tgw-attach-", "AWS::EC2::TransitGatewayAttachment"},
+      {"tgw-rtb-", "AWS::EC2::TransitGatewayRouteTable"},
+      {"tgw-", "AWS::EC2::TransitGateway"},
+      {"eni-", "AWS::EC2::NetworkInterface"},
+      {"subnet-", "AWS::EC2::Subnet"},
+      {"vpce-", "AWS::EC2::VPCEndpoint"},
+      {"vpc-", "AWS::EC2::VPC"},
+      {"igw-", "AWS::EC2::InternetGateway"},
+      {"nat-", "AWS::EC2::NatGateway"},
+      {"pcx-", "AWS::EC2::VPCPeeringConnection"},
+      {"vgw-", "AWS::EC2::VPNGateway"},
+      {"i-", "AWS::EC2::Instance"},
+      {"sg-", "AWS::EC2::SecurityGroup"},
+      {"acl-", "AWS::EC2::NetworkAcl"},
+      {"rtb-", "AWS::EC2::RouteTable"},
+  }};
+  for (const auto& [prefix, type] : kPrefixes) {
+    if (startsWith(id, prefix)) return type;
+  }
+  return "";
+}
+
+/// Resources one side of a path stands for.
+struct Side {
+  std::set<std::string> ids;
+  std::set<std::string> types;
+
+  void add(const std::string& id) {
+    if (id.empty()) return;
+    ids.insert(id);
+    std::string_view type = resourceTypeOf(id);
+    if (!type.empty()) types.emplace(type);
+  }
+};
+
+/// What a traced flow touched: where it came from (origin and entry
+/// gateways), where it went (delivery and exit gateways), what it passed.
+struct FlowFacts {
+  Side source;
+  Side destination;
+  Side through;
+  bool reached = false;  ///< the forward packet was delivered or left through an exit
+};
+
+bool resourceMatches(const NaaResourceStatement& statement, const Side& side) {
+  for (const auto& resource : statement.resources) {
+    if (side.ids.count(bareId(resource)) != 0) return true;
+  }
+  for (const auto& type : statement.resource_types) {
+    if (side.types.count(type) != 0) return true;
+  }
+  return false;
+}
+
+/// The resolved CIDRs of a scope's prefix lists.
+using PrefixCidrs = std::map<std::string, std::vector<Cidr>>;
+
+bool addressMatches(Ipv4 address, const std::vector<Cidr>& cidrs, const std::vector<std::string>& lists,
+                    const PrefixCidrs& resolved) {
+  if (cidrs.empty() && lists.empty()) return true;
+  for (const auto& block : cidrs) {
+    if (block.contains(address)) return true;
+  }
+  for (const auto& list : lists) {
+    for (const auto& block : resolved.at(bareId(list))) {
+      if (block.contains(address)) return true;
+    }
+  }
+  return false;
+}
+
+bool portMatches(const Packet& packet, int port, const std::vector<PortRange>& ranges) {
+  if (ranges.empty()) return true;
+  if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp) return false;
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [&](const PortRange& range) { return port >= range.from && port <= range.to; });
+}
+
+/// NAA Guide, "Access scope" packet header statements: the packet as the
+/// source sends it; an empty list does not constrain.
+bool headerMatches(const NaaPacketHeader& header, const Packet& packet, const PrefixCidrs& lists) {
+  if (!header.protocols.empty() &&
+      std::find(header.protocols.begin(), header.protocols.end(), packet.protocol) == header.protocols.end()) {
+    return false;
+  }
+  return addressMatches(packet.source, header.source_addresses, header.source_prefix_lists, lists) &&
+         addressMatches(packet.destination, header.destination_addresses, header.destination_prefix_lists, lists) &&
+         portMatches(packet, packet.source_port, header.source_ports) &&
+         portMatches(packet, packet.destination_port, header.destination_ports);
+}
+
+bool sideMatches(const NaaPathStatement& statement, const Side& side, const Packet& packet, const PrefixCidrs& lists) {
+  if (statement.resource && !resourceMatches(*statement.resource, side)) return false;
+  return !statement.packet_header || headerMatches(*statement.packet_header, packet, lists);
+}
+
+/// Whether the source side of `path` alone can match: used for flows whose
+/// forward path could not be decided.
+bool sourceMatches(const NaaPath& path, const FlowFacts& facts, const Packet& packet, const PrefixCidrs& lists) {
+  return sideMatches(path.source, facts.source, packet, lists) &&
+         (!path.destination.packet_header || headerMatches(*path.destination.packet_header, packet, lists));
+}
+
+bool pathMatches(const NaaPath& path, const FlowFacts& facts, const Packet& packet, const PrefixCidrs& lists) {
+  if (!facts.reached) return false;
+  if (!sideMatches(path.source, facts.source, packet, lists)) return false;
+  if (!sideMatches(path.destination, facts.destination, packet, lists)) return false;
+  return std::all_of(path.through.begin(), path.through.end(),
+                     [&](const NaaResourceStatement& statement) { return resourceMatches(statement, facts.through); });
+}
+
+/// The origin side of an interface source: the interface, its instance,
+/// subnet, VPC and security groups.
+Side originOf(const Topology& topo, const SourceClass& source) {
+  Side side;
+  side.types.emplace("AWS::EC2::NetworkInterface");
+  if (source.endpoint.kind == Endpoint::Kind::kEni) {
+    side.add(source.endpoint.eni_id);
+    if (const Eni* eni = topo.findEni(source.endpoint.eni_id)) {
+      side.add(eni->instance_id);
+      for (const auto& group : eni->security_group_ids) side.add(group);
+    }
+  } else {
+    for (const auto& group : source.endpoint.security_group_ids) side.add(group);
+  }
+  if (source.subnet != nullptr) {
+    side.add(source.subnet->meta.id);
+    side.add(source.subnet->vpc_id);
+  }
+  return side;
+}
+
+/// Reads a trace: forward hops make the through side; entry gateways join
+/// the source side, exit gateways and the delivered interface the destination.
+void readPath(const Network::Index& ix, const TraceResult& result, const std::string& target_eni, FlowFacts& facts) {
+  const Topology& topo = ix.topo;
+  bool elsewhere = std::any_of(result.explanations.begin(), result.explanations.end(), [](const Explanation& e) {
+    return e.code == "NO_PATH" && e.message.find("delivered somewhere else") != std::string::npos;
+  });
+  for (const auto& hop : result.path) {
+    if (hop.direction != "forward") break;
+    std::string id = idOf(hop.component);
+    facts.through.add(id);
+    if (hop.type == "nat-gateway") {
+      if (const NatGateway* nat = topo.findNatGateway(id)) facts.through.add(nat->subnet_id);
+      facts.destination.add(id);
+      facts.reached = true;
+    } else if (hop.type == "internet-gateway") {
+      bool outward = startsWith(hop.rule, "translate source");
+      (outward ? facts.destination : facts.source).add(id);
+      facts.reached = facts.reached || outward;
+    } else if (hop.type == "vpc-peering-connection" || hop.type == "transit-gateway-attachment" ||
+               hop.type == "vpc-endpoint") {
+      facts.destination.add(id);
+      if (hop.type != "vpc-endpoint") facts.source.add(id);
+      if (hop.type == "transit-gateway-attachment") {
+        if (const TgwAttachment* attachment = topo.findTgwAttachment(id)) {
+          facts.destination.add(attachment->transit_gateway_id);
+          facts.source.add(attachment->transit_gateway_id);
+          facts.through.add(attachment->transit_gateway_id);
+        }
+      }
+      facts.reached = true;
+    } else if (hop.type == "network-interface" && startsWith(hop.rule, "delivered") && !elsewhere) {
+      facts.reached = true;
+      facts.destination.types.emplace("AWS::EC2::NetworkInterface");
+      if (const Eni* eni = ix.eniById(target_eni)) {
+        facts.destination.add(eni->meta.id);
+        facts.destination.add(eni->instance_id);
+        facts.destination.add(eni->subnet_id);
+        facts.destination.add(eni->vpc_id);
+        for (const auto& group : eni->security_group_ids) facts.destination.add(group);
+        if (auto it = ix.endpoint_by_eni.find(eni->meta.id); it != ix.endpoint_by_eni.end()) {
+          facts.destination.add(it->second->meta.id);
+        }
+      }
+    }
+  }
+}
+
+/// The route or SG rule that opens a path, and where it is written.
+std::pair<std::string, std::string> openingOf(const Topology& topo, const std::vector<Hop>& path, bool inbound) {
+  if (inbound) {
+    const Hop* last = nullptr;
+    for (const auto& hop : path) {
+      if (hop.direction == "forward" && hop.type == "security-group") last = &hop;
+    }
+    if (last == nullptr) return {};
+    const SecurityGroup* group = topo.findSecurityGroup(idOf(last->component));
+    if (group == nullptr) return {};
+    for (const auto& rule : group->ingress) {
+      if (describeSgRule(rule, false) == last->rule) {
+        return {fmt::format("{} {}", group->meta.id, last->rule), rule.source};
+      }
+    }
+    return {};
+  }
+  for (const auto& hop : path) {
+    if (hop.direction != "forward") break;
+    if (hop.type != "route-table" || !startsWith(hop.rule, "route ")) continue;
+    size_t arrow = hop.rule.find(" -> ");
+    if (arrow == std::string::npos) continue;
+    std::string destination = hop.rule.substr(6, arrow - 6);
+    std::string target = idOf(hop.rule.substr(arrow + 4));
+    if (!startsWith(target, "igw-") && !startsWith(target, "nat-")) continue;
+    const RouteTable* table = topo.findRouteTable(idOf(hop.component));
+    if (table == nullptr) continue;
+    for (const auto& route : table->routes) {
+      std::string text = route.destination ? route.destination->str() : route.destination_prefix_list;
+      if (text == destination && route.target_id == target) {
+        return {fmt::format("{} route {} -> {}", table->meta.id, destination, target), route.source};
+      }
+    }
+  }
+  return {};
+}
+
+/// Adds one violating class to its group, keeping the most telling example.
+void recordFinding(const Topology& topo, std::map<std::tuple<std::string, std::string, std::string>, InternetFinding>& groups,
+                   const std::string& rule, const std::string& source_group, const std::string& exit,
+                   const std::string& source_label, const Packet& packet, TraceResult&& result, bool inbound) {
+  InternetFinding& finding = groups[{rule, source_group, exit}];
+  bool round_trip = result.verdict == Verdict::kReachable;
+  // Prefer a round-trip example, then one to (or from) 8.8.8.8, then tcp/443.
+  auto score = [](bool trip, const Packet& p) {
+    return (trip ? 4 : 0) + (p.destination == Ipv4(0x08080808) || p.source == Ipv4(0x08080808) ? 2 : 0) +
+           (p.protocol == kProtocolTcp && p.destination_port == 443 ? 1 : 0);
+  };
+  if (finding.classes == 0 || score(round_trip, packet) > score(finding.round_trip, finding.example)) {
+    finding.rule = rule;
+    finding.source_subnet = source_group;
+    finding.exit_point = exit;
+    finding.source = source_label;
+    finding.example = packet;
+    finding.example_text = describePacket(packet);
+    finding.round_trip = round_trip;
+    finding.path = std::move(result.path);
+    std::tie(finding.opening, finding.location) = openingOf(topo, finding.path, inbound);
+  }
+  ++finding.classes;
+}
+
+/// Moves the groups into the report in key order and sets the verdict:
+/// findings make it violated, else undetermined classes undetermined.
+void finishReport(VerifyReport& report, std::map<std::tuple<std::string, std::string, std::string>, InternetFinding>& groups,
+                  std::map<std::pair<std::string, std::string>, TraceResult>& undetermined,
+                  const std::set<std::string>& assumptions) {
+  for (auto& [key, finding] : groups) report.findings.push_back(std::move(finding));
+  for (auto& [key, result] : undetermined) report.undetermined.push_back(std::move(result));
+  if (!report.findings.empty()) {
+    report.verdict = Verdict::kReachable;
+  } else if (report.undetermined_classes > 0) {
+    report.verdict = Verdict::kUndetermined;
+  }
+  report.assumptions.assign(assumptions.begin(), assumptions.end());
+}
+
 }  // namespace
 
 Result<InternetFreeReport> verifyInternetFree(const Network& network, const std::vector<std::string>& source_refs,
                                               const VerifyOptions& options) {
   const Network::Index& ix = network.index();
   if (source_refs.empty()) return Error{"--internet-free needs at least one source"};
-  std::vector<Atom> address_atoms = atomsOf(addressBoundaries(ix), kAddressSpaceEnd);
+  std::vector<Atom> address_atoms = atomsOf(addressBoundaries(ix, {}), kAddressSpaceEnd);
   Sources resolver(ix, options, address_atoms);
   for (const auto& ref : source_refs) {
     if (auto error = resolver.add(ref)) return *error;
@@ -469,17 +792,15 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   std::vector<SourceClass> sources = resolver.take();
   std::vector<Ipv4> destinations;
   for (const Atom& atom : address_atoms) {
-    Ipv4 first(static_cast<uint32_t>(atom.first));
-    if (!first.isPublic()) continue;
-    destinations.push_back(atom.first <= 0x08080808 && 0x08080808 < atom.end ? Ipv4(0x08080808) : first);
+    if (Ipv4(static_cast<uint32_t>(atom.first)).isPublic()) destinations.push_back(atomAddress(atom));
   }
-  std::vector<HeaderClass> headers = headerClasses(ix.topo);
+  std::vector<HeaderClass> headers = ProtocolSpace(ix.topo, {}).classes();
 
   InternetFreeReport report;
   report.sources = source_refs;
   report.source_classes = sources.size();
   report.header_classes = uint64_t{destinations.size()} * headers.size();
-  std::map<std::pair<std::string, std::string>, InternetFinding> groups;
+  std::map<std::tuple<std::string, std::string, std::string>, InternetFinding> groups;
   std::map<std::pair<std::string, std::string>, TraceResult> undetermined;
   std::set<std::string> assumptions;
   Target target;
@@ -487,8 +808,9 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   target.label = "internet";
   for (const SourceClass& source : sources) {
     if (!source.platform_reason.empty()) {
-      InternetFinding& finding = groups[{"", "SageMaker-managed network"}];
+      InternetFinding& finding = groups[{"internet-free", "", "SageMaker-managed network"}];
       if (finding.classes == 0) {
+        finding.rule = "internet-free";
         finding.exit_point = "SageMaker-managed network";
         finding.source = source.endpoint.label;
         finding.example.destination = Ipv4(0x08080808);
@@ -516,23 +838,8 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
         for (const auto& assumption : result.assumptions) assumptions.insert(generalise(assumption));
         std::string exit = exitPoint(result);
         if (!exit.empty()) {
-          InternetFinding& finding = groups[{subnet_name, exit}];
-          bool round_trip = result.verdict == Verdict::kReachable;
-          // Prefer a round-trip example, then one to 8.8.8.8 over tcp/443.
-          auto score = [](bool trip, const Packet& p) {
-            return (trip ? 4 : 0) + (p.destination == Ipv4(0x08080808) ? 2 : 0) +
-                   (p.protocol == kProtocolTcp && p.destination_port == 443 ? 1 : 0);
-          };
-          if (finding.classes == 0 || score(round_trip, packet) > score(finding.round_trip, finding.example)) {
-            finding.source_subnet = subnet_name;
-            finding.exit_point = exit;
-            finding.source = source.endpoint.label;
-            finding.example = packet;
-            finding.example_text = describePacket(packet);
-            finding.round_trip = round_trip;
-            finding.path = result.path;
-          }
-          ++finding.classes;
+          recordFinding(ix.topo, groups, "internet-free", subnet_name, exit, source.endpoint.label, packet,
+                        std::move(result), false);
         } else if (result.verdict == Verdict::kUndetermined) {
           ++report.undetermined_classes;
           std::string code = result.explanations.empty() ? "" : result.explanations.front().code;
@@ -542,14 +849,7 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
       }
     }
   }
-  for (auto& [key, finding] : groups) report.findings.push_back(std::move(finding));
-  for (auto& [key, result] : undetermined) report.undetermined.push_back(std::move(result));
-  if (!report.findings.empty()) {
-    report.verdict = Verdict::kReachable;
-  } else if (report.undetermined_classes > 0) {
-    report.verdict = Verdict::kUndetermined;
-  }
-  report.assumptions.assign(assumptions.begin(), assumptions.end());
+  finishReport(report, groups, undetermined, assumptions);
   report.assumptions.push_back(
       "the internet is every public IPv4 address (outside the RFC 6890 special ranges); a packet reaches it when it "
       "leaves through an internet gateway, whether or not the reply returns");
@@ -561,5 +861,378 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
   return report;
 }
+
+
+Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, const VerifyOptions& options) {
+  const Network::Index& ix = network.index();
+  const Topology& topo = ix.topo;
+  if (scope.match_paths.empty()) return Error{fmt::format("scope {} has no MatchPaths", scope.name)};
+
+  // Every CIDR, prefix list and port the scope names splits the classes.
+  std::vector<Cidr> extra_cidrs;
+  std::vector<PortRange> extra_ports;
+  std::set<uint64_t> source_port_points;
+  PrefixCidrs lists;
+  bool egress_needed = false;
+  bool ingress_needed = false;
+  bool private_destinations = false;
+  std::optional<Error> bad;
+  auto header = [&](const NaaPacketHeader& h) {
+    for (const auto* cidrs : {&h.source_addresses, &h.destination_addresses}) {
+      extra_cidrs.insert(extra_cidrs.end(), cidrs->begin(), cidrs->end());
+    }
+    for (const auto* names : {&h.source_prefix_lists, &h.destination_prefix_lists}) {
+      for (const auto& name : *names) {
+        const PrefixList* list = topo.findPrefixList(bareId(name));
+        if (list == nullptr) {
+          bad = Error{fmt::format("scope {}: prefix list '{}' is not in the input", scope.name, name)};
+          continue;
+        }
+        lists[list->meta.id] = list->cidrs;
+        extra_cidrs.insert(extra_cidrs.end(), list->cidrs.begin(), list->cidrs.end());
+      }
+    }
+    extra_ports.insert(extra_ports.end(), h.destination_ports.begin(), h.destination_ports.end());
+    for (const auto& range : h.source_ports) {
+      source_port_points.insert(static_cast<uint64_t>(std::clamp(range.from, 0, 65536)));
+      source_port_points.insert(static_cast<uint64_t>(std::clamp(range.to, -1, 65535) + 1));
+    }
+  };
+  auto onlyInternetGateways = [](const NaaPathStatement& side) {
+    if (!side.resource || side.packet_header) return false;
+    for (const auto& type : side.resource->resource_types) {
+      if (type != "AWS::EC2::InternetGateway") return false;
+    }
+    for (const auto& id : side.resource->resources) {
+      if (!startsWith(bareId(id), "igw-")) return false;
+    }
+    return true;
+  };
+  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (const auto& path : *paths) {
+      for (const auto* side : {&path.source, &path.destination}) {
+        if (side->packet_header) header(*side->packet_header);
+      }
+    }
+  }
+  if (bad) return *bad;
+
+  // Resources the scope names must be in the input (a typo would silently
+  // match nothing); resources of kinds the input does not describe make the
+  // answer undetermined.
+  std::set<std::string> known;
+  auto ids = [&](const auto& items) {
+    for (const auto& item : items) known.insert(item.meta.id);
+  };
+  ids(topo.vpcs);
+  ids(topo.subnets);
+  ids(topo.route_tables);
+  ids(topo.security_groups);
+  ids(topo.network_acls);
+  ids(topo.internet_gateways);
+  ids(topo.nat_gateways);
+  ids(topo.vpc_endpoints);
+  ids(topo.enis);
+  ids(topo.instances);
+  ids(topo.peering_connections);
+  ids(topo.transit_gateways);
+  ids(topo.tgw_attachments);
+  ids(topo.vpn_gateways);
+  std::vector<std::string> unmodelled;
+  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (const auto& path : *paths) {
+      std::vector<std::pair<const NaaResourceStatement*, std::string>> statements;
+      if (path.source.resource) statements.emplace_back(&*path.source.resource, path.pointer + "/Source");
+      if (path.destination.resource) statements.emplace_back(&*path.destination.resource, path.pointer + "/Destination");
+      for (size_t i = 0; i < path.through.size(); ++i) {
+        statements.emplace_back(&path.through[i], fmt::format("{}/ThroughResources/{}", path.pointer, i));
+      }
+      for (const auto& [statement, where] : statements) {
+        for (const auto& resource : statement->resources) {
+          std::string id = bareId(resource);
+          if (known.count(id) != 0) continue;
+          if (startsWith(resource, "arn:") && resourceTypeOf(id).empty()) {
+            unmodelled.push_back(fmt::format("{} names {}, which the input does not describe (resource groups, "
+                                             "firewalls and load balancers are not modelled)",
+                                             where, resource));
+            continue;
+          }
+          std::string hint = closestMatch(id, std::vector<std::string>(known.begin(), known.end()));
+          return Error{fmt::format("scope {}: {} names resource '{}', which is not in the input{}", scope.name, where,
+                                   resource, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+        }
+        for (const auto& type : statement->resource_types) {
+          if (startsWith(type, "AWS::EC2::")) continue;
+          // Paths through these are reported undetermined by the tracer
+          // (Network Firewall, Gateway Load Balancer endpoints); as a
+          // Source or Destination nothing in the input can match them.
+          if (where.find("/ThroughResources/") == std::string::npos) {
+            unmodelled.push_back(fmt::format("{} names resource type {}, which the input does not describe", where,
+                                             type));
+          }
+        }
+      }
+    }
+  }
+
+  for (const auto& path : scope.match_paths) {
+    // Traffic from the internet enters only through an internet gateway;
+    // everything else starts at an interface (or crosses a gateway inside the input).
+    bool from_igw = onlyInternetGateways(path.source);
+    ingress_needed = ingress_needed || !path.source.resource || from_igw ||
+                     resourceMatches(*path.source.resource, Side{{}, {"AWS::EC2::InternetGateway"}});
+    if (!path.source.resource) ingress_needed = true;
+    for (const auto& id : path.source.resource ? path.source.resource->resources : std::vector<std::string>{}) {
+      if (startsWith(bareId(id), "igw-")) ingress_needed = true;
+    }
+    egress_needed = egress_needed || !from_igw;
+    private_destinations = private_destinations || !onlyInternetGateways(path.destination);
+  }
+
+  std::vector<Atom> address_atoms = atomsOf(addressBoundaries(ix, extra_cidrs), kAddressSpaceEnd);
+  std::vector<HeaderClass> headers = ProtocolSpace(topo, extra_ports).classes();
+  std::vector<int> source_ports{49152};
+  if (!source_port_points.empty()) {
+    source_ports.clear();
+    for (const Atom& atom : atomsOf(source_port_points, 65536)) source_ports.push_back(representative(atom, 49152));
+  }
+
+  VerifyReport report;
+  report.check = "scope " + scope.name;
+  report.scope_origin = scope.origin;
+  std::map<std::tuple<std::string, std::string, std::string>, InternetFinding> groups;
+  std::map<std::pair<std::string, std::string>, TraceResult> undetermined;
+  std::set<std::string> assumptions;
+
+  // Decides one traced flow against the scope.
+  auto judge = [&](const FlowFacts& facts, const Packet& packet, TraceResult&& result, const std::string& source_group,
+                   const std::string& source_label, bool inbound) {
+    ++report.classes_checked;
+    for (const auto& assumption : result.assumptions) assumptions.insert(generalise(assumption));
+    for (const auto& path : scope.match_paths) {
+      if (!pathMatches(path, facts, packet, lists)) continue;
+      bool excluded = std::any_of(scope.exclude_paths.begin(), scope.exclude_paths.end(),
+                                  [&](const NaaPath& exclude) { return pathMatches(exclude, facts, packet, lists); });
+      if (excluded) return;
+      std::string exit = exitPoint(result);
+      if (exit.empty()) {
+        for (auto it = result.path.rbegin(); it != result.path.rend() && exit.empty(); ++it) {
+          if (it->direction == "forward" && (startsWith(it->rule, "delivered") || it->type == "vpc-peering-connection" ||
+                                             it->type == "transit-gateway-attachment" || it->type == "vpc-endpoint" ||
+                                             it->type == "nat-gateway")) {
+            exit = it->component;
+          }
+        }
+      }
+      recordFinding(topo, groups, path.pointer, source_group, exit, source_label, packet, std::move(result), inbound);
+      return;
+    }
+    if (result.verdict != Verdict::kUndetermined) return;
+    bool could = std::any_of(scope.match_paths.begin(), scope.match_paths.end(),
+                             [&](const NaaPath& path) { return sourceMatches(path, facts, packet, lists); });
+    if (!could) return;
+    ++report.undetermined_classes;
+    std::string code = result.explanations.empty() ? "" : result.explanations.front().code;
+    auto [it, inserted] = undetermined.try_emplace({source_group, code});
+    if (inserted) it->second = std::move(result);
+  };
+
+  if (egress_needed) {
+    Sources resolver(ix, options, address_atoms);
+    for (const auto& subnet : topo.subnets) {
+      if (auto error = resolver.add(subnet.meta.id)) return *error;
+    }
+    std::vector<SourceClass> sources = resolver.take();
+    report.source_classes += sources.size();
+    std::vector<std::pair<Ipv4, std::string>> destinations;  // address, the interface holding it
+    for (const Atom& atom : address_atoms) {
+      Ipv4 address = atomAddress(atom);
+      if (!private_destinations && !address.isPublic()) continue;
+      std::string holder;
+      if (auto it = ix.by_private_ip.find(address.value()); it != ix.by_private_ip.end() && atom.end - atom.first == 1) {
+        holder = it->second.front()->meta.id;
+      }
+      destinations.emplace_back(address, holder);
+    }
+    report.header_classes = uint64_t{destinations.size()} * headers.size() * source_ports.size();
+    for (const SourceClass& source : sources) {
+      Side origin = originOf(topo, source);
+      std::string subnet_name = displayName(source.subnet->meta);
+      for (const auto& [destination, holder] : destinations) {
+        Target target;
+        target.address = destination;
+        target.any_internet = destination.isPublic();
+        target.label = holder.empty() ? destination.str() : holder;
+        for (const HeaderClass& h : headers) {
+          for (int source_port : source_ports) {
+            Packet packet;
+            packet.source = source.endpoint.address;
+            packet.destination = destination;
+            packet.protocol = h.protocol;
+            packet.source_port = source_port;
+            packet.destination_port = h.destination_port;
+            packet.icmp_type = h.icmp_type;
+            packet.icmp_code = h.icmp_code;
+            TraceResult result = trace(network, source.endpoint, target, packet);
+            FlowFacts facts;
+            facts.source = origin;
+            readPath(ix, result, holder, facts);
+            judge(facts, packet, std::move(result), subnet_name, source.endpoint.label, false);
+          }
+        }
+      }
+    }
+  }
+
+  if (ingress_needed) {
+    // Interfaces reachable from the internet: existing ones with a public
+    // address, and new ones in subnets that map public addresses on launch.
+    std::vector<std::pair<Target, std::string>> targets;  // target, interface ID ("" for hypothetical)
+    for (const auto& eni : topo.enis) {
+      for (const auto& pub : eni.public_ips) {
+        Target target;
+        target.address = pub.public_ip;
+        target.label = displayName(eni.meta);
+        targets.emplace_back(target, eni.meta.id);
+      }
+    }
+    if (options.hypothetical_enis) {
+      for (const auto& subnet : topo.subnets) {
+        if (!subnet.map_public_ip_on_launch) continue;
+        for (const auto& group : topo.security_groups) {
+          if (group.vpc_id != subnet.vpc_id) continue;
+          Target target;
+          target.subnet_id = subnet.meta.id;
+          target.security_group_ids = {group.meta.id};
+          target.address = Ipv4(subnet.cidr.first().value() + 4);
+          target.label = "new interface in " + subnet.meta.id + " with " + group.meta.id;
+          targets.emplace_back(target, "");
+        }
+      }
+    }
+    std::vector<Ipv4> clients;
+    for (const Atom& atom : address_atoms) {
+      Ipv4 address = atomAddress(atom);
+      if (address.isPublic()) clients.push_back(address);
+    }
+    report.source_classes += clients.size();
+    if (report.header_classes == 0) report.header_classes = uint64_t{headers.size()} * source_ports.size();
+    for (const auto& [target, eni_id] : targets) {
+      for (Ipv4 client : clients) {
+        Endpoint source;
+        source.kind = Endpoint::Kind::kExternal;
+        source.address = client;
+        source.label = "internet host " + client.str();
+        for (const HeaderClass& h : headers) {
+          for (int source_port : source_ports) {
+            Packet packet;
+            packet.source = client;
+            packet.destination = eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : target.address;
+            packet.protocol = h.protocol;
+            packet.source_port = source_port;
+            packet.destination_port = h.destination_port;
+            packet.icmp_type = h.icmp_type;
+            packet.icmp_code = h.icmp_code;
+            TraceResult result = trace(network, source, target, packet);
+            FlowFacts facts;
+            readPath(ix, result, eni_id, facts);
+            if (eni_id.empty() && facts.reached) {
+              // A hypothetical interface: its subnet, VPC and groups.
+              const Subnet* subnet = topo.findSubnet(target.subnet_id);
+              facts.destination.add(target.subnet_id);
+              if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
+              for (const auto& group : target.security_group_ids) facts.destination.add(group);
+            }
+            std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + *facts.source.ids.begin();
+            judge(facts, packet, std::move(result), entry, source.label, true);
+          }
+        }
+      }
+    }
+  }
+
+  // Traffic entering from networks outside the input cannot be enumerated.
+  for (const auto& path : scope.match_paths) {
+    auto note = [&](const std::string& id, const std::string& what) {
+      Side side;
+      side.add(id);
+      if (path.source.resource && !resourceMatches(*path.source.resource, side)) return;
+      ++report.undetermined_classes;
+      TraceResult result;
+      result.verdict = Verdict::kUndetermined;
+      result.source = id;
+      result.explanations.push_back({"LEAVES_SNAPSHOT", id, what});
+      undetermined.try_emplace({id, "LEAVES_SNAPSHOT"}, std::move(result));
+    };
+    for (const auto& vgw : topo.vpn_gateways) {
+      note(vgw.meta.id, "traffic entering through this virtual private gateway (VPN, Direct Connect) comes from "
+                        "networks not in the input and is not enumerated");
+    }
+    for (const auto& attachment : topo.tgw_attachments) {
+      if (attachment.resource_type != "vpc" && attachment.resource_type != "peering") {
+        note(attachment.meta.id, fmt::format("traffic entering through this {} attachment comes from networks not in "
+                                             "the input and is not enumerated",
+                                             attachment.resource_type));
+      }
+    }
+    for (const auto& pcx : topo.peering_connections) {
+      bool both = topo.findVpc(pcx.requester.vpc_id) != nullptr && topo.findVpc(pcx.accepter.vpc_id) != nullptr;
+      if (!both) {
+        note(pcx.meta.id, "the peer VPC of this peering connection is not in the input; traffic from it is not "
+                          "enumerated");
+      }
+    }
+  }
+
+  for (const auto& reason : unmodelled) {
+    ++report.undetermined_classes;
+    TraceResult result;
+    result.verdict = Verdict::kUndetermined;
+    result.source = scope.name;
+    result.explanations.push_back({"NOT_MODELLED", scope.origin, reason});
+    undetermined.try_emplace({reason, "NOT_MODELLED"}, std::move(result));
+  }
+  finishReport(report, groups, undetermined, assumptions);
+  report.assumptions.push_back(
+      "paths enumerated: from every interface to every destination address class, and from every public address "
+      "class to every interface with a public address; a path matches when its forward packet gets as far as the "
+      "destination (the reply is not required)");
+  if (options.hypothetical_enis) {
+    report.assumptions.push_back(
+        "interfaces placed later carry one security group of their subnet's VPC and get a public IPv4 address only "
+        "where the subnet maps one on launch");
+  }
+  report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
+  return report;
+}
+
+// ---- HeaderSpace ---------------------------------------------------------
+
+struct HeaderSpace::Impl {
+  std::vector<Atom> address_atoms;
+  ProtocolSpace protocols;
+  size_t header_classes = 0;
+
+  Impl(const Network& network, const std::vector<Cidr>& extra_cidrs, const std::vector<PortRange>& extra_ports)
+      : address_atoms(atomsOf(addressBoundaries(network.index(), extra_cidrs), kAddressSpaceEnd)),
+        protocols(network.index().topo, extra_ports),
+        header_classes(protocols.classes().size()) {}
+};
+
+HeaderSpace::HeaderSpace(const Network& network, const std::vector<Cidr>& extra_cidrs,
+                         const std::vector<PortRange>& extra_ports)
+    : impl_(std::make_unique<Impl>(network, extra_cidrs, extra_ports)) {}
+
+HeaderSpace::~HeaderSpace() = default;
+
+Packet HeaderSpace::representative(const Packet& packet) const {
+  Packet out = packet;
+  out.destination = atomAddress(ProtocolSpace::atomOf(impl_->address_atoms, packet.destination.value()));
+  impl_->protocols.represent(out);
+  return out;
+}
+
+size_t HeaderSpace::addressAtoms() const { return impl_->address_atoms.size(); }
+size_t HeaderSpace::headerClasses() const { return impl_->header_classes; }
 
 }  // namespace vpcsim::sim

@@ -24,6 +24,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "topology/json_text.h"
+
 namespace vpcsim::topology {
 namespace {
 
@@ -42,39 +44,6 @@ bool isOneOf(std::string_view state, std::initializer_list<std::string_view> sta
   return std::find(states.begin(), states.end(), std::string_view(low)) != states.end();
 }
 
-/// Appends one reference token to a JSON pointer (RFC 6901: "~" -> "~0", "/" -> "~1").
-std::string child(const std::string& pointer, std::string_view key) {
-  std::string out = pointer + "/";
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string child(const std::string& pointer, size_t index) { return pointer + "/" + std::to_string(index); }
-
-std::string describeType(const Json& value) {
-  switch (value.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return "a number";
-    case Json::value_t::binary:
-    case Json::value_t::discarded: return "a value";
-  }
-  return "a value";
-}
-
 /// True for a path component named like an AWS region ("us-east-2", "us-gov-west-1").
 bool looksLikeRegion(const std::string& component) {
   static const std::regex kRegion(
@@ -85,29 +54,6 @@ bool looksLikeRegion(const std::string& component) {
 bool isAccountId(const std::string& component) {
   return component.size() == 12 &&
          std::all_of(component.begin(), component.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-/// Line and column (1-based) of the byte nlohmann reports as the last one read.
-std::pair<size_t, size_t> lineColumn(const std::string& text, size_t byte) {
-  size_t index = byte == 0 ? 0 : std::min(byte - 1, text.size());
-  size_t line = 1;
-  size_t line_start = 0;
-  for (size_t i = 0; i < index; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {line, index - line_start + 1};
-}
-
-/// The part of a nlohmann parse_error message after "parse error at line L, column C: ".
-std::string parseErrorDetail(const std::string& what) {
-  size_t start = what.find("parse error");
-  if (start == std::string::npos) return what;
-  size_t colon = what.find(": ", start);
-  if (colon == std::string::npos) return what;
-  return what.substr(colon + 2);
 }
 
 struct PendingAddress {

@@ -14,6 +14,7 @@
 //   VPCSIM_DIFF_SEEDS=<count>   e.g. VPCSIM_DIFF_SEEDS=5000 ./vpcsim_tests "[differential]"
 // which also prints agreement statistics; VPCSIM_DIFF_SHOW_KNOWN=<count>
 // prints that many examples of each known divergence (see kKnownDivergences).
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -26,6 +27,8 @@
 #include <catch2/catch.hpp>
 
 #include "sim/tracer.h"
+#include "sim/rules.h"
+#include "sim/verify.h"
 #include "tests/support/reference_evaluator.h"
 #include "topology/generator.h"
 #include "topology/model.h"
@@ -332,6 +335,106 @@ TEST_CASE("The tracer and the naive reference evaluator agree on seeded random t
   CHECK(agreed["reachable"] > 0);
   CHECK(agreed["unreachable"] > 0);
   CHECK(agreed["undetermined"] > 0);
+}
+
+/// The forward outcome of a trace that decides findings: the verdict, the
+/// (type, component) sequence of the hops, and whether the packet left
+/// through an internet gateway.
+std::string shape(const TraceResult& result) {
+  std::string out(verdictName(result.verdict));
+  for (const auto& hop : result.path) out += " | " + hop.direction + " " + hop.type + " " + hop.component;
+  for (const auto& e : result.explanations) out += " ! " + e.code + " " + e.component;
+  return out;
+}
+
+bool leavesThroughIgw(const TraceResult& result) {
+  for (const auto& hop : result.path) {
+    if (hop.direction != "forward") break;
+    if (hop.type == "internet-gateway" && hop.rule.rfind("translate source", 0) == 0) return true;
+  }
+  return false;
+}
+
+// The exhaustive engine traces one representative packet per header class
+// (sim::HeaderSpace). Its soundness rests on every packet of a class being
+// treated like the representative; this samples random packets (the same
+// generator as above) and checks that the tracer gives each the same verdict,
+// hops and explanations as its class representative, and that
+// verifyInternetFree reports a finding for every source a sampled packet
+// takes to the internet. Seeds as above (VPCSIM_DIFF_SEEDS for a longer run).
+TEST_CASE("Every packet behaves like its header-class representative, and verify finds every exit",
+          "[differential][verify]") {
+  const int seeds = std::max(1, seedCount() / 3);
+  int packets = 0;
+  int exits = 0;
+  int mismatches = 0;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    topology::GeneratorOptions options;
+    options.enis = 40;
+    options.subnets = 8;
+    options.vpcs = 1 + seed % 4;
+    options.seed = static_cast<uint64_t>(seed);
+    options.variety = true;
+    const Topology topo = topology::generateTopology(options);
+    const Network network(topo);
+    const HeaderSpace space(network);
+    std::vector<const Eni*> workloads;
+    for (const auto& eni : topo.enis) {
+      if (eni.interface_type == "interface" && !eni.private_ips.empty()) workloads.push_back(&eni);
+    }
+    REQUIRE_FALSE(workloads.empty());
+    Rng rng(static_cast<uint64_t>(seed) * uint64_t{0xD1B54A32D192ED03} + 5);
+    std::map<std::string, bool> checked;  // ENI -> verify already run
+    for (int n = 0; n < kPacketsPerTopology; ++n) {
+      Probe probe = drawProbe(topo, workloads, rng);
+      // Spread ports and ICMP fields over their whole range, not just the boundary table.
+      if (rng.percent() < 50) probe.packet.destination_port = static_cast<int>(rng.below(65536));
+      if (rng.percent() < 30) {
+        probe.packet.icmp_type = static_cast<int>(rng.below(256));
+        probe.packet.icmp_code = static_cast<int>(rng.below(256));
+      }
+      Endpoint source;
+      source.kind = Endpoint::Kind::kEni;
+      source.eni_id = probe.source->meta.id;
+      source.address = probe.packet.source;
+      source.label = probe.source->meta.id;
+      auto traced = [&](const Packet& packet) {
+        Target target;
+        target.address = packet.destination;
+        target.any_internet = packet.destination.isPublic();
+        target.label = "destination";
+        return trace(network, source, target, packet);
+      };
+      const Packet representative = space.representative(probe.packet);
+      const TraceResult got = traced(probe.packet);
+      const TraceResult rep = traced(representative);
+      ++packets;
+      if (shape(got) != shape(rep)) {
+        ++mismatches;
+        if (mismatches <= kMaxReportedMismatches) {
+          CAPTURE(seed, n, probe.kind);
+          INFO("packet " << describePacket(probe.packet) << "\nrepresentative " << describePacket(representative));
+          INFO("packet path:\n" << tracerText(got) << "representative path:\n" << tracerText(rep));
+          CHECK(shape(got) == shape(rep));
+        }
+      }
+      if (!leavesThroughIgw(got) || checked[probe.source->meta.id]) continue;
+      ++exits;
+      checked[probe.source->meta.id] = true;
+      VerifyOptions verify_options;
+      verify_options.hypothetical_enis = false;
+      auto report = verifyInternetFree(network, {probe.source->meta.id}, verify_options);
+      REQUIRE(report);
+      CAPTURE(seed, n, probe.source->meta.id, describePacket(probe.packet));
+      CHECK(report->verdict == Verdict::kReachable);
+    }
+  }
+  if (std::getenv("VPCSIM_DIFF_SEEDS") != nullptr) {
+    WARN(packets << " packets over " << seeds << " topologies; " << exits << " sources reached the internet; "
+                 << mismatches << " packets unlike their representative");
+  }
+  CHECK(mismatches == 0);
+  CHECK(exits > 0);  // the sweep must reach the internet, or the second half checks nothing
 }
 
 }  // namespace

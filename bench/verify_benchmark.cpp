@@ -1,0 +1,97 @@
+// Benchmarks the exhaustive checks behind `vpcsim verify`: the internet-exposure audit
+// (Amazon-created igw-egress and igw-ingress scopes over every existing interface) on
+// generated topologies of growing size.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "bench/bench_common.h"
+#include "sim/tracer.h"
+#include "sim/verify.h"
+#include "topology/generator.h"
+#include "topology/naa_scope.h"
+
+namespace {
+
+namespace topology = vpcsim::topology;
+namespace sim = vpcsim::sim;
+
+struct Built {
+  topology::Topology topo;
+  std::unique_ptr<sim::Network> network;
+};
+
+const Built& built(int enis) {
+  static std::map<int, std::unique_ptr<Built>> cache;
+  auto& slot = cache[enis];
+  if (!slot) {
+    slot = std::make_unique<Built>();
+    slot->topo = topology::generateTopology(vpcsim::bench::workload(enis));
+    slot->network = std::make_unique<sim::Network>(slot->topo);
+  }
+  return *slot;
+}
+
+// Both directions, every existing interface, every protocol, port and address
+// class; new interfaces (hypothetical ENIs) off, as "every ENI" asks.
+void BM_InternetExposureAudit(benchmark::State& state) {
+  const Built& b = built(static_cast<int>(state.range(0)));
+  sim::VerifyOptions options;
+  options.hypothetical_enis = false;
+  const auto egress = topology::builtinNaaScope("igw-egress").value();
+  const auto ingress = topology::builtinNaaScope("igw-ingress").value();
+  uint64_t classes = 0;
+  uint64_t findings = 0;
+  for (auto _ : state) {
+    classes = 0;
+    findings = 0;
+    for (const auto* scope : {&egress, &ingress}) {
+      auto report = sim::verifyScope(*b.network, *scope, options);
+      if (!report) {
+        state.SkipWithError(report.error().c_str());
+        return;
+      }
+      classes += report->classes_checked;
+      findings += report->findings.size();
+    }
+    benchmark::DoNotOptimize(classes);
+  }
+  state.counters["enis"] = static_cast<double>(b.topo.enis.size());
+  state.counters["classes"] = static_cast<double>(classes);
+  state.counters["findings"] = static_cast<double>(findings);
+  state.counters["classes/s"] =
+      benchmark::Counter(static_cast<double>(classes), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak_rss_mb"] = static_cast<double>(vpcsim::bench::procStatusBytes("VmHWM")) / 1e6;
+}
+BENCHMARK(BM_InternetExposureAudit)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// One header-class trace, the unit of work of the engine, for the per-packet comparison.
+void BM_OneClassTrace(benchmark::State& state) {
+  const Built& b = built(static_cast<int>(state.range(0)));
+  const topology::Eni* eni = nullptr;
+  for (const auto& candidate : b.topo.enis) {
+    if (candidate.interface_type == "interface" && !candidate.private_ips.empty()) {
+      eni = &candidate;
+      break;
+    }
+  }
+  sim::Endpoint source;
+  source.kind = sim::Endpoint::Kind::kEni;
+  source.eni_id = eni->meta.id;
+  source.address = eni->private_ips.front();
+  sim::Target target;
+  target.address = topology::Ipv4(0x08080808);
+  target.any_internet = true;
+  sim::Packet packet;
+  packet.source = source.address;
+  packet.destination = target.address;
+  for (auto _ : state) benchmark::DoNotOptimize(sim::trace(*b.network, source, target, packet));
+}
+BENCHMARK(BM_OneClassTrace)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,398 @@
+// Tests for the verify renderers (text, JSON, SARIF, JUnit) over hand-built reports.
+#include "reports/verify_report.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace vpcsim;
+using Json = nlohmann::json;
+
+namespace {
+
+sim::Hop hop(std::string component, std::string type, std::string rule, std::string direction = "forward") {
+  return {std::move(component), std::move(type), std::move(rule), std::move(direction)};
+}
+
+sim::VerifyReport internetFreeHolds() {
+  sim::VerifyReport report;
+  report.verdict = sim::Verdict::kUnreachable;
+  report.sources = {"subnet:PrivateSubnet1A"};
+  report.classes_checked = 12;
+  report.source_classes = 3;
+  report.header_classes = 4;
+  report.assumptions = {"IPv4 only"};
+  return report;
+}
+
+/// A finding opened by a route written in a CloudFormation template.
+sim::InternetFinding templateFinding() {
+  sim::InternetFinding finding;
+  finding.rule = "internet-free";
+  finding.source_subnet = "subnet-1 (PrivateSubnet1A)";
+  finding.exit_point = "nat-1 (NatGateway1) -> igw-1 (InternetGateway)";
+  finding.source = "eni-new (hypothetical, sg-1)";
+  finding.example_text = "tcp 192.168.0.5:49152 -> 8.8.8.8:443";
+  finding.round_trip = true;
+  finding.path = {hop("rtb-1 (PrivateRouteTable1)", "route-table", "route 0.0.0.0/0 -> nat-1"),
+                  hop("igw-1 (InternetGateway)", "internet-gateway", "to the internet"),
+                  hop("igw-1 (InternetGateway)", "internet-gateway", "from the internet", "return")};
+  finding.classes = 7;
+  finding.opening = "rtb-1 route 0.0.0.0/0 -> nat-1";
+  finding.location = "network-vpc.yaml:212:9";
+  return finding;
+}
+
+sim::VerifyReport internetFreeViolated() {
+  sim::VerifyReport report = internetFreeHolds();
+  report.verdict = sim::Verdict::kReachable;
+  report.findings = {templateFinding()};
+  return report;
+}
+
+/// A scope file violated by an ingress rule from a snapshot, plus a finding with no known opening.
+sim::VerifyReport scopeViolated() {
+  sim::VerifyReport report;
+  report.check = "scope no-ssh";
+  report.scope_origin = "scopes/no-ssh.json";
+  report.verdict = sim::Verdict::kReachable;
+  report.classes_checked = 40;
+  report.source_classes = 5;
+  report.header_classes = 8;
+  sim::InternetFinding snapshot;
+  snapshot.rule = "/MatchPaths/0";
+  snapshot.source = "internet";
+  snapshot.exit_point = "eni-1 <web & \"db\">";
+  snapshot.example_text = "tcp 1.2.3.4:49152 -> 10.0.0.5:22";
+  snapshot.path = {hop("sg-1 <web & \"db\">", "security-group", "allow tcp 22 from 0.0.0.0/0")};
+  snapshot.classes = 1;
+  snapshot.opening = "sg-1 ingress rule allow tcp 22 from 0.0.0.0/0";
+  snapshot.location = "security-groups.json:/SecurityGroups/0/IpPermissions/1/IpRanges/0";
+  sim::InternetFinding unknown;
+  unknown.rule = "/MatchPaths/1";
+  unknown.source_subnet = "subnet-2 (Public)";
+  unknown.source = "eni-2";
+  unknown.exit_point = "pcx-1";
+  unknown.example_text = "udp 10.0.1.4:49152 -> 10.1.0.1:53";
+  unknown.classes = 2;
+  report.findings = {snapshot, unknown};
+  report.assumptions = {"IPv4 only", "no prefix list entries"};
+  return report;
+}
+
+sim::VerifyReport builtinUndetermined() {
+  sim::VerifyReport report;
+  report.check = "scope vpc-ingress";
+  report.scope_origin = "builtin:AWS-VPC-Ingress";
+  report.verdict = sim::Verdict::kUndetermined;
+  report.undetermined_classes = 3;
+  sim::TraceResult example;
+  example.verdict = sim::Verdict::kUndetermined;
+  example.source = "vgw-1";
+  example.path = {hop("vgw-1", "vpn-gateway", "from the VPN")};
+  example.explanations = {{"NOT_MODELLED", "vgw-1", "traffic from the VPN is not in the input"}};
+  report.undetermined = {example};
+  return report;
+}
+
+Json parse(const std::string& text) {
+  REQUIRE(!text.empty());
+  CHECK(text.back() == '\n');
+  return Json::parse(text);
+}
+
+}  // namespace
+
+TEST_CASE("the overall verdict is violated, else undetermined, else holds", "[verify-report]") {
+  auto [reports, expected, verdict] = GENERATE(table<std::vector<sim::VerifyReport>, std::string, sim::Verdict>({
+      {{}, "holds", sim::Verdict::kUnreachable},
+      {{internetFreeHolds()}, "holds", sim::Verdict::kUnreachable},
+      {{internetFreeHolds(), builtinUndetermined()}, "undetermined", sim::Verdict::kUndetermined},
+      {{builtinUndetermined(), scopeViolated()}, "violated", sim::Verdict::kReachable},
+      {{internetFreeViolated(), internetFreeHolds()}, "violated", sim::Verdict::kReachable},
+  }));
+  CAPTURE(expected);
+  CHECK(reports::overallVerdictName(reports) == expected);
+  CHECK(reports::overallVerdict(reports) == verdict);
+}
+
+TEST_CASE("a single internet-free check reads as before", "[verify-report]") {
+  CHECK(reports::verifyText({internetFreeHolds()}) ==
+        "holds: no packet from any interface (existing or placed later with any of the VPC's security groups) in "
+        "subnet:PrivateSubnet1A reaches the internet (12 classes checked: 3 source classes x 4 header classes)\n"
+        "\n"
+        "assumptions:\n"
+        "  - IPv4 only\n");
+  CHECK(reports::verifyText({internetFreeViolated()}) ==
+        "violated: subnet:PrivateSubnet1A reaches the internet: 1 finding (12 classes checked: 3 source classes x 4 "
+        "header classes)\n"
+        "\n"
+        "[finding] subnet-1 (PrivateSubnet1A) -> internet via nat-1 (NatGateway1) -> igw-1 (InternetGateway) (7 "
+        "classes)\n"
+        "  example: tcp 192.168.0.5:49152 -> 8.8.8.8:443 from eni-new (hypothetical, sg-1)\n"
+        "  opened by: rtb-1 route 0.0.0.0/0 -> nat-1 at network-vpc.yaml:212:9\n"
+        "    path:\n"
+        "      route-table                  rtb-1 (PrivateRouteTable1)  route 0.0.0.0/0 -> nat-1\n"
+        "      internet-gateway             igw-1 (InternetGateway)  to the internet\n"
+        "    return path:\n"
+        "      internet-gateway             igw-1 (InternetGateway)  from the internet\n"
+        "\n"
+        "assumptions:\n"
+        "  - IPv4 only\n");
+}
+
+TEST_CASE("a scope reads with its name, origin and matching path", "[verify-report]") {
+  CHECK(reports::verifyText({scopeViolated()}) ==
+        "scope no-ssh (scopes/no-ssh.json): violated: 2 findings (40 classes checked: 5 source classes x 8 header "
+        "classes)\n"
+        "\n"
+        "[finding] /MatchPaths/0: internet -> eni-1 <web & \"db\"> (1 classes)\n"
+        "  example: tcp 1.2.3.4:49152 -> 10.0.0.5:22 from internet\n"
+        "  opened by: sg-1 ingress rule allow tcp 22 from 0.0.0.0/0 at "
+        "security-groups.json:/SecurityGroups/0/IpPermissions/1/IpRanges/0\n"
+        "    path:\n"
+        "      security-group               sg-1 <web & \"db\">  allow tcp 22 from 0.0.0.0/0\n"
+        "\n"
+        "[finding] /MatchPaths/1: subnet-2 (Public) -> pcx-1 (2 classes)\n"
+        "  example: udp 10.0.1.4:49152 -> 10.1.0.1:53 from eni-2\n"
+        "\n"
+        "assumptions:\n"
+        "  - IPv4 only\n"
+        "  - no prefix list entries\n");
+  sim::VerifyReport holds = builtinUndetermined();
+  holds.verdict = sim::Verdict::kUnreachable;
+  holds.undetermined.clear();
+  CHECK(reports::verifyText({holds}) ==
+        "scope vpc-ingress (builtin:AWS-VPC-Ingress): holds: no path matches the scope (0 classes checked: 0 source "
+        "classes x 0 header classes)\n");
+  CHECK(reports::verifyText({builtinUndetermined()}) ==
+        "scope vpc-ingress (builtin:AWS-VPC-Ingress): undetermined: no finding, but 3 classes could not be decided (0 "
+        "classes checked: 0 source classes x 0 header classes)\n"
+        "\n"
+        "[undetermined] vgw-1\n"
+        "    path:\n"
+        "      vpn-gateway                  vgw-1  from the VPN\n"
+        "    NOT_MODELLED at vgw-1: traffic from the VPN is not in the input\n");
+}
+
+TEST_CASE("several checks end with the overall verdict and each assumption once", "[verify-report]") {
+  std::string text = reports::verifyText({internetFreeHolds(), scopeViolated(), builtinUndetermined()});
+  CHECK(text.starts_with("holds: no packet from any interface"));
+  CHECK(text.find("\nscope no-ssh (scopes/no-ssh.json): violated: 2 findings") != std::string::npos);
+  CHECK(text.find("\nscope vpc-ingress (builtin:AWS-VPC-Ingress): undetermined:") != std::string::npos);
+  CHECK(text.ends_with("\n"
+                       "overall: violated (internet-free: holds, scope no-ssh: violated, scope vpc-ingress: "
+                       "undetermined)\n"
+                       "\n"
+                       "assumptions:\n"
+                       "  - IPv4 only\n"
+                       "  - no prefix list entries\n"));
+}
+
+TEST_CASE("verify JSON lists every check with rule, opening and location per finding", "[verify-report]") {
+  Json root = parse(reports::verifyJson({internetFreeViolated(), scopeViolated(), builtinUndetermined()}));
+  CHECK(root["verdict"] == "violated");
+  REQUIRE(root["checks"].size() == 3);
+  const Json& internet = root["checks"][0];
+  CHECK(internet["check"] == "internet-free");
+  CHECK(internet["scope_origin"] == "");
+  CHECK(internet["verdict"] == "violated");
+  CHECK(internet["sources"] == Json::array({"subnet:PrivateSubnet1A"}));
+  CHECK(internet["classes_checked"] == 12);
+  CHECK(internet["findings"][0] == Json::parse(R"json({
+    "rule": "internet-free",
+    "source_subnet": "subnet-1 (PrivateSubnet1A)",
+    "exit_point": "nat-1 (NatGateway1) -> igw-1 (InternetGateway)",
+    "classes": 7,
+    "round_trip": true,
+    "example": {"source": "eni-new (hypothetical, sg-1)", "packet": "tcp 192.168.0.5:49152 -> 8.8.8.8:443"},
+    "path": [
+      {"component": "rtb-1 (PrivateRouteTable1)", "type": "route-table", "rule": "route 0.0.0.0/0 -> nat-1", "direction": "forward"},
+      {"component": "igw-1 (InternetGateway)", "type": "internet-gateway", "rule": "to the internet", "direction": "forward"},
+      {"component": "igw-1 (InternetGateway)", "type": "internet-gateway", "rule": "from the internet", "direction": "return"}
+    ],
+    "opening": "rtb-1 route 0.0.0.0/0 -> nat-1",
+    "location": "network-vpc.yaml:212:9"
+  })json"));
+  const Json& scope = root["checks"][1];
+  CHECK(scope["check"] == "scope no-ssh");
+  CHECK(scope["scope_origin"] == "scopes/no-ssh.json");
+  CHECK(scope["findings"][0]["rule"] == "/MatchPaths/0");
+  CHECK(scope["findings"][0]["location"] == "security-groups.json:/SecurityGroups/0/IpPermissions/1/IpRanges/0");
+  CHECK(scope["findings"][1]["opening"] == "");
+  const Json& builtin = root["checks"][2];
+  CHECK(builtin["verdict"] == "undetermined");
+  CHECK(builtin["undetermined"][0]["explanations"][0]["code"] == "NOT_MODELLED");
+  // The same keys, in the same order, for every check.
+  auto ordered = nlohmann::ordered_json::parse(reports::verifyJson({internetFreeHolds(), builtinUndetermined()}));
+  CHECK(ordered.begin().key() == "verdict");
+  for (const auto& check : ordered["checks"]) {
+    std::vector<std::string> keys;
+    for (const auto& item : check.items()) keys.push_back(item.key());
+    CHECK(keys == std::vector<std::string>{"check", "scope_origin", "verdict", "sources", "classes_checked",
+                                           "source_classes", "header_classes", "undetermined_classes", "findings",
+                                           "undetermined", "assumptions"});
+  }
+  CHECK(parse(reports::verifyJson({})) == Json::parse(R"json({"verdict": "holds", "checks": []})json"));
+}
+
+TEST_CASE("SARIF is a 2.1.0 log with one rule per check and one result per finding", "[verify-report]") {
+  Json log = parse(reports::verifySarif({internetFreeViolated(), scopeViolated(), builtinUndetermined()}));
+  CHECK(log["version"] == "2.1.0");
+  CHECK(log["$schema"] ==
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+  REQUIRE(log["runs"].size() == 1);
+  const Json& run = log["runs"][0];
+  const Json& driver = run["tool"]["driver"];
+  CHECK(driver["name"] == "vpcsim");
+  CHECK_FALSE(driver.contains("informationUri"));
+  CHECK_FALSE(driver.contains("version"));
+  REQUIRE(driver["rules"].size() == 3);
+  CHECK(driver["rules"][0]["id"] == "internet-free");
+  CHECK(driver["rules"][1]["id"] == "scope/no-ssh");
+  CHECK(driver["rules"][2]["id"] == "scope/vpc-ingress");
+  for (const auto& rule : driver["rules"]) {
+    CHECK(rule["shortDescription"]["text"].is_string());
+    CHECK(rule["fullDescription"]["text"].is_string());
+  }
+  CHECK(driver["rules"][1]["properties"]["verdict"] == "violated");
+  const Json& results = run["results"];
+  REQUIRE(results.size() == 4);
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (const auto& result : results) seen.emplace_back(result["ruleId"], result["level"]);
+  CHECK(seen == std::vector<std::pair<std::string, std::string>>{{"internet-free", "error"},
+                                                                 {"scope/no-ssh", "error"},
+                                                                 {"scope/no-ssh", "error"},
+                                                                 {"scope/vpc-ingress", "warning"}});
+  CHECK(results[3]["ruleIndex"] == 2);
+  CHECK(results[3]["message"]["text"] ==
+        "undetermined: vgw-1: NOT_MODELLED at vgw-1: traffic from the VPN is not in the input");
+  CHECK_FALSE(results[3].contains("locations"));  // a builtin scope has no file
+  CHECK(run["properties"]["verdict"] == "violated");
+}
+
+TEST_CASE("a SARIF result points at the template line and column that opens the path", "[verify-report]") {
+  Json log = parse(reports::verifySarif({internetFreeViolated()}));
+  const Json& result = log["runs"][0]["results"][0];
+  Json rest = result;
+  rest.erase("partialFingerprints");
+  CHECK(rest == Json::parse(R"json({
+    "ruleId": "internet-free",
+    "ruleIndex": 0,
+    "level": "error",
+    "message": {"text": "subnet-1 (PrivateSubnet1A) -> nat-1 (NatGateway1) -> igw-1 (InternetGateway): 7 violating classes; example: tcp 192.168.0.5:49152 -> 8.8.8.8:443 from eni-new (hypothetical, sg-1); opened by rtb-1 route 0.0.0.0/0 -> nat-1"},
+    "locations": [{
+      "physicalLocation": {
+        "artifactLocation": {"uri": "network-vpc.yaml"},
+        "region": {"startLine": 212, "startColumn": 9}
+      },
+      "message": {"text": "rtb-1 route 0.0.0.0/0 -> nat-1"}
+    }],
+    "codeFlows": [{"threadFlows": [{"locations": [
+      {"location": {"message": {"text": "route-table rtb-1 (PrivateRouteTable1): route 0.0.0.0/0 -> nat-1"}}, "properties": {"direction": "forward"}},
+      {"location": {"message": {"text": "internet-gateway igw-1 (InternetGateway): to the internet"}}, "properties": {"direction": "forward"}},
+      {"location": {"message": {"text": "internet-gateway igw-1 (InternetGateway): from the internet"}}, "properties": {"direction": "return"}}
+    ]}]}],
+    "properties": {"classes": 7, "round_trip": true}
+  })json"));
+  // 64-bit FNV-1a of "internet-free", "internet-free", source group and exit, each followed by 0x1f.
+  CHECK(result["partialFingerprints"] == Json{{"vpcsimFinding/v1", "e56c3f54550ee177"}});
+}
+
+TEST_CASE("a SARIF result points at the snapshot file and JSON pointer, or at the scope file", "[verify-report]") {
+  Json log = parse(reports::verifySarif({scopeViolated()}));
+  const Json& results = log["runs"][0]["results"];
+  CHECK(results[0]["message"]["text"] ==
+        "/MatchPaths/0: internet -> eni-1 <web & \"db\">: 1 violating class; example: tcp 1.2.3.4:49152 -> "
+        "10.0.0.5:22 from internet; opened by sg-1 ingress rule allow tcp 22 from 0.0.0.0/0");
+  CHECK(results[0]["locations"] == Json::parse(R"json([{
+    "physicalLocation": {"artifactLocation": {"uri": "security-groups.json"}},
+    "logicalLocations": [{"fullyQualifiedName": "/SecurityGroups/0/IpPermissions/1/IpRanges/0"}],
+    "message": {"text": "sg-1 ingress rule allow tcp 22 from 0.0.0.0/0"}
+  }])json"));
+  // No opening known: the matching MatchPaths entry of the scope file.
+  CHECK(results[1]["locations"] == Json::parse(R"json([{
+    "physicalLocation": {"artifactLocation": {"uri": "scopes/no-ssh.json"}},
+    "logicalLocations": [{"fullyQualifiedName": "/MatchPaths/1"}]
+  }])json"));
+  CHECK_FALSE(results[1].contains("codeFlows"));  // no hops
+}
+
+TEST_CASE("SARIF URIs stay relative and are percent-encoded where needed", "[verify-report]") {
+  auto [location, uri, line] = GENERATE(table<std::string, std::string, int>({
+      {"network-vpc.yaml:1:1", "network-vpc.yaml", 1},
+      {"stacks/my vpc.yaml:30:5", "stacks/my%20vpc.yaml", 30},
+      {"../up/a#b.yaml:7:3", "../up/a%23b.yaml", 7},
+      {"/abs/snap/route-tables.json:/RouteTables/3/Routes/0", "/abs/snap/route-tables.json", 0},
+      {"template.yaml", "template.yaml", 0},
+      {"odd:name.yaml:2:4", "odd%3Aname.yaml", 2},
+  }));
+  CAPTURE(location);
+  sim::VerifyReport report = internetFreeViolated();
+  report.findings[0].location = location;
+  Json physical = parse(reports::verifySarif({report}))["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+  CHECK(physical["artifactLocation"]["uri"] == uri);
+  CHECK(physical.contains("region") == (line > 0));
+  if (line > 0) CHECK(physical["region"]["startLine"] == line);
+}
+
+TEST_CASE("SARIF output is deterministic and fingerprints follow rule, source and exit", "[verify-report]") {
+  std::vector<sim::VerifyReport> reports{internetFreeViolated(), scopeViolated(), builtinUndetermined()};
+  std::string first = reports::verifySarif(reports);
+  CHECK(reports::verifySarif(reports) == first);
+  CHECK(first.find("\n  \"version\": \"2.1.0\",\n") != std::string::npos);  // pretty-printed
+  auto fingerprintOf = [](const sim::VerifyReport& report) {
+    return parse(reports::verifySarif({report}))["runs"][0]["results"][0]["partialFingerprints"]["vpcsimFinding/v1"]
+        .get<std::string>();
+  };
+  std::string base = fingerprintOf(internetFreeViolated());
+  sim::VerifyReport other_example = internetFreeViolated();
+  other_example.findings[0].example_text = "udp 192.168.0.9:49152 -> 1.1.1.1:53";
+  other_example.findings[0].classes = 9;
+  other_example.findings[0].location = "network-vpc.yaml:300:9";
+  CHECK(fingerprintOf(other_example) == base);
+  sim::VerifyReport other_exit = internetFreeViolated();
+  other_exit.findings[0].exit_point = "igw-1 (InternetGateway)";
+  CHECK(fingerprintOf(other_exit) != base);
+}
+
+TEST_CASE("JUnit has one suite per check, a failure per finding, an error when undetermined", "[verify-report]") {
+  std::string xml = reports::verifyJunit({internetFreeHolds(), scopeViolated(), builtinUndetermined()});
+  CHECK(xml ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites name=\"vpcsim verify\" tests=\"4\" failures=\"2\" errors=\"1\">\n"
+        "  <testsuite name=\"internet-free\" tests=\"1\" failures=\"0\" errors=\"0\">\n"
+        "    <testcase classname=\"internet-free\" name=\"no finding\"/>\n"
+        "  </testsuite>\n"
+        "  <testsuite name=\"scope no-ssh\" tests=\"2\" failures=\"2\" errors=\"0\">\n"
+        "    <testcase classname=\"scope no-ssh\" name=\"/MatchPaths/0: internet -&gt; eni-1 &lt;web &amp; "
+        "&quot;db&quot;&gt;\">\n"
+        "      <failure message=\"internet -&gt; eni-1 &lt;web &amp; &quot;db&quot;&gt;\">internet -&gt; eni-1 "
+        "&lt;web &amp; &quot;db&quot;&gt; (1 classes)\n"
+        "  example: tcp 1.2.3.4:49152 -&gt; 10.0.0.5:22 from internet\n"
+        "  opened by: sg-1 ingress rule allow tcp 22 from 0.0.0.0/0 at "
+        "security-groups.json:/SecurityGroups/0/IpPermissions/1/IpRanges/0\n"
+        "    path:\n"
+        "      security-group               sg-1 &lt;web &amp; &quot;db&quot;&gt;  allow tcp 22 from 0.0.0.0/0\n"
+        "</failure>\n"
+        "    </testcase>\n"
+        "    <testcase classname=\"scope no-ssh\" name=\"/MatchPaths/1: subnet-2 (Public) -&gt; pcx-1\">\n"
+        "      <failure message=\"subnet-2 (Public) -&gt; pcx-1\">subnet-2 (Public) -&gt; pcx-1 (2 classes)\n"
+        "  example: udp 10.0.1.4:49152 -&gt; 10.1.0.1:53 from eni-2\n"
+        "</failure>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "  <testsuite name=\"scope vpc-ingress\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
+        "    <testcase classname=\"scope vpc-ingress\" name=\"undetermined: vgw-1\">\n"
+        "      <error message=\"NOT_MODELLED at vgw-1: traffic from the VPN is not in the input\">    path:\n"
+        "      vpn-gateway                  vgw-1  from the VPN\n"
+        "    NOT_MODELLED at vgw-1: traffic from the VPN is not in the input\n"
+        "</error>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "</testsuites>\n");
+  sim::VerifyReport silent = builtinUndetermined();
+  silent.undetermined.clear();
+  CHECK(reports::verifyJunit({silent}).find(
+            "    <testcase classname=\"scope vpc-ingress\" name=\"undetermined\">\n"
+            "      <error message=\"3 classes could not be decided\"></error>\n") != std::string::npos);
+}
