@@ -26,6 +26,12 @@ namespace {
 
 /// Something that sends or receives packets inside a VPC: an ENI (real,
 /// synthesised or hypothetical) or a NAT gateway.
+/// An interface Elastic Load Balancing owns (NLB, GWLB, or an ALB/CLB node).
+bool isLoadBalancer(const Eni& eni) {
+  return eni.interface_type == "network_load_balancer" || eni.interface_type == "gateway_load_balancer" ||
+         eni.description.rfind("ELB ", 0) == 0 || eni.requester_id == "amazon-elb";
+}
+
 struct Node {
   const Eni* eni = nullptr;
   const NatGateway* nat = nullptr;
@@ -398,6 +404,17 @@ class Walk {
     }
     if (node.subnet != from_subnet && !checkAcl(*node.subnet, false, packet)) return dropped();
     if (node.nat != nullptr) return throughNat(node, packet, from_internet);
+    if (!is_return_ && node.eni != nullptr && isLoadBalancer(*node.eni)) {
+      // Elastic Load Balancing User Guide: a load balancer accepts traffic on
+      // its listeners only and forwards it to its targets; a Network Load
+      // Balancer without security groups filters nothing else. Listeners and
+      // targets (elbv2 describe-*) are not part of the input.
+      if (!node.security_group_ids.empty() && !checkSecurityGroups(node, false, packet)) return dropped();
+      return unknown("LOAD_BALANCER", node.label,
+                     fmt::format("{} belongs to a load balancer ({}); whether a listener takes {} and where its targets "
+                                 "are is not in the input",
+                                 node.label, node.eni->description, describePacket(packet)));
+    }
     if (!is_return_ && !checkSecurityGroups(node, false, packet)) return dropped();
     hop(node.label, "network-interface", "delivered " + describePacket(packet));
     return Arrival{Arrival::Kind::kNode, node, packet};
