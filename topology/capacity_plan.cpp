@@ -23,20 +23,6 @@ constexpr std::array<std::string_view, 14> kKindNames = {
 
 
 
-// " (did you mean 'x'?)" when a candidate is close enough to be a typo.
-std::string didYouMean(std::string_view word, const std::vector<std::string_view>& candidates) {
-  std::size_t limit = std::max<std::size_t>(1, (word.size() + 1) / 3);
-  std::string best;
-  std::size_t best_distance = limit + 1;
-  for (std::string_view candidate : candidates) {
-    std::size_t distance = topology::editDistance(word, candidate);
-    if (distance < best_distance && distance < std::max(word.size(), candidate.size())) {
-      best = std::string(candidate);
-      best_distance = distance;
-    }
-  }
-  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
-}
 
 class PlanParser {
  public:
@@ -171,7 +157,7 @@ Series PlanParser::series(const YAML::Node& node, std::string_view what, double 
       else if (model)
         error(get("fit"), "bad-value",
               fmt::format("unknown fit '{}' (expected linear or compound){}", *model,
-                          didYouMean(*model, {"linear", "compound"})));
+                          didYouMean(*model, std::vector<std::string_view>{"linear", "compound"})));
     }
     auto name = text(get("history"), "history");
     if (!name) return out;
@@ -267,7 +253,7 @@ void PlanParser::consumer(const YAML::Node& node, CapacityPlan& plan) {
     else if (p)
       error(node["placement"], "bad-value",
             fmt::format("unknown placement '{}' (expected spread, per_az or subnet){}", *p,
-                        didYouMean(*p, {"spread", "per_az", "subnet"})));
+                        didYouMean(*p, std::vector<std::string_view>{"spread", "per_az", "subnet"})));
   }
   if (node["subnet"]) {
     c.subnet = text(node["subnet"], "subnet").value_or("");
@@ -311,7 +297,7 @@ void PlanParser::job(const YAML::Node& node, CapacityPlan& plan) {
     else if (d)
       error(node["duration_distribution"], "bad-value",
             fmt::format("unknown duration_distribution '{}' (expected exponential or fixed){}", *d,
-                        didYouMean(*d, {"exponential", "fixed"})));
+                        didYouMean(*d, std::vector<std::string_view>{"exponential", "fixed"})));
   }
   if (node["instances_per_job"]) j.instances_per_job = series(node["instances_per_job"], "instances_per_job", 1, 10000);
   if (node["efa_share"]) j.efa_share = series(node["efa_share"], "efa_share", 0, 1);

@@ -46,24 +46,6 @@ struct CfnError {
 
 
 
-// " (did you mean X?)" when a candidate is a likely typo of `word` (a close
-// edit distance, or one name containing the other), else "".
-template <typename Range>
-std::string didYouMean(std::string_view word, const Range& candidates) {
-  std::string best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  for (const auto& candidate : candidates) {
-    std::string_view text = candidate;
-    std::size_t distance = topology::editDistance(word, text, true);
-    bool prefix = word.size() >= 3 && (text.substr(0, word.size()) == word || word.substr(0, text.size()) == text);
-    if ((distance <= limit || prefix) && distance < best_distance) {
-      best = std::string(text);
-      best_distance = distance;
-    }
-  }
-  return best.empty() ? std::string() : fmt::format(" (did you mean {}?)", best);
-}
 
 template <typename Map>
 std::vector<std::string> keysOf(const Map& map) {
@@ -740,17 +722,17 @@ Value CfnLoader::evalFunction(const std::string& name, const Value& arg, const V
     };
     if (map == nullptr) {
       return fallback(fmt::format("!FindInMap: no mapping named {}{}", map_name,
-                                  mappings != nullptr ? didYouMean(map_name, keysOf(mappings->fields)) : ""));
+                                  mappings != nullptr ? didYouMean(map_name, keysOf(mappings->fields), Closeness::kLoose, false) : ""));
     }
     const Value* level = map->find(top);
     if (level == nullptr) {
       return fallback(fmt::format("!FindInMap: mapping {} has no key {}{}", map_name, top,
-                                  didYouMean(top, keysOf(map->fields))));
+                                  didYouMean(top, keysOf(map->fields), Closeness::kLoose, false)));
     }
     const Value* leaf = level->find(second);
     if (leaf == nullptr) {
       return fallback(fmt::format("!FindInMap: mapping {} has no key {}.{}{}", map_name, top, second,
-                                  didYouMean(second, keysOf(level->fields))));
+                                  didYouMean(second, keysOf(level->fields), Closeness::kLoose, false)));
     }
     return eval(*leaf);
   }
@@ -787,7 +769,7 @@ Value CfnLoader::evalFunction(const std::string& name, const Value& arg, const V
     auto it = exports_.find(export_name);
     if (it == exports_.end()) {
       fail(at, fmt::format("!ImportValue {}: no stack exports {}{}", export_name, export_name,
-                           didYouMean(export_name, keysOf(exports_))));
+                           didYouMean(export_name, keysOf(exports_), Closeness::kLoose, false)));
     }
     return Value::string(it->second, at);
   }
@@ -831,7 +813,7 @@ bool CfnLoader::condition(const std::string& name, const YAML::Mark& at) {
   if (auto it = stack_->conditions.find(name); it != stack_->conditions.end()) return it->second;
   auto node = stack_->condition_nodes.find(name);
   if (node == stack_->condition_nodes.end()) {
-    fail(at, fmt::format("no condition named {}{}", name, didYouMean(name, keysOf(stack_->condition_nodes))));
+    fail(at, fmt::format("no condition named {}{}", name, didYouMean(name, keysOf(stack_->condition_nodes), Closeness::kLoose, false)));
   }
   if (!stack_->conditions_in_progress.insert(name).second) {
     fail(at, fmt::format("condition {} depends on itself", name));
@@ -920,7 +902,7 @@ Value CfnLoader::ref(const std::string& name, const YAML::Mark& at, std::string_
   if (r == nullptr) {
     std::vector<std::string> candidates = keysOf(stack_->parameters);
     for (const auto& key : keysOf(stack_->resources)) candidates.push_back(key);
-    fail(at, fmt::format("{} {}: no parameter or resource named {}{}", shown, name, name, didYouMean(name, candidates)));
+    fail(at, fmt::format("{} {}: no parameter or resource named {}{}", shown, name, name, didYouMean(name, candidates, Closeness::kLoose, false)));
   }
   if (!r->active) {
     fail(at, fmt::format("{} {}: resource {} is not created (condition {} is false)", shown, name, name, r->condition));
@@ -1007,7 +989,7 @@ Value CfnLoader::getAtt(const std::string& logical, const std::string& attribute
   std::string shown = fmt::format("!GetAtt {}.{}", logical, attribute);
   Resource* r = resource(logical);
   if (r == nullptr) {
-    fail(at, fmt::format("{}: no resource named {}{}", shown, logical, didYouMean(logical, keysOf(stack_->resources))));
+    fail(at, fmt::format("{}: no resource named {}{}", shown, logical, didYouMean(logical, keysOf(stack_->resources), Closeness::kLoose, false)));
   }
   if (!r->active) fail(at, fmt::format("{}: resource {} is not created (condition {} is false)", shown, logical, r->condition));
   const std::string& type = r->type;
@@ -1021,7 +1003,7 @@ Value CfnLoader::getAtt(const std::string& logical, const std::string& attribute
   if (const TypeInfo* info = typeInfo(type)) {
     if (std::find(info->attributes.begin(), info->attributes.end(), attribute) == info->attributes.end()) {
       std::vector<std::string> names(info->attributes.begin(), info->attributes.end());
-      fail(at, fmt::format("{}: {} has no attribute {}{}", shown, type, attribute, didYouMean(attribute, names)));
+      fail(at, fmt::format("{}: {} has no attribute {}{}", shown, type, attribute, didYouMean(attribute, names, Closeness::kLoose, false)));
     }
     if (type == "AWS::EC2::VPC") {
       if (attribute == "CidrBlock") return prop_text("CidrBlock", "");
@@ -1213,7 +1195,7 @@ void CfnLoader::resolveParameters(const StackSpec& spec) {
       if (stack_it == stack_outputs_.end()) {
         error(YAML::Mark::null_mark(), "unknown-stack",
               fmt::format("parameter {}: {} names no earlier stack {}{}", key, value, stack_name,
-                          didYouMean(stack_name, keysOf(stack_outputs_))));
+                          didYouMean(stack_name, keysOf(stack_outputs_), Closeness::kLoose, false)));
         unresolved.insert(key);
         continue;
       }
@@ -1221,7 +1203,7 @@ void CfnLoader::resolveParameters(const StackSpec& spec) {
       if (out_it == stack_it->second.end()) {
         error(YAML::Mark::null_mark(), "unknown-output",
               fmt::format("parameter {}: stack {} has no output {}{}", key, stack_name, output,
-                          didYouMean(output, keysOf(stack_it->second))));
+                          didYouMean(output, keysOf(stack_it->second), Closeness::kLoose, false)));
         unresolved.insert(key);
         continue;
       }
@@ -1234,7 +1216,7 @@ void CfnLoader::resolveParameters(const StackSpec& spec) {
   for (const auto& [key, value] : overrides) {
     if (std::find(declared.begin(), declared.end(), key) == declared.end()) {
       error(params != nullptr ? params->mark : YAML::Mark::null_mark(), "unknown-parameter",
-            fmt::format("no parameter named {} in the template{}", key, didYouMean(key, declared)));
+            fmt::format("no parameter named {} in the template{}", key, didYouMean(key, declared, Closeness::kLoose, false)));
     }
   }
   if (params == nullptr) return;
@@ -1395,7 +1377,7 @@ void CfnLoader::registerResources() {
           if (stack_->resources.count(dep) == 0) {
             error(n.mark, "unknown-reference",
                   fmt::format("{}: DependsOn {}: no resource named {}{}", logical, dep, dep,
-                              didYouMean(dep, keysOf(stack_->resources))));
+                              didYouMean(dep, keysOf(stack_->resources), Closeness::kLoose, false)));
           }
         }
       }
@@ -2259,7 +2241,7 @@ void CfnLoader::buildEndpoint(Resource& r) {
   } else {
     std::array<std::string_view, 3> names = {"Gateway", "Interface", "GatewayLoadBalancer"};
     fail(prop(r, "VpcEndpointType")->mark,
-         fmt::format("{}.VpcEndpointType: unknown endpoint type {}{}", r.logical, type, didYouMean(type, names)),
+         fmt::format("{}.VpcEndpointType: unknown endpoint type {}{}", r.logical, type, didYouMean(type, names, Closeness::kLoose, false)),
          "bad-value");
   }
   endpoint.private_dns = flag(r, "PrivateDnsEnabled", false);
@@ -2435,7 +2417,7 @@ void CfnLoader::buildStudioDomain(Resource& r) {
     std::array<std::string_view, 2> modes = {"VpcOnly", "PublicInternetOnly"};
     fail(prop(r, "AppNetworkAccessType")->mark,
          fmt::format("{}.AppNetworkAccessType must be VpcOnly or PublicInternetOnly, not {}{}", r.logical, mode,
-                     didYouMean(mode, modes)),
+                     didYouMean(mode, modes, Closeness::kLoose, false)),
          "bad-value");
   }
   domain.vpc_id = text(r, "VpcId").value_or("");

@@ -25,30 +25,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-/// The candidate a misspelt `word` most likely meant: within max(2, len/3)
-/// edits ignoring case, or one name a prefix of the other; "" when none is close.
-template <typename Range>
-std::string closest(std::string_view word, const Range& candidates) {
-  std::string best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  for (std::string_view candidate : candidates) {
-    std::size_t distance = editDistance(word, candidate, true);
-    bool prefix =
-        word.size() >= 3 && (candidate.substr(0, word.size()) == word || word.substr(0, candidate.size()) == candidate);
-    if ((distance <= limit || prefix) && distance < best_distance) {
-      best = std::string(candidate);
-      best_distance = distance;
-    }
-  }
-  return best;
-}
-
-template <typename Range>
-std::string didYouMean(std::string_view word, const Range& candidates) {
-  std::string best = closest(word, candidates);
-  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
-}
 
 std::string joinNames(std::initializer_list<std::string_view> names, std::string_view separator) {
   std::string out;
@@ -224,7 +200,7 @@ class ScopeParser {
     for (const auto& item : obj.items()) {
       const std::string& key = item.key();
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-      std::string hint = didYouMean(key, allowed);
+      std::string hint = didYouMean(key, allowed, Closeness::kLoose);
       if (hint.empty()) hint = fmt::format(" (known keys: {})", joinNames(allowed, ", "));
       fail("unknown-key", child(ptr, key), fmt::format("unknown key '{}' in {}{}", key, what, hint));
     }
@@ -410,7 +386,7 @@ class ScopeParser {
     }
     std::vector<std::string_view> known;
     for (const TypeKind& kind : kTypes) known.push_back(kind.type);
-    std::string hint = didYouMean(type, known);
+    std::string hint = didYouMean(type, known, Closeness::kLoose);
     fail("bad-type", ptr, fmt::format("unknown resource type '{}'{}", type, hint));
   }
 
@@ -657,7 +633,7 @@ Result<NaaScope> builtinNaaScope(std::string_view name) {
   std::vector<std::string_view> names;
   for (const Builtin& builtin : kBuiltins) names.push_back(builtin.name);
   for (const Builtin& builtin : kBuiltins) names.push_back(builtin.aws_name);
-  std::string hint = didYouMean(name, names);
+  std::string hint = didYouMean(name, names, Closeness::kLoose);
   if (hint.empty()) hint = fmt::format(" (built-in scopes: {})", fmt::join(builtinNaaScopeNames(), ", "));
   return Error{fmt::format("unknown built-in access scope '{}'{}", name, hint)};
 }

@@ -26,22 +26,6 @@ constexpr std::array<std::string_view, 4> kVerdicts = {"reachable", "unreachable
 
 
 
-/// " (did you mean 'X'?)" when a candidate is close enough to be a likely typo.
-template <typename Range>
-std::string didYouMean(std::string_view word, const Range& candidates) {
-  std::size_t limit = std::max<std::size_t>(1, (word.size() + 1) / 3);
-  std::string best;
-  std::size_t best_distance = limit + 1;
-  for (const auto& candidate : candidates) {
-    std::string_view text = candidate;
-    std::size_t distance = topology::editDistance(word, text);
-    if (distance < best_distance && distance < std::max(word.size(), text.size())) {
-      best = std::string(text);
-      best_distance = distance;
-    }
-  }
-  return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
-}
 
 struct Field {
   YAML::Node key;

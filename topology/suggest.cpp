@@ -1,8 +1,9 @@
-// Edit distance for "did you mean" suggestions in diagnostics.
+// "Did you mean" suggestions for diagnostics.
 #include "topology/suggest.h"
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <vector>
 
 namespace vpcsim::topology {
@@ -24,6 +25,35 @@ std::size_t editDistance(std::string_view a, std::string_view b, bool ignore_cas
     }
   }
   return row[b.size()];
+}
+
+std::string closestCandidate(std::string_view word, const std::vector<std::string_view>& candidates,
+                             Closeness closeness) {
+  std::string best;
+  if (closeness == Closeness::kTypo) {
+    std::size_t limit = std::max<std::size_t>(1, (word.size() + 1) / 3);
+    std::size_t best_distance = limit + 1;
+    for (std::string_view candidate : candidates) {
+      std::size_t distance = editDistance(word, candidate);
+      if (distance < best_distance && distance < std::max(word.size(), candidate.size())) {
+        best = std::string(candidate);
+        best_distance = distance;
+      }
+    }
+    return best;
+  }
+  std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (std::string_view candidate : candidates) {
+    std::size_t distance = editDistance(word, candidate, true);
+    bool prefix =
+        word.size() >= 3 && (candidate.substr(0, word.size()) == word || word.substr(0, candidate.size()) == candidate);
+    if ((distance <= limit || prefix) && distance < best_distance) {
+      best = std::string(candidate);
+      best_distance = distance;
+    }
+  }
+  return best;
 }
 
 }  // namespace vpcsim::topology
