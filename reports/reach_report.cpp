@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <fmt/format.h>
 
+#include "reports/path_render.h"
+
 namespace vpcsim::reports {
 
 std::string reachText(const sim::ReachReport& report) {
@@ -11,14 +13,7 @@ std::string reachText(const sim::ReachReport& report) {
                                 report.traffic);
   for (const auto& result : report.results) {
     out += fmt::format("\n[{}] {}\n", sim::verdictName(result.verdict), result.source);
-    std::string direction;
-    for (const auto& hop : result.path) {
-      if (hop.direction != direction) {
-        direction = hop.direction;
-        out += fmt::format("  {}:\n", direction == "return" ? "return path" : "path");
-      }
-      out += fmt::format("    {:<28} {}  {}\n", hop.type, hop.component, hop.rule);
-    }
+    out += pathText(result.path, 2);
     for (const auto& explanation : result.explanations) {
       out += fmt::format("  blocked: {} at {}: {}\n", explanation.code, explanation.component, explanation.message);
     }
@@ -41,16 +36,8 @@ std::string reachJson(const sim::ReachReport& report) {
     nlohmann::ordered_json item;
     item["source"] = result.source;
     item["verdict"] = sim::verdictName(result.verdict);
-    item["path"] = nlohmann::ordered_json::array();
-    for (const auto& hop : result.path) {
-      item["path"].push_back({{"component", hop.component}, {"type", hop.type}, {"rule", hop.rule},
-                              {"direction", hop.direction}});
-    }
-    item["explanations"] = nlohmann::ordered_json::array();
-    for (const auto& explanation : result.explanations) {
-      item["explanations"].push_back(
-          {{"code", explanation.code}, {"component", explanation.component}, {"message", explanation.message}});
-    }
+    item["path"] = pathJson(result.path);
+    item["explanations"] = explanationsJson(result.explanations);
     item["assumptions"] = result.assumptions;
     root["results"].push_back(std::move(item));
   }

@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/path_render.h"
 #include "reports/xml.h"
 
 namespace vpcsim::reports {
@@ -35,27 +36,6 @@ std::string sourceGroup(const sim::InternetFinding& finding) {
   return finding.source_subnet.empty() ? finding.source : finding.source_subnet;
 }
 
-std::string pathText(const std::vector<sim::Hop>& path) {
-  std::string out;
-  std::string direction;
-  for (const auto& hop : path) {
-    if (hop.direction != direction) {
-      direction = hop.direction;
-      out += fmt::format("    {}:\n", direction == "return" ? "return path" : "path");
-    }
-    out += fmt::format("      {:<28} {}  {}\n", hop.type, hop.component, hop.rule);
-  }
-  return out;
-}
-
-Json pathJson(const std::vector<sim::Hop>& path) {
-  Json hops = Json::array();
-  for (const auto& hop : path) {
-    hops.push_back({{"component", hop.component}, {"type", hop.type}, {"rule", hop.rule}, {"direction", hop.direction}});
-  }
-  return hops;
-}
-
 std::string openedBy(const sim::InternetFinding& finding) {
   if (finding.opening.empty()) return "";
   return finding.location.empty() ? finding.opening : fmt::format("{} at {}", finding.opening, finding.location);
@@ -65,12 +45,12 @@ std::string openedBy(const sim::InternetFinding& finding) {
 std::string findingBody(const sim::InternetFinding& finding) {
   std::string out = fmt::format("  example: {} from {}\n", finding.example_text, finding.source);
   if (!finding.opening.empty()) out += fmt::format("  opened by: {}\n", openedBy(finding));
-  out += pathText(finding.path);
+  out += pathText(finding.path, 4);
   return out;
 }
 
 std::string undeterminedBody(const sim::TraceResult& result) {
-  std::string out = pathText(result.path);
+  std::string out = pathText(result.path, 4);
   for (const auto& explanation : result.explanations) {
     out += fmt::format("    {} at {}: {}\n", explanation.code, explanation.component, explanation.message);
   }
@@ -164,11 +144,7 @@ Json checkJson(const sim::VerifyReport& report) {
     Json item;
     item["source"] = result.source;
     item["path"] = pathJson(result.path);
-    item["explanations"] = Json::array();
-    for (const auto& explanation : result.explanations) {
-      item["explanations"].push_back(
-          {{"code", explanation.code}, {"component", explanation.component}, {"message", explanation.message}});
-    }
+    item["explanations"] = explanationsJson(result.explanations);
     root["undetermined"].push_back(std::move(item));
   }
   root["assumptions"] = report.assumptions;
