@@ -25,6 +25,13 @@ Network::Index::Index(const Topology& topology) : topo(topology) {
   }
   for (const auto& nat : topo.nat_gateways) {
     if (!nat.eni_id.empty()) nat_by_eni.emplace(nat.eni_id, &nat);
+    for (const auto& ip : nat.private_ips) nat_by_private_ip[ip.value()].push_back(&nat);
+    for (const auto& ip : nat.public_ips) nat_by_public_ip.emplace(ip.value(), &nat);
+  }
+  for (const auto& attachment : topo.tgw_attachments) {
+    if (attachment.resource_type == "vpc") {
+      tgw_vpc_attachment.emplace(std::make_pair(attachment.transit_gateway_id, attachment.resource_id), &attachment);
+    }
   }
   by_private_ip.reserve(topo.enis.size());
   for (const auto& eni : topo.enis) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sim/tracer.h"
@@ -29,6 +30,12 @@ struct Network::Index {
   std::unordered_map<std::string, std::vector<const topology::InternetGateway*>> igws_by_vpc;
   std::unordered_map<std::string, std::vector<const topology::VpcEndpoint*>> endpoints_by_vpc;
   std::unordered_map<std::string, const topology::NatGateway*> nat_by_eni;
+  /// NAT gateways by private address (any VPC, topology order) and by
+  /// Elastic IP (the first in topology order).
+  std::unordered_map<uint32_t, std::vector<const topology::NatGateway*>> nat_by_private_ip;
+  std::unordered_map<uint32_t, const topology::NatGateway*> nat_by_public_ip;
+  /// The first VPC attachment of a transit gateway to a VPC, by (TGW, VPC).
+  std::map<std::pair<std::string, std::string>, const topology::TgwAttachment*> tgw_vpc_attachment;
   std::unordered_map<std::string, const topology::VpcEndpoint*> endpoint_by_eni;
   std::unordered_map<std::string, const topology::SecurityGroup*> default_sg;  ///< by VPC
   /// Interface-endpoint ENIs the input did not list (templates, native files),

@@ -128,10 +128,9 @@ class Walk {
     if (target_hypothetical_ && target_hypothetical_->vpc_id == vpc_id && target_hypothetical_->address == address) {
       return target_hypothetical_;
     }
-    for (const auto& nat : ix_.topo.nat_gateways) {
-      if (nat.vpc_id != vpc_id) continue;
-      for (const auto& ip : nat.private_ips) {
-        if (ip == address) return nodeOfNat(nat);
+    if (auto it = ix_.nat_by_private_ip.find(address.value()); it != ix_.nat_by_private_ip.end()) {
+      for (const NatGateway* nat : it->second) {
+        if (nat->vpc_id == vpc_id) return nodeOfNat(*nat);
       }
     }
     if (const Eni* eni = ix_.eniByPrivateIp(vpc_id, address)) return nodeOfEni(*eni, address);
@@ -142,10 +141,8 @@ class Walk {
   std::optional<Node> nodeAtPublic(Ipv4 address) const {
     if (source_.public_address == address && source_.subnet != nullptr) return source_;
     if (target_hypothetical_ && target_hypothetical_->public_address == address) return target_hypothetical_;
-    for (const auto& nat : ix_.topo.nat_gateways) {
-      for (const auto& ip : nat.public_ips) {
-        if (ip == address) return nodeOfNat(nat);
-      }
+    if (auto it = ix_.nat_by_public_ip.find(address.value()); it != ix_.nat_by_public_ip.end()) {
+      return nodeOfNat(*it->second);
     }
     if (auto it = ix_.by_public_ip.find(address.value()); it != ix_.by_public_ip.end() && !it->second.empty()) {
       const Eni* eni = it->second.front();
@@ -639,12 +636,8 @@ class Walk {
   /// gateway only from AZs where the attachment has a subnet.
   Arrival viaTransitGateway(const std::string& tgw_id, const Subnet& subnet, Packet packet) {
     const TgwAttachment* attachment = nullptr;
-    for (const auto& candidate : ix_.topo.tgw_attachments) {
-      if (candidate.transit_gateway_id == tgw_id && candidate.resource_type == "vpc" &&
-          candidate.resource_id == subnet.vpc_id) {
-        attachment = &candidate;
-        break;
-      }
+    if (auto it = ix_.tgw_vpc_attachment.find({tgw_id, subnet.vpc_id}); it != ix_.tgw_vpc_attachment.end()) {
+      attachment = it->second;
     }
     if (attachment == nullptr) {
       if (ix_.topo.findTransitGateway(tgw_id) == nullptr) {
