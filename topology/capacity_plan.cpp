@@ -2,6 +2,7 @@
 #include "topology/capacity_plan.h"
 
 #include "topology/suggest.h"
+#include "topology/yaml_fields.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -21,58 +22,42 @@ constexpr std::array<std::string_view, 14> kKindNames = {
     "gateway_endpoint", "nat_gateway", "notebook_instance", "lambda", "alb",
     "nlb", "ecs_task", "endpoint_instance", "custom"};
 
-
-
+// The plan's wording: "bad-type" for shapes, keys read as text, duplicates not checked.
+constexpr YamlDialect kPlanDialect{.shape_code = "bad-type", .plain_keys = false, .duplicate_keys = false};
 
 class PlanParser {
  public:
-  PlanParser(std::string file, std::filesystem::path base_dir, std::vector<Diagnostic>& errors)
-      : file_(std::move(file)), base_dir_(std::move(base_dir)), errors_(errors) {}
+  PlanParser(std::string file, std::filesystem::path base_dir)
+      : yaml_(std::move(file), kPlanDialect), base_dir_(std::move(base_dir)) {}
 
   void run(const YAML::Node& root, CapacityPlan& plan);
-  [[nodiscard]] bool failed() const { return failed_; }
+  /// Appends the errors found so far to `out`, in the order found; false when there were any.
+  bool report(std::vector<Diagnostic>& out) {
+    bool ok = yaml_.ok();
+    yaml_.moveErrorsTo(out, ErrorOrder::kAsReported);
+    return ok;
+  }
 
  private:
-  std::string loc(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
-    if (mark.is_null() || mark.line < 0) return file_;
-    return fmt::format("{}:{}:{}", file_, mark.line + 1, mark.column + 1);
-  }
-  void error(const YAML::Node& node, std::string code, std::string message) {
-    failed_ = true;
-    errors_.push_back(Diagnostic{std::move(code), std::move(message), loc(node)});
-  }
   // Checks that `node` is a map whose keys are all in `allowed`.
   bool checkKeys(const YAML::Node& node, std::string_view what, const std::vector<std::string_view>& allowed) {
-    if (!node.IsMap()) {
-      error(node, "bad-type", fmt::format("{} must be a mapping", what));
-      return false;
-    }
-    bool ok = true;
-    for (const auto& entry : node) {
-      std::string key = entry.first.as<std::string>();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        error(entry.first, "unknown-key",
-              fmt::format("unknown key '{}' in {}{}", key, what, didYouMean(key, allowed)));
-        ok = false;
-      }
-    }
-    return ok;
+    auto f = yaml_.fields(node, what, allowed);
+    return f && f->all_known;
   }
   std::optional<double> number(const YAML::Node& node, std::string_view what, double min, double max) {
     if (!node.IsScalar()) {
-      error(node, "bad-type", fmt::format("{} must be a number", what));
+      yaml_.error(node, "bad-type", fmt::format("{} must be a number", what));
       return std::nullopt;
     }
     const std::string text = node.Scalar();
     double value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || ptr != text.data() + text.size()) {
-      error(node, "bad-number", fmt::format("{}: '{}' is not a number", what, text));
+      yaml_.error(node, "bad-number", fmt::format("{}: '{}' is not a number", what, text));
       return std::nullopt;
     }
     if (value < min || value > max) {
-      error(node, "out-of-range", fmt::format("{} {} is out of range ({}-{})", what, text, min, max));
+      yaml_.error(node, "out-of-range", fmt::format("{} {} is out of range ({}-{})", what, text, min, max));
       return std::nullopt;
     }
     return value;
@@ -83,12 +68,12 @@ class PlanParser {
       if (s == "true" || s == "yes") return true;
       if (s == "false" || s == "no") return false;
     }
-    error(node, "bad-type", fmt::format("{} must be true or false", what));
+    yaml_.error(node, "bad-type", fmt::format("{} must be true or false", what));
     return std::nullopt;
   }
   std::optional<std::string> text(const YAML::Node& node, std::string_view what) {
     if (!node.IsScalar()) {
-      error(node, "bad-type", fmt::format("{} must be text", what));
+      yaml_.error(node, "bad-type", fmt::format("{} must be text", what));
       return std::nullopt;
     }
     return node.Scalar();
@@ -96,7 +81,7 @@ class PlanParser {
   std::vector<std::string> textList(const YAML::Node& node, std::string_view what) {
     std::vector<std::string> out;
     if (!node.IsSequence()) {
-      error(node, "bad-type", fmt::format("{} must be a list", what));
+      yaml_.error(node, "bad-type", fmt::format("{} must be a list", what));
       return out;
     }
     for (const auto& item : node)
@@ -109,10 +94,8 @@ class PlanParser {
   void consumer(const YAML::Node& node, CapacityPlan& plan);
   void job(const YAML::Node& node, CapacityPlan& plan);
 
-  std::string file_;
+  YamlReader yaml_;
   std::filesystem::path base_dir_;
-  std::vector<Diagnostic>& errors_;
-  bool failed_ = false;
 };
 
 Series PlanParser::series(const YAML::Node& node, std::string_view what, double min, double max) {
@@ -132,13 +115,13 @@ Series PlanParser::series(const YAML::Node& node, std::string_view what, double 
     out.kind = SeriesKind::kSteps;
     const YAML::Node steps = get("steps");
     if (!steps.IsSequence() || steps.size() == 0) {
-      error(steps, "bad-type", fmt::format("{} steps must be a non-empty list of {{month, value}}", what));
+      yaml_.error(steps, "bad-type", fmt::format("{} steps must be a non-empty list of {{month, value}}", what));
       return out;
     }
     for (const auto& step : steps) {
       if (!checkKeys(step, "a step", {"month", "value"})) continue;
       if (!step["month"] || !step["value"]) {
-        error(step, "missing-key", "a step needs 'month' and 'value'");
+        yaml_.error(step, "missing-key", "a step needs 'month' and 'value'");
         continue;
       }
       auto month = number(step["month"], "step month", 0, 1200);
@@ -155,44 +138,43 @@ Series PlanParser::series(const YAML::Node& node, std::string_view what, double 
       if (model && *model == "linear") out.fit = FitModel::kLinear;
       else if (model && *model == "compound") out.fit = FitModel::kCompound;
       else if (model)
-        error(get("fit"), "bad-value",
-              fmt::format("unknown fit '{}' (expected linear or compound){}", *model,
-                          didYouMean(*model, std::vector<std::string_view>{"linear", "compound"})));
+        yaml_.error(get("fit"), "bad-value",
+                    fmt::format("unknown fit '{}' (expected linear or compound){}", *model,
+                                didYouMean(*model, std::vector<std::string_view>{"linear", "compound"})));
     }
     auto name = text(get("history"), "history");
     if (!name) return out;
     std::filesystem::path path = base_dir_ / *name;
     std::ifstream in(path);
     if (!in) {
-      error(get("history"), "no-file", fmt::format("cannot read history file '{}'", path.string()));
+      yaml_.error(get("history"), "no-file", fmt::format("cannot read history file '{}'", path.string()));
       return out;
     }
     std::stringstream buffer;
     buffer << in.rdbuf();
     auto rows = parseHistoryCsv(buffer.str(), path.string());
     if (!rows) {
-      failed_ = true;
-      errors_.push_back(Diagnostic{"bad-history", rows.error(), ""});
+      yaml_.add(Diagnostic{"bad-history", rows.error(), ""});
       return out;
     }
     out.history = rows.value();
     if (out.history.size() < 2)
-      error(get("history"), "short-history", fmt::format("history '{}' needs at least 2 rows to fit", *name));
+      yaml_.error(get("history"), "short-history", fmt::format("history '{}' needs at least 2 rows to fit", *name));
     if (out.fit == FitModel::kCompound)
       for (const auto& [month, count] : out.history)
         if (count <= 0) {
-          error(get("history"), "bad-history", "a compound fit needs every count above 0");
+          yaml_.error(get("history"), "bad-history", "a compound fit needs every count above 0");
           break;
         }
     return out;
   }
   if (!get("start")) {
-    error(node, "missing-key", fmt::format("{} needs 'constant', 'start', 'steps' or 'history'", what));
+    yaml_.error(node, "missing-key", fmt::format("{} needs 'constant', 'start', 'steps' or 'history'", what));
     return out;
   }
   if (auto v = number(get("start"), what, min, max)) out.start = *v;
   if (get("per_month") && get("monthly_growth")) {
-    error(get("monthly_growth"), "conflict", fmt::format("{} has both 'per_month' and 'monthly_growth'", what));
+    yaml_.error(get("monthly_growth"), "conflict", fmt::format("{} has both 'per_month' and 'monthly_growth'", what));
   } else if (get("per_month")) {
     out.kind = SeriesKind::kLinear;
     if (auto v = number(get("per_month"), "per_month", -1e9, 1e9)) out.per_month = *v;
@@ -228,9 +210,9 @@ void PlanParser::consumer(const YAML::Node& node, CapacityPlan& plan) {
                   "blue_green", "instance_type"}))
     return;
   Consumer c;
-  c.location = loc(node);
+  c.location = yaml_.loc(node);
   if (!node["kind"]) {
-    error(node, "missing-key", "a consumer needs 'kind'");
+    yaml_.error(node, "missing-key", "a consumer needs 'kind'");
     return;
   }
   auto kind = text(node["kind"], "kind");
@@ -238,7 +220,8 @@ void PlanParser::consumer(const YAML::Node& node, CapacityPlan& plan) {
   const auto& names = consumerKindNames();
   auto it = std::find(names.begin(), names.end(), *kind);
   if (it == names.end()) {
-    error(node["kind"], "unknown-kind", fmt::format("unknown consumer kind '{}'{}", *kind, didYouMean(*kind, names)));
+    yaml_.error(node["kind"], "unknown-kind",
+                fmt::format("unknown consumer kind '{}'{}", *kind, didYouMean(*kind, names)));
     return;
   }
   c.kind = static_cast<ConsumerKind>(it - names.begin());
@@ -251,25 +234,25 @@ void PlanParser::consumer(const YAML::Node& node, CapacityPlan& plan) {
     else if (p == "per_az") c.placement = Placement::kPerAz;
     else if (p == "subnet") c.placement = Placement::kSubnet;
     else if (p)
-      error(node["placement"], "bad-value",
-            fmt::format("unknown placement '{}' (expected spread, per_az or subnet){}", *p,
-                        didYouMean(*p, std::vector<std::string_view>{"spread", "per_az", "subnet"})));
+      yaml_.error(node["placement"], "bad-value",
+                  fmt::format("unknown placement '{}' (expected spread, per_az or subnet){}", *p,
+                              didYouMean(*p, std::vector<std::string_view>{"spread", "per_az", "subnet"})));
   }
   if (node["subnet"]) {
     c.subnet = text(node["subnet"], "subnet").value_or("");
     if (c.placement == Placement::kDefault) c.placement = Placement::kSubnet;
   }
   if (c.placement == Placement::kSubnet && c.subnet.empty())
-    error(node, "missing-key", "placement 'subnet' needs 'subnet'");
+    yaml_.error(node, "missing-key", "placement 'subnet' needs 'subnet'");
   if (c.kind == ConsumerKind::kNatGateway && c.subnet.empty())
-    error(node, "missing-key", "a nat_gateway consumer needs 'subnet'");
+    yaml_.error(node, "missing-key", "a nat_gateway consumer needs 'subnet'");
   if (node["secondary_addresses"])
     c.secondary_addresses = static_cast<int>(number(node["secondary_addresses"], "secondary_addresses", 0, 7).value_or(0));
   if (node["efa"]) c.efa = flag(node["efa"], "efa").value_or(false);
   if (node["blue_green"]) c.blue_green = flag(node["blue_green"], "blue_green").value_or(false);
   if (node["instance_type"]) c.instance_type = text(node["instance_type"], "instance_type").value_or("");
   if (c.kind == ConsumerKind::kCustom && !c.addresses)
-    error(node, "missing-key", "a custom consumer needs 'addresses'");
+    yaml_.error(node, "missing-key", "a custom consumer needs 'addresses'");
   plan.consumers.push_back(std::move(c));
 }
 
@@ -279,15 +262,17 @@ void PlanParser::job(const YAML::Node& node, CapacityPlan& plan) {
                   "efa_share", "instance_type", "addresses_per_instance", "business_hours", "burst", "subnets"}))
     return;
   JobClass j;
-  j.location = loc(node);
+  j.location = yaml_.loc(node);
   j.name = node["name"] ? text(node["name"], "name").value_or("") : fmt::format("jobs-{}", plan.jobs.size() + 1);
   if (node["kind"]) {
     j.kind = text(node["kind"], "kind").value_or("training");
     const std::vector<std::string_view> kinds = {"training", "processing", "transform"};
     if (std::find(kinds.begin(), kinds.end(), j.kind) == kinds.end())
-      error(node["kind"], "unknown-kind", fmt::format("unknown job kind '{}'{}", j.kind, didYouMean(j.kind, kinds)));
+      yaml_.error(node["kind"], "unknown-kind",
+                  fmt::format("unknown job kind '{}'{}", j.kind, didYouMean(j.kind, kinds)));
   }
-  if (!node["arrivals_per_day"]) error(node, "missing-key", "a job needs 'arrivals_per_day'");
+  if (!node["arrivals_per_day"])
+    yaml_.error(node, "missing-key", "a job needs 'arrivals_per_day'");
   else j.arrivals_per_day = series(node["arrivals_per_day"], "arrivals_per_day", 0, 1e7);
   if (node["duration_hours"]) j.duration_hours = series(node["duration_hours"], "duration_hours", 0, 1e5);
   if (node["duration_distribution"]) {
@@ -295,9 +280,9 @@ void PlanParser::job(const YAML::Node& node, CapacityPlan& plan) {
     if (d == "exponential") j.distribution = DurationDistribution::kExponential;
     else if (d == "fixed") j.distribution = DurationDistribution::kFixed;
     else if (d)
-      error(node["duration_distribution"], "bad-value",
-            fmt::format("unknown duration_distribution '{}' (expected exponential or fixed){}", *d,
-                        didYouMean(*d, std::vector<std::string_view>{"exponential", "fixed"})));
+      yaml_.error(node["duration_distribution"], "bad-value",
+                  fmt::format("unknown duration_distribution '{}' (expected exponential or fixed){}", *d,
+                              didYouMean(*d, std::vector<std::string_view>{"exponential", "fixed"})));
   }
   if (node["instances_per_job"]) j.instances_per_job = series(node["instances_per_job"], "instances_per_job", 1, 10000);
   if (node["efa_share"]) j.efa_share = series(node["efa_share"], "efa_share", 0, 1);
@@ -326,7 +311,8 @@ void PlanParser::run(const YAML::Node& root, CapacityPlan& plan) {
     plan.horizon_months = static_cast<int>(number(root["horizon_months"], "horizon_months", 0, 240).value_or(36));
   if (root["percentiles"]) {
     plan.percentiles.clear();
-    if (!root["percentiles"].IsSequence()) error(root["percentiles"], "bad-type", "percentiles must be a list");
+    if (!root["percentiles"].IsSequence())
+      yaml_.error(root["percentiles"], "bad-type", "percentiles must be a list");
     else
       for (const auto& p : root["percentiles"])
         if (auto v = number(p, "percentile", 1, 99.99)) plan.percentiles.push_back(*v);
@@ -338,7 +324,8 @@ void PlanParser::run(const YAML::Node& root, CapacityPlan& plan) {
     auto it = p ? std::find(names.begin(), names.end(), *p) : names.end();
     if (it != names.end()) plan.placement = static_cast<PlacementPolicy>(it - names.begin());
     else if (p)
-      error(root["placement"], "bad-value", fmt::format("unknown placement policy '{}'{}", *p, didYouMean(*p, names)));
+      yaml_.error(root["placement"], "bad-value",
+                  fmt::format("unknown placement policy '{}'{}", *p, didYouMean(*p, names)));
   }
   if (root["seed"]) plan.seed = static_cast<uint64_t>(number(root["seed"], "seed", 0, 9e15).value_or(42));
   if (root["trials"]) plan.trials = static_cast<int>(number(root["trials"], "trials", 0, 10000000).value_or(1000));
@@ -350,7 +337,8 @@ void PlanParser::run(const YAML::Node& root, CapacityPlan& plan) {
   if (root["rules"]) rules(root["rules"], plan.rules);
   if (root["instance_types"]) {
     const YAML::Node types = root["instance_types"];
-    if (!types.IsMap()) error(types, "bad-type", "instance_types must be a mapping of type to {addresses, efa_addresses}");
+    if (!types.IsMap())
+      yaml_.error(types, "bad-type", "instance_types must be a mapping of type to {addresses, efa_addresses}");
     else
       for (const auto& entry : types) {
         InstanceTypeRule rule;
@@ -376,12 +364,14 @@ void PlanParser::run(const YAML::Node& root, CapacityPlan& plan) {
     }
   }
   if (root["consumers"]) {
-    if (!root["consumers"].IsSequence()) error(root["consumers"], "bad-type", "consumers must be a list");
+    if (!root["consumers"].IsSequence())
+      yaml_.error(root["consumers"], "bad-type", "consumers must be a list");
     else
       for (const auto& c : root["consumers"]) consumer(c, plan);
   }
   if (root["jobs"]) {
-    if (!root["jobs"].IsSequence()) error(root["jobs"], "bad-type", "jobs must be a list");
+    if (!root["jobs"].IsSequence())
+      yaml_.error(root["jobs"], "bad-type", "jobs must be a list");
     else
       for (const auto& j : root["jobs"]) job(j, plan);
   }
@@ -453,14 +443,15 @@ bool parseCapacityPlan(std::string_view text, const std::string& file, const std
                                 fmt::format("{}:{}:{}", file, e.mark.line + 1, e.mark.column + 1)});
     return false;
   }
-  PlanParser parser(file, base_dir, errors);
+  PlanParser parser(file, base_dir);
   try {
     parser.run(root, plan);
   } catch (const YAML::Exception& e) {
+    parser.report(errors);
     errors.push_back(Diagnostic{"yaml", e.msg, fmt::format("{}:{}:{}", file, e.mark.line + 1, e.mark.column + 1)});
     return false;
   }
-  return !parser.failed();
+  return parser.report(errors);
 }
 
 bool loadCapacityPlan(const std::filesystem::path& file, CapacityPlan& plan, std::vector<Diagnostic>& errors) {

@@ -1,6 +1,7 @@
 // CloudFormation loader: evaluates templates offline (parameters, conditions, intrinsics) and maps their network.
 #include "topology/cloudformation.h"
 
+#include "topology/aws_defaults.h"
 #include "topology/suggest.h"
 
 #include <algorithm>
@@ -1487,17 +1488,7 @@ ResourceMeta CfnLoader::meta(Resource& r, const std::string& id) {
 
 void CfnLoader::addLocalRoutes(RouteTable& table, const Vpc& owner, const std::string& source) {
   for (const auto& block : owner.cidrs) {
-    bool present = std::any_of(table.routes.begin(), table.routes.end(), [&](const Route& route) {
-      return route.target == RouteTarget::kLocal && route.destination && *route.destination == block;
-    });
-    if (present) continue;
-    Route local;
-    local.destination = block;
-    local.target = RouteTarget::kLocal;
-    local.target_id = "local";
-    local.origin = "CreateRouteTable";
-    local.source = source;
-    table.routes.push_back(std::move(local));
+    if (!hasLocalRoute(table.routes, block)) table.routes.push_back(localRoute(block, source));
   }
 }
 
@@ -1515,54 +1506,13 @@ void CfnLoader::buildVpc(Resource& r) {
   std::string base = stack_->name + "/" + r.logical + "/";
   // What AWS creates with every VPC (VPC User Guide: Route tables — the main
   // route table; Default network ACL; Default security groups for your VPCs).
-  RouteTable main;
-  main.meta = meta(r, makeId("rtb-", base + "main-route-table"));
-  main.meta.name.clear();
-  main.meta.logical_id.clear();
-  main.vpc_id = v.meta.id;
-  main.main = true;
-  addLocalRoutes(main, v, v.meta.origin);
+  RouteTable main = mainRouteTable(v, makeId("rtb-", base + "main-route-table"));
   main_table_of_vpc_[v.meta.id] = main.meta.id;
-
-  NetworkAcl acl;
-  acl.meta = meta(r, makeId("acl-", base + "default-acl"));
-  acl.meta.name.clear();
-  acl.meta.logical_id.clear();
-  acl.vpc_id = v.meta.id;
-  acl.is_default = true;
-  for (bool egress : {false, true}) {
-    for (int rule : {100, 32767}) {
-      NaclEntry entry;
-      entry.rule_number = rule;
-      entry.egress = egress;
-      entry.allow = rule == 100;
-      entry.cidr = *Cidr::parse("0.0.0.0/0");
-      entry.source = v.meta.origin;
-      acl.entries.push_back(entry);
-    }
-  }
+  NetworkAcl acl = defaultNetworkAcl(v, makeId("acl-", base + "default-acl"));
   default_acl_of_vpc_[v.meta.id] = acl.meta.id;
-
-  SecurityGroup sg;
-  sg.meta = meta(r, makeId("sg-", base + "default-sg"));
-  sg.meta.name.clear();
-  sg.meta.logical_id.clear();
-  sg.group_name = "default";
-  sg.vpc_id = v.meta.id;
-  sg.description = "default VPC security group";
-  SgRule self;
-  self.peer_kind = PeerKind::kSecurityGroup;
-  self.peer = sg.meta.id;
-  self.source = v.meta.origin;
-  sg.ingress.push_back(self);
-  SgRule all;
-  all.cidr = *Cidr::parse("0.0.0.0/0");
-  all.source = v.meta.origin;
-  sg.egress.push_back(all);
-
   out_.route_tables.push_back(std::move(main));
   out_.network_acls.push_back(std::move(acl));
-  out_.security_groups.push_back(std::move(sg));
+  out_.security_groups.push_back(defaultSecurityGroup(v, makeId("sg-", base + "default-sg")));
   out_.vpcs.push_back(std::move(v));
 }
 
@@ -1931,14 +1881,7 @@ void CfnLoader::buildNetworkAcl(Resource& r) {
   need(r, "VpcId", acl.vpc_id, "vpc", vpc(acl.vpc_id));
   // VPC User Guide: Custom network ACLs — a new ACL denies everything until
   // rules are added (only the * rules).
-  for (bool egress : {false, true}) {
-    NaclEntry deny;
-    deny.rule_number = 32767;
-    deny.egress = egress;
-    deny.cidr = *Cidr::parse("0.0.0.0/0");
-    deny.source = loc(r.mark);
-    acl.entries.push_back(deny);
-  }
+  addCatchAllDenies(acl, loc(r.mark));
   out_.network_acls.push_back(std::move(acl));
 }
 

@@ -1,16 +1,16 @@
 // Loader for vpcsim's native topology format (YAML or JSON); see docs/topology-format.md.
 #include "topology/loader.h"
 
+#include "topology/aws_defaults.h"
 #include "topology/suggest.h"
+#include "topology/yaml_fields.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <cstddef>
 #include <fstream>
 #include <functional>
-#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -137,38 +137,15 @@ nlohmann::ordered_json toJson(const YAML::Node& node) {
   return nullptr;
 }
 
-bool parseInteger(std::string_view text, long long& out) {
-  if (text.empty()) return false;
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  if (*begin == '+') ++begin;
-  auto [ptr, ec] = std::from_chars(begin, end, out);
-  return ec == std::errc() && ptr == end;
-}
-
-// A mapping node checked against its allowed keys.
-struct Field {
-  YAML::Node key;
-  YAML::Node value;
+// The native format's wording; see YamlDialect.
+constexpr YamlDialect kNativeDialect{
+    .null_is_absent = true,
+    .signed_numbers = true,
+    .list_shape = "'{}' in {} must be a value or a list of values",
+    .list_entry = "each entry of '{}' in {} must be a single value",
 };
 
-struct Fields {
-  YAML::Node node;
-  std::string what;
-  std::map<std::string, Field, std::less<>> items;
-
-  [[nodiscard]] const Field* find(std::string_view key) const {
-    auto it = items.find(key);
-    return it == items.end() || it->second.value.IsNull() ? nullptr : &it->second;
-  }
-  [[nodiscard]] bool has(std::string_view key) const { return items.count(key) != 0; }
-};
-
-// A scalar out of a list, with the node it came from.
-struct Item {
-  std::string text;
-  YAML::Node node;
-};
+using Item = YamlItem;
 
 RouteTarget targetFromPrefix(std::string_view id) {
   static constexpr std::array<std::pair<std::string_view, RouteTarget>, 12> kPrefixes = {{
@@ -245,43 +222,17 @@ std::string joinCidrs(const std::vector<Cidr>& cidrs) {
 
 // ---- the loader ------------------------------------------------------------
 
-struct PendingError {
-  int line = -1;
-  int column = -1;
-  Diagnostic diagnostic;
-};
-
 class NativeLoader {
  public:
   NativeLoader(std::string file, const LoadOptions& options, Topology& into)
-      : file_(std::move(file)), region_(options.region), account_(options.account), into_(into) {}
+      : yaml_(std::move(file), kNativeDialect), region_(options.region), account_(options.account), into_(into) {}
 
   bool run(const std::filesystem::path& path, std::vector<Diagnostic>& errors);
 
  private:
-  // -- diagnostics --
-  std::string loc(const YAML::Mark& mark) const {
-    if (mark.is_null() || mark.line < 0) return file_;
-    return fmt::format("{}:{}:{}", file_, mark.line + 1, mark.column + 1);
-  }
-  std::string loc(const YAML::Node& node) const { return loc(node.Mark()); }
-  void error(const YAML::Mark& mark, std::string code, std::string message) {
-    bool known = !mark.is_null() && mark.line >= 0;
-    errors_.push_back({known ? mark.line : -1, known ? mark.column : -1,
-                       Diagnostic{std::move(code), std::move(message), loc(mark)}});
-  }
-  void error(const YAML::Node& node, std::string code, std::string message) {
-    error(node.Mark(), std::move(code), std::move(message));
-  }
-
   // -- field access --
   std::optional<Fields> fields(const YAML::Node& node, std::string_view what,
                                const std::vector<std::string_view>& allowed, bool common = true);
-  std::optional<std::string> text(const Fields& f, std::string_view key, bool required = false);
-  bool flag(const Fields& f, std::string_view key, bool fallback);
-  std::optional<long long> number(const Fields& f, std::string_view key, long long min, long long max);
-  std::vector<Item> list(const Fields& f, std::string_view key);
-  std::vector<YAML::Node> nodes(const Fields& f, std::string_view key);
   std::optional<Cidr> cidrOf(const Item& item);
   std::optional<Ipv4> ipOf(const Item& item);
   std::vector<Cidr> cidrs(const Fields& f, std::string_view key);
@@ -344,12 +295,11 @@ class NativeLoader {
   void addImpliedDefaults();
   std::optional<PortRange> ports(const Fields& f, int protocol);
 
-  std::string file_;
+  YamlReader yaml_;
   std::string region_;
   std::string account_;
   Topology& into_;
   Topology out_;
-  std::vector<PendingError> errors_;
   std::array<std::map<std::string, std::string, std::less<>>, kKindCount> ids_;     // id -> origin
   std::array<std::map<std::string, std::size_t, std::less<>>, kKindCount> local_;   // id -> index in out_
   std::map<std::string, std::string, std::less<>> main_tables_;      // vpc -> main route table
@@ -361,110 +311,20 @@ class NativeLoader {
   std::set<std::string, std::less<>> bad_cidr_subnets_;              // subnets whose cidr did not parse
 };
 
+// With `common`, every resource's `id`, `name`, `account` and `region` are allowed too.
 std::optional<Fields> NativeLoader::fields(const YAML::Node& node, std::string_view what,
                                            const std::vector<std::string_view>& allowed, bool common) {
-  if (!node.IsMap()) {
-    error(node, "bad-shape", fmt::format("{} must be a mapping", what));
-    return std::nullopt;
-  }
   std::vector<std::string_view> keys = allowed;
   if (common) {
     for (std::string_view key : {"id", "name", "account", "region"}) keys.push_back(key);
   }
-  Fields f{node, std::string(what), {}};
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    YAML::Node key = it->first;  // copies: `it->` yields a temporary proxy
-    if (!key.IsScalar()) {
-      error(key, "bad-shape", fmt::format("keys in {} must be plain strings", what));
-      continue;
-    }
-    const std::string& name = key.Scalar();
-    if (std::find(keys.begin(), keys.end(), name) == keys.end()) {
-      error(key, "unknown-key", fmt::format("unknown key '{}' in {}{}", name, what, didYouMean(name, keys)));
-      continue;
-    }
-    if (f.items.count(name) != 0) {
-      error(key, "duplicate-key", fmt::format("duplicate key '{}' in {}", name, what));
-      continue;
-    }
-    YAML::Node value = it->second;
-    f.items.emplace(name, Field{key, value});
-  }
-  return f;
-}
-
-std::optional<std::string> NativeLoader::text(const Fields& f, std::string_view key, bool required) {
-  const Field* field = f.find(key);
-  if (field == nullptr) {
-    if (required) error(f.node, "missing-key", fmt::format("missing key '{}' in {}", key, f.what));
-    return std::nullopt;
-  }
-  if (!field->value.IsScalar()) {
-    error(field->value, "bad-shape", fmt::format("'{}' in {} must be a single value", key, f.what));
-    return std::nullopt;
-  }
-  return field->value.Scalar();
-}
-
-bool NativeLoader::flag(const Fields& f, std::string_view key, bool fallback) {
-  auto value = text(f, key);
-  if (!value) return fallback;
-  if (*value == "true" || *value == "yes") return true;
-  if (*value == "false" || *value == "no") return false;
-  error(f.find(key)->value, "bad-value", fmt::format("'{}' must be true or false, not '{}'", key, *value));
-  return fallback;
-}
-
-std::optional<long long> NativeLoader::number(const Fields& f, std::string_view key, long long min, long long max) {
-  auto value = text(f, key);
-  if (!value) return std::nullopt;
-  long long out = 0;
-  if (!parseInteger(*value, out) || out < min || out > max) {
-    error(f.find(key)->value, "bad-value",
-          fmt::format("'{}' must be a whole number from {} to {}, not '{}'", key, min, max, *value));
-    return std::nullopt;
-  }
-  return out;
-}
-
-std::vector<Item> NativeLoader::list(const Fields& f, std::string_view key) {
-  std::vector<Item> out;
-  const Field* field = f.find(key);
-  if (field == nullptr) return out;
-  if (field->value.IsScalar()) {
-    out.push_back({field->value.Scalar(), field->value});
-    return out;
-  }
-  if (!field->value.IsSequence()) {
-    error(field->value, "bad-shape", fmt::format("'{}' in {} must be a value or a list of values", key, f.what));
-    return out;
-  }
-  for (const auto& element : field->value) {
-    if (!element.IsScalar()) {
-      error(element, "bad-shape", fmt::format("each entry of '{}' in {} must be a single value", key, f.what));
-      continue;
-    }
-    out.push_back({element.Scalar(), element});
-  }
-  return out;
-}
-
-std::vector<YAML::Node> NativeLoader::nodes(const Fields& f, std::string_view key) {
-  std::vector<YAML::Node> out;
-  const Field* field = f.find(key);
-  if (field == nullptr) return out;
-  if (!field->value.IsSequence()) {
-    error(field->value, "bad-shape", fmt::format("'{}' in {} must be a list", key, f.what));
-    return out;
-  }
-  for (const auto& element : field->value) out.push_back(element);
-  return out;
+  return yaml_.fields(node, what, keys);
 }
 
 std::optional<Cidr> NativeLoader::cidrOf(const Item& item) {
   auto cidr = Cidr::parse(item.text);
   if (!cidr) {
-    error(item.node, "bad-cidr", cidr.error());
+    yaml_.error(item.node, "bad-cidr", cidr.error());
     return std::nullopt;
   }
   return *cidr;
@@ -473,7 +333,7 @@ std::optional<Cidr> NativeLoader::cidrOf(const Item& item) {
 std::optional<Ipv4> NativeLoader::ipOf(const Item& item) {
   auto ip = Ipv4::parse(item.text);
   if (!ip) {
-    error(item.node, "bad-ip", ip.error());
+    yaml_.error(item.node, "bad-ip", ip.error());
     return std::nullopt;
   }
   return *ip;
@@ -481,7 +341,7 @@ std::optional<Ipv4> NativeLoader::ipOf(const Item& item) {
 
 std::vector<Cidr> NativeLoader::cidrs(const Fields& f, std::string_view key) {
   std::vector<Cidr> out;
-  for (const auto& item : list(f, key)) {
+  for (const auto& item : yaml_.list(f, key)) {
     if (auto cidr = cidrOf(item)) out.push_back(*cidr);
   }
   return out;
@@ -489,7 +349,7 @@ std::vector<Cidr> NativeLoader::cidrs(const Fields& f, std::string_view key) {
 
 std::vector<Ipv4> NativeLoader::ips(const Fields& f, std::string_view key) {
   std::vector<Ipv4> out;
-  for (const auto& item : list(f, key)) {
+  for (const auto& item : yaml_.list(f, key)) {
     if (auto ip = ipOf(item)) out.push_back(*ip);
   }
   return out;
@@ -505,10 +365,10 @@ std::optional<std::string> NativeLoader::idOf(const Fields& f) {
 ResourceMeta NativeLoader::meta(const Fields& f, const std::string& id) {
   ResourceMeta m;
   m.id = id;
-  m.name = text(f, "name").value_or("");
-  m.account = text(f, "account").value_or(account_);
-  m.region = text(f, "region").value_or(region_);
-  m.origin = loc(f.node);
+  m.name = yaml_.text(f, "name").value_or("");
+  m.account = yaml_.text(f, "account").value_or(account_);
+  m.region = yaml_.text(f, "region").value_or(region_);
+  m.origin = yaml_.loc(f.node);
   return m;
 }
 
@@ -516,8 +376,8 @@ bool NativeLoader::ref(Kind kind, const Item& item) {
   if (known(kind, item.text)) return true;
   std::vector<std::string_view> candidates;
   for (const auto& [id, origin] : ids_[index(kind)]) candidates.push_back(id);
-  error(item.node, "unknown-reference",
-        fmt::format("unknown {} '{}'{}", kindName(kind), item.text, didYouMean(item.text, candidates)));
+  yaml_.error(item.node, "unknown-reference",
+              fmt::format("unknown {} '{}'{}", kindName(kind), item.text, didYouMean(item.text, candidates)));
   return false;
 }
 
@@ -533,19 +393,20 @@ std::vector<std::string> NativeLoader::refs(Kind kind, const std::vector<Item>& 
 // file's only VPC; else an error.
 std::string NativeLoader::resolveVpc(const Fields& f, const std::string& derived, const YAML::Node* derived_from) {
   if (f.find("vpc") != nullptr) {
-    auto id = text(f, "vpc");
+    auto id = yaml_.text(f, "vpc");
     if (!id) return derived;
     Item item{*id, f.find("vpc")->value};
     if (!ref(Kind::kVpc, item)) return derived;
     if (!derived.empty() && derived != *id && derived_from != nullptr) {
-      error(item.node, "conflict", fmt::format("vpc '{}' does not match '{}', which is in vpc '{}'", *id,
-                                               derived_from->Scalar(), derived));
+      yaml_.error(
+          item.node, "conflict",
+          fmt::format("vpc '{}' does not match '{}', which is in vpc '{}'", *id, derived_from->Scalar(), derived));
     }
     return *id;
   }
   if (!derived.empty()) return derived;
   if (ids_[index(Kind::kVpc)].size() == 1) return ids_[index(Kind::kVpc)].begin()->first;
-  if (derived_from == nullptr) error(f.node, "missing-key", fmt::format("missing key 'vpc' in {}", f.what));
+  if (derived_from == nullptr) yaml_.error(f.node, "missing-key", fmt::format("missing key 'vpc' in {}", f.what));
   return "";
 }
 
@@ -553,7 +414,7 @@ std::string NativeLoader::resolveVpc(const Fields& f, const std::string& derived
 void NativeLoader::attachVpcs(const Fields& f, std::vector<std::string>& vpc_ids) {
   if (f.has("vpc") || f.has("vpcs")) {
     for (const auto& key : {"vpc", "vpcs"}) {
-      for (auto& id : refs(Kind::kVpc, list(f, key))) vpc_ids.push_back(std::move(id));
+      for (auto& id : refs(Kind::kVpc, yaml_.list(f, key))) vpc_ids.push_back(std::move(id));
     }
   } else if (ids_[index(Kind::kVpc)].size() == 1) {
     vpc_ids.push_back(ids_[index(Kind::kVpc)].begin()->first);
@@ -583,8 +444,8 @@ void NativeLoader::checkSameVpc(Kind kind, const Item& item, const std::string& 
   if (vpc_id.empty() || !known(kind, item.text)) return;
   std::string other = vpcOf(kind, item.text);
   if (!other.empty() && other != vpc_id) {
-    error(item.node, "conflict",
-          fmt::format("{} '{}' is in vpc '{}', not '{}'", kindName(kind), item.text, other, vpc_id));
+    yaml_.error(item.node, "conflict",
+                fmt::format("{} '{}' is in vpc '{}', not '{}'", kindName(kind), item.text, other, vpc_id));
   }
 }
 
@@ -600,20 +461,20 @@ void NativeLoader::registerId(Kind kind, const YAML::Node& item, std::string_vie
     }
   }
   if (!id.IsDefined() || id.IsNull()) {
-    error(item, "missing-key", fmt::format("missing key 'id' in {}", what));
+    yaml_.error(item, "missing-key", fmt::format("missing key 'id' in {}", what));
     return;
   }
   if (!id.IsScalar() || id.Scalar().empty()) {
-    error(id, "bad-value", fmt::format("'id' in {} must be a non-empty string", what));
+    yaml_.error(id, "bad-value", fmt::format("'id' in {} must be a non-empty string", what));
     return;
   }
   auto& table = ids_[index(kind)];
   if (auto it = table.find(id.Scalar()); it != table.end()) {
-    error(id, "duplicate-id",
-          fmt::format("duplicate {} id '{}' (first defined at {})", kindName(kind), id.Scalar(), it->second));
+    yaml_.error(id, "duplicate-id",
+                fmt::format("duplicate {} id '{}' (first defined at {})", kindName(kind), id.Scalar(), it->second));
     return;
   }
-  table.emplace(id.Scalar(), loc(item));
+  table.emplace(id.Scalar(), yaml_.loc(item));
 }
 
 void NativeLoader::registerIds(const YAML::Node& root) {
@@ -651,7 +512,7 @@ void NativeLoader::forEach(const Fields& root, std::string_view section, Fn&& fn
   const Field* field = root.find(section);
   if (field == nullptr) return;
   if (!field->value.IsSequence()) {
-    error(field->value, "bad-shape", fmt::format("'{}' must be a list", section));
+    yaml_.error(field->value, "bad-shape", fmt::format("'{}' must be a list", section));
     return;
   }
   for (const auto& item : field->value) fn(item);
@@ -667,14 +528,14 @@ void NativeLoader::parseVpc(const YAML::Node& node) {
   vpc.meta = meta(*f, *id);
   vpc.cidrs = cidrs(*f, "cidr");
   for (const auto& cidr : cidrs(*f, "cidrs")) vpc.cidrs.push_back(cidr);
-  if (!f->has("cidr") && !f->has("cidrs")) error(node, "missing-key", "missing key 'cidr' in vpc");
+  if (!f->has("cidr") && !f->has("cidrs")) yaml_.error(node, "missing-key", "missing key 'cidr' in vpc");
   vpc.disassociated_cidrs = cidrs(*f, "disassociated_cidrs");
   for (const auto& key : {"ipv6_cidr", "ipv6_cidrs"}) {
-    for (auto& item : list(*f, key)) vpc.ipv6_cidrs.push_back(std::move(item.text));
+    for (auto& item : yaml_.list(*f, key)) vpc.ipv6_cidrs.push_back(std::move(item.text));
   }
-  vpc.dns_support = flag(*f, "dns_support", true);
-  vpc.dns_hostnames = flag(*f, "dns_hostnames", false);
-  vpc.is_default = flag(*f, "default", false);
+  vpc.dns_support = yaml_.flag(*f, "dns_support", true);
+  vpc.dns_hostnames = yaml_.flag(*f, "dns_hostnames", false);
+  vpc.is_default = yaml_.flag(*f, "default", false);
   add(Kind::kVpc, out_.vpcs, std::move(vpc));
 }
 
@@ -685,15 +546,15 @@ void NativeLoader::parsePrefixList(const YAML::Node& node) {
   if (!id) return;
   PrefixList list;
   list.meta = meta(*f, *id);
-  if (auto service = text(*f, "service")) {
+  if (auto service = yaml_.text(*f, "service")) {
     list.prefix_list_name = service->find('.') == std::string::npos
                                 ? fmt::format("com.amazonaws.{}.{}", list.meta.region, *service)
                                 : *service;
     list.aws_managed = true;
   }
-  if (auto name = text(*f, "prefix_list_name")) list.prefix_list_name = *name;
+  if (auto name = yaml_.text(*f, "prefix_list_name")) list.prefix_list_name = *name;
   if (list.prefix_list_name.empty()) list.prefix_list_name = list.meta.name;
-  list.aws_managed = flag(*f, "aws_managed", list.aws_managed);
+  list.aws_managed = yaml_.flag(*f, "aws_managed", list.aws_managed);
   list.cidrs = cidrs(*f, "cidr");
   for (const auto& cidr : cidrs(*f, "cidrs")) list.cidrs.push_back(cidr);
   add(Kind::kPrefixList, out_.prefix_lists, std::move(list));
@@ -707,13 +568,13 @@ void NativeLoader::parseSubnet(const YAML::Node& node) {
   Subnet s;
   s.meta = meta(*f, *id);
   s.vpc_id = resolveVpc(*f);
-  s.availability_zone = text(*f, "az", true).value_or("");
-  s.availability_zone_id = text(*f, "az_id").value_or("");
+  s.availability_zone = yaml_.text(*f, "az", true).value_or("");
+  s.availability_zone_id = yaml_.text(*f, "az_id").value_or("");
   for (const auto& key : {"ipv6_cidr", "ipv6_cidrs"}) {
-    for (auto& item : list(*f, key)) s.ipv6_cidrs.push_back(std::move(item.text));
+    for (auto& item : yaml_.list(*f, key)) s.ipv6_cidrs.push_back(std::move(item.text));
   }
-  s.map_public_ip_on_launch = flag(*f, "public_ip_on_launch", false);
-  auto cidr_text = text(*f, "cidr", true);
+  s.map_public_ip_on_launch = yaml_.flag(*f, "public_ip_on_launch", false);
+  auto cidr_text = yaml_.text(*f, "cidr", true);
   if (cidr_text) {
     Item item{*cidr_text, f->find("cidr")->value};
     auto cidr = cidrOf(item);
@@ -724,14 +585,14 @@ void NativeLoader::parseSubnet(const YAML::Node& node) {
         bool inside = std::any_of(owner->cidrs.begin(), owner->cidrs.end(),
                                   [&](const Cidr& block) { return block.contains(*cidr); });
         if (!inside) {
-          error(item.node, "bad-cidr", fmt::format("{} is outside vpc '{}' ({})", cidr->str(), s.vpc_id,
-                                                   joinCidrs(owner->cidrs)));
+          yaml_.error(item.node, "bad-cidr",
+                      fmt::format("{} is outside vpc '{}' ({})", cidr->str(), s.vpc_id, joinCidrs(owner->cidrs)));
         }
       }
       for (const auto& other : out_.subnets) {
         if (other.vpc_id == s.vpc_id && bad_cidr_subnets_.count(other.meta.id) == 0 && other.cidr.overlaps(*cidr)) {
-          error(item.node, "bad-cidr", fmt::format("{} overlaps subnet '{}' ({})", cidr->str(), other.meta.id,
-                                                   other.cidr.str()));
+          yaml_.error(item.node, "bad-cidr",
+                      fmt::format("{} overlaps subnet '{}' ({})", cidr->str(), other.meta.id, other.cidr.str()));
           break;
         }
       }
@@ -748,7 +609,7 @@ void NativeLoader::parseInternetGateway(const YAML::Node& node) {
   InternetGateway igw;
   igw.meta = meta(*f, *id);
   attachVpcs(*f, igw.vpc_ids);
-  igw.egress_only = flag(*f, "egress_only", id->rfind("eigw-", 0) == 0);
+  igw.egress_only = yaml_.flag(*f, "egress_only", id->rfind("eigw-", 0) == 0);
   add(Kind::kInternetGateway, out_.internet_gateways, std::move(igw));
 }
 
@@ -764,12 +625,12 @@ void NativeLoader::parseVpnGateway(const YAML::Node& node) {
 }
 
 std::optional<PortRange> NativeLoader::ports(const Fields& f, int protocol) {
-  auto value = text(f, "ports");
+  auto value = yaml_.text(f, "ports");
   if (!value) return PortRange{};
   const YAML::Node& at = f.find("ports")->value;
   if (*value == "all") return PortRange{};
   if (protocol != kProtocolTcp && protocol != kProtocolUdp) {
-    error(at, "bad-value", fmt::format("'ports' applies only to tcp and udp, not {}", protocolName(protocol)));
+    yaml_.error(at, "bad-value", fmt::format("'ports' applies only to tcp and udp, not {}", protocolName(protocol)));
     return std::nullopt;
   }
   std::string_view view = *value;
@@ -780,8 +641,8 @@ std::optional<PortRange> NativeLoader::ports(const Fields& f, int protocol) {
                 ? parseInteger(view, from) && (to = from, true)
                 : parseInteger(view.substr(0, dash), from) && parseInteger(view.substr(dash + 1), to);
   if (!ok || from < 0 || to > 65535 || from > to) {
-    error(at, "bad-value",
-          fmt::format("'ports' must be a port, a range like 1024-65535 or 'all' (0-65535), not '{}'", *value));
+    yaml_.error(at, "bad-value",
+                fmt::format("'ports' must be a port, a range like 1024-65535 or 'all' (0-65535), not '{}'", *value));
     return std::nullopt;
   }
   return PortRange{static_cast<int>(from), static_cast<int>(to)};
@@ -790,7 +651,7 @@ std::optional<PortRange> NativeLoader::ports(const Fields& f, int protocol) {
 void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const std::string& self_id,
                                 std::vector<SgRule>& into) {
   int index_in_list = 0;
-  for (const auto& node : nodes(group, key)) {
+  for (const auto& node : yaml_.nodes(group, key)) {
     int rule_index = index_in_list++;
     auto f = fields(node, "security group rule",
                     {"protocol", "ports", "icmp_type", "icmp_code", "cidr", "cidrs", "ipv6", "prefix_list", "sg",
@@ -799,14 +660,14 @@ void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const
     if (!f) continue;
     SgRule base;
     base.index = rule_index;
-    base.source = loc(node);
-    base.description = text(*f, "description").value_or("");
-    base.peer_vpc_id = text(*f, "peer_vpc").value_or("");
-    auto protocol_text = text(*f, "protocol", true);
+    base.source = yaml_.loc(node);
+    base.description = yaml_.text(*f, "description").value_or("");
+    base.peer_vpc_id = yaml_.text(*f, "peer_vpc").value_or("");
+    auto protocol_text = yaml_.text(*f, "protocol", true);
     if (protocol_text) {
       auto protocol = parseProtocol(*protocol_text);
       if (!protocol) {
-        error(f->find("protocol")->value, "bad-value", protocol.error());
+        yaml_.error(f->find("protocol")->value, "bad-value", protocol.error());
       } else {
         base.protocol = *protocol;
       }
@@ -824,15 +685,15 @@ void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const
     for (const auto& icmp_key : {"icmp_type", "icmp_code"}) {
       if (!f->has(icmp_key)) continue;
       if (!icmp) {
-        error(f->items.at(icmp_key).key, "bad-value", fmt::format("'{}' applies only to icmp", icmp_key));
+        yaml_.error(f->items.at(icmp_key).key, "bad-value", fmt::format("'{}' applies only to icmp", icmp_key));
         continue;
       }
-      if (auto value = number(*f, icmp_key, -1, 255)) {
+      if (auto value = yaml_.number(*f, icmp_key, -1, 255)) {
         (std::string_view(icmp_key) == "icmp_type" ? base.from_port : base.to_port) = static_cast<int>(*value);
       }
     }
     for (const auto& cidr_key : {"cidr", "cidrs"}) {
-      for (const auto& item : list(*f, cidr_key)) {
+      for (const auto& item : yaml_.list(*f, cidr_key)) {
         if (auto cidr = cidrOf(item)) {
           SgRule rule = base;
           rule.peer_kind = PeerKind::kCidr;
@@ -841,20 +702,20 @@ void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const
         }
       }
     }
-    for (const auto& item : list(*f, "ipv6")) {
+    for (const auto& item : yaml_.list(*f, "ipv6")) {
       SgRule rule = base;
       rule.peer_kind = PeerKind::kIpv6Cidr;
       rule.peer = item.text;
       into.push_back(std::move(rule));
     }
-    for (const auto& item : list(*f, "prefix_list")) {
+    for (const auto& item : yaml_.list(*f, "prefix_list")) {
       if (!ref(Kind::kPrefixList, item)) continue;
       SgRule rule = base;
       rule.peer_kind = PeerKind::kPrefixList;
       rule.peer = item.text;
       into.push_back(std::move(rule));
     }
-    for (const auto& item : list(*f, "sg")) {
+    for (const auto& item : yaml_.list(*f, "sg")) {
       std::string peer = item.text == "self" ? self_id : item.text;
       if (item.text != "self" && base.peer_vpc_id.empty() && !ref(Kind::kSecurityGroup, item)) continue;
       SgRule rule = base;
@@ -865,7 +726,7 @@ void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const
     bool any_peer = false;
     for (const auto& peer_key : {"cidr", "cidrs", "ipv6", "prefix_list", "sg"}) any_peer = any_peer || f->has(peer_key);
     if (!any_peer) {
-      error(node, "missing-key", "security group rule needs a peer: cidr, cidrs, ipv6, prefix_list or sg");
+      yaml_.error(node, "missing-key", "security group rule needs a peer: cidr, cidrs, ipv6, prefix_list or sg");
     }
   }
 }
@@ -878,9 +739,10 @@ void NativeLoader::parseSecurityGroup(const YAML::Node& node) {
   SecurityGroup sg;
   sg.meta = meta(*f, *id);
   sg.vpc_id = resolveVpc(*f);
-  sg.description = text(*f, "description").value_or("");
-  bool is_default = flag(*f, "default", false);
-  sg.group_name = text(*f, "group_name").value_or(is_default ? "default" : sg.meta.name.empty() ? *id : sg.meta.name);
+  sg.description = yaml_.text(*f, "description").value_or("");
+  bool is_default = yaml_.flag(*f, "default", false);
+  sg.group_name =
+      yaml_.text(*f, "group_name").value_or(is_default ? "default" : sg.meta.name.empty() ? *id : sg.meta.name);
   parseSgRules(*f, "ingress", *id, sg.ingress);
   if (f->has("egress")) {
     parseSgRules(*f, "egress", *id, sg.egress);
@@ -889,7 +751,7 @@ void NativeLoader::parseSecurityGroup(const YAML::Node& node) {
     // allowing all traffic until it is removed.
     SgRule all;
     all.cidr = *Cidr::parse("0.0.0.0/0");
-    all.source = loc(node);
+    all.source = yaml_.loc(node);
     sg.egress.push_back(all);
   }
   add(Kind::kSecurityGroup, out_.security_groups, std::move(sg));
@@ -906,7 +768,7 @@ void NativeLoader::parseEni(const YAML::Node& node) {
   eni.meta = meta(*f, *id);
   const Subnet* home = nullptr;
   std::optional<Item> subnet_item;
-  if (auto subnet_id = text(*f, "subnet", true)) {
+  if (auto subnet_id = yaml_.text(*f, "subnet", true)) {
     subnet_item = Item{*subnet_id, f->find("subnet")->value};
     if (ref(Kind::kSubnet, *subnet_item)) {
       eni.subnet_id = *subnet_id;
@@ -918,49 +780,49 @@ void NativeLoader::parseEni(const YAML::Node& node) {
   Cidr home_cidr = home != nullptr ? home->cidr : Cidr();
   bool have_home = home != nullptr && bad_cidr_subnets_.count(home->meta.id) == 0;
   eni.vpc_id = resolveVpc(*f, derived_vpc, subnet_item ? &subnet_item->node : nullptr);
-  eni.availability_zone = text(*f, "az").value_or(derived_az);
+  eni.availability_zone = yaml_.text(*f, "az").value_or(derived_az);
   for (const auto& key : {"ip", "ips"}) {
-    for (const auto& item : list(*f, key)) {
+    for (const auto& item : yaml_.list(*f, key)) {
       auto ip = ipOf(item);
       if (!ip) continue;
       if (have_home && !home_cidr.contains(*ip)) {
-        error(item.node, "bad-ip", fmt::format("{} is outside subnet '{}' ({})", ip->str(), eni.subnet_id,
-                                               home_cidr.str()));
+        yaml_.error(item.node, "bad-ip",
+                    fmt::format("{} is outside subnet '{}' ({})", ip->str(), eni.subnet_id, home_cidr.str()));
       }
       auto [it, inserted] = used_ips_.emplace(std::make_pair(eni.vpc_id, ip->value()), *id);
       if (!inserted) {
-        error(item.node, "conflict",
-              fmt::format("{} is already used by network interface '{}'", ip->str(), it->second));
+        yaml_.error(item.node, "conflict",
+                    fmt::format("{} is already used by network interface '{}'", ip->str(), it->second));
       }
       eni.private_ips.push_back(*ip);
     }
   }
-  if (!f->has("ip") && !f->has("ips")) error(node, "missing-key", "missing key 'ips' in network interface");
+  if (!f->has("ip") && !f->has("ips")) yaml_.error(node, "missing-key", "missing key 'ips' in network interface");
   std::size_t paired = 0;
   for (const auto& key : {"public_ip", "public_ips"}) {
-    for (const auto& item : list(*f, key)) {
+    for (const auto& item : yaml_.list(*f, key)) {
       auto ip = ipOf(item);
       if (!ip) continue;
       if (paired >= eni.private_ips.size()) {
-        error(item.node, "bad-ip", fmt::format("public ip {} has no private ip to map to", ip->str()));
+        yaml_.error(item.node, "bad-ip", fmt::format("public ip {} has no private ip to map to", ip->str()));
         continue;
       }
       eni.public_ips.push_back({eni.private_ips[paired++], *ip, false});
     }
   }
-  for (auto& item : list(*f, "ipv6")) eni.ipv6_addresses.push_back(std::move(item.text));
-  for (const auto& item : list(*f, "security_groups")) {
+  for (auto& item : yaml_.list(*f, "ipv6")) eni.ipv6_addresses.push_back(std::move(item.text));
+  for (const auto& item : yaml_.list(*f, "security_groups")) {
     if (!ref(Kind::kSecurityGroup, item)) continue;
     checkSameVpc(Kind::kSecurityGroup, item, eni.vpc_id);
     eni.security_group_ids.push_back(item.text);
   }
-  eni.interface_type = text(*f, "type").value_or("interface");
-  eni.description = text(*f, "description").value_or("");
-  eni.requester_id = text(*f, "requester").value_or("");
-  if (auto instance = text(*f, "instance")) {
+  eni.interface_type = yaml_.text(*f, "type").value_or("interface");
+  eni.description = yaml_.text(*f, "description").value_or("");
+  eni.requester_id = yaml_.text(*f, "requester").value_or("");
+  if (auto instance = yaml_.text(*f, "instance")) {
     if (ref(Kind::kInstance, {*instance, f->find("instance")->value})) eni.instance_id = *instance;
   }
-  eni.source_dest_check = flag(*f, "source_dest_check", true);
+  eni.source_dest_check = yaml_.flag(*f, "source_dest_check", true);
   add(Kind::kEni, out_.enis, std::move(eni));
 }
 
@@ -971,20 +833,20 @@ void NativeLoader::parseInstance(const YAML::Node& node) {
   if (!id) return;
   Instance instance;
   instance.meta = meta(*f, *id);
-  for (const auto& item : list(*f, "enis")) {
+  for (const auto& item : yaml_.list(*f, "enis")) {
     if (!ref(Kind::kEni, item)) continue;
     if (auto it = local_[index(Kind::kEni)].find(item.text); it != local_[index(Kind::kEni)].end()) {
       Eni& eni = out_.enis[it->second];
       if (!eni.instance_id.empty() && eni.instance_id != *id) {
-        error(item.node, "conflict", fmt::format("network interface '{}' is attached to instance '{}'", item.text,
-                                                 eni.instance_id));
+        yaml_.error(item.node, "conflict",
+                    fmt::format("network interface '{}' is attached to instance '{}'", item.text, eni.instance_id));
         continue;
       }
       eni.instance_id = *id;
     }
     instance.eni_ids.push_back(item.text);
   }
-  instance.state = text(*f, "state").value_or("running");
+  instance.state = yaml_.text(*f, "state").value_or("running");
   add(Kind::kInstance, out_.instances, std::move(instance));
 }
 
@@ -1009,7 +871,7 @@ void NativeLoader::parseNatGateway(const YAML::Node& node) {
   nat.meta = meta(*f, *id);
   std::string derived;
   std::optional<Item> subnet_item;
-  if (auto subnet_id = text(*f, "subnet", true)) {
+  if (auto subnet_id = yaml_.text(*f, "subnet", true)) {
     subnet_item = Item{*subnet_id, f->find("subnet")->value};
     if (ref(Kind::kSubnet, *subnet_item)) {
       nat.subnet_id = *subnet_id;
@@ -1017,7 +879,7 @@ void NativeLoader::parseNatGateway(const YAML::Node& node) {
     }
   }
   nat.vpc_id = resolveVpc(*f, derived, subnet_item ? &subnet_item->node : nullptr);
-  nat.is_public = flag(*f, "public", true);
+  nat.is_public = yaml_.flag(*f, "public", true);
   for (const auto& key : {"private_ip", "private_ips"}) {
     for (const auto& ip : ips(*f, key)) nat.private_ips.push_back(ip);
   }
@@ -1025,10 +887,10 @@ void NativeLoader::parseNatGateway(const YAML::Node& node) {
     for (const auto& ip : ips(*f, key)) nat.public_ips.push_back(ip);
   }
   if (!nat.is_public && !nat.public_ips.empty()) {
-    error(f->has("public_ip") ? f->items.at("public_ip").key : f->items.at("public_ips").key, "conflict",
-          "a private nat gateway has no public ip");
+    yaml_.error(f->has("public_ip") ? f->items.at("public_ip").key : f->items.at("public_ips").key, "conflict",
+                "a private nat gateway has no public ip");
   }
-  if (auto eni = text(*f, "eni")) {
+  if (auto eni = yaml_.text(*f, "eni")) {
     if (ref(Kind::kEni, {*eni, f->find("eni")->value})) nat.eni_id = *eni;
   }
   add(Kind::kNatGateway, out_.nat_gateways, std::move(nat));
@@ -1041,12 +903,12 @@ void NativeLoader::parsePeering(const YAML::Node& node) {
   if (!id) return;
   PeeringConnection pcx;
   pcx.meta = meta(*f, *id);
-  pcx.status = text(*f, "status").value_or("active");
+  pcx.status = yaml_.text(*f, "status").value_or("active");
   for (const auto& [key, side] : {std::pair<std::string_view, PeeringSide*>{"requester", &pcx.requester},
                                   std::pair<std::string_view, PeeringSide*>{"accepter", &pcx.accepter}}) {
     const Field* field = f->find(key);
     if (field == nullptr) {
-      error(node, "missing-key", fmt::format("missing key '{}' in peering connection", key));
+      yaml_.error(node, "missing-key", fmt::format("missing key '{}' in peering connection", key));
       continue;
     }
     Item vpc_item;
@@ -1057,11 +919,11 @@ void NativeLoader::parsePeering(const YAML::Node& node) {
     } else {
       auto s = fields(field->value, "peering side", {"vpc", "account", "region", "cidr", "cidrs"}, false);
       if (!s) continue;
-      auto vpc_id = text(*s, "vpc", true);
+      auto vpc_id = yaml_.text(*s, "vpc", true);
       if (!vpc_id) continue;
       vpc_item = {*vpc_id, s->find("vpc")->value};
-      side->account = text(*s, "account").value_or("");
-      side->region = text(*s, "region").value_or("");
+      side->account = yaml_.text(*s, "account").value_or("");
+      side->region = yaml_.text(*s, "region").value_or("");
       has_cidrs = s->has("cidr") || s->has("cidrs");
       given = cidrs(*s, "cidr");
       for (const auto& cidr : cidrs(*s, "cidrs")) given.push_back(cidr);
@@ -1089,14 +951,14 @@ void NativeLoader::parseVpnConnection(const YAML::Node& node) {
   if (!id) return;
   VpnConnection vpn;
   vpn.meta = meta(*f, *id);
-  if (auto vgw = text(*f, "vpn_gateway")) {
+  if (auto vgw = yaml_.text(*f, "vpn_gateway")) {
     if (ref(Kind::kVpnGateway, {*vgw, f->find("vpn_gateway")->value})) vpn.vpn_gateway_id = *vgw;
   }
-  if (auto tgw = text(*f, "transit_gateway")) {
+  if (auto tgw = yaml_.text(*f, "transit_gateway")) {
     if (ref(Kind::kTransitGateway, {*tgw, f->find("transit_gateway")->value})) vpn.transit_gateway_id = *tgw;
   }
   if (f->find("vpn_gateway") == nullptr && f->find("transit_gateway") == nullptr) {
-    error(node, "missing-key", "vpn connection needs 'vpn_gateway' or 'transit_gateway'");
+    yaml_.error(node, "missing-key", "vpn connection needs 'vpn_gateway' or 'transit_gateway'");
   }
   add(Kind::kVpnConnection, out_.vpn_connections, std::move(vpn));
 }
@@ -1112,7 +974,7 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
 
   // Attachments first, so route tables can check them.
   std::size_t first_attachment = out_.tgw_attachments.size();
-  for (const auto& item : nodes(*f, "attachments")) {
+  for (const auto& item : yaml_.nodes(*f, "attachments")) {
     auto a = fields(item, "transit gateway attachment",
                     {"type", "resource", "vpc", "vpn", "subnets", "route_table", "state"});
     if (!a) continue;
@@ -1121,37 +983,37 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
     TgwAttachment attachment;
     attachment.meta = meta(*a, *attachment_id);
     attachment.transit_gateway_id = *id;
-    attachment.state = text(*a, "state").value_or("available");
-    if (auto vpc_id = text(*a, "vpc")) {
+    attachment.state = yaml_.text(*a, "state").value_or("available");
+    if (auto vpc_id = yaml_.text(*a, "vpc")) {
       attachment.resource_type = "vpc";
       if (ref(Kind::kVpc, {*vpc_id, a->find("vpc")->value})) attachment.resource_id = *vpc_id;
-    } else if (auto vpn_id = text(*a, "vpn")) {
+    } else if (auto vpn_id = yaml_.text(*a, "vpn")) {
       attachment.resource_type = "vpn";
       if (ref(Kind::kVpnConnection, {*vpn_id, a->find("vpn")->value})) attachment.resource_id = *vpn_id;
     } else {
-      attachment.resource_type = text(*a, "type", true).value_or("");
-      attachment.resource_id = text(*a, "resource").value_or("");
+      attachment.resource_type = yaml_.text(*a, "type", true).value_or("");
+      attachment.resource_id = yaml_.text(*a, "resource").value_or("");
       static constexpr std::array<std::string_view, 5> kTypes = {"vpc", "vpn", "peering", "direct-connect-gateway",
                                                                  "connect"};
       if (!attachment.resource_type.empty() &&
           std::find(kTypes.begin(), kTypes.end(), attachment.resource_type) == kTypes.end()) {
-        error(a->find("type")->value, "bad-value",
-              fmt::format("unknown attachment type '{}'{}", attachment.resource_type,
-                          didYouMean(attachment.resource_type, kTypes)));
+        yaml_.error(a->find("type")->value, "bad-value",
+                    fmt::format("unknown attachment type '{}'{}", attachment.resource_type,
+                                didYouMean(attachment.resource_type, kTypes)));
       }
     }
     std::set<std::string> azs;
-    for (const auto& subnet_item : list(*a, "subnets")) {
+    for (const auto& subnet_item : yaml_.list(*a, "subnets")) {
       if (!ref(Kind::kSubnet, subnet_item)) continue;
       checkSameVpc(Kind::kSubnet, subnet_item, attachment.resource_type == "vpc" ? attachment.resource_id : "");
       const Subnet* s = subnet(subnet_item.text);
       if (s != nullptr && !azs.insert(s->availability_zone).second) {
-        error(subnet_item.node, "conflict",
-              fmt::format("attachment '{}' already has a subnet in {}", *attachment_id, s->availability_zone));
+        yaml_.error(subnet_item.node, "conflict",
+                    fmt::format("attachment '{}' already has a subnet in {}", *attachment_id, s->availability_zone));
       }
       attachment.subnet_ids.push_back(subnet_item.text);
     }
-    if (auto table = text(*a, "route_table")) {
+    if (auto table = yaml_.text(*a, "route_table")) {
       if (ref(Kind::kTgwRouteTable, {*table, a->find("route_table")->value})) {
         attachment.association_route_table = *table;
       }
@@ -1164,8 +1026,9 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
     if (!ref(Kind::kTgwAttachment, item)) return false;
     auto it = attachment_tgw_.find(item.text);
     if (it != attachment_tgw_.end() && it->second != *id) {
-      error(item.node, "conflict",
-            fmt::format("transit gateway attachment '{}' belongs to transit gateway '{}'", item.text, it->second));
+      yaml_.error(
+          item.node, "conflict",
+          fmt::format("transit gateway attachment '{}' belongs to transit gateway '{}'", item.text, it->second));
       return false;
     }
     return true;
@@ -1177,7 +1040,7 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
 
   std::set<std::string> propagating;
   std::vector<std::string> table_ids;
-  for (const auto& item : nodes(*f, "route_tables")) {
+  for (const auto& item : yaml_.nodes(*f, "route_tables")) {
     auto t = fields(item, "transit gateway route table", {"routes", "propagations", "associations"});
     if (!t) continue;
     auto table_id = idOf(*t);
@@ -1187,36 +1050,37 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
     table.transit_gateway_id = *id;
     table_ids.push_back(*table_id);
     tgw_table_owner_.emplace(*table_id, *id);
-    for (const auto& route_node : nodes(*t, "routes")) {
+    for (const auto& route_node : yaml_.nodes(*t, "routes")) {
       auto r = fields(route_node, "transit gateway route", {"dest", "attachment", "attachments", "blackhole"}, false);
       if (!r) continue;
       TgwRoute route;
-      route.source = loc(route_node);
-      if (auto dest = text(*r, "dest", true)) {
+      route.source = yaml_.loc(route_node);
+      if (auto dest = yaml_.text(*r, "dest", true)) {
         if (auto cidr = cidrOf({*dest, r->find("dest")->value})) route.destination = *cidr;
       }
-      route.blackhole = flag(*r, "blackhole", false);
+      route.blackhole = yaml_.flag(*r, "blackhole", false);
       for (const auto& key : {"attachment", "attachments"}) {
-        for (const auto& a : list(*r, key)) {
+        for (const auto& a : yaml_.list(*r, key)) {
           if (own_attachment(a)) route.attachment_ids.push_back(a.text);
         }
       }
       if (!route.blackhole && !r->has("attachment") && !r->has("attachments")) {
-        error(route_node, "missing-key", "missing key 'attachment' in transit gateway route");
+        yaml_.error(route_node, "missing-key", "missing key 'attachment' in transit gateway route");
       }
       table.static_routes.push_back(std::move(route));
     }
-    for (const auto& a : list(*t, "propagations")) {
+    for (const auto& a : yaml_.list(*t, "propagations")) {
       if (!own_attachment(a)) continue;
       table.propagating_attachments.push_back(a.text);
       propagating.insert(a.text);
     }
-    for (const auto& a : list(*t, "associations")) {
+    for (const auto& a : yaml_.list(*t, "associations")) {
       if (!own_attachment(a)) continue;
       if (TgwAttachment* target = attachment(a.text)) {
         if (!target->association_route_table.empty() && target->association_route_table != *table_id) {
-          error(a.node, "conflict", fmt::format("transit gateway attachment '{}' is already associated with '{}'",
-                                                a.text, target->association_route_table));
+          yaml_.error(a.node, "conflict",
+                      fmt::format("transit gateway attachment '{}' is already associated with '{}'", a.text,
+                                  target->association_route_table));
           continue;
         }
         target->association_route_table = *table_id;
@@ -1230,22 +1094,22 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
     auto& a = out_.tgw_attachments[i];
     if (!a.association_route_table.empty() &&
         std::find(table_ids.begin(), table_ids.end(), a.association_route_table) == table_ids.end()) {
-      error(node, "conflict", fmt::format("attachment '{}' is associated with '{}', which is not a route table of "
-                                          "transit gateway '{}'",
-                                          a.meta.id, a.association_route_table, *id));
+      yaml_.error(node, "conflict",
+                  fmt::format("attachment '{}' is associated with '{}', which is not a route table of "
+                              "transit gateway '{}'",
+                              a.meta.id, a.association_route_table, *id));
     }
   }
 
   // Transit Gateways Guide: default route table association / propagation —
   // new attachments are associated with, and propagate to, the defaults.
   for (const auto& key : {"default_association_route_table", "default_propagation_route_table"}) {
-    auto table = text(*f, key);
+    auto table = yaml_.text(*f, key);
     if (!table) continue;
     Item item{*table, f->find(key)->value};
     if (!ref(Kind::kTgwRouteTable, item)) continue;
     if (std::find(table_ids.begin(), table_ids.end(), *table) == table_ids.end()) {
-      error(item.node, "conflict",
-            fmt::format("'{}' is not a route table of transit gateway '{}'", *table, *id));
+      yaml_.error(item.node, "conflict", fmt::format("'{}' is not a route table of transit gateway '{}'", *table, *id));
       continue;
     }
     bool association = std::string_view(key) == "default_association_route_table";
@@ -1266,14 +1130,14 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
 // A blackhole route's target may be gone (that is what makes it a blackhole),
 // so it need not be defined.
 RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route, bool blackhole) {
-  if (auto type_text = text(route, "target_type")) {
+  if (auto type_text = yaml_.text(route, "target_type")) {
     const auto& names = targetTypeNames();
     auto it = std::find_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == *type_text; });
     if (it == names.end()) {
       std::vector<std::string_view> candidates;
       for (const auto& entry : names) candidates.push_back(entry.first);
-      error(route.find("target_type")->value, "bad-value",
-            fmt::format("unknown target type '{}'{}", *type_text, didYouMean(*type_text, candidates)));
+      yaml_.error(route.find("target_type")->value, "bad-value",
+                  fmt::format("unknown target type '{}'{}", *type_text, didYouMean(*type_text, candidates)));
       return RouteTarget::kUnknown;
     }
     if (auto kind = kindOfTarget(it->second); kind && !blackhole) ref(*kind, target);
@@ -1308,9 +1172,9 @@ RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route,
     for (const auto& entry : matches) {
       if (prefix_kind && entry.first == *prefix_kind) return igwType(entry.second);
     }
-    error(target.node, "ambiguous-reference",
-          fmt::format("route target '{}' names more than one resource ({}, {}); add target_type", target.text,
-                      kindName(matches[0].first), kindName(matches[1].first)));
+    yaml_.error(target.node, "ambiguous-reference",
+                fmt::format("route target '{}' names more than one resource ({}, {}); add target_type", target.text,
+                            kindName(matches[0].first), kindName(matches[1].first)));
     return RouteTarget::kUnknown;
   }
   if (auto kind = kindOfTarget(by_prefix)) {
@@ -1324,9 +1188,9 @@ RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route,
     for (const auto& [id, origin] : ids_[index(entry.first)]) candidates.push_back(id);
   }
   std::string hint = didYouMean(target.text, candidates);
-  error(target.node, "unknown-reference",
-        hint.empty() ? fmt::format("unknown route target '{}' (define it, or add target_type)", target.text)
-                     : fmt::format("unknown route target '{}'{}", target.text, hint));
+  yaml_.error(target.node, "unknown-reference",
+              hint.empty() ? fmt::format("unknown route target '{}' (define it, or add target_type)", target.text)
+                           : fmt::format("unknown route target '{}'{}", target.text, hint));
   return RouteTarget::kUnknown;
 }
 
@@ -1334,9 +1198,9 @@ std::optional<Route> NativeLoader::parseRoute(const YAML::Node& node) {
   auto f = fields(node, "route", {"dest", "target", "target_type", "state", "origin"}, false);
   if (!f) return std::nullopt;
   Route route;
-  route.source = loc(node);
-  route.origin = text(*f, "origin").value_or("CreateRoute");
-  if (auto dest = text(*f, "dest", true)) {
+  route.source = yaml_.loc(node);
+  route.origin = yaml_.text(*f, "origin").value_or("CreateRoute");
+  if (auto dest = yaml_.text(*f, "dest", true)) {
     Item item{*dest, f->find("dest")->value};
     bool looks_ipv4 = !dest->empty() && (*dest)[0] >= '0' && (*dest)[0] <= '9' && dest->find(':') == std::string::npos;
     if (dest->find(':') != std::string::npos) {
@@ -1347,14 +1211,15 @@ std::optional<Route> NativeLoader::parseRoute(const YAML::Node& node) {
       route.destination_prefix_list = *dest;
     }
   }
-  if (auto state = text(*f, "state")) {
+  if (auto state = yaml_.text(*f, "state")) {
     if (*state == "blackhole") {
       route.blackhole = true;
     } else if (*state != "active") {
-      error(f->find("state")->value, "bad-value", fmt::format("'state' must be active or blackhole, not '{}'", *state));
+      yaml_.error(f->find("state")->value, "bad-value",
+                  fmt::format("'state' must be active or blackhole, not '{}'", *state));
     }
   }
-  if (auto target = text(*f, "target", true)) {
+  if (auto target = yaml_.text(*f, "target", true)) {
     Item item{*target, f->find("target")->value};
     route.target_id = *target;
     route.target = resolveTarget(item, *f, route.blackhole);
@@ -1370,34 +1235,36 @@ void NativeLoader::parseRouteTable(const YAML::Node& node) {
   RouteTable table;
   table.meta = meta(*f, *id);
   table.vpc_id = resolveVpc(*f);
-  table.main = flag(*f, "main", false);
+  table.main = yaml_.flag(*f, "main", false);
   if (table.main && !table.vpc_id.empty()) {
     auto [it, inserted] = main_tables_.emplace(table.vpc_id, *id);
     if (!inserted) {
-      error(f->items.at("main").value, "conflict",
-            fmt::format("vpc '{}' already has main route table '{}'", table.vpc_id, it->second));
+      yaml_.error(f->items.at("main").value, "conflict",
+                  fmt::format("vpc '{}' already has main route table '{}'", table.vpc_id, it->second));
     }
   }
-  for (const auto& item : list(*f, "subnets")) {
+  for (const auto& item : yaml_.list(*f, "subnets")) {
     if (!ref(Kind::kSubnet, item)) continue;
     checkSameVpc(Kind::kSubnet, item, table.vpc_id);
     auto [it, inserted] = subnet_tables_.emplace(item.text, *id);
     if (!inserted) {
-      error(item.node, "conflict",
-            fmt::format("subnet '{}' is already associated with route table '{}'", item.text, it->second));
+      yaml_.error(item.node, "conflict",
+                  fmt::format("subnet '{}' is already associated with route table '{}'", item.text, it->second));
       continue;
     }
     table.subnet_ids.push_back(item.text);
   }
-  for (const auto& item : list(*f, "gateways")) {
+  for (const auto& item : yaml_.list(*f, "gateways")) {
     if (known(Kind::kInternetGateway, item.text) || known(Kind::kVpnGateway, item.text)) {
       table.gateway_ids.push_back(item.text);
     } else {
       ref(item.text.rfind("vgw-", 0) == 0 ? Kind::kVpnGateway : Kind::kInternetGateway, item);
     }
   }
-  for (const auto& vgw : refs(Kind::kVpnGateway, list(*f, "propagating_vgws"))) table.propagating_vgws.push_back(vgw);
-  for (const auto& route_node : nodes(*f, "routes")) {
+  for (const auto& vgw : refs(Kind::kVpnGateway, yaml_.list(*f, "propagating_vgws"))) {
+    table.propagating_vgws.push_back(vgw);
+  }
+  for (const auto& route_node : yaml_.nodes(*f, "routes")) {
     if (auto route = parseRoute(route_node)) table.routes.push_back(std::move(*route));
   }
   // VPC User Guide: Route tables — every route table contains a local route
@@ -1405,17 +1272,7 @@ void NativeLoader::parseRouteTable(const YAML::Node& node) {
   if (const auto* owner = vpc(table.vpc_id)) {
     std::vector<Route> locals;
     for (const auto& cidr : owner->cidrs) {
-      bool listed = std::any_of(table.routes.begin(), table.routes.end(), [&](const Route& r) {
-        return r.target == RouteTarget::kLocal && r.destination && *r.destination == cidr;
-      });
-      if (listed) continue;
-      Route local;
-      local.destination = cidr;
-      local.target = RouteTarget::kLocal;
-      local.target_id = "local";
-      local.origin = "CreateRouteTable";
-      local.source = loc(node);
-      locals.push_back(std::move(local));
+      if (!hasLocalRoute(table.routes, cidr)) locals.push_back(localRoute(cidr, yaml_.loc(node)));
     }
     table.routes.insert(table.routes.begin(), locals.begin(), locals.end());
   }
@@ -1430,56 +1287,57 @@ void NativeLoader::parseNetworkAcl(const YAML::Node& node) {
   NetworkAcl acl;
   acl.meta = meta(*f, *id);
   acl.vpc_id = resolveVpc(*f);
-  acl.is_default = flag(*f, "default", false);
-  for (const auto& item : list(*f, "subnets")) {
+  acl.is_default = yaml_.flag(*f, "default", false);
+  for (const auto& item : yaml_.list(*f, "subnets")) {
     if (!ref(Kind::kSubnet, item)) continue;
     checkSameVpc(Kind::kSubnet, item, acl.vpc_id);
     auto [it, inserted] = subnet_acls_.emplace(item.text, *id);
     if (!inserted) {
-      error(item.node, "conflict",
-            fmt::format("subnet '{}' is already associated with network acl '{}'", item.text, it->second));
+      yaml_.error(item.node, "conflict",
+                  fmt::format("subnet '{}' is already associated with network acl '{}'", item.text, it->second));
       continue;
     }
     acl.subnet_ids.push_back(item.text);
   }
   std::set<std::pair<bool, int>> numbers;
-  for (const auto& entry_node : nodes(*f, "entries")) {
+  for (const auto& entry_node : yaml_.nodes(*f, "entries")) {
     auto e = fields(entry_node, "network acl entry",
                     {"rule", "action", "direction", "egress", "protocol", "cidr", "ipv6", "ports", "icmp_type",
                      "icmp_code"},
                     false);
     if (!e) continue;
     NaclEntry entry;
-    entry.source = loc(entry_node);
-    if (auto rule = number(*e, "rule", 1, 32766)) entry.rule_number = static_cast<int>(*rule);
-    if (!e->has("rule")) error(entry_node, "missing-key", "missing key 'rule' in network acl entry");
-    if (auto action = text(*e, "action", true)) {
+    entry.source = yaml_.loc(entry_node);
+    if (auto rule = yaml_.number(*e, "rule", 1, 32766)) entry.rule_number = static_cast<int>(*rule);
+    if (!e->has("rule")) yaml_.error(entry_node, "missing-key", "missing key 'rule' in network acl entry");
+    if (auto action = yaml_.text(*e, "action", true)) {
       if (*action == "allow") {
         entry.allow = true;
       } else if (*action != "deny") {
-        error(e->find("action")->value, "bad-value", fmt::format("'action' must be allow or deny, not '{}'", *action));
+        yaml_.error(e->find("action")->value, "bad-value",
+                    fmt::format("'action' must be allow or deny, not '{}'", *action));
       }
     }
     if (e->has("direction") && e->has("egress")) {
-      error(e->items.at("egress").key, "conflict", "give either 'direction' or 'egress', not both");
-    } else if (auto direction = text(*e, "direction")) {
+      yaml_.error(e->items.at("egress").key, "conflict", "give either 'direction' or 'egress', not both");
+    } else if (auto direction = yaml_.text(*e, "direction")) {
       if (*direction == "out" || *direction == "egress" || *direction == "outbound") {
         entry.egress = true;
       } else if (*direction != "in" && *direction != "ingress" && *direction != "inbound") {
-        error(e->find("direction")->value, "bad-value",
-              fmt::format("'direction' must be in or out, not '{}'", *direction));
+        yaml_.error(e->find("direction")->value, "bad-value",
+                    fmt::format("'direction' must be in or out, not '{}'", *direction));
       }
     } else if (e->has("egress")) {
-      entry.egress = flag(*e, "egress", false);
+      entry.egress = yaml_.flag(*e, "egress", false);
     } else {
-      error(entry_node, "missing-key", "missing key 'direction' in network acl entry");
+      yaml_.error(entry_node, "missing-key", "missing key 'direction' in network acl entry");
     }
-    if (auto protocol_text = text(*e, "protocol", true)) {
+    if (auto protocol_text = yaml_.text(*e, "protocol", true)) {
       auto protocol = parseProtocol(*protocol_text);
       if (protocol) {
         entry.protocol = *protocol;
       } else {
-        error(e->find("protocol")->value, "bad-value", protocol.error());
+        yaml_.error(e->find("protocol")->value, "bad-value", protocol.error());
       }
     }
     bool icmp = entry.protocol == kProtocolIcmp || entry.protocol == kProtocolIcmpv6;
@@ -1487,37 +1345,30 @@ void NativeLoader::parseNetworkAcl(const YAML::Node& node) {
     for (const auto& icmp_key : {"icmp_type", "icmp_code"}) {
       if (!e->has(icmp_key)) continue;
       if (!icmp) {
-        error(e->items.at(icmp_key).key, "bad-value", fmt::format("'{}' applies only to icmp", icmp_key));
+        yaml_.error(e->items.at(icmp_key).key, "bad-value", fmt::format("'{}' applies only to icmp", icmp_key));
         continue;
       }
-      if (auto value = number(*e, icmp_key, -1, 255)) {
+      if (auto value = yaml_.number(*e, icmp_key, -1, 255)) {
         (std::string_view(icmp_key) == "icmp_type" ? entry.icmp_type : entry.icmp_code) = static_cast<int>(*value);
       }
     }
-    if (auto cidr_text = text(*e, "cidr")) {
+    if (auto cidr_text = yaml_.text(*e, "cidr")) {
       entry.cidr = cidrOf({*cidr_text, e->find("cidr")->value});
-    } else if (auto ipv6 = text(*e, "ipv6")) {
+    } else if (auto ipv6 = yaml_.text(*e, "ipv6")) {
       entry.ipv6_cidr = *ipv6;
     } else {
-      error(entry_node, "missing-key", "missing key 'cidr' in network acl entry");
+      yaml_.error(entry_node, "missing-key", "missing key 'cidr' in network acl entry");
     }
     if (entry.rule_number != 0 && !numbers.insert({entry.egress, entry.rule_number}).second) {
-      error(e->items.at("rule").value, "conflict",
-            fmt::format("rule {} is already used for {} entries", entry.rule_number,
-                        entry.egress ? "outbound" : "inbound"));
+      yaml_.error(e->items.at("rule").value, "conflict",
+                  fmt::format("rule {} is already used for {} entries", entry.rule_number,
+                              entry.egress ? "outbound" : "inbound"));
     }
     acl.entries.push_back(std::move(entry));
   }
   // VPC User Guide: Network ACL rules — every network ACL ends with a rule
   // numbered * that denies what no other rule matched.
-  for (bool egress : {false, true}) {
-    NaclEntry deny;
-    deny.rule_number = 32767;
-    deny.egress = egress;
-    deny.cidr = *Cidr::parse("0.0.0.0/0");
-    deny.source = loc(node);
-    acl.entries.push_back(deny);
-  }
+  addCatchAllDenies(acl, yaml_.loc(node));
   add(Kind::kNetworkAcl, out_.network_acls, std::move(acl));
 }
 
@@ -1530,7 +1381,7 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
   VpcEndpoint endpoint;
   endpoint.meta = meta(*f, *id);
   std::string short_name;
-  if (auto service = text(*f, "service", true)) {
+  if (auto service = yaml_.text(*f, "service", true)) {
     bool full = service->rfind("com.", 0) == 0 || service->rfind("aws.", 0) == 0 || service->rfind("cn.", 0) == 0;
     short_name = full ? "" : *service;
     if (full) {
@@ -1542,7 +1393,7 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
     }
   }
   endpoint.type = short_name == "s3" || short_name == "dynamodb" ? EndpointType::kGateway : EndpointType::kInterface;
-  if (auto type = text(*f, "type")) {
+  if (auto type = yaml_.text(*f, "type")) {
     static constexpr std::array<std::string_view, 3> kTypes = {"Gateway", "Interface", "GatewayLoadBalancer"};
     auto it = std::find_if(kTypes.begin(), kTypes.end(), [&](std::string_view name) {
       return std::equal(name.begin(), name.end(), type->begin(), type->end(),
@@ -1551,14 +1402,14 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
                         });
     });
     if (it == kTypes.end()) {
-      error(f->find("type")->value, "bad-value",
-            fmt::format("unknown endpoint type '{}'{}", *type, didYouMean(*type, kTypes)));
+      yaml_.error(f->find("type")->value, "bad-value",
+                  fmt::format("unknown endpoint type '{}'{}", *type, didYouMean(*type, kTypes)));
     } else {
       endpoint.type = static_cast<EndpointType>(it - kTypes.begin());
     }
   }
-  auto route_tables = list(*f, "route_tables");
-  auto subnets = list(*f, "subnets");
+  auto route_tables = yaml_.list(*f, "route_tables");
+  auto subnets = yaml_.list(*f, "subnets");
   std::string derived;
   const YAML::Node* derived_from = nullptr;
   for (const auto& item : subnets) {
@@ -1575,13 +1426,13 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
   }
   endpoint.vpc_id = resolveVpc(*f, derived, derived_from);
   if (endpoint.type == EndpointType::kGateway && (f->has("subnets") || f->has("security_groups") || f->has("enis"))) {
-    error(f->has("subnets") ? f->items.at("subnets").key
-                            : f->has("enis") ? f->items.at("enis").key : f->items.at("security_groups").key,
-          "conflict", "a gateway endpoint has route tables, not subnets, enis or security groups");
+    yaml_.error(f->has("subnets") ? f->items.at("subnets").key
+                                  : f->has("enis") ? f->items.at("enis").key : f->items.at("security_groups").key,
+                "conflict", "a gateway endpoint has route tables, not subnets, enis or security groups");
   }
   if (endpoint.type != EndpointType::kGateway && f->has("route_tables")) {
-    error(f->items.at("route_tables").key, "conflict",
-          fmt::format("a {} endpoint has subnets, not route tables", endpointTypeName(endpoint.type)));
+    yaml_.error(f->items.at("route_tables").key, "conflict",
+                fmt::format("a {} endpoint has subnets, not route tables", endpointTypeName(endpoint.type)));
   }
   for (const auto& item : route_tables) {
     if (!ref(Kind::kRouteTable, item)) continue;
@@ -1594,17 +1445,18 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
     checkSameVpc(Kind::kSubnet, item, endpoint.vpc_id);
     const Subnet* s = subnet(item.text);
     if (s != nullptr && !azs.insert(s->availability_zone).second) {
-      error(item.node, "conflict", fmt::format("endpoint '{}' already has a subnet in {}", *id, s->availability_zone));
+      yaml_.error(item.node, "conflict",
+                  fmt::format("endpoint '{}' already has a subnet in {}", *id, s->availability_zone));
     }
     endpoint.subnet_ids.push_back(item.text);
   }
-  endpoint.eni_ids = refs(Kind::kEni, list(*f, "enis"));
-  for (const auto& item : list(*f, "security_groups")) {
+  endpoint.eni_ids = refs(Kind::kEni, yaml_.list(*f, "enis"));
+  for (const auto& item : yaml_.list(*f, "security_groups")) {
     if (!ref(Kind::kSecurityGroup, item)) continue;
     checkSameVpc(Kind::kSecurityGroup, item, endpoint.vpc_id);
     endpoint.security_group_ids.push_back(item.text);
   }
-  endpoint.private_dns = flag(*f, "private_dns", endpoint.type == EndpointType::kInterface);
+  endpoint.private_dns = yaml_.flag(*f, "private_dns", endpoint.type == EndpointType::kInterface);
   if (const Field* policy = f->find("policy")) {
     endpoint.policy_document = policy->value.IsScalar() ? policy->value.Scalar() : toJson(policy->value).dump();
   }
@@ -1618,17 +1470,17 @@ void NativeLoader::parseStudioDomain(const YAML::Node& node) {
   if (!id) return;
   StudioDomain domain;
   domain.meta = meta(*f, *id);
-  if (auto mode = text(*f, "network_mode")) {
+  if (auto mode = yaml_.text(*f, "network_mode")) {
     if (*mode == "VpcOnly") {
       domain.network_mode = StudioNetworkMode::kVpcOnly;
     } else if (*mode != "PublicInternetOnly") {
       std::array<std::string_view, 2> modes = {"VpcOnly", "PublicInternetOnly"};
-      error(f->find("network_mode")->value, "bad-value",
-            fmt::format("'network_mode' must be VpcOnly or PublicInternetOnly, not '{}'{}", *mode,
-                        didYouMean(*mode, modes)));
+      yaml_.error(f->find("network_mode")->value, "bad-value",
+                  fmt::format("'network_mode' must be VpcOnly or PublicInternetOnly, not '{}'{}", *mode,
+                              didYouMean(*mode, modes)));
     }
   }
-  auto subnets = list(*f, "subnets");
+  auto subnets = yaml_.list(*f, "subnets");
   std::string derived;
   const YAML::Node* derived_from = nullptr;
   if (!subnets.empty() && known(Kind::kSubnet, subnets.front().text)) {
@@ -1637,31 +1489,31 @@ void NativeLoader::parseStudioDomain(const YAML::Node& node) {
   }
   domain.vpc_id = resolveVpc(*f, derived, derived_from);
   if (domain.network_mode == StudioNetworkMode::kVpcOnly && subnets.empty()) {
-    error(node, "missing-key", "missing key 'subnets' in studio domain (VpcOnly needs subnets)");
+    yaml_.error(node, "missing-key", "missing key 'subnets' in studio domain (VpcOnly needs subnets)");
   }
   for (const auto& item : subnets) {
     if (!ref(Kind::kSubnet, item)) continue;
     checkSameVpc(Kind::kSubnet, item, domain.vpc_id);
     domain.subnet_ids.push_back(item.text);
   }
-  for (const auto& item : list(*f, "security_groups")) {
+  for (const auto& item : yaml_.list(*f, "security_groups")) {
     if (!ref(Kind::kSecurityGroup, item)) continue;
     checkSameVpc(Kind::kSecurityGroup, item, domain.vpc_id);
     domain.security_group_ids.push_back(item.text);
   }
   std::set<std::string> names;
-  for (const auto& profile_node : nodes(*f, "user_profiles")) {
+  for (const auto& profile_node : yaml_.nodes(*f, "user_profiles")) {
     auto p = fields(profile_node, "user profile", {"name", "execution_role", "security_groups"}, false);
     if (!p) continue;
     UserProfile profile;
     profile.domain = *id;
-    profile.name = text(*p, "name", true).value_or("");
+    profile.name = yaml_.text(*p, "name", true).value_or("");
     if (!profile.name.empty() && !names.insert(profile.name).second) {
-      error(p->find("name")->value, "duplicate-id",
-            fmt::format("duplicate user profile '{}' in studio domain '{}'", profile.name, *id));
+      yaml_.error(p->find("name")->value, "duplicate-id",
+                  fmt::format("duplicate user profile '{}' in studio domain '{}'", profile.name, *id));
     }
-    profile.execution_role = text(*p, "execution_role").value_or("");
-    for (const auto& item : list(*p, "security_groups")) {
+    profile.execution_role = yaml_.text(*p, "execution_role").value_or("");
+    for (const auto& item : yaml_.list(*p, "security_groups")) {
       if (!ref(Kind::kSecurityGroup, item)) continue;
       checkSameVpc(Kind::kSecurityGroup, item, domain.vpc_id);
       profile.security_group_ids.push_back(item.text);
@@ -1675,35 +1527,37 @@ void NativeLoader::parseJob(const YAML::Node& node) {
   auto f = fields(node, "job", {"name", "kind", "vpc_config", "network_isolation", "instance_count"}, false);
   if (!f) return;
   SageMakerJob job;
-  job.name = text(*f, "name", true).value_or("");
+  job.name = yaml_.text(*f, "name", true).value_or("");
   if (!job.name.empty()) {
     for (const auto& other : out_.jobs) {
       if (other.name == job.name) {
-        error(f->find("name")->value, "duplicate-id", fmt::format("duplicate job name '{}'", job.name));
+        yaml_.error(f->find("name")->value, "duplicate-id", fmt::format("duplicate job name '{}'", job.name));
         break;
       }
     }
   }
-  job.kind = text(*f, "kind", true).value_or("");
+  job.kind = yaml_.text(*f, "kind", true).value_or("");
   static constexpr std::array<std::string_view, 3> kKinds = {"training", "processing", "transform"};
   if (!job.kind.empty() && std::find(kKinds.begin(), kKinds.end(), job.kind) == kKinds.end()) {
-    error(f->find("kind")->value, "bad-value",
-          fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
-                      didYouMean(job.kind, kKinds)));
+    yaml_.error(f->find("kind")->value, "bad-value",
+                fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
+                            didYouMean(job.kind, kKinds)));
   }
-  job.network_isolation = flag(*f, "network_isolation", false);
-  job.instance_count = static_cast<int>(number(*f, "instance_count", 1, 10000).value_or(1));
+  job.network_isolation = yaml_.flag(*f, "network_isolation", false);
+  job.instance_count = static_cast<int>(yaml_.number(*f, "instance_count", 1, 10000).value_or(1));
   if (const Field* config = f->find("vpc_config")) {
     auto c = fields(config->value, "vpc config", {"subnets", "security_groups"}, false);
     if (c) {
       job.has_vpc_config = true;
-      if (!c->has("subnets")) error(config->value, "missing-key", "missing key 'subnets' in vpc config");
-      if (!c->has("security_groups")) error(config->value, "missing-key", "missing key 'security_groups' in vpc config");
-      job.subnet_ids = refs(Kind::kSubnet, list(*c, "subnets"));
-      job.security_group_ids = refs(Kind::kSecurityGroup, list(*c, "security_groups"));
+      if (!c->has("subnets")) yaml_.error(config->value, "missing-key", "missing key 'subnets' in vpc config");
+      if (!c->has("security_groups")) {
+        yaml_.error(config->value, "missing-key", "missing key 'security_groups' in vpc config");
+      }
+      job.subnet_ids = refs(Kind::kSubnet, yaml_.list(*c, "subnets"));
+      job.security_group_ids = refs(Kind::kSecurityGroup, yaml_.list(*c, "security_groups"));
       std::string job_vpc = job.subnet_ids.empty() ? "" : vpcOf(Kind::kSubnet, job.subnet_ids.front());
       for (const auto& key : {"subnets", "security_groups"}) {
-        for (const auto& item : list(*c, key)) {
+        for (const auto& item : yaml_.list(*c, key)) {
           checkSameVpc(std::string_view(key) == "subnets" ? Kind::kSubnet : Kind::kSecurityGroup, item, job_vpc);
         }
       }
@@ -1713,27 +1567,19 @@ void NativeLoader::parseJob(const YAML::Node& node) {
 }
 
 // AWS creates a main route table, a default network ACL and a default
-// security group with every VPC; the file may leave them out.
+// security group with every VPC (topology/aws_defaults.h); the file may leave
+// them out.
 void NativeLoader::addImpliedDefaults() {
   auto claim = [&](Kind kind, const std::string& id, const Vpc& owner) {
     if (!known(kind, id)) {
       ids_[index(kind)].emplace(id, owner.meta.origin);
       return true;
     }
-    errors_.push_back({-1, -1,
-                       Diagnostic{"conflict",
-                                  fmt::format("cannot add the implied default {} '{}' for vpc '{}': the id is taken",
-                                              kindName(kind), id, owner.meta.id),
-                                  owner.meta.origin}});
+    yaml_.add(Diagnostic{"conflict",
+                         fmt::format("cannot add the implied default {} '{}' for vpc '{}': the id is taken",
+                                     kindName(kind), id, owner.meta.id),
+                         owner.meta.origin});
     return false;
-  };
-  auto origin_meta = [&](const Vpc& owner, std::string id) {
-    ResourceMeta m;
-    m.id = std::move(id);
-    m.account = owner.meta.account;
-    m.region = owner.meta.region;
-    m.origin = owner.meta.origin;
-    return m;
   };
   std::size_t vpc_count = out_.vpcs.size();
   for (std::size_t v = 0; v < vpc_count; ++v) {
@@ -1742,21 +1588,8 @@ void NativeLoader::addImpliedDefaults() {
     if (main_tables_.count(vpc_id) == 0) {
       std::string id = "rtb-main-" + vpc_id;
       if (claim(Kind::kRouteTable, id, owner)) {
-        RouteTable table;
-        table.meta = origin_meta(owner, id);
-        table.vpc_id = vpc_id;
-        table.main = true;
-        for (const auto& cidr : owner.cidrs) {
-          Route local;
-          local.destination = cidr;
-          local.target = RouteTarget::kLocal;
-          local.target_id = "local";
-          local.origin = "CreateRouteTable";
-          local.source = owner.meta.origin;
-          table.routes.push_back(std::move(local));
-        }
         main_tables_.emplace(vpc_id, id);
-        add(Kind::kRouteTable, out_.route_tables, std::move(table));
+        add(Kind::kRouteTable, out_.route_tables, mainRouteTable(owner, id));
       }
     }
 
@@ -1766,21 +1599,7 @@ void NativeLoader::addImpliedDefaults() {
     if (!has_default_sg) {
       std::string id = "sg-default-" + vpc_id;
       if (claim(Kind::kSecurityGroup, id, owner)) {
-        SecurityGroup sg;
-        sg.meta = origin_meta(owner, id);
-        sg.group_name = "default";
-        sg.vpc_id = vpc_id;
-        sg.description = "default VPC security group";
-        SgRule self;
-        self.peer_kind = PeerKind::kSecurityGroup;
-        self.peer = id;
-        self.source = owner.meta.origin;
-        sg.ingress.push_back(self);
-        SgRule all;
-        all.cidr = *Cidr::parse("0.0.0.0/0");
-        all.source = owner.meta.origin;
-        sg.egress.push_back(all);
-        add(Kind::kSecurityGroup, out_.security_groups, std::move(sg));
+        add(Kind::kSecurityGroup, out_.security_groups, defaultSecurityGroup(owner, id));
       }
     }
 
@@ -1791,10 +1610,10 @@ void NativeLoader::addImpliedDefaults() {
       if (default_acl == out_.network_acls.size()) {
         default_acl = i;
       } else {
-        errors_.push_back({-1, -1, Diagnostic{"conflict",
-                                              fmt::format("vpc '{}' has two default network acls: '{}' and '{}'",
-                                                          vpc_id, out_.network_acls[default_acl].meta.id, acl.meta.id),
-                                              acl.meta.origin}});
+        yaml_.add(Diagnostic{"conflict",
+                             fmt::format("vpc '{}' has two default network acls: '{}' and '{}'", vpc_id,
+                                         out_.network_acls[default_acl].meta.id, acl.meta.id),
+                             acl.meta.origin});
       }
     }
     if (default_acl == out_.network_acls.size()) {
@@ -1802,22 +1621,7 @@ void NativeLoader::addImpliedDefaults() {
       if (!claim(Kind::kNetworkAcl, id, owner)) continue;
       // VPC User Guide: Default network ACL — allows all inbound and outbound
       // IPv4 traffic (rule 100) ahead of the * deny.
-      NetworkAcl acl;
-      acl.meta = origin_meta(owner, id);
-      acl.vpc_id = vpc_id;
-      acl.is_default = true;
-      for (bool egress : {false, true}) {
-        for (int rule : {100, 32767}) {
-          NaclEntry entry;
-          entry.rule_number = rule;
-          entry.egress = egress;
-          entry.allow = rule == 100;
-          entry.cidr = *Cidr::parse("0.0.0.0/0");
-          entry.source = owner.meta.origin;
-          acl.entries.push_back(entry);
-        }
-      }
-      add(Kind::kNetworkAcl, out_.network_acls, std::move(acl));
+      add(Kind::kNetworkAcl, out_.network_acls, defaultNetworkAcl(owner, id));
     }
     // Subnets without an explicit association use the default network ACL.
     for (const auto& s : out_.subnets) {
@@ -1832,7 +1636,7 @@ void NativeLoader::addImpliedDefaults() {
 bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic>& errors) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    errors.push_back({"io", "cannot open file", file_});
+    errors.push_back({"io", "cannot open file", yaml_.file()});
     return false;
   }
   std::stringstream buffer;
@@ -1842,9 +1646,9 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
   try {
     root = YAML::Load(buffer.str());
   } catch (const YAML::Exception& e) {
-    error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+    yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
   }
-  if (errors_.empty() && !root.IsNull()) {
+  if (yaml_.ok() && !root.IsNull()) {
     try {
       // Resources already in `into` (another file, a snapshot) can be referenced.
       auto known_ids = [&](Kind kind, const auto& items) {
@@ -1873,11 +1677,12 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
       for (const auto& section : kSections) top.push_back(section.key);
       auto f = fields(root, "topology", top, false);
       if (f) {
-        if (auto version = text(*f, "version"); version && *version != "1") {
-          error(f->find("version")->value, "bad-value", fmt::format("unsupported version '{}' (expected 1)", *version));
+        if (auto version = yaml_.text(*f, "version"); version && *version != "1") {
+          yaml_.error(f->find("version")->value, "bad-value",
+                      fmt::format("unsupported version '{}' (expected 1)", *version));
         }
-        region_ = text(*f, "region").value_or(region_);
-        account_ = text(*f, "account").value_or(account_);
+        region_ = yaml_.text(*f, "region").value_or(region_);
+        account_ = yaml_.text(*f, "account").value_or(account_);
         registerIds(root);
         forEach(*f, "vpcs", [&](const YAML::Node& n) { parseVpc(n); });
         forEach(*f, "prefix_lists", [&](const YAML::Node& n) { parsePrefixList(n); });
@@ -1901,7 +1706,7 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
         addImpliedDefaults();
       }
     } catch (const YAML::Exception& e) {
-      error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+      yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
     }
   }
 
@@ -1910,14 +1715,9 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
   into_.absorb(std::move(out_));
 
   // Report in file order; unplaced diagnostics last.
-  std::stable_sort(errors_.begin(), errors_.end(), [](const PendingError& a, const PendingError& b) {
-    auto key = [](const PendingError& e) {
-      return std::make_pair(e.line < 0 ? std::numeric_limits<int>::max() : e.line, e.column);
-    };
-    return key(a) < key(b);
-  });
-  for (auto& pending : errors_) errors.push_back(std::move(pending.diagnostic));
-  return errors_.empty();
+  bool ok = yaml_.ok();
+  yaml_.moveErrorsTo(errors, ErrorOrder::kFileOrder);
+  return ok;
 }
 
 }  // namespace

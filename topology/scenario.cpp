@@ -2,6 +2,7 @@
 #include "topology/scenario.h"
 
 #include "topology/suggest.h"
+#include "topology/yaml_fields.h"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +11,6 @@
 #include <functional>
 #include <iterator>
 #include <limits>
-#include <map>
 #include <set>
 #include <sstream>
 #include <type_traits>
@@ -24,150 +24,25 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kVerdicts = {"reachable", "unreachable", "partial", "undetermined"};
 
-
-
-
-struct Field {
-  YAML::Node key;
-  YAML::Node value;
-};
-
-/// The keys of one mapping, checked against what is allowed.
-struct Fields {
-  YAML::Node node;
-  std::string what;
-  std::map<std::string, Field, std::less<>> items;
-
-  [[nodiscard]] const Field* find(std::string_view key) const {
-    auto it = items.find(key);
-    return it == items.end() ? nullptr : &it->second;
-  }
-};
-
-struct PendingError {
-  int line = -1;
-  int column = -1;
-  Diagnostic diagnostic;
-};
-
 class Parser {
  public:
-  Parser(const std::filesystem::path& file, Scenario& out) : file_(file.string()), dir_(file.parent_path()), out_(out) {}
+  Parser(const std::filesystem::path& file, Scenario& out)
+      : yaml_(file.string()), dir_(file.parent_path()), out_(out) {}
 
   bool run(std::vector<Diagnostic>& errors);
 
  private:
-  std::string loc(const YAML::Mark& mark) const {
-    if (mark.is_null() || mark.line < 0) return file_;
-    return fmt::format("{}:{}:{}", file_, mark.line + 1, mark.column + 1);
-  }
-  std::string loc(const YAML::Node& node) const { return loc(node.Mark()); }
-
-  void error(const YAML::Mark& mark, std::string code, std::string message) {
-    bool known = !mark.is_null() && mark.line >= 0;
-    errors_.push_back({known ? mark.line : -1, known ? mark.column : -1,
-                       Diagnostic{std::move(code), std::move(message), loc(mark)}});
-  }
-  void error(const YAML::Node& node, std::string code, std::string message) {
-    error(node.Mark(), std::move(code), std::move(message));
-  }
-
-  std::optional<Fields> fields(const YAML::Node& node, std::string_view what,
-                               const std::vector<std::string_view>& allowed) {
-    if (!node.IsMap()) {
-      error(node, "bad-shape", fmt::format("{} must be a mapping", what));
-      return std::nullopt;
-    }
-    Fields f{node, std::string(what), {}};
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      YAML::Node key = it->first;
-      if (!key.IsScalar()) {
-        error(key, "bad-shape", fmt::format("keys in {} must be plain strings", what));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        error(key, "unknown-key", fmt::format("unknown key '{}' in {}{}", name, what, didYouMean(name, allowed)));
-        continue;
-      }
-      if (f.items.count(name) != 0) {
-        error(key, "duplicate-key", fmt::format("duplicate key '{}' in {}", name, what));
-        continue;
-      }
-      f.items.emplace(name, Field{key, it->second});
-    }
-    return f;
-  }
-
-  std::optional<std::string> text(const Fields& f, std::string_view key, bool required = false) {
-    const Field* field = f.find(key);
-    if (field == nullptr || field->value.IsNull()) {
-      if (required) error(f.node, "missing-key", fmt::format("missing key '{}' in {}", key, f.what));
-      return std::nullopt;
-    }
-    if (!field->value.IsScalar()) {
-      error(field->value, "bad-shape", fmt::format("'{}' in {} must be a single value", key, f.what));
-      return std::nullopt;
-    }
-    return field->value.Scalar();
-  }
-
-  bool flag(const Fields& f, std::string_view key, bool fallback) {
-    auto value = text(f, key);
-    if (!value) return fallback;
-    if (*value == "true" || *value == "yes") return true;
-    if (*value == "false" || *value == "no") return false;
-    error(f.find(key)->value, "bad-value", fmt::format("'{}' must be true or false, not '{}'", key, *value));
-    return fallback;
-  }
-
+  /// YamlReader::number as an int: every range here fits one.
   std::optional<int> number(const Fields& f, std::string_view key, int min, int max) {
-    auto value = text(f, key);
+    auto value = yaml_.number(f, key, min, max);
     if (!value) return std::nullopt;
-    long long out = 0;
-    bool ok = !value->empty() && value->size() <= 9 &&
-              std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (ok) out = std::stoll(*value);
-    if (!ok || out < min || out > max) {
-      error(f.find(key)->value, "bad-value",
-            fmt::format("'{}' must be a whole number from {} to {}, not '{}'", key, min, max, *value));
-      return std::nullopt;
-    }
-    return static_cast<int>(out);
+    return static_cast<int>(*value);
   }
 
-  /// A list of scalars; a single scalar is a list of one.
-  std::vector<ScenarioRef> list(const Fields& f, std::string_view key) {
+  /// YamlReader::list with each entry's place, for references resolved later.
+  std::vector<ScenarioRef> refs(const Fields& f, std::string_view key) {
     std::vector<ScenarioRef> out;
-    const Field* field = f.find(key);
-    if (field == nullptr || field->value.IsNull()) return out;
-    if (field->value.IsScalar()) {
-      out.push_back({field->value.Scalar(), loc(field->value)});
-      return out;
-    }
-    if (!field->value.IsSequence()) {
-      error(field->value, "bad-shape", fmt::format("'{}' in {} must be a value or a list", key, f.what));
-      return out;
-    }
-    for (const auto& item : field->value) {
-      if (!item.IsScalar()) {
-        error(item, "bad-shape", fmt::format("items of '{}' in {} must be single values", key, f.what));
-        continue;
-      }
-      out.push_back({item.Scalar(), loc(item)});
-    }
-    return out;
-  }
-
-  std::vector<YAML::Node> nodes(const Fields& f, std::string_view key) {
-    std::vector<YAML::Node> out;
-    const Field* field = f.find(key);
-    if (field == nullptr || field->value.IsNull()) return out;
-    if (!field->value.IsSequence()) {
-      error(field->value, "bad-shape", fmt::format("'{}' in {} must be a list", key, f.what));
-      return out;
-    }
-    for (const auto& item : field->value) out.push_back(item);
+    for (auto& item : yaml_.list(f, key)) out.push_back({std::move(item.text), yaml_.loc(item.node)});
     return out;
   }
 
@@ -184,19 +59,19 @@ class Parser {
     ParameterList out;
     if (node.IsNull()) return out;
     if (!node.IsMap()) {
-      error(node, "bad-shape", fmt::format("{} must be a mapping of parameter names to values", what));
+      yaml_.error(node, "bad-shape", fmt::format("{} must be a mapping of parameter names to values", what));
       return out;
     }
     for (auto it = node.begin(); it != node.end(); ++it) {
       YAML::Node key = it->first;
       YAML::Node value = it->second;
       if (!key.IsScalar()) {
-        error(key, "bad-shape", fmt::format("keys in {} must be plain strings", what));
+        yaml_.error(key, "bad-shape", fmt::format("keys in {} must be plain strings", what));
         continue;
       }
       bool duplicate = std::any_of(out.begin(), out.end(), [&](const auto& p) { return p.first == key.Scalar(); });
       if (duplicate) {
-        error(key, "duplicate-key", fmt::format("duplicate parameter '{}' in {}", key.Scalar(), what));
+        yaml_.error(key, "duplicate-key", fmt::format("duplicate parameter '{}' in {}", key.Scalar(), what));
         continue;
       }
       std::string text;
@@ -205,13 +80,15 @@ class Parser {
       } else if (value.IsSequence()) {
         for (const auto& item : value) {
           if (!item.IsScalar()) {
-            error(item, "bad-shape", fmt::format("parameter '{}' must be a value or a list of values", key.Scalar()));
+            yaml_.error(item, "bad-shape",
+                        fmt::format("parameter '{}' must be a value or a list of values", key.Scalar()));
             continue;
           }
           text += (text.empty() ? "" : ",") + item.Scalar();
         }
       } else if (!value.IsNull()) {
-        error(value, "bad-shape", fmt::format("parameter '{}' must be a value or a list of values", key.Scalar()));
+        yaml_.error(value, "bad-shape",
+                    fmt::format("parameter '{}' must be a value or a list of values", key.Scalar()));
         continue;
       }
       out.emplace_back(key.Scalar(), text);
@@ -220,21 +97,21 @@ class Parser {
   }
 
   std::optional<ScenarioStack> parseStack(const YAML::Node& node) {
-    auto f = fields(node, "stack", {"template", "stack_name", "parameters"});
+    auto f = yaml_.fields(node, "stack", {"template", "stack_name", "parameters"});
     if (!f) return std::nullopt;
-    auto file = text(*f, "template", true);
+    auto file = yaml_.text(*f, "template", true);
     if (!file) return std::nullopt;
     ScenarioStack stack;
     stack.file = resolvePath(*file);
-    stack.stack_name = text(*f, "stack_name").value_or(stack.file.stem().string());
-    stack.location = loc(node);
+    stack.stack_name = yaml_.text(*f, "stack_name").value_or(stack.file.stem().string());
+    stack.location = yaml_.loc(node);
     if (const Field* p = f->find("parameters")) stack.parameters = parameters(p->value, "parameters");
     return stack;
   }
 
   std::vector<ScenarioStack> stacks(const Fields& f, std::string_view key) {
     std::vector<ScenarioStack> out;
-    for (const auto& node : nodes(f, key)) {
+    for (const auto& node : yaml_.nodes(f, key)) {
       if (auto stack = parseStack(node)) out.push_back(std::move(*stack));
     }
     return out;
@@ -250,10 +127,9 @@ class Parser {
   void checkStackNames();
   void resolveChecks();
 
-  std::string file_;
+  YamlReader yaml_;
   std::filesystem::path dir_;
   Scenario& out_;
-  std::vector<PendingError> errors_;
   /// Per check: where `variants`, `expect_by_variant` keys were written, for later validation.
   struct CheckPlaces {
     std::vector<std::pair<std::string, YAML::Node>> variants;
@@ -266,98 +142,100 @@ class Parser {
 };
 
 void Parser::parseInputs(const YAML::Node& node) {
-  auto f = fields(node, "inputs", {"snapshots", "topologies", "stacks"});
+  auto f = yaml_.fields(node, "inputs", {"snapshots", "topologies", "stacks"});
   if (!f) return;
-  for (const auto& ref : list(*f, "snapshots")) out_.snapshots.push_back(resolvePath(ref.text));
-  for (const auto& ref : list(*f, "topologies")) out_.topologies.push_back(resolvePath(ref.text));
+  for (const auto& ref : refs(*f, "snapshots")) out_.snapshots.push_back(resolvePath(ref.text));
+  for (const auto& ref : refs(*f, "topologies")) out_.topologies.push_back(resolvePath(ref.text));
   out_.stacks = stacks(*f, "stacks");
 }
 
 void Parser::parseSageMaker(const YAML::Node& node) {
-  auto f = fields(node, "sagemaker", {"studio_domains", "jobs"});
+  auto f = yaml_.fields(node, "sagemaker", {"studio_domains", "jobs"});
   if (!f) return;
-  for (const auto& item : nodes(*f, "studio_domains")) parseDomain(item);
-  for (const auto& item : nodes(*f, "jobs")) parseJob(item);
+  for (const auto& item : yaml_.nodes(*f, "studio_domains")) parseDomain(item);
+  for (const auto& item : yaml_.nodes(*f, "jobs")) parseJob(item);
 }
 
 void Parser::parseDomain(const YAML::Node& node) {
-  auto f = fields(node, "studio domain",
-                  {"id", "name", "network_mode", "vpc", "subnets", "security_groups", "user_profiles"});
+  auto f = yaml_.fields(node, "studio domain",
+                        {"id", "name", "network_mode", "vpc", "subnets", "security_groups", "user_profiles"});
   if (!f) return;
   ScenarioDomain domain;
-  domain.location = loc(node);
-  domain.name = text(*f, "name", true).value_or("");
-  domain.id = text(*f, "id").value_or(domain.name.empty() ? "" : "d-" + domain.name);
+  domain.location = yaml_.loc(node);
+  domain.name = yaml_.text(*f, "name", true).value_or("");
+  domain.id = yaml_.text(*f, "id").value_or(domain.name.empty() ? "" : "d-" + domain.name);
   for (const auto& other : out_.studio_domains) {
     if (!domain.name.empty() && other.name == domain.name) {
-      error(f->find("name")->value, "duplicate-id",
-            fmt::format("duplicate studio domain '{}' (first defined at {})", domain.name, other.location));
+      yaml_.error(f->find("name")->value, "duplicate-id",
+                  fmt::format("duplicate studio domain '{}' (first defined at {})", domain.name, other.location));
     }
   }
-  if (auto mode = text(*f, "network_mode")) {
+  if (auto mode = yaml_.text(*f, "network_mode")) {
     if (*mode == "VpcOnly") {
       domain.network_mode = StudioNetworkMode::kVpcOnly;
     } else if (*mode != "PublicInternetOnly") {
       std::array<std::string_view, 2> modes = {"VpcOnly", "PublicInternetOnly"};
-      error(f->find("network_mode")->value, "bad-value",
-            fmt::format("'network_mode' must be VpcOnly or PublicInternetOnly, not '{}'{}", *mode,
-                        didYouMean(*mode, modes)));
+      yaml_.error(f->find("network_mode")->value, "bad-value",
+                  fmt::format("'network_mode' must be VpcOnly or PublicInternetOnly, not '{}'{}", *mode,
+                              didYouMean(*mode, modes)));
     }
   }
-  if (auto vpc = text(*f, "vpc")) domain.vpc = ScenarioRef{*vpc, loc(f->find("vpc")->value)};
-  domain.subnets = list(*f, "subnets");
-  domain.security_groups = list(*f, "security_groups");
+  if (auto vpc = yaml_.text(*f, "vpc")) domain.vpc = ScenarioRef{*vpc, yaml_.loc(f->find("vpc")->value)};
+  domain.subnets = refs(*f, "subnets");
+  domain.security_groups = refs(*f, "security_groups");
   if (domain.network_mode == StudioNetworkMode::kVpcOnly && domain.subnets.empty()) {
-    error(node, "missing-key", "missing key 'subnets' in studio domain (VpcOnly needs subnets)");
+    yaml_.error(node, "missing-key", "missing key 'subnets' in studio domain (VpcOnly needs subnets)");
   }
   std::set<std::string> names;
-  for (const auto& profile_node : nodes(*f, "user_profiles")) {
-    auto p = fields(profile_node, "user profile", {"name", "execution_role", "security_groups"});
+  for (const auto& profile_node : yaml_.nodes(*f, "user_profiles")) {
+    auto p = yaml_.fields(profile_node, "user profile", {"name", "execution_role", "security_groups"});
     if (!p) continue;
     ScenarioProfile profile;
-    profile.location = loc(profile_node);
-    profile.name = text(*p, "name", true).value_or("");
+    profile.location = yaml_.loc(profile_node);
+    profile.name = yaml_.text(*p, "name", true).value_or("");
     if (!profile.name.empty() && !names.insert(profile.name).second) {
-      error(p->find("name")->value, "duplicate-id",
-            fmt::format("duplicate user profile '{}' in studio domain '{}'", profile.name, domain.name));
+      yaml_.error(p->find("name")->value, "duplicate-id",
+                  fmt::format("duplicate user profile '{}' in studio domain '{}'", profile.name, domain.name));
     }
-    profile.execution_role = text(*p, "execution_role").value_or("");
-    profile.security_groups = list(*p, "security_groups");
+    profile.execution_role = yaml_.text(*p, "execution_role").value_or("");
+    profile.security_groups = refs(*p, "security_groups");
     domain.user_profiles.push_back(std::move(profile));
   }
   out_.studio_domains.push_back(std::move(domain));
 }
 
 void Parser::parseJob(const YAML::Node& node) {
-  auto f = fields(node, "job", {"name", "kind", "vpc_config", "network_isolation", "instance_count"});
+  auto f = yaml_.fields(node, "job", {"name", "kind", "vpc_config", "network_isolation", "instance_count"});
   if (!f) return;
   ScenarioJob job;
-  job.location = loc(node);
-  job.name = text(*f, "name", true).value_or("");
+  job.location = yaml_.loc(node);
+  job.name = yaml_.text(*f, "name", true).value_or("");
   for (const auto& other : out_.jobs) {
     if (!job.name.empty() && other.name == job.name) {
-      error(f->find("name")->value, "duplicate-id",
-            fmt::format("duplicate job name '{}' (first defined at {})", job.name, other.location));
+      yaml_.error(f->find("name")->value, "duplicate-id",
+                  fmt::format("duplicate job name '{}' (first defined at {})", job.name, other.location));
     }
   }
-  job.kind = text(*f, "kind", true).value_or("");
+  job.kind = yaml_.text(*f, "kind", true).value_or("");
   static constexpr std::array<std::string_view, 3> kKinds = {"training", "processing", "transform"};
   if (!job.kind.empty() && std::find(kKinds.begin(), kKinds.end(), job.kind) == kKinds.end()) {
-    error(f->find("kind")->value, "bad-value",
-          fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
-                      didYouMean(job.kind, kKinds)));
+    yaml_.error(f->find("kind")->value, "bad-value",
+                fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
+                            didYouMean(job.kind, kKinds)));
   }
-  job.network_isolation = flag(*f, "network_isolation", false);
+  job.network_isolation = yaml_.flag(*f, "network_isolation", false);
   job.instance_count = number(*f, "instance_count", 1, 10000).value_or(1);
   if (const Field* config = f->find("vpc_config")) {
-    if (auto c = fields(config->value, "vpc config", {"subnets", "security_groups"})) {
+    if (auto c = yaml_.fields(config->value, "vpc config", {"subnets", "security_groups"})) {
       job.has_vpc_config = true;
-      if (c->find("subnets") == nullptr) error(config->value, "missing-key", "missing key 'subnets' in vpc config");
-      if (c->find("security_groups") == nullptr) {
-        error(config->value, "missing-key", "missing key 'security_groups' in vpc config");
+      if (c->find("subnets") == nullptr) {
+        yaml_.error(config->value, "missing-key", "missing key 'subnets' in vpc config");
       }
-      job.subnets = list(*c, "subnets");
-      job.security_groups = list(*c, "security_groups");
+      if (c->find("security_groups") == nullptr) {
+        yaml_.error(config->value, "missing-key", "missing key 'security_groups' in vpc config");
+      }
+      job.subnets = refs(*c, "subnets");
+      job.security_groups = refs(*c, "security_groups");
     }
   }
   out_.jobs.push_back(std::move(job));
@@ -366,37 +244,37 @@ void Parser::parseJob(const YAML::Node& node) {
 void Parser::parseVariants(const YAML::Node& node) {
   if (node.IsNull()) return;
   if (!node.IsMap()) {
-    error(node, "bad-shape", "variants must be a mapping of variant names to edits");
+    yaml_.error(node, "bad-shape", "variants must be a mapping of variant names to edits");
     return;
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
     YAML::Node key = it->first;
     YAML::Node value = it->second;
     if (!key.IsScalar()) {
-      error(key, "bad-shape", "variant names must be plain strings");
+      yaml_.error(key, "bad-shape", "variant names must be plain strings");
       continue;
     }
     ScenarioVariant variant;
     variant.name = key.Scalar();
-    variant.location = loc(key);
+    variant.location = yaml_.loc(key);
     if (variant.name == kBaselineVariant) {
-      error(key, "bad-value", "'baseline' is the scenario's inputs as given and cannot be redefined");
+      yaml_.error(key, "bad-value", "'baseline' is the scenario's inputs as given and cannot be redefined");
       continue;
     }
     if (out_.findVariant(variant.name) != nullptr) {
-      error(key, "duplicate-key", fmt::format("duplicate variant '{}'", variant.name));
+      yaml_.error(key, "duplicate-key", fmt::format("duplicate variant '{}'", variant.name));
       continue;
     }
     std::vector<std::pair<std::string, YAML::Node>> removes;
     std::vector<std::pair<std::string, YAML::Node>> parameter_stacks;
     if (!value.IsNull()) {
-      auto f = fields(value, "variant",
-                      {"description", "add_stacks", "remove_stacks", "parameters", "topologies", "edits"});
+      auto f = yaml_.fields(value, "variant",
+                            {"description", "add_stacks", "remove_stacks", "parameters", "topologies", "edits"});
       if (f) {
-        variant.description = text(*f, "description").value_or("");
+        variant.description = yaml_.text(*f, "description").value_or("");
         variant.add_stacks = stacks(*f, "add_stacks");
         if (const Field* field = f->find("remove_stacks")) {
-          for (const auto& ref : list(*f, "remove_stacks")) variant.remove_stacks.push_back(ref.text);
+          for (const auto& ref : refs(*f, "remove_stacks")) variant.remove_stacks.push_back(ref.text);
           if (field->value.IsSequence()) {
             for (const auto& item : field->value) removes.emplace_back(item.Scalar(), item);
           } else {
@@ -405,7 +283,7 @@ void Parser::parseVariants(const YAML::Node& node) {
         }
         if (const Field* field = f->find("parameters")) {
           if (!field->value.IsMap()) {
-            error(field->value, "bad-shape", "'parameters' in variant must map stack names to parameters");
+            yaml_.error(field->value, "bad-shape", "'parameters' in variant must map stack names to parameters");
           } else {
             for (auto p = field->value.begin(); p != field->value.end(); ++p) {
               YAML::Node stack_key = p->first;
@@ -415,8 +293,8 @@ void Parser::parseVariants(const YAML::Node& node) {
             }
           }
         }
-        for (const auto& ref : list(*f, "topologies")) variant.topologies.push_back(resolvePath(ref.text));
-        for (const auto& item : nodes(*f, "edits")) {
+        for (const auto& ref : refs(*f, "topologies")) variant.topologies.push_back(resolvePath(ref.text));
+        for (const auto& item : yaml_.nodes(*f, "edits")) {
           if (auto edit = parseEdit(item)) variant.edits.push_back(std::move(*edit));
         }
       }
@@ -432,77 +310,77 @@ void Parser::parseVariants(const YAML::Node& node) {
 /// direction, protocol, ports, cidr|sg}}`, `{remove_rule: {security_group,
 /// direction, index}}`.
 std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
-  auto outer = fields(node, "edit", {"remove", "add_route", "remove_route", "add_rule", "remove_rule"});
+  auto outer = yaml_.fields(node, "edit", {"remove", "add_route", "remove_route", "add_rule", "remove_rule"});
   if (!outer) return std::nullopt;
   if (outer->items.size() != 1) {
-    error(node, "bad-shape", "an edit has exactly one of remove, add_route, remove_route, add_rule, remove_rule");
+    yaml_.error(node, "bad-shape", "an edit has exactly one of remove, add_route, remove_route, add_rule, remove_rule");
     return std::nullopt;
   }
   const auto& [kind, field] = *outer->items.begin();
   ScenarioEdit edit;
-  edit.location = loc(field.key);
+  edit.location = yaml_.loc(field.key);
   if (kind == "remove") {
     edit.kind = ScenarioEdit::Kind::kRemove;
     if (!field.value.IsScalar()) {
-      error(field.value, "bad-shape", "'remove' takes one resource reference");
+      yaml_.error(field.value, "bad-shape", "'remove' takes one resource reference");
       return std::nullopt;
     }
-    edit.target = {field.value.Scalar(), loc(field.value)};
+    edit.target = {field.value.Scalar(), yaml_.loc(field.value)};
     return edit;
   }
   if (kind == "add_route" || kind == "remove_route") {
     bool add = kind == "add_route";
     edit.kind = add ? ScenarioEdit::Kind::kAddRoute : ScenarioEdit::Kind::kRemoveRoute;
-    auto f = add ? fields(field.value, kind, {"route_table", "dest", "target"})
-                 : fields(field.value, kind, {"route_table", "dest"});
+    auto f = add ? yaml_.fields(field.value, kind, {"route_table", "dest", "target"})
+                 : yaml_.fields(field.value, kind, {"route_table", "dest"});
     if (!f) return std::nullopt;
-    auto table = text(*f, "route_table", true);
-    auto dest = text(*f, "dest", true);
-    std::optional<std::string> target = add ? text(*f, "target", true) : std::optional<std::string>("");
+    auto table = yaml_.text(*f, "route_table", true);
+    auto dest = yaml_.text(*f, "dest", true);
+    std::optional<std::string> target = add ? yaml_.text(*f, "target", true) : std::optional<std::string>("");
     if (!table || !dest || !target) return std::nullopt;
     if (dest->rfind("pl-", 0) != 0) {
       auto cidr = Cidr::parse(*dest);
       if (!cidr) {
-        error(f->find("dest")->value, "bad-cidr", cidr.error());
+        yaml_.error(f->find("dest")->value, "bad-cidr", cidr.error());
         return std::nullopt;
       }
     }
-    edit.target = {*table, loc(f->find("route_table")->value)};
+    edit.target = {*table, yaml_.loc(f->find("route_table")->value)};
     edit.destination = *dest;
-    if (add) edit.route_target = {*target, loc(f->find("target")->value)};
+    if (add) edit.route_target = {*target, yaml_.loc(f->find("target")->value)};
     return edit;
   }
   bool add = kind == "add_rule";
   edit.kind = add ? ScenarioEdit::Kind::kAddRule : ScenarioEdit::Kind::kRemoveRule;
-  auto f = add ? fields(field.value, kind, {"security_group", "direction", "protocol", "ports", "cidr", "sg"})
-               : fields(field.value, kind, {"security_group", "direction", "index"});
+  auto f = add ? yaml_.fields(field.value, kind, {"security_group", "direction", "protocol", "ports", "cidr", "sg"})
+               : yaml_.fields(field.value, kind, {"security_group", "direction", "index"});
   if (!f) return std::nullopt;
-  auto group = text(*f, "security_group", true);
-  auto direction = text(*f, "direction", true);
+  auto group = yaml_.text(*f, "security_group", true);
+  auto direction = yaml_.text(*f, "direction", true);
   if (!group || !direction) return std::nullopt;
   if (*direction != "ingress" && *direction != "egress") {
-    error(f->find("direction")->value, "bad-value",
-          fmt::format("direction must be ingress or egress, not '{}'", *direction));
+    yaml_.error(f->find("direction")->value, "bad-value",
+                fmt::format("direction must be ingress or egress, not '{}'", *direction));
     return std::nullopt;
   }
-  edit.target = {*group, loc(f->find("security_group")->value)};
+  edit.target = {*group, yaml_.loc(f->find("security_group")->value)};
   edit.egress = *direction == "egress";
   if (!add) {
     auto index = number(*f, "index", 0, 100000);
     if (!index) {
-      if (f->find("index") == nullptr) error(f->node, "missing-key", "missing key 'index' in remove_rule");
+      if (f->find("index") == nullptr) yaml_.error(f->node, "missing-key", "missing key 'index' in remove_rule");
       return std::nullopt;
     }
     edit.index = *index;
     return edit;
   }
-  auto protocol = parseProtocol(text(*f, "protocol").value_or("all"));
+  auto protocol = parseProtocol(yaml_.text(*f, "protocol").value_or("all"));
   if (!protocol) {
-    error(f->find("protocol")->value, "bad-value", protocol.error());
+    yaml_.error(f->find("protocol")->value, "bad-value", protocol.error());
     return std::nullopt;
   }
   edit.protocol = *protocol;
-  if (auto ports = text(*f, "ports"); ports && *ports != "all") {
+  if (auto ports = yaml_.text(*f, "ports"); ports && *ports != "all") {
     size_t dash = ports->find('-');
     std::string low = ports->substr(0, dash);
     std::string high = dash == std::string::npos ? low : ports->substr(dash + 1);
@@ -511,7 +389,8 @@ std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
     int from = ok ? std::stoi(low) : -1;
     int to = ok ? std::stoi(high) : -1;
     if (!ok || from > to || to > 65535) {
-      error(f->find("ports")->value, "bad-value", fmt::format("'{}' is not a port or port range (0-65535)", *ports));
+      yaml_.error(f->find("ports")->value, "bad-value",
+                  fmt::format("'{}' is not a port or port range (0-65535)", *ports));
       return std::nullopt;
     }
     edit.from_port = from;
@@ -520,61 +399,61 @@ std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
     edit.from_port = 0;
     edit.to_port = 65535;
   }
-  auto cidr = text(*f, "cidr");
-  auto sg = text(*f, "sg");
+  auto cidr = yaml_.text(*f, "cidr");
+  auto sg = yaml_.text(*f, "sg");
   if (cidr.has_value() == sg.has_value()) {
-    error(f->node, "bad-shape", "add_rule needs exactly one of 'cidr' or 'sg'");
+    yaml_.error(f->node, "bad-shape", "add_rule needs exactly one of 'cidr' or 'sg'");
     return std::nullopt;
   }
   if (cidr) {
     auto parsed = Cidr::parse(*cidr);
     if (!parsed) {
-      error(f->find("cidr")->value, "bad-cidr", parsed.error());
+      yaml_.error(f->find("cidr")->value, "bad-cidr", parsed.error());
       return std::nullopt;
     }
     edit.peer = *cidr;
   } else {
     edit.peer = *sg;
-    edit.route_target = {*sg, loc(f->find("sg")->value)};
+    edit.route_target = {*sg, yaml_.loc(f->find("sg")->value)};
   }
   return edit;
 }
 
 void Parser::parseCheck(const YAML::Node& node) {
-  auto f = fields(node, "check", {"name", "reach", "expect", "expect_by_variant", "variants"});
+  auto f = yaml_.fields(node, "check", {"name", "reach", "expect", "expect_by_variant", "variants"});
   if (!f) return;
   ScenarioCheck check;
   CheckPlaces places;
   places.node = node;
-  check.location = loc(node);
-  check.name = text(*f, "name", true).value_or("");
+  check.location = yaml_.loc(node);
+  check.name = yaml_.text(*f, "name", true).value_or("");
   for (const auto& other : out_.checks) {
     if (!check.name.empty() && other.name == check.name) {
-      error(f->find("name")->value, "duplicate-id",
-            fmt::format("duplicate check '{}' (first defined at {})", check.name, other.location));
+      yaml_.error(f->find("name")->value, "duplicate-id",
+                  fmt::format("duplicate check '{}' (first defined at {})", check.name, other.location));
     }
   }
   if (const Field* reach = f->find("reach")) {
-    if (auto r = fields(reach->value, "reach", {"from", "to", "protocol", "port", "security_groups"})) {
-      check.reach.from = text(*r, "from", true).value_or("");
-      check.reach.to = text(*r, "to", true).value_or("");
-      check.reach.protocol = text(*r, "protocol").value_or("");
+    if (auto r = yaml_.fields(reach->value, "reach", {"from", "to", "protocol", "port", "security_groups"})) {
+      check.reach.from = yaml_.text(*r, "from", true).value_or("");
+      check.reach.to = yaml_.text(*r, "to", true).value_or("");
+      check.reach.protocol = yaml_.text(*r, "protocol").value_or("");
       check.reach.port = number(*r, "port", 0, 65535);
-      for (const auto& ref : list(*r, "security_groups")) check.reach.security_groups.push_back(ref.text);
+      for (const auto& ref : refs(*r, "security_groups")) check.reach.security_groups.push_back(ref.text);
     }
   } else {
-    error(node, "missing-key", fmt::format("missing key 'reach' in check '{}'", check.name));
+    yaml_.error(node, "missing-key", fmt::format("missing key 'reach' in check '{}'", check.name));
   }
   auto verdict = [&](const YAML::Node& value, std::string_view key) -> std::string {
     if (!value.IsScalar()) {
-      error(value, "bad-shape", fmt::format("'{}' must be a single value", key));
+      yaml_.error(value, "bad-shape", fmt::format("'{}' must be a single value", key));
       return "";
     }
     const std::string& word = value.Scalar();
     if (std::find(kVerdicts.begin(), kVerdicts.end(), word) == kVerdicts.end()) {
-      error(value, "bad-value",
-            fmt::format("'{}' must be reachable, unreachable, partial or undetermined, not '{}'{}", key, word,
-                        didYouMean(word, kVerdicts)));
+      yaml_.error(value, "bad-value",
+                  fmt::format("'{}' must be reachable, unreachable, partial or undetermined, not '{}'{}", key, word,
+                              didYouMean(word, kVerdicts)));
       return "";
     }
     return word;
@@ -582,7 +461,7 @@ void Parser::parseCheck(const YAML::Node& node) {
   if (const Field* expect = f->find("expect")) check.expect = verdict(expect->value, "expect");
   if (const Field* by = f->find("expect_by_variant")) {
     if (!by->value.IsMap()) {
-      error(by->value, "bad-shape", "'expect_by_variant' must map variant names to verdicts");
+      yaml_.error(by->value, "bad-shape", "'expect_by_variant' must map variant names to verdicts");
     } else {
       for (auto it = by->value.begin(); it != by->value.end(); ++it) {
         YAML::Node key = it->first;
@@ -593,7 +472,7 @@ void Parser::parseCheck(const YAML::Node& node) {
     }
   }
   if (const Field* variants = f->find("variants")) {
-    for (const auto& ref : list(*f, "variants")) check.variants.push_back(ref.text);
+    for (const auto& ref : refs(*f, "variants")) check.variants.push_back(ref.text);
     if (variants->value.IsSequence()) {
       for (const auto& item : variants->value) places.variants.emplace_back(item.Scalar(), item);
     } else if (variants->value.IsScalar()) {
@@ -601,22 +480,22 @@ void Parser::parseCheck(const YAML::Node& node) {
     }
   }
   if (f->find("expect") == nullptr && f->find("expect_by_variant") == nullptr) {
-    error(node, "missing-key", fmt::format("check '{}' needs 'expect' or 'expect_by_variant'", check.name));
+    yaml_.error(node, "missing-key", fmt::format("check '{}' needs 'expect' or 'expect_by_variant'", check.name));
   }
   out_.checks.push_back(std::move(check));
   check_places_.push_back(std::move(places));
 }
 
 void Parser::parseCapacity(const YAML::Node& node) {
-  auto f = fields(node, "capacity", {"plan", "months", "trials", "variants", "expect"});
+  auto f = yaml_.fields(node, "capacity", {"plan", "months", "trials", "variants", "expect"});
   if (!f) return;
   ScenarioCapacity capacity;
-  capacity.location = loc(node);
-  if (auto plan = text(*f, "plan", true)) capacity.plan = resolvePath(*plan);
+  capacity.location = yaml_.loc(node);
+  if (auto plan = yaml_.text(*f, "plan", true)) capacity.plan = resolvePath(*plan);
   capacity.months = number(*f, "months", 1, 600);
   capacity.trials = number(*f, "trials", 0, 10000000);
   std::vector<std::string> all = out_.variantNames();
-  for (const auto& ref : list(*f, "variants")) capacity.variants.push_back(ref.text);
+  for (const auto& ref : refs(*f, "variants")) capacity.variants.push_back(ref.text);
   if (const Field* variants = f->find("variants")) {
     std::vector<YAML::Node> items;
     if (variants->value.IsScalar()) items.push_back(variants->value);
@@ -625,18 +504,19 @@ void Parser::parseCapacity(const YAML::Node& node) {
     }
     for (const auto& item : items) {
       if (item.IsScalar() && std::find(all.begin(), all.end(), item.Scalar()) == all.end()) {
-        error(item, "unknown-reference",
-              fmt::format("capacity names unknown variant '{}'{}", item.Scalar(), didYouMean(item.Scalar(), all)));
+        yaml_.error(
+            item, "unknown-reference",
+            fmt::format("capacity names unknown variant '{}'{}", item.Scalar(), didYouMean(item.Scalar(), all)));
       }
     }
   }
   if (capacity.variants.empty()) capacity.variants.push_back(kBaselineVariant);
   if (const Field* expect = f->find("expect")) {
-    if (auto e = fields(expect->value, "capacity expectation", {"headroom_months", "with_az_loss"})) {
+    if (auto e = yaml_.fields(expect->value, "capacity expectation", {"headroom_months", "with_az_loss"})) {
       capacity.expect_headroom_months = number(*e, "headroom_months", 0, 600);
-      capacity.expect_with_az_loss = flag(*e, "with_az_loss", false);
+      capacity.expect_with_az_loss = yaml_.flag(*e, "with_az_loss", false);
       if (!capacity.expect_headroom_months) {
-        error(expect->value, "missing-key", "missing key 'headroom_months' in capacity expectation");
+        yaml_.error(expect->value, "missing-key", "missing key 'headroom_months' in capacity expectation");
       }
     }
   }
@@ -648,10 +528,10 @@ void Parser::checkStackNames() {
   std::vector<std::string> baseline;
   for (const auto& stack : out_.stacks) {
     if (std::find(baseline.begin(), baseline.end(), stack.stack_name) != baseline.end()) {
-      errors_.push_back({std::numeric_limits<int>::max(), 0,
-                         Diagnostic{"duplicate-id",
-                                    fmt::format("duplicate stack name '{}'; give 'stack_name'", stack.stack_name),
-                                    stack.location}});
+      yaml_.add(
+          Diagnostic{"duplicate-id", fmt::format("duplicate stack name '{}'; give 'stack_name'", stack.stack_name),
+                     stack.location},
+          std::numeric_limits<int>::max(), 0);
     }
     baseline.push_back(stack.stack_name);
   }
@@ -659,8 +539,9 @@ void Parser::checkStackNames() {
     const ScenarioVariant& variant = out_.variants[v];
     for (const auto& [name, node] : variant_removes_[v]) {
       if (std::find(baseline.begin(), baseline.end(), name) == baseline.end()) {
-        error(node, "unknown-reference",
-              fmt::format("variant '{}' removes unknown stack '{}'{}", variant.name, name, didYouMean(name, baseline)));
+        yaml_.error(
+            node, "unknown-reference",
+            fmt::format("variant '{}' removes unknown stack '{}'{}", variant.name, name, didYouMean(name, baseline)));
       }
     }
     std::vector<std::string> names;
@@ -672,19 +553,19 @@ void Parser::checkStackNames() {
     }
     for (const auto& stack : variant.add_stacks) {
       if (std::find(names.begin(), names.end(), stack.stack_name) != names.end()) {
-        errors_.push_back({std::numeric_limits<int>::max(), 0,
-                           Diagnostic{"duplicate-id",
-                                      fmt::format("variant '{}' adds stack '{}', which it already has; give 'stack_name'",
-                                                  variant.name, stack.stack_name),
-                                      stack.location}});
+        yaml_.add(Diagnostic{"duplicate-id",
+                             fmt::format("variant '{}' adds stack '{}', which it already has; give 'stack_name'",
+                                         variant.name, stack.stack_name),
+                             stack.location},
+                  std::numeric_limits<int>::max(), 0);
       }
       names.push_back(stack.stack_name);
     }
     for (const auto& [name, node] : variant_parameter_stacks_[v]) {
       if (std::find(names.begin(), names.end(), name) == names.end()) {
-        error(node, "unknown-reference",
-              fmt::format("variant '{}' sets parameters of unknown stack '{}'{}", variant.name, name,
-                          didYouMean(name, names)));
+        yaml_.error(node, "unknown-reference",
+                    fmt::format("variant '{}' sets parameters of unknown stack '{}'{}", variant.name, name,
+                                didYouMean(name, names)));
       }
     }
   }
@@ -699,8 +580,8 @@ void Parser::resolveChecks() {
     bool bad = false;
     auto known = [&](const std::string& name, const YAML::Node& node) {
       if (std::find(all.begin(), all.end(), name) != all.end()) return true;
-      error(node, "unknown-reference",
-            fmt::format("check '{}' names unknown variant '{}'{}", check.name, name, didYouMean(name, all)));
+      yaml_.error(node, "unknown-reference",
+                  fmt::format("check '{}' names unknown variant '{}'{}", check.name, name, didYouMean(name, all)));
       bad = true;
       return false;
     };
@@ -729,65 +610,61 @@ void Parser::resolveChecks() {
     }
     for (const auto& name : check.variants) {
       if (check.expectedIn(name).empty() && !(check.expect.empty() && check.expect_by_variant.empty())) {
-        error(places.node, "missing-key",
-              fmt::format("check '{}' has no expectation for variant '{}'", check.name, name));
+        yaml_.error(places.node, "missing-key",
+                    fmt::format("check '{}' has no expectation for variant '{}'", check.name, name));
       }
     }
   }
 }
 
 bool Parser::run(std::vector<Diagnostic>& errors) {
-  std::ifstream in(file_, std::ios::binary);
+  std::ifstream in(yaml_.file(), std::ios::binary);
   if (!in) {
-    errors.push_back({"io", "cannot open file", file_});
+    errors.push_back({"io", "cannot open file", yaml_.file()});
     return false;
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  out_.file = file_;
+  out_.file = yaml_.file();
   YAML::Node root;
   try {
     root = YAML::Load(buffer.str());
   } catch (const YAML::Exception& e) {
-    error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+    yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
   }
-  if (errors_.empty()) {
+  if (yaml_.ok()) {
     try {
-      auto f = fields(root, "scenario",
-                      {"version", "name", "description", "region", "account", "inputs", "sagemaker", "variants",
-                       "checks", "capacity"});
+      auto f = yaml_.fields(root, "scenario",
+                            {"version", "name", "description", "region", "account", "inputs", "sagemaker", "variants",
+                             "checks", "capacity"});
       if (f) {
-        if (auto version = text(*f, "version"); version && *version != "1") {
-          error(f->find("version")->value, "bad-value", fmt::format("unsupported version '{}' (expected 1)", *version));
+        if (auto version = yaml_.text(*f, "version"); version && *version != "1") {
+          yaml_.error(f->find("version")->value, "bad-value",
+                      fmt::format("unsupported version '{}' (expected 1)", *version));
         }
-        out_.name = text(*f, "name").value_or(std::filesystem::path(file_).stem().string());
-        out_.description = text(*f, "description").value_or("");
-        out_.region = text(*f, "region").value_or(out_.region);
-        out_.account = text(*f, "account").value_or(out_.account);
+        out_.name = yaml_.text(*f, "name").value_or(std::filesystem::path(yaml_.file()).stem().string());
+        out_.description = yaml_.text(*f, "description").value_or("");
+        out_.region = yaml_.text(*f, "region").value_or(out_.region);
+        out_.account = yaml_.text(*f, "account").value_or(out_.account);
         if (const Field* inputs = f->find("inputs")) {
           parseInputs(inputs->value);
         } else {
-          error(root, "missing-key", "missing key 'inputs' in scenario");
+          yaml_.error(root, "missing-key", "missing key 'inputs' in scenario");
         }
         if (const Field* sagemaker = f->find("sagemaker")) parseSageMaker(sagemaker->value);
         if (const Field* variants = f->find("variants")) parseVariants(variants->value);
-        for (const auto& node : nodes(*f, "checks")) parseCheck(node);
+        for (const auto& node : yaml_.nodes(*f, "checks")) parseCheck(node);
         if (const Field* capacity = f->find("capacity")) parseCapacity(capacity->value);
         checkStackNames();
         resolveChecks();
       }
     } catch (const YAML::Exception& e) {
-      error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+      yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
     }
   }
-  std::stable_sort(errors_.begin(), errors_.end(), [](const PendingError& a, const PendingError& b) {
-    auto key = [](const PendingError& e) {
-      return std::make_pair(e.line < 0 ? std::numeric_limits<int>::max() : e.line, e.column);
-    };
-    return key(a) < key(b);
-  });
-  for (auto& pending : errors_) errors.push_back(std::move(pending.diagnostic));
-  return errors_.empty();
+  bool ok = yaml_.ok();
+  yaml_.moveErrorsTo(errors, ErrorOrder::kFileOrder);
+  return ok;
 }
 
 // ---- resolving SageMaker references against a built topology --------------
