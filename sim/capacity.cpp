@@ -147,13 +147,17 @@ double addressesPerInstance(const JobClass& job, bool efa, const CapacityPlan& p
 
 // ---- Poisson and normal helpers ---------------------------------------------
 
-double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
-
 namespace {
 
-int64_t poissonSmall(double mean, std::mt19937_64& rng) {
+template <class Rng>
+double uniformDouble(Rng& rng) {
+  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
+}
+
+template <class Rng>
+int64_t poissonSmall(double mean, Rng& rng) {
   // Inversion by sequential search (Devroye, Non-Uniform Random Variate Generation, X.3.3).
-  double u = uniform01(rng);
+  double u = uniformDouble(rng);
   double p = std::exp(-mean);
   double cdf = p;
   int64_t k = 0;
@@ -188,15 +192,14 @@ double normalQuantile(double p) {
          (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
-}  // namespace
-
-int64_t poissonSample(double mean, std::mt19937_64& rng) {
+template <class Rng>
+int64_t poissonDraw(double mean, Rng& rng) {
   if (mean <= 0) return 0;
   // A sum of independent Poissons is Poisson: draw in chunks of mean <= 30 so
   // exp(-mean) never underflows; above 30,000 use the normal approximation.
   if (mean > 30000) {
-    double u1 = std::max(uniform01(rng), 1e-300);
-    double u2 = uniform01(rng);
+    double u1 = std::max(uniformDouble(rng), 1e-300);
+    double u2 = uniformDouble(rng);
     double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
     return std::max<int64_t>(0, std::llround(mean + z * std::sqrt(mean)));
   }
@@ -206,6 +209,50 @@ int64_t poissonSample(double mean, std::mt19937_64& rng) {
     mean -= 30;
   }
   return total + poissonSmall(mean, rng);
+}
+
+}  // namespace
+
+double uniform01(std::mt19937_64& rng) { return uniformDouble(rng); }
+double uniform01(Xoshiro256StarStar& rng) { return uniformDouble(rng); }
+
+uint32_t uniformBelow(uint32_t n, Xoshiro256StarStar& rng) {
+  // Lemire, "Fast random integer generation in an interval" (2019): the high word of a
+  // 32x32-bit product, rejecting the 2^32 mod n low words that would make it uneven.
+  uint64_t m = (rng() >> 32) * uint64_t{n};
+  auto low = static_cast<uint32_t>(m);
+  if (low < n) {
+    const uint32_t reject = (0U - n) % n;
+    while (low < reject) {
+      m = (rng() >> 32) * uint64_t{n};
+      low = static_cast<uint32_t>(m);
+    }
+  }
+  return static_cast<uint32_t>(m >> 32);
+}
+
+int64_t poissonSample(double mean, std::mt19937_64& rng) { return poissonDraw(mean, rng); }
+int64_t poissonSample(double mean, Xoshiro256StarStar& rng) { return poissonDraw(mean, rng); }
+
+std::vector<double> poissonPmf(double mean, std::size_t max_terms) {
+  if (!(mean > 0)) return {1.0};
+  const double mode = std::floor(mean);
+  if (mode + 1 > static_cast<double>(max_terms)) return {};
+  const auto top = static_cast<std::size_t>(mode);
+  std::vector<double> pmf(top + 1, 0.0);
+  // Start at the mode from the log-pmf, then pmf(k-1) = pmf(k) k / mean downward and
+  // pmf(k+1) = pmf(k) mean / (k+1) upward; terms far below the mode may underflow to 0.
+  pmf[top] = std::exp(mode * std::log(mean) - mean - std::lgamma(mode + 1));
+  for (std::size_t k = top; k > 0; --k) pmf[k - 1] = pmf[k] * static_cast<double>(k) / mean;
+  double p = pmf[top];
+  for (std::size_t k = top + 1;; ++k) {
+    p *= mean / static_cast<double>(k);
+    // Past the mode the terms fall at least geometrically, so the rest is below ~1e-17.
+    if (p < 1e-20) break;
+    if (pmf.size() >= max_terms) return {};
+    pmf.push_back(p);
+  }
+  return pmf;
 }
 
 int64_t poissonQuantile(double mean, double q) {
@@ -536,22 +583,199 @@ Eigen::VectorXd weeklyInSystem(const JobClass& job, int month) {
   return circulant * rate;
 }
 
-// CDF of Poisson(mean) up to 1 - 1e-12 (at most 4,096 entries): sampling is then one
-// uniform draw and a short scan; draws past the table fall back to poissonSample.
-std::vector<double> poissonCdfTable(double mean) {
-  std::vector<double> cdf;
-  double p = std::exp(-mean);
-  double total = p;
-  cdf.push_back(total);
-  for (int k = 1; total < 1 - 1e-12 && k < 4096 && mean > 0; ++k) {
-    p *= mean / static_cast<double>(k);
-    total += p;
-    cdf.push_back(total);
-    if (p == 0 && static_cast<double>(k) > mean) break;
+// Uniform 11-bit fields, five from each output of the generator it owns (bits 0-54; the
+// fields are disjoint bits, hence independent). The Monte Carlo needs 11 bits for most
+// decisions and takes a fresh full draw only when those bits fall on a boundary. A small
+// value type, so hot loops work on a copy held in registers.
+class BitFields {
+ public:
+  static constexpr int kBits = 11;
+  static constexpr int kPerOutput = 64 / kBits;
+  explicit BitFields(const Xoshiro256StarStar& rng) : rng_(rng) {}
+  uint32_t next() {
+    if (left_ == 0) {
+      pool_ = rng_();
+      left_ = kPerOutput;
+    }
+    const auto field = static_cast<uint32_t>(pool_ & ((1U << kBits) - 1));
+    pool_ >>= kBits;
+    --left_;
+    return field;
   }
-  if (mean > 700) cdf.clear();  // exp(-mean) underflows: always use the sampler
-  if (cdf.empty()) cdf.push_back(-1.0);
-  return cdf;
+  // A 64-bit draw whose top 11 bits are `field` and whose other bits are fresh.
+  uint64_t extend(uint32_t field) { return (uint64_t{field} << (64 - kBits)) | (rng_() >> kBits); }
+  // body(field) for the next n fields, the same fields as n calls of next(), with the
+  // generator's outputs split in a register five at a time.
+  template <class Body>
+  void forEach(uint64_t n, Body&& body) {
+    for (; n > 0 && left_ > 0; --n) body(next());
+    for (; n >= kPerOutput; n -= kPerOutput) {
+      uint64_t pool = rng_();
+      for (int f = 0; f < kPerOutput; ++f) {
+        body(static_cast<uint32_t>(pool & ((1U << kBits) - 1)));
+        pool >>= kBits;
+      }
+    }
+    for (; n > 0; --n) body(next());
+  }
+
+ private:
+  Xoshiro256StarStar rng_;
+  uint64_t pool_ = 0;
+  int left_ = 0;
+};
+
+// True with probability below / 2^64: the top 11 bits decide unless they equal below's.
+inline bool chance(uint64_t below, BitFields& bits) {
+  const uint32_t field = bits.next();
+  const auto top = static_cast<uint32_t>(below >> (64 - BitFields::kBits));
+  if (field != top) return field < top;
+  return bits.extend(field) < below;
+}
+
+// Threshold t with P(r < t) = p for a raw 64-bit draw r (to 2^-64); p in (0, 1).
+uint64_t chanceThreshold(double p) {
+  return static_cast<uint64_t>(std::clamp(p, 0.0, 0x1.fffffffffffffp-1) * 0x1.0p64);
+}
+
+// Exact sampler of a law tabulated on 0..size-1 (values below 2^15). The CDF is stored as
+// cumulative integer thresholds; a draw is a 64-bit uniform r and returns the first value
+// whose threshold is >= r (inversion: each value has probability (threshold gap) / 2^64,
+// its probability to the 2^-53 rounding of the CDF). A guide table over r's top 11 bits
+// (Chen and Asau 1974, "On generating random variates from an empirical distribution")
+// holds the value itself for the buckets inside one value's range, so a draw usually needs
+// only those 11 bits; a bucket that straddles values (about 1 draw in 140 in the benchmark)
+// draws r's other 53 bits and searches from the bucket's first value. 2,048 buckets of
+// 2 bytes: 4 KB per table.
+class TableSampler {
+ public:
+  static constexpr std::size_t kMaxValues = std::size_t{1} << 15;  // guide entries hold a value or an index
+
+  // `pmf`: probabilities (any positive total, normalised here) of 0..pmf.size()-1, at most kMaxValues.
+  explicit TableSampler(const std::vector<double>& pmf) {
+    double total = 0;
+    for (double p : pmf) total += p;
+    // upper_[i] = (cumulative probability x 2^64) - 1, so value i is drawn when
+    // upper_[i-1] < r <= upper_[i]; values whose share rounds to nothing are left out and the
+    // last value takes the rounding remainder (below 1e-16).
+    double cdf = 0;
+    for (std::size_t value = 0; value < pmf.size(); ++value) {
+      if (!(pmf[value] > 0)) continue;
+      cdf += pmf[value];
+      const double x = cdf / total;
+      uint64_t upper = std::numeric_limits<uint64_t>::max();
+      if (x < 1) {
+        const auto scaled = static_cast<uint64_t>(x * 0x1.0p64);
+        if (scaled == 0) continue;
+        upper = scaled - 1;
+      }
+      if (!upper_.empty() && upper <= upper_.back()) continue;
+      upper_.push_back(upper);
+      value_.push_back(static_cast<uint16_t>(value));
+      if (upper == std::numeric_limits<uint64_t>::max()) break;
+    }
+    if (upper_.empty()) {
+      upper_.push_back(0);
+      value_.push_back(0);
+    }
+    upper_.back() = std::numeric_limits<uint64_t>::max();
+    guide_.resize(std::size_t{1} << BitFields::kBits);
+    std::size_t i = 0;
+    for (std::size_t bucket = 0; bucket < guide_.size(); ++bucket) {
+      const uint64_t lowest = uint64_t{bucket} << (64 - BitFields::kBits);
+      const uint64_t highest = lowest + ((uint64_t{1} << (64 - BitFields::kBits)) - 1);
+      while (upper_[i] < lowest) ++i;
+      guide_[bucket] = upper_[i] >= highest ? value_[i] : static_cast<uint16_t>(kSearch | i);
+    }
+  }
+
+  // Largest value a draw returns.
+  uint64_t maxValue() const { return value_.back(); }
+
+  uint64_t operator()(BitFields& bits) const { return at(bits.next(), bits); }
+  // The draw whose top 11 bits are `field`; `bits` supplies the rest when needed.
+  uint64_t at(uint32_t field, BitFields& bits) const {
+    const uint16_t guide = guide_[field];
+    if (guide < kSearch) [[likely]]
+      return guide;
+    std::size_t i = static_cast<std::size_t>(guide ^ kSearch);
+    const uint64_t r = bits.extend(field);
+    while (r > upper_[i]) ++i;
+    return value_[i];
+  }
+
+ private:
+  static constexpr uint16_t kSearch = uint16_t{1} << 15;  // guide entry: search from the index below
+
+  std::vector<uint64_t> upper_;
+  std::vector<uint16_t> value_;
+  std::vector<uint16_t> guide_;  // per top-11-bits bucket: its value, or kSearch | first index
+};
+
+// Address load that one job class puts on one subnet in one (hour, burst) state:
+// a_plain N_plain + a_efa N_efa, N_plain and N_efa independent Poisson counts (the thinned
+// streams of the class's non-EFA and EFA jobs that land in this subnet). Its exact law is the
+// convolution of the two Poisson laws, tabulated once; loads too spread out to tabulate
+// (2^15 addresses or more) are drawn directly from the two Poisson counts.
+class LoadSampler {
+ public:
+  LoadSampler(double plain_mean, uint64_t plain_addresses, double efa_mean, uint64_t efa_addresses)
+      : plain_mean_(plain_mean), efa_mean_(efa_mean), plain_addresses_(plain_addresses), efa_addresses_(efa_addresses) {
+    constexpr std::size_t kMax = TableSampler::kMaxValues;
+    const std::vector<double> plain = poissonPmf(plain_mean, kMax);
+    const std::vector<double> efa = poissonPmf(efa_mean, kMax);
+    if (plain.empty() || efa.empty() || plain.size() * efa.size() > (std::size_t{1} << 22)) return;
+    const uint64_t top = plain_addresses * (plain.size() - 1) + efa_addresses * (efa.size() - 1);
+    if (top >= kMax) return;
+    std::vector<double> pmf(static_cast<std::size_t>(top) + 1, 0.0);
+    for (std::size_t i = 0; i < plain.size(); ++i)
+      for (std::size_t j = 0; j < efa.size(); ++j)
+        pmf[static_cast<std::size_t>(plain_addresses * i + efa_addresses * j)] += plain[i] * efa[j];
+    table_.emplace(pmf);
+  }
+
+  // The load table; null when loads are drawn directly (unbounded).
+  const TableSampler* table() const { return table_ ? &*table_ : nullptr; }
+
+  // One draw. Loads that are not tabulated are drawn from `spare`, so the main generator
+  // never leaves the caller's registers.
+  uint64_t operator()(BitFields& bits, Xoshiro256StarStar& spare) const {
+    if (table_) [[likely]]
+      return (*table_)(bits);
+    return plain_addresses_ * static_cast<uint64_t>(poissonSample(plain_mean_, spare)) +
+           efa_addresses_ * static_cast<uint64_t>(poissonSample(efa_mean_, spare));
+  }
+
+ private:
+  double plain_mean_ = 0;
+  double efa_mean_ = 0;
+  uint64_t plain_addresses_ = 0;
+  uint64_t efa_addresses_ = 0;
+  std::optional<TableSampler> table_;
+};
+
+// P(K = k), k = 0..n, for K ~ Binomial(n, p), computed outward from the mode like poissonPmf.
+std::vector<double> binomialPmf(uint32_t n, double p) {
+  std::vector<double> pmf(std::size_t{n} + 1, 0.0);
+  if (!(p > 0)) {
+    pmf[0] = 1;
+    return pmf;
+  }
+  if (p >= 1) {
+    pmf[n] = 1;
+    return pmf;
+  }
+  const double nd = n;
+  const auto mode = static_cast<std::size_t>(std::min(nd, std::floor((nd + 1) * p)));
+  const double md = static_cast<double>(mode);
+  pmf[mode] = std::exp(std::lgamma(nd + 1) - std::lgamma(md + 1) - std::lgamma(nd - md + 1) + md * std::log(p) +
+                       (nd - md) * std::log1p(-p));
+  const double odds = p / (1 - p);
+  for (std::size_t k = mode; k > 0; --k)
+    pmf[k - 1] = pmf[k] * static_cast<double>(k) / ((nd - static_cast<double>(k) + 1) * odds);
+  for (std::size_t k = mode; k < n; ++k)
+    pmf[k + 1] = pmf[k] * (nd - static_cast<double>(k)) / (static_cast<double>(k) + 1) * odds;
+  return pmf;
 }
 
 struct Scenario {
@@ -583,10 +807,6 @@ std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, i
   auto run_month = [&out, &engine, &actives, &plan, n, trials, seed, &scenario](int month) {
     std::vector<std::vector<uint32_t>> hist(n);
     std::vector<uint64_t> trial_load(n, 0);
-    std::vector<uint64_t> over(n, 0);
-    std::vector<double> sum(n, 0);
-    std::vector<std::size_t> touched;
-    touched.reserve(n);
     const auto slot = static_cast<std::size_t>(month);
     const std::vector<char>& on = actives[slot];
     Engine::MonthModel model = engine.model(month, on);
@@ -601,8 +821,8 @@ std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, i
     }
     if (trials > 0 && !engine.jobs.empty()) {
       // Per-class weekly profiles and per-job constants for this month.
-      // Classes with the same rate, duration, pattern, subnet count and EFA share share one
-      // weekly profile and one set of CDF tables.
+      // Classes with the same rate, duration, pattern, subnet count, EFA share, burst
+      // multiplier and addresses per job share one weekly profile and one set of load tables.
       struct Shape {
         double per_day = 0;
         double hours = 0;
@@ -611,20 +831,22 @@ std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, i
         std::size_t subnets = 0;
         double efa = 0;
         double burst_m = 1;
+        uint32_t plain_addresses = 0;
+        uint32_t efa_addresses = 0;
         Eigen::VectorXd profile;
-        std::vector<std::vector<double>> tables;
+        std::vector<std::optional<LoadSampler>> tables;  // (hour, burst), built on first use
       };
       std::vector<Shape> shapes;
       struct ClassMonth {
         std::size_t shape = 0;
-        Eigen::VectorXd profile;
         std::vector<std::size_t> where;
         double efa = 0;
         uint32_t plain_addresses = 0;
         uint32_t efa_addresses = 0;
         double burst_p = 0;
         double burst_m = 1;
-        bool flat = true;  // the same mean every hour (no business hours)
+        uint64_t burst_below = 0;  // a raw draw below this is a burst (0 < burst_p < 1)
+        bool flat = true;          // the same mean every hour (no business hours)
       };
       std::vector<ClassMonth> classes;
       for (const auto& rj : engine.jobs) {
@@ -632,6 +854,14 @@ std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, i
         for (std::size_t s : rj.subnets)
           if (on[s]) cm.where.push_back(s);
         if (cm.where.empty()) continue;
+        double instances = std::max(1.0, std::round(seriesAt(rj.job->instances_per_job, month)));
+        cm.efa = std::clamp(seriesAt(rj.job->efa_share, month), 0.0, 1.0);
+        cm.plain_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(*rj.job, false, plan)));
+        cm.efa_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(*rj.job, true, plan)));
+        cm.burst_p = rj.job->burst_probability;
+        cm.burst_m = rj.job->burst_multiplier;
+        if (cm.burst_p > 0 && cm.burst_p < 1) cm.burst_below = chanceThreshold(cm.burst_p);
+        cm.flat = !rj.job->business_hours;
         {
           Shape wanted;
           wanted.per_day = seriesAt(rj.job->arrivals_per_day, month);
@@ -639,127 +869,277 @@ std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, i
           wanted.business = rj.job->business_hours;
           wanted.distribution = rj.job->distribution;
           wanted.subnets = cm.where.size();
-          wanted.efa = std::clamp(seriesAt(rj.job->efa_share, month), 0.0, 1.0);
+          wanted.efa = cm.efa;
           wanted.burst_m = rj.job->burst_multiplier;
+          wanted.plain_addresses = cm.plain_addresses;
+          wanted.efa_addresses = cm.efa_addresses;
           auto same = [&](const Shape& x) {
             return x.per_day == wanted.per_day && x.hours == wanted.hours && x.business == wanted.business &&
                    x.distribution == wanted.distribution && x.subnets == wanted.subnets && x.efa == wanted.efa &&
-                   x.burst_m == wanted.burst_m;
+                   x.burst_m == wanted.burst_m && x.plain_addresses == wanted.plain_addresses &&
+                   x.efa_addresses == wanted.efa_addresses;
           };
           auto found = std::find_if(shapes.begin(), shapes.end(), same);
           if (found == shapes.end()) {
             wanted.profile = weeklyInSystem(*rj.job, month);
-            wanted.tables.resize(168 * 2 * 2);
+            wanted.tables.resize(168 * 2);
             shapes.push_back(std::move(wanted));
             found = shapes.end() - 1;
           }
           cm.shape = static_cast<std::size_t>(found - shapes.begin());
-          cm.profile = found->profile;
         }
-        double instances = std::max(1.0, std::round(seriesAt(rj.job->instances_per_job, month)));
-        cm.efa = std::clamp(seriesAt(rj.job->efa_share, month), 0.0, 1.0);
-        cm.plain_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(*rj.job, false, plan)));
-        cm.efa_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(*rj.job, true, plan)));
-        cm.burst_p = rj.job->burst_probability;
-        cm.burst_m = rj.job->burst_multiplier;
-        cm.flat = !rj.job->business_hours;
         classes.push_back(std::move(cm));
       }
-      for (auto& h : hist) h.clear();
-      std::fill(over.begin(), over.end(), 0);
-      std::fill(sum.begin(), sum.end(), 0);
       // One generator per (seed, month, scenario) so months are reproducible on their own.
       uint64_t scenario_hash = 14695981039346656037ULL;  // FNV-1a: the same on every platform
       for (char ch : scenario.lost_az) scenario_hash = (scenario_hash ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
-      std::mt19937_64 rng(seed * uint64_t{1000003} + static_cast<uint64_t>(month) * uint64_t{7919} + scenario_hash);
-      uint64_t round_robin = 0;
-      for (int t = 0; t < trials; ++t) {
-        // An observation hour, uniform over the week.
-        auto hour = static_cast<Eigen::Index>(std::min(167.0, std::floor(uniform01(rng) * 168.0)));
-        for (auto& cm : classes) {
-          double mean = cm.profile(hour);
-          const bool burst = cm.burst_p > 0 && uniform01(rng) < cm.burst_p;
-          if (burst) mean *= cm.burst_m;
-          if (plan.placement == PlacementPolicy::kRandom) {
-            // Random placement thins the Poisson stream: each subnet independently gets
-            // Poisson(mean / k) jobs of each type (the same law as placing N jobs one by one).
+      Xoshiro256StarStar rng(seed * uint64_t{1000003} + static_cast<uint64_t>(month) * uint64_t{7919} + scenario_hash);
+      auto record = [&hist](std::size_t s, uint64_t load) {
+        auto& h = hist[s];
+        const auto v = static_cast<std::size_t>(load);
+        if (h.size() <= v) h.resize(v + 1, 0);
+        ++h[v];
+      };
+      if (plan.placement == PlacementPolicy::kRandom) {
+        // Random placement thins the Poisson stream: each subnet independently gets
+        // Poisson(mean / k) jobs of each type (the same law as placing N jobs one by one), so a
+        // subnet's load from a class is one draw from that class's load table for the hour and
+        // burst state. Trials are exchangeable and the results are per-subnet histograms, so
+        // trials are batched: first every trial's observation hour (uniform over the week,
+        // shared by all classes of the trial), then the trials of each hour together, block of
+        // hours by block of hours and group of subnets by group of subnets.
+        constexpr uint32_t kWeekHours = 168;
+        std::vector<uint32_t> at_hour(kWeekHours, 0);
+        for (int t = 0; t < trials; ++t) ++at_hour[uniformBelow(kWeekHours, rng)];
+        // Groups: classes linked by a shared subnet, with the subnets they reach. Within a
+        // group the loads of one trial add up before they are counted; a group whose subnets
+        // each get exactly one draw per trial records the draws directly.
+        struct Group {
+          std::vector<std::size_t> classes;
+          std::vector<std::size_t> subnets;
+          bool direct = true;
+        };
+        std::vector<Group> groups;
+        {
+          std::vector<std::size_t> parent(classes.size());
+          std::iota(parent.begin(), parent.end(), std::size_t{0});
+          auto root = [&parent](std::size_t c) {
+            while (parent[c] != c) c = parent[c] = parent[parent[c]];
+            return c;
+          };
+          constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+          std::vector<std::size_t> first_class(n, kNone);
+          for (std::size_t c = 0; c < classes.size(); ++c)
+            for (std::size_t s : classes[c].where) {
+              if (first_class[s] == kNone) first_class[s] = c;
+              else parent[root(c)] = root(first_class[s]);
+            }
+          std::vector<std::size_t> group_of(classes.size(), kNone);
+          for (std::size_t c = 0; c < classes.size(); ++c) {
+            std::size_t& g = group_of[root(c)];
+            if (g == kNone) {
+              g = groups.size();
+              groups.emplace_back();
+            }
+            groups[g].classes.push_back(c);
+          }
+          std::vector<char> seen_subnet(n, 0);
+          for (Group& g : groups) {
+            std::size_t draws = 0;
+            for (std::size_t c : g.classes)
+              for (std::size_t s : classes[c].where) {
+                ++draws;
+                if (!seen_subnet[s]) g.subnets.push_back(s);
+                seen_subnet[s] = 1;
+              }
+            g.direct = draws == g.subnets.size();
+          }
+        }
+        auto table = [&](const ClassMonth& cm, uint32_t hour, bool burst) -> const LoadSampler& {
+          Shape& shape = shapes[cm.shape];
+          const uint32_t at = cm.flat ? 0 : hour;
+          std::optional<LoadSampler>& entry = shape.tables[at * 2 + (burst ? 1U : 0U)];
+          if (!entry) {
+            double mean = shape.profile(static_cast<Eigen::Index>(at));
+            if (burst) mean *= cm.burst_m;
             const double share = 1.0 / static_cast<double>(cm.where.size());
-            for (int type = 0; type < 2; ++type) {
-              const double fraction = type == 1 ? cm.efa : 1 - cm.efa;
-              if (fraction <= 0) continue;
-              const uint32_t a = type == 1 ? cm.efa_addresses : cm.plain_addresses;
-              const std::size_t key = ((cm.flat ? 0U : static_cast<std::size_t>(hour)) * 2 + (burst ? 1U : 0U)) * 2 +
-                                      static_cast<std::size_t>(type);
-              std::vector<double>& cdf = shapes[cm.shape].tables[key];
-              const double sub_mean = mean * share * fraction;
-              if (cdf.empty()) cdf = poissonCdfTable(sub_mean);
-              for (std::size_t s : cm.where) {
-                const double u = uniform01(rng);
-                std::size_t count = 0;
-                while (count < cdf.size() && u > cdf[count]) ++count;
-                if (count == cdf.size()) count = static_cast<std::size_t>(poissonSample(sub_mean, rng));
-                if (count == 0) continue;
-                if (trial_load[s] == 0) touched.push_back(s);
-                trial_load[s] += count * a;
-              }
-            }
-            continue;
+            entry.emplace(cm.efa < 1 ? mean * share * (1 - cm.efa) : 0.0, cm.plain_addresses,
+                          cm.efa > 0 ? mean * share * cm.efa : 0.0, cm.efa_addresses);
           }
-          int64_t jobs_now = poissonSample(mean, rng);
-          for (int64_t j = 0; j < jobs_now; ++j) {
-            uint32_t a = (cm.efa > 0 && (cm.efa >= 1 || uniform01(rng) < cm.efa)) ? cm.efa_addresses : cm.plain_addresses;
-            std::size_t pick = 0;
-            const std::size_t k = cm.where.size();
-            switch (plan.placement) {
-              case PlacementPolicy::kRandom:
-                pick = cm.where[std::min(k - 1, static_cast<std::size_t>(uniform01(rng) * static_cast<double>(k)))];
-                break;
-              case PlacementPolicy::kRoundRobin: pick = cm.where[round_robin++ % k]; break;
-              case PlacementPolicy::kMostFree:
-              case PlacementPolicy::kFirstFit: {
-                auto free_of = [&](std::size_t s) {
-                  return static_cast<double>(engine.scope[s].capacity) - model.steady[s] - static_cast<double>(trial_load[s]);
-                };
-                pick = cm.where[0];
-                bool found = false;
-                if (plan.placement == PlacementPolicy::kFirstFit)
-                  for (std::size_t s : cm.where)
-                    if (free_of(s) >= static_cast<double>(a)) {
-                      pick = s;
-                      found = true;
-                      break;
-                    }
-                if (!found)
-                  for (std::size_t s : cm.where)
-                    if (free_of(s) > free_of(pick)) pick = s;
-                break;
+          return *entry;
+        };
+        // `bits` splits `rng`'s outputs into 11-bit fields; `spare` (seeded from `rng`) serves
+        // the rare direct draws of loads too spread out to tabulate.
+        Xoshiro256StarStar spare(rng());
+        BitFields bits(rng);
+        std::vector<uint32_t*> counts;
+        // `times` draws from `draw` for each subnet of `where`, subnet after subnet within a
+        // round so that equal loads in a row do not wait on the same counter.
+        auto draw_into = [&hist, &bits, &spare, &counts](const LoadSampler& draw, uint32_t times,
+                                                         const std::vector<std::size_t>& where) {
+          if (times == 0) return;
+          const TableSampler* loads = draw.table();
+          if (!loads) {
+            for (uint32_t t = 0; t < times; ++t)
+              for (std::size_t s : where) {
+                const auto v = static_cast<std::size_t>(draw(bits, spare));
+                if (hist[s].size() <= v) hist[s].resize(v + 1, 0);
+                ++hist[s][v];
               }
+            return;
+          }
+          const auto top = static_cast<std::size_t>(loads->maxValue());
+          counts.clear();
+          for (std::size_t s : where) {
+            if (hist[s].size() <= top) hist[s].resize(top + 1, 0);
+            counts.push_back(hist[s].data());
+          }
+          BitFields local = bits;
+          uint32_t* const* subnet_counts = counts.data();
+          const std::size_t k = counts.size();
+          std::size_t next = 0;
+          local.forEach(uint64_t{times} * k, [&](uint32_t field) {
+            ++subnet_counts[next][loads->at(field, local)];
+            next = next + 1 == k ? 0 : next + 1;
+          });
+          bits = local;
+        };
+        // Hours go in blocks of 8: the block's tables (at most 2 per class shape and hour, about
+        // 4 KB each) stay in cache while each group takes the block's trials with its
+        // histograms in L1.
+        constexpr uint32_t kBlockHours = 8;
+        std::map<std::pair<double, uint32_t>, TableSampler> burst_counts;  // (probability, trials)
+        std::vector<const LoadSampler*> quiet(classes.size() * kBlockHours);
+        std::vector<const LoadSampler*> busy(classes.size() * kBlockHours);
+        for (uint32_t first = 0; first < kWeekHours; first += kBlockHours) {
+          const uint32_t last = std::min(kWeekHours, first + kBlockHours);
+          for (uint32_t hour = first; hour < last; ++hour) {
+            if (at_hour[hour] == 0) continue;
+            for (std::size_t c = 0; c < classes.size(); ++c) {
+              const ClassMonth& cm = classes[c];
+              const std::size_t at = c * kBlockHours + (hour - first);
+              quiet[at] = cm.burst_p >= 1 ? &table(cm, hour, true) : &table(cm, hour, false);
+              busy[at] = cm.burst_below > 0 ? &table(cm, hour, true) : quiet[at];
             }
-            if (trial_load[pick] == 0) touched.push_back(pick);
-            trial_load[pick] += a;
+          }
+          for (const Group& g : groups) {
+            for (uint32_t hour = first; hour < last; ++hour) {
+              const uint32_t count = at_hour[hour];
+              if (count == 0) continue;
+              if (g.direct) {
+                // One class, one draw per subnet and trial: given how many of the trials are in
+                // a burst all draws are independent, so the quiet trials' draws come first and
+                // the busy trials' after them (the same law for the histograms, in tight loops).
+                const std::size_t c = g.classes[0];
+                const ClassMonth& cm = classes[c];
+                const std::size_t at = c * kBlockHours + (hour - first);
+                uint32_t bursts = 0;
+                if (cm.burst_below > 0 && count < TableSampler::kMaxValues) {
+                  // How many of the hour's trials are in a burst: Binomial(count, p), one draw.
+                  const std::pair key{cm.burst_p, count};
+                  auto found = burst_counts.find(key);
+                  if (found == burst_counts.end())
+                    found = burst_counts.emplace(key, TableSampler(binomialPmf(count, cm.burst_p))).first;
+                  bursts = static_cast<uint32_t>(found->second(bits));
+                } else if (cm.burst_below > 0) {
+                  BitFields local = bits;
+                  for (uint32_t t = 0; t < count; ++t) bursts += chance(cm.burst_below, local) ? 1U : 0U;
+                  bits = local;
+                }
+                draw_into(*quiet[at], count - bursts, cm.where);
+                draw_into(*busy[at], bursts, cm.where);
+                continue;
+              }
+              // Classes sharing subnets: trial by trial, each class with its own burst flag,
+              // the loads of a subnet added up before they are counted.
+              BitFields local = bits;
+              for (uint32_t t = 0; t < count; ++t) {
+                for (std::size_t c : g.classes) {
+                  const ClassMonth& cm = classes[c];
+                  const std::size_t at = c * kBlockHours + (hour - first);
+                  const bool burst = cm.burst_below > 0 && chance(cm.burst_below, local);
+                  const LoadSampler& draw = burst ? *busy[at] : *quiet[at];
+                  for (std::size_t s : cm.where) trial_load[s] += draw(local, spare);
+                }
+                for (std::size_t s : g.subnets) {
+                  record(s, trial_load[s]);
+                  trial_load[s] = 0;
+                }
+              }
+              bits = local;
+            }
           }
         }
-        for (std::size_t s : touched) {
-          auto v = static_cast<std::size_t>(trial_load[s]);
-          if (hist[s].size() <= v) hist[s].resize(v + 1, 0);
-          ++hist[s][v];
-          sum[s] += static_cast<double>(trial_load[s]);
-          if (model.steady[s] + static_cast<double>(trial_load[s]) > static_cast<double>(engine.scope[s].capacity))
-            ++over[s];
-          trial_load[s] = 0;
+      } else {
+        // Other policies depend on where earlier jobs of the trial went: place them one by one.
+        std::vector<std::size_t> touched;
+        touched.reserve(n);
+        uint64_t round_robin = 0;
+        for (int t = 0; t < trials; ++t) {
+          const auto hour = static_cast<Eigen::Index>(uniformBelow(168, rng));
+          for (auto& cm : classes) {
+            double mean = shapes[cm.shape].profile(cm.flat ? 0 : hour);
+            const bool burst = cm.burst_p >= 1 || (cm.burst_below > 0 && rng() < cm.burst_below);
+            if (burst) mean *= cm.burst_m;
+            int64_t jobs_now = poissonSample(mean, rng);
+            for (int64_t j = 0; j < jobs_now; ++j) {
+              uint32_t a = (cm.efa > 0 && (cm.efa >= 1 || uniform01(rng) < cm.efa)) ? cm.efa_addresses : cm.plain_addresses;
+              std::size_t pick = 0;
+              const std::size_t k = cm.where.size();
+              switch (plan.placement) {
+                case PlacementPolicy::kRandom:
+                  pick = cm.where[uniformBelow(static_cast<uint32_t>(k), rng)];
+                  break;
+                case PlacementPolicy::kRoundRobin: pick = cm.where[round_robin++ % k]; break;
+                case PlacementPolicy::kMostFree:
+                case PlacementPolicy::kFirstFit: {
+                  auto free_of = [&](std::size_t s) {
+                    return static_cast<double>(engine.scope[s].capacity) - model.steady[s] - static_cast<double>(trial_load[s]);
+                  };
+                  pick = cm.where[0];
+                  bool found = false;
+                  if (plan.placement == PlacementPolicy::kFirstFit)
+                    for (std::size_t s : cm.where)
+                      if (free_of(s) >= static_cast<double>(a)) {
+                        pick = s;
+                        found = true;
+                        break;
+                      }
+                  if (!found)
+                    for (std::size_t s : cm.where)
+                      if (free_of(s) > free_of(pick)) pick = s;
+                  break;
+                }
+              }
+              if (trial_load[pick] == 0) touched.push_back(pick);
+              trial_load[pick] += a;
+            }
+          }
+          for (std::size_t s : touched) {
+            record(s, trial_load[s]);
+            trial_load[s] = 0;
+          }
+          touched.clear();
         }
-        touched.clear();
       }
+      // Trials not recorded for a subnet had no job there; mean, exhaustion and percentiles
+      // then come from the histogram.
       for (std::size_t i = 0; i < n; ++i) {
         MonthUse& use = out[i].months[slot];
         auto& h = hist[i];
-        uint64_t nonzero = 0;
-        for (uint32_t c : h) nonzero += c;
+        uint64_t recorded = 0;
+        for (uint32_t c : h) recorded += c;
         if (h.empty()) h.resize(1, 0);
-        h[0] += static_cast<uint32_t>(static_cast<uint64_t>(trials) - nonzero);
-        if (model.steady[i] > static_cast<double>(engine.scope[i].capacity)) over[i] = static_cast<uint64_t>(trials);
-        use.simulated_mean = model.steady[i] + sum[i] / static_cast<double>(trials);
-        use.p_exhausted = static_cast<double>(over[i]) / static_cast<double>(trials);
+        h[0] += static_cast<uint32_t>(static_cast<uint64_t>(trials) - recorded);
+        uint64_t total = 0;
+        uint64_t over = 0;
+        const auto capacity = static_cast<double>(engine.scope[i].capacity);
+        for (std::size_t v = 0; v < h.size(); ++v) {
+          total += static_cast<uint64_t>(v) * h[v];
+          if (model.steady[i] + static_cast<double>(v) > capacity) over += h[v];
+        }
+        use.simulated_mean = model.steady[i] + static_cast<double>(total) / static_cast<double>(trials);
+        use.p_exhausted = static_cast<double>(over) / static_cast<double>(trials);
         for (double p : plan.percentiles) {
           // Smallest v with at least ceil(p% of trials) samples at or below it.
           auto need = static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(trials) - 1e-9));

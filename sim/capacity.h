@@ -1,6 +1,7 @@
 // IP-capacity projection: address use per subnet and month, exhaustion, sizing, N-1 and quotas.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -37,12 +38,58 @@ double addressesPerInstance(const topology::JobClass& job, bool efa, const topol
 
 // ---- Poisson (M/G/infinity) helpers, identical on every platform ----------
 
+/// Deterministic 64-bit generator of the Monte Carlo: xoshiro256** (Blackman and Vigna,
+/// "Scrambled linear pseudorandom number generators", 2021), its 256-bit state filled from
+/// the seed by splitmix64 as the authors recommend. Written here, not taken from a library,
+/// so every platform gives the same stream; period 2^256 - 1. Satisfies
+/// UniformRandomBitGenerator.
+class Xoshiro256StarStar {
+ public:
+  using result_type = uint64_t;
+  explicit Xoshiro256StarStar(uint64_t seed) {
+    // splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators"):
+    // a Weyl sequence scrambled by two multiply-xorshift rounds; never four zero words.
+    for (uint64_t& word : s_) {
+      seed += 0x9e3779b97f4a7c15ULL;
+      uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      word = z ^ (z >> 31);
+    }
+  }
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~uint64_t{0}; }
+  result_type operator()() {
+    const uint64_t out = std::rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = std::rotl(s_[3], 45);
+    return out;
+  }
+
+ private:
+  uint64_t s_[4] = {};
+};
+
 /// Smallest k with P(N <= k) >= q for N ~ Poisson(mean); q in (0, 1).
 int64_t poissonQuantile(double mean, double q);
 /// Uniform double in [0, 1) from 53 bits of `rng` (own code, not <random>'s distributions).
 double uniform01(std::mt19937_64& rng);
+double uniform01(Xoshiro256StarStar& rng);
+/// Uniform integer in [0, n) for n >= 1, exactly (multiply-shift with rejection, Lemire 2019).
+uint32_t uniformBelow(uint32_t n, Xoshiro256StarStar& rng);
 /// One Poisson(mean) draw by inversion (chunked for large means); own code.
 int64_t poissonSample(double mean, std::mt19937_64& rng);
+int64_t poissonSample(double mean, Xoshiro256StarStar& rng);
+/// Probabilities P(N = 0..K) of N ~ Poisson(mean), computed outward from the mode (no
+/// underflow at the mode for large means; relative rounding about 1e-16 x mean log mean),
+/// K the last count past the mode whose probability is at least 1e-20 (the mass left out is
+/// below 1e-17). {1} for mean <= 0; empty when more than `max_terms` terms would be needed.
+std::vector<double> poissonPmf(double mean, std::size_t max_terms = 1 << 16);
 
 /// Current address use of one subnet from the snapshot, by owner kind.
 struct CurrentUse {

@@ -174,6 +174,52 @@ TEST_CASE("Poisson samples have the right mean within sampling error", "[capacit
   for (int i = 0; i < n; ++i) total += static_cast<double>(sim::poissonSample(mean, rng));
   // Standard error of the mean is sqrt(mean / n); allow 4 of them.
   CHECK(std::abs(total / n - mean) <= 4 * std::sqrt(mean / n));
+  sim::Xoshiro256StarStar fast(7);
+  total = 0;
+  for (int i = 0; i < n; ++i) total += static_cast<double>(sim::poissonSample(mean, fast));
+  CHECK(std::abs(total / n - mean) <= 4 * std::sqrt(mean / n));
+}
+
+TEST_CASE("Poisson probabilities match the formula and sum to one", "[capacity]") {
+  auto mean = GENERATE(0.01, 0.5, 4.0, 30.0, 700.0, 5000.0);
+  CAPTURE(mean);
+  const std::vector<double> pmf = sim::poissonPmf(mean);
+  REQUIRE(pmf.size() > static_cast<std::size_t>(mean));
+  double total = 0;
+  double first_moment = 0;
+  for (std::size_t k = 0; k < pmf.size(); ++k) {
+    total += pmf[k];
+    first_moment += static_cast<double>(k) * pmf[k];
+  }
+  // The mode's log-probability carries the rounding of lgamma (about 1e-16 of its size).
+  CHECK(total == Approx(1).epsilon(1e-10));
+  CHECK(first_moment == Approx(mean).epsilon(1e-10));
+  // The formula exp(-m) m^k / k! in logs, at the mode and one standard deviation above it.
+  for (auto k : {static_cast<std::size_t>(mean), static_cast<std::size_t>(mean + std::sqrt(mean)) + 1}) {
+    CAPTURE(k);
+    const double kd = static_cast<double>(k);
+    CHECK(pmf[k] == Approx(std::exp(kd * std::log(mean) - mean - std::lgamma(kd + 1))).epsilon(1e-9));
+  }
+  CHECK(sim::poissonPmf(0) == std::vector<double>{1.0});
+  CHECK(sim::poissonPmf(mean, 3).empty());  // more terms needed than allowed
+}
+
+TEST_CASE("bounded integers from the Monte Carlo generator are uniform", "[capacity]") {
+  sim::Xoshiro256StarStar rng(11);
+  constexpr uint32_t kBuckets = 168;
+  constexpr int kPer = 1000;
+  std::vector<int> count(kBuckets, 0);
+  for (uint32_t i = 0; i < kBuckets * kPer; ++i) {
+    const uint32_t v = sim::uniformBelow(kBuckets, rng);
+    REQUIRE(v < kBuckets);
+    ++count[v];
+  }
+  // Each count is Binomial(168,000, 1/168): standard deviation about 31.5; allow 5 of them.
+  for (uint32_t b = 0; b < kBuckets; ++b) {
+    CAPTURE(b);
+    CHECK(std::abs(count[b] - kPer) <= 158);
+  }
+  CHECK(sim::uniformBelow(1, rng) == 0);
 }
 
 TEST_CASE("analytic and Monte Carlo job concurrency agree within sampling error", "[capacity]") {
@@ -219,6 +265,158 @@ TEST_CASE("analytic and Monte Carlo job concurrency agree within sampling error"
       CHECK(m.simulated[i] <= per_job * static_cast<double>(sim::poissonQuantile(mu, q + d)));
     }
   }
+}
+
+namespace {
+
+// P(N = k) for N ~ Poisson(mean), k = 0..limit, straight from the recurrence.
+std::vector<double> poissonLaw(double mean, std::size_t limit = 400) {
+  std::vector<double> p(limit + 1, 0.0);
+  p[0] = std::exp(-mean);
+  for (std::size_t k = 1; k <= limit; ++k) p[k] = p[k - 1] * mean / static_cast<double>(k);
+  return p;
+}
+
+// Law of a x N_plain + b x N_efa, independent Poisson counts with means plain and efa.
+std::vector<double> loadLaw(double plain, std::size_t a, double efa, std::size_t b) {
+  const auto pn = poissonLaw(plain);
+  const auto pe = poissonLaw(efa);
+  std::vector<double> law(a * (pn.size() - 1) + b * (pe.size() - 1) + 1, 0.0);
+  for (std::size_t i = 0; i < pn.size(); ++i)
+    for (std::size_t j = 0; j < pe.size(); ++j) law[a * i + b * j] += pn[i] * pe[j];
+  return law;
+}
+
+std::vector<double> mixture(const std::vector<double>& x, const std::vector<double>& y, double weight_y) {
+  std::vector<double> out(std::max(x.size(), y.size()), 0.0);
+  for (std::size_t v = 0; v < x.size(); ++v) out[v] += (1 - weight_y) * x[v];
+  for (std::size_t v = 0; v < y.size(); ++v) out[v] += weight_y * y[v];
+  return out;
+}
+
+std::vector<double> convolution(const std::vector<double>& x, const std::vector<double>& y) {
+  std::vector<double> out(x.size() + y.size() - 1, 0.0);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (std::size_t j = 0; j < y.size(); ++j) out[i + j] += x[i] * y[j];
+  return out;
+}
+
+// Smallest v with P(load <= v) >= q.
+double quantile(const std::vector<double>& law, double q) {
+  double cdf = 0;
+  for (std::size_t v = 0; v < law.size(); ++v) {
+    cdf += law[v];
+    if (cdf >= q) return static_cast<double>(v);
+  }
+  return static_cast<double>(law.size() - 1);
+}
+
+// The simulated mean, percentiles and exhaustion probability of one subnet-month agree with
+// the exact law of its load within sampling error (trials independent draws).
+void checkAgainstLaw(const sim::MonthUse& m, const std::vector<double>& law, const std::vector<double>& percentiles,
+                     int trials, int64_t capacity) {
+  double mean = 0;
+  double second = 0;
+  double over = 0;
+  for (std::size_t v = 0; v < law.size(); ++v) {
+    const double x = static_cast<double>(v);
+    mean += x * law[v];
+    second += x * x * law[v];
+    if (x > static_cast<double>(capacity)) over += law[v];
+  }
+  const double sd = std::sqrt(second - mean * mean);
+  CHECK(m.expected == Approx(mean).epsilon(1e-9));
+  CHECK(std::abs(m.simulated_mean - mean) <= 5 * sd / std::sqrt(trials));
+  CHECK(std::abs(m.p_exhausted - over) <= 5 * std::sqrt(over * (1 - over) / trials) + 1e-12);
+  REQUIRE(m.simulated.size() == percentiles.size());
+  for (std::size_t i = 0; i < percentiles.size(); ++i) {
+    // The empirical q-quantile lies between the true (q -/+ d)-quantiles, d = 5 binomial
+    // standard errors of the empirical CDF.
+    const double q = percentiles[i] / 100;
+    const double d = 5 * std::sqrt(q * (1 - q) / trials);
+    CAPTURE(q, m.simulated[i], quantile(law, q - d), quantile(law, q + d));
+    CHECK(m.simulated[i] >= quantile(law, q - d));
+    CHECK(m.simulated[i] <= quantile(law, q + d));
+  }
+}
+
+// A plan for this month only, without N-1: the Monte Carlo of one subnet-month.
+CapacityPlan oneMonthPlan(int trials, std::vector<double> percentiles) {
+  CapacityPlan plan;
+  plan.horizon_months = 0;
+  plan.trials = trials;
+  plan.percentiles = std::move(percentiles);
+  plan.n_minus_one = false;
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("Monte Carlo loads with a mixed EFA share and bursts follow the exact compound Poisson law",
+          "[capacity]") {
+  // One flat class: 4 jobs in the system on average, 30 % on EFA (5 addresses per instance,
+  // else 2), bursts 20 % of the time at 3x. The load is 2 N + 5 M with N, M Poisson, mixed
+  // over the burst state; a /28 (11 addresses) runs out about half the time.
+  const int trials = 40000;
+  auto topology = makeTopology("10.0.0.0/16", {{"10.0.0.0/28", "az-a"}});
+  CapacityPlan plan = oneMonthPlan(trials, {10, 25, 50, 75, 90, 99});
+  JobClass job;
+  job.name = "mixed";
+  job.arrivals_per_day = Series::constant(48);
+  job.duration_hours = Series::constant(2);
+  job.efa_share = Series::constant(0.3);
+  job.burst_probability = 0.2;
+  job.burst_multiplier = 3;
+  plan.jobs.push_back(job);
+  auto result = projectCapacity(topology, plan);
+  REQUIRE(result.subnets.size() == 1);
+  const auto quiet = loadLaw(4 * 0.7, 2, 4 * 0.3, 5);
+  const auto busy = loadLaw(12 * 0.7, 2, 12 * 0.3, 5);
+  checkAgainstLaw(result.subnets[0].months[0], mixture(quiet, busy, 0.2), plan.percentiles, trials, 11);
+}
+
+TEST_CASE("Monte Carlo loads of job classes sharing a subnet add up with independent bursts", "[capacity]") {
+  // Class A spreads 6 jobs in the system over subnets a and b, bursting 20 % of the time at
+  // 3x; class B puts 2 jobs of 2 instances (half on EFA) in subnet a only, bursting 10 % of the
+  // time at 2x. Subnet a's load is A's share plus B's; subnet b's is A's share alone.
+  const int trials = 40000;
+  auto topology = makeTopology("10.0.0.0/16", {{"10.0.0.0/26", "az-a"}, {"10.0.1.0/26", "az-b"}});
+  auto plan = parsePlan("horizon_months: 0\ntrials: 40000\npercentiles: [5, 50, 90, 99]\nn_minus_one: false\njobs:\n"
+                        "  - {name: a, arrivals_per_day: 72, duration_hours: 2, burst: {probability: 0.2, multiplier: 3}}\n"
+                        "  - {name: b, arrivals_per_day: 24, duration_hours: 2, instances_per_job: 2, efa_share: 0.5,\n"
+                        "     subnets: [subnet-a], burst: {probability: 0.1, multiplier: 2}}\n");
+  auto result = projectCapacity(topology, plan);
+  REQUIRE(result.subnets.size() == 2);
+  const auto a_share = mixture(loadLaw(3, 2, 0, 5), loadLaw(9, 2, 0, 5), 0.2);
+  const auto b_load = mixture(loadLaw(1, 4, 1, 10), loadLaw(2, 4, 2, 10), 0.1);
+  {
+    INFO("subnet-a");
+    checkAgainstLaw(subnet(result.subnets, "subnet-a").months[0], convolution(a_share, b_load), plan.percentiles,
+                    trials, 59);
+  }
+  {
+    INFO("subnet-b");
+    checkAgainstLaw(subnet(result.subnets, "subnet-b").months[0], a_share, plan.percentiles, trials, 59);
+  }
+}
+
+TEST_CASE("Monte Carlo loads too large to tabulate are drawn directly from the same law", "[capacity]") {
+  // 100 jobs of 100 EFA instances (500 addresses each) in the system on average: loads around
+  // 50,000 addresses, beyond the 2^15 of a load table. A /16 holds 65,531, so it runs out
+  // when more than 131 jobs run (about 0.15 % of the time).
+  const int trials = 4000;
+  auto topology = makeTopology("10.0.0.0/16", {{"10.0.0.0/16", "az-a"}});
+  CapacityPlan plan = oneMonthPlan(trials, {5, 50, 95});
+  JobClass job;
+  job.name = "huge";
+  job.arrivals_per_day = Series::constant(1200);
+  job.duration_hours = Series::constant(2);
+  job.instances_per_job = Series::constant(100);
+  job.efa_share = Series::constant(1);
+  plan.jobs.push_back(job);
+  auto result = projectCapacity(topology, plan);
+  REQUIRE(result.subnets.size() == 1);
+  checkAgainstLaw(result.subnets[0].months[0], loadLaw(0, 200, 100, 500), plan.percentiles, trials, 65531);
 }
 
 TEST_CASE("the Monte Carlo projection is identical for the same seed", "[capacity]") {
