@@ -3,6 +3,7 @@
 
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <ctime>
 #include <fstream>
@@ -145,10 +146,14 @@ void BM_LoadSnapshot(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadSnapshot)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
 
-/// Floor for any DOM-based loader: read every snapshot file and build (and
-/// drop) its nlohmann::json tree, converting nothing. `accept_only` runs just
-/// the lexer/validator (json::accept), the floor for a SAX loader.
-void parseFloor(benchmark::State& state, bool accept_only) {
+/// Parse floors: read every snapshot file and build (and drop) a DOM,
+/// converting nothing. kNlohmannDom is the nlohmann::json tree the loader
+/// built before; kNlohmannAccept runs just nlohmann's lexer/validator
+/// (json::accept), the floor for a SAX loader on it; kSimdjson is the
+/// simdjson DOM the loader reads now.
+enum class Parser { kNlohmannDom, kNlohmannAccept, kSimdjson };
+
+void parseFloor(benchmark::State& state, Parser parser) {
   const int enis = static_cast<int>(state.range(0));
   const auto& dir = snapshotFor(enis);
   std::vector<std::filesystem::path> files;
@@ -162,11 +167,19 @@ void parseFloor(benchmark::State& state, bool accept_only) {
       std::ifstream in(file, std::ios::binary);
       std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       bytes += static_cast<int64_t>(text.size());
-      if (accept_only) {
+      if (parser == Parser::kNlohmannAccept) {
         benchmark::DoNotOptimize(nlohmann::json::accept(text));
-      } else {
+      } else if (parser == Parser::kNlohmannDom) {
         nlohmann::json doc = nlohmann::json::parse(text);
         benchmark::DoNotOptimize(doc.size());
+      } else {
+        simdjson::dom::parser dom;
+        simdjson::dom::element doc;
+        if (dom.parse(text).get(doc) != simdjson::SUCCESS) {
+          state.SkipWithError("simdjson rejected a snapshot file");
+          return;
+        }
+        benchmark::DoNotOptimize(doc.type());
       }
     }
   }
@@ -174,10 +187,12 @@ void parseFloor(benchmark::State& state, bool accept_only) {
   state.SetBytesProcessed(state.iterations() * bytes);
   state.counters["peak_rss_MB"] = static_cast<double>(procStatusBytes("VmHWM")) / 1e6;
 }
-void BM_ParseJsonDom(benchmark::State& state) { parseFloor(state, false); }
-void BM_ParseJsonAcceptOnly(benchmark::State& state) { parseFloor(state, true); }
+void BM_ParseJsonDom(benchmark::State& state) { parseFloor(state, Parser::kNlohmannDom); }
+void BM_ParseJsonAcceptOnly(benchmark::State& state) { parseFloor(state, Parser::kNlohmannAccept); }
+void BM_ParseJsonSimdjson(benchmark::State& state) { parseFloor(state, Parser::kSimdjson); }
 BENCHMARK(BM_ParseJsonDom)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseJsonAcceptOnly)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseJsonSimdjson)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -2,12 +2,15 @@
 #include "topology/loader.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <future>
 #include <initializer_list>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -23,14 +26,16 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "topology/json_text.h"
+#include "topology/json_view.h"
 
 namespace vpcsim::topology {
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::json;
+using Json = JsonView;
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -76,53 +81,34 @@ struct PendingTgwRoutes {
   bool is_static = false;
 };
 
-/// A snapshot file read and parsed, or the diagnostic saying why not.
+/// A snapshot file parsed, or the diagnostic saying why not. The document
+/// lives in the parser that read it (see SnapshotLoader::load).
 struct ParsedFile {
   Json doc;
   Diagnostic error;  ///< message empty on success
 };
 
-/// The first key of a JSON object text, or empty.
-std::string_view firstKey(const std::string& text) {
-  size_t open = text.find('{');
-  if (open == std::string::npos) return {};
-  size_t quote = text.find('"', open);
-  if (quote == std::string::npos) return {};
-  size_t end = text.find('"', quote + 1);
-  if (end == std::string::npos) return {};
-  return std::string_view(text).substr(quote + 1, end - quote - 1);
-}
-
-/// Reads and parses one file. `describe-instances` output is by far the
-/// largest file of a snapshot and the loader reads few of its fields: its
-/// other values are dropped while parsing instead of being built.
-ParsedFile parseFile(const fs::path& file, const std::string& rel) {
+/// Reads and parses one file with `parser` (which keeps its buffers from one
+/// file to the next). A file simdjson rejects is read again and parsed with
+/// nlohmann::json, whose error names the line and column.
+ParsedFile parseFile(const fs::path& file, const std::string& rel, simdjson::dom::parser& parser) {
   ParsedFile out;
-  std::error_code ec;
-  auto size = fs::file_size(file, ec);
-  std::string text;
-  std::ifstream in(file, std::ios::binary);
-  if (!ec && in) {
-    text.resize(static_cast<size_t>(size));
-    in.read(text.data(), static_cast<std::streamsize>(size));
+  simdjson::dom::element root;
+  simdjson::error_code parsed = parser.load(file.string()).get(root);
+  if (parsed == simdjson::SUCCESS) {
+    out.doc = Json(root);
+    return out;
   }
-  if (ec || !in) {
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (parsed == simdjson::IO_ERROR || !in) {
     out.error = Diagnostic{"io-error", "cannot read file", rel};
     return out;
   }
   try {
-    if (firstKey(text) == "Reservations") {
-      static const std::unordered_set<std::string> kKept = {
-          "Reservations", "Instances", "OwnerId", "ReservationId", "InstanceId", "State",  "Name",
-          "Code",         "Tags",      "TagSet",  "Key",           "Value",      "NetworkInterfaces",
-          "NetworkInterfaceId",        "Attachment",              "DeviceIndex"};
-      out.doc = Json::parse(text, [](int, Json::parse_event_t event, Json& parsed) {
-        return event != Json::parse_event_t::key || kKept.count(parsed.get_ref<const std::string&>()) != 0;
-      });
-    } else {
-      out.doc = Json::parse(text);
-    }
-  } catch (const Json::parse_error& e) {
+    [[maybe_unused]] nlohmann::json reparsed = nlohmann::json::parse(text);
+    out.error = Diagnostic{"invalid-json", fmt::format("invalid JSON: {}", simdjson::error_message(parsed)), rel};
+  } catch (const nlohmann::json::parse_error& e) {
     auto [line, column] = lineColumn(text, e.byte);
     out.error = Diagnostic{"invalid-json", "invalid JSON: " + parseErrorDetail(e.what()),
                            fmt::format("{}:{}:{}", rel, line, column)};
@@ -155,25 +141,25 @@ class SnapshotLoader {
   }
   std::string at(const std::string& ptr) const { return rel_ + ":" + ptr; }
 
-  static const Json* get(const Json& obj, std::string_view key) {
-    auto it = obj.find(std::string(key));
-    if (it == obj.end() || it->is_null()) return nullptr;
-    return &*it;
+  static std::optional<Json> get(const Json& obj, std::string_view key) {
+    std::optional<Json> value = obj.find(key);
+    if (value && value->is_null()) return std::nullopt;
+    return value;
   }
 
   std::string str(const Json& obj, std::string_view key, const std::string& ptr) {
-    const Json* value = get(obj, key);
-    if (value == nullptr) return {};
+    std::optional<Json> value = get(obj, key);
+    if (!value) return {};
     if (!value->is_string()) {
       typeError(child(ptr, key), "a string", *value);
       return {};
     }
-    return value->get<std::string>();
+    return std::string(value->string());
   }
 
   std::optional<std::string> required(const Json& obj, std::string_view key, const std::string& ptr) {
-    const Json* value = get(obj, key);
-    if (value == nullptr || (value->is_string() && value->get_ref<const std::string&>().empty())) {
+    std::optional<Json> value = get(obj, key);
+    if (!value || (value->is_string() && value->string().empty())) {
       error("missing-field", ptr, fmt::format("missing required field '{}'", key));
       return std::nullopt;
     }
@@ -181,27 +167,27 @@ class SnapshotLoader {
       typeError(child(ptr, key), "a string", *value);
       return std::nullopt;
     }
-    return value->get<std::string>();
+    return std::string(value->string());
   }
 
   bool flag(const Json& obj, std::string_view key, const std::string& ptr, bool fallback) {
-    const Json* value = get(obj, key);
-    if (value == nullptr) return fallback;
+    std::optional<Json> value = get(obj, key);
+    if (!value) return fallback;
     if (!value->is_boolean()) {
       typeError(child(ptr, key), "a boolean", *value);
       return fallback;
     }
-    return value->get<bool>();
+    return value->boolean();
   }
 
   std::optional<int> integer(const Json& obj, std::string_view key, const std::string& ptr) {
-    const Json* value = get(obj, key);
-    if (value == nullptr) return std::nullopt;
+    std::optional<Json> value = get(obj, key);
+    if (!value) return std::nullopt;
     if (!value->is_number_integer()) {
       typeError(child(ptr, key), "an integer", *value);
       return std::nullopt;
     }
-    auto number = value->get<int64_t>();
+    int64_t number = value->integer();
     if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
       error("bad-value", child(ptr, key), fmt::format("{} is out of range", number));
       return std::nullopt;
@@ -209,22 +195,22 @@ class SnapshotLoader {
     return static_cast<int>(number);
   }
 
-  const Json* object(const Json& obj, std::string_view key, const std::string& ptr) {
-    const Json* value = get(obj, key);
-    if (value == nullptr) return nullptr;
+  std::optional<Json> object(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::optional<Json> value = get(obj, key);
+    if (!value) return std::nullopt;
     if (!value->is_object()) {
       typeError(child(ptr, key), "an object", *value);
-      return nullptr;
+      return std::nullopt;
     }
     return value;
   }
 
-  const Json* array(const Json& obj, std::string_view key, const std::string& ptr) {
-    const Json* value = get(obj, key);
-    if (value == nullptr) return nullptr;
+  std::optional<Json> array(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::optional<Json> value = get(obj, key);
+    if (!value) return std::nullopt;
     if (!value->is_array()) {
       typeError(child(ptr, key), "an array", *value);
-      return nullptr;
+      return std::nullopt;
     }
     return value;
   }
@@ -232,32 +218,30 @@ class SnapshotLoader {
   /// Calls fn(element, element_pointer, index) for each object in obj[key].
   template <typename Fn>
   void forEach(const Json& obj, std::string_view key, const std::string& ptr, Fn&& fn) {
-    const Json* list = array(obj, key, ptr);
-    if (list == nullptr) return;
+    std::optional<Json> list = array(obj, key, ptr);
+    if (!list) return;
     std::string list_ptr = child(ptr, key);
-    for (size_t i = 0; i < list->size(); ++i) {
-      const Json& item = (*list)[i];
+    list->forEachElement([&](const Json& item, size_t i) {
       std::string item_ptr = child(list_ptr, i);
       if (!item.is_object()) {
         typeError(item_ptr, "an object", item);
-        continue;
+        return;
       }
       fn(item, item_ptr, i);
-    }
+    });
   }
 
   std::vector<std::string> strings(const Json& obj, std::string_view key, const std::string& ptr) {
     std::vector<std::string> out;
-    const Json* list = array(obj, key, ptr);
-    if (list == nullptr) return out;
-    for (size_t i = 0; i < list->size(); ++i) {
-      const Json& item = (*list)[i];
+    std::optional<Json> list = array(obj, key, ptr);
+    if (!list) return out;
+    list->forEachElement([&](const Json& item, size_t i) {
       if (!item.is_string()) {
         typeError(child(child(ptr, key), i), "a string", item);
-        continue;
+        return;
       }
-      out.push_back(item.get<std::string>());
-    }
+      out.emplace_back(item.string());
+    });
     return out;
   }
 
@@ -401,6 +385,9 @@ class SnapshotLoader {
   void resolveTgwRouteTables();
 
   static const std::map<std::string, Handler, std::less<>>& handlers();
+  /// Room for `count` more items of the list `key` (big snapshots grow these
+  /// vectors to hundreds of megabytes; growing them step by step costs time).
+  void reserveFor(std::string_view key, size_t count);
 
   const LoadOptions& options_;
   Topology& topo_;
@@ -448,6 +435,17 @@ const std::map<std::string, SnapshotLoader::Handler, std::less<>>& SnapshotLoade
   return kHandlers;
 }
 
+void SnapshotLoader::reserveFor(std::string_view key, size_t count) {
+  auto more = [count](auto& items) { items.reserve(items.size() + count); };
+  seen_.reserve(seen_.size() + count);
+  if (key == "NetworkInterfaces") more(topo_.enis);
+  if (key == "Reservations") more(topo_.instances);  // at least one instance per reservation
+  if (key == "Subnets") more(topo_.subnets);
+  if (key == "SecurityGroups") more(topo_.security_groups);
+  if (key == "RouteTables") more(topo_.route_tables);
+  if (key == "NetworkAcls") more(topo_.network_acls);
+}
+
 bool SnapshotLoader::load(const fs::path& dir) {
   size_t errors_before = errors_.size();
   std::error_code ec;
@@ -473,19 +471,30 @@ bool SnapshotLoader::load(const fs::path& dir) {
   }
   fs::path base = fs::absolute(dir, ec);
   if (ec) base = dir;
-  // Parsing dominates load time: parse the next file on a second thread
-  // while this one is turned into model objects (at most two documents in
-  // memory at once). Processing stays in file order, so output is unchanged.
+  // Parse ahead on other threads while this file is turned into model
+  // objects: files i + 1 and i + 2 are parsed while file i is read, each into
+  // parser i % 3, which file i - 1 left free (its document is dropped before
+  // file i + 2 starts). At most three documents are in memory and each parser
+  // reuses its buffers. Processing stays in file order, so output is unchanged.
+  static constexpr size_t kSlots = 3;
   std::vector<std::string> rels;
   rels.reserve(files.size());
   for (const auto& file : files) rels.push_back(file.lexically_relative(dir).generic_string());
-  auto start = [&](size_t i) {
-    return std::async(std::launch::async, [&files, &rels, i] { return parseFile(files[i], rels[i]); });
+  std::array<simdjson::dom::parser, kSlots> parsers;
+  std::deque<std::future<ParsedFile>> ahead;
+  size_t started = 0;
+  auto fill = [&] {
+    for (; started < files.size() && ahead.size() < kSlots - 1; ++started) {
+      ahead.push_back(std::async(std::launch::async, [&files, &rels, &parsers, i = started] {
+        return parseFile(files[i], rels[i], parsers[i % kSlots]);
+      }));
+    }
   };
-  std::future<ParsedFile> next = start(0);
+  fill();
   for (size_t i = 0; i < files.size(); ++i) {
-    ParsedFile parsed = next.get();
-    if (i + 1 < files.size()) next = start(i + 1);
+    ParsedFile parsed = ahead.front().get();
+    ahead.pop_front();
+    fill();
     rel_ = rels[i];
     setPlace(base / files[i].lexically_relative(dir));
     loadFile(std::move(parsed));
@@ -512,12 +521,8 @@ void SnapshotLoader::loadFile(ParsedFile parsed) {
     errors_.push_back(std::move(parsed.error));
     return;
   }
-  try {
-    loadDocument(parsed.doc);
-  } catch (const Json::exception& e) {
-    // Every access is type-checked first; this is a last line of defence.
-    errors_.push_back(Diagnostic{"invalid-json", fmt::format("unexpected JSON content: {}", e.what()), rel_});
-  }
+  // Every access is type-checked first; the view's accessors throw nothing.
+  loadDocument(parsed.doc);
 }
 
 void SnapshotLoader::loadDocument(const Json& doc) {
@@ -526,7 +531,7 @@ void SnapshotLoader::loadDocument(const Json& doc) {
     return;
   }
   bool recognised = false;
-  for (const auto& [key, value] : doc.items()) {
+  for (const auto& [key, value] : doc.members()) {
     auto handler = handlers().find(key);
     if (handler == handlers().end()) continue;
     recognised = true;
@@ -535,15 +540,15 @@ void SnapshotLoader::loadDocument(const Json& doc) {
       typeError(list_ptr, "an array", value);
       continue;
     }
-    for (size_t i = 0; i < value.size(); ++i) {
-      const Json& item = value[i];
+    reserveFor(key, value.size());
+    value.forEachElement([&](const Json& item, size_t i) {
       std::string item_ptr = child(list_ptr, i);
       if (!item.is_object()) {
         typeError(item_ptr, "an object", item);
-        continue;
+        return;
       }
       (this->*(handler->second))(item, item_ptr);
-    }
+    });
   }
   if (recognised) return;
   if (doc.contains("format_version") && (doc.contains("planned_values") || doc.contains("terraform_version"))) {
@@ -555,7 +560,7 @@ void SnapshotLoader::loadDocument(const Json& doc) {
     return;
   }
   std::string keys;
-  for (const auto& [key, value] : doc.items()) keys += (keys.empty() ? "" : ", ") + key;
+  for (const auto& [key, value] : doc.members()) keys += (keys.empty() ? "" : ", ") + std::string(key);
   ignore(rel_, keys.empty() ? "file" : keys, "not modelled");
 }
 
@@ -570,12 +575,12 @@ void SnapshotLoader::readVpc(const Json& obj, const std::string& ptr) {
   if (!first("vpc", vpc.meta)) return;
   vpc.is_default = flag(obj, "IsDefault", ptr, false);
   auto primary = cidrField(obj, "CidrBlock", ptr, true);
-  bool has_set = get(obj, "CidrBlockAssociationSet") != nullptr;
+  bool has_set = get(obj, "CidrBlockAssociationSet").has_value();
   forEach(obj, "CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
     auto cidr = cidrField(assoc, "CidrBlock", assoc_ptr, true);
     if (!cidr) return;
     std::string state;
-    if (const Json* state_obj = object(assoc, "CidrBlockState", assoc_ptr)) {
+    if (std::optional<Json> state_obj = object(assoc, "CidrBlockState", assoc_ptr)) {
       state = str(*state_obj, "State", child(assoc_ptr, "CidrBlockState"));
     }
     if (state.empty() || isOneOf(state, {"associated", "associating"})) {
@@ -596,7 +601,7 @@ void SnapshotLoader::readVpc(const Json& obj, const std::string& ptr) {
   forEach(obj, "Ipv6CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
     std::string block = str(assoc, "Ipv6CidrBlock", assoc_ptr);
     std::string state;
-    if (const Json* state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
+    if (std::optional<Json> state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
       state = str(*state_obj, "State", child(assoc_ptr, "Ipv6CidrBlockState"));
     }
     if (!block.empty() && (state.empty() || isOneOf(state, {"associated", "associating"}))) {
@@ -612,7 +617,7 @@ void SnapshotLoader::readSubnet(const Json& obj, const std::string& ptr) {
   Subnet subnet;
   subnet.meta = meta(obj, *id, ptr);
   if (!live(str(obj, "State", ptr), {"deleted"}, subnet.meta)) return;
-  if (get(obj, "CidrBlock") == nullptr && flag(obj, "Ipv6Native", ptr, false)) {
+  if (!get(obj, "CidrBlock") && flag(obj, "Ipv6Native", ptr, false)) {
     ignore(subnet.meta.origin, subnet.meta.id, "IPv6-only subnet not modelled");
     return;
   }
@@ -629,7 +634,7 @@ void SnapshotLoader::readSubnet(const Json& obj, const std::string& ptr) {
   forEach(obj, "Ipv6CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
     std::string block = str(assoc, "Ipv6CidrBlock", assoc_ptr);
     std::string state;
-    if (const Json* state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
+    if (std::optional<Json> state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
       state = str(*state_obj, "State", child(assoc_ptr, "Ipv6CidrBlockState"));
     }
     if (!block.empty() && (state.empty() || isOneOf(state, {"associated", "associating"}))) {
@@ -648,7 +653,7 @@ void SnapshotLoader::readRouteTable(const Json& obj, const std::string& ptr) {
   table.meta = meta(obj, *id, ptr);
   table.vpc_id = str(obj, "VpcId", ptr);
   forEach(obj, "Associations", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
-    if (const Json* state_obj = object(assoc, "AssociationState", assoc_ptr)) {
+    if (std::optional<Json> state_obj = object(assoc, "AssociationState", assoc_ptr)) {
       std::string state = str(*state_obj, "State", child(assoc_ptr, "AssociationState"));
       if (isOneOf(state, {"disassociated", "disassociating", "failed"})) {
         ignore(at(assoc_ptr), str(assoc, "RouteTableAssociationId", assoc_ptr), "state " + state);
@@ -676,7 +681,7 @@ std::optional<Route> SnapshotLoader::readRoute(const Json& obj, const std::strin
   route.blackhole = lower(str(obj, "State", ptr)) == "blackhole";
   route.destination_prefix_list = str(obj, "DestinationPrefixListId", ptr);
   route.destination_ipv6 = str(obj, "DestinationIpv6CidrBlock", ptr);
-  if (get(obj, "DestinationCidrBlock") != nullptr) {
+  if (get(obj, "DestinationCidrBlock").has_value()) {
     route.destination = cidrField(obj, "DestinationCidrBlock", ptr, true);
     if (!route.destination) return std::nullopt;
   } else if (route.destination_prefix_list.empty() && route.destination_ipv6.empty()) {
@@ -811,7 +816,7 @@ void SnapshotLoader::readNetworkAcl(const Json& obj, const std::string& ptr) {
     entry.source = at(entry_ptr);
     auto number = integer(entry_obj, "RuleNumber", entry_ptr);
     if (!number) {
-      if (get(entry_obj, "RuleNumber") == nullptr) {
+      if (!get(entry_obj, "RuleNumber")) {
         error("missing-field", entry_ptr, "missing required field 'RuleNumber'");
       }
       return;
@@ -839,7 +844,7 @@ void SnapshotLoader::readNetworkAcl(const Json& obj, const std::string& ptr) {
       return;
     }
     entry.protocol = *protocol;
-    if (get(entry_obj, "CidrBlock") != nullptr) {
+    if (get(entry_obj, "CidrBlock").has_value()) {
       entry.cidr = cidrField(entry_obj, "CidrBlock", entry_ptr, false);
       if (!entry.cidr) return;
     } else {
@@ -849,12 +854,12 @@ void SnapshotLoader::readNetworkAcl(const Json& obj, const std::string& ptr) {
         return;
       }
     }
-    if (const Json* range = object(entry_obj, "PortRange", entry_ptr)) {
+    if (std::optional<Json> range = object(entry_obj, "PortRange", entry_ptr)) {
       std::string range_ptr = child(entry_ptr, "PortRange");
       entry.ports.from = integer(*range, "From", range_ptr).value_or(0);
       entry.ports.to = integer(*range, "To", range_ptr).value_or(65535);
     }
-    if (const Json* icmp = object(entry_obj, "IcmpTypeCode", entry_ptr)) {
+    if (std::optional<Json> icmp = object(entry_obj, "IcmpTypeCode", entry_ptr)) {
       std::string icmp_ptr = child(entry_ptr, "IcmpTypeCode");
       entry.icmp_type = integer(*icmp, "Type", icmp_ptr).value_or(-1);
       entry.icmp_code = integer(*icmp, "Code", icmp_ptr).value_or(-1);
@@ -972,15 +977,15 @@ void SnapshotLoader::readNetworkInterface(const Json& obj, const std::string& pt
   eni.source_dest_check = flag(obj, "SourceDestCheck", ptr, true);
   eni.security_group_ids = fieldOf(obj, "Groups", "GroupId", ptr);
   eni.ipv6_addresses = fieldOf(obj, "Ipv6Addresses", "Ipv6Address", ptr);
-  if (const Json* attachment = object(obj, "Attachment", ptr)) {
+  if (std::optional<Json> attachment = object(obj, "Attachment", ptr)) {
     eni.instance_id = str(*attachment, "InstanceId", child(ptr, "Attachment"));
   }
 
   // A public address from an "Association" object: an EIP when it has an
   // allocation or is owned by someone other than Amazon's auto-assign pool.
   auto addPublic = [&](const Json& holder, const std::string& holder_ptr, Ipv4 private_ip) {
-    const Json* association = object(holder, "Association", holder_ptr);
-    if (association == nullptr) return;
+    std::optional<Json> association = object(holder, "Association", holder_ptr);
+    if (!association) return;
     std::string assoc_ptr = child(holder_ptr, "Association");
     auto public_ip = ipField(*association, "PublicIp", assoc_ptr);
     if (!public_ip) return;
@@ -1020,7 +1025,7 @@ void SnapshotLoader::readReservation(const Json& obj, const std::string& ptr) {
     Instance instance;
     instance.meta = meta(instance_obj, *id, instance_ptr);
     if (isAccountId(owner)) instance.meta.account = owner;
-    if (const Json* state = object(instance_obj, "State", instance_ptr)) {
+    if (std::optional<Json> state = object(instance_obj, "State", instance_ptr)) {
       instance.state = str(*state, "Name", child(instance_ptr, "State"));
     }
     if (!live(instance.state, {"terminated", "shutting-down"}, instance.meta)) return;
@@ -1030,7 +1035,7 @@ void SnapshotLoader::readReservation(const Json& obj, const std::string& ptr) {
               auto eni_id = required(eni, "NetworkInterfaceId", eni_ptr);
               if (!eni_id) return;
               int device = std::numeric_limits<int>::max() / 2 + static_cast<int>(std::min<size_t>(position, 1000));
-              if (const Json* attachment = object(eni, "Attachment", eni_ptr)) {
+              if (std::optional<Json> attachment = object(eni, "Attachment", eni_ptr)) {
                 device = integer(*attachment, "DeviceIndex", child(eni_ptr, "Attachment")).value_or(device);
               }
               enis.emplace_back(device, *eni_id);
@@ -1049,7 +1054,7 @@ void SnapshotLoader::readAddress(const Json& obj, const std::string& ptr) {
   std::string what = str(obj, "AllocationId", ptr);
   auto public_ip = ipField(obj, "PublicIp", ptr);
   if (!public_ip) {
-    if (get(obj, "PublicIp") == nullptr) error("missing-field", ptr, "missing required field 'PublicIp'");
+    if (!get(obj, "PublicIp")) error("missing-field", ptr, "missing required field 'PublicIp'");
     return;
   }
   if (what.empty()) what = public_ip->str();
@@ -1135,15 +1140,15 @@ void SnapshotLoader::readPeering(const Json& obj, const std::string& ptr) {
   if (!id) return;
   PeeringConnection peering;
   peering.meta = meta(obj, *id, ptr);
-  if (const Json* status = object(obj, "Status", ptr)) peering.status = str(*status, "Code", child(ptr, "Status"));
+  if (std::optional<Json> status = object(obj, "Status", ptr)) peering.status = str(*status, "Code", child(ptr, "Status"));
   if (!isOneOf(peering.status, {"active"})) {
     ignore(peering.meta.origin, peering.meta.id, "status " + peering.status);
     return;
   }
-  if (const Json* side = object(obj, "RequesterVpcInfo", ptr)) {
+  if (std::optional<Json> side = object(obj, "RequesterVpcInfo", ptr)) {
     peering.requester = readPeeringSide(*side, child(ptr, "RequesterVpcInfo"));
   }
-  if (const Json* side = object(obj, "AccepterVpcInfo", ptr)) {
+  if (std::optional<Json> side = object(obj, "AccepterVpcInfo", ptr)) {
     peering.accepter = readPeeringSide(*side, child(ptr, "AccepterVpcInfo"));
   }
   for (PeeringSide* side : {&peering.requester, &peering.accepter}) {
@@ -1162,7 +1167,7 @@ void SnapshotLoader::readTransitGateway(const Json& obj, const std::string& ptr)
   TransitGateway tgw;
   tgw.meta = meta(obj, *id, ptr);
   if (!live(str(obj, "State", ptr), {"deleted", "deleting"}, tgw.meta)) return;
-  if (const Json* options = object(obj, "Options", ptr)) {
+  if (std::optional<Json> options = object(obj, "Options", ptr)) {
     std::string options_ptr = child(ptr, "Options");
     tgw.default_association_route_table = str(*options, "AssociationDefaultRouteTableId", options_ptr);
     tgw.default_propagation_route_table = str(*options, "PropagationDefaultRouteTableId", options_ptr);
@@ -1181,7 +1186,7 @@ void SnapshotLoader::readTgwAttachment(const Json& obj, const std::string& ptr) 
   attachment.transit_gateway_id = str(obj, "TransitGatewayId", ptr);
   attachment.resource_type = str(obj, "ResourceType", ptr);
   attachment.resource_id = str(obj, "ResourceId", ptr);
-  if (const Json* association = object(obj, "Association", ptr)) {
+  if (std::optional<Json> association = object(obj, "Association", ptr)) {
     std::string assoc_ptr = child(ptr, "Association");
     if (isOneOf(str(*association, "State", assoc_ptr), {"associated"})) {
       attachment.association_route_table = str(*association, "TransitGatewayRouteTableId", assoc_ptr);
@@ -1253,7 +1258,7 @@ void SnapshotLoader::readTgwStaticRoutes(const Json& obj, const std::string& ptr
       ignore(at(route_ptr), "route", "state " + state);
       return;
     }
-    if (get(route_obj, "DestinationCidrBlock") == nullptr) {
+    if (!get(route_obj, "DestinationCidrBlock")) {
       if (!str(route_obj, "PrefixListId", route_ptr).empty()) {
         ignore(at(route_ptr), "route", "prefix-list destination not modelled");
       } else {
@@ -1346,7 +1351,7 @@ void SnapshotLoader::readStudioDomain(const Json& doc) {
                             : StudioNetworkMode::kPublicInternetOnly;
   domain.vpc_id = str(doc, "VpcId", ptr);
   domain.subnet_ids = strings(doc, "SubnetIds", ptr);
-  if (const Json* settings = object(doc, "DefaultUserSettings", ptr)) {
+  if (std::optional<Json> settings = object(doc, "DefaultUserSettings", ptr)) {
     domain.security_group_ids = strings(*settings, "SecurityGroups", child(ptr, "DefaultUserSettings"));
   }
   if (!first("studio-domain", domain.meta)) return;

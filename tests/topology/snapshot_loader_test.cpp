@@ -622,6 +622,47 @@ TEST_CASE("invalid JSON is reported with line and column", "[snapshot]") {
         "'{', or a literal");
 }
 
+TEST_CASE("JSON nested deeper than the parser follows is an error naming the file", "[snapshot]") {
+  // 2,000 nested arrays: valid JSON that simdjson refuses (depth limit 1,024); the
+  // loader reports simdjson's reason at the file instead of crashing or skipping it.
+  TempDir dir("deepjson");
+  dir.write("Vpcs.json", "{\"Vpcs\": " + std::string(2000, '[') + std::string(2000, ']') + "}");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].rfind("Vpcs.json: error: invalid JSON: ", 0) == 0);
+}
+
+TEST_CASE("a repeated key takes its first value", "[snapshot]") {
+  // RFC 8259 leaves repeated names to the implementation; the snapshot loader reads the
+  // first (topology/json_view.h says why).
+  TempDir dir("dupkey");
+  dir.write("Vpcs.json", R"({"Vpcs": [{"VpcId": "vpc-first", "CidrBlock": "10.0.0.0/16", "VpcId": "vpc-last"}],
+    "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-first", "CidrBlock": "10.0.1.0/24", "CidrBlock": "10.0.2.0/24"}],
+    "Subnets": [{"SubnetId": "subnet-2", "VpcId": "vpc-first", "CidrBlock": "10.0.3.0/24"}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  REQUIRE(loaded.topology.vpcs.size() == 1);
+  CHECK(loaded.topology.vpcs[0].meta.id == "vpc-first");
+  REQUIRE(loaded.topology.subnets.size() == 1);
+  CHECK(loaded.topology.subnets[0].meta.id == "subnet-1");
+  CHECK(loaded.topology.subnets[0].cidr.str() == "10.0.1.0/24");
+  // Both lists are read from the one file, each item at its own pointer.
+  CHECK(loaded.topology.subnets[0].meta.origin == "Vpcs.json:/Subnets/0");
+}
+
+TEST_CASE("an integer beyond 64 bits of sign is out of range, not wrapped", "[snapshot]") {
+  TempDir dir("bignum");
+  dir.write("NetworkAcls.json", R"({"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "Entries": [
+    {"RuleNumber": 18446744073709551615, "Protocol": "-1", "RuleAction": "allow", "Egress": false,
+     "CidrBlock": "0.0.0.0/0"}]}]})");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE_FALSE(loaded.errors.empty());
+  CHECK(loaded.errors[0] ==
+        "NetworkAcls.json:/NetworkAcls/0/Entries/0/RuleNumber: error: 9223372036854775807 is out of range");
+}
+
 TEST_CASE("a bad CIDR names the file and JSON pointer", "[snapshot]") {
   TempDir dir("badcidr");
   dir.write("RouteTables.json", R"({"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [
