@@ -21,9 +21,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <future>
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -739,17 +742,22 @@ std::pair<std::string, std::string> openingOf(const Topology& topo, const std::v
 }
 
 /// Adds one violating class to its group, keeping the most telling example.
-void recordFinding(const Topology& topo, std::map<std::tuple<std::string, std::string, std::string>, InternetFinding>& groups,
-                   const std::string& rule, const std::string& source_group, const std::string& exit,
-                   const std::string& source_label, const Packet& packet, TraceResult&& result, bool inbound) {
+using FindingGroups = std::map<std::tuple<std::string, std::string, std::string>, InternetFinding>;
+using UndeterminedGroups = std::map<std::pair<std::string, std::string>, TraceResult>;
+
+/// How good an example a class makes: prefer a round trip, then one to (or
+/// from) 8.8.8.8, then tcp/443; among equals the first class checked.
+int exampleScore(bool round_trip, const Packet& p) {
+  return (round_trip ? 4 : 0) + (p.destination == Ipv4(0x08080808) || p.source == Ipv4(0x08080808) ? 2 : 0) +
+         (p.protocol == kProtocolTcp && p.destination_port == 443 ? 1 : 0);
+}
+
+void recordFinding(const Topology& topo, FindingGroups& groups, const std::string& rule, const std::string& source_group,
+                   const std::string& exit, const std::string& source_label, const Packet& packet, TraceResult&& result,
+                   bool inbound) {
   InternetFinding& finding = groups[{rule, source_group, exit}];
   bool round_trip = result.verdict == Verdict::kReachable;
-  // Prefer a round-trip example, then one to (or from) 8.8.8.8, then tcp/443.
-  auto score = [](bool trip, const Packet& p) {
-    return (trip ? 4 : 0) + (p.destination == Ipv4(0x08080808) || p.source == Ipv4(0x08080808) ? 2 : 0) +
-           (p.protocol == kProtocolTcp && p.destination_port == 443 ? 1 : 0);
-  };
-  if (finding.classes == 0 || score(round_trip, packet) > score(finding.round_trip, finding.example)) {
+  if (finding.classes == 0 || exampleScore(round_trip, packet) > exampleScore(finding.round_trip, finding.example)) {
     finding.rule = rule;
     finding.source_subnet = source_group;
     finding.exit_point = exit;
@@ -763,19 +771,83 @@ void recordFinding(const Topology& topo, std::map<std::tuple<std::string, std::s
   ++finding.classes;
 }
 
+/// What the checks of a run of classes add to a report: counts, finding
+/// groups, undetermined examples and assumptions.
+struct Tally {
+  uint64_t classes_checked = 0;
+  uint64_t undetermined_classes = 0;
+  FindingGroups groups;
+  UndeterminedGroups undetermined;
+  std::set<std::string> assumptions;
+
+  /// Adds the tally of the classes checked after this one's: the result is
+  /// the tally of both runs checked in order by one thread (the first best
+  /// example of a group and the first undetermined example are kept).
+  void append(Tally&& later) {
+    classes_checked += later.classes_checked;
+    undetermined_classes += later.undetermined_classes;
+    assumptions.merge(later.assumptions);
+    for (auto& [key, finding] : later.groups) {
+      auto [it, inserted] = groups.try_emplace(key);
+      if (inserted) {
+        it->second = std::move(finding);
+        continue;
+      }
+      uint64_t classes = it->second.classes + finding.classes;
+      if (exampleScore(finding.round_trip, finding.example) > exampleScore(it->second.round_trip, it->second.example)) {
+        it->second = std::move(finding);
+      }
+      it->second.classes = classes;
+    }
+    for (auto& [key, result] : later.undetermined) undetermined.try_emplace(key, std::move(result));
+  }
+};
+
+/// Runs check(i, tally) for every i in [0, count) on all cores and returns
+/// the tally one thread checking i = 0, 1, ... in order would give: items
+/// go out in chunks, each chunk tallies on its own, and the chunks are
+/// appended in index order. The traces share only the immutable Network.
+template <typename Check>
+Tally tallyInParallel(unsigned threads, size_t count, Check&& check) {
+  const unsigned wanted = threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads;
+  if (wanted == 1) {
+    // One thread: one tally in index order, no merging (what the merged tallies must equal).
+    Tally total;
+    for (size_t i = 0; i < count; ++i) check(i, total);
+    return total;
+  }
+  constexpr size_t kChunk = 1;  // sources (or targets) per chunk: each is thousands of traces
+  const size_t chunks = (count + kChunk - 1) / kChunk;
+  std::vector<Tally> parts(chunks);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t chunk = next++; chunk < chunks; chunk = next++) {
+      for (size_t i = chunk * kChunk; i < std::min(count, (chunk + 1) * kChunk); ++i) check(i, parts[chunk]);
+    }
+  };
+  const size_t helpers = std::min<size_t>(wanted, chunks);
+  std::vector<std::future<void>> running;
+  for (size_t t = 1; t < helpers; ++t) running.push_back(std::async(std::launch::async, work));
+  work();
+  for (auto& done : running) done.get();
+  Tally total;
+  for (auto& part : parts) total.append(std::move(part));
+  return total;
+}
+
 /// Moves the groups into the report in key order and sets the verdict:
 /// findings make it violated, else undetermined classes undetermined.
-void finishReport(VerifyReport& report, std::map<std::tuple<std::string, std::string, std::string>, InternetFinding>& groups,
-                  std::map<std::pair<std::string, std::string>, TraceResult>& undetermined,
-                  const std::set<std::string>& assumptions) {
-  for (auto& [key, finding] : groups) report.findings.push_back(std::move(finding));
-  for (auto& [key, result] : undetermined) report.undetermined.push_back(std::move(result));
+void finishReport(VerifyReport& report, Tally& tally) {
+  report.classes_checked += tally.classes_checked;
+  report.undetermined_classes += tally.undetermined_classes;
+  for (auto& [key, finding] : tally.groups) report.findings.push_back(std::move(finding));
+  for (auto& [key, result] : tally.undetermined) report.undetermined.push_back(std::move(result));
   if (!report.findings.empty()) {
     report.verdict = Verdict::kReachable;
   } else if (report.undetermined_classes > 0) {
     report.verdict = Verdict::kUndetermined;
   }
-  report.assumptions.assign(assumptions.begin(), assumptions.end());
+  report.assumptions.assign(tally.assumptions.begin(), tally.assumptions.end());
 }
 
 }  // namespace
@@ -800,15 +872,14 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   report.sources = source_refs;
   report.source_classes = sources.size();
   report.header_classes = uint64_t{destinations.size()} * headers.size();
-  std::map<std::tuple<std::string, std::string, std::string>, InternetFinding> groups;
-  std::map<std::pair<std::string, std::string>, TraceResult> undetermined;
-  std::set<std::string> assumptions;
   Target target;
   target.any_internet = true;
   target.label = "internet";
-  for (const SourceClass& source : sources) {
+  const uint64_t header_classes = report.header_classes;
+  Tally tally = tallyInParallel(options.threads, sources.size(), [&](size_t index, Tally& part) {
+    const SourceClass& source = sources[index];
     if (!source.platform_reason.empty()) {
-      InternetFinding& finding = groups[{"internet-free", "", "SageMaker-managed network"}];
+      InternetFinding& finding = part.groups[{"internet-free", "", "SageMaker-managed network"}];
       if (finding.classes == 0) {
         finding.rule = "internet-free";
         finding.exit_point = "SageMaker-managed network";
@@ -818,13 +889,14 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
         finding.round_trip = true;
         finding.path.push_back({"SageMaker-managed network", "platform-network", "internet access", "forward"});
       }
-      finding.classes += report.header_classes;
-      report.classes_checked += report.header_classes;
-      continue;
+      finding.classes += header_classes;
+      part.classes_checked += header_classes;
+      return;
     }
     std::string subnet_name = displayName(source.subnet->meta);
+    Target to = target;
     for (Ipv4 destination : destinations) {
-      target.address = destination;
+      to.address = destination;
       for (const HeaderClass& header : headers) {
         Packet packet;
         packet.source = source.endpoint.address;
@@ -833,23 +905,23 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
         packet.destination_port = header.destination_port;
         packet.icmp_type = header.icmp_type;
         packet.icmp_code = header.icmp_code;
-        TraceResult result = trace(network, source.endpoint, target, packet);
-        ++report.classes_checked;
-        for (const auto& assumption : result.assumptions) assumptions.insert(generalise(assumption));
+        TraceResult result = trace(network, source.endpoint, to, packet);
+        ++part.classes_checked;
+        for (const auto& assumption : result.assumptions) part.assumptions.insert(generalise(assumption));
         std::string exit = exitPoint(result);
         if (!exit.empty()) {
-          recordFinding(ix.topo, groups, "internet-free", subnet_name, exit, source.endpoint.label, packet,
+          recordFinding(ix.topo, part.groups, "internet-free", subnet_name, exit, source.endpoint.label, packet,
                         std::move(result), false);
         } else if (result.verdict == Verdict::kUndetermined) {
-          ++report.undetermined_classes;
+          ++part.undetermined_classes;
           std::string code = result.explanations.empty() ? "" : result.explanations.front().code;
-          auto [it, inserted] = undetermined.try_emplace({subnet_name, code});
+          auto [it, inserted] = part.undetermined.try_emplace({subnet_name, code});
           if (inserted) it->second = std::move(result);
         }
       }
     }
-  }
-  finishReport(report, groups, undetermined, assumptions);
+  });
+  finishReport(report, tally);
   report.assumptions.push_back(
       "the internet is every public IPv4 address (outside the RFC 6890 special ranges); a packet reaches it when it "
       "leaves through an internet gateway, whether or not the reply returns");
@@ -1000,15 +1072,13 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   VerifyReport report;
   report.check = "scope " + scope.name;
   report.scope_origin = scope.origin;
-  std::map<std::tuple<std::string, std::string, std::string>, InternetFinding> groups;
-  std::map<std::pair<std::string, std::string>, TraceResult> undetermined;
-  std::set<std::string> assumptions;
+  Tally tally;
 
   // Decides one traced flow against the scope.
-  auto judge = [&](const FlowFacts& facts, const Packet& packet, TraceResult&& result, const std::string& source_group,
-                   const std::string& source_label, bool inbound) {
-    ++report.classes_checked;
-    for (const auto& assumption : result.assumptions) assumptions.insert(generalise(assumption));
+  auto judge = [&](Tally& part, const FlowFacts& facts, const Packet& packet, TraceResult&& result,
+                   const std::string& source_group, const std::string& source_label, bool inbound) {
+    ++part.classes_checked;
+    for (const auto& assumption : result.assumptions) part.assumptions.insert(generalise(assumption));
     for (const auto& path : scope.match_paths) {
       if (!pathMatches(path, facts, packet, lists)) continue;
       bool excluded = std::any_of(scope.exclude_paths.begin(), scope.exclude_paths.end(),
@@ -1024,16 +1094,17 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
           }
         }
       }
-      recordFinding(topo, groups, path.pointer, source_group, exit, source_label, packet, std::move(result), inbound);
+      recordFinding(topo, part.groups, path.pointer, source_group, exit, source_label, packet, std::move(result),
+                    inbound);
       return;
     }
     if (result.verdict != Verdict::kUndetermined) return;
     bool could = std::any_of(scope.match_paths.begin(), scope.match_paths.end(),
                              [&](const NaaPath& path) { return sourceMatches(path, facts, packet, lists); });
     if (!could) return;
-    ++report.undetermined_classes;
+    ++part.undetermined_classes;
     std::string code = result.explanations.empty() ? "" : result.explanations.front().code;
-    auto [it, inserted] = undetermined.try_emplace({source_group, code});
+    auto [it, inserted] = part.undetermined.try_emplace({source_group, code});
     if (inserted) it->second = std::move(result);
   };
 
@@ -1055,7 +1126,8 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       destinations.emplace_back(address, holder);
     }
     report.header_classes = uint64_t{destinations.size()} * headers.size() * source_ports.size();
-    for (const SourceClass& source : sources) {
+    tally.append(tallyInParallel(options.threads, sources.size(), [&](size_t index, Tally& part) {
+      const SourceClass& source = sources[index];
       Side origin = originOf(topo, source);
       std::string subnet_name = displayName(source.subnet->meta);
       for (const auto& [destination, holder] : destinations) {
@@ -1077,11 +1149,11 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
             FlowFacts facts;
             facts.source = origin;
             readPath(ix, result, holder, facts);
-            judge(facts, packet, std::move(result), subnet_name, source.endpoint.label, false);
+            judge(part, facts, packet, std::move(result), subnet_name, source.endpoint.label, false);
           }
         }
       }
-    }
+    }));
   }
 
   if (ingress_needed) {
@@ -1117,7 +1189,8 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
     }
     report.source_classes += clients.size();
     if (report.header_classes == 0) report.header_classes = uint64_t{headers.size()} * source_ports.size();
-    for (const auto& [target, eni_id] : targets) {
+    tally.append(tallyInParallel(options.threads, targets.size(), [&](size_t index, Tally& part) {
+      const auto& [target, eni_id] = targets[index];
       for (Ipv4 client : clients) {
         Endpoint source;
         source.kind = Endpoint::Kind::kExternal;
@@ -1144,11 +1217,11 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
               for (const auto& group : target.security_group_ids) facts.destination.add(group);
             }
             std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + *facts.source.ids.begin();
-            judge(facts, packet, std::move(result), entry, source.label, true);
+            judge(part, facts, packet, std::move(result), entry, source.label, true);
           }
         }
       }
-    }
+    }));
   }
 
   // Traffic entering from networks outside the input cannot be enumerated.
@@ -1157,12 +1230,12 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       Side side;
       side.add(id);
       if (path.source.resource && !resourceMatches(*path.source.resource, side)) return;
-      ++report.undetermined_classes;
+      ++tally.undetermined_classes;
       TraceResult result;
       result.verdict = Verdict::kUndetermined;
       result.source = id;
       result.explanations.push_back({"LEAVES_SNAPSHOT", id, what});
-      undetermined.try_emplace({id, "LEAVES_SNAPSHOT"}, std::move(result));
+      tally.undetermined.try_emplace({id, "LEAVES_SNAPSHOT"}, std::move(result));
     };
     for (const auto& vgw : topo.vpn_gateways) {
       note(vgw.meta.id, "traffic entering through this virtual private gateway (VPN, Direct Connect) comes from "
@@ -1185,14 +1258,14 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   }
 
   for (const auto& reason : unmodelled) {
-    ++report.undetermined_classes;
+    ++tally.undetermined_classes;
     TraceResult result;
     result.verdict = Verdict::kUndetermined;
     result.source = scope.name;
     result.explanations.push_back({"NOT_MODELLED", scope.origin, reason});
-    undetermined.try_emplace({reason, "NOT_MODELLED"}, std::move(result));
+    tally.undetermined.try_emplace({reason, "NOT_MODELLED"}, std::move(result));
   }
-  finishReport(report, groups, undetermined, assumptions);
+  finishReport(report, tally);
   report.assumptions.push_back(
       "paths enumerated: from every interface to every destination address class, and from every public address "
       "class to every interface with a public address; a path matches when its forward packet gets as far as the "

@@ -18,6 +18,9 @@ struct VerifyOptions {
   /// the subnet's VPC) at every address class of the subnet, standing for
   /// interfaces placed later.
   bool hypothetical_enis = true;
+  /// Threads that trace classes; 0 = one per core. The report does not
+  /// depend on it (classes are tallied in chunks merged in a fixed order).
+  unsigned threads = 0;
 };
 
 /// One group of violating header classes: same rule, same source subnet

@@ -8,6 +8,7 @@
 
 #include "sim/query.h"
 #include "sim/verify.h"
+#include "topology/generator.h"
 #include "topology/loader.h"
 #include "topology/naa_scope.h"
 
@@ -195,6 +196,94 @@ TEST_CASE("scope answers are deterministic", "[scope]") {
     CHECK(a.findings[i].example_text == b.findings[i].example_text);
     CHECK(a.findings[i].classes == b.findings[i].classes);
   }
+}
+
+namespace {
+
+/// Everything a report says, as text: counts, each finding with its example and path,
+/// each undetermined example, the assumptions.
+std::string fingerprint(const sim::VerifyReport& report) {
+  std::string out = std::string(sim::verdictName(report.verdict)) + " " + std::to_string(report.classes_checked) +
+                    " " + std::to_string(report.undetermined_classes) + "\n";
+  for (const auto& f : report.findings) {
+    out += f.rule + "|" + f.source_subnet + "|" + f.exit_point + "|" + f.source + "|" + f.example_text + "|" +
+           std::to_string(f.classes) + "|" + (f.round_trip ? "trip" : "out") + "|" + f.opening + "\n";
+    for (const auto& hop : f.path) out += "  " + hop.component + " " + hop.rule + " " + hop.direction + "\n";
+  }
+  for (const auto& u : report.undetermined) {
+    out += "? " + u.source + (u.explanations.empty() ? "" : " " + u.explanations.front().code) + "\n";
+  }
+  for (const auto& a : report.assumptions) out += "a " + a + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("scope and internet-free answers do not depend on the number of threads", "[scope]") {
+  // One thread tallies every class in order; more threads tally chunks and merge them in
+  // a fixed order. Every thread count must give the report one thread gives, down to
+  // which class is each group's example (changing the merge to keep the later of two
+  // equally good examples fails this test).
+  Topology topo = lab();
+  sim::Network network(topo);
+  std::vector<NaaScope> scopes{example("03-internet-egress-except-trusted-cidr.json"),
+                               builtinNaaScope("igw-ingress").value(), builtinNaaScope("vpc-egress").value()};
+  for (const auto& scope : scopes) {
+    CAPTURE(scope.name);
+    sim::VerifyOptions one;
+    one.threads = 1;
+    auto single = sim::verifyScope(network, scope, one);
+    REQUIRE(single);
+    REQUIRE_FALSE(single->findings.empty());
+    const std::string expected = fingerprint(*single);
+    for (unsigned threads : {2U, 3U, 8U}) {
+      CAPTURE(threads);
+      sim::VerifyOptions many;
+      many.threads = threads;
+      auto parallel = sim::verifyScope(network, scope, many);
+      REQUIRE(parallel);
+      CHECK(fingerprint(*parallel) == expected);
+    }
+  }
+  {
+    // A generated network: many interfaces per subnet, so one finding group gathers
+    // classes from several chunks, and its example must still be the first best one.
+    GeneratorOptions options;
+    options.enis = 16;
+    options.subnets = 2;
+    options.security_groups = 3;
+    options.rules_per_group = 4;
+    options.seed = 7;
+    Topology generated = generateTopology(options);
+    sim::Network generated_network(generated);
+    auto scope = builtinNaaScope("igw-egress").value();
+    std::vector<std::string> subnets;
+    for (const auto& subnet : generated.subnets) subnets.push_back(subnet.meta.id);
+    sim::VerifyOptions one;
+    one.threads = 1;
+    auto single = sim::verifyScope(generated_network, scope, one);
+    auto single_free = sim::verifyInternetFree(generated_network, subnets, one);
+    REQUIRE(single);
+    REQUIRE(single_free);
+    REQUIRE(single->findings.size() >= 2);
+    sim::VerifyOptions many = one;
+    many.threads = 3;
+    auto parallel = sim::verifyScope(generated_network, scope, many);
+    auto parallel_free = sim::verifyInternetFree(generated_network, subnets, many);
+    REQUIRE(parallel);
+    REQUIRE(parallel_free);
+    CHECK(fingerprint(*parallel) == fingerprint(*single));
+    CHECK(fingerprint(*parallel_free) == fingerprint(*single_free));
+  }
+  sim::VerifyOptions one;
+  one.threads = 1;
+  auto single = sim::verifyInternetFree(network, {"subnet-1-id", "subnet-814424dd"}, one);
+  REQUIRE(single);
+  sim::VerifyOptions many;
+  many.threads = 5;
+  auto parallel = sim::verifyInternetFree(network, {"subnet-1-id", "subnet-814424dd"}, many);
+  REQUIRE(parallel);
+  CHECK(fingerprint(*parallel) == fingerprint(*single));
 }
 
 TEST_CASE("the internet reaches a new interface in a subnet that maps public addresses, by that address",
