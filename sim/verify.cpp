@@ -513,7 +513,8 @@ std::string exitPoint(const TraceResult& result) {
 // ---- Network Access Analyzer scopes ---------------------------------------
 
 
-std::string idOf(const std::string& component) { return component.substr(0, component.find(' ')); }
+/// The ID at the front of a hop's component ("nat-1 (name)" -> "nat-1"), a view into it.
+std::string_view idOf(std::string_view component) { return component.substr(0, component.find(' ')); }
 
 /// An ID from an ID or an ARN ("arn:aws:ec2:us-east-1:111:subnet/subnet-1" -> "subnet-1").
 std::string bareId(const std::string& reference) {
@@ -546,16 +547,28 @@ std::string_view resourceTypeOf(std::string_view id) {
   return "";
 }
 
-/// Resources one side of a path stands for.
+/// Resources one side of a path stands for. Built and read once per traced
+/// class, so it holds views (into the topology, the source list or the
+/// trace being judged, which outlive it) in small vectors, not string sets.
 struct Side {
-  std::set<std::string> ids;
-  std::set<std::string> types;
+  std::vector<std::string_view> ids;
+  std::vector<std::string_view> types;
 
-  void add(const std::string& id) {
-    if (id.empty()) return;
-    ids.insert(id);
-    std::string_view type = resourceTypeOf(id);
-    if (!type.empty()) types.emplace(type);
+  [[nodiscard]] bool hasId(std::string_view id) const { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
+  [[nodiscard]] bool hasType(std::string_view type) const {
+    return std::find(types.begin(), types.end(), type) != types.end();
+  }
+  void addType(std::string_view type) {
+    if (!type.empty() && !hasType(type)) types.push_back(type);
+  }
+  void add(std::string_view id) {
+    if (id.empty() || hasId(id)) return;
+    ids.push_back(id);
+    addType(resourceTypeOf(id));
+  }
+  /// The smallest ID in string order (empty when none).
+  [[nodiscard]] std::string_view smallestId() const {
+    return ids.empty() ? std::string_view() : *std::min_element(ids.begin(), ids.end());
   }
 };
 
@@ -570,10 +583,10 @@ struct FlowFacts {
 
 bool resourceMatches(const NaaResourceStatement& statement, const Side& side) {
   for (const auto& resource : statement.resources) {
-    if (side.ids.count(bareId(resource)) != 0) return true;
+    if (side.hasId(bareId(resource))) return true;
   }
   for (const auto& type : statement.resource_types) {
-    if (side.types.count(type) != 0) return true;
+    if (side.hasType(type)) return true;
   }
   return false;
 }
@@ -639,7 +652,7 @@ bool pathMatches(const NaaPath& path, const FlowFacts& facts, const Packet& pack
 /// subnet, VPC and security groups.
 Side originOf(const Topology& topo, const SourceClass& source) {
   Side side;
-  side.types.emplace("AWS::EC2::NetworkInterface");
+  side.addType("AWS::EC2::NetworkInterface");
   if (source.endpoint.kind == Endpoint::Kind::kEni) {
     side.add(source.endpoint.eni_id);
     if (const Eni* eni = topo.findEni(source.endpoint.eni_id)) {
@@ -665,7 +678,7 @@ void readPath(const Network::Index& ix, const TraceResult& result, const std::st
   });
   for (const auto& hop : result.path) {
     if (hop.direction != "forward") break;
-    std::string id = idOf(hop.component);
+    std::string_view id = idOf(hop.component);
     facts.through.add(id);
     if (hop.type == "nat-gateway") {
       if (const NatGateway* nat = topo.findNatGateway(id)) facts.through.add(nat->subnet_id);
@@ -689,7 +702,7 @@ void readPath(const Network::Index& ix, const TraceResult& result, const std::st
       facts.reached = true;
     } else if (hop.type == "network-interface" && startsWith(hop.rule, "delivered") && !elsewhere) {
       facts.reached = true;
-      facts.destination.types.emplace("AWS::EC2::NetworkInterface");
+      facts.destination.addType("AWS::EC2::NetworkInterface");
       if (const Eni* eni = ix.eniById(target_eni)) {
         facts.destination.add(eni->meta.id);
         facts.destination.add(eni->instance_id);
@@ -727,7 +740,7 @@ std::pair<std::string, std::string> openingOf(const Topology& topo, const std::v
     size_t arrow = hop.rule.find(" -> ");
     if (arrow == std::string::npos) continue;
     std::string destination = hop.rule.substr(6, arrow - 6);
-    std::string target = idOf(hop.rule.substr(arrow + 4));
+    std::string target(idOf(std::string_view(hop.rule).substr(arrow + 4)));
     if (!startsWith(target, "igw-") && !startsWith(target, "nat-")) continue;
     const RouteTable* table = topo.findRouteTable(idOf(hop.component));
     if (table == nullptr) continue;
@@ -1216,7 +1229,8 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
               if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
               for (const auto& group : target.security_group_ids) facts.destination.add(group);
             }
-            std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + *facts.source.ids.begin();
+            std::string entry =
+                facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
             judge(part, facts, packet, std::move(result), entry, source.label, true);
           }
         }
