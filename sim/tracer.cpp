@@ -234,6 +234,10 @@ class Walk {
     int prefix = -1;
     bool implicit_local = false;
     Cidr local_block;  ///< the VPC block of an implicit local route
+    /// A route to a prefix list the input does not hold, to a target other
+    /// than a gateway endpoint, that could take the packet instead of
+    /// `route` (the list may hold the destination with any prefix length).
+    const Route* unsettled = nullptr;
   };
 
   /// VPC User Guide, "How route priority works": longest prefix match; on
@@ -242,6 +246,7 @@ class Walk {
   RouteChoice lookup(const RouteTable& table, const Vpc* vpc, const Packet& packet) {
     RouteChoice best;
     int best_rank = -1;
+    const Route* unsettled = nullptr;
     auto consider = [&](const Route* route, int prefix, int rank) {
       if (prefix > best.prefix || (prefix == best.prefix && rank > best_rank)) {
         best.route = route;
@@ -278,9 +283,15 @@ class Walk {
                                route.destination_prefix_list, target_.service));
             consider(&route, 24, 2);
           }
-        } else {
+        } else if (route.target == RouteTarget::kVpcEndpoint) {
+          // A gateway endpoint's list is the AWS-managed list of its service
+          // (S3, DynamoDB). Taking it not to match sends the packet on by the
+          // other routes, toward the internet if anywhere: a finding is never
+          // hidden by it.
           assume(fmt::format("prefix list {} is not in the input; its route is assumed not to match {}",
                              route.destination_prefix_list, packet.destination.str()));
+        } else if (unsettled == nullptr) {
+          unsettled = &route;
         }
       }
     }
@@ -304,6 +315,16 @@ class Walk {
       }
     }
     (void)has_local;
+    // An unknown list could hold the destination at any length up to /32; it
+    // loses only to a static /32 (VPC User Guide, "How route priority works":
+    // on equal length a static route beats a prefix-list route) or when it
+    // leads where the chosen route leads anyway.
+    if (unsettled != nullptr) {
+      bool loses = best.prefix == 32 && best_rank == 3 && !best.implicit_local;
+      bool same_way = best.route != nullptr && !best.implicit_local && best.route->target == unsettled->target &&
+                      best.route->target_id == unsettled->target_id;
+      if (!loses && !same_way) best.unsettled = unsettled;
+    }
     return best;
   }
 
@@ -335,6 +356,14 @@ class Walk {
     // evaluated.
     bool stays_in_subnet = local && local_destination && local_destination->subnet == &subnet;
     if (!stays_in_subnet && !checkAcl(subnet, true, packet)) return dropped();
+    if (choice.unsettled != nullptr) {
+      return unknown("PREFIX_LIST_NOT_IN_INPUT", displayName(table->meta),
+                     fmt::format("route table {} sends prefix list {} to {}, and the list is not in the input: "
+                                 "whether {} takes that route cannot be told (add describe-managed-prefix-lists "
+                                 "output to the snapshot)",
+                                 table->meta.id, choice.unsettled->destination_prefix_list,
+                                 choice.unsettled->target_id, packet.destination.str()));
+    }
     if (choice.prefix < 0) {
       return drop("NO_ROUTE_TO_DESTINATION", displayName(table->meta),
                   fmt::format("route table {} has no route for {}", table->meta.id, packet.destination.str()));

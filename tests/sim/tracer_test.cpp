@@ -377,6 +377,52 @@ TEST_CASE("A prefix-list route beats 0.0.0.0/0 for addresses in the list", "[tra
   CHECK(codes(outside) == std::vector<std::string>{"LEAVES_SNAPSHOT"});
 }
 
+TEST_CASE("A route to a prefix list the input lacks makes the answer undetermined, not unreachable",
+          "[tracer][routing]") {
+  // pl-unknown -> igw-1 may hold 8.8.8.8 at any length: the packet may leave through the
+  // internet gateway instead of being dropped for want of another route. Soundness
+  // first: undetermined, naming the list and what to add to the input.
+  auto build = [](RouteTarget target, const std::string& target_id, std::vector<Route> extra) {
+    std::vector<Route> routes{local("10.0.0.0/16"), prefixListRoute("pl-unknown", target, target_id)};
+    routes.insert(routes.end(), extra.begin(), extra.end());
+    return Builder::twoSubnets()
+        .igw("igw-1", "vpc-1")
+        .eni("eni-pub", "subnet-a", "10.0.1.30", {"sg-open"}, "54.0.0.30")
+        .routeTable("rtb-main", "vpc-1", true, {}, routes)
+        .build();
+  };
+  {
+    Sim sim(build(RouteTarget::kInternetGateway, "igw-1", {}));
+    TraceResult result = sim.trace("eni-pub", "8.8.8.8", tcp(443));
+    CHECK(verdictOf(result) == "undetermined");
+    REQUIRE(codes(result) == std::vector<std::string>{"PREFIX_LIST_NOT_IN_INPUT"});
+    CHECK(result.explanations[0].message ==
+          "route table rtb-main sends prefix list pl-unknown to igw-1, and the list is not in the input: whether "
+          "8.8.8.8 takes that route cannot be told (add describe-managed-prefix-lists output to the snapshot)");
+  }
+  {
+    // A static /32 beats any prefix-list entry: the answer is settled.
+    Sim sim(build(RouteTarget::kInternetGateway, "igw-1", {route("8.8.8.8/32", RouteTarget::kInternetGateway, "igw-1")}));
+    CHECK(verdictOf(sim.trace("eni-pub", "8.8.8.8", tcp(443))) == "reachable");
+  }
+  {
+    // Where the list's route leads where the chosen route leads anyway, it changes nothing.
+    Sim sim(build(RouteTarget::kInternetGateway, "igw-1", {route("0.0.0.0/0", RouteTarget::kInternetGateway, "igw-1")}));
+    TraceResult result = sim.trace("eni-pub", "8.8.8.8", tcp(443));
+    CHECK(verdictOf(result) == "reachable");
+    CHECK(result.explanations.empty());
+  }
+  {
+    // A gateway endpoint's unknown list is taken not to match (an assumption, printed):
+    // the packet goes on by the other routes, so no finding is hidden.
+    Sim sim(build(RouteTarget::kVpcEndpoint, "vpce-1", {route("0.0.0.0/0", RouteTarget::kInternetGateway, "igw-1")}));
+    TraceResult result = sim.trace("eni-pub", "8.8.8.8", tcp(443));
+    CHECK(verdictOf(result) == "reachable");
+    REQUIRE(result.assumptions.size() == 1);
+    CHECK(result.assumptions[0] == "prefix list pl-unknown is not in the input; its route is assumed not to match 8.8.8.8");
+  }
+}
+
 TEST_CASE("A prefix-list route beats a propagated route of the same length", "[tracer][routing]") {
   // VPC User Guide, "How route priority works": static routes, then prefix
   // list routes, then propagated routes; "if your route table contains a

@@ -171,6 +171,22 @@ TEST_CASE("batfish nat-gateway snapshot: only the NAT-routed subnet reaches the 
   CHECK(routed.findings[0].exit_point.find("nat-") == 0);
 }
 
+TEST_CASE("a route to a prefix list the input lacks leaves internet-freedom undetermined", "[verify]") {
+  // tests/data/verify/unknown-prefix-list/ (a snapshot): the only route out is
+  // pl-0partner -> igw-1, and the list is not in the input. Taking it not to match
+  // "proved" the subnet internet-free before; it may hold any internet address, so the
+  // answer is undetermined.
+  Topology topo = fromSnapshot(kRoot / "tests/data/verify/unknown-prefix-list");
+  sim::Network network(topo);
+  auto report = check(network, {"subnet:subnet-private"});
+  CHECK(report.verdict == sim::Verdict::kUndetermined);
+  CHECK(report.findings.empty());
+  CHECK(report.undetermined_classes == report.classes_checked);
+  REQUIRE_FALSE(report.undetermined.empty());
+  REQUIRE_FALSE(report.undetermined.front().explanations.empty());
+  CHECK(report.undetermined.front().explanations.front().code == "PREFIX_LIST_NOT_IN_INPUT");
+}
+
 TEST_CASE("verify rejects unknown sources with a suggestion", "[verify]") {
   Topology topo = fromStacks({workshopVpc()});
   sim::Network network(topo);
