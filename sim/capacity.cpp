@@ -147,17 +147,13 @@ double addressesPerInstance(const JobClass& job, bool efa, const CapacityPlan& p
 
 // ---- Poisson and normal helpers ---------------------------------------------
 
+double uniform01(Xoshiro256StarStar& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
 namespace {
 
-template <class Rng>
-double uniformDouble(Rng& rng) {
-  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
-}
-
-template <class Rng>
-int64_t poissonSmall(double mean, Rng& rng) {
+int64_t poissonSmall(double mean, Xoshiro256StarStar& rng) {
   // Inversion by sequential search (Devroye, Non-Uniform Random Variate Generation, X.3.3).
-  double u = uniformDouble(rng);
+  double u = uniform01(rng);
   double p = std::exp(-mean);
   double cdf = p;
   int64_t k = 0;
@@ -192,14 +188,15 @@ double normalQuantile(double p) {
          (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
-template <class Rng>
-int64_t poissonDraw(double mean, Rng& rng) {
+}  // namespace
+
+int64_t poissonSample(double mean, Xoshiro256StarStar& rng) {
   if (mean <= 0) return 0;
   // A sum of independent Poissons is Poisson: draw in chunks of mean <= 30 so
   // exp(-mean) never underflows; above 30,000 use the normal approximation.
   if (mean > 30000) {
-    double u1 = std::max(uniformDouble(rng), 1e-300);
-    double u2 = uniformDouble(rng);
+    double u1 = std::max(uniform01(rng), 1e-300);
+    double u2 = uniform01(rng);
     double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
     return std::max<int64_t>(0, std::llround(mean + z * std::sqrt(mean)));
   }
@@ -210,11 +207,6 @@ int64_t poissonDraw(double mean, Rng& rng) {
   }
   return total + poissonSmall(mean, rng);
 }
-
-}  // namespace
-
-double uniform01(std::mt19937_64& rng) { return uniformDouble(rng); }
-double uniform01(Xoshiro256StarStar& rng) { return uniformDouble(rng); }
 
 uint32_t uniformBelow(uint32_t n, Xoshiro256StarStar& rng) {
   // Lemire, "Fast random integer generation in an interval" (2019): the high word of a
@@ -230,9 +222,6 @@ uint32_t uniformBelow(uint32_t n, Xoshiro256StarStar& rng) {
   }
   return static_cast<uint32_t>(m >> 32);
 }
-
-int64_t poissonSample(double mean, std::mt19937_64& rng) { return poissonDraw(mean, rng); }
-int64_t poissonSample(double mean, Xoshiro256StarStar& rng) { return poissonDraw(mean, rng); }
 
 std::vector<double> poissonPmf(double mean, std::size_t max_terms) {
   if (!(mean > 0)) return {1.0};
@@ -975,17 +964,13 @@ std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, i
         std::vector<uint32_t*> counts;
         // `times` draws from `draw` for each subnet of `where`, subnet after subnet within a
         // round so that equal loads in a row do not wait on the same counter.
-        auto draw_into = [&hist, &bits, &spare, &counts](const LoadSampler& draw, uint32_t times,
-                                                         const std::vector<std::size_t>& where) {
+        auto draw_into = [&hist, &record, &bits, &spare, &counts](const LoadSampler& draw, uint32_t times,
+                                                                  const std::vector<std::size_t>& where) {
           if (times == 0) return;
           const TableSampler* loads = draw.table();
           if (!loads) {
             for (uint32_t t = 0; t < times; ++t)
-              for (std::size_t s : where) {
-                const auto v = static_cast<std::size_t>(draw(bits, spare));
-                if (hist[s].size() <= v) hist[s].resize(v + 1, 0);
-                ++hist[s][v];
-              }
+              for (std::size_t s : where) record(s, draw(bits, spare));
             return;
           }
           const auto top = static_cast<std::size_t>(loads->maxValue());

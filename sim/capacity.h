@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -78,12 +77,10 @@ class Xoshiro256StarStar {
 /// Smallest k with P(N <= k) >= q for N ~ Poisson(mean); q in (0, 1).
 int64_t poissonQuantile(double mean, double q);
 /// Uniform double in [0, 1) from 53 bits of `rng` (own code, not <random>'s distributions).
-double uniform01(std::mt19937_64& rng);
 double uniform01(Xoshiro256StarStar& rng);
 /// Uniform integer in [0, n) for n >= 1, exactly (multiply-shift with rejection, Lemire 2019).
 uint32_t uniformBelow(uint32_t n, Xoshiro256StarStar& rng);
 /// One Poisson(mean) draw by inversion (chunked for large means); own code.
-int64_t poissonSample(double mean, std::mt19937_64& rng);
 int64_t poissonSample(double mean, Xoshiro256StarStar& rng);
 /// Probabilities P(N = 0..K) of N ~ Poisson(mean), computed outward from the mode (no
 /// underflow at the mode for large means; relative rounding about 1e-16 x mean log mean),
