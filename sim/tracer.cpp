@@ -175,6 +175,13 @@ class Walk {
 
   bool checkSecurityGroups(const Node& node, bool egress, const Packet& packet) {
     // The peer is known as an interface only while its address is untranslated.
+    bool apart = egress ? source_apart_ && node.same(source_)
+                        : target_.security_groups_checked_apart &&
+                              (node.address == target_.address || node.public_address == target_.address);
+    if (apart && !out_.checked_apart) {
+      out_.checked_apart = CheckedApart{out_.path.size(), out_.assumptions.size()};
+      return true;
+    }
     const Node* peer_node = nullptr;
     if (egress && target_node_ && target_node_->address == packet.destination) peer_node = &*target_node_;
     if (!egress && sender_ && sender_->address == packet.source) peer_node = &*sender_;
@@ -834,6 +841,7 @@ class Walk {
   bool entered_from_outside_ = false;  ///< the packet crossed into its current VPC from elsewhere
   bool is_return_ = false;
   bool undetermined_ = false;
+  bool source_apart_ = false;  ///< the source's egress groups are checked by the caller
   int budget_ = kHopBudget;
 
 };
@@ -896,6 +904,7 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   bool external = source.kind == Endpoint::Kind::kExternal;
 
   Walk walk(ix, result, source_node, target);
+  walk.source_apart_ = source.security_groups_checked_apart;
   if (!target.subnet_id.empty()) {
     Node hypothetical;
     hypothetical.subnet = ix.topo.findSubnet(target.subnet_id);

@@ -58,6 +58,11 @@ struct Endpoint {
   std::vector<std::string> security_group_ids; ///< kHypotheticalEni
   Ipv4 address;        ///< source address (private IP of the ENI, or the outside host)
   std::string label;   ///< what the user asked for ("notebook:studio/ds in subnet-1")
+  /// The caller evaluates this interface's egress security groups itself:
+  /// the tracer lets the packet through them and notes where (see
+  /// TraceResult::checked_apart). For the exhaustive engine, which traces
+  /// a path once for every interface that shares it.
+  bool security_groups_checked_apart = false;
 };
 
 /// Where a flow goes: an address, maybe standing for a named service.
@@ -68,6 +73,17 @@ struct Target {
   std::string label;
   std::string subnet_id;                        ///< a hypothetical ENI at the address (notebooks, jobs)
   std::vector<std::string> security_group_ids;  ///< its security groups
+  /// As Endpoint::security_groups_checked_apart, for the ingress security
+  /// groups of the interface holding `address` (or the hypothetical one).
+  bool security_groups_checked_apart = false;
+};
+
+/// Where a trace passed security groups the caller checks apart: the packet
+/// had made `hops` hops and the tracer `assumptions` assumptions by then. A
+/// trace the groups stop ends there, with nothing more in its path.
+struct CheckedApart {
+  size_t hops = 0;
+  size_t assumptions = 0;
 };
 
 /// Outcome of one (source, destination) trace.
@@ -77,6 +93,7 @@ struct TraceResult {
   std::vector<Hop> path;  ///< forward hops then return hops (direction tells which)
   std::vector<Explanation> explanations;
   std::vector<std::string> assumptions;
+  std::optional<CheckedApart> checked_apart;  ///< set when security groups were checked apart
 };
 
 /// Indexes built once over a topology; cheap to query, immutable.

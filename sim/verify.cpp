@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <functional>
 #include <future>
 #include <map>
 #include <optional>
@@ -80,8 +81,30 @@ int representative(const Atom& atom, int preferred) {
   return static_cast<int>(value >= atom.first && value < atom.end ? value : atom.first);
 }
 
-/// Every address boundary any rule, route or address of the topology uses.
-std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector<Cidr>& extra) {
+/// Calls `fn` with every single address the topology gives to something:
+/// private and public addresses of interfaces (listed and synthesised), of
+/// NAT gateways, and the stand-in public address of new interfaces.
+template <typename Fn>
+void forEachHeldAddress(const Network::Index& ix, Fn&& fn) {
+  const Topology& topo = ix.topo;
+  fn(Ipv4(kNewInterfacePublicAddress));
+  for (const auto& eni : topo.enis) {
+    for (const auto& ip : eni.private_ips) fn(ip);
+    for (const auto& pub : eni.public_ips) fn(pub.public_ip);
+  }
+  for (const auto& eni : ix.synthetic_enis) {
+    for (const auto& ip : eni.private_ips) fn(ip);
+  }
+  for (const auto& nat : topo.nat_gateways) {
+    for (const auto& ip : nat.private_ips) fn(ip);
+    for (const auto& ip : nat.public_ips) fn(ip);
+  }
+}
+
+/// Every address boundary any rule, route or address of the topology uses;
+/// without `held`, the edges of held single addresses (forEachHeldAddress)
+/// are left out.
+std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector<Cidr>& extra, bool held = true) {
   const Topology& topo = ix.topo;
   std::set<uint64_t> points;
   auto cidr = [&](const Cidr& block) {
@@ -89,9 +112,8 @@ std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector
     points.insert(uint64_t{block.last().value()} + 1);
   };
   for (const auto& block : extra) cidr(block);
-  auto host = [&](Ipv4 address) { cidr(Cidr::of(address, 32)); };
   for (const auto& [base, prefix] : kSpecialRanges) cidr(Cidr::of(Ipv4(base), prefix));
-  host(Ipv4(kNewInterfacePublicAddress));
+  if (held) forEachHeldAddress(ix, [&](Ipv4 address) { cidr(Cidr::of(address, 32)); });
   for (const auto& vpc : topo.vpcs) {
     for (const auto& block : vpc.cidrs) cidr(block);
     for (const auto& block : vpc.disassociated_cidrs) cidr(block);
@@ -116,17 +138,6 @@ std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector
         if (rule.peer_kind == PeerKind::kCidr) cidr(rule.cidr);
       }
     }
-  }
-  for (const auto& eni : topo.enis) {
-    for (const auto& ip : eni.private_ips) host(ip);
-    for (const auto& pub : eni.public_ips) host(pub.public_ip);
-  }
-  for (const auto& eni : ix.synthetic_enis) {
-    for (const auto& ip : eni.private_ips) host(ip);
-  }
-  for (const auto& nat : topo.nat_gateways) {
-    for (const auto& ip : nat.private_ips) host(ip);
-    for (const auto& ip : nat.public_ips) host(ip);
   }
   for (const auto& pcx : topo.peering_connections) {
     for (const auto& block : pcx.requester.cidrs) cidr(block);
@@ -260,6 +271,19 @@ struct ProtocolSpace {
     }
   }
 };
+
+/// The packet of a class.
+Packet classPacket(Ipv4 source, Ipv4 destination, const HeaderClass& header, int source_port) {
+  Packet packet;
+  packet.source = source;
+  packet.destination = destination;
+  packet.protocol = header.protocol;
+  packet.source_port = source_port;
+  packet.destination_port = header.destination_port;
+  packet.icmp_type = header.icmp_type;
+  packet.icmp_code = header.icmp_code;
+  return packet;
+}
 
 /// The representative address of an atom: 8.8.8.8 when it holds it, else its first address.
 Ipv4 atomAddress(const Atom& atom) {
@@ -754,84 +778,161 @@ std::pair<std::string, std::string> openingOf(const Topology& topo, const std::v
   return {};
 }
 
-/// Adds one violating class to its group, keeping the most telling example.
-using FindingGroups = std::map<std::tuple<std::string, std::string, std::string>, InternetFinding>;
-using UndeterminedGroups = std::map<std::pair<std::string, std::string>, TraceResult>;
+using FindingKey = std::tuple<std::string, std::string, std::string>;  ///< rule, source group, exit
+using UndeterminedKey = std::pair<std::string, std::string>;            ///< source group, explanation code
 
-/// How good an example a class makes: prefer a round trip, then one to (or
-/// from) 8.8.8.8, then tcp/443; among equals the first class checked.
-int exampleScore(bool round_trip, const Packet& p) {
-  return (round_trip ? 4 : 0) + (p.destination == Ipv4(0x08080808) || p.source == Ipv4(0x08080808) ? 2 : 0) +
+/// How good an example a class makes: prefer an address no interface holds
+/// (a plain internet host), then a round trip, then one to (or from)
+/// 8.8.8.8, then tcp/443; among equals the first class checked. `held`: the
+/// class's internet end is an address something in the input holds.
+int exampleScore(bool round_trip, const Packet& p, bool held) {
+  return (held ? 0 : 8) + (round_trip ? 4 : 0) +
+         (p.destination == Ipv4(0x08080808) || p.source == Ipv4(0x08080808) ? 2 : 0) +
          (p.protocol == kProtocolTcp && p.destination_port == 443 ? 1 : 0);
 }
 
-void recordFinding(const Topology& topo, FindingGroups& groups, const std::string& rule, const std::string& source_group,
-                   const std::string& exit, const std::string& source_label, const Packet& packet, TraceResult&& result,
-                   bool inbound) {
-  InternetFinding& finding = groups[{rule, source_group, exit}];
-  bool round_trip = result.verdict == Verdict::kReachable;
-  if (finding.classes == 0 || exampleScore(round_trip, packet) > exampleScore(finding.round_trip, finding.example)) {
-    finding.rule = rule;
-    finding.source_subnet = source_group;
-    finding.exit_point = exit;
-    finding.source = source_label;
-    finding.example = packet;
-    finding.example_text = describePacket(packet);
-    finding.round_trip = round_trip;
-    finding.path = std::move(result.path);
-    std::tie(finding.opening, finding.location) = openingOf(topo, finding.path, inbound);
-  }
-  ++finding.classes;
-}
+/// The classes of one finding group and its best example so far.
+template <typename Example>
+struct ScoredGroup {
+  uint64_t classes = 0;
+  int score = -1;
+  Example example;
+};
 
 /// What the checks of a run of classes add to a report: counts, finding
-/// groups, undetermined examples and assumptions.
-struct Tally {
+/// groups with their best example, the first example of every undetermined
+/// group, assumptions. `Example` is a traced finding, or (factored engine)
+/// the class to trace once the winner is known.
+template <typename Example, typename Pending>
+struct BasicTally {
   uint64_t classes_checked = 0;
   uint64_t undetermined_classes = 0;
-  FindingGroups groups;
-  UndeterminedGroups undetermined;
+  uint64_t traces = 0;
+  std::map<FindingKey, ScoredGroup<Example>> groups;
+  std::map<UndeterminedKey, Pending> undetermined;
   std::set<std::string> assumptions;
+
+  /// Counts `classes` classes of group `key` whose best example scores
+  /// `score`; make() gives that example when it beats the group's.
+  template <typename Make>
+  void addFinding(const FindingKey& key, uint64_t classes, int score, Make&& make) {
+    ScoredGroup<Example>& group = groups[key];
+    if (group.classes == 0 || score > group.score) {
+      group.example = make();
+      group.score = score;
+    }
+    group.classes += classes;
+  }
+
+  /// Counts `classes` undetermined classes of group `key`; make() gives the
+  /// example when the group has none yet.
+  template <typename Make>
+  void addUndetermined(const UndeterminedKey& key, uint64_t classes, Make&& make) {
+    undetermined_classes += classes;
+    if (undetermined.count(key) == 0) undetermined.emplace(key, make());
+  }
 
   /// Adds the tally of the classes checked after this one's: the result is
   /// the tally of both runs checked in order by one thread (the first best
   /// example of a group and the first undetermined example are kept).
-  void append(Tally&& later) {
+  void append(BasicTally&& later) {
     classes_checked += later.classes_checked;
     undetermined_classes += later.undetermined_classes;
+    traces += later.traces;
     assumptions.merge(later.assumptions);
-    for (auto& [key, finding] : later.groups) {
+    for (auto& [key, group] : later.groups) {
       auto [it, inserted] = groups.try_emplace(key);
       if (inserted) {
-        it->second = std::move(finding);
+        it->second = std::move(group);
         continue;
       }
-      uint64_t classes = it->second.classes + finding.classes;
-      if (exampleScore(finding.round_trip, finding.example) > exampleScore(it->second.round_trip, it->second.example)) {
-        it->second = std::move(finding);
-      }
+      uint64_t classes = it->second.classes + group.classes;
+      if (group.score > it->second.score) it->second = std::move(group);
       it->second.classes = classes;
     }
     for (auto& [key, result] : later.undetermined) undetermined.try_emplace(key, std::move(result));
   }
 };
 
+using Tally = BasicTally<InternetFinding, TraceResult>;
+
+/// How one class is decided, before it is counted.
+struct Decision {
+  enum class Kind { kNone, kFinding, kUndetermined };
+  Kind kind = Kind::kNone;
+  std::string rule;    ///< finding: "internet-free" or the scope path
+  std::string group;   ///< the source subnet, or the entry point of inbound traffic
+  std::string detail;  ///< finding: the exit point; undetermined: the explanation code
+  bool round_trip = false;
+
+  auto tie() const { return std::tie(kind, rule, group, detail, round_trip); }
+  bool operator<(const Decision& other) const { return tie() < other.tie(); }
+};
+
+/// Fills a finding's example from a traced class.
+InternetFinding exampleFinding(const Topology& topo, const Decision& decision, const std::string& source_label,
+                               const Packet& packet, TraceResult&& result, bool inbound) {
+  InternetFinding finding;
+  finding.rule = decision.rule;
+  finding.source_subnet = decision.group;
+  finding.exit_point = decision.detail;
+  finding.source = source_label;
+  finding.example = packet;
+  finding.example_text = describePacket(packet);
+  finding.round_trip = result.verdict == Verdict::kReachable;
+  finding.path = std::move(result.path);
+  std::tie(finding.opening, finding.location) = openingOf(topo, finding.path, inbound);
+  return finding;
+}
+
+/// Counts one traced class into `tally` as `decision` says.
+void record(const Topology& topo, Tally& tally, const Decision& decision, const std::string& source_label,
+            const Packet& packet, TraceResult&& result, bool inbound, bool held) {
+  ++tally.classes_checked;
+  ++tally.traces;
+  for (const auto& assumption : result.assumptions) tally.assumptions.insert(generalise(assumption));
+  if (decision.kind == Decision::Kind::kFinding) {
+    tally.addFinding({decision.rule, decision.group, decision.detail}, 1,
+                     exampleScore(decision.round_trip, packet, held),
+                     [&] { return exampleFinding(topo, decision, source_label, packet, std::move(result), inbound); });
+  } else if (decision.kind == Decision::Kind::kUndetermined) {
+    tally.addUndetermined({decision.group, decision.detail}, 1, [&] { return std::move(result); });
+  }
+}
+
+/// The internet-free decision on a traced class from a subnet.
+Decision internetDecision(const TraceResult& result, const std::string& subnet_name) {
+  Decision decision;
+  decision.group = subnet_name;
+  std::string exit = exitPoint(result);
+  if (!exit.empty()) {
+    decision.kind = Decision::Kind::kFinding;
+    decision.rule = "internet-free";
+    decision.detail = exit;
+    decision.round_trip = result.verdict == Verdict::kReachable;
+  } else if (result.verdict == Verdict::kUndetermined) {
+    decision.kind = Decision::Kind::kUndetermined;
+    decision.detail = result.explanations.empty() ? "" : result.explanations.front().code;
+  }
+  return decision;
+}
+
 /// Runs check(i, tally) for every i in [0, count) on all cores and returns
 /// the tally one thread checking i = 0, 1, ... in order would give: items
 /// go out in chunks, each chunk tallies on its own, and the chunks are
 /// appended in index order. The traces share only the immutable Network.
-template <typename Check>
-Tally tallyInParallel(unsigned threads, size_t count, Check&& check) {
+template <typename TallyType, typename Check>
+TallyType tallyInParallel(unsigned threads, size_t count, Check&& check) {
   const unsigned wanted = threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads;
   if (wanted == 1) {
     // One thread: one tally in index order, no merging (what the merged tallies must equal).
-    Tally total;
+    TallyType total;
     for (size_t i = 0; i < count; ++i) check(i, total);
     return total;
   }
   constexpr size_t kChunk = 1;  // sources (or targets) per chunk: each is thousands of traces
   const size_t chunks = (count + kChunk - 1) / kChunk;
-  std::vector<Tally> parts(chunks);
+  std::vector<TallyType> parts(chunks);
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t chunk = next++; chunk < chunks; chunk = next++) {
@@ -843,9 +944,23 @@ Tally tallyInParallel(unsigned threads, size_t count, Check&& check) {
   for (size_t t = 1; t < helpers; ++t) running.push_back(std::async(std::launch::async, work));
   work();
   for (auto& done : running) done.get();
-  Tally total;
+  TallyType total;
   for (auto& part : parts) total.append(std::move(part));
   return total;
+}
+
+/// Runs work(i) for every i in [0, count) on all cores (no result order to keep).
+template <typename Work>
+void forEachInParallel(unsigned threads, size_t count, Work&& work) {
+  const unsigned wanted = threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads;
+  std::atomic<size_t> next{0};
+  auto run = [&] {
+    for (size_t i = next++; i < count; i = next++) work(i);
+  };
+  std::vector<std::future<void>> running;
+  for (size_t t = 1; t < std::min<size_t>(wanted, count); ++t) running.push_back(std::async(std::launch::async, run));
+  run();
+  for (auto& done : running) done.get();
 }
 
 /// Moves the groups into the report in key order and sets the verdict:
@@ -853,7 +968,11 @@ Tally tallyInParallel(unsigned threads, size_t count, Check&& check) {
 void finishReport(VerifyReport& report, Tally& tally) {
   report.classes_checked += tally.classes_checked;
   report.undetermined_classes += tally.undetermined_classes;
-  for (auto& [key, finding] : tally.groups) report.findings.push_back(std::move(finding));
+  report.traces += tally.traces;
+  for (auto& [key, group] : tally.groups) {
+    group.example.classes = group.classes;
+    report.findings.push_back(std::move(group.example));
+  }
   for (auto& [key, result] : tally.undetermined) report.undetermined.push_back(std::move(result));
   if (!report.findings.empty()) {
     report.verdict = Verdict::kReachable;
@@ -861,6 +980,582 @@ void finishReport(VerifyReport& report, Tally& tally) {
     report.verdict = Verdict::kUndetermined;
   }
   report.assumptions.assign(tally.assumptions.begin(), tally.assumptions.end());
+}
+
+// ---- Enumerations and the two engines that run them ----------------------
+
+/// One direction of an exhaustive check: every member (an interface, or the
+/// internet host standing for a target) against every address class in
+/// `atoms` and every header class. Members are the interfaces whose own
+/// security groups the factored engine checks apart: sources going out,
+/// targets coming in.
+struct Enumeration {
+  bool egress = true;    ///< members send the packet (their egress groups); else they receive it
+  bool inbound = false;  ///< findings are inbound paths (for openingOf)
+  size_t members = 0;
+  std::vector<Atom> atoms;  ///< address classes of the other end, in address order
+  std::vector<HeaderClass> headers;
+  std::vector<int> source_ports{49152};
+  /// The packet of one class.
+  std::function<Packet(size_t member, size_t atom, const HeaderClass&, int source_port)> packet;
+  /// Traces one class's packet; `apart`: the member's security groups are checked apart.
+  std::function<TraceResult(size_t member, size_t atom, const Packet&, bool apart)> trace;
+  std::function<Decision(size_t member, const Packet&, const TraceResult&)> decide;
+  std::function<std::string(size_t member, Ipv4 other)> label;  ///< the finding's source label
+  std::function<const std::vector<std::string>&(size_t member)> groups;
+  /// What besides the address decides the member's path (subnet, kind,
+  /// public address...), and the address; members whose keys and address
+  /// classes match share their paths (factored engine).
+  std::function<std::pair<std::string, Ipv4>(size_t member)> key;
+  /// How a member appears as a component of a path (a target's delivered
+  /// hop), when a decision can name it; empty when none can.
+  std::function<std::string(size_t member)> component;
+
+  [[nodiscard]] Ipv4 address(size_t atom) const { return atomAddress(atoms[atom]); }
+};
+
+/// The reference engine: traces every (member, address class, header class,
+/// source port) and decides each on its own.
+Tally tracePerClass(const Topology& topo, const Enumeration& e, const std::set<uint32_t>& held, unsigned threads) {
+  return tallyInParallel<Tally>(threads, e.members, [&](size_t member, Tally& part) {
+    for (size_t atom = 0; atom < e.atoms.size(); ++atom) {
+      Ipv4 other = e.address(atom);
+      bool is_held = held.count(other.value()) != 0;
+      for (const HeaderClass& header : e.headers) {
+        for (int source_port : e.source_ports) {
+          Packet packet = e.packet(member, atom, header, source_port);
+          TraceResult result = e.trace(member, atom, packet, false);
+          Decision decision = e.decide(member, packet, result);
+          record(topo, part, decision, e.label(member, other), packet, std::move(result), e.inbound, is_held);
+        }
+      }
+    }
+  });
+}
+
+/// Row-major bit matrix: one row per shadow (below), one bit per header class.
+class Bits {
+ public:
+  Bits() = default;
+  Bits(size_t rows, size_t columns) : words_((columns + 63) / 64), bits_(rows * words_, 0) {}
+  [[nodiscard]] size_t words() const { return words_; }
+  uint64_t* row(size_t r) { return bits_.data() + r * words_; }
+  [[nodiscard]] const uint64_t* row(size_t r) const { return bits_.data() + r * words_; }
+  void set(size_t r, size_t c) { row(r)[c / 64] |= uint64_t{1} << (c % 64); }
+  [[nodiscard]] bool empty() const {
+    return std::all_of(bits_.begin(), bits_.end(), [](uint64_t w) { return w == 0; });
+  }
+  std::vector<uint64_t>& raw() { return bits_; }
+  [[nodiscard]] const std::vector<uint64_t>& raw() const { return bits_; }
+
+ private:
+  size_t words_ = 0;
+  std::vector<uint64_t> bits_;
+};
+
+/// The factored engine. Soundness argument, on top of the one at the top of
+/// this file:
+/// 1. Shadows. Cut the address space at every boundary except the edges of
+///    single held addresses (forEachHeldAddress); each of those coarser
+///    atoms is a shadow. A class whose other end is an address nothing
+///    holds behaves like every other such class of its shadow (no predicate
+///    tells them apart). A class to a held public address leaves or enters
+///    the VPC exactly like its shadow (the holder is looked up only beyond
+///    the internet gateway), so it is decided alike; only whether the reply
+///    comes back may differ, which matters for the example alone, and the
+///    example prefers unheld addresses (exampleScore) and traces held ones.
+/// 2. Security groups apart. The member's own groups are consulted once on
+///    the path (egress as the source leaves, ingress as the target receives;
+///    replies pass them statefully) and match public peers by CIDR and
+///    prefix list only (references never match a public address), so a
+///    class's fate is: the path's fate when the groups allow it, the path
+///    cut where the groups are when they deny it or cannot tell. Each path
+///    is traced once per key (members alike but for their groups) with the
+///    groups checked apart; each member only combines its groups' allowed
+///    and unsettled sets with the key's table.
+/// The result equals tracePerClass's, report for report (tested).
+class FactoredEngine {
+ public:
+  FactoredEngine(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
+                 const std::set<uint32_t>& held, unsigned threads)
+      : ix_(ix), e_(e), held_(held), threads_(threads) {
+    std::vector<Atom> coarse = atomsOf(addressBoundaries(ix, extra_cidrs, false), kAddressSpaceEnd);
+    shadowsOf(coarse);
+    keys(coarse);
+  }
+
+  Tally run() {
+    const size_t rows = shadows_.size();
+    const size_t columns = e_.headers.size();
+    // Security groups of every member, each evaluated once.
+    std::map<std::string, size_t> group_index;
+    for (size_t m = 0; m < e_.members; ++m) {
+      for (const auto& id : e_.groups(m)) group_index.try_emplace(id, group_index.size());
+    }
+    std::vector<std::string> group_ids(group_index.size());
+    for (const auto& [id, index] : group_index) group_ids[index] = id;
+    allowed_.assign(group_ids.size(), Bits(rows, columns));
+    unsettled_.assign(group_ids.size(), Bits(rows, columns));
+    forEachInParallel(threads_, group_ids.size(), [&](size_t g) { evaluateGroup(group_ids[g], g); });
+    member_groups_.resize(e_.members);
+    for (size_t m = 0; m < e_.members; ++m) {
+      for (const auto& id : e_.groups(m)) member_groups_[m].push_back(group_index.at(id));
+    }
+    // Every key's paths.
+    tables_.resize(key_members_.size());
+    forEachInParallel(threads_, key_members_.size(), [&](size_t k) { tabulate(k); });
+    // Every member against its key's table.
+    auto tally = tallyInParallel<Pending>(threads_, e_.members, [&](size_t m, Pending& part) { combine(m, part); });
+    return finish(std::move(tally));
+  }
+
+ private:
+  /// A class the engine traces once its group is known.
+  struct Candidate {
+    size_t member = 0;
+    size_t atom = 0;
+    size_t header = 0;
+  };
+  using Pending = BasicTally<Candidate, Candidate>;
+
+  struct Shadow {
+    size_t first = 0;      ///< its atoms [first, end) in e_.atoms
+    size_t end = 0;
+    size_t example = 0;    ///< the unheld atom an example uses (8.8.8.8's when it holds it)
+    bool has_free = false; ///< some atom is not held
+  };
+
+  /// What the classes of one key come to, by the state of the member's groups.
+  enum State { kAllowed, kDenied, kUnsettled, kStates };
+  struct Table {
+    std::vector<Decision> decisions;                        ///< those that count (finding, undetermined)
+    std::vector<std::array<Bits, kStates>> cells;           ///< per decision
+    std::vector<std::vector<std::string>> assumption_sets;  ///< generalised
+    std::vector<std::array<Bits, kStates>> assumption_cells;
+    uint64_t traces = 0;
+  };
+
+  void shadowsOf(const std::vector<Atom>& coarse) {
+    size_t current = SIZE_MAX;
+    for (size_t a = 0; a < e_.atoms.size(); ++a) {
+      const Atom& atom = e_.atoms[a];
+      auto it = std::upper_bound(coarse.begin(), coarse.end(), atom.first,
+                                 [](uint64_t v, const Atom& c) { return v < c.end; });
+      auto index = static_cast<size_t>(it - coarse.begin());
+      if (index != current || shadows_.empty()) {
+        shadows_.push_back(Shadow{a, a, a, false});
+        current = index;
+      }
+      Shadow& shadow = shadows_.back();
+      shadow.end = a + 1;
+      bool is_held = atom.end - atom.first == 1 && held_.count(static_cast<uint32_t>(atom.first)) != 0;
+      if (is_held) continue;
+      bool eight = e_.address(a) == Ipv4(0x08080808);
+      if (!shadow.has_free || eight) shadow.example = a;
+      shadow.has_free = true;
+    }
+    for (const HeaderClass& header : e_.headers) {
+      if (header.protocol == kProtocolTcp && header.destination_port == 443) break;
+      ++https_;
+    }
+  }
+
+  void keys(const std::vector<Atom>& coarse) {
+    std::map<std::string, size_t> seen;
+    key_of_.resize(e_.members);
+    for (size_t m = 0; m < e_.members; ++m) {
+      auto [prefix, address] = e_.key(m);
+      auto it = std::upper_bound(coarse.begin(), coarse.end(), uint64_t{address.value()},
+                                 [](uint64_t v, const Atom& c) { return v < c.end; });
+      std::string key = fmt::format("{}|{}", prefix, it - coarse.begin());
+      auto [found, inserted] = seen.try_emplace(key, key_members_.size());
+      if (inserted) key_members_.push_back(m);
+      key_of_[m] = found->second;
+    }
+  }
+
+  Packet headerPacket(size_t header) const { return classPacket(Ipv4(), Ipv4(), e_.headers[header], 49152); }
+
+  /// The classes one group allows, and those it cannot settle, as
+  /// evaluateSecurityGroups decides them for a public peer.
+  void evaluateGroup(const std::string& id, size_t g) {
+    Bits& yes = allowed_[g];
+    Bits& unknown = unsettled_[g];
+    const SecurityGroup* group = ix_.topo.findSecurityGroup(id);
+    auto all = [&](Bits& bits, const std::vector<uint64_t>& mask) {
+      for (size_t r = 0; r < shadows_.size(); ++r) {
+        for (size_t w = 0; w < bits.words(); ++w) bits.row(r)[w] |= mask[w];
+      }
+    };
+    std::vector<uint64_t> every((e_.headers.size() + 63) / 64, 0);
+    for (size_t h = 0; h < e_.headers.size(); ++h) every[h / 64] |= uint64_t{1} << (h % 64);
+    if (group == nullptr) {
+      all(unknown, every);
+      return;
+    }
+    for (const auto& rule : e_.egress ? group->egress : group->ingress) {
+      std::vector<uint64_t> mask(every.size(), 0);
+      for (size_t h = 0; h < e_.headers.size(); ++h) {
+        if (sgRuleMatchesTraffic(rule, headerPacket(h))) mask[h / 64] |= uint64_t{1} << (h % 64);
+      }
+      if (std::all_of(mask.begin(), mask.end(), [](uint64_t w) { return w == 0; })) continue;
+      std::vector<Cidr> cidrs;
+      switch (rule.peer_kind) {
+        case PeerKind::kCidr: cidrs.push_back(rule.cidr); break;
+        case PeerKind::kIpv6Cidr: break;
+        case PeerKind::kPrefixList:
+          if (const PrefixList* list = ix_.topo.findPrefixList(rule.peer)) {
+            cidrs = list->cidrs;
+          } else {
+            all(unknown, mask);
+          }
+          break;
+        case PeerKind::kSecurityGroup:
+          if (ix_.topo.findSecurityGroup(rule.peer) == nullptr) all(unknown, mask);
+          break;
+      }
+      for (size_t r = 0; r < shadows_.size() && !cidrs.empty(); ++r) {
+        Ipv4 peer = e_.address(shadows_[r].example);
+        if (std::any_of(cidrs.begin(), cidrs.end(), [&](const Cidr& c) { return c.contains(peer); })) {
+          for (size_t w = 0; w < yes.words(); ++w) yes.row(r)[w] |= mask[w];
+        }
+      }
+    }
+  }
+
+  /// Traces every (shadow, header) of key `k` once, its member's groups apart.
+  void tabulate(size_t k) {
+    Table& table = tables_[k];
+    const size_t member = key_members_[k];
+    std::map<Decision, size_t> decision_index;
+    std::map<std::vector<std::string>, size_t> assumption_index;
+    auto mark = [&](const Decision& decision, State state, size_t r, size_t h) {
+      if (decision.kind == Decision::Kind::kNone) return;
+      auto [it, inserted] = decision_index.try_emplace(decision, table.decisions.size());
+      if (inserted) {
+        table.decisions.push_back(decision);
+        table.cells.push_back({Bits(shadows_.size(), e_.headers.size()), Bits(shadows_.size(), e_.headers.size()),
+                               Bits(shadows_.size(), e_.headers.size())});
+      }
+      table.cells[it->second][state].set(r, h);
+    };
+    auto assume = [&](const std::vector<std::string>& texts, size_t count, State state, size_t r, size_t h) {
+      if (count == 0) return;
+      std::set<std::string> general;
+      for (size_t i = 0; i < count; ++i) general.insert(generalise(texts[i]));
+      std::vector<std::string> sorted(general.begin(), general.end());
+      auto [it, inserted] = assumption_index.try_emplace(sorted, table.assumption_sets.size());
+      if (inserted) {
+        table.assumption_sets.push_back(sorted);
+        table.assumption_cells.push_back({Bits(shadows_.size(), e_.headers.size()),
+                                          Bits(shadows_.size(), e_.headers.size()),
+                                          Bits(shadows_.size(), e_.headers.size())});
+      }
+      table.assumption_cells[it->second][state].set(r, h);
+    };
+    for (size_t r = 0; r < shadows_.size(); ++r) {
+      for (size_t h = 0; h < e_.headers.size(); ++h) {
+        Packet packet = e_.packet(member, shadows_[r].example, e_.headers[h], e_.source_ports.front());
+        TraceResult result = e_.trace(member, shadows_[r].example, packet, true);
+        ++table.traces;
+        Decision decision = e_.decide(member, packet, result);
+        mark(decision, kAllowed, r, h);
+        assume(result.assumptions, result.assumptions.size(), kAllowed, r, h);
+        if (!result.checked_apart) {
+          // The groups were never consulted: every state fares alike.
+          for (State state : {kDenied, kUnsettled}) {
+            mark(decision, state, r, h);
+            assume(result.assumptions, result.assumptions.size(), state, r, h);
+          }
+          continue;
+        }
+        // Where the groups stand, a trace they stop ends (tracer.h, CheckedApart).
+        const CheckedApart cut = *result.checked_apart;
+        TraceResult stopped;
+        stopped.source = result.source;
+        stopped.path.assign(result.path.begin(), result.path.begin() + static_cast<std::ptrdiff_t>(cut.hops));
+        stopped.assumptions.assign(result.assumptions.begin(),
+                                   result.assumptions.begin() + static_cast<std::ptrdiff_t>(cut.assumptions));
+        stopped.verdict = Verdict::kUnreachable;
+        stopped.explanations = {{"ENI_SG_RULES_MISMATCH", "", ""}};
+        mark(e_.decide(member, packet, stopped), kDenied, r, h);
+        assume(stopped.assumptions, cut.assumptions, kDenied, r, h);
+        stopped.verdict = Verdict::kUndetermined;
+        stopped.explanations = {{"SG_RULE_UNRESOLVED", "", ""}};
+        mark(e_.decide(member, packet, stopped), kUnsettled, r, h);
+        assume(stopped.assumptions, cut.assumptions, kUnsettled, r, h);
+      }
+    }
+  }
+
+  static bool any(const uint64_t* row, size_t words) {
+    return std::any_of(row, row + words, [](uint64_t w) { return w != 0; });
+  }
+  static int lowest(const uint64_t* row, size_t words) {
+    for (size_t w = 0; w < words; ++w) {
+      if (row[w] != 0) return static_cast<int>(w * 64 + static_cast<size_t>(__builtin_ctzll(row[w])));
+    }
+    return -1;
+  }
+  [[nodiscard]] bool has(const uint64_t* row, size_t bit) const {
+    return bit < e_.headers.size() && (row[bit / 64] >> (bit % 64) & 1) != 0;
+  }
+
+  /// One member: its groups' states against its key's table.
+  void combine(size_t m, Pending& part) {
+    const Table& table = tables_[key_of_[m]];
+    const size_t rows = shadows_.size();
+    const size_t columns = e_.headers.size();
+    const size_t words = (columns + 63) / 64;
+    std::array<Bits, kStates> state{Bits(rows, columns), Bits(rows, columns), Bits(rows, columns)};
+    for (size_t g : member_groups_[m]) {
+      for (size_t i = 0; i < state[kAllowed].raw().size(); ++i) {
+        state[kAllowed].raw()[i] |= allowed_[g].raw()[i];
+        state[kUnsettled].raw()[i] |= unsettled_[g].raw()[i];
+      }
+    }
+    for (size_t r = 0; r < rows; ++r) {
+      for (size_t w = 0; w < words; ++w) {
+        uint64_t valid = w + 1 < words || columns % 64 == 0 ? ~uint64_t{0} : (uint64_t{1} << (columns % 64)) - 1;
+        uint64_t& yes = state[kAllowed].row(r)[w];
+        uint64_t& unknown = state[kUnsettled].row(r)[w];
+        unknown &= ~yes;
+        state[kDenied].row(r)[w] = valid & ~yes & ~unknown;
+      }
+    }
+    part.classes_checked += uint64_t{e_.atoms.size()} * columns;
+    for (size_t s = 0; s < table.assumption_sets.size(); ++s) {
+      bool hit = false;
+      for (int t = 0; t < kStates && !hit; ++t) {
+        const auto& cells = table.assumption_cells[s][static_cast<size_t>(t)].raw();
+        const auto& mine = state[static_cast<size_t>(t)].raw();
+        for (size_t i = 0; i < cells.size() && !hit; ++i) hit = (cells[i] & mine[i]) != 0;
+      }
+      if (hit) part.assumptions.insert(table.assumption_sets[s].begin(), table.assumption_sets[s].end());
+    }
+    // Classes of each decision, then by finding group (round trip or not).
+    std::map<FindingKey, std::pair<Bits, Bits>> findings;  // all, round trips
+    for (size_t d = 0; d < table.decisions.size(); ++d) {
+      const Decision& decision = table.decisions[d];
+      Bits mine(rows, columns);
+      for (int t = 0; t < kStates; ++t) {
+        const auto& cells = table.cells[d][static_cast<size_t>(t)].raw();
+        const auto& own = state[static_cast<size_t>(t)].raw();
+        for (size_t i = 0; i < cells.size(); ++i) mine.raw()[i] |= cells[i] & own[i];
+      }
+      if (mine.empty()) continue;
+      if (decision.kind == Decision::Kind::kUndetermined) {
+        size_t r = 0;
+        while (!any(mine.row(r), words)) ++r;
+        Candidate first{m, shadows_[r].first, static_cast<size_t>(lowest(mine.row(r), words))};
+        part.addUndetermined({decision.group, decision.detail}, weighted(mine), [&] { return first; });
+        continue;
+      }
+      // A decision naming the key's traced member names this one.
+      std::string exit = decision.detail;
+      if (e_.component && exit == e_.component(key_members_[key_of_[m]])) exit = e_.component(m);
+      auto& [all, round_trips] =
+          findings.try_emplace({decision.rule, decision.group, exit}, Bits(rows, columns), Bits(rows, columns))
+              .first->second;
+      for (size_t i = 0; i < mine.raw().size(); ++i) {
+        all.raw()[i] |= mine.raw()[i];
+        if (decision.round_trip) round_trips.raw()[i] |= mine.raw()[i];
+      }
+    }
+    for (const auto& [key, bits] : findings) {
+      auto [score, candidate] = best(m, bits.first, bits.second, part.traces);
+      part.addFinding(key, weighted(bits.first), score, [&] { return candidate; });
+    }
+  }
+
+  /// Classes a bit matrix stands for: each shadow row counts its atoms.
+  uint64_t weighted(const Bits& bits) const {
+    uint64_t total = 0;
+    for (size_t r = 0; r < shadows_.size(); ++r) {
+      uint64_t ones = 0;
+      for (size_t w = 0; w < bits.words(); ++w) ones += static_cast<uint64_t>(__builtin_popcountll(bits.row(r)[w]));
+      total += ones * (shadows_[r].end - shadows_[r].first);
+    }
+    return total;
+  }
+
+  /// The first class with the best example score among a member's classes
+  /// of one group, as tracePerClass would find it: unheld atoms first (each
+  /// shadow's first unheld atom, or 8.8.8.8's, stands for its unheld atoms);
+  /// held ones are traced only when no unheld class is in the group.
+  std::pair<int, Candidate> best(size_t m, const Bits& all, const Bits& round_trips, uint64_t& traces) const {
+    const size_t words = all.words();
+    int best_score = -1;
+    Candidate winner;
+    for (size_t r = 0; r < shadows_.size(); ++r) {
+      const Shadow& shadow = shadows_[r];
+      if (!shadow.has_free || !any(all.row(r), words)) continue;
+      const uint64_t* rt = round_trips.row(r);
+      int header = 0;
+      bool round_trip = false;
+      if (has(rt, https_)) {
+        header = static_cast<int>(https_);
+        round_trip = true;
+      } else if (any(rt, words)) {
+        header = lowest(rt, words);
+        round_trip = true;
+      } else if (has(all.row(r), https_)) {
+        header = static_cast<int>(https_);
+      } else {
+        header = lowest(all.row(r), words);
+      }
+      auto h = static_cast<size_t>(header);
+      int score = exampleScore(round_trip, e_.packet(m, shadow.example, e_.headers[h], e_.source_ports.front()), false);
+      if (score > best_score) {
+        best_score = score;
+        winner = Candidate{m, shadow.example, static_cast<size_t>(header)};
+      }
+    }
+    if (best_score >= 0) return {best_score, winner};
+    // Only held addresses: trace them in order (a held class may or may not get its reply back).
+    for (size_t r = 0; r < shadows_.size(); ++r) {
+      const uint64_t* row = all.row(r);
+      if (!any(row, words)) continue;
+      for (size_t atom = shadows_[r].first; atom < shadows_[r].end; ++atom) {
+        for (size_t h = 0; h < e_.headers.size(); ++h) {
+          if (!has(row, h)) continue;
+          Packet packet = e_.packet(m, atom, e_.headers[h], e_.source_ports.front());
+          TraceResult result = e_.trace(m, atom, packet, false);
+          ++traces;
+          bool is_held = held_.count(e_.address(atom).value()) != 0;
+          int score = exampleScore(result.verdict == Verdict::kReachable, packet, is_held);
+          if (score > best_score) {
+            best_score = score;
+            winner = Candidate{m, atom, h};
+          }
+        }
+      }
+    }
+    return {best_score, winner};
+  }
+
+  /// Traces the winning examples.
+  Tally finish(Pending&& pending) const {
+    Tally tally;
+    tally.classes_checked = pending.classes_checked;
+    tally.traces = pending.traces + pending.groups.size() + pending.undetermined.size();
+    for (const Table& table : tables_) tally.traces += table.traces;
+    tally.undetermined_classes = pending.undetermined_classes;
+    tally.assumptions = std::move(pending.assumptions);
+    for (const auto& [key, group] : pending.groups) {
+      const Candidate& c = group.example;
+      Packet packet = e_.packet(c.member, c.atom, e_.headers[c.header], e_.source_ports.front());
+      TraceResult result = e_.trace(c.member, c.atom, packet, false);
+      Decision decision = e_.decide(c.member, packet, result);
+      std::string label = e_.label(c.member, e_.address(c.atom));
+      ScoredGroup<InternetFinding>& out = tally.groups[key];
+      out.classes = group.classes;
+      out.score = group.score;
+      out.example = exampleFinding(ix_.topo, decision, label, packet, std::move(result), e_.inbound);
+    }
+    for (const auto& [key, c] : pending.undetermined) {
+      Packet packet = e_.packet(c.member, c.atom, e_.headers[c.header], e_.source_ports.front());
+      tally.undetermined.emplace(key, e_.trace(c.member, c.atom, packet, false));
+    }
+    return tally;
+  }
+
+  const Network::Index& ix_;
+  const Enumeration& e_;
+  const std::set<uint32_t>& held_;
+  unsigned threads_;
+  std::vector<Shadow> shadows_;
+  size_t https_ = 0;  ///< the header class of tcp/443 (headers.size() when none)
+  std::vector<size_t> key_of_;
+  std::vector<size_t> key_members_;  ///< the first member of every key
+  std::vector<Bits> allowed_;        ///< per group
+  std::vector<Bits> unsettled_;
+  std::vector<std::vector<size_t>> member_groups_;
+  std::vector<Table> tables_;
+};
+
+/// Public addresses something in the input holds (their classes may differ
+/// from their shadow's in whether the reply comes back).
+std::set<uint32_t> heldPublicAddresses(const Network::Index& ix) {
+  std::set<uint32_t> held;
+  forEachHeldAddress(ix, [&](Ipv4 address) {
+    if (address.isPublic()) held.insert(address.value());
+  });
+  return held;
+}
+
+/// Whether the factored engine may run: no public address is held as a
+/// private address (a VPC with a public CIDR; the tracer would look such a
+/// holder up on the way) and no public address has two holders.
+bool factorable(const Network::Index& ix) {
+  std::set<uint32_t> seen;
+  bool ok = true;
+  auto publicOnce = [&](Ipv4 address) { ok = ok && seen.insert(address.value()).second; };
+  for (const auto& eni : ix.topo.enis) {
+    for (const auto& ip : eni.private_ips) ok = ok && !ip.isPublic();
+    if (ix.nat_by_eni.count(eni.meta.id) != 0) continue;  // a NAT gateway's own interface: its EIP, counted below
+    for (const auto& pub : eni.public_ips) publicOnce(pub.public_ip);
+  }
+  for (const auto& eni : ix.synthetic_enis) {
+    for (const auto& ip : eni.private_ips) ok = ok && !ip.isPublic();
+  }
+  for (const auto& nat : ix.topo.nat_gateways) {
+    for (const auto& ip : nat.private_ips) ok = ok && !ip.isPublic();
+    for (const auto& ip : nat.public_ips) publicOnce(ip);
+  }
+  return ok;
+}
+
+/// Runs an enumeration with the factored engine when it applies, else class by class.
+Tally runEnumeration(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
+                     bool factored, unsigned threads) {
+  std::set<uint32_t> held = heldPublicAddresses(ix);
+  if (!factored || e.source_ports.size() != 1 || !factorable(ix)) return tracePerClass(ix.topo, e, held, threads);
+  return FactoredEngine(ix, e, extra_cidrs, held, threads).run();
+}
+
+/// Interfaces sending to every class of `atoms`: the egress side of both
+/// checks. `target` gives the flow's target for an address.
+Enumeration egressEnumeration(const Network& network, const std::vector<SourceClass>& sources, std::vector<Atom> atoms,
+                              std::vector<HeaderClass> headers, std::vector<int> source_ports,
+                              std::function<Target(size_t atom, Ipv4 address)> target) {
+  const Network::Index& ix = network.index();
+  Enumeration e;
+  e.egress = true;
+  e.members = sources.size();
+  e.atoms = std::move(atoms);
+  e.headers = std::move(headers);
+  e.source_ports = std::move(source_ports);
+  auto groups = std::make_shared<std::vector<const std::vector<std::string>*>>();
+  for (const SourceClass& source : sources) {
+    const Eni* eni = source.endpoint.kind == Endpoint::Kind::kEni ? ix.eniById(source.endpoint.eni_id) : nullptr;
+    groups->push_back(eni != nullptr ? &eni->security_group_ids : &source.endpoint.security_group_ids);
+  }
+  const Atom* first_atom = e.atoms.data();
+  e.packet = [&sources, first_atom](size_t member, size_t atom, const HeaderClass& header, int source_port) {
+    return classPacket(sources[member].endpoint.address, atomAddress(first_atom[atom]), header, source_port);
+  };
+  e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart) {
+    Endpoint source = sources[member].endpoint;
+    source.security_groups_checked_apart = apart;
+    return trace(network, source, target(atom, packet.destination), packet);
+  };
+  e.label = [&sources](size_t member, Ipv4 /*other*/) { return sources[member].endpoint.label; };
+  e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
+  e.key = [&ix, &sources](size_t member) {
+    const SourceClass& source = sources[member];
+    bool has_public = source.subnet->map_public_ip_on_launch;
+    if (source.endpoint.kind == Endpoint::Kind::kEni) {
+      has_public = false;
+      if (const Eni* eni = ix.eniById(source.endpoint.eni_id)) {
+        for (const auto& pub : eni->public_ips) has_public = has_public || pub.private_ip == source.endpoint.address;
+      }
+    }
+    return std::make_pair(fmt::format("{}|{}|{}", source.endpoint.kind == Endpoint::Kind::kEni ? "eni" : "new",
+                                      source.subnet->meta.id, has_public),
+                          source.endpoint.address);
+  };
+  return e;
 }
 
 }  // namespace
@@ -875,9 +1570,9 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
     if (auto error = resolver.add(ref)) return *error;
   }
   std::vector<SourceClass> sources = resolver.take();
-  std::vector<Ipv4> destinations;
+  std::vector<Atom> destinations;
   for (const Atom& atom : address_atoms) {
-    if (Ipv4(static_cast<uint32_t>(atom.first)).isPublic()) destinations.push_back(atomAddress(atom));
+    if (Ipv4(static_cast<uint32_t>(atom.first)).isPublic()) destinations.push_back(atom);
   }
   std::vector<HeaderClass> headers = ProtocolSpace(ix.topo, {}).classes();
 
@@ -885,55 +1580,40 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   report.sources = source_refs;
   report.source_classes = sources.size();
   report.header_classes = uint64_t{destinations.size()} * headers.size();
-  Target target;
-  target.any_internet = true;
-  target.label = "internet";
-  const uint64_t header_classes = report.header_classes;
-  Tally tally = tallyInParallel(options.threads, sources.size(), [&](size_t index, Tally& part) {
-    const SourceClass& source = sources[index];
-    if (!source.platform_reason.empty()) {
-      InternetFinding& finding = part.groups[{"internet-free", "", "SageMaker-managed network"}];
-      if (finding.classes == 0) {
-        finding.rule = "internet-free";
-        finding.exit_point = "SageMaker-managed network";
-        finding.source = source.endpoint.label;
-        finding.example.destination = Ipv4(0x08080808);
-        finding.example_text = source.platform_reason;
-        finding.round_trip = true;
-        finding.path.push_back({"SageMaker-managed network", "platform-network", "internet access", "forward"});
-      }
-      finding.classes += header_classes;
-      part.classes_checked += header_classes;
-      return;
+
+  // Sources in the SageMaker platform network reach the internet whatever the VPC says.
+  Tally tally;
+  std::vector<SourceClass> interfaces;
+  for (auto& source : sources) {
+    if (source.platform_reason.empty()) {
+      interfaces.push_back(std::move(source));
+      continue;
     }
-    std::string subnet_name = displayName(source.subnet->meta);
-    Target to = target;
-    for (Ipv4 destination : destinations) {
-      to.address = destination;
-      for (const HeaderClass& header : headers) {
-        Packet packet;
-        packet.source = source.endpoint.address;
-        packet.destination = destination;
-        packet.protocol = header.protocol;
-        packet.destination_port = header.destination_port;
-        packet.icmp_type = header.icmp_type;
-        packet.icmp_code = header.icmp_code;
-        TraceResult result = trace(network, source.endpoint, to, packet);
-        ++part.classes_checked;
-        for (const auto& assumption : result.assumptions) part.assumptions.insert(generalise(assumption));
-        std::string exit = exitPoint(result);
-        if (!exit.empty()) {
-          recordFinding(ix.topo, part.groups, "internet-free", subnet_name, exit, source.endpoint.label, packet,
-                        std::move(result), false);
-        } else if (result.verdict == Verdict::kUndetermined) {
-          ++part.undetermined_classes;
-          std::string code = result.explanations.empty() ? "" : result.explanations.front().code;
-          auto [it, inserted] = part.undetermined.try_emplace({subnet_name, code});
-          if (inserted) it->second = std::move(result);
-        }
-      }
-    }
-  });
+    tally.classes_checked += report.header_classes;
+    tally.addFinding({"internet-free", "", "SageMaker-managed network"}, report.header_classes, 0, [&] {
+      InternetFinding finding;
+      finding.rule = "internet-free";
+      finding.exit_point = "SageMaker-managed network";
+      finding.source = source.endpoint.label;
+      finding.example.destination = Ipv4(0x08080808);
+      finding.example_text = source.platform_reason;
+      finding.round_trip = true;
+      finding.path.push_back({"SageMaker-managed network", "platform-network", "internet access", "forward"});
+      return finding;
+    });
+  }
+  Enumeration e = egressEnumeration(network, interfaces, std::move(destinations), std::move(headers), {49152},
+                                    [](size_t /*atom*/, Ipv4 address) {
+                                      Target target;
+                                      target.address = address;
+                                      target.any_internet = true;
+                                      target.label = "internet";
+                                      return target;
+                                    });
+  e.decide = [&interfaces](size_t member, const Packet& /*packet*/, const TraceResult& result) {
+    return internetDecision(result, displayName(interfaces[member].subnet->meta));
+  };
+  tally.append(runEnumeration(ix, e, {}, options.factored, options.threads));
   finishReport(report, tally);
   report.assumptions.push_back(
       "the internet is every public IPv4 address (outside the RFC 6890 special ranges); a packet reaches it when it "
@@ -1088,15 +1768,15 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   Tally tally;
 
   // Decides one traced flow against the scope.
-  auto judge = [&](Tally& part, const FlowFacts& facts, const Packet& packet, TraceResult&& result,
-                   const std::string& source_group, const std::string& source_label, bool inbound) {
-    ++part.classes_checked;
-    for (const auto& assumption : result.assumptions) part.assumptions.insert(generalise(assumption));
+  auto judge = [&](const FlowFacts& facts, const Packet& packet, const TraceResult& result,
+                   const std::string& source_group) {
+    Decision decision;
+    decision.group = source_group;
     for (const auto& path : scope.match_paths) {
       if (!pathMatches(path, facts, packet, lists)) continue;
       bool excluded = std::any_of(scope.exclude_paths.begin(), scope.exclude_paths.end(),
                                   [&](const NaaPath& exclude) { return pathMatches(exclude, facts, packet, lists); });
-      if (excluded) return;
+      if (excluded) return decision;
       std::string exit = exitPoint(result);
       if (exit.empty()) {
         for (auto it = result.path.rbegin(); it != result.path.rend() && exit.empty(); ++it) {
@@ -1107,19 +1787,43 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
           }
         }
       }
-      recordFinding(topo, part.groups, path.pointer, source_group, exit, source_label, packet, std::move(result),
-                    inbound);
-      return;
+      decision.kind = Decision::Kind::kFinding;
+      decision.rule = path.pointer;
+      decision.detail = exit;
+      decision.round_trip = result.verdict == Verdict::kReachable;
+      return decision;
     }
-    if (result.verdict != Verdict::kUndetermined) return;
+    if (result.verdict != Verdict::kUndetermined) return decision;
     bool could = std::any_of(scope.match_paths.begin(), scope.match_paths.end(),
                              [&](const NaaPath& path) { return sourceMatches(path, facts, packet, lists); });
-    if (!could) return;
-    ++part.undetermined_classes;
-    std::string code = result.explanations.empty() ? "" : result.explanations.front().code;
-    auto [it, inserted] = part.undetermined.try_emplace({source_group, code});
-    if (inserted) it->second = std::move(result);
+    if (!could) return decision;
+    decision.kind = Decision::Kind::kUndetermined;
+    decision.detail = result.explanations.empty() ? "" : result.explanations.front().code;
+    return decision;
   };
+
+  // The factored engine needs every class of a key to match the scope alike:
+  // statements by resource type only, of interfaces and internet gateways,
+  // nothing on the way, no packet header; going out, a Source naming
+  // internet gateways or a Destination naming interfaces could tell a class
+  // to a held public address (which comes back in) from its shadow.
+  bool plain = true;
+  bool egress_plain = true;
+  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (const auto& path : *paths) {
+      plain = plain && path.through.empty();
+      for (const auto* side : {&path.source, &path.destination}) {
+        plain = plain && !side->packet_header;
+        if (!side->resource) continue;
+        plain = plain && side->resource->resources.empty();
+        for (const auto& type : side->resource->resource_types) {
+          bool interface = type == "AWS::EC2::NetworkInterface";
+          plain = plain && (interface || type == "AWS::EC2::InternetGateway");
+          egress_plain = egress_plain && (side == &path.source ? interface : !interface);
+        }
+      }
+    }
+  }
 
   if (egress_needed) {
     Sources resolver(ix, options, address_atoms);
@@ -1128,7 +1832,8 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
     }
     std::vector<SourceClass> sources = resolver.take();
     report.source_classes += sources.size();
-    std::vector<std::pair<Ipv4, std::string>> destinations;  // address, the interface holding it
+    std::vector<Atom> destinations;
+    std::vector<std::string> holders;  // the interface holding a destination, by destination
     for (const Atom& atom : address_atoms) {
       Ipv4 address = atomAddress(atom);
       if (!private_destinations && !address.isPublic()) continue;
@@ -1136,49 +1841,47 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       if (auto it = ix.by_private_ip.find(address.value()); it != ix.by_private_ip.end() && atom.end - atom.first == 1) {
         holder = it->second.front()->meta.id;
       }
-      destinations.emplace_back(address, holder);
+      destinations.push_back(atom);
+      holders.push_back(holder);
     }
     report.header_classes = uint64_t{destinations.size()} * headers.size() * source_ports.size();
-    tally.append(tallyInParallel(options.threads, sources.size(), [&](size_t index, Tally& part) {
-      const SourceClass& source = sources[index];
-      Side origin = originOf(topo, source);
-      std::string subnet_name = displayName(source.subnet->meta);
-      for (const auto& [destination, holder] : destinations) {
-        Target target;
-        target.address = destination;
-        target.any_internet = destination.isPublic();
-        target.label = holder.empty() ? destination.str() : holder;
-        for (const HeaderClass& h : headers) {
-          for (int source_port : source_ports) {
-            Packet packet;
-            packet.source = source.endpoint.address;
-            packet.destination = destination;
-            packet.protocol = h.protocol;
-            packet.source_port = source_port;
-            packet.destination_port = h.destination_port;
-            packet.icmp_type = h.icmp_type;
-            packet.icmp_code = h.icmp_code;
-            TraceResult result = trace(network, source.endpoint, target, packet);
-            FlowFacts facts;
-            facts.source = origin;
-            readPath(ix, result, holder, facts);
-            judge(part, facts, packet, std::move(result), subnet_name, source.endpoint.label, false);
-          }
-        }
-      }
-    }));
+    std::vector<Side> origins;
+    for (const SourceClass& source : sources) origins.push_back(originOf(topo, source));
+    Enumeration e = egressEnumeration(network, sources, std::move(destinations), headers, source_ports,
+                                      [&holders](size_t atom, Ipv4 address) {
+                                        Target target;
+                                        target.address = address;
+                                        target.any_internet = address.isPublic();
+                                        target.label = holders[atom].empty() ? address.str() : holders[atom];
+                                        return target;
+                                      });
+    e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
+      FlowFacts facts;
+      facts.source = origins[member];
+      // Held single addresses are atoms of their own, so the class's holder is the address's.
+      auto holder = ix.by_private_ip.find(packet.destination.value());
+      readPath(ix, result, holder == ix.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
+      return judge(facts, packet, result, displayName(sources[member].subnet->meta));
+    };
+    tally.append(runEnumeration(ix, e, extra_cidrs, options.factored && plain && egress_plain && !private_destinations,
+                                options.threads));
   }
 
   if (ingress_needed) {
     // Interfaces reachable from the internet: existing ones with a public
     // address, and new ones in subnets that map public addresses on launch.
-    std::vector<std::pair<Target, std::string>> targets;  // target, interface ID ("" for hypothetical)
+    struct Inbound {
+      Target target;
+      std::string eni_id;  ///< "" for a hypothetical interface
+      Ipv4 private_address;
+    };
+    std::vector<Inbound> targets;
     for (const auto& eni : topo.enis) {
       for (const auto& pub : eni.public_ips) {
         Target target;
         target.address = pub.public_ip;
         target.label = displayName(eni.meta);
-        targets.emplace_back(target, eni.meta.id);
+        targets.push_back({target, eni.meta.id, pub.private_ip});
       }
     }
     if (options.hypothetical_enis) {
@@ -1191,51 +1894,79 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
           target.security_group_ids = {group.meta.id};
           target.address = Ipv4(subnet.cidr.first().value() + 4);
           target.label = "new interface in " + subnet.meta.id + " with " + group.meta.id;
-          targets.emplace_back(target, "");
+          targets.push_back({target, "", target.address});
         }
       }
     }
-    std::vector<Ipv4> clients;
+    std::vector<Atom> clients;
     for (const Atom& atom : address_atoms) {
-      Ipv4 address = atomAddress(atom);
-      if (address.isPublic()) clients.push_back(address);
+      if (atomAddress(atom).isPublic()) clients.push_back(atom);
     }
     report.source_classes += clients.size();
     if (report.header_classes == 0) report.header_classes = uint64_t{headers.size()} * source_ports.size();
-    tally.append(tallyInParallel(options.threads, targets.size(), [&](size_t index, Tally& part) {
-      const auto& [target, eni_id] = targets[index];
-      for (Ipv4 client : clients) {
-        Endpoint source;
-        source.kind = Endpoint::Kind::kExternal;
-        source.address = client;
-        source.label = "internet host " + client.str();
-        for (const HeaderClass& h : headers) {
-          for (int source_port : source_ports) {
-            Packet packet;
-            packet.source = client;
-            packet.destination = eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : target.address;
-            packet.protocol = h.protocol;
-            packet.source_port = source_port;
-            packet.destination_port = h.destination_port;
-            packet.icmp_type = h.icmp_type;
-            packet.icmp_code = h.icmp_code;
-            TraceResult result = trace(network, source, target, packet);
-            FlowFacts facts;
-            readPath(ix, result, eni_id, facts);
-            if (eni_id.empty() && facts.reached) {
-              // A hypothetical interface: its subnet, VPC and groups.
-              const Subnet* subnet = topo.findSubnet(target.subnet_id);
-              facts.destination.add(target.subnet_id);
-              if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
-              for (const auto& group : target.security_group_ids) facts.destination.add(group);
-            }
-            std::string entry =
-                facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
-            judge(part, facts, packet, std::move(result), entry, source.label, true);
-          }
-        }
+    Enumeration e;
+    e.egress = false;
+    e.inbound = true;
+    e.members = targets.size();
+    e.atoms = std::move(clients);
+    e.headers = headers;
+    e.source_ports = source_ports;
+    e.packet = [&](size_t member, size_t atom, const HeaderClass& h, int source_port) {
+      const Inbound& inbound = targets[member];
+      return classPacket(atomAddress(e.atoms[atom]),
+                         inbound.eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : inbound.target.address, h,
+                         source_port);
+    };
+    e.trace = [&](size_t member, size_t /*atom*/, const Packet& packet, bool apart) {
+      Endpoint source;
+      source.kind = Endpoint::Kind::kExternal;
+      source.address = packet.source;
+      source.label = "internet host " + packet.source.str();
+      Target target = targets[member].target;
+      target.security_groups_checked_apart = apart;
+      return trace(network, source, target, packet);
+    };
+    e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
+      const Inbound& inbound = targets[member];
+      FlowFacts facts;
+      readPath(ix, result, inbound.eni_id, facts);
+      if (inbound.eni_id.empty() && facts.reached) {
+        // A hypothetical interface: its subnet, VPC and groups.
+        const Subnet* subnet = topo.findSubnet(inbound.target.subnet_id);
+        facts.destination.add(inbound.target.subnet_id);
+        if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
+        for (const auto& group : inbound.target.security_group_ids) facts.destination.add(group);
       }
-    }));
+      std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
+      return judge(facts, packet, result, entry);
+    };
+    e.label = [](size_t /*member*/, Ipv4 other) { return "internet host " + other.str(); };
+    e.component = [&](size_t member) {
+      // The label the tracer gives the delivered interface (tracer.cpp, nodeOfEni and the hypothetical target).
+      const Eni* eni = targets[member].eni_id.empty() ? nullptr : ix.eniById(targets[member].eni_id);
+      return eni != nullptr ? displayName(eni->meta) : targets[member].target.label;
+    };
+    e.groups = [&](size_t member) -> const std::vector<std::string>& {
+      const Inbound& inbound = targets[member];
+      if (const Eni* eni = inbound.eni_id.empty() ? nullptr : ix.eniById(inbound.eni_id)) return eni->security_group_ids;
+      return inbound.target.security_group_ids;
+    };
+    e.key = [&](size_t member) {
+      // An interface the public address reaches as it would reach another:
+      // the first holder of the address, not a NAT gateway's, no load balancer.
+      const Inbound& inbound = targets[member];
+      if (inbound.eni_id.empty()) return std::make_pair("new|" + inbound.target.subnet_id, inbound.private_address);
+      const Eni* eni = ix.eniById(inbound.eni_id);
+      auto holders = ix.by_public_ip.find(inbound.target.address.value());
+      bool plain_holder = eni != nullptr && ix.nat_by_public_ip.count(inbound.target.address.value()) == 0 &&
+                          holders != ix.by_public_ip.end() && holders->second.front() == eni;
+      // What the tracer's isLoadBalancer reads.
+      bool balancer = eni != nullptr && (eni->description.rfind("ELB ", 0) == 0 || eni->requester_id == "amazon-elb");
+      std::string prefix = plain_holder ? fmt::format("eni|{}|{}|{}", eni->subnet_id, eni->interface_type, balancer)
+                                        : fmt::format("own|{}", member);
+      return std::make_pair(prefix, inbound.private_address);
+    };
+    tally.append(runEnumeration(ix, e, extra_cidrs, options.factored && plain, options.threads));
   }
 
   // Traffic entering from networks outside the input cannot be enumerated.

@@ -21,6 +21,11 @@ struct VerifyOptions {
   /// Threads that trace classes; 0 = one per core. The report does not
   /// depend on it (classes are tallied in chunks merged in a fixed order).
   unsigned threads = 0;
+  /// Factor each interface's own security groups out of the paths it shares
+  /// with interfaces alike (sim/verify.cpp, FactoredEngine); false traces
+  /// every class on its own, the reference the factored engine is tested
+  /// against. Reports are identical either way.
+  bool factored = true;
 };
 
 /// One group of violating header classes: same rule, same source subnet
@@ -57,6 +62,9 @@ struct InternetFreeReport {
   uint64_t source_classes = 0;
   uint64_t header_classes = 0;        ///< header classes per source (address x protocol x ports)
   uint64_t undetermined_classes = 0;
+  /// Concrete traces the engine ran to decide the classes (not rendered:
+  /// it says how, not what; benchmarks and tests compare the engines by it).
+  uint64_t traces = 0;
   std::vector<std::string> assumptions;
 };
 
