@@ -20,6 +20,7 @@
 #include "sim/verify.h"
 
 #include <algorithm>
+#include <cassert>
 #include <array>
 #include <atomic>
 #include <functional>
@@ -29,6 +30,7 @@
 #include <set>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -101,10 +103,16 @@ void forEachHeldAddress(const Network::Index& ix, Fn&& fn) {
   }
 }
 
-/// Every address boundary any rule, route or address of the topology uses;
-/// without `held`, the edges of held single addresses (forEachHeldAddress)
-/// are left out.
-std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector<Cidr>& extra, bool held = true) {
+/// Which boundaries addressBoundaries() leaves out.
+struct Coarser {
+  bool held = false;             ///< the edges of held single addresses (forEachHeldAddress)
+  bool subnets_and_groups = false;  ///< subnet blocks and security-group rule CIDRs
+};
+
+/// Every address boundary any rule, route or address of the topology uses,
+/// but those `coarser` leaves out.
+std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector<Cidr>& extra, Coarser coarser = {}) {
+  const bool held = !coarser.held;
   const Topology& topo = ix.topo;
   std::set<uint64_t> points;
   auto cidr = [&](const Cidr& block) {
@@ -118,7 +126,9 @@ std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector
     for (const auto& block : vpc.cidrs) cidr(block);
     for (const auto& block : vpc.disassociated_cidrs) cidr(block);
   }
-  for (const auto& subnet : topo.subnets) cidr(subnet.cidr);
+  for (const auto& subnet : topo.subnets) {
+    if (!coarser.subnets_and_groups) cidr(subnet.cidr);
+  }
   for (const auto& table : topo.route_tables) {
     for (const auto& route : table.routes) {
       if (route.destination) cidr(*route.destination);
@@ -133,6 +143,7 @@ std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector
     }
   }
   for (const auto& group : topo.security_groups) {
+    if (coarser.subnets_and_groups) break;
     for (const auto* rules : {&group.ingress, &group.egress}) {
       for (const auto& rule : *rules) {
         if (rule.peer_kind == PeerKind::kCidr) cidr(rule.cidr);
@@ -166,7 +177,10 @@ struct ProtocolSpace {
   std::set<int> named;  ///< other protocol numbers some rule names
   int unnamed = -1;     ///< one protocol number no rule names, standing for all of them
 
-  ProtocolSpace(const Topology& topo, const std::vector<PortRange>& extra_ports) {
+  /// Without `security_groups`, only network ACL entries (and the fixed
+  /// points) cut the space: the classes a path beyond an interface's own
+  /// groups can tell apart.
+  ProtocolSpace(const Topology& topo, const std::vector<PortRange>& extra_ports, bool security_groups = true) {
     std::map<int, std::set<uint64_t>> port_points;  // by protocol (tcp, udp)
     std::set<uint64_t> type_points{8, 9};           // echo request is answered by type 0
     std::set<uint64_t> code_points;
@@ -188,6 +202,7 @@ struct ProtocolSpace {
       }
     };
     for (const auto& group : topo.security_groups) {
+      if (!security_groups) break;
       for (const auto* rules : {&group.ingress, &group.egress}) {
         for (const auto& rule : *rules) {
           protocols.insert(rule.protocol);
@@ -310,6 +325,7 @@ class Sources {
     for (const auto& nat : ix.topo.nat_gateways) {
       for (const auto& ip : nat.private_ips) held_.insert(ip.value());
     }
+    for (const auto& eni : ix.topo.enis) enis_by_subnet_[eni.subnet_id].push_back(&eni);
   }
 
   const Topology& topo() const { return ix_.topo; }
@@ -356,8 +372,8 @@ class Sources {
     }
     const Subnet* subnet = byRef(topo().subnets, name);
     if (subnet == nullptr) return unknown(subnet_form ? "subnet" : "source", name);
-    for (const auto& eni : topo().enis) {
-      if (eni.subnet_id == subnet->meta.id) addEni(eni);
+    if (auto it = enis_by_subnet_.find(subnet->meta.id); it != enis_by_subnet_.end()) {
+      for (const Eni* eni : it->second) addEni(*eni);  // in topology order
     }
     if (options_.hypothetical_enis) {
       for (const auto& group : topo().security_groups) {
@@ -507,6 +523,7 @@ class Sources {
   const VerifyOptions& options_;
   const std::vector<Atom>& atoms_;
   std::set<uint32_t> held_;
+  std::unordered_map<std::string_view, std::vector<const Eni*>> enis_by_subnet_;
   std::set<std::string> seen_;
   std::vector<SourceClass> out_;
 };
@@ -984,6 +1001,31 @@ void finishReport(VerifyReport& report, Tally& tally) {
 
 // ---- Enumerations and the two engines that run them ----------------------
 
+/// What of a member's subnet its paths depend on: the VPC, the AZ (transit
+/// gateway attachments pick by it), the route table and the network ACL;
+/// the subnet itself where it holds a NAT gateway, a transit gateway
+/// attachment or an endpoint (traffic within one subnet skips its network
+/// ACL) or lacks a table or an ACL (the tracer's words name it).
+class SubnetKeys {
+ public:
+  explicit SubnetKeys(const Network::Index& ix) : ix_(ix) {
+    for (const auto& nat : ix.topo.nat_gateways) special_.insert(nat.subnet_id);
+    for (const auto& attachment : ix.topo.tgw_attachments) special_.insert(attachment.subnet_ids.begin(), attachment.subnet_ids.end());
+    for (const auto& endpoint : ix.topo.vpc_endpoints) special_.insert(endpoint.subnet_ids.begin(), endpoint.subnet_ids.end());
+  }
+
+  [[nodiscard]] std::string of(const Subnet& subnet) const {
+    const RouteTable* table = ix_.routeTableFor(subnet);
+    const NetworkAcl* acl = ix_.aclFor(subnet);
+    if (table == nullptr || acl == nullptr || special_.count(subnet.meta.id) != 0) return subnet.meta.id;
+    return fmt::format("{}|{}|{}|{}", subnet.vpc_id, subnet.availability_zone, table->meta.id, acl->meta.id);
+  }
+
+ private:
+  const Network::Index& ix_;
+  std::set<std::string> special_;
+};
+
 /// One direction of an exhaustive check: every member (an interface, or the
 /// internet host standing for a target) against every address class in
 /// `atoms` and every header class. Members are the interfaces whose own
@@ -1010,6 +1052,9 @@ struct Enumeration {
   /// How a member appears as a component of a path (a target's delivered
   /// hop), when a decision can name it; empty when none can.
   std::function<std::string(size_t member)> component;
+  /// The source group decisions give a member's classes (its subnet), when
+  /// members of one key can differ in it; empty when they cannot.
+  std::function<std::string(size_t member)> group;
 
   [[nodiscard]] Ipv4 address(size_t atom) const { return atomAddress(atoms[atom]); }
 };
@@ -1079,9 +1124,25 @@ class FactoredEngine {
   FactoredEngine(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
                  const std::set<uint32_t>& held, unsigned threads)
       : ix_(ix), e_(e), held_(held), threads_(threads) {
-    std::vector<Atom> coarse = atomsOf(addressBoundaries(ix, extra_cidrs, false), kAddressSpaceEnd);
-    shadowsOf(coarse);
-    keys(coarse);
+    shadowsOf(atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd));
+    // A member's own address matters to its path only through routes and
+    // network ACLs (the tracer reads no subnet block; its own groups are
+    // apart and no other group sees it on a path to or from the internet).
+    keys(atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, true}), kAddressSpaceEnd));
+    // The header classes paths can tell apart (the members' own groups cut the rest).
+    ProtocolSpace path_space(ix.topo, {}, false);
+    path_headers_ = path_space.classes();
+    headers_of_path_.resize(path_headers_.size());
+    for (size_t h = 0; h < e_.headers.size(); ++h) {
+      Packet packet = headerPacket(h);
+      path_space.represent(packet);
+      auto it = std::find_if(path_headers_.begin(), path_headers_.end(), [&](const HeaderClass& c) {
+        return c.protocol == packet.protocol && c.destination_port == packet.destination_port &&
+               c.icmp_type == packet.icmp_type && c.icmp_code == packet.icmp_code;
+      });
+      assert(it != path_headers_.end());
+      headers_of_path_[static_cast<size_t>(it - path_headers_.begin())].push_back(h);
+    }
   }
 
   Tally run() {
@@ -1229,7 +1290,7 @@ class FactoredEngine {
     const size_t member = key_members_[k];
     std::map<Decision, size_t> decision_index;
     std::map<std::vector<std::string>, size_t> assumption_index;
-    auto mark = [&](const Decision& decision, State state, size_t r, size_t h) {
+    auto mark = [&](const Decision& decision, State state, size_t r, size_t p) {
       if (decision.kind == Decision::Kind::kNone) return;
       auto [it, inserted] = decision_index.try_emplace(decision, table.decisions.size());
       if (inserted) {
@@ -1237,9 +1298,9 @@ class FactoredEngine {
         table.cells.push_back({Bits(shadows_.size(), e_.headers.size()), Bits(shadows_.size(), e_.headers.size()),
                                Bits(shadows_.size(), e_.headers.size())});
       }
-      table.cells[it->second][state].set(r, h);
+      for (size_t h : headers_of_path_[p]) table.cells[it->second][state].set(r, h);
     };
-    auto assume = [&](const std::vector<std::string>& texts, size_t count, State state, size_t r, size_t h) {
+    auto assume = [&](const std::vector<std::string>& texts, size_t count, State state, size_t r, size_t p) {
       if (count == 0) return;
       std::set<std::string> general;
       for (size_t i = 0; i < count; ++i) general.insert(generalise(texts[i]));
@@ -1251,11 +1312,12 @@ class FactoredEngine {
                                           Bits(shadows_.size(), e_.headers.size()),
                                           Bits(shadows_.size(), e_.headers.size())});
       }
-      table.assumption_cells[it->second][state].set(r, h);
+      for (size_t h : headers_of_path_[p]) table.assumption_cells[it->second][state].set(r, h);
     };
     for (size_t r = 0; r < shadows_.size(); ++r) {
-      for (size_t h = 0; h < e_.headers.size(); ++h) {
-        Packet packet = e_.packet(member, shadows_[r].example, e_.headers[h], e_.source_ports.front());
+      for (size_t h = 0; h < path_headers_.size(); ++h) {
+        if (headers_of_path_[h].empty()) continue;
+        Packet packet = e_.packet(member, shadows_[r].example, path_headers_[h], e_.source_ports.front());
         TraceResult result = e_.trace(member, shadows_[r].example, packet, true);
         ++table.traces;
         Decision decision = e_.decide(member, packet, result);
@@ -1344,18 +1406,21 @@ class FactoredEngine {
         for (size_t i = 0; i < cells.size(); ++i) mine.raw()[i] |= cells[i] & own[i];
       }
       if (mine.empty()) continue;
+      // A decision naming the key's traced member names this one.
+      const size_t traced = key_members_[key_of_[m]];
+      std::string group = decision.group;
+      if (e_.group && traced != m && group == e_.group(traced)) group = e_.group(m);
       if (decision.kind == Decision::Kind::kUndetermined) {
         size_t r = 0;
         while (!any(mine.row(r), words)) ++r;
         Candidate first{m, shadows_[r].first, static_cast<size_t>(lowest(mine.row(r), words))};
-        part.addUndetermined({decision.group, decision.detail}, weighted(mine), [&] { return first; });
+        part.addUndetermined({group, decision.detail}, weighted(mine), [&] { return first; });
         continue;
       }
-      // A decision naming the key's traced member names this one.
       std::string exit = decision.detail;
-      if (e_.component && exit == e_.component(key_members_[key_of_[m]])) exit = e_.component(m);
+      if (e_.component && traced != m && exit == e_.component(traced)) exit = e_.component(m);
       auto& [all, round_trips] =
-          findings.try_emplace({decision.rule, decision.group, exit}, Bits(rows, columns), Bits(rows, columns))
+          findings.try_emplace({decision.rule, group, exit}, Bits(rows, columns), Bits(rows, columns))
               .first->second;
       for (size_t i = 0; i < mine.raw().size(); ++i) {
         all.raw()[i] |= mine.raw()[i];
@@ -1465,6 +1530,8 @@ class FactoredEngine {
   const std::set<uint32_t>& held_;
   unsigned threads_;
   std::vector<Shadow> shadows_;
+  std::vector<HeaderClass> path_headers_;             ///< classes of the paths (network ACLs cut them)
+  std::vector<std::vector<size_t>> headers_of_path_;  ///< the header classes in each
   size_t https_ = 0;  ///< the header class of tcp/443 (headers.size() when none)
   std::vector<size_t> key_of_;
   std::vector<size_t> key_members_;  ///< the first member of every key
@@ -1542,7 +1609,9 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
   };
   e.label = [&sources](size_t member, Ipv4 /*other*/) { return sources[member].endpoint.label; };
   e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
-  e.key = [&ix, &sources](size_t member) {
+  auto subnet_keys = std::make_shared<SubnetKeys>(ix);
+  e.group = [&sources](size_t member) { return displayName(sources[member].subnet->meta); };
+  e.key = [&ix, &sources, subnet_keys](size_t member) {
     const SourceClass& source = sources[member];
     bool has_public = source.subnet->map_public_ip_on_launch;
     if (source.endpoint.kind == Endpoint::Kind::kEni) {
@@ -1551,8 +1620,10 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
         for (const auto& pub : eni->public_ips) has_public = has_public || pub.private_ip == source.endpoint.address;
       }
     }
-    return std::make_pair(fmt::format("{}|{}|{}", source.endpoint.kind == Endpoint::Kind::kEni ? "eni" : "new",
-                                      source.subnet->meta.id, has_public),
+    // A new interface's assumption names its subnet.
+    bool eni = source.endpoint.kind == Endpoint::Kind::kEni;
+    return std::make_pair(fmt::format("{}|{}|{}", eni ? "eni" : "new",
+                                      eni ? subnet_keys->of(*source.subnet) : source.subnet->meta.id, has_public),
                           source.endpoint.address);
   };
   return e;
@@ -1828,7 +1899,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   if (egress_needed) {
     Sources resolver(ix, options, address_atoms);
     for (const auto& subnet : topo.subnets) {
-      if (auto error = resolver.add(subnet.meta.id)) return *error;
+      if (auto error = resolver.add("subnet:" + subnet.meta.id)) return *error;
     }
     std::vector<SourceClass> sources = resolver.take();
     report.source_classes += sources.size();
@@ -1951,6 +2022,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       if (const Eni* eni = inbound.eni_id.empty() ? nullptr : ix.eniById(inbound.eni_id)) return eni->security_group_ids;
       return inbound.target.security_group_ids;
     };
+    SubnetKeys subnet_keys(ix);
     e.key = [&](size_t member) {
       // An interface the public address reaches as it would reach another:
       // the first holder of the address, not a NAT gateway's, no load balancer.
@@ -1962,8 +2034,10 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
                           holders != ix.by_public_ip.end() && holders->second.front() == eni;
       // What the tracer's isLoadBalancer reads.
       bool balancer = eni != nullptr && (eni->description.rfind("ELB ", 0) == 0 || eni->requester_id == "amazon-elb");
-      std::string prefix = plain_holder ? fmt::format("eni|{}|{}|{}", eni->subnet_id, eni->interface_type, balancer)
-                                        : fmt::format("own|{}", member);
+      const Subnet* subnet = eni != nullptr ? topo.findSubnet(eni->subnet_id) : nullptr;
+      std::string prefix = plain_holder && subnet != nullptr
+                               ? fmt::format("eni|{}|{}|{}", subnet_keys.of(*subnet), eni->interface_type, balancer)
+                               : fmt::format("own|{}", member);
       return std::make_pair(prefix, inbound.private_address);
     };
     tally.append(runEnumeration(ix, e, extra_cidrs, options.factored && plain, options.threads));
