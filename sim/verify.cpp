@@ -1002,7 +1002,8 @@ void finishReport(VerifyReport& report, Tally& tally) {
 // ---- Enumerations and the two engines that run them ----------------------
 
 /// What of a member's subnet its paths depend on: the VPC, the AZ (transit
-/// gateway attachments pick by it), the route table and the network ACL;
+/// gateway attachments pick by it, so only in VPCs with one), the route
+/// table and the network ACL;
 /// the subnet itself where it holds a NAT gateway, a transit gateway
 /// attachment or an endpoint (traffic within one subnet skips its network
 /// ACL) or lacks a table or an ACL (the tracer's words name it).
@@ -1010,6 +1011,10 @@ class SubnetKeys {
  public:
   explicit SubnetKeys(const Network::Index& ix) : ix_(ix) {
     for (const auto& nat : ix.topo.nat_gateways) special_.insert(nat.subnet_id);
+    for (const auto& attachment : ix.topo.tgw_attachments) {
+      attached_.insert(attachment.resource_id);
+      every_az_ = every_az_ || attachment.resource_id.empty();
+    }
     for (const auto& attachment : ix.topo.tgw_attachments) special_.insert(attachment.subnet_ids.begin(), attachment.subnet_ids.end());
     for (const auto& endpoint : ix.topo.vpc_endpoints) special_.insert(endpoint.subnet_ids.begin(), endpoint.subnet_ids.end());
   }
@@ -1018,12 +1023,16 @@ class SubnetKeys {
     const RouteTable* table = ix_.routeTableFor(subnet);
     const NetworkAcl* acl = ix_.aclFor(subnet);
     if (table == nullptr || acl == nullptr || special_.count(subnet.meta.id) != 0) return subnet.meta.id;
-    return fmt::format("{}|{}|{}|{}", subnet.vpc_id, subnet.availability_zone, table->meta.id, acl->meta.id);
+    // Only a transit gateway attachment reads the AZ.
+    bool az = every_az_ || attached_.count(subnet.vpc_id) != 0;
+    return fmt::format("{}|{}|{}|{}", subnet.vpc_id, az ? subnet.availability_zone : "", table->meta.id, acl->meta.id);
   }
 
  private:
   const Network::Index& ix_;
   std::set<std::string> special_;
+  std::set<std::string> attached_;  ///< resources with a transit gateway attachment (VPCs among them)
+  bool every_az_ = false;           ///< an attachment does not say what it attaches
 };
 
 /// One direction of an exhaustive check: every member (an interface, or the
@@ -1760,6 +1769,16 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   auto ids = [&](const auto& items) {
     for (const auto& item : items) known.insert(item.meta.id);
   };
+  bool names_resources = false;
+  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (const auto& path : *paths) {
+      for (const auto* side : {&path.source, &path.destination}) {
+        names_resources = names_resources || (side->resource && !side->resource->resources.empty());
+      }
+      for (const auto& statement : path.through) names_resources = names_resources || !statement.resources.empty();
+    }
+  }
+  if (names_resources) {
   ids(topo.vpcs);
   ids(topo.subnets);
   ids(topo.route_tables);
@@ -1774,6 +1793,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   ids(topo.transit_gateways);
   ids(topo.tgw_attachments);
   ids(topo.vpn_gateways);
+  }
   std::vector<std::string> unmodelled;
   for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
     for (const auto& path : *paths) {
@@ -1916,8 +1936,6 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       holders.push_back(holder);
     }
     report.header_classes = uint64_t{destinations.size()} * headers.size() * source_ports.size();
-    std::vector<Side> origins;
-    for (const SourceClass& source : sources) origins.push_back(originOf(topo, source));
     Enumeration e = egressEnumeration(network, sources, std::move(destinations), headers, source_ports,
                                       [&holders](size_t atom, Ipv4 address) {
                                         Target target;
@@ -1928,7 +1946,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
                                       });
     e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
       FlowFacts facts;
-      facts.source = origins[member];
+      facts.source = originOf(topo, sources[member]);
       // Held single addresses are atoms of their own, so the class's holder is the address's.
       auto holder = ix.by_private_ip.find(packet.destination.value());
       readPath(ix, result, holder == ix.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
