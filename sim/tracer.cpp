@@ -86,6 +86,11 @@ class Walk {
     out_.assumptions.push_back(std::move(text));
   }
   bool spend() { return --budget_ > 0; }
+  /// make(), or only `keep` in a terse trace (TraceOptions::terse).
+  template <typename Make>
+  std::string text(Make&& make, const char* keep = "") const {
+    return terse_ ? std::string(keep) : std::string(make());
+  }
   void setReturn() {
     is_return_ = true;
     budget_ = kHopBudget;
@@ -164,7 +169,7 @@ class Walk {
 
   /// A packet leaves `from` (SG egress unless it is return traffic).
   Arrival leave(const Node& from, Packet packet) {
-    hop(from.label, from.nat != nullptr ? "nat-gateway" : "network-interface", describePacket(packet));
+    hop(from.label, from.nat != nullptr ? "nat-gateway" : "network-interface", text([&] { return describePacket(packet); }));
     if (!is_return_ && from.nat == nullptr) {
       if (!checkSecurityGroups(from, true, packet)) return dropped();
     }
@@ -224,15 +229,18 @@ class Walk {
       return true;
     }
     AclDecision decision = evaluateAcl(*acl, egress, packet);
-    std::string rule = decision.entry != nullptr ? describeAclEntry(*decision.entry)
-                                                  : fmt::format("{} rule *: deny all", egress ? "outbound" : "inbound");
+    std::string rule = text([&] {
+      return decision.entry != nullptr ? describeAclEntry(*decision.entry)
+                                       : fmt::format("{} rule *: deny all", egress ? "outbound" : "inbound");
+    });
     if (decision.allowed) {
       hop(displayName(acl->meta), "network-acl", rule);
       return true;
     }
-    drop("SUBNET_ACL_RESTRICTION", displayName(acl->meta),
-         fmt::format("network ACL {} of subnet {} denies {} ({})", acl->meta.id, subnet.meta.id, describePacket(packet),
-                     rule));
+    drop("SUBNET_ACL_RESTRICTION", displayName(acl->meta), text([&] {
+           return fmt::format("network ACL {} of subnet {} denies {} ({})", acl->meta.id, subnet.meta.id,
+                              describePacket(packet), rule);
+         }));
     return false;
   }
 
@@ -372,13 +380,15 @@ class Walk {
                                  choice.unsettled->target_id, packet.destination.str()));
     }
     if (choice.prefix < 0) {
-      return drop("NO_ROUTE_TO_DESTINATION", displayName(table->meta),
-                  fmt::format("route table {} has no route for {}", table->meta.id, packet.destination.str()));
+      return drop("NO_ROUTE_TO_DESTINATION", displayName(table->meta), text([&] {
+                    return fmt::format("route table {} has no route for {}", table->meta.id, packet.destination.str());
+                  }));
     }
     if (choice.implicit_local) {
-      hop(displayName(table->meta), "route-table", fmt::format("route {} -> local", choice.local_block.str()));
+      hop(displayName(table->meta), "route-table",
+          text([&] { return fmt::format("route {} -> local", choice.local_block.str()); }));
     } else {
-      hop(displayName(table->meta), "route-table", routeText(*choice.route));
+      hop(displayName(table->meta), "route-table", text([&] { return routeText(*choice.route); }));
     }
     if (choice.route != nullptr && choice.route->blackhole) {
       return drop("BAD_STATE_ROUTE", displayName(table->meta),
@@ -449,7 +459,7 @@ class Walk {
                                  node.label, node.eni->description, describePacket(packet)));
     }
     if (!is_return_ && !checkSecurityGroups(node, false, packet)) return dropped();
-    hop(node.label, "network-interface", "delivered " + describePacket(packet));
+    hop(node.label, "network-interface", text([&] { return "delivered " + describePacket(packet); }, "delivered"));
     return Arrival{Arrival::Kind::kNode, node, packet};
   }
 
@@ -462,8 +472,9 @@ class Walk {
       if (!nat_source_ || !(packet.destination == nat_node.address)) {
         return drop("NGW_NO_INBOUND", displayName(nat.meta), "the NAT gateway has no connection for this reply");
       }
-      hop(displayName(nat.meta), "nat-gateway",
-          fmt::format("translate destination {} -> {}", packet.destination.str(), nat_source_->str()));
+      hop(displayName(nat.meta), "nat-gateway", text([&] {
+            return fmt::format("translate destination {} -> {}", packet.destination.str(), nat_source_->str());
+          }, "translate destination"));
       packet.destination = *nat_source_;
       if (packet.protocol == kProtocolTcp || packet.protocol == kProtocolUdp) packet.destination_port = nat_source_port_;
       return routeFrom(*nat_node.subnet, packet, &nat_node);
@@ -481,9 +492,10 @@ class Walk {
     }
     nat_source_ = packet.source;
     nat_source_port_ = packet.source_port;
-    hop(displayName(nat.meta), "nat-gateway",
-        fmt::format("translate source {} -> {}{}", packet.source.str(), nat_node.address.str(),
-                    nat.is_public ? "" : " (private NAT gateway)"));
+    hop(displayName(nat.meta), "nat-gateway", text([&] {
+          return fmt::format("translate source {} -> {}{}", packet.source.str(), nat_node.address.str(),
+                             nat.is_public ? "" : " (private NAT gateway)");
+        }, "translate source"));
     packet.source = nat_node.address;
     sender_ = nat_node;
     entered_from_outside_ = false;
@@ -528,13 +540,14 @@ class Walk {
                   fmt::format("{} is not a public address; the internet gateway cannot deliver it",
                               packet.destination.str()));
     }
-    hop(displayName(igw->meta), "internet-gateway",
-        fmt::format("translate source {} -> {}", packet.source.str(), public_source->str()));
+    hop(displayName(igw->meta), "internet-gateway", text([&] {
+          return fmt::format("translate source {} -> {}", packet.source.str(), public_source->str());
+        }, "translate source"));
     packet.source = *public_source;
     sender_.reset();
     if (is_return_ && source_.subnet == nullptr) return Arrival{Arrival::Kind::kInternet, {}, packet};
     if (nodeAtPublic(packet.destination)) return fromInternet(packet);
-    hop("internet", "internet", "delivered " + describePacket(packet));
+    hop("internet", "internet", text([&] { return "delivered " + describePacket(packet); }, "delivered"));
     return Arrival{Arrival::Kind::kInternet, {}, packet};
   }
 
@@ -556,8 +569,9 @@ class Walk {
                   fmt::format("{} has no attached internet gateway, so {} is not reachable from the internet",
                               holder->vpc_id, packet.destination.str()));
     }
-    hop(displayName(igw->meta), "internet-gateway",
-        fmt::format("translate destination {} -> {}", packet.destination.str(), holder->address.str()));
+    hop(displayName(igw->meta), "internet-gateway", text([&] {
+          return fmt::format("translate destination {} -> {}", packet.destination.str(), holder->address.str());
+        }, "translate destination"));
     packet.destination = holder->address;
     entered_from_outside_ = true;
     // VPC User Guide, "Gateway route tables": a route table associated with
@@ -842,6 +856,7 @@ class Walk {
   bool is_return_ = false;
   bool undetermined_ = false;
   bool source_apart_ = false;  ///< the source's egress groups are checked by the caller
+  bool terse_ = false;         ///< TraceOptions::terse
   int budget_ = kHopBudget;
 
 };
@@ -859,7 +874,8 @@ Packet reply(const Packet& packet) {
 
 }  // namespace
 
-TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet) {
+TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet,
+                  const TraceOptions& options) {
   const Network::Index& ix = network.index();
   TraceResult result;
   result.source = source.label;
@@ -905,6 +921,7 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
 
   Walk walk(ix, result, source_node, target);
   walk.source_apart_ = source.security_groups_checked_apart;
+  walk.terse_ = options.terse;
   if (!target.subnet_id.empty()) {
     Node hypothetical;
     hypothetical.subnet = ix.topo.findSubnet(target.subnet_id);
@@ -935,7 +952,7 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   }
   Arrival forward;
   if (external) {
-    walk.hop(source.label.empty() ? "internet" : source.label, "internet", describePacket(packet));
+    walk.hop(source.label.empty() ? "internet" : source.label, "internet", walk.text([&] { return describePacket(packet); }));
     bool stand_in = packet.destination == Ipv4(kNewInterfacePublicAddress) && walk.target_hypothetical_ &&
                     walk.target_hypothetical_->public_address;
     if (packet.source.isPublic() && !packet.destination.isPublic() && !stand_in) {
@@ -992,11 +1009,11 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   switch (forward.kind) {
     case Arrival::Kind::kNode: returned = walk.leave(forward.node, back); break;
     case Arrival::Kind::kInternet:
-      walk.hop("internet", "internet", describePacket(back));
+      walk.hop("internet", "internet", walk.text([&] { return describePacket(back); }));
       returned = walk.fromInternet(back);
       break;
     case Arrival::Kind::kService:
-      walk.hop(target.label, "aws-service", describePacket(back));
+      walk.hop(target.label, "aws-service", walk.text([&] { return describePacket(back); }));
       returned = walk.arrive(source_node, back, nullptr, false);
       break;
     case Arrival::Kind::kDropped:

@@ -113,12 +113,23 @@ class Network {
   std::unique_ptr<Index> index_;
 };
 
+/// How much a trace writes down.
+struct TraceOptions {
+  /// Hops keep their components, types and directions, but of their rule
+  /// texts only the leading words the exhaustive engine reads ("delivered",
+  /// "translate source", "translate destination"), and explanations of
+  /// dropped packets their codes: for the engine's many traces whose paths
+  /// are never printed. Verdicts and codes are those of a full trace.
+  bool terse = false;
+};
+
 /// Traces `packet` from `source` (whose address is packet.source) to `target`
 /// (whose address is packet.destination) and the reply back. The verdict is
 /// reachable only if the request is delivered and the reply returns;
 /// undetermined when the path leaves what the topology describes (VPN, Direct
 /// Connect, middlebox, unknown peer) or meets a rule whose meaning the input
 /// cannot settle.
-TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet);
+TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet,
+                  const TraceOptions& options = {});
 
 }  // namespace vpcsim::sim

@@ -1614,7 +1614,7 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
   e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart) {
     Endpoint source = sources[member].endpoint;
     source.security_groups_checked_apart = apart;
-    return trace(network, source, target(atom, packet.destination), packet);
+    return trace(network, source, target(atom, packet.destination), packet, TraceOptions{apart});
   };
   e.label = [&sources](size_t member, Ipv4 /*other*/) { return sources[member].endpoint.label; };
   e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
@@ -2013,7 +2013,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       source.label = "internet host " + packet.source.str();
       Target target = targets[member].target;
       target.security_groups_checked_apart = apart;
-      return trace(network, source, target, packet);
+      return trace(network, source, target, packet, TraceOptions{apart});
     };
     e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
       const Inbound& inbound = targets[member];
