@@ -26,11 +26,13 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -64,16 +66,18 @@ struct Atom {
   uint64_t end = 0;
 };
 
-std::vector<Atom> atomsOf(std::set<uint64_t> points, uint64_t space) {
-  points.insert(0);
-  points.insert(space);
+/// `points`: in ascending order, repeats allowed.
+template <typename Points>
+std::vector<Atom> atomsOf(const Points& points, uint64_t space) {
   std::vector<Atom> atoms;
   uint64_t previous = 0;
-  for (uint64_t point : points) {
-    if (point > space) break;
-    if (point > previous) atoms.push_back({previous, point});
+  auto cut = [&](uint64_t point) {
+    if (point <= previous || point > space) return;
+    atoms.push_back({previous, point});
     previous = point;
-  }
+  };
+  for (uint64_t point : points) cut(point);
+  cut(space);
   return atoms;
 }
 
@@ -111,13 +115,13 @@ struct Coarser {
 
 /// Every address boundary any rule, route or address of the topology uses,
 /// but those `coarser` leaves out.
-std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector<Cidr>& extra, Coarser coarser = {}) {
+std::vector<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector<Cidr>& extra, Coarser coarser = {}) {
   const bool held = !coarser.held;
   const Topology& topo = ix.topo;
-  std::set<uint64_t> points;
+  std::vector<uint64_t> points;  // sorted at the end
   auto cidr = [&](const Cidr& block) {
-    points.insert(block.first().value());
-    points.insert(uint64_t{block.last().value()} + 1);
+    points.push_back(block.first().value());
+    points.push_back(uint64_t{block.last().value()} + 1);
   };
   for (const auto& block : extra) cidr(block);
   for (const auto& [base, prefix] : kSpecialRanges) cidr(Cidr::of(Ipv4(base), prefix));
@@ -157,6 +161,7 @@ std::set<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector
   for (const auto& table : topo.tgw_route_tables) {
     for (const auto& route : table.static_routes) cidr(route.destination);
   }
+  std::sort(points.begin(), points.end());
   return points;
 }
 
@@ -524,7 +529,7 @@ class Sources {
   const std::vector<Atom>& atoms_;
   std::set<uint32_t> held_;
   std::unordered_map<std::string_view, std::vector<const Eni*>> enis_by_subnet_;
-  std::set<std::string> seen_;
+  std::unordered_set<std::string> seen_;
   std::vector<SourceClass> out_;
 };
 
@@ -1019,7 +1024,15 @@ class SubnetKeys {
     for (const auto& endpoint : ix.topo.vpc_endpoints) special_.insert(endpoint.subnet_ids.begin(), endpoint.subnet_ids.end());
   }
 
-  [[nodiscard]] std::string of(const Subnet& subnet) const {
+  /// The key of `subnet` (remembered: one thread asks at a time).
+  const std::string& of(const Subnet& subnet) {
+    auto [it, inserted] = known_.try_emplace(&subnet);
+    if (inserted) it->second = make(subnet);
+    return it->second;
+  }
+
+ private:
+  [[nodiscard]] std::string make(const Subnet& subnet) const {
     const RouteTable* table = ix_.routeTableFor(subnet);
     const NetworkAcl* acl = ix_.aclFor(subnet);
     if (table == nullptr || acl == nullptr || special_.count(subnet.meta.id) != 0) return subnet.meta.id;
@@ -1028,11 +1041,11 @@ class SubnetKeys {
     return fmt::format("{}|{}|{}|{}", subnet.vpc_id, az ? subnet.availability_zone : "", table->meta.id, acl->meta.id);
   }
 
- private:
   const Network::Index& ix_;
   std::set<std::string> special_;
   std::set<std::string> attached_;  ///< resources with a transit gateway attachment (VPCs among them)
   bool every_az_ = false;           ///< an attachment does not say what it attaches
+  std::unordered_map<const Subnet*, std::string> known_;
 };
 
 /// One direction of an exhaustive check: every member (an interface, or the
@@ -1231,7 +1244,7 @@ class FactoredEngine {
   }
 
   void keys(const std::vector<Atom>& coarse) {
-    std::map<std::string, size_t> seen;
+    std::unordered_map<std::string, size_t> seen;
     key_of_.resize(e_.members);
     for (size_t m = 0; m < e_.members; ++m) {
       auto [prefix, address] = e_.key(m);
@@ -1944,9 +1957,13 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
                                         target.label = holders[atom].empty() ? address.str() : holders[atom];
                                         return target;
                                       });
+    // Origins are built when first needed (the factored engine decides for few members), once.
+    std::vector<Side> origins(sources.size());
+    std::vector<std::once_flag> origin_built(sources.size());
     e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
+      std::call_once(origin_built[member], [&] { origins[member] = originOf(topo, sources[member]); });
       FlowFacts facts;
-      facts.source = originOf(topo, sources[member]);
+      facts.source = origins[member];
       // Held single addresses are atoms of their own, so the class's holder is the address's.
       auto holder = ix.by_private_ip.find(packet.destination.value());
       readPath(ix, result, holder == ix.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
