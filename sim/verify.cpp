@@ -319,8 +319,11 @@ struct SourceClass {
 
 class Sources {
  public:
-  Sources(const Network::Index& ix, const VerifyOptions& options, const std::vector<Atom>& address_atoms)
-      : ix_(ix), options_(options), atoms_(address_atoms) {
+  /// `address_atoms`: the header space's; `placement_atoms`: the same
+  /// without the edges of held addresses, which tell no free address apart.
+  Sources(const Network::Index& ix, const VerifyOptions& options, const std::vector<Atom>& address_atoms,
+          std::vector<Atom> placement_atoms)
+      : ix_(ix), options_(options), atoms_(address_atoms), placement_(std::move(placement_atoms)) {
     for (const auto& eni : ix.topo.enis) {
       for (const auto& ip : eni.private_ips) held_.insert(ip.value());
     }
@@ -472,7 +475,7 @@ class Sources {
     for (const auto& ip : eni.private_ips) {
       bool has_public = std::any_of(eni.public_ips.begin(), eni.public_ips.end(),
                                     [&](const PublicAddress& pub) { return pub.private_ip == ip; });
-      if (!remember(*subnet, groups, atomIndex(ip.value()), has_public)) continue;
+      if (!remember("eni", *subnet, groups, atomIndex(atoms_, ip.value()), has_public)) continue;
       SourceClass source;
       source.subnet = subnet;
       source.endpoint.kind = Endpoint::Kind::kEni;
@@ -484,20 +487,23 @@ class Sources {
   }
 
   /// A new interface with `groups` at one free address of every
-  /// source-address atom of the subnet (AWS reserves the first four
-  /// addresses and the last: VPC User Guide, "Subnet CIDR blocks").
+  /// source-address class of the subnet (AWS reserves the first four
+  /// addresses and the last: VPC User Guide, "Subnet CIDR blocks"). Free
+  /// addresses that only held ones lie between behave alike (no predicate
+  /// but "is held" tells them apart), so the classes are placement atoms.
   void addHypothetical(const Subnet& subnet, std::vector<std::string> groups, const std::string& label) {
     std::sort(groups.begin(), groups.end());
     uint64_t low = uint64_t{subnet.cidr.first().value()} + 4;
     uint64_t high = uint64_t{subnet.cidr.last().value()};  // exclusive: the last address is reserved
-    for (size_t index = atomIndex(static_cast<uint32_t>(std::min(low, high))); index < atoms_.size(); ++index) {
-      const Atom& atom = atoms_[index];
+    for (size_t index = atomIndex(placement_, static_cast<uint32_t>(std::min(low, high))); index < placement_.size();
+         ++index) {
+      const Atom& atom = placement_[index];
       if (atom.first >= high) break;
       uint64_t address = std::max(atom.first, low);
       uint64_t end = std::min(atom.end, high);
       while (address < end && held_.count(static_cast<uint32_t>(address)) != 0) ++address;
       if (address >= end) continue;
-      if (!remember(subnet, groups, index, subnet.map_public_ip_on_launch)) continue;
+      if (!remember("new", subnet, groups, index, subnet.map_public_ip_on_launch)) continue;
       SourceClass source;
       source.subnet = &subnet;
       source.endpoint.kind = Endpoint::Kind::kHypotheticalEni;
@@ -509,15 +515,16 @@ class Sources {
     }
   }
 
-  size_t atomIndex(uint32_t address) const {
-    auto it = std::upper_bound(atoms_.begin(), atoms_.end(), uint64_t{address},
+  static size_t atomIndex(const std::vector<Atom>& atoms, uint32_t address) {
+    auto it = std::upper_bound(atoms.begin(), atoms.end(), uint64_t{address},
                                [](uint64_t value, const Atom& atom) { return value < atom.end; });
-    return static_cast<size_t>(it - atoms_.begin());
+    return static_cast<size_t>(it - atoms.begin());
   }
 
   /// False when an identical class was already added.
-  bool remember(const Subnet& subnet, const std::vector<std::string>& groups, size_t atom, bool has_public) {
-    std::string key = fmt::format("{}|{}|{}|{}", subnet.meta.id, fmt::join(groups, ","), atom, has_public);
+  bool remember(const char* kind, const Subnet& subnet, const std::vector<std::string>& groups, size_t atom,
+                bool has_public) {
+    std::string key = fmt::format("{}|{}|{}|{}|{}", kind, subnet.meta.id, fmt::join(groups, ","), atom, has_public);
     return seen_.insert(key).second;
   }
 
@@ -527,6 +534,7 @@ class Sources {
   const Network::Index& ix_;
   const VerifyOptions& options_;
   const std::vector<Atom>& atoms_;
+  std::vector<Atom> placement_;
   std::set<uint32_t> held_;
   std::unordered_map<std::string_view, std::vector<const Eni*>> enis_by_subnet_;
   std::unordered_set<std::string> seen_;
@@ -1642,10 +1650,11 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
         for (const auto& pub : eni->public_ips) has_public = has_public || pub.private_ip == source.endpoint.address;
       }
     }
-    // A new interface's assumption names its subnet.
+    // The assumption that a new interface gets a public address names its subnet.
     bool eni = source.endpoint.kind == Endpoint::Kind::kEni;
+    bool named = !eni && source.subnet->map_public_ip_on_launch;
     return std::make_pair(fmt::format("{}|{}|{}", eni ? "eni" : "new",
-                                      eni ? subnet_keys->of(*source.subnet) : source.subnet->meta.id, has_public),
+                                      named ? source.subnet->meta.id : subnet_keys->of(*source.subnet), has_public),
                           source.endpoint.address);
   };
   return e;
@@ -1658,7 +1667,8 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   const Network::Index& ix = network.index();
   if (source_refs.empty()) return Error{"--internet-free needs at least one source"};
   std::vector<Atom> address_atoms = atomsOf(addressBoundaries(ix, {}), kAddressSpaceEnd);
-  Sources resolver(ix, options, address_atoms);
+  Sources resolver(ix, options, address_atoms,
+                   atomsOf(addressBoundaries(ix, {}, Coarser{true, false}), kAddressSpaceEnd));
   for (const auto& ref : source_refs) {
     if (auto error = resolver.add(ref)) return *error;
   }
@@ -1930,7 +1940,8 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   }
 
   if (egress_needed) {
-    Sources resolver(ix, options, address_atoms);
+    Sources resolver(ix, options, address_atoms,
+                     atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd));
     for (const auto& subnet : topo.subnets) {
       if (auto error = resolver.add("subnet:" + subnet.meta.id)) return *error;
     }
