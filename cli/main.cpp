@@ -175,6 +175,9 @@ int main(int argc, char** argv) {
   verify->add_option("--scope", scope_files, "Network Access Analyzer scope JSON file (repeatable)");
   verify->add_option("--builtin", builtin_scopes,
                      "Amazon-created scope: igw-ingress, igw-egress, vpc-ingress, vpc-egress (repeatable)");
+  bool class_by_class = false;
+  verify->add_flag("--class-by-class", class_by_class,
+                   "trace every class on its own (the reference engine: the same report, far slower)");
   verify->add_option("--output", verify_output, "text, json, sarif or junit")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
 
@@ -295,9 +298,11 @@ int main(int argc, char** argv) {
     topology::Topology topo;
     if (!load(verify_inputs, topo)) return kExitUsage;
     sim::Network network(topo);
+    sim::VerifyOptions verify_options;
+    verify_options.factored = !class_by_class;
     std::vector<sim::VerifyReport> reports;
     if (!internet_free.empty()) {
-      auto report = sim::verifyInternetFree(network, internet_free, sim::VerifyOptions{});
+      auto report = sim::verifyInternetFree(network, internet_free, verify_options);
       if (!report) {
         std::cerr << "error: " << report.error() << "\n";
         return kExitUsage;
@@ -305,7 +310,7 @@ int main(int argc, char** argv) {
       reports.push_back(std::move(report).value());
     }
     for (const auto& scope : scopes) {
-      auto report = sim::verifyScope(network, scope, sim::VerifyOptions{});
+      auto report = sim::verifyScope(network, scope, verify_options);
       if (!report) {
         std::cerr << "error: " << report.error() << "\n";
         return kExitUsage;
