@@ -20,7 +20,6 @@
 #include "sim/verify.h"
 
 #include <algorithm>
-#include <cassert>
 #include <array>
 #include <atomic>
 #include <functional>
@@ -1170,7 +1169,12 @@ class FactoredEngine {
         return c.protocol == packet.protocol && c.destination_port == packet.destination_port &&
                c.icmp_type == packet.icmp_type && c.icmp_code == packet.icmp_code;
       });
-      assert(it != path_headers_.end());
+      if (it == path_headers_.end()) {
+        // Not expected (represent() gives what classes() lists); a class of its own is always sound.
+        path_headers_.push_back(e_.headers[h]);
+        headers_of_path_.emplace_back();
+        it = path_headers_.end() - 1;
+      }
       headers_of_path_[static_cast<size_t>(it - path_headers_.begin())].push_back(h);
     }
   }
