@@ -179,7 +179,7 @@ class Walk {
   }
 
   bool checkSecurityGroups(const Node& node, bool egress, const Packet& packet) {
-    // The peer is known as an interface only while its address is untranslated.
+    // Groups the caller checks apart (Endpoint/Target::security_groups_checked_apart) let the packet through.
     bool apart = egress ? source_apart_ && node.same(source_)
                         : target_.security_groups_checked_apart &&
                               (node.address == target_.address || node.public_address == target_.address);
@@ -187,6 +187,7 @@ class Walk {
       out_.checked_apart = CheckedApart{out_.path.size(), out_.assumptions.size()};
       return true;
     }
+    // The peer is known as an interface only while its address is untranslated.
     const Node* peer_node = nullptr;
     if (egress && target_node_ && target_node_->address == packet.destination) peer_node = &*target_node_;
     if (!egress && sender_ && sender_->address == packet.source) peer_node = &*sender_;

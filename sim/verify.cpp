@@ -950,9 +950,14 @@ Decision internetDecision(const TraceResult& result, const std::string& subnet_n
 /// the tally one thread checking i = 0, 1, ... in order would give: items
 /// go out in chunks, each chunk tallies on its own, and the chunks are
 /// appended in index order. The traces share only the immutable Network.
+/// Threads to use for VerifyOptions::threads (0 = one per core).
+unsigned threadCount(unsigned threads) {
+  return threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads;
+}
+
 template <typename TallyType, typename Check>
 TallyType tallyInParallel(unsigned threads, size_t count, Check&& check) {
-  const unsigned wanted = threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads;
+  const unsigned wanted = threadCount(threads);
   if (wanted == 1) {
     // One thread: one tally in index order, no merging (what the merged tallies must equal).
     TallyType total;
@@ -981,7 +986,7 @@ TallyType tallyInParallel(unsigned threads, size_t count, Check&& check) {
 /// Runs work(i) for every i in [0, count) on all cores (no result order to keep).
 template <typename Work>
 void forEachInParallel(unsigned threads, size_t count, Work&& work) {
-  const unsigned wanted = threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads;
+  const unsigned wanted = threadCount(threads);
   std::atomic<size_t> next{0};
   auto run = [&] {
     for (size_t i = next++; i < count; i = next++) work(i);
@@ -1429,6 +1434,16 @@ class FactoredEngine {
       }
       if (hit) part.assumptions.insert(table.assumption_sets[s].begin(), table.assumption_sets[s].end());
     }
+    // A decision naming the key's traced member names this one instead.
+    struct {
+      std::string traced_group, group, traced_component, component;
+    } rename;
+    if (const size_t traced = key_members_[key_of_[m]]; traced != m) {
+      if (e_.group) std::tie(rename.traced_group, rename.group) = std::make_pair(e_.group(traced), e_.group(m));
+      if (e_.component) {
+        std::tie(rename.traced_component, rename.component) = std::make_pair(e_.component(traced), e_.component(m));
+      }
+    }
     // Classes of each decision, then by finding group (round trip or not).
     std::map<FindingKey, std::pair<Bits, Bits>> findings;  // all, round trips
     for (size_t d = 0; d < table.decisions.size(); ++d) {
@@ -1440,10 +1455,8 @@ class FactoredEngine {
         for (size_t i = 0; i < cells.size(); ++i) mine.raw()[i] |= cells[i] & own[i];
       }
       if (mine.empty()) continue;
-      // A decision naming the key's traced member names this one.
-      const size_t traced = key_members_[key_of_[m]];
       std::string group = decision.group;
-      if (e_.group && traced != m && group == e_.group(traced)) group = e_.group(m);
+      if (group == rename.traced_group) group = rename.group;
       if (decision.kind == Decision::Kind::kUndetermined) {
         size_t r = 0;
         while (!any(mine.row(r), words)) ++r;
@@ -1452,7 +1465,7 @@ class FactoredEngine {
         continue;
       }
       std::string exit = decision.detail;
-      if (e_.component && traced != m && exit == e_.component(traced)) exit = e_.component(m);
+      if (exit == rename.traced_component) exit = rename.component;
       auto& [all, round_trips] =
           findings.try_emplace({decision.rule, group, exit}, Bits(rows, columns), Bits(rows, columns))
               .first->second;

@@ -18,8 +18,8 @@
 
 #include "reports/verify_report.h"
 #include "sim/verify.h"
+#include "tests/support/snapshots.h"
 #include "topology/generator.h"
-#include "topology/loader.h"
 #include "topology/naa_scope.h"
 
 using namespace vpcsim;
@@ -28,14 +28,6 @@ using namespace vpcsim::topology;
 namespace {
 
 const std::filesystem::path kRoot = VPCSIM_SOURCE_DIR;
-
-Topology snapshot(const std::filesystem::path& dir) {
-  Topology topo;
-  std::vector<Diagnostic> errors;
-  REQUIRE(loadSnapshot(dir, LoadOptions{}, topo, errors));
-  topo.finalize();
-  return topo;
-}
 
 /// The checks compared: internet-free over every subnet, then the scopes.
 std::vector<sim::VerifyReport> checks(const sim::Network& network, const sim::VerifyOptions& options,
@@ -95,7 +87,7 @@ bool undeterminedWith(const sim::VerifyReport& report, const std::string& code) 
 }  // namespace
 
 TEST_CASE("factored engine: the corners of tests/data/verify/factored-edges, decided as class by class", "[factored]") {
-  Topology topo = snapshot(kRoot / "tests/data/verify/factored-edges");
+  Topology topo = testing::loadTestSnapshot(kRoot / "tests/data/verify/factored-edges");
   for (bool hypothetical : {true, false}) {
     // vpc-egress reaches private destinations too, which the factored engine leaves to the reference.
     auto reports = compare(topo, hypothetical, {"igw-egress", "igw-ingress", "vpc-egress"});
@@ -133,7 +125,7 @@ TEST_CASE("factored engine: corpus snapshots, decided as class by class", "[fact
                           "tests/data/corpus/lab-validation/aws_vnd_panos_single_fw",
                           "tests/data/corpus/batfish-test-nat-gateway", "tests/data/verify/unknown-prefix-list"}) {
     CAPTURE(dir);
-    compare(snapshot(kRoot / dir), false);
+    compare(testing::loadTestSnapshot(kRoot / dir), false);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "sim/rules.h"
 #include "topology/cloudformation.h"
+#include "tests/support/snapshots.h"
 #include "topology/loader.h"
 
 using namespace vpcsim;
@@ -47,14 +48,6 @@ Topology fromStacks(const std::vector<StackSpec>& stacks) {
   bool ok = loadStacks(stacks, LoadOptions{}, topo, errors);
   for (const auto& error : errors) UNSCOPED_INFO(error.str());
   REQUIRE(ok);
-  topo.finalize();
-  return topo;
-}
-
-Topology fromSnapshot(const std::filesystem::path& dir) {
-  Topology topo;
-  std::vector<Diagnostic> errors;
-  REQUIRE(loadSnapshot(dir, LoadOptions{}, topo, errors));
   topo.finalize();
   return topo;
 }
@@ -160,7 +153,7 @@ TEST_CASE("the default scenario's private subnets and notebooks are internet-fre
 }
 
 TEST_CASE("batfish nat-gateway snapshot: only the NAT-routed subnet reaches the internet", "[verify]") {
-  Topology topo = fromSnapshot(kRoot / "tests/data/corpus/batfish-test-nat-gateway/aws_configs");
+  Topology topo = testing::loadTestSnapshot(kRoot / "tests/data/corpus/batfish-test-nat-gateway/aws_configs");
   sim::Network network(topo);
   auto isolated = check(network, {"subnet-02ff259e663e9613e"});
   CHECK(isolated.verdict == sim::Verdict::kUnreachable);
@@ -176,7 +169,7 @@ TEST_CASE("a route to a prefix list the input lacks leaves internet-freedom unde
   // pl-0partner -> igw-1, and the list is not in the input. Taking it not to match
   // "proved" the subnet internet-free before; it may hold any internet address, so the
   // answer is undetermined.
-  Topology topo = fromSnapshot(kRoot / "tests/data/verify/unknown-prefix-list");
+  Topology topo = testing::loadTestSnapshot(kRoot / "tests/data/verify/unknown-prefix-list");
   sim::Network network(topo);
   auto report = check(network, {"subnet:subnet-private"});
   CHECK(report.verdict == sim::Verdict::kUndetermined);

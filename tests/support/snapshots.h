@@ -1,0 +1,24 @@
+// Loading test snapshots: a snapshot folder that fails to load fails the test.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "topology/loader.h"
+
+namespace vpcsim::testing {
+
+/// The finalized topology of a snapshot folder.
+inline topology::Topology loadTestSnapshot(const std::filesystem::path& dir) {
+  topology::Topology topo;
+  std::vector<topology::Diagnostic> errors;
+  bool ok = topology::loadSnapshot(dir, topology::LoadOptions{}, topo, errors);
+  for (const auto& error : errors) UNSCOPED_INFO(error.str());
+  REQUIRE(ok);
+  topo.finalize();
+  return topo;
+}
+
+}  // namespace vpcsim::testing
