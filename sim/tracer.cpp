@@ -187,6 +187,7 @@ class Walk {
       out_.checked_apart = CheckedApart{out_.path.size(), out_.assumptions.size()};
       return true;
     }
+    if (consulted_ != nullptr) consulted_->other = true;
     // The peer is known as an interface only while its address is untranslated.
     const Node* peer_node = nullptr;
     if (egress && target_node_ && target_node_->address == packet.destination) peer_node = &*target_node_;
@@ -229,6 +230,7 @@ class Walk {
       assume(fmt::format("subnet {} has no network ACL in the input; assumed to allow all traffic", subnet.meta.id));
       return true;
     }
+    if (consulted_ != nullptr) consulted_->acls.push_back(acl);
     AclDecision decision = evaluateAcl(*acl, egress, packet);
     std::string rule = text([&] {
       return decision.entry != nullptr ? describeAclEntry(*decision.entry)
@@ -260,6 +262,7 @@ class Walk {
   /// equal length a static route beats a prefix-list route, which beats a
   /// propagated one. Local routes cover only associated VPC CIDR blocks.
   RouteChoice lookup(const RouteTable& table, const Vpc* vpc, const Packet& packet) {
+    if (consulted_ != nullptr) consulted_->route_tables.push_back({&table, vpc});
     RouteChoice best;
     int best_rank = -1;
     const Route* unsettled = nullptr;
@@ -630,6 +633,7 @@ class Walk {
   /// VPC Peering guide, "VPC peering basics": traffic must be addressed to
   /// the peer VPC's CIDR; peering is not transitive (no edge-to-edge routing).
   Arrival viaPeering(const std::string& pcx_id, const Subnet& subnet, Packet packet) {
+    if (consulted_ != nullptr) consulted_->other = true;  // the blocks of both VPCs
     const PeeringConnection* pcx = ix_.topo.findPeeringConnection(pcx_id);
     if (pcx == nullptr) {
       return drop("BAD_STATE_ROUTE", pcx_id, fmt::format("peering connection {} is not active or not in the input", pcx_id));
@@ -768,6 +772,7 @@ class Walk {
       return unknown("LEAVES_SNAPSHOT", table_id,
                      fmt::format("transit gateway route table {} is not in the input", table_id));
     }
+    if (consulted_ != nullptr) consulted_->tgw_route_tables.push_back(table);
     for (const auto& id : propagating) {
       const TgwAttachment* source = ix_.topo.findTgwAttachment(id);
       if (source == nullptr) continue;
@@ -858,6 +863,7 @@ class Walk {
   bool undetermined_ = false;
   bool source_apart_ = false;  ///< the source's egress groups are checked by the caller
   bool terse_ = false;         ///< TraceOptions::terse
+  Consulted* consulted_ = nullptr;  ///< TraceOptions::consulted
   int budget_ = kHopBudget;
 
 };
@@ -878,11 +884,12 @@ Packet reply(const Packet& packet) {
 TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet,
                   const TraceOptions& options) {
   const Network::Index& ix = network.index();
+  if (options.consulted != nullptr) options.consulted->clear();
   TraceResult result;
   result.source = source.label;
   Node source_node;
   if (source.kind == Endpoint::Kind::kEni) {
-    const Eni* eni = ix.eniById(source.eni_id);
+    const Eni* eni = source.eni != nullptr ? source.eni : ix.eniById(source.eni_id);
     if (eni == nullptr) {
       result.verdict = Verdict::kUndetermined;
       result.explanations.push_back({"UNKNOWN_SOURCE", source.eni_id, "the source interface is not in the input"});
@@ -923,6 +930,7 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   Walk walk(ix, result, source_node, target);
   walk.source_apart_ = source.security_groups_checked_apart;
   walk.terse_ = options.terse;
+  walk.consulted_ = options.consulted;
   if (!target.subnet_id.empty()) {
     Node hypothetical;
     hypothetical.subnet = ix.topo.findSubnet(target.subnet_id);

@@ -54,6 +54,7 @@ struct Endpoint {
   enum class Kind { kEni, kHypotheticalEni, kExternal };
   Kind kind = Kind::kExternal;
   std::string eni_id;                          ///< kEni
+  const topology::Eni* eni = nullptr;          ///< kEni: the interface eni_id names, when the caller has it
   std::string subnet_id;                       ///< kHypotheticalEni
   std::vector<std::string> security_group_ids; ///< kHypotheticalEni
   Ipv4 address;        ///< source address (private IP of the ENI, or the outside host)
@@ -113,6 +114,34 @@ class Network {
   std::unique_ptr<Index> index_;
 };
 
+/// The tables a trace consulted about the packet's addresses and ports, in
+/// the order it consulted them. Every branch a trace takes on the packet
+/// goes through one of these, through a fixed question about the address
+/// (is it public, is it the stand-in address, does an interface hold it),
+/// through the protocol and ICMP fields, or sets `other`. So a packet that
+/// every listed table, and those fixed questions, treat as this one takes
+/// the same path with the same verdict (the exhaustive engine reuses the
+/// trace for it; sim/verify.cpp, FactoredEngine).
+struct Consulted {
+  struct Lookup {
+    const topology::RouteTable* table = nullptr;
+    const topology::Vpc* vpc = nullptr;  ///< whose CIDR blocks the implicit local routes cover
+  };
+  std::vector<Lookup> route_tables;
+  std::vector<const topology::NetworkAcl*> acls;
+  std::vector<const topology::TgwRouteTable*> tgw_route_tables;
+  /// Something else read the packet (a security group not checked apart,
+  /// a peering connection's blocks): the trace stands for its packet alone.
+  bool other = false;
+
+  void clear() {
+    route_tables.clear();
+    acls.clear();
+    tgw_route_tables.clear();
+    other = false;
+  }
+};
+
 /// How much a trace writes down.
 struct TraceOptions {
   /// Hops keep their components, types and directions, but of their rule
@@ -121,6 +150,8 @@ struct TraceOptions {
   /// dropped packets their codes: for the engine's many traces whose paths
   /// are never printed. Verdicts and codes are those of a full trace.
   bool terse = false;
+  /// When set, cleared and filled with what the trace consulted.
+  Consulted* consulted = nullptr;
 };
 
 /// Traces `packet` from `source` (whose address is packet.source) to `target`

@@ -311,7 +311,7 @@ Ipv4 atomAddress(const Atom& atom) {
 
 /// One source class: an interface (real or hypothetical) at one address.
 struct SourceClass {
-  Endpoint endpoint;
+  Endpoint endpoint;  ///< endpoint.eni is set for an existing interface
   const Subnet* subnet = nullptr;  ///< nullptr for platform networks
   std::string platform_reason;     ///< set: the source bypasses the customer VPC with internet access
 };
@@ -323,15 +323,6 @@ class Sources {
   Sources(const Network::Index& ix, const VerifyOptions& options, const std::vector<Atom>& address_atoms,
           std::vector<Atom> placement_atoms)
       : ix_(ix), options_(options), atoms_(address_atoms), placement_(std::move(placement_atoms)) {
-    for (const auto& eni : ix.topo.enis) {
-      for (const auto& ip : eni.private_ips) held_.insert(ip.value());
-    }
-    for (const auto& eni : ix.synthetic_enis) {
-      for (const auto& ip : eni.private_ips) held_.insert(ip.value());
-    }
-    for (const auto& nat : ix.topo.nat_gateways) {
-      for (const auto& ip : nat.private_ips) held_.insert(ip.value());
-    }
     for (const auto& eni : ix.topo.enis) enis_by_subnet_[eni.subnet_id].push_back(&eni);
   }
 
@@ -380,7 +371,7 @@ class Sources {
     const Subnet* subnet = byRef(topo().subnets, name);
     if (subnet == nullptr) return unknown(subnet_form ? "subnet" : "source", name);
     if (auto it = enis_by_subnet_.find(subnet->meta.id); it != enis_by_subnet_.end()) {
-      for (const Eni* eni : it->second) addEni(*eni);  // in topology order
+      for (const Eni* eni : it->second) addEni(*eni, subnet);  // in topology order
     }
     if (options_.hypothetical_enis) {
       for (const auto& group : topo().security_groups) {
@@ -462,12 +453,13 @@ class Sources {
 
   /// An existing interface, once per private address; interfaces that only
   /// AWS services own (NAT gateways, interface endpoints) start no traffic.
-  void addEni(const Eni& eni) {
-    if (ix_.nat_by_eni.count(eni.meta.id) != 0 || ix_.endpoint_by_eni.count(eni.meta.id) != 0 ||
-        eni.interface_type == "nat_gateway" || eni.interface_type == "vpc_endpoint") {
+  /// `subnet`: the interface's, when the caller has it.
+  void addEni(const Eni& eni, const Subnet* subnet = nullptr) {
+    if (eni.interface_type == "nat_gateway" || eni.interface_type == "vpc_endpoint" ||
+        ix_.nat_by_eni.count(eni.meta.id) != 0 || ix_.endpoint_by_eni.count(eni.meta.id) != 0) {
       return;
     }
-    const Subnet* subnet = topo().findSubnet(eni.subnet_id);
+    if (subnet == nullptr) subnet = topo().findSubnet(eni.subnet_id);
     if (subnet == nullptr) return;
     std::vector<std::string> groups = eni.security_group_ids;
     std::sort(groups.begin(), groups.end());
@@ -479,6 +471,7 @@ class Sources {
       source.subnet = subnet;
       source.endpoint.kind = Endpoint::Kind::kEni;
       source.endpoint.eni_id = eni.meta.id;
+      source.endpoint.eni = &eni;
       source.endpoint.address = ip;
       source.endpoint.label = displayName(eni.meta);
       out_.push_back(std::move(source));
@@ -500,7 +493,9 @@ class Sources {
       if (atom.first >= high) break;
       uint64_t address = std::max(atom.first, low);
       uint64_t end = std::min(atom.end, high);
-      while (address < end && held_.count(static_cast<uint32_t>(address)) != 0) ++address;
+      while (address < end && std::binary_search(held().begin(), held().end(), static_cast<uint32_t>(address))) {
+        ++address;
+      }
       if (address >= end) continue;
       if (!remember("new", subnet, groups, index, subnet.map_public_ip_on_launch)) continue;
       SourceClass source;
@@ -523,8 +518,25 @@ class Sources {
   /// False when an identical class was already added.
   bool remember(const char* kind, const Subnet& subnet, const std::vector<std::string>& groups, size_t atom,
                 bool has_public) {
-    std::string key = fmt::format("{}|{}|{}|{}|{}", kind, subnet.meta.id, fmt::join(groups, ","), atom, has_public);
-    return seen_.insert(key).second;
+    return seen_.insert(Seen{kind, &subnet, groups, atom, has_public}).second;
+  }
+
+  /// Private addresses of interfaces and NAT gateways, sorted (built when first needed).
+  const std::vector<uint32_t>& held() {
+    if (!held_.empty()) return held_;
+    for (const auto& eni : ix_.topo.enis) {
+      for (const auto& ip : eni.private_ips) held_.push_back(ip.value());
+    }
+    for (const auto& eni : ix_.synthetic_enis) {
+      for (const auto& ip : eni.private_ips) held_.push_back(ip.value());
+    }
+    for (const auto& nat : ix_.topo.nat_gateways) {
+      for (const auto& ip : nat.private_ips) held_.push_back(ip.value());
+    }
+    held_.push_back(0);  // never empty once built (0.0.0.0 is no subnet's usable address)
+    std::sort(held_.begin(), held_.end());
+    held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
+    return held_;
   }
 
   std::vector<SourceClass> take() { return std::move(out_); }
@@ -534,9 +546,29 @@ class Sources {
   const VerifyOptions& options_;
   const std::vector<Atom>& atoms_;
   std::vector<Atom> placement_;
-  std::set<uint32_t> held_;
+  std::vector<uint32_t> held_;
   std::unordered_map<std::string_view, std::vector<const Eni*>> enis_by_subnet_;
-  std::unordered_set<std::string> seen_;
+  /// A class added: kind ("eni", "new"), subnet, sorted groups, address atom, public address.
+  struct Seen {
+    const char* kind;
+    const Subnet* subnet;
+    std::vector<std::string> groups;
+    size_t atom;
+    bool has_public;
+    bool operator==(const Seen& other) const {
+      return std::string_view(kind) == other.kind && subnet == other.subnet && groups == other.groups &&
+             atom == other.atom && has_public == other.has_public;
+    }
+  };
+  struct SeenHash {
+    size_t operator()(const Seen& seen) const {
+      size_t h = std::hash<const void*>{}(seen.subnet) ^ (seen.atom * 0x9E3779B97F4A7C15ULL) ^
+                 (seen.has_public ? 0x51ED27ULL : 0) ^ std::hash<std::string_view>{}(seen.kind);
+      for (const auto& group : seen.groups) h = h * 31 + std::hash<std::string>{}(group);
+      return h;
+    }
+  };
+  std::unordered_set<Seen, SeenHash> seen_;
   std::vector<SourceClass> out_;
 };
 
@@ -703,12 +735,12 @@ bool pathMatches(const NaaPath& path, const FlowFacts& facts, const Packet& pack
 
 /// The origin side of an interface source: the interface, its instance,
 /// subnet, VPC and security groups.
-Side originOf(const Topology& topo, const SourceClass& source) {
+Side originOf(const SourceClass& source) {
   Side side;
   side.addType("AWS::EC2::NetworkInterface");
   if (source.endpoint.kind == Endpoint::Kind::kEni) {
     side.add(source.endpoint.eni_id);
-    if (const Eni* eni = topo.findEni(source.endpoint.eni_id)) {
+    if (const Eni* eni = source.endpoint.eni) {
       side.add(eni->instance_id);
       for (const auto& group : eni->security_group_ids) side.add(group);
     }
@@ -1074,8 +1106,10 @@ struct Enumeration {
   std::vector<int> source_ports{49152};
   /// The packet of one class.
   std::function<Packet(size_t member, size_t atom, const HeaderClass&, int source_port)> packet;
-  /// Traces one class's packet; `apart`: the member's security groups are checked apart.
-  std::function<TraceResult(size_t member, size_t atom, const Packet&, bool apart)> trace;
+  /// Traces one class's packet; `apart`: the member's security groups are
+  /// checked apart (and the trace terse); `consulted`, when set, receives
+  /// what the trace consulted.
+  std::function<TraceResult(size_t member, size_t atom, const Packet&, bool apart, Consulted* consulted)> trace;
   std::function<Decision(size_t member, const Packet&, const TraceResult&)> decide;
   std::function<std::string(size_t member, Ipv4 other)> label;  ///< the finding's source label
   std::function<const std::vector<std::string>&(size_t member)> groups;
@@ -1103,7 +1137,7 @@ Tally tracePerClass(const Topology& topo, const Enumeration& e, const std::set<u
       for (const HeaderClass& header : e.headers) {
         for (int source_port : e.source_ports) {
           Packet packet = e.packet(member, atom, header, source_port);
-          TraceResult result = e.trace(member, atom, packet, false);
+          TraceResult result = e.trace(member, atom, packet, false, nullptr);
           Decision decision = e.decide(member, packet, result);
           record(topo, part, decision, e.label(member, other), packet, std::move(result), e.inbound, is_held);
         }
@@ -1130,6 +1164,154 @@ class Bits {
  private:
   size_t words_ = 0;
   std::vector<uint64_t> bits_;
+};
+
+/// How the tables a trace consults sort the factored engine's cells (an
+/// address, one per shadow, and a path header class): two cells that every
+/// table a trace consulted, and the tracer's fixed questions, sort alike
+/// take the same path to the same verdict, so that trace decides both
+/// (tracer.h, Consulted). A route table sorts addresses by the blocks of
+/// its routes, of the prefix lists they name and of its VPC; a network ACL
+/// by its entries' blocks and, within a protocol, destination ports by its
+/// entries' ranges; a transit gateway route table by its static routes and
+/// the blocks of the VPCs propagating into it. The fixed questions: is the
+/// address public, is it the stand-in address of new interfaces (whether an
+/// interface holds it is settled by the caller, who reuses only traces to
+/// addresses nothing holds); protocol and ICMP type and code always count,
+/// as does whether the port is below 1024 (the NAT gateway's floor).
+class CellClasses {
+ public:
+  CellClasses(const Topology& topo, const std::vector<Ipv4>& addresses, const std::vector<HeaderClass>& headers)
+      : topo_(topo) {
+    // Classes by containment pattern: the blocks (or port ranges) holding
+    // the value, one bit each; values with one pattern are told apart by no
+    // block, whichever field of the packet the table reads them in.
+    auto classesBy = [](size_t values, size_t items, auto&& holds) {
+      std::map<std::vector<bool>, uint32_t> patterns;
+      std::vector<uint32_t> out;
+      out.reserve(values);
+      std::vector<bool> pattern(items);
+      for (size_t v = 0; v < values; ++v) {
+        for (size_t i = 0; i < items; ++i) pattern[i] = holds(v, i);
+        out.push_back(patterns.try_emplace(pattern, static_cast<uint32_t>(patterns.size())).first->second);
+      }
+      return out;
+    };
+    auto addressClasses = [&](const std::vector<Cidr>& blocks) {
+      return classesBy(addresses.size(), blocks.size(), [&](size_t a, size_t b) { return blocks[b].contains(addresses[a]); });
+    };
+    for (const auto& table : topo.route_tables) {
+      std::vector<Cidr> blocks;
+      for (const auto& route : table.routes) {
+        if (route.destination) blocks.push_back(*route.destination);
+        if (const PrefixList* list = route.destination ? nullptr : topo.findPrefixList(route.destination_prefix_list)) {
+          blocks.insert(blocks.end(), list->cidrs.begin(), list->cidrs.end());
+        }
+      }
+      const Vpc* vpc = topo.findVpc(table.vpc_id);
+      if (vpc != nullptr) blocks.insert(blocks.end(), vpc->cidrs.begin(), vpc->cidrs.end());
+      table_vpc_.push_back(vpc);
+      route_tables_.push_back({addressClasses(blocks), {}});
+    }
+    for (const auto& acl : topo.network_acls) {
+      std::vector<Cidr> blocks;
+      std::vector<PortRange> ranges;
+      for (const auto& entry : acl.entries) {
+        if (entry.cidr) blocks.push_back(*entry.cidr);
+        ranges.push_back(entry.ports);
+      }
+      acls_.push_back({addressClasses(blocks), classesBy(headers.size(), ranges.size(), [&](size_t h, size_t r) {
+                         return ranges[r].contains(headers[h].destination_port);
+                       })});
+    }
+    for (const auto& table : topo.tgw_route_tables) {
+      std::vector<Cidr> blocks;
+      for (const auto& route : table.static_routes) blocks.push_back(route.destination);
+      for (const auto& id : table.propagating_attachments) {
+        const TgwAttachment* attachment = topo.findTgwAttachment(id);
+        const Vpc* vpc = attachment != nullptr && attachment->resource_type == "vpc"
+                             ? topo.findVpc(attachment->resource_id)
+                             : nullptr;
+        if (vpc != nullptr) blocks.insert(blocks.end(), vpc->cidrs.begin(), vpc->cidrs.end());
+      }
+      tgw_tables_.push_back({addressClasses(blocks), {}});
+    }
+    for (Ipv4 address : addresses) {
+      fixed_.push_back((address.isPublic() ? 1U : 0U) | (address == Ipv4(kNewInterfacePublicAddress) ? 2U : 0U));
+    }
+    std::map<std::tuple<int, int, int, bool>, uint32_t> kinds;
+    for (const HeaderClass& header : headers) {
+      bool port = header.protocol == kProtocolTcp || header.protocol == kProtocolUdp;
+      auto key = std::make_tuple(header.protocol, port ? 0 : header.icmp_type, port ? 0 : header.icmp_code,
+                                 port && header.destination_port < 1024);
+      kind_.push_back(kinds.try_emplace(key, static_cast<uint32_t>(kinds.size())).first->second);
+    }
+  }
+
+  /// The tables `consulted` names, as sorted item codes; nullopt when the
+  /// trace stands for its own packet alone.
+  [[nodiscard]] std::optional<std::vector<uint64_t>> items(const Consulted& consulted) const {
+    if (consulted.other) return std::nullopt;
+    std::vector<uint64_t> out;
+    for (const auto& lookup : consulted.route_tables) {
+      auto index = indexIn(topo_.route_tables, lookup.table);
+      if (!index || lookup.vpc != table_vpc_[*index]) return std::nullopt;
+      out.push_back(code(kRouteTable, *index));
+    }
+    for (const auto* acl : consulted.acls) {
+      auto index = indexIn(topo_.network_acls, acl);
+      if (!index) return std::nullopt;
+      out.push_back(code(kAcl, *index));
+    }
+    for (const auto* table : consulted.tgw_route_tables) {
+      auto index = indexIn(topo_.tgw_route_tables, table);
+      if (!index) return std::nullopt;
+      out.push_back(code(kTgwRouteTable, *index));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  /// The classes of cell (address a, header h) under `items`, into `out`.
+  void signature(const std::vector<uint64_t>& items, size_t a, size_t h, std::vector<uint32_t>& out) const {
+    out.clear();
+    out.push_back(fixed_[a]);
+    out.push_back(kind_[h]);
+    for (uint64_t item : items) {
+      auto index = static_cast<size_t>(item & 0xFFFFFFFFU);
+      switch (static_cast<Kind>(item >> 32)) {
+        case kRouteTable: out.push_back(route_tables_[index].address[a]); break;
+        case kAcl:
+          out.push_back(acls_[index].address[a]);
+          out.push_back(acls_[index].port[h]);
+          break;
+        case kTgwRouteTable: out.push_back(tgw_tables_[index].address[a]); break;
+      }
+    }
+  }
+
+ private:
+  enum Kind : uint64_t { kRouteTable, kAcl, kTgwRouteTable };
+  struct Classes {
+    std::vector<uint32_t> address;  ///< by address
+    std::vector<uint32_t> port;     ///< by header (network ACLs)
+  };
+
+  static uint64_t code(Kind kind, size_t index) { return uint64_t{kind} << 32 | index; }
+  template <typename T>
+  static std::optional<size_t> indexIn(const std::vector<T>& items, const T* item) {
+    if (items.empty() || item < items.data() || item >= items.data() + items.size()) return std::nullopt;
+    return static_cast<size_t>(item - items.data());
+  }
+
+  const Topology& topo_;
+  std::vector<Classes> route_tables_;
+  std::vector<const Vpc*> table_vpc_;
+  std::vector<Classes> acls_;
+  std::vector<Classes> tgw_tables_;
+  std::vector<uint32_t> fixed_;  ///< by address: public? the stand-in?
+  std::vector<uint32_t> kind_;   ///< by header: protocol, ICMP type and code, port below 1024
 };
 
 /// The factored engine. Soundness argument, on top of the one at the top of
@@ -1188,20 +1370,22 @@ class FactoredEngine {
     const size_t rows = shadows_.size();
     const size_t columns = e_.headers.size();
     // Security groups of every member, each evaluated once.
-    std::map<std::string, size_t> group_index;
+    std::unordered_map<std::string_view, size_t> group_index;  // in order of first use
+    member_groups_.resize(e_.members);
     for (size_t m = 0; m < e_.members; ++m) {
-      for (const auto& id : e_.groups(m)) group_index.try_emplace(id, group_index.size());
+      for (const auto& id : e_.groups(m)) {
+        member_groups_[m].push_back(group_index.try_emplace(id, group_index.size()).first->second);
+      }
     }
     std::vector<std::string> group_ids(group_index.size());
     for (const auto& [id, index] : group_index) group_ids[index] = id;
     allowed_.assign(group_ids.size(), Bits(rows, columns));
     unsettled_.assign(group_ids.size(), Bits(rows, columns));
     forEachInParallel(threads_, group_ids.size(), [&](size_t g) { evaluateGroup(group_ids[g], g); });
-    member_groups_.resize(e_.members);
-    for (size_t m = 0; m < e_.members; ++m) {
-      for (const auto& id : e_.groups(m)) member_groups_[m].push_back(group_index.at(id));
-    }
     // Every key's paths.
+    std::vector<Ipv4> examples;
+    for (const Shadow& shadow : shadows_) examples.push_back(e_.address(shadow.example));
+    cells_ = std::make_unique<CellClasses>(ix_.topo, examples, path_headers_);
     tables_.resize(key_members_.size());
     forEachInParallel(threads_, key_members_.size(), [&](size_t k) { tabulate(k); });
     // Every member against its key's table.
@@ -1323,24 +1507,26 @@ class FactoredEngine {
     }
   }
 
-  /// Traces every (shadow, header) of key `k` once, its member's groups apart.
+  /// Decides every (shadow, path header) cell of key `k`, its member's
+  /// groups apart: by a trace of its own, or by an earlier trace whose
+  /// consulted tables sort it alike (CellClasses).
   void tabulate(size_t k) {
     Table& table = tables_[k];
     const size_t member = key_members_[k];
     std::map<Decision, size_t> decision_index;
     std::map<std::vector<std::string>, size_t> assumption_index;
-    auto mark = [&](const Decision& decision, State state, size_t r, size_t p) {
-      if (decision.kind == Decision::Kind::kNone) return;
+    auto decisionOf = [&](const Decision& decision) -> int {
+      if (decision.kind == Decision::Kind::kNone) return -1;
       auto [it, inserted] = decision_index.try_emplace(decision, table.decisions.size());
       if (inserted) {
         table.decisions.push_back(decision);
         table.cells.push_back({Bits(shadows_.size(), e_.headers.size()), Bits(shadows_.size(), e_.headers.size()),
                                Bits(shadows_.size(), e_.headers.size())});
       }
-      for (size_t h : headers_of_path_[p]) table.cells[it->second][state].set(r, h);
+      return static_cast<int>(it->second);
     };
-    auto assume = [&](const std::vector<std::string>& texts, size_t count, State state, size_t r, size_t p) {
-      if (count == 0) return;
+    auto assumptionsOf = [&](const std::vector<std::string>& texts, size_t count) -> int {
+      if (count == 0) return -1;
       std::set<std::string> general;
       for (size_t i = 0; i < count; ++i) general.insert(generalise(texts[i]));
       std::vector<std::string> sorted(general.begin(), general.end());
@@ -1351,40 +1537,89 @@ class FactoredEngine {
                                           Bits(shadows_.size(), e_.headers.size()),
                                           Bits(shadows_.size(), e_.headers.size())});
       }
-      for (size_t h : headers_of_path_[p]) table.assumption_cells[it->second][state].set(r, h);
+      return static_cast<int>(it->second);
     };
-    for (size_t r = 0; r < shadows_.size(); ++r) {
-      for (size_t h = 0; h < path_headers_.size(); ++h) {
-        if (headers_of_path_[h].empty()) continue;
-        Packet packet = e_.packet(member, shadows_[r].example, path_headers_[h], e_.source_ports.front());
-        TraceResult result = e_.trace(member, shadows_[r].example, packet, true);
-        ++table.traces;
-        Decision decision = e_.decide(member, packet, result);
-        mark(decision, kAllowed, r, h);
-        assume(result.assumptions, result.assumptions.size(), kAllowed, r, h);
-        if (!result.checked_apart) {
-          // The groups were never consulted: every state fares alike.
-          for (State state : {kDenied, kUnsettled}) {
-            mark(decision, state, r, h);
-            assume(result.assumptions, result.assumptions.size(), state, r, h);
+    // What a cell comes to by the state of the member's groups: a decision
+    // and an assumption set (indexes into the table, -1 for none) per state.
+    struct Outcome {
+      std::array<int, kStates> decision{};
+      std::array<int, kStates> assumptions{};
+    };
+    auto apply = [&](const Outcome& outcome, size_t r, size_t p) {
+      for (size_t state = 0; state < kStates; ++state) {
+        for (size_t h : headers_of_path_[p]) {
+          if (outcome.decision[state] >= 0) table.cells[static_cast<size_t>(outcome.decision[state])][state].set(r, h);
+          if (outcome.assumptions[state] >= 0) {
+            table.assumption_cells[static_cast<size_t>(outcome.assumptions[state])][state].set(r, h);
           }
+        }
+      }
+    };
+    auto traceCell = [&](size_t r, size_t p, Consulted& consulted) {
+      Packet packet = e_.packet(member, shadows_[r].example, path_headers_[p], e_.source_ports.front());
+      TraceResult result = e_.trace(member, shadows_[r].example, packet, true, &consulted);
+      ++table.traces;
+      Outcome outcome;
+      Decision decision = e_.decide(member, packet, result);
+      outcome.decision[kAllowed] = decisionOf(decision);
+      outcome.assumptions[kAllowed] = assumptionsOf(result.assumptions, result.assumptions.size());
+      if (!result.checked_apart) {
+        // The groups were never consulted: every state fares alike.
+        outcome.decision.fill(outcome.decision[kAllowed]);
+        outcome.assumptions.fill(outcome.assumptions[kAllowed]);
+        return outcome;
+      }
+      // Where the groups stand, a trace they stop ends (tracer.h, CheckedApart).
+      const CheckedApart cut = *result.checked_apart;
+      TraceResult stopped;
+      stopped.source = result.source;
+      stopped.path.assign(result.path.begin(), result.path.begin() + static_cast<std::ptrdiff_t>(cut.hops));
+      stopped.assumptions.assign(result.assumptions.begin(),
+                                 result.assumptions.begin() + static_cast<std::ptrdiff_t>(cut.assumptions));
+      stopped.verdict = Verdict::kUnreachable;
+      stopped.explanations = {{"ENI_SG_RULES_MISMATCH", "", ""}};
+      outcome.decision[kDenied] = decisionOf(e_.decide(member, packet, stopped));
+      outcome.assumptions[kDenied] = assumptionsOf(stopped.assumptions, cut.assumptions);
+      stopped.verdict = Verdict::kUndetermined;
+      stopped.explanations = {{"SG_RULE_UNRESOLVED", "", ""}};
+      outcome.decision[kUnsettled] = decisionOf(e_.decide(member, packet, stopped));
+      outcome.assumptions[kUnsettled] = outcome.assumptions[kDenied];
+      return outcome;
+    };
+    // Traces by the tables they consulted: the cells' classes under those
+    // tables, and what each traced class came to.
+    struct Reuse {
+      std::vector<uint64_t> items;
+      std::unordered_map<std::string, Outcome> outcomes;  ///< by signature bytes
+    };
+    std::vector<Reuse> reuses;
+    std::vector<uint32_t> signature;
+    auto bytes = [&] {
+      return std::string(reinterpret_cast<const char*>(signature.data()), signature.size() * sizeof(uint32_t));
+    };
+    Consulted consulted;
+    for (size_t r = 0; r < shadows_.size(); ++r) {
+      for (size_t p = 0; p < path_headers_.size(); ++p) {
+        if (headers_of_path_[p].empty()) continue;
+        // Only traces to addresses nothing holds stand for others (a holder changes the path beyond the gateway).
+        const bool reusable = shadows_[r].has_free;
+        const Outcome* known = nullptr;
+        for (size_t i = 0; i < reuses.size() && reusable && known == nullptr; ++i) {
+          cells_->signature(reuses[i].items, r, p, signature);
+          if (auto it = reuses[i].outcomes.find(bytes()); it != reuses[i].outcomes.end()) known = &it->second;
+        }
+        if (known != nullptr) {
+          apply(*known, r, p);
           continue;
         }
-        // Where the groups stand, a trace they stop ends (tracer.h, CheckedApart).
-        const CheckedApart cut = *result.checked_apart;
-        TraceResult stopped;
-        stopped.source = result.source;
-        stopped.path.assign(result.path.begin(), result.path.begin() + static_cast<std::ptrdiff_t>(cut.hops));
-        stopped.assumptions.assign(result.assumptions.begin(),
-                                   result.assumptions.begin() + static_cast<std::ptrdiff_t>(cut.assumptions));
-        stopped.verdict = Verdict::kUnreachable;
-        stopped.explanations = {{"ENI_SG_RULES_MISMATCH", "", ""}};
-        mark(e_.decide(member, packet, stopped), kDenied, r, h);
-        assume(stopped.assumptions, cut.assumptions, kDenied, r, h);
-        stopped.verdict = Verdict::kUndetermined;
-        stopped.explanations = {{"SG_RULE_UNRESOLVED", "", ""}};
-        mark(e_.decide(member, packet, stopped), kUnsettled, r, h);
-        assume(stopped.assumptions, cut.assumptions, kUnsettled, r, h);
+        Outcome outcome = traceCell(r, p, consulted);
+        apply(outcome, r, p);
+        std::optional<std::vector<uint64_t>> items = reusable ? cells_->items(consulted) : std::nullopt;
+        if (!items) continue;
+        auto it = std::find_if(reuses.begin(), reuses.end(), [&](const Reuse& reuse) { return reuse.items == *items; });
+        if (it == reuses.end()) it = reuses.insert(reuses.end(), Reuse{std::move(*items), {}});
+        cells_->signature(it->items, r, p, signature);
+        it->outcomes.emplace(bytes(), outcome);
       }
     }
   }
@@ -1532,7 +1767,7 @@ class FactoredEngine {
         for (size_t h = 0; h < e_.headers.size(); ++h) {
           if (!has(row, h)) continue;
           Packet packet = e_.packet(m, atom, e_.headers[h], e_.source_ports.front());
-          TraceResult result = e_.trace(m, atom, packet, false);
+          TraceResult result = e_.trace(m, atom, packet, false, nullptr);
           ++traces;
           bool is_held = held_.count(e_.address(atom).value()) != 0;
           int score = exampleScore(result.verdict == Verdict::kReachable, packet, is_held);
@@ -1557,7 +1792,7 @@ class FactoredEngine {
     for (const auto& [key, group] : pending.groups) {
       const Candidate& c = group.example;
       Packet packet = e_.packet(c.member, c.atom, e_.headers[c.header], e_.source_ports.front());
-      TraceResult result = e_.trace(c.member, c.atom, packet, false);
+      TraceResult result = e_.trace(c.member, c.atom, packet, false, nullptr);
       Decision decision = e_.decide(c.member, packet, result);
       std::string label = e_.label(c.member, e_.address(c.atom));
       ScoredGroup<InternetFinding>& out = tally.groups[key];
@@ -1567,7 +1802,7 @@ class FactoredEngine {
     }
     for (const auto& [key, c] : pending.undetermined) {
       Packet packet = e_.packet(c.member, c.atom, e_.headers[c.header], e_.source_ports.front());
-      tally.undetermined.emplace(key, e_.trace(c.member, c.atom, packet, false));
+      tally.undetermined.emplace(key, e_.trace(c.member, c.atom, packet, false, nullptr));
     }
     return tally;
   }
@@ -1586,6 +1821,7 @@ class FactoredEngine {
   std::vector<Bits> unsettled_;
   std::vector<std::vector<size_t>> member_groups_;
   std::vector<Table> tables_;
+  std::unique_ptr<CellClasses> cells_;  ///< how consulted tables sort the cells (tabulate)
 };
 
 /// Public addresses something in the input holds (their classes may differ
@@ -1642,17 +1878,18 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
   e.source_ports = std::move(source_ports);
   auto groups = std::make_shared<std::vector<const std::vector<std::string>*>>();
   for (const SourceClass& source : sources) {
-    const Eni* eni = source.endpoint.kind == Endpoint::Kind::kEni ? ix.eniById(source.endpoint.eni_id) : nullptr;
+    const Eni* eni = source.endpoint.kind == Endpoint::Kind::kEni ? source.endpoint.eni : nullptr;
     groups->push_back(eni != nullptr ? &eni->security_group_ids : &source.endpoint.security_group_ids);
   }
   const Atom* first_atom = e.atoms.data();
   e.packet = [&sources, first_atom](size_t member, size_t atom, const HeaderClass& header, int source_port) {
     return classPacket(sources[member].endpoint.address, atomAddress(first_atom[atom]), header, source_port);
   };
-  e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart) {
+  e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart,
+                                         Consulted* consulted) {
     Endpoint source = sources[member].endpoint;
     source.security_groups_checked_apart = apart;
-    return trace(network, source, target(atom, packet.destination), packet, TraceOptions{apart});
+    return trace(network, source, target(atom, packet.destination), packet, TraceOptions{apart, consulted});
   };
   e.label = [&sources](size_t member, Ipv4 /*other*/) { return sources[member].endpoint.label; };
   e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
@@ -1663,7 +1900,7 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
     bool has_public = source.subnet->map_public_ip_on_launch;
     if (source.endpoint.kind == Endpoint::Kind::kEni) {
       has_public = false;
-      if (const Eni* eni = ix.eniById(source.endpoint.eni_id)) {
+      if (const Eni* eni = source.endpoint.eni) {
         for (const auto& pub : eni->public_ips) has_public = has_public || pub.private_ip == source.endpoint.address;
       }
     }
@@ -1989,7 +2226,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
     std::vector<Side> origins(sources.size());
     std::vector<std::once_flag> origin_built(sources.size());
     e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
-      std::call_once(origin_built[member], [&] { origins[member] = originOf(topo, sources[member]); });
+      std::call_once(origin_built[member], [&] { origins[member] = originOf(sources[member]); });
       FlowFacts facts;
       facts.source = origins[member];
       // Held single addresses are atoms of their own, so the class's holder is the address's.
@@ -2007,6 +2244,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
     struct Inbound {
       Target target;
       std::string eni_id;  ///< "" for a hypothetical interface
+      const Eni* eni = nullptr;
       Ipv4 private_address;
     };
     std::vector<Inbound> targets;
@@ -2015,7 +2253,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
         Target target;
         target.address = pub.public_ip;
         target.label = displayName(eni.meta);
-        targets.push_back({target, eni.meta.id, pub.private_ip});
+        targets.push_back({target, eni.meta.id, &eni, pub.private_ip});
       }
     }
     if (options.hypothetical_enis) {
@@ -2028,7 +2266,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
           target.security_group_ids = {group.meta.id};
           target.address = Ipv4(subnet.cidr.first().value() + 4);
           target.label = "new interface in " + subnet.meta.id + " with " + group.meta.id;
-          targets.push_back({target, "", target.address});
+          targets.push_back({target, "", nullptr, target.address});
         }
       }
     }
@@ -2051,14 +2289,14 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
                          inbound.eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : inbound.target.address, h,
                          source_port);
     };
-    e.trace = [&](size_t member, size_t /*atom*/, const Packet& packet, bool apart) {
+    e.trace = [&](size_t member, size_t /*atom*/, const Packet& packet, bool apart, Consulted* consulted) {
       Endpoint source;
       source.kind = Endpoint::Kind::kExternal;
       source.address = packet.source;
       source.label = "internet host " + packet.source.str();
       Target target = targets[member].target;
       target.security_groups_checked_apart = apart;
-      return trace(network, source, target, packet, TraceOptions{apart});
+      return trace(network, source, target, packet, TraceOptions{apart, consulted});
     };
     e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
       const Inbound& inbound = targets[member];
@@ -2077,12 +2315,12 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
     e.label = [](size_t /*member*/, Ipv4 other) { return "internet host " + other.str(); };
     e.component = [&](size_t member) {
       // The label the tracer gives the delivered interface (tracer.cpp, nodeOfEni and the hypothetical target).
-      const Eni* eni = targets[member].eni_id.empty() ? nullptr : ix.eniById(targets[member].eni_id);
+      const Eni* eni = targets[member].eni;
       return eni != nullptr ? displayName(eni->meta) : targets[member].target.label;
     };
     e.groups = [&](size_t member) -> const std::vector<std::string>& {
       const Inbound& inbound = targets[member];
-      if (const Eni* eni = inbound.eni_id.empty() ? nullptr : ix.eniById(inbound.eni_id)) return eni->security_group_ids;
+      if (const Eni* eni = inbound.eni) return eni->security_group_ids;
       return inbound.target.security_group_ids;
     };
     SubnetKeys subnet_keys(ix);
@@ -2091,7 +2329,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       // the first holder of the address, not a NAT gateway's, no load balancer.
       const Inbound& inbound = targets[member];
       if (inbound.eni_id.empty()) return std::make_pair("new|" + inbound.target.subnet_id, inbound.private_address);
-      const Eni* eni = ix.eniById(inbound.eni_id);
+      const Eni* eni = inbound.eni;
       auto holders = ix.by_public_ip.find(inbound.target.address.value());
       bool plain_holder = eni != nullptr && ix.nat_by_public_ip.count(inbound.target.address.value()) == 0 &&
                           holders != ix.by_public_ip.end() && holders->second.front() == eni;
