@@ -107,6 +107,58 @@ const Eni* Network::Index::eniById(std::string_view id) const {
   return nullptr;
 }
 
+const Network::Index::AddressPoints& Network::Index::addressPoints() const {
+  std::call_once(address_points_once_, [this] {
+    auto finish = [](std::vector<uint64_t>& points) {
+      std::sort(points.begin(), points.end());
+      points.erase(std::unique(points.begin(), points.end()), points.end());
+    };
+    auto cidr = [](std::vector<uint64_t>& points, const Cidr& block) {
+      points.push_back(block.first().value());
+      points.push_back(uint64_t{block.last().value()} + 1);
+    };
+    AddressPoints& out = address_points_;
+    for (const auto& [base, prefix] : kSpecialPurposeRanges) cidr(out.base, Cidr::of(Ipv4(base), prefix));
+    for (const auto& vpc : topo.vpcs) {
+      for (const auto& block : vpc.cidrs) cidr(out.base, block);
+      for (const auto& block : vpc.disassociated_cidrs) cidr(out.base, block);
+    }
+    for (const auto& table : topo.route_tables) {
+      for (const auto& route : table.routes) {
+        if (route.destination) cidr(out.base, *route.destination);
+      }
+    }
+    for (const auto& list : topo.prefix_lists) {
+      for (const auto& block : list.cidrs) cidr(out.base, block);
+    }
+    for (const auto& acl : topo.network_acls) {
+      for (const auto& entry : acl.entries) {
+        if (entry.cidr) cidr(out.base, *entry.cidr);
+      }
+    }
+    for (const auto& pcx : topo.peering_connections) {
+      for (const auto& block : pcx.requester.cidrs) cidr(out.base, block);
+      for (const auto& block : pcx.accepter.cidrs) cidr(out.base, block);
+    }
+    for (const auto& table : topo.tgw_route_tables) {
+      for (const auto& route : table.static_routes) cidr(out.base, route.destination);
+    }
+    forEachHeldAddress([&](Ipv4 address) { cidr(out.held, Cidr::of(address, 32)); });
+    for (const auto& subnet : topo.subnets) cidr(out.subnets_and_groups, subnet.cidr);
+    for (const auto& group : topo.security_groups) {
+      for (const auto* rules : {&group.ingress, &group.egress}) {
+        for (const auto& rule : *rules) {
+          if (rule.peer_kind == PeerKind::kCidr) cidr(out.subnets_and_groups, rule.cidr);
+        }
+      }
+    }
+    finish(out.base);
+    finish(out.held);
+    finish(out.subnets_and_groups);
+  });
+  return address_points_;
+}
+
 Network::Network(const Topology& topology) : index_(std::make_unique<Index>(topology)) {}
 Network::~Network() = default;
 const Topology& Network::topology() const { return index_->topo; }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -48,6 +49,42 @@ struct Network::Index {
   /// ENI of `vpc_id` that holds `address` as a private IP, or nullptr.
   const topology::Eni* eniByPrivateIp(const std::string& vpc_id, Ipv4 address) const;
   const topology::Eni* eniById(std::string_view id) const;
+
+  /// Calls `fn` with every single address the topology gives to something:
+  /// private and public addresses of interfaces (listed and synthesised), of
+  /// NAT gateways, and the stand-in public address of new interfaces.
+  template <typename Fn>
+  void forEachHeldAddress(Fn&& fn) const {
+    fn(Ipv4(kNewInterfacePublicAddress));
+    for (const auto& eni : topo.enis) {
+      for (const auto& ip : eni.private_ips) fn(ip);
+      for (const auto& pub : eni.public_ips) fn(pub.public_ip);
+    }
+    for (const auto& eni : synthetic_enis) {
+      for (const auto& ip : eni.private_ips) fn(ip);
+    }
+    for (const auto& nat : topo.nat_gateways) {
+      for (const auto& ip : nat.private_ips) fn(ip);
+      for (const auto& ip : nat.public_ips) fn(ip);
+    }
+  }
+
+  /// The edges of every address block the topology uses (each block's first
+  /// address and the one past its last), sorted, without repeats, in the
+  /// three parts the exhaustive checks combine (sim/verify.cpp).
+  struct AddressPoints {
+    /// RFC 6890 special ranges, VPC blocks, routes, prefix lists, network
+    /// ACL entries, peering blocks, transit gateway routes.
+    std::vector<uint64_t> base;
+    std::vector<uint64_t> held;                ///< single held addresses (forEachHeldAddress)
+    std::vector<uint64_t> subnets_and_groups;  ///< subnet blocks and security-group rule CIDRs
+  };
+  /// Computed when first asked for, once for every caller and thread.
+  const AddressPoints& addressPoints() const;
+
+ private:
+  mutable std::once_flag address_points_once_;
+  mutable AddressPoints address_points_;
 };
 
 }  // namespace vpcsim::sim

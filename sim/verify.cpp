@@ -49,14 +49,6 @@ namespace {
 
 constexpr uint64_t kAddressSpaceEnd = uint64_t{1} << 32;
 
-/// RFC 6890 special-purpose ranges, as Ipv4::isPublic() knows them; their
-/// edges split address atoms so each atom is all public or all special.
-constexpr std::array<std::pair<uint32_t, int>, 15> kSpecialRanges = {{
-    {0x00000000, 8}, {0x0A000000, 8}, {0x64400000, 10}, {0x7F000000, 8}, {0xA9FE0000, 16},
-    {0xAC100000, 12}, {0xC0000000, 24}, {0xC0000200, 24}, {0xC0A80000, 16}, {0xC6120000, 15},
-    {0xC6336400, 24}, {0xCB007100, 24}, {0xE0000000, 4}, {0xF0000000, 4}, {0xFFFFFFFF, 32},
-}};
-
 bool startsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 /// Half-open atoms [first, end) cut from [0, space) at `points`.
@@ -86,81 +78,30 @@ int representative(const Atom& atom, int preferred) {
   return static_cast<int>(value >= atom.first && value < atom.end ? value : atom.first);
 }
 
-/// Calls `fn` with every single address the topology gives to something:
-/// private and public addresses of interfaces (listed and synthesised), of
-/// NAT gateways, and the stand-in public address of new interfaces.
-template <typename Fn>
-void forEachHeldAddress(const Network::Index& ix, Fn&& fn) {
-  const Topology& topo = ix.topo;
-  fn(Ipv4(kNewInterfacePublicAddress));
-  for (const auto& eni : topo.enis) {
-    for (const auto& ip : eni.private_ips) fn(ip);
-    for (const auto& pub : eni.public_ips) fn(pub.public_ip);
-  }
-  for (const auto& eni : ix.synthetic_enis) {
-    for (const auto& ip : eni.private_ips) fn(ip);
-  }
-  for (const auto& nat : topo.nat_gateways) {
-    for (const auto& ip : nat.private_ips) fn(ip);
-    for (const auto& ip : nat.public_ips) fn(ip);
-  }
-}
-
 /// Which boundaries addressBoundaries() leaves out.
 struct Coarser {
-  bool held = false;             ///< the edges of held single addresses (forEachHeldAddress)
+  bool held = false;             ///< the edges of held single addresses (Index::forEachHeldAddress)
   bool subnets_and_groups = false;  ///< subnet blocks and security-group rule CIDRs
 };
 
 /// Every address boundary any rule, route or address of the topology uses,
 /// but those `coarser` leaves out.
 std::vector<uint64_t> addressBoundaries(const Network::Index& ix, const std::vector<Cidr>& extra, Coarser coarser = {}) {
-  const bool held = !coarser.held;
-  const Topology& topo = ix.topo;
-  std::vector<uint64_t> points;  // sorted at the end
-  auto cidr = [&](const Cidr& block) {
+  const Network::Index::AddressPoints& known = ix.addressPoints();
+  std::vector<uint64_t> points;
+  for (const auto& block : extra) {
     points.push_back(block.first().value());
     points.push_back(uint64_t{block.last().value()} + 1);
-  };
-  for (const auto& block : extra) cidr(block);
-  for (const auto& [base, prefix] : kSpecialRanges) cidr(Cidr::of(Ipv4(base), prefix));
-  if (held) forEachHeldAddress(ix, [&](Ipv4 address) { cidr(Cidr::of(address, 32)); });
-  for (const auto& vpc : topo.vpcs) {
-    for (const auto& block : vpc.cidrs) cidr(block);
-    for (const auto& block : vpc.disassociated_cidrs) cidr(block);
-  }
-  for (const auto& subnet : topo.subnets) {
-    if (!coarser.subnets_and_groups) cidr(subnet.cidr);
-  }
-  for (const auto& table : topo.route_tables) {
-    for (const auto& route : table.routes) {
-      if (route.destination) cidr(*route.destination);
-    }
-  }
-  for (const auto& list : topo.prefix_lists) {
-    for (const auto& block : list.cidrs) cidr(block);
-  }
-  for (const auto& acl : topo.network_acls) {
-    for (const auto& entry : acl.entries) {
-      if (entry.cidr) cidr(*entry.cidr);
-    }
-  }
-  for (const auto& group : topo.security_groups) {
-    if (coarser.subnets_and_groups) break;
-    for (const auto* rules : {&group.ingress, &group.egress}) {
-      for (const auto& rule : *rules) {
-        if (rule.peer_kind == PeerKind::kCidr) cidr(rule.cidr);
-      }
-    }
-  }
-  for (const auto& pcx : topo.peering_connections) {
-    for (const auto& block : pcx.requester.cidrs) cidr(block);
-    for (const auto& block : pcx.accepter.cidrs) cidr(block);
-  }
-  for (const auto& table : topo.tgw_route_tables) {
-    for (const auto& route : table.static_routes) cidr(route.destination);
   }
   std::sort(points.begin(), points.end());
+  auto merge = [&](const std::vector<uint64_t>& more) {
+    std::vector<uint64_t> merged(points.size() + more.size());
+    std::merge(points.begin(), points.end(), more.begin(), more.end(), merged.begin());
+    points = std::move(merged);
+  };
+  merge(known.base);
+  if (!coarser.held) merge(known.held);
+  if (!coarser.subnets_and_groups) merge(known.subnets_and_groups);
   return points;
 }
 
@@ -323,7 +264,19 @@ class Sources {
   Sources(const Network::Index& ix, const VerifyOptions& options, const std::vector<Atom>& address_atoms,
           std::vector<Atom> placement_atoms)
       : ix_(ix), options_(options), atoms_(address_atoms), placement_(std::move(placement_atoms)) {
-    for (const auto& eni : ix.topo.enis) enis_by_subnet_[eni.subnet_id].push_back(&eni);
+    size_t addresses = 0;
+    for (const auto& eni : ix.topo.enis) {
+      enis_by_subnet_[eni.subnet_id].push_back(&eni);
+      addresses += eni.private_ips.size();
+    }
+    out_.reserve(addresses);
+    auto owned = [&](const auto& by_eni) {
+      for (const auto& entry : by_eni) {
+        if (const Eni* eni = ix.eniById(entry.first)) service_owned_.insert(eni);
+      }
+    };
+    owned(ix.nat_by_eni);
+    owned(ix.endpoint_by_eni);
   }
 
   const Topology& topo() const { return ix_.topo; }
@@ -455,18 +408,15 @@ class Sources {
   /// AWS services own (NAT gateways, interface endpoints) start no traffic.
   /// `subnet`: the interface's, when the caller has it.
   void addEni(const Eni& eni, const Subnet* subnet = nullptr) {
-    if (eni.interface_type == "nat_gateway" || eni.interface_type == "vpc_endpoint" ||
-        ix_.nat_by_eni.count(eni.meta.id) != 0 || ix_.endpoint_by_eni.count(eni.meta.id) != 0) {
+    if (eni.interface_type == "nat_gateway" || eni.interface_type == "vpc_endpoint" || service_owned_.count(&eni) != 0) {
       return;
     }
     if (subnet == nullptr) subnet = topo().findSubnet(eni.subnet_id);
     if (subnet == nullptr) return;
-    std::vector<std::string> groups = eni.security_group_ids;
-    std::sort(groups.begin(), groups.end());
     for (const auto& ip : eni.private_ips) {
       bool has_public = std::any_of(eni.public_ips.begin(), eni.public_ips.end(),
                                     [&](const PublicAddress& pub) { return pub.private_ip == ip; });
-      if (!remember("eni", *subnet, groups, atomIndex(atoms_, ip.value()), has_public)) continue;
+      if (!rememberEni(eni, *subnet, atomIndex(atoms_, ip.value()), has_public)) continue;
       SourceClass source;
       source.subnet = subnet;
       source.endpoint.kind = Endpoint::Kind::kEni;
@@ -497,7 +447,7 @@ class Sources {
         ++address;
       }
       if (address >= end) continue;
-      if (!remember("new", subnet, groups, index, subnet.map_public_ip_on_launch)) continue;
+      if (!remember(subnet, groups, index, subnet.map_public_ip_on_launch)) continue;
       SourceClass source;
       source.subnet = &subnet;
       source.endpoint.kind = Endpoint::Kind::kHypotheticalEni;
@@ -515,10 +465,33 @@ class Sources {
     return static_cast<size_t>(it - atoms.begin());
   }
 
-  /// False when an identical class was already added.
-  bool remember(const char* kind, const Subnet& subnet, const std::vector<std::string>& groups, size_t atom,
-                bool has_public) {
-    return seen_.insert(Seen{kind, &subnet, groups, atom, has_public}).second;
+  /// False when an identical new interface was already added.
+  bool remember(const Subnet& subnet, const std::vector<std::string>& groups, size_t atom, bool has_public) {
+    return seen_.insert(Seen{&subnet, groups, atom, has_public}).second;
+  }
+
+  /// As remember() for an existing interface: sources in one address class
+  /// are few (held addresses are classes of their own), so they are found
+  /// by class and their groups compared only then.
+  bool rememberEni(const Eni& eni, const Subnet& subnet, size_t atom, bool has_public) {
+    auto sortedGroups = [](const Eni& of) {
+      std::vector<std::string> groups = of.security_group_ids;
+      std::sort(groups.begin(), groups.end());
+      return groups;
+    };
+    if (first_by_atom_.empty()) first_by_atom_.assign(atoms_.size() + 1, kNoSource);
+    for (size_t index = first_by_atom_[atom]; index != kNoSource; index = next_in_atom_[index]) {
+      const SourceClass& other = out_[index];
+      bool other_public = std::any_of(other.endpoint.eni->public_ips.begin(), other.endpoint.eni->public_ips.end(),
+                                      [&](const PublicAddress& pub) { return pub.private_ip == other.endpoint.address; });
+      if (other.subnet == &subnet && other_public == has_public && sortedGroups(*other.endpoint.eni) == sortedGroups(eni)) {
+        return false;
+      }
+    }
+    next_in_atom_.resize(out_.size() + 1, kNoSource);
+    next_in_atom_[out_.size()] = first_by_atom_[atom];
+    first_by_atom_[atom] = out_.size();
+    return true;
   }
 
   /// Private addresses of interfaces and NAT gateways, sorted (built when first needed).
@@ -548,27 +521,30 @@ class Sources {
   std::vector<Atom> placement_;
   std::vector<uint32_t> held_;
   std::unordered_map<std::string_view, std::vector<const Eni*>> enis_by_subnet_;
-  /// A class added: kind ("eni", "new"), subnet, sorted groups, address atom, public address.
+  /// A new interface added: subnet, sorted groups, address atom, public address.
   struct Seen {
-    const char* kind;
     const Subnet* subnet;
     std::vector<std::string> groups;
     size_t atom;
     bool has_public;
     bool operator==(const Seen& other) const {
-      return std::string_view(kind) == other.kind && subnet == other.subnet && groups == other.groups &&
-             atom == other.atom && has_public == other.has_public;
+      return subnet == other.subnet && groups == other.groups && atom == other.atom && has_public == other.has_public;
     }
   };
   struct SeenHash {
     size_t operator()(const Seen& seen) const {
       size_t h = std::hash<const void*>{}(seen.subnet) ^ (seen.atom * 0x9E3779B97F4A7C15ULL) ^
-                 (seen.has_public ? 0x51ED27ULL : 0) ^ std::hash<std::string_view>{}(seen.kind);
+                 (seen.has_public ? 0x51ED27ULL : 0);
       for (const auto& group : seen.groups) h = h * 31 + std::hash<std::string>{}(group);
       return h;
     }
   };
   std::unordered_set<Seen, SeenHash> seen_;
+  /// Sources of existing interfaces by address class, as chains of indexes into out_.
+  static constexpr size_t kNoSource = SIZE_MAX;
+  std::vector<size_t> first_by_atom_;
+  std::vector<size_t> next_in_atom_;
+  std::unordered_set<const Eni*> service_owned_;  ///< interfaces of NAT gateways and interface endpoints
   std::vector<SourceClass> out_;
 };
 
@@ -1317,7 +1293,7 @@ class CellClasses {
 /// The factored engine. Soundness argument, on top of the one at the top of
 /// this file:
 /// 1. Shadows. Cut the address space at every boundary except the edges of
-///    single held addresses (forEachHeldAddress); each of those coarser
+///    single held addresses (Index::forEachHeldAddress); each of those coarser
 ///    atoms is a shadow. A class whose other end is an address nothing
 ///    holds behaves like every other such class of its shadow (no predicate
 ///    tells them apart). A class to a held public address leaves or enters
@@ -1389,7 +1365,12 @@ class FactoredEngine {
     tables_.resize(key_members_.size());
     forEachInParallel(threads_, key_members_.size(), [&](size_t k) { tabulate(k); });
     // Every member against its key's table.
-    auto tally = tallyInParallel<Pending>(threads_, e_.members, [&](size_t m, Pending& part) { combine(m, part); });
+    // In runs of members, each with its own memo (members of a key are mostly neighbours).
+    const size_t runs = std::min<size_t>(e_.members, size_t{threadCount(threads_)} * 8);
+    auto tally = tallyInParallel<Pending>(threads_, runs, [&](size_t run, Pending& part) {
+      Memo memo;
+      for (size_t m = run * e_.members / runs; m < (run + 1) * e_.members / runs; ++m) combine(m, part, memo);
+    });
     return finish(std::move(tally));
   }
 
@@ -1637,9 +1618,30 @@ class FactoredEngine {
     return bit < e_.headers.size() && (row[bit / 64] >> (bit % 64) & 1) != 0;
   }
 
+  /// What a member's classes come to, as the tally operations that count
+  /// them (combine); members alike in key, group states, renames and
+  /// example score share them.
+  struct Combined {
+    struct Op {
+      bool finding = false;
+      std::string rule, group, detail;  ///< the finding or undetermined key
+      uint64_t classes = 0;
+      int score = 0;
+      size_t atom = 0;
+      size_t header = 0;
+    };
+    std::vector<Op> ops;
+    std::vector<size_t> assumption_sets;  ///< indexes into the key's table
+    bool shared = true;  ///< false: an example was traced for this member alone (held addresses)
+  };
+  /// Combined results by what decides them, within one run of members.
+  struct Memo {
+    std::map<std::tuple<size_t, std::vector<uint64_t>, std::string, std::string, bool>, Combined> known;
+  };
+
   /// One member: its groups' states against its key's table.
-  void combine(size_t m, Pending& part) {
-    const Table& table = tables_[key_of_[m]];
+  void combine(size_t m, Pending& part, Memo& memo) {
+    const size_t k = key_of_[m];
     const size_t rows = shadows_.size();
     const size_t columns = e_.headers.size();
     const size_t words = (columns + 63) / 64;
@@ -1660,6 +1662,52 @@ class FactoredEngine {
       }
     }
     part.classes_checked += uint64_t{e_.atoms.size()} * columns;
+    // A decision naming the key's traced member names this one instead.
+    Rename rename;
+    if (const size_t traced = key_members_[k]; traced != m) {
+      if (e_.group) std::tie(rename.traced_group, rename.group) = std::make_pair(e_.group(traced), e_.group(m));
+      if (e_.component) {
+        std::tie(rename.traced_component, rename.component) = std::make_pair(e_.component(traced), e_.component(m));
+      }
+    }
+    // The example score reads the member's own address only as "is it 8.8.8.8" (exampleScore).
+    Packet any = e_.packet(m, shadows_.front().example, e_.headers.front(), e_.source_ports.front());
+    const bool eight = (e_.egress ? any.source : any.destination) == Ipv4(0x08080808);
+    std::vector<uint64_t> bits = state[kAllowed].raw();
+    bits.insert(bits.end(), state[kUnsettled].raw().begin(), state[kUnsettled].raw().end());
+    auto memo_key = std::make_tuple(k, std::move(bits), rename.group, rename.component, eight);
+    auto found = memo.known.find(memo_key);
+    Combined fresh;
+    if (found == memo.known.end()) {
+      fresh = tabulated(m, state, rename, part.traces);
+      if (fresh.shared) found = memo.known.emplace(std::move(memo_key), std::move(fresh)).first;
+    }
+    const Combined& combined = found != memo.known.end() ? found->second : fresh;
+    const Table& table = tables_[k];
+    for (size_t s : combined.assumption_sets) {
+      part.assumptions.insert(table.assumption_sets[s].begin(), table.assumption_sets[s].end());
+    }
+    for (const auto& op : combined.ops) {
+      Candidate candidate{m, op.atom, op.header};
+      if (op.finding) {
+        part.addFinding({op.rule, op.group, op.detail}, op.classes, op.score, [&] { return candidate; });
+      } else {
+        part.addUndetermined({op.group, op.detail}, op.classes, [&] { return candidate; });
+      }
+    }
+  }
+
+  struct Rename {
+    std::string traced_group, group, traced_component, component;
+  };
+
+  /// What member `m`'s classes come to, given its groups' `state`.
+  Combined tabulated(size_t m, const std::array<Bits, kStates>& state, const Rename& rename, uint64_t& traces) const {
+    const Table& table = tables_[key_of_[m]];
+    const size_t rows = shadows_.size();
+    const size_t columns = e_.headers.size();
+    const size_t words = (columns + 63) / 64;
+    Combined out;
     for (size_t s = 0; s < table.assumption_sets.size(); ++s) {
       bool hit = false;
       for (int t = 0; t < kStates && !hit; ++t) {
@@ -1667,17 +1715,7 @@ class FactoredEngine {
         const auto& mine = state[static_cast<size_t>(t)].raw();
         for (size_t i = 0; i < cells.size() && !hit; ++i) hit = (cells[i] & mine[i]) != 0;
       }
-      if (hit) part.assumptions.insert(table.assumption_sets[s].begin(), table.assumption_sets[s].end());
-    }
-    // A decision naming the key's traced member names this one instead.
-    struct {
-      std::string traced_group, group, traced_component, component;
-    } rename;
-    if (const size_t traced = key_members_[key_of_[m]]; traced != m) {
-      if (e_.group) std::tie(rename.traced_group, rename.group) = std::make_pair(e_.group(traced), e_.group(m));
-      if (e_.component) {
-        std::tie(rename.traced_component, rename.component) = std::make_pair(e_.component(traced), e_.component(m));
-      }
+      if (hit) out.assumption_sets.push_back(s);
     }
     // Classes of each decision, then by finding group (round trip or not).
     std::map<FindingKey, std::pair<Bits, Bits>> findings;  // all, round trips
@@ -1695,8 +1733,8 @@ class FactoredEngine {
       if (decision.kind == Decision::Kind::kUndetermined) {
         size_t r = 0;
         while (!any(mine.row(r), words)) ++r;
-        Candidate first{m, shadows_[r].first, static_cast<size_t>(lowest(mine.row(r), words))};
-        part.addUndetermined({group, decision.detail}, weighted(mine), [&] { return first; });
+        out.ops.push_back({false, "", group, decision.detail, weighted(mine), 0, shadows_[r].first,
+                           static_cast<size_t>(lowest(mine.row(r), words))});
         continue;
       }
       std::string exit = decision.detail;
@@ -1710,9 +1748,13 @@ class FactoredEngine {
       }
     }
     for (const auto& [key, bits] : findings) {
-      auto [score, candidate] = best(m, bits.first, bits.second, part.traces);
-      part.addFinding(key, weighted(bits.first), score, [&] { return candidate; });
+      const uint64_t before = traces;
+      auto [score, candidate] = best(m, bits.first, bits.second, traces);
+      out.shared = out.shared && traces == before;
+      out.ops.push_back({true, std::get<0>(key), std::get<1>(key), std::get<2>(key), weighted(bits.first), score,
+                         candidate.atom, candidate.header});
     }
+    return out;
   }
 
   /// Classes a bit matrix stands for: each shadow row counts its atoms.
@@ -1828,7 +1870,7 @@ class FactoredEngine {
 /// from their shadow's in whether the reply comes back).
 std::set<uint32_t> heldPublicAddresses(const Network::Index& ix) {
   std::set<uint32_t> held;
-  forEachHeldAddress(ix, [&](Ipv4 address) {
+  ix.forEachHeldAddress([&](Ipv4 address) {
     if (address.isPublic()) held.insert(address.value());
   });
   return held;

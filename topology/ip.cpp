@@ -46,26 +46,9 @@ std::string Ipv4::str() const {
 }
 
 bool Ipv4::isPublic() const {
-  // RFC 6890 special-purpose ranges that are never reachable on the internet.
-  static constexpr std::array<std::pair<uint32_t, int>, 15> kSpecial = {{
-      {0x00000000, 8},   // 0.0.0.0/8 this network
-      {0x0A000000, 8},   // 10.0.0.0/8 private
-      {0x64400000, 10},  // 100.64.0.0/10 shared (CGNAT)
-      {0x7F000000, 8},   // 127.0.0.0/8 loopback
-      {0xA9FE0000, 16},  // 169.254.0.0/16 link-local
-      {0xAC100000, 12},  // 172.16.0.0/12 private
-      {0xC0000000, 24},  // 192.0.0.0/24 IETF protocol assignments
-      {0xC0000200, 24},  // 192.0.2.0/24 TEST-NET-1
-      {0xC0A80000, 16},  // 192.168.0.0/16 private
-      {0xC6120000, 15},  // 198.18.0.0/15 benchmarking
-      {0xC6336400, 24},  // 198.51.100.0/24 TEST-NET-2
-      {0xCB007100, 24},  // 203.0.113.0/24 TEST-NET-3
-      {0xE0000000, 4},   // 224.0.0.0/4 multicast
-      {0xF0000000, 4},   // 240.0.0.0/4 reserved
-      {0xFFFFFFFF, 32},  // broadcast
-  }};
-  for (const auto& [base, prefix] : kSpecial) {
-    if (Cidr::of(Ipv4(base), prefix).contains(*this)) return false;
+  for (const auto& [base, prefix] : kSpecialPurposeRanges) {
+    uint32_t mask = prefix == 0 ? 0U : ~0U << (32 - prefix);
+    if ((value_ & mask) == base) return false;
   }
   return true;
 }

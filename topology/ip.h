@@ -1,10 +1,12 @@
 // IPv4 addresses, CIDR blocks and port ranges as value types that cannot be invalid.
 #pragma once
 
+#include <array>
 #include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "topology/result.h"
 
@@ -22,8 +24,8 @@ class Ipv4 {
 
   [[nodiscard]] constexpr uint32_t value() const { return value_; }
   [[nodiscard]] std::string str() const;
-  /// True for addresses routable on the public internet (not RFC 1918,
-  /// loopback, link-local, CGNAT, multicast, reserved or 0/8).
+  /// True for addresses routable on the public internet: outside every
+  /// range of kSpecialPurposeRanges.
   [[nodiscard]] bool isPublic() const;
 
   constexpr auto operator<=>(const Ipv4&) const = default;
@@ -86,6 +88,26 @@ Result<int> parseProtocol(std::string_view text);
 std::string protocolName(int protocol);
 
 /// An inclusive port range; 0-65535 is "all ports".
+/// RFC 6890 special-purpose IPv4 ranges (base, prefix length), never
+/// reachable on the internet.
+inline constexpr std::array<std::pair<uint32_t, int>, 15> kSpecialPurposeRanges = {{
+    {0x00000000, 8},   // 0.0.0.0/8 this network
+    {0x0A000000, 8},   // 10.0.0.0/8 private
+    {0x64400000, 10},  // 100.64.0.0/10 shared (CGNAT)
+    {0x7F000000, 8},   // 127.0.0.0/8 loopback
+    {0xA9FE0000, 16},  // 169.254.0.0/16 link-local
+    {0xAC100000, 12},  // 172.16.0.0/12 private
+    {0xC0000000, 24},  // 192.0.0.0/24 IETF protocol assignments
+    {0xC0000200, 24},  // 192.0.2.0/24 TEST-NET-1
+    {0xC0A80000, 16},  // 192.168.0.0/16 private
+    {0xC6120000, 15},  // 198.18.0.0/15 benchmarking
+    {0xC6336400, 24},  // 198.51.100.0/24 TEST-NET-2
+    {0xCB007100, 24},  // 203.0.113.0/24 TEST-NET-3
+    {0xE0000000, 4},   // 224.0.0.0/4 multicast
+    {0xF0000000, 4},   // 240.0.0.0/4 reserved
+    {0xFFFFFFFF, 32},  // broadcast
+}};
+
 struct PortRange {
   int from = 0;
   int to = 65535;
