@@ -72,6 +72,32 @@ std::vector<Atom> atomsOf(const Points& points, uint64_t space) {
   return atoms;
 }
 
+/// A set of addresses, filled, then sealed and only asked.
+class AddressSet {
+ public:
+  void add(Ipv4 address) { values_.push_back(address.value()); }
+  void seal() {
+    std::sort(values_.begin(), values_.end());
+    values_.erase(std::unique(values_.begin(), values_.end()), values_.end());
+    sealed_ = true;
+  }
+  [[nodiscard]] bool sealed() const { return sealed_; }
+  [[nodiscard]] bool contains(uint64_t address) const {
+    return std::binary_search(values_.begin(), values_.end(), static_cast<uint32_t>(address)) &&
+           address < kAddressSpaceEnd;
+  }
+  /// False when an address is in the set twice (asked before sealing).
+  [[nodiscard]] bool distinct() const {
+    std::vector<uint32_t> sorted = values_;
+    std::sort(sorted.begin(), sorted.end());
+    return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+  }
+
+ private:
+  std::vector<uint32_t> values_;
+  bool sealed_ = false;
+};
+
 /// The atom's preferred value when it holds it, else its first value.
 int representative(const Atom& atom, int preferred) {
   auto value = static_cast<uint64_t>(preferred);
@@ -443,9 +469,7 @@ class Sources {
       if (atom.first >= high) break;
       uint64_t address = std::max(atom.first, low);
       uint64_t end = std::min(atom.end, high);
-      while (address < end && std::binary_search(held().begin(), held().end(), static_cast<uint32_t>(address))) {
-        ++address;
-      }
+      while (address < end && held().contains(address)) ++address;
       if (address >= end) continue;
       if (!remember(subnet, groups, index, subnet.map_public_ip_on_launch)) continue;
       SourceClass source;
@@ -494,21 +518,19 @@ class Sources {
     return true;
   }
 
-  /// Private addresses of interfaces and NAT gateways, sorted (built when first needed).
-  const std::vector<uint32_t>& held() {
-    if (!held_.empty()) return held_;
+  /// Private addresses of interfaces and NAT gateways (built when first needed).
+  const AddressSet& held() {
+    if (held_.sealed()) return held_;
     for (const auto& eni : ix_.topo.enis) {
-      for (const auto& ip : eni.private_ips) held_.push_back(ip.value());
+      for (const auto& ip : eni.private_ips) held_.add(ip);
     }
     for (const auto& eni : ix_.synthetic_enis) {
-      for (const auto& ip : eni.private_ips) held_.push_back(ip.value());
+      for (const auto& ip : eni.private_ips) held_.add(ip);
     }
     for (const auto& nat : ix_.topo.nat_gateways) {
-      for (const auto& ip : nat.private_ips) held_.push_back(ip.value());
+      for (const auto& ip : nat.private_ips) held_.add(ip);
     }
-    held_.push_back(0);  // never empty once built (0.0.0.0 is no subnet's usable address)
-    std::sort(held_.begin(), held_.end());
-    held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
+    held_.seal();
     return held_;
   }
 
@@ -519,7 +541,7 @@ class Sources {
   const VerifyOptions& options_;
   const std::vector<Atom>& atoms_;
   std::vector<Atom> placement_;
-  std::vector<uint32_t> held_;
+  AddressSet held_;
   std::unordered_map<std::string_view, std::vector<const Eni*>> enis_by_subnet_;
   /// A new interface added: subnet, sorted groups, address atom, public address.
   struct Seen {
@@ -1042,14 +1064,11 @@ class SubnetKeys {
     }
     for (const auto& attachment : ix.topo.tgw_attachments) special_.insert(attachment.subnet_ids.begin(), attachment.subnet_ids.end());
     for (const auto& endpoint : ix.topo.vpc_endpoints) special_.insert(endpoint.subnet_ids.begin(), endpoint.subnet_ids.end());
+    for (const auto& subnet : ix.topo.subnets) known_.emplace(&subnet, make(subnet));
   }
 
-  /// The key of `subnet` (remembered: one thread asks at a time).
-  const std::string& of(const Subnet& subnet) {
-    auto [it, inserted] = known_.try_emplace(&subnet);
-    if (inserted) it->second = make(subnet);
-    return it->second;
-  }
+  /// The key of `subnet`, one of the topology's (any thread may ask).
+  [[nodiscard]] const std::string& of(const Subnet& subnet) const { return known_.at(&subnet); }
 
  private:
   [[nodiscard]] std::string make(const Subnet& subnet) const {
@@ -1105,11 +1124,11 @@ struct Enumeration {
 
 /// The reference engine: traces every (member, address class, header class,
 /// source port) and decides each on its own.
-Tally tracePerClass(const Topology& topo, const Enumeration& e, const std::set<uint32_t>& held, unsigned threads) {
+Tally tracePerClass(const Topology& topo, const Enumeration& e, const AddressSet& held, unsigned threads) {
   return tallyInParallel<Tally>(threads, e.members, [&](size_t member, Tally& part) {
     for (size_t atom = 0; atom < e.atoms.size(); ++atom) {
       Ipv4 other = e.address(atom);
-      bool is_held = held.count(other.value()) != 0;
+      bool is_held = held.contains(other.value());
       for (const HeaderClass& header : e.headers) {
         for (int source_port : e.source_ports) {
           Packet packet = e.packet(member, atom, header, source_port);
@@ -1314,7 +1333,7 @@ class CellClasses {
 class FactoredEngine {
  public:
   FactoredEngine(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
-                 const std::set<uint32_t>& held, unsigned threads)
+                 const AddressSet& held, unsigned threads)
       : ix_(ix), e_(e), held_(held), threads_(threads) {
     shadowsOf(atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd));
     // A member's own address matters to its path only through routes and
@@ -1413,7 +1432,7 @@ class FactoredEngine {
       }
       Shadow& shadow = shadows_.back();
       shadow.end = a + 1;
-      bool is_held = atom.end - atom.first == 1 && held_.count(static_cast<uint32_t>(atom.first)) != 0;
+      bool is_held = atom.end - atom.first == 1 && held_.contains(atom.first);
       if (is_held) continue;
       bool eight = e_.address(a) == Ipv4(0x08080808);
       if (!shadow.has_free || eight) shadow.example = a;
@@ -1426,14 +1445,25 @@ class FactoredEngine {
   }
 
   void keys(const std::vector<Atom>& coarse) {
-    std::unordered_map<std::string, size_t> seen;
+    // The members' keys on every core, then numbered in member order.
+    std::vector<std::pair<std::string, size_t>> of(e_.members);
+    forEachInParallel(threads_, (e_.members + 1023) / 1024, [&](size_t chunk) {
+      for (size_t m = chunk * 1024; m < std::min(e_.members, (chunk + 1) * 1024); ++m) {
+        auto [prefix, address] = e_.key(m);
+        auto it = std::upper_bound(coarse.begin(), coarse.end(), uint64_t{address.value()},
+                                   [](uint64_t v, const Atom& c) { return v < c.end; });
+        of[m] = {std::move(prefix), static_cast<size_t>(it - coarse.begin())};
+      }
+    });
+    struct Hash {
+      size_t operator()(const std::pair<std::string, size_t>& key) const {
+        return std::hash<std::string>{}(key.first) ^ (key.second * 0x9E3779B97F4A7C15ULL);
+      }
+    };
+    std::unordered_map<std::pair<std::string, size_t>, size_t, Hash> seen;
     key_of_.resize(e_.members);
     for (size_t m = 0; m < e_.members; ++m) {
-      auto [prefix, address] = e_.key(m);
-      auto it = std::upper_bound(coarse.begin(), coarse.end(), uint64_t{address.value()},
-                                 [](uint64_t v, const Atom& c) { return v < c.end; });
-      std::string key = fmt::format("{}|{}", prefix, it - coarse.begin());
-      auto [found, inserted] = seen.try_emplace(key, key_members_.size());
+      auto [found, inserted] = seen.try_emplace(std::move(of[m]), key_members_.size());
       if (inserted) key_members_.push_back(m);
       key_of_[m] = found->second;
     }
@@ -1811,7 +1841,7 @@ class FactoredEngine {
           Packet packet = e_.packet(m, atom, e_.headers[h], e_.source_ports.front());
           TraceResult result = e_.trace(m, atom, packet, false, nullptr);
           ++traces;
-          bool is_held = held_.count(e_.address(atom).value()) != 0;
+          bool is_held = held_.contains(e_.address(atom).value());
           int score = exampleScore(result.verdict == Verdict::kReachable, packet, is_held);
           if (score > best_score) {
             best_score = score;
@@ -1831,27 +1861,40 @@ class FactoredEngine {
     for (const Table& table : tables_) tally.traces += table.traces;
     tally.undetermined_classes = pending.undetermined_classes;
     tally.assumptions = std::move(pending.assumptions);
-    for (const auto& [key, group] : pending.groups) {
-      const Candidate& c = group.example;
+    // The examples' full traces, on every core.
+    std::vector<std::pair<const FindingKey*, const ScoredGroup<Candidate>*>> groups;
+    for (const auto& [key, group] : pending.groups) groups.emplace_back(&key, &group);
+    std::vector<InternetFinding> examples(groups.size());
+    std::vector<std::pair<const UndeterminedKey*, const Candidate*>> undetermined;
+    for (const auto& [key, c] : pending.undetermined) undetermined.emplace_back(&key, &c);
+    std::vector<TraceResult> undetermined_examples(undetermined.size());
+    forEachInParallel(threads_, groups.size() + undetermined.size(), [&](size_t i) {
+      const Candidate& c = i < groups.size() ? groups[i].second->example : *undetermined[i - groups.size()].second;
       Packet packet = e_.packet(c.member, c.atom, e_.headers[c.header], e_.source_ports.front());
       TraceResult result = e_.trace(c.member, c.atom, packet, false, nullptr);
+      if (i >= groups.size()) {
+        undetermined_examples[i - groups.size()] = std::move(result);
+        return;
+      }
       Decision decision = e_.decide(c.member, packet, result);
       std::string label = e_.label(c.member, e_.address(c.atom));
-      ScoredGroup<InternetFinding>& out = tally.groups[key];
-      out.classes = group.classes;
-      out.score = group.score;
-      out.example = exampleFinding(ix_.topo, decision, label, packet, std::move(result), e_.inbound);
+      examples[i] = exampleFinding(ix_.topo, decision, label, packet, std::move(result), e_.inbound);
+    });
+    for (size_t i = 0; i < groups.size(); ++i) {
+      ScoredGroup<InternetFinding>& out = tally.groups[*groups[i].first];
+      out.classes = groups[i].second->classes;
+      out.score = groups[i].second->score;
+      out.example = std::move(examples[i]);
     }
-    for (const auto& [key, c] : pending.undetermined) {
-      Packet packet = e_.packet(c.member, c.atom, e_.headers[c.header], e_.source_ports.front());
-      tally.undetermined.emplace(key, e_.trace(c.member, c.atom, packet, false, nullptr));
+    for (size_t i = 0; i < undetermined.size(); ++i) {
+      tally.undetermined.emplace(*undetermined[i].first, std::move(undetermined_examples[i]));
     }
     return tally;
   }
 
   const Network::Index& ix_;
   const Enumeration& e_;
-  const std::set<uint32_t>& held_;
+  const AddressSet& held_;
   unsigned threads_;
   std::vector<Shadow> shadows_;
   std::vector<HeaderClass> path_headers_;             ///< classes of the paths (network ACLs cut them)
@@ -1868,11 +1911,12 @@ class FactoredEngine {
 
 /// Public addresses something in the input holds (their classes may differ
 /// from their shadow's in whether the reply comes back).
-std::set<uint32_t> heldPublicAddresses(const Network::Index& ix) {
-  std::set<uint32_t> held;
+AddressSet heldPublicAddresses(const Network::Index& ix) {
+  AddressSet held;
   ix.forEachHeldAddress([&](Ipv4 address) {
-    if (address.isPublic()) held.insert(address.value());
+    if (address.isPublic()) held.add(address);
   });
+  held.seal();
   return held;
 }
 
@@ -1880,28 +1924,27 @@ std::set<uint32_t> heldPublicAddresses(const Network::Index& ix) {
 /// private address (a VPC with a public CIDR; the tracer would look such a
 /// holder up on the way) and no public address has two holders.
 bool factorable(const Network::Index& ix) {
-  std::set<uint32_t> seen;
+  AddressSet public_held;
   bool ok = true;
-  auto publicOnce = [&](Ipv4 address) { ok = ok && seen.insert(address.value()).second; };
   for (const auto& eni : ix.topo.enis) {
     for (const auto& ip : eni.private_ips) ok = ok && !ip.isPublic();
-    if (ix.nat_by_eni.count(eni.meta.id) != 0) continue;  // a NAT gateway's own interface: its EIP, counted below
-    for (const auto& pub : eni.public_ips) publicOnce(pub.public_ip);
+    if (eni.public_ips.empty() || ix.nat_by_eni.count(eni.meta.id) != 0) continue;  // a NAT gateway's EIP: below
+    for (const auto& pub : eni.public_ips) public_held.add(pub.public_ip);
   }
   for (const auto& eni : ix.synthetic_enis) {
     for (const auto& ip : eni.private_ips) ok = ok && !ip.isPublic();
   }
   for (const auto& nat : ix.topo.nat_gateways) {
     for (const auto& ip : nat.private_ips) ok = ok && !ip.isPublic();
-    for (const auto& ip : nat.public_ips) publicOnce(ip);
+    for (const auto& ip : nat.public_ips) public_held.add(ip);
   }
-  return ok;
+  return ok && public_held.distinct();
 }
 
 /// Runs an enumeration with the factored engine when it applies, else class by class.
 Tally runEnumeration(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
                      bool factored, unsigned threads) {
-  std::set<uint32_t> held = heldPublicAddresses(ix);
+  AddressSet held = heldPublicAddresses(ix);
   if (!factored || e.source_ports.size() != 1 || !factorable(ix)) return tracePerClass(ix.topo, e, held, threads);
   return FactoredEngine(ix, e, extra_cidrs, held, threads).run();
 }
