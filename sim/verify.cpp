@@ -278,10 +278,22 @@ Ipv4 atomAddress(const Atom& atom) {
 
 /// One source class: an interface (real or hypothetical) at one address.
 struct SourceClass {
-  Endpoint endpoint;  ///< endpoint.eni is set for an existing interface
+  /// For an existing interface only kind, eni and address are set (the
+  /// rest, as strings, only when needed: endpointOf, labelOf).
+  Endpoint endpoint;
   const Subnet* subnet = nullptr;  ///< nullptr for platform networks
   std::string platform_reason;     ///< set: the source bypasses the customer VPC with internet access
 };
+
+/// A source's endpoint with every field set.
+Endpoint endpointOf(const SourceClass& source) {
+  Endpoint endpoint = source.endpoint;
+  if (endpoint.kind == Endpoint::Kind::kEni && endpoint.eni != nullptr) {
+    endpoint.eni_id = endpoint.eni->meta.id;
+    endpoint.label = displayName(endpoint.eni->meta);
+  }
+  return endpoint;
+}
 
 class Sources {
  public:
@@ -446,10 +458,8 @@ class Sources {
       SourceClass source;
       source.subnet = subnet;
       source.endpoint.kind = Endpoint::Kind::kEni;
-      source.endpoint.eni_id = eni.meta.id;
       source.endpoint.eni = &eni;
       source.endpoint.address = ip;
-      source.endpoint.label = displayName(eni.meta);
       out_.push_back(std::move(source));
     }
   }
@@ -737,8 +747,8 @@ Side originOf(const SourceClass& source) {
   Side side;
   side.addType("AWS::EC2::NetworkInterface");
   if (source.endpoint.kind == Endpoint::Kind::kEni) {
-    side.add(source.endpoint.eni_id);
     if (const Eni* eni = source.endpoint.eni) {
+      side.add(eni->meta.id);
       side.add(eni->instance_id);
       for (const auto& group : eni->security_group_ids) side.add(group);
     }
@@ -875,7 +885,11 @@ struct BasicTally {
   /// `score`; make() gives that example when it beats the group's.
   template <typename Make>
   void addFinding(const FindingKey& key, uint64_t classes, int score, Make&& make) {
-    ScoredGroup<Example>& group = groups[key];
+    addFinding(groups[key], classes, score, std::forward<Make>(make));
+  }
+  /// As above, into `group`, one of groups.
+  template <typename Make>
+  void addFinding(ScoredGroup<Example>& group, uint64_t classes, int score, Make&& make) {
     if (group.classes == 0 || score > group.score) {
       group.example = make();
       group.score = score;
@@ -1117,7 +1131,7 @@ struct Enumeration {
   std::function<std::string(size_t member)> component;
   /// The source group decisions give a member's classes (its subnet), when
   /// members of one key can differ in it; empty when they cannot.
-  std::function<std::string(size_t member)> group;
+  std::function<const std::string&(size_t member)> group;
 
   [[nodiscard]] Ipv4 address(size_t atom) const { return atomAddress(atoms[atom]); }
 };
@@ -1268,22 +1282,35 @@ class CellClasses {
     return out;
   }
 
-  /// The classes of cell (address a, header h) under `items`, into `out`.
-  void signature(const std::vector<uint64_t>& items, size_t a, size_t h, std::vector<uint32_t>& out) const {
-    out.clear();
-    out.push_back(fixed_[a]);
-    out.push_back(kind_[h]);
-    for (uint64_t item : items) {
-      auto index = static_cast<size_t>(item & 0xFFFFFFFFU);
-      switch (static_cast<Kind>(item >> 32)) {
-        case kRouteTable: out.push_back(route_tables_[index].address[a]); break;
-        case kAcl:
-          out.push_back(acls_[index].address[a]);
-          out.push_back(acls_[index].port[h]);
-          break;
-        case kTgwRouteTable: out.push_back(tgw_tables_[index].address[a]); break;
-      }
+  /// The cells' classes under `items`: a class for every address and one
+  /// for every header; two cells share a class pair when every item (and
+  /// the fixed questions) sorts them alike.
+  struct Partition {
+    std::vector<uint32_t> address;  ///< by address
+    std::vector<uint32_t> header;   ///< by header
+    size_t address_classes = 0;
+    size_t header_classes = 0;
+  };
+  [[nodiscard]] Partition partition(const std::vector<uint64_t>& items) const {
+    Partition out;
+    std::map<std::vector<uint32_t>, uint32_t> seen;
+    std::vector<uint32_t> signature;
+    for (size_t a = 0; a < fixed_.size(); ++a) {
+      signature.assign(1, fixed_[a]);
+      for (uint64_t item : items) signature.push_back(table(item).address[a]);
+      out.address.push_back(seen.try_emplace(signature, static_cast<uint32_t>(seen.size())).first->second);
     }
+    out.address_classes = seen.size();
+    seen.clear();
+    for (size_t h = 0; h < kind_.size(); ++h) {
+      signature.assign(1, kind_[h]);
+      for (uint64_t item : items) {
+        if (static_cast<Kind>(item >> 32) == kAcl) signature.push_back(table(item).port[h]);
+      }
+      out.header.push_back(seen.try_emplace(signature, static_cast<uint32_t>(seen.size())).first->second);
+    }
+    out.header_classes = seen.size();
+    return out;
   }
 
  private:
@@ -1294,6 +1321,15 @@ class CellClasses {
   };
 
   static uint64_t code(Kind kind, size_t index) { return uint64_t{kind} << 32 | index; }
+  [[nodiscard]] const Classes& table(uint64_t item) const {
+    auto index = static_cast<size_t>(item & 0xFFFFFFFFU);
+    switch (static_cast<Kind>(item >> 32)) {
+      case kRouteTable: return route_tables_[index];
+      case kAcl: return acls_[index];
+      case kTgwRouteTable: break;
+    }
+    return tgw_tables_[index];
+  }
   template <typename T>
   static std::optional<size_t> indexIn(const std::vector<T>& items, const T* item) {
     if (items.empty() || item < items.data() || item >= items.data() + items.size()) return std::nullopt;
@@ -1366,12 +1402,12 @@ class FactoredEngine {
     const size_t columns = e_.headers.size();
     // Security groups of every member, each evaluated once.
     std::unordered_map<std::string_view, size_t> group_index;  // in order of first use
-    member_groups_.resize(e_.members);
+    group_start_.reserve(e_.members + 1);
     for (size_t m = 0; m < e_.members; ++m) {
-      for (const auto& id : e_.groups(m)) {
-        member_groups_[m].push_back(group_index.try_emplace(id, group_index.size()).first->second);
-      }
+      group_start_.push_back(group_list_.size());
+      for (const auto& id : e_.groups(m)) group_list_.push_back(group_index.try_emplace(id, group_index.size()).first->second);
     }
+    group_start_.push_back(group_list_.size());
     std::vector<std::string> group_ids(group_index.size());
     for (const auto& [id, index] : group_index) group_ids[index] = id;
     allowed_.assign(group_ids.size(), Bits(rows, columns));
@@ -1387,8 +1423,8 @@ class FactoredEngine {
     // In runs of members, each with its own memo (members of a key are mostly neighbours).
     const size_t runs = std::min<size_t>(e_.members, size_t{threadCount(threads_)} * 8);
     auto tally = tallyInParallel<Pending>(threads_, runs, [&](size_t run, Pending& part) {
-      Memo memo;
-      for (size_t m = run * e_.members / runs; m < (run + 1) * e_.members / runs; ++m) combine(m, part, memo);
+      Run state;
+      for (size_t m = run * e_.members / runs; m < (run + 1) * e_.members / runs; ++m) combine(m, part, state);
     });
     return finish(std::move(tally));
   }
@@ -1601,13 +1637,13 @@ class FactoredEngine {
     // tables, and what each traced class came to.
     struct Reuse {
       std::vector<uint64_t> items;
-      std::unordered_map<std::string, Outcome> outcomes;  ///< by signature bytes
+      CellClasses::Partition classes;
+      std::vector<int> outcome_of;  ///< by (address class, header class): index into outcomes, -1 none yet
+      std::vector<Outcome> outcomes;
+      int* at(size_t r, size_t p) { return &outcome_of[classes.address[r] * classes.header_classes + classes.header[p]]; }
     };
     std::vector<Reuse> reuses;
-    std::vector<uint32_t> signature;
-    auto bytes = [&] {
-      return std::string(reinterpret_cast<const char*>(signature.data()), signature.size() * sizeof(uint32_t));
-    };
+    size_t last_hit = 0;
     Consulted consulted;
     for (size_t r = 0; r < shadows_.size(); ++r) {
       for (size_t p = 0; p < path_headers_.size(); ++p) {
@@ -1615,9 +1651,12 @@ class FactoredEngine {
         // Only traces to addresses nothing holds stand for others (a holder changes the path beyond the gateway).
         const bool reusable = shadows_[r].has_free;
         const Outcome* known = nullptr;
-        for (size_t i = 0; i < reuses.size() && reusable && known == nullptr; ++i) {
-          cells_->signature(reuses[i].items, r, p, signature);
-          if (auto it = reuses[i].outcomes.find(bytes()); it != reuses[i].outcomes.end()) known = &it->second;
+        for (size_t n = 0; n < reuses.size() && reusable && known == nullptr; ++n) {
+          const size_t i = (last_hit + n) % reuses.size();  // neighbouring cells mostly share tables
+          if (int index = *reuses[i].at(r, p); index >= 0) {
+            known = &reuses[i].outcomes[static_cast<size_t>(index)];
+            last_hit = i;
+          }
         }
         if (known != nullptr) {
           apply(*known, r, p);
@@ -1628,9 +1667,15 @@ class FactoredEngine {
         std::optional<std::vector<uint64_t>> items = reusable ? cells_->items(consulted) : std::nullopt;
         if (!items) continue;
         auto it = std::find_if(reuses.begin(), reuses.end(), [&](const Reuse& reuse) { return reuse.items == *items; });
-        if (it == reuses.end()) it = reuses.insert(reuses.end(), Reuse{std::move(*items), {}});
-        cells_->signature(it->items, r, p, signature);
-        it->outcomes.emplace(bytes(), outcome);
+        if (it == reuses.end()) {
+          Reuse reuse;
+          reuse.classes = cells_->partition(*items);
+          reuse.items = std::move(*items);
+          reuse.outcome_of.assign(reuse.classes.address_classes * reuse.classes.header_classes, -1);
+          it = reuses.insert(reuses.end(), std::move(reuse));
+        }
+        *it->at(r, p) = static_cast<int>(it->outcomes.size());
+        it->outcomes.push_back(outcome);
       }
     }
   }
@@ -1663,23 +1708,53 @@ class FactoredEngine {
     std::vector<Op> ops;
     std::vector<size_t> assumption_sets;  ///< indexes into the key's table
     bool shared = true;  ///< false: an example was traced for this member alone (held addresses)
+    // Within the run: what the run's tally already holds of it.
+    bool assumptions_counted = false;
+    std::vector<ScoredGroup<Candidate>*> finding_groups;  ///< by op, once counted
+    std::vector<bool> undetermined_counted;               ///< by op
   };
-  /// Combined results by what decides them, within one run of members.
-  struct Memo {
-    std::map<std::tuple<size_t, std::vector<uint64_t>, std::string, std::string, bool>, Combined> known;
+  /// What decides a Combined.
+  struct MemoKey {
+    size_t key = 0;
+    std::vector<uint64_t> states;  ///< allowed then unsettled bits
+    const std::string* group = nullptr;
+    std::string component;
+    bool eight = false;
+    bool operator==(const MemoKey& other) const {
+      return key == other.key && states == other.states && group == other.group && component == other.component &&
+             eight == other.eight;
+    }
+  };
+  struct MemoHash {
+    size_t operator()(const MemoKey& k) const {
+      size_t h = k.key * 0x9E3779B97F4A7C15ULL ^ std::hash<const void*>{}(k.group) ^ (k.eight ? 0x5bd1e995 : 0) ^
+                 std::hash<std::string>{}(k.component);
+      for (uint64_t word : k.states) h = (h ^ word) * 0x100000001B3ULL;
+      return h;
+    }
+  };
+  /// One run of members (combine): its memo and scratch space.
+  struct Run {
+    std::unordered_map<MemoKey, Combined, MemoHash> known;
+    std::array<Bits, kStates> state;
+    MemoKey probe;
   };
 
   /// One member: its groups' states against its key's table.
-  void combine(size_t m, Pending& part, Memo& memo) {
+  void combine(size_t m, Pending& part, Run& run) {
     const size_t k = key_of_[m];
     const size_t rows = shadows_.size();
     const size_t columns = e_.headers.size();
     const size_t words = (columns + 63) / 64;
-    std::array<Bits, kStates> state{Bits(rows, columns), Bits(rows, columns), Bits(rows, columns)};
-    for (size_t g : member_groups_[m]) {
-      for (size_t i = 0; i < state[kAllowed].raw().size(); ++i) {
-        state[kAllowed].raw()[i] |= allowed_[g].raw()[i];
-        state[kUnsettled].raw()[i] |= unsettled_[g].raw()[i];
+    std::array<Bits, kStates>& state = run.state;
+    if (state[kAllowed].raw().empty()) state = {Bits(rows, columns), Bits(rows, columns), Bits(rows, columns)};
+    std::fill(state[kAllowed].raw().begin(), state[kAllowed].raw().end(), 0);
+    std::fill(state[kUnsettled].raw().begin(), state[kUnsettled].raw().end(), 0);
+    for (size_t i = group_start_[m]; i < group_start_[m + 1]; ++i) {
+      const size_t g = group_list_[i];
+      for (size_t w = 0; w < state[kAllowed].raw().size(); ++w) {
+        state[kAllowed].raw()[w] |= allowed_[g].raw()[w];
+        state[kUnsettled].raw()[w] |= unsettled_[g].raw()[w];
       }
     }
     for (size_t r = 0; r < rows; ++r) {
@@ -1695,40 +1770,57 @@ class FactoredEngine {
     // A decision naming the key's traced member names this one instead.
     Rename rename;
     if (const size_t traced = key_members_[k]; traced != m) {
-      if (e_.group) std::tie(rename.traced_group, rename.group) = std::make_pair(e_.group(traced), e_.group(m));
-      if (e_.component) {
-        std::tie(rename.traced_component, rename.component) = std::make_pair(e_.component(traced), e_.component(m));
+      if (e_.group) {
+        rename.traced_group = &e_.group(traced);
+        rename.group = &e_.group(m);
       }
+      if (e_.component) std::tie(rename.traced_component, rename.component) = std::make_pair(e_.component(traced), e_.component(m));
     }
     // The example score reads the member's own address only as "is it 8.8.8.8" (exampleScore).
     Packet any = e_.packet(m, shadows_.front().example, e_.headers.front(), e_.source_ports.front());
-    const bool eight = (e_.egress ? any.source : any.destination) == Ipv4(0x08080808);
-    std::vector<uint64_t> bits = state[kAllowed].raw();
-    bits.insert(bits.end(), state[kUnsettled].raw().begin(), state[kUnsettled].raw().end());
-    auto memo_key = std::make_tuple(k, std::move(bits), rename.group, rename.component, eight);
-    auto found = memo.known.find(memo_key);
+    MemoKey& probe = run.probe;
+    probe.key = k;
+    probe.states.assign(state[kAllowed].raw().begin(), state[kAllowed].raw().end());
+    probe.states.insert(probe.states.end(), state[kUnsettled].raw().begin(), state[kUnsettled].raw().end());
+    probe.group = rename.group;
+    probe.component = rename.component;
+    probe.eight = (e_.egress ? any.source : any.destination) == Ipv4(0x08080808);
+    auto found = run.known.find(probe);
     Combined fresh;
-    if (found == memo.known.end()) {
+    if (found == run.known.end()) {
       fresh = tabulated(m, state, rename, part.traces);
-      if (fresh.shared) found = memo.known.emplace(std::move(memo_key), std::move(fresh)).first;
+      if (fresh.shared) found = run.known.emplace(probe, std::move(fresh)).first;
     }
-    const Combined& combined = found != memo.known.end() ? found->second : fresh;
+    Combined& combined = found != run.known.end() ? found->second : fresh;
     const Table& table = tables_[k];
-    for (size_t s : combined.assumption_sets) {
-      part.assumptions.insert(table.assumption_sets[s].begin(), table.assumption_sets[s].end());
+    if (!combined.assumptions_counted) {
+      for (size_t s : combined.assumption_sets) {
+        part.assumptions.insert(table.assumption_sets[s].begin(), table.assumption_sets[s].end());
+      }
+      combined.assumptions_counted = true;
+      combined.finding_groups.assign(combined.ops.size(), nullptr);
+      combined.undetermined_counted.assign(combined.ops.size(), false);
     }
-    for (const auto& op : combined.ops) {
+    for (size_t i = 0; i < combined.ops.size(); ++i) {
+      const Combined::Op& op = combined.ops[i];
       Candidate candidate{m, op.atom, op.header};
       if (op.finding) {
-        part.addFinding({op.rule, op.group, op.detail}, op.classes, op.score, [&] { return candidate; });
-      } else {
+        ScoredGroup<Candidate>*& group = combined.finding_groups[i];
+        if (group == nullptr) group = &part.groups[{op.rule, op.group, op.detail}];
+        part.addFinding(*group, op.classes, op.score, [&] { return candidate; });
+      } else if (!combined.undetermined_counted[i]) {
         part.addUndetermined({op.group, op.detail}, op.classes, [&] { return candidate; });
+        combined.undetermined_counted[i] = true;
+      } else {
+        part.undetermined_classes += op.classes;  // the group has its example already
       }
     }
   }
 
   struct Rename {
-    std::string traced_group, group, traced_component, component;
+    const std::string* traced_group = nullptr;
+    const std::string* group = nullptr;
+    std::string traced_component, component;
   };
 
   /// What member `m`'s classes come to, given its groups' `state`.
@@ -1759,7 +1851,7 @@ class FactoredEngine {
       }
       if (mine.empty()) continue;
       std::string group = decision.group;
-      if (group == rename.traced_group) group = rename.group;
+      if (rename.group != nullptr && group == *rename.traced_group) group = *rename.group;
       if (decision.kind == Decision::Kind::kUndetermined) {
         size_t r = 0;
         while (!any(mine.row(r), words)) ++r;
@@ -1904,7 +1996,8 @@ class FactoredEngine {
   std::vector<size_t> key_members_;  ///< the first member of every key
   std::vector<Bits> allowed_;        ///< per group
   std::vector<Bits> unsettled_;
-  std::vector<std::vector<size_t>> member_groups_;
+  std::vector<size_t> group_start_;  ///< member m's groups: group_list_[group_start_[m], group_start_[m + 1])
+  std::vector<size_t> group_list_;
   std::vector<Table> tables_;
   std::unique_ptr<CellClasses> cells_;  ///< how consulted tables sort the cells (tabulate)
 };
@@ -1972,15 +2065,36 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
   };
   e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart,
                                          Consulted* consulted) {
-    Endpoint source = sources[member].endpoint;
+    Endpoint source = endpointOf(sources[member]);
     source.security_groups_checked_apart = apart;
     return trace(network, source, target(atom, packet.destination), packet, TraceOptions{apart, consulted});
   };
-  e.label = [&sources](size_t member, Ipv4 /*other*/) { return sources[member].endpoint.label; };
+  e.label = [&sources](size_t member, Ipv4 /*other*/) { return endpointOf(sources[member]).label; };
   e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
-  auto subnet_keys = std::make_shared<SubnetKeys>(ix);
-  e.group = [&sources](size_t member) { return displayName(sources[member].subnet->meta); };
-  e.key = [&ix, &sources, subnet_keys](size_t member) {
+  const SubnetKeys subnet_keys(ix);
+  auto subnet_names = std::make_shared<std::unordered_map<const Subnet*, std::string>>();
+  for (const SourceClass& source : sources) {
+    if (subnet_names->count(source.subnet) == 0) subnet_names->emplace(source.subnet, displayName(source.subnet->meta));
+  }
+  e.group = [&sources, subnet_names](size_t member) -> const std::string& {
+    return subnet_names->at(sources[member].subnet);
+  };
+  // Key prefixes by subnet: [existing interface?][public address?].
+  auto prefixes = std::make_shared<std::unordered_map<const Subnet*, std::array<std::array<std::string, 2>, 2>>>();
+  for (const SourceClass& source : sources) {
+    auto [it, inserted] = prefixes->try_emplace(source.subnet);
+    if (!inserted) continue;
+    for (bool eni : {false, true}) {
+      for (bool has_public : {false, true}) {
+        // The assumption that a new interface gets a public address names its subnet.
+        bool named = !eni && source.subnet->map_public_ip_on_launch;
+        it->second[eni][has_public] = fmt::format("{}|{}|{}", eni ? "eni" : "new",
+                                                  named ? source.subnet->meta.id : subnet_keys.of(*source.subnet),
+                                                  has_public);
+      }
+    }
+  }
+  e.key = [&sources, prefixes](size_t member) {
     const SourceClass& source = sources[member];
     bool has_public = source.subnet->map_public_ip_on_launch;
     if (source.endpoint.kind == Endpoint::Kind::kEni) {
@@ -1989,12 +2103,8 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
         for (const auto& pub : eni->public_ips) has_public = has_public || pub.private_ip == source.endpoint.address;
       }
     }
-    // The assumption that a new interface gets a public address names its subnet.
     bool eni = source.endpoint.kind == Endpoint::Kind::kEni;
-    bool named = !eni && source.subnet->map_public_ip_on_launch;
-    return std::make_pair(fmt::format("{}|{}|{}", eni ? "eni" : "new",
-                                      named ? source.subnet->meta.id : subnet_keys->of(*source.subnet), has_public),
-                          source.endpoint.address);
+    return std::make_pair(prefixes->at(source.subnet)[eni][has_public], source.endpoint.address);
   };
   return e;
 }
