@@ -1293,23 +1293,32 @@ class CellClasses {
   };
   [[nodiscard]] Partition partition(const std::vector<uint64_t>& items) const {
     Partition out;
-    std::map<std::vector<uint32_t>, uint32_t> seen;
+    // Signatures side by side in `seen`, `width` values each; classes are few, so found by scanning.
+    std::vector<uint32_t> seen;
     std::vector<uint32_t> signature;
+    auto classOf = [&](size_t& classes) {
+      const size_t width = signature.size();
+      for (size_t c = 0; c < classes; ++c) {
+        if (std::equal(signature.begin(), signature.end(), seen.begin() + static_cast<std::ptrdiff_t>(c * width))) {
+          return static_cast<uint32_t>(c);
+        }
+      }
+      seen.insert(seen.end(), signature.begin(), signature.end());
+      return static_cast<uint32_t>(classes++);
+    };
     for (size_t a = 0; a < fixed_.size(); ++a) {
       signature.assign(1, fixed_[a]);
       for (uint64_t item : items) signature.push_back(table(item).address[a]);
-      out.address.push_back(seen.try_emplace(signature, static_cast<uint32_t>(seen.size())).first->second);
+      out.address.push_back(classOf(out.address_classes));
     }
-    out.address_classes = seen.size();
     seen.clear();
     for (size_t h = 0; h < kind_.size(); ++h) {
       signature.assign(1, kind_[h]);
       for (uint64_t item : items) {
         if (static_cast<Kind>(item >> 32) == kAcl) signature.push_back(table(item).port[h]);
       }
-      out.header.push_back(seen.try_emplace(signature, static_cast<uint32_t>(seen.size())).first->second);
+      out.header.push_back(classOf(out.header_classes));
     }
-    out.header_classes = seen.size();
     return out;
   }
 
@@ -1401,18 +1410,41 @@ class FactoredEngine {
     const size_t rows = shadows_.size();
     const size_t columns = e_.headers.size();
     // Security groups of every member, each evaluated once.
-    std::unordered_map<std::string_view, size_t> group_index;  // in order of first use
-    group_start_.reserve(e_.members + 1);
+    // The topology's groups by position, then those members name that the
+    // input lacks, in order of first use; members' lists on every core.
+    std::unordered_map<std::string_view, size_t> group_index;
+    for (const auto& group : ix_.topo.security_groups) group_index.emplace(group.meta.id, group_index.size());
+    group_start_.assign(e_.members + 1, 0);
+    for (size_t m = 0; m < e_.members; ++m) group_start_[m + 1] = group_start_[m] + e_.groups(m).size();
+    group_list_.assign(group_start_.back(), SIZE_MAX);
+    constexpr size_t kMembersPerChunk = 4096;
+    forEachInParallel(threads_, (e_.members + kMembersPerChunk - 1) / kMembersPerChunk, [&](size_t chunk) {
+      for (size_t m = chunk * kMembersPerChunk; m < std::min(e_.members, (chunk + 1) * kMembersPerChunk); ++m) {
+        const auto& ids = e_.groups(m);
+        for (size_t i = 0; i < ids.size(); ++i) {
+          if (auto it = group_index.find(ids[i]); it != group_index.end()) group_list_[group_start_[m] + i] = it->second;
+        }
+      }
+    });
     for (size_t m = 0; m < e_.members; ++m) {
-      group_start_.push_back(group_list_.size());
-      for (const auto& id : e_.groups(m)) group_list_.push_back(group_index.try_emplace(id, group_index.size()).first->second);
+      for (size_t i = group_start_[m]; i < group_start_[m + 1]; ++i) {
+        if (group_list_[i] != SIZE_MAX) continue;
+        const std::string& id = e_.groups(m)[i - group_start_[m]];
+        group_list_[i] = group_index.try_emplace(id, group_index.size()).first->second;
+      }
     }
-    group_start_.push_back(group_list_.size());
     std::vector<std::string> group_ids(group_index.size());
     for (const auto& [id, index] : group_index) group_ids[index] = id;
-    allowed_.assign(group_ids.size(), Bits(rows, columns));
-    unsettled_.assign(group_ids.size(), Bits(rows, columns));
-    forEachInParallel(threads_, group_ids.size(), [&](size_t g) { evaluateGroup(group_ids[g], g); });
+    std::vector<size_t> used(group_list_);
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    allowed_.resize(group_ids.size());
+    unsettled_.resize(group_ids.size());
+    forEachInParallel(threads_, used.size(), [&](size_t u) {
+      allowed_[used[u]] = Bits(rows, columns);
+      unsettled_[used[u]] = Bits(rows, columns);
+      evaluateGroup(group_ids[used[u]], used[u]);
+    });
     // Every key's paths.
     std::vector<Ipv4> examples;
     for (const Shadow& shadow : shadows_) examples.push_back(e_.address(shadow.example));
