@@ -235,7 +235,8 @@ class Sim {
 
   /// Traces `packet` (source and destination filled in) from interface `eni_id`.
   TraceResult trace(const std::string& eni_id, const std::string& destination, Packet packet = {},
-                    const std::string& service = "") const {
+                    const std::string& service = "", const TraceOptions& options = {},
+                    bool groups_apart = false) const {
     const topology::Eni* eni = topo_.findEni(eni_id);
     REQUIRE(eni != nullptr);
     Endpoint source;
@@ -243,14 +244,17 @@ class Sim {
     source.eni_id = eni_id;
     source.address = eni->private_ips.front();
     source.label = eni_id;
+    source.security_groups_checked_apart = groups_apart;
     Target target;
     target.address = ip(destination);
     target.label = destination;
     target.service = service;
     packet.source = source.address;
     packet.destination = target.address;
-    return sim::trace(*net_, source, target, packet);
+    return sim::trace(*net_, source, target, packet, options);
   }
+
+  [[nodiscard]] const Topology& topology() const { return topo_; }
 
  private:
   Topology topo_;
@@ -550,6 +554,50 @@ TEST_CASE("A peering connection that is not active carries no traffic", "[tracer
   // reports reachable.
   CHECK(verdictOf(result) == "unreachable");
   CHECK(codes(result) == std::vector<std::string>{"BAD_STATE_ROUTE"});
+}
+
+TEST_CASE("A trace lists the tables it consulted; groups and peering make it stand for its packet alone",
+          "[tracer][consulted]") {
+  // The exhaustive engine reuses a trace for every packet that these tables
+  // sort alike (tracer.h, Consulted), so a table the trace read but did not
+  // list would make it reuse a wrong answer.
+  Sim sim(Builder::twoSubnets()
+              .igw("igw-1", "vpc-1")
+              .routeTable("rtb-main", "vpc-1", true, {},
+                          {local("10.0.0.0/16"), route("0.0.0.0/0", RouteTarget::kInternetGateway, "igw-1"),
+                           route("172.16.5.0/24", RouteTarget::kPeeringConnection, "pcx-1")})
+              .vpc("vpc-2", "172.16.5.0/24")
+              .subnet("subnet-c", "vpc-2", "172.16.5.0/24")
+              .acl("acl-2", "vpc-2", true, {}, openAcl())
+              .sg("sg-open-2", "vpc-2", {allowAll()}, {allowAll()})
+              .eni("eni-c", "subnet-c", "172.16.5.9", {"sg-open-2"})
+              .routeTable("rtb-2", "vpc-2", true, {},
+                          {local("172.16.5.0/24"), route("10.0.0.0/16", RouteTarget::kPeeringConnection, "pcx-1")})
+              .peering("pcx-1", "vpc-1", "vpc-2")
+              .build());
+  const Topology& topo = sim.topology();
+  Consulted consulted;
+  consulted.other = true;  // cleared by the trace
+  TraceOptions options;
+  options.consulted = &consulted;
+  // To the internet, the source's groups apart: its route table (with its VPC) and its subnet's ACL.
+  TraceResult out = sim.trace("eni-a", "8.8.8.8", tcp(443), "", options, true);
+  CHECK(codes(out) == std::vector<std::string>{"IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"});
+  CHECK_FALSE(consulted.other);
+  REQUIRE(consulted.route_tables.size() == 1);
+  CHECK(consulted.route_tables[0].table == topo.findRouteTable("rtb-main"));
+  CHECK(consulted.route_tables[0].vpc == topo.findVpc("vpc-1"));
+  CHECK(consulted.acls == std::vector<const topology::NetworkAcl*>{topo.findNetworkAcl("acl-open")});
+  CHECK(consulted.tgw_route_tables.empty());
+  // The same trace without the record: the same answer.
+  CHECK(codes(sim.trace("eni-a", "8.8.8.8", tcp(443), "", {}, true)) == codes(out));
+  // The groups evaluated on the way (not apart) read the packet.
+  sim.trace("eni-a", "8.8.8.8", tcp(443), "", options, false);
+  CHECK(consulted.other);
+  // So do the peering connection's blocks (no group is met on the way to an address nothing holds).
+  out = sim.trace("eni-a", "172.16.5.200", tcp(443), "", options, true);
+  CHECK(codes(out) == std::vector<std::string>{"NO_INTERFACE_AT_DESTINATION"});
+  CHECK(consulted.other);
 }
 
 // ---- network ACLs ----------------------------------------------------------
