@@ -215,6 +215,19 @@ class Builder {
     return b;
   }
 
+  /// vpc-2 (172.16.5.0/24, interface eni-c at .9, open ACL and group)
+  /// peered with vpc-1 through pcx-1, its main table routing 10.0.0.0/16 back.
+  Builder& peerVpc(const std::string& status = "active") {
+    vpc("vpc-2", "172.16.5.0/24")
+        .subnet("subnet-c", "vpc-2", "172.16.5.0/24")
+        .acl("acl-2", "vpc-2", true, {}, openAcl())
+        .sg("sg-open-2", "vpc-2", {allowAll()}, {allowAll()})
+        .eni("eni-c", "subnet-c", "172.16.5.9", {"sg-open-2"})
+        .routeTable("rtb-2", "vpc-2", true, {},
+                    {local("172.16.5.0/24"), route("10.0.0.0/16", RouteTarget::kPeeringConnection, "pcx-1")});
+    return peering("pcx-1", "vpc-1", "vpc-2", status);
+  }
+
   Topology build() {
     topo_.finalize();
     return std::move(topo_);
@@ -339,14 +352,7 @@ TEST_CASE("The longest prefix wins: a /24 route beats a /16 and 0.0.0.0/0", "[tr
                           {local("10.0.0.0/16"), route("0.0.0.0/0", RouteTarget::kInternetGateway, "igw-1"),
                            route("172.16.5.0/24", RouteTarget::kPeeringConnection, "pcx-1"),
                            route("172.16.0.0/16", RouteTarget::kVirtualPrivateGateway, "vgw-1")})
-              .vpc("vpc-2", "172.16.5.0/24")
-              .subnet("subnet-c", "vpc-2", "172.16.5.0/24")
-              .acl("acl-2", "vpc-2", true, {}, openAcl())
-              .sg("sg-open-2", "vpc-2", {allowAll()}, {allowAll()})
-              .eni("eni-c", "subnet-c", "172.16.5.9", {"sg-open-2"})
-              .routeTable("rtb-2", "vpc-2", true, {},
-                          {local("172.16.5.0/24"), route("10.0.0.0/16", RouteTarget::kPeeringConnection, "pcx-1")})
-              .peering("pcx-1", "vpc-1", "vpc-2")
+              .peerVpc()
               .build());
   TraceResult result = sim.trace("eni-a", destination, tcp(443));
   CHECK(verdictOf(result) == verdict);
@@ -539,14 +545,7 @@ TEST_CASE("A peering connection that is not active carries no traffic", "[tracer
   Sim sim(Builder::twoSubnets()
               .routeTable("rtb-main", "vpc-1", true, {},
                           {local("10.0.0.0/16"), route("172.16.5.0/24", RouteTarget::kPeeringConnection, "pcx-1")})
-              .vpc("vpc-2", "172.16.5.0/24")
-              .subnet("subnet-c", "vpc-2", "172.16.5.0/24")
-              .acl("acl-2", "vpc-2", true, {}, openAcl())
-              .sg("sg-open-2", "vpc-2", {allowAll()}, {allowAll()})
-              .eni("eni-c", "subnet-c", "172.16.5.9", {"sg-open-2"})
-              .routeTable("rtb-2", "vpc-2", true, {},
-                          {local("172.16.5.0/24"), route("10.0.0.0/16", RouteTarget::kPeeringConnection, "pcx-1")})
-              .peering("pcx-1", "vpc-1", "vpc-2", "pending-acceptance")
+              .peerVpc("pending-acceptance")
               .build());
   TraceResult result = sim.trace("eni-a", "172.16.5.9", tcp(443));
   // BUG: viaPeering() in sim/tracer.cpp never looks at PeeringConnection::status
@@ -566,14 +565,7 @@ TEST_CASE("A trace lists the tables it consulted; groups and peering make it sta
               .routeTable("rtb-main", "vpc-1", true, {},
                           {local("10.0.0.0/16"), route("0.0.0.0/0", RouteTarget::kInternetGateway, "igw-1"),
                            route("172.16.5.0/24", RouteTarget::kPeeringConnection, "pcx-1")})
-              .vpc("vpc-2", "172.16.5.0/24")
-              .subnet("subnet-c", "vpc-2", "172.16.5.0/24")
-              .acl("acl-2", "vpc-2", true, {}, openAcl())
-              .sg("sg-open-2", "vpc-2", {allowAll()}, {allowAll()})
-              .eni("eni-c", "subnet-c", "172.16.5.9", {"sg-open-2"})
-              .routeTable("rtb-2", "vpc-2", true, {},
-                          {local("172.16.5.0/24"), route("10.0.0.0/16", RouteTarget::kPeeringConnection, "pcx-1")})
-              .peering("pcx-1", "vpc-1", "vpc-2")
+              .peerVpc()
               .build());
   const Topology& topo = sim.topology();
   Consulted consulted;
