@@ -121,7 +121,7 @@ class Network {
 /// through the protocol and ICMP fields, or sets `other`. So a packet that
 /// every listed table, and those fixed questions, treat as this one takes
 /// the same path with the same verdict (the exhaustive engine reuses the
-/// trace for it; sim/verify.cpp, FactoredEngine).
+/// trace for it; sim/factored_engine.cpp, FactoredEngine).
 struct Consulted {
   struct Lookup {
     const topology::RouteTable* table = nullptr;

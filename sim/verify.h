@@ -22,7 +22,7 @@ struct VerifyOptions {
   /// depend on it (classes are tallied in chunks merged in a fixed order).
   unsigned threads = 0;
   /// Factor each interface's own security groups out of the paths it shares
-  /// with interfaces alike (sim/verify.cpp, FactoredEngine); false traces
+  /// with interfaces alike (sim/factored_engine.cpp, FactoredEngine); false traces
   /// every class on its own, the reference the factored engine is tested
   /// against. Reports are identical either way.
   bool factored = true;

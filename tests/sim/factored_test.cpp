@@ -3,7 +3,7 @@
 // VerifyOptions::factored = false traces every (source, address class,
 // header class) on its own; the default factors each interface's security
 // groups out of the paths it shares with interfaces alike and treats held
-// public addresses apart (sim/verify.cpp, FactoredEngine). Both must render
+// public addresses apart (sim/factored_engine.cpp, FactoredEngine). Both must render
 // the same JSON report, byte for byte, for internet-free checks and the
 // Amazon-created scopes, with and without hypothetical interfaces.
 //
