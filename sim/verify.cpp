@@ -1108,16 +1108,26 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   // statements by resource type only, of interfaces and internet gateways,
   // nothing on the way, no packet header; going out, a Source naming
   // internet gateways or a Destination naming interfaces could tell a class
-  // to a held public address (which comes back in) from its shadow.
+  // to a held public address (which comes back in) from its shadow. Going
+  // out, a Source may also name resources by ID: interfaces whose origins
+  // those statements match differently get keys of their own (below).
   bool plain = true;
   bool egress_plain = true;
+  std::vector<const NaaResourceStatement*> source_ids;  // Source statements naming resources by ID
   for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
     for (const auto& path : *paths) {
       plain = plain && path.through.empty();
       for (const auto* side : {&path.source, &path.destination}) {
         plain = plain && !side->packet_header;
         if (!side->resource) continue;
-        plain = plain && side->resource->resources.empty();
+        if (side == &path.source && !side->resource->resources.empty()) {
+          source_ids.push_back(&*side->resource);
+          for (const auto& id : side->resource->resources) {
+            egress_plain = egress_plain && resourceTypeOf(bareId(id)) != "AWS::EC2::InternetGateway";
+          }
+        } else {
+          plain = plain && side->resource->resources.empty();
+        }
         for (const auto& type : side->resource->resource_types) {
           bool interface = type == "AWS::EC2::NetworkInterface";
           plain = plain && (interface || type == "AWS::EC2::InternetGateway");
@@ -1159,10 +1169,26 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
     // Origins are built when first needed (the factored engine decides for few members), once.
     std::vector<Side> origins(sources.size());
     std::vector<std::once_flag> origin_built(sources.size());
-    e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
+    auto origin = [&](size_t member) -> const Side& {
       std::call_once(origin_built[member], [&] { origins[member] = originOf(sources[member]); });
+      return origins[member];
+    };
+    if (!source_ids.empty()) {
+      // A Source naming resources matches an interface's origin or an
+      // entry gateway of its path; the path is the key's, so interfaces
+      // whose origins those statements match alike decide alike.
+      e.key = [base = e.key, &source_ids, &origin](size_t member) {
+        auto key = base(member);
+        key.first += '|';
+        for (const NaaResourceStatement* statement : source_ids) {
+          key.first += resourceMatches(*statement, origin(member)) ? '1' : '0';
+        }
+        return key;
+      };
+    }
+    e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
       FlowFacts facts;
-      facts.source = origins[member];
+      facts.source = origin(member);
       // Held single addresses are atoms of their own, so the class's holder is the address's.
       auto holder = ix.by_private_ip.find(packet.destination.value());
       readPath(ix, result, holder == ix.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
@@ -1275,7 +1301,7 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
                                : fmt::format("own|{}", member);
       return std::make_pair(prefix, inbound.private_address);
     };
-    tally.append(runEnumeration(ix, e, extra_cidrs, options.factored && plain, options.threads));
+    tally.append(runEnumeration(ix, e, extra_cidrs, options.factored && plain && source_ids.empty(), options.threads));
   }
 
   // Traffic entering from networks outside the input cannot be enumerated.
