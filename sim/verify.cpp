@@ -51,7 +51,7 @@ bool startsWith(std::string_view text, std::string_view prefix) { return text.su
 /// One source class: an interface (real or hypothetical) at one address.
 struct SourceClass {
   /// For an existing interface only kind, eni and address are set (the
-  /// rest, as strings, only when needed: endpointOf, labelOf).
+  /// rest, as strings, only when a trace or a label needs them: endpointOf).
   Endpoint endpoint;
   const Subnet* subnet = nullptr;  ///< nullptr for platform networks
   std::string platform_reason;     ///< set: the source bypasses the customer VPC with internet access

@@ -47,8 +47,7 @@ std::string Ipv4::str() const {
 
 bool Ipv4::isPublic() const {
   for (const auto& [base, prefix] : kSpecialPurposeRanges) {
-    uint32_t mask = prefix == 0 ? 0U : ~0U << (32 - prefix);
-    if ((value_ & mask) == base) return false;
+    if (Cidr::of(Ipv4(base), prefix).contains(*this)) return false;
   }
   return true;
 }
