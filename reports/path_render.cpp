@@ -3,27 +3,104 @@
 
 #include <fmt/format.h>
 
+#include "sim/rules.h"
+
 namespace vpcsim::reports {
 
-std::string pathText(const std::vector<sim::Hop>& path, int indent) {
+using sim::Hop;
+using sim::HopAction;
+using sim::HopKind;
+
+std::string_view hopTypeName(HopKind kind) {
+  switch (kind) {
+    case HopKind::kNetworkInterface: return "network-interface";
+    case HopKind::kNatGateway: return "nat-gateway";
+    case HopKind::kSecurityGroup: return "security-group";
+    case HopKind::kNetworkAcl: return "network-acl";
+    case HopKind::kRouteTable: return "route-table";
+    case HopKind::kInternetGateway: return "internet-gateway";
+    case HopKind::kInternet: return "internet";
+    case HopKind::kVpcEndpoint: return "vpc-endpoint";
+    case HopKind::kPeeringConnection: return "vpc-peering-connection";
+    case HopKind::kTransitGatewayAttachment: return "transit-gateway-attachment";
+    case HopKind::kTransitGatewayRouteTable: return "transit-gateway-route-table";
+    case HopKind::kAwsService: return "aws-service";
+    case HopKind::kPlatformNetwork: return "platform-network";
+  }
+  return "unknown";
+}
+
+std::string_view directionName(sim::Direction direction) {
+  return direction == sim::Direction::kReturn ? "return" : "forward";
+}
+
+namespace {
+
+std::string routeText(const Hop& hop) {
+  if (hop.route == nullptr) return fmt::format("route {} -> local", hop.local_block.str());
+  const topology::Route& route = *hop.route;
+  std::string destination = route.destination ? route.destination->str()
+                                              : (!route.destination_prefix_list.empty() ? route.destination_prefix_list
+                                                                                        : route.destination_ipv6);
+  return fmt::format("route {} -> {}{}", destination, route.target_id, route.blackhole ? " (blackhole)" : "");
+}
+
+}  // namespace
+
+std::string hopRule(const Hop& hop) {
+  switch (hop.action) {
+    case HopAction::kSend: return sim::describePacket(hop.packet);
+    case HopAction::kDeliver: return "delivered " + sim::describePacket(hop.packet);
+    case HopAction::kAllow:
+      if (hop.sg_rule != nullptr) return sim::describeSgRule(*hop.sg_rule, hop.egress);
+      if (hop.acl_entry != nullptr) return sim::describeAclEntry(*hop.acl_entry);
+      return fmt::format("{} rule *: deny all", hop.egress ? "outbound" : "inbound");
+    case HopAction::kRoute:
+      if (hop.tgw_route) {
+        const sim::TgwRouteUsed& route = *hop.tgw_route;
+        return fmt::format("{} route {} -> {}", route.is_static ? "static" : "propagated", route.destination.str(),
+                           route.blackhole ? "blackhole" : route.attachment);
+      }
+      return routeText(hop);
+    case HopAction::kTranslateSource:
+      return fmt::format("translate source {} -> {}{}", hop.from.str(), hop.to.str(),
+                         hop.private_nat ? " (private NAT gateway)" : "");
+    case HopAction::kTranslateDestination:
+      return fmt::format("translate destination {} -> {}", hop.from.str(), hop.to.str());
+    case HopAction::kToService: return "gateway endpoint to " + hop.next;
+    case HopAction::kToPeerVpc: return "to " + hop.next;
+    case HopAction::kIntoTransitGateway: return "into " + hop.next;
+    case HopAction::kToPeerTransitGateway: return "peering to " + hop.next;
+    case HopAction::kOutToVpc: return "out to " + hop.next;
+    case HopAction::kInternetAccess: return "internet access";
+  }
+  return "";
+}
+
+std::string pathText(const std::vector<Hop>& path, int indent) {
   const std::string heading(static_cast<size_t>(indent), ' ');
   const std::string line = heading + "  ";
   std::string out;
-  std::string direction;
+  bool started = false;
+  sim::Direction direction = sim::Direction::kForward;
   for (const auto& hop : path) {
-    if (hop.direction != direction) {
+    if (!started || hop.direction != direction) {
+      started = true;
       direction = hop.direction;
-      out += fmt::format("{}{}:\n", heading, direction == "return" ? "return path" : "path");
+      out += fmt::format("{}{}:\n", heading, direction == sim::Direction::kReturn ? "return path" : "path");
     }
-    out += fmt::format("{}{:<28} {}  {}\n", line, hop.type, hop.component, hop.rule);
+    out += fmt::format("{}{:<28} {}  {}\n", line, hopTypeName(hop.kind), sim::componentName(hop), hopRule(hop));
   }
   return out;
 }
 
-nlohmann::ordered_json pathJson(const std::vector<sim::Hop>& path) {
+nlohmann::ordered_json pathJson(const std::vector<Hop>& path) {
   nlohmann::ordered_json hops = nlohmann::ordered_json::array();
   for (const auto& hop : path) {
-    hops.push_back({{"component", hop.component}, {"type", hop.type}, {"rule", hop.rule}, {"direction", hop.direction}});
+    hops.push_back({{"component", sim::componentName(hop)},
+                    {"type", hopTypeName(hop.kind)},
+                    {"rule", hopRule(hop)},
+                    {"direction", directionName(hop.direction)}});
   }
   return hops;
 }

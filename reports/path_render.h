@@ -1,7 +1,8 @@
-// Hop-by-hop paths as text and JSON, shared by the reach and verify renderers.
+// Hop-by-hop paths as text and JSON, shared by the reach, verify and scenario renderers.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,16 @@
 #include "sim/tracer.h"
 
 namespace vpcsim::reports {
+
+/// The component type of a hop as reports name it ("route-table", "security-group", ...).
+std::string_view hopTypeName(sim::HopKind kind);
+
+/// "forward" or "return".
+std::string_view directionName(sim::Direction direction);
+
+/// What let the packet through at a hop, in words: the route, ACL entry or
+/// SG rule, the translation, the packet sent or delivered, where it went next.
+std::string hopRule(const sim::Hop& hop);
 
 /// "path:" / "return path:" headings, then one line per hop (type, component,
 /// rule); headings indented by `indent` spaces, hops by `indent + 2`.

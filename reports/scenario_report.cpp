@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/capacity_report.h"
+#include "reports/path_render.h"
 #include "reports/reach_report.h"
 #include "reports/xml.h"
 
@@ -28,13 +29,19 @@ std::vector<std::string> reasons(const sim::ReachReport& report) {
     }
     const sim::Hop* last = nullptr;
     for (const auto& hop : result.path) {
-      if (hop.direction != "return") last = &hop;
+      if (hop.direction != sim::Direction::kReturn) last = &hop;
     }
     out.push_back(last == nullptr ? fmt::format("{}: {}", result.source, verdictName(result.verdict))
                                   : fmt::format("{}: {} via {} {}", result.source, verdictName(result.verdict),
-                                                last->component, last->rule));
+                                                sim::componentName(*last), hopRule(*last)));
   }
   return out;
+}
+
+/// How an answer ends: its first explanation, or "the path ends".
+std::string stopText(const std::optional<sim::Explanation>& stop) {
+  if (!stop) return "the path ends";
+  return fmt::format("{} at {}: {}", stop->code, stop->component, stop->message);
 }
 
 std::string verdictOrAbsent(const std::optional<sim::Verdict>& verdict) {
@@ -57,8 +64,8 @@ nlohmann::ordered_json flowJson(const sim::FlowChange& change) {
   item["traffic"] = change.traffic;
   item["before"] = change.before ? nlohmann::ordered_json(verdictName(*change.before)) : nlohmann::ordered_json();
   item["after"] = change.after ? nlohmann::ordered_json(verdictName(*change.after)) : nlohmann::ordered_json();
-  item["responsible"] = change.responsible;
-  item["component"] = change.component;
+  item["responsible"] = responsibleText(change.parting);
+  item["component"] = partingComponent(change.parting);
   item["origin"] = change.origin;
   return item;
 }
@@ -75,6 +82,57 @@ std::size_t capacityFailures(const sim::ScenarioRun& run) {
 }
 
 }  // namespace
+
+std::string responsibleText(const sim::Parting& parting) {
+  using Kind = sim::Parting::Kind;
+  switch (parting.kind) {
+    case Kind::kNotFound: return "";
+    case Kind::kMissing: return fmt::format("not in variant '{}': {}", parting.missing_variant, parting.missing_reason);
+    case Kind::kHopChanged: {
+      const sim::Hop& a = *parting.after;
+      const sim::Hop& b = *parting.before;
+      if (sim::componentName(a) == sim::componentName(b)) {
+        return fmt::format("at {} ({}): {} (was: {})", sim::componentName(a), hopTypeName(a.kind), hopRule(a),
+                           hopRule(b));
+      }
+      return fmt::format("the {} path goes through {} ({}) instead of {} ({})", directionName(a.direction),
+                         sim::componentName(a), hopRule(a), sim::componentName(b), hopRule(b));
+    }
+    case Kind::kHopAdded: {
+      const sim::Hop& a = *parting.after;
+      // The route that answers a "no route" before: the route is what changed.
+      bool no_route = parting.stop_before && parting.stop_before->code == "NO_ROUTE_TO_DESTINATION" &&
+                      parting.stop_before->component == sim::componentName(a);
+      if (a.kind == sim::HopKind::kRouteTable && no_route) {
+        return fmt::format("{} added to {}", hopRule(a), sim::componentName(a));
+      }
+      return fmt::format("{} ({}) now lets it through: {} (was: {})", sim::componentName(a), hopTypeName(a.kind),
+                         hopRule(a), stopText(parting.stop_before));
+    }
+    case Kind::kHopRemoved: {
+      const sim::Hop& b = *parting.before;
+      return fmt::format("{} (was: {}: {})", stopText(parting.stop_after), sim::componentName(b), hopRule(b));
+    }
+    case Kind::kSamePath:
+      return fmt::format("same path; before: {}; after: {}", stopText(parting.stop_before),
+                         stopText(parting.stop_after));
+  }
+  return "";
+}
+
+std::string partingComponent(const sim::Parting& parting) {
+  using Kind = sim::Parting::Kind;
+  switch (parting.kind) {
+    case Kind::kHopChanged:
+    case Kind::kHopAdded: return sim::componentName(*parting.after);
+    case Kind::kHopRemoved:
+      return parting.stop_after ? parting.stop_after->component : sim::componentName(*parting.before);
+    case Kind::kSamePath: return parting.stop_after ? parting.stop_after->component : "";
+    case Kind::kNotFound:
+    case Kind::kMissing: return "";
+  }
+  return "";
+}
 
 std::string scenarioText(const sim::ScenarioRun& run) {
   std::string out = fmt::format("scenario {}", run.name);
@@ -250,7 +308,7 @@ std::string diffText(const sim::ScenarioDiff& diff) {
         const sim::FlowChange& next = changes[j];
         if (!change.check.empty() || next.from != change.from || next.security_groups != change.security_groups ||
             next.to != change.to || next.before != change.before || next.after != change.after ||
-            next.responsible != change.responsible || next.origin != change.origin) {
+            responsibleText(next.parting) != responsibleText(change.parting) || next.origin != change.origin) {
           break;
         }
         traffic += ", " + next.traffic;
@@ -259,7 +317,9 @@ std::string diffText(const sim::ScenarioDiff& diff) {
       merged.traffic = traffic;
       std::string title = change.check.empty() ? flowLine(merged) : fmt::format("{} ({})", change.check, flowLine(merged));
       out += fmt::format("  {}: {} -> {}\n", title, verdictOrAbsent(change.before), verdictOrAbsent(change.after));
-      if (!change.responsible.empty()) out += "    responsible: " + change.responsible + "\n";
+      if (std::string responsible = responsibleText(change.parting); !responsible.empty()) {
+        out += "    responsible: " + responsible + "\n";
+      }
       if (!change.origin.empty()) out += "    defined at: " + change.origin + "\n";
       i = j;
     }

@@ -21,6 +21,15 @@ std::string scenarioJson(const sim::ScenarioRun& run);
 /// a `failure` element when the expectation does not hold.
 std::string scenarioJunit(const sim::ScenarioRun& run);
 
+/// Where two answers part, in words: "route 0.0.0.0/0 -> nat-1 (..) added to
+/// rtb-1 (..)", "at sg-1 (..) (security-group): ... (was: ...)"; empty when
+/// nothing was found.
+std::string responsibleText(const sim::Parting& parting);
+
+/// The component at the hop where two answers part (or where the path after stops).
+std::string partingComponent(const sim::Parting& parting);
+
+
 /// Input changes, then each check and derived flow whose verdict changes,
 /// with the responsible hop and where it is defined; "no change" otherwise.
 std::string diffText(const sim::ScenarioDiff& diff);

@@ -235,8 +235,10 @@ Json codeFlows(const std::vector<sim::Hop>& path) {
   Json steps = Json::array();
   for (const auto& hop : path) {
     Json step;
-    step["location"] = {{"message", {{"text", fmt::format("{} {}: {}", hop.type, hop.component, hop.rule)}}}};
-    step["properties"] = {{"direction", hop.direction}};
+    step["location"] = {{"message",
+                          {{"text", fmt::format("{} {}: {}", hopTypeName(hop.kind), sim::componentName(hop),
+                                                hopRule(hop))}}}};
+    step["properties"] = {{"direction", directionName(hop.direction)}};
     steps.push_back(std::move(step));
   }
   return Json::array({{{"threadFlows", Json::array({{{"locations", std::move(steps)}}})}}});

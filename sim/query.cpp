@@ -606,7 +606,7 @@ Result<ReachReport> reach(const Network& network, const ReachQuery& query) {
           result.explanations.push_back({"NO_PATH", source.endpoint.label,
                                          "the platform network has no path into the customer VPC"});
         } else {
-          result.path.push_back({"SageMaker-managed network", "platform-network", "internet access", "forward"});
+          result.path.push_back(platformInternetHop());
         }
       }
       verdicts.push_back(result.verdict);

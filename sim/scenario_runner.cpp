@@ -18,14 +18,9 @@ using topology::Topology;
 
 namespace {
 
-/// A variant's topology and the indexes over it (the Network refers to the topology, so both stay put).
-struct Built {
-  Topology topo;
-  std::unique_ptr<Network> network;
-};
-
-std::unique_ptr<Built> build(const Scenario& scenario, const std::string& variant, std::vector<Diagnostic>& errors) {
-  auto built = std::make_unique<Built>();
+std::shared_ptr<VariantNetwork> build(const Scenario& scenario, const std::string& variant,
+                                      std::vector<Diagnostic>& errors) {
+  auto built = std::make_shared<VariantNetwork>();
   if (!topology::buildVariantTopology(scenario, variant, built->topo, errors)) return nullptr;
   built->network = std::make_unique<Network>(built->topo);
   return built;
@@ -158,42 +153,29 @@ void addFlows(const Topology& topo, std::set<std::string>& subnets,
   }
 }
 
-std::string idOf(const std::string& component) { return component.substr(0, component.find(' ')); }
-
-/// Where the component (or, for a route hop, the route) is defined, with the stack it comes from.
-std::string originOf(const Topology& topo, const std::vector<topology::StackSpec>& stacks, const Hop* hop,
-                     const std::string& component) {
-  std::string id = idOf(component);
+/// Where the component of `hop` (or, for a route hop, the route) is defined,
+/// with the stack it comes from; empty when the input does not say.
+std::string originOf(const std::vector<topology::StackSpec>& stacks, const Hop& hop) {
+  if (hop.resource == nullptr) return "";
   std::string origin;
-  if (const auto* table = topo.findRouteTable(id)) {
-    origin = table->meta.origin;
-    if (hop != nullptr && hop->rule.rfind("route ", 0) == 0) {
-      std::string rest = hop->rule.substr(6);
-      std::string dest = rest.substr(0, rest.find(' '));
-      std::size_t arrow = rest.find("-> ");
-      std::string target = arrow == std::string::npos ? "" : rest.substr(arrow + 3);
-      target = target.substr(0, target.find(' '));
-      for (const auto& route : table->routes) {
-        std::string route_dest = route.destination ? route.destination->str() : route.destination_prefix_list;
-        if (route_dest == dest && route.target_id == target && !route.source.empty()) origin = route.source;
-      }
-    }
+  switch (hop.kind) {
+    case HopKind::kRouteTable:
+      origin = hop.resource->origin;
+      if (hop.route != nullptr && !hop.route->source.empty()) origin = hop.route->source;
+      break;
+    case HopKind::kSecurityGroup:
+    case HopKind::kNetworkAcl:
+    case HopKind::kInternetGateway:
+    case HopKind::kNatGateway:
+    case HopKind::kVpcEndpoint:
+    case HopKind::kNetworkInterface:
+    case HopKind::kPeeringConnection: origin = hop.resource->origin; break;
+    case HopKind::kInternet:
+    case HopKind::kTransitGatewayAttachment:
+    case HopKind::kTransitGatewayRouteTable:
+    case HopKind::kAwsService:
+    case HopKind::kPlatformNetwork: break;
   }
-  auto search = [&](const auto& items) {
-    if (!origin.empty()) return;
-    for (const auto& item : items) {
-      if (item.meta.id == id) origin = item.meta.origin;
-    }
-  };
-  search(topo.security_groups);
-  search(topo.network_acls);
-  search(topo.internet_gateways);
-  search(topo.nat_gateways);
-  search(topo.vpc_endpoints);
-  search(topo.subnets);
-  search(topo.enis);
-  search(topo.peering_connections);
-  search(topo.transit_gateways);
   if (origin.empty()) return "";
   for (const auto& stack : stacks) {
     std::string file = stack.file.string() + ":";
@@ -202,13 +184,45 @@ std::string originOf(const Topology& topo, const std::vector<topology::StackSpec
   return origin;
 }
 
+/// Same component, same decision, same direction.
 bool sameHop(const Hop& a, const Hop& b) {
-  return a.component == b.component && a.type == b.type && a.rule == b.rule && a.direction == b.direction;
+  if (a.kind != b.kind || a.action != b.action || a.direction != b.direction) return false;
+  if (componentName(a) != componentName(b)) return false;
+  auto same_route = [](const topology::Route* x, const topology::Route* y) {
+    if (x == nullptr || y == nullptr) return x == y;
+    return x->destination == y->destination && x->destination_prefix_list == y->destination_prefix_list &&
+           x->destination_ipv6 == y->destination_ipv6 && x->target_id == y->target_id && x->blackhole == y->blackhole;
+  };
+  auto same_sg_rule = [](const topology::SgRule* x, const topology::SgRule* y) {
+    if (x == nullptr || y == nullptr) return x == y;
+    return x->index == y->index && x->protocol == y->protocol && x->from_port == y->from_port &&
+           x->to_port == y->to_port && x->peer_kind == y->peer_kind && x->cidr == y->cidr && x->peer == y->peer;
+  };
+  auto same_acl_entry = [](const topology::NaclEntry* x, const topology::NaclEntry* y) {
+    if (x == nullptr || y == nullptr) return x == y;
+    return x->rule_number == y->rule_number && x->egress == y->egress && x->allow == y->allow &&
+           x->protocol == y->protocol && x->cidr == y->cidr && x->ports == y->ports && x->icmp_type == y->icmp_type &&
+           x->icmp_code == y->icmp_code;
+  };
+  auto same_packet = [](const Packet& x, const Packet& y) {
+    return x.source == y.source && x.destination == y.destination && x.protocol == y.protocol &&
+           x.source_port == y.source_port && x.destination_port == y.destination_port && x.icmp_type == y.icmp_type &&
+           x.icmp_code == y.icmp_code;
+  };
+  auto same_tgw_route = [](const std::optional<TgwRouteUsed>& x, const std::optional<TgwRouteUsed>& y) {
+    if (!x || !y) return x.has_value() == y.has_value();
+    return x->destination == y->destination && x->attachment == y->attachment && x->is_static == y->is_static &&
+           x->blackhole == y->blackhole;
+  };
+  return a.label == b.label && a.local_block == b.local_block && a.egress == b.egress &&
+         same_route(a.route, b.route) && same_sg_rule(a.sg_rule, b.sg_rule) &&
+         same_acl_entry(a.acl_entry, b.acl_entry) && same_packet(a.packet, b.packet) && a.from == b.from &&
+         a.to == b.to && a.private_nat == b.private_nat && a.next == b.next && same_tgw_route(a.tgw_route, b.tgw_route);
 }
 
-/// Fills change.responsible/component/origin from the first hop where the two answers part.
-void explainChange(const ReachReport& before, const ReachReport& after, const Built& built_before,
-                   const Built& built_after, const std::vector<topology::StackSpec>& stacks_before,
+/// Finds the first hop where the two answers part, and where it is defined.
+void explainChange(const ReachReport& before, const ReachReport& after,
+                   const std::vector<topology::StackSpec>& stacks_before,
                    const std::vector<topology::StackSpec>& stacks_after, FlowChange& change) {
   if (before.results.empty() || after.results.empty()) return;
   std::size_t pick = 0;
@@ -220,45 +234,24 @@ void explainChange(const ReachReport& before, const ReachReport& after, const Bu
   }
   const TraceResult& b = before.results[std::min(pick, before.results.size() - 1)];
   const TraceResult& a = after.results[std::min(pick, after.results.size() - 1)];
+  Parting& parting = change.parting;
+  if (!b.explanations.empty()) parting.stop_before = b.explanations.front();
+  if (!a.explanations.empty()) parting.stop_after = a.explanations.front();
   std::size_t i = 0;
   while (i < b.path.size() && i < a.path.size() && sameHop(b.path[i], a.path[i])) ++i;
-  auto blocked = [](const TraceResult& r) {
-    if (r.explanations.empty()) return std::string("the path ends");
-    const Explanation& e = r.explanations.front();
-    return fmt::format("{} at {}: {}", e.code, e.component, e.message);
-  };
-  if (i < b.path.size() && i < a.path.size()) {
-    const Hop& hb = b.path[i];
-    const Hop& ha = a.path[i];
-    change.component = ha.component;
-    if (ha.component == hb.component) {
-      change.responsible = fmt::format("at {} ({}): {} (was: {})", ha.component, ha.type, ha.rule, hb.rule);
-    } else {
-      change.responsible =
-          fmt::format("the {} path goes through {} ({}) instead of {} ({})", ha.direction, ha.component, ha.rule,
-                      hb.component, hb.rule);
-    }
-    change.origin = originOf(built_after.topo, stacks_after, &ha, ha.component);
-  } else if (i < a.path.size()) {
-    const Hop& ha = a.path[i];
-    change.component = ha.component;
-    bool no_route = !b.explanations.empty() && b.explanations.front().code == "NO_ROUTE_TO_DESTINATION" &&
-                    b.explanations.front().component == ha.component;
-    if (ha.type == "route-table" && no_route) {
-      change.responsible = fmt::format("{} added to {}", ha.rule, ha.component);
-    } else {
-      change.responsible = fmt::format("{} ({}) now lets it through: {} (was: {})", ha.component, ha.type, ha.rule,
-                                       blocked(b));
-    }
-    change.origin = originOf(built_after.topo, stacks_after, &ha, ha.component);
-  } else if (i < b.path.size()) {
-    const Hop& hb = b.path[i];
-    change.component = a.explanations.empty() ? hb.component : a.explanations.front().component;
-    change.responsible = fmt::format("{} (was: {}: {})", blocked(a), hb.component, hb.rule);
-    change.origin = originOf(built_before.topo, stacks_before, &hb, hb.component);
+  if (i < b.path.size()) parting.before = b.path[i];
+  if (i < a.path.size()) parting.after = a.path[i];
+  if (parting.before && parting.after) {
+    parting.kind = Parting::Kind::kHopChanged;
+    change.origin = originOf(stacks_after, *parting.after);
+  } else if (parting.after) {
+    parting.kind = Parting::Kind::kHopAdded;
+    change.origin = originOf(stacks_after, *parting.after);
+  } else if (parting.before) {
+    parting.kind = Parting::Kind::kHopRemoved;
+    change.origin = originOf(stacks_before, *parting.before);
   } else {
-    change.responsible = fmt::format("same path; before: {}; after: {}", blocked(b), blocked(a));
-    if (!a.explanations.empty()) change.component = a.explanations.front().component;
+    parting.kind = Parting::Kind::kSamePath;
   }
 }
 
@@ -372,7 +365,7 @@ bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnos
   out.file = scenario.file.string();
   out.variants = scenario.variantNames();
   for (const auto& check : scenario.checks) out.checks.push_back(check.name);
-  std::map<std::string, std::unique_ptr<Built>> built;
+  std::map<std::string, std::shared_ptr<VariantNetwork>> built;
   bool ok = true;
   for (const auto& variant : out.variants) {
     auto b = build(scenario, variant, errors);
@@ -380,6 +373,7 @@ bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnos
       ok = false;
       continue;
     }
+    out.networks.push_back(b);
     built.emplace(variant, std::move(b));
   }
   if (!ok) return false;
@@ -426,6 +420,7 @@ bool diffVariants(const Scenario& scenario, const std::string& from, const std::
   auto before = build(scenario, from, errors);
   auto after = build(scenario, to, errors);
   if (before == nullptr || after == nullptr) return false;
+  out.networks = {before, after};
   inputChanges(scenario, from, to, out.input_changes);
   auto stacks_before = topology::variantStacks(scenario, from);
   auto stacks_after = topology::variantStacks(scenario, to);
@@ -437,9 +432,11 @@ bool diffVariants(const Scenario& scenario, const std::string& from, const std::
     if (b) change.after = b->verdict;
     if (change.before == change.after) return std::nullopt;
     if (a && b) {
-      explainChange(*a, *b, *before, *after, stacks_before, stacks_after, change);
+      explainChange(*a, *b, stacks_before, stacks_after, change);
     } else {
-      change.responsible = fmt::format("not in variant '{}': {}", a ? to : from, a ? b.error() : a.error());
+      change.parting.kind = Parting::Kind::kMissing;
+      change.parting.missing_variant = a ? to : from;
+      change.parting.missing_reason = a ? b.error() : a.error();
     }
     return change;
   };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,14 @@ namespace vpcsim::sim {
 
 /// The verdict named by `word` (reachable, unreachable, partial, undetermined).
 std::optional<Verdict> parseVerdict(std::string_view word);
+
+/// A variant's topology and the indexes over it. The Network refers to the
+/// topology, and answers' hops point into both (the Network holds interfaces
+/// it synthesises), so runs and diffs keep them alive while they are read.
+struct VariantNetwork {
+  topology::Topology topo;
+  std::unique_ptr<Network> network;
+};
 
 /// One check run in one variant.
 struct CheckOutcome {
@@ -50,6 +59,8 @@ struct ScenarioRun {
   std::vector<CheckOutcome> outcomes;
   /// The capacity projection per variant (scenario order), when the scenario has one.
   std::vector<CapacityOutcome> capacity;
+  /// The variants' networks, which the outcomes' paths point into.
+  std::vector<std::shared_ptr<const VariantNetwork>> networks;
 
   /// True when every expectation holds.
   [[nodiscard]] bool passed() const;
@@ -66,6 +77,26 @@ struct ScenarioRun {
 /// incomplete. A failed expectation is not an error: see ScenarioRun::passed().
 bool runScenario(const topology::Scenario& scenario, ScenarioRun& out, std::vector<topology::Diagnostic>& errors);
 
+/// Where the answers to one flow in two variants part, as typed values
+/// (reports/scenario_report.h words it: "route 0.0.0.0/0 -> nat-1 added to rtb-1").
+struct Parting {
+  enum class Kind {
+    kNotFound,    ///< neither answer has a result to compare
+    kMissing,     ///< the flow cannot be asked in one variant
+    kHopChanged,  ///< both paths go on, through different hops (`before`, `after`)
+    kHopAdded,    ///< the path after goes on (`after`) where the one before stopped
+    kHopRemoved,  ///< the path after stops where the one before went on (`before`)
+    kSamePath,    ///< same hops, a different ending
+  };
+  Kind kind = Kind::kNotFound;
+  std::optional<Hop> before;  ///< the first hop of the answer before that the answer after does not share
+  std::optional<Hop> after;
+  std::optional<Explanation> stop_before;  ///< first explanation of each answer, when any
+  std::optional<Explanation> stop_after;
+  std::string missing_variant;  ///< kMissing: the variant where the flow cannot be asked, and why
+  std::string missing_reason;
+};
+
 /// One (source, destination, traffic) class whose verdict differs between two variants.
 struct FlowChange {
   std::string check;  ///< the check's name, empty for a derived flow
@@ -75,11 +106,8 @@ struct FlowChange {
   std::string traffic;  ///< tcp/443, udp/53, icmp
   std::optional<Verdict> before;  ///< nullopt: the source or destination does not exist in that variant
   std::optional<Verdict> after;
-  /// The first hop where the two paths part, e.g. "route 0.0.0.0/0 -> nat-1
-  /// added to rtb-1 (PrivateSubnet1ARouteTable)"; empty when not found.
-  std::string responsible;
-  std::string component;  ///< the component at that hop
-  std::string origin;     ///< where that component (or route) is defined: "stack nat at FILE:L:C"
+  Parting parting;      ///< the first hop where the two paths part
+  std::string origin;   ///< where that hop's component (or route) is defined: "stack nat at FILE:L:C"
 };
 
 /// What differs between two variants, and every flow whose verdict changes.
@@ -96,6 +124,8 @@ struct ScenarioDiff {
   std::vector<std::string> only_before;
   std::vector<std::string> only_after;
   std::size_t flows_one_sided = 0;
+  /// The two variants' networks, which the hops of `checks` and `flows` point into.
+  std::vector<std::shared_ptr<const VariantNetwork>> networks;
 
   [[nodiscard]] bool empty() const { return checks.empty() && flows.empty(); }
 };

@@ -22,16 +22,24 @@ std::string_view verdictName(Verdict verdict) {
   return "undetermined";
 }
 
+std::string componentName(const Hop& hop) {
+  if (hop.resource == nullptr) return hop.label;
+  if (hop.kind == HopKind::kTransitGatewayRouteTable) return hop.resource->id;
+  return displayName(*hop.resource);
+}
+
+Hop platformInternetHop() {
+  Hop hop;
+  hop.kind = HopKind::kPlatformNetwork;
+  hop.action = HopAction::kInternetAccess;
+  hop.label = "SageMaker-managed network";
+  return hop;
+}
+
 namespace {
 
 /// Something that sends or receives packets inside a VPC: an ENI (real,
 /// synthesised or hypothetical) or a NAT gateway.
-/// An interface Elastic Load Balancing owns (NLB, GWLB, or an ALB/CLB node).
-bool isLoadBalancer(const Eni& eni) {
-  return eni.interface_type == "network_load_balancer" || eni.interface_type == "gateway_load_balancer" ||
-         eni.description.rfind("ELB ", 0) == 0 || eni.requester_id == "amazon-elb";
-}
-
 struct Node {
   const Eni* eni = nullptr;
   const NatGateway* nat = nullptr;
@@ -66,8 +74,38 @@ class Walk {
       : ix_(index), out_(out), source_(source), target_(target) {}
 
   // ---- bookkeeping -------------------------------------------------------
-  void hop(std::string component, std::string type, std::string rule) {
-    out_.path.push_back(Hop{std::move(component), std::move(type), std::move(rule), is_return_ ? "return" : "forward"});
+  Hop& hop(HopKind kind, HopAction action, const ResourceMeta* resource, std::string label = {}) {
+    Hop& added = out_.path.emplace_back();
+    added.kind = kind;
+    added.action = action;
+    added.direction = is_return_ ? Direction::kReturn : Direction::kForward;
+    added.resource = resource;
+    added.label = std::move(label);
+    return added;
+  }
+  /// A hop at an interface or NAT gateway: the packet leaves or arrives there.
+  Hop& hop(const Node& node, HopAction action, const Packet& packet) {
+    const ResourceMeta* resource = node.nat != nullptr ? &node.nat->meta : node.eni != nullptr ? &node.eni->meta : nullptr;
+    Hop& added = hop(node.nat != nullptr ? HopKind::kNatGateway : HopKind::kNetworkInterface, action, resource,
+                     resource != nullptr ? std::string() : node.label);
+    added.packet = packet;
+    return added;
+  }
+  /// A translation at a NAT or internet gateway.
+  void translation(HopKind kind, HopAction action, const ResourceMeta& resource, Ipv4 from, Ipv4 to) {
+    Hop& added = hop(kind, action, &resource);
+    added.from = from;
+    added.to = to;
+  }
+  /// A route-table hop: `route`, or the implicit local route of `local_block`.
+  void routeHop(const RouteTable& table, const Route* route, Cidr local_block) {
+    Hop& added = hop(HopKind::kRouteTable, HopAction::kRoute, &table.meta);
+    added.route = route;
+    added.local_block = local_block;
+  }
+  /// A hop that hands the packet on to `next` (a service, VPC or gateway).
+  void forwardHop(HopKind kind, HopAction action, const ResourceMeta& resource, std::string next) {
+    hop(kind, action, &resource).next = std::move(next);
   }
   Arrival drop(std::string code, std::string component, std::string message) {
     if (is_return_) message = "return traffic: " + message;
@@ -86,10 +124,10 @@ class Walk {
     out_.assumptions.push_back(std::move(text));
   }
   bool spend() { return --budget_ > 0; }
-  /// make(), or only `keep` in a terse trace (TraceOptions::terse).
+  /// make(), or nothing in a terse trace (TraceOptions::terse).
   template <typename Make>
-  std::string text(Make&& make, const char* keep = "") const {
-    return terse_ ? std::string(keep) : std::string(make());
+  std::string text(Make&& make) const {
+    return terse_ ? std::string() : std::string(make());
   }
   void setReturn() {
     is_return_ = true;
@@ -169,7 +207,7 @@ class Walk {
 
   /// A packet leaves `from` (SG egress unless it is return traffic).
   Arrival leave(const Node& from, Packet packet) {
-    hop(from.label, from.nat != nullptr ? "nat-gateway" : "network-interface", text([&] { return describePacket(packet); }));
+    hop(from, HopAction::kSend, packet);
     if (!is_return_ && from.nat == nullptr) {
       if (!checkSecurityGroups(from, true, packet)) return dropped();
     }
@@ -195,7 +233,9 @@ class Walk {
     Peer peer = peerOf(peer_node, egress ? packet.destination : packet.source);
     SgDecision decision = evaluateSecurityGroups(ix_.topo, node.security_group_ids, egress, packet, peer);
     if (decision.allowed == Tri::kYes) {
-      hop(displayName(decision.group->meta), "security-group", describeSgRule(*decision.rule, egress));
+      Hop& allowed = hop(HopKind::kSecurityGroup, HopAction::kAllow, &decision.group->meta);
+      allowed.sg_rule = decision.rule;
+      allowed.egress = egress;
       return true;
     }
     std::string groups;
@@ -232,15 +272,16 @@ class Walk {
     }
     if (consulted_ != nullptr) consulted_->acls.push_back(acl);
     AclDecision decision = evaluateAcl(*acl, egress, packet);
-    std::string rule = text([&] {
-      return decision.entry != nullptr ? describeAclEntry(*decision.entry)
-                                       : fmt::format("{} rule *: deny all", egress ? "outbound" : "inbound");
-    });
     if (decision.allowed) {
-      hop(displayName(acl->meta), "network-acl", rule);
+      Hop& allowed = hop(HopKind::kNetworkAcl, HopAction::kAllow, &acl->meta);
+      allowed.acl_entry = decision.entry;
+      allowed.egress = egress;
       return true;
     }
     drop("SUBNET_ACL_RESTRICTION", displayName(acl->meta), text([&] {
+           std::string rule = decision.entry != nullptr
+                                  ? describeAclEntry(*decision.entry)
+                                  : fmt::format("{} rule *: deny all", egress ? "outbound" : "inbound");
            return fmt::format("network ACL {} of subnet {} denies {} ({})", acl->meta.id, subnet.meta.id,
                               describePacket(packet), rule);
          }));
@@ -388,12 +429,7 @@ class Walk {
                     return fmt::format("route table {} has no route for {}", table->meta.id, packet.destination.str());
                   }));
     }
-    if (choice.implicit_local) {
-      hop(displayName(table->meta), "route-table",
-          text([&] { return fmt::format("route {} -> local", choice.local_block.str()); }));
-    } else {
-      hop(displayName(table->meta), "route-table", text([&] { return routeText(*choice.route); }));
-    }
+    routeHop(*table, choice.implicit_local ? nullptr : choice.route, choice.local_block);
     if (choice.route != nullptr && choice.route->blackhole) {
       return drop("BAD_STATE_ROUTE", displayName(table->meta),
                   fmt::format("{} in {} is a blackhole (its target no longer exists)", routeText(*choice.route),
@@ -451,7 +487,7 @@ class Walk {
     }
     if (node.subnet != from_subnet && !checkAcl(*node.subnet, false, packet)) return dropped();
     if (node.nat != nullptr) return throughNat(node, packet, from_internet);
-    if (!is_return_ && node.eni != nullptr && isLoadBalancer(*node.eni)) {
+    if (!is_return_ && node.eni != nullptr && isLoadBalancerInterface(*node.eni)) {
       // Elastic Load Balancing User Guide: a load balancer accepts traffic on
       // its listeners only and forwards it to its targets; a Network Load
       // Balancer without security groups filters nothing else. Listeners and
@@ -463,7 +499,7 @@ class Walk {
                                  node.label, node.eni->description, describePacket(packet)));
     }
     if (!is_return_ && !checkSecurityGroups(node, false, packet)) return dropped();
-    hop(node.label, "network-interface", text([&] { return "delivered " + describePacket(packet); }, "delivered"));
+    hop(node, HopAction::kDeliver, packet);
     return Arrival{Arrival::Kind::kNode, node, packet};
   }
 
@@ -476,9 +512,7 @@ class Walk {
       if (!nat_source_ || !(packet.destination == nat_node.address)) {
         return drop("NGW_NO_INBOUND", displayName(nat.meta), "the NAT gateway has no connection for this reply");
       }
-      hop(displayName(nat.meta), "nat-gateway", text([&] {
-            return fmt::format("translate destination {} -> {}", packet.destination.str(), nat_source_->str());
-          }, "translate destination"));
+      translation(HopKind::kNatGateway, HopAction::kTranslateDestination, nat.meta, packet.destination, *nat_source_);
       packet.destination = *nat_source_;
       if (packet.protocol == kProtocolTcp || packet.protocol == kProtocolUdp) packet.destination_port = nat_source_port_;
       return routeFrom(*nat_node.subnet, packet, &nat_node);
@@ -496,10 +530,8 @@ class Walk {
     }
     nat_source_ = packet.source;
     nat_source_port_ = packet.source_port;
-    hop(displayName(nat.meta), "nat-gateway", text([&] {
-          return fmt::format("translate source {} -> {}{}", packet.source.str(), nat_node.address.str(),
-                             nat.is_public ? "" : " (private NAT gateway)");
-        }, "translate source"));
+    translation(HopKind::kNatGateway, HopAction::kTranslateSource, nat.meta, packet.source, nat_node.address);
+    out_.path.back().private_nat = !nat.is_public;
     packet.source = nat_node.address;
     sender_ = nat_node;
     entered_from_outside_ = false;
@@ -544,14 +576,12 @@ class Walk {
                   fmt::format("{} is not a public address; the internet gateway cannot deliver it",
                               packet.destination.str()));
     }
-    hop(displayName(igw->meta), "internet-gateway", text([&] {
-          return fmt::format("translate source {} -> {}", packet.source.str(), public_source->str());
-        }, "translate source"));
+    translation(HopKind::kInternetGateway, HopAction::kTranslateSource, igw->meta, packet.source, *public_source);
     packet.source = *public_source;
     sender_.reset();
     if (is_return_ && source_.subnet == nullptr) return Arrival{Arrival::Kind::kInternet, {}, packet};
     if (nodeAtPublic(packet.destination)) return fromInternet(packet);
-    hop("internet", "internet", text([&] { return "delivered " + describePacket(packet); }, "delivered"));
+    hop(HopKind::kInternet, HopAction::kDeliver, nullptr, "internet").packet = packet;
     return Arrival{Arrival::Kind::kInternet, {}, packet};
   }
 
@@ -573,9 +603,8 @@ class Walk {
                   fmt::format("{} has no attached internet gateway, so {} is not reachable from the internet",
                               holder->vpc_id, packet.destination.str()));
     }
-    hop(displayName(igw->meta), "internet-gateway", text([&] {
-          return fmt::format("translate destination {} -> {}", packet.destination.str(), holder->address.str());
-        }, "translate destination"));
+    translation(HopKind::kInternetGateway, HopAction::kTranslateDestination, igw->meta, packet.destination,
+                holder->address);
     packet.destination = holder->address;
     entered_from_outside_ = true;
     // VPC User Guide, "Gateway route tables": a route table associated with
@@ -588,7 +617,7 @@ class Walk {
                     fmt::format("gateway route table {} has no route for {}", table.meta.id, packet.destination.str()));
       }
       if (!choice.implicit_local && choice.route->target != RouteTarget::kLocal) {
-        hop(displayName(table.meta), "route-table", routeText(*choice.route));
+        routeHop(table, choice.route, choice.local_block);
         return unknown("MIDDLEBOX_NOT_MODELLED", choice.route->target_id,
                        fmt::format("inbound traffic is steered to {} by the gateway route table; what it forwards is "
                                    "not modelled",
@@ -625,7 +654,7 @@ class Walk {
       return drop("VPCE_GATEWAY_PROTOCOL_RESTRICTION", displayName(endpoint->meta),
                   fmt::format("gateway endpoint {} carries only TCP", endpoint_id));
     }
-    hop(displayName(endpoint->meta), "vpc-endpoint", "gateway endpoint to " + endpoint->service_name);
+    forwardHop(HopKind::kVpcEndpoint, HopAction::kToService, endpoint->meta, endpoint->service_name);
     assume(fmt::format("the policy of endpoint {} is not evaluated", endpoint_id));
     return Arrival{Arrival::Kind::kService, {}, packet};
   }
@@ -669,7 +698,7 @@ class Walk {
                   fmt::format("source {} is not in a CIDR block of {}; peering carries no transit traffic",
                               packet.source.str(), subnet.vpc_id));
     }
-    hop(displayName(pcx->meta), "vpc-peering-connection", fmt::format("to {}", peer->vpc_id));
+    forwardHop(HopKind::kPeeringConnection, HopAction::kToPeerVpc, pcx->meta, peer->vpc_id);
     entered_from_outside_ = true;
     if (peer_vpc == nullptr) {
       return unknown("LEAVES_SNAPSHOT", displayName(pcx->meta),
@@ -728,7 +757,7 @@ class Walk {
                   fmt::format("attachment {} is not associated with a transit gateway route table",
                               attachment->meta.id));
     }
-    hop(displayName(attachment->meta), "transit-gateway-attachment", fmt::format("into {}", tgw_id));
+    forwardHop(HopKind::kTransitGatewayAttachment, HopAction::kIntoTransitGateway, attachment->meta, tgw_id);
     return throughTgwRouteTable(tgw_id, attachment->association_route_table, subnet.availability_zone, packet);
   }
 
@@ -802,9 +831,9 @@ class Walk {
       return drop("TGW_RTB_CANNOT_ROUTE", table_id,
                   fmt::format("transit gateway route table {} has no route for {}", table_id, packet.destination.str()));
     }
-    hop(table_id, "transit-gateway-route-table",
-        fmt::format("{} route {} -> {}", best->is_static ? "static" : "propagated", best->destination.str(),
-                    best->blackhole ? "blackhole" : best->attachment));
+    hop(HopKind::kTransitGatewayRouteTable, HopAction::kRoute, &table->meta).tgw_route =
+        TgwRouteUsed{best->destination, best->blackhole ? std::string() : best->attachment, best->is_static,
+                     best->blackhole};
     if (best->blackhole) {
       return drop("BAD_STATE_ROUTE", table_id, fmt::format("route {} is a blackhole", best->destination.str()));
     }
@@ -821,7 +850,7 @@ class Walk {
                        fmt::format("traffic crosses peering attachment {} to {}, whose route table is not in the input",
                                    best->attachment, peer_tgw));
       }
-      hop(displayName(exit->meta), "transit-gateway-attachment", fmt::format("peering to {}", peer_tgw));
+      forwardHop(HopKind::kTransitGatewayAttachment, HopAction::kToPeerTransitGateway, exit->meta, peer_tgw);
       return throughTgwRouteTable(peer_tgw, peer_table, az, packet);
     }
     if (exit == nullptr || exit->resource_type != "vpc") {
@@ -829,7 +858,7 @@ class Walk {
                      fmt::format("traffic leaves through attachment {} ({}), whose far side is not in the input",
                                  best->attachment, exit != nullptr ? exit->resource_type : "unknown"));
     }
-    hop(displayName(exit->meta), "transit-gateway-attachment", fmt::format("out to {}", exit->resource_id));
+    forwardHop(HopKind::kTransitGatewayAttachment, HopAction::kOutToVpc, exit->meta, exit->resource_id);
     entered_from_outside_ = true;
     // Traffic enters the VPC at the attachment's interface, in the source's AZ
     // when the attachment has a subnet there, and is routed by that subnet's
@@ -961,7 +990,8 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   }
   Arrival forward;
   if (external) {
-    walk.hop(source.label.empty() ? "internet" : source.label, "internet", walk.text([&] { return describePacket(packet); }));
+    walk.hop(HopKind::kInternet, HopAction::kSend, nullptr, source.label.empty() ? "internet" : source.label).packet =
+        packet;
     bool stand_in = packet.destination == Ipv4(kNewInterfacePublicAddress) && walk.target_hypothetical_ &&
                     walk.target_hypothetical_->public_address;
     if (packet.source.isPublic() && !packet.destination.isPublic() && !stand_in) {
@@ -1007,6 +1037,7 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
     case Arrival::Kind::kUndetermined: break;
   }
   if (!right_place) {
+    result.delivered_elsewhere = true;
     result.explanations.push_back({"NO_PATH", target.label, "the packet is delivered somewhere else than the destination"});
     return finish(Verdict::kUnreachable);
   }
@@ -1018,11 +1049,11 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   switch (forward.kind) {
     case Arrival::Kind::kNode: returned = walk.leave(forward.node, back); break;
     case Arrival::Kind::kInternet:
-      walk.hop("internet", "internet", walk.text([&] { return describePacket(back); }));
+      walk.hop(HopKind::kInternet, HopAction::kSend, nullptr, "internet").packet = back;
       returned = walk.fromInternet(back);
       break;
     case Arrival::Kind::kService:
-      walk.hop(target.label, "aws-service", walk.text([&] { return describePacket(back); }));
+      walk.hop(HopKind::kAwsService, HopAction::kSend, nullptr, target.label).packet = back;
       returned = walk.arrive(source_node, back, nullptr, false);
       break;
     case Arrival::Kind::kDropped:

@@ -34,13 +34,96 @@ struct Packet {
 enum class Verdict { kReachable, kUnreachable, kUndetermined, kPartial };
 std::string_view verdictName(Verdict verdict);
 
-/// One component a packet passed, with the rule that let it through.
-struct Hop {
-  std::string component;  ///< displayName(): ID plus Name tag / logical ID
-  std::string type;       ///< network-interface, security-group, network-acl, route-table, ...
-  std::string rule;       ///< the route / NACL entry / SG rule / translation used
-  std::string direction;  ///< "forward" or "return"
+/// What a hop is: the kind of component the packet passed.
+enum class HopKind : uint8_t {
+  kNetworkInterface,
+  kNatGateway,
+  kSecurityGroup,
+  kNetworkAcl,
+  kRouteTable,
+  kInternetGateway,
+  kInternet,
+  kVpcEndpoint,
+  kPeeringConnection,
+  kTransitGatewayAttachment,
+  kTransitGatewayRouteTable,
+  kAwsService,
+  kPlatformNetwork,  ///< the SageMaker-managed network (internet access outside the VPC)
 };
+
+enum class Direction : uint8_t { kForward, kReturn };
+
+/// What happened to the packet at a hop.
+enum class HopAction : uint8_t {
+  kSend,                  ///< the packet starts here (a sender, the internet, a service replying)
+  kDeliver,               ///< the packet is delivered here
+  kAllow,                 ///< a security-group rule or network ACL entry lets it through
+  kRoute,                 ///< a route table (VPC or transit gateway) picks the next hop
+  kTranslateSource,       ///< NAT / internet gateway rewrites the source
+  kTranslateDestination,  ///< NAT / internet gateway rewrites the destination
+  kToService,             ///< a gateway endpoint hands it to its service (Hop::next: the service name)
+  kToPeerVpc,             ///< a peering connection carries it (Hop::next: the peer VPC)
+  kIntoTransitGateway,    ///< a VPC attachment takes it into a transit gateway (Hop::next: the gateway)
+  kToPeerTransitGateway,  ///< a peering attachment carries it to another gateway (Hop::next)
+  kOutToVpc,              ///< a VPC attachment delivers it into a VPC (Hop::next)
+  kInternetAccess,        ///< a platform network sends it to the internet
+};
+
+/// A transit gateway route used by a hop (static, or propagated from an attachment).
+struct TgwRouteUsed {
+  Cidr destination;
+  std::string attachment;  ///< the target attachment; empty for a blackhole
+  bool is_static = false;
+  bool blackhole = false;
+};
+
+/// One component a packet passed, with what let it through. Plain data: the
+/// model objects it names (resource, route, ACL entry, SG rule) point into
+/// the Topology that was traced and the Network over it (which holds the
+/// interfaces it synthesises), so both must outlive the hop. Only reports/
+/// turns a hop into words (reports/path_render.h).
+struct Hop {
+  HopKind kind = HopKind::kNetworkInterface;
+  Direction direction = Direction::kForward;
+  HopAction action = HopAction::kSend;
+  /// The component, when it is a resource of the model (an interface, NAT
+  /// gateway, group, ACL, table, gateway, endpoint, connection, attachment).
+  const topology::ResourceMeta* resource = nullptr;
+  /// The component's name when it is not a resource of the model: "internet",
+  /// a new interface's label ("notebook:studio/ds in subnet-1"), a service, or
+  /// a table the input names but does not hold.
+  std::string label;
+  /// kRoute in a VPC route table: the route, or nullptr for the implicit
+  /// local route of `local_block`.
+  const topology::Route* route = nullptr;
+  Cidr local_block;
+  /// kAllow at a network ACL / security group: the entry or rule, and its side.
+  const topology::NaclEntry* acl_entry = nullptr;
+  const topology::SgRule* sg_rule = nullptr;
+  bool egress = false;
+  /// kSend / kDeliver: the packet as it is there.
+  Packet packet;
+  /// kTranslateSource / kTranslateDestination: the address rewritten, and by what.
+  Ipv4 from;
+  Ipv4 to;
+  bool private_nat = false;  ///< the translation is a private NAT gateway's
+  /// kToService, kToPeerVpc, kIntoTransitGateway, kToPeerTransitGateway,
+  /// kOutToVpc: where the packet goes next (a service name or an ID).
+  std::string next;
+  /// kRoute in a transit gateway route table.
+  std::optional<TgwRouteUsed> tgw_route;
+
+  /// The component's ID (resource) or label.
+  [[nodiscard]] std::string_view componentId() const { return resource != nullptr ? resource->id : label; }
+};
+
+/// The name reports give a hop's component: displayName() of its resource
+/// (a transit gateway route table by its ID alone), else its label.
+std::string componentName(const Hop& hop);
+
+/// The hop of a SageMaker job or notebook that reaches the internet through
+/// the SageMaker-managed network rather than a customer VPC.
+Hop platformInternetHop();
 
 /// Why a packet stops, with Reachability Analyzer's code where one fits.
 struct Explanation {
@@ -90,6 +173,9 @@ struct CheckedApart {
 /// Outcome of one (source, destination) trace.
 struct TraceResult {
   Verdict verdict = Verdict::kUnreachable;
+  /// The request was delivered, but somewhere else than the destination
+  /// (explanations then end with NO_PATH).
+  bool delivered_elsewhere = false;
   std::string source;  ///< label of the source
   std::vector<Hop> path;  ///< forward hops then return hops (direction tells which)
   std::vector<Explanation> explanations;
@@ -144,11 +230,10 @@ struct Consulted {
 
 /// How much a trace writes down.
 struct TraceOptions {
-  /// Hops keep their components, types and directions, but of their rule
-  /// texts only the leading words the exhaustive engine reads ("delivered",
-  /// "translate source", "translate destination"), and explanations of
-  /// dropped packets their codes: for the engine's many traces whose paths
-  /// are never printed. Verdicts and codes are those of a full trace.
+  /// Explanations of dropped packets keep their codes and components but
+  /// not their messages: for the exhaustive engine's many traces whose
+  /// explanations are never printed. Verdicts, hops and codes are those of a
+  /// full trace.
   bool terse = false;
   /// When set, cleared and filled with what the trace consulted.
   Consulted* consulted = nullptr;

@@ -357,10 +357,11 @@ class Sources {
 std::string exitPoint(const TraceResult& result) {
   std::string nat;
   for (const auto& hop : result.path) {
-    if (hop.direction != "forward") break;
-    if (hop.type == "nat-gateway" && startsWith(hop.rule, "translate source")) nat = hop.component;
-    if (hop.type == "internet-gateway" && startsWith(hop.rule, "translate source")) {
-      return nat.empty() ? hop.component : nat + " -> " + hop.component;
+    if (hop.direction != Direction::kForward) break;
+    if (hop.action != HopAction::kTranslateSource) continue;
+    if (hop.kind == HopKind::kNatGateway) nat = componentName(hop);
+    if (hop.kind == HopKind::kInternetGateway) {
+      return nat.empty() ? componentName(hop) : nat + " -> " + componentName(hop);
     }
   }
   return "";
@@ -369,8 +370,6 @@ std::string exitPoint(const TraceResult& result) {
 // ---- Network Access Analyzer scopes ---------------------------------------
 
 
-/// The ID at the front of a hop's component ("nat-1 (name)" -> "nat-1"), a view into it.
-std::string_view idOf(std::string_view component) { return component.substr(0, component.find(' ')); }
 
 /// An ID from an ID or an ARN ("arn:aws:ec2:us-east-1:111:subnet/subnet-1" -> "subnet-1").
 std::string bareId(const std::string& reference) {
@@ -529,26 +528,23 @@ Side originOf(const SourceClass& source) {
 /// the source side, exit gateways and the delivered interface the destination.
 void readPath(const Network::Index& ix, const TraceResult& result, const std::string& target_eni, FlowFacts& facts) {
   const Topology& topo = ix.topo;
-  bool elsewhere = std::any_of(result.explanations.begin(), result.explanations.end(), [](const Explanation& e) {
-    return e.code == "NO_PATH" && e.message.find("delivered somewhere else") != std::string::npos;
-  });
   for (const auto& hop : result.path) {
-    if (hop.direction != "forward") break;
-    std::string_view id = idOf(hop.component);
+    if (hop.direction != Direction::kForward) break;
+    std::string_view id = hop.componentId();
     facts.through.add(id);
-    if (hop.type == "nat-gateway") {
+    if (hop.kind == HopKind::kNatGateway) {
       if (const NatGateway* nat = topo.findNatGateway(id)) facts.through.add(nat->subnet_id);
       facts.destination.add(id);
       facts.reached = true;
-    } else if (hop.type == "internet-gateway") {
-      bool outward = startsWith(hop.rule, "translate source");
+    } else if (hop.kind == HopKind::kInternetGateway) {
+      bool outward = hop.action == HopAction::kTranslateSource;
       (outward ? facts.destination : facts.source).add(id);
       facts.reached = facts.reached || outward;
-    } else if (hop.type == "vpc-peering-connection" || hop.type == "transit-gateway-attachment" ||
-               hop.type == "vpc-endpoint") {
+    } else if (hop.kind == HopKind::kPeeringConnection || hop.kind == HopKind::kTransitGatewayAttachment ||
+               hop.kind == HopKind::kVpcEndpoint) {
       facts.destination.add(id);
-      if (hop.type != "vpc-endpoint") facts.source.add(id);
-      if (hop.type == "transit-gateway-attachment") {
+      if (hop.kind != HopKind::kVpcEndpoint) facts.source.add(id);
+      if (hop.kind == HopKind::kTransitGatewayAttachment) {
         if (const TgwAttachment* attachment = topo.findTgwAttachment(id)) {
           facts.destination.add(attachment->transit_gateway_id);
           facts.source.add(attachment->transit_gateway_id);
@@ -556,7 +552,8 @@ void readPath(const Network::Index& ix, const TraceResult& result, const std::st
         }
       }
       facts.reached = true;
-    } else if (hop.type == "network-interface" && startsWith(hop.rule, "delivered") && !elsewhere) {
+    } else if (hop.kind == HopKind::kNetworkInterface && hop.action == HopAction::kDeliver &&
+               !result.delivered_elsewhere) {
       facts.reached = true;
       facts.destination.addType("AWS::EC2::NetworkInterface");
       if (const Eni* eni = ix.eniById(target_eni)) {
@@ -574,38 +571,25 @@ void readPath(const Network::Index& ix, const TraceResult& result, const std::st
 }
 
 /// The route or SG rule that opens a path, and where it is written.
-std::pair<std::string, std::string> openingOf(const Topology& topo, const std::vector<Hop>& path, bool inbound) {
+std::pair<std::string, std::string> openingOf(const std::vector<Hop>& path, bool inbound) {
   if (inbound) {
     const Hop* last = nullptr;
     for (const auto& hop : path) {
-      if (hop.direction == "forward" && hop.type == "security-group") last = &hop;
+      if (hop.direction == Direction::kForward && hop.kind == HopKind::kSecurityGroup && hop.sg_rule != nullptr &&
+          !hop.egress) {
+        last = &hop;
+      }
     }
     if (last == nullptr) return {};
-    const SecurityGroup* group = topo.findSecurityGroup(idOf(last->component));
-    if (group == nullptr) return {};
-    for (const auto& rule : group->ingress) {
-      if (describeSgRule(rule, false) == last->rule) {
-        return {fmt::format("{} {}", group->meta.id, last->rule), rule.source};
-      }
-    }
-    return {};
+    return {fmt::format("{} {}", last->componentId(), describeSgRule(*last->sg_rule, false)), last->sg_rule->source};
   }
   for (const auto& hop : path) {
-    if (hop.direction != "forward") break;
-    if (hop.type != "route-table" || !startsWith(hop.rule, "route ")) continue;
-    size_t arrow = hop.rule.find(" -> ");
-    if (arrow == std::string::npos) continue;
-    std::string destination = hop.rule.substr(6, arrow - 6);
-    std::string target(idOf(std::string_view(hop.rule).substr(arrow + 4)));
-    if (!startsWith(target, "igw-") && !startsWith(target, "nat-")) continue;
-    const RouteTable* table = topo.findRouteTable(idOf(hop.component));
-    if (table == nullptr) continue;
-    for (const auto& route : table->routes) {
-      std::string text = route.destination ? route.destination->str() : route.destination_prefix_list;
-      if (text == destination && route.target_id == target) {
-        return {fmt::format("{} route {} -> {}", table->meta.id, destination, target), route.source};
-      }
-    }
+    if (hop.direction != Direction::kForward) break;
+    if (hop.kind != HopKind::kRouteTable || hop.route == nullptr) continue;
+    const Route& route = *hop.route;
+    if (route.target != RouteTarget::kInternetGateway && route.target != RouteTarget::kNatGateway) continue;
+    std::string destination = route.destination ? route.destination->str() : route.destination_prefix_list;
+    return {fmt::format("{} route {} -> {}", hop.componentId(), destination, route.target_id), route.source};
   }
   return {};
 }
@@ -624,7 +608,7 @@ InternetFinding verify_detail::exampleFinding(const Topology& topo, const Decisi
   finding.example_text = describePacket(packet);
   finding.round_trip = result.verdict == Verdict::kReachable;
   finding.path = std::move(result.path);
-  std::tie(finding.opening, finding.location) = openingOf(topo, finding.path, inbound);
+  std::tie(finding.opening, finding.location) = openingOf(finding.path, inbound);
   return finding;
 }
 
@@ -889,7 +873,7 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
       finding.example.destination = Ipv4(0x08080808);
       finding.example_text = source.platform_reason;
       finding.round_trip = true;
-      finding.path.push_back({"SageMaker-managed network", "platform-network", "internet access", "forward"});
+      finding.path.push_back(platformInternetHop());
       return finding;
     });
   }
@@ -1082,10 +1066,11 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       std::string exit = exitPoint(result);
       if (exit.empty()) {
         for (auto it = result.path.rbegin(); it != result.path.rend() && exit.empty(); ++it) {
-          if (it->direction == "forward" && (startsWith(it->rule, "delivered") || it->type == "vpc-peering-connection" ||
-                                             it->type == "transit-gateway-attachment" || it->type == "vpc-endpoint" ||
-                                             it->type == "nat-gateway")) {
-            exit = it->component;
+          if (it->direction == Direction::kForward &&
+              (it->action == HopAction::kDeliver || it->kind == HopKind::kPeeringConnection ||
+               it->kind == HopKind::kTransitGatewayAttachment || it->kind == HopKind::kVpcEndpoint ||
+               it->kind == HopKind::kNatGateway)) {
+            exit = componentName(*it);
           }
         }
       }
@@ -1293,8 +1278,8 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       auto holders = ix.by_public_ip.find(inbound.target.address.value());
       bool plain_holder = eni != nullptr && ix.nat_by_public_ip.count(inbound.target.address.value()) == 0 &&
                           holders != ix.by_public_ip.end() && holders->second.front() == eni;
-      // What the tracer's isLoadBalancer reads.
-      bool balancer = eni != nullptr && (eni->description.rfind("ELB ", 0) == 0 || eni->requester_id == "amazon-elb");
+      // What the tracer reads of the interface.
+      bool balancer = eni != nullptr && topology::isLoadBalancerInterface(*eni);
       const Subnet* subnet = eni != nullptr ? topo.findSubnet(eni->subnet_id) : nullptr;
       std::string prefix = plain_holder && subnet != nullptr
                                ? fmt::format("eni|{}|{}|{}", subnet_keys.of(*subnet), eni->interface_type, balancer)

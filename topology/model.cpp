@@ -154,4 +154,9 @@ const SageMakerJob* Topology::findJob(std::string_view name) const {
   return nullptr;
 }
 
+bool isLoadBalancerInterface(const Eni& eni) {
+  return eni.interface_type == "network_load_balancer" || eni.interface_type == "gateway_load_balancer" ||
+         eni.description.rfind("ELB ", 0) == 0 || eni.requester_id == "amazon-elb";
+}
+
 }  // namespace vpcsim::topology

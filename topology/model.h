@@ -187,6 +187,11 @@ struct Eni {
   bool source_dest_check = true;
 };
 
+/// An interface Elastic Load Balancing owns (an NLB or GWLB interface, or an
+/// ALB/CLB node): by its InterfaceType, its "ELB ..." description or its
+/// requester (EC2 User Guide, "Requester-managed network interfaces").
+bool isLoadBalancerInterface(const Eni& eni);
+
 struct Instance {
   ResourceMeta meta;
   std::vector<std::string> eni_ids;  ///< device index order

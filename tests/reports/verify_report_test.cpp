@@ -9,8 +9,56 @@ using Json = nlohmann::json;
 
 namespace {
 
-sim::Hop hop(std::string component, std::string type, std::string rule, std::string direction = "forward") {
-  return {std::move(component), std::move(type), std::move(rule), std::move(direction)};
+/// A hop at a component named `label` (not a resource of any topology).
+sim::Hop hop(std::string label, sim::HopKind kind, sim::HopAction action,
+             sim::Direction direction = sim::Direction::kForward) {
+  sim::Hop made;
+  made.kind = kind;
+  made.action = action;
+  made.direction = direction;
+  made.label = std::move(label);
+  return made;
+}
+
+/// The model objects the hops below point at.
+const topology::Route& natRoute() {
+  static const topology::Route route = [] {
+    topology::Route r;
+    r.destination = topology::Cidr::parse("0.0.0.0/0").value();
+    r.target = topology::RouteTarget::kNatGateway;
+    r.target_id = "nat-1";
+    return r;
+  }();
+  return route;
+}
+const topology::SgRule& sshRule() {
+  static const topology::SgRule rule = [] {
+    topology::SgRule r;
+    r.protocol = topology::kProtocolTcp;
+    r.from_port = 22;
+    r.to_port = 22;
+    r.cidr = topology::Cidr::parse("0.0.0.0/0").value();
+    r.index = 1;
+    return r;
+  }();
+  return rule;
+}
+
+sim::Hop routeHop() {
+  sim::Hop made = hop("rtb-1 (PrivateRouteTable1)", sim::HopKind::kRouteTable, sim::HopAction::kRoute);
+  made.route = &natRoute();
+  return made;
+}
+sim::Hop igwHop(sim::HopAction action, sim::Direction direction, const char* from, const char* to) {
+  sim::Hop made = hop("igw-1 (InternetGateway)", sim::HopKind::kInternetGateway, action, direction);
+  made.from = topology::Ipv4::parse(from).value();
+  made.to = topology::Ipv4::parse(to).value();
+  return made;
+}
+sim::Hop sgHop() {
+  sim::Hop made = hop("sg-1 <web & \"db\">", sim::HopKind::kSecurityGroup, sim::HopAction::kAllow);
+  made.sg_rule = &sshRule();
+  return made;
 }
 
 sim::VerifyReport internetFreeHolds() {
@@ -33,9 +81,9 @@ sim::InternetFinding templateFinding() {
   finding.source = "eni-new (hypothetical, sg-1)";
   finding.example_text = "tcp 192.168.0.5:49152 -> 8.8.8.8:443";
   finding.round_trip = true;
-  finding.path = {hop("rtb-1 (PrivateRouteTable1)", "route-table", "route 0.0.0.0/0 -> nat-1"),
-                  hop("igw-1 (InternetGateway)", "internet-gateway", "to the internet"),
-                  hop("igw-1 (InternetGateway)", "internet-gateway", "from the internet", "return")};
+  finding.path = {routeHop(),
+                  igwHop(sim::HopAction::kTranslateSource, sim::Direction::kForward, "192.168.0.5", "3.3.3.3"),
+                  igwHop(sim::HopAction::kTranslateDestination, sim::Direction::kReturn, "3.3.3.3", "192.168.0.5")};
   finding.classes = 7;
   finding.opening = "rtb-1 route 0.0.0.0/0 -> nat-1";
   finding.location = "network-vpc.yaml:212:9";
@@ -63,7 +111,7 @@ sim::VerifyReport scopeViolated() {
   snapshot.source = "internet";
   snapshot.exit_point = "eni-1 <web & \"db\">";
   snapshot.example_text = "tcp 1.2.3.4:49152 -> 10.0.0.5:22";
-  snapshot.path = {hop("sg-1 <web & \"db\">", "security-group", "allow tcp 22 from 0.0.0.0/0")};
+  snapshot.path = {sgHop()};
   snapshot.classes = 1;
   snapshot.opening = "sg-1 ingress rule allow tcp 22 from 0.0.0.0/0";
   snapshot.location = "security-groups.json:/SecurityGroups/0/IpPermissions/1/IpRanges/0";
@@ -88,7 +136,10 @@ sim::VerifyReport builtinUndetermined() {
   sim::TraceResult example;
   example.verdict = sim::Verdict::kUndetermined;
   example.source = "vgw-1";
-  example.path = {hop("vgw-1", "vpn-gateway", "from the VPN")};
+  sim::Hop from_vpn = hop("vgw-1", sim::HopKind::kInternet, sim::HopAction::kSend);
+  from_vpn.packet.source = topology::Ipv4::parse("10.9.0.1").value();
+  from_vpn.packet.destination = topology::Ipv4::parse("10.0.0.5").value();
+  example.path = {from_vpn};
   example.explanations = {{"NOT_MODELLED", "vgw-1", "traffic from the VPN is not in the input"}};
   report.undetermined = {example};
   return report;
@@ -132,9 +183,9 @@ TEST_CASE("a single internet-free check reads as before", "[verify-report]") {
         "  opened by: rtb-1 route 0.0.0.0/0 -> nat-1 at network-vpc.yaml:212:9\n"
         "    path:\n"
         "      route-table                  rtb-1 (PrivateRouteTable1)  route 0.0.0.0/0 -> nat-1\n"
-        "      internet-gateway             igw-1 (InternetGateway)  to the internet\n"
+        "      internet-gateway             igw-1 (InternetGateway)  translate source 192.168.0.5 -> 3.3.3.3\n"
         "    return path:\n"
-        "      internet-gateway             igw-1 (InternetGateway)  from the internet\n"
+        "      internet-gateway             igw-1 (InternetGateway)  translate destination 3.3.3.3 -> 192.168.0.5\n"
         "\n"
         "assumptions:\n"
         "  - IPv4 only\n");
@@ -150,7 +201,7 @@ TEST_CASE("a scope reads with its name, origin and matching path", "[verify-repo
         "  opened by: sg-1 ingress rule allow tcp 22 from 0.0.0.0/0 at "
         "security-groups.json:/SecurityGroups/0/IpPermissions/1/IpRanges/0\n"
         "    path:\n"
-        "      security-group               sg-1 <web & \"db\">  allow tcp 22 from 0.0.0.0/0\n"
+        "      security-group               sg-1 <web & \"db\">  ingress rule 1: tcp 22 from 0.0.0.0/0\n"
         "\n"
         "[finding] /MatchPaths/1: subnet-2 (Public) -> pcx-1 (2 classes)\n"
         "  example: udp 10.0.1.4:49152 -> 10.1.0.1:53 from eni-2\n"
@@ -170,7 +221,7 @@ TEST_CASE("a scope reads with its name, origin and matching path", "[verify-repo
         "\n"
         "[undetermined] vgw-1\n"
         "    path:\n"
-        "      vpn-gateway                  vgw-1  from the VPN\n"
+        "      internet                     vgw-1  tcp 10.9.0.1:49152 -> 10.0.0.5:443\n"
         "    NOT_MODELLED at vgw-1: traffic from the VPN is not in the input\n");
 }
 
@@ -207,8 +258,8 @@ TEST_CASE("verify JSON lists every check with rule, opening and location per fin
     "example": {"source": "eni-new (hypothetical, sg-1)", "packet": "tcp 192.168.0.5:49152 -> 8.8.8.8:443"},
     "path": [
       {"component": "rtb-1 (PrivateRouteTable1)", "type": "route-table", "rule": "route 0.0.0.0/0 -> nat-1", "direction": "forward"},
-      {"component": "igw-1 (InternetGateway)", "type": "internet-gateway", "rule": "to the internet", "direction": "forward"},
-      {"component": "igw-1 (InternetGateway)", "type": "internet-gateway", "rule": "from the internet", "direction": "return"}
+      {"component": "igw-1 (InternetGateway)", "type": "internet-gateway", "rule": "translate source 192.168.0.5 -> 3.3.3.3", "direction": "forward"},
+      {"component": "igw-1 (InternetGateway)", "type": "internet-gateway", "rule": "translate destination 3.3.3.3 -> 192.168.0.5", "direction": "return"}
     ],
     "opening": "rtb-1 route 0.0.0.0/0 -> nat-1",
     "location": "network-vpc.yaml:212:9"
@@ -289,8 +340,8 @@ TEST_CASE("a SARIF result points at the template line and column that opens the 
     }],
     "codeFlows": [{"threadFlows": [{"locations": [
       {"location": {"message": {"text": "route-table rtb-1 (PrivateRouteTable1): route 0.0.0.0/0 -> nat-1"}}, "properties": {"direction": "forward"}},
-      {"location": {"message": {"text": "internet-gateway igw-1 (InternetGateway): to the internet"}}, "properties": {"direction": "forward"}},
-      {"location": {"message": {"text": "internet-gateway igw-1 (InternetGateway): from the internet"}}, "properties": {"direction": "return"}}
+      {"location": {"message": {"text": "internet-gateway igw-1 (InternetGateway): translate source 192.168.0.5 -> 3.3.3.3"}}, "properties": {"direction": "forward"}},
+      {"location": {"message": {"text": "internet-gateway igw-1 (InternetGateway): translate destination 3.3.3.3 -> 192.168.0.5"}}, "properties": {"direction": "return"}}
     ]}]}],
     "properties": {"classes": 7, "round_trip": true}
   })json"));
@@ -372,7 +423,7 @@ TEST_CASE("JUnit has one suite per check, a failure per finding, an error when u
         "  opened by: sg-1 ingress rule allow tcp 22 from 0.0.0.0/0 at "
         "security-groups.json:/SecurityGroups/0/IpPermissions/1/IpRanges/0\n"
         "    path:\n"
-        "      security-group               sg-1 &lt;web &amp; &quot;db&quot;&gt;  allow tcp 22 from 0.0.0.0/0\n"
+        "      security-group               sg-1 &lt;web &amp; &quot;db&quot;&gt;  ingress rule 1: tcp 22 from 0.0.0.0/0\n"
         "</failure>\n"
         "    </testcase>\n"
         "    <testcase classname=\"scope no-ssh\" name=\"/MatchPaths/1: subnet-2 (Public) -&gt; pcx-1\">\n"
@@ -384,7 +435,7 @@ TEST_CASE("JUnit has one suite per check, a failure per finding, an error when u
         "  <testsuite name=\"scope vpc-ingress\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
         "    <testcase classname=\"scope vpc-ingress\" name=\"undetermined: vgw-1\">\n"
         "      <error message=\"NOT_MODELLED at vgw-1: traffic from the VPN is not in the input\">    path:\n"
-        "      vpn-gateway                  vgw-1  from the VPN\n"
+        "      internet                     vgw-1  tcp 10.9.0.1:49152 -&gt; 10.0.0.5:443\n"
         "    NOT_MODELLED at vgw-1: traffic from the VPN is not in the input\n"
         "</error>\n"
         "    </testcase>\n"

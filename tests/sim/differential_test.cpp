@@ -26,6 +26,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "reports/path_render.h"
+
 #include "sim/tracer.h"
 #include "sim/rules.h"
 #include "sim/verify.h"
@@ -216,7 +218,8 @@ reference::Packet toReference(const Packet& packet) {
 std::string tracerText(const TraceResult& result) {
   std::string text;
   for (const auto& hop : result.path) {
-    text += "  [" + hop.direction + "] " + hop.type + " " + hop.component + ": " + hop.rule + "\n";
+    text += "  [" + std::string(reports::directionName(hop.direction)) + "] " + std::string(reports::hopTypeName(hop.kind)) +
+            " " + componentName(hop) + ": " + reports::hopRule(hop) + "\n";
   }
   for (const auto& why : result.explanations) text += "  " + why.code + " " + why.component + ": " + why.message + "\n";
   for (const auto& assumption : result.assumptions) text += "  assumes: " + assumption + "\n";
@@ -342,15 +345,18 @@ TEST_CASE("The tracer and the naive reference evaluator agree on seeded random t
 /// through an internet gateway.
 std::string shape(const TraceResult& result) {
   std::string out(verdictName(result.verdict));
-  for (const auto& hop : result.path) out += " | " + hop.direction + " " + hop.type + " " + hop.component;
+  for (const auto& hop : result.path) {
+    out += " | " + std::string(reports::directionName(hop.direction)) + " " +
+           std::string(reports::hopTypeName(hop.kind)) + " " + componentName(hop);
+  }
   for (const auto& e : result.explanations) out += " ! " + e.code + " " + e.component;
   return out;
 }
 
 bool leavesThroughIgw(const TraceResult& result) {
   for (const auto& hop : result.path) {
-    if (hop.direction != "forward") break;
-    if (hop.type == "internet-gateway" && hop.rule.rfind("translate source", 0) == 0) return true;
+    if (hop.direction != Direction::kForward) break;
+    if (hop.kind == HopKind::kInternetGateway && hop.action == HopAction::kTranslateSource) return true;
   }
   return false;
 }

@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 
 #include "reports/scenario_report.h"
+
+#include "reports/scenario_report.h"
 #include "sim/scenario_runner.h"
 
 #ifndef VPCSIM_SOURCE_DIR
@@ -236,9 +238,18 @@ TEST_CASE("diff baseline -> with-nat names the NAT route as the responsible chan
     REQUIRE(it != diff.flows.end());
     CHECK(it->before == Verdict::kUnreachable);
     CHECK(it->after == Verdict::kReachable);
-    CHECK(it->responsible.rfind("route 0.0.0.0/0 -> nat-", 0) == 0);
-    CHECK(it->responsible.find(" added to rtb-") != std::string::npos);
-    CHECK(it->responsible.find(subnet + "RouteTable)") != std::string::npos);
+    // Typed: the route to the NAT gateway is the hop the answer after adds.
+    REQUIRE(it->parting.kind == Parting::Kind::kHopAdded);
+    REQUIRE(it->parting.after.has_value());
+    REQUIRE(it->parting.after->route != nullptr);
+    CHECK(it->parting.after->kind == HopKind::kRouteTable);
+    CHECK(it->parting.after->route->target == topology::RouteTarget::kNatGateway);
+    CHECK(it->parting.after->route->destination == topology::Cidr::parse("0.0.0.0/0").value());
+    // Worded by reports/.
+    const std::string responsible = reports::responsibleText(it->parting);
+    CHECK(responsible.rfind("route 0.0.0.0/0 -> nat-", 0) == 0);
+    CHECK(responsible.find(" added to rtb-") != std::string::npos);
+    CHECK(responsible.find(subnet + "RouteTable)") != std::string::npos);
     CHECK(it->origin.rfind("stack sagemaker-admin-workshop-natgw at ", 0) == 0);
   }
   // Interface endpoints are not affected by the NAT gateway.
@@ -249,7 +260,7 @@ TEST_CASE("diff baseline -> with-nat names the NAT route as the responsible chan
   auto check = std::find_if(diff.checks.begin(), diff.checks.end(),
                             [](const FlowChange& f) { return f.check == "notebook -> PyPI"; });
   REQUIRE(check != diff.checks.end());
-  CHECK(check->responsible.find("PrivateSubnet1ARouteTable") != std::string::npos);
+  CHECK(reports::responsibleText(check->parting).find("PrivateSubnet1ARouteTable") != std::string::npos);
 
   ScenarioDiff same;
   REQUIRE(diffVariants(scenario, "with-nat", "with-nat", same, errors));

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "reports/path_render.h"
+
 #include "sim/query.h"
 #include "sim/verify.h"
 #include "topology/generator.h"
@@ -208,7 +210,10 @@ std::string fingerprint(const sim::VerifyReport& report) {
   for (const auto& f : report.findings) {
     out += f.rule + "|" + f.source_subnet + "|" + f.exit_point + "|" + f.source + "|" + f.example_text + "|" +
            std::to_string(f.classes) + "|" + (f.round_trip ? "trip" : "out") + "|" + f.opening + "\n";
-    for (const auto& hop : f.path) out += "  " + hop.component + " " + hop.rule + " " + hop.direction + "\n";
+    for (const auto& hop : f.path) {
+      out += "  " + sim::componentName(hop) + " " + reports::hopRule(hop) + " " +
+             std::string(reports::directionName(hop.direction)) + "\n";
+    }
   }
   for (const auto& u : report.undetermined) {
     out += "? " + u.source + (u.explanations.empty() ? "" : " " + u.explanations.front().code) + "\n";

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "reports/path_render.h"
+
 #include "sim/query.h"
 
 namespace vpcsim::sim {
@@ -290,14 +292,14 @@ std::vector<std::string> codes(const TraceResult& result) {
 
 bool hasHop(const TraceResult& result, const std::string& type, const std::string& rule) {
   for (const auto& hop : result.path) {
-    if (hop.type == type && hop.rule == rule) return true;
+    if (reports::hopTypeName(hop.kind) == type && reports::hopRule(hop) == rule) return true;
   }
   return false;
 }
 
 size_t countHops(const TraceResult& result, const std::string& type) {
   size_t n = 0;
-  for (const auto& hop : result.path) n += hop.type == type ? 1U : 0U;
+  for (const auto& hop : result.path) n += reports::hopTypeName(hop.kind) == type ? 1U : 0U;
   return n;
 }
 
@@ -317,8 +319,8 @@ TEST_CASE("An interface reaches another subnet of its VPC through the local rout
   // Both subnets' ACLs are crossed both ways: out of a, into b, out of b, into a.
   CHECK(countHops(result, "network-acl") == 4);
   REQUIRE_FALSE(result.path.empty());
-  CHECK(result.path.front().direction == "forward");
-  CHECK(result.path.back().direction == "return");
+  CHECK(result.path.front().direction == Direction::kForward);
+  CHECK(result.path.back().direction == Direction::kReturn);
 }
 
 TEST_CASE("A route table that omits the local route still routes inside the VPC", "[tracer][routing]") {
@@ -493,7 +495,7 @@ TEST_CASE("A subnet without an explicit association uses the main route table", 
         "traffic to 192.168.1.1 goes to virtual private gateway vgw-1 (VPN / Direct Connect); the far side is not "
         "in the input");
   bool used_main = false;
-  for (const auto& hop : from_b.path) used_main = used_main || (hop.type == "route-table" && hop.component == "rtb-main");
+  for (const auto& hop : from_b.path) used_main = used_main || (hop.kind == HopKind::kRouteTable && componentName(hop) == "rtb-main");
   CHECK(used_main);
 
   TraceResult from_a = sim.trace("eni-a", "192.168.1.1", tcp(443));
@@ -736,8 +738,8 @@ TEST_CASE("An SG rule referencing a group admits interfaces that carry it and no
   CHECK(app.explanations.empty());
   bool via_reference = false;
   for (const auto& hop : app.path) {
-    via_reference = via_reference || (hop.type == "security-group" && hop.component == "sg-db" &&
-                                      hop.rule == "ingress rule 0: tcp 5432 from sg-app");
+    via_reference = via_reference || (hop.kind == HopKind::kSecurityGroup && componentName(hop) == "sg-db" &&
+                                      reports::hopRule(hop) == "ingress rule 0: tcp 5432 from sg-app");
   }
   CHECK(via_reference);
 
@@ -772,9 +774,9 @@ void checkSame(const TraceResult& a, const TraceResult& b) {
   REQUIRE(a.path.size() == b.path.size());
   for (size_t i = 0; i < a.path.size(); ++i) {
     CAPTURE(i);
-    CHECK(a.path[i].component == b.path[i].component);
-    CHECK(a.path[i].type == b.path[i].type);
-    CHECK(a.path[i].rule == b.path[i].rule);
+    CHECK(componentName(a.path[i]) == componentName(b.path[i]));
+    CHECK(a.path[i].kind == b.path[i].kind);
+    CHECK(reports::hopRule(a.path[i]) == reports::hopRule(b.path[i]));
     CHECK(a.path[i].direction == b.path[i].direction);
   }
   REQUIRE(a.explanations.size() == b.explanations.size());

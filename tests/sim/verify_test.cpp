@@ -132,8 +132,8 @@ TEST_CASE("the NAT stack opens a path from each private subnet through its NAT g
     bool nat = false;
     bool igw = false;
     for (const auto& hop : finding.path) {
-      nat = nat || (hop.type == "nat-gateway" && hop.direction == "forward");
-      igw = igw || (hop.type == "internet-gateway" && hop.direction == "forward");
+      nat = nat || (hop.kind == sim::HopKind::kNatGateway && hop.direction == sim::Direction::kForward);
+      igw = igw || (hop.kind == sim::HopKind::kInternetGateway && hop.direction == sim::Direction::kForward);
     }
     CHECK(nat);
     CHECK(igw);
