@@ -398,8 +398,12 @@ class Walk {
   /// Routes `packet` out of `subnet`: route table lookup, the subnet's
   /// outbound NACL, then the target.
   Arrival routeFrom(const Subnet& subnet, Packet packet, const Node* origin) {
-    // A forwarding loop drops the packet when its TTL runs out.
-    if (!spend()) return drop("ROUTING_LOOP", subnet.meta.id, "the packet loops between route tables until its TTL expires");
+    // A packet still being forwarded after kHopBudget steps loops. No AWS
+    // document says what becomes of it, so the verdict is undetermined
+    // (docs/semantics.md, "Routing loops"), not unreachable.
+    if (!spend()) {
+      return unknown("ROUTING_LOOP", subnet.meta.id, "the packet loops between route tables until its TTL expires");
+    }
     const RouteTable* table = ix_.routeTableFor(subnet);
     const Vpc* vpc = ix_.topo.findVpc(subnet.vpc_id);
     if (table == nullptr) {
@@ -587,7 +591,7 @@ class Walk {
 
   /// A packet from the internet toward a public address in the input.
   Arrival fromInternet(Packet packet) {
-    if (!spend()) return drop("ROUTING_LOOP", "internet", "the packet loops until its TTL expires");
+    if (!spend()) return unknown("ROUTING_LOOP", "internet", "the packet loops until its TTL expires");  // as routeFrom
     std::optional<Node> holder = nodeAtPublic(packet.destination);
     if (!holder) {
       if (is_return_) return drop("NO_PATH", "internet", "the reply is addressed to no public address in the input");
@@ -780,7 +784,9 @@ class Walk {
   /// the peer gateway's route table.
   Arrival throughTgwRouteTable(const std::string& tgw_id, const std::string& table_id, const std::string& az,
                                Packet packet) {
-    if (!spend()) return drop("ROUTING_LOOP", tgw_id, "the packet loops through transit gateways until its TTL expires");
+    if (!spend()) {  // as routeFrom
+      return unknown("ROUTING_LOOP", tgw_id, "the packet loops through transit gateways until its TTL expires");
+    }
     const TgwRouteTable* table = ix_.topo.findTgwRouteTable(table_id);
     struct Candidate {
       Cidr destination;

@@ -12,16 +12,16 @@
 //
 // CI runs a fixed sweep of kDefaultSeeds seeds. For a longer sweep set
 //   VPCSIM_DIFF_SEEDS=<count>   e.g. VPCSIM_DIFF_SEEDS=5000 ./vpcsim_tests "[differential]"
-// which also prints agreement statistics; VPCSIM_DIFF_SHOW_KNOWN=<count>
-// prints that many examples of each known divergence (see kKnownDivergences).
+// which also prints agreement statistics. There is no list of tolerated
+// differences: every disagreement fails.
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -75,55 +75,14 @@ class Rng {
   std::mt19937_64 engine_;
 };
 
-/// Known differences between the tracer and AWS behaviour. A mismatch that
-/// disappears when the reference drops some of these AWS rules (the smallest
-/// such set is reported) is known: it is counted, not failed. Each row says which side is
-/// wrong; delete the row once the tracer implements the rule.
-struct KnownDivergence {
-  const char* name;
-  void (*relax)(reference::Options&);
-};
-const std::array<KnownDivergence, 4> kKnownDivergences = {{
-    // TRACER WRONG. PrivateLink guide, "Gateway endpoints", considerations:
-    // endpoint connections cannot be extended out of a VPC; resources on the
-    // other side of a VPN, VPC peering or transit gateway cannot use the
-    // VPC's gateway endpoint. sim/tracer.cpp viaEndpoint() never looks at the
-    // packet's source, so a packet that reached another VPC through the
-    // transit gateway (0.0.0.0/0 -> tgw, then that VPC's attachment subnet
-    // route pl-s3 -> vpce) is delivered to S3. Example: seed 121, packet 6,
-    // tcp 10.95.0.8:53 -> 3.5.14.93:443; tracer reachable, AWS unreachable.
-    {"gateway endpoint used from outside its VPC",
-     [](reference::Options& o) { o.gateway_endpoint_requires_source_in_vpc = false; }},
-    // TRACER WRONG. VPC Peering guide, "VPC peering limitations" (no
-    // transitive peering, no edge-to-edge routing through a gateway): a
-    // peering connection carries only traffic that starts or ends at an
-    // interface of the two VPCs. sim/tracer.cpp viaPeering() checks only the
-    // destination. Seen as: a private subnet reaches the internet through
-    // the transit gateway and another VPC's NAT gateway, and the reply (from
-    // the internet host) comes back over a peering connection because the
-    // NAT subnet's table has a more specific pcx route. Example: seed 29,
-    // packet 3, icmp 10.225.2.11 -> 204.105.7.248; tracer reachable, AWS
-    // unreachable.
-    {"peering carries transit traffic",
-     [](reference::Options& o) { o.peering_requires_source_in_vpc = false; }},
-    // TRACER WRONG. Transit Gateway guide, "How Network ACLs work with
-    // transit gateways", same subnet for instances and the attachment:
-    // traffic from the instances to the gateway is evaluated by the subnet's
-    // outbound AND inbound rules (inbound on the source IP).
-    // sim/tracer.cpp viaTransitGateway() skips the attachment subnet's
-    // inbound rules when it is the sending subnet (`entry != &subnet`).
-    // Example: seed 210, packet 8, tcp 10.33.0.9:3306 -> 95.135.184.151:22
-    // from an ENI in the attachment subnet, whose NACL has inbound rule 50
-    // deny tcp 22 from that subnet; tracer reachable, AWS unreachable.
-    {"attachment-subnet inbound NACL skipped in the sender's subnet",
-     [](reference::Options& o) { o.tgw_attachment_acl_in_same_subnet = false; }},
-    // DEBATABLE (tracer's choice). A routing loop is fully described by the
-    // input and never delivers, so the reference says unreachable; the
-    // tracer says undetermined (ROUTING_LOOP). Seen as: a VPC routes
-    // 10.0.0.0/8 to the transit gateway, whose 0.0.0.0/0 static route points
-    // back at that VPC's own attachment. Example: seed 2, packet 11, udp
-    // 10.1.0.170:49152 -> 10.228.96.230:1024.
-    {"routing loop", [](reference::Options& o) { o.routing_loop_is_unreachable = false; }},
+/// Rules the tracer once got wrong (docs/semantics.md), by name and the text
+/// of the reference trail step that applies them: the sweep counts the
+/// packets each decides and must exercise every one.
+constexpr std::array<std::pair<const char*, const char*>, 4> kWatchedRules = {{
+    {"gateway endpoint from outside its VPC", "gateway endpoint connections cannot be extended"},
+    {"transit over peering", "peering does not carry transit traffic"},
+    {"attachment NACL in the sending subnet", ", the sending subnet"},
+    {"routing loop", "UNDETERMINED: routing loop"},
 }};
 
 struct Probe {
@@ -234,13 +193,12 @@ std::string referenceText(const reference::Result& result) {
 
 TEST_CASE("The tracer and the naive reference evaluator agree on seeded random topologies", "[differential]") {
   const int seeds = seedCount();
-  const int show_known = std::getenv("VPCSIM_DIFF_SHOW_KNOWN") != nullptr ? std::atoi(std::getenv("VPCSIM_DIFF_SHOW_KNOWN")) : 0;
   int packets = 0;
   int mismatches = 0;
   std::map<std::string, int> agreed;       // verdict -> count
   std::map<std::string, int> kind_counts;  // destination class -> count
-  std::map<std::string, int> known;        // known divergence -> count
   std::map<std::string, int> reached_via;  // component on the path of a reachable packet -> count
+  std::map<std::string, int> decided_by;   // rule of the reference that decided an agreed verdict -> count
   for (int seed = 1; seed <= seeds; ++seed) {
     topology::GeneratorOptions options;
     options.enis = 40;
@@ -275,42 +233,17 @@ TEST_CASE("The tracer and the naive reference evaluator agree on seeded random t
       const std::string want_name(reference::verdictName(want.verdict));
       if (got_name == want_name) {
         ++agreed[got_name];
+        const std::string trail = referenceText(want);
+        for (const auto& [rule, text] : kWatchedRules) {
+          if (trail.find(text) != std::string::npos) ++decided_by[rule];
+        }
         if (want.verdict == reference::Verdict::kReachable) {
-          const std::string trail = referenceText(want);
           for (const char* component : {"IGW ", "NAT ", "peering ", "TGW route table", "through vpce-"}) {
             if (trail.find(component) != std::string::npos) ++reached_via[component];
           }
         }
         continue;
       }
-      // Smallest set of known divergences that reproduces the tracer's verdict.
-      bool explained = false;
-      const unsigned all_sets = 1U << kKnownDivergences.size();
-      for (int size = 1; size <= static_cast<int>(kKnownDivergences.size()) && !explained; ++size) {
-        for (unsigned set = 1; set < all_sets && !explained; ++set) {
-          if (std::popcount(set) != size) continue;
-          reference::Options relaxed;
-          std::string names;
-          for (std::size_t row = 0; row < kKnownDivergences.size(); ++row) {
-            if ((set & (1U << row)) == 0) continue;
-            kKnownDivergences[row].relax(relaxed);
-            names += (names.empty() ? "" : " + ") + std::string(kKnownDivergences[row].name);
-          }
-          const reference::Result compatible =
-              reference::evaluate(topo, probe.source->meta.id, toReference(probe.packet), relaxed);
-          if (std::string(reference::verdictName(compatible.verdict)) != got_name) continue;
-          explained = true;
-          if (++known[names] <= show_known) {
-            WARN("known divergence [" << names << "] seed " << seed << " packet " << n << " (" << probe.kind
-                                      << ") from " << probe.source->meta.id << ": "
-                                      << reference::describe(toReference(probe.packet)) << "\ntracer: " << got_name
-                                      << "  reference: " << want_name << "\ntracer path:\n"
-                                      << tracerText(got) << "reference trail:\n"
-                                      << referenceText(want));
-          }
-        }
-      }
-      if (explained) continue;
       ++mismatches;
       if (mismatches > kMaxReportedMismatches) continue;
       CAPTURE(seed, n, probe.kind);
@@ -328,9 +261,9 @@ TEST_CASE("The tracer and the naive reference evaluator agree on seeded random t
     for (const auto& [kind, count] : kind_counts) summary += " " + kind + "=" + std::to_string(count);
     summary += "; reachable via:";
     for (const auto& [component, count] : reached_via) summary += " [" + component + "]=" + std::to_string(count);
-    summary += "; known divergences:";
-    for (const auto& [name, count] : known) summary += " [" + name + "]=" + std::to_string(count);
-    summary += "; unexplained mismatches: " + std::to_string(mismatches);
+    summary += "; decided by:";
+    for (const auto& [rule, count] : decided_by) summary += " [" + rule + "]=" + std::to_string(count);
+    summary += "; mismatches: " + std::to_string(mismatches);
     WARN(summary);
   }
   CHECK(mismatches == 0);
@@ -338,6 +271,12 @@ TEST_CASE("The tracer and the naive reference evaluator agree on seeded random t
   CHECK(agreed["reachable"] > 0);
   CHECK(agreed["unreachable"] > 0);
   CHECK(agreed["undetermined"] > 0);
+  if (seeds >= kDefaultSeeds) {
+    for (const auto& [rule, text] : kWatchedRules) {
+      CAPTURE(rule);
+      CHECK(decided_by[rule] > 0);
+    }
+  }
 }
 
 /// The forward outcome of a trace that decides findings: the verdict, the

@@ -199,6 +199,82 @@ class Builder {
     topo_.peering_connections.push_back(std::move(p));
     return *this;
   }
+  Builder& natGateway(const std::string& id, const std::string& subnet_id, const std::string& address,
+                      const std::string& public_address) {
+    topology::NatGateway n;
+    n.meta.id = id;
+    n.subnet_id = subnet_id;
+    for (const auto& s : topo_.subnets) {
+      if (s.meta.id == subnet_id) n.vpc_id = s.vpc_id;
+    }
+    n.private_ips.push_back(ip(address));
+    n.public_ips.push_back(ip(public_address));
+    topo_.nat_gateways.push_back(std::move(n));
+    return *this;
+  }
+  Builder& transitGateway(const std::string& id) {
+    topology::TransitGateway g;
+    g.meta.id = id;
+    topo_.transit_gateways.push_back(std::move(g));
+    return *this;
+  }
+  /// A VPC attachment of tgw-1 in `subnets`, associated with `table`.
+  Builder& tgwAttachment(const std::string& id, const std::string& vpc_id, std::vector<std::string> subnets,
+                         const std::string& table = "tgw-rtb-1") {
+    topology::TgwAttachment a;
+    a.meta.id = id;
+    a.transit_gateway_id = "tgw-1";
+    a.resource_type = "vpc";
+    a.resource_id = vpc_id;
+    a.subnet_ids = std::move(subnets);
+    a.association_route_table = table;
+    a.state = "available";
+    topo_.tgw_attachments.push_back(std::move(a));
+    return *this;
+  }
+  /// A route table of tgw-1: static routes (destination, attachment) and
+  /// the attachments propagating their VPC's blocks into it.
+  Builder& tgwRouteTable(const std::string& id, const std::vector<std::pair<std::string, std::string>>& routes,
+                         std::vector<std::string> propagating) {
+    topology::TgwRouteTable t;
+    t.meta.id = id;
+    t.transit_gateway_id = "tgw-1";
+    for (const auto& [destination, attachment] : routes) {
+      topology::TgwRoute r;
+      r.destination = cidr(destination);
+      r.attachment_ids.push_back(attachment);
+      r.source = "static";
+      t.static_routes.push_back(std::move(r));
+    }
+    t.propagating_attachments = std::move(propagating);
+    topo_.tgw_route_tables.push_back(std::move(t));
+    return *this;
+  }
+  /// Adds `r` to route table `table_id` (e.g. to the one peerVpc() made).
+  Builder& addRoute(const std::string& table_id, Route r) {
+    for (auto& table : topo_.route_tables) {
+      if (table.meta.id == table_id) table.routes.push_back(std::move(r));
+    }
+    return *this;
+  }
+
+  /// vpc-3 (10.3.0.0/16; subnet-t 10.3.1.0/24 in us-east-1a with interface
+  /// eni-t at .10, open ACL and group) and transit gateway tgw-1 with VPC
+  /// attachments tgw-attach-1 (vpc-1, subnet-a) and tgw-attach-3 (vpc-3,
+  /// subnet-t), both associated with tgw-rtb-1, which the caller adds (see
+  /// tgwRouteTable). vpc-3's main table rtb-3 routes 10.0.0.0/16 to tgw-1.
+  Builder& tgwVpc() {
+    vpc("vpc-3", "10.3.0.0/16")
+        .subnet("subnet-t", "vpc-3", "10.3.1.0/24", "us-east-1a")
+        .acl("acl-3", "vpc-3", true, {}, openAcl())
+        .sg("sg-open-3", "vpc-3", {allowAll()}, {allowAll()})
+        .eni("eni-t", "subnet-t", "10.3.1.10", {"sg-open-3"})
+        .routeTable("rtb-3", "vpc-3", true, {},
+                    {local("10.3.0.0/16"), route("10.0.0.0/16", RouteTarget::kTransitGateway, "tgw-1")});
+    return transitGateway("tgw-1")
+        .tgwAttachment("tgw-attach-1", "vpc-1", {"subnet-a"})
+        .tgwAttachment("tgw-attach-3", "vpc-3", {"subnet-t"});
+  }
 
   /// One VPC 10.0.0.0/16 with subnets a (10.0.1.0/24) and b (10.0.2.0/24),
   /// an allow-all default network ACL, an allow-all group sg-open, and
@@ -592,6 +668,157 @@ TEST_CASE("A trace lists the tables it consulted; groups and peering make it sta
   out = sim.trace("eni-a", "172.16.5.200", tcp(443), "", options, true);
   CHECK(codes(out) == std::vector<std::string>{"NO_INTERFACE_AT_DESTINATION"});
   CHECK(consulted.other);
+}
+
+// ---- crossing VPCs: endpoints, peering, transit gateway attachments ---------
+// Each case below is one the differential test's reference evaluator caught
+// the tracer getting wrong; the expected answers are derived by hand from
+// the AWS rule named in the comment.
+
+TEST_CASE("A gateway endpoint does not serve traffic that reached its VPC over a transit gateway",
+          "[tracer][endpoint][tgw]") {
+  // PrivateLink guide, "Gateway endpoints" (considerations): endpoint
+  // connections cannot be extended out of a VPC; resources on the other side
+  // of a transit gateway, peering connection or VPN cannot use the endpoint.
+  //
+  // eni-a (vpc-1, 10.0.1.10) sends tcp 443 to 52.216.1.1, an S3 address:
+  //  1. sg-open allows; acl-open (subnet-a, outbound) allows.
+  //  2. rtb-main: only 0.0.0.0/0 holds 52.216.1.1 -> tgw-1.
+  //  3. tgw-attach-1 has subnet-a in us-east-1a, the source's AZ; its inbound
+  //     ACL (acl-open) allows.
+  //  4. tgw-rtb-1: the propagated 10.0.0.0/16 and 10.3.0.0/16 do not hold
+  //     52.216.1.1; static 0.0.0.0/0 -> tgw-attach-3.
+  //  5. Into vpc-3 at subnet-t: rtb-3's pl-s3 (52.216.0.0/15) -> vpce-s3,
+  //     acl-3 outbound allows.
+  //  6. vpce-s3 belongs to vpc-3 and the packet comes from vpc-1 over the
+  //     transit gateway: dropped. Unreachable, VPCE_GATEWAY_NOT_EXTENDABLE.
+  // The same request from eni-t, inside vpc-3, takes steps 5-6 and reaches S3;
+  // the reply enters subnet-t through acl-3 (allow all): reachable.
+  Sim sim(Builder::twoSubnets()
+              .tgwVpc()
+              .tgwRouteTable("tgw-rtb-1", {{"0.0.0.0/0", "tgw-attach-3"}}, {"tgw-attach-1", "tgw-attach-3"})
+              .routeTable("rtb-main", "vpc-1", true, {},
+                          {local("10.0.0.0/16"), route("0.0.0.0/0", RouteTarget::kTransitGateway, "tgw-1")})
+              .prefixList("pl-s3", "com.amazonaws.us-east-1.s3", {"52.216.0.0/15"})
+              .gatewayEndpoint("vpce-s3", "vpc-3", "com.amazonaws.us-east-1.s3", {"rtb-3"})
+              .addRoute("rtb-3", prefixListRoute("pl-s3", RouteTarget::kVpcEndpoint, "vpce-s3"))
+              .build());
+  TraceResult from_outside = sim.trace("eni-a", "52.216.1.1", tcp(443));
+  CHECK(verdictOf(from_outside) == "unreachable");
+  CHECK(codes(from_outside) == std::vector<std::string>{"VPCE_GATEWAY_NOT_EXTENDABLE"});
+  CHECK(hasHop(from_outside, "transit-gateway-attachment", "out to vpc-3"));
+
+  TraceResult from_inside = sim.trace("eni-t", "52.216.1.1", tcp(443));
+  CHECK(verdictOf(from_inside) == "reachable");
+  CHECK(hasHop(from_inside, "vpc-endpoint", "gateway endpoint to com.amazonaws.us-east-1.s3"));
+}
+
+TEST_CASE("A peering connection carries no transit traffic: an internet reply translated back by a NAT gateway",
+          "[tracer][peering][tgw]") {
+  // VPC Peering guide, "VPC peering limitations": no transitive peering and
+  // no edge-to-edge routing; resources on the far side of one of a VPC's
+  // connections (here the internet, behind vpc-1's NAT gateway) cannot use
+  // it to reach the peer VPC. A peering connection carries a packet only
+  // when its source lies in a CIDR block of the sending VPC.
+  //
+  // Centralised egress: eni-c (vpc-2, 172.16.5.9) reaches the internet
+  // through the transit gateway and vpc-1's NAT gateway, and vpc-1's public
+  // subnet routes vpc-2's block to the peering connection. tcp 443 to 8.8.8.8:
+  //  1. sg-open-2 and acl-2 (outbound) allow; rtb-2: 0.0.0.0/0 -> tgw-1.
+  //  2. tgw-attach-2 has subnet-c (us-east-1a, the source's AZ); its inbound
+  //     ACL acl-2 allows. tgw-rtb-1: static 0.0.0.0/0 -> tgw-attach-1.
+  //  3. Into vpc-1 at subnet-a: rtb-a 0.0.0.0/0 -> nat-1; acl-open allows
+  //     out of subnet-a and into subnet-b.
+  //  4. nat-1 translates the source to 10.0.2.5; rtb-b: 0.0.0.0/0 -> igw-1
+  //     (172.16.5.0/24 does not hold 8.8.8.8), which translates it to the
+  //     Elastic IP 54.0.0.5. Delivered to 8.8.8.8.
+  //  Reply 8.8.8.8:443 -> 54.0.0.5:49152:
+  //  5. igw-1 -> 10.0.2.5; acl-open allows into subnet-b; nat-1 translates
+  //     the destination back to 172.16.5.9.
+  //  6. rtb-b: 172.16.5.0/24 -> pcx-1 (longer than 0.0.0.0/0); acl-open allows.
+  //  7. pcx-1 is active and 172.16.5.9 lies in vpc-2, but the source
+  //     8.8.8.8 is not in vpc-1's 10.0.0.0/16: dropped. Unreachable,
+  //     PCX_REQUIRES_ADDRESS_IN_VPC_CIDR, on the return path.
+  Sim sim(Builder::twoSubnets()
+              .peerVpc()
+              .addRoute("rtb-2", route("0.0.0.0/0", RouteTarget::kTransitGateway, "tgw-1"))
+              .igw("igw-1", "vpc-1")
+              .natGateway("nat-1", "subnet-b", "10.0.2.5", "54.0.0.5")
+              .routeTable("rtb-a", "vpc-1", false, {"subnet-a"},
+                          {local("10.0.0.0/16"), route("0.0.0.0/0", RouteTarget::kNatGateway, "nat-1")})
+              .routeTable("rtb-b", "vpc-1", true, {"subnet-b"},
+                          {local("10.0.0.0/16"), route("0.0.0.0/0", RouteTarget::kInternetGateway, "igw-1"),
+                           route("172.16.5.0/24", RouteTarget::kPeeringConnection, "pcx-1")})
+              .transitGateway("tgw-1")
+              .tgwAttachment("tgw-attach-1", "vpc-1", {"subnet-a"})
+              .tgwAttachment("tgw-attach-2", "vpc-2", {"subnet-c"})
+              .tgwRouteTable("tgw-rtb-1", {{"0.0.0.0/0", "tgw-attach-1"}}, {"tgw-attach-2"})
+              .build());
+  TraceResult result = sim.trace("eni-c", "8.8.8.8", tcp(443));
+  CHECK(verdictOf(result) == "unreachable");
+  CHECK(codes(result) == std::vector<std::string>{"PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"});
+  REQUIRE_FALSE(result.explanations.empty());
+  CHECK(result.explanations.front().message.rfind("return traffic: source 8.8.8.8", 0) == 0);
+  CHECK(hasHop(result, "nat-gateway", "translate destination 10.0.2.5 -> 172.16.5.9"));
+}
+
+TEST_CASE("Traffic to a transit gateway meets the attachment subnet's inbound rules also from that subnet",
+          "[tracer][nacl][tgw]") {
+  // Transit Gateway guide, "Network ACLs for transit gateways", same subnet
+  // for instances and the attachment: for traffic from the instances to the
+  // transit gateway, outbound rules are evaluated on the destination address
+  // and inbound rules on the source address; for traffic from the gateway to
+  // instances in that subnet, neither.
+  //
+  // eni-a (10.0.1.10) sits in subnet-a, tgw-attach-1's subnet, whose acl-a
+  // has inbound rule 50 deny tcp 22 from 10.0.1.0/24. tcp 22 to eni-t:
+  //  1. sg-open allows; acl-a outbound rule 100 allows (to 10.3.1.10).
+  //  2. rtb-main: 10.3.0.0/16 -> tgw-1; tgw-attach-1 has subnet-a in the
+  //     source's AZ.
+  //  3. acl-a inbound, on source 10.0.1.10 port 22: rule 50 denies. Dropped:
+  //     unreachable, SUBNET_ACL_RESTRICTION.
+  // tcp 443 passes rule 50 and rule 100 allows; tgw-rtb-1's propagated
+  // 10.3.0.0/16 -> tgw-attach-3, into subnet-t (the attachment's subnet: no
+  // ACL), sg-open-3 allows. The reply goes back the same way (rtb-3, acl-3
+  // both ways, propagated 10.0.0.0/16, into subnet-a with no ACL): reachable.
+  Sim sim(Builder::twoSubnets()
+              .tgwVpc()
+              .tgwRouteTable("tgw-rtb-1", {}, {"tgw-attach-1", "tgw-attach-3"})
+              .routeTable("rtb-main", "vpc-1", true, {},
+                          {local("10.0.0.0/16"), route("10.3.0.0/16", RouteTarget::kTransitGateway, "tgw-1")})
+              .acl("acl-a", "vpc-1", false, {"subnet-a"},
+                   {aclEntry(50, false, false, kProtocolTcp, PortRange{22, 22}, "10.0.1.0/24"),
+                    aclEntry(100, false, true, kProtocolAll), aclEntry(100, true, true, kProtocolAll)})
+              .build());
+  TraceResult ssh = sim.trace("eni-a", "10.3.1.10", tcp(22));
+  CHECK(verdictOf(ssh) == "unreachable");
+  CHECK(codes(ssh) == std::vector<std::string>{"SUBNET_ACL_RESTRICTION"});
+  REQUIRE_FALSE(ssh.explanations.empty());
+  CHECK(ssh.explanations.front().component == "acl-a");
+
+  TraceResult https = sim.trace("eni-a", "10.3.1.10", tcp(443));
+  CHECK(verdictOf(https) == "reachable");
+  CHECK(https.explanations.empty());
+}
+
+TEST_CASE("A routing loop is undetermined, not unreachable", "[tracer][routing][tgw]") {
+  // No AWS document says what becomes of a packet that loops (docs/semantics.md,
+  // "Routing loops"): the tracer answers undetermined, ROUTING_LOOP.
+  //
+  // eni-a sends to 10.9.9.9: rtb-main's 10.0.0.0/8 -> tgw-1 (the local
+  // 10.0.0.0/16 does not hold it); tgw-rtb-1's static 0.0.0.0/0 ->
+  // tgw-attach-1, back into vpc-1 at subnet-a, whose table is rtb-main
+  // again: round and round.
+  Sim sim(Builder::twoSubnets()
+              .transitGateway("tgw-1")
+              .tgwAttachment("tgw-attach-1", "vpc-1", {"subnet-a"})
+              .tgwRouteTable("tgw-rtb-1", {{"0.0.0.0/0", "tgw-attach-1"}}, {})
+              .routeTable("rtb-main", "vpc-1", true, {},
+                          {local("10.0.0.0/16"), route("10.0.0.0/8", RouteTarget::kTransitGateway, "tgw-1")})
+              .build());
+  TraceResult result = sim.trace("eni-a", "10.9.9.9", tcp(443));
+  CHECK(verdictOf(result) == "undetermined");
+  CHECK(codes(result) == std::vector<std::string>{"ROUTING_LOOP"});
 }
 
 // ---- network ACLs ----------------------------------------------------------

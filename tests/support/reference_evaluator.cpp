@@ -38,7 +38,10 @@ std::string describe(const Packet& packet) {
 
 namespace {
 
-/// Enough for any real path; more means the packet loops.
+/// Enough for any real path; more means the packet loops. A looping packet
+/// is undetermined: no AWS document says whether it is dropped when its TTL
+/// runs out or otherwise, and the project reports what the documents do not
+/// settle as undetermined (docs/semantics.md, "Routing loops").
 constexpr int kStepLimit = 64;
 
 Ipv4 address(uint32_t a, uint32_t b, uint32_t c, uint32_t d) { return Ipv4((a << 24) | (b << 16) | (c << 8) | d); }
@@ -110,7 +113,7 @@ enum class Tri { kNo, kYes, kUnknown };
 
 class Evaluator {
  public:
-  Evaluator(const Topology& topo, const Options& options) : topo_(topo), options_(options) {}
+  explicit Evaluator(const Topology& topo) : topo_(topo) {}
 
   Result run(std::string_view source_eni_id, const Packet& packet) {
     const Eni* source_eni = nullptr;
@@ -129,7 +132,7 @@ class Evaluator {
     note("forward: " + describe(packet) + " from " + source_eni->meta.id);
     Outcome forward = send(source, packet);
     if (forward.end == Outcome::End::kDropped) return finish(Verdict::kUnreachable, "request dropped");
-    if (forward.end == Outcome::End::kUndetermined) return finish(undeterminedVerdict(), "request undetermined");
+    if (forward.end == Outcome::End::kUndetermined) return finish(Verdict::kUndetermined, "request undetermined");
     if (forward.end == Outcome::End::kHolder) {
       // Delivered to the interface holding the destination (privately or
       // through its public address).
@@ -147,12 +150,12 @@ class Evaluator {
     switch (forward.end) {
       case Outcome::End::kHolder: returned = send(forward.holder, back); break;
       case Outcome::End::kInternet: returned = fromInternet(back); break;
-      case Outcome::End::kService: returned = replyFromService(source, back); break;
+      case Outcome::End::kService: returned = replyFromService(back); break;
       case Outcome::End::kDropped:
       case Outcome::End::kUndetermined: break;
     }
     if (returned.end == Outcome::End::kDropped) return finish(Verdict::kUnreachable, "reply dropped");
-    if (returned.end == Outcome::End::kUndetermined) return finish(undeterminedVerdict(), "reply undetermined");
+    if (returned.end == Outcome::End::kUndetermined) return finish(Verdict::kUndetermined, "reply undetermined");
     bool home = returned.end == Outcome::End::kHolder && returned.holder.eni == source_eni &&
                 returned.holder.address == packet.source && returned.packet.destination == packet.source;
     if (!home) return finish(Verdict::kUnreachable, "reply does not come back to the source");
@@ -175,15 +178,9 @@ class Evaluator {
     note(std::string(verdictName(verdict)) + ": " + why);
     return Result{verdict, std::move(steps_)};
   }
-  Verdict undeterminedVerdict() const {
-    return looped_ && options_.routing_loop_is_unreachable ? Verdict::kUnreachable : Verdict::kUndetermined;
-  }
-  /// Counts one routing step; false when the packet has gone round too often.
-  bool step() {
-    if (--steps_left_ > 0) return true;
-    looped_ = true;
-    return false;
-  }
+  /// Counts one routing step; false when the packet has gone round too
+  /// often (kStepLimit: the caller answers undetermined, "routing loop").
+  bool step() { return --steps_left_ > 0; }
 
   // ---- lookups: plain loops ----------------------------------------------
 
@@ -637,7 +634,11 @@ class Evaluator {
     if (endpoint->type == EndpointType::kGatewayLoadBalancer) return unknown("GWLB endpoint: appliances not modelled");
     if (endpoint->type != EndpointType::kGateway) return drop("an interface endpoint is not a route target");
     if (packet.protocol != kProtocolTcp) return drop("a gateway endpoint carries TCP only");
-    if (options_.gateway_endpoint_requires_source_in_vpc && !holderInVpc(endpoint->vpc_id, packet.source)) {
+    // PrivateLink guide, "Gateway endpoints": endpoint connections cannot be
+    // extended out of a VPC; only traffic that originates in the endpoint's
+    // VPC (its interfaces, or a NAT gateway there) may use it, not traffic
+    // that arrived over a transit gateway, peering connection or VPN.
+    if (!holderInVpc(endpoint->vpc_id, packet.source)) {
       return drop("source " + packet.source.str() + " is not in endpoint " + endpoint_id +
                   "'s VPC; gateway endpoint connections cannot be extended out of a VPC");
     }
@@ -648,8 +649,7 @@ class Evaluator {
 
   /// The service answers through the endpoint into the endpoint's VPC, to
   /// whatever holds the reply's destination there.
-  Outcome replyFromService(const Holder& source, const Packet& packet) {
-    if (!options_.gateway_endpoint_requires_source_in_vpc) return deliver(source, packet, nullptr);
+  Outcome replyFromService(const Packet& packet) {
     std::optional<Holder> holder = holderInVpc(endpoint_vpc_, packet.destination);
     if (!holder) return drop("nothing in the endpoint's VPC holds " + packet.destination.str());
     return deliver(*holder, packet, nullptr);
@@ -679,15 +679,17 @@ class Evaluator {
     bool inside = false;
     for (const auto& cidr : peer_cidrs) inside = inside || cidr.contains(packet.destination);
     if (!inside) return drop(packet.destination.str() + " is not in peer " + there->vpc_id + "'s CIDR blocks");
-    if (options_.peering_requires_source_in_vpc) {
-      const Vpc* local_vpc = vpcById(here->vpc_id);
-      const std::vector<Cidr>& local_cidrs = local_vpc != nullptr ? local_vpc->cidrs : here->cidrs;
-      bool source_inside = false;
-      for (const auto& cidr : local_cidrs) source_inside = source_inside || cidr.contains(packet.source);
-      if (!source_inside) {
-        return drop("source " + packet.source.str() + " is not in " + here->vpc_id +
-                    "'s CIDR blocks; peering does not carry transit traffic");
-      }
+    // VPC Peering guide, "VPC peering limitations": no transitive peering and
+    // no edge-to-edge routing, so the packet's source must lie in a CIDR
+    // block of the sending VPC (traffic that entered this VPC over a transit
+    // gateway, or a reply the NAT gateway translated back, does not pass).
+    const Vpc* local_vpc = vpcById(here->vpc_id);
+    const std::vector<Cidr>& local_cidrs = local_vpc != nullptr ? local_vpc->cidrs : here->cidrs;
+    bool source_inside = false;
+    for (const auto& cidr : local_cidrs) source_inside = source_inside || cidr.contains(packet.source);
+    if (!source_inside) {
+      return drop("source " + packet.source.str() + " is not in " + here->vpc_id +
+                  "'s CIDR blocks; peering does not carry transit traffic");
     }
     if (peer_vpc == nullptr) return unknown("peer VPC " + there->vpc_id + " is not in the input");
     note("peering " + pcx_id + " into " + there->vpc_id);
@@ -724,15 +726,15 @@ class Evaluator {
       }
       if (!in_az) return drop("attachment " + attachment->meta.id + " has no subnet in " + subnet.availability_zone);
     }
-    // Transit Gateway guide, "How Network ACLs work with transit gateways":
-    // traffic from instances to the gateway is evaluated by the attachment
-    // subnet's inbound rules (source IP), also when the instances share that
-    // subnet; traffic from the gateway to instances by the attachment
-    // subnet's outbound rules, except toward instances in that same subnet.
+    // Transit Gateway guide, "Network ACLs for transit gateways": traffic
+    // from instances to the gateway is evaluated by the attachment subnet's
+    // inbound rules (source IP), also when the instances share that subnet;
+    // traffic from the gateway to instances by the attachment subnet's
+    // outbound rules, except toward instances in that same subnet.
     if (const Subnet* attachment_subnet = attachmentSubnet(*attachment, subnet.availability_zone)) {
-      const bool same = attachment_subnet == &subnet;
-      if ((!same || options_.tgw_attachment_acl_in_same_subnet) && !naclAllows(*attachment_subnet, false, packet)) {
-        return drop("inbound NACL of attachment subnet " + attachment_subnet->meta.id);
+      if (!naclAllows(*attachment_subnet, false, packet)) {
+        return drop("inbound NACL of attachment subnet " + attachment_subnet->meta.id +
+                    (attachment_subnet == &subnet ? ", the sending subnet" : ""));
       }
     }
     if (attachment->association_route_table.empty()) return drop("attachment has no associated route table");
@@ -815,10 +817,8 @@ class Evaluator {
   }
 
   const Topology& topo_;
-  const Options& options_;
   std::vector<std::string> steps_;
   bool replying_ = false;
-  bool looped_ = false;
   int steps_left_ = kStepLimit;
   const NatGateway* nat_ = nullptr;  ///< the NAT gateway that translated the request, if any
   Ipv4 nat_original_source_;
@@ -828,9 +828,8 @@ class Evaluator {
 
 }  // namespace
 
-Result evaluate(const Topology& topology, std::string_view source_eni_id, const Packet& packet,
-                const Options& options) {
-  Evaluator evaluator(topology, options);
+Result evaluate(const Topology& topology, std::string_view source_eni_id, const Packet& packet) {
+  Evaluator evaluator(topology);
   return evaluator.run(source_eni_id, packet);
 }
 
