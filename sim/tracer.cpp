@@ -692,11 +692,19 @@ class Walk {
     }
     // VPC Peering guide, "VPC peering limitations": no transitive peering and
     // no edge-to-edge routing, so the source must be an address of this VPC.
+    // Without the VPC in the input, the blocks the connection lists for this
+    // side stand for it; without those either, the rule cannot be settled.
     const Vpc* local_vpc = ix_.topo.findVpc(subnet.vpc_id);
-    bool local_source = false;
-    if (local_vpc != nullptr) {
-      for (const auto& cidr : local_vpc->cidrs) local_source = local_source || cidr.contains(packet.source);
+    const PeeringSide& local_side = peer == &pcx->accepter ? pcx->requester : pcx->accepter;
+    const std::vector<Cidr>& local_cidrs = local_vpc != nullptr ? local_vpc->cidrs : local_side.cidrs;
+    if (local_cidrs.empty()) {
+      return unknown("UNKNOWN_VPC", displayName(pcx->meta),
+                     fmt::format("the CIDR blocks of {} are not in the input, so whether source {} may use {} cannot "
+                                 "be told",
+                                 subnet.vpc_id, packet.source.str(), pcx_id));
     }
+    bool local_source = false;
+    for (const auto& cidr : local_cidrs) local_source = local_source || cidr.contains(packet.source);
     if (!local_source) {
       return drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", displayName(pcx->meta),
                   fmt::format("source {} is not in a CIDR block of {}; peering carries no transit traffic",

@@ -1175,5 +1175,37 @@ TEST_CASE("closestMatch suggests the nearest candidate within a third of the nam
   CHECK(closestMatch(name, candidates) == expected);
 }
 
+TEST_CASE("peering from a VPC the input lacks is undetermined, or decided by the blocks the connection lists",
+          "[tracer][peering]") {
+  // VPC Peering Guide, "VPC peering limitations": a peering connection
+  // carries only packets whose source is in the sending VPC. When vpc-1 is
+  // not in the input, its blocks are unknown: the connection's own record of
+  // them decides, and without it the answer cannot be "unreachable".
+  auto without_vpc1 = [](const std::string& listed_block) {
+    Topology topo = Builder::twoSubnets()
+                        .routeTable("rtb-main", "vpc-1", true, {},
+                                    {local("10.0.0.0/16"), route("172.16.5.0/24", RouteTarget::kPeeringConnection, "pcx-1")})
+                        .peerVpc()
+                        .build();
+    std::erase_if(topo.vpcs, [](const topology::Vpc& vpc) { return vpc.meta.id == "vpc-1"; });
+    if (!listed_block.empty()) topo.peering_connections.front().requester.cidrs = {cidr(listed_block)};
+    return topo;
+  };
+  Sim unknown_blocks(without_vpc1(""));
+  TraceResult out = unknown_blocks.trace("eni-a", "172.16.5.9", tcp(443));
+  CHECK(out.verdict == Verdict::kUndetermined);
+  CHECK(codes(out) == std::vector<std::string>{"UNKNOWN_VPC"});
+  // Listed blocks that do not hold the source: the connection refuses it.
+  Sim elsewhere(without_vpc1("10.9.0.0/16"));
+  out = elsewhere.trace("eni-a", "172.16.5.9", tcp(443));
+  CHECK(out.verdict == Verdict::kUnreachable);
+  CHECK(codes(out) == std::vector<std::string>{"PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"});
+  // Listed blocks that hold it: the request crosses; the reply heads for a VPC the input lacks.
+  Sim inside(without_vpc1("10.0.0.0/16"));
+  out = inside.trace("eni-a", "172.16.5.9", tcp(443));
+  CHECK(out.verdict == Verdict::kUndetermined);
+  CHECK(codes(out) == std::vector<std::string>{"LEAVES_SNAPSHOT"});
+}
+
 }  // namespace
 }  // namespace vpcsim::sim
