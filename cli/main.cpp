@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "reports/capacity_report.h"
 #include "reports/describe_report.h"
@@ -30,11 +31,55 @@ namespace {
 
 using namespace vpcsim;
 
-constexpr int kExitReachable = 0;
-constexpr int kExitUnreachable = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitUndetermined = 3;
-constexpr int kExitPartial = 4;
+/// What a command answered. The exit status is a function of this alone:
+/// exitStatus() is the one table (README, "Exit status").
+enum class Outcome {
+  kReachable,      ///< reach: every source reaches the destination
+  kUnreachable,    ///< reach: none does
+  kPartial,        ///< reach: some do, some do not
+  kUndetermined,   ///< reach or verify: the input cannot settle it
+  kHolds,          ///< verify: no finding
+  kFindings,       ///< verify: findings
+  kPassed,         ///< run: every expectation holds; diff: nothing changes
+  kFailed,         ///< run: an expectation fails; diff: something changes
+  kDone,           ///< describe, capacity, generate, --help, --version
+  kInputError,     ///< bad usage or bad input (a diagnostic was printed)
+};
+
+int exitStatus(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kReachable:
+    case Outcome::kHolds:
+    case Outcome::kPassed:
+    case Outcome::kDone: return 0;
+    case Outcome::kUnreachable:
+    case Outcome::kFindings:
+    case Outcome::kFailed: return 1;
+    case Outcome::kInputError: return 2;
+    case Outcome::kUndetermined: return 3;
+    case Outcome::kPartial: return 4;
+  }
+  return 2;
+}
+
+Outcome reachOutcome(sim::Verdict verdict) {
+  switch (verdict) {
+    case sim::Verdict::kReachable: return Outcome::kReachable;
+    case sim::Verdict::kUnreachable: return Outcome::kUnreachable;
+    case sim::Verdict::kUndetermined: return Outcome::kUndetermined;
+    case sim::Verdict::kPartial: return Outcome::kPartial;
+  }
+  return Outcome::kUndetermined;
+}
+
+/// Prints `diagnostics` to stderr, one per line; the input error outcome.
+Outcome fail(const std::vector<topology::Diagnostic>& diagnostics) {
+  for (const auto& diagnostic : diagnostics) std::cerr << diagnostic.str() << "\n";
+  return Outcome::kInputError;
+}
+Outcome fail(const topology::Diagnostic& diagnostic) { return fail(std::vector<topology::Diagnostic>{diagnostic}); }
+/// A usage error without a place: "error: MESSAGE".
+Outcome usage(std::string message) { return fail(topology::Diagnostic{"usage", std::move(message), ""}); }
 
 struct Inputs {
   std::vector<std::string> snapshots;
@@ -63,27 +108,17 @@ bool load(const Inputs& inputs, topology::Topology& topo) {
   topo.default_account = inputs.account;
   std::vector<topology::Diagnostic> errors;
   if (inputs.snapshots.empty() && inputs.topologies.empty() && inputs.stacks.empty()) {
-    std::cerr << "error: no input: give --snapshot DIR, --topology FILE or --template FILE\n";
+    usage("no input: give --snapshot DIR, --topology FILE or --template FILE");
     return false;
   }
   bool ok = true;
   if (!inputs.stacks.empty()) ok = topology::loadStacks(inputs.stacks, options, topo, errors) && ok;
   for (const auto& dir : inputs.snapshots) ok = topology::loadSnapshot(dir, options, topo, errors) && ok;
   for (const auto& file : inputs.topologies) ok = topology::loadNativeTopology(file, options, topo, errors) && ok;
-  for (const auto& error : errors) std::cerr << error.str() << "\n";
-  if (!ok && errors.empty()) std::cerr << "error: the input could not be loaded\n";
+  fail(errors);
+  if (!ok && errors.empty()) usage("the input could not be loaded");
   topo.finalize();
   return ok;
-}
-
-int exitCode(sim::Verdict verdict) {
-  switch (verdict) {
-    case sim::Verdict::kReachable: return kExitReachable;
-    case sim::Verdict::kUnreachable: return kExitUnreachable;
-    case sim::Verdict::kUndetermined: return kExitUndetermined;
-    case sim::Verdict::kPartial: return kExitPartial;
-  }
-  return kExitUndetermined;
 }
 
 /// Takes the order-dependent stack options out of `args`: each `--template
@@ -126,296 +161,333 @@ std::string extractStacks(std::vector<std::string>& args, std::vector<topology::
   return "";
 }
 
-}  // namespace
+// ---- one function per subcommand ------------------------------------------
 
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  std::vector<topology::StackSpec> stacks;
-  if (std::string error = extractStacks(args, stacks); !error.empty()) {
-    std::cerr << "error: " << error << "\n";
-    return kExitUsage;
-  }
-  CLI::App app{"vpcsim: offline reachability and IP-capacity simulator for AWS VPCs"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "vpcsim 0.1.0");
-
-  // reach
-  Inputs reach_inputs;
+struct ReachArgs {
+  Inputs inputs;
   sim::ReachQuery query;
-  std::string reach_output = "text";
+  std::string output = "text";
   std::string security_groups;
   int port = -1;
   int source_port = -1;
   int icmp_type = -1;
   int icmp_code = -1;
-  auto* reach = app.add_subcommand("reach", "trace traffic from a source to a destination, both ways");
-  addInputOptions(*reach, reach_inputs);
-  reach->add_option("--from", query.from, "source: eni-, i-, ip:A, subnet:REF, internet, notebook:D[/P], job:N")->required();
-  reach->add_option("--to", query.to, "destination: ip:A, eni-, i-, internet, pypi, service:NAME, host:NAME, notebook:, job:")
-      ->required();
-  reach->add_option("--protocol", query.protocol, "tcp, udp, icmp, any, or a protocol number (default tcp)");
-  reach->add_option("--port", port, "destination port (default 443)")->check(CLI::Range(0, 65535));
-  reach->add_option("--source-port", source_port, "client's ephemeral source port (default 49152)")
-      ->check(CLI::Range(0, 65535));
-  reach->add_option("--icmp-type", icmp_type, "ICMP type (default 8, echo request)")->check(CLI::Range(0, 255));
-  reach->add_option("--icmp-code", icmp_code, "ICMP code (default 0)")->check(CLI::Range(0, 255));
-  reach->add_option("--security-groups", security_groups, "comma-separated SGs for a subnet: source");
-  reach->add_option("--output", reach_output, "text or json")->check(CLI::IsMember({"text", "json"}));
+};
 
-  // verify
-  Inputs verify_inputs;
+Outcome runReach(ReachArgs& args) {
+  sim::ReachQuery& query = args.query;
+  if (args.port >= 0) query.port = args.port;
+  if (args.source_port >= 0) query.source_port = args.source_port;
+  if (args.icmp_type >= 0) query.icmp_type = args.icmp_type;
+  if (args.icmp_code >= 0) query.icmp_code = args.icmp_code;
+  const std::string& groups = args.security_groups;
+  for (size_t start = 0; !groups.empty() && start <= groups.size();) {
+    size_t comma = groups.find(',', start);
+    std::string item = groups.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) query.security_groups.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  topology::Topology topo;
+  if (!load(args.inputs, topo)) return Outcome::kInputError;
+  sim::Network network(topo);
+  auto report = sim::reach(network, query);
+  if (!report) return fail(report.diagnostic());
+  std::cout << (args.output == "json" ? reports::reachJson(*report) : reports::reachText(*report));
+  return reachOutcome(report->verdict);
+}
+
+struct VerifyArgs {
+  Inputs inputs;
   std::vector<std::string> internet_free;
   std::vector<std::string> scope_files;
   std::vector<std::string> builtin_scopes;
-  std::string verify_output = "text";
-  auto* verify = app.add_subcommand("verify", "check a guarantee over every packet and every source interface");
-  addInputOptions(*verify, verify_inputs);
-  verify->add_option("--internet-free", internet_free,
-                     "sources that must not reach the internet: subnet:REF, subnet-, eni-, notebook:D[/P], job:N");
-  verify->add_option("--scope", scope_files, "Network Access Analyzer scope JSON file (repeatable)");
-  verify->add_option("--builtin", builtin_scopes,
-                     "Amazon-created scope: igw-ingress, igw-egress, vpc-ingress, vpc-egress (repeatable)");
   bool class_by_class = false;
-  verify->add_flag("--class-by-class", class_by_class,
-                   "trace every class on its own (the reference engine: the same report, far slower)");
-  verify->add_option("--output", verify_output, "text, json, sarif or junit")
-      ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
+  std::string output = "text";
+};
 
-  // capacity
-  Inputs capacity_inputs;
+Outcome runVerify(const VerifyArgs& args) {
+  if (args.internet_free.empty() && args.scope_files.empty() && args.builtin_scopes.empty()) {
+    return usage("verify needs --internet-free SRC..., --scope FILE or --builtin NAME");
+  }
+  // Scopes are read before the network: a bad scope fails fast.
+  std::vector<topology::NaaScope> scopes;
+  for (const auto& file : args.scope_files) {
+    auto scope = topology::loadNaaScope(file);
+    if (!scope) return fail(scope.diagnostic());
+    scopes.push_back(std::move(scope).value());
+  }
+  for (const auto& name : args.builtin_scopes) {
+    auto scope = topology::builtinNaaScope(name);
+    if (!scope) return usage("--builtin: " + scope.error());
+    scopes.push_back(std::move(scope).value());
+  }
+  topology::Topology topo;
+  if (!load(args.inputs, topo)) return Outcome::kInputError;
+  sim::Network network(topo);
+  sim::VerifyOptions options;
+  options.factored = !args.class_by_class;
+  std::vector<sim::VerifyReport> reports;
+  if (!args.internet_free.empty()) {
+    auto report = sim::verifyInternetFree(network, args.internet_free, options);
+    if (!report) return fail(report.diagnostic());
+    reports.push_back(std::move(report).value());
+  }
+  for (const auto& scope : scopes) {
+    auto report = sim::verifyScope(network, scope, options);
+    if (!report) return fail(report.diagnostic());
+    reports.push_back(std::move(report).value());
+  }
+  if (args.output == "json") {
+    std::cout << reports::verifyJson(reports);
+  } else if (args.output == "sarif") {
+    std::cout << reports::verifySarif(reports);
+  } else if (args.output == "junit") {
+    std::cout << reports::verifyJunit(reports);
+  } else {
+    std::cout << reports::verifyText(reports);
+  }
+  switch (reports::overallVerdict(reports)) {
+    case sim::Verdict::kUnreachable: return Outcome::kHolds;
+    case sim::Verdict::kReachable: return Outcome::kFindings;
+    case sim::Verdict::kUndetermined:
+    case sim::Verdict::kPartial: break;
+  }
+  return Outcome::kUndetermined;
+}
+
+struct CapacityArgs {
+  Inputs inputs;
   std::string plan_file;
-  std::string capacity_output = "text";
+  std::string output = "text";
   int months = -1;
   int trials = -1;
-  int64_t capacity_seed = -1;
+  int64_t seed = -1;
   bool whitepaper = false;
-  auto* capacity = app.add_subcommand("capacity", "project address use per subnet and AZ, and size subnets");
-  addInputOptions(*capacity, capacity_inputs);
-  capacity->add_option("--plan", plan_file, "growth plan (YAML, see docs/capacity.md)");
-  capacity->add_option("--months", months, "horizon in months (default: the plan's)")->check(CLI::Range(1, 600));
-  capacity->add_option("--trials", trials, "Monte Carlo trials (0: analytic only)")->check(CLI::Range(0, 10000000));
-  capacity->add_option("--seed", capacity_seed, "Monte Carlo seed")->check(CLI::Range(int64_t{0}, INT64_MAX));
-  capacity->add_option("--output", capacity_output, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
-  capacity->add_flag("--whitepaper", whitepaper,
-                     "reproduce the SageMaker Studio Administration Best Practices network example");
+};
 
-  // describe
-  Inputs describe_inputs;
-  std::string describe_output = "text";
-  auto* describe = app.add_subcommand("describe", "inventory of what was loaded and what was ignored");
-  addInputOptions(*describe, describe_inputs);
-  describe->add_option("--output", describe_output, "text or json")->check(CLI::IsMember({"text", "json"}));
+Outcome runCapacity(const CapacityArgs& args) {
+  if (args.whitepaper) {
+    std::cout << reports::whitepaperText(sim::whitepaperExample());
+    return Outcome::kDone;
+  }
+  if (args.plan_file.empty()) return usage("capacity needs --plan FILE (or --whitepaper)");
+  topology::CapacityPlan plan;
+  std::vector<topology::Diagnostic> errors;
+  if (!topology::loadCapacityPlan(args.plan_file, plan, errors)) return fail(errors);
+  topology::Topology topo;
+  if (!load(args.inputs, topo)) return Outcome::kInputError;
+  sim::CapacityOptions options;
+  if (args.months > 0) options.horizon_months = args.months;
+  if (args.trials >= 0) options.trials = args.trials;
+  if (args.seed >= 0) options.seed = static_cast<uint64_t>(args.seed);
+  sim::CapacityProjection projection = sim::projectCapacity(topo, plan, options);
+  if (!projection.errors.empty()) {
+    for (const auto& error : projection.errors) std::cerr << error << "\n";
+    return Outcome::kInputError;
+  }
+  if (args.output == "json") {
+    std::cout << reports::capacityJson(projection);
+  } else if (args.output == "csv") {
+    std::cout << reports::capacityCsv(projection);
+  } else {
+    std::cout << reports::capacityText(projection);
+  }
+  return Outcome::kDone;
+}
 
-  // generate
-  topology::GeneratorOptions generator;
+struct DescribeArgs {
+  Inputs inputs;
+  std::string output = "text";
+};
+
+Outcome runDescribe(const DescribeArgs& args) {
+  topology::Topology topo;
+  if (!load(args.inputs, topo)) return Outcome::kInputError;
+  std::cout << (args.output == "json" ? reports::describeJson(topo) : reports::describeText(topo));
+  return Outcome::kDone;
+}
+
+struct RunArgs {
+  std::string file;
+  std::string output = "text";
+  std::string report;
+};
+
+Outcome runRun(const RunArgs& args) {
+  topology::Scenario scenario;
+  std::vector<topology::Diagnostic> errors;
+  if (!topology::loadScenario(args.file, scenario, errors)) return fail(errors);
+  if (!args.report.empty()) std::cerr << "note: --report (HTML) is not implemented yet; no report written\n";
+  sim::ScenarioRun result;
+  if (!sim::runScenario(scenario, result, errors)) return fail(errors);
+  if (args.output == "json") {
+    std::cout << reports::scenarioJson(result);
+  } else if (args.output == "junit") {
+    std::cout << reports::scenarioJunit(result);
+  } else {
+    std::cout << reports::scenarioText(result);
+  }
+  return result.passed() ? Outcome::kPassed : Outcome::kFailed;
+}
+
+struct DiffArgs {
+  std::string file;
+  std::string from;
+  std::string to;
+  std::string output = "text";
+};
+
+Outcome runDiff(const DiffArgs& args) {
+  topology::Scenario scenario;
+  std::vector<topology::Diagnostic> errors;
+  if (!topology::loadScenario(args.file, scenario, errors)) return fail(errors);
+  sim::ScenarioDiff result;
+  if (!sim::diffVariants(scenario, args.from, args.to, result, errors)) return fail(errors);
+  std::cout << (args.output == "json" ? reports::diffJson(result) : reports::diffText(result));
+  return result.empty() ? Outcome::kPassed : Outcome::kFailed;
+}
+
+struct GenerateArgs {
+  topology::GeneratorOptions options;
   std::string out_dir;
+};
+
+Outcome runGenerate(const GenerateArgs& args) {
+  topology::Topology topo = topology::generateTopology(args.options);
+  std::vector<topology::Diagnostic> errors;
+  if (!topology::writeSnapshot(topo, args.out_dir, errors)) return fail(errors);
+  std::cout << "wrote " << topo.enis.size() << " network interfaces, " << topo.subnets.size() << " subnets, "
+            << topo.security_groups.size() << " security groups to " << args.out_dir << "\n";
+  return Outcome::kDone;
+}
+
+/// Every subcommand's arguments, filled by CLI11.
+struct Commands {
+  ReachArgs reach;
+  VerifyArgs verify;
+  CapacityArgs capacity;
+  DescribeArgs describe;
+  RunArgs run;
+  DiffArgs diff;
+  GenerateArgs generate;
+};
+
+void addReach(CLI::App& app, ReachArgs& args) {
+  auto* reach = app.add_subcommand("reach", "trace traffic from a source to a destination, both ways");
+  addInputOptions(*reach, args.inputs);
+  reach->add_option("--from", args.query.from, "source: eni-, i-, ip:A, subnet:REF, internet, notebook:D[/P], job:N")
+      ->required();
+  reach->add_option("--to", args.query.to,
+                    "destination: ip:A, eni-, i-, internet, pypi, service:NAME, host:NAME, notebook:, job:")
+      ->required();
+  reach->add_option("--protocol", args.query.protocol, "tcp, udp, icmp, any, or a protocol number (default tcp)");
+  reach->add_option("--port", args.port, "destination port (default 443)")->check(CLI::Range(0, 65535));
+  reach->add_option("--source-port", args.source_port, "client's ephemeral source port (default 49152)")
+      ->check(CLI::Range(0, 65535));
+  reach->add_option("--icmp-type", args.icmp_type, "ICMP type (default 8, echo request)")->check(CLI::Range(0, 255));
+  reach->add_option("--icmp-code", args.icmp_code, "ICMP code (default 0)")->check(CLI::Range(0, 255));
+  reach->add_option("--security-groups", args.security_groups, "comma-separated SGs for a subnet: source");
+  reach->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+}
+
+void addVerify(CLI::App& app, VerifyArgs& args) {
+  auto* verify = app.add_subcommand("verify", "check a guarantee over every packet and every source interface");
+  addInputOptions(*verify, args.inputs);
+  verify->add_option("--internet-free", args.internet_free,
+                     "sources that must not reach the internet: subnet:REF, subnet-, eni-, notebook:D[/P], job:N");
+  verify->add_option("--scope", args.scope_files, "Network Access Analyzer scope JSON file (repeatable)");
+  verify->add_option("--builtin", args.builtin_scopes,
+                     "Amazon-created scope: igw-ingress, igw-egress, vpc-ingress, vpc-egress (repeatable)");
+  verify->add_flag("--class-by-class", args.class_by_class,
+                   "trace every class on its own (the reference engine: the same report, far slower)");
+  verify->add_option("--output", args.output, "text, json, sarif or junit")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
+}
+
+void addCapacity(CLI::App& app, CapacityArgs& args) {
+  auto* capacity = app.add_subcommand("capacity", "project address use per subnet and AZ, and size subnets");
+  addInputOptions(*capacity, args.inputs);
+  capacity->add_option("--plan", args.plan_file, "growth plan (YAML, see docs/capacity.md)");
+  capacity->add_option("--months", args.months, "horizon in months (default: the plan's)")->check(CLI::Range(1, 600));
+  capacity->add_option("--trials", args.trials, "Monte Carlo trials (0: analytic only)")
+      ->check(CLI::Range(0, 10000000));
+  capacity->add_option("--seed", args.seed, "Monte Carlo seed")->check(CLI::Range(int64_t{0}, INT64_MAX));
+  capacity->add_option("--output", args.output, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+  capacity->add_flag("--whitepaper", args.whitepaper,
+                     "reproduce the SageMaker Studio Administration Best Practices network example");
+}
+
+void addOthers(CLI::App& app, Commands& commands) {
+  auto* describe = app.add_subcommand("describe", "inventory of what was loaded and what was ignored");
+  addInputOptions(*describe, commands.describe.inputs);
+  describe->add_option("--output", commands.describe.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  GenerateArgs& generate_args = commands.generate;
   auto* generate = app.add_subcommand("generate", "write a synthetic snapshot folder in AWS JSON form");
-  generate->add_option("--enis", generator.enis, "number of workload network interfaces")->required()->check(CLI::Range(1, 10000000));
-  generate->add_option("--subnets", generator.subnets, "number of subnets (default enis/50)")->check(CLI::Range(0, 1000000));
-  generate->add_option("--security-groups", generator.security_groups, "number of security groups (default enis/20)")
+  generate->add_option("--enis", generate_args.options.enis, "number of workload network interfaces")
+      ->required()
+      ->check(CLI::Range(1, 10000000));
+  generate->add_option("--subnets", generate_args.options.subnets, "number of subnets (default enis/50)")
       ->check(CLI::Range(0, 1000000));
-  generate->add_option("--seed", generator.seed, "random seed")->capture_default_str();
-  generate->add_option("--out", out_dir, "output folder")->required();
+  generate->add_option("--security-groups", generate_args.options.security_groups,
+                       "number of security groups (default enis/20)")
+      ->check(CLI::Range(0, 1000000));
+  generate->add_option("--seed", generate_args.options.seed, "random seed")->capture_default_str();
+  generate->add_option("--out", generate_args.out_dir, "output folder")->required();
 
-  // run
-  std::string run_file;
-  std::string run_output = "text";
-  std::string run_report;
   auto* run = app.add_subcommand("run", "run a scenario file: every check in every variant");
-  run->add_option("SCENARIO", run_file, "scenario file (YAML, see docs/scenario-format.md)")->required();
-  run->add_option("--output", run_output, "text, json or junit")->check(CLI::IsMember({"text", "json", "junit"}));
-  run->add_option("--report", run_report, "HTML report file (not implemented yet)");
+  run->add_option("SCENARIO", commands.run.file, "scenario file (YAML, see docs/scenario-format.md)")->required();
+  run->add_option("--output", commands.run.output, "text, json or junit")
+      ->check(CLI::IsMember({"text", "json", "junit"}));
+  run->add_option("--report", commands.run.report, "HTML report file (not implemented yet)");
 
-  // diff
-  std::string diff_file;
-  std::string diff_from;
-  std::string diff_to;
-  std::string diff_output = "text";
-  auto* diff = app.add_subcommand("diff", "flows and checks whose verdict changes between two variants of a scenario");
-  diff->add_option("SCENARIO", diff_file, "scenario file (YAML, see docs/scenario-format.md)")->required();
-  diff->add_option("--from", diff_from, "the variant before (e.g. baseline)")->required();
-  diff->add_option("--to", diff_to, "the variant after")->required();
-  diff->add_option("--output", diff_output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  auto* diff =
+      app.add_subcommand("diff", "flows and checks whose verdict changes between two variants of a scenario");
+  diff->add_option("SCENARIO", commands.diff.file, "scenario file (YAML, see docs/scenario-format.md)")->required();
+  diff->add_option("--from", commands.diff.from, "the variant before (e.g. baseline)")->required();
+  diff->add_option("--to", commands.diff.to, "the variant after")->required();
+  diff->add_option("--output", commands.diff.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+}
 
-  reach_inputs.stacks = stacks;
-  describe_inputs.stacks = stacks;
-  verify_inputs.stacks = stacks;
-  capacity_inputs.stacks = stacks;
+/// Parses the command line and runs the subcommand it names.
+Outcome dispatch(std::vector<std::string> args) {
+  std::vector<topology::StackSpec> stacks;
+  if (std::string error = extractStacks(args, stacks); !error.empty()) return usage(error);
+  CLI::App app{"vpcsim: offline reachability and IP-capacity simulator for AWS VPCs"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "vpcsim 0.1.0");
+  Commands commands;
+  addReach(app, commands.reach);
+  addVerify(app, commands.verify);
+  addCapacity(app, commands.capacity);
+  addOthers(app, commands);
+  for (Inputs* inputs : {&commands.reach.inputs, &commands.describe.inputs, &commands.verify.inputs,
+                         &commands.capacity.inputs}) {
+    inputs->stacks = stacks;
+  }
   try {
     std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : kExitUsage;
+    return app.exit(e) == 0 ? Outcome::kDone : Outcome::kInputError;
   }
-
-  if (reach->parsed()) {
-    if (port >= 0) query.port = port;
-    if (source_port >= 0) query.source_port = source_port;
-    if (icmp_type >= 0) query.icmp_type = icmp_type;
-    if (icmp_code >= 0) query.icmp_code = icmp_code;
-    for (size_t start = 0; !security_groups.empty() && start <= security_groups.size();) {
-      size_t comma = security_groups.find(',', start);
-      std::string item = security_groups.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!item.empty()) query.security_groups.push_back(item);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    topology::Topology topo;
-    if (!load(reach_inputs, topo)) return kExitUsage;
-    sim::Network network(topo);
-    auto report = sim::reach(network, query);
-    if (!report) {
-      std::cerr << "error: " << report.error() << "\n";
-      return kExitUsage;
-    }
-    std::cout << (reach_output == "json" ? reports::reachJson(*report) : reports::reachText(*report));
-    return exitCode(report->verdict);
-  }
-  if (verify->parsed()) {
-    if (internet_free.empty() && scope_files.empty() && builtin_scopes.empty()) {
-      std::cerr << "error: verify needs --internet-free SRC..., --scope FILE or --builtin NAME\n";
-      return kExitUsage;
-    }
-    // Scopes are read before the network: a bad scope fails fast.
-    std::vector<topology::NaaScope> scopes;
-    for (const auto& file : scope_files) {
-      auto scope = topology::loadNaaScope(file);
-      if (!scope) {
-        std::cerr << scope.error() << "\n";
-        return kExitUsage;
-      }
-      scopes.push_back(std::move(scope).value());
-    }
-    for (const auto& name : builtin_scopes) {
-      auto scope = topology::builtinNaaScope(name);
-      if (!scope) {
-        std::cerr << "error: --builtin: " << scope.error() << "\n";
-        return kExitUsage;
-      }
-      scopes.push_back(std::move(scope).value());
-    }
-    topology::Topology topo;
-    if (!load(verify_inputs, topo)) return kExitUsage;
-    sim::Network network(topo);
-    sim::VerifyOptions verify_options;
-    verify_options.factored = !class_by_class;
-    std::vector<sim::VerifyReport> reports;
-    if (!internet_free.empty()) {
-      auto report = sim::verifyInternetFree(network, internet_free, verify_options);
-      if (!report) {
-        std::cerr << "error: " << report.error() << "\n";
-        return kExitUsage;
-      }
-      reports.push_back(std::move(report).value());
-    }
-    for (const auto& scope : scopes) {
-      auto report = sim::verifyScope(network, scope, verify_options);
-      if (!report) {
-        std::cerr << "error: " << report.error() << "\n";
-        return kExitUsage;
-      }
-      reports.push_back(std::move(report).value());
-    }
-    if (verify_output == "json") {
-      std::cout << reports::verifyJson(reports);
-    } else if (verify_output == "sarif") {
-      std::cout << reports::verifySarif(reports);
-    } else if (verify_output == "junit") {
-      std::cout << reports::verifyJunit(reports);
-    } else {
-      std::cout << reports::verifyText(reports);
-    }
-    switch (reports::overallVerdict(reports)) {
-      case sim::Verdict::kUnreachable: return 0;
-      case sim::Verdict::kReachable: return 1;
-      case sim::Verdict::kUndetermined:
-      case sim::Verdict::kPartial: break;
-    }
-    return kExitUndetermined;
-  }
-  if (capacity->parsed()) {
-    if (whitepaper) {
-      std::cout << reports::whitepaperText(sim::whitepaperExample());
-      return 0;
-    }
-    if (plan_file.empty()) {
-      std::cerr << "error: capacity needs --plan FILE (or --whitepaper)\n";
-      return kExitUsage;
-    }
-    topology::CapacityPlan plan;
-    std::vector<topology::Diagnostic> errors;
-    if (!topology::loadCapacityPlan(plan_file, plan, errors)) {
-      for (const auto& error : errors) std::cerr << error.str() << "\n";
-      return kExitUsage;
-    }
-    topology::Topology topo;
-    if (!load(capacity_inputs, topo)) return kExitUsage;
-    sim::CapacityOptions options;
-    if (months > 0) options.horizon_months = months;
-    if (trials >= 0) options.trials = trials;
-    if (capacity_seed >= 0) options.seed = static_cast<uint64_t>(capacity_seed);
-    sim::CapacityProjection projection = sim::projectCapacity(topo, plan, options);
-    if (!projection.errors.empty()) {
-      for (const auto& error : projection.errors) std::cerr << error << "\n";
-      return kExitUsage;
-    }
-    if (capacity_output == "json") {
-      std::cout << reports::capacityJson(projection);
-    } else if (capacity_output == "csv") {
-      std::cout << reports::capacityCsv(projection);
-    } else {
-      std::cout << reports::capacityText(projection);
-    }
-    return 0;
-  }
-  if (describe->parsed()) {
-    topology::Topology topo;
-    if (!load(describe_inputs, topo)) return kExitUsage;
-    std::cout << (describe_output == "json" ? reports::describeJson(topo) : reports::describeText(topo));
-    return 0;
-  }
-  if (run->parsed() || diff->parsed()) {
+  auto parsed = [&](const char* name) { return app.get_subcommand(name)->parsed(); };
+  if (parsed("reach")) return runReach(commands.reach);
+  if (parsed("verify")) return runVerify(commands.verify);
+  if (parsed("capacity")) return runCapacity(commands.capacity);
+  if (parsed("describe")) return runDescribe(commands.describe);
+  if (parsed("run") || parsed("diff")) {
     if (!stacks.empty()) {
-      std::cerr << "error: --template is not an option of " << (run->parsed() ? "run" : "diff")
-                << "; list stacks in the scenario file\n";
-      return kExitUsage;
+      return usage(fmt::format("--template is not an option of {}; list stacks in the scenario file",
+                               parsed("run") ? "run" : "diff"));
     }
-    topology::Scenario scenario;
-    std::vector<topology::Diagnostic> errors;
-    auto fail = [&]() {
-      for (const auto& error : errors) std::cerr << error.str() << "\n";
-      return kExitUsage;
-    };
-    if (!topology::loadScenario(run->parsed() ? run_file : diff_file, scenario, errors)) return fail();
-    if (run->parsed()) {
-      if (!run_report.empty()) std::cerr << "note: --report (HTML) is not implemented yet; no report written\n";
-      sim::ScenarioRun result;
-      if (!sim::runScenario(scenario, result, errors)) return fail();
-      if (run_output == "json") {
-        std::cout << reports::scenarioJson(result);
-      } else if (run_output == "junit") {
-        std::cout << reports::scenarioJunit(result);
-      } else {
-        std::cout << reports::scenarioText(result);
-      }
-      return result.passed() ? 0 : 1;
-    }
-    sim::ScenarioDiff result;
-    if (!sim::diffVariants(scenario, diff_from, diff_to, result, errors)) return fail();
-    std::cout << (diff_output == "json" ? reports::diffJson(result) : reports::diffText(result));
-    return result.empty() ? 0 : 1;
+    return parsed("run") ? runRun(commands.run) : runDiff(commands.diff);
   }
-  if (generate->parsed()) {
-    topology::Topology topo = topology::generateTopology(generator);
-    std::vector<topology::Diagnostic> errors;
-    if (!topology::writeSnapshot(topo, out_dir, errors)) {
-      for (const auto& error : errors) std::cerr << error.str() << "\n";
-      return kExitUsage;
-    }
-    std::cout << "wrote " << topo.enis.size() << " network interfaces, " << topo.subnets.size() << " subnets, "
-              << topo.security_groups.size() << " security groups to " << out_dir << "\n";
-    return 0;
-  }
-  return kExitUsage;
+  if (parsed("generate")) return runGenerate(commands.generate);
+  return Outcome::kInputError;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return exitStatus(dispatch(std::vector<std::string>(argv + 1, argv + argc))); }

@@ -870,7 +870,7 @@ class FactoredEngine {
       }
       Decision decision = e_.decide(c.member, packet, result);
       std::string label = e_.label(c.member, e_.address(c.atom));
-      examples[i] = exampleFinding(ix_.topo, decision, label, packet, std::move(result), e_.inbound);
+      examples[i] = exampleFinding(decision, label, packet, std::move(result), e_.inbound);
     });
     for (size_t i = 0; i < groups.size(); ++i) {
       ScoredGroup<InternetFinding>& out = tally.groups[*groups[i].first];

@@ -596,8 +596,7 @@ std::pair<std::string, std::string> openingOf(const std::vector<Hop>& path, bool
 
 }  // namespace
 
-InternetFinding verify_detail::exampleFinding(const Topology& topo, const Decision& decision,
-                                              const std::string& source_label, const Packet& packet,
+InternetFinding verify_detail::exampleFinding(const Decision& decision, const std::string& source_label, const Packet& packet,
                                               TraceResult&& result, bool inbound) {
   InternetFinding finding;
   finding.rule = decision.rule;
@@ -623,7 +622,7 @@ void record(const Topology& topo, Tally& tally, const Decision& decision, const 
   if (decision.kind == Decision::Kind::kFinding) {
     tally.addFinding({decision.rule, decision.group, decision.detail}, 1,
                      exampleScore(decision.round_trip, packet, held),
-                     [&] { return exampleFinding(topo, decision, source_label, packet, std::move(result), inbound); });
+                     [&] { return exampleFinding(decision, source_label, packet, std::move(result), inbound); });
   } else if (decision.kind == Decision::Kind::kUndetermined) {
     tally.addUndetermined({decision.group, decision.detail}, 1, [&] { return std::move(result); });
   }

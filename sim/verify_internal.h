@@ -363,7 +363,7 @@ struct Decision {
 };
 
 /// Fills a finding's example from a traced class (sim/verify.cpp).
-InternetFinding exampleFinding(const Topology& topo, const Decision& decision, const std::string& source_label,
+InternetFinding exampleFinding(const Decision& decision, const std::string& source_label,
                                const Packet& packet, TraceResult&& result, bool inbound);
 
 /// Threads to use for VerifyOptions::threads (0 = one per core).

@@ -595,16 +595,15 @@ Result<NaaScope> parseNaaScope(std::string_view text, std::string origin) {
     doc = Json::parse(text);
   } catch (const Json::parse_error& e) {
     auto [line, column] = lineColumn(text, e.byte);
-    return Error{Diagnostic{"invalid-json", "invalid JSON: " + parseErrorDetail(e.what()),
-                            fmt::format("{}:{}:{}", origin, line, column)}
-                     .str()};
+    return Diagnostic{"invalid-json", "invalid JSON: " + parseErrorDetail(e.what()),
+                      fmt::format("{}:{}:{}", origin, line, column)};
   }
   try {
     NaaScope scope = ScopeParser(origin).parse(doc);
     scope.name = std::filesystem::path(origin).stem().string();
     return scope;
   } catch (const ScopeError& e) {
-    return Error{e.diagnostic.str()};
+    return e.diagnostic;
   }
 }
 
@@ -617,7 +616,7 @@ Result<NaaScope> loadNaaScope(const std::filesystem::path& file) {
     text.resize(static_cast<std::size_t>(size));
     in.read(text.data(), static_cast<std::streamsize>(size));
   }
-  if (ec || !in) return Error{Diagnostic{"io-error", "cannot read file", file.string()}.str()};
+  if (ec || !in) return Diagnostic{"io-error", "cannot read file", file.string()};
   return parseNaaScope(text, file.string());
 }
 
@@ -635,7 +634,7 @@ Result<NaaScope> builtinNaaScope(std::string_view name) {
   for (const Builtin& builtin : kBuiltins) names.push_back(builtin.aws_name);
   std::string hint = didYouMean(name, names, Closeness::kLoose);
   if (hint.empty()) hint = fmt::format(" (built-in scopes: {})", fmt::join(builtinNaaScopeNames(), ", "));
-  return Error{fmt::format("unknown built-in access scope '{}'{}", name, hint)};
+  return Diagnostic{"unknown-scope", fmt::format("unknown built-in access scope '{}'{}", name, hint), ""};
 }
 
 std::vector<std::string> builtinNaaScopeNames() {

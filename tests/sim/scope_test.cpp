@@ -33,7 +33,7 @@ Topology lab() {
 
 NaaScope example(const std::string& name) {
   auto scope = loadNaaScope(kRoot / "tests/data/naa-scopes" / name);
-  if (!scope) FAIL(scope.error());
+  if (!scope) FAIL(scope.diagnostic().str());
   return std::move(scope).value();
 }
 

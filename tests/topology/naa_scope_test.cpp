@@ -17,14 +17,14 @@ using Strings = std::vector<std::string>;
 
 NaaScope load(const std::string& file) {
   auto scope = loadNaaScope(kScopeDir / file);
-  INFO((scope.ok() ? std::string() : scope.error()));
+  INFO((scope.ok() ? std::string() : scope.diagnostic().str()));
   REQUIRE(scope.ok());
   return *scope;
 }
 
 NaaScope parse(const std::string& text) {
   auto scope = parseNaaScope(text, "scope.json");
-  INFO((scope.ok() ? std::string() : scope.error()));
+  INFO((scope.ok() ? std::string() : scope.diagnostic().str()));
   REQUIRE(scope.ok());
   return *scope;
 }
@@ -61,7 +61,7 @@ TEST_CASE("every example scope from AWS's documentation parses", "[naa]") {
     if (entry.path().extension() != ".json") continue;
     CAPTURE(entry.path().string());
     auto scope = loadNaaScope(entry.path());
-    INFO((scope.ok() ? std::string() : scope.error()));
+    INFO((scope.ok() ? std::string() : scope.diagnostic().str()));
     CHECK(scope.ok());
     ++count;
   }
@@ -240,7 +240,7 @@ TEST_CASE("each Amazon-created scope is built in with the documented sources and
   for (const std::string& lookup : {name, aws_name}) {
     CAPTURE(lookup);
     auto scope = builtinNaaScope(lookup);
-    INFO((scope.ok() ? std::string() : scope.error()));
+    INFO((scope.ok() ? std::string() : scope.diagnostic().str()));
     REQUIRE(scope.ok());
     CHECK(scope->name == name);
     CHECK(scope->origin == "builtin:" + aws_name);
@@ -283,7 +283,7 @@ TEST_CASE("an unknown built-in scope name is an error with a suggestion", "[naa]
 TEST_CASE("an invalid scope JSON is reported with line and column", "[naa]") {
   auto scope = parseNaaScope("{\n  \"MatchPaths\": [\n    {\"Source\": }\n  ]\n}\n", "scope.json");
   REQUIRE_FALSE(scope.ok());
-  CHECK(scope.error() ==
+  CHECK(scope.diagnostic().str() ==
         "scope.json:3:16: error: invalid JSON: syntax error while parsing value - unexpected '}'; expected '[', "
         "'{', or a literal");
 }
@@ -292,7 +292,7 @@ TEST_CASE("an unreadable scope file is an error naming the file", "[naa]") {
   auto path = kScopeDir / "no-such-scope.json";
   auto scope = loadNaaScope(path);
   REQUIRE_FALSE(scope.ok());
-  CHECK(scope.error() == path.string() + ": error: cannot read file");
+  CHECK(scope.diagnostic().str() == path.string() + ": error: cannot read file");
 }
 
 TEST_CASE("the shape of the document and of each path is checked", "[naa]") {
@@ -351,7 +351,7 @@ TEST_CASE("the shape of the document and of each path is checked", "[naa]") {
   CAPTURE(text);
   auto scope = parseNaaScope(text, "scope.json");
   REQUIRE_FALSE(scope.ok());
-  CHECK(scope.error() == message);
+  CHECK(scope.diagnostic().str() == message);
 }
 
 TEST_CASE("empty statements are errors", "[naa]") {
@@ -385,7 +385,7 @@ TEST_CASE("empty statements are errors", "[naa]") {
   CAPTURE(text);
   auto scope = parseNaaScope(text, "scope.json");
   REQUIRE_FALSE(scope.ok());
-  CHECK(scope.error() == message);
+  CHECK(scope.diagnostic().str() == message);
 }
 
 TEST_CASE("resource statements are checked against what Network Access Analyzer accepts", "[naa]") {
@@ -443,7 +443,7 @@ TEST_CASE("resource statements are checked against what Network Access Analyzer 
   CAPTURE(text);
   auto scope = parseNaaScope(text, "scope.json");
   REQUIRE_FALSE(scope.ok());
-  CHECK(scope.error() == message);
+  CHECK(scope.diagnostic().str() == message);
 }
 
 TEST_CASE("packet header values are checked: ports, protocols, addresses and prefix lists", "[naa]") {
@@ -500,7 +500,7 @@ TEST_CASE("packet header values are checked: ports, protocols, addresses and pre
   CAPTURE(text);
   auto scope = parseNaaScope(text, "scope.json");
   REQUIRE_FALSE(scope.ok());
-  CHECK(scope.error() == message);
+  CHECK(scope.diagnostic().str() == message);
 }
 
 }  // namespace
