@@ -407,7 +407,6 @@ struct Engine {
   std::vector<std::string> azs;  // sorted distinct
   std::vector<std::optional<std::size_t>> consumer_subnet;
   std::vector<ResolvedJob> jobs;
-  std::vector<std::string> errors;
   std::vector<CapacityWarning> warnings;
 
   std::optional<std::size_t> find(const std::string& key) const {
@@ -767,19 +766,17 @@ std::vector<double> binomialPmf(uint32_t n, double p) {
   return pmf;
 }
 
+// A run of the projection: the AZ lost ("" for the base case) and whether it reports the az-count warning.
 struct Scenario {
   std::string lost_az;
   bool warn = false;
 };
 
-std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, int horizon, int trials,
-                                      uint64_t seed) {
-  const Engine& engine = state;
-  const CapacityPlan& plan = engine.plan;
-  const std::size_t n = engine.scope.size();
-  std::vector<SubnetProjection> out(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& s = engine.scope[i];
+// The scope's subnets as projections: subnet facts filled in, months 0..horizon empty.
+std::vector<SubnetProjection> emptyProjections(const std::vector<ScopeSubnet>& scope, int horizon) {
+  std::vector<SubnetProjection> out(scope.size());
+  for (std::size_t i = 0; i < scope.size(); ++i) {
+    const auto& s = scope[i];
     out[i].subnet_id = s.id;
     out[i].name = s.name;
     out[i].availability_zone = s.az;
@@ -787,390 +784,529 @@ std::vector<SubnetProjection> project(Engine& state, const Scenario& scenario, i
     out[i].prefix = s.prefix;
     out[i].capacity = s.capacity;
     out[i].current = s.baseline;
+    out[i].months.resize(static_cast<std::size_t>(horizon) + 1);
   }
-  std::vector<std::vector<char>> actives;
-  for (int month = 0; month <= horizon; ++month) actives.push_back(state.active(month, scenario.lost_az, scenario.warn));
-  for (auto& sp : out) sp.months.resize(static_cast<std::size_t>(horizon) + 1);
-  // Months are independent (each has its own generator), so they run on worker
-  // threads; the result does not depend on the thread count.
-  auto run_month = [&out, &engine, &actives, &plan, n, trials, seed, &scenario](int month) {
-    std::vector<std::vector<uint32_t>> hist(n);
-    std::vector<uint64_t> trial_load(n, 0);
-    const auto slot = static_cast<std::size_t>(month);
-    const std::vector<char>& on = actives[slot];
-    Engine::MonthModel model = engine.model(month, on);
-    for (std::size_t i = 0; i < n; ++i) {
-      MonthUse use;
-      use.month = month;
-      double jobs_mean = 0;
-      for (const auto& st : model.streams[i]) jobs_mean += st.mean * st.addresses;
-      use.expected = model.mean[i] + jobs_mean;
-      for (double p : plan.percentiles) use.analytic.push_back(model.steady[i] + streamQuantile(model.streams[i], p / 100.0));
-      out[i].months[slot] = std::move(use);
-    }
-    if (trials > 0 && !engine.jobs.empty()) {
-      // Per-class weekly profiles and per-job constants for this month.
-      // Classes with the same rate, duration, pattern, subnet count, EFA share, burst
-      // multiplier and addresses per job share one weekly profile and one set of load tables.
-      struct Shape {
-        double per_day = 0;
-        double hours = 0;
-        bool business = false;
-        topology::DurationDistribution distribution = topology::DurationDistribution::kExponential;
-        std::size_t subnets = 0;
-        double efa = 0;
-        double burst_m = 1;
-        uint32_t plain_addresses = 0;
-        uint32_t efa_addresses = 0;
-        Eigen::VectorXd profile;
-        std::vector<std::optional<LoadSampler>> tables;  // (hour, burst), built on first use
-      };
-      std::vector<Shape> shapes;
-      struct ClassMonth {
-        std::size_t shape = 0;
-        std::vector<std::size_t> where;
-        double efa = 0;
-        uint32_t plain_addresses = 0;
-        uint32_t efa_addresses = 0;
-        double burst_p = 0;
-        double burst_m = 1;
-        uint64_t burst_below = 0;  // a raw draw below this is a burst (0 < burst_p < 1)
-        bool flat = true;          // the same mean every hour (no business hours)
-      };
-      std::vector<ClassMonth> classes;
-      for (const auto& rj : engine.jobs) {
-        ClassMonth cm;
-        for (std::size_t s : rj.subnets)
-          if (on[s]) cm.where.push_back(s);
-        if (cm.where.empty()) continue;
-        double instances = std::max(1.0, std::round(seriesAt(rj.job->instances_per_job, month)));
-        cm.efa = std::clamp(seriesAt(rj.job->efa_share, month), 0.0, 1.0);
-        cm.plain_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(*rj.job, false, plan)));
-        cm.efa_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(*rj.job, true, plan)));
-        cm.burst_p = rj.job->burst_probability;
-        cm.burst_m = rj.job->burst_multiplier;
-        if (cm.burst_p > 0 && cm.burst_p < 1) cm.burst_below = chanceThreshold(cm.burst_p);
-        cm.flat = !rj.job->business_hours;
-        {
-          Shape wanted;
-          wanted.per_day = seriesAt(rj.job->arrivals_per_day, month);
-          wanted.hours = seriesAt(rj.job->duration_hours, month);
-          wanted.business = rj.job->business_hours;
-          wanted.distribution = rj.job->distribution;
-          wanted.subnets = cm.where.size();
-          wanted.efa = cm.efa;
-          wanted.burst_m = rj.job->burst_multiplier;
-          wanted.plain_addresses = cm.plain_addresses;
-          wanted.efa_addresses = cm.efa_addresses;
-          auto same = [&](const Shape& x) {
-            return x.per_day == wanted.per_day && x.hours == wanted.hours && x.business == wanted.business &&
-                   x.distribution == wanted.distribution && x.subnets == wanted.subnets && x.efa == wanted.efa &&
-                   x.burst_m == wanted.burst_m && x.plain_addresses == wanted.plain_addresses &&
-                   x.efa_addresses == wanted.efa_addresses;
-          };
-          auto found = std::find_if(shapes.begin(), shapes.end(), same);
-          if (found == shapes.end()) {
-            wanted.profile = weeklyInSystem(*rj.job, month);
-            wanted.tables.resize(168 * 2);
-            shapes.push_back(std::move(wanted));
-            found = shapes.end() - 1;
-          }
-          cm.shape = static_cast<std::size_t>(found - shapes.begin());
-        }
-        classes.push_back(std::move(cm));
-      }
-      // One generator per (seed, month, scenario) so months are reproducible on their own.
-      uint64_t scenario_hash = 14695981039346656037ULL;  // FNV-1a: the same on every platform
-      for (char ch : scenario.lost_az) scenario_hash = (scenario_hash ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
-      Xoshiro256StarStar rng(seed * uint64_t{1000003} + static_cast<uint64_t>(month) * uint64_t{7919} + scenario_hash);
-      auto record = [&hist](std::size_t s, uint64_t load) {
-        auto& h = hist[s];
-        const auto v = static_cast<std::size_t>(load);
-        if (h.size() <= v) h.resize(v + 1, 0);
-        ++h[v];
-      };
-      if (plan.placement == PlacementPolicy::kRandom) {
-        // Random placement thins the Poisson stream: each subnet independently gets
-        // Poisson(mean / k) jobs of each type (the same law as placing N jobs one by one), so a
-        // subnet's load from a class is one draw from that class's load table for the hour and
-        // burst state. Trials are exchangeable and the results are per-subnet histograms, so
-        // trials are batched: first every trial's observation hour (uniform over the week,
-        // shared by all classes of the trial), then the trials of each hour together, block of
-        // hours by block of hours and group of subnets by group of subnets.
-        constexpr uint32_t kWeekHours = 168;
-        std::vector<uint32_t> at_hour(kWeekHours, 0);
-        for (int t = 0; t < trials; ++t) ++at_hour[uniformBelow(kWeekHours, rng)];
-        // Groups: classes linked by a shared subnet, with the subnets they reach. Within a
-        // group the loads of one trial add up before they are counted; a group whose subnets
-        // each get exactly one draw per trial records the draws directly.
-        struct Group {
-          std::vector<std::size_t> classes;
-          std::vector<std::size_t> subnets;
-          bool direct = true;
-        };
-        std::vector<Group> groups;
-        {
-          std::vector<std::size_t> parent(classes.size());
-          std::iota(parent.begin(), parent.end(), std::size_t{0});
-          auto root = [&parent](std::size_t c) {
-            while (parent[c] != c) c = parent[c] = parent[parent[c]];
-            return c;
-          };
-          constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
-          std::vector<std::size_t> first_class(n, kNone);
-          for (std::size_t c = 0; c < classes.size(); ++c)
-            for (std::size_t s : classes[c].where) {
-              if (first_class[s] == kNone) first_class[s] = c;
-              else parent[root(c)] = root(first_class[s]);
-            }
-          std::vector<std::size_t> group_of(classes.size(), kNone);
-          for (std::size_t c = 0; c < classes.size(); ++c) {
-            std::size_t& g = group_of[root(c)];
-            if (g == kNone) {
-              g = groups.size();
-              groups.emplace_back();
-            }
-            groups[g].classes.push_back(c);
-          }
-          std::vector<char> seen_subnet(n, 0);
-          for (Group& g : groups) {
-            std::size_t draws = 0;
-            for (std::size_t c : g.classes)
-              for (std::size_t s : classes[c].where) {
-                ++draws;
-                if (!seen_subnet[s]) g.subnets.push_back(s);
-                seen_subnet[s] = 1;
-              }
-            g.direct = draws == g.subnets.size();
-          }
-        }
-        auto table = [&](const ClassMonth& cm, uint32_t hour, bool burst) -> const LoadSampler& {
-          Shape& shape = shapes[cm.shape];
-          const uint32_t at = cm.flat ? 0 : hour;
-          std::optional<LoadSampler>& entry = shape.tables[at * 2 + (burst ? 1U : 0U)];
-          if (!entry) {
-            double mean = shape.profile(static_cast<Eigen::Index>(at));
-            if (burst) mean *= cm.burst_m;
-            const double share = 1.0 / static_cast<double>(cm.where.size());
-            entry.emplace(cm.efa < 1 ? mean * share * (1 - cm.efa) : 0.0, cm.plain_addresses,
-                          cm.efa > 0 ? mean * share * cm.efa : 0.0, cm.efa_addresses);
-          }
-          return *entry;
-        };
-        // `bits` splits `rng`'s outputs into 11-bit fields; `spare` (seeded from `rng`) serves
-        // the rare direct draws of loads too spread out to tabulate.
-        Xoshiro256StarStar spare(rng());
-        BitFields bits(rng);
-        std::vector<uint32_t*> counts;
-        // `times` draws from `draw` for each subnet of `where`, subnet after subnet within a
-        // round so that equal loads in a row do not wait on the same counter.
-        auto draw_into = [&hist, &record, &bits, &spare, &counts](const LoadSampler& draw, uint32_t times,
-                                                                  const std::vector<std::size_t>& where) {
-          if (times == 0) return;
-          const TableSampler* loads = draw.table();
-          if (!loads) {
-            for (uint32_t t = 0; t < times; ++t)
-              for (std::size_t s : where) record(s, draw(bits, spare));
-            return;
-          }
-          const auto top = static_cast<std::size_t>(loads->maxValue());
-          counts.clear();
-          for (std::size_t s : where) {
-            if (hist[s].size() <= top) hist[s].resize(top + 1, 0);
-            counts.push_back(hist[s].data());
-          }
-          BitFields local = bits;
-          uint32_t* const* subnet_counts = counts.data();
-          const std::size_t k = counts.size();
-          std::size_t next = 0;
-          local.forEach(uint64_t{times} * k, [&](uint32_t field) {
-            ++subnet_counts[next][loads->at(field, local)];
-            next = next + 1 == k ? 0 : next + 1;
-          });
-          bits = local;
-        };
-        // Hours go in blocks of 8: the block's tables (at most 2 per class shape and hour, about
-        // 4 KB each) stay in cache while each group takes the block's trials with its
-        // histograms in L1.
-        constexpr uint32_t kBlockHours = 8;
-        std::map<std::pair<double, uint32_t>, TableSampler> burst_counts;  // (probability, trials)
-        std::vector<const LoadSampler*> quiet(classes.size() * kBlockHours);
-        std::vector<const LoadSampler*> busy(classes.size() * kBlockHours);
-        for (uint32_t first = 0; first < kWeekHours; first += kBlockHours) {
-          const uint32_t last = std::min(kWeekHours, first + kBlockHours);
-          for (uint32_t hour = first; hour < last; ++hour) {
-            if (at_hour[hour] == 0) continue;
-            for (std::size_t c = 0; c < classes.size(); ++c) {
-              const ClassMonth& cm = classes[c];
-              const std::size_t at = c * kBlockHours + (hour - first);
-              quiet[at] = cm.burst_p >= 1 ? &table(cm, hour, true) : &table(cm, hour, false);
-              busy[at] = cm.burst_below > 0 ? &table(cm, hour, true) : quiet[at];
-            }
-          }
-          for (const Group& g : groups) {
-            for (uint32_t hour = first; hour < last; ++hour) {
-              const uint32_t count = at_hour[hour];
-              if (count == 0) continue;
-              if (g.direct) {
-                // One class, one draw per subnet and trial: given how many of the trials are in
-                // a burst all draws are independent, so the quiet trials' draws come first and
-                // the busy trials' after them (the same law for the histograms, in tight loops).
-                const std::size_t c = g.classes[0];
-                const ClassMonth& cm = classes[c];
-                const std::size_t at = c * kBlockHours + (hour - first);
-                uint32_t bursts = 0;
-                if (cm.burst_below > 0 && count < TableSampler::kMaxValues) {
-                  // How many of the hour's trials are in a burst: Binomial(count, p), one draw.
-                  const std::pair key{cm.burst_p, count};
-                  auto found = burst_counts.find(key);
-                  if (found == burst_counts.end())
-                    found = burst_counts.emplace(key, TableSampler(binomialPmf(count, cm.burst_p))).first;
-                  bursts = static_cast<uint32_t>(found->second(bits));
-                } else if (cm.burst_below > 0) {
-                  BitFields local = bits;
-                  for (uint32_t t = 0; t < count; ++t) bursts += chance(cm.burst_below, local) ? 1U : 0U;
-                  bits = local;
-                }
-                draw_into(*quiet[at], count - bursts, cm.where);
-                draw_into(*busy[at], bursts, cm.where);
-                continue;
-              }
-              // Classes sharing subnets: trial by trial, each class with its own burst flag,
-              // the loads of a subnet added up before they are counted.
-              BitFields local = bits;
-              for (uint32_t t = 0; t < count; ++t) {
-                for (std::size_t c : g.classes) {
-                  const ClassMonth& cm = classes[c];
-                  const std::size_t at = c * kBlockHours + (hour - first);
-                  const bool burst = cm.burst_below > 0 && chance(cm.burst_below, local);
-                  const LoadSampler& draw = burst ? *busy[at] : *quiet[at];
-                  for (std::size_t s : cm.where) trial_load[s] += draw(local, spare);
-                }
-                for (std::size_t s : g.subnets) {
-                  record(s, trial_load[s]);
-                  trial_load[s] = 0;
-                }
-              }
-              bits = local;
-            }
-          }
-        }
-      } else {
-        // Other policies depend on where earlier jobs of the trial went: place them one by one.
-        std::vector<std::size_t> touched;
-        touched.reserve(n);
-        uint64_t round_robin = 0;
-        for (int t = 0; t < trials; ++t) {
-          const auto hour = static_cast<Eigen::Index>(uniformBelow(168, rng));
-          for (auto& cm : classes) {
-            double mean = shapes[cm.shape].profile(cm.flat ? 0 : hour);
-            const bool burst = cm.burst_p >= 1 || (cm.burst_below > 0 && rng() < cm.burst_below);
-            if (burst) mean *= cm.burst_m;
-            int64_t jobs_now = poissonSample(mean, rng);
-            for (int64_t j = 0; j < jobs_now; ++j) {
-              uint32_t a = (cm.efa > 0 && (cm.efa >= 1 || uniform01(rng) < cm.efa)) ? cm.efa_addresses : cm.plain_addresses;
-              std::size_t pick = 0;
-              const std::size_t k = cm.where.size();
-              switch (plan.placement) {
-                case PlacementPolicy::kRandom:
-                  pick = cm.where[uniformBelow(static_cast<uint32_t>(k), rng)];
-                  break;
-                case PlacementPolicy::kRoundRobin: pick = cm.where[round_robin++ % k]; break;
-                case PlacementPolicy::kMostFree:
-                case PlacementPolicy::kFirstFit: {
-                  auto free_of = [&](std::size_t s) {
-                    return static_cast<double>(engine.scope[s].capacity) - model.steady[s] - static_cast<double>(trial_load[s]);
-                  };
-                  pick = cm.where[0];
-                  bool found = false;
-                  if (plan.placement == PlacementPolicy::kFirstFit)
-                    for (std::size_t s : cm.where)
-                      if (free_of(s) >= static_cast<double>(a)) {
-                        pick = s;
-                        found = true;
-                        break;
-                      }
-                  if (!found)
-                    for (std::size_t s : cm.where)
-                      if (free_of(s) > free_of(pick)) pick = s;
-                  break;
-                }
-              }
-              if (trial_load[pick] == 0) touched.push_back(pick);
-              trial_load[pick] += a;
-            }
-          }
-          for (std::size_t s : touched) {
-            record(s, trial_load[s]);
-            trial_load[s] = 0;
-          }
-          touched.clear();
-        }
-      }
-      // Trials not recorded for a subnet had no job there; mean, exhaustion and percentiles
-      // then come from the histogram.
-      for (std::size_t i = 0; i < n; ++i) {
-        MonthUse& use = out[i].months[slot];
-        auto& h = hist[i];
-        uint64_t recorded = 0;
-        for (uint32_t c : h) recorded += c;
-        if (h.empty()) h.resize(1, 0);
-        h[0] += static_cast<uint32_t>(static_cast<uint64_t>(trials) - recorded);
-        uint64_t total = 0;
-        uint64_t over = 0;
-        const auto capacity = static_cast<double>(engine.scope[i].capacity);
-        for (std::size_t v = 0; v < h.size(); ++v) {
-          total += static_cast<uint64_t>(v) * h[v];
-          if (model.steady[i] + static_cast<double>(v) > capacity) over += h[v];
-        }
-        use.simulated_mean = model.steady[i] + static_cast<double>(total) / static_cast<double>(trials);
-        use.p_exhausted = static_cast<double>(over) / static_cast<double>(trials);
-        for (double p : plan.percentiles) {
-          // Smallest v with at least ceil(p% of trials) samples at or below it.
-          auto need = static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(trials) - 1e-9));
-          uint64_t acc = 0;
-          std::size_t v = 0;
-          for (; v < h.size(); ++v) {
-            acc += h[v];
-            if (acc >= need) break;
-          }
-          use.simulated.push_back(model.steady[i] + static_cast<double>(std::min(v, h.size() - 1)));
-        }
-      }
-    } else if (trials > 0) {
-      for (std::size_t i = 0; i < n; ++i) {
-        MonthUse& use = out[i].months[slot];
-        use.simulated = use.analytic;
-        use.simulated_mean = model.steady[i];
-        use.p_exhausted = model.steady[i] > static_cast<double>(engine.scope[i].capacity) ? 1 : 0;
-      }
-    }
+  return out;
+}
+
+// Expected use and analytic percentiles of every subnet in one month.
+void analyticMonth(const Engine::MonthModel& model, const std::vector<double>& percentiles, int month,
+                   std::vector<SubnetProjection>& out) {
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    MonthUse use;
+    use.month = month;
+    double jobs_mean = 0;
+    for (const auto& st : model.streams[i]) jobs_mean += st.mean * st.addresses;
+    use.expected = model.mean[i] + jobs_mean;
+    for (double p : percentiles) use.analytic.push_back(model.steady[i] + streamQuantile(model.streams[i], p / 100.0));
+    out[i].months[static_cast<std::size_t>(month)] = std::move(use);
+  }
+}
+
+// A weekly profile of jobs in the system and its load tables. Classes with the same rate,
+// duration, pattern, subnet count, EFA share, burst multiplier and addresses per job share one.
+struct Shape {
+  double per_day = 0;
+  double hours = 0;
+  bool business = false;
+  topology::DurationDistribution distribution = topology::DurationDistribution::kExponential;
+  std::size_t subnets = 0;
+  double efa = 0;
+  double burst_m = 1;
+  uint32_t plain_addresses = 0;
+  uint32_t efa_addresses = 0;
+  Eigen::VectorXd profile;
+  std::vector<std::optional<LoadSampler>> tables;  // (hour, burst), built on first use
+};
+
+// Whether two shapes have the same parameters (profile and tables aside).
+bool sameShape(const Shape& x, const Shape& y) {
+  return x.per_day == y.per_day && x.hours == y.hours && x.business == y.business &&
+         x.distribution == y.distribution && x.subnets == y.subnets && x.efa == y.efa && x.burst_m == y.burst_m &&
+         x.plain_addresses == y.plain_addresses && x.efa_addresses == y.efa_addresses;
+}
+
+// One job class in one month: the subnets in service it lands in and the constants of its draws.
+struct ClassMonth {
+  std::size_t shape = 0;
+  std::vector<std::size_t> where;
+  double efa = 0;
+  uint32_t plain_addresses = 0;
+  uint32_t efa_addresses = 0;
+  double burst_p = 0;
+  double burst_m = 1;
+  uint64_t burst_below = 0;  // a raw draw below this is a burst (0 < burst_p < 1)
+  bool flat = true;          // the same mean every hour (no business hours)
+};
+
+// The job classes of one month that reach a subnet in service, and the shapes they share.
+struct MonthClasses {
+  std::vector<Shape> shapes;
+  std::vector<ClassMonth> classes;
+};
+
+// Index of `wanted` in `shapes`, appended with `job`'s weekly profile when it is new.
+std::size_t shapeIndex(std::vector<Shape>& shapes, Shape wanted, const JobClass& job, int month) {
+  auto found = std::find_if(shapes.begin(), shapes.end(), [&](const Shape& x) { return sameShape(x, wanted); });
+  if (found == shapes.end()) {
+    wanted.profile = weeklyInSystem(job, month);
+    wanted.tables.resize(168 * 2);
+    shapes.push_back(std::move(wanted));
+    found = shapes.end() - 1;
+  }
+  return static_cast<std::size_t>(found - shapes.begin());
+}
+
+// Per-class weekly profiles and per-job constants for one month.
+MonthClasses monthClasses(const Engine& engine, const std::vector<char>& on, int month) {
+  MonthClasses out;
+  for (const auto& rj : engine.jobs) {
+    const JobClass& job = *rj.job;
+    ClassMonth cm;
+    for (std::size_t s : rj.subnets)
+      if (on[s]) cm.where.push_back(s);
+    if (cm.where.empty()) continue;
+    double instances = std::max(1.0, std::round(seriesAt(job.instances_per_job, month)));
+    cm.efa = std::clamp(seriesAt(job.efa_share, month), 0.0, 1.0);
+    cm.plain_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(job, false, engine.plan)));
+    cm.efa_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(job, true, engine.plan)));
+    cm.burst_p = job.burst_probability;
+    cm.burst_m = job.burst_multiplier;
+    if (cm.burst_p > 0 && cm.burst_p < 1) cm.burst_below = chanceThreshold(cm.burst_p);
+    cm.flat = !job.business_hours;
+    Shape wanted;
+    wanted.per_day = seriesAt(job.arrivals_per_day, month);
+    wanted.hours = seriesAt(job.duration_hours, month);
+    wanted.business = job.business_hours;
+    wanted.distribution = job.distribution;
+    wanted.subnets = cm.where.size();
+    wanted.efa = cm.efa;
+    wanted.burst_m = job.burst_multiplier;
+    wanted.plain_addresses = cm.plain_addresses;
+    wanted.efa_addresses = cm.efa_addresses;
+    cm.shape = shapeIndex(out.shapes, std::move(wanted), job, month);
+    out.classes.push_back(std::move(cm));
+  }
+  return out;
+}
+
+// The generator of one (seed, month, scenario), so months are reproducible on their own.
+Xoshiro256StarStar monthGenerator(uint64_t seed, int month, const std::string& lost_az) {
+  uint64_t scenario_hash = 14695981039346656037ULL;  // FNV-1a: the same on every platform
+  for (char ch : lost_az) scenario_hash = (scenario_hash ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+  return Xoshiro256StarStar(seed * uint64_t{1000003} + static_cast<uint64_t>(month) * uint64_t{7919} + scenario_hash);
+}
+
+// Per subnet, how many trials saw each job load; trials with no job in a subnet may be left out.
+using Histograms = std::vector<std::vector<uint32_t>>;
+
+// Counts one trial's job load of subnet `s`.
+void recordLoad(Histograms& hist, std::size_t s, uint64_t load) {
+  auto& h = hist[s];
+  const auto v = static_cast<std::size_t>(load);
+  if (h.size() <= v) h.resize(v + 1, 0);
+  ++h[v];
+}
+
+// Classes linked by a shared subnet, with the subnets they reach. Within a group the loads of
+// one trial add up before they are counted; a group whose subnets each get exactly one draw per
+// trial records the draws directly.
+struct Group {
+  std::vector<std::size_t> classes;
+  std::vector<std::size_t> subnets;
+  bool direct = true;
+};
+
+// The groups of `classes` over `n` subnets (union-find on shared subnets), by first class.
+std::vector<Group> groupClasses(const std::vector<ClassMonth>& classes, std::size_t n) {
+  std::vector<Group> groups;
+  std::vector<std::size_t> parent(classes.size());
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  auto root = [&parent](std::size_t c) {
+    while (parent[c] != c) c = parent[c] = parent[parent[c]];
+    return c;
   };
-  const unsigned workers = std::max(1U, std::min(std::thread::hardware_concurrency(), static_cast<unsigned>(horizon + 1)));
-  if (workers == 1 || trials == 0 || engine.jobs.empty()) {
-    for (int month = 0; month <= horizon; ++month) run_month(month);
-  } else {
-    std::atomic<int> next{0};
-    std::vector<std::thread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-      pool.emplace_back([&] {
-        for (int month = next++; month <= horizon; month = next++) run_month(month);
-      });
-    for (auto& t : pool) t.join();
-  }
-  for (auto& sp : out) {
-    for (auto& use : sp.months) {
-      double shown = use.expected;
-      for (double v : use.analytic) shown = std::max(shown, v);
-      for (double v : use.simulated) shown = std::max(shown, v);
-      use.headroom = static_cast<double>(sp.capacity) - shown;
-      sp.peak = std::max(sp.peak, shown);
-      if (!sp.exhaustion_month && use.headroom < 0) sp.exhaustion_month = use.month;
-      if (!sp.expected_exhaustion_month && use.expected > static_cast<double>(sp.capacity))
-        sp.expected_exhaustion_month = use.month;
+  constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  std::vector<std::size_t> first_class(n, kNone);
+  for (std::size_t c = 0; c < classes.size(); ++c)
+    for (std::size_t s : classes[c].where) {
+      if (first_class[s] == kNone) first_class[s] = c;
+      else parent[root(c)] = root(first_class[s]);
     }
-    sp.recommended_prefix = recommendedPrefix(sp.peak);
+  std::vector<std::size_t> group_of(classes.size(), kNone);
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    std::size_t& g = group_of[root(c)];
+    if (g == kNone) {
+      g = groups.size();
+      groups.emplace_back();
+    }
+    groups[g].classes.push_back(c);
   }
+  std::vector<char> seen_subnet(n, 0);
+  for (Group& g : groups) {
+    std::size_t draws = 0;
+    for (std::size_t c : g.classes)
+      for (std::size_t s : classes[c].where) {
+        ++draws;
+        if (!seen_subnet[s]) g.subnets.push_back(s);
+        seen_subnet[s] = 1;
+      }
+    g.direct = draws == g.subnets.size();
+  }
+  return groups;
+}
+
+// Monte Carlo of one month under random placement. Random placement thins the Poisson stream:
+// each subnet independently gets Poisson(mean / k) jobs of each type (the same law as placing N
+// jobs one by one), so a subnet's load from a class is one draw from that class's load table for
+// the hour and burst state. Trials are exchangeable and the results are per-subnet histograms,
+// so trials are batched: first every trial's observation hour (uniform over the week, shared by
+// all classes of the trial), then the trials of each hour together, block of hours by block of
+// hours and group of subnets by group of subnets.
+class RandomPlacementTrials {
+ public:
+  // Draws the trials' hours from `rng`, then seeds `spare_` from it, then splits it into `bits_`.
+  RandomPlacementTrials(MonthClasses& month, int trials, Xoshiro256StarStar& rng, Histograms& hist)
+      : shapes_(month.shapes),
+        classes_(month.classes),
+        hist_(hist),
+        trial_load_(hist.size(), 0),
+        groups_(groupClasses(month.classes, hist.size())),
+        at_hour_(hourCounts(trials, rng)),
+        spare_(rng()),
+        bits_(rng),
+        quiet_(month.classes.size() * kBlockHours),
+        busy_(month.classes.size() * kBlockHours) {}
+
+  // Records every trial's loads in the histograms.
+  void run() {
+    for (uint32_t first = 0; first < kWeekHours; first += kBlockHours) {
+      const uint32_t last = std::min(kWeekHours, first + kBlockHours);
+      prepareBlock(first, last);
+      for (const Group& g : groups_)
+        for (uint32_t hour = first; hour < last; ++hour) {
+          const uint32_t count = at_hour_[hour];
+          if (count == 0) continue;
+          if (g.direct) drawDirect(g.classes[0], count, hour - first);
+          else drawShared(g, count, hour - first);
+        }
+    }
+  }
+
+ private:
+  static constexpr uint32_t kWeekHours = 168;
+  // Hours go in blocks of 8: the block's tables (at most 2 per class shape and hour, about 4 KB
+  // each) stay in cache while each group takes the block's trials with its histograms in L1.
+  static constexpr uint32_t kBlockHours = 8;
+
+  // How many of `trials` trials observe each hour of the week.
+  static std::vector<uint32_t> hourCounts(int trials, Xoshiro256StarStar& rng) {
+    std::vector<uint32_t> at_hour(kWeekHours, 0);
+    for (int t = 0; t < trials; ++t) ++at_hour[uniformBelow(kWeekHours, rng)];
+    return at_hour;
+  }
+
+  // The load table of class `cm` in `hour` and burst state, built on first use.
+  const LoadSampler& table(const ClassMonth& cm, uint32_t hour, bool burst) {
+    Shape& shape = shapes_[cm.shape];
+    const uint32_t at = cm.flat ? 0 : hour;
+    std::optional<LoadSampler>& entry = shape.tables[at * 2 + (burst ? 1U : 0U)];
+    if (!entry) {
+      double mean = shape.profile(static_cast<Eigen::Index>(at));
+      if (burst) mean *= cm.burst_m;
+      const double share = 1.0 / static_cast<double>(cm.where.size());
+      entry.emplace(cm.efa < 1 ? mean * share * (1 - cm.efa) : 0.0, cm.plain_addresses,
+                    cm.efa > 0 ? mean * share * cm.efa : 0.0, cm.efa_addresses);
+    }
+    return *entry;
+  }
+
+  // Points quiet_ and busy_ at each class's tables for the observed hours of [first, last).
+  void prepareBlock(uint32_t first, uint32_t last) {
+    for (uint32_t hour = first; hour < last; ++hour) {
+      if (at_hour_[hour] == 0) continue;
+      for (std::size_t c = 0; c < classes_.size(); ++c) {
+        const ClassMonth& cm = classes_[c];
+        const std::size_t at = c * kBlockHours + (hour - first);
+        quiet_[at] = cm.burst_p >= 1 ? &table(cm, hour, true) : &table(cm, hour, false);
+        busy_[at] = cm.burst_below > 0 ? &table(cm, hour, true) : quiet_[at];
+      }
+    }
+  }
+
+  // How many of an hour's `count` trials class `cm` spends in a burst: Binomial(count, p).
+  uint32_t burstCount(const ClassMonth& cm, uint32_t count) {
+    if (cm.burst_below == 0) return 0;
+    if (count < TableSampler::kMaxValues) {
+      const std::pair key{cm.burst_p, count};
+      auto found = burst_counts_.find(key);
+      if (found == burst_counts_.end())
+        found = burst_counts_.emplace(key, TableSampler(binomialPmf(count, cm.burst_p))).first;
+      return static_cast<uint32_t>(found->second(bits_));
+    }
+    uint32_t bursts = 0;
+    BitFields local = bits_;
+    for (uint32_t t = 0; t < count; ++t) bursts += chance(cm.burst_below, local) ? 1U : 0U;
+    bits_ = local;
+    return bursts;
+  }
+
+  // One class, one draw per subnet and trial: given how many of the trials are in a burst all
+  // draws are independent, so the quiet trials' draws come first and the busy trials' after them
+  // (the same law for the histograms, in tight loops). `offset`: the hour within the block.
+  void drawDirect(std::size_t c, uint32_t count, uint32_t offset) {
+    const ClassMonth& cm = classes_[c];
+    const std::size_t at = c * kBlockHours + offset;
+    const uint32_t bursts = burstCount(cm, count);
+    drawInto(*quiet_[at], count - bursts, cm.where);
+    drawInto(*busy_[at], bursts, cm.where);
+  }
+
+  // Classes sharing subnets: trial by trial, each class with its own burst flag, the loads of a
+  // subnet added up before they are counted.
+  void drawShared(const Group& g, uint32_t count, uint32_t offset) {
+    BitFields local = bits_;
+    for (uint32_t t = 0; t < count; ++t) {
+      for (std::size_t c : g.classes) {
+        const ClassMonth& cm = classes_[c];
+        const std::size_t at = c * kBlockHours + offset;
+        const bool burst = cm.burst_below > 0 && chance(cm.burst_below, local);
+        const LoadSampler& draw = burst ? *busy_[at] : *quiet_[at];
+        for (std::size_t s : cm.where) trial_load_[s] += draw(local, spare_);
+      }
+      for (std::size_t s : g.subnets) {
+        recordLoad(hist_, s, trial_load_[s]);
+        trial_load_[s] = 0;
+      }
+    }
+    bits_ = local;
+  }
+
+  // `times` draws from `draw` for each subnet of `where`, subnet after subnet within a round so
+  // that equal loads in a row do not wait on the same counter.
+  void drawInto(const LoadSampler& draw, uint32_t times, const std::vector<std::size_t>& where) {
+    if (times == 0) return;
+    const TableSampler* loads = draw.table();
+    if (!loads) {
+      for (uint32_t t = 0; t < times; ++t)
+        for (std::size_t s : where) recordLoad(hist_, s, draw(bits_, spare_));
+      return;
+    }
+    const auto top = static_cast<std::size_t>(loads->maxValue());
+    counts_.clear();
+    for (std::size_t s : where) {
+      if (hist_[s].size() <= top) hist_[s].resize(top + 1, 0);
+      counts_.push_back(hist_[s].data());
+    }
+    BitFields local = bits_;
+    uint32_t* const* subnet_counts = counts_.data();
+    const std::size_t k = counts_.size();
+    std::size_t next = 0;
+    local.forEach(uint64_t{times} * k, [&](uint32_t field) {
+      ++subnet_counts[next][loads->at(field, local)];
+      next = next + 1 == k ? 0 : next + 1;
+    });
+    bits_ = local;
+  }
+
+  std::vector<Shape>& shapes_;
+  const std::vector<ClassMonth>& classes_;
+  Histograms& hist_;
+  std::vector<uint64_t> trial_load_;  // per subnet, the current trial's load (shared groups)
+  std::vector<Group> groups_;
+  // Initialised in this order from the month's generator (the draws the stream depends on).
+  std::vector<uint32_t> at_hour_;  // trials per hour of the week
+  Xoshiro256StarStar spare_;       // the rare direct draws of loads too spread out to tabulate
+  BitFields bits_;                 // the generator's outputs as 11-bit fields
+  std::vector<uint32_t*> counts_;  // drawInto: the histograms of the subnets being drawn
+  std::map<std::pair<double, uint32_t>, TableSampler> burst_counts_;  // (probability, trials)
+  std::vector<const LoadSampler*> quiet_;  // per (class, hour of the block): the table without a burst
+  std::vector<const LoadSampler*> busy_;   // ... and in a burst
+};
+
+// Monte Carlo of one month under the policies that depend on where earlier jobs of the trial
+// went (round robin, most free, first fit): each trial places its jobs one by one.
+class OrderedPlacementTrials {
+ public:
+  OrderedPlacementTrials(const Engine& engine, const MonthClasses& month, const std::vector<double>& steady,
+                         Xoshiro256StarStar& rng, Histograms& hist)
+      : engine_(engine), month_(month), steady_(steady), rng_(rng), hist_(hist), trial_load_(hist.size(), 0) {
+    touched_.reserve(hist.size());
+  }
+
+  // Records `trials` trials' loads in the histograms.
+  void run(int trials) {
+    for (int t = 0; t < trials; ++t) {
+      const auto hour = static_cast<Eigen::Index>(uniformBelow(168, rng_));
+      for (const auto& cm : month_.classes) placeJobs(cm, hour);
+      for (std::size_t s : touched_) {
+        recordLoad(hist_, s, trial_load_[s]);
+        trial_load_[s] = 0;
+      }
+      touched_.clear();
+    }
+  }
+
+ private:
+  // Draws how many jobs of class `cm` run at `hour` and places each one.
+  void placeJobs(const ClassMonth& cm, Eigen::Index hour) {
+    double mean = month_.shapes[cm.shape].profile(cm.flat ? 0 : hour);
+    const bool burst = cm.burst_p >= 1 || (cm.burst_below > 0 && rng_() < cm.burst_below);
+    if (burst) mean *= cm.burst_m;
+    int64_t jobs_now = poissonSample(mean, rng_);
+    for (int64_t j = 0; j < jobs_now; ++j) {
+      uint32_t a = (cm.efa > 0 && (cm.efa >= 1 || uniform01(rng_) < cm.efa)) ? cm.efa_addresses : cm.plain_addresses;
+      const std::size_t pick = pickSubnet(cm.where, a);
+      if (trial_load_[pick] == 0) touched_.push_back(pick);
+      trial_load_[pick] += a;
+    }
+  }
+
+  // The subnet of `where` the plan's policy gives a job of `addresses` addresses.
+  std::size_t pickSubnet(const std::vector<std::size_t>& where, uint32_t addresses) {
+    const std::size_t k = where.size();
+    switch (engine_.plan.placement) {
+      case PlacementPolicy::kRandom: return where[uniformBelow(static_cast<uint32_t>(k), rng_)];
+      case PlacementPolicy::kRoundRobin: return where[round_robin_++ % k];
+      case PlacementPolicy::kMostFree:
+      case PlacementPolicy::kFirstFit: break;
+    }
+    if (engine_.plan.placement == PlacementPolicy::kFirstFit)
+      for (std::size_t s : where)
+        if (freeIn(s) >= static_cast<double>(addresses)) return s;
+    std::size_t pick = where[0];
+    for (std::size_t s : where)
+      if (freeIn(s) > freeIn(pick)) pick = s;
+    return pick;
+  }
+
+  // Addresses still free in subnet `s` in the current trial.
+  double freeIn(std::size_t s) const {
+    return static_cast<double>(engine_.scope[s].capacity) - steady_[s] - static_cast<double>(trial_load_[s]);
+  }
+
+  const Engine& engine_;
+  const MonthClasses& month_;
+  const std::vector<double>& steady_;
+  Xoshiro256StarStar& rng_;
+  Histograms& hist_;
+  std::vector<uint64_t> trial_load_;  // per subnet, the current trial's load
+  std::vector<std::size_t> touched_;  // subnets with load in the current trial
+  uint64_t round_robin_ = 0;
+};
+
+// Histograms of the job loads of one month over `trials` trials, from the month's own generator.
+Histograms simulateJobs(const Engine& engine, const std::vector<char>& on, const std::vector<double>& steady,
+                        const Scenario& scenario, int month, int trials, uint64_t seed) {
+  MonthClasses classes = monthClasses(engine, on, month);
+  Xoshiro256StarStar rng = monthGenerator(seed, month, scenario.lost_az);
+  Histograms hist(engine.scope.size());
+  if (engine.plan.placement == PlacementPolicy::kRandom)
+    RandomPlacementTrials(classes, trials, rng, hist).run();
+  else
+    OrderedPlacementTrials(engine, classes, steady, rng, hist).run(trials);
+  return hist;
+}
+
+// Simulated mean, P(full) and percentiles of one subnet-month from its histogram of job loads;
+// trials not recorded had no job there and count as load 0.
+void simulatedUse(std::vector<uint32_t>& h, double steady, double capacity, int trials,
+                  const std::vector<double>& percentiles, MonthUse& use) {
+  uint64_t recorded = 0;
+  for (uint32_t c : h) recorded += c;
+  if (h.empty()) h.resize(1, 0);
+  h[0] += static_cast<uint32_t>(static_cast<uint64_t>(trials) - recorded);
+  uint64_t total = 0;
+  uint64_t over = 0;
+  for (std::size_t v = 0; v < h.size(); ++v) {
+    total += static_cast<uint64_t>(v) * h[v];
+    if (steady + static_cast<double>(v) > capacity) over += h[v];
+  }
+  use.simulated_mean = steady + static_cast<double>(total) / static_cast<double>(trials);
+  use.p_exhausted = static_cast<double>(over) / static_cast<double>(trials);
+  for (double p : percentiles) {
+    // Smallest v with at least ceil(p% of trials) samples at or below it.
+    auto need = static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(trials) - 1e-9));
+    uint64_t acc = 0;
+    std::size_t v = 0;
+    for (; v < h.size(); ++v) {
+      acc += h[v];
+      if (acc >= need) break;
+    }
+    use.simulated.push_back(steady + static_cast<double>(std::min(v, h.size() - 1)));
+  }
+}
+
+// Fills one month of every subnet: expected use, analytic percentiles and the Monte Carlo.
+void projectMonth(const Engine& engine, const Scenario& scenario, const std::vector<char>& on, int month, int trials,
+                  uint64_t seed, std::vector<SubnetProjection>& out) {
+  const CapacityPlan& plan = engine.plan;
+  const auto slot = static_cast<std::size_t>(month);
+  const Engine::MonthModel model = engine.model(month, on);
+  analyticMonth(model, plan.percentiles, month, out);
+  if (trials == 0) return;
+  if (engine.jobs.empty()) {
+    // Without jobs nothing varies between trials: the Monte Carlo repeats the analytic figures.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      MonthUse& use = out[i].months[slot];
+      use.simulated = use.analytic;
+      use.simulated_mean = model.steady[i];
+      use.p_exhausted = model.steady[i] > static_cast<double>(engine.scope[i].capacity) ? 1 : 0;
+    }
+    return;
+  }
+  Histograms hist = simulateJobs(engine, on, model.steady, scenario, month, trials, seed);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    simulatedUse(hist[i], model.steady[i], static_cast<double>(engine.scope[i].capacity), trials, plan.percentiles,
+                 out[i].months[slot]);
+}
+
+// Calls run(month) for months 0..horizon, on worker threads when `parallel`; the calls must be
+// independent of each other, so the result does not depend on the thread count.
+template <class Run>
+void forEachMonth(int horizon, bool parallel, const Run& run) {
+  const unsigned workers = std::max(1U, std::min(std::thread::hardware_concurrency(), static_cast<unsigned>(horizon + 1)));
+  if (workers == 1 || !parallel) {
+    for (int month = 0; month <= horizon; ++month) run(month);
+    return;
+  }
+  std::atomic<int> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < workers; ++w)
+    pool.emplace_back([&] {
+      for (int month = next++; month <= horizon; month = next++) run(month);
+    });
+  for (auto& t : pool) t.join();
+}
+
+// Headroom of every month, then the peak, exhaustion months and recommended prefix of one subnet.
+void summarise(SubnetProjection& sp) {
+  for (auto& use : sp.months) {
+    double shown = use.expected;
+    for (double v : use.analytic) shown = std::max(shown, v);
+    for (double v : use.simulated) shown = std::max(shown, v);
+    use.headroom = static_cast<double>(sp.capacity) - shown;
+    sp.peak = std::max(sp.peak, shown);
+    if (!sp.exhaustion_month && use.headroom < 0) sp.exhaustion_month = use.month;
+    if (!sp.expected_exhaustion_month && use.expected > static_cast<double>(sp.capacity))
+      sp.expected_exhaustion_month = use.month;
+  }
+  sp.recommended_prefix = recommendedPrefix(sp.peak);
+}
+
+// Every subnet in scope over months 0..horizon in one scenario (the base case or one AZ lost).
+std::vector<SubnetProjection> project(Engine& engine, const Scenario& scenario, int horizon, int trials,
+                                      uint64_t seed) {
+  std::vector<SubnetProjection> out = emptyProjections(engine.scope, horizon);
+  // Subnets in service per month, in month order (the az-count warning comes from here).
+  std::vector<std::vector<char>> actives;
+  for (int month = 0; month <= horizon; ++month) actives.push_back(engine.active(month, scenario.lost_az, scenario.warn));
+  // Months are independent (each has its own generator), so they run on worker threads.
+  const Engine& shared = engine;  // the workers only read it
+  forEachMonth(horizon, trials > 0 && !engine.jobs.empty(), [&](int month) {
+    projectMonth(shared, scenario, actives[static_cast<std::size_t>(month)], month, trials, seed, out);
+  });
+  for (auto& sp : out) summarise(sp);
   return out;
 }
 
@@ -1203,6 +1339,240 @@ std::optional<topology::Cidr> placeBlock(const std::vector<topology::Cidr>& bloc
   return std::nullopt;
 }
 
+// Subnet keys in scope: the plan's subnets, else the Studio domains' subnets, else every subnet.
+std::vector<std::string> scopeKeys(const topology::Topology& topology, const CapacityPlan& plan) {
+  std::vector<std::string> keys = plan.subnets;
+  if (keys.empty())
+    for (const auto& d : topology.studio_domains) keys.insert(keys.end(), d.subnet_ids.begin(), d.subnet_ids.end());
+  if (keys.empty())
+    for (const auto& s : topology.subnets) keys.push_back(s.meta.id);
+  return keys;
+}
+
+// The subnet a plan key names, by ID, else by Name tag (the last subnet with it); null if none.
+const topology::Subnet* subnetByKey(const topology::Topology& topology, const std::string& key) {
+  const topology::Subnet* subnet = topology.findSubnet(key);
+  if (!subnet)
+    for (const auto& s : topology.subnets)
+      if (s.meta.name == key) subnet = &s;
+  return subnet;
+}
+
+// Snapshot owner kinds the plan models itself, left out of the baseline so they are not counted twice.
+std::set<std::string> replacedKinds(const CapacityPlan& plan) {
+  std::set<std::string> replaced;
+  for (const auto& c : plan.consumers)
+    if (const char* k = replacedKind(c.kind)) replaced.insert(k);
+  if (!plan.jobs.empty()) replaced.insert("sagemaker");
+  return replaced;
+}
+
+// `subnet` in scope, its baseline left at 0.
+ScopeSubnet scopeSubnet(const topology::Subnet& subnet) {
+  ScopeSubnet s;
+  s.id = subnet.meta.id;
+  s.name = subnet.meta.name;
+  s.az = subnet.availability_zone;
+  s.vpc_id = subnet.vpc_id;
+  s.cidr = subnet.cidr.str();
+  s.prefix = subnet.cidr.prefix();
+  s.capacity = usableAddresses(s.prefix);
+  return s;
+}
+
+// Snapshot use of subnet `id` in owner kinds outside `replaced`, the baseline the plan keeps.
+int64_t baselineOf(const std::string& id, const std::vector<CurrentUse>& current, const std::set<std::string>& replaced) {
+  int64_t baseline = 0;
+  for (const auto& use : current)
+    if (use.subnet_id == id)
+      for (const auto& [kind, count] : use.by_kind)
+        if (!replaced.count(kind)) baseline += count;
+  return baseline;
+}
+
+// Fills the engine's scope, sorted by (AZ, subnet ID), and its distinct AZs; keys that name no
+// subnet go to `errors`.
+void resolveScope(Engine& engine, const std::vector<CurrentUse>& current, std::vector<std::string>& errors) {
+  const CapacityPlan& plan = engine.plan;
+  const std::set<std::string> replaced = plan.keep_snapshot_baseline ? replacedKinds(plan) : std::set<std::string>{};
+  std::set<std::string> seen;
+  for (const auto& key : scopeKeys(engine.topology, plan)) {
+    const topology::Subnet* subnet = subnetByKey(engine.topology, key);
+    if (!subnet) {
+      errors.push_back(fmt::format("{}: error: no subnet named '{}' in the topology",
+                                   plan.file.empty() ? "plan" : plan.file, key));
+      continue;
+    }
+    if (!seen.insert(subnet->meta.id).second) continue;
+    ScopeSubnet s = scopeSubnet(*subnet);
+    if (plan.keep_snapshot_baseline) s.baseline = baselineOf(s.id, current, replaced);
+    engine.scope.push_back(std::move(s));
+  }
+  std::sort(engine.scope.begin(), engine.scope.end(),
+            [](const ScopeSubnet& a, const ScopeSubnet& b) { return std::tie(a.az, a.id) < std::tie(b.az, b.id); });
+  for (const auto& s : engine.scope) engine.azs.push_back(s.az);
+  std::sort(engine.azs.begin(), engine.azs.end());
+  engine.azs.erase(std::unique(engine.azs.begin(), engine.azs.end()), engine.azs.end());
+}
+
+// Resolves the subnets that consumers and jobs name; names out of scope go to `errors`.
+void resolveTargets(Engine& engine, std::vector<std::string>& errors) {
+  for (const auto& c : engine.plan.consumers) {
+    std::optional<std::size_t> target;
+    if (!c.subnet.empty()) {
+      target = engine.find(c.subnet);
+      if (!target)
+        errors.push_back(fmt::format("{}: error: consumer '{}' names subnet '{}', which is not in scope",
+                                     c.location.empty() ? "plan" : c.location, c.name, c.subnet));
+    }
+    engine.consumer_subnet.push_back(target);
+  }
+  for (const auto& job : engine.plan.jobs) {
+    ResolvedJob rj;
+    rj.job = &job;
+    if (job.subnets.empty()) {
+      rj.subnets.resize(engine.scope.size());
+      std::iota(rj.subnets.begin(), rj.subnets.end(), std::size_t{0});
+    }
+    for (const auto& key : job.subnets) {
+      if (auto i = engine.find(key)) rj.subnets.push_back(*i);
+      else
+        errors.push_back(fmt::format("{}: error: job '{}' names subnet '{}', which is not in scope",
+                                     job.location.empty() ? "plan" : job.location, job.name, key));
+    }
+    engine.jobs.push_back(std::move(rj));
+  }
+}
+
+// N-1: the projection with each AZ lost in turn, the lost AZ's own subnets left out.
+std::vector<FailureCase> projectFailures(Engine& engine, int horizon, int trials, uint64_t seed) {
+  std::vector<FailureCase> out;
+  for (const auto& az : engine.azs) {
+    FailureCase fc;
+    fc.lost_az = az;
+    auto all = project(engine, Scenario{az, false}, horizon, trials, seed);
+    for (auto& sp : all)
+      if (sp.availability_zone != az) fc.subnets.push_back(std::move(sp));
+    out.push_back(std::move(fc));
+  }
+  return out;
+}
+
+// Warnings for network interfaces per Region and Lambda ENIs per VPC near their quota (80 %) at
+// the peak of the horizon (Amazon VPC quotas; Lambda quotas).
+void quotaWarnings(Engine& engine, int horizon, std::vector<CapacityWarning>& warnings) {
+  const topology::Topology& topology = engine.topology;
+  const auto& quotas = engine.plan.quotas;
+  // ENIs outside scope stay as they are.
+  double outside = 0;
+  for (const auto& eni : topology.enis)
+    if (!engine.find(eni.subnet_id)) outside += 1;
+  double peak_enis = static_cast<double>(topology.enis.size());
+  double peak_lambda = 0;
+  for (int month = 0; month <= horizon; ++month) {
+    auto m = engine.model(month, engine.active(month, "", false));
+    double total = 0;
+    for (double e : m.enis) total += e;
+    peak_enis = std::max(peak_enis, total + outside);
+    peak_lambda = std::max(peak_lambda, m.lambda_enis);
+  }
+  if (peak_enis > 0.8 * quotas.enis_per_region)
+    warnings.push_back({"enis-per-region",
+                        fmt::format("about {:.0f} network interfaces at the peak, against the quota of {} per "
+                                    "Region (Amazon VPC quotas: network interfaces per Region)",
+                                    peak_enis, quotas.enis_per_region)});
+  if (peak_lambda > 0.8 * quotas.lambda_enis_per_vpc)
+    warnings.push_back({"lambda-enis-per-vpc",
+                        fmt::format("about {:.0f} Lambda Hyperplane ENIs in scope, against the quota of {} per "
+                                    "VPC (Lambda quotas: elastic network interfaces per VPC)",
+                                    peak_lambda, quotas.lambda_enis_per_vpc)});
+}
+
+// Address ranges [first, last + 1) of the subnets of `vpc_id` that are not in `members`.
+std::vector<std::pair<uint64_t, uint64_t>> rangesOutside(const topology::Topology& topology, const std::string& vpc_id,
+                                                         const std::set<std::string>& members) {
+  std::vector<std::pair<uint64_t, uint64_t>> used;
+  for (const auto& s : topology.subnets)
+    if (s.vpc_id == vpc_id && !members.count(s.meta.id))
+      used.emplace_back(s.cidr.first().value(), uint64_t{s.cidr.last().value()} + 1);
+  return used;
+}
+
+// Addresses scope subnet `i` must hold: its highest peak in the base case and every N-1 case.
+double neededAddresses(const CapacityProjection& result, std::size_t i, const std::string& subnet_id) {
+  double need = result.subnets[i].peak;
+  for (const auto& fc : result.n_minus_one)
+    for (const auto& p : fc.subnets)
+      if (p.subnet_id == subnet_id) need = std::max(need, p.peak);
+  return need;
+}
+
+// The plan's one-line statement, and the secondary block needed when `unplaced` addresses of
+// the `resized` subnets did not fit (warning when that block exceeds the CIDR-blocks quota).
+void stateFit(SubnetPlan& sp, uint64_t unplaced, std::size_t resized, const topology::Vpc* vpc,
+              const CapacityPlan& plan, std::vector<CapacityWarning>& warnings) {
+  if (unplaced > 0) {
+    sp.fits = false;
+    int prefix = 32;
+    while (prefix > 16 && (uint64_t{1} << (32 - prefix)) < unplaced) --prefix;
+    sp.secondary_cidr_prefix = prefix;
+    sp.statement = fmt::format("the resized subnets do not fit {}: associate a secondary CIDR block of /{} or larger",
+                               sp.vpc_id, prefix);
+    if (vpc && static_cast<int>(vpc->cidrs.size()) + 1 > plan.quotas.cidr_blocks_per_vpc)
+      warnings.push_back({"cidr-blocks-per-vpc",
+                          fmt::format("{} already has {} IPv4 CIDR blocks; a secondary block exceeds the "
+                                      "default quota of {} (Amazon VPC quotas)",
+                                      sp.vpc_id, vpc->cidrs.size(), plan.quotas.cidr_blocks_per_vpc)});
+  } else if (resized == 0) {
+    sp.statement = fmt::format("every subnet in {} is large enough for the horizon", sp.vpc_id);
+  } else {
+    sp.statement = fmt::format("{} subnet(s) need new, larger CIDRs; they fit {} without overlap (a subnet's CIDR "
+                               "cannot be changed, so create them and move the workload)",
+                               resized, sp.vpc_id);
+  }
+}
+
+// Subnet plan for one VPC: keep the subnets large enough for their peak, place the others anew
+// (sets each member's recommended prefix in `result`, may add a warning to it).
+SubnetPlan planVpc(const Engine& engine, const std::string& vpc_id, const std::vector<std::size_t>& members,
+                   CapacityProjection& result) {
+  const topology::Vpc* vpc = engine.topology.findVpc(vpc_id);
+  SubnetPlan sp;
+  sp.vpc_id = vpc_id;
+  if (vpc)
+    for (const auto& c : vpc->cidrs) sp.vpc_cidrs.push_back(c.str());
+  std::set<std::string> member_ids;
+  for (std::size_t i : members) member_ids.insert(engine.scope[i].id);
+  std::vector<std::pair<uint64_t, uint64_t>> used = rangesOutside(engine.topology, vpc_id, member_ids);
+  std::vector<std::pair<int, std::size_t>> order;  // (wanted prefix, scope index)
+  for (std::size_t i : members) {
+    const ScopeSubnet& s = engine.scope[i];
+    const double need = neededAddresses(result, i, s.id);
+    int wanted = recommendedPrefix(need).value_or(16);
+    result.subnets[i].recommended_prefix = recommendedPrefix(need);
+    if (wanted >= s.prefix) {
+      auto cidr = topology::Cidr::parse(s.cidr);
+      if (cidr) used.emplace_back(cidr->first().value(), uint64_t{cidr->last().value()} + 1);
+      sp.subnets.push_back({s.id, s.az, s.prefix, s.cidr});
+    } else {
+      order.emplace_back(wanted, i);
+    }
+  }
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    return std::tie(a.first, engine.scope[a.second].id) < std::tie(b.first, engine.scope[b.second].id);
+  });
+  uint64_t unplaced = 0;
+  for (const auto& [wanted, i] : order) {
+    auto placed = vpc ? placeBlock(vpc->cidrs, used, wanted) : std::nullopt;
+    sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, wanted, placed ? placed->str() : ""});
+    if (!placed) unplaced += uint64_t{1} << (32 - wanted);
+  }
+  std::sort(sp.subnets.begin(), sp.subnets.end(),
+            [](const PlannedSubnet& a, const PlannedSubnet& b) { return a.subnet_id < b.subnet_id; });
+  stateFit(sp, unplaced, order.size(), vpc, engine.plan, result.warnings);
+  return sp;
+}
+
 }  // namespace
 
 CapacityProjection projectCapacity(const topology::Topology& topology, const CapacityPlan& plan,
@@ -1215,181 +1585,22 @@ CapacityProjection projectCapacity(const topology::Topology& topology, const Cap
   result.placement = std::string(topology::placementPolicyName(plan.placement));
   result.current = currentUse(topology);
 
-  Engine engine{topology, plan, {}, {}, {}, {}, {}, {}};
-  // Scope: the plan's subnets, else the Studio domains' subnets, else every subnet.
-  std::vector<std::string> keys = plan.subnets;
-  if (keys.empty())
-    for (const auto& d : topology.studio_domains) keys.insert(keys.end(), d.subnet_ids.begin(), d.subnet_ids.end());
-  if (keys.empty())
-    for (const auto& s : topology.subnets) keys.push_back(s.meta.id);
-  std::set<std::string> seen;
-  std::set<std::string> replaced;
-  if (plan.keep_snapshot_baseline) {
-    for (const auto& c : plan.consumers)
-      if (const char* k = replacedKind(c.kind)) replaced.insert(k);
-    if (!plan.jobs.empty()) replaced.insert("sagemaker");
-  }
-  for (const auto& key : keys) {
-    const topology::Subnet* subnet = topology.findSubnet(key);
-    if (!subnet)
-      for (const auto& s : topology.subnets)
-        if (s.meta.name == key) subnet = &s;
-    if (!subnet) {
-      result.errors.push_back(fmt::format("{}: error: no subnet named '{}' in the topology",
-                                          plan.file.empty() ? "plan" : plan.file, key));
-      continue;
-    }
-    if (!seen.insert(subnet->meta.id).second) continue;
-    ScopeSubnet s;
-    s.id = subnet->meta.id;
-    s.name = subnet->meta.name;
-    s.az = subnet->availability_zone;
-    s.vpc_id = subnet->vpc_id;
-    s.cidr = subnet->cidr.str();
-    s.prefix = subnet->cidr.prefix();
-    s.capacity = usableAddresses(s.prefix);
-    for (const auto& use : result.current)
-      if (use.subnet_id == s.id && plan.keep_snapshot_baseline)
-        for (const auto& [kind, count] : use.by_kind)
-          if (!replaced.count(kind)) s.baseline += count;
-    engine.scope.push_back(std::move(s));
-  }
-  std::sort(engine.scope.begin(), engine.scope.end(),
-            [](const ScopeSubnet& a, const ScopeSubnet& b) { return std::tie(a.az, a.id) < std::tie(b.az, b.id); });
-  for (const auto& s : engine.scope) engine.azs.push_back(s.az);
-  std::sort(engine.azs.begin(), engine.azs.end());
-  engine.azs.erase(std::unique(engine.azs.begin(), engine.azs.end()), engine.azs.end());
-  for (const auto& c : plan.consumers) {
-    std::optional<std::size_t> target;
-    if (!c.subnet.empty()) {
-      target = engine.find(c.subnet);
-      if (!target)
-        result.errors.push_back(fmt::format("{}: error: consumer '{}' names subnet '{}', which is not in scope",
-                                            c.location.empty() ? "plan" : c.location, c.name, c.subnet));
-    }
-    engine.consumer_subnet.push_back(target);
-  }
-  for (const auto& job : plan.jobs) {
-    ResolvedJob rj;
-    rj.job = &job;
-    if (job.subnets.empty()) {
-      rj.subnets.resize(engine.scope.size());
-      std::iota(rj.subnets.begin(), rj.subnets.end(), std::size_t{0});
-    }
-    for (const auto& key : job.subnets) {
-      if (auto i = engine.find(key)) rj.subnets.push_back(*i);
-      else
-        result.errors.push_back(fmt::format("{}: error: job '{}' names subnet '{}', which is not in scope",
-                                            job.location.empty() ? "plan" : job.location, job.name, key));
-    }
-    engine.jobs.push_back(std::move(rj));
-  }
+  Engine engine{topology, plan, {}, {}, {}, {}, {}};
+  resolveScope(engine, result.current, result.errors);
+  resolveTargets(engine, result.errors);
 
   const int horizon = result.horizon_months;
   result.subnets = project(engine, Scenario{"", true}, horizon, result.trials, result.seed);
   if (options.n_minus_one && plan.n_minus_one && engine.azs.size() >= 2)
-    for (const auto& az : engine.azs) {
-      FailureCase fc;
-      fc.lost_az = az;
-      auto all = project(engine, Scenario{az, false}, horizon, result.trials, result.seed);
-      for (auto& sp : all)
-        if (sp.availability_zone != az) fc.subnets.push_back(std::move(sp));
-      result.n_minus_one.push_back(std::move(fc));
-    }
+    result.n_minus_one = projectFailures(engine, horizon, result.trials, result.seed);
 
-  // Quotas (Amazon VPC quotas; Lambda quotas).
-  {
-    double peak_enis = static_cast<double>(topology.enis.size());
-    double peak_lambda = 0;
-    for (int month = 0; month <= horizon; ++month) {
-      auto on = engine.active(month, "", false);
-      auto m = engine.model(month, on);
-      double total = 0;
-      for (double e : m.enis) total += e;
-      // ENIs outside scope stay as they are.
-      double outside = 0;
-      for (const auto& eni : topology.enis)
-        if (!engine.find(eni.subnet_id)) outside += 1;
-      peak_enis = std::max(peak_enis, total + outside);
-      peak_lambda = std::max(peak_lambda, m.lambda_enis);
-    }
-    if (peak_enis > 0.8 * plan.quotas.enis_per_region)
-      result.warnings.push_back({"enis-per-region",
-                                 fmt::format("about {:.0f} network interfaces at the peak, against the quota of {} per "
-                                             "Region (Amazon VPC quotas: network interfaces per Region)",
-                                             peak_enis, plan.quotas.enis_per_region)});
-    if (peak_lambda > 0.8 * plan.quotas.lambda_enis_per_vpc)
-      result.warnings.push_back({"lambda-enis-per-vpc",
-                                 fmt::format("about {:.0f} Lambda Hyperplane ENIs in scope, against the quota of {} per "
-                                             "VPC (Lambda quotas: elastic network interfaces per VPC)",
-                                             peak_lambda, plan.quotas.lambda_enis_per_vpc)});
-  }
+  quotaWarnings(engine, horizon, result.warnings);
   for (auto& w : engine.warnings) result.warnings.push_back(std::move(w));
 
-  // Subnet plan per VPC: keep subnets that are large enough, re-plan the others.
+  // Subnet plan per VPC, in VPC ID order.
   std::map<std::string, std::vector<std::size_t>> by_vpc;
   for (std::size_t i = 0; i < engine.scope.size(); ++i) by_vpc[engine.scope[i].vpc_id].push_back(i);
-  for (const auto& [vpc_id, members] : by_vpc) {
-    const topology::Vpc* vpc = topology.findVpc(vpc_id);
-    SubnetPlan sp;
-    sp.vpc_id = vpc_id;
-    if (vpc)
-      for (const auto& c : vpc->cidrs) sp.vpc_cidrs.push_back(c.str());
-    std::vector<std::pair<uint64_t, uint64_t>> used;
-    std::set<std::string> member_ids;
-    for (std::size_t i : members) member_ids.insert(engine.scope[i].id);
-    for (const auto& s : topology.subnets)
-      if (s.vpc_id == vpc_id && !member_ids.count(s.meta.id))
-        used.emplace_back(s.cidr.first().value(), uint64_t{s.cidr.last().value()} + 1);
-    std::vector<std::pair<int, std::size_t>> order;  // (wanted prefix, scope index)
-    for (std::size_t i : members) {
-      double need = result.subnets[i].peak;
-      for (const auto& fc : result.n_minus_one)
-        for (const auto& p : fc.subnets)
-          if (p.subnet_id == engine.scope[i].id) need = std::max(need, p.peak);
-      int wanted = recommendedPrefix(need).value_or(16);
-      result.subnets[i].recommended_prefix = recommendedPrefix(need);
-      if (wanted >= engine.scope[i].prefix) {
-        auto cidr = topology::Cidr::parse(engine.scope[i].cidr);
-        if (cidr) used.emplace_back(cidr->first().value(), uint64_t{cidr->last().value()} + 1);
-        sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, engine.scope[i].prefix, engine.scope[i].cidr});
-      } else {
-        order.emplace_back(wanted, i);
-      }
-    }
-    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-      return std::tie(a.first, engine.scope[a.second].id) < std::tie(b.first, engine.scope[b.second].id);
-    });
-    uint64_t unplaced = 0;
-    for (const auto& [wanted, i] : order) {
-      auto placed = vpc ? placeBlock(vpc->cidrs, used, wanted) : std::nullopt;
-      sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, wanted, placed ? placed->str() : ""});
-      if (!placed) unplaced += uint64_t{1} << (32 - wanted);
-    }
-    std::sort(sp.subnets.begin(), sp.subnets.end(),
-              [](const PlannedSubnet& a, const PlannedSubnet& b) { return a.subnet_id < b.subnet_id; });
-    if (unplaced > 0) {
-      sp.fits = false;
-      int prefix = 32;
-      while (prefix > 16 && (uint64_t{1} << (32 - prefix)) < unplaced) --prefix;
-      sp.secondary_cidr_prefix = prefix;
-      sp.statement = fmt::format("the resized subnets do not fit {}: associate a secondary CIDR block of /{} or larger",
-                                 vpc_id, prefix);
-      if (vpc && static_cast<int>(vpc->cidrs.size()) + 1 > plan.quotas.cidr_blocks_per_vpc)
-        result.warnings.push_back({"cidr-blocks-per-vpc",
-                                   fmt::format("{} already has {} IPv4 CIDR blocks; a secondary block exceeds the "
-                                               "default quota of {} (Amazon VPC quotas)",
-                                               vpc_id, vpc->cidrs.size(), plan.quotas.cidr_blocks_per_vpc)});
-    } else if (order.empty()) {
-      sp.statement = fmt::format("every subnet in {} is large enough for the horizon", vpc_id);
-    } else {
-      sp.statement = fmt::format("{} subnet(s) need new, larger CIDRs; they fit {} without overlap (a subnet's CIDR "
-                                 "cannot be changed, so create them and move the workload)",
-                                 order.size(), vpc_id);
-    }
-    result.subnet_plans.push_back(std::move(sp));
-  }
-  for (auto& e : engine.errors) result.errors.push_back(std::move(e));
+  for (const auto& [vpc_id, members] : by_vpc) result.subnet_plans.push_back(planVpc(engine, vpc_id, members, result));
   return result;
 }
 
