@@ -614,7 +614,7 @@ InternetFinding verify_detail::exampleFinding(const Decision& decision, const st
 namespace {
 
 /// Counts one traced class into `tally` as `decision` says.
-void record(const Topology& topo, Tally& tally, const Decision& decision, const std::string& source_label,
+void record(Tally& tally, const Decision& decision, const std::string& source_label,
             const Packet& packet, TraceResult&& result, bool inbound, bool held) {
   ++tally.classes_checked;
   ++tally.traces;
@@ -707,7 +707,7 @@ class SubnetKeys {
 
 /// The reference engine: traces every (member, address class, header class,
 /// source port) and decides each on its own.
-Tally tracePerClass(const Topology& topo, const Enumeration& e, const AddressSet& held, unsigned threads) {
+Tally tracePerClass(const Enumeration& e, const AddressSet& held, unsigned threads) {
   return tallyInParallel<Tally>(threads, e.members, [&](size_t member, Tally& part) {
     for (size_t atom = 0; atom < e.atoms.size(); ++atom) {
       Ipv4 other = e.address(atom);
@@ -717,7 +717,7 @@ Tally tracePerClass(const Topology& topo, const Enumeration& e, const AddressSet
           Packet packet = e.packet(member, atom, header, source_port);
           TraceResult result = e.trace(member, atom, packet, false, nullptr);
           Decision decision = e.decide(member, packet, result);
-          record(topo, part, decision, e.label(member, other), packet, std::move(result), e.inbound, is_held);
+          record(part, decision, e.label(member, other), packet, std::move(result), e.inbound, is_held);
         }
       }
     }
@@ -760,7 +760,7 @@ bool factorable(const Network::Index& ix) {
 Tally runEnumeration(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
                      bool factored, unsigned threads) {
   AddressSet held = heldPublicAddresses(ix);
-  if (!factored || e.source_ports.size() != 1 || !factorable(ix)) return tracePerClass(ix.topo, e, held, threads);
+  if (!factored || e.source_ports.size() != 1 || !factorable(ix)) return tracePerClass(e, held, threads);
   return runFactoredEngine(ix, e, extra_cidrs, held, threads);
 }
 
