@@ -282,10 +282,7 @@ Outcome runCapacity(const CapacityArgs& args) {
   if (args.trials >= 0) options.trials = args.trials;
   if (args.seed >= 0) options.seed = static_cast<uint64_t>(args.seed);
   sim::CapacityProjection projection = sim::projectCapacity(topo, plan, options);
-  if (!projection.errors.empty()) {
-    for (const auto& error : projection.errors) std::cerr << error << "\n";
-    return Outcome::kInputError;
-  }
+  if (!projection.errors.empty()) return fail(projection.errors);
   if (args.output == "json") {
     std::cout << reports::capacityJson(projection);
   } else if (args.output == "csv") {

@@ -84,7 +84,7 @@ std::string projectionText(const sim::CapacityProjection& p, bool months) {
   for (double q : p.percentiles) out += fmt::format(" {}", percentileLabel(q));
   out += fmt::format(", placement {}, ", p.placement);
   out += p.trials > 0 ? fmt::format("{} Monte Carlo trials (seed {})\n", p.trials, p.seed) : "analytic only\n";
-  for (const auto& e : p.errors) out += fmt::format("{}\n", e);
+  for (const auto& e : p.errors) out += e.str() + "\n";
   for (const auto& s : p.subnets) {
     out += "\n";
     subnetText(out, s, p, months);
@@ -165,7 +165,9 @@ std::string capacityJson(const sim::CapacityProjection& p) {
   Json warnings = Json::array();
   for (const auto& w : p.warnings) warnings.push_back(Json{{"code", w.code}, {"message", w.message}});
   j["warnings"] = warnings;
-  j["errors"] = p.errors;
+  Json errors = Json::array();
+  for (const auto& e : p.errors) errors.push_back(e.str());
+  j["errors"] = errors;
   return j.dump(2) + "\n";
 }
 

@@ -19,6 +19,7 @@ namespace vpcsim::sim {
 
 using topology::CapacityPlan;
 using topology::Consumer;
+using topology::Diagnostic;
 using topology::ConsumerKind;
 using topology::JobClass;
 using topology::Placement;
@@ -1392,15 +1393,15 @@ int64_t baselineOf(const std::string& id, const std::vector<CurrentUse>& current
 
 // Fills the engine's scope, sorted by (AZ, subnet ID), and its distinct AZs; keys that name no
 // subnet go to `errors`.
-void resolveScope(Engine& engine, const std::vector<CurrentUse>& current, std::vector<std::string>& errors) {
+void resolveScope(Engine& engine, const std::vector<CurrentUse>& current, std::vector<Diagnostic>& errors) {
   const CapacityPlan& plan = engine.plan;
   const std::set<std::string> replaced = plan.keep_snapshot_baseline ? replacedKinds(plan) : std::set<std::string>{};
   std::set<std::string> seen;
   for (const auto& key : scopeKeys(engine.topology, plan)) {
     const topology::Subnet* subnet = subnetByKey(engine.topology, key);
     if (!subnet) {
-      errors.push_back(fmt::format("{}: error: no subnet named '{}' in the topology",
-                                   plan.file.empty() ? "plan" : plan.file, key));
+      errors.push_back({"unknown-subnet", fmt::format("no subnet named '{}' in the topology", key),
+                        plan.file.empty() ? std::string("plan") : plan.file});
       continue;
     }
     if (!seen.insert(subnet->meta.id).second) continue;
@@ -1416,14 +1417,15 @@ void resolveScope(Engine& engine, const std::vector<CurrentUse>& current, std::v
 }
 
 // Resolves the subnets that consumers and jobs name; names out of scope go to `errors`.
-void resolveTargets(Engine& engine, std::vector<std::string>& errors) {
+void resolveTargets(Engine& engine, std::vector<Diagnostic>& errors) {
   for (const auto& c : engine.plan.consumers) {
     std::optional<std::size_t> target;
     if (!c.subnet.empty()) {
       target = engine.find(c.subnet);
       if (!target)
-        errors.push_back(fmt::format("{}: error: consumer '{}' names subnet '{}', which is not in scope",
-                                     c.location.empty() ? "plan" : c.location, c.name, c.subnet));
+        errors.push_back({"subnet-out-of-scope",
+                          fmt::format("consumer '{}' names subnet '{}', which is not in scope", c.name, c.subnet),
+                          c.location.empty() ? std::string("plan") : c.location});
     }
     engine.consumer_subnet.push_back(target);
   }
@@ -1437,8 +1439,9 @@ void resolveTargets(Engine& engine, std::vector<std::string>& errors) {
     for (const auto& key : job.subnets) {
       if (auto i = engine.find(key)) rj.subnets.push_back(*i);
       else
-        errors.push_back(fmt::format("{}: error: job '{}' names subnet '{}', which is not in scope",
-                                     job.location.empty() ? "plan" : job.location, job.name, key));
+        errors.push_back({"subnet-out-of-scope",
+                          fmt::format("job '{}' names subnet '{}', which is not in scope", job.name, key),
+                          job.location.empty() ? std::string("plan") : job.location});
     }
     engine.jobs.push_back(std::move(rj));
   }

@@ -10,6 +10,7 @@
 
 #include "topology/capacity_plan.h"
 #include "topology/model.h"
+#include "topology/result.h"
 
 namespace vpcsim::sim {
 
@@ -174,7 +175,7 @@ struct CapacityProjection {
   std::vector<FailureCase> n_minus_one;
   std::vector<SubnetPlan> subnet_plans;
   std::vector<CapacityWarning> warnings;
-  std::vector<std::string> errors;  ///< plan references that could not be resolved
+  std::vector<topology::Diagnostic> errors;  ///< plan references that could not be resolved
 };
 
 /// Projects address use for every subnet in scope (plan.subnets, else the

@@ -64,15 +64,11 @@ bool runCapacity(const topology::ScenarioCapacity& spec, const std::string& vari
   out.plan = spec.plan.string();
   out.projection = projectCapacity(topo, plan, options);
   if (!out.projection.errors.empty()) {
-    // projectCapacity's errors read "PLAN:LINE:COL: error: MESSAGE".
-    const std::string marker = ": error: ";
-    for (const auto& line : out.projection.errors) {
-      size_t at = line.find(marker);
-      std::string where = at == std::string::npos ? spec.location : line.substr(0, at);
-      std::string message = at == std::string::npos ? line : line.substr(at + marker.size());
-      errors.push_back({"bad-plan", fmt::format("{} (capacity plan of the scenario at {}{})", message, spec.location,
-                                                suffixFor(variant)),
-                        where});
+    for (const auto& error : out.projection.errors) {
+      errors.push_back({"bad-plan",
+                        fmt::format("{} (capacity plan of the scenario at {}{})", error.message, spec.location,
+                                    suffixFor(variant)),
+                        error.location.empty() ? spec.location : error.location});
     }
     return false;
   }
