@@ -93,8 +93,12 @@ void collect(const Topology& topo, GraphInput& graph) {
     graph.edge(vpn.meta.id, vpn.transit_gateway_id);
   }
 
-  // A route to a NAT gateway of another VPC (AWS refuses one; an input may
-  // still hold it): the tracer routes on from the NAT gateway's subnet.
+  // A NAT gateway whose subnet is in another VPC than its own, and a route
+  // to a NAT gateway of another VPC (AWS refuses both; an input may still
+  // hold them): the tracer routes on from the NAT gateway's subnet.
+  for (const auto& nat : topo.nat_gateways) {
+    if (const Subnet* subnet = topo.findSubnet(nat.subnet_id)) graph.edge(nat.vpc_id, subnet->vpc_id);
+  }
   for (const auto& table : topo.route_tables) {
     for (const auto& route : table.routes) {
       if (route.target != RouteTarget::kNatGateway) continue;

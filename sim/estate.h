@@ -48,8 +48,9 @@ struct Estates {
 ///   table's gateway and the gateway of each attachment they name;
 /// - a virtual private gateway and each VPC it is attached to; a VPN
 ///   connection and its virtual private or transit gateway;
-/// - a route to a NAT gateway in another VPC, between the VPCs of the
-///   subnets using the table and the NAT gateway's.
+/// - a NAT gateway, between its VPC and its subnet's; a route to a NAT
+///   gateway, between the VPCs of the subnets using the table and the NAT
+///   gateway's.
 /// On consistent input the last three kinds of edge add nothing to the
 /// first; they keep a packet the tracer follows within one estate on input
 /// AWS would not accept. The internet joins nothing: a private address is

@@ -172,6 +172,16 @@ TEST_CASE("links join VPCs and gateways into estates, numbered by their smallest
          t.route_tables = {table};
        },
        {{"vpc-a", "vpc-c"}, {"vpc-b"}}},
+      {"a NAT gateway in a subnet of another VPC joins the two",
+       [](Topology& t) {
+         t.subnets = {subnet("subnet-c", "vpc-c")};
+         NatGateway nat;
+         nat.meta.id = "nat-1";
+         nat.vpc_id = "vpc-b";
+         nat.subnet_id = "subnet-c";
+         t.nat_gateways = {nat};
+       },
+       {{"vpc-a"}, {"vpc-b", "vpc-c"}}},
   };
   auto i = GENERATE_COPY(range(size_t{0}, cases.size()));
   const Case& c = cases[i];
