@@ -300,6 +300,7 @@ int main(int argc, char** argv) {
     sim::Network network(topo);
     sim::VerifyOptions verify_options;
     verify_options.factored = !class_by_class;
+    verify_options.skip_other_estates = !class_by_class;
     std::vector<sim::VerifyReport> reports;
     if (!internet_free.empty()) {
       auto report = sim::verifyInternetFree(network, internet_free, verify_options);
