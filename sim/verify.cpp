@@ -1201,6 +1201,9 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   ids(topo.vpc_endpoints);
   ids(topo.enis);
   ids(topo.instances);
+  // Instances only interface attachments name (no describe-instances output):
+  // paths match them through their interfaces (originOf, readPath).
+  for (auto& id : topo.attachedInstanceIds()) known.insert(std::move(id));
   ids(topo.peering_connections);
   ids(topo.transit_gateways);
   ids(topo.tgw_attachments);

@@ -403,3 +403,27 @@ TEST_CASE("scopes reaching private destinations give the same report with and wi
   }
   CHECK(skipped);
 }
+
+TEST_CASE("a scope may name an instance that only interface attachments name", "[scope]") {
+  // batfish-test-nat-gateway has no describe-instances output; eni-0cbd69297d26de519's
+  // attachment names i-0a73a1a6021c03ddb. Its subnet routes only inside the VPC.
+  Topology topo;
+  std::vector<Diagnostic> errors;
+  REQUIRE(loadSnapshot(kRoot / "tests/data/corpus/batfish-test-nat-gateway/aws_configs", LoadOptions{}, topo, errors));
+  topo.finalize();
+  sim::Network network(topo);
+  auto scope = [](const std::string& instance) {
+    return parsed(R"({"MatchPaths": [{"Source": {"ResourceStatement": {"Resources": [")" + instance +
+                  R"("]}}, "Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}}}]})");
+  };
+  auto report = sim::verifyScope(network, scope("i-0a73a1a6021c03ddb"));
+  REQUIRE(report);
+  CHECK(report->verdict == sim::Verdict::kReachable);
+  REQUIRE_FALSE(report->findings.empty());
+  for (const auto& finding : report->findings) CHECK(finding.source == "eni-0cbd69297d26de519");
+  auto typo = sim::verifyScope(network, scope("i-0a73a1a6021c03ddc"));
+  REQUIRE_FALSE(typo);
+  CHECK(typo.error() ==
+        "scope test-scope: /MatchPaths/0/Source names resource 'i-0a73a1a6021c03ddc', which is not in the input (did "
+        "you mean 'i-0a73a1a6021c03ddb'?)");
+}
