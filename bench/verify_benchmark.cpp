@@ -1,6 +1,7 @@
 // Benchmarks the exhaustive checks behind `vpcsim verify`: the internet-exposure audit
 // (Amazon-created igw-egress and igw-ingress scopes over every existing interface) on
-// generated topologies of growing size.
+// generated topologies of growing size, a scope reaching private destinations, and the
+// estate graph.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "bench/bench_common.h"
+#include "sim/estate.h"
 #include "sim/tracer.h"
 #include "sim/verify.h"
 #include "topology/generator.h"
@@ -78,6 +80,75 @@ BENCHMARK(BM_InternetExposureAudit)
     ->Arg(100000)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
+
+// A scope that reaches private destinations (every interface to every
+// interface), which runs class by class, on a generated topology of several
+// estates: five VPCs, three joined by the transit gateway, two alone (seed
+// 2). Arguments: workload interfaces, and 1 to decide classes to addresses
+// only other estates hold as their shadow's (VerifyOptions::skip_other_estates),
+// 0 to trace them. New interfaces off.
+void BM_PrivateDestinationScope(benchmark::State& state) {
+  static std::map<int, std::unique_ptr<Built>> cache;
+  auto& slot = cache[static_cast<int>(state.range(0))];
+  if (!slot) {
+    topology::GeneratorOptions generator;
+    generator.enis = static_cast<int>(state.range(0));
+    generator.subnets = 100;
+    generator.security_groups = 12;
+    generator.seed = 2;
+    slot = std::make_unique<Built>();
+    slot->topo = topology::generateTopology(generator);
+    slot->network = std::make_unique<sim::Network>(slot->topo);
+  }
+  const Built& b = *slot;
+  auto scope = topology::parseNaaScope(R"({"MatchPaths": [{
+      "Source": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}},
+      "Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}}}]})",
+                                       "eni-to-eni.json");
+  sim::VerifyOptions options;
+  options.hypothetical_enis = false;
+  options.skip_other_estates = state.range(1) != 0;
+  uint64_t classes = 0;
+  uint64_t traces = 0;
+  for (auto _ : state) {
+    auto report = sim::verifyScope(*b.network, scope.value(), options);
+    if (!report) {
+      state.SkipWithError(report.error().c_str());
+      return;
+    }
+    classes = report->classes_checked;
+    traces = report->traces;
+    benchmark::DoNotOptimize(classes);
+  }
+  state.counters["enis"] = static_cast<double>(b.topo.enis.size());
+  state.counters["estates"] = static_cast<double>(sim::findEstates(b.topo).list.size());
+  state.counters["classes"] = static_cast<double>(classes);
+  state.counters["traces"] = static_cast<double>(traces);
+  state.counters["classes/s"] =
+      benchmark::Counter(static_cast<double>(classes), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_PrivateDestinationScope)
+    ->Args({30, 0})
+    ->Args({30, 1})
+    ->Args({60, 0})
+    ->Args({60, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// The estate graph of a generated topology (sim/estate.h): what the lookup
+// costs where verify asks for it.
+void BM_FindEstates(benchmark::State& state) {
+  const Built& b = built(static_cast<int>(state.range(0)));
+  size_t estates = 0;
+  for (auto _ : state) {
+    estates = sim::findEstates(b.topo).list.size();
+    benchmark::DoNotOptimize(estates);
+  }
+  state.counters["vpcs"] = static_cast<double>(b.topo.vpcs.size());
+  state.counters["estates"] = static_cast<double>(estates);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(b.topo.vpcs.size()));
+}
+BENCHMARK(BM_FindEstates)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 
 // One header-class trace, the unit of work of the engine, for the per-packet comparison.
 void BM_OneClassTrace(benchmark::State& state) {

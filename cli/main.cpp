@@ -227,6 +227,7 @@ Outcome runVerify(const VerifyArgs& args) {
   sim::Network network(topo);
   sim::VerifyOptions options;
   options.factored = !args.class_by_class;
+  options.skip_other_estates = !args.class_by_class;
   std::vector<sim::VerifyReport> reports;
   if (!args.internet_free.empty()) {
     auto report = sim::verifyInternetFree(network, args.internet_free, options);

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <fmt/format.h>
 
+#include "sim/estate.h"
+
 namespace vpcsim::reports {
 
 using namespace topology;
@@ -63,6 +65,16 @@ std::string describeText(const Topology& t) {
                          subnet.availability_zone, enis, subnet.map_public_ip_on_launch ? "  public-ip-on-launch" : "");
     }
   }
+  // Estates: what peerings and attachments join (sim/estate.h), numbered from 1.
+  sim::Estates estates = sim::findEstates(t);
+  if (!estates.list.empty()) {
+    out += fmt::format("\nestates: {}\n", estates.list.size());
+    for (size_t i = 0; i < estates.list.size(); ++i) {
+      std::string members;
+      for (const auto& id : estates.list[i].members) members += (members.empty() ? "" : ", ") + id;
+      out += fmt::format("  {}  {}\n", i + 1, members);
+    }
+  }
   if (!t.ignored.empty()) {
     out += "\nignored:\n";
     for (const auto& item : t.ignored) out += fmt::format("  {}: {}: {}\n", item.location, item.what, item.reason);
@@ -87,6 +99,12 @@ std::string describeJson(const Topology& t) {
       if (subnet.vpc_id == vpc.meta.id) item["subnets"].push_back(subnet.meta.id);
     }
     root["vpcs"].push_back(item);
+  }
+  root["estates"] = nlohmann::ordered_json::array();
+  for (const auto& estate : sim::findEstates(t).list) {
+    nlohmann::ordered_json item;
+    item["members"] = estate.members;
+    root["estates"].push_back(item);
   }
   root["ignored"] = nlohmann::ordered_json::array();
   for (const auto& item : t.ignored) {

@@ -7,8 +7,9 @@
 
 namespace vpcsim::reports {
 
-/// Counts per resource kind, one line per VPC with its subnets, then every
-/// ignored input item with the reason. Deterministic.
+/// Counts per resource kind, one line per VPC with its subnets, the estates
+/// (sim/estate.h: the VPCs and gateways links join, each with its member IDs),
+/// then every ignored input item with the reason. Deterministic.
 std::string describeText(const topology::Topology& topology);
 
 /// The same inventory as JSON.

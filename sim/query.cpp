@@ -66,7 +66,33 @@ class Resolver {
     add(topo().subnets);
     add(topo().security_groups);
     add(topo().vpcs);
+    for (auto& id : topo().attachedInstanceIds()) ids.push_back(std::move(id));
     return ids;
+  }
+
+  /// The instance `ref` names (ID, logical ID or Name tag of a described
+  /// instance, or an instance ID an interface's attachment names) and its
+  /// interfaces, primary first; nullopt when it names no instance.
+  struct InstanceRef {
+    std::string id;
+    std::string label;
+    std::vector<const Eni*> enis;
+  };
+  std::optional<InstanceRef> instanceOf(const std::string& ref) const {
+    InstanceRef out;
+    if (const Instance* instance = byRef(topo().instances, ref)) {
+      out.id = instance->meta.id;
+      out.label = displayName(instance->meta);
+    } else if (startsWith(ref, "i-")) {
+      // No describe-instances record: the interfaces whose attachment names it.
+      out.id = ref;
+      out.label = ref;
+    } else {
+      return std::nullopt;
+    }
+    out.enis = topo().instanceInterfaces(out.id);
+    if (out.enis.empty() && topo().findInstance(out.id) == nullptr) return std::nullopt;
+    return out;
   }
 
   Error unknownRef(const std::string& what, const std::string& ref) const {
@@ -207,10 +233,9 @@ class Resolver {
       out.push_back(eniSource(*eni, eni->private_ips.front()));
       return out;
     }
-    if (const Instance* instance = byRef(topo().instances, ref)) {
-      for (const auto& id : instance->eni_ids) {
-        const Eni* eni = topo().findEni(id);
-        if (eni != nullptr && !eni->private_ips.empty()) out.push_back(eniSource(*eni, eni->private_ips.front()));
+    if (std::optional<InstanceRef> instance = instanceOf(ref)) {
+      for (const Eni* eni : instance->enis) {
+        if (!eni->private_ips.empty()) out.push_back(eniSource(*eni, eni->private_ips.front()));
       }
       if (out.empty()) return Error{fmt::format("instance {} has no network interface in the input", ref)};
       return out;
@@ -417,14 +442,14 @@ class Resolver {
       out.push_back(target);
       return out;
     }
-    if (const Instance* instance = byRef(topo().instances, ref)) {
-      const Eni* eni = instance->eni_ids.empty() ? nullptr : topo().findEni(instance->eni_ids.front());
+    if (std::optional<InstanceRef> instance = instanceOf(ref)) {
+      const Eni* eni = instance->enis.empty() ? nullptr : instance->enis.front();
       if (eni == nullptr || eni->private_ips.empty()) {
         return Error{fmt::format("instance {} has no network interface in the input", ref)};
       }
       Target target;
       target.address = eni->private_ips.front();
-      target.label = displayName(instance->meta);
+      target.label = instance->label;
       out.push_back(target);
       return out;
     }

@@ -21,8 +21,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -34,6 +36,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sim/estate.h"
 #include "sim/network_index.h"
 #include "sim/query.h"
 #include "sim/rules.h"
@@ -706,17 +709,46 @@ class SubnetKeys {
 };
 
 /// The reference engine: traces every (member, address class, header class,
-/// source port) and decides each on its own.
+/// source port) and decides each on its own, but for the classes
+/// Enumeration::alike lets the shadow's stand-in decide (none unless set).
 Tally tracePerClass(const Enumeration& e, const AddressSet& held, unsigned threads) {
+  const size_t per_atom = e.headers.size() * e.source_ports.size();
   return tallyInParallel<Tally>(threads, e.members, [&](size_t member, Tally& part) {
+    // By (shadow, header class, source port): whether the stand-in's class
+    // decides nothing (1) or something (0); -1 until traced.
+    std::vector<int8_t> nothing(e.stand_ins.size() * per_atom, -1);
     for (size_t atom = 0; atom < e.atoms.size(); ++atom) {
       Ipv4 other = e.address(atom);
       bool is_held = held.contains(other.value());
+      const size_t shadow = e.shadow_of.empty() ? SIZE_MAX : e.shadow_of[atom];
+      const bool stand_in = shadow != SIZE_MAX && e.stand_ins[shadow] == atom;
+      const bool alike = shadow != SIZE_MAX && !stand_in && e.alike(member, atom);
+      int8_t* known = shadow == SIZE_MAX ? nullptr : nothing.data() + shadow * per_atom;
       for (const HeaderClass& header : e.headers) {
         for (int source_port : e.source_ports) {
+          if (alike) {
+            if (*known < 0) {
+              // The stand-in's class, traced ahead of its turn (it is traced again then).
+              const size_t s = e.stand_ins[shadow];
+              Packet packet = e.packet(member, s, header, source_port);
+              TraceResult result = e.trace(member, s, packet, false, nullptr);
+              ++part.traces;
+              for (const auto& assumption : result.assumptions) part.assumptions.insert(generalise(assumption));
+              *known = e.decide(member, packet, result).kind == Decision::Kind::kNone ? 1 : 0;
+            }
+            if (*known == 1) {
+              // Decided as the stand-in's class: nothing to count but the class
+              // (its assumptions are the stand-in's, which the tally has).
+              ++part.classes_checked;
+              ++known;
+              continue;
+            }
+          }
           Packet packet = e.packet(member, atom, header, source_port);
           TraceResult result = e.trace(member, atom, packet, false, nullptr);
           Decision decision = e.decide(member, packet, result);
+          if (stand_in) *known = decision.kind == Decision::Kind::kNone ? 1 : 0;
+          if (known != nullptr) ++known;
           record(part, decision, e.label(member, other), packet, std::move(result), e.inbound, is_held);
         }
       }
@@ -829,6 +861,175 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
     return std::make_pair(prefixes->at(source.subnet)[eni][has_public], source.endpoint.address);
   };
   return e;
+}
+
+/// Lets the class-by-class engine decide a source's classes to a private
+/// address that only interfaces and NAT gateways of other estates hold
+/// (sim/estate.h) by the classes of the first atom of the same shadow that
+/// nothing holds (Enumeration::alike), and only when those decide nothing.
+///
+/// Why that is sound. A shadow is an atom of the boundaries without the
+/// edges of held single addresses, so every predicate but "who holds the
+/// address" treats the held address and the stand-in alike (the argument at
+/// the top of this file). The tracer asks who holds a destination in three
+/// places. Delivery looks in the VPC the packet is in (Walk::nodeAt), and a
+/// packet from the source stays in the source's estate, whose graph has an
+/// edge for every way the tracer moves a packet to another VPC (active
+/// peering, transit gateway attachments and route tables, routes to NAT
+/// gateways); no holder is there, and neither address is the source's own
+/// (a new interface may sit at a held address: excluded). The source's egress
+/// security groups see the holder's groups as the peer (Walk::target_node_),
+/// which matters to rules referencing a group only: excluded when a holder
+/// carries a group the source's egress rules reference, or such a group is
+/// not in the input (the stand-in's class is then unsettled, the held one
+/// not). So both traces take the same hops with the same verdict,
+/// explanation codes and assumptions (once generalised), and a scope judges
+/// them alike; only texts naming the address or its holder differ, which
+/// examples alone show, and a class that decides nothing gives no example.
+/// No public address is a candidate: those are reached across the internet.
+void decideOtherEstatesAlike(const Network::Index& ix, const std::vector<Cidr>& extra_cidrs,
+                             const std::vector<SourceClass>& sources, Enumeration& e) {
+  const Topology& topo = ix.topo;
+  const Estates estates = findEstates(topo);
+  if (estates.list.size() < 2) return;  // one estate: every holder is in the source's
+  AddressSet held;
+  ix.forEachHeldAddress([&](Ipv4 address) { held.add(address); });
+  held.seal();
+
+  // What holds a candidate address: the estates of its holders, sorted, and
+  // the groups of its interfaces, sorted.
+  struct Holders {
+    std::vector<size_t> estates;
+    std::vector<std::string_view> groups;
+  };
+  auto holdersOf = [&](Ipv4 address) -> std::optional<Holders> {
+    const uint32_t value = address.value();
+    if (address.isPublic() || ix.by_public_ip.count(value) != 0 || ix.nat_by_public_ip.count(value) != 0) {
+      return std::nullopt;
+    }
+    Holders out;
+    bool known = true;
+    auto in = [&](const std::string& vpc_id) {
+      std::optional<size_t> estate = estates.indexOf(vpc_id);
+      known = known && estate.has_value();
+      if (estate) out.estates.push_back(*estate);
+    };
+    auto subnetVpc = [&](const std::string& subnet_id) {
+      if (const Subnet* subnet = topo.findSubnet(subnet_id)) in(subnet->vpc_id);
+    };
+    if (auto it = ix.by_private_ip.find(value); it != ix.by_private_ip.end()) {
+      for (const Eni* eni : it->second) {
+        in(eni->vpc_id);
+        subnetVpc(eni->subnet_id);
+        out.groups.insert(out.groups.end(), eni->security_group_ids.begin(), eni->security_group_ids.end());
+      }
+    }
+    if (auto it = ix.nat_by_private_ip.find(value); it != ix.nat_by_private_ip.end()) {
+      for (const NatGateway* nat : it->second) {
+        in(nat->vpc_id);
+        subnetVpc(nat->subnet_id);
+      }
+    }
+    if (!known || out.estates.empty()) return std::nullopt;
+    std::sort(out.estates.begin(), out.estates.end());
+    out.estates.erase(std::unique(out.estates.begin(), out.estates.end()), out.estates.end());
+    std::sort(out.groups.begin(), out.groups.end());
+    out.groups.erase(std::unique(out.groups.begin(), out.groups.end()), out.groups.end());
+    return out;
+  };
+
+  // Shadows in atom order: each one's first unheld atom and its candidates.
+  auto holders = std::make_shared<std::vector<Holders>>();
+  auto holders_of = std::make_shared<std::vector<size_t>>(e.atoms.size(), SIZE_MAX);
+  const std::vector<Atom> coarse =
+      atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd);
+  e.shadow_of.assign(e.atoms.size(), SIZE_MAX);
+  size_t current = SIZE_MAX;
+  size_t stand_in = SIZE_MAX;
+  std::vector<size_t> candidates;
+  auto close = [&] {
+    if (stand_in != SIZE_MAX && !candidates.empty()) {
+      e.shadow_of[stand_in] = e.stand_ins.size();
+      for (size_t atom : candidates) e.shadow_of[atom] = e.stand_ins.size();
+      e.stand_ins.push_back(stand_in);
+    }
+    stand_in = SIZE_MAX;
+    candidates.clear();
+  };
+  for (size_t a = 0; a < e.atoms.size(); ++a) {
+    const Atom& atom = e.atoms[a];
+    auto it = std::upper_bound(coarse.begin(), coarse.end(), atom.first,
+                               [](uint64_t v, const Atom& c) { return v < c.end; });
+    auto index = static_cast<size_t>(it - coarse.begin());
+    if (index != current) {
+      close();
+      current = index;
+    }
+    if (atom.end - atom.first != 1 || !held.contains(atom.first)) {
+      if (stand_in == SIZE_MAX) stand_in = a;
+      continue;
+    }
+    if (std::optional<Holders> found = holdersOf(Ipv4(static_cast<uint32_t>(atom.first)))) {
+      (*holders_of)[a] = holders->size();
+      holders->push_back(std::move(*found));
+      candidates.push_back(a);
+    }
+  }
+  close();
+  if (e.stand_ins.empty()) {
+    e.shadow_of.clear();
+    return;
+  }
+
+  // The sources: their estates (the VPC of the interface and of its subnet),
+  // the groups their egress rules reference, their address.
+  struct Member {
+    bool possible = true;
+    std::vector<size_t> estates;
+    std::vector<std::string_view> references;
+    Ipv4 address;
+  };
+  auto members = std::make_shared<std::vector<Member>>(sources.size());
+  for (size_t m = 0; m < sources.size(); ++m) {
+    Member& member = (*members)[m];
+    const SourceClass& source = sources[m];
+    member.address = source.endpoint.address;
+    std::vector<std::string_view> vpcs;
+    if (source.subnet != nullptr) vpcs.emplace_back(source.subnet->vpc_id);
+    if (source.endpoint.kind == Endpoint::Kind::kEni && source.endpoint.eni != nullptr) {
+      vpcs.emplace_back(source.endpoint.eni->vpc_id);
+    }
+    member.possible = !vpcs.empty();
+    for (std::string_view vpc : vpcs) {
+      std::optional<size_t> estate = estates.indexOf(vpc);
+      member.possible = member.possible && estate.has_value();
+      if (estate) member.estates.push_back(*estate);
+    }
+    for (const auto& id : e.groups(m)) {
+      const SecurityGroup* group = topo.findSecurityGroup(id);
+      if (group == nullptr) continue;  // unsettled whoever the peer is
+      for (const auto& rule : group->egress) {
+        if (rule.peer_kind != PeerKind::kSecurityGroup) continue;
+        member.possible = member.possible && topo.findSecurityGroup(rule.peer) != nullptr;
+        member.references.emplace_back(rule.peer);
+      }
+    }
+  }
+  const Atom* atoms = e.atoms.data();
+  e.alike = [members, holders, holders_of, atoms](size_t m, size_t atom) {
+    const Member& member = (*members)[m];
+    const size_t h = (*holders_of)[atom];
+    if (!member.possible || h == SIZE_MAX) return false;
+    if (member.address == atomAddress(atoms[atom])) return false;
+    const Holders& holder = (*holders)[h];
+    for (size_t estate : member.estates) {
+      if (std::binary_search(holder.estates.begin(), holder.estates.end(), estate)) return false;
+    }
+    for (std::string_view group : member.references) {
+      if (std::binary_search(holder.groups.begin(), holder.groups.end(), group)) return false;
+    }
+    return true;
+  };
 }
 
 }  // namespace
@@ -983,6 +1184,9 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   ids(topo.vpc_endpoints);
   ids(topo.enis);
   ids(topo.instances);
+  // Instances only interface attachments name (no describe-instances output):
+  // paths match them through their interfaces (originOf, readPath).
+  for (auto& id : topo.attachedInstanceIds()) known.insert(std::move(id));
   ids(topo.peering_connections);
   ids(topo.transit_gateways);
   ids(topo.tgw_attachments);
@@ -1178,8 +1382,9 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
       readPath(ix, result, holder == ix.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
       return judge(facts, packet, result, displayName(sources[member].subnet->meta));
     };
-    tally.append(runEnumeration(ix, e, extra_cidrs, options.factored && plain && egress_plain && !private_destinations,
-                                options.threads));
+    const bool factored = options.factored && plain && egress_plain && !private_destinations;
+    if (private_destinations && options.skip_other_estates) decideOtherEstatesAlike(ix, extra_cidrs, sources, e);
+    tally.append(runEnumeration(ix, e, extra_cidrs, factored, options.threads));
   }
 
   if (ingress_needed) {

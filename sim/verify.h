@@ -26,6 +26,13 @@ struct VerifyOptions {
   /// every class on its own, the reference the factored engine is tested
   /// against. Reports are identical either way.
   bool factored = true;
+  /// Where a scope reaches private destinations (traced class by class),
+  /// decide a source's classes to an address that only interfaces and NAT
+  /// gateways of other estates hold (sim/estate.h) by those to an address of
+  /// the same class boundaries that nothing holds, whenever those decide
+  /// nothing, instead of tracing them; false traces them, the reference this
+  /// is tested against. Reports are identical either way.
+  bool skip_other_estates = true;
 };
 
 /// One group of violating header classes: same rule, same source subnet

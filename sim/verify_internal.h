@@ -448,6 +448,18 @@ struct Enumeration {
   /// The source group decisions give a member's classes (its subnet), when
   /// members of one key can differ in it; empty when they cannot.
   std::function<const std::string&(size_t member)> group;
+  /// Class-by-class engine (tracePerClass): by atom, its shadow (an index
+  /// into stand_ins) where the shadow's stand-in decides other atoms'
+  /// classes for some members; SIZE_MAX elsewhere. Empty: no shadow does.
+  std::vector<size_t> shadow_of;
+  /// By shadow: the atom of it, one no address of which anything holds,
+  /// whose classes stand for the classes `alike` names.
+  std::vector<size_t> stand_ins;
+  /// Whether `member`'s classes to `atom` (one of a shadow, not its
+  /// stand-in) decide what the same classes to the stand-in decide, when
+  /// those decide nothing (verifyScope: a private address only interfaces
+  /// of other estates hold, sim/estate.h). Set when shadow_of is not empty.
+  std::function<bool(size_t member, size_t atom)> alike;
 
   [[nodiscard]] Ipv4 address(size_t atom) const { return atomAddress(atoms[atom]); }
 };

@@ -673,6 +673,7 @@ class Generator {
         if (variety && attach < 4 && last_instance != kNone && topo_.instances[last_instance].eni_ids.size() < 2) {
           Instance& inst = topo_.instances[last_instance];  // second interface of the previous instance
           eni.instance_id = inst.meta.id;
+          eni.device_index = 1;
           eni.meta.name = inst.meta.name + "-eth1";
           inst.eni_ids.push_back(eni.meta.id);
         } else if (variety && attach < 7) {
@@ -684,6 +685,7 @@ class Generator {
           inst.state = "running";
           inst.eni_ids.push_back(eni.meta.id);
           eni.instance_id = inst.meta.id;
+          eni.device_index = 0;
           eni.meta.name = inst.meta.name + "-eth0";
           eni.description = "Primary network interface";
           last_instance = topo_.instances.size();

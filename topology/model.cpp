@@ -1,6 +1,7 @@
 // Topology lookups, sorting and display names.
 #include "topology/model.h"
 
+#include <climits>
 #include <iterator>
 #include <tuple>
 
@@ -157,6 +158,36 @@ const SageMakerJob* Topology::findJob(std::string_view name) const {
 bool isLoadBalancerInterface(const Eni& eni) {
   return eni.interface_type == "network_load_balancer" || eni.interface_type == "gateway_load_balancer" ||
          eni.description.rfind("ELB ", 0) == 0 || eni.requester_id == "amazon-elb";
+}
+
+std::vector<const Eni*> Topology::instanceInterfaces(std::string_view id) const {
+  std::vector<const Eni*> out;
+  if (const Instance* instance = findInstance(id)) {
+    for (const auto& eni_id : instance->eni_ids) {
+      if (const Eni* eni = findEni(eni_id)) out.push_back(eni);
+    }
+    if (!out.empty()) return out;
+  }
+  // EC2 User Guide, "Elastic network interfaces": the primary interface has
+  // device index 0; describe-network-interfaces gives it in Attachment.
+  for (const auto& eni : enis) {
+    if (!id.empty() && eni.instance_id == id) out.push_back(&eni);
+  }
+  auto device = [](const Eni* eni) { return eni->device_index < 0 ? INT_MAX : eni->device_index; };
+  std::stable_sort(out.begin(), out.end(), [&](const Eni* a, const Eni* b) {
+    return std::make_tuple(device(a), std::string_view(a->meta.id)) < std::make_tuple(device(b), std::string_view(b->meta.id));
+  });
+  return out;
+}
+
+std::vector<std::string> Topology::attachedInstanceIds() const {
+  std::vector<std::string> out;
+  for (const auto& eni : enis) {
+    if (!eni.instance_id.empty() && findInstance(eni.instance_id) == nullptr) out.push_back(eni.instance_id);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace vpcsim::topology

@@ -184,6 +184,7 @@ struct Eni {
   std::string description;
   std::string requester_id;     ///< RequesterId (service that made it)
   std::string instance_id;      ///< attached instance, if any
+  int device_index = -1;        ///< Attachment.DeviceIndex when the input gives it, else -1
   bool source_dest_check = true;
 };
 
@@ -350,6 +351,14 @@ struct Topology {
   const TgwRouteTable* findTgwRouteTable(std::string_view id) const;
   const VpnGateway* findVpnGateway(std::string_view id) const;
   const StudioDomain* findStudioDomain(std::string_view id_or_name) const;
+  /// The interfaces of instance `id` in the input, primary first: those
+  /// describe-instances lists for it (in device order), else, when it lists
+  /// none of them or the input has no describe-instances output (Batfish-style
+  /// snapshots), the interfaces whose attachment names the instance, by
+  /// device index (unknown last), then ID. Empty when neither names it.
+  std::vector<const Eni*> instanceInterfaces(std::string_view id) const;
+  /// Instance IDs that only interface attachments name (no Instance record), sorted.
+  std::vector<std::string> attachedInstanceIds() const;
   const SageMakerJob* findJob(std::string_view name) const;
 };
 

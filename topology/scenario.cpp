@@ -843,7 +843,8 @@ void forEachCollection(Topo& topo, Fn&& fn) {
 }
 
 /// IDs of every resource the reference names: by ID, CloudFormation logical
-/// ID, or Name tag (`name:TAG` or bare).
+/// ID, or Name tag (`name:TAG` or bare); also an instance ID that only
+/// interface attachments name (snapshots without describe-instances).
 std::set<std::string> idsNamed(const Topology& topo, const std::string& ref) {
   std::string tag = ref.rfind("name:", 0) == 0 ? ref.substr(5) : ref;
   std::set<std::string> ids;
@@ -854,6 +855,7 @@ std::set<std::string> idsNamed(const Topology& topo, const std::string& ref) {
       }
     }
   });
+  if (ref.rfind("i-", 0) == 0 && !topo.instanceInterfaces(ref).empty()) ids.insert(ref);
   return ids;
 }
 
@@ -881,7 +883,7 @@ RouteTarget targetKind(const Topology& topo, const std::string& id) {
   if (topo.findTransitGateway(id) != nullptr) return RouteTarget::kTransitGateway;
   if (topo.findVpnGateway(id) != nullptr) return RouteTarget::kVirtualPrivateGateway;
   if (topo.findEni(id) != nullptr) return RouteTarget::kNetworkInterface;
-  if (topo.findInstance(id) != nullptr) return RouteTarget::kInstance;
+  if (topo.findInstance(id) != nullptr || !topo.instanceInterfaces(id).empty()) return RouteTarget::kInstance;
   return RouteTarget::kUnknown;
 }
 
@@ -914,7 +916,10 @@ bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const st
   for (const auto& edit : edits) {
     switch (edit.kind) {
       case ScenarioEdit::Kind::kRemove: {
-        auto id = resolveOne(edit.target, "resource", [](const std::string&) { return true; });
+        // An instance only attachments name has no record to remove.
+        auto id = resolveOne(edit.target, "resource", [&](const std::string& candidate) {
+          return candidate.rfind("i-", 0) != 0 || into.findInstance(candidate) != nullptr;
+        });
         if (!id) break;
         forEachCollection(into, [&](auto& items) {
           items.erase(std::remove_if(items.begin(), items.end(), [&](const auto& item) { return item.meta.id == *id; }),

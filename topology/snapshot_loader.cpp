@@ -979,6 +979,7 @@ void SnapshotLoader::readNetworkInterface(const Json& obj, const std::string& pt
   eni.ipv6_addresses = fieldOf(obj, "Ipv6Addresses", "Ipv6Address", ptr);
   if (std::optional<Json> attachment = object(obj, "Attachment", ptr)) {
     eni.instance_id = str(*attachment, "InstanceId", child(ptr, "Attachment"));
+    eni.device_index = integer(*attachment, "DeviceIndex", child(ptr, "Attachment")).value_or(-1);
   }
 
   // A public address from an "Association" object: an EIP when it has an

@@ -583,7 +583,7 @@ class SnapshotWriter {
     if (primary_public != nullptr) publicAssociation(j, eni, *primary_public);
     if (!eni.instance_id.empty()) {
       auto it = device_index_.find(eni.meta.id);
-      const int index = it != device_index_.end() ? it->second : 0;
+      const int index = it != device_index_.end() ? it->second : std::max(eni.device_index, 0);
       j.key("Attachment");
       j.beginObject();
       j.field("AttachmentId", derivedId("eni-attach-", eni.meta.id));

@@ -1,7 +1,7 @@
 // The factored verify engine against the class-by-class one: identical reports, far fewer traces.
 //
-// VerifyOptions::factored = false traces every (source, address class,
-// header class) on its own; the default factors each interface's security
+// VerifyOptions::factored = false (with skip_other_estates = false) traces
+// every (source, address class, header class) on its own; the default factors each interface's security
 // groups out of the paths it shares with interfaces alike and treats held
 // public addresses apart (sim/factored_engine.cpp, FactoredEngine). Both must render
 // the same JSON report, byte for byte, for internet-free checks and the
@@ -61,9 +61,11 @@ std::vector<sim::VerifyReport> compare(const Topology& topo, bool hypothetical,
   sim::VerifyOptions reference;
   reference.hypothetical_enis = hypothetical;
   reference.factored = false;
+  reference.skip_other_estates = false;
   reference.threads = 2;
   sim::VerifyOptions factored = reference;
   factored.factored = true;
+  factored.skip_other_estates = true;
   auto expected = checks(network, reference, scopes, extra);
   auto actual = checks(network, factored, scopes, extra);
   REQUIRE(actual.size() == expected.size());

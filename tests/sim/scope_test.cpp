@@ -7,7 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include "reports/path_render.h"
-
+#include "reports/verify_report.h"
+#include "sim/estate.h"
 #include "sim/query.h"
 #include "sim/verify.h"
 #include "topology/generator.h"
@@ -310,4 +311,123 @@ TEST_CASE("the internet reaches a new interface in a subnet that maps public add
   auto private_subnet = sim::reach(network, query);
   REQUIRE(private_subnet);
   CHECK(private_subnet->verdict == sim::Verdict::kUnreachable);
+}
+
+namespace {
+
+/// A scope's report with and without VerifyOptions::skip_other_estates, as JSON (and the traces each ran).
+struct BothWays {
+  std::string skipping, tracing;
+  uint64_t skipping_traces = 0, tracing_traces = 0;
+  sim::VerifyReport report;
+};
+
+BothWays bothWays(const sim::Network& network, const NaaScope& scope, bool hypothetical) {
+  sim::VerifyOptions tracing;
+  tracing.hypothetical_enis = hypothetical;
+  tracing.skip_other_estates = false;
+  tracing.threads = 2;
+  sim::VerifyOptions skipping = tracing;
+  skipping.skip_other_estates = true;
+  auto a = sim::verifyScope(network, scope, skipping);
+  auto b = sim::verifyScope(network, scope, tracing);
+  REQUIRE(a);
+  REQUIRE(b);
+  return {reports::verifyJson({*a}), reports::verifyJson({*b}), a->traces, b->traces, *a};
+}
+
+NaaScope parsed(const std::string& json) {
+  auto scope = parseNaaScope(json, "test-scope.json");
+  REQUIRE(scope);
+  return std::move(scope).value();
+}
+
+}  // namespace
+
+TEST_CASE("classes to addresses only other estates hold are decided as if traced", "[scope]") {
+  // tests/data/verify/other-estates/README.md: eni-a1 may send tcp/443 only to
+  // members of sg-b, a group of a VPC joined to nothing; its default route
+  // leads to a NAT gateway. 10.1.1.10 (eni-b1, in sg-b) gets out through the
+  // NAT gateway and must not be taken for its shadow, which does not;
+  // 10.1.1.20 (eni-b2) decides nothing, as its shadow, and is not traced;
+  // nor are eni-a1's and nat-a's addresses from eni-b1 and eni-b2.
+  Topology topo;
+  std::vector<Diagnostic> errors;
+  REQUIRE(loadNativeTopology(kRoot / "tests/data/verify/other-estates/topology.yaml", LoadOptions{}, topo, errors));
+  topo.finalize();
+  sim::Network network(topo);
+  const NaaScope through_nat = parsed(R"({"MatchPaths": [{
+      "Source": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}},
+      "ThroughResources": [{"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NatGateway"]}}]}]})");
+  BothWays answer = bothWays(network, through_nat, false);
+  CHECK(answer.skipping == answer.tracing);
+  REQUIRE(answer.report.findings.size() == 1);
+  const sim::InternetFinding& finding = answer.report.findings.front();
+  CHECK(finding.exit_point == "nat-a");
+  CHECK(finding.classes == 1);
+  CHECK(finding.example_text == "tcp 10.0.1.10:49152 -> 10.1.1.10:443");
+  // Those five (source, address) pairs, for every header class, are decided by their shadows'.
+  CHECK(answer.tracing_traces - answer.skipping_traces == 5 * sim::HeaderSpace(network).headerClasses());
+  CHECK(answer.tracing_traces == answer.report.classes_checked);
+  // New interfaces (the default group: all egress) reach everything through the NAT gateway: nothing to skip.
+  BothWays with_new = bothWays(network, through_nat, true);
+  CHECK(with_new.skipping == with_new.tracing);
+}
+
+TEST_CASE("scopes reaching private destinations give the same report with and without the estate shortcut",
+          "[scope]") {
+  // Generated networks of five VPCs, some of them joined by a transit
+  // gateway or peering, others alone: every interface to every interface,
+  // and the Amazon-created VPC egress and ingress scopes.
+  const std::vector<NaaScope> scopes{
+      parsed(R"({"MatchPaths": [{
+          "Source": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}},
+          "Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}}}]})"),
+      builtinNaaScope("vpc-egress").value(), builtinNaaScope("vpc-ingress").value()};
+  bool skipped = false;
+  for (uint64_t seed : {2U, 4U, 6U}) {
+    CAPTURE(seed);
+    GeneratorOptions options;
+    options.enis = 12;
+    options.subnets = 10;
+    options.vpcs = 5;
+    options.security_groups = 6;
+    options.rules_per_group = 4;
+    options.seed = seed;
+    Topology topo = generateTopology(options);
+    REQUIRE(sim::findEstates(topo).list.size() >= 2);
+    sim::Network network(topo);
+    for (const auto& scope : scopes) {
+      CAPTURE(scope.name);
+      BothWays answer = bothWays(network, scope, seed == 2);
+      CHECK(answer.skipping == answer.tracing);
+      CHECK(answer.skipping_traces <= answer.tracing_traces);
+      skipped = skipped || answer.skipping_traces < answer.tracing_traces;
+    }
+  }
+  CHECK(skipped);
+}
+
+TEST_CASE("a scope may name an instance that only interface attachments name", "[scope]") {
+  // batfish-test-nat-gateway has no describe-instances output; eni-0cbd69297d26de519's
+  // attachment names i-0a73a1a6021c03ddb. Its subnet routes only inside the VPC.
+  Topology topo;
+  std::vector<Diagnostic> errors;
+  REQUIRE(loadSnapshot(kRoot / "tests/data/corpus/batfish-test-nat-gateway/aws_configs", LoadOptions{}, topo, errors));
+  topo.finalize();
+  sim::Network network(topo);
+  auto scope = [](const std::string& instance) {
+    return parsed(R"({"MatchPaths": [{"Source": {"ResourceStatement": {"Resources": [")" + instance +
+                  R"("]}}, "Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}}}]})");
+  };
+  auto report = sim::verifyScope(network, scope("i-0a73a1a6021c03ddb"));
+  REQUIRE(report);
+  CHECK(report->verdict == sim::Verdict::kReachable);
+  REQUIRE_FALSE(report->findings.empty());
+  for (const auto& finding : report->findings) CHECK(finding.source == "eni-0cbd69297d26de519");
+  auto typo = sim::verifyScope(network, scope("i-0a73a1a6021c03ddc"));
+  REQUIRE_FALSE(typo);
+  CHECK(typo.error() ==
+        "scope test-scope: /MatchPaths/0/Source names resource 'i-0a73a1a6021c03ddc', which is not in the input (did "
+        "you mean 'i-0a73a1a6021c03ddb'?)");
 }

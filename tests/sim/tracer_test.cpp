@@ -1115,6 +1115,88 @@ TEST_CASE("reach rejects bad references with a message and a suggestion", "[quer
   CHECK(report.error() == message);
 }
 
+namespace {
+
+/// twoSubnets with eni-a (device 1) and eni-a2 (device 0) attached to
+/// i-0abc, eni-b to i-0def, and no describe-instances record.
+Topology attachedInstances() {
+  Topology topo = Builder::twoSubnets().routeTable("rtb-main", "vpc-1", true, {}, {local("10.0.0.0/16")}).build();
+  auto attach = [&](const std::string& eni_id, const std::string& instance, int device) {
+    for (auto& eni : topo.enis) {
+      if (eni.meta.id != eni_id) continue;
+      eni.instance_id = instance;
+      eni.device_index = device;
+    }
+  };
+  attach("eni-a", "i-0abc", 1);
+  attach("eni-a2", "i-0abc", 0);
+  attach("eni-b", "i-0def", 0);
+  return topo;
+}
+
+}  // namespace
+
+TEST_CASE("an instance only interface attachments name resolves to those interfaces", "[query]") {
+  Sim sim(attachedInstances());
+  ReachQuery query;
+  query.from = "i-0abc";
+  query.to = "i-0def";
+  query.protocol = "tcp";
+  query.port = 443;
+  auto report = reach(sim.network(), query);
+  REQUIRE(report.ok());
+  CHECK(report->verdict == Verdict::kReachable);
+  // As a source: every interface, primary (device 0) first.
+  REQUIRE(report->results.size() == 2);
+  CHECK(report->results[0].source == "eni-a2");
+  CHECK(report->results[1].source == "eni-a");
+  // As a destination: its primary interface.
+  query.from = "eni-b";
+  query.to = "i-0abc";
+  report = reach(sim.network(), query);
+  REQUIRE(report.ok());
+  REQUIRE(report->results.size() == 1);
+  CHECK(hasHop(report->results[0], "network-interface", "delivered tcp 10.0.2.20:49152 -> 10.0.1.11:443"));
+}
+
+TEST_CASE("a describe-instances record decides an instance's interfaces over attachments", "[query]") {
+  Topology topo = attachedInstances();
+  topology::Instance instance;
+  instance.meta.id = "i-0abc";
+  instance.meta.name = "web";
+  instance.eni_ids = {"eni-a"};
+  topo.instances.push_back(instance);
+  topo.finalize();
+  Sim sim(std::move(topo));
+  ReachQuery query;
+  query.from = "web";
+  query.to = "i-0abc";
+  query.protocol = "tcp";
+  query.port = 443;
+  auto report = reach(sim.network(), query);
+  REQUIRE(report.ok());
+  REQUIRE(report->results.size() == 1);
+  CHECK(report->results[0].source == "eni-a");
+  CHECK(hasHop(report->results[0], "network-interface", "delivered tcp 10.0.1.10:49152 -> 10.0.1.10:443"));
+}
+
+TEST_CASE("an instance neither describe-instances nor any attachment names is an error with a suggestion",
+          "[query]") {
+  auto [from, to, message] = GENERATE(table<std::string, std::string, std::string>({
+      {"i-0abd", "eni-b", "source 'i-0abd' is not in the input (did you mean 'i-0abc'?)"},
+      {"eni-b", "i-0dee", "destination 'i-0dee' is not in the input (did you mean 'i-0def'?)"},
+      {"i-0123456789", "eni-b", "source 'i-0123456789' is not in the input"},
+  }));
+  CAPTURE(from, to);
+  Sim sim(attachedInstances());
+  ReachQuery query;
+  query.from = from;
+  query.to = to;
+  auto report = reach(sim.network(), query);
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.error() == message);
+}
+
 TEST_CASE("reach gives the same report twice", "[query][determinism]") {
   Sim sim(determinismTopology());
   ReachQuery query;

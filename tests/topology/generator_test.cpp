@@ -663,9 +663,9 @@ TEST_CASE("a written snapshot loads back into the same topology", "[generator][s
     const auto& b = back.enis[i];
     CAPTURE(a.meta.id);
     CHECK(std::tie(b.meta.id, b.vpc_id, b.subnet_id, b.private_ips, b.security_group_ids, b.interface_type,
-                   b.instance_id, b.source_dest_check) ==
+                   b.instance_id, b.device_index, b.source_dest_check) ==
           std::tie(a.meta.id, a.vpc_id, a.subnet_id, a.private_ips, a.security_group_ids, a.interface_type,
-                   a.instance_id, a.source_dest_check));
+                   a.instance_id, a.device_index, a.source_dest_check));
     REQUIRE(b.public_ips.size() == a.public_ips.size());
     for (std::size_t p = 0; p < a.public_ips.size(); ++p) {
       CHECK(b.public_ips[p].private_ip == a.public_ips[p].private_ip);

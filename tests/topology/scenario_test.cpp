@@ -321,4 +321,43 @@ TEST_CASE("an unknown SageMaker reference is an error at the scenario's spot", "
                                ":13:55: error: unknown subnet 'PrivateSubnet1B' (did you mean 'PrivateSubnet1A'?)");
 }
 
+TEST_CASE("an edit's route target may be an instance that only interface attachments name", "[scenario]") {
+  Topology topo;
+  Vpc vpc;
+  vpc.meta.id = "vpc-1";
+  topo.vpcs.push_back(vpc);
+  RouteTable table;
+  table.meta.id = "rtb-1";
+  table.vpc_id = "vpc-1";
+  topo.route_tables.push_back(table);
+  Eni eni;
+  eni.meta.id = "eni-1";
+  eni.vpc_id = "vpc-1";
+  eni.instance_id = "i-0a73a1a6021c03ddb";
+  eni.device_index = 0;
+  topo.enis.push_back(eni);
+  topo.finalize();
+
+  ScenarioEdit route;
+  route.kind = ScenarioEdit::Kind::kAddRoute;
+  route.target = {"rtb-1", "s.yaml:3:7"};
+  route.destination = "0.0.0.0/0";
+  route.route_target = {"i-0a73a1a6021c03ddb", "s.yaml:3:40"};
+  route.location = "s.yaml:3:7";
+  std::vector<Diagnostic> errors;
+  REQUIRE(applyEdits(topo, {route}, "", errors));
+  REQUIRE(topo.route_tables[0].routes.size() == 1);
+  CHECK(topo.route_tables[0].routes[0].target == RouteTarget::kInstance);
+  CHECK(topo.route_tables[0].routes[0].target_id == "i-0a73a1a6021c03ddb");
+
+  // There is no instance record to remove.
+  ScenarioEdit remove;
+  remove.kind = ScenarioEdit::Kind::kRemove;
+  remove.target = {"i-0a73a1a6021c03ddb", "s.yaml:4:7"};
+  remove.location = "s.yaml:4:7";
+  CHECK_FALSE(applyEdits(topo, {remove}, "", errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].str() == "s.yaml:4:7: error: unknown resource 'i-0a73a1a6021c03ddb'");
+}
+
 }  // namespace vpcsim::topology

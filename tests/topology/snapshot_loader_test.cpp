@@ -187,6 +187,14 @@ TEST_CASE("the nat-gateway snapshot has a NAT in the public subnet and a subnet 
   REQUIRE(private_table->routes.size() == 2);
   CHECK(private_table->routes[1].target == RouteTarget::kNatGateway);
   CHECK(private_table->routes[1].target_id == "nat-07ab4846da51f4612");
+
+  // No describe-instances output: an interface's attachment names the instance.
+  CHECK(t.instances.empty());
+  const Eni* jump = t.findEni("eni-0cbd69297d26de519");
+  REQUIRE(jump != nullptr);
+  CHECK(jump->instance_id == "i-0a73a1a6021c03ddb");
+  CHECK(jump->device_index == 0);
+  CHECK(t.instanceInterfaces("i-0a73a1a6021c03ddb") == std::vector<const Eni*>{jump});
 }
 
 TEST_CASE("the gateway-endpoint snapshot routes S3 through a prefix list", "[snapshot]") {
