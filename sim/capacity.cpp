@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "topology/reference.h"
+
 namespace vpcsim::sim {
 
 using topology::CapacityPlan;
@@ -1230,15 +1232,12 @@ CapacityProjection projectCapacity(const topology::Topology& topology, const Cap
     if (!plan.jobs.empty()) replaced.insert("sagemaker");
   }
   for (const auto& key : keys) {
-    const topology::Subnet* subnet = topology.findSubnet(key);
-    if (!subnet)
-      for (const auto& s : topology.subnets)
-        if (s.meta.name == key) subnet = &s;
-    if (!subnet) {
-      result.errors.push_back(fmt::format("{}: error: no subnet named '{}' in the topology",
-                                          plan.file.empty() ? "plan" : plan.file, key));
+    auto found = topology::findResource(topology, key, {{topology::ResourceKind::kSubnet}, "subnet", "", false});
+    if (!found) {
+      result.errors.push_back(fmt::format("{}: error: {}", plan.file.empty() ? "plan" : plan.file, found.error()));
       continue;
     }
+    const topology::Subnet* subnet = found->as<topology::Subnet>();
     if (!seen.insert(subnet->meta.id).second) continue;
     ScopeSubnet s;
     s.id = subnet->meta.id;

@@ -318,7 +318,8 @@ TEST_CASE("an unknown SageMaker reference is an error at the scenario's spot", "
   CHECK_FALSE(buildVariantTopology(s, "baseline", topo, errors));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].str() == file.name() +
-                               ":13:55: error: unknown subnet 'PrivateSubnet1B' (did you mean 'PrivateSubnet1A'?)");
+                               ":13:55: error: subnet 'PrivateSubnet1B' is not in the input (did you mean "
+                               "'PrivateSubnet1A'?)");
 }
 
 }  // namespace vpcsim::topology
