@@ -122,7 +122,7 @@ class ReachEndpoints {
     switch (item.kind) {
       case PlannedSource::Kind::kInterface: {
         const Eni& eni = *item.eni;
-        source.endpoint = interfaceEndpoint(eni, item.address.value_or(eni.private_ips.front()));
+        source.endpoint = interfaceEndpoint(eni, item.address ? *item.address : eni.private_ips.front());
         source.vpc_id = eni.vpc_id;
         source.region = eni.meta.region.empty() ? topo().default_region : eni.meta.region;
         break;
