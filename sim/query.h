@@ -1,4 +1,4 @@
-// Reachability queries: resolves user references and traces every source.
+// Reachability queries: resolves user references (topology/reference.h) and traces every source.
 #pragma once
 
 #include <optional>
@@ -40,9 +40,5 @@ topology::Result<ReachReport> reach(const Network& network, const ReachQuery& qu
 /// -> unreachable, reachable and unreachable mixed -> partial, otherwise
 /// undetermined.
 Verdict combineVerdicts(const std::vector<Verdict>& verdicts);
-
-/// The candidate closest to `name` by edit distance, when close enough to
-/// suggest ("did you mean ...?"); empty otherwise.
-std::string closestMatch(const std::string& name, const std::vector<std::string>& candidates);
 
 }  // namespace vpcsim::sim

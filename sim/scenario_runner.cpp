@@ -5,10 +5,12 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "sim/services.h"
+#include "topology/reference.h"
 
 namespace vpcsim::sim {
 
@@ -93,13 +95,14 @@ bool runCapacity(const topology::ScenarioCapacity& spec, const std::string& vari
 // ---- diff helpers -----------------------------------------------------------
 
 /// A reference that stays the same across variants: the CloudFormation
-/// logical ID when exactly one resource of the kind carries it, else the ID.
+/// logical ID when it names this resource alone, as a reach query reads it
+/// (topology/reference.h), else the ID.
 template <typename T>
-std::string stableRef(const std::vector<T>& items, const T& item) {
+std::string stableRef(const Topology& topo, const T& item) {
   if (item.meta.logical_id.empty()) return item.meta.id;
-  auto count = std::count_if(items.begin(), items.end(),
-                             [&](const T& other) { return other.meta.logical_id == item.meta.logical_id; });
-  return count == 1 ? item.meta.logical_id : item.meta.id;
+  constexpr bool kGroup = std::is_same_v<T, topology::SecurityGroup>;
+  auto found = topology::findResource(topo, item.meta.logical_id, {{topology::kindOf<T>()}, "", "", kGroup});
+  return found && found->meta == &item.meta ? item.meta.logical_id : item.meta.id;
 }
 
 struct FlowKey {
@@ -130,7 +133,7 @@ void addFlows(const Topology& topo, std::set<std::string>& subnets,
   auto note = [&](const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
       if (const auto* group = topo.findSecurityGroup(id)) {
-        vpc_groups[group->vpc_id].insert(stableRef(topo.security_groups, *group));
+        vpc_groups[group->vpc_id].insert(stableRef(topo, *group));
       }
     }
   };
@@ -138,7 +141,7 @@ void addFlows(const Topology& topo, std::set<std::string>& subnets,
   for (const auto& profile : topo.user_profiles) note(profile.security_group_ids);
   for (const auto& job : topo.jobs) note(job.security_group_ids);
   for (const auto& subnet : topo.subnets) {
-    std::string ref = stableRef(topo.subnets, subnet);
+    std::string ref = stableRef(topo, subnet);
     subnets.insert(ref);
     groups[ref].insert("");
     for (const auto& group : vpc_groups[subnet.vpc_id]) groups[ref].insert(group);

@@ -40,7 +40,10 @@
 #include "sim/network_index.h"
 #include "sim/query.h"
 #include "sim/rules.h"
+#include "sim/sources.h"
 #include "sim/verify_internal.h"
+#include "topology/reference.h"
+#include "topology/suggest.h"
 
 namespace vpcsim::sim {
 
@@ -74,14 +77,10 @@ class Sources {
  public:
   /// `address_atoms`: the header space's; `placement_atoms`: the same
   /// without the edges of held addresses, which tell no free address apart.
-  Sources(const Network::Index& ix, const VerifyOptions& options, const std::vector<Atom>& address_atoms,
-          std::vector<Atom> placement_atoms)
-      : ix_(ix), options_(options), atoms_(address_atoms), placement_(std::move(placement_atoms)) {
+  Sources(const Network::Index& ix, const std::vector<Atom>& address_atoms, std::vector<Atom> placement_atoms)
+      : ix_(ix), atoms_(address_atoms), placement_(std::move(placement_atoms)) {
     size_t addresses = 0;
-    for (const auto& eni : ix.topo.enis) {
-      enis_by_subnet_[eni.subnet_id].push_back(&eni);
-      addresses += eni.private_ips.size();
-    }
+    for (const auto& eni : ix.topo.enis) addresses += eni.private_ips.size();
     out_.reserve(addresses);
     auto owned = [&](const auto& by_eni) {
       for (const auto& entry : by_eni) {
@@ -94,118 +93,22 @@ class Sources {
 
   const Topology& topo() const { return ix_.topo; }
 
-  Error unknown(const std::string& what, const std::string& ref) const {
-    std::vector<std::string> ids;
-    for (const auto& subnet : topo().subnets) {
-      ids.push_back(subnet.meta.id);
-      if (!subnet.meta.logical_id.empty()) ids.push_back(subnet.meta.logical_id);
-      if (!subnet.meta.name.empty()) ids.push_back(subnet.meta.name);
-    }
-    for (const auto& eni : topo().enis) ids.push_back(eni.meta.id);
-    std::string hint = closestMatch(ref, ids);
-    return Error{fmt::format("{} '{}' is not in the input{}", what, ref,
-                             hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
-  }
-
-  template <typename T>
-  const T* byRef(const std::vector<T>& items, const std::string& ref) const {
-    if (const T* found = findById(items, ref)) return found;
-    std::string name = startsWith(ref, "name:") ? ref.substr(5) : ref;
-    const T* tagged = nullptr;
-    for (const auto& item : items) {
-      if (item.meta.logical_id == ref) return &item;
-      if (item.meta.name == name) {
-        if (tagged != nullptr) return nullptr;  // ambiguous Name tag
-        tagged = &item;
+  /// Adds the classes of the planned sources (sim/sources.h). A host outside
+  /// the input is an error: the check is about what leaves the VPCs.
+  std::optional<Error> add(const std::string& reference, const std::vector<PlannedSource>& planned) {
+    for (const auto& source : planned) {
+      switch (source.kind) {
+        case PlannedSource::Kind::kInterface: addEni(*source.eni, source.subnet, source.address); break;
+        case PlannedSource::Kind::kNewInterface:
+          addHypothetical(*source.subnet, source.endpoint.security_group_ids, source.endpoint.label);
+          break;
+        case PlannedSource::Kind::kPlatformNetwork: addPlatform(source.endpoint.label, source.reason); break;
+        case PlannedSource::Kind::kIsolated: break;  // no network: it sends nothing
+        case PlannedSource::Kind::kOutside:
+          return Error{fmt::format("source '{}' is outside every VPC of the input; --internet-free takes "
+                                   "interfaces, instances, subnets, notebooks and jobs",
+                                   reference)};
       }
-    }
-    return tagged;
-  }
-
-  /// Adds the sources `ref` stands for; an error for unknown references.
-  std::optional<Error> add(const std::string& ref) {
-    if (startsWith(ref, "notebook:")) return addNotebook(ref.substr(9));
-    if (startsWith(ref, "job:")) return addJob(ref.substr(4));
-    bool subnet_form = startsWith(ref, "subnet:");
-    std::string name = subnet_form ? ref.substr(7) : ref;
-    if (!subnet_form) {
-      if (const Eni* eni = byRef(topo().enis, ref)) {
-        addEni(*eni);
-        return std::nullopt;
-      }
-    }
-    const Subnet* subnet = byRef(topo().subnets, name);
-    if (subnet == nullptr) return unknown(subnet_form ? "subnet" : "source", name);
-    if (auto it = enis_by_subnet_.find(subnet->meta.id); it != enis_by_subnet_.end()) {
-      for (const Eni* eni : it->second) addEni(*eni, subnet);  // in topology order
-    }
-    if (options_.hypothetical_enis) {
-      for (const auto& group : topo().security_groups) {
-        if (group.vpc_id == subnet->vpc_id) {
-          addHypothetical(*subnet, {group.meta.id}, "new interface in " + subnet->meta.id + " with " + group.meta.id);
-        }
-      }
-    }
-    return std::nullopt;
-  }
-
-  std::optional<Error> addNotebook(const std::string& spec) {
-    std::string domain_ref = spec.substr(0, spec.find('/'));
-    std::string profile = spec.find('/') == std::string::npos ? "" : spec.substr(spec.find('/') + 1);
-    const StudioDomain* domain = topo().findStudioDomain(domain_ref);
-    if (domain == nullptr) return Error{fmt::format("studio domain '{}' is not in the input", domain_ref)};
-    std::vector<std::string> groups = domain->security_group_ids;
-    if (!profile.empty()) {
-      const UserProfile* found = nullptr;
-      for (const auto& p : topo().user_profiles) {
-        if ((p.domain == domain->meta.id || p.domain == domain->meta.name) && p.name == profile) found = &p;
-      }
-      if (found == nullptr) return Error{fmt::format("user profile '{}' is not in domain {}", profile, domain->meta.name)};
-      for (const auto& id : found->security_group_ids) {
-        if (std::find(groups.begin(), groups.end(), id) == groups.end()) groups.push_back(id);
-      }
-    }
-    std::string label = "notebook:" + spec;
-    if (domain->network_mode == StudioNetworkMode::kPublicInternetOnly) {
-      addPlatform(label, "the domain is in PublicInternetOnly mode: notebook traffic goes through a SageMaker-managed "
-                         "VPC with internet access");
-      return std::nullopt;
-    }
-    for (const auto& subnet_id : domain->subnet_ids) {
-      const Subnet* subnet = topo().findSubnet(subnet_id);
-      if (subnet == nullptr) return Error{fmt::format("subnet {} of domain {} is not in the input", subnet_id, domain->meta.name)};
-      addHypothetical(*subnet, groups, label + " in " + subnet->meta.id);
-    }
-    return std::nullopt;
-  }
-
-  std::optional<Error> addJob(const std::string& name) {
-    const SageMakerJob* job = topo().findJob(name);
-    if (job == nullptr) return Error{fmt::format("job '{}' is not in the input", name)};
-    std::string label = "job:" + name;
-    // SageMaker Developer Guide, "Run training and inference containers in
-    // internet-free mode": with network isolation the container has no network.
-    if (job->network_isolation) return std::nullopt;
-    if (!job->has_vpc_config) {
-      addPlatform(label, "the job has no VPC config: it runs in the SageMaker platform network, which has internet "
-                         "access");
-      return std::nullopt;
-    }
-    std::vector<std::string> groups;
-    for (const auto& ref : job->security_group_ids) {
-      const SecurityGroup* group = byRef(topo().security_groups, ref);
-      if (group == nullptr) {
-        for (const auto& candidate : topo().security_groups) {
-          if (candidate.group_name == ref) group = &candidate;
-        }
-      }
-      if (group == nullptr) return Error{fmt::format("security group '{}' of job {} is not in the input", ref, name)};
-      groups.push_back(group->meta.id);
-    }
-    for (const auto& subnet_id : job->subnet_ids) {
-      const Subnet* subnet = topo().findSubnet(subnet_id);
-      if (subnet == nullptr) return Error{fmt::format("subnet {} of job {} is not in the input", subnet_id, name)};
-      addHypothetical(*subnet, groups, label + " in " + subnet->meta.id);
     }
     return std::nullopt;
   }
@@ -217,16 +120,17 @@ class Sources {
     out_.push_back(std::move(source));
   }
 
-  /// An existing interface, once per private address; interfaces that only
-  /// AWS services own (NAT gateways, interface endpoints) start no traffic.
-  /// `subnet`: the interface's, when the caller has it.
-  void addEni(const Eni& eni, const Subnet* subnet = nullptr) {
+  /// An existing interface, once per private address (or at `only`, when
+  /// set); interfaces that only AWS services own (NAT gateways, interface
+  /// endpoints) start no traffic. `subnet`: the interface's, when the caller has it.
+  void addEni(const Eni& eni, const Subnet* subnet, std::optional<Ipv4> only) {
     if (eni.interface_type == "nat_gateway" || eni.interface_type == "vpc_endpoint" || service_owned_.count(&eni) != 0) {
       return;
     }
     if (subnet == nullptr) subnet = topo().findSubnet(eni.subnet_id);
     if (subnet == nullptr) return;
     for (const auto& ip : eni.private_ips) {
+      if (only && ip != *only) continue;
       bool has_public = std::any_of(eni.public_ips.begin(), eni.public_ips.end(),
                                     [&](const PublicAddress& pub) { return pub.private_ip == ip; });
       if (!rememberEni(eni, *subnet, atomIndex(atoms_, ip.value()), has_public)) continue;
@@ -259,11 +163,7 @@ class Sources {
       if (!remember(subnet, groups, index, subnet.map_public_ip_on_launch)) continue;
       SourceClass source;
       source.subnet = &subnet;
-      source.endpoint.kind = Endpoint::Kind::kHypotheticalEni;
-      source.endpoint.subnet_id = subnet.meta.id;
-      source.endpoint.security_group_ids = groups;
-      source.endpoint.address = Ipv4(static_cast<uint32_t>(address));
-      source.endpoint.label = label;
+      source.endpoint = newInterfaceEndpoint(subnet, groups, Ipv4(static_cast<uint32_t>(address)), label);
       out_.push_back(std::move(source));
     }
   }
@@ -323,11 +223,9 @@ class Sources {
 
  private:
   const Network::Index& ix_;
-  const VerifyOptions& options_;
   const std::vector<Atom>& atoms_;
   std::vector<Atom> placement_;
   AddressSet held_;
-  std::unordered_map<std::string_view, std::vector<const Eni*>> enis_by_subnet_;
   /// A new interface added: subnet, sorted groups, address atom, public address.
   struct Seen {
     const Subnet* subnet;
@@ -1039,12 +937,17 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   const Network::Index& ix = network.index();
   if (source_refs.empty()) return Error{"--internet-free needs at least one source"};
   std::vector<Atom> address_atoms = atomsOf(addressBoundaries(ix, {}), kAddressSpaceEnd);
-  Sources resolver(ix, options, address_atoms,
-                   atomsOf(addressBoundaries(ix, {}, Coarser{true, false}), kAddressSpaceEnd));
+  Sources classes(ix, address_atoms, atomsOf(addressBoundaries(ix, {}, Coarser{true, false}), kAddressSpaceEnd));
+  SourcePlanner planner(network);
+  SourceOptions plan_options{SubnetSources::kEveryInterface, {}, options.hypothetical_enis};
   for (const auto& ref : source_refs) {
-    if (auto error = resolver.add(ref)) return *error;
+    auto resolved = resolveReference(ix.topo, ref, ReferenceRole::kSource);
+    if (!resolved) return Error{resolved.error()};
+    auto planned = planner.plan(*resolved, plan_options);
+    if (!planned) return Error{planned.error()};
+    if (auto error = classes.add(ref, *planned)) return *error;
   }
-  std::vector<SourceClass> sources = resolver.take();
+  std::vector<SourceClass> sources = classes.take();
   std::vector<Atom> destinations;
   for (const Atom& atom : address_atoms) {
     if (Ipv4(static_cast<uint32_t>(atom.first)).isPublic()) destinations.push_back(atom);
@@ -1211,9 +1114,8 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
                                              where, resource));
             continue;
           }
-          std::string hint = closestMatch(id, std::vector<std::string>(known.begin(), known.end()));
           return Error{fmt::format("scope {}: {} names resource '{}', which is not in the input{}", scope.name, where,
-                                   resource, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+                                   resource, didYouMean(id, known))};
         }
         for (const auto& type : statement->resource_types) {
           if (startsWith(type, "AWS::EC2::")) continue;
@@ -1326,12 +1228,16 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   }
 
   if (egress_needed) {
-    Sources resolver(ix, options, address_atoms,
-                     atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd));
+    Sources classes(ix, address_atoms,
+                    atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd));
+    SourcePlanner planner(network);
+    SourceOptions plan_options{SubnetSources::kEveryInterface, {}, options.hypothetical_enis};
     for (const auto& subnet : topo.subnets) {
-      if (auto error = resolver.add("subnet:" + subnet.meta.id)) return *error;
+      auto planned = planner.planSubnet(subnet, plan_options);
+      if (!planned) return Error{planned.error()};
+      if (auto error = classes.add(subnet.meta.id, *planned)) return *error;
     }
-    std::vector<SourceClass> sources = resolver.take();
+    std::vector<SourceClass> sources = classes.take();
     report.source_classes += sources.size();
     std::vector<Atom> destinations;
     std::vector<std::string> holders;  // the interface holding a destination, by destination

@@ -2,6 +2,7 @@
 #include "topology/loader.h"
 
 #include "topology/aws_defaults.h"
+#include "topology/reference.h"
 #include "topology/suggest.h"
 #include "topology/yaml_fields.h"
 
@@ -30,51 +31,11 @@ namespace {
 
 // ---- resource kinds and their ID namespaces ---------------------------
 
-enum class Kind : std::size_t {
-  kVpc,
-  kSubnet,
-  kRouteTable,
-  kSecurityGroup,
-  kNetworkAcl,
-  kInternetGateway,
-  kNatGateway,
-  kVpcEndpoint,
-  kEni,
-  kInstance,
-  kPrefixList,
-  kPeeringConnection,
-  kTransitGateway,
-  kTgwAttachment,
-  kTgwRouteTable,
-  kVpnGateway,
-  kVpnConnection,
-  kStudioDomain,
-};
-constexpr std::size_t kKindCount = 18;
+// The kinds of topology/reference.h; the loader keeps one ID namespace per kind.
+using Kind = ResourceKind;
+constexpr std::size_t kKindCount = static_cast<std::size_t>(ResourceKind::kStudioDomain) + 1;
 
-std::string_view kindName(Kind kind) {
-  switch (kind) {
-    case Kind::kVpc: return "vpc";
-    case Kind::kSubnet: return "subnet";
-    case Kind::kRouteTable: return "route table";
-    case Kind::kSecurityGroup: return "security group";
-    case Kind::kNetworkAcl: return "network acl";
-    case Kind::kInternetGateway: return "internet gateway";
-    case Kind::kNatGateway: return "nat gateway";
-    case Kind::kVpcEndpoint: return "vpc endpoint";
-    case Kind::kEni: return "network interface";
-    case Kind::kInstance: return "instance";
-    case Kind::kPrefixList: return "prefix list";
-    case Kind::kPeeringConnection: return "peering connection";
-    case Kind::kTransitGateway: return "transit gateway";
-    case Kind::kTgwAttachment: return "transit gateway attachment";
-    case Kind::kTgwRouteTable: return "transit gateway route table";
-    case Kind::kVpnGateway: return "vpn gateway";
-    case Kind::kVpnConnection: return "vpn connection";
-    case Kind::kStudioDomain: return "studio domain";
-  }
-  return "resource";
-}
+std::string_view kindName(Kind kind) { return resourceKindName(kind); }
 
 constexpr std::size_t index(Kind kind) { return static_cast<std::size_t>(kind); }
 
@@ -90,8 +51,8 @@ constexpr std::array<Section, 17> kSections = {{
     {"internet_gateways", Kind::kInternetGateway},
     {"vpn_gateways", Kind::kVpnGateway},
     {"security_groups", Kind::kSecurityGroup},
-    {"enis", Kind::kEni},
-    {"network_interfaces", Kind::kEni},
+    {"enis", Kind::kNetworkInterface},
+    {"network_interfaces", Kind::kNetworkInterface},
     {"instances", Kind::kInstance},
     {"nat_gateways", Kind::kNatGateway},
     {"peering_connections", Kind::kPeeringConnection},
@@ -180,7 +141,7 @@ std::optional<Kind> kindOfTarget(RouteTarget target) {
     case RouteTarget::kPeeringConnection: return Kind::kPeeringConnection;
     case RouteTarget::kTransitGateway: return Kind::kTransitGateway;
     case RouteTarget::kVirtualPrivateGateway: return Kind::kVpnGateway;
-    case RouteTarget::kNetworkInterface: return Kind::kEni;
+    case RouteTarget::kNetworkInterface: return Kind::kNetworkInterface;
     case RouteTarget::kInstance: return Kind::kInstance;
     case RouteTarget::kLocal:
     case RouteTarget::kCarrierGateway:
@@ -823,7 +784,7 @@ void NativeLoader::parseEni(const YAML::Node& node) {
     if (ref(Kind::kInstance, {*instance, f->find("instance")->value})) eni.instance_id = *instance;
   }
   eni.source_dest_check = yaml_.flag(*f, "source_dest_check", true);
-  add(Kind::kEni, out_.enis, std::move(eni));
+  add(Kind::kNetworkInterface, out_.enis, std::move(eni));
 }
 
 void NativeLoader::parseInstance(const YAML::Node& node) {
@@ -834,8 +795,8 @@ void NativeLoader::parseInstance(const YAML::Node& node) {
   Instance instance;
   instance.meta = meta(*f, *id);
   for (const auto& item : yaml_.list(*f, "enis")) {
-    if (!ref(Kind::kEni, item)) continue;
-    if (auto it = local_[index(Kind::kEni)].find(item.text); it != local_[index(Kind::kEni)].end()) {
+    if (!ref(Kind::kNetworkInterface, item)) continue;
+    if (auto it = local_[index(Kind::kNetworkInterface)].find(item.text); it != local_[index(Kind::kNetworkInterface)].end()) {
       Eni& eni = out_.enis[it->second];
       if (!eni.instance_id.empty() && eni.instance_id != *id) {
         yaml_.error(item.node, "conflict",
@@ -891,7 +852,7 @@ void NativeLoader::parseNatGateway(const YAML::Node& node) {
                 "a private nat gateway has no public ip");
   }
   if (auto eni = yaml_.text(*f, "eni")) {
-    if (ref(Kind::kEni, {*eni, f->find("eni")->value})) nat.eni_id = *eni;
+    if (ref(Kind::kNetworkInterface, {*eni, f->find("eni")->value})) nat.eni_id = *eni;
   }
   add(Kind::kNatGateway, out_.nat_gateways, std::move(nat));
 }
@@ -1152,7 +1113,7 @@ RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route,
       {Kind::kPeeringConnection, RouteTarget::kPeeringConnection},
       {Kind::kTransitGateway, RouteTarget::kTransitGateway},
       {Kind::kVpnGateway, RouteTarget::kVirtualPrivateGateway},
-      {Kind::kEni, RouteTarget::kNetworkInterface},
+      {Kind::kNetworkInterface, RouteTarget::kNetworkInterface},
       {Kind::kInstance, RouteTarget::kInstance},
   }};
   auto igwType = [&](RouteTarget found) {
@@ -1450,7 +1411,7 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
     }
     endpoint.subnet_ids.push_back(item.text);
   }
-  endpoint.eni_ids = refs(Kind::kEni, yaml_.list(*f, "enis"));
+  endpoint.eni_ids = refs(Kind::kNetworkInterface, yaml_.list(*f, "enis"));
   for (const auto& item : yaml_.list(*f, "security_groups")) {
     if (!ref(Kind::kSecurityGroup, item)) continue;
     checkSameVpc(Kind::kSecurityGroup, item, endpoint.vpc_id);
@@ -1662,7 +1623,7 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
       known_ids(Kind::kInternetGateway, into_.internet_gateways);
       known_ids(Kind::kNatGateway, into_.nat_gateways);
       known_ids(Kind::kVpcEndpoint, into_.vpc_endpoints);
-      known_ids(Kind::kEni, into_.enis);
+      known_ids(Kind::kNetworkInterface, into_.enis);
       known_ids(Kind::kInstance, into_.instances);
       known_ids(Kind::kPrefixList, into_.prefix_lists);
       known_ids(Kind::kPeeringConnection, into_.peering_connections);

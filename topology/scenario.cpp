@@ -1,5 +1,6 @@
 // Scenario files: YAML parsing with compiler-style diagnostics, and building each variant's topology.
 #include "topology/scenario.h"
+#include "topology/reference.h"
 
 #include "topology/suggest.h"
 #include "topology/yaml_fields.h"
@@ -8,12 +9,10 @@
 #include <array>
 #include <cassert>
 #include <fstream>
-#include <functional>
 #include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
-#include <type_traits>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -676,41 +675,21 @@ class Resolver {
 
   bool ok() const { return ok_; }
 
-  template <typename T>
-  std::optional<std::string> resolve(const std::vector<T>& items, const ScenarioRef& ref, std::string_view what,
-                                     bool by_group_name = false) {
-    if (const T* found = findById(items, ref.text)) return found->meta.id;
-    std::string tag = ref.text.rfind("name:", 0) == 0 ? ref.text.substr(5) : ref.text;
-    std::set<std::string> matches;
-    for (const auto& item : items) {
-      if (item.meta.logical_id == ref.text || item.meta.name == tag) matches.insert(item.meta.id);
-      if constexpr (std::is_same_v<T, SecurityGroup>) {
-        if (by_group_name && item.group_name == ref.text) matches.insert(item.meta.id);
-      }
+  /// The ID of the one resource of `kind` that `ref` names (topology/reference.h).
+  std::optional<std::string> resolve(ResourceKind kind, const ScenarioRef& ref, std::string_view what,
+                                     bool group_names = false) {
+    auto found = lookUpResource(topo_, ref.text, {{kind}, what, suffix_, group_names});
+    if (const auto* error = std::get_if<ReferenceError>(&found)) {
+      fail(ref, std::string(error->code()), error->message);
+      return std::nullopt;
     }
-    if (matches.size() == 1) return *matches.begin();
-    if (matches.empty()) {
-      std::vector<std::string> candidates;
-      for (const auto& item : items) {
-        candidates.push_back(item.meta.id);
-        if (!item.meta.logical_id.empty()) candidates.push_back(item.meta.logical_id);
-        if (!item.meta.name.empty()) candidates.push_back(item.meta.name);
-      }
-      fail(ref, "unknown-reference",
-           fmt::format("unknown {} '{}'{}{}", what, ref.text, suffix_, didYouMean(ref.text, candidates)));
-    } else {
-      std::string list;
-      for (const auto& id : matches) list += (list.empty() ? "" : ", ") + id;
-      fail(ref, "ambiguous-reference",
-           fmt::format("'{}' names {} {}s{} ({}); use an ID", ref.text, matches.size(), what, suffix_, list));
-    }
-    return std::nullopt;
+    return std::get<ResourceRef>(found).meta->id;
   }
 
   std::vector<std::string> subnets(const std::vector<ScenarioRef>& refs, std::string& vpc_id) {
     std::vector<std::string> out;
     for (const auto& ref : refs) {
-      auto id = resolve(topo_.subnets, ref, "subnet");
+      auto id = resolve(ResourceKind::kSubnet, ref, "subnet");
       if (!id) continue;
       const Subnet* subnet = topo_.findSubnet(*id);
       if (vpc_id.empty()) vpc_id = subnet->vpc_id;
@@ -726,7 +705,7 @@ class Resolver {
   std::vector<std::string> groups(const std::vector<ScenarioRef>& refs, const std::string& vpc_id) {
     std::vector<std::string> out;
     for (const auto& ref : refs) {
-      auto id = resolve(topo_.security_groups, ref, "security group", true);
+      auto id = resolve(ResourceKind::kSecurityGroup, ref, "security group", true);
       if (!id) continue;
       const SecurityGroup* group = topo_.findSecurityGroup(*id);
       if (!vpc_id.empty() && !group->vpc_id.empty() && group->vpc_id != vpc_id) {
@@ -819,58 +798,6 @@ std::vector<StackSpec> variantStacks(const Scenario& scenario, const std::string
 
 namespace {
 
-/// Calls `fn(collection)` for every resource collection of `topo`.
-template <typename Topo, typename Fn>
-void forEachCollection(Topo& topo, Fn&& fn) {
-  fn(topo.vpcs);
-  fn(topo.subnets);
-  fn(topo.route_tables);
-  fn(topo.security_groups);
-  fn(topo.network_acls);
-  fn(topo.internet_gateways);
-  fn(topo.nat_gateways);
-  fn(topo.vpc_endpoints);
-  fn(topo.enis);
-  fn(topo.instances);
-  fn(topo.prefix_lists);
-  fn(topo.peering_connections);
-  fn(topo.transit_gateways);
-  fn(topo.tgw_attachments);
-  fn(topo.tgw_route_tables);
-  fn(topo.vpn_gateways);
-  fn(topo.vpn_connections);
-  fn(topo.studio_domains);
-}
-
-/// IDs of every resource the reference names: by ID, CloudFormation logical
-/// ID, or Name tag (`name:TAG` or bare); also an instance ID that only
-/// interface attachments name (snapshots without describe-instances).
-std::set<std::string> idsNamed(const Topology& topo, const std::string& ref) {
-  std::string tag = ref.rfind("name:", 0) == 0 ? ref.substr(5) : ref;
-  std::set<std::string> ids;
-  forEachCollection(topo, [&](const auto& items) {
-    for (const auto& item : items) {
-      if (item.meta.id == ref || item.meta.logical_id == ref || (!item.meta.name.empty() && item.meta.name == tag)) {
-        ids.insert(item.meta.id);
-      }
-    }
-  });
-  if (ref.rfind("i-", 0) == 0 && !topo.instanceInterfaces(ref).empty()) ids.insert(ref);
-  return ids;
-}
-
-std::vector<std::string> allNames(const Topology& topo) {
-  std::vector<std::string> names;
-  forEachCollection(topo, [&](const auto& items) {
-    for (const auto& item : items) {
-      names.push_back(item.meta.id);
-      if (!item.meta.logical_id.empty()) names.push_back(item.meta.logical_id);
-      if (!item.meta.name.empty()) names.push_back(item.meta.name);
-    }
-  });
-  return names;
-}
-
 RouteTarget targetKind(const Topology& topo, const std::string& id) {
   if (id == "local") return RouteTarget::kLocal;
   if (topo.findInternetGateway(id) != nullptr) {
@@ -892,36 +819,25 @@ RouteTarget targetKind(const Topology& topo, const std::string& id) {
 bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const std::string& suffix,
                 std::vector<Diagnostic>& errors) {
   size_t errors_before = errors.size();
-  // Resolves `ref` to exactly one ID of the kinds `accept` allows.
-  auto resolveOne = [&](const ScenarioRef& ref, const std::string& what,
-                        const std::function<bool(const std::string&)>& accept) -> std::optional<std::string> {
-    std::set<std::string> ids = idsNamed(into, ref.text);
-    for (auto it = ids.begin(); it != ids.end();) it = accept(*it) ? std::next(it) : ids.erase(it);
-    if (ids.size() == 1) return *ids.begin();
-    if (ids.empty()) {
-      errors.push_back({"unknown-reference",
-                        fmt::format("unknown {} '{}'{}{}", what, ref.text, suffix, didYouMean(ref.text, allNames(into))),
-                        ref.location});
-    } else {
-      std::string list;
-      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
-      errors.push_back({"ambiguous-reference",
-                        fmt::format("'{}' names {} resources{} ({}); use an ID", ref.text, ids.size(), suffix, list),
-                        ref.location});
+  // Resolves `ref` to exactly one ID of `kinds` (topology/reference.h).
+  auto resolveOne = [&](const ScenarioRef& ref, std::string_view what, ResourceKinds kinds) -> std::optional<std::string> {
+    auto found = lookUpResource(into, ref.text, {kinds, what, suffix, false});
+    if (const auto* error = std::get_if<ReferenceError>(&found)) {
+      errors.push_back({std::string(error->code()), error->message, ref.location});
+      return std::nullopt;
     }
-    return std::nullopt;
+    return std::get<ResourceRef>(found).meta->id;
   };
-  auto isRouteTable = [&](const std::string& id) { return into.findRouteTable(id) != nullptr; };
-  auto isGroup = [&](const std::string& id) { return into.findSecurityGroup(id) != nullptr; };
+  const ResourceKinds route_targets{ResourceKind::kInternetGateway, ResourceKind::kNatGateway,
+                                    ResourceKind::kVpcEndpoint,      ResourceKind::kPeeringConnection,
+                                    ResourceKind::kTransitGateway,   ResourceKind::kVpnGateway,
+                                    ResourceKind::kNetworkInterface, ResourceKind::kInstance};
   for (const auto& edit : edits) {
     switch (edit.kind) {
       case ScenarioEdit::Kind::kRemove: {
-        // An instance only attachments name has no record to remove.
-        auto id = resolveOne(edit.target, "resource", [&](const std::string& candidate) {
-          return candidate.rfind("i-", 0) != 0 || into.findInstance(candidate) != nullptr;
-        });
+        auto id = resolveOne(edit.target, "resource", ResourceKinds::all());
         if (!id) break;
-        forEachCollection(into, [&](auto& items) {
+        forEachResourceCollection(into, [&](ResourceKind /*kind*/, auto& items) {
           items.erase(std::remove_if(items.begin(), items.end(), [&](const auto& item) { return item.meta.id == *id; }),
                       items.end());
         });
@@ -929,7 +845,7 @@ bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const st
       }
       case ScenarioEdit::Kind::kAddRoute:
       case ScenarioEdit::Kind::kRemoveRoute: {
-        auto table_id = resolveOne(edit.target, "route table", isRouteTable);
+        auto table_id = resolveOne(edit.target, "route table", {ResourceKind::kRouteTable});
         if (!table_id) break;
         RouteTable& table = *std::find_if(into.route_tables.begin(), into.route_tables.end(),
                                           [&](const RouteTable& t) { return t.meta.id == *table_id; });
@@ -950,8 +866,11 @@ bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const st
         }
         std::optional<std::string> target = "local";
         if (edit.route_target.text != "local") {
-          target = resolveOne(edit.route_target, "route target",
-                              [&](const std::string& id) { return targetKind(into, id) != RouteTarget::kUnknown; });
+          // An instance only its interfaces' attachments name is a target too.
+          const std::string& text = edit.route_target.text;
+          bool attached_only = text.rfind("i-", 0) == 0 && into.findInstance(text) == nullptr &&
+                               !into.instanceInterfaces(text).empty();
+          target = attached_only ? text : resolveOne(edit.route_target, "route target", route_targets);
         }
         if (!target) break;
         table.routes.erase(std::remove_if(table.routes.begin(), table.routes.end(), matches), table.routes.end());
@@ -970,7 +889,7 @@ bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const st
       }
       case ScenarioEdit::Kind::kAddRule:
       case ScenarioEdit::Kind::kRemoveRule: {
-        auto group_id = resolveOne(edit.target, "security group", isGroup);
+        auto group_id = resolveOne(edit.target, "security group", {ResourceKind::kSecurityGroup});
         if (!group_id) break;
         SecurityGroup& group = *std::find_if(into.security_groups.begin(), into.security_groups.end(),
                                              [&](const SecurityGroup& g) { return g.meta.id == *group_id; });
@@ -992,7 +911,7 @@ bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const st
         rule.from_port = edit.from_port;
         rule.to_port = edit.to_port;
         if (!edit.route_target.text.empty()) {
-          auto peer = resolveOne(edit.route_target, "security group", isGroup);
+          auto peer = resolveOne(edit.route_target, "security group", {ResourceKind::kSecurityGroup});
           if (!peer) break;
           rule.peer_kind = PeerKind::kSecurityGroup;
           rule.peer = *peer;
@@ -1050,7 +969,7 @@ bool buildVariantTopology(const Scenario& scenario, const std::string& variant_n
     domain.meta.origin = spec.location;
     domain.network_mode = spec.network_mode;
     if (spec.vpc) {
-      if (auto id = resolver.resolve(into.vpcs, *spec.vpc, "vpc")) domain.vpc_id = *id;
+      if (auto id = resolver.resolve(ResourceKind::kVpc, *spec.vpc, "vpc")) domain.vpc_id = *id;
     }
     domain.subnet_ids = resolver.subnets(spec.subnets, domain.vpc_id);
     domain.security_group_ids = resolver.groups(spec.security_groups, domain.vpc_id);

@@ -3,7 +3,9 @@
 // Each case of tests/golden/cases.yaml is run as `vpcsim ARGS...` from the
 // repo root. The exit status must equal the case's hand-derived expect_exit
 // (the check on the tool), and stdout must equal
-// tests/golden/expected/<name>.json byte for byte (the pinned behaviour).
+// tests/golden/expected/<name>.json byte for byte (the pinned behaviour). A
+// case with `stream: stderr` (an input error) pins its diagnostics instead,
+// in tests/golden/expected/<name>.stderr.
 //
 // The `--update-golden` switch: run the suite with VPCSIM_UPDATE_GOLDEN=1 in
 // the environment, e.g.
@@ -34,6 +36,7 @@ struct GoldenCase {
   std::string name;
   std::vector<std::string> args;
   int expect_exit = 0;
+  bool pins_stderr = false;  ///< `stream: stderr`: the pinned output is the diagnostics
 };
 
 struct RunResult {
@@ -44,7 +47,9 @@ struct RunResult {
 
 fs::path sourceDir() { return fs::path(VPCSIM_SOURCE_DIR); }
 fs::path goldenDir() { return sourceDir() / "tests" / "golden"; }
-fs::path expectedPath(const std::string& name) { return goldenDir() / "expected" / (name + ".json"); }
+fs::path expectedPath(const GoldenCase& golden) {
+  return goldenDir() / "expected" / (golden.name + (golden.pins_stderr ? ".stderr" : ".json"));
+}
 
 bool updating() {
   const char* value = std::getenv("VPCSIM_UPDATE_GOLDEN");
@@ -60,6 +65,7 @@ const std::vector<GoldenCase>& goldenCases() {
       entry.name = node["name"].as<std::string>();
       for (const auto& arg : node["args"]) entry.args.push_back(arg.as<std::string>());
       entry.expect_exit = node["expect_exit"].as<int>();
+      entry.pins_stderr = node["stream"] && node["stream"].as<std::string>() == "stderr";
       loaded.push_back(std::move(entry));
     }
     return loaded;
@@ -126,16 +132,17 @@ TEST_CASE("every golden case exits as derived by hand and prints its pinned outp
   // here and is never pinned, not even by VPCSIM_UPDATE_GOLDEN=1.
   REQUIRE(run.exit_status == golden.expect_exit);
 
-  fs::path expected = expectedPath(golden.name);
+  fs::path expected = expectedPath(golden);
+  const std::string& pinned = golden.pins_stderr ? run.errors : run.output;
   if (updating()) {
     std::ofstream out(expected, std::ios::binary | std::ios::trunc);
-    out << run.output;
+    out << pinned;
     REQUIRE(out.good());
     return;
   }
   INFO("expected file: " << expected.string() << " (VPCSIM_UPDATE_GOLDEN=1 rewrites it)");
   REQUIRE(fs::exists(expected));
-  REQUIRE(run.output == readFile(expected));
+  REQUIRE(pinned == readFile(expected));
 }
 
 TEST_CASE("the same query run twice prints identical output", "[golden]") {

@@ -1239,24 +1239,6 @@ TEST_CASE("combineVerdicts merges per-source verdicts", "[query]") {
   CHECK(verdictName(combineVerdicts(verdicts)) == verdictName(expected));
 }
 
-TEST_CASE("closestMatch suggests the nearest candidate within a third of the name", "[query]") {
-  auto [name, candidates, expected] = GENERATE(table<std::string, std::vector<std::string>, std::string>({
-      {"eni-aa", {"eni-a", "eni-b"}, "eni-a"},
-      {"sg-web", {"sg-web", "sg-web2"}, "sg-web"},
-      {"subnet-1", {"subnet-3", "subnet-2"}, "subnet-2"},  // ties go to the smaller name
-      {"subnet-1", {"subnet-2", "subnet-3"}, "subnet-2"},
-      {"PrivateSubnet1", {"PrivateSubnet1A", "PrivateSubnet2A"}, "PrivateSubnet1A"},
-      {"xyz", {"subnet-a", "vpc-1"}, ""},
-      {"anything", {}, ""},
-      {"ab", {"abcd"}, "abcd"},            // distance 2 is within the floor of 2
-      {"ab", {"abcde"}, ""},               // distance 3 is not
-      {"abcdefghijkl", {"abcdefghWXYZ"}, "abcdefghWXYZ"},  // 12 chars: up to 4 edits
-      {"abcdefghijkl", {"abcdefgVWXYZ"}, ""},              // 5 edits is too far
-  }));
-  CAPTURE(name, candidates);
-  CHECK(closestMatch(name, candidates) == expected);
-}
-
 TEST_CASE("peering from a VPC the input lacks is undetermined, or decided by the blocks the connection lists",
           "[tracer][peering]") {
   // VPC Peering Guide, "VPC peering limitations": a peering connection

@@ -318,7 +318,8 @@ TEST_CASE("an unknown SageMaker reference is an error at the scenario's spot", "
   CHECK_FALSE(buildVariantTopology(s, "baseline", topo, errors));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].str() == file.name() +
-                               ":13:55: error: unknown subnet 'PrivateSubnet1B' (did you mean 'PrivateSubnet1A'?)");
+                               ":13:55: error: subnet 'PrivateSubnet1B' is not in the input (did you mean "
+                               "'PrivateSubnet1A'?)");
 }
 
 TEST_CASE("an edit's route target may be an instance that only interface attachments name", "[scenario]") {
@@ -357,7 +358,7 @@ TEST_CASE("an edit's route target may be an instance that only interface attachm
   remove.location = "s.yaml:4:7";
   CHECK_FALSE(applyEdits(topo, {remove}, "", errors));
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].str() == "s.yaml:4:7: error: unknown resource 'i-0a73a1a6021c03ddb'");
+  CHECK(errors[0].str() == "s.yaml:4:7: error: resource 'i-0a73a1a6021c03ddb' is not in the input");
 }
 
 }  // namespace vpcsim::topology
