@@ -128,200 +128,247 @@ Value CfnLoader::eval(const Value& v) {
   }
 }
 
-Value CfnLoader::evalFunction(const std::string& name, const Value& arg, const Value& call) {
-  const YAML::Mark& at = call.mark;
-  std::string shown = shortName(name);
-  auto args = [&](std::size_t min, std::size_t max) {
-    if (arg.kind != Value::Kind::kList || arg.items.size() < min || arg.items.size() > max) {
-      std::string count = min == max ? std::to_string(min) : fmt::format("{} to {}", min, max);
-      fail(at, fmt::format("{} takes a list of {} arguments", shown, count));
-    }
-    return arg.items;
-  };
-  if (name == "Ref") {
-    return ref(str(arg, "!Ref argument"), at, "!Ref");
+const std::vector<Value>& Call::args(std::size_t min, std::size_t max) const {
+  if (arg.kind != Value::Kind::kList || arg.items.size() < min || arg.items.size() > max) {
+    std::string count = min == max ? std::to_string(min) : fmt::format("{} to {}", min, max);
+    fail(at, fmt::format("{} takes a list of {} arguments", shown, count));
   }
-  if (name == "Condition") {
-    return Value::boolean(condition(str(arg, "!Condition argument"), at), at);
-  }
-  if (name == "Fn::GetAtt") {
-    std::string logical;
-    std::string attribute;
-    if (arg.isScalar()) {
-      std::size_t dot = arg.text.find('.');
-      if (dot == std::string::npos) fail(at, fmt::format("!GetAtt {}: expected LogicalId.Attribute", arg.text));
-      logical = arg.text.substr(0, dot);
-      attribute = arg.text.substr(dot + 1);
-    } else {
-      auto items = args(2, 2);
-      logical = str(eval(items[0]), "!GetAtt resource");
-      attribute = str(eval(items[1]), "!GetAtt attribute");
-    }
-    return getAtt(logical, attribute, at);
-  }
-  if (name == "Fn::Sub") return sub(arg, at);
-  if (name == "Fn::Join") {
-    auto items = args(2, 2);
-    std::string delimiter = str(eval(items[0]), "!Join delimiter");
-    Value list = eval(items[1]);
-    std::string out;
-    bool first = true;
-    for (const auto& item : listOf(list, "!Join list")) {
-      out += (first ? "" : delimiter) + str(item, "each !Join element");
-      first = false;
-    }
-    return Value::string(out, at);
-  }
-  if (name == "Fn::Select") {
-    auto items = args(2, 2);
-    long long index = integer(eval(items[0]), "!Select index");
-    auto list = listOf(eval(items[1]), "!Select list");
-    if (index < 0 || static_cast<std::size_t>(index) >= list.size()) {
-      fail(at, fmt::format("!Select index {} is out of range (list has {} element{})", index, list.size(),
-                           list.size() == 1 ? "" : "s"));
-    }
-    return list[static_cast<std::size_t>(index)];
-  }
-  if (name == "Fn::Split") {
-    auto items = args(2, 2);
-    std::string delimiter = str(eval(items[0]), "!Split delimiter");
-    std::string text = str(eval(items[1]), "!Split string");
-    if (delimiter.empty()) fail(at, "!Split delimiter must not be empty");
-    std::vector<Value> parts;
-    std::size_t start = 0;
-    while (true) {
-      std::size_t pos = text.find(delimiter, start);
-      parts.push_back(Value::string(text.substr(start, pos == std::string::npos ? std::string::npos : pos - start), at));
-      if (pos == std::string::npos) break;
-      start = pos + delimiter.size();
-    }
-    return Value::list(std::move(parts), at);
-  }
-  if (name == "Fn::If") {
-    auto items = args(3, 3);
-    std::string cond = str(items[0], "!If condition name");
-    return eval(condition(cond, items[0].mark.is_null() ? at : items[0].mark) ? items[1] : items[2]);
-  }
-  if (name == "Fn::Equals") {
-    auto items = args(2, 2);
-    return Value::boolean(sameValue(eval(items[0]), eval(items[1])), at);
-  }
-  if (name == "Fn::And" || name == "Fn::Or") {
-    auto items = args(2, 10);
-    bool is_and = name == "Fn::And";
-    bool result = is_and;
-    for (const auto& item : items) {
-      bool b = truth(eval(item), shown + " argument");
-      result = is_and ? (result && b) : (result || b);
-    }
-    return Value::boolean(result, at);
-  }
-  if (name == "Fn::Not") {
-    auto items = args(1, 1);
-    return Value::boolean(!truth(eval(items[0]), "!Not argument"), at);
-  }
-  if (name == "Fn::FindInMap") {
-    auto items = args(3, 4);
-    std::string map_name = str(eval(items[0]), "!FindInMap map name");
-    std::string top = str(eval(items[1]), "!FindInMap top-level key");
-    std::string second = str(eval(items[2]), "!FindInMap second-level key");
-    const Value* mappings = stack_->root.find("Mappings");
-    const Value* map = mappings != nullptr ? mappings->find(map_name) : nullptr;
-    auto fallback = [&](std::string message) -> Value {
-      if (items.size() == 4) {
-        Value options = eval(items[3]);
-        if (const Value* d = options.find("DefaultValue")) return *d;
-      }
-      fail(at, std::move(message));
-    };
-    if (map == nullptr) {
-      return fallback(fmt::format("!FindInMap: no mapping named {}{}", map_name,
-                                  mappings != nullptr ? didYouMean(map_name, keysOf(mappings->fields), Closeness::kLoose, false) : ""));
-    }
-    const Value* level = map->find(top);
-    if (level == nullptr) {
-      return fallback(fmt::format("!FindInMap: mapping {} has no key {}{}", map_name, top,
-                                  didYouMean(top, keysOf(map->fields), Closeness::kLoose, false)));
-    }
-    const Value* leaf = level->find(second);
-    if (leaf == nullptr) {
-      return fallback(fmt::format("!FindInMap: mapping {} has no key {}.{}{}", map_name, top, second,
-                                  didYouMean(second, keysOf(level->fields), Closeness::kLoose, false)));
-    }
-    return eval(*leaf);
-  }
-  if (name == "Fn::GetAZs") {
-    std::string region = str(eval(arg), "!GetAZs region");
-    return Value::strings(regionAzs(region.empty() ? region_ : region), at);
-  }
-  if (name == "Fn::Cidr") {
-    auto items = args(3, 3);
-    std::string block_text = str(eval(items[0]), "!Cidr ip block");
-    long long count = integer(eval(items[1]), "!Cidr count");
-    long long bits = integer(eval(items[2]), "!Cidr cidr bits");
-    auto block = Cidr::parseLoose(block_text);
-    if (!block) fail(at, fmt::format("!Cidr {}: {}", block_text, block.error()));
-    if (count < 1 || count > 256) fail(at, fmt::format("!Cidr count {} is out of range (1-256)", count));
-    long long prefix = 32 - bits;
-    if (bits < 0 || prefix < block->prefix()) {
-      fail(at, fmt::format("!Cidr cidr bits {} do not fit in {} (at most {})", bits, block->str(),
-                           32 - block->prefix()));
-    }
-    uint64_t step = uint64_t{1} << static_cast<unsigned>(bits);
-    if (static_cast<uint64_t>(count) * step > block->size()) {
-      fail(at, fmt::format("!Cidr cannot fit {} /{} blocks in {}", count, prefix, block->str()));
-    }
-    std::vector<Value> out;
-    for (long long i = 0; i < count; ++i) {
-      uint64_t base = block->base().value() + static_cast<uint64_t>(i) * step;
-      out.push_back(Value::string(Cidr::of(Ipv4(static_cast<uint32_t>(base)), static_cast<int>(prefix)).str(), at));
-    }
-    return Value::list(std::move(out), at);
-  }
-  if (name == "Fn::ImportValue") {
-    std::string export_name = str(eval(arg), "!ImportValue name");
-    auto it = exports_.find(export_name);
-    if (it == exports_.end()) {
-      fail(at, fmt::format("!ImportValue {}: no stack exports {}{}", export_name, export_name,
-                           didYouMean(export_name, keysOf(exports_), Closeness::kLoose, false)));
-    }
-    return Value::string(it->second, at);
-  }
-  if (name == "Fn::Base64") return Value::string(base64(str(eval(arg), "!Base64 argument")), at);
-  if (name == "Fn::Length") {
-    Value list = eval(arg);
-    Value out = Value::string(std::to_string(listOf(list, "!Length argument").size()), at);
-    out.kind = Value::Kind::kNumber;
-    return out;
-  }
-  if (name == "Fn::ToJsonString") return Value::string(toJson(eval(arg)).dump(), at);
-  if (name == "Fn::Contains") {
-    auto items = args(2, 2);
-    std::string needle = str(eval(items[1]), "!Contains value");
-    for (const auto& item : listOf(eval(items[0]), "!Contains list")) {
-      if (item.isScalar() && item.text == needle) return Value::boolean(true, at);
-    }
-    return Value::boolean(false, at);
-  }
-  if (name == "Fn::EachMemberEquals") {
-    auto items = args(2, 2);
-    std::string expected = str(eval(items[1]), "!EachMemberEquals value");
-    for (const auto& item : listOf(eval(items[0]), "!EachMemberEquals list")) {
-      if (!item.isScalar() || item.text != expected) return Value::boolean(false, at);
-    }
-    return Value::boolean(true, at);
-  }
-  if (name == "Fn::EachMemberIn") {
-    auto items = args(2, 2);
-    auto allowed = listOf(eval(items[1]), "!EachMemberIn allowed list");
-    for (const auto& item : listOf(eval(items[0]), "!EachMemberIn list")) {
-      bool found = std::any_of(allowed.begin(), allowed.end(), [&](const Value& a) { return sameValue(a, item); });
-      if (!found) return Value::boolean(false, at);
-    }
-    return Value::boolean(true, at);
-  }
-  fail(at, fmt::format("{} cannot be evaluated offline", shown), "cfn-unsupported");
+  return arg.items;
 }
+
+Value CfnLoader::evalFunction(const std::string& name, const Value& arg, const Value& call) {
+  const Call c{name, arg, call.mark, shortName(name)};
+  if (name == "Ref") return ref(str(arg, "!Ref argument"), c.at, "!Ref");
+  if (name == "Condition") return Value::boolean(condition(str(arg, "!Condition argument"), c.at), c.at);
+  if (name == "Fn::GetAtt") return fnGetAtt(c);
+  if (name == "Fn::Sub") return sub(arg, c.at);
+  if (name == "Fn::Join") return fnJoin(c);
+  if (name == "Fn::Select") return fnSelect(c);
+  if (name == "Fn::Split") return fnSplit(c);
+  if (name == "Fn::If") return fnIf(c);
+  if (name == "Fn::Equals") return fnEquals(c);
+  if (name == "Fn::And" || name == "Fn::Or") return fnAndOr(c);
+  if (name == "Fn::Not") return fnNot(c);
+  if (name == "Fn::FindInMap") return fnFindInMap(c);
+  if (name == "Fn::GetAZs") return fnGetAzs(c);
+  if (name == "Fn::Cidr") return fnCidr(c);
+  if (name == "Fn::ImportValue") return fnImportValue(c);
+  if (name == "Fn::Base64") return fnBase64(c);
+  if (name == "Fn::Length") return fnLength(c);
+  if (name == "Fn::ToJsonString") return fnToJsonString(c);
+  if (name == "Fn::Contains") return fnContains(c);
+  if (name == "Fn::EachMemberEquals") return fnEachMemberEquals(c);
+  if (name == "Fn::EachMemberIn") return fnEachMemberIn(c);
+  fail(c.at, fmt::format("{} cannot be evaluated offline", c.shown), "cfn-unsupported");
+}
+
+// ---- intrinsic functions, one per family -----------------------------------------------------
+
+// `!GetAtt Logical.Attribute` or `[Logical, Attribute]` (either may be an intrinsic in the list form).
+Value CfnLoader::fnGetAtt(const Call& c) {
+  std::string logical;
+  std::string attribute;
+  if (c.arg.isScalar()) {
+    std::size_t dot = c.arg.text.find('.');
+    if (dot == std::string::npos) fail(c.at, fmt::format("!GetAtt {}: expected LogicalId.Attribute", c.arg.text));
+    logical = c.arg.text.substr(0, dot);
+    attribute = c.arg.text.substr(dot + 1);
+  } else {
+    const auto& items = c.args(2, 2);
+    logical = str(eval(items[0]), "!GetAtt resource");
+    attribute = str(eval(items[1]), "!GetAtt attribute");
+  }
+  return getAtt(logical, attribute, c.at);
+}
+
+Value CfnLoader::fnJoin(const Call& c) {
+  const auto& items = c.args(2, 2);
+  std::string delimiter = str(eval(items[0]), "!Join delimiter");
+  Value list = eval(items[1]);
+  std::string out;
+  bool first = true;
+  for (const auto& item : listOf(list, "!Join list")) {
+    out += (first ? "" : delimiter) + str(item, "each !Join element");
+    first = false;
+  }
+  return Value::string(out, c.at);
+}
+
+Value CfnLoader::fnSelect(const Call& c) {
+  const auto& items = c.args(2, 2);
+  long long index = integer(eval(items[0]), "!Select index");
+  auto list = listOf(eval(items[1]), "!Select list");
+  if (index < 0 || static_cast<std::size_t>(index) >= list.size()) {
+    fail(c.at, fmt::format("!Select index {} is out of range (list has {} element{})", index, list.size(),
+                           list.size() == 1 ? "" : "s"));
+  }
+  return list[static_cast<std::size_t>(index)];
+}
+
+Value CfnLoader::fnSplit(const Call& c) {
+  const auto& items = c.args(2, 2);
+  std::string delimiter = str(eval(items[0]), "!Split delimiter");
+  std::string text = str(eval(items[1]), "!Split string");
+  if (delimiter.empty()) fail(c.at, "!Split delimiter must not be empty");
+  std::vector<Value> parts;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t pos = text.find(delimiter, start);
+    parts.push_back(Value::string(text.substr(start, pos == std::string::npos ? std::string::npos : pos - start), c.at));
+    if (pos == std::string::npos) break;
+    start = pos + delimiter.size();
+  }
+  return Value::list(std::move(parts), c.at);
+}
+
+// Only the branch the condition picks is evaluated.
+Value CfnLoader::fnIf(const Call& c) {
+  const auto& items = c.args(3, 3);
+  std::string cond = str(items[0], "!If condition name");
+  return eval(condition(cond, items[0].mark.is_null() ? c.at : items[0].mark) ? items[1] : items[2]);
+}
+
+Value CfnLoader::fnEquals(const Call& c) {
+  const auto& items = c.args(2, 2);
+  return Value::boolean(sameValue(eval(items[0]), eval(items[1])), c.at);
+}
+
+// Fn::And / Fn::Or: 2 to 10 conditions; every argument is evaluated (no short circuit).
+Value CfnLoader::fnAndOr(const Call& c) {
+  const auto& items = c.args(2, 10);
+  bool is_and = c.name == "Fn::And";
+  bool result = is_and;
+  for (const auto& item : items) {
+    bool b = truth(eval(item), c.shown + " argument");
+    result = is_and ? (result && b) : (result || b);
+  }
+  return Value::boolean(result, c.at);
+}
+
+Value CfnLoader::fnNot(const Call& c) {
+  const auto& items = c.args(1, 1);
+  return Value::boolean(!truth(eval(items[0]), "!Not argument"), c.at);
+}
+
+// A missing map or key is an error unless the fourth argument gives a DefaultValue.
+Value CfnLoader::fnFindInMap(const Call& c) {
+  const auto& items = c.args(3, 4);
+  std::string map_name = str(eval(items[0]), "!FindInMap map name");
+  std::string top = str(eval(items[1]), "!FindInMap top-level key");
+  std::string second = str(eval(items[2]), "!FindInMap second-level key");
+  const Value* mappings = stack_->root.find("Mappings");
+  const Value* map = mappings != nullptr ? mappings->find(map_name) : nullptr;
+  auto fallback = [&](std::string message) -> Value {
+    if (items.size() == 4) {
+      Value options = eval(items[3]);
+      if (const Value* d = options.find("DefaultValue")) return *d;
+    }
+    fail(c.at, std::move(message));
+  };
+  if (map == nullptr) {
+    return fallback(fmt::format("!FindInMap: no mapping named {}{}", map_name,
+                                mappings != nullptr ? didYouMean(map_name, keysOf(mappings->fields), Closeness::kLoose, false) : ""));
+  }
+  const Value* level = map->find(top);
+  if (level == nullptr) {
+    return fallback(fmt::format("!FindInMap: mapping {} has no key {}{}", map_name, top,
+                                didYouMean(top, keysOf(map->fields), Closeness::kLoose, false)));
+  }
+  const Value* leaf = level->find(second);
+  if (leaf == nullptr) {
+    return fallback(fmt::format("!FindInMap: mapping {} has no key {}.{}{}", map_name, top, second,
+                                didYouMean(second, keysOf(level->fields), Closeness::kLoose, false)));
+  }
+  return eval(*leaf);
+}
+
+// An empty region means the stack's own.
+Value CfnLoader::fnGetAzs(const Call& c) {
+  std::string region = str(eval(c.arg), "!GetAZs region");
+  return Value::strings(regionAzs(region.empty() ? region_ : region), c.at);
+}
+
+// [block, count, cidr bits]: the first `count` blocks of /(32 - bits) inside `block`.
+Value CfnLoader::fnCidr(const Call& c) {
+  const auto& items = c.args(3, 3);
+  std::string block_text = str(eval(items[0]), "!Cidr ip block");
+  long long count = integer(eval(items[1]), "!Cidr count");
+  long long bits = integer(eval(items[2]), "!Cidr cidr bits");
+  auto block = Cidr::parseLoose(block_text);
+  if (!block) fail(c.at, fmt::format("!Cidr {}: {}", block_text, block.error()));
+  if (count < 1 || count > 256) fail(c.at, fmt::format("!Cidr count {} is out of range (1-256)", count));
+  long long prefix = 32 - bits;
+  if (bits < 0 || prefix < block->prefix()) {
+    fail(c.at, fmt::format("!Cidr cidr bits {} do not fit in {} (at most {})", bits, block->str(),
+                           32 - block->prefix()));
+  }
+  uint64_t step = uint64_t{1} << static_cast<unsigned>(bits);
+  if (static_cast<uint64_t>(count) * step > block->size()) {
+    fail(c.at, fmt::format("!Cidr cannot fit {} /{} blocks in {}", count, prefix, block->str()));
+  }
+  std::vector<Value> out;
+  for (long long i = 0; i < count; ++i) {
+    uint64_t base = block->base().value() + static_cast<uint64_t>(i) * step;
+    out.push_back(Value::string(Cidr::of(Ipv4(static_cast<uint32_t>(base)), static_cast<int>(prefix)).str(), c.at));
+  }
+  return Value::list(std::move(out), c.at);
+}
+
+// Exports of the stacks loaded before this one.
+Value CfnLoader::fnImportValue(const Call& c) {
+  std::string export_name = str(eval(c.arg), "!ImportValue name");
+  auto it = exports_.find(export_name);
+  if (it == exports_.end()) {
+    fail(c.at, fmt::format("!ImportValue {}: no stack exports {}{}", export_name, export_name,
+                           didYouMean(export_name, keysOf(exports_), Closeness::kLoose, false)));
+  }
+  return Value::string(it->second, c.at);
+}
+
+Value CfnLoader::fnBase64(const Call& c) {
+  return Value::string(base64(str(eval(c.arg), "!Base64 argument")), c.at);
+}
+
+// Fn::Length and Fn::ToJsonString (AWS::LanguageExtensions).
+Value CfnLoader::fnLength(const Call& c) {
+  Value list = eval(c.arg);
+  Value out = Value::string(std::to_string(listOf(list, "!Length argument").size()), c.at);
+  out.kind = Value::Kind::kNumber;
+  return out;
+}
+
+Value CfnLoader::fnToJsonString(const Call& c) { return Value::string(toJson(eval(c.arg)).dump(), c.at); }
+
+// Rule functions (Rules section: Fn::Contains, Fn::EachMemberEquals, Fn::EachMemberIn).
+Value CfnLoader::fnContains(const Call& c) {
+  const auto& items = c.args(2, 2);
+  std::string needle = str(eval(items[1]), "!Contains value");
+  for (const auto& item : listOf(eval(items[0]), "!Contains list")) {
+    if (item.isScalar() && item.text == needle) return Value::boolean(true, c.at);
+  }
+  return Value::boolean(false, c.at);
+}
+
+Value CfnLoader::fnEachMemberEquals(const Call& c) {
+  const auto& items = c.args(2, 2);
+  std::string expected = str(eval(items[1]), "!EachMemberEquals value");
+  for (const auto& item : listOf(eval(items[0]), "!EachMemberEquals list")) {
+    if (!item.isScalar() || item.text != expected) return Value::boolean(false, c.at);
+  }
+  return Value::boolean(true, c.at);
+}
+
+Value CfnLoader::fnEachMemberIn(const Call& c) {
+  const auto& items = c.args(2, 2);
+  auto allowed = listOf(eval(items[1]), "!EachMemberIn allowed list");
+  for (const auto& item : listOf(eval(items[0]), "!EachMemberIn list")) {
+    bool found = std::any_of(allowed.begin(), allowed.end(), [&](const Value& a) { return sameValue(a, item); });
+    if (!found) return Value::boolean(false, c.at);
+  }
+  return Value::boolean(true, c.at);
+}
+
+// ---- conditions, Ref and GetAtt ---------------------------------------------------------------
 
 bool CfnLoader::condition(const std::string& name, const YAML::Mark& at) {
   if (auto it = stack_->conditions.find(name); it != stack_->conditions.end()) return it->second;

@@ -61,6 +61,16 @@ struct StackState {
   std::map<std::string, std::string> outputs;
 };
 
+// One intrinsic function call being evaluated.
+struct Call {
+  const std::string& name;  ///< long form: "Fn::Select", "Ref", "Condition"
+  const Value& arg;         ///< the unevaluated argument
+  const YAML::Mark& at;     ///< where the call stands
+  std::string shown;        ///< "!Select", for messages
+  /// The argument as a list of `min` to `max` items; fails with "!X takes a list of N arguments" otherwise.
+  [[nodiscard]] const std::vector<Value>& args(std::size_t min, std::size_t max) const;
+};
+
 // A diagnostic held back until run() sorts them into file order.
 struct Pending {
   std::string label;
@@ -98,6 +108,24 @@ class CfnLoader {
   // -- evaluation --
   Value eval(const Value& v);
   Value evalFunction(const std::string& name, const Value& arg, const Value& call);
+  Value fnGetAtt(const Call& c);
+  Value fnJoin(const Call& c);
+  Value fnSelect(const Call& c);
+  Value fnSplit(const Call& c);
+  Value fnIf(const Call& c);
+  Value fnEquals(const Call& c);
+  Value fnAndOr(const Call& c);
+  Value fnNot(const Call& c);
+  Value fnFindInMap(const Call& c);
+  Value fnGetAzs(const Call& c);
+  Value fnCidr(const Call& c);
+  Value fnImportValue(const Call& c);
+  Value fnBase64(const Call& c);
+  Value fnLength(const Call& c);
+  Value fnToJsonString(const Call& c);
+  Value fnContains(const Call& c);
+  Value fnEachMemberEquals(const Call& c);
+  Value fnEachMemberIn(const Call& c);
   bool condition(const std::string& name, const YAML::Mark& at);
   bool truth(const Value& v, std::string_view what);
   Value ref(const std::string& name, const YAML::Mark& at, std::string_view shown);
