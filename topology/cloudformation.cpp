@@ -1,4 +1,4 @@
-// CloudFormation loader: reads each stack's template and runs its phases in order (parameters, conditions, rules, resources, outputs).
+// CloudFormation loader: reads each stack's template and runs its phases (parameters to outputs) in order.
 #include "topology/cloudformation.h"
 
 #include "topology/cloudformation_loader.h"

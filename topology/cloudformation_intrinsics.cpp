@@ -480,121 +480,150 @@ Value CfnLoader::getAtt(const std::string& logical, const std::string& attribute
   }
   if (!r->active) fail(at, fmt::format("{}: resource {} is not created (condition {} is false)", shown, logical, r->condition));
   const std::string& type = r->type;
-  auto prop_text = [&](std::string_view key, std::string fallback) {
-    const Value* v = props(*r).find(key);
-    return Value::string(v != nullptr && v->isScalar() ? v->text : std::move(fallback), at);
-  };
-  auto synth = [&](std::string_view prefix, std::string_view what) {
-    return Value::string(makeId(prefix, stack_->name + "/" + logical + "/" + std::string(what)), at);
-  };
   if (const TypeInfo* info = typeInfo(type)) {
     if (std::find(info->attributes.begin(), info->attributes.end(), attribute) == info->attributes.end()) {
       std::vector<std::string> names(info->attributes.begin(), info->attributes.end());
       fail(at, fmt::format("{}: {} has no attribute {}{}", shown, type, attribute, didYouMean(attribute, names, Closeness::kLoose, false)));
     }
-    if (type == "AWS::EC2::VPC") {
-      if (attribute == "CidrBlock") return prop_text("CidrBlock", "");
-      if (attribute == "CidrBlockAssociations") return Value::list({synth("vpc-cidr-assoc-", "cidr")}, at);
-      if (attribute == "DefaultNetworkAcl") return synth("acl-", "default-acl");
-      if (attribute == "DefaultSecurityGroup") return synth("sg-", "default-sg");
-      if (attribute == "Ipv6CidrBlocks") return Value::list({}, at);
-      return Value::string(r->id, at);
-    }
-    if (type == "AWS::EC2::Subnet") {
-      if (attribute == "AvailabilityZone") return Value::string(subnetAz(r->id), at);
-      if (attribute == "AvailabilityZoneId") {
-        std::string az = subnetAz(r->id);
-        return Value::string(fmt::format("az-{}{}", az.empty() ? 'a' : az.back(), 1), at);
-      }
-      if (attribute == "CidrBlock") return prop_text("CidrBlock", "");
-      if (attribute == "VpcId") return prop_text("VpcId", "");
-      if (attribute == "NetworkAclAssociationId") return synth("aclassoc-", "acl-association");
-      if (attribute == "Ipv6CidrBlocks" || attribute == "BlockPublicAccessStates") return Value::list({}, at);
-      if (attribute == "OutpostArn") return Value::string("", at);
-      return Value::string(r->id, at);
-    }
-    if (type == "AWS::EC2::SecurityGroup" && attribute == "VpcId") return prop_text("VpcId", "");
-    if (type == "AWS::EC2::EIP") {
-      if (attribute == "PublicIp") return Value::string(eipAddress(r->id).str(), at);
-      return Value::string(r->id, at);
-    }
-    if (type == "AWS::EC2::NatGateway" && attribute == "EniId") return synth("eni-", "eni");
-    if (type == "AWS::EC2::VPCEndpoint") {
-      if (attribute == "CreationTimestamp") return Value::string("2024-01-01T00:00:00.000Z", at);
-      std::vector<std::string> subnets;
-      if (const Value* ids = props(*r).find("SubnetIds"); ids != nullptr && ids->kind == Value::Kind::kList) {
-        for (const auto& item : ids->items) subnets.push_back(str(item, logical + ".SubnetIds"));
-      }
-      if (attribute == "NetworkInterfaceIds") {
-        std::vector<std::string> enis;
-        for (const auto& s : subnets) enis.push_back(makeId("eni-", stack_->name + "/" + logical + "/" + s));
-        return Value::strings(enis, at);
-      }
-      if (attribute == "DnsEntries") {
-        std::string service = prop_text("ServiceName", "").text;
-        std::size_t dot = service.rfind('.');
-        std::string short_service = dot == std::string::npos ? service : service.substr(dot + 1);
-        std::vector<std::string> entries = {
-            fmt::format("Z7HUB22UULQXV:{}-{:08x}.{}.{}.vpce.amazonaws.com", r->id, fnv1a(r->id) & 0xFFFFFFFFU,
-                        short_service, region_)};
-        for (const auto& s : subnets) {
-          entries.push_back(fmt::format("Z7HUB22UULQXV:{}-{:08x}-{}.{}.{}.vpce.amazonaws.com", r->id,
-                                        fnv1a(r->id) & 0xFFFFFFFFU, subnetAz(s), short_service, region_));
-        }
-        return Value::strings(entries, at);
-      }
-      return Value::string(r->id, at);
-    }
-    if (type == "AWS::EC2::NetworkInterface" || type == "AWS::EC2::Instance") {
-      if (attribute == "PrimaryPrivateIpAddress" || attribute == "PrivateIp") {
-        const Value* subnet_id = props(*r).find("SubnetId");
-        std::string sid = subnet_id != nullptr && subnet_id->isScalar() ? subnet_id->text : "";
-        const Value* requested = props(*r).find(type == "AWS::EC2::Instance" ? "PrivateIpAddress" : "PrivateIpAddress");
-        auto ip = privateIpFor(*r, sid, requested);
-        return Value::string(ip ? ip->str() : "", at);
-      }
-      if (attribute == "SecondaryPrivateIpAddresses" || attribute == "Ipv6Addresses") return Value::list({}, at);
-      if (attribute == "AvailabilityZone") {
-        const Value* subnet_id = props(*r).find("SubnetId");
-        return Value::string(subnet_id != nullptr && subnet_id->isScalar() ? subnetAz(subnet_id->text) : region_ + "a", at);
-      }
-      if (attribute == "VpcId") {
-        const Value* subnet_id = props(*r).find("SubnetId");
-        return Value::string(subnet_id != nullptr && subnet_id->isScalar() ? vpcOfSubnet(subnet_id->text) : "", at);
-      }
-      if (attribute == "PublicIp") return Value::string("", at);
-      if (attribute == "PrivateDnsName" || attribute == "PublicDnsName" || attribute == "PrimaryIpv6Address") {
-        return Value::string("", at);
-      }
-      return Value::string(r->id, at);
-    }
-    if (attribute == "Arn" || attribute == "TransitGatewayArn") {
-      return Value::string(fmt::format("arn:{}:ec2:{}:{}:{}", partitionOf(region_), region_, account_, r->id), at);
-    }
-    if (attribute == "OwnerId") return Value::string(account_, at);
-    if (attribute == "Version") return Value::string("1", at);
-    return Value::string(r->id, at);
+    return ec2Attribute(*r, attribute, at);
   }
-  if (type == "AWS::NetworkFirewall::Firewall") {
-    if (attribute == "EndpointIds") {
-      std::vector<std::string> out;
-      for (const auto& s : firewallSubnets(*r)) {
-        out.push_back(subnetAz(s) + ":" + makeId("vpce-", stack_->name + "/" + logical + "/" + s));
-      }
-      return Value::strings(out, at);
+  if (type == "AWS::NetworkFirewall::Firewall") return firewallAttribute(*r, attribute, at);
+  if (type == "AWS::SageMaker::Domain") return domainAttribute(*r, attribute, at);
+  return placeholderAttribute(*r, attribute, at);
+}
+
+// The scalar property `key` of `r` as a string, "" when absent or not a scalar.
+Value CfnLoader::propText(Resource& r, std::string_view key, const YAML::Mark& at) {
+  const Value* v = props(r).find(key);
+  return Value::string(v != nullptr && v->isScalar() ? v->text : std::string(), at);
+}
+
+// A stable ID for something AWS creates along with `r` ("default-sg" of a VPC, ...).
+Value CfnLoader::synthId(const Resource& r, std::string_view prefix, std::string_view what, const YAML::Mark& at) {
+  return Value::string(makeId(prefix, stack_->name + "/" + r.logical + "/" + std::string(what)), at);
+}
+
+// An attribute of a type in the type table; getAtt checked that the type has it.
+Value CfnLoader::ec2Attribute(Resource& r, const std::string& attribute, const YAML::Mark& at) {
+  const std::string& type = r.type;
+  if (type == "AWS::EC2::VPC") return vpcAttribute(r, attribute, at);
+  if (type == "AWS::EC2::Subnet") return subnetAttribute(r, attribute, at);
+  if (type == "AWS::EC2::SecurityGroup" && attribute == "VpcId") return propText(r, "VpcId", at);
+  if (type == "AWS::EC2::EIP") {
+    if (attribute == "PublicIp") return Value::string(eipAddress(r.id).str(), at);
+    return Value::string(r.id, at);
+  }
+  if (type == "AWS::EC2::NatGateway" && attribute == "EniId") return synthId(r, "eni-", "eni", at);
+  if (type == "AWS::EC2::VPCEndpoint") return endpointAttribute(r, attribute, at);
+  if (type == "AWS::EC2::NetworkInterface" || type == "AWS::EC2::Instance") return interfaceAttribute(r, attribute, at);
+  if (attribute == "Arn" || attribute == "TransitGatewayArn") {
+    return Value::string(fmt::format("arn:{}:ec2:{}:{}:{}", partitionOf(region_), region_, account_, r.id), at);
+  }
+  if (attribute == "OwnerId") return Value::string(account_, at);
+  if (attribute == "Version") return Value::string("1", at);
+  return Value::string(r.id, at);
+}
+
+Value CfnLoader::vpcAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at) {
+  if (attribute == "CidrBlock") return propText(r, "CidrBlock", at);
+  if (attribute == "CidrBlockAssociations") return Value::list({synthId(r, "vpc-cidr-assoc-", "cidr", at)}, at);
+  if (attribute == "DefaultNetworkAcl") return synthId(r, "acl-", "default-acl", at);
+  if (attribute == "DefaultSecurityGroup") return synthId(r, "sg-", "default-sg", at);
+  if (attribute == "Ipv6CidrBlocks") return Value::list({}, at);
+  return Value::string(r.id, at);
+}
+
+Value CfnLoader::subnetAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at) {
+  if (attribute == "AvailabilityZone") return Value::string(subnetAz(r.id), at);
+  if (attribute == "AvailabilityZoneId") {
+    std::string az = subnetAz(r.id);
+    return Value::string(fmt::format("az-{}{}", az.empty() ? 'a' : az.back(), 1), at);
+  }
+  if (attribute == "CidrBlock") return propText(r, "CidrBlock", at);
+  if (attribute == "VpcId") return propText(r, "VpcId", at);
+  if (attribute == "NetworkAclAssociationId") return synthId(r, "aclassoc-", "acl-association", at);
+  if (attribute == "Ipv6CidrBlocks" || attribute == "BlockPublicAccessStates") return Value::list({}, at);
+  if (attribute == "OutpostArn") return Value::string("", at);
+  return Value::string(r.id, at);
+}
+
+// NetworkInterfaceIds: one ENI per subnet; DnsEntries: the regional name, then one per subnet's AZ.
+Value CfnLoader::endpointAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at) {
+  if (attribute == "CreationTimestamp") return Value::string("2024-01-01T00:00:00.000Z", at);
+  std::vector<std::string> subnets;
+  if (const Value* ids = props(r).find("SubnetIds"); ids != nullptr && ids->kind == Value::Kind::kList) {
+    for (const auto& item : ids->items) subnets.push_back(str(item, r.logical + ".SubnetIds"));
+  }
+  if (attribute == "NetworkInterfaceIds") {
+    std::vector<std::string> enis;
+    for (const auto& s : subnets) enis.push_back(makeId("eni-", stack_->name + "/" + r.logical + "/" + s));
+    return Value::strings(enis, at);
+  }
+  if (attribute == "DnsEntries") {
+    std::string service = propText(r, "ServiceName", at).text;
+    std::size_t dot = service.rfind('.');
+    std::string short_service = dot == std::string::npos ? service : service.substr(dot + 1);
+    std::vector<std::string> entries = {
+        fmt::format("Z7HUB22UULQXV:{}-{:08x}.{}.{}.vpce.amazonaws.com", r.id, fnv1a(r.id) & 0xFFFFFFFFU,
+                    short_service, region_)};
+    for (const auto& s : subnets) {
+      entries.push_back(fmt::format("Z7HUB22UULQXV:{}-{:08x}-{}.{}.{}.vpce.amazonaws.com", r.id,
+                                    fnv1a(r.id) & 0xFFFFFFFFU, subnetAz(s), short_service, region_));
     }
-    if (attribute == "FirewallId") return Value::string(makeId("", stack_->name + "/" + logical), at);
-    return Value::string(physicalId(*r), at);
+    return Value::strings(entries, at);
   }
-  if (type == "AWS::SageMaker::Domain") {
-    if (attribute == "DomainId") return Value::string(r->id, at);
-    if (attribute == "Url") return Value::string(fmt::format("https://{}.studio.{}.sagemaker.aws", r->id, region_), at);
-    if (attribute == "SecurityGroupIdForDomainBoundary") return synth("sg-", "domain-boundary");
-    if (attribute == "HomeEfsFileSystemId") return synth("fs-", "efs");
-    return Value::string(fmt::format("arn:{}:sagemaker:{}:{}:domain/{}", partitionOf(region_), region_, account_, r->id), at);
+  return Value::string(r.id, at);
+}
+
+// AWS::EC2::NetworkInterface and AWS::EC2::Instance: addresses come from the subnet they are placed in.
+Value CfnLoader::interfaceAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at) {
+  // Properties are evaluated only for the attributes that read them.
+  if (attribute == "PrimaryPrivateIpAddress" || attribute == "PrivateIp") {
+    const Value* subnet_id = props(r).find("SubnetId");
+    std::string sid = subnet_id != nullptr && subnet_id->isScalar() ? subnet_id->text : "";
+    auto ip = privateIpFor(r, sid, props(r).find("PrivateIpAddress"));
+    return Value::string(ip ? ip->str() : "", at);
   }
-  // Not a networking type: a placeholder that keeps the template evaluable.
-  std::string physical = physicalId(*r);
+  if (attribute == "SecondaryPrivateIpAddresses" || attribute == "Ipv6Addresses") return Value::list({}, at);
+  if (attribute == "AvailabilityZone") {
+    const Value* subnet_id = props(r).find("SubnetId");
+    return Value::string(subnet_id != nullptr && subnet_id->isScalar() ? subnetAz(subnet_id->text) : region_ + "a", at);
+  }
+  if (attribute == "VpcId") {
+    const Value* subnet_id = props(r).find("SubnetId");
+    return Value::string(subnet_id != nullptr && subnet_id->isScalar() ? vpcOfSubnet(subnet_id->text) : "", at);
+  }
+  if (attribute == "PublicIp") return Value::string("", at);
+  if (attribute == "PrivateDnsName" || attribute == "PublicDnsName" || attribute == "PrimaryIpv6Address") {
+    return Value::string("", at);
+  }
+  return Value::string(r.id, at);
+}
+
+Value CfnLoader::firewallAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at) {
+  if (attribute == "EndpointIds") {
+    std::vector<std::string> out;
+    for (const auto& s : firewallSubnets(r)) {
+      out.push_back(subnetAz(s) + ":" + makeId("vpce-", stack_->name + "/" + r.logical + "/" + s));
+    }
+    return Value::strings(out, at);
+  }
+  if (attribute == "FirewallId") return Value::string(makeId("", stack_->name + "/" + r.logical), at);
+  return Value::string(physicalId(r), at);
+}
+
+Value CfnLoader::domainAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at) {
+  if (attribute == "DomainId") return Value::string(r.id, at);
+  if (attribute == "Url") return Value::string(fmt::format("https://{}.studio.{}.sagemaker.aws", r.id, region_), at);
+  if (attribute == "SecurityGroupIdForDomainBoundary") return synthId(r, "sg-", "domain-boundary", at);
+  if (attribute == "HomeEfsFileSystemId") return synthId(r, "fs-", "efs", at);
+  return Value::string(fmt::format("arn:{}:sagemaker:{}:{}:domain/{}", partitionOf(region_), region_, account_, r.id), at);
+}
+
+// Not a networking type: a placeholder that keeps the template evaluable.
+Value CfnLoader::placeholderAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at) {
+  const std::string& type = r.type;
+  std::string physical = physicalId(r);
   if (attribute == "Arn" || (attribute.size() > 3 && attribute.substr(attribute.size() - 3) == "Arn")) {
     std::string service = type.size() > 5 ? type.substr(5, type.find("::", 5) - 5) : "unknown";
     std::transform(service.begin(), service.end(), service.begin(),
@@ -654,8 +683,35 @@ Value CfnLoader::sub(const Value& arg, const YAML::Mark& at) {
 
 void CfnLoader::resolveParameters(const StackSpec& spec) {
   const Value* params = stack_->root.find("Parameters");
-  std::map<std::string, std::string> overrides;
   std::set<std::string> unresolved;  // overrides whose @STACK.OUTPUT failed (already reported)
+  std::map<std::string, std::string> overrides = parameterOverrides(spec, unresolved);
+  std::vector<std::string> declared;
+  if (params != nullptr) declared = keysOf(params->fields);
+  for (const auto& [key, value] : overrides) {
+    if (std::find(declared.begin(), declared.end(), key) == declared.end()) {
+      error(params != nullptr ? params->mark : YAML::Mark::null_mark(), "unknown-parameter",
+            fmt::format("no parameter named {} in the template{}", key, didYouMean(key, declared, Closeness::kLoose, false)));
+    }
+  }
+  if (params == nullptr) return;
+  for (const auto& [name, raw_decl] : params->fields) {
+    if (unresolved.count(name) != 0) continue;
+    Value decl = raw_decl;
+    if (!decl.key_mark.is_null()) decl.mark = decl.key_mark;
+    try {
+      resolveParameter(name, decl, overrides);
+    } catch (const CfnError& e) {
+      report(e);
+    }
+  }
+}
+
+// The stack's parameter overrides with `@STACK.OUTPUT` values replaced by that
+// earlier stack's output; one that names no such stack or output is reported
+// and left out (its key goes to `unresolved`).
+std::map<std::string, std::string> CfnLoader::parameterOverrides(const StackSpec& spec,
+                                                                 std::set<std::string>& unresolved) {
+  std::map<std::string, std::string> overrides;
   for (const auto& [key, raw] : spec.parameter_overrides) {
     std::string value = raw;
     if (!value.empty() && value[0] == '@') {
@@ -683,96 +739,91 @@ void CfnLoader::resolveParameters(const StackSpec& spec) {
     }
     overrides[key] = value;
   }
-  std::vector<std::string> declared;
-  if (params != nullptr) declared = keysOf(params->fields);
-  for (const auto& [key, value] : overrides) {
-    if (std::find(declared.begin(), declared.end(), key) == declared.end()) {
-      error(params != nullptr ? params->mark : YAML::Mark::null_mark(), "unknown-parameter",
-            fmt::format("no parameter named {} in the template{}", key, didYouMean(key, declared, Closeness::kLoose, false)));
+  return overrides;
+}
+
+// One declared parameter: the given value, else its Default (a list Default
+// joined with commas); SSM parameter types need a given value. List types are
+// split at commas; every element is checked against the declared constraints.
+void CfnLoader::resolveParameter(const std::string& name, const Value& decl,
+                                 const std::map<std::string, std::string>& overrides) {
+  std::string type = decl.find("Type") != nullptr ? str(*decl.find("Type"), "parameter Type") : "String";
+  auto given = overrides.find(name);
+  std::optional<std::string> value;
+  const Value* def = decl.find("Default");
+  if (given != overrides.end()) {
+    value = given->second;
+  } else if (type.rfind("AWS::SSM::Parameter::", 0) == 0) {
+    fail(decl.mark, fmt::format("parameter {}: type {} cannot be resolved offline (give a value)", name, type),
+         "cfn-unsupported");
+  } else if (def != nullptr) {
+    if (def->kind == Value::Kind::kList) {
+      std::string joined;
+      for (const auto& item : def->items) joined += (joined.empty() ? "" : ",") + str(item, "Default");
+      value = joined;
+    } else {
+      value = str(*def, "parameter Default");
+    }
+  } else {
+    fail(decl.mark, fmt::format("parameter {} has no default and no value was given", name), "missing-parameter");
+  }
+  bool is_list = type.rfind("List<", 0) == 0 || type == "CommaDelimitedList" ||
+                 type.rfind("AWS::SSM::Parameter::Value<List<", 0) == 0 ||
+                 type == "AWS::SSM::Parameter::Value<CommaDelimitedList>";
+  std::vector<Value> elements = is_list ? splitList(*value, decl.mark) : std::vector<Value>{Value::string(*value, decl.mark)};
+  std::string described;
+  if (const Value* cd = decl.find("ConstraintDescription")) described = str(*cd, "ConstraintDescription");
+  bool numeric = type == "Number" || type == "List<Number>";
+  for (const auto& element : elements) checkParameterValue(name, decl, element.text, numeric, described);
+  stack_->parameters[name] = is_list ? Value::list(std::move(elements), decl.mark) : elements.front();
+}
+
+// Number type, AllowedValues, AllowedPattern, MinLength / MaxLength and, for
+// numbers, MinValue / MaxValue; a violation names ConstraintDescription when
+// the template gives one.
+void CfnLoader::checkParameterValue(const std::string& name, const Value& decl, const std::string& text, bool numeric,
+                                    const std::string& described) {
+  auto violation = [&](const std::string& what) {
+    fail(decl.mark,
+         fmt::format("parameter {}: {}{}", name, what, described.empty() ? "" : " (" + described + ")"),
+         "bad-parameter");
+  };
+  if (numeric && !isNumberText(text)) violation(fmt::format("'{}' is not a number", text));
+  if (const Value* allowed = decl.find("AllowedValues")) {
+    auto list = listOf(*allowed, "AllowedValues");
+    bool ok = std::any_of(list.begin(), list.end(), [&](const Value& a) { return a.isScalar() && a.text == text; });
+    if (!ok) {
+      std::string names;
+      for (const auto& a : list) names += (names.empty() ? "" : ", ") + a.text;
+      violation(fmt::format("'{}' is not one of the allowed values: {}", text, names));
     }
   }
-  if (params == nullptr) return;
-  for (const auto& [name, raw_decl] : params->fields) {
-    if (unresolved.count(name) != 0) continue;
-    Value decl = raw_decl;
-    if (!decl.key_mark.is_null()) decl.mark = decl.key_mark;
+  if (const Value* pattern = decl.find("AllowedPattern")) {
+    std::string re = str(*pattern, "AllowedPattern");
+    bool ok = false;
     try {
-      std::string type = decl.find("Type") != nullptr ? str(*decl.find("Type"), "parameter Type") : "String";
-      auto given = overrides.find(name);
-      std::optional<std::string> value;
-      const Value* def = decl.find("Default");
-      if (given != overrides.end()) {
-        value = given->second;
-      } else if (type.rfind("AWS::SSM::Parameter::", 0) == 0) {
-        fail(decl.mark, fmt::format("parameter {}: type {} cannot be resolved offline (give a value)", name, type),
-             "cfn-unsupported");
-      } else if (def != nullptr) {
-        if (def->kind == Value::Kind::kList) {
-          std::string joined;
-          for (const auto& item : def->items) joined += (joined.empty() ? "" : ",") + str(item, "Default");
-          value = joined;
-        } else {
-          value = str(*def, "parameter Default");
-        }
-      } else {
-        fail(decl.mark, fmt::format("parameter {} has no default and no value was given", name), "missing-parameter");
-      }
-      bool is_list = type.rfind("List<", 0) == 0 || type == "CommaDelimitedList" ||
-                     type.rfind("AWS::SSM::Parameter::Value<List<", 0) == 0 ||
-                     type == "AWS::SSM::Parameter::Value<CommaDelimitedList>";
-      std::vector<Value> elements = is_list ? splitList(*value, decl.mark) : std::vector<Value>{Value::string(*value, decl.mark)};
-      std::string described;
-      if (const Value* cd = decl.find("ConstraintDescription")) described = str(*cd, "ConstraintDescription");
-      auto violation = [&](const std::string& what) {
-        fail(decl.mark,
-             fmt::format("parameter {}: {}{}", name, what, described.empty() ? "" : " (" + described + ")"),
-             "bad-parameter");
-      };
-      bool numeric = type == "Number" || type == "List<Number>";
-      for (const auto& element : elements) {
-        const std::string& text = element.text;
-        if (numeric && !isNumberText(text)) violation(fmt::format("'{}' is not a number", text));
-        if (const Value* allowed = decl.find("AllowedValues")) {
-          auto list = listOf(*allowed, "AllowedValues");
-          bool ok = std::any_of(list.begin(), list.end(), [&](const Value& a) { return a.isScalar() && a.text == text; });
-          if (!ok) {
-            std::string names;
-            for (const auto& a : list) names += (names.empty() ? "" : ", ") + a.text;
-            violation(fmt::format("'{}' is not one of the allowed values: {}", text, names));
-          }
-        }
-        if (const Value* pattern = decl.find("AllowedPattern")) {
-          std::string re = str(*pattern, "AllowedPattern");
-          bool ok = false;
-          try {
-            ok = std::regex_match(text, std::regex(re, std::regex::ECMAScript));
-          } catch (const std::regex_error&) {
-            fail(pattern->mark, fmt::format("parameter {}: AllowedPattern '{}' is not a valid regular expression", name, re));
-          }
-          if (!ok) {
-            violation(described.empty() ? fmt::format("'{}' does not match the allowed pattern {}", text, re)
-                                        : fmt::format("'{}' does not match the allowed pattern", text));
-          }
-        }
-        if (const Value* min = decl.find("MinLength"); min != nullptr && static_cast<long long>(text.size()) < integer(*min, "MinLength")) {
-          violation(fmt::format("'{}' is shorter than {} characters", text, min->text));
-        }
-        if (const Value* max = decl.find("MaxLength"); max != nullptr && static_cast<long long>(text.size()) > integer(*max, "MaxLength")) {
-          violation(fmt::format("'{}' is longer than {} characters", text, max->text));
-        }
-        if (numeric && isNumberText(text)) {
-          double number = std::stod(text);
-          if (const Value* min = decl.find("MinValue"); min != nullptr && number < std::stod(str(*min, "MinValue"))) {
-            violation(fmt::format("{} is less than the minimum {}", text, min->text));
-          }
-          if (const Value* max = decl.find("MaxValue"); max != nullptr && number > std::stod(str(*max, "MaxValue"))) {
-            violation(fmt::format("{} is greater than the maximum {}", text, max->text));
-          }
-        }
-      }
-      stack_->parameters[name] = is_list ? Value::list(std::move(elements), decl.mark) : elements.front();
-    } catch (const CfnError& e) {
-      report(e);
+      ok = std::regex_match(text, std::regex(re, std::regex::ECMAScript));
+    } catch (const std::regex_error&) {
+      fail(pattern->mark, fmt::format("parameter {}: AllowedPattern '{}' is not a valid regular expression", name, re));
+    }
+    if (!ok) {
+      violation(described.empty() ? fmt::format("'{}' does not match the allowed pattern {}", text, re)
+                                  : fmt::format("'{}' does not match the allowed pattern", text));
+    }
+  }
+  if (const Value* min = decl.find("MinLength"); min != nullptr && static_cast<long long>(text.size()) < integer(*min, "MinLength")) {
+    violation(fmt::format("'{}' is shorter than {} characters", text, min->text));
+  }
+  if (const Value* max = decl.find("MaxLength"); max != nullptr && static_cast<long long>(text.size()) > integer(*max, "MaxLength")) {
+    violation(fmt::format("'{}' is longer than {} characters", text, max->text));
+  }
+  if (numeric && isNumberText(text)) {
+    double number = std::stod(text);
+    if (const Value* min = decl.find("MinValue"); min != nullptr && number < std::stod(str(*min, "MinValue"))) {
+      violation(fmt::format("{} is less than the minimum {}", text, min->text));
+    }
+    if (const Value* max = decl.find("MaxValue"); max != nullptr && number > std::stod(str(*max, "MaxValue"))) {
+      violation(fmt::format("{} is greater than the maximum {}", text, max->text));
     }
   }
 }

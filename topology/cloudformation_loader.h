@@ -100,6 +100,10 @@ class CfnLoader {
   // -- stack phases --
   bool loadStack(const StackSpec& spec);
   void resolveParameters(const StackSpec& spec);
+  std::map<std::string, std::string> parameterOverrides(const StackSpec& spec, std::set<std::string>& unresolved);
+  void resolveParameter(const std::string& name, const Value& decl, const std::map<std::string, std::string>& overrides);
+  void checkParameterValue(const std::string& name, const Value& decl, const std::string& text, bool numeric,
+                           const std::string& described);
   void checkRules();
   void registerResources();
   void buildResources();
@@ -130,6 +134,16 @@ class CfnLoader {
   bool truth(const Value& v, std::string_view what);
   Value ref(const std::string& name, const YAML::Mark& at, std::string_view shown);
   Value getAtt(const std::string& logical, const std::string& attribute, const YAML::Mark& at);
+  Value propText(Resource& r, std::string_view key, const YAML::Mark& at);
+  Value synthId(const Resource& r, std::string_view prefix, std::string_view what, const YAML::Mark& at);
+  Value ec2Attribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  Value vpcAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  Value subnetAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  Value endpointAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  Value interfaceAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  Value firewallAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  Value domainAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  Value placeholderAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
   Value sub(const Value& arg, const YAML::Mark& at);
   std::string str(const Value& v, std::string_view what);
   std::vector<Value> listOf(const Value& v, std::string_view what);
