@@ -245,6 +245,15 @@ class NativeLoader {
   void parsePeering(const YAML::Node& node);
   void parseVpnConnection(const YAML::Node& node);
   void parseTransitGateway(const YAML::Node& node);
+  void parseTgwAttachment(const YAML::Node& node, const std::string& tgw_id);
+  bool ownTgwAttachment(const Item& item, const std::string& tgw_id);
+  std::optional<std::string> parseTgwRouteTable(const YAML::Node& node, const std::string& tgw_id,
+                                                std::set<std::string>& propagating);
+  std::optional<TgwRoute> parseTgwRoute(const YAML::Node& node, const std::string& tgw_id);
+  void checkTgwAssociations(const YAML::Node& node, const std::string& tgw_id, std::size_t first_attachment,
+                            const std::vector<std::string>& table_ids);
+  void applyTgwDefaults(const Fields& f, TransitGateway& tgw, std::size_t first_attachment,
+                        const std::vector<std::string>& table_ids, const std::set<std::string>& propagating);
   void parseRouteTable(const YAML::Node& node);
   std::optional<Route> parseRoute(const YAML::Node& node);
   RouteTarget resolveTarget(const Item& target, const Fields& route, bool blackhole);
@@ -935,122 +944,138 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
 
   // Attachments first, so route tables can check them.
   std::size_t first_attachment = out_.tgw_attachments.size();
-  for (const auto& item : yaml_.nodes(*f, "attachments")) {
-    auto a = fields(item, "transit gateway attachment",
-                    {"type", "resource", "vpc", "vpn", "subnets", "route_table", "state"});
-    if (!a) continue;
-    auto attachment_id = idOf(*a);
-    if (!attachment_id) continue;
-    TgwAttachment attachment;
-    attachment.meta = meta(*a, *attachment_id);
-    attachment.transit_gateway_id = *id;
-    attachment.state = yaml_.text(*a, "state").value_or("available");
-    if (auto vpc_id = yaml_.text(*a, "vpc")) {
-      attachment.resource_type = "vpc";
-      if (ref(Kind::kVpc, {*vpc_id, a->find("vpc")->value})) attachment.resource_id = *vpc_id;
-    } else if (auto vpn_id = yaml_.text(*a, "vpn")) {
-      attachment.resource_type = "vpn";
-      if (ref(Kind::kVpnConnection, {*vpn_id, a->find("vpn")->value})) attachment.resource_id = *vpn_id;
-    } else {
-      attachment.resource_type = yaml_.text(*a, "type", true).value_or("");
-      attachment.resource_id = yaml_.text(*a, "resource").value_or("");
-      static constexpr std::array<std::string_view, 5> kTypes = {"vpc", "vpn", "peering", "direct-connect-gateway",
-                                                                 "connect"};
-      if (!attachment.resource_type.empty() &&
-          std::find(kTypes.begin(), kTypes.end(), attachment.resource_type) == kTypes.end()) {
-        yaml_.error(a->find("type")->value, "bad-value",
-                    fmt::format("unknown attachment type '{}'{}", attachment.resource_type,
-                                didYouMean(attachment.resource_type, kTypes)));
-      }
-    }
-    std::set<std::string> azs;
-    for (const auto& subnet_item : yaml_.list(*a, "subnets")) {
-      if (!ref(Kind::kSubnet, subnet_item)) continue;
-      checkSameVpc(Kind::kSubnet, subnet_item, attachment.resource_type == "vpc" ? attachment.resource_id : "");
-      const Subnet* s = subnet(subnet_item.text);
-      if (s != nullptr && !azs.insert(s->availability_zone).second) {
-        yaml_.error(subnet_item.node, "conflict",
-                    fmt::format("attachment '{}' already has a subnet in {}", *attachment_id, s->availability_zone));
-      }
-      attachment.subnet_ids.push_back(subnet_item.text);
-    }
-    if (auto table = yaml_.text(*a, "route_table")) {
-      if (ref(Kind::kTgwRouteTable, {*table, a->find("route_table")->value})) {
-        attachment.association_route_table = *table;
-      }
-    }
-    attachment_tgw_.emplace(*attachment_id, *id);
-    add(Kind::kTgwAttachment, out_.tgw_attachments, std::move(attachment));
-  }
-
-  auto own_attachment = [&](const Item& item) {
-    if (!ref(Kind::kTgwAttachment, item)) return false;
-    auto it = attachment_tgw_.find(item.text);
-    if (it != attachment_tgw_.end() && it->second != *id) {
-      yaml_.error(
-          item.node, "conflict",
-          fmt::format("transit gateway attachment '{}' belongs to transit gateway '{}'", item.text, it->second));
-      return false;
-    }
-    return true;
-  };
-  auto attachment = [&](std::string_view attachment_id) -> TgwAttachment* {
-    auto it = local_[index(Kind::kTgwAttachment)].find(attachment_id);
-    return it == local_[index(Kind::kTgwAttachment)].end() ? nullptr : &out_.tgw_attachments[it->second];
-  };
+  for (const auto& item : yaml_.nodes(*f, "attachments")) parseTgwAttachment(item, *id);
 
   std::set<std::string> propagating;
   std::vector<std::string> table_ids;
   for (const auto& item : yaml_.nodes(*f, "route_tables")) {
-    auto t = fields(item, "transit gateway route table", {"routes", "propagations", "associations"});
-    if (!t) continue;
-    auto table_id = idOf(*t);
-    if (!table_id) continue;
-    TgwRouteTable table;
-    table.meta = meta(*t, *table_id);
-    table.transit_gateway_id = *id;
-    table_ids.push_back(*table_id);
-    tgw_table_owner_.emplace(*table_id, *id);
-    for (const auto& route_node : yaml_.nodes(*t, "routes")) {
-      auto r = fields(route_node, "transit gateway route", {"dest", "attachment", "attachments", "blackhole"}, false);
-      if (!r) continue;
-      TgwRoute route;
-      route.source = yaml_.loc(route_node);
-      if (auto dest = yaml_.text(*r, "dest", true)) {
-        if (auto cidr = cidrOf({*dest, r->find("dest")->value})) route.destination = *cidr;
-      }
-      route.blackhole = yaml_.flag(*r, "blackhole", false);
-      for (const auto& key : {"attachment", "attachments"}) {
-        for (const auto& a : yaml_.list(*r, key)) {
-          if (own_attachment(a)) route.attachment_ids.push_back(a.text);
-        }
-      }
-      if (!route.blackhole && !r->has("attachment") && !r->has("attachments")) {
-        yaml_.error(route_node, "missing-key", "missing key 'attachment' in transit gateway route");
-      }
-      table.static_routes.push_back(std::move(route));
-    }
-    for (const auto& a : yaml_.list(*t, "propagations")) {
-      if (!own_attachment(a)) continue;
-      table.propagating_attachments.push_back(a.text);
-      propagating.insert(a.text);
-    }
-    for (const auto& a : yaml_.list(*t, "associations")) {
-      if (!own_attachment(a)) continue;
-      if (TgwAttachment* target = attachment(a.text)) {
-        if (!target->association_route_table.empty() && target->association_route_table != *table_id) {
-          yaml_.error(a.node, "conflict",
-                      fmt::format("transit gateway attachment '{}' is already associated with '{}'", a.text,
-                                  target->association_route_table));
-          continue;
-        }
-        target->association_route_table = *table_id;
-      }
-    }
-    add(Kind::kTgwRouteTable, out_.tgw_route_tables, std::move(table));
+    if (auto table_id = parseTgwRouteTable(item, *id, propagating)) table_ids.push_back(*table_id);
   }
+  checkTgwAssociations(node, *id, first_attachment, table_ids);
+  applyTgwDefaults(*f, tgw, first_attachment, table_ids, propagating);
+  add(Kind::kTransitGateway, out_.transit_gateways, std::move(tgw));
+}
 
-  // Attachment associations must name this gateway's tables.
+void NativeLoader::parseTgwAttachment(const YAML::Node& node, const std::string& tgw_id) {
+  auto a = fields(node, "transit gateway attachment",
+                  {"type", "resource", "vpc", "vpn", "subnets", "route_table", "state"});
+  if (!a) return;
+  auto attachment_id = idOf(*a);
+  if (!attachment_id) return;
+  TgwAttachment attachment;
+  attachment.meta = meta(*a, *attachment_id);
+  attachment.transit_gateway_id = tgw_id;
+  attachment.state = yaml_.text(*a, "state").value_or("available");
+  if (auto vpc_id = yaml_.text(*a, "vpc")) {
+    attachment.resource_type = "vpc";
+    if (ref(Kind::kVpc, {*vpc_id, a->find("vpc")->value})) attachment.resource_id = *vpc_id;
+  } else if (auto vpn_id = yaml_.text(*a, "vpn")) {
+    attachment.resource_type = "vpn";
+    if (ref(Kind::kVpnConnection, {*vpn_id, a->find("vpn")->value})) attachment.resource_id = *vpn_id;
+  } else {
+    attachment.resource_type = yaml_.text(*a, "type", true).value_or("");
+    attachment.resource_id = yaml_.text(*a, "resource").value_or("");
+    static constexpr std::array<std::string_view, 5> kTypes = {"vpc", "vpn", "peering", "direct-connect-gateway",
+                                                               "connect"};
+    if (!attachment.resource_type.empty() &&
+        std::find(kTypes.begin(), kTypes.end(), attachment.resource_type) == kTypes.end()) {
+      yaml_.error(a->find("type")->value, "bad-value",
+                  fmt::format("unknown attachment type '{}'{}", attachment.resource_type,
+                              didYouMean(attachment.resource_type, kTypes)));
+    }
+  }
+  std::set<std::string> azs;
+  for (const auto& subnet_item : yaml_.list(*a, "subnets")) {
+    if (!ref(Kind::kSubnet, subnet_item)) continue;
+    checkSameVpc(Kind::kSubnet, subnet_item, attachment.resource_type == "vpc" ? attachment.resource_id : "");
+    const Subnet* s = subnet(subnet_item.text);
+    if (s != nullptr && !azs.insert(s->availability_zone).second) {
+      yaml_.error(subnet_item.node, "conflict",
+                  fmt::format("attachment '{}' already has a subnet in {}", *attachment_id, s->availability_zone));
+    }
+    attachment.subnet_ids.push_back(subnet_item.text);
+  }
+  if (auto table = yaml_.text(*a, "route_table")) {
+    if (ref(Kind::kTgwRouteTable, {*table, a->find("route_table")->value})) {
+      attachment.association_route_table = *table;
+    }
+  }
+  attachment_tgw_.emplace(*attachment_id, tgw_id);
+  add(Kind::kTgwAttachment, out_.tgw_attachments, std::move(attachment));
+}
+
+// A defined attachment of this transit gateway (a route table may not name another gateway's).
+bool NativeLoader::ownTgwAttachment(const Item& item, const std::string& tgw_id) {
+  if (!ref(Kind::kTgwAttachment, item)) return false;
+  auto it = attachment_tgw_.find(item.text);
+  if (it != attachment_tgw_.end() && it->second != tgw_id) {
+    yaml_.error(item.node, "conflict",
+                fmt::format("transit gateway attachment '{}' belongs to transit gateway '{}'", item.text, it->second));
+    return false;
+  }
+  return true;
+}
+
+// Adds the route table to out_ and returns its id; adds what it propagates to `propagating`.
+std::optional<std::string> NativeLoader::parseTgwRouteTable(const YAML::Node& node, const std::string& tgw_id,
+                                                            std::set<std::string>& propagating) {
+  auto t = fields(node, "transit gateway route table", {"routes", "propagations", "associations"});
+  if (!t) return std::nullopt;
+  auto table_id = idOf(*t);
+  if (!table_id) return std::nullopt;
+  TgwRouteTable table;
+  table.meta = meta(*t, *table_id);
+  table.transit_gateway_id = tgw_id;
+  tgw_table_owner_.emplace(*table_id, tgw_id);
+  for (const auto& route_node : yaml_.nodes(*t, "routes")) {
+    if (auto route = parseTgwRoute(route_node, tgw_id)) table.static_routes.push_back(std::move(*route));
+  }
+  for (const auto& a : yaml_.list(*t, "propagations")) {
+    if (!ownTgwAttachment(a, tgw_id)) continue;
+    table.propagating_attachments.push_back(a.text);
+    propagating.insert(a.text);
+  }
+  const auto& local_attachments = local_[index(Kind::kTgwAttachment)];
+  for (const auto& a : yaml_.list(*t, "associations")) {
+    if (!ownTgwAttachment(a, tgw_id)) continue;
+    auto it = local_attachments.find(a.text);
+    if (it == local_attachments.end()) continue;
+    TgwAttachment& target = out_.tgw_attachments[it->second];
+    if (!target.association_route_table.empty() && target.association_route_table != *table_id) {
+      yaml_.error(a.node, "conflict",
+                  fmt::format("transit gateway attachment '{}' is already associated with '{}'", a.text,
+                              target.association_route_table));
+      continue;
+    }
+    target.association_route_table = *table_id;
+  }
+  add(Kind::kTgwRouteTable, out_.tgw_route_tables, std::move(table));
+  return table_id;
+}
+
+std::optional<TgwRoute> NativeLoader::parseTgwRoute(const YAML::Node& node, const std::string& tgw_id) {
+  auto r = fields(node, "transit gateway route", {"dest", "attachment", "attachments", "blackhole"}, false);
+  if (!r) return std::nullopt;
+  TgwRoute route;
+  route.source = yaml_.loc(node);
+  if (auto dest = yaml_.text(*r, "dest", true)) {
+    if (auto cidr = cidrOf({*dest, r->find("dest")->value})) route.destination = *cidr;
+  }
+  route.blackhole = yaml_.flag(*r, "blackhole", false);
+  for (const auto& key : {"attachment", "attachments"}) {
+    for (const auto& a : yaml_.list(*r, key)) {
+      if (ownTgwAttachment(a, tgw_id)) route.attachment_ids.push_back(a.text);
+    }
+  }
+  if (!route.blackhole && !r->has("attachment") && !r->has("attachments")) {
+    yaml_.error(node, "missing-key", "missing key 'attachment' in transit gateway route");
+  }
+  return route;
+}
+
+// Attachment associations must name this gateway's tables.
+void NativeLoader::checkTgwAssociations(const YAML::Node& node, const std::string& tgw_id, std::size_t first_attachment,
+                                        const std::vector<std::string>& table_ids) {
   for (std::size_t i = first_attachment; i < out_.tgw_attachments.size(); ++i) {
     auto& a = out_.tgw_attachments[i];
     if (!a.association_route_table.empty() &&
@@ -1058,19 +1083,24 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
       yaml_.error(node, "conflict",
                   fmt::format("attachment '{}' is associated with '{}', which is not a route table of "
                               "transit gateway '{}'",
-                              a.meta.id, a.association_route_table, *id));
+                              a.meta.id, a.association_route_table, tgw_id));
     }
   }
+}
 
-  // Transit Gateways Guide: default route table association / propagation —
-  // new attachments are associated with, and propagate to, the defaults.
+// Transit Gateways Guide: default route table association / propagation —
+// new attachments are associated with, and propagate to, the defaults.
+void NativeLoader::applyTgwDefaults(const Fields& f, TransitGateway& tgw, std::size_t first_attachment,
+                                    const std::vector<std::string>& table_ids,
+                                    const std::set<std::string>& propagating) {
   for (const auto& key : {"default_association_route_table", "default_propagation_route_table"}) {
-    auto table = yaml_.text(*f, key);
+    auto table = yaml_.text(f, key);
     if (!table) continue;
-    Item item{*table, f->find(key)->value};
+    Item item{*table, f.find(key)->value};
     if (!ref(Kind::kTgwRouteTable, item)) continue;
     if (std::find(table_ids.begin(), table_ids.end(), *table) == table_ids.end()) {
-      yaml_.error(item.node, "conflict", fmt::format("'{}' is not a route table of transit gateway '{}'", *table, *id));
+      yaml_.error(item.node, "conflict",
+                  fmt::format("'{}' is not a route table of transit gateway '{}'", *table, tgw.meta.id));
       continue;
     }
     bool association = std::string_view(key) == "default_association_route_table";
@@ -1085,7 +1115,6 @@ void NativeLoader::parseTransitGateway(const YAML::Node& node) {
       }
     }
   }
-  add(Kind::kTransitGateway, out_.transit_gateways, std::move(tgw));
 }
 
 // A blackhole route's target may be gone (that is what makes it a blackhole),
