@@ -27,8 +27,8 @@ void removeScratchDirs() {
 
 }  // namespace
 
-topology::GeneratorOptions workload(int enis) {
-  topology::GeneratorOptions options;
+formats::GeneratorOptions workload(int enis) {
+  formats::GeneratorOptions options;
   options.enis = enis;
   options.subnets = enis / 50;            // 2,000 at 100k
   options.security_groups = enis / 20;    // 5,000 at 100k

@@ -4,14 +4,14 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "topology/generator.h"
+#include "formats/generator.h"
 
 namespace vpcsim::bench {
 
 /// Generator options for a workload of `enis` ENIs. At 100,000 ENIs this is
 /// the target workload: 2,000 subnets, 5,000 security groups, 10 rules each
 /// (50,000 SG rules); smaller sizes scale the same ratios down.
-topology::GeneratorOptions workload(int enis);
+formats::GeneratorOptions workload(int enis);
 
 /// A fresh, empty folder under the system temp dir, removed at process exit.
 std::filesystem::path scratchDir(const std::string& name);

@@ -5,14 +5,14 @@
 
 #include <fmt/format.h>
 
-#include "sim/capacity.h"
+#include "capacity/capacity.h"
 #include "topology/capacity_plan.h"
 #include "topology/model.h"
 
 namespace {
 
 namespace topology = vpcsim::topology;
-namespace sim = vpcsim::sim;
+namespace capacity = vpcsim::capacity;
 
 // `subnets` /24 subnets, 200 to a /16 VPC, spread over 3 AZs.
 topology::Topology makeTopology(int subnets) {
@@ -77,7 +77,7 @@ void BM_CapacityProjection(benchmark::State& state) {
   auto t = makeTopology(subnets);
   auto plan = makePlan(t, trials);
   for (auto _ : state) {
-    auto result = sim::projectCapacity(t, plan);
+    auto result = capacity::projectCapacity(t, plan);
     benchmark::DoNotOptimize(result);
   }
   // Items: subnet-months x trials.
@@ -90,7 +90,7 @@ void BM_CapacityProjectionNMinusOne(benchmark::State& state) {
   auto t = makeTopology(static_cast<int>(state.range(0)));
   auto plan = makePlan(t, static_cast<int>(state.range(1)));
   plan.n_minus_one = true;
-  for (auto _ : state) benchmark::DoNotOptimize(sim::projectCapacity(t, plan));
+  for (auto _ : state) benchmark::DoNotOptimize(capacity::projectCapacity(t, plan));
   state.SetItemsProcessed(state.iterations() * state.range(0) * 61 * state.range(1) * 4);
 }
 BENCHMARK(BM_CapacityProjectionNMinusOne)->Args({1000, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -17,9 +17,9 @@
 
 #include "bench/bench_common.h"
 #include "sim/tracer.h"
-#include "topology/generator.h"
-#include "topology/loader.h"
-#include "topology/snapshot_writer.h"
+#include "formats/generator.h"
+#include "formats/loader.h"
+#include "formats/snapshot_writer.h"
 
 namespace {
 
@@ -27,6 +27,7 @@ using vpcsim::bench::procStatusBytes;
 using vpcsim::bench::workload;
 namespace topology = vpcsim::topology;
 namespace sim = vpcsim::sim;
+namespace formats = vpcsim::formats;
 /// Process CPU time: phase splits stay meaningful on a shared, busy machine.
 struct Clock {
   using time_point = double;
@@ -54,9 +55,9 @@ const std::filesystem::path& snapshotFor(int enis) {
   if (it != dirs.end()) return it->second;
   auto dir = vpcsim::bench::scratchDir("load-" + std::to_string(enis));
   {
-    topology::Topology generated = topology::generateTopology(workload(enis));
+    topology::Topology generated = formats::generateTopology(workload(enis));
     std::vector<topology::Diagnostic> errors;
-    if (!topology::writeSnapshot(generated, dir, errors)) std::abort();
+    if (!formats::writeSnapshot(generated, dir, errors)) std::abort();
   }
   malloc_trim(0);  // hand the generated topology's pages back before measuring RSS
   return dirs.emplace(enis, dir).first->second;
@@ -65,7 +66,7 @@ const std::filesystem::path& snapshotFor(int enis) {
 void BM_GenerateTopology(benchmark::State& state) {
   const auto options = workload(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    topology::Topology topo = topology::generateTopology(options);
+    topology::Topology topo = formats::generateTopology(options);
     benchmark::DoNotOptimize(topo.enis.data());
     state.PauseTiming();
     topo = topology::Topology();
@@ -77,11 +78,11 @@ BENCHMARK(BM_GenerateTopology)->RangeMultiplier(10)->Range(1000, 100000)->Unit(b
 
 void BM_WriteSnapshot(benchmark::State& state) {
   const int enis = static_cast<int>(state.range(0));
-  const topology::Topology topo = topology::generateTopology(workload(enis));
+  const topology::Topology topo = formats::generateTopology(workload(enis));
   const auto dir = vpcsim::bench::scratchDir("write-" + std::to_string(enis));
   for (auto _ : state) {
     std::vector<topology::Diagnostic> errors;
-    if (!topology::writeSnapshot(topo, dir, errors)) {
+    if (!formats::writeSnapshot(topo, dir, errors)) {
       state.SkipWithError("writeSnapshot failed");
       break;
     }
@@ -108,7 +109,7 @@ void BM_LoadSnapshot(benchmark::State& state) {
     auto topo = std::make_unique<topology::Topology>();
     std::vector<topology::Diagnostic> errors;
     auto start = Clock::now();
-    if (!topology::loadSnapshot(dir, topology::LoadOptions{}, *topo, errors)) {
+    if (!formats::loadSnapshot(dir, formats::LoadOptions{}, *topo, errors)) {
       state.SkipWithError("loadSnapshot failed");
       break;
     }

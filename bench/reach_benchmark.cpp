@@ -12,14 +12,15 @@
 #include "bench/bench_common.h"
 #include "sim/query.h"
 #include "sim/tracer.h"
-#include "topology/generator.h"
-#include "topology/loader.h"
-#include "topology/snapshot_writer.h"
+#include "formats/generator.h"
+#include "formats/loader.h"
+#include "formats/snapshot_writer.h"
 
 namespace {
 
 namespace topology = vpcsim::topology;
 namespace sim = vpcsim::sim;
+namespace formats = vpcsim::formats;
 
 /// A topology loaded from a written snapshot, as `vpcsim reach` sees it, plus
 /// the flows the benchmarks ask about.
@@ -77,11 +78,11 @@ const Loaded& loaded(int enis) {
   auto dir = vpcsim::bench::scratchDir("reach-" + std::to_string(enis));
   std::vector<topology::Diagnostic> errors;
   {
-    topology::Topology generated = topology::generateTopology(vpcsim::bench::workload(enis));
-    if (!topology::writeSnapshot(generated, dir, errors)) std::abort();
+    topology::Topology generated = formats::generateTopology(vpcsim::bench::workload(enis));
+    if (!formats::writeSnapshot(generated, dir, errors)) std::abort();
   }
   slot = std::make_unique<Loaded>();
-  if (!topology::loadSnapshot(dir, topology::LoadOptions{}, slot->topo, errors)) std::abort();
+  if (!formats::loadSnapshot(dir, formats::LoadOptions{}, slot->topo, errors)) std::abort();
   slot->topo.finalize();
   slot->network = std::make_unique<sim::Network>(slot->topo);
   Loaded& l = *slot;

@@ -12,14 +12,15 @@
 #include "bench/bench_common.h"
 #include "sim/estate.h"
 #include "sim/tracer.h"
-#include "sim/verify.h"
-#include "topology/generator.h"
-#include "topology/naa_scope.h"
+#include "sim/verify/verify.h"
+#include "formats/generator.h"
+#include "formats/scope_file.h"
 
 namespace {
 
 namespace topology = vpcsim::topology;
 namespace sim = vpcsim::sim;
+namespace formats = vpcsim::formats;
 
 struct Built {
   topology::Topology topo;
@@ -31,7 +32,7 @@ const Built& built(int enis) {
   auto& slot = cache[enis];
   if (!slot) {
     slot = std::make_unique<Built>();
-    slot->topo = topology::generateTopology(vpcsim::bench::workload(enis));
+    slot->topo = formats::generateTopology(vpcsim::bench::workload(enis));
     slot->network = std::make_unique<sim::Network>(slot->topo);
   }
   return *slot;
@@ -43,8 +44,8 @@ void BM_InternetExposureAudit(benchmark::State& state) {
   const Built& b = built(static_cast<int>(state.range(0)));
   sim::VerifyOptions options;
   options.hypothetical_enis = false;
-  const auto egress = topology::builtinNaaScope("igw-egress").value();
-  const auto ingress = topology::builtinNaaScope("igw-ingress").value();
+  const auto egress = formats::builtinNaaScope("igw-egress").value();
+  const auto ingress = formats::builtinNaaScope("igw-ingress").value();
   uint64_t classes = 0;
   uint64_t findings = 0;
   uint64_t traces = 0;
@@ -91,17 +92,17 @@ void BM_PrivateDestinationScope(benchmark::State& state) {
   static std::map<int, std::unique_ptr<Built>> cache;
   auto& slot = cache[static_cast<int>(state.range(0))];
   if (!slot) {
-    topology::GeneratorOptions generator;
+    formats::GeneratorOptions generator;
     generator.enis = static_cast<int>(state.range(0));
     generator.subnets = 100;
     generator.security_groups = 12;
     generator.seed = 2;
     slot = std::make_unique<Built>();
-    slot->topo = topology::generateTopology(generator);
+    slot->topo = formats::generateTopology(generator);
     slot->network = std::make_unique<sim::Network>(slot->topo);
   }
   const Built& b = *slot;
-  auto scope = topology::parseNaaScope(R"({"MatchPaths": [{
+  auto scope = formats::parseNaaScope(R"({"MatchPaths": [{
       "Source": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}},
       "Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}}}]})",
                                        "eni-to-eni.json");

@@ -15,17 +15,17 @@
 #include "reports/reach_report.h"
 #include "reports/scenario_report.h"
 #include "reports/verify_report.h"
-#include "sim/capacity.h"
+#include "capacity/capacity.h"
 #include "sim/query.h"
-#include "sim/scenario_runner.h"
-#include "sim/verify.h"
-#include "topology/capacity_plan.h"
-#include "topology/cloudformation.h"
-#include "topology/generator.h"
-#include "topology/snapshot_writer.h"
-#include "topology/loader.h"
-#include "topology/naa_scope.h"
-#include "topology/scenario.h"
+#include "scenario/runner.h"
+#include "sim/verify/verify.h"
+#include "formats/plan_file.h"
+#include "formats/cloudformation.h"
+#include "formats/generator.h"
+#include "formats/snapshot_writer.h"
+#include "formats/loader.h"
+#include "formats/scope_file.h"
+#include "scenario/scenario.h"
 
 namespace {
 
@@ -84,7 +84,7 @@ Outcome usage(std::string message) { return fail(topology::Diagnostic{"usage", s
 struct Inputs {
   std::vector<std::string> snapshots;
   std::vector<std::string> topologies;
-  std::vector<topology::StackSpec> stacks;  ///< filled before CLI11 parsing, see extractStacks()
+  std::vector<formats::StackSpec> stacks;  ///< filled before CLI11 parsing, see extractStacks()
   std::string region = "us-east-1";
   std::string account = "123456789012";
 };
@@ -103,7 +103,7 @@ void addInputOptions(CLI::App& command, Inputs& inputs) {
 
 /// Loads every input into one topology; prints diagnostics and returns false on error.
 bool load(const Inputs& inputs, topology::Topology& topo) {
-  topology::LoadOptions options{inputs.region, inputs.account};
+  formats::LoadOptions options{inputs.region, inputs.account};
   topo.default_region = inputs.region;
   topo.default_account = inputs.account;
   std::vector<topology::Diagnostic> errors;
@@ -112,9 +112,9 @@ bool load(const Inputs& inputs, topology::Topology& topo) {
     return false;
   }
   bool ok = true;
-  if (!inputs.stacks.empty()) ok = topology::loadStacks(inputs.stacks, options, topo, errors) && ok;
-  for (const auto& dir : inputs.snapshots) ok = topology::loadSnapshot(dir, options, topo, errors) && ok;
-  for (const auto& file : inputs.topologies) ok = topology::loadNativeTopology(file, options, topo, errors) && ok;
+  if (!inputs.stacks.empty()) ok = formats::loadStacks(inputs.stacks, options, topo, errors) && ok;
+  for (const auto& dir : inputs.snapshots) ok = formats::loadSnapshot(dir, options, topo, errors) && ok;
+  for (const auto& file : inputs.topologies) ok = formats::loadNativeTopology(file, options, topo, errors) && ok;
   fail(errors);
   if (!ok && errors.empty()) usage("the input could not be loaded");
   topo.finalize();
@@ -125,7 +125,7 @@ bool load(const Inputs& inputs, topology::Topology& topo) {
 /// FILE` starts a stack; `--stack-name` and `--parameter-overrides K=V ...`
 /// (values up to the next option) apply to the template before them.
 /// Returns an error message, empty on success.
-std::string extractStacks(std::vector<std::string>& args, std::vector<topology::StackSpec>& stacks) {
+std::string extractStacks(std::vector<std::string>& args, std::vector<formats::StackSpec>& stacks) {
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -137,7 +137,7 @@ std::string extractStacks(std::vector<std::string>& args, std::vector<topology::
     if (arg == "--template" || arg.rfind("--template=", 0) == 0) {
       auto file = value("--template");
       if (!file) return "--template needs a file";
-      topology::StackSpec spec;
+      formats::StackSpec spec;
       spec.file = *file;
       stacks.push_back(spec);
     } else if (arg == "--stack-name" || arg.rfind("--stack-name=", 0) == 0) {
@@ -213,12 +213,12 @@ Outcome runVerify(const VerifyArgs& args) {
   // Scopes are read before the network: a bad scope fails fast.
   std::vector<topology::NaaScope> scopes;
   for (const auto& file : args.scope_files) {
-    auto scope = topology::loadNaaScope(file);
+    auto scope = formats::loadNaaScope(file);
     if (!scope) return fail(scope.diagnostic());
     scopes.push_back(std::move(scope).value());
   }
   for (const auto& name : args.builtin_scopes) {
-    auto scope = topology::builtinNaaScope(name);
+    auto scope = formats::builtinNaaScope(name);
     if (!scope) return usage("--builtin: " + scope.error());
     scopes.push_back(std::move(scope).value());
   }
@@ -269,20 +269,20 @@ struct CapacityArgs {
 
 Outcome runCapacity(const CapacityArgs& args) {
   if (args.whitepaper) {
-    std::cout << reports::whitepaperText(sim::whitepaperExample());
+    std::cout << reports::whitepaperText(capacity::whitepaperExample());
     return Outcome::kDone;
   }
   if (args.plan_file.empty()) return usage("capacity needs --plan FILE (or --whitepaper)");
   topology::CapacityPlan plan;
   std::vector<topology::Diagnostic> errors;
-  if (!topology::loadCapacityPlan(args.plan_file, plan, errors)) return fail(errors);
+  if (!formats::loadCapacityPlan(args.plan_file, plan, errors)) return fail(errors);
   topology::Topology topo;
   if (!load(args.inputs, topo)) return Outcome::kInputError;
-  sim::CapacityOptions options;
+  capacity::CapacityOptions options;
   if (args.months > 0) options.horizon_months = args.months;
   if (args.trials >= 0) options.trials = args.trials;
   if (args.seed >= 0) options.seed = static_cast<uint64_t>(args.seed);
-  sim::CapacityProjection projection = sim::projectCapacity(topo, plan, options);
+  capacity::CapacityProjection projection = capacity::projectCapacity(topo, plan, options);
   if (!projection.errors.empty()) return fail(projection.errors);
   if (args.output == "json") {
     std::cout << reports::capacityJson(projection);
@@ -313,12 +313,12 @@ struct RunArgs {
 };
 
 Outcome runRun(const RunArgs& args) {
-  topology::Scenario scenario;
+  scenario::Scenario scenario;
   std::vector<topology::Diagnostic> errors;
-  if (!topology::loadScenario(args.file, scenario, errors)) return fail(errors);
+  if (!scenario::loadScenario(args.file, scenario, errors)) return fail(errors);
   if (!args.report.empty()) std::cerr << "note: --report (HTML) is not implemented yet; no report written\n";
-  sim::ScenarioRun result;
-  if (!sim::runScenario(scenario, result, errors)) return fail(errors);
+  scenario::ScenarioRun result;
+  if (!scenario::runScenario(scenario, result, errors)) return fail(errors);
   if (args.output == "json") {
     std::cout << reports::scenarioJson(result);
   } else if (args.output == "junit") {
@@ -337,24 +337,24 @@ struct DiffArgs {
 };
 
 Outcome runDiff(const DiffArgs& args) {
-  topology::Scenario scenario;
+  scenario::Scenario scenario;
   std::vector<topology::Diagnostic> errors;
-  if (!topology::loadScenario(args.file, scenario, errors)) return fail(errors);
-  sim::ScenarioDiff result;
-  if (!sim::diffVariants(scenario, args.from, args.to, result, errors)) return fail(errors);
+  if (!scenario::loadScenario(args.file, scenario, errors)) return fail(errors);
+  scenario::ScenarioDiff result;
+  if (!scenario::diffVariants(scenario, args.from, args.to, result, errors)) return fail(errors);
   std::cout << (args.output == "json" ? reports::diffJson(result) : reports::diffText(result));
   return result.empty() ? Outcome::kPassed : Outcome::kFailed;
 }
 
 struct GenerateArgs {
-  topology::GeneratorOptions options;
+  formats::GeneratorOptions options;
   std::string out_dir;
 };
 
 Outcome runGenerate(const GenerateArgs& args) {
-  topology::Topology topo = topology::generateTopology(args.options);
+  topology::Topology topo = formats::generateTopology(args.options);
   std::vector<topology::Diagnostic> errors;
-  if (!topology::writeSnapshot(topo, args.out_dir, errors)) return fail(errors);
+  if (!formats::writeSnapshot(topo, args.out_dir, errors)) return fail(errors);
   std::cout << "wrote " << topo.enis.size() << " network interfaces, " << topo.subnets.size() << " subnets, "
             << topo.security_groups.size() << " security groups to " << args.out_dir << "\n";
   return Outcome::kDone;
@@ -450,7 +450,7 @@ void addOthers(CLI::App& app, Commands& commands) {
 
 /// Parses the command line and runs the subcommand it names.
 Outcome dispatch(std::vector<std::string> args) {
-  std::vector<topology::StackSpec> stacks;
+  std::vector<formats::StackSpec> stacks;
   if (std::string error = extractStacks(args, stacks); !error.empty()) return usage(error);
   CLI::App app{"vpcsim: offline reachability and IP-capacity simulator for AWS VPCs"};
   app.require_subcommand(1);

@@ -21,7 +21,7 @@ std::string prefixText(const std::optional<int>& prefix) {
 
 std::string percentileLabel(double p) { return fmt::format("p{}", fmt::format("{:g}", p)); }
 
-void subnetText(std::string& out, const sim::SubnetProjection& s, const sim::CapacityProjection& p, bool months) {
+void subnetText(std::string& out, const capacity::SubnetProjection& s, const capacity::CapacityProjection& p, bool months) {
   out += fmt::format("{} ({}{}) {} /{}: capacity {}, in use now {} (kept baseline), peak {:.2f}, runs out: {}, "
                      "recommended {}\n",
                      s.subnet_id, s.name.empty() ? std::string() : fmt::format("{}, ", s.name), s.availability_zone, s.cidr, s.prefix,
@@ -47,7 +47,7 @@ void subnetText(std::string& out, const sim::SubnetProjection& s, const sim::Cap
   }
 }
 
-Json subnetJson(const sim::SubnetProjection& s) {
+Json subnetJson(const capacity::SubnetProjection& s) {
   Json j;
   j["subnet"] = s.subnet_id;
   j["name"] = s.name;
@@ -79,7 +79,7 @@ Json subnetJson(const sim::SubnetProjection& s) {
   return j;
 }
 
-std::string projectionText(const sim::CapacityProjection& p, bool months) {
+std::string projectionText(const capacity::CapacityProjection& p, bool months) {
   std::string out = fmt::format("capacity projection: {} months, percentiles", p.horizon_months);
   for (double q : p.percentiles) out += fmt::format(" {}", percentileLabel(q));
   out += fmt::format(", placement {}, ", p.placement);
@@ -111,11 +111,11 @@ std::string projectionText(const sim::CapacityProjection& p, bool months) {
 
 }  // namespace
 
-std::string capacityText(const sim::CapacityProjection& p) { return projectionText(p, true); }
+std::string capacityText(const capacity::CapacityProjection& p) { return projectionText(p, true); }
 
-std::string capacitySummaryText(const sim::CapacityProjection& p) { return projectionText(p, false); }
+std::string capacitySummaryText(const capacity::CapacityProjection& p) { return projectionText(p, false); }
 
-std::string capacityJson(const sim::CapacityProjection& p) {
+std::string capacityJson(const capacity::CapacityProjection& p) {
   Json j;
   j["horizon_months"] = p.horizon_months;
   j["percentiles"] = p.percentiles;
@@ -171,12 +171,12 @@ std::string capacityJson(const sim::CapacityProjection& p) {
   return j.dump(2) + "\n";
 }
 
-std::string capacityCsv(const sim::CapacityProjection& p) {
+std::string capacityCsv(const capacity::CapacityProjection& p) {
   std::string out = "scenario,subnet,availability_zone,cidr,capacity,month,expected";
   for (double q : p.percentiles) out += fmt::format(",{}", percentileLabel(q));
   for (double q : p.percentiles) out += fmt::format(",mc_{}", percentileLabel(q));
   out += ",p_exhausted,headroom\n";
-  auto rows = [&](const std::string& scenario, const std::vector<sim::SubnetProjection>& subnets) {
+  auto rows = [&](const std::string& scenario, const std::vector<capacity::SubnetProjection>& subnets) {
     for (const auto& s : subnets)
       for (const auto& m : s.months) {
         out += fmt::format("{},{},{},{},{},{},{:.2f}", scenario, s.subnet_id, s.availability_zone, s.cidr, s.capacity,
@@ -193,7 +193,7 @@ std::string capacityCsv(const sim::CapacityProjection& p) {
   return out;
 }
 
-std::string whitepaperText(const sim::WhitepaperResult& r) {
+std::string whitepaperText(const capacity::WhitepaperResult& r) {
   std::string out;
   out += fmt::format("domain-level addresses: {}\n", r.domain_level);
   out += fmt::format("user-level addresses: {}\n", r.user_level);

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sim/capacity.h"
+#include "capacity/capacity.h"
 
 namespace vpcsim::reports {
 
@@ -11,18 +11,18 @@ namespace vpcsim::reports {
 /// recommended prefix) and a table of months (expected, each percentile
 /// analytic and simulated, headroom); then N-1 summaries, the subnet plan,
 /// warnings and errors. Two decimals everywhere; deterministic.
-std::string capacityText(const sim::CapacityProjection& projection);
+std::string capacityText(const capacity::CapacityProjection& projection);
 
 /// capacityText without the month-by-month tables: one line per subnet.
-std::string capacitySummaryText(const sim::CapacityProjection& projection);
+std::string capacitySummaryText(const capacity::CapacityProjection& projection);
 
 /// The whole projection as JSON (numbers rounded to two decimals).
-std::string capacityJson(const sim::CapacityProjection& projection);
+std::string capacityJson(const capacity::CapacityProjection& projection);
 
 /// One row per (scenario, subnet, month): scenario is "base" or "lost:<az>".
-std::string capacityCsv(const sim::CapacityProjection& projection);
+std::string capacityCsv(const capacity::CapacityProjection& projection);
 
 /// The whitepaper example: the paper's arithmetic, the strict per-AZ view and why they differ.
-std::string whitepaperText(const sim::WhitepaperResult& result);
+std::string whitepaperText(const capacity::WhitepaperResult& result);
 
 }  // namespace vpcsim::reports

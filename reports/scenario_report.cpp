@@ -48,14 +48,14 @@ std::string verdictOrAbsent(const std::optional<sim::Verdict>& verdict) {
   return verdict ? std::string(verdictName(*verdict)) : std::string("absent");
 }
 
-std::string flowLine(const sim::FlowChange& change) {
+std::string flowLine(const scenario::FlowChange& change) {
   std::string groups;
   for (const auto& g : change.security_groups) groups += (groups.empty() ? "" : ",") + g;
   return fmt::format("{}{} -> {} {}", change.from, groups.empty() ? "" : " [" + groups + "]", change.to,
                      change.traffic);
 }
 
-nlohmann::ordered_json flowJson(const sim::FlowChange& change) {
+nlohmann::ordered_json flowJson(const scenario::FlowChange& change) {
   nlohmann::ordered_json item;
   if (!change.check.empty()) item["check"] = change.check;
   item["from"] = change.from;
@@ -71,20 +71,20 @@ nlohmann::ordered_json flowJson(const sim::FlowChange& change) {
 }
 
 /// "no subnet runs out within 36 months (also with any one AZ lost)".
-std::string capacityExpectation(const sim::CapacityOutcome& outcome) {
+std::string capacityExpectation(const scenario::CapacityOutcome& outcome) {
   return fmt::format("no subnet runs out within {} months{}", outcome.headroom_months,
                      outcome.with_az_loss ? " (also with any one AZ lost)" : "");
 }
 
-std::size_t capacityFailures(const sim::ScenarioRun& run) {
+std::size_t capacityFailures(const scenario::ScenarioRun& run) {
   return static_cast<std::size_t>(std::count_if(run.capacity.begin(), run.capacity.end(),
-                                                [](const sim::CapacityOutcome& o) { return !o.pass; }));
+                                                [](const scenario::CapacityOutcome& o) { return !o.pass; }));
 }
 
 }  // namespace
 
-std::string responsibleText(const sim::Parting& parting) {
-  using Kind = sim::Parting::Kind;
+std::string responsibleText(const scenario::Parting& parting) {
+  using Kind = scenario::Parting::Kind;
   switch (parting.kind) {
     case Kind::kNotFound: return "";
     case Kind::kMissing: return fmt::format("not in variant '{}': {}", parting.missing_variant, parting.missing_reason);
@@ -120,8 +120,8 @@ std::string responsibleText(const sim::Parting& parting) {
   return "";
 }
 
-std::string partingComponent(const sim::Parting& parting) {
-  using Kind = sim::Parting::Kind;
+std::string partingComponent(const scenario::Parting& parting) {
+  using Kind = scenario::Parting::Kind;
   switch (parting.kind) {
     case Kind::kHopChanged:
     case Kind::kHopAdded: return sim::componentName(*parting.after);
@@ -134,7 +134,7 @@ std::string partingComponent(const sim::Parting& parting) {
   return "";
 }
 
-std::string scenarioText(const sim::ScenarioRun& run) {
+std::string scenarioText(const scenario::ScenarioRun& run) {
   std::string out = fmt::format("scenario {}", run.name);
   if (!run.description.empty()) out += ": " + run.description;
   out += "\n\n";
@@ -151,7 +151,7 @@ std::string scenarioText(const sim::ScenarioRun& run) {
   for (const auto& check : run.checks) {
     std::string line = fmt::format("{:<{}}", check, name_width);
     for (const auto& variant : run.variants) {
-      const sim::CheckOutcome* outcome = run.find(check, variant);
+      const scenario::CheckOutcome* outcome = run.find(check, variant);
       std::string cell = "-";
       if (outcome != nullptr) {
         cell = fmt::format("{} {}", verdictName(outcome->verdict), outcome->pass ? "ok" : "FAIL");
@@ -193,7 +193,7 @@ std::string scenarioText(const sim::ScenarioRun& run) {
   return out;
 }
 
-std::string scenarioJson(const sim::ScenarioRun& run) {
+std::string scenarioJson(const scenario::ScenarioRun& run) {
   nlohmann::ordered_json root;
   root["scenario"] = run.name;
   root["description"] = run.description;
@@ -206,7 +206,7 @@ std::string scenarioJson(const sim::ScenarioRun& run) {
     item["name"] = check;
     item["results"] = nlohmann::ordered_json::array();
     for (const auto& variant : run.variants) {
-      const sim::CheckOutcome* outcome = run.find(check, variant);
+      const scenario::CheckOutcome* outcome = run.find(check, variant);
       if (outcome == nullptr) continue;
       nlohmann::ordered_json result;
       result["variant"] = variant;
@@ -236,11 +236,11 @@ std::string scenarioJson(const sim::ScenarioRun& run) {
   return root.dump(2) + "\n";
 }
 
-std::string scenarioJunit(const sim::ScenarioRun& run) {
+std::string scenarioJunit(const scenario::ScenarioRun& run) {
   std::size_t failures = capacityFailures(run);
   for (const auto& outcome : run.outcomes) failures += outcome.pass ? 0 : 1;
   std::size_t capacity_tests = static_cast<std::size_t>(std::count_if(
-      run.capacity.begin(), run.capacity.end(), [](const sim::CapacityOutcome& o) { return o.has_expectation; }));
+      run.capacity.begin(), run.capacity.end(), [](const scenario::CapacityOutcome& o) { return o.has_expectation; }));
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
                      run.outcomes.size() + capacity_tests, failures);
@@ -255,7 +255,7 @@ std::string scenarioJunit(const sim::ScenarioRun& run) {
     out += fmt::format("  <testsuite name=\"{}.{}\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
                        xmlEscape(variant), tests, variant_failures);
     for (const auto& check : run.checks) {
-      const sim::CheckOutcome* outcome = run.find(check, variant);
+      const scenario::CheckOutcome* outcome = run.find(check, variant);
       if (outcome == nullptr) continue;
       out += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\"", xmlEscape(run.name), xmlEscape(variant),
                          xmlEscape(check));
@@ -293,19 +293,19 @@ std::string scenarioJunit(const sim::ScenarioRun& run) {
   return out;
 }
 
-std::string diffText(const sim::ScenarioDiff& diff) {
+std::string diffText(const scenario::ScenarioDiff& diff) {
   std::string out = fmt::format("diff {}: {} -> {}\n", diff.scenario, diff.from, diff.to);
   out += "\ninput changes:\n";
   if (diff.input_changes.empty()) out += "  none\n";
   for (const auto& change : diff.input_changes) out += "  " + change + "\n";
   // Consecutive changes that differ only in traffic share one entry.
-  auto list = [&](const std::vector<sim::FlowChange>& changes) {
+  auto list = [&](const std::vector<scenario::FlowChange>& changes) {
     for (std::size_t i = 0; i < changes.size();) {
-      const sim::FlowChange& change = changes[i];
+      const scenario::FlowChange& change = changes[i];
       std::string traffic = change.traffic;
       std::size_t j = i + 1;
       for (; j < changes.size(); ++j) {
-        const sim::FlowChange& next = changes[j];
+        const scenario::FlowChange& next = changes[j];
         if (!change.check.empty() || next.from != change.from || next.security_groups != change.security_groups ||
             next.to != change.to || next.before != change.before || next.after != change.after ||
             responsibleText(next.parting) != responsibleText(change.parting) || next.origin != change.origin) {
@@ -313,7 +313,7 @@ std::string diffText(const sim::ScenarioDiff& diff) {
         }
         traffic += ", " + next.traffic;
       }
-      sim::FlowChange merged = change;
+      scenario::FlowChange merged = change;
       merged.traffic = traffic;
       std::string title = change.check.empty() ? flowLine(merged) : fmt::format("{} ({})", change.check, flowLine(merged));
       out += fmt::format("  {}: {} -> {}\n", title, verdictOrAbsent(change.before), verdictOrAbsent(change.after));
@@ -343,7 +343,7 @@ std::string diffText(const sim::ScenarioDiff& diff) {
   return out;
 }
 
-std::string diffJson(const sim::ScenarioDiff& diff) {
+std::string diffJson(const scenario::ScenarioDiff& diff) {
   nlohmann::ordered_json root;
   root["scenario"] = diff.scenario;
   root["from"] = diff.from;

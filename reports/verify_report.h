@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/verify.h"
+#include "sim/verify/verify.h"
 
 namespace vpcsim::reports {
 

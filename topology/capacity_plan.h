@@ -1,4 +1,4 @@
-// The growth-plan format for IP-capacity projection (docs/capacity.md).
+// The growth plan of an IP-capacity projection: the model (formats/plan_file.h reads it; docs/capacity.md).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,7 @@ enum class SeriesKind { kConstant, kLinear, kCompound, kSteps, kFitted };
 /// line through log(count) (compound growth).
 enum class FitModel { kLinear, kCompound };
 
-/// One demand figure over time. Evaluate with sim::seriesAt (fitted series are
+/// One demand figure over time. Evaluate with capacity::seriesAt (fitted series are
 /// fitted there, by least squares with Eigen).
 struct Series {
   SeriesKind kind = SeriesKind::kConstant;
@@ -166,19 +166,5 @@ struct CapacityPlan {
   std::vector<Consumer> consumers;
   std::vector<JobClass> jobs;
 };
-
-/// Parses a plan from YAML text. `file` names the text in diagnostics
-/// (`file:line:col: error: ...`, with "did you mean" for misspelt keys and
-/// kinds); history CSV paths are relative to `base_dir`. Returns false and
-/// appends to `errors` on bad input.
-bool parseCapacityPlan(std::string_view text, const std::string& file, const std::filesystem::path& base_dir,
-                       CapacityPlan& plan, std::vector<Diagnostic>& errors);
-
-/// Reads a plan file (see parseCapacityPlan).
-bool loadCapacityPlan(const std::filesystem::path& file, CapacityPlan& plan, std::vector<Diagnostic>& errors);
-
-/// Parses a history CSV ("month,count" rows, optional header, '#' comments).
-/// Errors carry `file:line`.
-Result<std::vector<std::pair<double, double>>> parseHistoryCsv(std::string_view text, const std::string& file);
 
 }  // namespace vpcsim::topology

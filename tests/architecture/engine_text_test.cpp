@@ -3,7 +3,8 @@
 // Hops (sim::Hop) and explanations are words only in reports/. If engine code
 // read a hop's rendered rule, an explanation's message or a component's
 // display text, rewording a message could silently change a verdict. This
-// test reads every source file under sim/ and fails on the patterns such
+// test reads every source file under sim/, capacity/ and scenario/ (the
+// engines, the runner and the variant diff) and fails on the patterns such
 // code takes; a line that must match one can say why with the marker
 // "engine-text: allowed" (none does today).
 #include <filesystem>
@@ -42,13 +43,15 @@ std::vector<Pattern> patterns() {
 }  // namespace
 
 TEST_CASE("no engine code reads hop or explanation text", "[architecture]") {
-  const std::filesystem::path root = std::filesystem::path(VPCSIM_SOURCE_DIR) / "sim";
-  REQUIRE(std::filesystem::is_directory(root));
   const std::vector<Pattern> checks = patterns();
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    const auto extension = entry.path().extension();
-    if (entry.is_regular_file() && (extension == ".cpp" || extension == ".h")) files.push_back(entry.path());
+  for (const char* folder : {"sim", "capacity", "scenario"}) {
+    const std::filesystem::path root = std::filesystem::path(VPCSIM_SOURCE_DIR) / folder;
+    REQUIRE(std::filesystem::is_directory(root));
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      const auto extension = entry.path().extension();
+      if (entry.is_regular_file() && (extension == ".cpp" || extension == ".h")) files.push_back(entry.path());
+    }
   }
   REQUIRE(files.size() > 5);
   for (const auto& file : files) {

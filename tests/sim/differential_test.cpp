@@ -30,10 +30,13 @@
 
 #include "sim/tracer.h"
 #include "sim/rules.h"
-#include "sim/verify.h"
+#include "sim/verify/verify.h"
 #include "tests/support/reference_evaluator.h"
-#include "topology/generator.h"
+#include "formats/generator.h"
 #include "topology/model.h"
+
+// The modules under test, by their short names (tests mirror the folders).
+using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
 
 namespace vpcsim::sim {
 namespace {
@@ -200,13 +203,13 @@ TEST_CASE("The tracer and the naive reference evaluator agree on seeded random t
   std::map<std::string, int> reached_via;  // component on the path of a reachable packet -> count
   std::map<std::string, int> decided_by;   // rule of the reference that decided an agreed verdict -> count
   for (int seed = 1; seed <= seeds; ++seed) {
-    topology::GeneratorOptions options;
+    formats::GeneratorOptions options;
     options.enis = 40;
     options.subnets = 8;
     options.vpcs = 1 + seed % 4;  // 1-4 VPCs: peering and the transit gateway need two or more
     options.seed = static_cast<uint64_t>(seed);
     options.variety = true;
-    const Topology topo = topology::generateTopology(options);
+    const Topology topo = formats::generateTopology(options);
     const Network network(topo);
     std::vector<const Eni*> workloads;
     for (const auto& eni : topo.enis) {
@@ -314,13 +317,13 @@ TEST_CASE("Every packet behaves like its header-class representative, and verify
   int exits = 0;
   int mismatches = 0;
   for (int seed = 1; seed <= seeds; ++seed) {
-    topology::GeneratorOptions options;
+    formats::GeneratorOptions options;
     options.enis = 40;
     options.subnets = 8;
     options.vpcs = 1 + seed % 4;
     options.seed = static_cast<uint64_t>(seed);
     options.variety = true;
-    const Topology topo = topology::generateTopology(options);
+    const Topology topo = formats::generateTopology(options);
     const Network network(topo);
     const HeaderSpace space(network);
     std::vector<const Eni*> workloads;

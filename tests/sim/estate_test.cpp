@@ -9,7 +9,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "topology/generator.h"
+#include "formats/generator.h"
+
+// The modules under test, by their short names (tests mirror the folders).
+using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
 
 namespace vpcsim::sim {
 namespace {
@@ -219,13 +222,13 @@ TEST_CASE("estates do not depend on the order of the input", "[estate]") {
 }
 
 TEST_CASE("every VPC of a generated topology is in exactly one estate", "[estate]") {
-  topology::GeneratorOptions options;
+  formats::GeneratorOptions options;
   options.enis = 400;
   options.subnets = 40;
   options.vpcs = 8;
   options.seed = GENERATE(uint64_t{1}, uint64_t{2}, uint64_t{3});
   CAPTURE(options.seed);
-  Topology topo = topology::generateTopology(options);
+  Topology topo = formats::generateTopology(options);
   Estates estates = findEstates(topo);
   size_t members = 0;
   for (const auto& estate : estates.list) {

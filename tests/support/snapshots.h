@@ -6,7 +6,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "topology/loader.h"
+#include "formats/loader.h"
+
+// The modules under test, by their short names (tests mirror the folders).
+using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
 
 namespace vpcsim::testing {
 
@@ -14,7 +17,7 @@ namespace vpcsim::testing {
 inline topology::Topology loadTestSnapshot(const std::filesystem::path& dir) {
   topology::Topology topo;
   std::vector<topology::Diagnostic> errors;
-  bool ok = topology::loadSnapshot(dir, topology::LoadOptions{}, topo, errors);
+  bool ok = formats::loadSnapshot(dir, formats::LoadOptions{}, topo, errors);
   for (const auto& error : errors) UNSCOPED_INFO(error.str());
   REQUIRE(ok);
   topo.finalize();

@@ -1,0 +1,173 @@
+// CloudFormation loader: reads each stack's template and runs its phases (parameters to outputs) in order.
+#include "formats/cloudformation.h"
+
+#include "formats/cloudformation_loader.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace vpcsim::formats {
+
+using namespace vpcsim::topology;  // the model this format fills
+
+namespace cfn {
+namespace {
+
+// yaml-cpp rejects a tagged block scalar that starts on the line after its
+// key ("PolicyDocument:\n  !Sub |"), which is valid YAML and common in
+// templates. Move the tag and indicator up to the key's line and leave the
+// line empty, so line numbers stay put.
+std::string joinTaggedBlockScalars(const std::string& text) {
+  static const std::regex kTagLine(R"(^[ \t]*(![A-Za-z]+[ \t]+[|>][-+0-9]*)[ \t]*\r?$)");
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    std::smatch match;
+    if (!std::regex_match(lines[i], match, kTagLine)) continue;
+    std::string& previous = lines[i - 1];
+    std::size_t end = previous.find_last_not_of(" \t\r");
+    if (end == std::string::npos || previous[end] != ':') continue;
+    previous = previous.substr(0, end + 1) + " " + match[1].str();
+    lines[i].clear();
+  }
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+}  // namespace
+
+bool CfnLoader::loadStack(const StackSpec& spec) {
+  std::ifstream in(spec.file, std::ios::binary);
+  if (!in) {
+    error(YAML::Mark::null_mark(), "io", "cannot open file");
+    return false;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  try {
+    YAML::Node root = YAML::Load(joinTaggedBlockScalars(buffer.str()));
+    if (!root.IsMap()) fail(root.Mark(), "a template must be a mapping", "cfn-syntax");
+    stack_->root = fromYaml(root);
+  } catch (const YAML::Exception& e) {
+    error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+    return false;
+  } catch (const CfnError& e) {
+    report(e);
+    return false;
+  }
+  if (const Value* transform = stack_->root.find("Transform")) {
+    std::vector<Value> names = transform->kind == Value::Kind::kList ? transform->items : std::vector<Value>{*transform};
+    for (const auto& n : names) {
+      if (n.isScalar() && n.text == "AWS::LanguageExtensions") continue;
+      error(n.mark, "cfn-unsupported",
+            fmt::format("transform {} cannot be expanded offline", n.isScalar() ? n.text : "(macro)"));
+    }
+  }
+  std::size_t before = pending_.size();
+  resolveParameters(spec);
+  if (pending_.size() != before) return false;
+  if (const Value* conditions = stack_->root.find("Conditions")) {
+    for (const auto& [name, expr] : conditions->fields) stack_->condition_nodes.emplace(name, &expr);
+    for (const auto& [name, expr] : conditions->fields) {
+      try {
+        condition(name, expr.mark);
+      } catch (const CfnError& e) {
+        report(e);
+      }
+    }
+  }
+  checkRules();
+  // CloudFormation deploys nothing when a parameter or rule fails.
+  if (pending_.size() != before) return false;
+  registerResources();
+  buildResources();
+  evaluateOutputs();
+  return pending_.size() == before;
+}
+
+bool CfnLoader::run(const std::vector<StackSpec>& stacks, std::vector<Diagnostic>& errors) {
+  region_ = options_.region;
+  account_ = options_.account;
+  std::vector<std::unique_ptr<StackState>> states;
+  for (const auto& spec : stacks) {
+    auto state = std::make_unique<StackState>();
+    state->label = spec.file.string();
+    state->name = spec.stack_name.empty() ? spec.file.stem().string() : spec.stack_name;
+    stack_ = state.get();
+    if (stack_outputs_.count(state->name) != 0) {
+      error(YAML::Mark::null_mark(), "duplicate-stack", fmt::format("stack name {} is used twice", state->name));
+      continue;
+    }
+    loadStack(spec);
+    stack_outputs_[state->name];
+    states.push_back(std::move(state));
+  }
+  assignDefaultAcls();
+
+  auto append = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  };
+  append(into_.vpcs, out_.vpcs);
+  append(into_.subnets, out_.subnets);
+  append(into_.route_tables, out_.route_tables);
+  append(into_.security_groups, out_.security_groups);
+  append(into_.network_acls, out_.network_acls);
+  append(into_.internet_gateways, out_.internet_gateways);
+  append(into_.nat_gateways, out_.nat_gateways);
+  append(into_.vpc_endpoints, out_.vpc_endpoints);
+  append(into_.enis, out_.enis);
+  append(into_.instances, out_.instances);
+  append(into_.prefix_lists, out_.prefix_lists);
+  append(into_.peering_connections, out_.peering_connections);
+  append(into_.transit_gateways, out_.transit_gateways);
+  append(into_.tgw_attachments, out_.tgw_attachments);
+  append(into_.tgw_route_tables, out_.tgw_route_tables);
+  append(into_.vpn_gateways, out_.vpn_gateways);
+  append(into_.vpn_connections, out_.vpn_connections);
+  append(into_.studio_domains, out_.studio_domains);
+  append(into_.user_profiles, out_.user_profiles);
+  append(into_.jobs, out_.jobs);
+  append(into_.ignored, out_.ignored);
+  into_.default_region = region_;
+  into_.default_account = account_;
+
+  // Report per stack in file order; unplaced diagnostics of a stack last.
+  std::stable_sort(pending_.begin(), pending_.end(), [&](const Pending& a, const Pending& b) {
+    auto rank = [&](const Pending& p) {
+      std::size_t index = 0;
+      for (std::size_t i = 0; i < states.size(); ++i) {
+        if (states[i]->label == p.label) index = i;
+      }
+      return std::make_tuple(index, p.line < 0 ? std::numeric_limits<int>::max() : p.line, p.column);
+    };
+    return rank(a) < rank(b);
+  });
+  for (auto& p : pending_) errors.push_back(std::move(p.diagnostic));
+  return pending_.empty();
+}
+
+}  // namespace cfn
+
+bool loadStacks(const std::vector<StackSpec>& stacks, const LoadOptions& options, Topology& into,
+                std::vector<Diagnostic>& errors) {
+  cfn::CfnLoader loader(options, into);
+  return loader.run(stacks, errors);
+}
+
+}  // namespace vpcsim::formats

@@ -1,0 +1,1724 @@
+// Loader for vpcsim's native topology format (YAML or JSON); see docs/topology-format.md.
+#include "formats/loader.h"
+
+#include "topology/aws_defaults.h"
+#include "topology/reference.h"
+#include "topology/suggest.h"
+#include "formats/yaml_fields.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstddef>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace vpcsim::formats {
+
+using namespace vpcsim::topology;  // the model this format fills
+
+namespace {
+
+// ---- resource kinds and their ID namespaces ---------------------------
+
+// The kinds of topology/reference.h; the loader keeps one ID namespace per kind.
+using Kind = ResourceKind;
+constexpr std::size_t kKindCount = static_cast<std::size_t>(ResourceKind::kStudioDomain) + 1;
+
+std::string_view kindName(Kind kind) { return resourceKindName(kind); }
+
+constexpr std::size_t index(Kind kind) { return static_cast<std::size_t>(kind); }
+
+// Top-level sections that hold resources with IDs, in load order.
+struct Section {
+  std::string_view key;
+  Kind kind;
+};
+constexpr std::array<Section, 17> kSections = {{
+    {"vpcs", Kind::kVpc},
+    {"prefix_lists", Kind::kPrefixList},
+    {"subnets", Kind::kSubnet},
+    {"internet_gateways", Kind::kInternetGateway},
+    {"vpn_gateways", Kind::kVpnGateway},
+    {"security_groups", Kind::kSecurityGroup},
+    {"enis", Kind::kNetworkInterface},
+    {"network_interfaces", Kind::kNetworkInterface},
+    {"instances", Kind::kInstance},
+    {"nat_gateways", Kind::kNatGateway},
+    {"peering_connections", Kind::kPeeringConnection},
+    {"vpn_connections", Kind::kVpnConnection},
+    {"transit_gateways", Kind::kTransitGateway},
+    {"route_tables", Kind::kRouteTable},
+    {"network_acls", Kind::kNetworkAcl},
+    {"vpc_endpoints", Kind::kVpcEndpoint},
+    {"studio_domains", Kind::kStudioDomain},
+}};
+
+// ---- "did you mean" ------------------------------------------------------
+
+
+
+
+// ---- YAML helpers ----------------------------------------------------------
+
+// Converts an endpoint policy written as YAML into compact JSON text.
+nlohmann::ordered_json toJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::ordered_json object = nlohmann::ordered_json::object();
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        object[it->first.Scalar()] = toJson(it->second);
+      }
+      return object;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::ordered_json array = nlohmann::ordered_json::array();
+      for (const auto& item : node) array.push_back(toJson(item));
+      return array;
+    }
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "?" && (node.Scalar() == "true" || node.Scalar() == "false")) {
+        return node.Scalar() == "true";
+      }
+      return node.Scalar();
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return nullptr;
+}
+
+// The native format's wording; see YamlDialect.
+constexpr YamlDialect kNativeDialect{
+    .null_is_absent = true,
+    .signed_numbers = true,
+    .list_shape = "'{}' in {} must be a value or a list of values",
+    .list_entry = "each entry of '{}' in {} must be a single value",
+};
+
+using Item = YamlItem;
+
+RouteTarget targetFromPrefix(std::string_view id) {
+  static constexpr std::array<std::pair<std::string_view, RouteTarget>, 12> kPrefixes = {{
+      {"igw-", RouteTarget::kInternetGateway},
+      {"eigw-", RouteTarget::kEgressOnlyInternetGateway},
+      {"nat-", RouteTarget::kNatGateway},
+      {"vpce-", RouteTarget::kVpcEndpoint},
+      {"pcx-", RouteTarget::kPeeringConnection},
+      {"tgw-", RouteTarget::kTransitGateway},
+      {"vgw-", RouteTarget::kVirtualPrivateGateway},
+      {"eni-", RouteTarget::kNetworkInterface},
+      {"i-", RouteTarget::kInstance},
+      {"cagw-", RouteTarget::kCarrierGateway},
+      {"lgw-", RouteTarget::kLocalGateway},
+      {"core-network-", RouteTarget::kCoreNetwork},
+  }};
+  for (const auto& [prefix, target] : kPrefixes) {
+    if (id.substr(0, prefix.size()) == prefix) return target;
+  }
+  if (id.substr(0, 4) == "arn:" && id.find(":core-network/") != std::string_view::npos) {
+    return RouteTarget::kCoreNetwork;
+  }
+  return RouteTarget::kUnknown;
+}
+
+std::optional<Kind> kindOfTarget(RouteTarget target) {
+  switch (target) {
+    case RouteTarget::kInternetGateway:
+    case RouteTarget::kEgressOnlyInternetGateway: return Kind::kInternetGateway;
+    case RouteTarget::kNatGateway: return Kind::kNatGateway;
+    case RouteTarget::kVpcEndpoint: return Kind::kVpcEndpoint;
+    case RouteTarget::kPeeringConnection: return Kind::kPeeringConnection;
+    case RouteTarget::kTransitGateway: return Kind::kTransitGateway;
+    case RouteTarget::kVirtualPrivateGateway: return Kind::kVpnGateway;
+    case RouteTarget::kNetworkInterface: return Kind::kNetworkInterface;
+    case RouteTarget::kInstance: return Kind::kInstance;
+    case RouteTarget::kLocal:
+    case RouteTarget::kCarrierGateway:
+    case RouteTarget::kLocalGateway:
+    case RouteTarget::kCoreNetwork:
+    case RouteTarget::kUnknown: break;
+  }
+  return std::nullopt;
+}
+
+// Names accepted by `target_type:`.
+const std::vector<std::pair<std::string, RouteTarget>>& targetTypeNames() {
+  static const std::vector<std::pair<std::string, RouteTarget>> kNames = [] {
+    std::vector<std::pair<std::string, RouteTarget>> names = {
+        {"igw", RouteTarget::kInternetGateway},  {"eigw", RouteTarget::kEgressOnlyInternetGateway},
+        {"nat", RouteTarget::kNatGateway},       {"vpce", RouteTarget::kVpcEndpoint},
+        {"pcx", RouteTarget::kPeeringConnection}, {"tgw", RouteTarget::kTransitGateway},
+        {"vgw", RouteTarget::kVirtualPrivateGateway}, {"eni", RouteTarget::kNetworkInterface},
+        {"cagw", RouteTarget::kCarrierGateway},  {"lgw", RouteTarget::kLocalGateway},
+    };
+    for (RouteTarget target :
+         {RouteTarget::kLocal, RouteTarget::kInternetGateway, RouteTarget::kEgressOnlyInternetGateway,
+          RouteTarget::kNatGateway, RouteTarget::kVpcEndpoint, RouteTarget::kPeeringConnection,
+          RouteTarget::kTransitGateway, RouteTarget::kVirtualPrivateGateway, RouteTarget::kNetworkInterface,
+          RouteTarget::kInstance, RouteTarget::kCarrierGateway, RouteTarget::kLocalGateway,
+          RouteTarget::kCoreNetwork}) {
+      names.emplace_back(std::string(routeTargetName(target)), target);
+    }
+    return names;
+  }();
+  return kNames;
+}
+
+std::string joinCidrs(const std::vector<Cidr>& cidrs) {
+  std::string out;
+  for (const auto& cidr : cidrs) out += (out.empty() ? "" : ", ") + cidr.str();
+  return out;
+}
+
+// ---- the loader ------------------------------------------------------------
+
+class NativeLoader {
+ public:
+  NativeLoader(std::string file, const LoadOptions& options, Topology& into)
+      : yaml_(std::move(file), kNativeDialect), region_(options.region), account_(options.account), into_(into) {}
+
+  bool run(const std::filesystem::path& path, std::vector<Diagnostic>& errors);
+
+ private:
+  // -- field access --
+  std::optional<Fields> fields(const YAML::Node& node, std::string_view what,
+                               const std::vector<std::string_view>& allowed, bool common = true);
+  std::optional<Cidr> cidrOf(const Item& item);
+  std::optional<Ipv4> ipOf(const Item& item);
+  std::vector<Cidr> cidrs(const Fields& f, std::string_view key);
+  std::vector<Ipv4> ips(const Fields& f, std::string_view key);
+  std::optional<std::string> idOf(const Fields& f);
+  ResourceMeta meta(const Fields& f, const std::string& id);
+
+  // -- references --
+  bool known(Kind kind, std::string_view id) const { return ids_[index(kind)].count(id) != 0; }
+  bool ref(Kind kind, const Item& item);
+  std::vector<std::string> refs(Kind kind, const std::vector<Item>& items);
+  std::string resolveVpc(const Fields& f, const std::string& derived = "", const YAML::Node* derived_from = nullptr);
+  void attachVpcs(const Fields& f, std::vector<std::string>& vpc_ids);
+  void checkSameVpc(Kind kind, const Item& item, const std::string& vpc_id);
+  std::string vpcOf(Kind kind, std::string_view id) const;
+
+  template <typename T>
+  const T* lookup(Kind kind, const std::vector<T>& local, const std::vector<T>& existing, std::string_view id) const {
+    const auto& map = local_[index(kind)];
+    if (auto it = map.find(id); it != map.end()) return &local[it->second];
+    for (const auto& item : existing) {
+      if (item.meta.id == id) return &item;
+    }
+    return nullptr;
+  }
+  const Vpc* vpc(std::string_view id) const { return lookup(Kind::kVpc, out_.vpcs, into_.vpcs, id); }
+  const Subnet* subnet(std::string_view id) const { return lookup(Kind::kSubnet, out_.subnets, into_.subnets, id); }
+  template <typename T>
+  void add(Kind kind, std::vector<T>& items, T item) {
+    local_[index(kind)].emplace(item.meta.id, items.size());
+    items.push_back(std::move(item));
+  }
+
+  // -- sections --
+  void registerIds(const YAML::Node& root);
+  void registerId(Kind kind, const YAML::Node& item, std::string_view what);
+  template <typename Fn>
+  void forEach(const Fields& root, std::string_view section, Fn&& fn);
+  void parseVpc(const YAML::Node& node);
+  void parsePrefixList(const YAML::Node& node);
+  void parseSubnet(const YAML::Node& node);
+  void parseInternetGateway(const YAML::Node& node);
+  void parseVpnGateway(const YAML::Node& node);
+  void parseSecurityGroup(const YAML::Node& node);
+  void parseSgRules(const Fields& group, std::string_view key, const std::string& self_id, std::vector<SgRule>& into);
+  void parseEni(const YAML::Node& node);
+  void parseInstance(const YAML::Node& node);
+  void parseNatGateway(const YAML::Node& node);
+  void parsePeering(const YAML::Node& node);
+  void parseVpnConnection(const YAML::Node& node);
+  void parseTransitGateway(const YAML::Node& node);
+  void parseTgwAttachment(const YAML::Node& node, const std::string& tgw_id);
+  bool ownTgwAttachment(const Item& item, const std::string& tgw_id);
+  std::optional<std::string> parseTgwRouteTable(const YAML::Node& node, const std::string& tgw_id,
+                                                std::set<std::string>& propagating);
+  std::optional<TgwRoute> parseTgwRoute(const YAML::Node& node, const std::string& tgw_id);
+  void checkTgwAssociations(const YAML::Node& node, const std::string& tgw_id, std::size_t first_attachment,
+                            const std::vector<std::string>& table_ids);
+  void applyTgwDefaults(const Fields& f, TransitGateway& tgw, std::size_t first_attachment,
+                        const std::vector<std::string>& table_ids, const std::set<std::string>& propagating);
+  void parseRouteTable(const YAML::Node& node);
+  std::optional<Route> parseRoute(const YAML::Node& node);
+  RouteTarget resolveTarget(const Item& target, const Fields& route, bool blackhole);
+  void parseNetworkAcl(const YAML::Node& node);
+  void parseEndpoint(const YAML::Node& node);
+  void parseStudioDomain(const YAML::Node& node);
+  void parseJob(const YAML::Node& node);
+  void linkInstances();
+  void addImpliedDefaults();
+  std::optional<PortRange> ports(const Fields& f, int protocol);
+
+  YamlReader yaml_;
+  std::string region_;
+  std::string account_;
+  Topology& into_;
+  Topology out_;
+  std::array<std::map<std::string, std::string, std::less<>>, kKindCount> ids_;     // id -> origin
+  std::array<std::map<std::string, std::size_t, std::less<>>, kKindCount> local_;   // id -> index in out_
+  std::map<std::string, std::string, std::less<>> main_tables_;      // vpc -> main route table
+  std::map<std::string, std::string, std::less<>> subnet_tables_;    // subnet -> route table
+  std::map<std::string, std::string, std::less<>> subnet_acls_;      // subnet -> network acl
+  std::map<std::string, std::string, std::less<>> attachment_tgw_;   // tgw attachment -> tgw
+  std::map<std::string, std::string, std::less<>> tgw_table_owner_;  // tgw route table -> tgw
+  std::map<std::pair<std::string, uint32_t>, std::string> used_ips_;  // (vpc, ip) -> eni
+  std::set<std::string, std::less<>> bad_cidr_subnets_;              // subnets whose cidr did not parse
+};
+
+// With `common`, every resource's `id`, `name`, `account` and `region` are allowed too.
+std::optional<Fields> NativeLoader::fields(const YAML::Node& node, std::string_view what,
+                                           const std::vector<std::string_view>& allowed, bool common) {
+  std::vector<std::string_view> keys = allowed;
+  if (common) {
+    for (std::string_view key : {"id", "name", "account", "region"}) keys.push_back(key);
+  }
+  return yaml_.fields(node, what, keys);
+}
+
+std::optional<Cidr> NativeLoader::cidrOf(const Item& item) {
+  auto cidr = Cidr::parse(item.text);
+  if (!cidr) {
+    yaml_.error(item.node, "bad-cidr", cidr.error());
+    return std::nullopt;
+  }
+  return *cidr;
+}
+
+std::optional<Ipv4> NativeLoader::ipOf(const Item& item) {
+  auto ip = Ipv4::parse(item.text);
+  if (!ip) {
+    yaml_.error(item.node, "bad-ip", ip.error());
+    return std::nullopt;
+  }
+  return *ip;
+}
+
+std::vector<Cidr> NativeLoader::cidrs(const Fields& f, std::string_view key) {
+  std::vector<Cidr> out;
+  for (const auto& item : yaml_.list(f, key)) {
+    if (auto cidr = cidrOf(item)) out.push_back(*cidr);
+  }
+  return out;
+}
+
+std::vector<Ipv4> NativeLoader::ips(const Fields& f, std::string_view key) {
+  std::vector<Ipv4> out;
+  for (const auto& item : yaml_.list(f, key)) {
+    if (auto ip = ipOf(item)) out.push_back(*ip);
+  }
+  return out;
+}
+
+std::optional<std::string> NativeLoader::idOf(const Fields& f) {
+  // Missing or malformed IDs were reported while registering IDs.
+  const Field* field = f.find("id");
+  if (field == nullptr || !field->value.IsScalar() || field->value.Scalar().empty()) return std::nullopt;
+  return field->value.Scalar();
+}
+
+ResourceMeta NativeLoader::meta(const Fields& f, const std::string& id) {
+  ResourceMeta m;
+  m.id = id;
+  m.name = yaml_.text(f, "name").value_or("");
+  m.account = yaml_.text(f, "account").value_or(account_);
+  m.region = yaml_.text(f, "region").value_or(region_);
+  m.origin = yaml_.loc(f.node);
+  return m;
+}
+
+bool NativeLoader::ref(Kind kind, const Item& item) {
+  if (known(kind, item.text)) return true;
+  std::vector<std::string_view> candidates;
+  for (const auto& [id, origin] : ids_[index(kind)]) candidates.push_back(id);
+  yaml_.error(item.node, "unknown-reference",
+              fmt::format("unknown {} '{}'{}", kindName(kind), item.text, didYouMean(item.text, candidates)));
+  return false;
+}
+
+std::vector<std::string> NativeLoader::refs(Kind kind, const std::vector<Item>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    if (ref(kind, item)) out.push_back(item.text);
+  }
+  return out;
+}
+
+// The VPC named by `vpc:`; else the one derived from a subnet; else the
+// file's only VPC; else an error.
+std::string NativeLoader::resolveVpc(const Fields& f, const std::string& derived, const YAML::Node* derived_from) {
+  if (f.find("vpc") != nullptr) {
+    auto id = yaml_.text(f, "vpc");
+    if (!id) return derived;
+    Item item{*id, f.find("vpc")->value};
+    if (!ref(Kind::kVpc, item)) return derived;
+    if (!derived.empty() && derived != *id && derived_from != nullptr) {
+      yaml_.error(
+          item.node, "conflict",
+          fmt::format("vpc '{}' does not match '{}', which is in vpc '{}'", *id, derived_from->Scalar(), derived));
+    }
+    return *id;
+  }
+  if (!derived.empty()) return derived;
+  if (ids_[index(Kind::kVpc)].size() == 1) return ids_[index(Kind::kVpc)].begin()->first;
+  if (derived_from == nullptr) yaml_.error(f.node, "missing-key", fmt::format("missing key 'vpc' in {}", f.what));
+  return "";
+}
+
+// `vpc:` or `vpcs:`; absent means the file's only VPC, `vpcs: []` detached.
+void NativeLoader::attachVpcs(const Fields& f, std::vector<std::string>& vpc_ids) {
+  if (f.has("vpc") || f.has("vpcs")) {
+    for (const auto& key : {"vpc", "vpcs"}) {
+      for (auto& id : refs(Kind::kVpc, yaml_.list(f, key))) vpc_ids.push_back(std::move(id));
+    }
+  } else if (ids_[index(Kind::kVpc)].size() == 1) {
+    vpc_ids.push_back(ids_[index(Kind::kVpc)].begin()->first);
+  }
+}
+
+std::string NativeLoader::vpcOf(Kind kind, std::string_view id) const {
+  switch (kind) {
+    case Kind::kSubnet:
+      if (const auto* s = subnet(id)) return s->vpc_id;
+      break;
+    case Kind::kSecurityGroup:
+      if (const auto* sg = lookup(Kind::kSecurityGroup, out_.security_groups, into_.security_groups, id)) {
+        return sg->vpc_id;
+      }
+      break;
+    case Kind::kRouteTable:
+      if (const auto* rt = lookup(Kind::kRouteTable, out_.route_tables, into_.route_tables, id)) return rt->vpc_id;
+      break;
+    default: break;
+  }
+  return "";
+}
+
+// Reports a referenced resource that lives in another VPC than its user.
+void NativeLoader::checkSameVpc(Kind kind, const Item& item, const std::string& vpc_id) {
+  if (vpc_id.empty() || !known(kind, item.text)) return;
+  std::string other = vpcOf(kind, item.text);
+  if (!other.empty() && other != vpc_id) {
+    yaml_.error(item.node, "conflict",
+                fmt::format("{} '{}' is in vpc '{}', not '{}'", kindName(kind), item.text, other, vpc_id));
+  }
+}
+
+// ---- pass 1: IDs -----------------------------------------------------------
+
+void NativeLoader::registerId(Kind kind, const YAML::Node& item, std::string_view what) {
+  if (!item.IsMap()) return;  // reported in pass 2
+  YAML::Node id;
+  for (auto it = item.begin(); it != item.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == "id") {
+      id = it->second;
+      break;
+    }
+  }
+  if (!id.IsDefined() || id.IsNull()) {
+    yaml_.error(item, "missing-key", fmt::format("missing key 'id' in {}", what));
+    return;
+  }
+  if (!id.IsScalar() || id.Scalar().empty()) {
+    yaml_.error(id, "bad-value", fmt::format("'id' in {} must be a non-empty string", what));
+    return;
+  }
+  auto& table = ids_[index(kind)];
+  if (auto it = table.find(id.Scalar()); it != table.end()) {
+    yaml_.error(id, "duplicate-id",
+                fmt::format("duplicate {} id '{}' (first defined at {})", kindName(kind), id.Scalar(), it->second));
+    return;
+  }
+  table.emplace(id.Scalar(), yaml_.loc(item));
+}
+
+void NativeLoader::registerIds(const YAML::Node& root) {
+  auto sequence = [&](const YAML::Node& map, std::string_view key) -> YAML::Node {
+    if (!map.IsMap()) return YAML::Node();
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == key && it->second.IsSequence()) return it->second;
+    }
+    return YAML::Node();
+  };
+  for (const auto& section : kSections) {
+    YAML::Node items = sequence(root, section.key);
+    if (!items.IsDefined()) continue;
+    for (const auto& item : items) {
+      registerId(section.kind, item, kindName(section.kind));
+      if (section.kind != Kind::kTransitGateway) continue;
+      YAML::Node attachments = sequence(item, "attachments");
+      if (attachments.IsDefined()) {
+        for (const auto& attachment : attachments) {
+          registerId(Kind::kTgwAttachment, attachment, kindName(Kind::kTgwAttachment));
+        }
+      }
+      YAML::Node tables = sequence(item, "route_tables");
+      if (tables.IsDefined()) {
+        for (const auto& table : tables) registerId(Kind::kTgwRouteTable, table, kindName(Kind::kTgwRouteTable));
+      }
+    }
+  }
+}
+
+// ---- pass 2: resources ----------------------------------------------------
+
+template <typename Fn>
+void NativeLoader::forEach(const Fields& root, std::string_view section, Fn&& fn) {
+  const Field* field = root.find(section);
+  if (field == nullptr) return;
+  if (!field->value.IsSequence()) {
+    yaml_.error(field->value, "bad-shape", fmt::format("'{}' must be a list", section));
+    return;
+  }
+  for (const auto& item : field->value) fn(item);
+}
+
+void NativeLoader::parseVpc(const YAML::Node& node) {
+  auto f = fields(node, "vpc", {"cidr", "cidrs", "disassociated_cidrs", "ipv6_cidr", "ipv6_cidrs", "dns_support",
+                                "dns_hostnames", "default"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  Vpc vpc;
+  vpc.meta = meta(*f, *id);
+  vpc.cidrs = cidrs(*f, "cidr");
+  for (const auto& cidr : cidrs(*f, "cidrs")) vpc.cidrs.push_back(cidr);
+  if (!f->has("cidr") && !f->has("cidrs")) yaml_.error(node, "missing-key", "missing key 'cidr' in vpc");
+  vpc.disassociated_cidrs = cidrs(*f, "disassociated_cidrs");
+  for (const auto& key : {"ipv6_cidr", "ipv6_cidrs"}) {
+    for (auto& item : yaml_.list(*f, key)) vpc.ipv6_cidrs.push_back(std::move(item.text));
+  }
+  vpc.dns_support = yaml_.flag(*f, "dns_support", true);
+  vpc.dns_hostnames = yaml_.flag(*f, "dns_hostnames", false);
+  vpc.is_default = yaml_.flag(*f, "default", false);
+  add(Kind::kVpc, out_.vpcs, std::move(vpc));
+}
+
+void NativeLoader::parsePrefixList(const YAML::Node& node) {
+  auto f = fields(node, "prefix list", {"prefix_list_name", "service", "cidr", "cidrs", "aws_managed"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  PrefixList list;
+  list.meta = meta(*f, *id);
+  if (auto service = yaml_.text(*f, "service")) {
+    list.prefix_list_name = service->find('.') == std::string::npos
+                                ? fmt::format("com.amazonaws.{}.{}", list.meta.region, *service)
+                                : *service;
+    list.aws_managed = true;
+  }
+  if (auto name = yaml_.text(*f, "prefix_list_name")) list.prefix_list_name = *name;
+  if (list.prefix_list_name.empty()) list.prefix_list_name = list.meta.name;
+  list.aws_managed = yaml_.flag(*f, "aws_managed", list.aws_managed);
+  list.cidrs = cidrs(*f, "cidr");
+  for (const auto& cidr : cidrs(*f, "cidrs")) list.cidrs.push_back(cidr);
+  add(Kind::kPrefixList, out_.prefix_lists, std::move(list));
+}
+
+void NativeLoader::parseSubnet(const YAML::Node& node) {
+  auto f = fields(node, "subnet", {"vpc", "az", "az_id", "cidr", "ipv6_cidr", "ipv6_cidrs", "public_ip_on_launch"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  Subnet s;
+  s.meta = meta(*f, *id);
+  s.vpc_id = resolveVpc(*f);
+  s.availability_zone = yaml_.text(*f, "az", true).value_or("");
+  s.availability_zone_id = yaml_.text(*f, "az_id").value_or("");
+  for (const auto& key : {"ipv6_cidr", "ipv6_cidrs"}) {
+    for (auto& item : yaml_.list(*f, key)) s.ipv6_cidrs.push_back(std::move(item.text));
+  }
+  s.map_public_ip_on_launch = yaml_.flag(*f, "public_ip_on_launch", false);
+  auto cidr_text = yaml_.text(*f, "cidr", true);
+  if (cidr_text) {
+    Item item{*cidr_text, f->find("cidr")->value};
+    auto cidr = cidrOf(item);
+    if (!cidr) bad_cidr_subnets_.insert(*id);
+    if (cidr) {
+      s.cidr = *cidr;
+      if (const auto* owner = vpc(s.vpc_id); owner != nullptr && !owner->cidrs.empty()) {
+        bool inside = std::any_of(owner->cidrs.begin(), owner->cidrs.end(),
+                                  [&](const Cidr& block) { return block.contains(*cidr); });
+        if (!inside) {
+          yaml_.error(item.node, "bad-cidr",
+                      fmt::format("{} is outside vpc '{}' ({})", cidr->str(), s.vpc_id, joinCidrs(owner->cidrs)));
+        }
+      }
+      for (const auto& other : out_.subnets) {
+        if (other.vpc_id == s.vpc_id && bad_cidr_subnets_.count(other.meta.id) == 0 && other.cidr.overlaps(*cidr)) {
+          yaml_.error(item.node, "bad-cidr",
+                      fmt::format("{} overlaps subnet '{}' ({})", cidr->str(), other.meta.id, other.cidr.str()));
+          break;
+        }
+      }
+    }
+  }
+  add(Kind::kSubnet, out_.subnets, std::move(s));
+}
+
+void NativeLoader::parseInternetGateway(const YAML::Node& node) {
+  auto f = fields(node, "internet gateway", {"vpc", "vpcs", "egress_only"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  InternetGateway igw;
+  igw.meta = meta(*f, *id);
+  attachVpcs(*f, igw.vpc_ids);
+  igw.egress_only = yaml_.flag(*f, "egress_only", id->rfind("eigw-", 0) == 0);
+  add(Kind::kInternetGateway, out_.internet_gateways, std::move(igw));
+}
+
+void NativeLoader::parseVpnGateway(const YAML::Node& node) {
+  auto f = fields(node, "vpn gateway", {"vpc", "vpcs"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  VpnGateway vgw;
+  vgw.meta = meta(*f, *id);
+  attachVpcs(*f, vgw.vpc_ids);
+  add(Kind::kVpnGateway, out_.vpn_gateways, std::move(vgw));
+}
+
+std::optional<PortRange> NativeLoader::ports(const Fields& f, int protocol) {
+  auto value = yaml_.text(f, "ports");
+  if (!value) return PortRange{};
+  const YAML::Node& at = f.find("ports")->value;
+  if (*value == "all") return PortRange{};
+  if (protocol != kProtocolTcp && protocol != kProtocolUdp) {
+    yaml_.error(at, "bad-value", fmt::format("'ports' applies only to tcp and udp, not {}", protocolName(protocol)));
+    return std::nullopt;
+  }
+  std::string_view view = *value;
+  std::size_t dash = view.find('-', 1);
+  long long from = 0;
+  long long to = 0;
+  bool ok = dash == std::string_view::npos
+                ? parseInteger(view, from) && (to = from, true)
+                : parseInteger(view.substr(0, dash), from) && parseInteger(view.substr(dash + 1), to);
+  if (!ok || from < 0 || to > 65535 || from > to) {
+    yaml_.error(at, "bad-value",
+                fmt::format("'ports' must be a port, a range like 1024-65535 or 'all' (0-65535), not '{}'", *value));
+    return std::nullopt;
+  }
+  return PortRange{static_cast<int>(from), static_cast<int>(to)};
+}
+
+void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const std::string& self_id,
+                                std::vector<SgRule>& into) {
+  int index_in_list = 0;
+  for (const auto& node : yaml_.nodes(group, key)) {
+    int rule_index = index_in_list++;
+    auto f = fields(node, "security group rule",
+                    {"protocol", "ports", "icmp_type", "icmp_code", "cidr", "cidrs", "ipv6", "prefix_list", "sg",
+                     "peer_vpc", "description"},
+                    false);
+    if (!f) continue;
+    SgRule base;
+    base.index = rule_index;
+    base.source = yaml_.loc(node);
+    base.description = yaml_.text(*f, "description").value_or("");
+    base.peer_vpc_id = yaml_.text(*f, "peer_vpc").value_or("");
+    auto protocol_text = yaml_.text(*f, "protocol", true);
+    if (protocol_text) {
+      auto protocol = parseProtocol(*protocol_text);
+      if (!protocol) {
+        yaml_.error(f->find("protocol")->value, "bad-value", protocol.error());
+      } else {
+        base.protocol = *protocol;
+      }
+    }
+    bool icmp = base.protocol == kProtocolIcmp || base.protocol == kProtocolIcmpv6;
+    if (base.protocol == kProtocolTcp || base.protocol == kProtocolUdp) {
+      auto range = ports(*f, base.protocol);
+      if (range) {
+        base.from_port = range->from;
+        base.to_port = range->to;
+      }
+    } else {
+      ports(*f, base.protocol);
+    }
+    for (const auto& icmp_key : {"icmp_type", "icmp_code"}) {
+      if (!f->has(icmp_key)) continue;
+      if (!icmp) {
+        yaml_.error(f->items.at(icmp_key).key, "bad-value", fmt::format("'{}' applies only to icmp", icmp_key));
+        continue;
+      }
+      if (auto value = yaml_.number(*f, icmp_key, -1, 255)) {
+        (std::string_view(icmp_key) == "icmp_type" ? base.from_port : base.to_port) = static_cast<int>(*value);
+      }
+    }
+    for (const auto& cidr_key : {"cidr", "cidrs"}) {
+      for (const auto& item : yaml_.list(*f, cidr_key)) {
+        if (auto cidr = cidrOf(item)) {
+          SgRule rule = base;
+          rule.peer_kind = PeerKind::kCidr;
+          rule.cidr = *cidr;
+          into.push_back(std::move(rule));
+        }
+      }
+    }
+    for (const auto& item : yaml_.list(*f, "ipv6")) {
+      SgRule rule = base;
+      rule.peer_kind = PeerKind::kIpv6Cidr;
+      rule.peer = item.text;
+      into.push_back(std::move(rule));
+    }
+    for (const auto& item : yaml_.list(*f, "prefix_list")) {
+      if (!ref(Kind::kPrefixList, item)) continue;
+      SgRule rule = base;
+      rule.peer_kind = PeerKind::kPrefixList;
+      rule.peer = item.text;
+      into.push_back(std::move(rule));
+    }
+    for (const auto& item : yaml_.list(*f, "sg")) {
+      std::string peer = item.text == "self" ? self_id : item.text;
+      if (item.text != "self" && base.peer_vpc_id.empty() && !ref(Kind::kSecurityGroup, item)) continue;
+      SgRule rule = base;
+      rule.peer_kind = PeerKind::kSecurityGroup;
+      rule.peer = peer;
+      into.push_back(std::move(rule));
+    }
+    bool any_peer = false;
+    for (const auto& peer_key : {"cidr", "cidrs", "ipv6", "prefix_list", "sg"}) any_peer = any_peer || f->has(peer_key);
+    if (!any_peer) {
+      yaml_.error(node, "missing-key", "security group rule needs a peer: cidr, cidrs, ipv6, prefix_list or sg");
+    }
+  }
+}
+
+void NativeLoader::parseSecurityGroup(const YAML::Node& node) {
+  auto f = fields(node, "security group", {"vpc", "group_name", "default", "description", "ingress", "egress"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  SecurityGroup sg;
+  sg.meta = meta(*f, *id);
+  sg.vpc_id = resolveVpc(*f);
+  sg.description = yaml_.text(*f, "description").value_or("");
+  bool is_default = yaml_.flag(*f, "default", false);
+  sg.group_name =
+      yaml_.text(*f, "group_name").value_or(is_default ? "default" : sg.meta.name.empty() ? *id : sg.meta.name);
+  parseSgRules(*f, "ingress", *id, sg.ingress);
+  if (f->has("egress")) {
+    parseSgRules(*f, "egress", *id, sg.egress);
+  } else {
+    // VPC User Guide: Security group rules — a new group has an outbound rule
+    // allowing all traffic until it is removed.
+    SgRule all;
+    all.cidr = *Cidr::parse("0.0.0.0/0");
+    all.source = yaml_.loc(node);
+    sg.egress.push_back(all);
+  }
+  add(Kind::kSecurityGroup, out_.security_groups, std::move(sg));
+}
+
+void NativeLoader::parseEni(const YAML::Node& node) {
+  auto f = fields(node, "network interface",
+                  {"subnet", "vpc", "az", "ip", "ips", "public_ip", "public_ips", "ipv6", "security_groups", "type",
+                   "description", "requester", "instance", "source_dest_check"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  Eni eni;
+  eni.meta = meta(*f, *id);
+  const Subnet* home = nullptr;
+  std::optional<Item> subnet_item;
+  if (auto subnet_id = yaml_.text(*f, "subnet", true)) {
+    subnet_item = Item{*subnet_id, f->find("subnet")->value};
+    if (ref(Kind::kSubnet, *subnet_item)) {
+      eni.subnet_id = *subnet_id;
+      home = subnet(*subnet_id);
+    }
+  }
+  std::string derived_vpc = home != nullptr ? home->vpc_id : "";
+  std::string derived_az = home != nullptr ? home->availability_zone : "";
+  Cidr home_cidr = home != nullptr ? home->cidr : Cidr();
+  bool have_home = home != nullptr && bad_cidr_subnets_.count(home->meta.id) == 0;
+  eni.vpc_id = resolveVpc(*f, derived_vpc, subnet_item ? &subnet_item->node : nullptr);
+  eni.availability_zone = yaml_.text(*f, "az").value_or(derived_az);
+  for (const auto& key : {"ip", "ips"}) {
+    for (const auto& item : yaml_.list(*f, key)) {
+      auto ip = ipOf(item);
+      if (!ip) continue;
+      if (have_home && !home_cidr.contains(*ip)) {
+        yaml_.error(item.node, "bad-ip",
+                    fmt::format("{} is outside subnet '{}' ({})", ip->str(), eni.subnet_id, home_cidr.str()));
+      }
+      auto [it, inserted] = used_ips_.emplace(std::make_pair(eni.vpc_id, ip->value()), *id);
+      if (!inserted) {
+        yaml_.error(item.node, "conflict",
+                    fmt::format("{} is already used by network interface '{}'", ip->str(), it->second));
+      }
+      eni.private_ips.push_back(*ip);
+    }
+  }
+  if (!f->has("ip") && !f->has("ips")) yaml_.error(node, "missing-key", "missing key 'ips' in network interface");
+  std::size_t paired = 0;
+  for (const auto& key : {"public_ip", "public_ips"}) {
+    for (const auto& item : yaml_.list(*f, key)) {
+      auto ip = ipOf(item);
+      if (!ip) continue;
+      if (paired >= eni.private_ips.size()) {
+        yaml_.error(item.node, "bad-ip", fmt::format("public ip {} has no private ip to map to", ip->str()));
+        continue;
+      }
+      eni.public_ips.push_back({eni.private_ips[paired++], *ip, false});
+    }
+  }
+  for (auto& item : yaml_.list(*f, "ipv6")) eni.ipv6_addresses.push_back(std::move(item.text));
+  for (const auto& item : yaml_.list(*f, "security_groups")) {
+    if (!ref(Kind::kSecurityGroup, item)) continue;
+    checkSameVpc(Kind::kSecurityGroup, item, eni.vpc_id);
+    eni.security_group_ids.push_back(item.text);
+  }
+  eni.interface_type = yaml_.text(*f, "type").value_or("interface");
+  eni.description = yaml_.text(*f, "description").value_or("");
+  eni.requester_id = yaml_.text(*f, "requester").value_or("");
+  if (auto instance = yaml_.text(*f, "instance")) {
+    if (ref(Kind::kInstance, {*instance, f->find("instance")->value})) eni.instance_id = *instance;
+  }
+  eni.source_dest_check = yaml_.flag(*f, "source_dest_check", true);
+  add(Kind::kNetworkInterface, out_.enis, std::move(eni));
+}
+
+void NativeLoader::parseInstance(const YAML::Node& node) {
+  auto f = fields(node, "instance", {"enis", "state"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  Instance instance;
+  instance.meta = meta(*f, *id);
+  for (const auto& item : yaml_.list(*f, "enis")) {
+    if (!ref(Kind::kNetworkInterface, item)) continue;
+    if (auto it = local_[index(Kind::kNetworkInterface)].find(item.text); it != local_[index(Kind::kNetworkInterface)].end()) {
+      Eni& eni = out_.enis[it->second];
+      if (!eni.instance_id.empty() && eni.instance_id != *id) {
+        yaml_.error(item.node, "conflict",
+                    fmt::format("network interface '{}' is attached to instance '{}'", item.text, eni.instance_id));
+        continue;
+      }
+      eni.instance_id = *id;
+    }
+    instance.eni_ids.push_back(item.text);
+  }
+  instance.state = yaml_.text(*f, "state").value_or("running");
+  add(Kind::kInstance, out_.instances, std::move(instance));
+}
+
+// ENIs that name their instance join its ENI list when the instance omits them.
+void NativeLoader::linkInstances() {
+  for (const auto& eni : out_.enis) {
+    if (eni.instance_id.empty()) continue;
+    auto it = local_[index(Kind::kInstance)].find(eni.instance_id);
+    if (it == local_[index(Kind::kInstance)].end()) continue;
+    auto& list = out_.instances[it->second].eni_ids;
+    if (std::find(list.begin(), list.end(), eni.meta.id) == list.end()) list.push_back(eni.meta.id);
+  }
+}
+
+void NativeLoader::parseNatGateway(const YAML::Node& node) {
+  auto f = fields(node, "nat gateway",
+                  {"subnet", "vpc", "public", "private_ip", "private_ips", "public_ip", "public_ips", "eni"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  NatGateway nat;
+  nat.meta = meta(*f, *id);
+  std::string derived;
+  std::optional<Item> subnet_item;
+  if (auto subnet_id = yaml_.text(*f, "subnet", true)) {
+    subnet_item = Item{*subnet_id, f->find("subnet")->value};
+    if (ref(Kind::kSubnet, *subnet_item)) {
+      nat.subnet_id = *subnet_id;
+      derived = subnet(*subnet_id)->vpc_id;
+    }
+  }
+  nat.vpc_id = resolveVpc(*f, derived, subnet_item ? &subnet_item->node : nullptr);
+  nat.is_public = yaml_.flag(*f, "public", true);
+  for (const auto& key : {"private_ip", "private_ips"}) {
+    for (const auto& ip : ips(*f, key)) nat.private_ips.push_back(ip);
+  }
+  for (const auto& key : {"public_ip", "public_ips"}) {
+    for (const auto& ip : ips(*f, key)) nat.public_ips.push_back(ip);
+  }
+  if (!nat.is_public && !nat.public_ips.empty()) {
+    yaml_.error(f->has("public_ip") ? f->items.at("public_ip").key : f->items.at("public_ips").key, "conflict",
+                "a private nat gateway has no public ip");
+  }
+  if (auto eni = yaml_.text(*f, "eni")) {
+    if (ref(Kind::kNetworkInterface, {*eni, f->find("eni")->value})) nat.eni_id = *eni;
+  }
+  add(Kind::kNatGateway, out_.nat_gateways, std::move(nat));
+}
+
+void NativeLoader::parsePeering(const YAML::Node& node) {
+  auto f = fields(node, "peering connection", {"requester", "accepter", "status"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  PeeringConnection pcx;
+  pcx.meta = meta(*f, *id);
+  pcx.status = yaml_.text(*f, "status").value_or("active");
+  for (const auto& [key, side] : {std::pair<std::string_view, PeeringSide*>{"requester", &pcx.requester},
+                                  std::pair<std::string_view, PeeringSide*>{"accepter", &pcx.accepter}}) {
+    const Field* field = f->find(key);
+    if (field == nullptr) {
+      yaml_.error(node, "missing-key", fmt::format("missing key '{}' in peering connection", key));
+      continue;
+    }
+    Item vpc_item;
+    std::vector<Cidr> given;
+    bool has_cidrs = false;
+    if (field->value.IsScalar()) {
+      vpc_item = {field->value.Scalar(), field->value};
+    } else {
+      auto s = fields(field->value, "peering side", {"vpc", "account", "region", "cidr", "cidrs"}, false);
+      if (!s) continue;
+      auto vpc_id = yaml_.text(*s, "vpc", true);
+      if (!vpc_id) continue;
+      vpc_item = {*vpc_id, s->find("vpc")->value};
+      side->account = yaml_.text(*s, "account").value_or("");
+      side->region = yaml_.text(*s, "region").value_or("");
+      has_cidrs = s->has("cidr") || s->has("cidrs");
+      given = cidrs(*s, "cidr");
+      for (const auto& cidr : cidrs(*s, "cidrs")) given.push_back(cidr);
+    }
+    side->vpc_id = vpc_item.text;
+    if (const auto* peer = vpc(vpc_item.text)) {
+      side->cidrs = has_cidrs ? given : peer->cidrs;
+      if (side->account.empty()) side->account = peer->meta.account;
+      if (side->region.empty()) side->region = peer->meta.region;
+    } else if (has_cidrs) {
+      side->cidrs = given;  // a VPC outside this file
+      if (side->account.empty()) side->account = account_;
+      if (side->region.empty()) side->region = region_;
+    } else {
+      ref(Kind::kVpc, vpc_item);
+    }
+  }
+  add(Kind::kPeeringConnection, out_.peering_connections, std::move(pcx));
+}
+
+void NativeLoader::parseVpnConnection(const YAML::Node& node) {
+  auto f = fields(node, "vpn connection", {"vpn_gateway", "transit_gateway"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  VpnConnection vpn;
+  vpn.meta = meta(*f, *id);
+  if (auto vgw = yaml_.text(*f, "vpn_gateway")) {
+    if (ref(Kind::kVpnGateway, {*vgw, f->find("vpn_gateway")->value})) vpn.vpn_gateway_id = *vgw;
+  }
+  if (auto tgw = yaml_.text(*f, "transit_gateway")) {
+    if (ref(Kind::kTransitGateway, {*tgw, f->find("transit_gateway")->value})) vpn.transit_gateway_id = *tgw;
+  }
+  if (f->find("vpn_gateway") == nullptr && f->find("transit_gateway") == nullptr) {
+    yaml_.error(node, "missing-key", "vpn connection needs 'vpn_gateway' or 'transit_gateway'");
+  }
+  add(Kind::kVpnConnection, out_.vpn_connections, std::move(vpn));
+}
+
+void NativeLoader::parseTransitGateway(const YAML::Node& node) {
+  auto f = fields(node, "transit gateway",
+                  {"default_association_route_table", "default_propagation_route_table", "attachments", "route_tables"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  TransitGateway tgw;
+  tgw.meta = meta(*f, *id);
+
+  // Attachments first, so route tables can check them.
+  std::size_t first_attachment = out_.tgw_attachments.size();
+  for (const auto& item : yaml_.nodes(*f, "attachments")) parseTgwAttachment(item, *id);
+
+  std::set<std::string> propagating;
+  std::vector<std::string> table_ids;
+  for (const auto& item : yaml_.nodes(*f, "route_tables")) {
+    if (auto table_id = parseTgwRouteTable(item, *id, propagating)) table_ids.push_back(*table_id);
+  }
+  checkTgwAssociations(node, *id, first_attachment, table_ids);
+  applyTgwDefaults(*f, tgw, first_attachment, table_ids, propagating);
+  add(Kind::kTransitGateway, out_.transit_gateways, std::move(tgw));
+}
+
+void NativeLoader::parseTgwAttachment(const YAML::Node& node, const std::string& tgw_id) {
+  auto a = fields(node, "transit gateway attachment",
+                  {"type", "resource", "vpc", "vpn", "subnets", "route_table", "state"});
+  if (!a) return;
+  auto attachment_id = idOf(*a);
+  if (!attachment_id) return;
+  TgwAttachment attachment;
+  attachment.meta = meta(*a, *attachment_id);
+  attachment.transit_gateway_id = tgw_id;
+  attachment.state = yaml_.text(*a, "state").value_or("available");
+  if (auto vpc_id = yaml_.text(*a, "vpc")) {
+    attachment.resource_type = "vpc";
+    if (ref(Kind::kVpc, {*vpc_id, a->find("vpc")->value})) attachment.resource_id = *vpc_id;
+  } else if (auto vpn_id = yaml_.text(*a, "vpn")) {
+    attachment.resource_type = "vpn";
+    if (ref(Kind::kVpnConnection, {*vpn_id, a->find("vpn")->value})) attachment.resource_id = *vpn_id;
+  } else {
+    attachment.resource_type = yaml_.text(*a, "type", true).value_or("");
+    attachment.resource_id = yaml_.text(*a, "resource").value_or("");
+    static constexpr std::array<std::string_view, 5> kTypes = {"vpc", "vpn", "peering", "direct-connect-gateway",
+                                                               "connect"};
+    if (!attachment.resource_type.empty() &&
+        std::find(kTypes.begin(), kTypes.end(), attachment.resource_type) == kTypes.end()) {
+      yaml_.error(a->find("type")->value, "bad-value",
+                  fmt::format("unknown attachment type '{}'{}", attachment.resource_type,
+                              didYouMean(attachment.resource_type, kTypes)));
+    }
+  }
+  std::set<std::string> azs;
+  for (const auto& subnet_item : yaml_.list(*a, "subnets")) {
+    if (!ref(Kind::kSubnet, subnet_item)) continue;
+    checkSameVpc(Kind::kSubnet, subnet_item, attachment.resource_type == "vpc" ? attachment.resource_id : "");
+    const Subnet* s = subnet(subnet_item.text);
+    if (s != nullptr && !azs.insert(s->availability_zone).second) {
+      yaml_.error(subnet_item.node, "conflict",
+                  fmt::format("attachment '{}' already has a subnet in {}", *attachment_id, s->availability_zone));
+    }
+    attachment.subnet_ids.push_back(subnet_item.text);
+  }
+  if (auto table = yaml_.text(*a, "route_table")) {
+    if (ref(Kind::kTgwRouteTable, {*table, a->find("route_table")->value})) {
+      attachment.association_route_table = *table;
+    }
+  }
+  attachment_tgw_.emplace(*attachment_id, tgw_id);
+  add(Kind::kTgwAttachment, out_.tgw_attachments, std::move(attachment));
+}
+
+// A defined attachment of this transit gateway (a route table may not name another gateway's).
+bool NativeLoader::ownTgwAttachment(const Item& item, const std::string& tgw_id) {
+  if (!ref(Kind::kTgwAttachment, item)) return false;
+  auto it = attachment_tgw_.find(item.text);
+  if (it != attachment_tgw_.end() && it->second != tgw_id) {
+    yaml_.error(item.node, "conflict",
+                fmt::format("transit gateway attachment '{}' belongs to transit gateway '{}'", item.text, it->second));
+    return false;
+  }
+  return true;
+}
+
+// Adds the route table to out_ and returns its id; adds what it propagates to `propagating`.
+std::optional<std::string> NativeLoader::parseTgwRouteTable(const YAML::Node& node, const std::string& tgw_id,
+                                                            std::set<std::string>& propagating) {
+  auto t = fields(node, "transit gateway route table", {"routes", "propagations", "associations"});
+  if (!t) return std::nullopt;
+  auto table_id = idOf(*t);
+  if (!table_id) return std::nullopt;
+  TgwRouteTable table;
+  table.meta = meta(*t, *table_id);
+  table.transit_gateway_id = tgw_id;
+  tgw_table_owner_.emplace(*table_id, tgw_id);
+  for (const auto& route_node : yaml_.nodes(*t, "routes")) {
+    if (auto route = parseTgwRoute(route_node, tgw_id)) table.static_routes.push_back(std::move(*route));
+  }
+  for (const auto& a : yaml_.list(*t, "propagations")) {
+    if (!ownTgwAttachment(a, tgw_id)) continue;
+    table.propagating_attachments.push_back(a.text);
+    propagating.insert(a.text);
+  }
+  const auto& local_attachments = local_[index(Kind::kTgwAttachment)];
+  for (const auto& a : yaml_.list(*t, "associations")) {
+    if (!ownTgwAttachment(a, tgw_id)) continue;
+    auto it = local_attachments.find(a.text);
+    if (it == local_attachments.end()) continue;
+    TgwAttachment& target = out_.tgw_attachments[it->second];
+    if (!target.association_route_table.empty() && target.association_route_table != *table_id) {
+      yaml_.error(a.node, "conflict",
+                  fmt::format("transit gateway attachment '{}' is already associated with '{}'", a.text,
+                              target.association_route_table));
+      continue;
+    }
+    target.association_route_table = *table_id;
+  }
+  add(Kind::kTgwRouteTable, out_.tgw_route_tables, std::move(table));
+  return table_id;
+}
+
+std::optional<TgwRoute> NativeLoader::parseTgwRoute(const YAML::Node& node, const std::string& tgw_id) {
+  auto r = fields(node, "transit gateway route", {"dest", "attachment", "attachments", "blackhole"}, false);
+  if (!r) return std::nullopt;
+  TgwRoute route;
+  route.source = yaml_.loc(node);
+  if (auto dest = yaml_.text(*r, "dest", true)) {
+    if (auto cidr = cidrOf({*dest, r->find("dest")->value})) route.destination = *cidr;
+  }
+  route.blackhole = yaml_.flag(*r, "blackhole", false);
+  for (const auto& key : {"attachment", "attachments"}) {
+    for (const auto& a : yaml_.list(*r, key)) {
+      if (ownTgwAttachment(a, tgw_id)) route.attachment_ids.push_back(a.text);
+    }
+  }
+  if (!route.blackhole && !r->has("attachment") && !r->has("attachments")) {
+    yaml_.error(node, "missing-key", "missing key 'attachment' in transit gateway route");
+  }
+  return route;
+}
+
+// Attachment associations must name this gateway's tables.
+void NativeLoader::checkTgwAssociations(const YAML::Node& node, const std::string& tgw_id, std::size_t first_attachment,
+                                        const std::vector<std::string>& table_ids) {
+  for (std::size_t i = first_attachment; i < out_.tgw_attachments.size(); ++i) {
+    auto& a = out_.tgw_attachments[i];
+    if (!a.association_route_table.empty() &&
+        std::find(table_ids.begin(), table_ids.end(), a.association_route_table) == table_ids.end()) {
+      yaml_.error(node, "conflict",
+                  fmt::format("attachment '{}' is associated with '{}', which is not a route table of "
+                              "transit gateway '{}'",
+                              a.meta.id, a.association_route_table, tgw_id));
+    }
+  }
+}
+
+// Transit Gateways Guide: default route table association / propagation —
+// new attachments are associated with, and propagate to, the defaults.
+void NativeLoader::applyTgwDefaults(const Fields& f, TransitGateway& tgw, std::size_t first_attachment,
+                                    const std::vector<std::string>& table_ids,
+                                    const std::set<std::string>& propagating) {
+  for (const auto& key : {"default_association_route_table", "default_propagation_route_table"}) {
+    auto table = yaml_.text(f, key);
+    if (!table) continue;
+    Item item{*table, f.find(key)->value};
+    if (!ref(Kind::kTgwRouteTable, item)) continue;
+    if (std::find(table_ids.begin(), table_ids.end(), *table) == table_ids.end()) {
+      yaml_.error(item.node, "conflict",
+                  fmt::format("'{}' is not a route table of transit gateway '{}'", *table, tgw.meta.id));
+      continue;
+    }
+    bool association = std::string_view(key) == "default_association_route_table";
+    (association ? tgw.default_association_route_table : tgw.default_propagation_route_table) = *table;
+    auto table_index = local_[index(Kind::kTgwRouteTable)].at(*table);
+    for (std::size_t i = first_attachment; i < out_.tgw_attachments.size(); ++i) {
+      auto& a = out_.tgw_attachments[i];
+      if (association) {
+        if (a.association_route_table.empty()) a.association_route_table = *table;
+      } else if (propagating.count(a.meta.id) == 0) {
+        out_.tgw_route_tables[table_index].propagating_attachments.push_back(a.meta.id);
+      }
+    }
+  }
+}
+
+// A blackhole route's target may be gone (that is what makes it a blackhole),
+// so it need not be defined.
+RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route, bool blackhole) {
+  if (auto type_text = yaml_.text(route, "target_type")) {
+    const auto& names = targetTypeNames();
+    auto it = std::find_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == *type_text; });
+    if (it == names.end()) {
+      std::vector<std::string_view> candidates;
+      for (const auto& entry : names) candidates.push_back(entry.first);
+      yaml_.error(route.find("target_type")->value, "bad-value",
+                  fmt::format("unknown target type '{}'{}", *type_text, didYouMean(*type_text, candidates)));
+      return RouteTarget::kUnknown;
+    }
+    if (auto kind = kindOfTarget(it->second); kind && !blackhole) ref(*kind, target);
+    return it->second;
+  }
+  if (target.text == "local") return RouteTarget::kLocal;
+
+  static constexpr std::array<std::pair<Kind, RouteTarget>, 8> kTargetKinds = {{
+      {Kind::kInternetGateway, RouteTarget::kInternetGateway},
+      {Kind::kNatGateway, RouteTarget::kNatGateway},
+      {Kind::kVpcEndpoint, RouteTarget::kVpcEndpoint},
+      {Kind::kPeeringConnection, RouteTarget::kPeeringConnection},
+      {Kind::kTransitGateway, RouteTarget::kTransitGateway},
+      {Kind::kVpnGateway, RouteTarget::kVirtualPrivateGateway},
+      {Kind::kNetworkInterface, RouteTarget::kNetworkInterface},
+      {Kind::kInstance, RouteTarget::kInstance},
+  }};
+  auto igwType = [&](RouteTarget found) {
+    if (found != RouteTarget::kInternetGateway) return found;
+    const auto* igw =
+        lookup(Kind::kInternetGateway, out_.internet_gateways, into_.internet_gateways, target.text);
+    return igw != nullptr && igw->egress_only ? RouteTarget::kEgressOnlyInternetGateway : found;
+  };
+  RouteTarget by_prefix = targetFromPrefix(target.text);
+  std::vector<std::pair<Kind, RouteTarget>> matches;
+  for (const auto& entry : kTargetKinds) {
+    if (known(entry.first, target.text)) matches.push_back(entry);
+  }
+  if (matches.size() == 1) return igwType(matches.front().second);
+  if (matches.size() > 1) {
+    auto prefix_kind = kindOfTarget(by_prefix);
+    for (const auto& entry : matches) {
+      if (prefix_kind && entry.first == *prefix_kind) return igwType(entry.second);
+    }
+    yaml_.error(target.node, "ambiguous-reference",
+                fmt::format("route target '{}' names more than one resource ({}, {}); add target_type", target.text,
+                            kindName(matches[0].first), kindName(matches[1].first)));
+    return RouteTarget::kUnknown;
+  }
+  if (auto kind = kindOfTarget(by_prefix)) {
+    if (!blackhole) ref(*kind, target);
+    return by_prefix;
+  }
+  if (by_prefix != RouteTarget::kUnknown) return by_prefix;  // modelled only by name (carrier, local gateway)
+  if (blackhole) return RouteTarget::kUnknown;
+  std::vector<std::string_view> candidates;
+  for (const auto& entry : kTargetKinds) {
+    for (const auto& [id, origin] : ids_[index(entry.first)]) candidates.push_back(id);
+  }
+  std::string hint = didYouMean(target.text, candidates);
+  yaml_.error(target.node, "unknown-reference",
+              hint.empty() ? fmt::format("unknown route target '{}' (define it, or add target_type)", target.text)
+                           : fmt::format("unknown route target '{}'{}", target.text, hint));
+  return RouteTarget::kUnknown;
+}
+
+std::optional<Route> NativeLoader::parseRoute(const YAML::Node& node) {
+  auto f = fields(node, "route", {"dest", "target", "target_type", "state", "origin"}, false);
+  if (!f) return std::nullopt;
+  Route route;
+  route.source = yaml_.loc(node);
+  route.origin = yaml_.text(*f, "origin").value_or("CreateRoute");
+  if (auto dest = yaml_.text(*f, "dest", true)) {
+    Item item{*dest, f->find("dest")->value};
+    bool looks_ipv4 = !dest->empty() && (*dest)[0] >= '0' && (*dest)[0] <= '9' && dest->find(':') == std::string::npos;
+    if (dest->find(':') != std::string::npos) {
+      route.destination_ipv6 = *dest;
+    } else if (looks_ipv4) {
+      if (auto cidr = cidrOf(item)) route.destination = *cidr;
+    } else if (ref(Kind::kPrefixList, item)) {
+      route.destination_prefix_list = *dest;
+    }
+  }
+  if (auto state = yaml_.text(*f, "state")) {
+    if (*state == "blackhole") {
+      route.blackhole = true;
+    } else if (*state != "active") {
+      yaml_.error(f->find("state")->value, "bad-value",
+                  fmt::format("'state' must be active or blackhole, not '{}'", *state));
+    }
+  }
+  if (auto target = yaml_.text(*f, "target", true)) {
+    Item item{*target, f->find("target")->value};
+    route.target_id = *target;
+    route.target = resolveTarget(item, *f, route.blackhole);
+  }
+  return route;
+}
+
+void NativeLoader::parseRouteTable(const YAML::Node& node) {
+  auto f = fields(node, "route table", {"vpc", "main", "subnets", "gateways", "routes", "propagating_vgws"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  RouteTable table;
+  table.meta = meta(*f, *id);
+  table.vpc_id = resolveVpc(*f);
+  table.main = yaml_.flag(*f, "main", false);
+  if (table.main && !table.vpc_id.empty()) {
+    auto [it, inserted] = main_tables_.emplace(table.vpc_id, *id);
+    if (!inserted) {
+      yaml_.error(f->items.at("main").value, "conflict",
+                  fmt::format("vpc '{}' already has main route table '{}'", table.vpc_id, it->second));
+    }
+  }
+  for (const auto& item : yaml_.list(*f, "subnets")) {
+    if (!ref(Kind::kSubnet, item)) continue;
+    checkSameVpc(Kind::kSubnet, item, table.vpc_id);
+    auto [it, inserted] = subnet_tables_.emplace(item.text, *id);
+    if (!inserted) {
+      yaml_.error(item.node, "conflict",
+                  fmt::format("subnet '{}' is already associated with route table '{}'", item.text, it->second));
+      continue;
+    }
+    table.subnet_ids.push_back(item.text);
+  }
+  for (const auto& item : yaml_.list(*f, "gateways")) {
+    if (known(Kind::kInternetGateway, item.text) || known(Kind::kVpnGateway, item.text)) {
+      table.gateway_ids.push_back(item.text);
+    } else {
+      ref(item.text.rfind("vgw-", 0) == 0 ? Kind::kVpnGateway : Kind::kInternetGateway, item);
+    }
+  }
+  for (const auto& vgw : refs(Kind::kVpnGateway, yaml_.list(*f, "propagating_vgws"))) {
+    table.propagating_vgws.push_back(vgw);
+  }
+  for (const auto& route_node : yaml_.nodes(*f, "routes")) {
+    if (auto route = parseRoute(route_node)) table.routes.push_back(std::move(*route));
+  }
+  // VPC User Guide: Route tables — every route table contains a local route
+  // for each IPv4 CIDR of the VPC; the file may omit them.
+  if (const auto* owner = vpc(table.vpc_id)) {
+    std::vector<Route> locals;
+    for (const auto& cidr : owner->cidrs) {
+      if (!hasLocalRoute(table.routes, cidr)) locals.push_back(localRoute(cidr, yaml_.loc(node)));
+    }
+    table.routes.insert(table.routes.begin(), locals.begin(), locals.end());
+  }
+  add(Kind::kRouteTable, out_.route_tables, std::move(table));
+}
+
+void NativeLoader::parseNetworkAcl(const YAML::Node& node) {
+  auto f = fields(node, "network acl", {"vpc", "default", "subnets", "entries"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  NetworkAcl acl;
+  acl.meta = meta(*f, *id);
+  acl.vpc_id = resolveVpc(*f);
+  acl.is_default = yaml_.flag(*f, "default", false);
+  for (const auto& item : yaml_.list(*f, "subnets")) {
+    if (!ref(Kind::kSubnet, item)) continue;
+    checkSameVpc(Kind::kSubnet, item, acl.vpc_id);
+    auto [it, inserted] = subnet_acls_.emplace(item.text, *id);
+    if (!inserted) {
+      yaml_.error(item.node, "conflict",
+                  fmt::format("subnet '{}' is already associated with network acl '{}'", item.text, it->second));
+      continue;
+    }
+    acl.subnet_ids.push_back(item.text);
+  }
+  std::set<std::pair<bool, int>> numbers;
+  for (const auto& entry_node : yaml_.nodes(*f, "entries")) {
+    auto e = fields(entry_node, "network acl entry",
+                    {"rule", "action", "direction", "egress", "protocol", "cidr", "ipv6", "ports", "icmp_type",
+                     "icmp_code"},
+                    false);
+    if (!e) continue;
+    NaclEntry entry;
+    entry.source = yaml_.loc(entry_node);
+    if (auto rule = yaml_.number(*e, "rule", 1, 32766)) entry.rule_number = static_cast<int>(*rule);
+    if (!e->has("rule")) yaml_.error(entry_node, "missing-key", "missing key 'rule' in network acl entry");
+    if (auto action = yaml_.text(*e, "action", true)) {
+      if (*action == "allow") {
+        entry.allow = true;
+      } else if (*action != "deny") {
+        yaml_.error(e->find("action")->value, "bad-value",
+                    fmt::format("'action' must be allow or deny, not '{}'", *action));
+      }
+    }
+    if (e->has("direction") && e->has("egress")) {
+      yaml_.error(e->items.at("egress").key, "conflict", "give either 'direction' or 'egress', not both");
+    } else if (auto direction = yaml_.text(*e, "direction")) {
+      if (*direction == "out" || *direction == "egress" || *direction == "outbound") {
+        entry.egress = true;
+      } else if (*direction != "in" && *direction != "ingress" && *direction != "inbound") {
+        yaml_.error(e->find("direction")->value, "bad-value",
+                    fmt::format("'direction' must be in or out, not '{}'", *direction));
+      }
+    } else if (e->has("egress")) {
+      entry.egress = yaml_.flag(*e, "egress", false);
+    } else {
+      yaml_.error(entry_node, "missing-key", "missing key 'direction' in network acl entry");
+    }
+    if (auto protocol_text = yaml_.text(*e, "protocol", true)) {
+      auto protocol = parseProtocol(*protocol_text);
+      if (protocol) {
+        entry.protocol = *protocol;
+      } else {
+        yaml_.error(e->find("protocol")->value, "bad-value", protocol.error());
+      }
+    }
+    bool icmp = entry.protocol == kProtocolIcmp || entry.protocol == kProtocolIcmpv6;
+    if (auto range = ports(*e, entry.protocol)) entry.ports = *range;
+    for (const auto& icmp_key : {"icmp_type", "icmp_code"}) {
+      if (!e->has(icmp_key)) continue;
+      if (!icmp) {
+        yaml_.error(e->items.at(icmp_key).key, "bad-value", fmt::format("'{}' applies only to icmp", icmp_key));
+        continue;
+      }
+      if (auto value = yaml_.number(*e, icmp_key, -1, 255)) {
+        (std::string_view(icmp_key) == "icmp_type" ? entry.icmp_type : entry.icmp_code) = static_cast<int>(*value);
+      }
+    }
+    if (auto cidr_text = yaml_.text(*e, "cidr")) {
+      entry.cidr = cidrOf({*cidr_text, e->find("cidr")->value});
+    } else if (auto ipv6 = yaml_.text(*e, "ipv6")) {
+      entry.ipv6_cidr = *ipv6;
+    } else {
+      yaml_.error(entry_node, "missing-key", "missing key 'cidr' in network acl entry");
+    }
+    if (entry.rule_number != 0 && !numbers.insert({entry.egress, entry.rule_number}).second) {
+      yaml_.error(e->items.at("rule").value, "conflict",
+                  fmt::format("rule {} is already used for {} entries", entry.rule_number,
+                              entry.egress ? "outbound" : "inbound"));
+    }
+    acl.entries.push_back(std::move(entry));
+  }
+  // VPC User Guide: Network ACL rules — every network ACL ends with a rule
+  // numbered * that denies what no other rule matched.
+  addCatchAllDenies(acl, yaml_.loc(node));
+  add(Kind::kNetworkAcl, out_.network_acls, std::move(acl));
+}
+
+void NativeLoader::parseEndpoint(const YAML::Node& node) {
+  auto f = fields(node, "vpc endpoint", {"vpc", "service", "type", "route_tables", "subnets", "enis",
+                                         "security_groups", "private_dns", "policy"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  VpcEndpoint endpoint;
+  endpoint.meta = meta(*f, *id);
+  std::string short_name;
+  if (auto service = yaml_.text(*f, "service", true)) {
+    bool full = service->rfind("com.", 0) == 0 || service->rfind("aws.", 0) == 0 || service->rfind("cn.", 0) == 0;
+    short_name = full ? "" : *service;
+    if (full) {
+      endpoint.service_name = *service;
+    } else if (*service == "notebook" || *service == "studio") {
+      endpoint.service_name = fmt::format("aws.sagemaker.{}.{}", endpoint.meta.region, *service);
+    } else {
+      endpoint.service_name = fmt::format("com.amazonaws.{}.{}", endpoint.meta.region, *service);
+    }
+  }
+  endpoint.type = short_name == "s3" || short_name == "dynamodb" ? EndpointType::kGateway : EndpointType::kInterface;
+  if (auto type = yaml_.text(*f, "type")) {
+    static constexpr std::array<std::string_view, 3> kTypes = {"Gateway", "Interface", "GatewayLoadBalancer"};
+    auto it = std::find_if(kTypes.begin(), kTypes.end(), [&](std::string_view name) {
+      return std::equal(name.begin(), name.end(), type->begin(), type->end(),
+                        [](char a, char b) {
+                          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                        });
+    });
+    if (it == kTypes.end()) {
+      yaml_.error(f->find("type")->value, "bad-value",
+                  fmt::format("unknown endpoint type '{}'{}", *type, didYouMean(*type, kTypes)));
+    } else {
+      endpoint.type = static_cast<EndpointType>(it - kTypes.begin());
+    }
+  }
+  auto route_tables = yaml_.list(*f, "route_tables");
+  auto subnets = yaml_.list(*f, "subnets");
+  std::string derived;
+  const YAML::Node* derived_from = nullptr;
+  for (const auto& item : subnets) {
+    if (derived.empty() && known(Kind::kSubnet, item.text)) {
+      derived = vpcOf(Kind::kSubnet, item.text);
+      derived_from = &item.node;
+    }
+  }
+  for (const auto& item : route_tables) {
+    if (derived.empty() && known(Kind::kRouteTable, item.text)) {
+      derived = vpcOf(Kind::kRouteTable, item.text);
+      derived_from = &item.node;
+    }
+  }
+  endpoint.vpc_id = resolveVpc(*f, derived, derived_from);
+  if (endpoint.type == EndpointType::kGateway && (f->has("subnets") || f->has("security_groups") || f->has("enis"))) {
+    yaml_.error(f->has("subnets") ? f->items.at("subnets").key
+                                  : f->has("enis") ? f->items.at("enis").key : f->items.at("security_groups").key,
+                "conflict", "a gateway endpoint has route tables, not subnets, enis or security groups");
+  }
+  if (endpoint.type != EndpointType::kGateway && f->has("route_tables")) {
+    yaml_.error(f->items.at("route_tables").key, "conflict",
+                fmt::format("a {} endpoint has subnets, not route tables", endpointTypeName(endpoint.type)));
+  }
+  for (const auto& item : route_tables) {
+    if (!ref(Kind::kRouteTable, item)) continue;
+    checkSameVpc(Kind::kRouteTable, item, endpoint.vpc_id);
+    endpoint.route_table_ids.push_back(item.text);
+  }
+  std::set<std::string> azs;
+  for (const auto& item : subnets) {
+    if (!ref(Kind::kSubnet, item)) continue;
+    checkSameVpc(Kind::kSubnet, item, endpoint.vpc_id);
+    const Subnet* s = subnet(item.text);
+    if (s != nullptr && !azs.insert(s->availability_zone).second) {
+      yaml_.error(item.node, "conflict",
+                  fmt::format("endpoint '{}' already has a subnet in {}", *id, s->availability_zone));
+    }
+    endpoint.subnet_ids.push_back(item.text);
+  }
+  endpoint.eni_ids = refs(Kind::kNetworkInterface, yaml_.list(*f, "enis"));
+  for (const auto& item : yaml_.list(*f, "security_groups")) {
+    if (!ref(Kind::kSecurityGroup, item)) continue;
+    checkSameVpc(Kind::kSecurityGroup, item, endpoint.vpc_id);
+    endpoint.security_group_ids.push_back(item.text);
+  }
+  endpoint.private_dns = yaml_.flag(*f, "private_dns", endpoint.type == EndpointType::kInterface);
+  if (const Field* policy = f->find("policy")) {
+    endpoint.policy_document = policy->value.IsScalar() ? policy->value.Scalar() : toJson(policy->value).dump();
+  }
+  add(Kind::kVpcEndpoint, out_.vpc_endpoints, std::move(endpoint));
+}
+
+void NativeLoader::parseStudioDomain(const YAML::Node& node) {
+  auto f = fields(node, "studio domain", {"network_mode", "vpc", "subnets", "security_groups", "user_profiles"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  StudioDomain domain;
+  domain.meta = meta(*f, *id);
+  if (auto mode = yaml_.text(*f, "network_mode")) {
+    if (*mode == "VpcOnly") {
+      domain.network_mode = StudioNetworkMode::kVpcOnly;
+    } else if (*mode != "PublicInternetOnly") {
+      std::array<std::string_view, 2> modes = {"VpcOnly", "PublicInternetOnly"};
+      yaml_.error(f->find("network_mode")->value, "bad-value",
+                  fmt::format("'network_mode' must be VpcOnly or PublicInternetOnly, not '{}'{}", *mode,
+                              didYouMean(*mode, modes)));
+    }
+  }
+  auto subnets = yaml_.list(*f, "subnets");
+  std::string derived;
+  const YAML::Node* derived_from = nullptr;
+  if (!subnets.empty() && known(Kind::kSubnet, subnets.front().text)) {
+    derived = vpcOf(Kind::kSubnet, subnets.front().text);
+    derived_from = &subnets.front().node;
+  }
+  domain.vpc_id = resolveVpc(*f, derived, derived_from);
+  if (domain.network_mode == StudioNetworkMode::kVpcOnly && subnets.empty()) {
+    yaml_.error(node, "missing-key", "missing key 'subnets' in studio domain (VpcOnly needs subnets)");
+  }
+  for (const auto& item : subnets) {
+    if (!ref(Kind::kSubnet, item)) continue;
+    checkSameVpc(Kind::kSubnet, item, domain.vpc_id);
+    domain.subnet_ids.push_back(item.text);
+  }
+  for (const auto& item : yaml_.list(*f, "security_groups")) {
+    if (!ref(Kind::kSecurityGroup, item)) continue;
+    checkSameVpc(Kind::kSecurityGroup, item, domain.vpc_id);
+    domain.security_group_ids.push_back(item.text);
+  }
+  std::set<std::string> names;
+  for (const auto& profile_node : yaml_.nodes(*f, "user_profiles")) {
+    auto p = fields(profile_node, "user profile", {"name", "execution_role", "security_groups"}, false);
+    if (!p) continue;
+    UserProfile profile;
+    profile.domain = *id;
+    profile.name = yaml_.text(*p, "name", true).value_or("");
+    if (!profile.name.empty() && !names.insert(profile.name).second) {
+      yaml_.error(p->find("name")->value, "duplicate-id",
+                  fmt::format("duplicate user profile '{}' in studio domain '{}'", profile.name, *id));
+    }
+    profile.execution_role = yaml_.text(*p, "execution_role").value_or("");
+    for (const auto& item : yaml_.list(*p, "security_groups")) {
+      if (!ref(Kind::kSecurityGroup, item)) continue;
+      checkSameVpc(Kind::kSecurityGroup, item, domain.vpc_id);
+      profile.security_group_ids.push_back(item.text);
+    }
+    out_.user_profiles.push_back(std::move(profile));
+  }
+  add(Kind::kStudioDomain, out_.studio_domains, std::move(domain));
+}
+
+void NativeLoader::parseJob(const YAML::Node& node) {
+  auto f = fields(node, "job", {"name", "kind", "vpc_config", "network_isolation", "instance_count"}, false);
+  if (!f) return;
+  SageMakerJob job;
+  job.name = yaml_.text(*f, "name", true).value_or("");
+  if (!job.name.empty()) {
+    for (const auto& other : out_.jobs) {
+      if (other.name == job.name) {
+        yaml_.error(f->find("name")->value, "duplicate-id", fmt::format("duplicate job name '{}'", job.name));
+        break;
+      }
+    }
+  }
+  job.kind = yaml_.text(*f, "kind", true).value_or("");
+  static constexpr std::array<std::string_view, 3> kKinds = {"training", "processing", "transform"};
+  if (!job.kind.empty() && std::find(kKinds.begin(), kKinds.end(), job.kind) == kKinds.end()) {
+    yaml_.error(f->find("kind")->value, "bad-value",
+                fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
+                            didYouMean(job.kind, kKinds)));
+  }
+  job.network_isolation = yaml_.flag(*f, "network_isolation", false);
+  job.instance_count = static_cast<int>(yaml_.number(*f, "instance_count", 1, 10000).value_or(1));
+  if (const Field* config = f->find("vpc_config")) {
+    auto c = fields(config->value, "vpc config", {"subnets", "security_groups"}, false);
+    if (c) {
+      job.has_vpc_config = true;
+      if (!c->has("subnets")) yaml_.error(config->value, "missing-key", "missing key 'subnets' in vpc config");
+      if (!c->has("security_groups")) {
+        yaml_.error(config->value, "missing-key", "missing key 'security_groups' in vpc config");
+      }
+      job.subnet_ids = refs(Kind::kSubnet, yaml_.list(*c, "subnets"));
+      job.security_group_ids = refs(Kind::kSecurityGroup, yaml_.list(*c, "security_groups"));
+      std::string job_vpc = job.subnet_ids.empty() ? "" : vpcOf(Kind::kSubnet, job.subnet_ids.front());
+      for (const auto& key : {"subnets", "security_groups"}) {
+        for (const auto& item : yaml_.list(*c, key)) {
+          checkSameVpc(std::string_view(key) == "subnets" ? Kind::kSubnet : Kind::kSecurityGroup, item, job_vpc);
+        }
+      }
+    }
+  }
+  out_.jobs.push_back(std::move(job));
+}
+
+// AWS creates a main route table, a default network ACL and a default
+// security group with every VPC (topology/aws_defaults.h); the file may leave
+// them out.
+void NativeLoader::addImpliedDefaults() {
+  auto claim = [&](Kind kind, const std::string& id, const Vpc& owner) {
+    if (!known(kind, id)) {
+      ids_[index(kind)].emplace(id, owner.meta.origin);
+      return true;
+    }
+    yaml_.add(Diagnostic{"conflict",
+                         fmt::format("cannot add the implied default {} '{}' for vpc '{}': the id is taken",
+                                     kindName(kind), id, owner.meta.id),
+                         owner.meta.origin});
+    return false;
+  };
+  std::size_t vpc_count = out_.vpcs.size();
+  for (std::size_t v = 0; v < vpc_count; ++v) {
+    const Vpc owner = out_.vpcs[v];
+    const std::string& vpc_id = owner.meta.id;
+    if (main_tables_.count(vpc_id) == 0) {
+      std::string id = "rtb-main-" + vpc_id;
+      if (claim(Kind::kRouteTable, id, owner)) {
+        main_tables_.emplace(vpc_id, id);
+        add(Kind::kRouteTable, out_.route_tables, mainRouteTable(owner, id));
+      }
+    }
+
+    bool has_default_sg = std::any_of(out_.security_groups.begin(), out_.security_groups.end(), [&](const auto& sg) {
+      return sg.vpc_id == vpc_id && sg.group_name == "default";
+    });
+    if (!has_default_sg) {
+      std::string id = "sg-default-" + vpc_id;
+      if (claim(Kind::kSecurityGroup, id, owner)) {
+        add(Kind::kSecurityGroup, out_.security_groups, defaultSecurityGroup(owner, id));
+      }
+    }
+
+    std::size_t default_acl = out_.network_acls.size();
+    for (std::size_t i = 0; i < out_.network_acls.size(); ++i) {
+      const auto& acl = out_.network_acls[i];
+      if (acl.vpc_id != vpc_id || !acl.is_default) continue;
+      if (default_acl == out_.network_acls.size()) {
+        default_acl = i;
+      } else {
+        yaml_.add(Diagnostic{"conflict",
+                             fmt::format("vpc '{}' has two default network acls: '{}' and '{}'", vpc_id,
+                                         out_.network_acls[default_acl].meta.id, acl.meta.id),
+                             acl.meta.origin});
+      }
+    }
+    if (default_acl == out_.network_acls.size()) {
+      std::string id = "acl-default-" + vpc_id;
+      if (!claim(Kind::kNetworkAcl, id, owner)) continue;
+      // VPC User Guide: Default network ACL — allows all inbound and outbound
+      // IPv4 traffic (rule 100) ahead of the * deny.
+      add(Kind::kNetworkAcl, out_.network_acls, defaultNetworkAcl(owner, id));
+    }
+    // Subnets without an explicit association use the default network ACL.
+    for (const auto& s : out_.subnets) {
+      if (s.vpc_id == vpc_id && subnet_acls_.count(s.meta.id) == 0) {
+        out_.network_acls[default_acl].subnet_ids.push_back(s.meta.id);
+        subnet_acls_.emplace(s.meta.id, out_.network_acls[default_acl].meta.id);
+      }
+    }
+  }
+}
+
+bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic>& errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors.push_back({"io", "cannot open file", yaml_.file()});
+    return false;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(buffer.str());
+  } catch (const YAML::Exception& e) {
+    yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+  }
+  if (yaml_.ok() && !root.IsNull()) {
+    try {
+      // Resources already in `into` (another file, a snapshot) can be referenced.
+      auto known_ids = [&](Kind kind, const auto& items) {
+        for (const auto& item : items) ids_[index(kind)].emplace(item.meta.id, item.meta.origin);
+      };
+      known_ids(Kind::kVpc, into_.vpcs);
+      known_ids(Kind::kSubnet, into_.subnets);
+      known_ids(Kind::kRouteTable, into_.route_tables);
+      known_ids(Kind::kSecurityGroup, into_.security_groups);
+      known_ids(Kind::kNetworkAcl, into_.network_acls);
+      known_ids(Kind::kInternetGateway, into_.internet_gateways);
+      known_ids(Kind::kNatGateway, into_.nat_gateways);
+      known_ids(Kind::kVpcEndpoint, into_.vpc_endpoints);
+      known_ids(Kind::kNetworkInterface, into_.enis);
+      known_ids(Kind::kInstance, into_.instances);
+      known_ids(Kind::kPrefixList, into_.prefix_lists);
+      known_ids(Kind::kPeeringConnection, into_.peering_connections);
+      known_ids(Kind::kTransitGateway, into_.transit_gateways);
+      known_ids(Kind::kTgwAttachment, into_.tgw_attachments);
+      known_ids(Kind::kTgwRouteTable, into_.tgw_route_tables);
+      known_ids(Kind::kVpnGateway, into_.vpn_gateways);
+      known_ids(Kind::kVpnConnection, into_.vpn_connections);
+      known_ids(Kind::kStudioDomain, into_.studio_domains);
+
+      std::vector<std::string_view> top = {"version", "region", "account", "jobs"};
+      for (const auto& section : kSections) top.push_back(section.key);
+      auto f = fields(root, "topology", top, false);
+      if (f) {
+        if (auto version = yaml_.text(*f, "version"); version && *version != "1") {
+          yaml_.error(f->find("version")->value, "bad-value",
+                      fmt::format("unsupported version '{}' (expected 1)", *version));
+        }
+        region_ = yaml_.text(*f, "region").value_or(region_);
+        account_ = yaml_.text(*f, "account").value_or(account_);
+        registerIds(root);
+        forEach(*f, "vpcs", [&](const YAML::Node& n) { parseVpc(n); });
+        forEach(*f, "prefix_lists", [&](const YAML::Node& n) { parsePrefixList(n); });
+        forEach(*f, "subnets", [&](const YAML::Node& n) { parseSubnet(n); });
+        forEach(*f, "internet_gateways", [&](const YAML::Node& n) { parseInternetGateway(n); });
+        forEach(*f, "vpn_gateways", [&](const YAML::Node& n) { parseVpnGateway(n); });
+        forEach(*f, "security_groups", [&](const YAML::Node& n) { parseSecurityGroup(n); });
+        forEach(*f, "enis", [&](const YAML::Node& n) { parseEni(n); });
+        forEach(*f, "network_interfaces", [&](const YAML::Node& n) { parseEni(n); });
+        forEach(*f, "instances", [&](const YAML::Node& n) { parseInstance(n); });
+        linkInstances();
+        forEach(*f, "nat_gateways", [&](const YAML::Node& n) { parseNatGateway(n); });
+        forEach(*f, "peering_connections", [&](const YAML::Node& n) { parsePeering(n); });
+        forEach(*f, "vpn_connections", [&](const YAML::Node& n) { parseVpnConnection(n); });
+        forEach(*f, "transit_gateways", [&](const YAML::Node& n) { parseTransitGateway(n); });
+        forEach(*f, "route_tables", [&](const YAML::Node& n) { parseRouteTable(n); });
+        forEach(*f, "network_acls", [&](const YAML::Node& n) { parseNetworkAcl(n); });
+        forEach(*f, "vpc_endpoints", [&](const YAML::Node& n) { parseEndpoint(n); });
+        forEach(*f, "studio_domains", [&](const YAML::Node& n) { parseStudioDomain(n); });
+        forEach(*f, "jobs", [&](const YAML::Node& n) { parseJob(n); });
+        addImpliedDefaults();
+      }
+    } catch (const YAML::Exception& e) {
+      yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+    }
+  }
+
+  into_.default_region = region_;
+  into_.default_account = account_;
+  into_.absorb(std::move(out_));
+
+  // Report in file order; unplaced diagnostics last.
+  bool ok = yaml_.ok();
+  yaml_.moveErrorsTo(errors, ErrorOrder::kFileOrder);
+  return ok;
+}
+
+}  // namespace
+
+bool loadNativeTopology(const std::filesystem::path& file, const LoadOptions& options, Topology& into,
+                        std::vector<Diagnostic>& errors) {
+  NativeLoader loader(file.string(), options, into);
+  return loader.run(file, errors);
+}
+
+}  // namespace vpcsim::formats

@@ -1,0 +1,1500 @@
+// Loads folders of saved `aws ec2 describe-*` JSON output into the topology model.
+#include "formats/loader.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <initializer_list>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include "formats/json_text.h"
+#include "formats/json_view.h"
+
+namespace vpcsim::formats {
+
+using namespace vpcsim::topology;  // the model this format fills
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = JsonView;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  return out;
+}
+
+bool isOneOf(std::string_view state, std::initializer_list<std::string_view> states) {
+  std::string low = lower(state);
+  return std::find(states.begin(), states.end(), std::string_view(low)) != states.end();
+}
+
+/// True for a path component named like an AWS region ("us-east-2", "us-gov-west-1").
+bool looksLikeRegion(const std::string& component) {
+  static const std::regex kRegion(
+      "[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-[0-9]{1,2}");
+  return std::regex_match(component, kRegion);
+}
+
+bool isAccountId(const std::string& component) {
+  return component.size() == 12 &&
+         std::all_of(component.begin(), component.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+struct PendingAddress {
+  std::string location;
+  std::string eni_id;
+  std::string instance_id;
+  std::optional<Ipv4> private_ip;
+  Ipv4 public_ip;
+};
+
+struct PendingVpcAttachment {
+  TgwAttachment attachment;  // resource_type "vpc", subnet_ids filled
+};
+
+struct PendingTgwRoutes {
+  std::string route_table_id;
+  ResourceMeta meta;  // account/region/origin of the wrapper, for a stub table
+  std::vector<TgwRoute> static_routes;
+  std::vector<std::string> propagating_attachments;
+  bool is_static = false;
+};
+
+/// A snapshot file parsed, or the diagnostic saying why not. The document
+/// lives in the parser that read it (see SnapshotLoader::load).
+struct ParsedFile {
+  Json doc;
+  Diagnostic error;  ///< message empty on success
+};
+
+/// Reads and parses one file with `parser` (which keeps its buffers from one
+/// file to the next). A file simdjson rejects is read again and parsed with
+/// nlohmann::json, whose error names the line and column.
+ParsedFile parseFile(const fs::path& file, const std::string& rel, simdjson::dom::parser& parser) {
+  ParsedFile out;
+  simdjson::dom::element root;
+  simdjson::error_code parsed = parser.load(file.string()).get(root);
+  if (parsed == simdjson::SUCCESS) {
+    out.doc = Json(root);
+    return out;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (parsed == simdjson::IO_ERROR || !in) {
+    out.error = Diagnostic{"io-error", "cannot read file", rel};
+    return out;
+  }
+  try {
+    [[maybe_unused]] nlohmann::json reparsed = nlohmann::json::parse(text);
+    out.error = Diagnostic{"invalid-json", fmt::format("invalid JSON: {}", simdjson::error_message(parsed)), rel};
+  } catch (const nlohmann::json::parse_error& e) {
+    auto [line, column] = lineColumn(text, e.byte);
+    out.error = Diagnostic{"invalid-json", "invalid JSON: " + parseErrorDetail(e.what()),
+                           fmt::format("{}:{}:{}", rel, line, column)};
+  }
+  return out;
+}
+
+class SnapshotLoader {
+ public:
+  SnapshotLoader(const LoadOptions& options, Topology& into, std::vector<Diagnostic>& errors)
+      : options_(options), topo_(into), errors_(errors) {
+    seedSeen();
+  }
+
+  bool load(const fs::path& dir);
+
+ private:
+  using Handler = void (SnapshotLoader::*)(const Json& obj, const std::string& ptr);
+
+  // ---- diagnostics and typed access --------------------------------------
+
+  void error(std::string code, const std::string& ptr, std::string message) {
+    errors_.push_back(Diagnostic{std::move(code), std::move(message), rel_ + ":" + ptr});
+  }
+  void typeError(const std::string& ptr, std::string_view expected, const Json& found) {
+    error("wrong-type", ptr, fmt::format("expected {}, found {}", expected, describeType(found)));
+  }
+  void ignore(const std::string& location, std::string what, std::string reason) {
+    topo_.ignored.push_back(IgnoredItem{location, std::move(what), std::move(reason)});
+  }
+  std::string at(const std::string& ptr) const { return rel_ + ":" + ptr; }
+
+  static std::optional<Json> get(const Json& obj, std::string_view key) {
+    std::optional<Json> value = obj.find(key);
+    if (value && value->is_null()) return std::nullopt;
+    return value;
+  }
+
+  std::string str(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::optional<Json> value = get(obj, key);
+    if (!value) return {};
+    if (!value->is_string()) {
+      typeError(child(ptr, key), "a string", *value);
+      return {};
+    }
+    return std::string(value->string());
+  }
+
+  std::optional<std::string> required(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::optional<Json> value = get(obj, key);
+    if (!value || (value->is_string() && value->string().empty())) {
+      error("missing-field", ptr, fmt::format("missing required field '{}'", key));
+      return std::nullopt;
+    }
+    if (!value->is_string()) {
+      typeError(child(ptr, key), "a string", *value);
+      return std::nullopt;
+    }
+    return std::string(value->string());
+  }
+
+  bool flag(const Json& obj, std::string_view key, const std::string& ptr, bool fallback) {
+    std::optional<Json> value = get(obj, key);
+    if (!value) return fallback;
+    if (!value->is_boolean()) {
+      typeError(child(ptr, key), "a boolean", *value);
+      return fallback;
+    }
+    return value->boolean();
+  }
+
+  std::optional<int> integer(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::optional<Json> value = get(obj, key);
+    if (!value) return std::nullopt;
+    if (!value->is_number_integer()) {
+      typeError(child(ptr, key), "an integer", *value);
+      return std::nullopt;
+    }
+    int64_t number = value->integer();
+    if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
+      error("bad-value", child(ptr, key), fmt::format("{} is out of range", number));
+      return std::nullopt;
+    }
+    return static_cast<int>(number);
+  }
+
+  std::optional<Json> object(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::optional<Json> value = get(obj, key);
+    if (!value) return std::nullopt;
+    if (!value->is_object()) {
+      typeError(child(ptr, key), "an object", *value);
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<Json> array(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::optional<Json> value = get(obj, key);
+    if (!value) return std::nullopt;
+    if (!value->is_array()) {
+      typeError(child(ptr, key), "an array", *value);
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  /// Calls fn(element, element_pointer, index) for each object in obj[key].
+  template <typename Fn>
+  void forEach(const Json& obj, std::string_view key, const std::string& ptr, Fn&& fn) {
+    std::optional<Json> list = array(obj, key, ptr);
+    if (!list) return;
+    std::string list_ptr = child(ptr, key);
+    list->forEachElement([&](const Json& item, size_t i) {
+      std::string item_ptr = child(list_ptr, i);
+      if (!item.is_object()) {
+        typeError(item_ptr, "an object", item);
+        return;
+      }
+      fn(item, item_ptr, i);
+    });
+  }
+
+  std::vector<std::string> strings(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::vector<std::string> out;
+    std::optional<Json> list = array(obj, key, ptr);
+    if (!list) return out;
+    list->forEachElement([&](const Json& item, size_t i) {
+      if (!item.is_string()) {
+        typeError(child(child(ptr, key), i), "a string", item);
+        return;
+      }
+      out.emplace_back(item.string());
+    });
+    return out;
+  }
+
+  /// obj[list_key][*][field] as strings, e.g. Groups[].GroupId.
+  std::vector<std::string> fieldOf(const Json& obj, std::string_view list_key, std::string_view field,
+                                   const std::string& ptr) {
+    std::vector<std::string> out;
+    forEach(obj, list_key, ptr, [&](const Json& item, const std::string& item_ptr, size_t) {
+      std::string value = str(item, field, item_ptr);
+      if (!value.empty()) out.push_back(std::move(value));
+    });
+    return out;
+  }
+
+  std::optional<Cidr> cidrFrom(const std::string& text, const std::string& ptr, bool strict) {
+    auto cidr = strict ? Cidr::parse(text) : Cidr::parseLoose(text);
+    if (!cidr) {
+      error("bad-cidr", ptr, cidr.error());
+      return std::nullopt;
+    }
+    return *cidr;
+  }
+
+  std::optional<Cidr> cidrField(const Json& obj, std::string_view key, const std::string& ptr, bool strict) {
+    std::string text = str(obj, key, ptr);
+    if (text.empty()) return std::nullopt;
+    return cidrFrom(text, child(ptr, key), strict);
+  }
+
+  std::optional<Ipv4> ipField(const Json& obj, std::string_view key, const std::string& ptr) {
+    std::string text = str(obj, key, ptr);
+    if (text.empty()) return std::nullopt;
+    auto ip = Ipv4::parse(text);
+    if (!ip) {
+      error("bad-address", child(ptr, key), ip.error());
+      return std::nullopt;
+    }
+    return *ip;
+  }
+
+  ResourceMeta meta(const Json& obj, std::string id, const std::string& ptr) {
+    ResourceMeta out;
+    out.id = std::move(id);
+    for (std::string_view tags_key : {"Tags", "TagSet"}) {
+      forEach(obj, tags_key, ptr, [&](const Json& tag, const std::string& tag_ptr, size_t) {
+        if (str(tag, "Key", tag_ptr) == "Name") out.name = str(tag, "Value", tag_ptr);
+      });
+    }
+    std::string owner = str(obj, "OwnerId", ptr);
+    out.account = isAccountId(owner) ? owner : account_;
+    out.region = region_;
+    out.origin = at(ptr);
+    return out;
+  }
+
+  /// Records `meta` under `kind`; false (and an ignored entry) when the ID was already seen.
+  bool first(std::string_view kind, const ResourceMeta& item) {
+    std::string key = std::string(kind) + ":" + item.id;
+    auto [it, inserted] = seen_.emplace(key, item.origin);
+    if (!inserted) {
+      ignore(item.origin, item.id, fmt::format("duplicate of {}", it->second.empty() ? "an earlier input" : it->second));
+    }
+    return inserted;
+  }
+
+  /// False (and an ignored entry "state X") when `state` is one of `dead`.
+  bool live(const std::string& state, std::initializer_list<std::string_view> dead, const ResourceMeta& item) {
+    if (!isOneOf(state, dead)) return true;
+    ignore(item.origin, item.id, "state " + state);
+    return false;
+  }
+
+  void seedSeen() {
+    auto seed = [this](std::string_view kind, const auto& items) {
+      for (const auto& item : items) seen_.emplace(std::string(kind) + ":" + item.meta.id, item.meta.origin);
+    };
+    seed("vpc", topo_.vpcs);
+    seed("subnet", topo_.subnets);
+    seed("route-table", topo_.route_tables);
+    seed("security-group", topo_.security_groups);
+    seed("network-acl", topo_.network_acls);
+    seed("internet-gateway", topo_.internet_gateways);
+    seed("nat-gateway", topo_.nat_gateways);
+    seed("vpc-endpoint", topo_.vpc_endpoints);
+    seed("eni", topo_.enis);
+    seed("instance", topo_.instances);
+    seed("prefix-list", topo_.prefix_lists);
+    seed("peering", topo_.peering_connections);
+    seed("transit-gateway", topo_.transit_gateways);
+    seed("tgw-attachment", topo_.tgw_attachments);
+    seed("tgw-route-table", topo_.tgw_route_tables);
+    seed("vpn-gateway", topo_.vpn_gateways);
+    seed("vpn-connection", topo_.vpn_connections);
+    seed("studio-domain", topo_.studio_domains);
+  }
+
+  // ---- files --------------------------------------------------------------
+
+  void setPlace(const fs::path& absolute_file);
+  void loadFile(ParsedFile parsed);
+  void loadDocument(const Json& doc);
+
+  // ---- one handler per top-level key ---------------------------------------
+
+  void readVpc(const Json& obj, const std::string& ptr);
+  void readSubnet(const Json& obj, const std::string& ptr);
+  void readRouteTable(const Json& obj, const std::string& ptr);
+  std::optional<Route> readRoute(const Json& obj, const std::string& ptr);
+  void readSecurityGroup(const Json& obj, const std::string& ptr);
+  void readPermissions(const Json& obj, std::string_view key, const std::string& ptr, std::vector<SgRule>& out);
+  void readNetworkAcl(const Json& obj, const std::string& ptr);
+  void readInternetGateway(const Json& obj, const std::string& ptr);
+  void readEgressOnlyInternetGateway(const Json& obj, const std::string& ptr);
+  void readGatewayAttachments(const Json& obj, const std::string& ptr, InternetGateway& gateway);
+  void readNatGateway(const Json& obj, const std::string& ptr);
+  void readVpcEndpoint(const Json& obj, const std::string& ptr);
+  void readNetworkInterface(const Json& obj, const std::string& ptr);
+  void readReservation(const Json& obj, const std::string& ptr);
+  void readAddress(const Json& obj, const std::string& ptr);
+  void readPrefixList(const Json& obj, const std::string& ptr);
+  void readManagedPrefixList(const Json& obj, const std::string& ptr);
+  void addPrefixList(PrefixList list);
+  void readPeering(const Json& obj, const std::string& ptr);
+  PeeringSide readPeeringSide(const Json& obj, const std::string& ptr);
+  void readTransitGateway(const Json& obj, const std::string& ptr);
+  void readTgwAttachment(const Json& obj, const std::string& ptr);
+  void readTgwVpcAttachment(const Json& obj, const std::string& ptr);
+  void readTgwRouteTable(const Json& obj, const std::string& ptr);
+  void readTgwStaticRoutes(const Json& obj, const std::string& ptr);
+  void readTgwPropagations(const Json& obj, const std::string& ptr);
+  void readVpnGateway(const Json& obj, const std::string& ptr);
+  void readVpnConnection(const Json& obj, const std::string& ptr);
+  void readCustomerGateway(const Json& obj, const std::string& ptr);
+  void readStudioDomain(const Json& doc);
+
+  // ---- cross-file resolution -------------------------------------------------
+
+  void resolve();
+  void resolveAddresses();
+  void resolveTgwAttachments();
+  void resolveTgwRouteTables();
+
+  static const std::map<std::string, Handler, std::less<>>& handlers();
+  /// Room for `count` more items of the list `key` (big snapshots grow these
+  /// vectors to hundreds of megabytes; growing them step by step costs time).
+  void reserveFor(std::string_view key, size_t count);
+
+  const LoadOptions& options_;
+  Topology& topo_;
+  std::vector<Diagnostic>& errors_;
+  std::unordered_map<std::string, std::string> seen_;  // "kind:id" -> origin of the kept copy
+  std::unordered_set<std::string> dead_tgw_route_tables_;
+
+  std::vector<PendingAddress> addresses_;
+  std::vector<PendingVpcAttachment> vpc_attachments_;
+  std::vector<PendingTgwRoutes> tgw_routes_;
+
+  // The file being read.
+  std::string rel_;
+  std::string region_;
+  std::string account_;
+};
+
+const std::map<std::string, SnapshotLoader::Handler, std::less<>>& SnapshotLoader::handlers() {
+  static const std::map<std::string, Handler, std::less<>> kHandlers = {
+      {"Vpcs", &SnapshotLoader::readVpc},
+      {"Subnets", &SnapshotLoader::readSubnet},
+      {"RouteTables", &SnapshotLoader::readRouteTable},
+      {"SecurityGroups", &SnapshotLoader::readSecurityGroup},
+      {"NetworkAcls", &SnapshotLoader::readNetworkAcl},
+      {"InternetGateways", &SnapshotLoader::readInternetGateway},
+      {"EgressOnlyInternetGateways", &SnapshotLoader::readEgressOnlyInternetGateway},
+      {"NatGateways", &SnapshotLoader::readNatGateway},
+      {"VpcEndpoints", &SnapshotLoader::readVpcEndpoint},
+      {"NetworkInterfaces", &SnapshotLoader::readNetworkInterface},
+      {"Reservations", &SnapshotLoader::readReservation},
+      {"Addresses", &SnapshotLoader::readAddress},
+      {"PrefixLists", &SnapshotLoader::readPrefixList},
+      {"ManagedPrefixLists", &SnapshotLoader::readManagedPrefixList},
+      {"VpcPeeringConnections", &SnapshotLoader::readPeering},
+      {"TransitGateways", &SnapshotLoader::readTransitGateway},
+      {"TransitGatewayAttachments", &SnapshotLoader::readTgwAttachment},
+      {"TransitGatewayVpcAttachments", &SnapshotLoader::readTgwVpcAttachment},
+      {"TransitGatewayRouteTables", &SnapshotLoader::readTgwRouteTable},
+      {"TransitGatewayStaticRoutes", &SnapshotLoader::readTgwStaticRoutes},
+      {"TransitGatewayPropagations", &SnapshotLoader::readTgwPropagations},
+      {"VpnGateways", &SnapshotLoader::readVpnGateway},
+      {"VpnConnections", &SnapshotLoader::readVpnConnection},
+      {"CustomerGateways", &SnapshotLoader::readCustomerGateway},
+  };
+  return kHandlers;
+}
+
+void SnapshotLoader::reserveFor(std::string_view key, size_t count) {
+  auto more = [count](auto& items) { items.reserve(items.size() + count); };
+  seen_.reserve(seen_.size() + count);
+  if (key == "NetworkInterfaces") more(topo_.enis);
+  if (key == "Reservations") more(topo_.instances);  // at least one instance per reservation
+  if (key == "Subnets") more(topo_.subnets);
+  if (key == "SecurityGroups") more(topo_.security_groups);
+  if (key == "RouteTables") more(topo_.route_tables);
+  if (key == "NetworkAcls") more(topo_.network_acls);
+}
+
+bool SnapshotLoader::load(const fs::path& dir) {
+  size_t errors_before = errors_.size();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    errors_.push_back(Diagnostic{"io-error", "not a directory", dir.generic_string()});
+    return false;
+  }
+  std::vector<fs::path> files;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code file_ec;
+    if (it->is_regular_file(file_ec) && it->path().extension() == ".json") files.push_back(it->path());
+  }
+  if (ec) {
+    errors_.push_back(Diagnostic{"io-error", "cannot list directory: " + ec.message(), dir.generic_string()});
+    return false;
+  }
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); });
+  if (files.empty()) {
+    errors_.push_back(Diagnostic{"no-input", "no .json files found", dir.generic_string()});
+    return false;
+  }
+  fs::path base = fs::absolute(dir, ec);
+  if (ec) base = dir;
+  // Parse ahead on other threads while this file is turned into model
+  // objects: files i + 1 and i + 2 are parsed while file i is read, each into
+  // parser i % 3, which file i - 1 left free (its document is dropped before
+  // file i + 2 starts). At most three documents are in memory and each parser
+  // reuses its buffers. Processing stays in file order, so output is unchanged.
+  static constexpr size_t kSlots = 3;
+  std::vector<std::string> rels;
+  rels.reserve(files.size());
+  for (const auto& file : files) rels.push_back(file.lexically_relative(dir).generic_string());
+  std::array<simdjson::dom::parser, kSlots> parsers;
+  std::deque<std::future<ParsedFile>> ahead;
+  size_t started = 0;
+  auto fill = [&] {
+    for (; started < files.size() && ahead.size() < kSlots - 1; ++started) {
+      ahead.push_back(std::async(std::launch::async, [&files, &rels, &parsers, i = started] {
+        return parseFile(files[i], rels[i], parsers[i % kSlots]);
+      }));
+    }
+  };
+  fill();
+  for (size_t i = 0; i < files.size(); ++i) {
+    ParsedFile parsed = ahead.front().get();
+    ahead.pop_front();
+    fill();
+    rel_ = rels[i];
+    setPlace(base / files[i].lexically_relative(dir));
+    loadFile(std::move(parsed));
+  }
+  rel_.clear();
+  resolve();
+  return errors_.size() == errors_before;
+}
+
+void SnapshotLoader::setPlace(const fs::path& absolute_file) {
+  region_ = options_.region;
+  account_ = options_.account;
+  std::string previous;
+  for (const auto& part : absolute_file.parent_path().lexically_normal()) {
+    std::string component = part.string();
+    if (looksLikeRegion(component)) region_ = component;
+    if (previous == "accounts" && isAccountId(component)) account_ = component;
+    previous = component;
+  }
+}
+
+void SnapshotLoader::loadFile(ParsedFile parsed) {
+  if (!parsed.error.message.empty()) {
+    errors_.push_back(std::move(parsed.error));
+    return;
+  }
+  // Every access is type-checked first; the view's accessors throw nothing.
+  loadDocument(parsed.doc);
+}
+
+void SnapshotLoader::loadDocument(const Json& doc) {
+  if (!doc.is_object()) {
+    ignore(rel_, "file", "top-level value is not an object");
+    return;
+  }
+  bool recognised = false;
+  for (const auto& [key, value] : doc.members()) {
+    auto handler = handlers().find(key);
+    if (handler == handlers().end()) continue;
+    recognised = true;
+    std::string list_ptr = child(std::string(), key);
+    if (!value.is_array()) {
+      typeError(list_ptr, "an array", value);
+      continue;
+    }
+    reserveFor(key, value.size());
+    value.forEachElement([&](const Json& item, size_t i) {
+      std::string item_ptr = child(list_ptr, i);
+      if (!item.is_object()) {
+        typeError(item_ptr, "an object", item);
+        return;
+      }
+      (this->*(handler->second))(item, item_ptr);
+    });
+  }
+  if (recognised) return;
+  if (doc.contains("format_version") && (doc.contains("planned_values") || doc.contains("terraform_version"))) {
+    ignore(rel_, "file", "terraform plan JSON is not a snapshot");
+    return;
+  }
+  if (doc.contains("DomainId") && (doc.contains("DomainName") || doc.contains("AppNetworkAccessType"))) {
+    readStudioDomain(doc);
+    return;
+  }
+  std::string keys;
+  for (const auto& [key, value] : doc.members()) keys += (keys.empty() ? "" : ", ") + std::string(key);
+  ignore(rel_, keys.empty() ? "file" : keys, "not modelled");
+}
+
+// ---- VPCs and subnets ---------------------------------------------------------
+
+void SnapshotLoader::readVpc(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "VpcId", ptr);
+  if (!id) return;
+  Vpc vpc;
+  vpc.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"deleted"}, vpc.meta)) return;
+  if (!first("vpc", vpc.meta)) return;
+  vpc.is_default = flag(obj, "IsDefault", ptr, false);
+  auto primary = cidrField(obj, "CidrBlock", ptr, true);
+  bool has_set = get(obj, "CidrBlockAssociationSet").has_value();
+  forEach(obj, "CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
+    auto cidr = cidrField(assoc, "CidrBlock", assoc_ptr, true);
+    if (!cidr) return;
+    std::string state;
+    if (std::optional<Json> state_obj = object(assoc, "CidrBlockState", assoc_ptr)) {
+      state = str(*state_obj, "State", child(assoc_ptr, "CidrBlockState"));
+    }
+    if (state.empty() || isOneOf(state, {"associated", "associating"})) {
+      if (std::find(vpc.cidrs.begin(), vpc.cidrs.end(), *cidr) == vpc.cidrs.end()) vpc.cidrs.push_back(*cidr);
+    } else {
+      vpc.disassociated_cidrs.push_back(*cidr);
+      ignore(at(assoc_ptr), fmt::format("{} CIDR block {}", vpc.meta.id, cidr->str()), "state " + state);
+    }
+  });
+  if (primary) {
+    auto it = std::find(vpc.cidrs.begin(), vpc.cidrs.end(), *primary);
+    if (it != vpc.cidrs.end()) {
+      std::rotate(vpc.cidrs.begin(), it, it + 1);
+    } else if (!has_set) {
+      vpc.cidrs.insert(vpc.cidrs.begin(), *primary);
+    }
+  }
+  forEach(obj, "Ipv6CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
+    std::string block = str(assoc, "Ipv6CidrBlock", assoc_ptr);
+    std::string state;
+    if (std::optional<Json> state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
+      state = str(*state_obj, "State", child(assoc_ptr, "Ipv6CidrBlockState"));
+    }
+    if (!block.empty() && (state.empty() || isOneOf(state, {"associated", "associating"}))) {
+      vpc.ipv6_cidrs.push_back(block);
+    }
+  });
+  topo_.vpcs.push_back(std::move(vpc));
+}
+
+void SnapshotLoader::readSubnet(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "SubnetId", ptr);
+  if (!id) return;
+  Subnet subnet;
+  subnet.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"deleted"}, subnet.meta)) return;
+  if (!get(obj, "CidrBlock") && flag(obj, "Ipv6Native", ptr, false)) {
+    ignore(subnet.meta.origin, subnet.meta.id, "IPv6-only subnet not modelled");
+    return;
+  }
+  auto vpc_id = required(obj, "VpcId", ptr);
+  if (!required(obj, "CidrBlock", ptr)) return;
+  auto cidr = cidrField(obj, "CidrBlock", ptr, true);
+  if (!vpc_id || !cidr) return;
+  if (!first("subnet", subnet.meta)) return;
+  subnet.vpc_id = *vpc_id;
+  subnet.cidr = *cidr;
+  subnet.availability_zone = str(obj, "AvailabilityZone", ptr);
+  subnet.availability_zone_id = str(obj, "AvailabilityZoneId", ptr);
+  subnet.map_public_ip_on_launch = flag(obj, "MapPublicIpOnLaunch", ptr, false);
+  forEach(obj, "Ipv6CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
+    std::string block = str(assoc, "Ipv6CidrBlock", assoc_ptr);
+    std::string state;
+    if (std::optional<Json> state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
+      state = str(*state_obj, "State", child(assoc_ptr, "Ipv6CidrBlockState"));
+    }
+    if (!block.empty() && (state.empty() || isOneOf(state, {"associated", "associating"}))) {
+      subnet.ipv6_cidrs.push_back(block);
+    }
+  });
+  topo_.subnets.push_back(std::move(subnet));
+}
+
+// ---- route tables --------------------------------------------------------------
+
+void SnapshotLoader::readRouteTable(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "RouteTableId", ptr);
+  if (!id) return;
+  RouteTable table;
+  table.meta = meta(obj, *id, ptr);
+  table.vpc_id = str(obj, "VpcId", ptr);
+  forEach(obj, "Associations", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
+    if (std::optional<Json> state_obj = object(assoc, "AssociationState", assoc_ptr)) {
+      std::string state = str(*state_obj, "State", child(assoc_ptr, "AssociationState"));
+      if (isOneOf(state, {"disassociated", "disassociating", "failed"})) {
+        ignore(at(assoc_ptr), str(assoc, "RouteTableAssociationId", assoc_ptr), "state " + state);
+        return;
+      }
+    }
+    if (flag(assoc, "Main", assoc_ptr, false)) table.main = true;
+    std::string subnet = str(assoc, "SubnetId", assoc_ptr);
+    if (!subnet.empty()) table.subnet_ids.push_back(subnet);
+    std::string gateway = str(assoc, "GatewayId", assoc_ptr);
+    if (!gateway.empty()) table.gateway_ids.push_back(gateway);
+  });
+  forEach(obj, "Routes", ptr, [&](const Json& route_obj, const std::string& route_ptr, size_t) {
+    if (auto route = readRoute(route_obj, route_ptr)) table.routes.push_back(std::move(*route));
+  });
+  table.propagating_vgws = fieldOf(obj, "PropagatingVgws", "GatewayId", ptr);
+  if (!first("route-table", table.meta)) return;
+  topo_.route_tables.push_back(std::move(table));
+}
+
+std::optional<Route> SnapshotLoader::readRoute(const Json& obj, const std::string& ptr) {
+  Route route;
+  route.source = at(ptr);
+  route.origin = str(obj, "Origin", ptr);
+  route.blackhole = lower(str(obj, "State", ptr)) == "blackhole";
+  route.destination_prefix_list = str(obj, "DestinationPrefixListId", ptr);
+  route.destination_ipv6 = str(obj, "DestinationIpv6CidrBlock", ptr);
+  if (get(obj, "DestinationCidrBlock").has_value()) {
+    route.destination = cidrField(obj, "DestinationCidrBlock", ptr, true);
+    if (!route.destination) return std::nullopt;
+  } else if (route.destination_prefix_list.empty() && route.destination_ipv6.empty()) {
+    error("missing-field", ptr, "missing required field 'DestinationCidrBlock'");
+    return std::nullopt;
+  }
+  static const std::pair<std::string_view, RouteTarget> kTargets[] = {
+      {"NatGatewayId", RouteTarget::kNatGateway},
+      {"EgressOnlyInternetGatewayId", RouteTarget::kEgressOnlyInternetGateway},
+      {"TransitGatewayId", RouteTarget::kTransitGateway},
+      {"VpcPeeringConnectionId", RouteTarget::kPeeringConnection},
+      {"NetworkInterfaceId", RouteTarget::kNetworkInterface},
+      {"InstanceId", RouteTarget::kInstance},
+      {"CarrierGatewayId", RouteTarget::kCarrierGateway},
+      {"LocalGatewayId", RouteTarget::kLocalGateway},
+      {"CoreNetworkArn", RouteTarget::kCoreNetwork},
+  };
+  for (const auto& [key, target] : kTargets) {
+    std::string value = str(obj, key, ptr);
+    if (value.empty()) continue;
+    route.target = target;
+    route.target_id = value;
+    return route;
+  }
+  std::string gateway = str(obj, "GatewayId", ptr);
+  route.target_id = gateway;
+  if (gateway == "local") {
+    route.target = RouteTarget::kLocal;
+  } else if (gateway.rfind("igw-", 0) == 0) {
+    route.target = RouteTarget::kInternetGateway;
+  } else if (gateway.rfind("vpce-", 0) == 0) {
+    route.target = RouteTarget::kVpcEndpoint;
+  } else if (gateway.rfind("vgw-", 0) == 0) {
+    route.target = RouteTarget::kVirtualPrivateGateway;
+  } else if (gateway.rfind("eigw-", 0) == 0) {
+    route.target = RouteTarget::kEgressOnlyInternetGateway;
+  }
+  return route;
+}
+
+// ---- security groups and network ACLs ---------------------------------------------
+
+void SnapshotLoader::readSecurityGroup(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "GroupId", ptr);
+  if (!id) return;
+  SecurityGroup group;
+  group.meta = meta(obj, *id, ptr);
+  group.group_name = str(obj, "GroupName", ptr);
+  group.vpc_id = str(obj, "VpcId", ptr);
+  group.description = str(obj, "Description", ptr);
+  readPermissions(obj, "IpPermissions", ptr, group.ingress);
+  readPermissions(obj, "IpPermissionsEgress", ptr, group.egress);
+  if (!first("security-group", group.meta)) return;
+  topo_.security_groups.push_back(std::move(group));
+}
+
+void SnapshotLoader::readPermissions(const Json& obj, std::string_view key, const std::string& ptr,
+                                     std::vector<SgRule>& out) {
+  forEach(obj, key, ptr, [&](const Json& perm, const std::string& perm_ptr, size_t index) {
+    auto protocol_text = required(perm, "IpProtocol", perm_ptr);
+    if (!protocol_text) return;
+    auto protocol = parseProtocol(*protocol_text);
+    if (!protocol) {
+      error("bad-protocol", child(perm_ptr, "IpProtocol"), protocol.error());
+      return;
+    }
+    SgRule base;
+    base.protocol = *protocol;
+    base.index = static_cast<int>(index);
+    auto from = integer(perm, "FromPort", perm_ptr);
+    auto to = integer(perm, "ToPort", perm_ptr);
+    bool ported = base.protocol == kProtocolTcp || base.protocol == kProtocolUdp;
+    base.from_port = from.value_or(ported ? 0 : -1);
+    base.to_port = to.value_or(ported ? 65535 : -1);
+
+    forEach(perm, "IpRanges", perm_ptr, [&](const Json& range, const std::string& range_ptr, size_t) {
+      auto text = required(range, "CidrIp", range_ptr);
+      if (!text) return;
+      auto cidr = cidrFrom(*text, child(range_ptr, "CidrIp"), false);
+      if (!cidr) return;
+      SgRule rule = base;
+      rule.peer_kind = PeerKind::kCidr;
+      rule.cidr = *cidr;
+      rule.description = str(range, "Description", range_ptr);
+      rule.source = at(range_ptr);
+      out.push_back(std::move(rule));
+    });
+    forEach(perm, "Ipv6Ranges", perm_ptr, [&](const Json& range, const std::string& range_ptr, size_t) {
+      auto text = required(range, "CidrIpv6", range_ptr);
+      if (!text) return;
+      SgRule rule = base;
+      rule.peer_kind = PeerKind::kIpv6Cidr;
+      rule.peer = *text;
+      rule.description = str(range, "Description", range_ptr);
+      rule.source = at(range_ptr);
+      out.push_back(std::move(rule));
+    });
+    forEach(perm, "PrefixListIds", perm_ptr, [&](const Json& range, const std::string& range_ptr, size_t) {
+      auto text = required(range, "PrefixListId", range_ptr);
+      if (!text) return;
+      SgRule rule = base;
+      rule.peer_kind = PeerKind::kPrefixList;
+      rule.peer = *text;
+      rule.description = str(range, "Description", range_ptr);
+      rule.source = at(range_ptr);
+      out.push_back(std::move(rule));
+    });
+    forEach(perm, "UserIdGroupPairs", perm_ptr, [&](const Json& pair, const std::string& pair_ptr, size_t) {
+      auto group = required(pair, "GroupId", pair_ptr);
+      if (!group) return;
+      SgRule rule = base;
+      rule.peer_kind = PeerKind::kSecurityGroup;
+      rule.peer = *group;
+      rule.peer_vpc_id = str(pair, "VpcId", pair_ptr);
+      rule.description = str(pair, "Description", pair_ptr);
+      rule.source = at(pair_ptr);
+      out.push_back(std::move(rule));
+    });
+  });
+}
+
+void SnapshotLoader::readNetworkAcl(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "NetworkAclId", ptr);
+  if (!id) return;
+  NetworkAcl acl;
+  acl.meta = meta(obj, *id, ptr);
+  acl.vpc_id = str(obj, "VpcId", ptr);
+  acl.is_default = flag(obj, "IsDefault", ptr, false);
+  acl.subnet_ids = fieldOf(obj, "Associations", "SubnetId", ptr);
+  forEach(obj, "Entries", ptr, [&](const Json& entry_obj, const std::string& entry_ptr, size_t) {
+    NaclEntry entry;
+    entry.source = at(entry_ptr);
+    auto number = integer(entry_obj, "RuleNumber", entry_ptr);
+    if (!number) {
+      if (!get(entry_obj, "RuleNumber")) {
+        error("missing-field", entry_ptr, "missing required field 'RuleNumber'");
+      }
+      return;
+    }
+    if (*number < 1 || *number > 32767) {
+      error("bad-value", child(entry_ptr, "RuleNumber"),
+            fmt::format("rule number {} is out of range (1-32767)", *number));
+      return;
+    }
+    entry.rule_number = *number;
+    entry.egress = flag(entry_obj, "Egress", entry_ptr, false);
+    auto action = required(entry_obj, "RuleAction", entry_ptr);
+    if (!action) return;
+    if (isOneOf(*action, {"allow"})) {
+      entry.allow = true;
+    } else if (!isOneOf(*action, {"deny"})) {
+      error("bad-value", child(entry_ptr, "RuleAction"), fmt::format("'{}' is not allow or deny", *action));
+      return;
+    }
+    auto protocol_text = required(entry_obj, "Protocol", entry_ptr);
+    if (!protocol_text) return;
+    auto protocol = parseProtocol(*protocol_text);
+    if (!protocol) {
+      error("bad-protocol", child(entry_ptr, "Protocol"), protocol.error());
+      return;
+    }
+    entry.protocol = *protocol;
+    if (get(entry_obj, "CidrBlock").has_value()) {
+      entry.cidr = cidrField(entry_obj, "CidrBlock", entry_ptr, false);
+      if (!entry.cidr) return;
+    } else {
+      entry.ipv6_cidr = str(entry_obj, "Ipv6CidrBlock", entry_ptr);
+      if (entry.ipv6_cidr.empty()) {
+        error("missing-field", entry_ptr, "missing required field 'CidrBlock'");
+        return;
+      }
+    }
+    if (std::optional<Json> range = object(entry_obj, "PortRange", entry_ptr)) {
+      std::string range_ptr = child(entry_ptr, "PortRange");
+      entry.ports.from = integer(*range, "From", range_ptr).value_or(0);
+      entry.ports.to = integer(*range, "To", range_ptr).value_or(65535);
+    }
+    if (std::optional<Json> icmp = object(entry_obj, "IcmpTypeCode", entry_ptr)) {
+      std::string icmp_ptr = child(entry_ptr, "IcmpTypeCode");
+      entry.icmp_type = integer(*icmp, "Type", icmp_ptr).value_or(-1);
+      entry.icmp_code = integer(*icmp, "Code", icmp_ptr).value_or(-1);
+    }
+    acl.entries.push_back(std::move(entry));
+  });
+  std::stable_sort(acl.entries.begin(), acl.entries.end(), [](const NaclEntry& a, const NaclEntry& b) {
+    return std::tie(a.egress, a.rule_number) < std::tie(b.egress, b.rule_number);
+  });
+  if (!first("network-acl", acl.meta)) return;
+  topo_.network_acls.push_back(std::move(acl));
+}
+
+// ---- gateways ---------------------------------------------------------------------
+
+void SnapshotLoader::readGatewayAttachments(const Json& obj, const std::string& ptr, InternetGateway& gateway) {
+  forEach(obj, "Attachments", ptr, [&](const Json& attachment, const std::string& attachment_ptr, size_t) {
+    std::string vpc = str(attachment, "VpcId", attachment_ptr);
+    std::string state = str(attachment, "State", attachment_ptr);
+    if (vpc.empty()) return;
+    if (isOneOf(state, {"available", "attached"})) {
+      gateway.vpc_ids.push_back(vpc);
+    } else {
+      ignore(at(attachment_ptr), fmt::format("{} attachment to {}", gateway.meta.id, vpc), "state " + state);
+    }
+  });
+}
+
+void SnapshotLoader::readInternetGateway(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "InternetGatewayId", ptr);
+  if (!id) return;
+  InternetGateway gateway;
+  gateway.meta = meta(obj, *id, ptr);
+  if (!first("internet-gateway", gateway.meta)) return;
+  readGatewayAttachments(obj, ptr, gateway);
+  topo_.internet_gateways.push_back(std::move(gateway));
+}
+
+void SnapshotLoader::readEgressOnlyInternetGateway(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "EgressOnlyInternetGatewayId", ptr);
+  if (!id) return;
+  InternetGateway gateway;
+  gateway.meta = meta(obj, *id, ptr);
+  gateway.egress_only = true;
+  if (!first("internet-gateway", gateway.meta)) return;
+  readGatewayAttachments(obj, ptr, gateway);
+  topo_.internet_gateways.push_back(std::move(gateway));
+}
+
+void SnapshotLoader::readNatGateway(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "NatGatewayId", ptr);
+  if (!id) return;
+  NatGateway nat;
+  nat.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"deleted", "deleting", "failed"}, nat.meta)) return;
+  auto subnet = required(obj, "SubnetId", ptr);
+  if (!subnet) return;
+  nat.subnet_id = *subnet;
+  nat.vpc_id = str(obj, "VpcId", ptr);
+  nat.is_public = !isOneOf(str(obj, "ConnectivityType", ptr), {"private"});
+  forEach(obj, "NatGatewayAddresses", ptr, [&](const Json& address, const std::string& address_ptr, size_t) {
+    if (auto ip = ipField(address, "PrivateIp", address_ptr)) nat.private_ips.push_back(*ip);
+    if (auto ip = ipField(address, "PublicIp", address_ptr)) nat.public_ips.push_back(*ip);
+    std::string eni = str(address, "NetworkInterfaceId", address_ptr);
+    if (nat.eni_id.empty()) nat.eni_id = eni;
+  });
+  if (!first("nat-gateway", nat.meta)) return;
+  topo_.nat_gateways.push_back(std::move(nat));
+}
+
+void SnapshotLoader::readVpcEndpoint(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "VpcEndpointId", ptr);
+  if (!id) return;
+  VpcEndpoint endpoint;
+  endpoint.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"deleted", "deleting", "failed", "rejected", "expired"}, endpoint.meta)) {
+    return;
+  }
+  std::string type = str(obj, "VpcEndpointType", ptr);
+  if (type.empty() || isOneOf(type, {"gateway"})) {
+    endpoint.type = EndpointType::kGateway;
+  } else if (isOneOf(type, {"interface"})) {
+    endpoint.type = EndpointType::kInterface;
+  } else if (isOneOf(type, {"gatewayloadbalancer"})) {
+    endpoint.type = EndpointType::kGatewayLoadBalancer;
+  } else {
+    ignore(endpoint.meta.origin, endpoint.meta.id, fmt::format("endpoint type {} not modelled", type));
+    return;
+  }
+  endpoint.vpc_id = str(obj, "VpcId", ptr);
+  endpoint.service_name = str(obj, "ServiceName", ptr);
+  endpoint.route_table_ids = strings(obj, "RouteTableIds", ptr);
+  endpoint.subnet_ids = strings(obj, "SubnetIds", ptr);
+  endpoint.eni_ids = strings(obj, "NetworkInterfaceIds", ptr);
+  endpoint.security_group_ids = fieldOf(obj, "Groups", "GroupId", ptr);
+  endpoint.private_dns = flag(obj, "PrivateDnsEnabled", ptr, false);
+  endpoint.policy_document = str(obj, "PolicyDocument", ptr);
+  if (!first("vpc-endpoint", endpoint.meta)) return;
+  topo_.vpc_endpoints.push_back(std::move(endpoint));
+}
+
+// ---- network interfaces, instances and addresses --------------------------------------
+
+void SnapshotLoader::readNetworkInterface(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "NetworkInterfaceId", ptr);
+  if (!id) return;
+  Eni eni;
+  eni.meta = meta(obj, *id, ptr);
+  eni.vpc_id = str(obj, "VpcId", ptr);
+  eni.subnet_id = str(obj, "SubnetId", ptr);
+  eni.availability_zone = str(obj, "AvailabilityZone", ptr);
+  eni.interface_type = str(obj, "InterfaceType", ptr);
+  eni.description = str(obj, "Description", ptr);
+  eni.requester_id = str(obj, "RequesterId", ptr);
+  eni.source_dest_check = flag(obj, "SourceDestCheck", ptr, true);
+  eni.security_group_ids = fieldOf(obj, "Groups", "GroupId", ptr);
+  eni.ipv6_addresses = fieldOf(obj, "Ipv6Addresses", "Ipv6Address", ptr);
+  if (std::optional<Json> attachment = object(obj, "Attachment", ptr)) {
+    eni.instance_id = str(*attachment, "InstanceId", child(ptr, "Attachment"));
+    eni.device_index = integer(*attachment, "DeviceIndex", child(ptr, "Attachment")).value_or(-1);
+  }
+
+  // A public address from an "Association" object: an EIP when it has an
+  // allocation or is owned by someone other than Amazon's auto-assign pool.
+  auto addPublic = [&](const Json& holder, const std::string& holder_ptr, Ipv4 private_ip) {
+    std::optional<Json> association = object(holder, "Association", holder_ptr);
+    if (!association) return;
+    std::string assoc_ptr = child(holder_ptr, "Association");
+    auto public_ip = ipField(*association, "PublicIp", assoc_ptr);
+    if (!public_ip) return;
+    std::string owner = str(*association, "IpOwnerId", assoc_ptr);
+    bool elastic = !str(*association, "AllocationId", assoc_ptr).empty() || (!owner.empty() && owner != "amazon");
+    for (const auto& existing : eni.public_ips) {
+      if (existing.public_ip == *public_ip) return;
+    }
+    eni.public_ips.push_back(PublicAddress{private_ip, *public_ip, elastic});
+  };
+
+  std::vector<std::pair<Ipv4, bool>> private_ips;  // address, primary
+  forEach(obj, "PrivateIpAddresses", ptr, [&](const Json& entry, const std::string& entry_ptr, size_t) {
+    auto ip = ipField(entry, "PrivateIpAddress", entry_ptr);
+    if (!ip) return;
+    private_ips.emplace_back(*ip, flag(entry, "Primary", entry_ptr, false));
+  });
+  std::stable_partition(private_ips.begin(), private_ips.end(), [](const auto& ip) { return ip.second; });
+  auto primary = ipField(obj, "PrivateIpAddress", ptr);
+  if (private_ips.empty() && primary) private_ips.emplace_back(*primary, true);
+  for (const auto& [ip, is_primary] : private_ips) eni.private_ips.push_back(ip);
+
+  forEach(obj, "PrivateIpAddresses", ptr, [&](const Json& entry, const std::string& entry_ptr, size_t) {
+    if (auto ip = ipField(entry, "PrivateIpAddress", entry_ptr)) addPublic(entry, entry_ptr, *ip);
+  });
+  if (!eni.private_ips.empty()) addPublic(obj, ptr, primary.value_or(eni.private_ips.front()));
+
+  if (!first("eni", eni.meta)) return;
+  topo_.enis.push_back(std::move(eni));
+}
+
+void SnapshotLoader::readReservation(const Json& obj, const std::string& ptr) {
+  std::string owner = str(obj, "OwnerId", ptr);
+  forEach(obj, "Instances", ptr, [&](const Json& instance_obj, const std::string& instance_ptr, size_t) {
+    auto id = required(instance_obj, "InstanceId", instance_ptr);
+    if (!id) return;
+    Instance instance;
+    instance.meta = meta(instance_obj, *id, instance_ptr);
+    if (isAccountId(owner)) instance.meta.account = owner;
+    if (std::optional<Json> state = object(instance_obj, "State", instance_ptr)) {
+      instance.state = str(*state, "Name", child(instance_ptr, "State"));
+    }
+    if (!live(instance.state, {"terminated", "shutting-down"}, instance.meta)) return;
+    std::vector<std::pair<int, std::string>> enis;  // device index, ENI
+    forEach(instance_obj, "NetworkInterfaces", instance_ptr,
+            [&](const Json& eni, const std::string& eni_ptr, size_t position) {
+              auto eni_id = required(eni, "NetworkInterfaceId", eni_ptr);
+              if (!eni_id) return;
+              int device = std::numeric_limits<int>::max() / 2 + static_cast<int>(std::min<size_t>(position, 1000));
+              if (std::optional<Json> attachment = object(eni, "Attachment", eni_ptr)) {
+                device = integer(*attachment, "DeviceIndex", child(eni_ptr, "Attachment")).value_or(device);
+              }
+              enis.emplace_back(device, *eni_id);
+            });
+    std::stable_sort(enis.begin(), enis.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [device, eni_id] : enis) instance.eni_ids.push_back(std::move(eni_id));
+    if (!first("instance", instance.meta)) return;
+    topo_.instances.push_back(std::move(instance));
+  });
+}
+
+void SnapshotLoader::readAddress(const Json& obj, const std::string& ptr) {
+  PendingAddress address;
+  address.location = at(ptr);
+  std::string what = str(obj, "AllocationId", ptr);
+  auto public_ip = ipField(obj, "PublicIp", ptr);
+  if (!public_ip) {
+    if (!get(obj, "PublicIp")) error("missing-field", ptr, "missing required field 'PublicIp'");
+    return;
+  }
+  if (what.empty()) what = public_ip->str();
+  address.public_ip = *public_ip;
+  address.eni_id = str(obj, "NetworkInterfaceId", ptr);
+  address.instance_id = str(obj, "InstanceId", ptr);
+  address.private_ip = ipField(obj, "PrivateIpAddress", ptr);
+  if (address.eni_id.empty() && address.instance_id.empty()) {
+    ignore(address.location, what, "not associated");
+    return;
+  }
+  addresses_.push_back(std::move(address));
+}
+
+// ---- prefix lists and peering ----------------------------------------------------------
+
+void SnapshotLoader::addPrefixList(PrefixList list) {
+  std::string key = "prefix-list:" + list.meta.id;
+  if (seen_.count(key) != 0) {
+    // Merge: describe-managed-prefix-lists lists AWS lists without entries.
+    for (auto& existing : topo_.prefix_lists) {
+      if (existing.meta.id == list.meta.id && existing.cidrs.empty() && !list.cidrs.empty()) {
+        existing.cidrs = list.cidrs;
+        return;
+      }
+    }
+  }
+  if (!first("prefix-list", list.meta)) return;
+  topo_.prefix_lists.push_back(std::move(list));
+}
+
+void SnapshotLoader::readPrefixList(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "PrefixListId", ptr);
+  if (!id) return;
+  PrefixList list;
+  list.meta = meta(obj, *id, ptr);
+  list.prefix_list_name = str(obj, "PrefixListName", ptr);
+  list.aws_managed = true;
+  std::vector<std::string> cidrs = strings(obj, "Cidrs", ptr);
+  for (size_t i = 0; i < cidrs.size(); ++i) {
+    if (cidrs[i].find(':') != std::string::npos) continue;  // IPv6, not analysed
+    if (auto cidr = cidrFrom(cidrs[i], child(child(ptr, "Cidrs"), i), false)) list.cidrs.push_back(*cidr);
+  }
+  addPrefixList(std::move(list));
+}
+
+void SnapshotLoader::readManagedPrefixList(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "PrefixListId", ptr);
+  if (!id) return;
+  PrefixList list;
+  list.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"delete-complete", "delete-in-progress", "create-failed"}, list.meta)) return;
+  list.prefix_list_name = str(obj, "PrefixListName", ptr);
+  list.aws_managed = str(obj, "OwnerId", ptr) == "AWS";
+  if (isOneOf(str(obj, "AddressFamily", ptr), {"ipv6"})) {
+    ignore(list.meta.origin, list.meta.id, "IPv6 prefix list not analysed");
+    return;
+  }
+  forEach(obj, "Entries", ptr, [&](const Json& entry, const std::string& entry_ptr, size_t) {
+    auto text = required(entry, "Cidr", entry_ptr);
+    if (!text || text->find(':') != std::string::npos) return;
+    if (auto cidr = cidrFrom(*text, child(entry_ptr, "Cidr"), false)) list.cidrs.push_back(*cidr);
+  });
+  addPrefixList(std::move(list));
+}
+
+PeeringSide SnapshotLoader::readPeeringSide(const Json& obj, const std::string& ptr) {
+  PeeringSide side;
+  side.vpc_id = str(obj, "VpcId", ptr);
+  side.account = str(obj, "OwnerId", ptr);
+  side.region = str(obj, "Region", ptr);
+  forEach(obj, "CidrBlockSet", ptr, [&](const Json& block, const std::string& block_ptr, size_t) {
+    if (auto cidr = cidrField(block, "CidrBlock", block_ptr, false)) side.cidrs.push_back(*cidr);
+  });
+  if (side.cidrs.empty()) {
+    if (auto cidr = cidrField(obj, "CidrBlock", ptr, false)) side.cidrs.push_back(*cidr);
+  }
+  return side;
+}
+
+void SnapshotLoader::readPeering(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "VpcPeeringConnectionId", ptr);
+  if (!id) return;
+  PeeringConnection peering;
+  peering.meta = meta(obj, *id, ptr);
+  if (std::optional<Json> status = object(obj, "Status", ptr)) peering.status = str(*status, "Code", child(ptr, "Status"));
+  if (!isOneOf(peering.status, {"active"})) {
+    ignore(peering.meta.origin, peering.meta.id, "status " + peering.status);
+    return;
+  }
+  if (std::optional<Json> side = object(obj, "RequesterVpcInfo", ptr)) {
+    peering.requester = readPeeringSide(*side, child(ptr, "RequesterVpcInfo"));
+  }
+  if (std::optional<Json> side = object(obj, "AccepterVpcInfo", ptr)) {
+    peering.accepter = readPeeringSide(*side, child(ptr, "AccepterVpcInfo"));
+  }
+  for (PeeringSide* side : {&peering.requester, &peering.accepter}) {
+    if (side->region.empty()) side->region = region_;
+    if (side->account.empty()) side->account = account_;
+  }
+  if (!first("peering", peering.meta)) return;
+  topo_.peering_connections.push_back(std::move(peering));
+}
+
+// ---- transit gateways --------------------------------------------------------------
+
+void SnapshotLoader::readTransitGateway(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "TransitGatewayId", ptr);
+  if (!id) return;
+  TransitGateway tgw;
+  tgw.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"deleted", "deleting"}, tgw.meta)) return;
+  if (std::optional<Json> options = object(obj, "Options", ptr)) {
+    std::string options_ptr = child(ptr, "Options");
+    tgw.default_association_route_table = str(*options, "AssociationDefaultRouteTableId", options_ptr);
+    tgw.default_propagation_route_table = str(*options, "PropagationDefaultRouteTableId", options_ptr);
+  }
+  if (!first("transit-gateway", tgw.meta)) return;
+  topo_.transit_gateways.push_back(std::move(tgw));
+}
+
+void SnapshotLoader::readTgwAttachment(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "TransitGatewayAttachmentId", ptr);
+  if (!id) return;
+  TgwAttachment attachment;
+  attachment.meta = meta(obj, *id, ptr);
+  attachment.state = str(obj, "State", ptr);
+  if (!live(attachment.state, {"deleted", "deleting", "failed", "failing", "rejected"}, attachment.meta)) return;
+  attachment.transit_gateway_id = str(obj, "TransitGatewayId", ptr);
+  attachment.resource_type = str(obj, "ResourceType", ptr);
+  attachment.resource_id = str(obj, "ResourceId", ptr);
+  if (std::optional<Json> association = object(obj, "Association", ptr)) {
+    std::string assoc_ptr = child(ptr, "Association");
+    if (isOneOf(str(*association, "State", assoc_ptr), {"associated"})) {
+      attachment.association_route_table = str(*association, "TransitGatewayRouteTableId", assoc_ptr);
+    }
+  }
+  if (seen_.count("tgw-attachment:" + attachment.meta.id) != 0) {
+    // A TGW peering attachment has one ID but a side (and an association) on
+    // each transit gateway; the second side's association is kept as the
+    // peer association of the first.
+    for (auto& kept : topo_.tgw_attachments) {
+      if (kept.meta.id == attachment.meta.id && kept.transit_gateway_id != attachment.transit_gateway_id) {
+        if (kept.peer_association_route_table.empty()) {
+          kept.peer_association_route_table = attachment.association_route_table;
+        }
+        return;
+      }
+    }
+  }
+  if (!first("tgw-attachment", attachment.meta)) return;
+  topo_.tgw_attachments.push_back(std::move(attachment));
+}
+
+void SnapshotLoader::readTgwVpcAttachment(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "TransitGatewayAttachmentId", ptr);
+  if (!id) return;
+  PendingVpcAttachment pending;
+  TgwAttachment& attachment = pending.attachment;
+  attachment.meta = meta(obj, *id, ptr);
+  attachment.state = str(obj, "State", ptr);
+  if (!live(attachment.state, {"deleted", "deleting", "failed", "failing", "rejected"}, attachment.meta)) return;
+  attachment.transit_gateway_id = str(obj, "TransitGatewayId", ptr);
+  attachment.resource_type = "vpc";
+  attachment.resource_id = str(obj, "VpcId", ptr);
+  attachment.subnet_ids = strings(obj, "SubnetIds", ptr);
+  std::string owner = str(obj, "VpcOwnerId", ptr);
+  if (isAccountId(owner)) attachment.meta.account = owner;
+  vpc_attachments_.push_back(std::move(pending));
+}
+
+void SnapshotLoader::readTgwRouteTable(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "TransitGatewayRouteTableId", ptr);
+  if (!id) return;
+  TgwRouteTable table;
+  table.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"deleted", "deleting"}, table.meta)) {
+    dead_tgw_route_tables_.insert(table.meta.id);
+    return;
+  }
+  table.transit_gateway_id = str(obj, "TransitGatewayId", ptr);
+  if (!first("tgw-route-table", table.meta)) return;
+  topo_.tgw_route_tables.push_back(std::move(table));
+}
+
+void SnapshotLoader::readTgwStaticRoutes(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "TransitGatewayRouteTableId", ptr);
+  if (!id) return;
+  PendingTgwRoutes pending;
+  pending.route_table_id = *id;
+  pending.meta = meta(obj, *id, ptr);
+  pending.is_static = true;
+  forEach(obj, "Routes", ptr, [&](const Json& route_obj, const std::string& route_ptr, size_t) {
+    std::string type = str(route_obj, "Type", route_ptr);
+    std::string state = str(route_obj, "State", route_ptr);
+    if (isOneOf(type, {"propagated"})) {
+      ignore(at(route_ptr), "route", "propagated route (derived from propagations)");
+      return;
+    }
+    if (isOneOf(state, {"deleted", "deleting"})) {
+      ignore(at(route_ptr), "route", "state " + state);
+      return;
+    }
+    if (!get(route_obj, "DestinationCidrBlock")) {
+      if (!str(route_obj, "PrefixListId", route_ptr).empty()) {
+        ignore(at(route_ptr), "route", "prefix-list destination not modelled");
+      } else {
+        error("missing-field", route_ptr, "missing required field 'DestinationCidrBlock'");
+      }
+      return;
+    }
+    auto destination = cidrField(route_obj, "DestinationCidrBlock", route_ptr, true);
+    if (!destination) return;
+    TgwRoute route;
+    route.destination = *destination;
+    route.blackhole = isOneOf(state, {"blackhole"});
+    route.attachment_ids = fieldOf(route_obj, "TransitGatewayAttachments", "TransitGatewayAttachmentId", route_ptr);
+    route.source = at(route_ptr);
+    pending.static_routes.push_back(std::move(route));
+  });
+  tgw_routes_.push_back(std::move(pending));
+}
+
+void SnapshotLoader::readTgwPropagations(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "TransitGatewayRouteTableId", ptr);
+  if (!id) return;
+  PendingTgwRoutes pending;
+  pending.route_table_id = *id;
+  pending.meta = meta(obj, *id, ptr);
+  forEach(obj, "TransitGatewayRouteTablePropagations", ptr,
+          [&](const Json& propagation, const std::string& propagation_ptr, size_t) {
+            auto attachment = required(propagation, "TransitGatewayAttachmentId", propagation_ptr);
+            if (!attachment) return;
+            std::string state = str(propagation, "State", propagation_ptr);
+            if (!state.empty() && !isOneOf(state, {"enabled", "enabling"})) {
+              ignore(at(propagation_ptr), *attachment, "state " + state);
+              return;
+            }
+            pending.propagating_attachments.push_back(*attachment);
+          });
+  tgw_routes_.push_back(std::move(pending));
+}
+
+// ---- VPN ------------------------------------------------------------------------
+
+void SnapshotLoader::readVpnGateway(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "VpnGatewayId", ptr);
+  if (!id) return;
+  VpnGateway gateway;
+  gateway.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"deleted", "deleting"}, gateway.meta)) return;
+  forEach(obj, "VpcAttachments", ptr, [&](const Json& attachment, const std::string& attachment_ptr, size_t) {
+    std::string vpc = str(attachment, "VpcId", attachment_ptr);
+    std::string state = str(attachment, "State", attachment_ptr);
+    if (vpc.empty()) return;
+    if (state.empty() || isOneOf(state, {"attached", "available"})) {
+      gateway.vpc_ids.push_back(vpc);
+    } else {
+      ignore(at(attachment_ptr), fmt::format("{} attachment to {}", gateway.meta.id, vpc), "state " + state);
+    }
+  });
+  if (!first("vpn-gateway", gateway.meta)) return;
+  topo_.vpn_gateways.push_back(std::move(gateway));
+}
+
+void SnapshotLoader::readVpnConnection(const Json& obj, const std::string& ptr) {
+  auto id = required(obj, "VpnConnectionId", ptr);
+  if (!id) return;
+  VpnConnection connection;
+  connection.meta = meta(obj, *id, ptr);
+  if (!live(str(obj, "State", ptr), {"deleted", "deleting"}, connection.meta)) return;
+  connection.vpn_gateway_id = str(obj, "VpnGatewayId", ptr);
+  connection.transit_gateway_id = str(obj, "TransitGatewayId", ptr);
+  if (!first("vpn-connection", connection.meta)) return;
+  topo_.vpn_connections.push_back(std::move(connection));
+}
+
+void SnapshotLoader::readCustomerGateway(const Json& obj, const std::string& ptr) {
+  ignore(at(ptr), str(obj, "CustomerGatewayId", ptr), "customer gateway (far side of a VPN) not modelled");
+}
+
+// ---- SageMaker ----------------------------------------------------------------------
+
+void SnapshotLoader::readStudioDomain(const Json& doc) {
+  const std::string ptr;
+  auto id = required(doc, "DomainId", ptr);
+  if (!id) return;
+  StudioDomain domain;
+  domain.meta = meta(doc, *id, ptr);
+  domain.meta.origin = rel_;
+  domain.meta.name = str(doc, "DomainName", ptr);
+  domain.network_mode = isOneOf(str(doc, "AppNetworkAccessType", ptr), {"vpconly"})
+                            ? StudioNetworkMode::kVpcOnly
+                            : StudioNetworkMode::kPublicInternetOnly;
+  domain.vpc_id = str(doc, "VpcId", ptr);
+  domain.subnet_ids = strings(doc, "SubnetIds", ptr);
+  if (std::optional<Json> settings = object(doc, "DefaultUserSettings", ptr)) {
+    domain.security_group_ids = strings(*settings, "SecurityGroups", child(ptr, "DefaultUserSettings"));
+  }
+  if (!first("studio-domain", domain.meta)) return;
+  topo_.studio_domains.push_back(std::move(domain));
+}
+
+// ---- cross-file resolution ----------------------------------------------------------
+
+void SnapshotLoader::resolve() {
+  resolveAddresses();
+  resolveTgwAttachments();
+  resolveTgwRouteTables();
+}
+
+void SnapshotLoader::resolveAddresses() {
+  std::unordered_map<std::string, size_t> eni_index;
+  for (size_t i = 0; i < topo_.enis.size(); ++i) eni_index.emplace(topo_.enis[i].meta.id, i);
+  // Instances name their ENIs; fill the back-reference where the ENI lacks it.
+  std::unordered_map<std::string, std::string> primary_eni;
+  for (const auto& instance : topo_.instances) {
+    if (!instance.eni_ids.empty()) primary_eni.emplace(instance.meta.id, instance.eni_ids.front());
+    for (const auto& eni_id : instance.eni_ids) {
+      auto it = eni_index.find(eni_id);
+      if (it != eni_index.end() && topo_.enis[it->second].instance_id.empty()) {
+        topo_.enis[it->second].instance_id = instance.meta.id;
+      }
+    }
+  }
+  for (const auto& address : addresses_) {
+    std::string eni_id = address.eni_id;
+    if (eni_id.empty()) {
+      auto it = primary_eni.find(address.instance_id);
+      if (it != primary_eni.end()) eni_id = it->second;
+    }
+    auto it = eni_index.find(eni_id);
+    if (it == eni_index.end()) {
+      ignore(address.location, address.public_ip.str(),
+             fmt::format("network interface {} is not in the snapshot",
+                         eni_id.empty() ? address.instance_id : eni_id));
+      continue;
+    }
+    Eni& eni = topo_.enis[it->second];
+    auto existing = std::find_if(eni.public_ips.begin(), eni.public_ips.end(),
+                                 [&](const PublicAddress& p) { return p.public_ip == address.public_ip; });
+    if (existing != eni.public_ips.end()) {
+      existing->elastic = true;
+      continue;
+    }
+    Ipv4 private_ip = address.private_ip.value_or(eni.private_ips.empty() ? Ipv4() : eni.private_ips.front());
+    eni.public_ips.push_back(PublicAddress{private_ip, address.public_ip, true});
+  }
+}
+
+void SnapshotLoader::resolveTgwAttachments() {
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < topo_.tgw_attachments.size(); ++i) index.emplace(topo_.tgw_attachments[i].meta.id, i);
+  for (auto& pending : vpc_attachments_) {
+    TgwAttachment& from_vpc = pending.attachment;
+    auto it = index.find(from_vpc.meta.id);
+    if (it != index.end()) {
+      TgwAttachment& kept = topo_.tgw_attachments[it->second];
+      if (kept.subnet_ids.empty()) kept.subnet_ids = from_vpc.subnet_ids;
+      if (kept.resource_id.empty()) kept.resource_id = from_vpc.resource_id;
+      if (kept.resource_type.empty()) kept.resource_type = from_vpc.resource_type;
+      if (kept.transit_gateway_id.empty()) kept.transit_gateway_id = from_vpc.transit_gateway_id;
+      continue;
+    }
+    index.emplace(from_vpc.meta.id, topo_.tgw_attachments.size());
+    seen_.emplace("tgw-attachment:" + from_vpc.meta.id, from_vpc.meta.origin);
+    topo_.tgw_attachments.push_back(std::move(from_vpc));
+  }
+}
+
+void SnapshotLoader::resolveTgwRouteTables() {
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < topo_.tgw_route_tables.size(); ++i) index.emplace(topo_.tgw_route_tables[i].meta.id, i);
+  std::unordered_set<std::string> have_static;
+  std::unordered_set<std::string> have_propagations;
+  for (auto& pending : tgw_routes_) {
+    const std::string& id = pending.route_table_id;
+    if (dead_tgw_route_tables_.count(id) != 0) {
+      ignore(pending.meta.origin, id, "route table is deleted");
+      continue;
+    }
+    auto& done = pending.is_static ? have_static : have_propagations;
+    if (!done.insert(id).second) {
+      ignore(pending.meta.origin, id, "duplicate route table listing");
+      continue;
+    }
+    auto it = index.find(id);
+    if (it == index.end()) {
+      // The snapshot lacks describe-transit-gateway-route-tables for this table:
+      // build it from what names it.
+      TgwRouteTable stub;
+      stub.meta = pending.meta;
+      for (const auto& tgw : topo_.transit_gateways) {
+        if (tgw.default_association_route_table == id || tgw.default_propagation_route_table == id) {
+          stub.transit_gateway_id = tgw.meta.id;
+          break;
+        }
+      }
+      if (stub.transit_gateway_id.empty()) {
+        for (const auto& attachment : topo_.tgw_attachments) {
+          if (attachment.association_route_table == id) {
+            stub.transit_gateway_id = attachment.transit_gateway_id;
+            break;
+          }
+        }
+      }
+      seen_.emplace("tgw-route-table:" + id, stub.meta.origin);
+      it = index.emplace(id, topo_.tgw_route_tables.size()).first;
+      topo_.tgw_route_tables.push_back(std::move(stub));
+    }
+    TgwRouteTable& table = topo_.tgw_route_tables[it->second];
+    if (pending.is_static) {
+      for (auto& route : pending.static_routes) table.static_routes.push_back(std::move(route));
+    } else {
+      for (auto& attachment : pending.propagating_attachments) {
+        if (std::find(table.propagating_attachments.begin(), table.propagating_attachments.end(), attachment) ==
+            table.propagating_attachments.end()) {
+          table.propagating_attachments.push_back(std::move(attachment));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool loadSnapshot(const std::filesystem::path& dir, const LoadOptions& options, Topology& into,
+                  std::vector<Diagnostic>& errors) {
+  try {
+    SnapshotLoader loader(options, into, errors);
+    return loader.load(dir);
+  } catch (const std::exception& e) {
+    // Filesystem or regex failures; nothing may escape the library boundary.
+    errors.push_back(Diagnostic{"io-error", e.what(), dir.generic_string()});
+    return false;
+  }
+}
+
+}  // namespace vpcsim::formats

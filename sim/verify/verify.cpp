@@ -1,0 +1,1486 @@
+// Internet-free check: traces one packet per header equivalence class from every source class.
+//
+// Soundness argument. Every decision the tracer takes on the way out reads
+// the packet through a small set of predicates: "address in CIDR" (routes,
+// prefix-list entries, NACL entries, SG CIDR rules, VPC/subnet/peer/TGW
+// blocks, "is this the /32 of an ENI, NAT gateway or Elastic IP", "is this
+// address public" = outside the RFC 6890 ranges), "protocol equals N",
+// "port in [from, to]" and "ICMP type/code equals N". We collect every
+// boundary those predicates use from the topology and cut each dimension
+// into atoms [b_i, b_{i+1}). No boundary lies inside an atom, so every
+// predicate is constant on it, so every rule, route and translation
+// evaluates identically for all packets of the atom: one representative
+// decides the whole class. The source port is read by no forward decision
+// (NACLs and SGs match the destination port; the NAT gateway only rewrites
+// it), and a finding is decided on the forward path (the packet leaves
+// through an internet gateway), so one source port suffices. Hypothetical
+// interfaces are traced at one address per source-address atom of their
+// subnet, with each security group of the VPC alone: SG rules only allow,
+// so a set of groups lets out exactly what one of its members lets out.
+#include "sim/verify/verify.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/estate.h"
+#include "sim/network_index.h"
+#include "sim/query.h"
+#include "sim/rules.h"
+#include "sim/sources.h"
+#include "sim/verify/verify_internal.h"
+#include "topology/reference.h"
+#include "topology/suggest.h"
+
+namespace vpcsim::sim {
+
+using namespace topology;
+using namespace verify_detail;
+
+namespace {
+
+bool startsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+/// One source class: an interface (real or hypothetical) at one address.
+struct SourceClass {
+  /// For an existing interface only kind, eni and address are set (the
+  /// rest, as strings, only when a trace or a label needs them: endpointOf).
+  Endpoint endpoint;
+  const Subnet* subnet = nullptr;  ///< nullptr for platform networks
+  std::string platform_reason;     ///< set: the source bypasses the customer VPC with internet access
+};
+
+/// A source's endpoint with every field set.
+Endpoint endpointOf(const SourceClass& source) {
+  Endpoint endpoint = source.endpoint;
+  if (endpoint.kind == Endpoint::Kind::kEni && endpoint.eni != nullptr) {
+    endpoint.eni_id = endpoint.eni->meta.id;
+    endpoint.label = displayName(endpoint.eni->meta);
+  }
+  return endpoint;
+}
+
+class Sources {
+ public:
+  /// `address_atoms`: the header space's; `placement_atoms`: the same
+  /// without the edges of held addresses, which tell no free address apart.
+  Sources(const Network::Index& ix, const std::vector<Atom>& address_atoms, std::vector<Atom> placement_atoms)
+      : ix_(ix), atoms_(address_atoms), placement_(std::move(placement_atoms)) {
+    size_t addresses = 0;
+    for (const auto& eni : ix.topo.enis) addresses += eni.private_ips.size();
+    out_.reserve(addresses);
+    auto owned = [&](const auto& by_eni) {
+      for (const auto& entry : by_eni) {
+        if (const Eni* eni = ix.eniById(entry.first)) service_owned_.insert(eni);
+      }
+    };
+    owned(ix.nat_by_eni);
+    owned(ix.endpoint_by_eni);
+  }
+
+  const Topology& topo() const { return ix_.topo; }
+
+  /// Adds the classes of the planned sources (sim/sources.h). A host outside
+  /// the input is an error: the check is about what leaves the VPCs.
+  std::optional<Error> add(const std::string& reference, const std::vector<PlannedSource>& planned) {
+    for (const auto& source : planned) {
+      switch (source.kind) {
+        case PlannedSource::Kind::kInterface: addEni(*source.eni, source.subnet, source.address); break;
+        case PlannedSource::Kind::kNewInterface:
+          addHypothetical(*source.subnet, source.endpoint.security_group_ids, source.endpoint.label);
+          break;
+        case PlannedSource::Kind::kPlatformNetwork: addPlatform(source.endpoint.label, source.reason); break;
+        case PlannedSource::Kind::kIsolated: break;  // no network: it sends nothing
+        case PlannedSource::Kind::kOutside:
+          return Error{fmt::format("source '{}' is outside every VPC of the input; --internet-free takes "
+                                   "interfaces, instances, subnets, notebooks and jobs",
+                                   reference)};
+      }
+    }
+    return std::nullopt;
+  }
+
+  void addPlatform(const std::string& label, const std::string& reason) {
+    SourceClass source;
+    source.endpoint.label = label;
+    source.platform_reason = reason;
+    out_.push_back(std::move(source));
+  }
+
+  /// An existing interface, once per private address (or at `only`, when
+  /// set); interfaces that only AWS services own (NAT gateways, interface
+  /// endpoints) start no traffic. `subnet`: the interface's, when the caller has it.
+  void addEni(const Eni& eni, const Subnet* subnet, std::optional<Ipv4> only) {
+    if (eni.interface_type == "nat_gateway" || eni.interface_type == "vpc_endpoint" || service_owned_.count(&eni) != 0) {
+      return;
+    }
+    if (subnet == nullptr) subnet = topo().findSubnet(eni.subnet_id);
+    if (subnet == nullptr) return;
+    for (const auto& ip : eni.private_ips) {
+      if (only && ip != *only) continue;
+      bool has_public = std::any_of(eni.public_ips.begin(), eni.public_ips.end(),
+                                    [&](const PublicAddress& pub) { return pub.private_ip == ip; });
+      if (!rememberEni(eni, *subnet, atomIndex(atoms_, ip.value()), has_public)) continue;
+      SourceClass source;
+      source.subnet = subnet;
+      source.endpoint.kind = Endpoint::Kind::kEni;
+      source.endpoint.eni = &eni;
+      source.endpoint.address = ip;
+      out_.push_back(std::move(source));
+    }
+  }
+
+  /// A new interface with `groups` at one free address of every
+  /// source-address class of the subnet (AWS reserves the first four
+  /// addresses and the last: VPC User Guide, "Subnet CIDR blocks"). Free
+  /// addresses that only held ones lie between behave alike (no predicate
+  /// but "is held" tells them apart), so the classes are placement atoms.
+  void addHypothetical(const Subnet& subnet, std::vector<std::string> groups, const std::string& label) {
+    std::sort(groups.begin(), groups.end());
+    uint64_t low = uint64_t{subnet.cidr.first().value()} + 4;
+    uint64_t high = uint64_t{subnet.cidr.last().value()};  // exclusive: the last address is reserved
+    for (size_t index = atomIndex(placement_, static_cast<uint32_t>(std::min(low, high))); index < placement_.size();
+         ++index) {
+      const Atom& atom = placement_[index];
+      if (atom.first >= high) break;
+      uint64_t address = std::max(atom.first, low);
+      uint64_t end = std::min(atom.end, high);
+      while (address < end && held().contains(address)) ++address;
+      if (address >= end) continue;
+      if (!remember(subnet, groups, index, subnet.map_public_ip_on_launch)) continue;
+      SourceClass source;
+      source.subnet = &subnet;
+      source.endpoint = newInterfaceEndpoint(subnet, groups, Ipv4(static_cast<uint32_t>(address)), label);
+      out_.push_back(std::move(source));
+    }
+  }
+
+  static size_t atomIndex(const std::vector<Atom>& atoms, uint32_t address) {
+    auto it = std::upper_bound(atoms.begin(), atoms.end(), uint64_t{address},
+                               [](uint64_t value, const Atom& atom) { return value < atom.end; });
+    return static_cast<size_t>(it - atoms.begin());
+  }
+
+  /// False when an identical new interface was already added.
+  bool remember(const Subnet& subnet, const std::vector<std::string>& groups, size_t atom, bool has_public) {
+    return seen_.insert(Seen{&subnet, groups, atom, has_public}).second;
+  }
+
+  /// As remember() for an existing interface: sources in one address class
+  /// are few (held addresses are classes of their own), so they are found
+  /// by class and their groups compared only then.
+  bool rememberEni(const Eni& eni, const Subnet& subnet, size_t atom, bool has_public) {
+    auto sortedGroups = [](const Eni& of) {
+      std::vector<std::string> groups = of.security_group_ids;
+      std::sort(groups.begin(), groups.end());
+      return groups;
+    };
+    if (first_by_atom_.empty()) first_by_atom_.assign(atoms_.size() + 1, kNoSource);
+    for (size_t index = first_by_atom_[atom]; index != kNoSource; index = next_in_atom_[index]) {
+      const SourceClass& other = out_[index];
+      bool other_public = std::any_of(other.endpoint.eni->public_ips.begin(), other.endpoint.eni->public_ips.end(),
+                                      [&](const PublicAddress& pub) { return pub.private_ip == other.endpoint.address; });
+      if (other.subnet == &subnet && other_public == has_public && sortedGroups(*other.endpoint.eni) == sortedGroups(eni)) {
+        return false;
+      }
+    }
+    next_in_atom_.resize(out_.size() + 1, kNoSource);
+    next_in_atom_[out_.size()] = first_by_atom_[atom];
+    first_by_atom_[atom] = out_.size();
+    return true;
+  }
+
+  /// Private addresses of interfaces and NAT gateways (built when first needed).
+  const AddressSet& held() {
+    if (held_.sealed()) return held_;
+    for (const auto& eni : ix_.topo.enis) {
+      for (const auto& ip : eni.private_ips) held_.add(ip);
+    }
+    for (const auto& eni : ix_.synthetic_enis) {
+      for (const auto& ip : eni.private_ips) held_.add(ip);
+    }
+    for (const auto& nat : ix_.topo.nat_gateways) {
+      for (const auto& ip : nat.private_ips) held_.add(ip);
+    }
+    held_.seal();
+    return held_;
+  }
+
+  std::vector<SourceClass> take() { return std::move(out_); }
+
+ private:
+  const Network::Index& ix_;
+  const std::vector<Atom>& atoms_;
+  std::vector<Atom> placement_;
+  AddressSet held_;
+  /// A new interface added: subnet, sorted groups, address atom, public address.
+  struct Seen {
+    const Subnet* subnet;
+    std::vector<std::string> groups;
+    size_t atom;
+    bool has_public;
+    bool operator==(const Seen& other) const {
+      return subnet == other.subnet && groups == other.groups && atom == other.atom && has_public == other.has_public;
+    }
+  };
+  struct SeenHash {
+    size_t operator()(const Seen& seen) const {
+      size_t h = std::hash<const void*>{}(seen.subnet) ^ (seen.atom * 0x9E3779B97F4A7C15ULL) ^
+                 (seen.has_public ? 0x51ED27ULL : 0);
+      for (const auto& group : seen.groups) h = h * 31 + std::hash<std::string>{}(group);
+      return h;
+    }
+  };
+  std::unordered_set<Seen, SeenHash> seen_;
+  /// Sources of existing interfaces by address class, as chains of indexes into out_.
+  static constexpr size_t kNoSource = SIZE_MAX;
+  std::vector<size_t> first_by_atom_;
+  std::vector<size_t> next_in_atom_;
+  std::unordered_set<const Eni*> service_owned_;  ///< interfaces of NAT gateways and interface endpoints
+  std::vector<SourceClass> out_;
+};
+
+/// Where the trace left for the internet: "nat -> igw" or "igw"; empty when
+/// the forward packet never passed an internet gateway outward.
+std::string exitPoint(const TraceResult& result) {
+  std::string nat;
+  for (const auto& hop : result.path) {
+    if (hop.direction != Direction::kForward) break;
+    if (hop.action != HopAction::kTranslateSource) continue;
+    if (hop.kind == HopKind::kNatGateway) nat = componentName(hop);
+    if (hop.kind == HopKind::kInternetGateway) {
+      return nat.empty() ? componentName(hop) : nat + " -> " + componentName(hop);
+    }
+  }
+  return "";
+}
+
+// ---- Network Access Analyzer scopes ---------------------------------------
+
+
+
+/// An ID from an ID or an ARN ("arn:aws:ec2:us-east-1:111:subnet/subnet-1" -> "subnet-1").
+std::string bareId(const std::string& reference) {
+  size_t slash = reference.rfind('/');
+  return startsWith(reference, "arn:") && slash != std::string::npos ? reference.substr(slash + 1) : reference;
+}
+
+/// The CloudFormation-style type NAA uses for an ID, from its prefix ("" when unknown).
+std::string_view resourceTypeOf(std::string_view id) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kPrefixes = {{
+      {"tgw-attach-", "AWS::EC2::TransitGatewayAttachment"},
+      {"tgw-rtb-", "AWS::EC2::TransitGatewayRouteTable"},
+      {"tgw-", "AWS::EC2::TransitGateway"},
+      {"eni-", "AWS::EC2::NetworkInterface"},
+      {"subnet-", "AWS::EC2::Subnet"},
+      {"vpce-", "AWS::EC2::VPCEndpoint"},
+      {"vpc-", "AWS::EC2::VPC"},
+      {"igw-", "AWS::EC2::InternetGateway"},
+      {"nat-", "AWS::EC2::NatGateway"},
+      {"pcx-", "AWS::EC2::VPCPeeringConnection"},
+      {"vgw-", "AWS::EC2::VPNGateway"},
+      {"i-", "AWS::EC2::Instance"},
+      {"sg-", "AWS::EC2::SecurityGroup"},
+      {"acl-", "AWS::EC2::NetworkAcl"},
+      {"rtb-", "AWS::EC2::RouteTable"},
+  }};
+  for (const auto& [prefix, type] : kPrefixes) {
+    if (startsWith(id, prefix)) return type;
+  }
+  return "";
+}
+
+/// Resources one side of a path stands for. Built and read once per traced
+/// class, so it holds views (into the topology, the source list or the
+/// trace being judged, which outlive it) in small vectors, not string sets.
+struct Side {
+  std::vector<std::string_view> ids;
+  std::vector<std::string_view> types;
+
+  [[nodiscard]] bool hasId(std::string_view id) const { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
+  [[nodiscard]] bool hasType(std::string_view type) const {
+    return std::find(types.begin(), types.end(), type) != types.end();
+  }
+  void addType(std::string_view type) {
+    if (!type.empty() && !hasType(type)) types.push_back(type);
+  }
+  void add(std::string_view id) {
+    if (id.empty() || hasId(id)) return;
+    ids.push_back(id);
+    addType(resourceTypeOf(id));
+  }
+  /// The smallest ID in string order (empty when none).
+  [[nodiscard]] std::string_view smallestId() const {
+    return ids.empty() ? std::string_view() : *std::min_element(ids.begin(), ids.end());
+  }
+};
+
+/// What a traced flow touched: where it came from (origin and entry
+/// gateways), where it went (delivery and exit gateways), what it passed.
+struct FlowFacts {
+  Side source;
+  Side destination;
+  Side through;
+  bool reached = false;  ///< the forward packet was delivered or left through an exit
+};
+
+bool resourceMatches(const NaaResourceStatement& statement, const Side& side) {
+  for (const auto& resource : statement.resources) {
+    if (side.hasId(bareId(resource))) return true;
+  }
+  for (const auto& type : statement.resource_types) {
+    if (side.hasType(type)) return true;
+  }
+  return false;
+}
+
+/// The resolved CIDRs of a scope's prefix lists.
+using PrefixCidrs = std::map<std::string, std::vector<Cidr>>;
+
+bool addressMatches(Ipv4 address, const std::vector<Cidr>& cidrs, const std::vector<std::string>& lists,
+                    const PrefixCidrs& resolved) {
+  if (cidrs.empty() && lists.empty()) return true;
+  for (const auto& block : cidrs) {
+    if (block.contains(address)) return true;
+  }
+  for (const auto& list : lists) {
+    for (const auto& block : resolved.at(bareId(list))) {
+      if (block.contains(address)) return true;
+    }
+  }
+  return false;
+}
+
+bool portMatches(const Packet& packet, int port, const std::vector<PortRange>& ranges) {
+  if (ranges.empty()) return true;
+  if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp) return false;
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [&](const PortRange& range) { return port >= range.from && port <= range.to; });
+}
+
+/// NAA Guide, "Access scope" packet header statements: the packet as the
+/// source sends it; an empty list does not constrain.
+bool headerMatches(const NaaPacketHeader& header, const Packet& packet, const PrefixCidrs& lists) {
+  if (!header.protocols.empty() &&
+      std::find(header.protocols.begin(), header.protocols.end(), packet.protocol) == header.protocols.end()) {
+    return false;
+  }
+  return addressMatches(packet.source, header.source_addresses, header.source_prefix_lists, lists) &&
+         addressMatches(packet.destination, header.destination_addresses, header.destination_prefix_lists, lists) &&
+         portMatches(packet, packet.source_port, header.source_ports) &&
+         portMatches(packet, packet.destination_port, header.destination_ports);
+}
+
+bool sideMatches(const NaaPathStatement& statement, const Side& side, const Packet& packet, const PrefixCidrs& lists) {
+  if (statement.resource && !resourceMatches(*statement.resource, side)) return false;
+  return !statement.packet_header || headerMatches(*statement.packet_header, packet, lists);
+}
+
+/// Whether the source side of `path` alone can match: used for flows whose
+/// forward path could not be decided.
+bool sourceMatches(const NaaPath& path, const FlowFacts& facts, const Packet& packet, const PrefixCidrs& lists) {
+  return sideMatches(path.source, facts.source, packet, lists) &&
+         (!path.destination.packet_header || headerMatches(*path.destination.packet_header, packet, lists));
+}
+
+bool pathMatches(const NaaPath& path, const FlowFacts& facts, const Packet& packet, const PrefixCidrs& lists) {
+  if (!facts.reached) return false;
+  if (!sideMatches(path.source, facts.source, packet, lists)) return false;
+  if (!sideMatches(path.destination, facts.destination, packet, lists)) return false;
+  return std::all_of(path.through.begin(), path.through.end(),
+                     [&](const NaaResourceStatement& statement) { return resourceMatches(statement, facts.through); });
+}
+
+/// The origin side of an interface source: the interface, its instance,
+/// subnet, VPC and security groups.
+Side originOf(const SourceClass& source) {
+  Side side;
+  side.addType("AWS::EC2::NetworkInterface");
+  if (source.endpoint.kind == Endpoint::Kind::kEni) {
+    if (const Eni* eni = source.endpoint.eni) {
+      side.add(eni->meta.id);
+      side.add(eni->instance_id);
+      for (const auto& group : eni->security_group_ids) side.add(group);
+    }
+  } else {
+    for (const auto& group : source.endpoint.security_group_ids) side.add(group);
+  }
+  if (source.subnet != nullptr) {
+    side.add(source.subnet->meta.id);
+    side.add(source.subnet->vpc_id);
+  }
+  return side;
+}
+
+/// Reads a trace: forward hops make the through side; entry gateways join
+/// the source side, exit gateways and the delivered interface the destination.
+void readPath(const Network::Index& ix, const TraceResult& result, const std::string& target_eni, FlowFacts& facts) {
+  const Topology& topo = ix.topo;
+  for (const auto& hop : result.path) {
+    if (hop.direction != Direction::kForward) break;
+    std::string_view id = hop.componentId();
+    facts.through.add(id);
+    if (hop.kind == HopKind::kNatGateway) {
+      if (const NatGateway* nat = topo.findNatGateway(id)) facts.through.add(nat->subnet_id);
+      facts.destination.add(id);
+      facts.reached = true;
+    } else if (hop.kind == HopKind::kInternetGateway) {
+      bool outward = hop.action == HopAction::kTranslateSource;
+      (outward ? facts.destination : facts.source).add(id);
+      facts.reached = facts.reached || outward;
+    } else if (hop.kind == HopKind::kPeeringConnection || hop.kind == HopKind::kTransitGatewayAttachment ||
+               hop.kind == HopKind::kVpcEndpoint) {
+      facts.destination.add(id);
+      if (hop.kind != HopKind::kVpcEndpoint) facts.source.add(id);
+      if (hop.kind == HopKind::kTransitGatewayAttachment) {
+        if (const TgwAttachment* attachment = topo.findTgwAttachment(id)) {
+          facts.destination.add(attachment->transit_gateway_id);
+          facts.source.add(attachment->transit_gateway_id);
+          facts.through.add(attachment->transit_gateway_id);
+        }
+      }
+      facts.reached = true;
+    } else if (hop.kind == HopKind::kNetworkInterface && hop.action == HopAction::kDeliver &&
+               !result.delivered_elsewhere) {
+      facts.reached = true;
+      facts.destination.addType("AWS::EC2::NetworkInterface");
+      if (const Eni* eni = ix.eniById(target_eni)) {
+        facts.destination.add(eni->meta.id);
+        facts.destination.add(eni->instance_id);
+        facts.destination.add(eni->subnet_id);
+        facts.destination.add(eni->vpc_id);
+        for (const auto& group : eni->security_group_ids) facts.destination.add(group);
+        if (auto it = ix.endpoint_by_eni.find(eni->meta.id); it != ix.endpoint_by_eni.end()) {
+          facts.destination.add(it->second->meta.id);
+        }
+      }
+    }
+  }
+}
+
+/// The route or SG rule that opens a path, and where it is written.
+std::pair<std::string, std::string> openingOf(const std::vector<Hop>& path, bool inbound) {
+  if (inbound) {
+    const Hop* last = nullptr;
+    for (const auto& hop : path) {
+      if (hop.direction == Direction::kForward && hop.kind == HopKind::kSecurityGroup && hop.sg_rule != nullptr &&
+          !hop.egress) {
+        last = &hop;
+      }
+    }
+    if (last == nullptr) return {};
+    return {fmt::format("{} {}", last->componentId(), describeSgRule(*last->sg_rule, false)), last->sg_rule->source};
+  }
+  for (const auto& hop : path) {
+    if (hop.direction != Direction::kForward) break;
+    if (hop.kind != HopKind::kRouteTable || hop.route == nullptr) continue;
+    const Route& route = *hop.route;
+    if (route.target != RouteTarget::kInternetGateway && route.target != RouteTarget::kNatGateway) continue;
+    std::string destination = route.destination ? route.destination->str() : route.destination_prefix_list;
+    return {fmt::format("{} route {} -> {}", hop.componentId(), destination, route.target_id), route.source};
+  }
+  return {};
+}
+
+}  // namespace
+
+InternetFinding verify_detail::exampleFinding(const Decision& decision, const std::string& source_label, const Packet& packet,
+                                              TraceResult&& result, bool inbound) {
+  InternetFinding finding;
+  finding.rule = decision.rule;
+  finding.source_subnet = decision.group;
+  finding.exit_point = decision.detail;
+  finding.source = source_label;
+  finding.example = packet;
+  finding.example_text = describePacket(packet);
+  finding.round_trip = result.verdict == Verdict::kReachable;
+  finding.path = std::move(result.path);
+  std::tie(finding.opening, finding.location) = openingOf(finding.path, inbound);
+  return finding;
+}
+
+namespace {
+
+/// Counts one traced class into `tally` as `decision` says.
+void record(Tally& tally, const Decision& decision, const std::string& source_label,
+            const Packet& packet, TraceResult&& result, bool inbound, bool held) {
+  ++tally.classes_checked;
+  ++tally.traces;
+  for (const auto& assumption : result.assumptions) tally.assumptions.insert(generalise(assumption));
+  if (decision.kind == Decision::Kind::kFinding) {
+    tally.addFinding({decision.rule, decision.group, decision.detail}, 1,
+                     exampleScore(decision.round_trip, packet, held),
+                     [&] { return exampleFinding(decision, source_label, packet, std::move(result), inbound); });
+  } else if (decision.kind == Decision::Kind::kUndetermined) {
+    tally.addUndetermined({decision.group, decision.detail}, 1, [&] { return std::move(result); });
+  }
+}
+
+/// The internet-free decision on a traced class from a subnet.
+Decision internetDecision(const TraceResult& result, const std::string& subnet_name) {
+  Decision decision;
+  decision.group = subnet_name;
+  std::string exit = exitPoint(result);
+  if (!exit.empty()) {
+    decision.kind = Decision::Kind::kFinding;
+    decision.rule = "internet-free";
+    decision.detail = exit;
+    decision.round_trip = result.verdict == Verdict::kReachable;
+  } else if (result.verdict == Verdict::kUndetermined) {
+    decision.kind = Decision::Kind::kUndetermined;
+    decision.detail = result.explanations.empty() ? "" : result.explanations.front().code;
+  }
+  return decision;
+}
+
+/// Moves the groups into the report in key order and sets the verdict:
+/// findings make it violated, else undetermined classes undetermined.
+void finishReport(VerifyReport& report, Tally& tally) {
+  report.classes_checked += tally.classes_checked;
+  report.undetermined_classes += tally.undetermined_classes;
+  report.traces += tally.traces;
+  for (auto& [key, group] : tally.groups) {
+    group.example.classes = group.classes;
+    report.findings.push_back(std::move(group.example));
+  }
+  for (auto& [key, result] : tally.undetermined) report.undetermined.push_back(std::move(result));
+  if (!report.findings.empty()) {
+    report.verdict = Verdict::kReachable;
+  } else if (report.undetermined_classes > 0) {
+    report.verdict = Verdict::kUndetermined;
+  }
+  report.assumptions.assign(tally.assumptions.begin(), tally.assumptions.end());
+}
+
+// ---- Enumerations and the two engines that run them ----------------------
+
+/// What of a member's subnet its paths depend on: the VPC, the AZ (transit
+/// gateway attachments pick by it, so only in VPCs with one), the route
+/// table and the network ACL;
+/// the subnet itself where it holds a NAT gateway, a transit gateway
+/// attachment or an endpoint (traffic within one subnet skips its network
+/// ACL) or lacks a table or an ACL (the tracer's words name it).
+class SubnetKeys {
+ public:
+  explicit SubnetKeys(const Network::Index& ix) : ix_(ix) {
+    for (const auto& nat : ix.topo.nat_gateways) special_.insert(nat.subnet_id);
+    for (const auto& attachment : ix.topo.tgw_attachments) {
+      attached_.insert(attachment.resource_id);
+      every_az_ = every_az_ || attachment.resource_id.empty();
+    }
+    for (const auto& attachment : ix.topo.tgw_attachments) special_.insert(attachment.subnet_ids.begin(), attachment.subnet_ids.end());
+    for (const auto& endpoint : ix.topo.vpc_endpoints) special_.insert(endpoint.subnet_ids.begin(), endpoint.subnet_ids.end());
+    for (const auto& subnet : ix.topo.subnets) known_.emplace(&subnet, make(subnet));
+  }
+
+  /// The key of `subnet`, one of the topology's (any thread may ask).
+  [[nodiscard]] const std::string& of(const Subnet& subnet) const { return known_.at(&subnet); }
+
+ private:
+  [[nodiscard]] std::string make(const Subnet& subnet) const {
+    const RouteTable* table = ix_.routeTableFor(subnet);
+    const NetworkAcl* acl = ix_.aclFor(subnet);
+    if (table == nullptr || acl == nullptr || special_.count(subnet.meta.id) != 0) return subnet.meta.id;
+    // Only a transit gateway attachment reads the AZ.
+    bool az = every_az_ || attached_.count(subnet.vpc_id) != 0;
+    return fmt::format("{}|{}|{}|{}", subnet.vpc_id, az ? subnet.availability_zone : "", table->meta.id, acl->meta.id);
+  }
+
+  const Network::Index& ix_;
+  std::set<std::string> special_;
+  std::set<std::string> attached_;  ///< resources with a transit gateway attachment (VPCs among them)
+  bool every_az_ = false;           ///< an attachment does not say what it attaches
+  std::unordered_map<const Subnet*, std::string> known_;
+};
+
+/// The reference engine: traces every (member, address class, header class,
+/// source port) and decides each on its own, but for the classes
+/// Enumeration::alike lets the shadow's stand-in decide (none unless set).
+Tally tracePerClass(const Enumeration& e, const AddressSet& held, unsigned threads) {
+  const size_t per_atom = e.headers.size() * e.source_ports.size();
+  return tallyInParallel<Tally>(threads, e.members, [&](size_t member, Tally& part) {
+    // By (shadow, header class, source port): whether the stand-in's class
+    // decides nothing (1) or something (0); -1 until traced.
+    std::vector<int8_t> nothing(e.stand_ins.size() * per_atom, -1);
+    for (size_t atom = 0; atom < e.atoms.size(); ++atom) {
+      Ipv4 other = e.address(atom);
+      bool is_held = held.contains(other.value());
+      const size_t shadow = e.shadow_of.empty() ? SIZE_MAX : e.shadow_of[atom];
+      const bool stand_in = shadow != SIZE_MAX && e.stand_ins[shadow] == atom;
+      const bool alike = shadow != SIZE_MAX && !stand_in && e.alike(member, atom);
+      int8_t* known = shadow == SIZE_MAX ? nullptr : nothing.data() + shadow * per_atom;
+      for (const HeaderClass& header : e.headers) {
+        for (int source_port : e.source_ports) {
+          if (alike) {
+            if (*known < 0) {
+              // The stand-in's class, traced ahead of its turn (it is traced again then).
+              const size_t s = e.stand_ins[shadow];
+              Packet packet = e.packet(member, s, header, source_port);
+              TraceResult result = e.trace(member, s, packet, false, nullptr);
+              ++part.traces;
+              for (const auto& assumption : result.assumptions) part.assumptions.insert(generalise(assumption));
+              *known = e.decide(member, packet, result).kind == Decision::Kind::kNone ? 1 : 0;
+            }
+            if (*known == 1) {
+              // Decided as the stand-in's class: nothing to count but the class
+              // (its assumptions are the stand-in's, which the tally has).
+              ++part.classes_checked;
+              ++known;
+              continue;
+            }
+          }
+          Packet packet = e.packet(member, atom, header, source_port);
+          TraceResult result = e.trace(member, atom, packet, false, nullptr);
+          Decision decision = e.decide(member, packet, result);
+          if (stand_in) *known = decision.kind == Decision::Kind::kNone ? 1 : 0;
+          if (known != nullptr) ++known;
+          record(part, decision, e.label(member, other), packet, std::move(result), e.inbound, is_held);
+        }
+      }
+    }
+  });
+}
+
+/// Public addresses something in the input holds (their classes may differ
+/// from their shadow's in whether the reply comes back).
+AddressSet heldPublicAddresses(const Network::Index& ix) {
+  AddressSet held;
+  ix.forEachHeldAddress([&](Ipv4 address) {
+    if (address.isPublic()) held.add(address);
+  });
+  held.seal();
+  return held;
+}
+
+/// Whether the factored engine may run: no public address is held as a
+/// private address (a VPC with a public CIDR; the tracer would look such a
+/// holder up on the way) and no public address has two holders.
+bool factorable(const Network::Index& ix) {
+  AddressSet public_held;
+  bool ok = true;
+  for (const auto& eni : ix.topo.enis) {
+    for (const auto& ip : eni.private_ips) ok = ok && !ip.isPublic();
+    if (eni.public_ips.empty() || ix.nat_by_eni.count(eni.meta.id) != 0) continue;  // a NAT gateway's EIP: below
+    for (const auto& pub : eni.public_ips) public_held.add(pub.public_ip);
+  }
+  for (const auto& eni : ix.synthetic_enis) {
+    for (const auto& ip : eni.private_ips) ok = ok && !ip.isPublic();
+  }
+  for (const auto& nat : ix.topo.nat_gateways) {
+    for (const auto& ip : nat.private_ips) ok = ok && !ip.isPublic();
+    for (const auto& ip : nat.public_ips) public_held.add(ip);
+  }
+  return ok && public_held.distinct();
+}
+
+/// Runs an enumeration with the factored engine when it applies, else class by class.
+Tally runEnumeration(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
+                     bool factored, unsigned threads) {
+  AddressSet held = heldPublicAddresses(ix);
+  if (!factored || e.source_ports.size() != 1 || !factorable(ix)) return tracePerClass(e, held, threads);
+  return runFactoredEngine(ix, e, extra_cidrs, held, threads);
+}
+
+/// Interfaces sending to every class of `atoms`: the egress side of both
+/// checks. `target` gives the flow's target for an address.
+Enumeration egressEnumeration(const Network& network, const std::vector<SourceClass>& sources, std::vector<Atom> atoms,
+                              std::vector<HeaderClass> headers, std::vector<int> source_ports,
+                              std::function<Target(size_t atom, Ipv4 address)> target) {
+  const Network::Index& ix = network.index();
+  Enumeration e;
+  e.egress = true;
+  e.members = sources.size();
+  e.atoms = std::move(atoms);
+  e.headers = std::move(headers);
+  e.source_ports = std::move(source_ports);
+  auto groups = std::make_shared<std::vector<const std::vector<std::string>*>>();
+  for (const SourceClass& source : sources) {
+    const Eni* eni = source.endpoint.kind == Endpoint::Kind::kEni ? source.endpoint.eni : nullptr;
+    groups->push_back(eni != nullptr ? &eni->security_group_ids : &source.endpoint.security_group_ids);
+  }
+  const Atom* first_atom = e.atoms.data();
+  e.packet = [&sources, first_atom](size_t member, size_t atom, const HeaderClass& header, int source_port) {
+    return classPacket(sources[member].endpoint.address, atomAddress(first_atom[atom]), header, source_port);
+  };
+  e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart,
+                                         Consulted* consulted) {
+    Endpoint source = endpointOf(sources[member]);
+    source.security_groups_checked_apart = apart;
+    return trace(network, source, target(atom, packet.destination), packet, TraceOptions{apart, consulted});
+  };
+  e.label = [&sources](size_t member, Ipv4 /*other*/) { return endpointOf(sources[member]).label; };
+  e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
+  const SubnetKeys subnet_keys(ix);
+  auto subnet_names = std::make_shared<std::unordered_map<const Subnet*, std::string>>();
+  for (const SourceClass& source : sources) {
+    if (subnet_names->count(source.subnet) == 0) subnet_names->emplace(source.subnet, displayName(source.subnet->meta));
+  }
+  e.group = [&sources, subnet_names](size_t member) -> const std::string& {
+    return subnet_names->at(sources[member].subnet);
+  };
+  // Key prefixes by subnet: [existing interface?][public address?].
+  auto prefixes = std::make_shared<std::unordered_map<const Subnet*, std::array<std::array<std::string, 2>, 2>>>();
+  for (const SourceClass& source : sources) {
+    auto [it, inserted] = prefixes->try_emplace(source.subnet);
+    if (!inserted) continue;
+    for (bool eni : {false, true}) {
+      for (bool has_public : {false, true}) {
+        // The assumption that a new interface gets a public address names its subnet.
+        bool named = !eni && source.subnet->map_public_ip_on_launch;
+        it->second[eni][has_public] = fmt::format("{}|{}|{}", eni ? "eni" : "new",
+                                                  named ? source.subnet->meta.id : subnet_keys.of(*source.subnet),
+                                                  has_public);
+      }
+    }
+  }
+  e.key = [&sources, prefixes](size_t member) {
+    const SourceClass& source = sources[member];
+    bool has_public = source.subnet->map_public_ip_on_launch;
+    if (source.endpoint.kind == Endpoint::Kind::kEni) {
+      has_public = false;
+      if (const Eni* eni = source.endpoint.eni) {
+        for (const auto& pub : eni->public_ips) has_public = has_public || pub.private_ip == source.endpoint.address;
+      }
+    }
+    bool eni = source.endpoint.kind == Endpoint::Kind::kEni;
+    return std::make_pair(prefixes->at(source.subnet)[eni][has_public], source.endpoint.address);
+  };
+  return e;
+}
+
+/// Lets the class-by-class engine decide a source's classes to a private
+/// address that only interfaces and NAT gateways of other estates hold
+/// (sim/estate.h) by the classes of the first atom of the same shadow that
+/// nothing holds (Enumeration::alike), and only when those decide nothing.
+///
+/// Why that is sound. A shadow is an atom of the boundaries without the
+/// edges of held single addresses, so every predicate but "who holds the
+/// address" treats the held address and the stand-in alike (the argument at
+/// the top of this file). The tracer asks who holds a destination in three
+/// places. Delivery looks in the VPC the packet is in (Walk::nodeAt), and a
+/// packet from the source stays in the source's estate, whose graph has an
+/// edge for every way the tracer moves a packet to another VPC (active
+/// peering, transit gateway attachments and route tables, routes to NAT
+/// gateways); no holder is there, and neither address is the source's own
+/// (a new interface may sit at a held address: excluded). The source's egress
+/// security groups see the holder's groups as the peer (Walk::target_node_),
+/// which matters to rules referencing a group only: excluded when a holder
+/// carries a group the source's egress rules reference, or such a group is
+/// not in the input (the stand-in's class is then unsettled, the held one
+/// not). So both traces take the same hops with the same verdict,
+/// explanation codes and assumptions (once generalised), and a scope judges
+/// them alike; only texts naming the address or its holder differ, which
+/// examples alone show, and a class that decides nothing gives no example.
+/// No public address is a candidate: those are reached across the internet.
+void decideOtherEstatesAlike(const Network::Index& ix, const std::vector<Cidr>& extra_cidrs,
+                             const std::vector<SourceClass>& sources, Enumeration& e) {
+  const Topology& topo = ix.topo;
+  const Estates estates = findEstates(topo);
+  if (estates.list.size() < 2) return;  // one estate: every holder is in the source's
+  AddressSet held;
+  ix.forEachHeldAddress([&](Ipv4 address) { held.add(address); });
+  held.seal();
+
+  // What holds a candidate address: the estates of its holders, sorted, and
+  // the groups of its interfaces, sorted.
+  struct Holders {
+    std::vector<size_t> estates;
+    std::vector<std::string_view> groups;
+  };
+  auto holdersOf = [&](Ipv4 address) -> std::optional<Holders> {
+    const uint32_t value = address.value();
+    if (address.isPublic() || ix.by_public_ip.count(value) != 0 || ix.nat_by_public_ip.count(value) != 0) {
+      return std::nullopt;
+    }
+    Holders out;
+    bool known = true;
+    auto in = [&](const std::string& vpc_id) {
+      std::optional<size_t> estate = estates.indexOf(vpc_id);
+      known = known && estate.has_value();
+      if (estate) out.estates.push_back(*estate);
+    };
+    auto subnetVpc = [&](const std::string& subnet_id) {
+      if (const Subnet* subnet = topo.findSubnet(subnet_id)) in(subnet->vpc_id);
+    };
+    if (auto it = ix.by_private_ip.find(value); it != ix.by_private_ip.end()) {
+      for (const Eni* eni : it->second) {
+        in(eni->vpc_id);
+        subnetVpc(eni->subnet_id);
+        out.groups.insert(out.groups.end(), eni->security_group_ids.begin(), eni->security_group_ids.end());
+      }
+    }
+    if (auto it = ix.nat_by_private_ip.find(value); it != ix.nat_by_private_ip.end()) {
+      for (const NatGateway* nat : it->second) {
+        in(nat->vpc_id);
+        subnetVpc(nat->subnet_id);
+      }
+    }
+    if (!known || out.estates.empty()) return std::nullopt;
+    std::sort(out.estates.begin(), out.estates.end());
+    out.estates.erase(std::unique(out.estates.begin(), out.estates.end()), out.estates.end());
+    std::sort(out.groups.begin(), out.groups.end());
+    out.groups.erase(std::unique(out.groups.begin(), out.groups.end()), out.groups.end());
+    return out;
+  };
+
+  // Shadows in atom order: each one's first unheld atom and its candidates.
+  auto holders = std::make_shared<std::vector<Holders>>();
+  auto holders_of = std::make_shared<std::vector<size_t>>(e.atoms.size(), SIZE_MAX);
+  const std::vector<Atom> coarse =
+      atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd);
+  e.shadow_of.assign(e.atoms.size(), SIZE_MAX);
+  size_t current = SIZE_MAX;
+  size_t stand_in = SIZE_MAX;
+  std::vector<size_t> candidates;
+  auto close = [&] {
+    if (stand_in != SIZE_MAX && !candidates.empty()) {
+      e.shadow_of[stand_in] = e.stand_ins.size();
+      for (size_t atom : candidates) e.shadow_of[atom] = e.stand_ins.size();
+      e.stand_ins.push_back(stand_in);
+    }
+    stand_in = SIZE_MAX;
+    candidates.clear();
+  };
+  for (size_t a = 0; a < e.atoms.size(); ++a) {
+    const Atom& atom = e.atoms[a];
+    auto it = std::upper_bound(coarse.begin(), coarse.end(), atom.first,
+                               [](uint64_t v, const Atom& c) { return v < c.end; });
+    auto index = static_cast<size_t>(it - coarse.begin());
+    if (index != current) {
+      close();
+      current = index;
+    }
+    if (atom.end - atom.first != 1 || !held.contains(atom.first)) {
+      if (stand_in == SIZE_MAX) stand_in = a;
+      continue;
+    }
+    if (std::optional<Holders> found = holdersOf(Ipv4(static_cast<uint32_t>(atom.first)))) {
+      (*holders_of)[a] = holders->size();
+      holders->push_back(std::move(*found));
+      candidates.push_back(a);
+    }
+  }
+  close();
+  if (e.stand_ins.empty()) {
+    e.shadow_of.clear();
+    return;
+  }
+
+  // The sources: their estates (the VPC of the interface and of its subnet),
+  // the groups their egress rules reference, their address.
+  struct Member {
+    bool possible = true;
+    std::vector<size_t> estates;
+    std::vector<std::string_view> references;
+    Ipv4 address;
+  };
+  auto members = std::make_shared<std::vector<Member>>(sources.size());
+  for (size_t m = 0; m < sources.size(); ++m) {
+    Member& member = (*members)[m];
+    const SourceClass& source = sources[m];
+    member.address = source.endpoint.address;
+    std::vector<std::string_view> vpcs;
+    if (source.subnet != nullptr) vpcs.emplace_back(source.subnet->vpc_id);
+    if (source.endpoint.kind == Endpoint::Kind::kEni && source.endpoint.eni != nullptr) {
+      vpcs.emplace_back(source.endpoint.eni->vpc_id);
+    }
+    member.possible = !vpcs.empty();
+    for (std::string_view vpc : vpcs) {
+      std::optional<size_t> estate = estates.indexOf(vpc);
+      member.possible = member.possible && estate.has_value();
+      if (estate) member.estates.push_back(*estate);
+    }
+    for (const auto& id : e.groups(m)) {
+      const SecurityGroup* group = topo.findSecurityGroup(id);
+      if (group == nullptr) continue;  // unsettled whoever the peer is
+      for (const auto& rule : group->egress) {
+        if (rule.peer_kind != PeerKind::kSecurityGroup) continue;
+        member.possible = member.possible && topo.findSecurityGroup(rule.peer) != nullptr;
+        member.references.emplace_back(rule.peer);
+      }
+    }
+  }
+  const Atom* atoms = e.atoms.data();
+  e.alike = [members, holders, holders_of, atoms](size_t m, size_t atom) {
+    const Member& member = (*members)[m];
+    const size_t h = (*holders_of)[atom];
+    if (!member.possible || h == SIZE_MAX) return false;
+    if (member.address == atomAddress(atoms[atom])) return false;
+    const Holders& holder = (*holders)[h];
+    for (size_t estate : member.estates) {
+      if (std::binary_search(holder.estates.begin(), holder.estates.end(), estate)) return false;
+    }
+    for (std::string_view group : member.references) {
+      if (std::binary_search(holder.groups.begin(), holder.groups.end(), group)) return false;
+    }
+    return true;
+  };
+}
+
+}  // namespace
+
+Result<InternetFreeReport> verifyInternetFree(const Network& network, const std::vector<std::string>& source_refs,
+                                              const VerifyOptions& options) {
+  const Network::Index& ix = network.index();
+  if (source_refs.empty()) return Error{"--internet-free needs at least one source"};
+  std::vector<Atom> address_atoms = atomsOf(addressBoundaries(ix, {}), kAddressSpaceEnd);
+  Sources classes(ix, address_atoms, atomsOf(addressBoundaries(ix, {}, Coarser{true, false}), kAddressSpaceEnd));
+  SourcePlanner planner(network);
+  SourceOptions plan_options{SubnetSources::kEveryInterface, {}, options.hypothetical_enis};
+  for (const auto& ref : source_refs) {
+    auto resolved = resolveReference(ix.topo, ref, ReferenceRole::kSource);
+    if (!resolved) return Error{resolved.error()};
+    auto planned = planner.plan(*resolved, plan_options);
+    if (!planned) return Error{planned.error()};
+    if (auto error = classes.add(ref, *planned)) return *error;
+  }
+  std::vector<SourceClass> sources = classes.take();
+  std::vector<Atom> destinations;
+  for (const Atom& atom : address_atoms) {
+    if (Ipv4(static_cast<uint32_t>(atom.first)).isPublic()) destinations.push_back(atom);
+  }
+  std::vector<HeaderClass> headers = ProtocolSpace(ix.topo, {}).classes();
+
+  InternetFreeReport report;
+  report.sources = source_refs;
+  report.source_classes = sources.size();
+  report.header_classes = uint64_t{destinations.size()} * headers.size();
+
+  // Sources in the SageMaker platform network reach the internet whatever the VPC says.
+  Tally tally;
+  std::vector<SourceClass> interfaces;
+  for (auto& source : sources) {
+    if (source.platform_reason.empty()) {
+      interfaces.push_back(std::move(source));
+      continue;
+    }
+    tally.classes_checked += report.header_classes;
+    tally.addFinding({"internet-free", "", "SageMaker-managed network"}, report.header_classes, 0, [&] {
+      InternetFinding finding;
+      finding.rule = "internet-free";
+      finding.exit_point = "SageMaker-managed network";
+      finding.source = source.endpoint.label;
+      finding.example.destination = Ipv4(0x08080808);
+      finding.example_text = source.platform_reason;
+      finding.round_trip = true;
+      finding.path.push_back(platformInternetHop());
+      return finding;
+    });
+  }
+  Enumeration e = egressEnumeration(network, interfaces, std::move(destinations), std::move(headers), {49152},
+                                    [](size_t /*atom*/, Ipv4 address) {
+                                      Target target;
+                                      target.address = address;
+                                      target.any_internet = true;
+                                      target.label = "internet";
+                                      return target;
+                                    });
+  e.decide = [&interfaces](size_t member, const Packet& /*packet*/, const TraceResult& result) {
+    return internetDecision(result, displayName(interfaces[member].subnet->meta));
+  };
+  tally.append(runEnumeration(ix, e, {}, options.factored, options.threads));
+  finishReport(report, tally);
+  report.assumptions.push_back(
+      "the internet is every public IPv4 address (outside the RFC 6890 special ranges); a packet reaches it when it "
+      "leaves through an internet gateway, whether or not the reply returns");
+  if (options.hypothetical_enis) {
+    report.assumptions.push_back(
+        "interfaces placed later carry security groups of their subnet's VPC and get a public IPv4 address only "
+        "where the subnet maps one on launch (no Elastic IP associated later)");
+  }
+  report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
+  return report;
+}
+
+
+Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, const VerifyOptions& options) {
+  const Network::Index& ix = network.index();
+  const Topology& topo = ix.topo;
+  if (scope.match_paths.empty()) return Error{fmt::format("scope {} has no MatchPaths", scope.name)};
+
+  // Every CIDR, prefix list and port the scope names splits the classes.
+  std::vector<Cidr> extra_cidrs;
+  std::vector<PortRange> extra_ports;
+  std::set<uint64_t> source_port_points;
+  PrefixCidrs lists;
+  bool egress_needed = false;
+  bool ingress_needed = false;
+  bool private_destinations = false;
+  std::optional<Error> bad;
+  auto header = [&](const NaaPacketHeader& h) {
+    for (const auto* cidrs : {&h.source_addresses, &h.destination_addresses}) {
+      extra_cidrs.insert(extra_cidrs.end(), cidrs->begin(), cidrs->end());
+    }
+    for (const auto* names : {&h.source_prefix_lists, &h.destination_prefix_lists}) {
+      for (const auto& name : *names) {
+        const PrefixList* list = topo.findPrefixList(bareId(name));
+        if (list == nullptr) {
+          bad = Error{fmt::format("scope {}: prefix list '{}' is not in the input", scope.name, name)};
+          continue;
+        }
+        lists[list->meta.id] = list->cidrs;
+        extra_cidrs.insert(extra_cidrs.end(), list->cidrs.begin(), list->cidrs.end());
+      }
+    }
+    extra_ports.insert(extra_ports.end(), h.destination_ports.begin(), h.destination_ports.end());
+    for (const auto& range : h.source_ports) {
+      source_port_points.insert(static_cast<uint64_t>(std::clamp(range.from, 0, 65536)));
+      source_port_points.insert(static_cast<uint64_t>(std::clamp(range.to, -1, 65535) + 1));
+    }
+  };
+  auto onlyInternetGateways = [](const NaaPathStatement& side) {
+    if (!side.resource || side.packet_header) return false;
+    for (const auto& type : side.resource->resource_types) {
+      if (type != "AWS::EC2::InternetGateway") return false;
+    }
+    for (const auto& id : side.resource->resources) {
+      if (!startsWith(bareId(id), "igw-")) return false;
+    }
+    return true;
+  };
+  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (const auto& path : *paths) {
+      for (const auto* side : {&path.source, &path.destination}) {
+        if (side->packet_header) header(*side->packet_header);
+      }
+    }
+  }
+  if (bad) return *bad;
+
+  // Resources the scope names must be in the input (a typo would silently
+  // match nothing); resources of kinds the input does not describe make the
+  // answer undetermined.
+  std::set<std::string> known;
+  auto ids = [&](const auto& items) {
+    for (const auto& item : items) known.insert(item.meta.id);
+  };
+  bool names_resources = false;
+  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (const auto& path : *paths) {
+      for (const auto* side : {&path.source, &path.destination}) {
+        names_resources = names_resources || (side->resource && !side->resource->resources.empty());
+      }
+      for (const auto& statement : path.through) names_resources = names_resources || !statement.resources.empty();
+    }
+  }
+  if (names_resources) {
+  ids(topo.vpcs);
+  ids(topo.subnets);
+  ids(topo.route_tables);
+  ids(topo.security_groups);
+  ids(topo.network_acls);
+  ids(topo.internet_gateways);
+  ids(topo.nat_gateways);
+  ids(topo.vpc_endpoints);
+  ids(topo.enis);
+  ids(topo.instances);
+  // Instances only interface attachments name (no describe-instances output):
+  // paths match them through their interfaces (originOf, readPath).
+  for (auto& id : topo.attachedInstanceIds()) known.insert(std::move(id));
+  ids(topo.peering_connections);
+  ids(topo.transit_gateways);
+  ids(topo.tgw_attachments);
+  ids(topo.vpn_gateways);
+  }
+  std::vector<std::string> unmodelled;
+  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (const auto& path : *paths) {
+      std::vector<std::pair<const NaaResourceStatement*, std::string>> statements;
+      if (path.source.resource) statements.emplace_back(&*path.source.resource, path.pointer + "/Source");
+      if (path.destination.resource) statements.emplace_back(&*path.destination.resource, path.pointer + "/Destination");
+      for (size_t i = 0; i < path.through.size(); ++i) {
+        statements.emplace_back(&path.through[i], fmt::format("{}/ThroughResources/{}", path.pointer, i));
+      }
+      for (const auto& [statement, where] : statements) {
+        for (const auto& resource : statement->resources) {
+          std::string id = bareId(resource);
+          if (known.count(id) != 0) continue;
+          if (startsWith(resource, "arn:") && resourceTypeOf(id).empty()) {
+            unmodelled.push_back(fmt::format("{} names {}, which the input does not describe (resource groups, "
+                                             "firewalls and load balancers are not modelled)",
+                                             where, resource));
+            continue;
+          }
+          return Error{fmt::format("scope {}: {} names resource '{}', which is not in the input{}", scope.name, where,
+                                   resource, didYouMean(id, known))};
+        }
+        for (const auto& type : statement->resource_types) {
+          if (startsWith(type, "AWS::EC2::")) continue;
+          // Paths through these are reported undetermined by the tracer
+          // (Network Firewall, Gateway Load Balancer endpoints); as a
+          // Source or Destination nothing in the input can match them.
+          if (where.find("/ThroughResources/") == std::string::npos) {
+            unmodelled.push_back(fmt::format("{} names resource type {}, which the input does not describe", where,
+                                             type));
+          }
+        }
+      }
+    }
+  }
+
+  for (const auto& path : scope.match_paths) {
+    // Traffic from the internet enters only through an internet gateway;
+    // everything else starts at an interface (or crosses a gateway inside the input).
+    bool from_igw = onlyInternetGateways(path.source);
+    ingress_needed = ingress_needed || !path.source.resource || from_igw ||
+                     resourceMatches(*path.source.resource, Side{{}, {"AWS::EC2::InternetGateway"}});
+    if (!path.source.resource) ingress_needed = true;
+    for (const auto& id : path.source.resource ? path.source.resource->resources : std::vector<std::string>{}) {
+      if (startsWith(bareId(id), "igw-")) ingress_needed = true;
+    }
+    egress_needed = egress_needed || !from_igw;
+    private_destinations = private_destinations || !onlyInternetGateways(path.destination);
+  }
+
+  std::vector<Atom> address_atoms = atomsOf(addressBoundaries(ix, extra_cidrs), kAddressSpaceEnd);
+  std::vector<HeaderClass> headers = ProtocolSpace(topo, extra_ports).classes();
+  std::vector<int> source_ports{49152};
+  if (!source_port_points.empty()) {
+    source_ports.clear();
+    for (const Atom& atom : atomsOf(source_port_points, 65536)) source_ports.push_back(representative(atom, 49152));
+  }
+
+  VerifyReport report;
+  report.check = "scope " + scope.name;
+  report.scope_origin = scope.origin;
+  Tally tally;
+
+  // Decides one traced flow against the scope.
+  auto judge = [&](const FlowFacts& facts, const Packet& packet, const TraceResult& result,
+                   const std::string& source_group) {
+    Decision decision;
+    decision.group = source_group;
+    for (const auto& path : scope.match_paths) {
+      if (!pathMatches(path, facts, packet, lists)) continue;
+      bool excluded = std::any_of(scope.exclude_paths.begin(), scope.exclude_paths.end(),
+                                  [&](const NaaPath& exclude) { return pathMatches(exclude, facts, packet, lists); });
+      if (excluded) return decision;
+      std::string exit = exitPoint(result);
+      if (exit.empty()) {
+        for (auto it = result.path.rbegin(); it != result.path.rend() && exit.empty(); ++it) {
+          if (it->direction == Direction::kForward &&
+              (it->action == HopAction::kDeliver || it->kind == HopKind::kPeeringConnection ||
+               it->kind == HopKind::kTransitGatewayAttachment || it->kind == HopKind::kVpcEndpoint ||
+               it->kind == HopKind::kNatGateway)) {
+            exit = componentName(*it);
+          }
+        }
+      }
+      decision.kind = Decision::Kind::kFinding;
+      decision.rule = path.pointer;
+      decision.detail = exit;
+      decision.round_trip = result.verdict == Verdict::kReachable;
+      return decision;
+    }
+    if (result.verdict != Verdict::kUndetermined) return decision;
+    bool could = std::any_of(scope.match_paths.begin(), scope.match_paths.end(),
+                             [&](const NaaPath& path) { return sourceMatches(path, facts, packet, lists); });
+    if (!could) return decision;
+    decision.kind = Decision::Kind::kUndetermined;
+    decision.detail = result.explanations.empty() ? "" : result.explanations.front().code;
+    return decision;
+  };
+
+  // The factored engine needs every class of a key to match the scope alike:
+  // statements by resource type only, of interfaces and internet gateways,
+  // nothing on the way, no packet header; going out, a Source naming
+  // internet gateways or a Destination naming interfaces could tell a class
+  // to a held public address (which comes back in) from its shadow. Going
+  // out, a Source may also name resources by ID: interfaces whose origins
+  // those statements match differently get keys of their own (below).
+  bool plain = true;
+  bool egress_plain = true;
+  std::vector<const NaaResourceStatement*> source_ids;  // Source statements naming resources by ID
+  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (const auto& path : *paths) {
+      plain = plain && path.through.empty();
+      for (const auto* side : {&path.source, &path.destination}) {
+        plain = plain && !side->packet_header;
+        if (!side->resource) continue;
+        if (side == &path.source && !side->resource->resources.empty()) {
+          source_ids.push_back(&*side->resource);
+          for (const auto& id : side->resource->resources) {
+            egress_plain = egress_plain && resourceTypeOf(bareId(id)) != "AWS::EC2::InternetGateway";
+          }
+        } else {
+          plain = plain && side->resource->resources.empty();
+        }
+        for (const auto& type : side->resource->resource_types) {
+          bool interface = type == "AWS::EC2::NetworkInterface";
+          plain = plain && (interface || type == "AWS::EC2::InternetGateway");
+          egress_plain = egress_plain && (side == &path.source ? interface : !interface);
+        }
+      }
+    }
+  }
+
+  if (egress_needed) {
+    Sources classes(ix, address_atoms,
+                    atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd));
+    SourcePlanner planner(network);
+    SourceOptions plan_options{SubnetSources::kEveryInterface, {}, options.hypothetical_enis};
+    for (const auto& subnet : topo.subnets) {
+      auto planned = planner.planSubnet(subnet, plan_options);
+      if (!planned) return Error{planned.error()};
+      if (auto error = classes.add(subnet.meta.id, *planned)) return *error;
+    }
+    std::vector<SourceClass> sources = classes.take();
+    report.source_classes += sources.size();
+    std::vector<Atom> destinations;
+    std::vector<std::string> holders;  // the interface holding a destination, by destination
+    for (const Atom& atom : address_atoms) {
+      Ipv4 address = atomAddress(atom);
+      if (!private_destinations && !address.isPublic()) continue;
+      std::string holder;
+      if (auto it = ix.by_private_ip.find(address.value()); it != ix.by_private_ip.end() && atom.end - atom.first == 1) {
+        holder = it->second.front()->meta.id;
+      }
+      destinations.push_back(atom);
+      holders.push_back(holder);
+    }
+    report.header_classes = uint64_t{destinations.size()} * headers.size() * source_ports.size();
+    Enumeration e = egressEnumeration(network, sources, std::move(destinations), headers, source_ports,
+                                      [&holders](size_t atom, Ipv4 address) {
+                                        Target target;
+                                        target.address = address;
+                                        target.any_internet = address.isPublic();
+                                        target.label = holders[atom].empty() ? address.str() : holders[atom];
+                                        return target;
+                                      });
+    // Origins are built when first needed (the factored engine decides for few members), once.
+    std::vector<Side> origins(sources.size());
+    std::vector<std::once_flag> origin_built(sources.size());
+    auto origin = [&](size_t member) -> const Side& {
+      std::call_once(origin_built[member], [&] { origins[member] = originOf(sources[member]); });
+      return origins[member];
+    };
+    if (!source_ids.empty()) {
+      // A Source naming resources matches an interface's origin or an
+      // entry gateway of its path; the path is the key's, so interfaces
+      // whose origins those statements match alike decide alike.
+      e.key = [base = e.key, &source_ids, &origin](size_t member) {
+        auto key = base(member);
+        key.first += '|';
+        for (const NaaResourceStatement* statement : source_ids) {
+          key.first += resourceMatches(*statement, origin(member)) ? '1' : '0';
+        }
+        return key;
+      };
+    }
+    e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
+      FlowFacts facts;
+      facts.source = origin(member);
+      // Held single addresses are atoms of their own, so the class's holder is the address's.
+      auto holder = ix.by_private_ip.find(packet.destination.value());
+      readPath(ix, result, holder == ix.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
+      return judge(facts, packet, result, displayName(sources[member].subnet->meta));
+    };
+    const bool factored = options.factored && plain && egress_plain && !private_destinations;
+    if (private_destinations && options.skip_other_estates) decideOtherEstatesAlike(ix, extra_cidrs, sources, e);
+    tally.append(runEnumeration(ix, e, extra_cidrs, factored, options.threads));
+  }
+
+  if (ingress_needed) {
+    // Interfaces reachable from the internet: existing ones with a public
+    // address, and new ones in subnets that map public addresses on launch.
+    struct Inbound {
+      Target target;
+      std::string eni_id;  ///< "" for a hypothetical interface
+      const Eni* eni = nullptr;
+      Ipv4 private_address;
+    };
+    std::vector<Inbound> targets;
+    for (const auto& eni : topo.enis) {
+      for (const auto& pub : eni.public_ips) {
+        Target target;
+        target.address = pub.public_ip;
+        target.label = displayName(eni.meta);
+        targets.push_back({target, eni.meta.id, &eni, pub.private_ip});
+      }
+    }
+    if (options.hypothetical_enis) {
+      for (const auto& subnet : topo.subnets) {
+        if (!subnet.map_public_ip_on_launch) continue;
+        for (const auto& group : topo.security_groups) {
+          if (group.vpc_id != subnet.vpc_id) continue;
+          Target target;
+          target.subnet_id = subnet.meta.id;
+          target.security_group_ids = {group.meta.id};
+          target.address = Ipv4(subnet.cidr.first().value() + 4);
+          target.label = "new interface in " + subnet.meta.id + " with " + group.meta.id;
+          targets.push_back({target, "", nullptr, target.address});
+        }
+      }
+    }
+    std::vector<Atom> clients;
+    for (const Atom& atom : address_atoms) {
+      if (atomAddress(atom).isPublic()) clients.push_back(atom);
+    }
+    report.source_classes += clients.size();
+    if (report.header_classes == 0) report.header_classes = uint64_t{headers.size()} * source_ports.size();
+    Enumeration e;
+    e.egress = false;
+    e.inbound = true;
+    e.members = targets.size();
+    e.atoms = std::move(clients);
+    e.headers = headers;
+    e.source_ports = source_ports;
+    e.packet = [&](size_t member, size_t atom, const HeaderClass& h, int source_port) {
+      const Inbound& inbound = targets[member];
+      return classPacket(atomAddress(e.atoms[atom]),
+                         inbound.eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : inbound.target.address, h,
+                         source_port);
+    };
+    e.trace = [&](size_t member, size_t /*atom*/, const Packet& packet, bool apart, Consulted* consulted) {
+      Endpoint source;
+      source.kind = Endpoint::Kind::kExternal;
+      source.address = packet.source;
+      source.label = "internet host " + packet.source.str();
+      Target target = targets[member].target;
+      target.security_groups_checked_apart = apart;
+      return trace(network, source, target, packet, TraceOptions{apart, consulted});
+    };
+    e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
+      const Inbound& inbound = targets[member];
+      FlowFacts facts;
+      readPath(ix, result, inbound.eni_id, facts);
+      if (inbound.eni_id.empty() && facts.reached) {
+        // A hypothetical interface: its subnet, VPC and groups.
+        const Subnet* subnet = topo.findSubnet(inbound.target.subnet_id);
+        facts.destination.add(inbound.target.subnet_id);
+        if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
+        for (const auto& group : inbound.target.security_group_ids) facts.destination.add(group);
+      }
+      std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
+      return judge(facts, packet, result, entry);
+    };
+    e.label = [](size_t /*member*/, Ipv4 other) { return "internet host " + other.str(); };
+    e.component = [&](size_t member) {
+      // The label the tracer gives the delivered interface (tracer.cpp, nodeOfEni and the hypothetical target).
+      const Eni* eni = targets[member].eni;
+      return eni != nullptr ? displayName(eni->meta) : targets[member].target.label;
+    };
+    e.groups = [&](size_t member) -> const std::vector<std::string>& {
+      const Inbound& inbound = targets[member];
+      if (const Eni* eni = inbound.eni) return eni->security_group_ids;
+      return inbound.target.security_group_ids;
+    };
+    SubnetKeys subnet_keys(ix);
+    e.key = [&](size_t member) {
+      // An interface the public address reaches as it would reach another:
+      // the first holder of the address, not a NAT gateway's, no load balancer.
+      const Inbound& inbound = targets[member];
+      if (inbound.eni_id.empty()) return std::make_pair("new|" + inbound.target.subnet_id, inbound.private_address);
+      const Eni* eni = inbound.eni;
+      auto holders = ix.by_public_ip.find(inbound.target.address.value());
+      bool plain_holder = eni != nullptr && ix.nat_by_public_ip.count(inbound.target.address.value()) == 0 &&
+                          holders != ix.by_public_ip.end() && holders->second.front() == eni;
+      // What the tracer reads of the interface.
+      bool balancer = eni != nullptr && topology::isLoadBalancerInterface(*eni);
+      const Subnet* subnet = eni != nullptr ? topo.findSubnet(eni->subnet_id) : nullptr;
+      std::string prefix = plain_holder && subnet != nullptr
+                               ? fmt::format("eni|{}|{}|{}", subnet_keys.of(*subnet), eni->interface_type, balancer)
+                               : fmt::format("own|{}", member);
+      return std::make_pair(prefix, inbound.private_address);
+    };
+    tally.append(runEnumeration(ix, e, extra_cidrs, options.factored && plain && source_ids.empty(), options.threads));
+  }
+
+  // Traffic entering from networks outside the input cannot be enumerated.
+  for (const auto& path : scope.match_paths) {
+    auto note = [&](const std::string& id, const std::string& what) {
+      Side side;
+      side.add(id);
+      if (path.source.resource && !resourceMatches(*path.source.resource, side)) return;
+      ++tally.undetermined_classes;
+      TraceResult result;
+      result.verdict = Verdict::kUndetermined;
+      result.source = id;
+      result.explanations.push_back({"LEAVES_SNAPSHOT", id, what});
+      tally.undetermined.try_emplace({id, "LEAVES_SNAPSHOT"}, std::move(result));
+    };
+    for (const auto& vgw : topo.vpn_gateways) {
+      note(vgw.meta.id, "traffic entering through this virtual private gateway (VPN, Direct Connect) comes from "
+                        "networks not in the input and is not enumerated");
+    }
+    for (const auto& attachment : topo.tgw_attachments) {
+      if (attachment.resource_type != "vpc" && attachment.resource_type != "peering") {
+        note(attachment.meta.id, fmt::format("traffic entering through this {} attachment comes from networks not in "
+                                             "the input and is not enumerated",
+                                             attachment.resource_type));
+      }
+    }
+    for (const auto& pcx : topo.peering_connections) {
+      bool both = topo.findVpc(pcx.requester.vpc_id) != nullptr && topo.findVpc(pcx.accepter.vpc_id) != nullptr;
+      if (!both) {
+        note(pcx.meta.id, "the peer VPC of this peering connection is not in the input; traffic from it is not "
+                          "enumerated");
+      }
+    }
+  }
+
+  for (const auto& reason : unmodelled) {
+    ++tally.undetermined_classes;
+    TraceResult result;
+    result.verdict = Verdict::kUndetermined;
+    result.source = scope.name;
+    result.explanations.push_back({"NOT_MODELLED", scope.origin, reason});
+    tally.undetermined.try_emplace({reason, "NOT_MODELLED"}, std::move(result));
+  }
+  finishReport(report, tally);
+  report.assumptions.push_back(
+      "paths enumerated: from every interface to every destination address class, and from every public address "
+      "class to every interface with a public address; a path matches when its forward packet gets as far as the "
+      "destination (the reply is not required)");
+  if (options.hypothetical_enis) {
+    report.assumptions.push_back(
+        "interfaces placed later carry one security group of their subnet's VPC and get a public IPv4 address only "
+        "where the subnet maps one on launch");
+  }
+  report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
+  return report;
+}
+
+// ---- HeaderSpace ---------------------------------------------------------
+
+struct HeaderSpace::Impl {
+  std::vector<Atom> address_atoms;
+  ProtocolSpace protocols;
+  size_t header_classes = 0;
+
+  Impl(const Network& network, const std::vector<Cidr>& extra_cidrs, const std::vector<PortRange>& extra_ports)
+      : address_atoms(atomsOf(addressBoundaries(network.index(), extra_cidrs), kAddressSpaceEnd)),
+        protocols(network.index().topo, extra_ports),
+        header_classes(protocols.classes().size()) {}
+};
+
+HeaderSpace::HeaderSpace(const Network& network, const std::vector<Cidr>& extra_cidrs,
+                         const std::vector<PortRange>& extra_ports)
+    : impl_(std::make_unique<Impl>(network, extra_cidrs, extra_ports)) {}
+
+HeaderSpace::~HeaderSpace() = default;
+
+Packet HeaderSpace::representative(const Packet& packet) const {
+  Packet out = packet;
+  out.destination = atomAddress(ProtocolSpace::atomOf(impl_->address_atoms, packet.destination.value()));
+  impl_->protocols.represent(out);
+  return out;
+}
+
+size_t HeaderSpace::addressAtoms() const { return impl_->address_atoms.size(); }
+size_t HeaderSpace::headerClasses() const { return impl_->header_classes; }
+
+}  // namespace vpcsim::sim

@@ -1,0 +1,446 @@
+// Tests for the native topology loader (topology/native_loader.cpp).
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "formats/loader.h"
+
+// The modules under test, by their short names (tests mirror the folders).
+using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
+
+#ifndef VPCSIM_SOURCE_DIR
+#define VPCSIM_SOURCE_DIR "."
+#endif
+
+namespace vpcsim::topology {
+namespace {
+
+// A file under the temp directory with a unique name, removed on scope exit.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& text, const std::string& extension = ".yaml") {
+    static std::atomic<int> counter{0};
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("vpcsim-native-" + std::to_string(random()) + "-" + std::to_string(counter++) + extension);
+    std::ofstream(path_) << text;
+  }
+  ~TempFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] std::string name() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct Loaded {
+  bool ok = false;
+  Topology topology;
+  std::vector<std::string> errors;
+  std::string file;
+};
+
+Loaded load(const std::string& text, const std::string& extension = ".yaml") {
+  TempFile file(text, extension);
+  Loaded out;
+  out.file = file.name();
+  std::vector<Diagnostic> diagnostics;
+  out.ok = loadNativeTopology(file.path(), LoadOptions{}, out.topology, diagnostics);
+  for (const auto& d : diagnostics) out.errors.push_back(d.str());
+  out.topology.finalize();
+  return out;
+}
+
+// The first ```yaml block after the "example: full" marker of the format doc.
+std::string docExample() {
+  std::ifstream in(std::filesystem::path(VPCSIM_SOURCE_DIR) / "docs" / "topology-format.md");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string doc = buffer.str();
+  auto marker = doc.find("<!-- example: full -->");
+  auto begin = doc.find("```yaml\n", marker);
+  auto end = doc.find("```\n", begin + 8);
+  REQUIRE(marker != std::string::npos);
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  return doc.substr(begin + 8, end - begin - 8);
+}
+
+const std::string kBase = R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16}
+subnets:
+  - {id: subnet-a, vpc: vpc-a, az: us-east-1a, cidr: 10.0.1.0/24}
+)";
+
+}  // namespace
+
+TEST_CASE("the example in docs/topology-format.md loads with every section filled in", "[native]") {
+  auto loaded = load(docExample());
+  INFO(loaded.file);
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+
+  CHECK(t.default_region == "us-east-1");
+  CHECK(t.default_account == "111122223333");
+  REQUIRE(t.findVpc("vpc-ml") != nullptr);
+  CHECK(t.findVpc("vpc-ml")->meta.name == "ml-vpc");
+  CHECK(t.findVpc("vpc-ml")->meta.account == "111122223333");
+  CHECK(t.subnets.size() == 4);
+  CHECK(t.findSubnet("subnet-public-a")->map_public_ip_on_launch);
+
+  const RouteTable* rtb = t.findRouteTable("rtb-private");
+  REQUIRE(rtb != nullptr);
+  REQUIRE(rtb->routes.size() == 5);
+  CHECK(rtb->routes[0].target == RouteTarget::kLocal);
+  CHECK(rtb->routes[0].destination->str() == "192.168.0.0/16");
+  CHECK(rtb->routes[0].origin == "CreateRouteTable");
+  CHECK(rtb->routes[1].target == RouteTarget::kNatGateway);
+  CHECK(rtb->routes[2].target == RouteTarget::kVpcEndpoint);
+  CHECK(rtb->routes[2].destination_prefix_list == "pl-s3");
+  CHECK_FALSE(rtb->routes[2].destination.has_value());
+  CHECK(rtb->routes[3].target == RouteTarget::kPeeringConnection);
+  CHECK(rtb->routes[4].target == RouteTarget::kTransitGateway);
+  CHECK(rtb->subnet_ids == std::vector<std::string>{"subnet-private-a", "subnet-private-b"});
+
+  // Implied defaults.
+  const RouteTable* main_table = t.findRouteTable("rtb-main-vpc-ml");
+  REQUIRE(main_table != nullptr);
+  CHECK(main_table->main);
+  REQUIRE(main_table->routes.size() == 1);
+  CHECK(main_table->routes[0].target == RouteTarget::kLocal);
+  REQUIRE(t.findSecurityGroup("sg-default-vpc-shared") != nullptr);
+  CHECK(t.findSecurityGroup("sg-default-vpc-shared")->group_name == "default");
+  const NetworkAcl* default_acl = t.findNetworkAcl("acl-default-vpc-ml");
+  REQUIRE(default_acl != nullptr);
+  CHECK(default_acl->is_default);
+  CHECK(default_acl->subnet_ids == std::vector<std::string>{"subnet-public-a"});
+  CHECK(default_acl->entries.size() == 4);
+
+  const SecurityGroup* sagemaker = t.findSecurityGroup("sg-sagemaker");
+  REQUIRE(sagemaker != nullptr);
+  REQUIRE(sagemaker->ingress.size() == 1);
+  CHECK(sagemaker->ingress[0].peer_kind == PeerKind::kSecurityGroup);
+  CHECK(sagemaker->ingress[0].peer == "sg-sagemaker");
+  REQUIRE(sagemaker->egress.size() == 1);
+  CHECK(sagemaker->egress[0].cidr.str() == "0.0.0.0/0");
+  const SecurityGroup* endpoints = t.findSecurityGroup("sg-endpoints");
+  REQUIRE(endpoints != nullptr);
+  CHECK(endpoints->egress.empty());
+  REQUIRE(endpoints->ingress.size() == 4);  // the two-CIDR rule becomes two rules
+  CHECK(endpoints->ingress[1].index == 1);
+  CHECK(endpoints->ingress[2].index == 1);
+  CHECK(endpoints->ingress[3].protocol == kProtocolIcmp);
+  CHECK(endpoints->ingress[3].from_port == 8);
+  CHECK(endpoints->ingress[3].to_port == -1);
+
+  const NetworkAcl* acl = t.findNetworkAcl("acl-private");
+  REQUIRE(acl != nullptr);
+  REQUIRE(acl->entries.size() == 6);  // four written plus the two "*" rules
+  CHECK(acl->entries[0].rule_number == 90);
+  CHECK_FALSE(acl->entries[0].allow);
+  CHECK(acl->entries[0].ports.from == 22);
+  CHECK(acl->entries.back().rule_number == 32767);
+
+  const VpcEndpoint* s3 = t.findVpcEndpoint("vpce-s3");
+  REQUIRE(s3 != nullptr);
+  CHECK(s3->service_name == "com.amazonaws.us-east-1.s3");
+  CHECK(s3->type == EndpointType::kGateway);
+  const VpcEndpoint* ssm = t.findVpcEndpoint("vpce-ssm");
+  REQUIRE(ssm != nullptr);
+  CHECK(ssm->type == EndpointType::kInterface);
+  CHECK(ssm->vpc_id == "vpc-ml");
+  CHECK(ssm->private_dns);
+  CHECK(ssm->policy_document == R"({"Statement":[{"Effect":"Deny","Principal":"*","Action":"ssm:*"}]})");
+
+  const Eni* notebook = t.findEni("eni-notebook");
+  REQUIRE(notebook != nullptr);
+  CHECK(notebook->vpc_id == "vpc-ml");
+  CHECK(notebook->availability_zone == "us-east-1a");
+  CHECK(notebook->security_group_ids == std::vector<std::string>{"sg-sagemaker"});
+  CHECK(t.findInstance("i-notebook")->eni_ids == std::vector<std::string>{"eni-notebook"});
+  const Eni* web = t.findEni("eni-web");
+  REQUIRE(web->public_ips.size() == 1);
+  CHECK(web->public_ips[0].private_ip.str() == "192.168.32.40");
+  CHECK(web->public_ips[0].public_ip.str() == "54.1.2.3");
+
+  const PeeringConnection* pcx = t.findPeeringConnection("pcx-1");
+  REQUIRE(pcx != nullptr);
+  CHECK(pcx->requester.cidrs.at(0).str() == "192.168.0.0/16");
+  CHECK(pcx->requester.account == "111122223333");
+  CHECK(pcx->accepter.account == "999988887777");
+  CHECK(pcx->status == "active");
+
+  const TgwAttachment* attachment = t.findTgwAttachment("tgw-attach-ml");
+  REQUIRE(attachment != nullptr);
+  CHECK(attachment->resource_type == "vpc");
+  CHECK(attachment->association_route_table == "tgw-rtb-1");
+  const TgwRouteTable* tgw_table = t.findTgwRouteTable("tgw-rtb-1");
+  REQUIRE(tgw_table != nullptr);
+  CHECK(tgw_table->propagating_attachments == std::vector<std::string>{"tgw-attach-ml", "tgw-attach-vpn"});
+  REQUIRE(tgw_table->static_routes.size() == 2);
+  CHECK(tgw_table->static_routes[1].blackhole);
+
+  const StudioDomain* domain = t.findStudioDomain("ml-studio");
+  REQUIRE(domain != nullptr);
+  CHECK(domain->meta.id == "d-abc123");
+  CHECK(domain->network_mode == StudioNetworkMode::kVpcOnly);
+  REQUIRE(t.user_profiles.size() == 2);
+  CHECK(t.user_profiles[0].name == "alice");
+  CHECK(t.user_profiles[0].execution_role == "arn:aws:iam::111122223333:role/DataScientist");
+  REQUIRE(t.findJob("train-churn") != nullptr);
+  CHECK(t.findJob("train-churn")->has_vpc_config);
+  CHECK(t.findJob("train-churn")->instance_count == 4);
+  CHECK_FALSE(t.findJob("preprocess")->has_vpc_config);
+
+  CHECK(t.findVpc("vpc-ml")->meta.origin == loaded.file + ":5:5");
+}
+
+TEST_CASE("the same topology written as JSON loads the same way", "[native]") {
+  auto loaded = load(R"({
+  "region": "eu-west-1",
+  "vpcs": [{"id": "vpc-a", "cidr": "10.0.0.0/16"}],
+  "subnets": [{"id": "subnet-a", "az": "eu-west-1a", "cidr": "10.0.1.0/24"}],
+  "vpc_endpoints": [{"id": "vpce-ssm", "service": "ssm", "subnets": ["subnet-a"]}]
+})",
+                     ".json");
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  CHECK(loaded.topology.findSubnet("subnet-a")->vpc_id == "vpc-a");
+  CHECK(loaded.topology.findVpcEndpoint("vpce-ssm")->service_name == "com.amazonaws.eu-west-1.ssm");
+  CHECK(loaded.topology.findSubnet("subnet-a")->meta.origin == loaded.file + ":4:15");
+}
+
+TEST_CASE("an unknown key is an error that suggests the nearest allowed key", "[native]") {
+  auto loaded = load(kBase + R"(enis:
+  - {id: eni-1, subnet_id: subnet-a, ips: [10.0.1.10]}
+)");
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors == std::vector<std::string>{
+                             loaded.file + ":6:5: error: missing key 'subnet' in network interface",
+                             loaded.file + ":6:17: error: unknown key 'subnet_id' in network interface (did you mean "
+                                           "'subnet'?)",
+                         });
+}
+
+TEST_CASE("an unknown top-level section is an error with a suggestion", "[native]") {
+  auto loaded = load(kBase + "subnet:\n  - {id: x}\n");
+  CHECK(loaded.errors ==
+        std::vector<std::string>{loaded.file + ":5:1: error: unknown key 'subnet' in topology (did you mean 'subnets'?)"});
+}
+
+TEST_CASE("a bad cidr is reported with the message from Cidr::parse", "[native]") {
+  auto loaded = load(R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16}
+subnets:
+  - {id: subnet-a, az: us-east-1a, cidr: 10.0.1.1/24}
+  - {id: subnet-b, az: us-east-1b, cidr: 10.0.2.0/33}
+  - {id: subnet-c, az: us-east-1c, cidr: 10.1.0.0/24}
+)");
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors ==
+        std::vector<std::string>{
+            loaded.file + ":4:42: error: '10.0.1.1/24' has host bits set (did you mean 10.0.1.0/24?)",
+            loaded.file + ":5:42: error: prefix length 33 is out of range (0-32)",
+            loaded.file + ":6:42: error: 10.1.0.0/24 is outside vpc 'vpc-a' (10.0.0.0/16)",
+        });
+}
+
+TEST_CASE("a reference to an unknown id names it and suggests a close one", "[native]") {
+  auto loaded = load(kBase + R"(route_tables:
+  - {id: rtb-1, subnets: [subnet-b], routes: [{dest: 0.0.0.0/0, target: nat-1}]}
+nat_gateways:
+  - {id: nat-one, subnet: subnet-a}
+)");
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors == std::vector<std::string>{
+                             loaded.file + ":6:27: error: unknown subnet 'subnet-b' (did you mean 'subnet-a'?)",
+                             loaded.file + ":6:73: error: unknown nat gateway 'nat-1'",
+                         });
+}
+
+TEST_CASE("a duplicate id is an error pointing at the first definition", "[native]") {
+  auto loaded = load(kBase + "  - {id: subnet-a, vpc: vpc-a, az: us-east-1b, cidr: 10.0.2.0/24}\n");
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors == std::vector<std::string>{loaded.file + ":5:10: error: duplicate subnet id 'subnet-a' "
+                                                                "(first defined at " +
+                                                  loaded.file + ":4:5)"});
+}
+
+TEST_CASE("a yaml syntax error is reported with its line and column", "[native]") {
+  auto loaded = load("vpcs:\n  - {id: vpc-a, cidr: 10.0.0.0/16\nsubnets: []\n");
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0] == loaded.file + ":3:8: error: invalid yaml: end of map flow not found");
+}
+
+TEST_CASE("a missing file is an io error naming the file", "[native]") {
+  Topology topology;
+  std::vector<Diagnostic> errors;
+  auto path = std::filesystem::temp_directory_path() / "vpcsim-native-does-not-exist.yaml";
+  CHECK_FALSE(loadNativeTopology(path, LoadOptions{}, topology, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].str() == path.string() + ": error: cannot open file");
+}
+
+TEST_CASE("route target types are inferred from the defined resource or the id prefix", "[native]") {
+  auto [target, type_line, expected] = GENERATE(table<std::string, std::string, RouteTarget>({
+      {"igw-1", "", RouteTarget::kInternetGateway},
+      {"eigw-1", "", RouteTarget::kEgressOnlyInternetGateway},
+      {"my-gateway", "", RouteTarget::kInternetGateway},
+      {"my-nat", "", RouteTarget::kNatGateway},
+      {"local", "", RouteTarget::kLocal},
+      {"cagw-1", "", RouteTarget::kCarrierGateway},
+      {"lgw-1", "", RouteTarget::kLocalGateway},
+      {"eni-fw", "", RouteTarget::kNetworkInterface},
+      {"i-fw", "", RouteTarget::kInstance},
+      {"eni-fw", ", target_type: network-interface", RouteTarget::kNetworkInterface},
+      {"my-nat", ", target_type: nat", RouteTarget::kNatGateway},
+  }));
+  CAPTURE(target, type_line);
+  auto loaded = load(kBase + R"(internet_gateways:
+  - {id: igw-1}
+  - {id: eigw-1}
+  - {id: my-gateway}
+nat_gateways:
+  - {id: my-nat, subnet: subnet-a}
+enis:
+  - {id: eni-fw, subnet: subnet-a, ips: 10.0.1.5, instance: i-fw, source_dest_check: false}
+instances:
+  - {id: i-fw}
+route_tables:
+  - {id: rtb-1, routes: [{dest: 10.9.0.0/16, target: )" + target + type_line + R"(}]}
+)");
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const RouteTable* table = loaded.topology.findRouteTable("rtb-1");
+  REQUIRE(table != nullptr);
+  REQUIRE(table->routes.size() == 2);
+  CHECK(table->routes[1].target == expected);
+  CHECK(table->routes[1].target_id == target);
+}
+
+TEST_CASE("a blackhole route may name a target that no longer exists", "[native]") {
+  auto loaded = load(kBase + R"(route_tables:
+  - {id: rtb-1, routes: [{dest: 10.9.0.0/16, target: pcx-deleted, state: blackhole}]}
+)");
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const Route& route = loaded.topology.findRouteTable("rtb-1")->routes.at(1);
+  CHECK(route.blackhole);
+  CHECK(route.target == RouteTarget::kPeeringConnection);
+  CHECK(route.target_id == "pcx-deleted");
+}
+
+TEST_CASE("security group ports accept a port, a range or all and reject the rest", "[native]") {
+  auto [ports, ok, from, to] = GENERATE(table<std::string, bool, int, int>({
+      {"443", true, 443, 443},
+      {"0", true, 0, 0},
+      {"65535", true, 65535, 65535},
+      {"1024-65535", true, 1024, 65535},
+      {"all", true, 0, 65535},
+      {"65536", false, 0, 0},
+      {"10-5", false, 0, 0},
+      {"-1", false, 0, 0},
+      {"http", false, 0, 0},
+  }));
+  CAPTURE(ports);
+  auto loaded = load(kBase + "security_groups:\n  - {id: sg-1, ingress: [{protocol: tcp, ports: \"" + ports +
+                     "\", cidr: 0.0.0.0/0}]}\n");
+  REQUIRE(loaded.ok == ok);
+  if (ok) {
+    const auto& rule = loaded.topology.findSecurityGroup("sg-1")->ingress.at(0);
+    CHECK(rule.from_port == from);
+    CHECK(rule.to_port == to);
+  } else {
+    CHECK(loaded.errors == std::vector<std::string>{
+                               loaded.file +
+                               ":6:49: error: 'ports' must be a port, a range like 1024-65535 or 'all' (0-65535), not '" +
+                               ports + "'"});
+  }
+}
+
+TEST_CASE("a security group without an egress key gets the default allow-all egress rule", "[native]") {
+  auto loaded = load(kBase + R"(security_groups:
+  - {id: sg-default-egress}
+  - {id: sg-no-egress, egress: []}
+  - {id: sg-named, name: web, egress: [{protocol: udp, ports: 53, cidr: 10.0.0.2}]}
+)");
+  REQUIRE(loaded.ok);
+  const auto& t = loaded.topology;
+  REQUIRE(t.findSecurityGroup("sg-default-egress")->egress.size() == 1);
+  CHECK(t.findSecurityGroup("sg-default-egress")->egress[0].protocol == kProtocolAll);
+  CHECK(t.findSecurityGroup("sg-default-egress")->egress[0].cidr.str() == "0.0.0.0/0");
+  CHECK(t.findSecurityGroup("sg-no-egress")->egress.empty());
+  CHECK(t.findSecurityGroup("sg-named")->group_name == "web");
+  CHECK(t.findSecurityGroup("sg-named")->egress.at(0).cidr.str() == "10.0.0.2/32");
+}
+
+TEST_CASE("a vpc without a main route table, default acl or default group gets the ones aws creates", "[native]") {
+  auto loaded = load(kBase);
+  REQUIRE(loaded.ok);
+  const auto& t = loaded.topology;
+  const RouteTable* main_table = t.findRouteTable("rtb-main-vpc-a");
+  REQUIRE(main_table != nullptr);
+  CHECK(main_table->main);
+  CHECK(main_table->routes.at(0).destination->str() == "10.0.0.0/16");
+  const SecurityGroup* sg = t.findSecurityGroup("sg-default-vpc-a");
+  REQUIRE(sg != nullptr);
+  CHECK(sg->ingress.at(0).peer == "sg-default-vpc-a");
+  const NetworkAcl* acl = t.findNetworkAcl("acl-default-vpc-a");
+  REQUIRE(acl != nullptr);
+  CHECK(acl->is_default);
+  CHECK(acl->subnet_ids == std::vector<std::string>{"subnet-a"});
+  REQUIRE(acl->entries.size() == 4);
+  CHECK(std::make_tuple(acl->entries[0].egress, acl->entries[0].rule_number, acl->entries[0].allow) ==
+        std::make_tuple(false, 100, true));
+  CHECK(std::make_tuple(acl->entries[1].egress, acl->entries[1].rule_number, acl->entries[1].allow) ==
+        std::make_tuple(false, 32767, false));
+}
+
+TEST_CASE("every error in a file is reported in file order", "[native]") {
+  auto loaded = load(R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16, dns_suport: false}
+subnets:
+  - {id: subnet-a, vpc: vpc-b, az: us-east-1a, cidr: 10.0.1.0/24}
+network_acls:
+  - id: acl-1
+    entries:
+      - {rule: 0, action: permit, direction: sideways, protocol: tcp, cidr: 0.0.0.0/0}
+)");
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors ==
+        std::vector<std::string>{
+            loaded.file + ":2:36: error: unknown key 'dns_suport' in vpc (did you mean 'dns_support'?)",
+            loaded.file + ":4:25: error: unknown vpc 'vpc-b' (did you mean 'vpc-a'?)",
+            loaded.file + ":8:16: error: 'rule' must be a whole number from 1 to 32766, not '0'",
+            loaded.file + ":8:27: error: 'action' must be allow or deny, not 'permit'",
+            loaded.file + ":8:46: error: 'direction' must be in or out, not 'sideways'",
+        });
+}
+
+TEST_CASE("loading the same file twice gives identical topologies", "[native]") {
+  auto first = load(docExample());
+  auto second = load(docExample());
+  REQUIRE(first.ok);
+  REQUIRE(second.ok);
+  REQUIRE(first.topology.route_tables.size() == second.topology.route_tables.size());
+  for (std::size_t i = 0; i < first.topology.route_tables.size(); ++i) {
+    CHECK(first.topology.route_tables[i].meta.id == second.topology.route_tables[i].meta.id);
+    CHECK(first.topology.route_tables[i].routes.size() == second.topology.route_tables[i].routes.size());
+  }
+}
+
+}  // namespace vpcsim::topology

@@ -1,0 +1,753 @@
+// Tests for loadSnapshot: real describe-* folders from the corpus plus hand-written edge cases.
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "formats/loader.h"
+
+// The modules under test, by their short names (tests mirror the folders).
+using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
+
+namespace vpcsim::topology {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kCorpus = VPCSIM_CORPUS_DIR;
+
+/// A scratch folder under the system temp dir, removed when the test ends.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name)
+      : path_(fs::temp_directory_path() / ("vpcsim-snapshot-" + std::to_string(getpid()) + "-" + name)) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  void write(const std::string& relative, const std::string& text) const {
+    fs::path file = path_ / relative;
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << text;
+  }
+  [[nodiscard]] const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+struct Loaded {
+  bool ok = false;
+  Topology topology;
+  std::vector<std::string> errors;
+};
+
+Loaded load(const fs::path& dir, const LoadOptions& options = {}) {
+  Loaded out;
+  std::vector<Diagnostic> diagnostics;
+  out.ok = loadSnapshot(dir, options, out.topology, diagnostics);
+  out.topology.finalize();
+  for (const auto& diagnostic : diagnostics) out.errors.push_back(diagnostic.str());
+  return out;
+}
+
+Cidr cidr(const char* text) { return *Cidr::parse(text); }
+Ipv4 ip(const char* text) { return *Ipv4::parse(text); }
+
+std::vector<fs::path> snapshotFolders() {
+  std::vector<fs::path> folders = {
+      kCorpus / "batfish-test-nat-gateway",
+      kCorpus / "batfish-test-public-private-subnet",
+      kCorpus / "batfish-test-vpc-endpoint-gateway",
+      kCorpus / "batfish-test-vpc-peering",
+      kCorpus / "pybatfish-hybrid-cloud",
+  };
+  std::vector<fs::path> labs;
+  for (const auto& entry : fs::directory_iterator(kCorpus / "lab-validation")) {
+    if (fs::is_directory(entry.path() / "aws_configs")) labs.push_back(entry.path() / "aws_configs");
+  }
+  std::sort(labs.begin(), labs.end());
+  folders.insert(folders.end(), labs.begin(), labs.end());
+  return folders;
+}
+
+size_t countIgnored(const Topology& topology, const std::string& reason) {
+  return static_cast<size_t>(std::count_if(topology.ignored.begin(), topology.ignored.end(),
+                                           [&](const IgnoredItem& item) { return item.reason == reason; }));
+}
+
+// ---- the real corpus ---------------------------------------------------------------
+
+TEST_CASE("every describe-* folder in the corpus loads without errors", "[snapshot]") {
+  auto folders = snapshotFolders();
+  REQUIRE(folders.size() == 21);  // 5 Batfish folders + 16 labs
+  for (const auto& folder : folders) {
+    CAPTURE(folder.string());
+    auto loaded = load(folder);
+    CHECK(loaded.errors.empty());
+    CHECK(loaded.ok);
+    CHECK_FALSE(loaded.topology.vpcs.empty());
+    CHECK_FALSE(loaded.topology.subnets.empty());
+    CHECK_FALSE(loaded.topology.route_tables.empty());
+  }
+}
+
+TEST_CASE("the vpc-peering snapshot has three VPCs, disassociated blocks aside and one blackhole route",
+          "[snapshot]") {
+  auto loaded = load(kCorpus / "batfish-test-vpc-peering");
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  CHECK(t.vpcs.size() == 3);
+  CHECK(t.subnets.size() == 3);
+  CHECK(t.route_tables.size() == 3);
+  CHECK(t.peering_connections.size() == 2);
+
+  const Vpc* vpc = t.findVpc("vpc-00a31ce9d0c06675c");
+  REQUIRE(vpc != nullptr);
+  CHECK(vpc->cidrs == std::vector<Cidr>{cidr("192.168.0.0/16")});
+  CHECK(vpc->disassociated_cidrs == std::vector<Cidr>{cidr("192.169.0.0/16")});
+  CHECK(vpc->meta.origin == "aws_configs/Vpcs.json:/Vpcs/0");
+  CHECK(vpc->meta.region == "us-east-1");
+  CHECK(countIgnored(t, "state disassociated") == 3);
+
+  int blackholes = 0;
+  for (const auto& table : t.route_tables) {
+    for (const auto& route : table.routes) {
+      if (!route.blackhole) continue;
+      ++blackholes;
+      CHECK(table.meta.id == "rtb-017c36290c9baf017");
+      CHECK(route.target == RouteTarget::kInternetGateway);
+      CHECK(route.target_id == "igw-0a2c9ae201b441bff");
+      CHECK(route.destination == cidr("0.0.0.0/0"));
+      CHECK(route.source == "aws_configs/RouteTables.json:/RouteTables/0/Routes/2");
+    }
+  }
+  CHECK(blackholes == 1);
+
+  const RouteTable* table = t.findRouteTable("rtb-0891861fffaea6d52");
+  REQUIRE(table != nullptr);
+  REQUIRE(table->routes.size() == 3);
+  CHECK(table->routes[0].target == RouteTarget::kPeeringConnection);
+  CHECK(table->routes[0].target_id == "pcx-0b89b559e3319d6cf");
+  CHECK(table->routes[2].target == RouteTarget::kLocal);
+
+  const PeeringConnection* peering = t.findPeeringConnection("pcx-0d5b836985ac8ca8c");
+  REQUIRE(peering != nullptr);
+  CHECK(peering->status == "active");
+  CHECK(peering->requester.vpc_id == "vpc-0404e08ceddf7f650");
+  CHECK(peering->requester.cidrs == std::vector<Cidr>{cidr("10.10.0.0/16")});
+  CHECK(peering->accepter.vpc_id == "vpc-09095dbf2886404ee");
+  CHECK(peering->accepter.cidrs == std::vector<Cidr>{cidr("192.168.0.0/16")});
+}
+
+TEST_CASE("the nat-gateway snapshot has a NAT in the public subnet and a subnet left to the main table",
+          "[snapshot]") {
+  LoadOptions options;
+  options.region = "eu-west-1";
+  options.account = "111122223333";
+  auto loaded = load(kCorpus / "batfish-test-nat-gateway", options);
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  CHECK(t.vpcs.size() == 1);
+  CHECK(t.subnets.size() == 3);
+  CHECK(t.route_tables.size() == 3);
+  REQUIRE(t.nat_gateways.size() == 1);
+
+  const NatGateway& nat = t.nat_gateways[0];
+  CHECK(nat.meta.id == "nat-07ab4846da51f4612");
+  CHECK(nat.subnet_id == "subnet-0428892a357fa1f94");
+  CHECK(nat.is_public);
+  CHECK(nat.private_ips == std::vector<Ipv4>{ip("10.1.250.210")});
+  CHECK(nat.public_ips == std::vector<Ipv4>{ip("3.135.127.225")});
+  CHECK(nat.eni_id == "eni-017aaec115610308a");
+  CHECK(nat.meta.region == "eu-west-1");  // no region folder: the option applies
+
+  // subnet-02ff259e663e9613e has no explicit association: the main table serves it.
+  for (const auto& table : t.route_tables) {
+    CHECK(std::find(table.subnet_ids.begin(), table.subnet_ids.end(), "subnet-02ff259e663e9613e") ==
+          table.subnet_ids.end());
+  }
+  const RouteTable* main_table = t.findRouteTable("rtb-0e169c4a1e0b27b55");
+  REQUIRE(main_table != nullptr);
+  CHECK(main_table->main);
+  CHECK(main_table->subnet_ids.empty());
+
+  const RouteTable* private_table = t.findRouteTable("rtb-02fe228b42de92a7c");
+  REQUIRE(private_table != nullptr);
+  CHECK_FALSE(private_table->main);
+  CHECK(private_table->subnet_ids == std::vector<std::string>{"subnet-06f469bcee42e408e"});
+  REQUIRE(private_table->routes.size() == 2);
+  CHECK(private_table->routes[1].target == RouteTarget::kNatGateway);
+  CHECK(private_table->routes[1].target_id == "nat-07ab4846da51f4612");
+
+  // No describe-instances output: an interface's attachment names the instance.
+  CHECK(t.instances.empty());
+  const Eni* jump = t.findEni("eni-0cbd69297d26de519");
+  REQUIRE(jump != nullptr);
+  CHECK(jump->instance_id == "i-0a73a1a6021c03ddb");
+  CHECK(jump->device_index == 0);
+  CHECK(t.instanceInterfaces("i-0a73a1a6021c03ddb") == std::vector<const Eni*>{jump});
+}
+
+TEST_CASE("the gateway-endpoint snapshot routes S3 through a prefix list", "[snapshot]") {
+  auto loaded = load(kCorpus / "batfish-test-vpc-endpoint-gateway");
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  REQUIRE(t.vpc_endpoints.size() == 1);
+  const VpcEndpoint& endpoint = t.vpc_endpoints[0];
+  CHECK(endpoint.type == EndpointType::kGateway);
+  CHECK(endpoint.service_name == "com.amazonaws.us-east-1.s3");
+  CHECK(endpoint.route_table_ids == std::vector<std::string>{"rtb-04f71fc2caa8d94cf", "rtb-0efde4139784b75b0"});
+
+  const RouteTable* table = t.findRouteTable("rtb-04f71fc2caa8d94cf");
+  REQUIRE(table != nullptr);
+  REQUIRE(table->routes.size() == 2);
+  CHECK_FALSE(table->routes[1].destination.has_value());
+  CHECK(table->routes[1].destination_prefix_list == "pl-63a5400a");
+  CHECK(table->routes[1].target == RouteTarget::kVpcEndpoint);
+
+  const PrefixList* s3 = t.findPrefixList("pl-63a5400a");
+  REQUIRE(s3 != nullptr);
+  CHECK(s3->aws_managed);
+  CHECK(s3->prefix_list_name == "com.amazonaws.us-east-1.s3");
+  CHECK_FALSE(s3->cidrs.empty());
+}
+
+TEST_CASE("the hybrid-cloud snapshot merges VPC attachment subnets and builds its TGW route table",
+          "[snapshot]") {
+  auto loaded = load(kCorpus / "pybatfish-hybrid-cloud");
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  CHECK(t.vpcs.size() == 2);
+  CHECK(t.transit_gateways.size() == 1);
+  REQUIRE(t.tgw_attachments.size() == 3);  // the deleting peering attachment is ignored
+  CHECK(t.findTgwAttachment("tgw-attach-0cc6cf6a578b754e3") == nullptr);
+  CHECK(countIgnored(t, "state deleting") == 1);
+
+  const TgwAttachment* attachment = t.findTgwAttachment("tgw-attach-021f89744fac566dd");
+  REQUIRE(attachment != nullptr);
+  CHECK(attachment->resource_type == "vpc");
+  CHECK(attachment->subnet_ids == std::vector<std::string>{"subnet-0cb5f4c094bee5214"});
+  CHECK(attachment->association_route_table == "tgw-rtb-00e37bc5142347b03");
+  CHECK(attachment->meta.region == "us-east-2");
+
+  // No TransitGatewayRouteTables.json here: the table comes from the propagations.
+  const TgwRouteTable* table = t.findTgwRouteTable("tgw-rtb-00e37bc5142347b03");
+  REQUIRE(table != nullptr);
+  CHECK(table->transit_gateway_id == t.transit_gateways[0].meta.id);
+  CHECK(table->propagating_attachments.size() == 3);
+}
+
+TEST_CASE("multi-account labs take the account from the path and keep one copy of shared objects",
+          "[snapshot]") {
+  auto loaded = load(kCorpus / "lab-validation" / "aws_shared_vpc" / "aws_configs");
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  const Vpc* shared = t.findVpc("vpc-02008b4ca4a5ced27");
+  REQUIRE(shared != nullptr);
+  CHECK(shared->meta.origin == "accounts/028403472736/us-east-1/Vpcs.json:/Vpcs/1");
+  CHECK(shared->meta.account == "028403472736");
+  CHECK(std::count_if(t.vpcs.begin(), t.vpcs.end(),
+                      [](const Vpc& vpc) { return vpc.meta.id == "vpc-02008b4ca4a5ced27"; }) == 1);
+  CHECK(std::any_of(t.ignored.begin(), t.ignored.end(), [](const IgnoredItem& item) {
+    return item.location == "accounts/317892581468/us-east-1/Vpcs.json:/Vpcs/0" &&
+           item.reason == "duplicate of accounts/028403472736/us-east-1/Vpcs.json:/Vpcs/1";
+  }));
+  for (const auto& instance : t.instances) CHECK(instance.state != "terminated");
+  for (const auto& peering : t.peering_connections) CHECK(peering.status == "active");
+}
+
+TEST_CASE("the transit gateway peering lab keeps static routes per route table", "[snapshot]") {
+  auto loaded = load(kCorpus / "lab-validation" / "aws_tgw_peering" / "aws_configs");
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  CHECK(t.transit_gateways.size() == 3);
+  const TgwRouteTable* table = t.findTgwRouteTable("tgw-rtb-0b0728f11c489fff4");
+  REQUIRE(table != nullptr);
+  REQUIRE(table->static_routes.size() == 2);
+  CHECK(table->static_routes[0].destination == cidr("10.2.0.0/16"));
+  CHECK(table->static_routes[0].attachment_ids == std::vector<std::string>{"tgw-attach-084b68f4a40b12383"});
+  CHECK_FALSE(table->static_routes[0].blackhole);
+  const TransitGateway* west = t.findTransitGateway("tgw-0f30cda32691a4af7");
+  REQUIRE(west != nullptr);
+  CHECK(west->meta.region == "us-west-1");
+}
+
+TEST_CASE("instances map to their ENIs and elastic IPs reach the ENIs", "[snapshot]") {
+  auto loaded = load(kCorpus / "lab-validation" / "aws_nlb_targets_instance" / "aws_configs");
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  CHECK(t.instances.size() == 4);
+  for (const auto& instance : t.instances) {
+    CAPTURE(instance.meta.id);
+    CHECK_FALSE(instance.eni_ids.empty());
+    const Eni* eni = t.findEni(instance.eni_ids.front());
+    REQUIRE(eni != nullptr);
+    CHECK(eni->instance_id == instance.meta.id);
+  }
+  const Eni* eni = t.findEni("eni-0c37be48f49140b42");
+  REQUIRE(eni != nullptr);
+  auto eip = std::find_if(eni->public_ips.begin(), eni->public_ips.end(),
+                          [](const PublicAddress& p) { return p.public_ip == ip("100.26.7.68"); });
+  REQUIRE(eip != eni->public_ips.end());
+  CHECK(eip->elastic);
+  CHECK(eip->private_ip == ip("10.2.1.113"));
+}
+
+TEST_CASE("terraform plan JSON is recorded as ignored, not an error", "[snapshot]") {
+  auto loaded = load(kCorpus / "tfplan-terraform-compliance");
+  CHECK(loaded.ok);
+  CHECK(loaded.errors.empty());
+  REQUIRE(loaded.topology.ignored.size() == 2);
+  CHECK(loaded.topology.ignored[0].location == "tests/functional/test_issue-158/plan.out.json");
+  CHECK(loaded.topology.ignored[0].reason == "terraform plan JSON is not a snapshot");
+}
+
+// ---- hand-written inputs -------------------------------------------------------------
+
+TEST_CASE("files are recognised by their top-level key and unknown keys are ignored as not modelled",
+          "[snapshot]") {
+  TempDir dir("keys");
+  dir.write("whatever.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "Extra": {"a": 1}}]})");
+  dir.write("zz/LoadBalancers.json", R"({"LoadBalancers": []})");
+  dir.write("notes.txt", "not json at all");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.ok);
+  REQUIRE(loaded.topology.vpcs.size() == 1);
+  CHECK(loaded.topology.vpcs[0].cidrs == std::vector<Cidr>{cidr("10.0.0.0/16")});
+  CHECK(loaded.topology.vpcs[0].meta.origin == "whatever.json:/Vpcs/0");
+  REQUIRE(loaded.topology.ignored.size() == 1);
+  CHECK(loaded.topology.ignored[0].location == "zz/LoadBalancers.json");
+  CHECK(loaded.topology.ignored[0].what == "LoadBalancers");
+  CHECK(loaded.topology.ignored[0].reason == "not modelled");
+}
+
+TEST_CASE("region and account folders set meta below them; OwnerId wins", "[snapshot]") {
+  TempDir dir("place");
+  dir.write("accounts/210987654321/us-gov-west-1/Subnets.json",
+            R"({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]})");
+  dir.write("accounts/210987654321/ap-southeast-2/Vpcs.json",
+            R"({"Vpcs": [{"VpcId": "vpc-2", "OwnerId": "999999999999", "CidrBlock": "10.1.0.0/16",
+                          "Tags": [{"Key": "Name", "Value": "main vpc"}]}]})");
+  dir.write("Vpcs.json", R"({"Vpcs": [{"VpcId": "vpc-3", "CidrBlock": "10.2.0.0/16"}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  REQUIRE(t.findSubnet("subnet-1") != nullptr);
+  CHECK(t.findSubnet("subnet-1")->meta.region == "us-gov-west-1");
+  CHECK(t.findSubnet("subnet-1")->meta.account == "210987654321");
+  REQUIRE(t.findVpc("vpc-2") != nullptr);
+  CHECK(t.findVpc("vpc-2")->meta.region == "ap-southeast-2");
+  CHECK(t.findVpc("vpc-2")->meta.account == "999999999999");
+  CHECK(t.findVpc("vpc-2")->meta.name == "main vpc");
+  REQUIRE(t.findVpc("vpc-3") != nullptr);
+  CHECK(t.findVpc("vpc-3")->meta.region == "us-east-1");
+  CHECK(t.findVpc("vpc-3")->meta.account == "123456789012");
+}
+
+TEST_CASE("route targets map from the field that names them", "[snapshot]") {
+  TempDir dir("targets");
+  dir.write("RouteTables.json", R"({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1",
+    "Associations": [
+      {"Main": true, "AssociationState": {"State": "associated"}},
+      {"SubnetId": "subnet-a"},
+      {"GatewayId": "igw-1"},
+      {"SubnetId": "subnet-gone", "AssociationState": {"State": "disassociated"}}],
+    "PropagatingVgws": [{"GatewayId": "vgw-9"}],
+    "Routes": [
+      {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"},
+      {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"},
+      {"DestinationPrefixListId": "pl-1", "GatewayId": "vpce-1"},
+      {"DestinationCidrBlock": "172.16.0.0/12", "GatewayId": "vgw-9", "Origin": "EnableVgwRoutePropagation"},
+      {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"},
+      {"DestinationCidrBlock": "10.1.0.0/16", "NatGatewayId": "nat-1"},
+      {"DestinationCidrBlock": "10.2.0.0/16", "VpcPeeringConnectionId": "pcx-1"},
+      {"DestinationCidrBlock": "10.3.0.0/16", "TransitGatewayId": "tgw-1"},
+      {"DestinationCidrBlock": "10.4.0.0/16", "InstanceId": "i-1", "NetworkInterfaceId": "eni-1"},
+      {"DestinationCidrBlock": "10.5.0.0/16", "InstanceId": "i-2"},
+      {"DestinationCidrBlock": "10.6.0.0/16", "CarrierGatewayId": "cagw-1"},
+      {"DestinationCidrBlock": "10.7.0.0/16", "LocalGatewayId": "lgw-1"},
+      {"DestinationCidrBlock": "10.8.0.0/16", "CoreNetworkArn": "arn:aws:networkmanager::1:core-network/x"},
+      {"DestinationCidrBlock": "10.9.0.0/16", "NatGatewayId": "nat-2", "State": "blackhole"}]}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  const RouteTable* table = loaded.topology.findRouteTable("rtb-1");
+  REQUIRE(table != nullptr);
+  CHECK(table->main);
+  CHECK(table->subnet_ids == std::vector<std::string>{"subnet-a"});
+  CHECK(table->gateway_ids == std::vector<std::string>{"igw-1"});
+  CHECK(table->propagating_vgws == std::vector<std::string>{"vgw-9"});
+  const std::vector<std::pair<RouteTarget, std::string>> expected = {
+      {RouteTarget::kLocal, "local"},
+      {RouteTarget::kInternetGateway, "igw-1"},
+      {RouteTarget::kVpcEndpoint, "vpce-1"},
+      {RouteTarget::kVirtualPrivateGateway, "vgw-9"},
+      {RouteTarget::kEgressOnlyInternetGateway, "eigw-1"},
+      {RouteTarget::kNatGateway, "nat-1"},
+      {RouteTarget::kPeeringConnection, "pcx-1"},
+      {RouteTarget::kTransitGateway, "tgw-1"},
+      {RouteTarget::kNetworkInterface, "eni-1"},
+      {RouteTarget::kInstance, "i-2"},
+      {RouteTarget::kCarrierGateway, "cagw-1"},
+      {RouteTarget::kLocalGateway, "lgw-1"},
+      {RouteTarget::kCoreNetwork, "arn:aws:networkmanager::1:core-network/x"},
+      {RouteTarget::kNatGateway, "nat-2"},
+  };
+  REQUIRE(table->routes.size() == expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    CAPTURE(i);
+    CHECK(table->routes[i].target == expected[i].first);
+    CHECK(table->routes[i].target_id == expected[i].second);
+    CHECK(table->routes[i].blackhole == (i == 13));
+  }
+  CHECK(table->routes[2].destination_prefix_list == "pl-1");
+  CHECK(table->routes[3].origin == "EnableVgwRoutePropagation");
+  CHECK(table->routes[4].destination_ipv6 == "::/0");
+  CHECK(table->routes[4].source == "RouteTables.json:/RouteTables/0/Routes/4");
+}
+
+TEST_CASE("security group permissions flatten to one rule per peer", "[snapshot]") {
+  TempDir dir("sg");
+  dir.write("SecurityGroups.json", R"({"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web", "VpcId": "vpc-1",
+    "IpPermissions": [
+      {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+       "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "corp"}, {"CidrIp": "192.168.1.1/32"}],
+       "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+       "PrefixListIds": [{"PrefixListId": "pl-1"}],
+       "UserIdGroupPairs": [{"GroupId": "sg-2", "UserId": "123456789012", "VpcId": "vpc-9"}]},
+      {"IpProtocol": "udp", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+      {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+      {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22}],
+    "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+                            {"IpProtocol": "50", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  const SecurityGroup* group = loaded.topology.findSecurityGroup("sg-1");
+  REQUIRE(group != nullptr);
+  CHECK(group->group_name == "web");
+  REQUIRE(group->ingress.size() == 7);
+  const SgRule& corp = group->ingress[0];
+  CHECK(corp.protocol == kProtocolTcp);
+  CHECK(corp.from_port == 443);
+  CHECK(corp.to_port == 443);
+  CHECK(corp.peer_kind == PeerKind::kCidr);
+  CHECK(corp.cidr == cidr("10.0.0.0/8"));
+  CHECK(corp.description == "corp");
+  CHECK(corp.index == 0);
+  CHECK(corp.source == "SecurityGroups.json:/SecurityGroups/0/IpPermissions/0/IpRanges/0");
+  CHECK(group->ingress[1].cidr == cidr("192.168.1.1/32"));
+  CHECK(group->ingress[2].peer_kind == PeerKind::kIpv6Cidr);
+  CHECK(group->ingress[2].peer == "::/0");
+  CHECK(group->ingress[3].peer_kind == PeerKind::kPrefixList);
+  CHECK(group->ingress[3].peer == "pl-1");
+  CHECK(group->ingress[4].peer_kind == PeerKind::kSecurityGroup);
+  CHECK(group->ingress[4].peer == "sg-2");
+  CHECK(group->ingress[4].peer_vpc_id == "vpc-9");
+  const SgRule& udp = group->ingress[5];
+  CHECK(udp.protocol == kProtocolUdp);
+  CHECK(udp.from_port == 0);
+  CHECK(udp.to_port == 65535);
+  CHECK(udp.index == 1);
+  const SgRule& icmp = group->ingress[6];
+  CHECK(icmp.protocol == kProtocolIcmp);
+  CHECK(icmp.from_port == 8);
+  CHECK(icmp.to_port == -1);
+  CHECK(icmp.index == 2);
+  REQUIRE(group->egress.size() == 2);
+  CHECK(group->egress[0].protocol == kProtocolAll);
+  CHECK(group->egress[0].from_port == -1);
+  CHECK(group->egress[0].to_port == -1);
+  CHECK(group->egress[1].protocol == 50);
+  CHECK(group->egress[1].index == 1);
+}
+
+TEST_CASE("network ACL entries keep numbers, actions, ports and the default deny", "[snapshot]") {
+  TempDir dir("nacl");
+  dir.write("NetworkAcls.json", R"({"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": true,
+    "Associations": [{"NetworkAclAssociationId": "aclassoc-1", "NetworkAclId": "acl-1", "SubnetId": "subnet-1"}],
+    "Entries": [
+      {"CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 32767},
+      {"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 32767},
+      {"CidrBlock": "10.0.0.0/8", "Egress": false, "Protocol": "6", "RuleAction": "allow", "RuleNumber": 100,
+       "PortRange": {"From": 22, "To": 22}},
+      {"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "1", "RuleAction": "allow", "RuleNumber": 110,
+       "IcmpTypeCode": {"Type": 8, "Code": -1}},
+      {"Ipv6CidrBlock": "::/0", "Egress": false, "Protocol": "17", "RuleAction": "allow", "RuleNumber": 120}]}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  const NetworkAcl* acl = loaded.topology.findNetworkAcl("acl-1");
+  REQUIRE(acl != nullptr);
+  CHECK(acl->is_default);
+  CHECK(acl->subnet_ids == std::vector<std::string>{"subnet-1"});
+  REQUIRE(acl->entries.size() == 5);
+  const NaclEntry& ssh = acl->entries[0];
+  CHECK_FALSE(ssh.egress);
+  CHECK(ssh.rule_number == 100);
+  CHECK(ssh.allow);
+  CHECK(ssh.protocol == kProtocolTcp);
+  CHECK(ssh.ports == PortRange{22, 22});
+  CHECK(ssh.cidr == cidr("10.0.0.0/8"));
+  CHECK(acl->entries[1].icmp_type == 8);
+  CHECK(acl->entries[1].icmp_code == -1);
+  CHECK_FALSE(acl->entries[2].cidr.has_value());
+  CHECK(acl->entries[2].ipv6_cidr == "::/0");
+  CHECK(acl->entries[2].ports.all());
+  CHECK(acl->entries[3].rule_number == 32767);
+  CHECK_FALSE(acl->entries[3].allow);
+  CHECK(acl->entries[4].egress);
+  CHECK(acl->entries[4].source == "NetworkAcls.json:/NetworkAcls/0/Entries/0");
+}
+
+TEST_CASE("ENIs list the primary address first and pick up elastic IPs from Addresses", "[snapshot]") {
+  TempDir dir("eni");
+  dir.write("NetworkInterfaces.json", R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1",
+    "SubnetId": "subnet-1", "VpcId": "vpc-1", "AvailabilityZone": "us-east-1a", "InterfaceType": "interface",
+    "SourceDestCheck": false, "Groups": [{"GroupId": "sg-1"}], "TagSet": [{"Key": "Name", "Value": "fw"}],
+    "Attachment": {"InstanceId": "i-1", "DeviceIndex": 0},
+    "PrivateIpAddress": "10.0.1.10",
+    "Association": {"PublicIp": "3.3.3.3", "IpOwnerId": "amazon"},
+    "PrivateIpAddresses": [
+      {"PrivateIpAddress": "10.0.1.11", "Primary": false},
+      {"PrivateIpAddress": "10.0.1.10", "Primary": true,
+       "Association": {"PublicIp": "3.3.3.3", "IpOwnerId": "amazon"}},
+      {"PrivateIpAddress": "10.0.1.12", "Primary": false,
+       "Association": {"PublicIp": "4.4.4.4", "AllocationId": "eipalloc-1", "IpOwnerId": "123456789012"}}],
+    "Ipv6Addresses": [{"Ipv6Address": "2600::1"}]}]})");
+  dir.write("Addresses.json", R"({"Addresses": [
+    {"PublicIp": "5.5.5.5", "AllocationId": "eipalloc-2", "NetworkInterfaceId": "eni-1", "PrivateIpAddress": "10.0.1.11"},
+    {"PublicIp": "6.6.6.6", "AllocationId": "eipalloc-3"}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  const Eni* eni = loaded.topology.findEni("eni-1");
+  REQUIRE(eni != nullptr);
+  CHECK(eni->meta.name == "fw");
+  CHECK(eni->private_ips == std::vector<Ipv4>{ip("10.0.1.10"), ip("10.0.1.11"), ip("10.0.1.12")});
+  CHECK_FALSE(eni->source_dest_check);
+  CHECK(eni->instance_id == "i-1");
+  CHECK(eni->security_group_ids == std::vector<std::string>{"sg-1"});
+  CHECK(eni->ipv6_addresses == std::vector<std::string>{"2600::1"});
+  REQUIRE(eni->public_ips.size() == 3);
+  CHECK(eni->public_ips[0].private_ip == ip("10.0.1.10"));
+  CHECK(eni->public_ips[0].public_ip == ip("3.3.3.3"));
+  CHECK_FALSE(eni->public_ips[0].elastic);
+  CHECK(eni->public_ips[1].public_ip == ip("4.4.4.4"));
+  CHECK(eni->public_ips[1].elastic);
+  CHECK(eni->public_ips[2].private_ip == ip("10.0.1.11"));
+  CHECK(eni->public_ips[2].public_ip == ip("5.5.5.5"));
+  CHECK(eni->public_ips[2].elastic);
+  CHECK(countIgnored(loaded.topology, "not associated") == 1);
+}
+
+TEST_CASE("instances list ENIs in device-index order and terminated ones are ignored", "[snapshot]") {
+  TempDir dir("instances");
+  dir.write("Reservations.json", R"({"Reservations": [{"OwnerId": "210987654321", "Instances": [
+    {"InstanceId": "i-1", "State": {"Code": 16, "Name": "running"}, "LaunchTime": "2019-12-18 05:08:19+00:00",
+     "NetworkInterfaces": [
+       {"NetworkInterfaceId": "eni-b", "Attachment": {"DeviceIndex": 1}},
+       {"NetworkInterfaceId": "eni-a", "Attachment": {"DeviceIndex": 0}}]},
+    {"InstanceId": "i-2", "State": {"Code": 48, "Name": "terminated"}, "NetworkInterfaces": []}]}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  REQUIRE(loaded.topology.instances.size() == 1);
+  const Instance& instance = loaded.topology.instances[0];
+  CHECK(instance.eni_ids == std::vector<std::string>{"eni-a", "eni-b"});
+  CHECK(instance.state == "running");
+  CHECK(instance.meta.account == "210987654321");
+  REQUIRE(loaded.topology.ignored.size() == 1);
+  CHECK(loaded.topology.ignored[0].location == "Reservations.json:/Reservations/0/Instances/1");
+  CHECK(loaded.topology.ignored[0].reason == "state terminated");
+}
+
+TEST_CASE("objects that are not live go to ignored with their state", "[snapshot]") {
+  TempDir dir("dead");
+  dir.write("NatGateways.json", R"({"NatGateways": [
+    {"NatGatewayId": "nat-1", "State": "deleted", "SubnetId": "subnet-1"},
+    {"NatGatewayId": "nat-2", "State": "available", "SubnetId": "subnet-1", "ConnectivityType": "private",
+     "NatGatewayAddresses": [{"PrivateIp": "10.0.0.5", "NetworkInterfaceId": "eni-n"}]}]})");
+  dir.write("VpcEndpoints.json", R"({"VpcEndpoints": [
+    {"VpcEndpointId": "vpce-1", "State": "rejected", "VpcEndpointType": "Interface"},
+    {"VpcEndpointId": "vpce-2", "State": "available", "VpcEndpointType": "Interface", "SubnetIds": ["subnet-1"],
+     "NetworkInterfaceIds": ["eni-e"], "Groups": [{"GroupId": "sg-1"}], "PrivateDnsEnabled": true,
+     "PolicyDocument": "{\"Statement\": []}", "ServiceName": "com.amazonaws.us-east-1.ssm"}]})");
+  dir.write("VpcPeeringConnections.json", R"({"VpcPeeringConnections": [
+    {"VpcPeeringConnectionId": "pcx-1", "Status": {"Code": "pending-acceptance"}}]})");
+  dir.write("InternetGateways.json", R"({"InternetGateways": [{"InternetGatewayId": "igw-1",
+    "Attachments": [{"State": "detached", "VpcId": "vpc-1"}, {"State": "available", "VpcId": "vpc-2"}]}]})");
+  dir.write("VpnConnections.json", R"({"VpnConnections": [{"VpnConnectionId": "vpn-1", "State": "deleted"}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  const Topology& t = loaded.topology;
+  REQUIRE(t.nat_gateways.size() == 1);
+  CHECK_FALSE(t.nat_gateways[0].is_public);
+  CHECK(t.nat_gateways[0].eni_id == "eni-n");
+  REQUIRE(t.vpc_endpoints.size() == 1);
+  CHECK(t.vpc_endpoints[0].type == EndpointType::kInterface);
+  CHECK(t.vpc_endpoints[0].private_dns);
+  CHECK(t.vpc_endpoints[0].policy_document == "{\"Statement\": []}");
+  CHECK(t.peering_connections.empty());
+  REQUIRE(t.internet_gateways.size() == 1);
+  CHECK(t.internet_gateways[0].vpc_ids == std::vector<std::string>{"vpc-2"});
+  CHECK(t.vpn_connections.empty());
+  CHECK(countIgnored(t, "state deleted") == 2);
+  CHECK(countIgnored(t, "state rejected") == 1);
+  CHECK(countIgnored(t, "status pending-acceptance") == 1);
+  CHECK(countIgnored(t, "state detached") == 1);
+}
+
+TEST_CASE("a SageMaker describe-domain file becomes a Studio domain", "[snapshot]") {
+  TempDir dir("sagemaker");
+  dir.write("domain.json", R"({"DomainId": "d-abc", "DomainName": "studio", "AppNetworkAccessType": "VpcOnly",
+    "VpcId": "vpc-1", "SubnetIds": ["subnet-1", "subnet-2"],
+    "DefaultUserSettings": {"SecurityGroups": ["sg-1"], "ExecutionRole": "arn:aws:iam::1:role/x"}})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  const StudioDomain* domain = loaded.topology.findStudioDomain("d-abc");
+  REQUIRE(domain != nullptr);
+  CHECK(domain->meta.name == "studio");
+  CHECK(domain->network_mode == StudioNetworkMode::kVpcOnly);
+  CHECK(domain->subnet_ids == std::vector<std::string>{"subnet-1", "subnet-2"});
+  CHECK(domain->security_group_ids == std::vector<std::string>{"sg-1"});
+}
+
+// ---- error messages ---------------------------------------------------------------------
+
+TEST_CASE("invalid JSON is reported with line and column", "[snapshot]") {
+  TempDir dir("badjson");
+  dir.write("Vpcs.json", "{\n  \"Vpcs\": [\n    {\"VpcId\": }\n  ]\n}\n");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0] ==
+        "Vpcs.json:3:15: error: invalid JSON: syntax error while parsing value - unexpected '}'; expected '[', "
+        "'{', or a literal");
+}
+
+TEST_CASE("JSON nested deeper than the parser follows is an error naming the file", "[snapshot]") {
+  // 2,000 nested arrays: valid JSON that simdjson refuses (depth limit 1,024); the
+  // loader reports simdjson's reason at the file instead of crashing or skipping it.
+  TempDir dir("deepjson");
+  dir.write("Vpcs.json", "{\"Vpcs\": " + std::string(2000, '[') + std::string(2000, ']') + "}");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].rfind("Vpcs.json: error: invalid JSON: ", 0) == 0);
+}
+
+TEST_CASE("a repeated key takes its first value", "[snapshot]") {
+  // RFC 8259 leaves repeated names to the implementation; the snapshot loader reads the
+  // first (topology/json_view.h says why).
+  TempDir dir("dupkey");
+  dir.write("Vpcs.json", R"({"Vpcs": [{"VpcId": "vpc-first", "CidrBlock": "10.0.0.0/16", "VpcId": "vpc-last"}],
+    "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-first", "CidrBlock": "10.0.1.0/24", "CidrBlock": "10.0.2.0/24"}],
+    "Subnets": [{"SubnetId": "subnet-2", "VpcId": "vpc-first", "CidrBlock": "10.0.3.0/24"}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  REQUIRE(loaded.topology.vpcs.size() == 1);
+  CHECK(loaded.topology.vpcs[0].meta.id == "vpc-first");
+  REQUIRE(loaded.topology.subnets.size() == 1);
+  CHECK(loaded.topology.subnets[0].meta.id == "subnet-1");
+  CHECK(loaded.topology.subnets[0].cidr.str() == "10.0.1.0/24");
+  // Both lists are read from the one file, each item at its own pointer.
+  CHECK(loaded.topology.subnets[0].meta.origin == "Vpcs.json:/Subnets/0");
+}
+
+TEST_CASE("an integer beyond 64 bits of sign is out of range, not wrapped", "[snapshot]") {
+  TempDir dir("bignum");
+  dir.write("NetworkAcls.json", R"({"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "Entries": [
+    {"RuleNumber": 18446744073709551615, "Protocol": "-1", "RuleAction": "allow", "Egress": false,
+     "CidrBlock": "0.0.0.0/0"}]}]})");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE_FALSE(loaded.errors.empty());
+  CHECK(loaded.errors[0] ==
+        "NetworkAcls.json:/NetworkAcls/0/Entries/0/RuleNumber: error: 9223372036854775807 is out of range");
+}
+
+TEST_CASE("a bad CIDR names the file and JSON pointer", "[snapshot]") {
+  TempDir dir("badcidr");
+  dir.write("RouteTables.json", R"({"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [
+    {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"},
+    {"DestinationCidrBlock": "10.0.0.0/33", "GatewayId": "igw-1"}]}]})");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0] ==
+        "RouteTables.json:/RouteTables/0/Routes/1/DestinationCidrBlock: error: prefix length 33 is out of range "
+        "(0-32)");
+}
+
+TEST_CASE("host bits in a subnet CIDR are an error with a suggestion", "[snapshot]") {
+  TempDir dir("hostbits");
+  dir.write("Subnets.json",
+            R"({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.5/24"}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0] ==
+        "Subnets.json:/Subnets/0/CidrBlock: error: '10.0.1.5/24' has host bits set (did you mean 10.0.1.0/24?)");
+}
+
+TEST_CASE("a field of the wrong JSON type is reported with both types", "[snapshot]") {
+  TempDir dir("wrongtype");
+  dir.write("Subnets.json", R"({"Subnets": [{"SubnetId": "subnet-1", "VpcId": 7, "CidrBlock": "10.0.1.0/24"}]})");
+  dir.write("Vpcs.json", R"({"Vpcs": {"VpcId": "vpc-1"}})");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 2);
+  CHECK(loaded.errors[0] == "Subnets.json:/Subnets/0/VpcId: error: expected a string, found a number");
+  CHECK(loaded.errors[1] == "Vpcs.json:/Vpcs: error: expected an array, found an object");
+}
+
+TEST_CASE("a missing ID field is reported at the object and loading goes on", "[snapshot]") {
+  TempDir dir("missing");
+  dir.write("a/Subnets.json", R"({"Subnets": [{"VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"},
+                                              {"SubnetId": "subnet-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24"}]})");
+  dir.write("b/SecurityGroups.json", R"({"SecurityGroups": [{"GroupId": "sg-1",
+    "IpPermissions": [{"IpProtocol": "tcpp", "FromPort": 1, "ToPort": 2, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}]})");
+  dir.write("c/Vpcs.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]})");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 2);
+  CHECK(loaded.errors[0] == "a/Subnets.json:/Subnets/0: error: missing required field 'SubnetId'");
+  CHECK(loaded.errors[1] ==
+        "b/SecurityGroups.json:/SecurityGroups/0/IpPermissions/0/IpProtocol: error: 'tcpp' is not a protocol "
+        "(tcp, udp, icmp, -1 or 0-255)");
+  CHECK(loaded.topology.findSubnet("subnet-2") != nullptr);
+  CHECK(loaded.topology.findVpc("vpc-1") != nullptr);
+}
+
+TEST_CASE("a folder without JSON files or a missing folder is an error", "[snapshot]") {
+  TempDir dir("empty");
+  auto empty = load(dir.path());
+  CHECK_FALSE(empty.ok);
+  REQUIRE(empty.errors.size() == 1);
+  CHECK(empty.errors[0] == dir.path().generic_string() + ": error: no .json files found");
+  auto missing = load(dir.path() / "nope");
+  CHECK_FALSE(missing.ok);
+  REQUIRE(missing.errors.size() == 1);
+  CHECK(missing.errors[0] == (dir.path() / "nope").generic_string() + ": error: not a directory");
+}
+
+TEST_CASE("loading leaves the input files untouched", "[snapshot]") {
+  TempDir dir("untouched");
+  const std::string text = R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]})";
+  dir.write("Vpcs.json", text);
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.ok);
+  std::ifstream in(dir.path() / "Vpcs.json", std::ios::binary);
+  std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(after == text);
+}
+
+}  // namespace
+}  // namespace vpcsim::topology

@@ -1,0 +1,301 @@
+// Tests for the scenario runner and the variant diff (sim/scenario_runner.cpp), on the default scenario.
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "reports/scenario_report.h"
+
+#include "reports/scenario_report.h"
+#include "scenario/runner.h"
+
+// The modules under test, by their short names (tests mirror the folders).
+using namespace vpcsim::scenario;  // NOLINT(google-build-using-namespace)
+
+#ifndef VPCSIM_SOURCE_DIR
+#define VPCSIM_SOURCE_DIR "."
+#endif
+
+namespace vpcsim::sim {
+namespace {
+
+const std::string kDefaultScenario = std::string(VPCSIM_SOURCE_DIR) + "/scenarios/sagemaker-studio-vpc-only.yaml";
+
+scenario::Scenario load(const std::filesystem::path& file) {
+  scenario::Scenario scenario;
+  std::vector<topology::Diagnostic> errors;
+  bool ok = scenario::loadScenario(file, scenario, errors);
+  for (const auto& e : errors) UNSCOPED_INFO(e.str());
+  REQUIRE(ok);
+  return scenario;
+}
+
+// A copy of the default scenario with `extra` appended (more checks), in the temp folder.
+class ScenarioCopy {
+ public:
+  explicit ScenarioCopy(const std::string& extra) {
+    static std::atomic<int> counter{0};
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("vpcsim-wrong-" + std::to_string(random()) + "-" + std::to_string(counter++) + ".yaml");
+    std::ifstream in(kDefaultScenario);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Paths in a scenario are relative to it: point them at the repository's templates.
+    const std::string relative = "../tests/data/cfn/";
+    const std::string absolute = std::string(VPCSIM_SOURCE_DIR) + "/tests/data/cfn/";
+    for (auto at = text.find(relative); at != std::string::npos; at = text.find(relative, at + absolute.size())) {
+      text.replace(at, relative.size(), absolute);
+    }
+    const std::string plan = "plan: capacity-growth.yaml";
+    if (auto at = text.find(plan); at != std::string::npos) {
+      text.replace(at, plan.size(), "plan: " + std::string(VPCSIM_SOURCE_DIR) + "/scenarios/capacity-growth.yaml");
+    }
+    lines_ = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    text += extra;
+    std::ofstream(path_) << text;
+  }
+  ~ScenarioCopy() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  ScenarioCopy(const ScenarioCopy&) = delete;
+  ScenarioCopy& operator=(const ScenarioCopy&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  /// Lines in the default scenario: `extra` starts on the line after.
+  [[nodiscard]] int lines() const { return lines_; }
+
+ private:
+  std::filesystem::path path_;
+  int lines_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("the default scenario passes in every variant", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  CHECK(errors.empty());
+  CHECK(run.variants == std::vector<std::string>{"baseline", "with-nat", "locked-egress"});
+  CHECK(run.outcomes.size() == 3 * scenario.checks.size());
+  for (const auto& outcome : run.outcomes) {
+    CAPTURE(outcome.check, outcome.variant);
+    CHECK(outcome.pass);
+  }
+  CHECK(run.passed());
+  const CheckOutcome* pypi = run.find("notebook -> PyPI", "baseline");
+  REQUIRE(pypi != nullptr);
+  CHECK(pypi->verdict == Verdict::kUnreachable);
+  REQUIRE_FALSE(pypi->report.results.empty());
+  CHECK(pypi->report.results[0].explanations.at(0).code == "NO_ROUTE_TO_DESTINATION");
+  CHECK(run.find("notebook -> PyPI", "with-nat")->verdict == Verdict::kReachable);
+  std::string text = reports::scenarioText(run);
+  CHECK(text.find("notebook -> PyPI                             unreachable ok     reachable ok       unreachable ok\n") !=
+        std::string::npos);
+  CHECK(text.find("14 checks, 3 variants, capacity: 43 expectations hold, 0 fail\n") != std::string::npos);
+}
+
+TEST_CASE("the default scenario projects capacity and checks its expectation", "[scenario][capacity]") {
+  auto scenario = load(kDefaultScenario);
+  REQUIRE(scenario.capacity.has_value());
+  CHECK(scenario.capacity->variants == std::vector<std::string>{"baseline"});
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  REQUIRE(run.capacity.size() == 1);
+  const CapacityOutcome& outcome = run.capacity[0];
+  CHECK(outcome.variant == "baseline");
+  CHECK(outcome.has_expectation);
+  CHECK(outcome.headroom_months == 36);
+  CHECK(outcome.with_az_loss);
+  CHECK(outcome.pass);
+  // The domain's two private /20 subnets, one per AZ; N-1 moves one AZ's load to the other.
+  REQUIRE(outcome.projection.subnets.size() == 2);
+  CHECK(outcome.projection.subnets[0].capacity == 4091);
+  CHECK(outcome.projection.n_minus_one.size() == 2);
+  for (const auto& lost : outcome.projection.n_minus_one) {
+    REQUIRE(lost.subnets.size() == 1);
+    CHECK(lost.subnets[0].peak > outcome.projection.subnets[0].peak);
+  }
+  std::string text = reports::scenarioText(run);
+  CHECK(text.find("  expectation: no subnet runs out within 36 months (also with any one AZ lost): ok\n") !=
+        std::string::npos);
+  std::string json = reports::scenarioJson(run);
+  CHECK(json.find("\"capacity\": [") != std::string::npos);
+  CHECK(json.find("\"headroom_months\": 36") != std::string::npos);
+}
+
+TEST_CASE("a capacity expectation that does not hold fails the run and names the subnet", "[scenario][capacity]") {
+  // A /20 holds 4,091 addresses; 5,000 spaces spread over two subnets need 2,500 each, and
+  // 5,000 on the survivor when one AZ is lost (plus the endpoint interfaces the plan does
+  // not model, which stay as the baseline).
+  std::filesystem::path plan = std::filesystem::temp_directory_path() / "vpcsim-heavy-plan.yaml";
+  std::ofstream(plan) << "horizon_months: 12\ntrials: 0\nconsumers:\n  - {kind: space, count: 5000}\n";
+  ScenarioCopy file("");
+  std::ifstream in(file.path());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const std::string from = "plan: " + std::string(VPCSIM_SOURCE_DIR) + "/scenarios/capacity-growth.yaml";
+  REQUIRE(text.find(from) != std::string::npos);
+  text.replace(text.find(from), from.size(), "plan: " + plan.string());
+  std::ofstream(file.path()) << text;
+  auto scenario = load(file.path());
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  REQUIRE(run.capacity.size() == 1);
+  const CapacityOutcome& outcome = run.capacity[0];
+  CHECK_FALSE(outcome.pass);
+  CHECK_FALSE(run.passed());
+  REQUIRE(outcome.failures.size() == 2);  // both N-1 survivors; each subnet alone still fits
+  CHECK(outcome.failures[0].find("with us-east-1a lost, subnet-") == 0);
+  CAPTURE(outcome.failures);
+  CHECK(outcome.failures[0].find("runs out in month 0 (capacity 4091, peak 50") != std::string::npos);
+  std::string junit = reports::scenarioJunit(run);
+  CHECK(junit.find("<testsuite name=\"sagemaker-studio-vpc-only.capacity\" tests=\"1\" failures=\"1\">") !=
+        std::string::npos);
+  CHECK(junit.find("<failure message=\"2 subnet(s) run out\">") != std::string::npos);
+  std::filesystem::remove(plan);
+}
+
+TEST_CASE("a variant's in-place edits change the verdicts they should", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  // locked-egress replaces SageMakerSecurityGroup's allow-all egress with
+  // tcp/443 to 192.168.0.0/16: the S3 gateway endpoint's public addresses are
+  // outside it, the interface endpoints' are inside.
+  const CheckOutcome* s3 = run.find("notebook -> S3 (gateway endpoint)", "locked-egress");
+  REQUIRE(s3 != nullptr);
+  CHECK(s3->verdict == Verdict::kUnreachable);
+  REQUIRE_FALSE(s3->report.results.empty());
+  CHECK(s3->report.results[0].explanations.at(0).code == "ENI_SG_RULES_MISMATCH");
+  CHECK(run.find("notebook -> SSM (interface endpoint)", "locked-egress")->verdict == Verdict::kReachable);
+}
+
+TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
+  ScenarioCopy file(
+      "  - name: wrong\n"
+      "    reach: {from: notebook:studio/data-scientist, to: pypi}\n"
+      "    expect: reachable\n");
+  auto scenario = load(file.path());
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  CHECK_FALSE(run.passed());
+  const CheckOutcome* wrong = run.find("wrong", "baseline");
+  REQUIRE(wrong != nullptr);
+  CHECK_FALSE(wrong->pass);
+  CHECK(wrong->expected == Verdict::kReachable);
+  CHECK(run.find("wrong", "with-nat")->pass);
+  std::string text = reports::scenarioText(run);
+  CHECK(text.find("wrong [baseline]: expected reachable, got unreachable (notebook:studio/data-scientist -> pypi, "
+                  "tcp/443)\n") != std::string::npos);
+  CHECK(text.find("15 checks, 3 variants, capacity: 44 expectations hold, 2 fail\n") != std::string::npos);
+  std::string junit = reports::scenarioJunit(run);
+  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"46\" failures=\"2\">") != std::string::npos);
+  CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
+}
+
+TEST_CASE("a check whose question cannot be answered is an input error at the check", "[scenario]") {
+  ScenarioCopy file(
+      "  - name: bad\n"
+      "    reach: {from: notebook:studio/data-scientist, to: service:sssm}\n"
+      "    expect: reachable\n");
+  auto scenario = load(file.path());
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  CHECK_FALSE(runScenario(scenario, run, errors));
+  REQUIRE(errors.size() == 1);  // once, not once per variant
+  CHECK(errors[0].str() == file.path().string() + ":" + std::to_string(file.lines() + 1) +
+                               ":5: error: check 'bad': 'sssm' is not a known AWS service (did you mean 'ssm'?)");
+}
+
+TEST_CASE("diff baseline -> with-nat names the NAT route as the responsible change", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioDiff diff;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(diffVariants(scenario, "baseline", "with-nat", diff, errors));
+  CHECK_FALSE(diff.empty());
+  CHECK(diff.input_changes ==
+        std::vector<std::string>{"stack sagemaker-admin-workshop-natgw added (" +
+                                 (std::filesystem::path(VPCSIM_SOURCE_DIR) / "tests/data/cfn/network-natgw.yaml")
+                                     .lexically_normal()
+                                     .string() +
+                                 ")"});
+  CHECK(diff.only_after == std::vector<std::string>{"subnet:PublicSubnet1", "subnet:PublicSubnet2"});
+  for (const std::string subnet : {"PrivateSubnet1A", "PrivateSubnet2A"}) {
+    CAPTURE(subnet);
+    auto it = std::find_if(diff.flows.begin(), diff.flows.end(), [&](const FlowChange& f) {
+      return f.from == "subnet:" + subnet && f.security_groups == std::vector<std::string>{"SageMakerSecurityGroup"} &&
+             f.to == "pypi" && f.traffic == "tcp/443";
+    });
+    REQUIRE(it != diff.flows.end());
+    CHECK(it->before == Verdict::kUnreachable);
+    CHECK(it->after == Verdict::kReachable);
+    // Typed: the route to the NAT gateway is the hop the answer after adds.
+    REQUIRE(it->parting.kind == Parting::Kind::kHopAdded);
+    REQUIRE(it->parting.after.has_value());
+    REQUIRE(it->parting.after->route != nullptr);
+    CHECK(it->parting.after->kind == HopKind::kRouteTable);
+    CHECK(it->parting.after->route->target == topology::RouteTarget::kNatGateway);
+    CHECK(it->parting.after->route->destination == topology::Cidr::parse("0.0.0.0/0").value());
+    // Worded by reports/.
+    const std::string responsible = reports::responsibleText(it->parting);
+    CHECK(responsible.rfind("route 0.0.0.0/0 -> nat-", 0) == 0);
+    CHECK(responsible.find(" added to rtb-") != std::string::npos);
+    CHECK(responsible.find(subnet + "RouteTable)") != std::string::npos);
+    CHECK(it->origin.rfind("stack sagemaker-admin-workshop-natgw at ", 0) == 0);
+  }
+  // Interface endpoints are not affected by the NAT gateway.
+  for (const auto& flow : diff.flows) {
+    CAPTURE(flow.from, flow.to, flow.traffic);
+    CHECK(flow.to.rfind("service:", 0) != 0);
+  }
+  auto check = std::find_if(diff.checks.begin(), diff.checks.end(),
+                            [](const FlowChange& f) { return f.check == "notebook -> PyPI"; });
+  REQUIRE(check != diff.checks.end());
+  CHECK(reports::responsibleText(check->parting).find("PrivateSubnet1ARouteTable") != std::string::npos);
+
+  ScenarioDiff same;
+  REQUIRE(diffVariants(scenario, "with-nat", "with-nat", same, errors));
+  CHECK(same.empty());
+  CHECK(same.flows_compared > 0);
+  CHECK(reports::diffText(same).find("\nno change\n") != std::string::npos);
+}
+
+TEST_CASE("scenario runs and diffs are deterministic", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  std::vector<topology::Diagnostic> errors;
+  ScenarioRun first;
+  ScenarioRun second;
+  REQUIRE(runScenario(scenario, first, errors));
+  REQUIRE(runScenario(scenario, second, errors));
+  CHECK(reports::scenarioJson(first) == reports::scenarioJson(second));
+  CHECK(reports::scenarioJunit(first) == reports::scenarioJunit(second));
+  ScenarioDiff a;
+  ScenarioDiff b;
+  REQUIRE(diffVariants(scenario, "baseline", "with-nat", a, errors));
+  REQUIRE(diffVariants(scenario, "baseline", "with-nat", b, errors));
+  CHECK(reports::diffText(a) == reports::diffText(b));
+  CHECK(reports::diffJson(a) == reports::diffJson(b));
+}
+
+TEST_CASE("an unknown variant in a diff is an input error with a did-you-mean", "[scenario]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioDiff diff;
+  std::vector<topology::Diagnostic> errors;
+  CHECK_FALSE(diffVariants(scenario, "baseline", "with-nta", diff, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].str() == kDefaultScenario + ": error: unknown variant 'with-nta' (did you mean 'with-nat'?)");
+}
+
+}  // namespace vpcsim::sim

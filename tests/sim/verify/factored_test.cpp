@@ -1,0 +1,211 @@
+// The factored verify engine against the class-by-class one: identical reports, far fewer traces.
+//
+// VerifyOptions::factored = false (with skip_other_estates = false) traces
+// every (source, address class, header class) on its own; the default factors each interface's security
+// groups out of the paths it shares with interfaces alike and treats held
+// public addresses apart (sim/factored_engine.cpp, FactoredEngine). Both must render
+// the same JSON report, byte for byte, for internet-free checks and the
+// Amazon-created scopes, with and without hypothetical interfaces.
+//
+// CI runs a fixed set of seeds. For a longer sweep set
+//   VPCSIM_FACTORED_SEEDS=<count>   e.g. VPCSIM_FACTORED_SEEDS=200 ./vpcsim_tests "[factored]"
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "reports/verify_report.h"
+#include "sim/verify/verify.h"
+#include "tests/support/snapshots.h"
+#include "formats/generator.h"
+#include "formats/scope_file.h"
+
+// The modules under test, by their short names (tests mirror the folders).
+using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
+
+using namespace vpcsim;
+using namespace vpcsim::topology;
+
+namespace {
+
+const std::filesystem::path kRoot = VPCSIM_SOURCE_DIR;
+
+/// The checks compared: internet-free over every subnet, then the
+/// Amazon-created scopes named, then the `extra` scopes.
+std::vector<sim::VerifyReport> checks(const sim::Network& network, const sim::VerifyOptions& options,
+                                      const std::vector<std::string>& scopes, const std::vector<NaaScope>& extra) {
+  std::vector<std::string> subnets;
+  for (const auto& subnet : network.topology().subnets) subnets.push_back(subnet.meta.id);
+  std::vector<sim::VerifyReport> out;
+  if (!subnets.empty()) {
+    auto free = sim::verifyInternetFree(network, subnets, options);
+    REQUIRE(free);
+    out.push_back(*free);
+  }
+  std::vector<NaaScope> all;
+  for (const auto& name : scopes) all.push_back(builtinNaaScope(name).value());
+  all.insert(all.end(), extra.begin(), extra.end());
+  for (const auto& scope : all) {
+    auto report = sim::verifyScope(network, scope, options);
+    REQUIRE(report);
+    out.push_back(*report);
+  }
+  return out;
+}
+
+/// Runs the checks both ways; the reports must render identically (and the
+/// reference traces every class). Returns the factored reports.
+std::vector<sim::VerifyReport> compare(const Topology& topo, bool hypothetical,
+                                       const std::vector<std::string>& scopes = {"igw-egress", "igw-ingress"},
+                                       const std::vector<NaaScope>& extra = {}) {
+  sim::Network network(topo);
+  sim::VerifyOptions reference;
+  reference.hypothetical_enis = hypothetical;
+  reference.factored = false;
+  reference.skip_other_estates = false;
+  reference.threads = 2;
+  sim::VerifyOptions factored = reference;
+  factored.factored = true;
+  factored.skip_other_estates = true;
+  auto expected = checks(network, reference, scopes, extra);
+  auto actual = checks(network, factored, scopes, extra);
+  REQUIRE(actual.size() == expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    CAPTURE(actual[i].check, hypothetical);
+    CHECK(reports::verifyJson({actual[i]}) == reports::verifyJson({expected[i]}));
+    CHECK(expected[i].traces == expected[i].classes_checked);
+  }
+  return actual;
+}
+
+const sim::InternetFinding* findingTo(const sim::VerifyReport& report, const std::string& exit) {
+  for (const auto& finding : report.findings) {
+    if (finding.exit_point.rfind(exit, 0) == 0) return &finding;
+  }
+  return nullptr;
+}
+
+/// A scope whose Sources name resources by ID: every other subnet, and the
+/// first VPC, to an internet gateway; excluded, the first interface and the
+/// last security group.
+NaaScope sourceIdScope(const Topology& topo) {
+  auto quoted = [](const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "\"" : ", \"") + id + "\"";
+    return out;
+  };
+  std::vector<std::string> subnets;
+  for (size_t i = 0; i < topo.subnets.size(); i += 2) subnets.push_back(topo.subnets[i].meta.id);
+  const std::string to_igw = R"("Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::InternetGateway"]}})";
+  std::string json = R"({"MatchPaths": [{"Source": {"ResourceStatement": {"Resources": [)" + quoted(subnets) +
+                     "]}}, " + to_igw + R"(}, {"Source": {"ResourceStatement": {"Resources": [")" +
+                     topo.vpcs.front().meta.id + R"("]}}, )" + to_igw + "}]";
+  if (!topo.enis.empty() && !topo.security_groups.empty()) {
+    json += R"(, "ExcludePaths": [{"Source": {"ResourceStatement": {"Resources": [)" +
+            quoted({topo.enis.front().meta.id, topo.security_groups.back().meta.id}) + "]}}}]";
+  }
+  json += "}";
+  auto scope = parseNaaScope(json, "source-ids.json");
+  INFO(json);
+  REQUIRE(scope.ok());
+  return *scope;
+}
+
+/// Seeds to run: 3, or VPCSIM_FACTORED_SEEDS.
+int seedCount() {
+  const char* env = std::getenv("VPCSIM_FACTORED_SEEDS");
+  return env != nullptr ? std::max(1, std::atoi(env)) : 3;
+}
+
+/// A small generated topology whose shape varies with `seed`.
+GeneratorOptions smallOptions(int seed, int enis, int min_subnets) {
+  GeneratorOptions options;
+  options.enis = enis;
+  options.subnets = min_subnets + seed % 4;
+  options.security_groups = 3 + seed % 5;
+  options.rules_per_group = 3 + seed % 6;
+  options.vpcs = 1 + seed % 3;
+  options.seed = static_cast<uint64_t>(seed);
+  return options;
+}
+
+bool undeterminedWith(const sim::VerifyReport& report, const std::string& code) {
+  for (const auto& result : report.undetermined) {
+    if (!result.explanations.empty() && result.explanations.front().code == code) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("factored engine: the corners of tests/data/verify/factored-edges, decided as class by class", "[factored]") {
+  Topology topo = testing::loadTestSnapshot(kRoot / "tests/data/verify/factored-edges");
+  for (bool hypothetical : {true, false}) {
+    // vpc-egress reaches private destinations too, which the factored engine leaves to the reference.
+    auto reports = compare(topo, hypothetical, {"igw-egress", "igw-ingress", "vpc-egress"});
+    REQUIRE(reports.size() == 4);
+    const auto& free = reports[0];
+    const auto& egress = reports[1];
+    const auto& ingress = reports[2];
+    // Factored: the internet-free and igw checks trace far fewer classes than they check.
+    for (const auto* report : {&free, &egress, &ingress}) {
+      CAPTURE(report->check);
+      CHECK(report->traces * 4 < report->classes_checked);
+    }
+    CHECK(free.verdict == sim::Verdict::kReachable);
+    // Two interfaces of one key, each named by its own finding.
+    REQUIRE(findingTo(ingress, "eni-a") != nullptr);
+    REQUIRE(findingTo(ingress, "eni-g") != nullptr);
+    CHECK(findingTo(ingress, "eni-g")->example_text == "tcp 8.8.8.8:49152 -> 54.0.0.21:443");
+    // Reached only from a held public address: one class, traced one by one.
+    const sim::InternetFinding* peer = findingTo(ingress, "eni-b");
+    REQUIRE(peer != nullptr);
+    CHECK(peer->classes == 1);
+    CHECK(peer->example_text == "tcp 54.0.0.10:49152 -> 54.0.0.11:8080");
+    CHECK(peer->round_trip);
+    // Groups that cannot settle a class, and a load balancer.
+    CHECK(undeterminedWith(free, "SG_RULE_UNRESOLVED"));
+    CHECK(undeterminedWith(ingress, "SG_RULE_UNRESOLVED"));
+    CHECK(undeterminedWith(ingress, "LOAD_BALANCER"));
+    CHECK(findingTo(ingress, "eni-e") == nullptr);
+  }
+}
+
+TEST_CASE("factored engine: corpus snapshots, decided as class by class", "[factored]") {
+  for (const char* dir : {"tests/data/corpus/lab-validation/aws_demo",
+                          "tests/data/corpus/lab-validation/aws_nlb_targets_instance",
+                          "tests/data/corpus/lab-validation/aws_vnd_panos_single_fw",
+                          "tests/data/corpus/batfish-test-nat-gateway", "tests/data/verify/unknown-prefix-list"}) {
+    CAPTURE(dir);
+    compare(testing::loadTestSnapshot(kRoot / dir), false);
+  }
+}
+
+TEST_CASE("factored engine: seeded generated topologies, decided as class by class", "[factored]") {
+  const int seeds = seedCount();
+  for (int seed = 1; seed <= seeds; ++seed) {
+    CAPTURE(seed);
+    // Hypothetical interfaces multiply the reference's classes: on the first seed only.
+    compare(generateTopology(smallOptions(seed, 10, 2)), seed == 1);
+  }
+}
+
+TEST_CASE("factored engine: Sources naming resources by ID, decided as class by class", "[factored]") {
+  // Interfaces of one key whose origins the statements match differently
+  // must not share a decision; the engine keys them apart.
+  std::vector<Topology> topologies;
+  topologies.push_back(testing::loadTestSnapshot(kRoot / "tests/data/verify/factored-edges"));
+  topologies.push_back(testing::loadTestSnapshot(kRoot / "tests/data/corpus/batfish-test-nat-gateway"));
+  const int seeds = seedCount();
+  for (int seed = 1; seed <= seeds; ++seed) topologies.push_back(generateTopology(smallOptions(100 + seed, 12, 3)));
+  for (size_t t = 0; t < topologies.size(); ++t) {
+    CAPTURE(t);
+    const NaaScope scope = sourceIdScope(topologies[t]);
+    auto reports = compare(topologies[t], t == 0, {}, {scope});
+    REQUIRE(reports.size() == 2);
+    // Going out it was factored: far fewer traces than classes.
+    CHECK(reports[1].traces * 4 < reports[1].classes_checked);
+  }
+}
