@@ -922,58 +922,52 @@ Packet reply(const Packet& packet) {
   return back;
 }
 
-}  // namespace
-
-TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet,
-                  const TraceOptions& options) {
-  const Network::Index& ix = network.index();
-  if (options.consulted != nullptr) options.consulted->clear();
-  TraceResult result;
-  result.source = source.label;
-  Node source_node;
+/// The node `source` sends from (an empty one for an outside host); nullopt,
+/// with the explanation in `result`, when the input lacks it.
+std::optional<Node> sourceNode(const Network::Index& ix, const Endpoint& source, const Packet& packet,
+                               TraceResult& result) {
+  Node node;
   if (source.kind == Endpoint::Kind::kEni) {
     const Eni* eni = source.eni != nullptr ? source.eni : ix.eniById(source.eni_id);
     if (eni == nullptr) {
-      result.verdict = Verdict::kUndetermined;
       result.explanations.push_back({"UNKNOWN_SOURCE", source.eni_id, "the source interface is not in the input"});
-      return result;
+      return std::nullopt;
     }
-    source_node.eni = eni;
-    source_node.subnet = ix.topo.findSubnet(eni->subnet_id);
-    source_node.vpc_id = eni->vpc_id;
-    source_node.security_group_ids = eni->security_group_ids;
-    source_node.address = packet.source;
+    node.eni = eni;
+    node.subnet = ix.topo.findSubnet(eni->subnet_id);
+    node.vpc_id = eni->vpc_id;
+    node.security_group_ids = eni->security_group_ids;
+    node.address = packet.source;
     for (const auto& pub : eni->public_ips) {
-      if (pub.private_ip == packet.source) source_node.public_address = pub.public_ip;
+      if (pub.private_ip == packet.source) node.public_address = pub.public_ip;
     }
-    source_node.label = displayName(eni->meta);
+    node.label = displayName(eni->meta);
   } else if (source.kind == Endpoint::Kind::kHypotheticalEni) {
-    source_node.subnet = ix.topo.findSubnet(source.subnet_id);
-    if (source_node.subnet == nullptr) {
-      result.verdict = Verdict::kUndetermined;
+    node.subnet = ix.topo.findSubnet(source.subnet_id);
+    if (node.subnet == nullptr) {
       result.explanations.push_back({"UNKNOWN_SOURCE", source.subnet_id, "the source subnet is not in the input"});
-      return result;
+      return std::nullopt;
     }
-    source_node.vpc_id = source_node.subnet->vpc_id;
-    source_node.security_group_ids = source.security_group_ids;
-    source_node.address = packet.source;
-    if (source_node.subnet->map_public_ip_on_launch) {
+    node.vpc_id = node.subnet->vpc_id;
+    node.security_group_ids = source.security_group_ids;
+    node.address = packet.source;
+    if (node.subnet->map_public_ip_on_launch) {
       // EC2 User Guide, "Public IPv4 addresses": an instance launched in a
       // subnet with MapPublicIpOnLaunch receives a public address.
-      Ipv4 placeholder(kNewInterfacePublicAddress);
-      source_node.public_address = placeholder;
+      node.public_address = Ipv4(kNewInterfacePublicAddress);
       result.assumptions.push_back(fmt::format(
           "the new interface in {} receives a public IPv4 address (the subnet maps public IPs on launch)",
           source.subnet_id));
     }
-    source_node.label = source.label.empty() ? "new interface in " + source.subnet_id : source.label;
+    node.label = source.label.empty() ? "new interface in " + source.subnet_id : source.label;
   }
-  bool external = source.kind == Endpoint::Kind::kExternal;
+  return node;
+}
 
-  Walk walk(ix, result, source_node, target);
-  walk.source_apart_ = source.security_groups_checked_apart;
-  walk.terse_ = options.terse;
-  walk.consulted_ = options.consulted;
+/// Tells the walk where the packet goes: the new interface placed at the
+/// target, if any, and the node holding the target's address.
+void placeTarget(Walk& walk, const Network::Index& ix, const Node& source_node, const Target& target,
+                 const Packet& packet, bool external, TraceResult& result) {
   if (!target.subnet_id.empty()) {
     Node hypothetical;
     hypothetical.subnet = ix.topo.findSubnet(target.subnet_id);
@@ -983,7 +977,7 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
       hypothetical.address = target.address;
       hypothetical.label = target.label;
       if (hypothetical.subnet->map_public_ip_on_launch) {
-        // As for a new source interface above: it gets a public address, the
+        // As for a new source interface: it gets a public address, the
         // stand-in one, which an internet client addresses.
         hypothetical.public_address = Ipv4(kNewInterfacePublicAddress);
         if (packet.destination == *hypothetical.public_address) {
@@ -995,42 +989,95 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
       walk.target_hypothetical_ = hypothetical;
     }
   }
-  if (!external) {
-    if (auto holder = walk.nodeAt(source_node.vpc_id, target.address)) {
-      walk.target_node_ = holder;
-    } else if (auto it = ix.by_private_ip.find(target.address.value()); it != ix.by_private_ip.end()) {
-      walk.target_node_ = walk.nodeOfEni(*it->second.front(), target.address);
-    }
+  if (external) return;
+  if (auto holder = walk.nodeAt(source_node.vpc_id, target.address)) {
+    walk.target_node_ = holder;
+  } else if (auto it = ix.by_private_ip.find(target.address.value()); it != ix.by_private_ip.end()) {
+    walk.target_node_ = walk.nodeOfEni(*it->second.front(), target.address);
   }
-  Arrival forward;
-  if (external) {
-    walk.hop(HopKind::kInternet, HopAction::kSend, nullptr, source.label.empty() ? "internet" : source.label).packet =
-        packet;
-    bool stand_in = packet.destination == Ipv4(kNewInterfacePublicAddress) && walk.target_hypothetical_ &&
-                    walk.target_hypothetical_->public_address;
-    if (packet.source.isPublic() && !packet.destination.isPublic() && !stand_in) {
-      // Private (RFC 1918 and other special-purpose) addresses are not routed
-      // on the internet; an internet host reaches a VPC only through a public
-      // address (VPC User Guide, "IP addressing for your VPCs and subnets").
-      forward = walk.drop("NO_PATH", "internet",
-                          fmt::format("{} is a private address; it cannot be reached from the internet",
-                                      packet.destination.str()));
-    } else if (!packet.source.isPublic()) {
-      forward = walk.unknown("LEAVES_SNAPSHOT", packet.source.str(),
-                             fmt::format("{} is a private address outside every VPC in the input; how it reaches "
-                                         "the VPC (VPN, Direct Connect) is not known",
-                                         packet.source.str()));
-    } else {
-      forward = walk.fromInternet(packet);
-    }
-  } else {
-    if (source_node.subnet == nullptr) {
-      result.verdict = Verdict::kUndetermined;
-      result.explanations.push_back({"UNKNOWN_SUBNET", source_node.label, "the source's subnet is not in the input"});
-      return result;
-    }
-    forward = walk.leave(source_node, packet);
+}
+
+/// The request of an outside host: from the internet, or from a private
+/// address outside the input.
+Arrival fromOutside(Walk& walk, const Endpoint& source, const Packet& packet) {
+  walk.hop(HopKind::kInternet, HopAction::kSend, nullptr, source.label.empty() ? "internet" : source.label).packet =
+      packet;
+  bool stand_in = packet.destination == Ipv4(kNewInterfacePublicAddress) && walk.target_hypothetical_ &&
+                  walk.target_hypothetical_->public_address;
+  if (packet.source.isPublic() && !packet.destination.isPublic() && !stand_in) {
+    // Private (RFC 1918 and other special-purpose) addresses are not routed
+    // on the internet; an internet host reaches a VPC only through a public
+    // address (VPC User Guide, "IP addressing for your VPCs and subnets").
+    return walk.drop("NO_PATH", "internet",
+                     fmt::format("{} is a private address; it cannot be reached from the internet",
+                                 packet.destination.str()));
   }
+  if (!packet.source.isPublic()) {
+    return walk.unknown("LEAVES_SNAPSHOT", packet.source.str(),
+                        fmt::format("{} is a private address outside every VPC in the input; how it reaches "
+                                    "the VPC (VPN, Direct Connect) is not known",
+                                    packet.source.str()));
+  }
+  return walk.fromInternet(packet);
+}
+
+/// Whether the request arrived where it was meant to.
+bool arrivedAtTarget(const Arrival& forward, const Target& target, bool external) {
+  switch (forward.kind) {
+    case Arrival::Kind::kNode:
+      return forward.node.address == target.address || forward.node.public_address == target.address;
+    case Arrival::Kind::kInternet: return !external && target.address.isPublic();
+    case Arrival::Kind::kService: return true;
+    case Arrival::Kind::kDropped:
+    case Arrival::Kind::kUndetermined: break;
+  }
+  return false;
+}
+
+/// The reply to a delivered request, which security groups let through
+/// (they are stateful) but network ACLs and routes must allow.
+Arrival replyLeg(Walk& walk, const Arrival& forward, const Node& source_node, const Target& target) {
+  walk.setReturn();
+  Packet back = reply(forward.packet);
+  switch (forward.kind) {
+    case Arrival::Kind::kNode: return walk.leave(forward.node, back);
+    case Arrival::Kind::kInternet:
+      walk.hop(HopKind::kInternet, HopAction::kSend, nullptr, "internet").packet = back;
+      return walk.fromInternet(back);
+    case Arrival::Kind::kService:
+      walk.hop(HopKind::kAwsService, HopAction::kSend, nullptr, target.label).packet = back;
+      return walk.arrive(source_node, back, nullptr, false);
+    case Arrival::Kind::kDropped:
+    case Arrival::Kind::kUndetermined: break;
+  }
+  return Arrival{};
+}
+
+}  // namespace
+
+TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet,
+                  const TraceOptions& options) {
+  const Network::Index& ix = network.index();
+  if (options.consulted != nullptr) options.consulted->clear();
+  TraceResult result;
+  result.source = source.label;
+  std::optional<Node> source_node = sourceNode(ix, source, packet, result);
+  if (!source_node) {
+    result.verdict = Verdict::kUndetermined;
+    return result;
+  }
+  const bool external = source.kind == Endpoint::Kind::kExternal;
+  Walk walk(ix, result, *source_node, target);
+  walk.source_apart_ = source.security_groups_checked_apart;
+  walk.terse_ = options.terse;
+  walk.consulted_ = options.consulted;
+  placeTarget(walk, ix, *source_node, target, packet, external, result);
+  if (!external && source_node->subnet == nullptr) {
+    result.verdict = Verdict::kUndetermined;
+    result.explanations.push_back({"UNKNOWN_SUBNET", source_node->label, "the source's subnet is not in the input"});
+    return result;
+  }
+  const Arrival forward = external ? fromOutside(walk, source, packet) : walk.leave(*source_node, packet);
 
   auto finish = [&](Verdict verdict) {
     result.verdict = walk.undetermined_ && verdict == Verdict::kUnreachable ? Verdict::kUndetermined : verdict;
@@ -1038,45 +1085,16 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
   };
   if (forward.kind == Arrival::Kind::kDropped) return finish(Verdict::kUnreachable);
   if (forward.kind == Arrival::Kind::kUndetermined) return finish(Verdict::kUndetermined);
-
-  // Did it arrive where it was meant to?
-  bool right_place = false;
-  switch (forward.kind) {
-    case Arrival::Kind::kNode:
-      right_place = forward.node.address == target.address || forward.node.public_address == target.address;
-      break;
-    case Arrival::Kind::kInternet: right_place = !external && target.address.isPublic(); break;
-    case Arrival::Kind::kService: right_place = true; break;
-    case Arrival::Kind::kDropped:
-    case Arrival::Kind::kUndetermined: break;
-  }
-  if (!right_place) {
+  if (!arrivedAtTarget(forward, target, external)) {
     result.delivered_elsewhere = true;
     result.explanations.push_back({"NO_PATH", target.label, "the packet is delivered somewhere else than the destination"});
     return finish(Verdict::kUnreachable);
   }
-
-  // The reply, which SGs let through (stateful) but NACLs and routes must allow.
-  walk.setReturn();
-  Packet back = reply(forward.packet);
-  Arrival returned;
-  switch (forward.kind) {
-    case Arrival::Kind::kNode: returned = walk.leave(forward.node, back); break;
-    case Arrival::Kind::kInternet:
-      walk.hop(HopKind::kInternet, HopAction::kSend, nullptr, "internet").packet = back;
-      returned = walk.fromInternet(back);
-      break;
-    case Arrival::Kind::kService:
-      walk.hop(HopKind::kAwsService, HopAction::kSend, nullptr, target.label).packet = back;
-      returned = walk.arrive(source_node, back, nullptr, false);
-      break;
-    case Arrival::Kind::kDropped:
-    case Arrival::Kind::kUndetermined: break;
-  }
+  const Arrival returned = replyLeg(walk, forward, *source_node, target);
   if (returned.kind == Arrival::Kind::kDropped) return finish(Verdict::kUnreachable);
   if (returned.kind == Arrival::Kind::kUndetermined) return finish(Verdict::kUndetermined);
   bool home = external ? returned.kind == Arrival::Kind::kInternet
-                       : returned.kind == Arrival::Kind::kNode && returned.node.same(source_node) &&
+                       : returned.kind == Arrival::Kind::kNode && returned.node.same(*source_node) &&
                              returned.packet.destination == packet.source;
   if (!home) {
     result.explanations.push_back(
