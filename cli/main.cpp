@@ -393,7 +393,7 @@ void addVerify(CLI::App& app, VerifyArgs& args) {
   auto* verify = app.add_subcommand("verify", "check a guarantee over every packet and every source interface");
   addInputOptions(*verify, args.inputs);
   verify->add_option("--internet-free", args.internet_free,
-                     "sources that must not reach the internet: subnet:REF, subnet-, eni-, notebook:D[/P], job:N");
+                     "sources that must not reach the internet: subnet:REF, subnet-, eni-, i-, ip:A, notebook:D[/P], job:N");
   verify->add_option("--scope", args.scope_files, "Network Access Analyzer scope JSON file (repeatable)");
   verify->add_option("--builtin", args.builtin_scopes,
                      "Amazon-created scope: igw-ingress, igw-egress, vpc-ingress, vpc-egress (repeatable)");
