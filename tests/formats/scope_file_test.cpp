@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/addresses.h"
+
 // The modules under test, by their short names (tests mirror the folders).
 using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
 
@@ -32,11 +34,7 @@ NaaScope parse(const std::string& text) {
   return *scope;
 }
 
-Cidr cidr(const std::string& text) {
-  auto parsed = Cidr::parse(text);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
+using test_support::cidr;
 
 // Scopes whose only match path has the given Source / Destination / through entry.
 std::string withSource(const std::string& statement) { return R"({"MatchPaths": [{"Source": )" + statement + "}]}"; }

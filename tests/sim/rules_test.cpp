@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/addresses.h"
+
 namespace vpcsim::sim {
 namespace {
 
@@ -24,17 +26,8 @@ using topology::SecurityGroup;
 using topology::SgRule;
 using topology::Topology;
 
-Ipv4 ip(const std::string& text) {
-  auto parsed = Ipv4::parse(text);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
-
-Cidr cidr(const std::string& text) {
-  auto parsed = Cidr::parse(text);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
+using test_support::ip;
+using test_support::cidr;
 
 Packet packet(int protocol, const std::string& source, const std::string& destination, int destination_port = 443) {
   Packet p;

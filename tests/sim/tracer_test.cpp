@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/addresses.h"
+
 #include "reports/path_render.h"
 
 #include "sim/query.h"
@@ -27,17 +29,8 @@ using topology::RouteTarget;
 using topology::SgRule;
 using topology::Topology;
 
-Ipv4 ip(const std::string& text) {
-  auto parsed = Ipv4::parse(text);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
-
-Cidr cidr(const std::string& text) {
-  auto parsed = Cidr::parse(text);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
+using test_support::ip;
+using test_support::cidr;
 
 // ---- a tiny topology builder -------------------------------------------------
 

@@ -9,20 +9,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/addresses.h"
+
 namespace vpcsim::topology {
 namespace {
 
-Ipv4 ip(const std::string& text) {
-  auto parsed = Ipv4::parse(text);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
-
-Cidr cidr(const std::string& text) {
-  auto parsed = Cidr::parse(text);
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
+using test_support::ip;
+using test_support::cidr;
 
 // ---- Ipv4 ------------------------------------------------------------------
 

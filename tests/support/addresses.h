@@ -1,0 +1,26 @@
+// Address helpers for tests: parse or fail the test.
+#pragma once
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "topology/ip.h"
+
+namespace vpcsim::test_support {
+
+/// The address `text` names; the test fails when it does not parse.
+inline topology::Ipv4 ip(const std::string& text) {
+  auto parsed = topology::Ipv4::parse(text);
+  REQUIRE(parsed.ok());
+  return *parsed;
+}
+
+/// The block `text` names; the test fails when it does not parse.
+inline topology::Cidr cidr(const std::string& text) {
+  auto parsed = topology::Cidr::parse(text);
+  REQUIRE(parsed.ok());
+  return *parsed;
+}
+
+}  // namespace vpcsim::test_support
