@@ -565,6 +565,16 @@ void finishReport(VerifyReport& report, Tally& tally) {
   report.assumptions.assign(tally.assumptions.begin(), tally.assumptions.end());
 }
 
+/// Ends a check's report: finishReport, then its assumptions in order: what
+/// it enumerated, `placed` when it placed new interfaces, IPv4 only.
+void finishWithAssumptions(VerifyReport& report, Tally& tally, const VerifyOptions& options, std::string enumerated,
+                           std::string placed) {
+  finishReport(report, tally);
+  report.assumptions.push_back(std::move(enumerated));
+  if (options.hypothetical_enis) report.assumptions.push_back(std::move(placed));
+  report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
+}
+
 // ---- Enumerations and the two engines that run them ----------------------
 
 /// What of a member's subnet its paths depend on: the VPC, the AZ (transit
@@ -761,84 +771,68 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
   return e;
 }
 
-/// Lets the class-by-class engine decide a source's classes to a private
-/// address that only interfaces and NAT gateways of other estates hold
-/// (sim/estate.h) by the classes of the first atom of the same shadow that
-/// nothing holds (Enumeration::alike), and only when those decide nothing.
-///
-/// Why that is sound. A shadow is an atom of the boundaries without the
-/// edges of held single addresses, so every predicate but "who holds the
-/// address" treats the held address and the stand-in alike (the argument at
-/// the top of this file). The tracer asks who holds a destination in three
-/// places. Delivery looks in the VPC the packet is in (Walk::nodeAt), and a
-/// packet from the source stays in the source's estate, whose graph has an
-/// edge for every way the tracer moves a packet to another VPC (active
-/// peering, transit gateway attachments and route tables, routes to NAT
-/// gateways); no holder is there, and neither address is the source's own
-/// (a new interface may sit at a held address: excluded). The source's egress
-/// security groups see the holder's groups as the peer (Walk::target_node_),
-/// which matters to rules referencing a group only: excluded when a holder
-/// carries a group the source's egress rules reference, or such a group is
-/// not in the input (the stand-in's class is then unsettled, the held one
-/// not). So both traces take the same hops with the same verdict,
-/// explanation codes and assumptions (once generalised), and a scope judges
-/// them alike; only texts naming the address or its holder differ, which
-/// examples alone show, and a class that decides nothing gives no example.
-/// No public address is a candidate: those are reached across the internet.
-void decideOtherEstatesAlike(const Network::Index& ix, const std::vector<Cidr>& extra_cidrs,
-                             const std::vector<SourceClass>& sources, Enumeration& e) {
+/// What holds a candidate address: the estates of its holders, sorted, and
+/// the groups of its interfaces, sorted.
+struct Holders {
+  std::vector<size_t> estates;
+  std::vector<std::string_view> groups;
+};
+
+/// The holders of a private address whose interfaces and NAT gateways all
+/// lie in known estates; nullopt for a public address or any other.
+std::optional<Holders> holdersOf(const Network::Index& ix, const Estates& estates, Ipv4 address) {
   const Topology& topo = ix.topo;
-  const Estates estates = findEstates(topo);
-  if (estates.list.size() < 2) return;  // one estate: every holder is in the source's
+  const uint32_t value = address.value();
+  if (address.isPublic() || ix.by_public_ip.count(value) != 0 || ix.nat_by_public_ip.count(value) != 0) {
+    return std::nullopt;
+  }
+  Holders out;
+  bool known = true;
+  auto in = [&](const std::string& vpc_id) {
+    std::optional<size_t> estate = estates.indexOf(vpc_id);
+    known = known && estate.has_value();
+    if (estate) out.estates.push_back(*estate);
+  };
+  auto subnetVpc = [&](const std::string& subnet_id) {
+    if (const Subnet* subnet = topo.findSubnet(subnet_id)) in(subnet->vpc_id);
+  };
+  if (auto it = ix.by_private_ip.find(value); it != ix.by_private_ip.end()) {
+    for (const Eni* eni : it->second) {
+      in(eni->vpc_id);
+      subnetVpc(eni->subnet_id);
+      out.groups.insert(out.groups.end(), eni->security_group_ids.begin(), eni->security_group_ids.end());
+    }
+  }
+  if (auto it = ix.nat_by_private_ip.find(value); it != ix.nat_by_private_ip.end()) {
+    for (const NatGateway* nat : it->second) {
+      in(nat->vpc_id);
+      subnetVpc(nat->subnet_id);
+    }
+  }
+  if (!known || out.estates.empty()) return std::nullopt;
+  std::sort(out.estates.begin(), out.estates.end());
+  out.estates.erase(std::unique(out.estates.begin(), out.estates.end()), out.estates.end());
+  std::sort(out.groups.begin(), out.groups.end());
+  out.groups.erase(std::unique(out.groups.begin(), out.groups.end()), out.groups.end());
+  return out;
+}
+
+/// The candidates of the shadows: their holders, and by atom the index of
+/// its holders in `holders` (SIZE_MAX for an atom that is no candidate).
+struct Candidates {
+  std::vector<Holders> holders;
+  std::vector<size_t> holders_of;
+};
+
+/// Sets e.shadow_of and e.stand_ins: shadows in atom order, each one's first
+/// unheld atom standing for its candidates; returns the candidates' holders.
+Candidates findShadows(const Network::Index& ix, const std::vector<Cidr>& extra_cidrs, const Estates& estates,
+                       Enumeration& e) {
   AddressSet held;
   ix.forEachHeldAddress([&](Ipv4 address) { held.add(address); });
   held.seal();
-
-  // What holds a candidate address: the estates of its holders, sorted, and
-  // the groups of its interfaces, sorted.
-  struct Holders {
-    std::vector<size_t> estates;
-    std::vector<std::string_view> groups;
-  };
-  auto holdersOf = [&](Ipv4 address) -> std::optional<Holders> {
-    const uint32_t value = address.value();
-    if (address.isPublic() || ix.by_public_ip.count(value) != 0 || ix.nat_by_public_ip.count(value) != 0) {
-      return std::nullopt;
-    }
-    Holders out;
-    bool known = true;
-    auto in = [&](const std::string& vpc_id) {
-      std::optional<size_t> estate = estates.indexOf(vpc_id);
-      known = known && estate.has_value();
-      if (estate) out.estates.push_back(*estate);
-    };
-    auto subnetVpc = [&](const std::string& subnet_id) {
-      if (const Subnet* subnet = topo.findSubnet(subnet_id)) in(subnet->vpc_id);
-    };
-    if (auto it = ix.by_private_ip.find(value); it != ix.by_private_ip.end()) {
-      for (const Eni* eni : it->second) {
-        in(eni->vpc_id);
-        subnetVpc(eni->subnet_id);
-        out.groups.insert(out.groups.end(), eni->security_group_ids.begin(), eni->security_group_ids.end());
-      }
-    }
-    if (auto it = ix.nat_by_private_ip.find(value); it != ix.nat_by_private_ip.end()) {
-      for (const NatGateway* nat : it->second) {
-        in(nat->vpc_id);
-        subnetVpc(nat->subnet_id);
-      }
-    }
-    if (!known || out.estates.empty()) return std::nullopt;
-    std::sort(out.estates.begin(), out.estates.end());
-    out.estates.erase(std::unique(out.estates.begin(), out.estates.end()), out.estates.end());
-    std::sort(out.groups.begin(), out.groups.end());
-    out.groups.erase(std::unique(out.groups.begin(), out.groups.end()), out.groups.end());
-    return out;
-  };
-
-  // Shadows in atom order: each one's first unheld atom and its candidates.
-  auto holders = std::make_shared<std::vector<Holders>>();
-  auto holders_of = std::make_shared<std::vector<size_t>>(e.atoms.size(), SIZE_MAX);
+  Candidates out;
+  out.holders_of.assign(e.atoms.size(), SIZE_MAX);
   const std::vector<Atom> coarse =
       atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd);
   e.shadow_of.assign(e.atoms.size(), SIZE_MAX);
@@ -867,29 +861,31 @@ void decideOtherEstatesAlike(const Network::Index& ix, const std::vector<Cidr>& 
       if (stand_in == SIZE_MAX) stand_in = a;
       continue;
     }
-    if (std::optional<Holders> found = holdersOf(Ipv4(static_cast<uint32_t>(atom.first)))) {
-      (*holders_of)[a] = holders->size();
-      holders->push_back(std::move(*found));
+    if (std::optional<Holders> found = holdersOf(ix, estates, Ipv4(static_cast<uint32_t>(atom.first)))) {
+      out.holders_of[a] = out.holders.size();
+      out.holders.push_back(std::move(*found));
       candidates.push_back(a);
     }
   }
   close();
-  if (e.stand_ins.empty()) {
-    e.shadow_of.clear();
-    return;
-  }
+  return out;
+}
 
-  // The sources: their estates (the VPC of the interface and of its subnet),
-  // the groups their egress rules reference, their address.
-  struct Member {
-    bool possible = true;
-    std::vector<size_t> estates;
-    std::vector<std::string_view> references;
-    Ipv4 address;
-  };
-  auto members = std::make_shared<std::vector<Member>>(sources.size());
+/// A source as decideOtherEstatesAlike sees it: its estates (the VPC of the
+/// interface and of its subnet), the groups its egress rules reference, its address.
+struct EstateMember {
+  bool possible = true;
+  std::vector<size_t> estates;
+  std::vector<std::string_view> references;
+  Ipv4 address;
+};
+
+/// The EstateMember of every source (e.groups gives its security groups).
+std::vector<EstateMember> estateMembers(const Topology& topo, const Estates& estates,
+                                        const std::vector<SourceClass>& sources, const Enumeration& e) {
+  std::vector<EstateMember> members(sources.size());
   for (size_t m = 0; m < sources.size(); ++m) {
-    Member& member = (*members)[m];
+    EstateMember& member = members[m];
     const SourceClass& source = sources[m];
     member.address = source.endpoint.address;
     std::vector<std::string_view> vpcs;
@@ -913,20 +909,61 @@ void decideOtherEstatesAlike(const Network::Index& ix, const std::vector<Cidr>& 
       }
     }
   }
+  return members;
+}
+
+/// Whether `member`'s classes to `address`, which `holder` holds, decide as the stand-in's do.
+bool decidesAlike(const EstateMember& member, const Holders& holder, Ipv4 address) {
+  if (member.address == address) return false;
+  for (size_t estate : member.estates) {
+    if (std::binary_search(holder.estates.begin(), holder.estates.end(), estate)) return false;
+  }
+  for (std::string_view group : member.references) {
+    if (std::binary_search(holder.groups.begin(), holder.groups.end(), group)) return false;
+  }
+  return true;
+}
+
+/// Lets the class-by-class engine decide a source's classes to a private
+/// address that only interfaces and NAT gateways of other estates hold
+/// (sim/estate.h) by the classes of the first atom of the same shadow that
+/// nothing holds (Enumeration::alike), and only when those decide nothing.
+///
+/// Why that is sound. A shadow is an atom of the boundaries without the
+/// edges of held single addresses, so every predicate but "who holds the
+/// address" treats the held address and the stand-in alike (the argument at
+/// the top of this file). The tracer asks who holds a destination in three
+/// places. Delivery looks in the VPC the packet is in (Walk::nodeAt), and a
+/// packet from the source stays in the source's estate, whose graph has an
+/// edge for every way the tracer moves a packet to another VPC (active
+/// peering, transit gateway attachments and route tables, routes to NAT
+/// gateways); no holder is there, and neither address is the source's own
+/// (a new interface may sit at a held address: excluded). The source's egress
+/// security groups see the holder's groups as the peer (Walk::target_node_),
+/// which matters to rules referencing a group only: excluded when a holder
+/// carries a group the source's egress rules reference, or such a group is
+/// not in the input (the stand-in's class is then unsettled, the held one
+/// not). So both traces take the same hops with the same verdict,
+/// explanation codes and assumptions (once generalised), and a scope judges
+/// them alike; only texts naming the address or its holder differ, which
+/// examples alone show, and a class that decides nothing gives no example.
+/// No public address is a candidate: those are reached across the internet.
+void decideOtherEstatesAlike(const Network::Index& ix, const std::vector<Cidr>& extra_cidrs,
+                             const std::vector<SourceClass>& sources, Enumeration& e) {
+  const Estates estates = findEstates(ix.topo);
+  if (estates.list.size() < 2) return;  // one estate: every holder is in the source's
+  auto candidates = std::make_shared<const Candidates>(findShadows(ix, extra_cidrs, estates, e));
+  if (e.stand_ins.empty()) {
+    e.shadow_of.clear();
+    return;
+  }
+  auto members = std::make_shared<const std::vector<EstateMember>>(estateMembers(ix.topo, estates, sources, e));
   const Atom* atoms = e.atoms.data();
-  e.alike = [members, holders, holders_of, atoms](size_t m, size_t atom) {
-    const Member& member = (*members)[m];
-    const size_t h = (*holders_of)[atom];
+  e.alike = [members, candidates, atoms](size_t m, size_t atom) {
+    const EstateMember& member = (*members)[m];
+    const size_t h = candidates->holders_of[atom];
     if (!member.possible || h == SIZE_MAX) return false;
-    if (member.address == atomAddress(atoms[atom])) return false;
-    const Holders& holder = (*holders)[h];
-    for (size_t estate : member.estates) {
-      if (std::binary_search(holder.estates.begin(), holder.estates.end(), estate)) return false;
-    }
-    for (std::string_view group : member.references) {
-      if (std::binary_search(holder.groups.begin(), holder.groups.end(), group)) return false;
-    }
-    return true;
+    return decidesAlike(member, candidates->holders[h], atomAddress(atoms[atom]));
   };
 }
 
@@ -992,91 +1029,50 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
     return internetDecision(result, displayName(interfaces[member].subnet->meta));
   };
   tally.append(runEnumeration(ix, e, {}, options.factored, options.threads));
-  finishReport(report, tally);
-  report.assumptions.push_back(
+  finishWithAssumptions(
+      report, tally, options,
       "the internet is every public IPv4 address (outside the RFC 6890 special ranges); a packet reaches it when it "
-      "leaves through an internet gateway, whether or not the reply returns");
-  if (options.hypothetical_enis) {
-    report.assumptions.push_back(
-        "interfaces placed later carry security groups of their subnet's VPC and get a public IPv4 address only "
-        "where the subnet maps one on launch (no Elastic IP associated later)");
-  }
-  report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
+      "leaves through an internet gateway, whether or not the reply returns",
+      "interfaces placed later carry security groups of their subnet's VPC and get a public IPv4 address only "
+      "where the subnet maps one on launch (no Elastic IP associated later)");
   return report;
 }
 
+namespace {
 
-Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, const VerifyOptions& options) {
-  const Network::Index& ix = network.index();
-  const Topology& topo = ix.topo;
-  if (scope.match_paths.empty()) return Error{fmt::format("scope {} has no MatchPaths", scope.name)};
+/// Whether a side of a path names internet gateways only (so traffic from
+/// it enters from the internet).
+bool onlyInternetGateways(const NaaPathStatement& side) {
+  if (!side.resource || side.packet_header) return false;
+  for (const auto& type : side.resource->resource_types) {
+    if (type != "AWS::EC2::InternetGateway") return false;
+  }
+  for (const auto& id : side.resource->resources) {
+    if (!startsWith(bareId(id), "igw-")) return false;
+  }
+  return true;
+}
 
-  // Every CIDR, prefix list and port the scope names splits the classes.
-  std::vector<Cidr> extra_cidrs;
-  std::vector<PortRange> extra_ports;
-  std::set<uint64_t> source_port_points;
-  PrefixCidrs lists;
-  bool egress_needed = false;
-  bool ingress_needed = false;
-  bool private_destinations = false;
-  std::optional<Error> bad;
-  auto header = [&](const NaaPacketHeader& h) {
-    for (const auto* cidrs : {&h.source_addresses, &h.destination_addresses}) {
-      extra_cidrs.insert(extra_cidrs.end(), cidrs->begin(), cidrs->end());
-    }
-    for (const auto* names : {&h.source_prefix_lists, &h.destination_prefix_lists}) {
-      for (const auto& name : *names) {
-        const PrefixList* list = topo.findPrefixList(bareId(name));
-        if (list == nullptr) {
-          bad = Error{fmt::format("scope {}: prefix list '{}' is not in the input", scope.name, name)};
-          continue;
-        }
-        lists[list->meta.id] = list->cidrs;
-        extra_cidrs.insert(extra_cidrs.end(), list->cidrs.begin(), list->cidrs.end());
-      }
-    }
-    extra_ports.insert(extra_ports.end(), h.destination_ports.begin(), h.destination_ports.end());
-    for (const auto& range : h.source_ports) {
-      source_port_points.insert(static_cast<uint64_t>(std::clamp(range.from, 0, 65536)));
-      source_port_points.insert(static_cast<uint64_t>(std::clamp(range.to, -1, 65535) + 1));
-    }
-  };
-  auto onlyInternetGateways = [](const NaaPathStatement& side) {
-    if (!side.resource || side.packet_header) return false;
-    for (const auto& type : side.resource->resource_types) {
-      if (type != "AWS::EC2::InternetGateway") return false;
-    }
-    for (const auto& id : side.resource->resources) {
-      if (!startsWith(bareId(id), "igw-")) return false;
-    }
-    return true;
-  };
+/// Whether a statement of the scope names resources by ID.
+bool namesResources(const NaaScope& scope) {
+  bool names = false;
   for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
     for (const auto& path : *paths) {
       for (const auto* side : {&path.source, &path.destination}) {
-        if (side->packet_header) header(*side->packet_header);
+        names = names || (side->resource && !side->resource->resources.empty());
       }
+      for (const auto& statement : path.through) names = names || !statement.resources.empty();
     }
   }
-  if (bad) return *bad;
+  return names;
+}
 
-  // Resources the scope names must be in the input (a typo would silently
-  // match nothing); resources of kinds the input does not describe make the
-  // answer undetermined.
+/// The IDs of every resource in the input a scope may name.
+std::set<std::string> knownIds(const Topology& topo) {
   std::set<std::string> known;
   auto ids = [&](const auto& items) {
     for (const auto& item : items) known.insert(item.meta.id);
   };
-  bool names_resources = false;
-  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
-    for (const auto& path : *paths) {
-      for (const auto* side : {&path.source, &path.destination}) {
-        names_resources = names_resources || (side->resource && !side->resource->resources.empty());
-      }
-      for (const auto& statement : path.through) names_resources = names_resources || !statement.resources.empty();
-    }
-  }
-  if (names_resources) {
   ids(topo.vpcs);
   ids(topo.subnets);
   ids(topo.route_tables);
@@ -1094,28 +1090,273 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
   ids(topo.transit_gateways);
   ids(topo.tgw_attachments);
   ids(topo.vpn_gateways);
+  return known;
+}
+
+/// The resource statements of a path, each with its JSON pointer.
+std::vector<std::pair<const NaaResourceStatement*, std::string>> resourceStatements(const NaaPath& path) {
+  std::vector<std::pair<const NaaResourceStatement*, std::string>> statements;
+  if (path.source.resource) statements.emplace_back(&*path.source.resource, path.pointer + "/Source");
+  if (path.destination.resource) statements.emplace_back(&*path.destination.resource, path.pointer + "/Destination");
+  for (size_t i = 0; i < path.through.size(); ++i) {
+    statements.emplace_back(&path.through[i], fmt::format("{}/ThroughResources/{}", path.pointer, i));
   }
-  std::vector<std::string> unmodelled;
-  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+  return statements;
+}
+
+/// Where a matched flow ends: its exit to the internet, else the last
+/// forward hop that delivers it or hands it to another network.
+std::string pathEnd(const TraceResult& result) {
+  std::string exit = exitPoint(result);
+  if (!exit.empty()) return exit;
+  for (auto it = result.path.rbegin(); it != result.path.rend() && exit.empty(); ++it) {
+    if (it->direction == Direction::kForward &&
+        (it->action == HopAction::kDeliver || it->kind == HopKind::kPeeringConnection ||
+         it->kind == HopKind::kTransitGatewayAttachment || it->kind == HopKind::kVpcEndpoint ||
+         it->kind == HopKind::kNatGateway)) {
+      exit = componentName(*it);
+    }
+  }
+  return exit;
+}
+
+/// An interface the internet may reach: existing ones at each public
+/// address, new ones in subnets that map public addresses on launch.
+struct Inbound {
+  Target target;
+  std::string eni_id;  ///< "" for a hypothetical interface
+  const Eni* eni = nullptr;
+  Ipv4 private_address;
+};
+
+/// The interfaces reachable from the internet: existing ones with a public
+/// address, and (`hypothetical`) new ones with each group of their VPC.
+std::vector<Inbound> inboundTargets(const Topology& topo, bool hypothetical) {
+  std::vector<Inbound> targets;
+  for (const auto& eni : topo.enis) {
+    for (const auto& pub : eni.public_ips) {
+      Target target;
+      target.address = pub.public_ip;
+      target.label = displayName(eni.meta);
+      targets.push_back({target, eni.meta.id, &eni, pub.private_ip});
+    }
+  }
+  if (!hypothetical) return targets;
+  for (const auto& subnet : topo.subnets) {
+    if (!subnet.map_public_ip_on_launch) continue;
+    for (const auto& group : topo.security_groups) {
+      if (group.vpc_id != subnet.vpc_id) continue;
+      Target target;
+      target.subnet_id = subnet.meta.id;
+      target.security_group_ids = {group.meta.id};
+      target.address = Ipv4(subnet.cidr.first().value() + 4);
+      target.label = "new interface in " + subnet.meta.id + " with " + group.meta.id;
+      targets.push_back({target, "", nullptr, target.address});
+    }
+  }
+  return targets;
+}
+
+/// The factored engine's key of an inbound target: an interface the public
+/// address reaches as it would reach another (the first holder of the
+/// address, not a NAT gateway's, no load balancer) shares it with alike ones.
+std::pair<std::string, Ipv4> inboundKey(const Network::Index& ix, const SubnetKeys& subnet_keys,
+                                        const Inbound& inbound, size_t member) {
+  if (inbound.eni_id.empty()) return std::make_pair("new|" + inbound.target.subnet_id, inbound.private_address);
+  const Eni* eni = inbound.eni;
+  auto holders = ix.by_public_ip.find(inbound.target.address.value());
+  bool plain_holder = eni != nullptr && ix.nat_by_public_ip.count(inbound.target.address.value()) == 0 &&
+                      holders != ix.by_public_ip.end() && holders->second.front() == eni;
+  // What the tracer reads of the interface.
+  bool balancer = eni != nullptr && topology::isLoadBalancerInterface(*eni);
+  const Subnet* subnet = eni != nullptr ? ix.topo.findSubnet(eni->subnet_id) : nullptr;
+  std::string prefix = plain_holder && subnet != nullptr
+                           ? fmt::format("eni|{}|{}|{}", subnet_keys.of(*subnet), eni->interface_type, balancer)
+                           : fmt::format("own|{}", member);
+  return std::make_pair(prefix, inbound.private_address);
+}
+
+/// Internet hosts in every class of `clients` sending to `targets`: the
+/// ingress side of a scope check, but for its decisions (Enumeration::decide).
+Enumeration inboundEnumeration(const Network& network, const std::vector<Inbound>& targets, std::vector<Atom> clients,
+                               std::vector<HeaderClass> headers, std::vector<int> source_ports) {
+  const Network::Index& ix = network.index();
+  Enumeration e;
+  e.egress = false;
+  e.inbound = true;
+  e.members = targets.size();
+  e.atoms = std::move(clients);
+  e.headers = std::move(headers);
+  e.source_ports = std::move(source_ports);
+  const Atom* first_atom = e.atoms.data();
+  e.packet = [&targets, first_atom](size_t member, size_t atom, const HeaderClass& h, int source_port) {
+    const Inbound& inbound = targets[member];
+    return classPacket(atomAddress(first_atom[atom]),
+                       inbound.eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : inbound.target.address, h,
+                       source_port);
+  };
+  e.trace = [&network, &targets](size_t member, size_t /*atom*/, const Packet& packet, bool apart,
+                                 Consulted* consulted) {
+    Endpoint source;
+    source.kind = Endpoint::Kind::kExternal;
+    source.address = packet.source;
+    source.label = "internet host " + packet.source.str();
+    Target target = targets[member].target;
+    target.security_groups_checked_apart = apart;
+    return trace(network, source, target, packet, TraceOptions{apart, consulted});
+  };
+  e.label = [](size_t /*member*/, Ipv4 other) { return "internet host " + other.str(); };
+  e.component = [&targets](size_t member) {
+    // The label the tracer gives the delivered interface (tracer.cpp, nodeOfEni and the hypothetical target).
+    const Eni* eni = targets[member].eni;
+    return eni != nullptr ? displayName(eni->meta) : targets[member].target.label;
+  };
+  e.groups = [&targets](size_t member) -> const std::vector<std::string>& {
+    const Inbound& inbound = targets[member];
+    if (const Eni* eni = inbound.eni) return eni->security_group_ids;
+    return inbound.target.security_group_ids;
+  };
+  auto subnet_keys = std::make_shared<const SubnetKeys>(ix);
+  e.key = [&ix, &targets, subnet_keys](size_t member) {
+    return inboundKey(ix, *subnet_keys, targets[member], member);
+  };
+  return e;
+}
+
+/// One scope's check (verifyScope), as steps over the state they share.
+class ScopeCheck {
+ public:
+  ScopeCheck(const Network& network, const NaaScope& scope, const VerifyOptions& options)
+      : network_(network), ix_(network.index()), topo_(ix_.topo), scope_(scope), options_(options) {}
+
+  /// Runs the steps in order; the first error in the scope ends the check.
+  Result<VerifyReport> run() {
+    if (auto error = readPacketHeaders()) return *error;
+    if (auto error = checkNamedResources()) return *error;
+    chooseDirections();
+    splitClasses();
+    readFactorability();
+    report_.check = "scope " + scope_.name;
+    report_.scope_origin = scope_.origin;
+    if (egress_needed_) {
+      if (auto error = checkEgress()) return *error;
+    }
+    if (ingress_needed_) checkIngress();
+    noteEntriesFromOutside();
+    noteUnmodelled();
+    finishWithAssumptions(
+        report_, tally_, options_,
+        "paths enumerated: from every interface to every destination address class, and from every public address "
+        "class to every interface with a public address; a path matches when its forward packet gets as far as the "
+        "destination (the reply is not required)",
+        "interfaces placed later carry one security group of their subnet's VPC and get a public IPv4 address only "
+        "where the subnet maps one on launch");
+    return std::move(report_);
+  }
+
+ private:
+  std::optional<Error> readPacketHeaders();
+  std::optional<Error> readPacketHeader(const NaaPacketHeader& header);
+  std::optional<Error> checkNamedResources();
+  void chooseDirections();
+  void splitClasses();
+  void readFactorability();
+  [[nodiscard]] Decision judge(const FlowFacts& facts, const Packet& packet, const TraceResult& result,
+                               const std::string& source_group) const;
+  Result<std::vector<SourceClass>> planSources() const;
+  std::optional<Error> checkEgress();
+  void checkIngress();
+  void noteEntryFromOutside(const NaaPath& path, const std::string& id, const std::string& what);
+  void noteEntriesFromOutside();
+  void noteUnmodelled();
+
+  const Network& network_;
+  const Network::Index& ix_;
+  const Topology& topo_;
+  const NaaScope& scope_;
+  const VerifyOptions& options_;
+
+  // Every CIDR, prefix list and port the scope names splits the classes (readPacketHeaders).
+  std::vector<Cidr> extra_cidrs_;
+  std::vector<PortRange> extra_ports_;
+  std::set<uint64_t> source_port_points_;
+  PrefixCidrs lists_;
+  std::vector<std::string> unmodelled_;  ///< what the scope names that the input cannot describe
+  // Which sides to enumerate (chooseDirections).
+  bool egress_needed_ = false;
+  bool ingress_needed_ = false;
+  bool private_destinations_ = false;
+  // The classes (splitClasses).
+  std::vector<Atom> address_atoms_;
+  std::vector<HeaderClass> headers_;
+  std::vector<int> source_ports_{49152};
+  // Whether the factored engine may run (readFactorability).
+  bool plain_ = true;
+  bool egress_plain_ = true;
+  std::vector<const NaaResourceStatement*> source_ids_;  ///< Source statements naming resources by ID
+  VerifyReport report_;
+  Tally tally_;
+};
+
+/// Reads every packet header statement of the scope; a prefix list not in
+/// the input is an error (the last one found is reported).
+std::optional<Error> ScopeCheck::readPacketHeaders() {
+  std::optional<Error> bad;
+  for (const auto* paths : {&scope_.match_paths, &scope_.exclude_paths}) {
     for (const auto& path : *paths) {
-      std::vector<std::pair<const NaaResourceStatement*, std::string>> statements;
-      if (path.source.resource) statements.emplace_back(&*path.source.resource, path.pointer + "/Source");
-      if (path.destination.resource) statements.emplace_back(&*path.destination.resource, path.pointer + "/Destination");
-      for (size_t i = 0; i < path.through.size(); ++i) {
-        statements.emplace_back(&path.through[i], fmt::format("{}/ThroughResources/{}", path.pointer, i));
+      for (const auto* side : {&path.source, &path.destination}) {
+        if (!side->packet_header) continue;
+        if (auto error = readPacketHeader(*side->packet_header)) bad = std::move(error);
       }
-      for (const auto& [statement, where] : statements) {
+    }
+  }
+  return bad;
+}
+
+/// Adds one header's CIDRs, prefix lists and ports to the class boundaries.
+std::optional<Error> ScopeCheck::readPacketHeader(const NaaPacketHeader& header) {
+  std::optional<Error> bad;
+  for (const auto* cidrs : {&header.source_addresses, &header.destination_addresses}) {
+    extra_cidrs_.insert(extra_cidrs_.end(), cidrs->begin(), cidrs->end());
+  }
+  for (const auto* names : {&header.source_prefix_lists, &header.destination_prefix_lists}) {
+    for (const auto& name : *names) {
+      const PrefixList* list = topo_.findPrefixList(bareId(name));
+      if (list == nullptr) {
+        bad = Error{fmt::format("scope {}: prefix list '{}' is not in the input", scope_.name, name)};
+        continue;
+      }
+      lists_[list->meta.id] = list->cidrs;
+      extra_cidrs_.insert(extra_cidrs_.end(), list->cidrs.begin(), list->cidrs.end());
+    }
+  }
+  extra_ports_.insert(extra_ports_.end(), header.destination_ports.begin(), header.destination_ports.end());
+  for (const auto& range : header.source_ports) {
+    source_port_points_.insert(static_cast<uint64_t>(std::clamp(range.from, 0, 65536)));
+    source_port_points_.insert(static_cast<uint64_t>(std::clamp(range.to, -1, 65535) + 1));
+  }
+  return bad;
+}
+
+/// Resources the scope names must be in the input (a typo would silently
+/// match nothing); resources of kinds the input does not describe make the
+/// answer undetermined (unmodelled_).
+std::optional<Error> ScopeCheck::checkNamedResources() {
+  const std::set<std::string> known = namesResources(scope_) ? knownIds(topo_) : std::set<std::string>{};
+  for (const auto* paths : {&scope_.match_paths, &scope_.exclude_paths}) {
+    for (const auto& path : *paths) {
+      for (const auto& [statement, where] : resourceStatements(path)) {
         for (const auto& resource : statement->resources) {
           std::string id = bareId(resource);
           if (known.count(id) != 0) continue;
           if (startsWith(resource, "arn:") && resourceTypeOf(id).empty()) {
-            unmodelled.push_back(fmt::format("{} names {}, which the input does not describe (resource groups, "
-                                             "firewalls and load balancers are not modelled)",
-                                             where, resource));
+            unmodelled_.push_back(fmt::format("{} names {}, which the input does not describe (resource groups, "
+                                              "firewalls and load balancers are not modelled)",
+                                              where, resource));
             continue;
           }
-          return Error{fmt::format("scope {}: {} names resource '{}', which is not in the input{}", scope.name, where,
-                                   resource, didYouMean(id, known))};
+          return Error{fmt::format("scope {}: {} names resource '{}', which is not in the input{}", scope_.name,
+                                   where, resource, didYouMean(id, known))};
         }
         for (const auto& type : statement->resource_types) {
           if (startsWith(type, "AWS::EC2::")) continue;
@@ -1123,335 +1364,264 @@ Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, 
           // (Network Firewall, Gateway Load Balancer endpoints); as a
           // Source or Destination nothing in the input can match them.
           if (where.find("/ThroughResources/") == std::string::npos) {
-            unmodelled.push_back(fmt::format("{} names resource type {}, which the input does not describe", where,
-                                             type));
+            unmodelled_.push_back(fmt::format("{} names resource type {}, which the input does not describe", where,
+                                              type));
           }
         }
       }
     }
   }
+  return std::nullopt;
+}
 
-  for (const auto& path : scope.match_paths) {
+/// Which sides the match paths need: from interfaces, from the internet,
+/// and whether a path may end at a private address.
+void ScopeCheck::chooseDirections() {
+  for (const auto& path : scope_.match_paths) {
     // Traffic from the internet enters only through an internet gateway;
     // everything else starts at an interface (or crosses a gateway inside the input).
     bool from_igw = onlyInternetGateways(path.source);
-    ingress_needed = ingress_needed || !path.source.resource || from_igw ||
-                     resourceMatches(*path.source.resource, Side{{}, {"AWS::EC2::InternetGateway"}});
-    if (!path.source.resource) ingress_needed = true;
+    ingress_needed_ = ingress_needed_ || !path.source.resource || from_igw ||
+                      resourceMatches(*path.source.resource, Side{{}, {"AWS::EC2::InternetGateway"}});
+    if (!path.source.resource) ingress_needed_ = true;
     for (const auto& id : path.source.resource ? path.source.resource->resources : std::vector<std::string>{}) {
-      if (startsWith(bareId(id), "igw-")) ingress_needed = true;
+      if (startsWith(bareId(id), "igw-")) ingress_needed_ = true;
     }
-    egress_needed = egress_needed || !from_igw;
-    private_destinations = private_destinations || !onlyInternetGateways(path.destination);
+    egress_needed_ = egress_needed_ || !from_igw;
+    private_destinations_ = private_destinations_ || !onlyInternetGateways(path.destination);
   }
+}
 
-  std::vector<Atom> address_atoms = atomsOf(addressBoundaries(ix, extra_cidrs), kAddressSpaceEnd);
-  std::vector<HeaderClass> headers = ProtocolSpace(topo, extra_ports).classes();
-  std::vector<int> source_ports{49152};
-  if (!source_port_points.empty()) {
-    source_ports.clear();
-    for (const Atom& atom : atomsOf(source_port_points, 65536)) source_ports.push_back(representative(atom, 49152));
+/// Cuts addresses, headers and source ports into classes at the topology's
+/// boundaries and the scope's.
+void ScopeCheck::splitClasses() {
+  address_atoms_ = atomsOf(addressBoundaries(ix_, extra_cidrs_), kAddressSpaceEnd);
+  headers_ = ProtocolSpace(topo_, extra_ports_).classes();
+  if (!source_port_points_.empty()) {
+    source_ports_.clear();
+    for (const Atom& atom : atomsOf(source_port_points_, 65536)) source_ports_.push_back(representative(atom, 49152));
   }
+}
 
-  VerifyReport report;
-  report.check = "scope " + scope.name;
-  report.scope_origin = scope.origin;
-  Tally tally;
-
-  // Decides one traced flow against the scope.
-  auto judge = [&](const FlowFacts& facts, const Packet& packet, const TraceResult& result,
-                   const std::string& source_group) {
-    Decision decision;
-    decision.group = source_group;
-    for (const auto& path : scope.match_paths) {
-      if (!pathMatches(path, facts, packet, lists)) continue;
-      bool excluded = std::any_of(scope.exclude_paths.begin(), scope.exclude_paths.end(),
-                                  [&](const NaaPath& exclude) { return pathMatches(exclude, facts, packet, lists); });
-      if (excluded) return decision;
-      std::string exit = exitPoint(result);
-      if (exit.empty()) {
-        for (auto it = result.path.rbegin(); it != result.path.rend() && exit.empty(); ++it) {
-          if (it->direction == Direction::kForward &&
-              (it->action == HopAction::kDeliver || it->kind == HopKind::kPeeringConnection ||
-               it->kind == HopKind::kTransitGatewayAttachment || it->kind == HopKind::kVpcEndpoint ||
-               it->kind == HopKind::kNatGateway)) {
-            exit = componentName(*it);
-          }
-        }
-      }
-      decision.kind = Decision::Kind::kFinding;
-      decision.rule = path.pointer;
-      decision.detail = exit;
-      decision.round_trip = result.verdict == Verdict::kReachable;
-      return decision;
-    }
-    if (result.verdict != Verdict::kUndetermined) return decision;
-    bool could = std::any_of(scope.match_paths.begin(), scope.match_paths.end(),
-                             [&](const NaaPath& path) { return sourceMatches(path, facts, packet, lists); });
-    if (!could) return decision;
-    decision.kind = Decision::Kind::kUndetermined;
-    decision.detail = result.explanations.empty() ? "" : result.explanations.front().code;
-    return decision;
-  };
-
-  // The factored engine needs every class of a key to match the scope alike:
-  // statements by resource type only, of interfaces and internet gateways,
-  // nothing on the way, no packet header; going out, a Source naming
-  // internet gateways or a Destination naming interfaces could tell a class
-  // to a held public address (which comes back in) from its shadow. Going
-  // out, a Source may also name resources by ID: interfaces whose origins
-  // those statements match differently get keys of their own (below).
-  bool plain = true;
-  bool egress_plain = true;
-  std::vector<const NaaResourceStatement*> source_ids;  // Source statements naming resources by ID
-  for (const auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+/// The factored engine needs every class of a key to match the scope alike:
+/// statements by resource type only, of interfaces and internet gateways,
+/// nothing on the way, no packet header; going out, a Source naming
+/// internet gateways or a Destination naming interfaces could tell a class
+/// to a held public address (which comes back in) from its shadow. Going
+/// out, a Source may also name resources by ID: interfaces whose origins
+/// those statements match differently get keys of their own (checkEgress).
+void ScopeCheck::readFactorability() {
+  for (const auto* paths : {&scope_.match_paths, &scope_.exclude_paths}) {
     for (const auto& path : *paths) {
-      plain = plain && path.through.empty();
+      plain_ = plain_ && path.through.empty();
       for (const auto* side : {&path.source, &path.destination}) {
-        plain = plain && !side->packet_header;
+        plain_ = plain_ && !side->packet_header;
         if (!side->resource) continue;
         if (side == &path.source && !side->resource->resources.empty()) {
-          source_ids.push_back(&*side->resource);
+          source_ids_.push_back(&*side->resource);
           for (const auto& id : side->resource->resources) {
-            egress_plain = egress_plain && resourceTypeOf(bareId(id)) != "AWS::EC2::InternetGateway";
+            egress_plain_ = egress_plain_ && resourceTypeOf(bareId(id)) != "AWS::EC2::InternetGateway";
           }
         } else {
-          plain = plain && side->resource->resources.empty();
+          plain_ = plain_ && side->resource->resources.empty();
         }
         for (const auto& type : side->resource->resource_types) {
           bool interface = type == "AWS::EC2::NetworkInterface";
-          plain = plain && (interface || type == "AWS::EC2::InternetGateway");
-          egress_plain = egress_plain && (side == &path.source ? interface : !interface);
+          plain_ = plain_ && (interface || type == "AWS::EC2::InternetGateway");
+          egress_plain_ = egress_plain_ && (side == &path.source ? interface : !interface);
         }
       }
     }
   }
+}
 
-  if (egress_needed) {
-    Sources classes(ix, address_atoms,
-                    atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd));
-    SourcePlanner planner(network);
-    SourceOptions plan_options{SubnetSources::kEveryInterface, {}, options.hypothetical_enis};
-    for (const auto& subnet : topo.subnets) {
-      auto planned = planner.planSubnet(subnet, plan_options);
-      if (!planned) return Error{planned.error()};
-      if (auto error = classes.add(subnet.meta.id, *planned)) return *error;
-    }
-    std::vector<SourceClass> sources = classes.take();
-    report.source_classes += sources.size();
-    std::vector<Atom> destinations;
-    std::vector<std::string> holders;  // the interface holding a destination, by destination
-    for (const Atom& atom : address_atoms) {
-      Ipv4 address = atomAddress(atom);
-      if (!private_destinations && !address.isPublic()) continue;
-      std::string holder;
-      if (auto it = ix.by_private_ip.find(address.value()); it != ix.by_private_ip.end() && atom.end - atom.first == 1) {
-        holder = it->second.front()->meta.id;
-      }
-      destinations.push_back(atom);
-      holders.push_back(holder);
-    }
-    report.header_classes = uint64_t{destinations.size()} * headers.size() * source_ports.size();
-    Enumeration e = egressEnumeration(network, sources, std::move(destinations), headers, source_ports,
-                                      [&holders](size_t atom, Ipv4 address) {
-                                        Target target;
-                                        target.address = address;
-                                        target.any_internet = address.isPublic();
-                                        target.label = holders[atom].empty() ? address.str() : holders[atom];
-                                        return target;
-                                      });
-    // Origins are built when first needed (the factored engine decides for few members), once.
-    std::vector<Side> origins(sources.size());
-    std::vector<std::once_flag> origin_built(sources.size());
-    auto origin = [&](size_t member) -> const Side& {
-      std::call_once(origin_built[member], [&] { origins[member] = originOf(sources[member]); });
-      return origins[member];
-    };
-    if (!source_ids.empty()) {
-      // A Source naming resources matches an interface's origin or an
-      // entry gateway of its path; the path is the key's, so interfaces
-      // whose origins those statements match alike decide alike.
-      e.key = [base = e.key, &source_ids, &origin](size_t member) {
-        auto key = base(member);
-        key.first += '|';
-        for (const NaaResourceStatement* statement : source_ids) {
-          key.first += resourceMatches(*statement, origin(member)) ? '1' : '0';
-        }
-        return key;
-      };
-    }
-    e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
-      FlowFacts facts;
-      facts.source = origin(member);
-      // Held single addresses are atoms of their own, so the class's holder is the address's.
-      auto holder = ix.by_private_ip.find(packet.destination.value());
-      readPath(ix, result, holder == ix.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
-      return judge(facts, packet, result, displayName(sources[member].subnet->meta));
-    };
-    const bool factored = options.factored && plain && egress_plain && !private_destinations;
-    if (private_destinations && options.skip_other_estates) decideOtherEstatesAlike(ix, extra_cidrs, sources, e);
-    tally.append(runEnumeration(ix, e, extra_cidrs, factored, options.threads));
+/// Decides one traced flow against the scope.
+Decision ScopeCheck::judge(const FlowFacts& facts, const Packet& packet, const TraceResult& result,
+                           const std::string& source_group) const {
+  Decision decision;
+  decision.group = source_group;
+  for (const auto& path : scope_.match_paths) {
+    if (!pathMatches(path, facts, packet, lists_)) continue;
+    bool excluded = std::any_of(scope_.exclude_paths.begin(), scope_.exclude_paths.end(),
+                                [&](const NaaPath& exclude) { return pathMatches(exclude, facts, packet, lists_); });
+    if (excluded) return decision;
+    decision.kind = Decision::Kind::kFinding;
+    decision.rule = path.pointer;
+    decision.detail = pathEnd(result);
+    decision.round_trip = result.verdict == Verdict::kReachable;
+    return decision;
   }
+  if (result.verdict != Verdict::kUndetermined) return decision;
+  bool could = std::any_of(scope_.match_paths.begin(), scope_.match_paths.end(),
+                           [&](const NaaPath& path) { return sourceMatches(path, facts, packet, lists_); });
+  if (!could) return decision;
+  decision.kind = Decision::Kind::kUndetermined;
+  decision.detail = result.explanations.empty() ? "" : result.explanations.front().code;
+  return decision;
+}
 
-  if (ingress_needed) {
-    // Interfaces reachable from the internet: existing ones with a public
-    // address, and new ones in subnets that map public addresses on launch.
-    struct Inbound {
-      Target target;
-      std::string eni_id;  ///< "" for a hypothetical interface
-      const Eni* eni = nullptr;
-      Ipv4 private_address;
-    };
-    std::vector<Inbound> targets;
-    for (const auto& eni : topo.enis) {
-      for (const auto& pub : eni.public_ips) {
-        Target target;
-        target.address = pub.public_ip;
-        target.label = displayName(eni.meta);
-        targets.push_back({target, eni.meta.id, &eni, pub.private_ip});
-      }
-    }
-    if (options.hypothetical_enis) {
-      for (const auto& subnet : topo.subnets) {
-        if (!subnet.map_public_ip_on_launch) continue;
-        for (const auto& group : topo.security_groups) {
-          if (group.vpc_id != subnet.vpc_id) continue;
-          Target target;
-          target.subnet_id = subnet.meta.id;
-          target.security_group_ids = {group.meta.id};
-          target.address = Ipv4(subnet.cidr.first().value() + 4);
-          target.label = "new interface in " + subnet.meta.id + " with " + group.meta.id;
-          targets.push_back({target, "", nullptr, target.address});
-        }
-      }
-    }
-    std::vector<Atom> clients;
-    for (const Atom& atom : address_atoms) {
-      if (atomAddress(atom).isPublic()) clients.push_back(atom);
-    }
-    report.source_classes += clients.size();
-    if (report.header_classes == 0) report.header_classes = uint64_t{headers.size()} * source_ports.size();
-    Enumeration e;
-    e.egress = false;
-    e.inbound = true;
-    e.members = targets.size();
-    e.atoms = std::move(clients);
-    e.headers = headers;
-    e.source_ports = source_ports;
-    e.packet = [&](size_t member, size_t atom, const HeaderClass& h, int source_port) {
-      const Inbound& inbound = targets[member];
-      return classPacket(atomAddress(e.atoms[atom]),
-                         inbound.eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : inbound.target.address, h,
-                         source_port);
-    };
-    e.trace = [&](size_t member, size_t /*atom*/, const Packet& packet, bool apart, Consulted* consulted) {
-      Endpoint source;
-      source.kind = Endpoint::Kind::kExternal;
-      source.address = packet.source;
-      source.label = "internet host " + packet.source.str();
-      Target target = targets[member].target;
-      target.security_groups_checked_apart = apart;
-      return trace(network, source, target, packet, TraceOptions{apart, consulted});
-    };
-    e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
-      const Inbound& inbound = targets[member];
-      FlowFacts facts;
-      readPath(ix, result, inbound.eni_id, facts);
-      if (inbound.eni_id.empty() && facts.reached) {
-        // A hypothetical interface: its subnet, VPC and groups.
-        const Subnet* subnet = topo.findSubnet(inbound.target.subnet_id);
-        facts.destination.add(inbound.target.subnet_id);
-        if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
-        for (const auto& group : inbound.target.security_group_ids) facts.destination.add(group);
-      }
-      std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
-      return judge(facts, packet, result, entry);
-    };
-    e.label = [](size_t /*member*/, Ipv4 other) { return "internet host " + other.str(); };
-    e.component = [&](size_t member) {
-      // The label the tracer gives the delivered interface (tracer.cpp, nodeOfEni and the hypothetical target).
-      const Eni* eni = targets[member].eni;
-      return eni != nullptr ? displayName(eni->meta) : targets[member].target.label;
-    };
-    e.groups = [&](size_t member) -> const std::vector<std::string>& {
-      const Inbound& inbound = targets[member];
-      if (const Eni* eni = inbound.eni) return eni->security_group_ids;
-      return inbound.target.security_group_ids;
-    };
-    SubnetKeys subnet_keys(ix);
-    e.key = [&](size_t member) {
-      // An interface the public address reaches as it would reach another:
-      // the first holder of the address, not a NAT gateway's, no load balancer.
-      const Inbound& inbound = targets[member];
-      if (inbound.eni_id.empty()) return std::make_pair("new|" + inbound.target.subnet_id, inbound.private_address);
-      const Eni* eni = inbound.eni;
-      auto holders = ix.by_public_ip.find(inbound.target.address.value());
-      bool plain_holder = eni != nullptr && ix.nat_by_public_ip.count(inbound.target.address.value()) == 0 &&
-                          holders != ix.by_public_ip.end() && holders->second.front() == eni;
-      // What the tracer reads of the interface.
-      bool balancer = eni != nullptr && topology::isLoadBalancerInterface(*eni);
-      const Subnet* subnet = eni != nullptr ? topo.findSubnet(eni->subnet_id) : nullptr;
-      std::string prefix = plain_holder && subnet != nullptr
-                               ? fmt::format("eni|{}|{}|{}", subnet_keys.of(*subnet), eni->interface_type, balancer)
-                               : fmt::format("own|{}", member);
-      return std::make_pair(prefix, inbound.private_address);
-    };
-    tally.append(runEnumeration(ix, e, extra_cidrs, options.factored && plain && source_ids.empty(), options.threads));
+/// The source classes of every subnet of the input.
+Result<std::vector<SourceClass>> ScopeCheck::planSources() const {
+  Sources classes(ix_, address_atoms_,
+                  atomsOf(addressBoundaries(ix_, extra_cidrs_, Coarser{true, false}), kAddressSpaceEnd));
+  SourcePlanner planner(network_);
+  SourceOptions plan_options{SubnetSources::kEveryInterface, {}, options_.hypothetical_enis};
+  for (const auto& subnet : topo_.subnets) {
+    auto planned = planner.planSubnet(subnet, plan_options);
+    if (!planned) return Error{planned.error()};
+    if (auto error = classes.add(subnet.meta.id, *planned)) return *error;
   }
+  return classes.take();
+}
 
-  // Traffic entering from networks outside the input cannot be enumerated.
-  for (const auto& path : scope.match_paths) {
-    auto note = [&](const std::string& id, const std::string& what) {
-      Side side;
-      side.add(id);
-      if (path.source.resource && !resourceMatches(*path.source.resource, side)) return;
-      ++tally.undetermined_classes;
-      TraceResult result;
-      result.verdict = Verdict::kUndetermined;
-      result.source = id;
-      result.explanations.push_back({"LEAVES_SNAPSHOT", id, what});
-      tally.undetermined.try_emplace({id, "LEAVES_SNAPSHOT"}, std::move(result));
-    };
-    for (const auto& vgw : topo.vpn_gateways) {
-      note(vgw.meta.id, "traffic entering through this virtual private gateway (VPN, Direct Connect) comes from "
-                        "networks not in the input and is not enumerated");
+/// Traces from every interface (and new one) to every destination class.
+std::optional<Error> ScopeCheck::checkEgress() {
+  auto planned = planSources();
+  if (!planned) return Error{planned.error()};
+  const std::vector<SourceClass> sources = std::move(planned).value();
+  report_.source_classes += sources.size();
+  std::vector<Atom> destinations;
+  std::vector<std::string> holders;  // the interface holding a destination, by destination
+  for (const Atom& atom : address_atoms_) {
+    Ipv4 address = atomAddress(atom);
+    if (!private_destinations_ && !address.isPublic()) continue;
+    std::string holder;
+    if (auto it = ix_.by_private_ip.find(address.value()); it != ix_.by_private_ip.end() && atom.end - atom.first == 1) {
+      holder = it->second.front()->meta.id;
     }
-    for (const auto& attachment : topo.tgw_attachments) {
+    destinations.push_back(atom);
+    holders.push_back(holder);
+  }
+  report_.header_classes = uint64_t{destinations.size()} * headers_.size() * source_ports_.size();
+  Enumeration e = egressEnumeration(network_, sources, std::move(destinations), headers_, source_ports_,
+                                    [&holders](size_t atom, Ipv4 address) {
+                                      Target target;
+                                      target.address = address;
+                                      target.any_internet = address.isPublic();
+                                      target.label = holders[atom].empty() ? address.str() : holders[atom];
+                                      return target;
+                                    });
+  // Origins are built when first needed (the factored engine decides for few members), once.
+  std::vector<Side> origins(sources.size());
+  std::vector<std::once_flag> origin_built(sources.size());
+  auto origin = [&](size_t member) -> const Side& {
+    std::call_once(origin_built[member], [&] { origins[member] = originOf(sources[member]); });
+    return origins[member];
+  };
+  if (!source_ids_.empty()) {
+    // A Source naming resources matches an interface's origin or an
+    // entry gateway of its path; the path is the key's, so interfaces
+    // whose origins those statements match alike decide alike.
+    e.key = [base = e.key, this, &origin](size_t member) {
+      auto key = base(member);
+      key.first += '|';
+      for (const NaaResourceStatement* statement : source_ids_) {
+        key.first += resourceMatches(*statement, origin(member)) ? '1' : '0';
+      }
+      return key;
+    };
+  }
+  e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
+    FlowFacts facts;
+    facts.source = origin(member);
+    // Held single addresses are atoms of their own, so the class's holder is the address's.
+    auto holder = ix_.by_private_ip.find(packet.destination.value());
+    readPath(ix_, result, holder == ix_.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
+    return judge(facts, packet, result, displayName(sources[member].subnet->meta));
+  };
+  const bool factored = options_.factored && plain_ && egress_plain_ && !private_destinations_;
+  if (private_destinations_ && options_.skip_other_estates) decideOtherEstatesAlike(ix_, extra_cidrs_, sources, e);
+  tally_.append(runEnumeration(ix_, e, extra_cidrs_, factored, options_.threads));
+  return std::nullopt;
+}
+
+/// Traces from every public address class to every interface the internet
+/// can reach.
+void ScopeCheck::checkIngress() {
+  const std::vector<Inbound> targets = inboundTargets(topo_, options_.hypothetical_enis);
+  std::vector<Atom> clients;
+  for (const Atom& atom : address_atoms_) {
+    if (atomAddress(atom).isPublic()) clients.push_back(atom);
+  }
+  report_.source_classes += clients.size();
+  if (report_.header_classes == 0) report_.header_classes = uint64_t{headers_.size()} * source_ports_.size();
+  Enumeration e = inboundEnumeration(network_, targets, std::move(clients), headers_, source_ports_);
+  e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
+    const Inbound& inbound = targets[member];
+    FlowFacts facts;
+    readPath(ix_, result, inbound.eni_id, facts);
+    if (inbound.eni_id.empty() && facts.reached) {
+      // A hypothetical interface: its subnet, VPC and groups.
+      const Subnet* subnet = topo_.findSubnet(inbound.target.subnet_id);
+      facts.destination.add(inbound.target.subnet_id);
+      if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
+      for (const auto& group : inbound.target.security_group_ids) facts.destination.add(group);
+    }
+    std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
+    return judge(facts, packet, result, entry);
+  };
+  tally_.append(
+      runEnumeration(ix_, e, extra_cidrs_, options_.factored && plain_ && source_ids_.empty(), options_.threads));
+}
+
+/// Counts traffic entering through `id` as undetermined when `path`'s Source may match it.
+void ScopeCheck::noteEntryFromOutside(const NaaPath& path, const std::string& id, const std::string& what) {
+  Side side;
+  side.add(id);
+  if (path.source.resource && !resourceMatches(*path.source.resource, side)) return;
+  ++tally_.undetermined_classes;
+  TraceResult result;
+  result.verdict = Verdict::kUndetermined;
+  result.source = id;
+  result.explanations.push_back({"LEAVES_SNAPSHOT", id, what});
+  tally_.undetermined.try_emplace({id, "LEAVES_SNAPSHOT"}, std::move(result));
+}
+
+/// Traffic entering from networks outside the input cannot be enumerated.
+void ScopeCheck::noteEntriesFromOutside() {
+  for (const auto& path : scope_.match_paths) {
+    for (const auto& vgw : topo_.vpn_gateways) {
+      noteEntryFromOutside(path, vgw.meta.id,
+                           "traffic entering through this virtual private gateway (VPN, Direct Connect) comes from "
+                           "networks not in the input and is not enumerated");
+    }
+    for (const auto& attachment : topo_.tgw_attachments) {
       if (attachment.resource_type != "vpc" && attachment.resource_type != "peering") {
-        note(attachment.meta.id, fmt::format("traffic entering through this {} attachment comes from networks not in "
-                                             "the input and is not enumerated",
-                                             attachment.resource_type));
+        noteEntryFromOutside(path, attachment.meta.id,
+                             fmt::format("traffic entering through this {} attachment comes from networks not in "
+                                         "the input and is not enumerated",
+                                         attachment.resource_type));
       }
     }
-    for (const auto& pcx : topo.peering_connections) {
-      bool both = topo.findVpc(pcx.requester.vpc_id) != nullptr && topo.findVpc(pcx.accepter.vpc_id) != nullptr;
+    for (const auto& pcx : topo_.peering_connections) {
+      bool both = topo_.findVpc(pcx.requester.vpc_id) != nullptr && topo_.findVpc(pcx.accepter.vpc_id) != nullptr;
       if (!both) {
-        note(pcx.meta.id, "the peer VPC of this peering connection is not in the input; traffic from it is not "
-                          "enumerated");
+        noteEntryFromOutside(path, pcx.meta.id,
+                             "the peer VPC of this peering connection is not in the input; traffic from it is not "
+                             "enumerated");
       }
     }
   }
+}
 
-  for (const auto& reason : unmodelled) {
-    ++tally.undetermined_classes;
+/// Counts each resource or type the input cannot describe as one undetermined class.
+void ScopeCheck::noteUnmodelled() {
+  for (const auto& reason : unmodelled_) {
+    ++tally_.undetermined_classes;
     TraceResult result;
     result.verdict = Verdict::kUndetermined;
-    result.source = scope.name;
-    result.explanations.push_back({"NOT_MODELLED", scope.origin, reason});
-    tally.undetermined.try_emplace({reason, "NOT_MODELLED"}, std::move(result));
+    result.source = scope_.name;
+    result.explanations.push_back({"NOT_MODELLED", scope_.origin, reason});
+    tally_.undetermined.try_emplace({reason, "NOT_MODELLED"}, std::move(result));
   }
-  finishReport(report, tally);
-  report.assumptions.push_back(
-      "paths enumerated: from every interface to every destination address class, and from every public address "
-      "class to every interface with a public address; a path matches when its forward packet gets as far as the "
-      "destination (the reply is not required)");
-  if (options.hypothetical_enis) {
-    report.assumptions.push_back(
-        "interfaces placed later carry one security group of their subnet's VPC and get a public IPv4 address only "
-        "where the subnet maps one on launch");
-  }
-  report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
-  return report;
+}
+
+}  // namespace
+
+// The steps are ScopeCheck's; a scope without MatchPaths is an error.
+Result<VerifyReport> verifyScope(const Network& network, const NaaScope& scope, const VerifyOptions& options) {
+  if (scope.match_paths.empty()) return Error{fmt::format("scope {} has no MatchPaths", scope.name)};
+  return ScopeCheck(network, scope, options).run();
 }
 
 // ---- HeaderSpace ---------------------------------------------------------
