@@ -1,4 +1,5 @@
 // Loader for vpcsim's native topology format (YAML or JSON); see docs/topology-format.md.
+#include "formats/sagemaker_section.h"
 #include "formats/loader.h"
 
 #include "topology/aws_defaults.h"
@@ -211,6 +212,7 @@ class NativeLoader {
   std::string resolveVpc(const Fields& f, const std::string& derived = "", const YAML::Node* derived_from = nullptr);
   void attachVpcs(const Fields& f, std::vector<std::string>& vpc_ids);
   void checkSameVpc(Kind kind, const Item& item, const std::string& vpc_id);
+  std::vector<std::string> sameVpcRefs(Kind kind, const std::vector<Item>& items, const std::string& vpc_id);
   std::string vpcOf(Kind kind, std::string_view id) const;
 
   template <typename T>
@@ -1463,100 +1465,64 @@ void NativeLoader::parseStudioDomain(const YAML::Node& node) {
   if (!id) return;
   StudioDomain domain;
   domain.meta = meta(*f, *id);
-  if (auto mode = yaml_.text(*f, "network_mode")) {
-    if (*mode == "VpcOnly") {
-      domain.network_mode = StudioNetworkMode::kVpcOnly;
-    } else if (*mode != "PublicInternetOnly") {
-      std::array<std::string_view, 2> modes = {"VpcOnly", "PublicInternetOnly"};
-      yaml_.error(f->find("network_mode")->value, "bad-value",
-                  fmt::format("'network_mode' must be VpcOnly or PublicInternetOnly, not '{}'{}", *mode,
-                              didYouMean(*mode, modes)));
-    }
-  }
-  auto subnets = yaml_.list(*f, "subnets");
+  DomainSpec spec = readStudioDomain(yaml_, node, *f);
+  domain.network_mode = spec.network_mode;
   std::string derived;
   const YAML::Node* derived_from = nullptr;
-  if (!subnets.empty() && known(Kind::kSubnet, subnets.front().text)) {
-    derived = vpcOf(Kind::kSubnet, subnets.front().text);
-    derived_from = &subnets.front().node;
+  if (!spec.subnets.empty() && known(Kind::kSubnet, spec.subnets.front().text)) {
+    derived = vpcOf(Kind::kSubnet, spec.subnets.front().text);
+    derived_from = &spec.subnets.front().node;
   }
   domain.vpc_id = resolveVpc(*f, derived, derived_from);
-  if (domain.network_mode == StudioNetworkMode::kVpcOnly && subnets.empty()) {
-    yaml_.error(node, "missing-key", "missing key 'subnets' in studio domain (VpcOnly needs subnets)");
-  }
-  for (const auto& item : subnets) {
-    if (!ref(Kind::kSubnet, item)) continue;
-    checkSameVpc(Kind::kSubnet, item, domain.vpc_id);
-    domain.subnet_ids.push_back(item.text);
-  }
-  for (const auto& item : yaml_.list(*f, "security_groups")) {
-    if (!ref(Kind::kSecurityGroup, item)) continue;
-    checkSameVpc(Kind::kSecurityGroup, item, domain.vpc_id);
-    domain.security_group_ids.push_back(item.text);
-  }
+  domain.subnet_ids = sameVpcRefs(Kind::kSubnet, spec.subnets, domain.vpc_id);
+  domain.security_group_ids = sameVpcRefs(Kind::kSecurityGroup, spec.security_groups, domain.vpc_id);
   std::set<std::string> names;
-  for (const auto& profile_node : yaml_.nodes(*f, "user_profiles")) {
-    auto p = fields(profile_node, "user profile", {"name", "execution_role", "security_groups"}, false);
-    if (!p) continue;
+  for (auto& item : spec.profiles) {
+    if (!item.name.empty() && !names.insert(item.name).second) {
+      yaml_.error(item.name_node, "duplicate-id",
+                  fmt::format("duplicate user profile '{}' in studio domain '{}'", item.name, *id));
+    }
     UserProfile profile;
     profile.domain = *id;
-    profile.name = yaml_.text(*p, "name", true).value_or("");
-    if (!profile.name.empty() && !names.insert(profile.name).second) {
-      yaml_.error(p->find("name")->value, "duplicate-id",
-                  fmt::format("duplicate user profile '{}' in studio domain '{}'", profile.name, *id));
-    }
-    profile.execution_role = yaml_.text(*p, "execution_role").value_or("");
-    for (const auto& item : yaml_.list(*p, "security_groups")) {
-      if (!ref(Kind::kSecurityGroup, item)) continue;
-      checkSameVpc(Kind::kSecurityGroup, item, domain.vpc_id);
-      profile.security_group_ids.push_back(item.text);
-    }
+    profile.name = std::move(item.name);
+    profile.execution_role = std::move(item.execution_role);
+    profile.security_group_ids = sameVpcRefs(Kind::kSecurityGroup, item.security_groups, domain.vpc_id);
     out_.user_profiles.push_back(std::move(profile));
   }
   add(Kind::kStudioDomain, out_.studio_domains, std::move(domain));
 }
 
 void NativeLoader::parseJob(const YAML::Node& node) {
-  auto f = fields(node, "job", {"name", "kind", "vpc_config", "network_isolation", "instance_count"}, false);
-  if (!f) return;
-  SageMakerJob job;
-  job.name = yaml_.text(*f, "name", true).value_or("");
+  std::optional<JobSpec> spec = readJob(yaml_, node);
+  if (!spec) return;
+  SageMakerJob job = std::move(spec->job);
   if (!job.name.empty()) {
     for (const auto& other : out_.jobs) {
       if (other.name == job.name) {
-        yaml_.error(f->find("name")->value, "duplicate-id", fmt::format("duplicate job name '{}'", job.name));
+        yaml_.error(spec->name_node, "duplicate-id", fmt::format("duplicate job name '{}'", job.name));
         break;
       }
     }
   }
-  job.kind = yaml_.text(*f, "kind", true).value_or("");
-  static constexpr std::array<std::string_view, 3> kKinds = {"training", "processing", "transform"};
-  if (!job.kind.empty() && std::find(kKinds.begin(), kKinds.end(), job.kind) == kKinds.end()) {
-    yaml_.error(f->find("kind")->value, "bad-value",
-                fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
-                            didYouMean(job.kind, kKinds)));
-  }
-  job.network_isolation = yaml_.flag(*f, "network_isolation", false);
-  job.instance_count = static_cast<int>(yaml_.number(*f, "instance_count", 1, 10000).value_or(1));
-  if (const Field* config = f->find("vpc_config")) {
-    auto c = fields(config->value, "vpc config", {"subnets", "security_groups"}, false);
-    if (c) {
-      job.has_vpc_config = true;
-      if (!c->has("subnets")) yaml_.error(config->value, "missing-key", "missing key 'subnets' in vpc config");
-      if (!c->has("security_groups")) {
-        yaml_.error(config->value, "missing-key", "missing key 'security_groups' in vpc config");
-      }
-      job.subnet_ids = refs(Kind::kSubnet, yaml_.list(*c, "subnets"));
-      job.security_group_ids = refs(Kind::kSecurityGroup, yaml_.list(*c, "security_groups"));
-      std::string job_vpc = job.subnet_ids.empty() ? "" : vpcOf(Kind::kSubnet, job.subnet_ids.front());
-      for (const auto& key : {"subnets", "security_groups"}) {
-        for (const auto& item : yaml_.list(*c, key)) {
-          checkSameVpc(std::string_view(key) == "subnets" ? Kind::kSubnet : Kind::kSecurityGroup, item, job_vpc);
-        }
-      }
-    }
+  if (job.has_vpc_config) {
+    job.subnet_ids = refs(Kind::kSubnet, spec->subnets);
+    job.security_group_ids = refs(Kind::kSecurityGroup, spec->security_groups);
+    std::string job_vpc = job.subnet_ids.empty() ? "" : vpcOf(Kind::kSubnet, job.subnet_ids.front());
+    for (const auto& item : spec->subnets) checkSameVpc(Kind::kSubnet, item, job_vpc);
+    for (const auto& item : spec->security_groups) checkSameVpc(Kind::kSecurityGroup, item, job_vpc);
   }
   out_.jobs.push_back(std::move(job));
+}
+
+/// The IDs of `items` that resolve as `kind`, each checked to lie in `vpc_id`.
+std::vector<std::string> NativeLoader::sameVpcRefs(Kind kind, const std::vector<Item>& items, const std::string& vpc_id) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    if (!ref(kind, item)) continue;
+    checkSameVpc(kind, item, vpc_id);
+    out.push_back(item.text);
+  }
+  return out;
 }
 
 // AWS creates a main route table, a default network ACL and a default

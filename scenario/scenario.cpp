@@ -3,6 +3,7 @@
 #include "topology/reference.h"
 
 #include "topology/suggest.h"
+#include "formats/sagemaker_section.h"
 #include "formats/yaml_fields.h"
 
 #include <algorithm>
@@ -43,9 +44,11 @@ class Parser {
   }
 
   /// YamlReader::list with each entry's place, for references resolved later.
-  std::vector<ScenarioRef> refs(const Fields& f, std::string_view key) {
+  std::vector<ScenarioRef> refs(const Fields& f, std::string_view key) { return placed(yaml_.list(f, key)); }
+  /// List entries with their places.
+  std::vector<ScenarioRef> placed(const std::vector<YamlItem>& items) {
     std::vector<ScenarioRef> out;
-    for (auto& item : yaml_.list(f, key)) out.push_back({std::move(item.text), yaml_.loc(item.node)});
+    for (const auto& item : items) out.push_back({item.text, yaml_.loc(item.node)});
     return out;
   }
 
@@ -173,74 +176,41 @@ void Parser::parseDomain(const YAML::Node& node) {
                   fmt::format("duplicate studio domain '{}' (first defined at {})", domain.name, other.location));
     }
   }
-  if (auto mode = yaml_.text(*f, "network_mode")) {
-    if (*mode == "VpcOnly") {
-      domain.network_mode = StudioNetworkMode::kVpcOnly;
-    } else if (*mode != "PublicInternetOnly") {
-      std::array<std::string_view, 2> modes = {"VpcOnly", "PublicInternetOnly"};
-      yaml_.error(f->find("network_mode")->value, "bad-value",
-                  fmt::format("'network_mode' must be VpcOnly or PublicInternetOnly, not '{}'{}", *mode,
-                              didYouMean(*mode, modes)));
-    }
-  }
+  formats::DomainSpec spec = formats::readStudioDomain(yaml_, node, *f);
+  domain.network_mode = spec.network_mode;
   if (auto vpc = yaml_.text(*f, "vpc")) domain.vpc = ScenarioRef{*vpc, yaml_.loc(f->find("vpc")->value)};
-  domain.subnets = refs(*f, "subnets");
-  domain.security_groups = refs(*f, "security_groups");
-  if (domain.network_mode == StudioNetworkMode::kVpcOnly && domain.subnets.empty()) {
-    yaml_.error(node, "missing-key", "missing key 'subnets' in studio domain (VpcOnly needs subnets)");
-  }
+  domain.subnets = placed(spec.subnets);
+  domain.security_groups = placed(spec.security_groups);
   std::set<std::string> names;
-  for (const auto& profile_node : yaml_.nodes(*f, "user_profiles")) {
-    auto p = yaml_.fields(profile_node, "user profile", {"name", "execution_role", "security_groups"});
-    if (!p) continue;
-    ScenarioProfile profile;
-    profile.location = yaml_.loc(profile_node);
-    profile.name = yaml_.text(*p, "name", true).value_or("");
-    if (!profile.name.empty() && !names.insert(profile.name).second) {
-      yaml_.error(p->find("name")->value, "duplicate-id",
-                  fmt::format("duplicate user profile '{}' in studio domain '{}'", profile.name, domain.name));
+  for (auto& item : spec.profiles) {
+    if (!item.name.empty() && !names.insert(item.name).second) {
+      yaml_.error(item.name_node, "duplicate-id",
+                  fmt::format("duplicate user profile '{}' in studio domain '{}'", item.name, domain.name));
     }
-    profile.execution_role = yaml_.text(*p, "execution_role").value_or("");
-    profile.security_groups = refs(*p, "security_groups");
-    domain.user_profiles.push_back(std::move(profile));
+    domain.user_profiles.push_back(
+        {std::move(item.name), std::move(item.execution_role), placed(item.security_groups), yaml_.loc(item.node)});
   }
   out_.studio_domains.push_back(std::move(domain));
 }
 
 void Parser::parseJob(const YAML::Node& node) {
-  auto f = yaml_.fields(node, "job", {"name", "kind", "vpc_config", "network_isolation", "instance_count"});
-  if (!f) return;
+  std::optional<formats::JobSpec> spec = formats::readJob(yaml_, node);
+  if (!spec) return;
   ScenarioJob job;
   job.location = yaml_.loc(node);
-  job.name = yaml_.text(*f, "name", true).value_or("");
+  job.name = spec->job.name;
   for (const auto& other : out_.jobs) {
     if (!job.name.empty() && other.name == job.name) {
-      yaml_.error(f->find("name")->value, "duplicate-id",
+      yaml_.error(spec->name_node, "duplicate-id",
                   fmt::format("duplicate job name '{}' (first defined at {})", job.name, other.location));
     }
   }
-  job.kind = yaml_.text(*f, "kind", true).value_or("");
-  static constexpr std::array<std::string_view, 3> kKinds = {"training", "processing", "transform"};
-  if (!job.kind.empty() && std::find(kKinds.begin(), kKinds.end(), job.kind) == kKinds.end()) {
-    yaml_.error(f->find("kind")->value, "bad-value",
-                fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
-                            didYouMean(job.kind, kKinds)));
-  }
-  job.network_isolation = yaml_.flag(*f, "network_isolation", false);
-  job.instance_count = number(*f, "instance_count", 1, 10000).value_or(1);
-  if (const Field* config = f->find("vpc_config")) {
-    if (auto c = yaml_.fields(config->value, "vpc config", {"subnets", "security_groups"})) {
-      job.has_vpc_config = true;
-      if (c->find("subnets") == nullptr) {
-        yaml_.error(config->value, "missing-key", "missing key 'subnets' in vpc config");
-      }
-      if (c->find("security_groups") == nullptr) {
-        yaml_.error(config->value, "missing-key", "missing key 'security_groups' in vpc config");
-      }
-      job.subnets = refs(*c, "subnets");
-      job.security_groups = refs(*c, "security_groups");
-    }
-  }
+  job.kind = spec->job.kind;
+  job.network_isolation = spec->job.network_isolation;
+  job.instance_count = spec->job.instance_count;
+  job.has_vpc_config = spec->job.has_vpc_config;
+  job.subnets = placed(spec->subnets);
+  job.security_groups = placed(spec->security_groups);
   out_.jobs.push_back(std::move(job));
 }
 

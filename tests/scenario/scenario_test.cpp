@@ -1,5 +1,8 @@
 // Tests for scenario files (topology/scenario.cpp): parsing, diagnostics, variant stacks and topologies.
+#include <algorithm>
 #include <atomic>
+#include <iterator>
+#include <utility>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -8,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "formats/loader.h"
 #include "scenario/scenario.h"
 
 // The modules under test, by their short names (tests mirror the folders).
@@ -362,6 +366,81 @@ TEST_CASE("an edit's route target may be an instance that only interface attachm
   CHECK_FALSE(applyEdits(topo, {remove}, "", errors));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].str() == "s.yaml:4:7: error: resource 'i-0a73a1a6021c03ddb' is not in the input");
+}
+
+}  // namespace vpcsim::topology
+
+namespace vpcsim::topology {
+namespace {
+
+/// `section` (indented under `sagemaker:`) at the top level, where a native topology file has it.
+std::string topLevel(const std::string& section) {
+  std::string out;
+  size_t start = 0;
+  while (start < section.size()) {
+    size_t end = section.find('\n', start);
+    std::string line = section.substr(start, end == std::string::npos ? std::string::npos : end - start + 1);
+    out += line.rfind("  ", 0) == 0 ? line.substr(2) : line;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+/// The messages (without place) of loading `section` as the `sagemaker:`
+/// section of a scenario file and at the top level of a native topology file.
+std::pair<std::vector<std::string>, std::vector<std::string>> sectionErrors(const std::string& section) {
+  auto message = [](const Diagnostic& d) { return d.message; };
+  std::vector<std::string> from_scenario;
+  {
+    TempScenario file(labScenario("sagemaker:\n" + section));
+    Scenario out;
+    std::vector<Diagnostic> diagnostics;
+    loadScenario(file.path(), out, diagnostics);
+    std::transform(diagnostics.begin(), diagnostics.end(), std::back_inserter(from_scenario), message);
+  }
+  std::vector<std::string> from_native;
+  {
+    TempScenario file("vpcs:\n  - {id: vpc-a, cidr: 10.0.0.0/16}\n"
+                      "subnets:\n  - {id: subnet-a, vpc: vpc-a, az: us-east-1a, cidr: 10.0.1.0/24}\n"
+                      "security_groups:\n  - {id: sg-a, vpc: vpc-a}\n"
+                      + topLevel(section));
+    Topology topology;
+    std::vector<Diagnostic> diagnostics;
+    formats::loadNativeTopology(file.path(), formats::LoadOptions{}, topology, diagnostics);
+    std::transform(diagnostics.begin(), diagnostics.end(), std::back_inserter(from_native), message);
+  }
+  return {from_scenario, from_native};
+}
+
+}  // namespace
+
+TEST_CASE("the SageMaker section reads alike in scenario and native topology files", "[scenario][native]") {
+  // One parser (formats/sagemaker_section.h): the same mistake gives the same message in both files.
+  auto [section, expected] = GENERATE(table<std::string, std::string>({
+      {"  studio_domains:\n    - {id: studio, name: studio, network_mode: VpcOnlyy, subnets: [subnet-a]}\n",
+       "'network_mode' must be VpcOnly or PublicInternetOnly, not 'VpcOnlyy' (did you mean 'VpcOnly'?)"},
+      {"  studio_domains:\n    - {id: studio, name: studio, network_mode: VpcOnly}\n",
+       "missing key 'subnets' in studio domain (VpcOnly needs subnets)"},
+      {"  studio_domains:\n    - id: studio\n      name: studio\n      user_profiles:\n        - {name: ds}\n"
+       "        - {name: ds}\n",
+       "duplicate user profile 'ds' in studio domain 'studio'"},
+      {"  studio_domains:\n    - {id: studio, name: studio, user_profiles: [{name: ds, role: x}]}\n",
+       "unknown key 'role' in user profile"},
+      {"  jobs:\n    - {name: train, kind: trainig}\n",
+       "'kind' must be training, processing or transform, not 'trainig' (did you mean 'training'?)"},
+      {"  jobs:\n    - {name: train, kind: training, vpc_config: {subnets: [subnet-a]}}\n",
+       "missing key 'security_groups' in vpc config"},
+  }));
+  CAPTURE(section);
+  auto [from_scenario, from_native] = sectionErrors(section);
+  auto has = [&](const std::vector<std::string>& messages) {
+    return std::any_of(messages.begin(), messages.end(),
+                       [&](const std::string& m) { return m.rfind(expected, 0) == 0; });
+  };
+  CAPTURE(from_scenario, from_native);
+  CHECK(has(from_scenario));
+  CHECK(has(from_native));
 }
 
 }  // namespace vpcsim::topology
