@@ -105,7 +105,7 @@ class ReachEndpoints {
         return serviceTargets(*service, source, service->key);
       }
       case Resolved::Kind::kInterface:
-      case Resolved::Kind::kInstance: return interfaceTarget(to);
+      case Resolved::Kind::kInstance: return interfaceTarget(to, source);
       case Resolved::Kind::kSubnet:
       case Resolved::Kind::kNotebook:
       case Resolved::Kind::kJob: return newInterfaceTargets(to);
@@ -150,21 +150,44 @@ class ReachEndpoints {
     return source;
   }
 
-  /// An interface's primary address; an instance's first interface.
-  Result<std::vector<Target>> interfaceTarget(const Resolved& to) const {
+  /// An interface's primary address; an instance's first interface. From the
+  /// internet an interface is reached only at a public address (VPC User
+  /// Guide, "IP addressing for your VPCs and subnets": private addresses are
+  /// not reachable over the internet), so an internet source tries each public
+  /// address the interface (or any interface of the instance) holds, primary
+  /// interface first; without one, the primary private address, which the
+  /// trace then answers as unreachable from the internet.
+  Result<std::vector<Target>> interfaceTarget(const Resolved& to, const Source& source) const {
     const Eni* eni = to.eni;
+    std::vector<const Eni*> interfaces = {to.eni};
     if (to.kind == Resolved::Kind::kInstance) {
       eni = to.interfaces.empty() ? nullptr : to.interfaces.front();
+      interfaces = to.interfaces;
       if (eni == nullptr || eni->private_ips.empty()) {
         return Error{fmt::format("instance {} has no network interface in the input", to.text)};
       }
     } else if (eni->private_ips.empty()) {
       return Error{fmt::format("interface {} has no private address", eni->meta.id)};
     }
-    Target target;
-    target.address = eni->private_ips.front();
-    target.label = displayName(to.instance != nullptr ? to.instance->meta : eni->meta);
-    return std::vector<Target>{target};
+    const std::string label = displayName(to.instance != nullptr ? to.instance->meta : eni->meta);
+    std::vector<Target> out;
+    if (source.endpoint.kind == Endpoint::Kind::kExternal && source.endpoint.address.isPublic()) {
+      for (const Eni* held : interfaces) {
+        for (const auto& address : held->public_ips) {
+          Target target;
+          target.address = address.public_ip;
+          target.label = label + " at " + address.public_ip.str();
+          out.push_back(target);
+        }
+      }
+    }
+    if (out.empty()) {
+      Target target;
+      target.address = eni->private_ips.front();
+      target.label = label;
+      out.push_back(target);
+    }
+    return out;
   }
 
   /// New interfaces: one in a subnet with the query's groups (or the VPC's
