@@ -69,9 +69,6 @@ const std::vector<TypeInfo>& typeTable() {
   return kTypes;
 }
 
-// Synthesised ID of an AWS-managed prefix list ("com.amazonaws.REGION.s3");
-// the list's addresses are not known offline, so no PrefixList is added.
-std::string managedPrefixListId(const std::string& service_name) { return makeId("pl-", "aws-managed/" + service_name); }
 
 // Build order: what a resource refers to is built before it, whatever the
 // order in the template.
@@ -961,13 +958,7 @@ void CfnLoader::buildEndpoint(Resource& r) {
     for (const auto& table_id : endpoint.route_table_ids) {
       RouteTable* table = need(r, "RouteTableIds", table_id, "route table", routeTable(table_id));
       if (table == nullptr) continue;
-      Route route;
-      route.destination_prefix_list = list_id;
-      route.target = RouteTarget::kVpcEndpoint;
-      route.target_id = endpoint.meta.id;
-      route.origin = "CreateRoute";
-      route.source = loc(r.mark);
-      table->routes.push_back(std::move(route));
+      table->routes.push_back(gatewayEndpointRoute(list_id, endpoint.meta.id, loc(r.mark)));
     }
   }
   out_.vpc_endpoints.push_back(std::move(endpoint));

@@ -1,6 +1,8 @@
 // CloudFormation template values: YAML to Value, JSON and base64 conversions, stable synthetic IDs.
 #include "formats/cloudformation_values.h"
 
+#include "topology/aws_defaults.h"
+
 #include <array>
 #include <charconv>
 #include <cstddef>
@@ -164,20 +166,9 @@ std::string base64(std::string_view in) {
 
 // ---- stable synthetic identities ---------------------------------------------------
 
-uint64_t fnv1a(std::string_view text) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
+uint64_t fnv1a(std::string_view text) { return topology::stableHash(text); }
 
-std::string makeId(std::string_view prefix, std::string_view key) {
-  uint64_t high = fnv1a(key);
-  uint64_t low = fnv1a(std::string(key) + "#");
-  return fmt::format("{}{:016x}{:x}", prefix, high, low & 0xFU);
-}
+std::string makeId(std::string_view prefix, std::string_view key) { return topology::stableSyntheticId(prefix, key); }
 
 std::vector<std::string> regionAzs(const std::string& region) {
   std::string letters = region == "us-east-1" ? "abcdef" : "abc";

@@ -268,6 +268,7 @@ class NativeLoader {
   void parseJob(const YAML::Node& node);
   void linkInstances();
   void addImpliedDefaults();
+  void addGatewayEndpointRoutes();
   std::optional<PortRange> ports(const Fields& f, int protocol);
 
   YamlReader yaml_;
@@ -1525,6 +1526,39 @@ std::vector<std::string> NativeLoader::sameVpcRefs(Kind kind, const std::vector<
   return out;
 }
 
+// PrivateLink Guide, "Gateway endpoints": AWS adds to each route table a
+// gateway endpoint is associated with a route from the service's prefix list
+// to the endpoint; a file that writes the route itself keeps it as written.
+// The list is the file's (or the inputs') list of that service, else the
+// AWS-managed one by its synthetic ID, as the CloudFormation loader names it.
+void NativeLoader::addGatewayEndpointRoutes() {
+  auto table = [&](const std::string& id) -> RouteTable* {
+    for (auto* tables : {&out_.route_tables, &into_.route_tables}) {
+      for (auto& candidate : *tables) {
+        if (candidate.meta.id == id) return &candidate;
+      }
+    }
+    return nullptr;
+  };
+  for (const auto& endpoint : out_.vpc_endpoints) {
+    if (endpoint.type != EndpointType::kGateway) continue;
+    std::string list_id = managedPrefixListId(endpoint.service_name);
+    for (const auto* lists : {&into_.prefix_lists, &out_.prefix_lists}) {
+      for (const auto& list : *lists) {
+        if (list.prefix_list_name == endpoint.service_name) list_id = list.meta.id;
+      }
+    }
+    for (const auto& table_id : endpoint.route_table_ids) {
+      RouteTable* associated = table(table_id);
+      if (associated == nullptr) continue;
+      bool written = std::any_of(associated->routes.begin(), associated->routes.end(), [&](const Route& route) {
+        return route.target == RouteTarget::kVpcEndpoint && route.target_id == endpoint.meta.id;
+      });
+      if (!written) associated->routes.push_back(gatewayEndpointRoute(list_id, endpoint.meta.id, endpoint.meta.origin));
+    }
+  }
+}
+
 // AWS creates a main route table, a default network ACL and a default
 // security group with every VPC (topology/aws_defaults.h); the file may leave
 // them out.
@@ -1663,6 +1697,7 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
         forEach(*f, "studio_domains", [&](const YAML::Node& n) { parseStudioDomain(n); });
         forEach(*f, "jobs", [&](const YAML::Node& n) { parseJob(n); });
         addImpliedDefaults();
+        addGatewayEndpointRoutes();
       }
     } catch (const YAML::Exception& e) {
       yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);

@@ -1,6 +1,10 @@
 // What AWS creates with every new VPC, and the implicit routes and rules it adds.
 #include "topology/aws_defaults.h"
 
+#include <cstdint>
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -85,6 +89,36 @@ SecurityGroup defaultSecurityGroup(const Vpc& vpc, std::string id) {
   all.source = vpc.meta.origin;
   sg.egress.push_back(std::move(all));
   return sg;
+}
+
+uint64_t stableHash(std::string_view text) {
+  // FNV-1a, 64 bits: stable across runs and platforms.
+  uint64_t hash = 1469598103934665603ULL;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+std::string stableSyntheticId(std::string_view prefix, std::string_view key) {
+  uint64_t high = stableHash(key);
+  uint64_t low = stableHash(std::string(key) + "#");
+  return fmt::format("{}{:016x}{:x}", prefix, high, low & 0xFU);
+}
+
+std::string managedPrefixListId(const std::string& service_name) {
+  return stableSyntheticId("pl-", "aws-managed/" + service_name);
+}
+
+Route gatewayEndpointRoute(const std::string& prefix_list_id, const std::string& endpoint_id, std::string source) {
+  Route route;
+  route.destination_prefix_list = prefix_list_id;
+  route.target = RouteTarget::kVpcEndpoint;
+  route.target_id = endpoint_id;
+  route.origin = "CreateRoute";
+  route.source = std::move(source);
+  return route;
 }
 
 }  // namespace vpcsim::topology

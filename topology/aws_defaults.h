@@ -1,7 +1,9 @@
 // What AWS creates with every new VPC, and its implicit routes and rules; shared by the template and native loaders.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "topology/ip.h"
@@ -45,5 +47,21 @@ NetworkAcl defaultNetworkAcl(const Vpc& vpc, std::string id);
 /// itself, outbound to 0.0.0.0/0. VPC User Guide: Default security groups
 /// for your VPCs.
 SecurityGroup defaultSecurityGroup(const Vpc& vpc, std::string id);
+
+/// A 64-bit hash of `text` that is the same on every run and platform.
+uint64_t stableHash(std::string_view text);
+
+/// A stable synthetic ID for a resource the input implies but does not name:
+/// `prefix` then hex digits of a hash of `key` (the same key, the same ID).
+std::string stableSyntheticId(std::string_view prefix, std::string_view key);
+
+/// Synthesised ID of the AWS-managed prefix list of a gateway endpoint's
+/// service ("com.amazonaws.REGION.s3"); its addresses are not known offline.
+std::string managedPrefixListId(const std::string& service_name);
+
+/// The route AWS adds to each route table a gateway endpoint is associated
+/// with: the service's prefix list to the endpoint (PrivateLink Guide,
+/// "Gateway endpoints"), shown as coming from `source`.
+Route gatewayEndpointRoute(const std::string& prefix_list_id, const std::string& endpoint_id, std::string source);
 
 }  // namespace vpcsim::topology

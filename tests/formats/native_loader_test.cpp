@@ -10,6 +10,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "topology/aws_defaults.h"
+
 #include "formats/loader.h"
 
 // The modules under test, by their short names (tests mirror the folders).
@@ -440,6 +442,47 @@ TEST_CASE("loading the same file twice gives identical topologies", "[native]") 
   for (std::size_t i = 0; i < first.topology.route_tables.size(); ++i) {
     CHECK(first.topology.route_tables[i].meta.id == second.topology.route_tables[i].meta.id);
     CHECK(first.topology.route_tables[i].routes.size() == second.topology.route_tables[i].routes.size());
+  }
+}
+
+}  // namespace vpcsim::topology
+
+namespace vpcsim::topology {
+
+TEST_CASE("a gateway endpoint's route tables get the route to its service's prefix list", "[native]") {
+  // PrivateLink Guide, "Gateway endpoints": associating a route table with a
+  // gateway endpoint adds a route from the service's prefix list to the
+  // endpoint. Without it S3 would silently become unreachable.
+  const std::string endpoint = "vpc_endpoints:\n  - {id: vpce-s3, vpc: vpc-a, service: s3, route_tables: [rtb-a]}\n";
+  const std::string table = "route_tables:\n  - {id: rtb-a, vpc: vpc-a, subnets: [subnet-a], routes: []}\n";
+  auto endpointRoutes = [](const Topology& topology) {
+    std::vector<std::string> lists;
+    for (const auto& route : topology.findRouteTable("rtb-a")->routes) {
+      if (route.target == topology::RouteTarget::kVpcEndpoint && route.target_id == "vpce-s3") {
+        lists.push_back(route.destination_prefix_list);
+      }
+    }
+    return lists;
+  };
+  SECTION("without a declared list: the AWS-managed one, by the ID the CloudFormation loader gives it") {
+    auto loaded = load(kBase + table + endpoint);
+    INFO(loaded.errors.size());
+    REQUIRE(loaded.ok);
+    CHECK(endpointRoutes(loaded.topology) ==
+          std::vector<std::string>{topology::managedPrefixListId("com.amazonaws.us-east-1.s3")});
+  }
+  SECTION("with the service's list declared: that list") {
+    auto loaded = load(kBase + "prefix_lists:\n  - {id: pl-s3, service: s3, cidrs: [52.216.0.0/15]}\n" + table + endpoint);
+    REQUIRE(loaded.ok);
+    CHECK(endpointRoutes(loaded.topology) == std::vector<std::string>{"pl-s3"});
+  }
+  SECTION("a route the file writes itself is kept, not doubled") {
+    auto loaded = load(kBase + "prefix_lists:\n  - {id: pl-s3, service: s3, cidrs: [52.216.0.0/15]}\n" +
+                       "route_tables:\n  - {id: rtb-a, vpc: vpc-a, subnets: [subnet-a], routes: [{dest: pl-s3, "
+                       "target: vpce-s3}]}\n" +
+                       endpoint);
+    REQUIRE(loaded.ok);
+    CHECK(endpointRoutes(loaded.topology) == std::vector<std::string>{"pl-s3"});
   }
 }
 
