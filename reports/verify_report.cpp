@@ -73,6 +73,12 @@ std::string internetFreeHeadline(const sim::VerifyReport& report) {
     return fmt::format("violated: {} reaches the internet: {} finding{} ({})\n", sources, report.findings.size(),
                        report.findings.size() == 1 ? "" : "s", countsText(report));
   }
+  if (report.undetermined_classes == 0 && !report.unanalysed.empty()) {
+    return fmt::format("undetermined: no finding over IPv4, but {} IPv6 route{} leave{} a VPC and IPv6 is not "
+                       "analysed ({})\n",
+                       report.unanalysed.size(), report.unanalysed.size() == 1 ? "" : "s",
+                       report.unanalysed.size() == 1 ? "s" : "", countsText(report));
+  }
   return fmt::format("undetermined: no finding, but {} classes could not be decided ({})\n",
                      report.undetermined_classes, countsText(report));
 }
@@ -86,6 +92,12 @@ std::string scopeHeadline(const sim::VerifyReport& report) {
   if (report.verdict == sim::Verdict::kReachable) {
     return fmt::format("{}: violated: {} finding{} ({})\n", name, report.findings.size(),
                        report.findings.size() == 1 ? "" : "s", countsText(report));
+  }
+  if (report.undetermined_classes == 0 && !report.unanalysed.empty()) {
+    return fmt::format("{}: undetermined: no path matches over IPv4, but {} IPv6 route{} leave{} a VPC and IPv6 is "
+                       "not analysed ({})\n",
+                       name, report.unanalysed.size(), report.unanalysed.size() == 1 ? "" : "s",
+                       report.unanalysed.size() == 1 ? "s" : "", countsText(report));
   }
   return fmt::format("{}: undetermined: no finding, but {} classes could not be decided ({})\n", name,
                      report.undetermined_classes, countsText(report));

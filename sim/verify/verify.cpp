@@ -567,9 +567,34 @@ void finishReport(VerifyReport& report, Tally& tally) {
 
 /// Ends a check's report: finishReport, then its assumptions in order: what
 /// it enumerated, `placed` when it placed new interfaces, IPv4 only.
-void finishWithAssumptions(VerifyReport& report, Tally& tally, const VerifyOptions& options, std::string enumerated,
-                           std::string placed) {
+void finishWithAssumptions(const Topology& topo, VerifyReport& report, Tally& tally, const VerifyOptions& options,
+                           std::string enumerated, std::string placed) {
   finishReport(report, tally);
+  // Never "holds" over less than the input holds: an IPv6 route out of a VPC
+  // could carry what the check forbids, and IPv6 is not analysed yet. A report
+  // without findings is then undetermined, naming the routes (exit 3).
+  for (const auto& table : topo.route_tables) {
+    for (const auto& route : table.routes) {
+      if (!route.destination_ipv6.empty() && route.target != RouteTarget::kLocal) {
+        report.unanalysed.push_back({&table, &route});
+      }
+    }
+  }
+  if (!report.unanalysed.empty() && report.verdict == Verdict::kUnreachable) {
+    report.verdict = Verdict::kUndetermined;
+    // Shown by every output (text, JSON, SARIF, JUnit) as an undetermined example.
+    TraceResult ipv6;
+    ipv6.verdict = Verdict::kUndetermined;
+    ipv6.source = "IPv6 routes out of a VPC";
+    for (const auto& [table, route] : report.unanalysed) {
+      ipv6.explanations.push_back(
+          {"IPV6_NOT_ANALYSED", displayName(table->meta),
+           fmt::format("route {} -> {} sends IPv6 traffic out of {}; IPv6 is loaded but not analysed, so the check "
+                       "cannot hold",
+                       route->destination_ipv6, route->target_id, table->vpc_id)});
+    }
+    report.undetermined.push_back(std::move(ipv6));
+  }
   report.assumptions.push_back(std::move(enumerated));
   if (options.hypothetical_enis) report.assumptions.push_back(std::move(placed));
   report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
@@ -1030,7 +1055,7 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   };
   tally.append(runEnumeration(ix, e, {}, options.factored, options.threads));
   finishWithAssumptions(
-      report, tally, options,
+      network.topology(), report, tally, options,
       "the internet is every public IPv4 address (outside the RFC 6890 special ranges); a packet reaches it when it "
       "leaves through an internet gateway, whether or not the reply returns",
       "interfaces placed later carry security groups of their subnet's VPC and get a public IPv4 address only "
@@ -1245,7 +1270,7 @@ class ScopeCheck {
     noteEntriesFromOutside();
     noteUnmodelled();
     finishWithAssumptions(
-        report_, tally_, options_,
+        network_.topology(), report_, tally_, options_,
         "paths enumerated: from every interface to every destination address class, and from every public address "
         "class to every interface with a public address; a path matches when its forward packet gets as far as the "
         "destination (the reply is not required)",
