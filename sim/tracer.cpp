@@ -503,6 +503,16 @@ class Walk {
                                  node.label, node.eni->description, describePacket(packet)));
     }
     if (!is_return_ && !checkSecurityGroups(node, false, packet)) return dropped();
+    // PrivateLink Guide, "Access an AWS service using an interface VPC
+    // endpoint", considerations: interface endpoints support TCP traffic only.
+    if (!is_return_ && node.eni != nullptr && packet.protocol != kProtocolTcp) {
+      if (auto it = ix_.endpoint_by_eni.find(node.eni->meta.id);
+          it != ix_.endpoint_by_eni.end() && it->second->type == EndpointType::kInterface) {
+        return drop("VPCE_INTERFACE_PROTOCOL_RESTRICTION", displayName(it->second->meta),
+                    fmt::format("interface endpoint {} carries only TCP, not {}", it->second->meta.id,
+                                describePacket(packet)));
+      }
+    }
     hop(node, HopAction::kDeliver, packet);
     return Arrival{Arrival::Kind::kNode, node, packet};
   }

@@ -533,6 +533,15 @@ class Evaluator {
       if (allowed == Tri::kUnknown) return unknown("security group ingress cannot be settled");
       if (allowed == Tri::kNo) return drop("no SG ingress rule of " + holder.eni->meta.id + " allows it");
     }
+    // PrivateLink Guide, interface endpoint considerations: TCP only.
+    if (!replying_ && packet.protocol != topology::kProtocolTcp) {
+      for (const auto& endpoint : topo_.vpc_endpoints) {
+        if (endpoint.type != topology::EndpointType::kInterface) continue;
+        for (const auto& id : endpoint.eni_ids) {
+          if (id == holder.eni->meta.id) return drop("interface endpoint " + endpoint.meta.id + " carries only TCP");
+        }
+      }
+    }
     note("delivered to " + holder.eni->meta.id + " at " + holder.address.str());
     return Outcome{Outcome::End::kHolder, holder, packet};
   }
