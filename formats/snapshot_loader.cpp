@@ -1033,6 +1033,10 @@ void SnapshotLoader::readReservation(const Json& obj, const std::string& ptr) {
       instance.state = str(*state, "Name", child(instance_ptr, "State"));
     }
     if (!live(instance.state, {"terminated", "shutting-down"}, instance.meta)) return;
+    if (std::optional<Json> options = object(instance_obj, "MetadataOptions", instance_ptr)) {
+      // EC2 API reference, InstanceMetadataOptionsResponse: HttpEndpoint is "enabled" or "disabled".
+      instance.metadata_endpoint = str(*options, "HttpEndpoint", child(instance_ptr, "MetadataOptions")) != "disabled";
+    }
     std::vector<std::pair<int, std::string>> enis;  // device index, ENI
     forEach(instance_obj, "NetworkInterfaces", instance_ptr,
             [&](const Json& eni, const std::string& eni_ptr, size_t position) {

@@ -26,6 +26,7 @@ std::string_view hopTypeName(HopKind kind) {
     case HopKind::kTransitGatewayRouteTable: return "transit-gateway-route-table";
     case HopKind::kAwsService: return "aws-service";
     case HopKind::kPlatformNetwork: return "platform-network";
+    case HopKind::kHostService: return "host-service";
   }
   return "unknown";
 }

@@ -176,7 +176,8 @@ std::string originOf(const std::vector<formats::StackSpec>& stacks, const Hop& h
     case HopKind::kTransitGatewayAttachment:
     case HopKind::kTransitGatewayRouteTable:
     case HopKind::kAwsService:
-    case HopKind::kPlatformNetwork: break;
+    case HopKind::kPlatformNetwork:
+    case HopKind::kHostService: break;
   }
   if (origin.empty()) return "";
   for (const auto& stack : stacks) {

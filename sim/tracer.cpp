@@ -1,6 +1,8 @@
 // Concrete packet tracer: follows one flow through the VPC data plane and back.
 #include "sim/tracer.h"
 
+#include <algorithm>
+#include <array>
 #include <set>
 
 #include <fmt/format.h>
@@ -1063,6 +1065,119 @@ Arrival replyLeg(Walk& walk, const Arrival& forward, const Node& source_node, co
   return Arrival{};
 }
 
+/// A service the EC2 host answers for the interface itself. Security groups
+/// and network ACLs do not filter traffic to or from the Amazon DNS server,
+/// instance metadata or the Amazon Time Sync Service (VPC User Guide,
+/// "Security group rules" and "Control subnet traffic with network access
+/// control lists"), and the packets never cross the VPC's route tables.
+struct HostService {
+  std::string_view name;
+  /// The TCP/UDP ports it answers on: port 53 over UDP and TCP for DNS,
+  /// HTTP on tcp/80 for instance metadata (EC2 User Guide, "Access instance
+  /// metadata"), NTP on udp/123 for Time Sync (EC2 User Guide, "Set the
+  /// time reference on your EC2 instance").
+  std::array<std::pair<int, int>, 2> ports;
+  bool instances_only;  ///< answers EC2 instances (metadata, time), not every interface (DNS)
+};
+
+constexpr HostService kAmazonDns{"Amazon DNS server (Route 53 Resolver)",
+                                 {{{kProtocolUdp, 53}, {kProtocolTcp, 53}}}, false};
+constexpr HostService kInstanceMetadata{"instance metadata service", {{{kProtocolTcp, 80}, {kProtocolTcp, 80}}}, true};
+constexpr HostService kTimeSync{"Amazon Time Sync Service", {{{kProtocolUdp, 123}, {kProtocolUdp, 123}}}, true};
+
+/// VPC User Guide, "Understanding Amazon DNS": the Route 53 Resolver is at
+/// 169.254.169.253 and at the base of the VPC's primary IPv4 CIDR plus two.
+/// The instance metadata service is at 169.254.169.254, the Time Sync
+/// Service at 169.254.169.123 (EC2 User Guide).
+const HostService* hostServiceAt(const Vpc* vpc, Ipv4 address) {
+  constexpr uint32_t kDnsLinkLocal = 0xA9FEA9FD;  // 169.254.169.253
+  constexpr uint32_t kMetadata = 0xA9FEA9FE;      // 169.254.169.254
+  constexpr uint32_t kTime = 0xA9FEA97B;          // 169.254.169.123
+  if (address.value() == kDnsLinkLocal) return &kAmazonDns;
+  if (address.value() == kMetadata) return &kInstanceMetadata;
+  if (address.value() == kTime) return &kTimeSync;
+  if (vpc != nullptr && !vpc->cidrs.empty() && address.value() == vpc->cidrs.front().base().value() + 2) {
+    return &kAmazonDns;
+  }
+  return nullptr;
+}
+
+/// The host's answer to a packet from `source` to one of its services;
+/// nullopt when the packet is not for one (it takes the network).
+std::optional<Verdict> answerHostService(Walk& walk, const Network::Index& ix, const Node& source,
+                                         const Packet& packet) {
+  const Vpc* vpc = ix.topo.findVpc(source.vpc_id);
+  const HostService* service = hostServiceAt(vpc, packet.destination);
+  if (service == nullptr) {
+    // Another VPC's resolver address: whether it answers across a peering
+    // connection or transit gateway is not documented (Route 53 Resolver
+    // inbound endpoints are AWS's way in from outside a VPC).
+    for (const auto& other : ix.topo.vpcs) {
+      if (&other == vpc || hostServiceAt(&other, packet.destination) != &kAmazonDns) continue;
+      if (other.cidrs.front().base() != Ipv4(packet.destination.value() - 2)) continue;
+      bool dns_port = (packet.protocol == kProtocolUdp || packet.protocol == kProtocolTcp) &&
+                      packet.destination_port == 53;
+      if (!dns_port) continue;
+      walk.unknown("HOST_SERVICE_OUTSIDE_VPC", other.meta.id,
+                   fmt::format("{} is the Amazon DNS server of {}; whether it answers traffic from outside its VPC "
+                               "is not known",
+                               packet.destination.str(), other.meta.id));
+      return Verdict::kUndetermined;
+    }
+    return std::nullopt;
+  }
+  const std::string where = fmt::format("{} at {}", service->name, packet.destination.str());
+  walk.hop(source, HopAction::kSend, packet);
+  if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp) {
+    walk.unknown("HOST_SERVICE_PROTOCOL", std::string(service->name),
+                 fmt::format("whether the {} answers {} is not documented", where, describePacket(packet)));
+    return Verdict::kUndetermined;
+  }
+  bool served = std::any_of(service->ports.begin(), service->ports.end(), [&](const auto& port) {
+    return port.first == packet.protocol && port.second == packet.destination_port;
+  });
+  if (!served) {
+    walk.drop("HOST_SERVICE_PORT", std::string(service->name),
+              fmt::format("the {} answers {} only", where,
+                          service == &kAmazonDns ? "udp/53 and tcp/53" : service == &kTimeSync ? "udp/123" : "tcp/80"));
+    return Verdict::kUnreachable;
+  }
+  if (service == &kAmazonDns) {
+    // VPC User Guide, "DNS attributes for your VPC": with enableDnsSupport
+    // false the Route 53 Resolver does not answer.
+    if (vpc != nullptr && !vpc->dns_support) {
+      walk.drop("DNS_SUPPORT_DISABLED", vpc->meta.id,
+                fmt::format("DNS resolution is disabled in {} (enableDnsSupport false): the {} does not answer",
+                            vpc->meta.id, service->name));
+      return Verdict::kUnreachable;
+    }
+    walk.assume(fmt::format("DNS resolution is enabled in {} (enableDnsSupport, true unless the input says otherwise)",
+                            source.vpc_id));
+  } else if (source.eni == nullptr) {
+    walk.assume(fmt::format("{} belongs to an EC2 instance, whose host answers the {}", source.label, service->name));
+  } else {
+    const Instance* instance = source.eni->instance_id.empty() ? nullptr : ix.topo.findInstance(source.eni->instance_id);
+    if (source.eni->instance_id.empty()) {
+      walk.unknown("HOST_SERVICE_NOT_INSTANCE", source.eni->meta.id,
+                   fmt::format("the {} answers EC2 instances; {} is not attached to an instance in the input",
+                               service->name, source.eni->meta.id));
+      return Verdict::kUndetermined;
+    }
+    if (service == &kInstanceMetadata && instance != nullptr && !instance->metadata_endpoint) {
+      walk.drop("METADATA_ENDPOINT_DISABLED", instance->meta.id,
+                fmt::format("{} has the instance metadata endpoint disabled (MetadataOptions.HttpEndpoint)",
+                            instance->meta.id));
+      return Verdict::kUnreachable;
+    }
+  }
+  walk.hop(HopKind::kHostService, HopAction::kDeliver, nullptr, where).packet = packet;
+  walk.setReturn();
+  const Packet back = reply(packet);
+  walk.hop(HopKind::kHostService, HopAction::kSend, nullptr, where).packet = back;
+  walk.hop(source, HopAction::kDeliver, back);
+  return Verdict::kReachable;
+}
+
 }  // namespace
 
 TraceResult trace(const Network& network, const Endpoint& source, const Target& target, const Packet& packet,
@@ -1086,6 +1201,12 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
     result.verdict = Verdict::kUndetermined;
     result.explanations.push_back({"UNKNOWN_SUBNET", source_node->label, "the source's subnet is not in the input"});
     return result;
+  }
+  if (!external && options.host_services) {
+    if (std::optional<Verdict> answered = answerHostService(walk, ix, *source_node, packet)) {
+      result.verdict = *answered;
+      return result;
+    }
   }
   const Arrival forward = external ? fromOutside(walk, source, packet) : walk.leave(*source_node, packet);
 

@@ -49,6 +49,7 @@ enum class HopKind : uint8_t {
   kTransitGatewayRouteTable,
   kAwsService,
   kPlatformNetwork,  ///< the SageMaker-managed network (internet access outside the VPC)
+  kHostService,      ///< a service the EC2 host answers itself: Amazon DNS, instance metadata, Time Sync
 };
 
 enum class Direction : uint8_t { kForward, kReturn };
@@ -237,6 +238,14 @@ struct TraceOptions {
   bool terse = false;
   /// When set, cleared and filled with what the trace consulted.
   Consulted* consulted = nullptr;
+  /// Packets to the services the EC2 host answers for an interface itself
+  /// (the Amazon DNS server at the VPC base + 2 and 169.254.169.253,
+  /// instance metadata at 169.254.169.254, the Time Sync Service at
+  /// 169.254.169.123) are answered by the host, unfiltered. The exhaustive
+  /// engines turn this off: like Network Access Analyzer they analyse paths
+  /// through the network's components, which these packets never take
+  /// (docs/semantics.md, "Services the host answers").
+  bool host_services = true;
 };
 
 /// Traces `packet` from `source` (whose address is packet.source) to `target`

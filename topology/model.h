@@ -197,6 +197,9 @@ struct Instance {
   ResourceMeta meta;
   std::vector<std::string> eni_ids;  ///< device index order
   std::string state;
+  /// MetadataOptions.HttpEndpoint is not "disabled": the instance metadata
+  /// service answers at 169.254.169.254 (enabled unless the input says so).
+  bool metadata_endpoint = true;
 };
 
 struct PrefixList {

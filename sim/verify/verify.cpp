@@ -754,7 +754,7 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
                                          Consulted* consulted) {
     Endpoint source = endpointOf(sources[member]);
     source.security_groups_checked_apart = apart;
-    return trace(network, source, target(atom, packet.destination), packet, TraceOptions{apart, consulted});
+    return trace(network, source, target(atom, packet.destination), packet, TraceOptions{apart, consulted, /*host_services=*/false});
   };
   e.label = [&sources](size_t member, Ipv4 /*other*/) { return endpointOf(sources[member]).label; };
   e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
@@ -1228,7 +1228,7 @@ Enumeration inboundEnumeration(const Network& network, const std::vector<Inbound
     source.label = "internet host " + packet.source.str();
     Target target = targets[member].target;
     target.security_groups_checked_apart = apart;
-    return trace(network, source, target, packet, TraceOptions{apart, consulted});
+    return trace(network, source, target, packet, TraceOptions{apart, consulted, /*host_services=*/false});
   };
   e.label = [](size_t /*member*/, Ipv4 other) { return "internet host " + other.str(); };
   e.component = [&targets](size_t member) {

@@ -142,6 +142,13 @@ Probe drawProbe(const Topology& topo, const std::vector<const Eni*>& workloads, 
     static const std::array<Cidr, 3> kPrivate = {Cidr::of(Ipv4(0x0A000000), 8), Cidr::of(Ipv4(0xAC100000), 12),
                                                  Cidr::of(Ipv4(0xC0A80000), 16)};
     packet.destination = rng.inside(kPrivate[rng.index(kPrivate.size())]);
+  } else if (roll < 95) {
+    probe.kind = "host-service";  // Amazon DNS (any VPC's base + 2, link-local), metadata, Time Sync
+    const topology::Vpc& vpc = topo.vpcs[rng.index(topo.vpcs.size())];
+    static const std::array<uint32_t, 3> kLinkLocal = {0xA9FEA9FD, 0xA9FEA9FE, 0xA9FEA97B};
+    const size_t pick = rng.index(kLinkLocal.size() + 1);
+    packet.destination = pick < kLinkLocal.size() || vpc.cidrs.empty() ? Ipv4(kLinkLocal[pick % kLinkLocal.size()])
+                                                                       : Ipv4(vpc.cidrs.front().base().value() + 2);
   } else {
     probe.kind = "special";  // blackholed 198.18.0.0/15, corp and test ranges
     static const std::array<Cidr, 3> kSpecial = {Cidr::of(Ipv4(0xC6120000), 22), Cidr::of(Ipv4(0xC6130000), 16),
@@ -351,7 +358,11 @@ TEST_CASE("Every packet behaves like its header-class representative, and verify
         target.address = packet.destination;
         target.any_internet = packet.destination.isPublic();
         target.label = "destination";
-        return trace(network, source, target, packet);
+        // As the exhaustive engines trace: through the network only (the
+        // services the host answers are not on a network path).
+        TraceOptions network_only;
+        network_only.host_services = false;
+        return trace(network, source, target, packet, network_only);
       };
       const Packet representative = space.representative(probe.packet);
       const TraceResult got = traced(probe.packet);

@@ -962,5 +962,111 @@ TEST_CASE("peering from a VPC the input lacks is undetermined, or decided by the
   CHECK(codes(out) == std::vector<std::string>{"LEAVES_SNAPSHOT"});
 }
 
+// ---- services the host answers ----------------------------------------------
+
+/// vpc-1 (10.0.0.0/16) with one subnet whose network ACL denies everything
+/// and an interface whose group has no rule at all, attached to instance i-1:
+/// nothing but the services the host answers can be reached.
+Topology closedInstance(bool metadata_endpoint = true, bool dns_support = true) {
+  Builder b;
+  b.vpc("vpc-1", "10.0.0.0/16")
+      .subnet("subnet-a", "vpc-1", "10.0.1.0/24", "us-east-1a")
+      .acl("acl-closed", "vpc-1", true, {}, {})
+      .sg("sg-none", "vpc-1", {}, {})
+      .eni("eni-a", "subnet-a", "10.0.1.10", {"sg-none"})
+      .eni("eni-bare", "subnet-a", "10.0.1.11", {"sg-none"})
+      .routeTable("rtb-main", "vpc-1", true, {}, {local("10.0.0.0/16")});
+  Topology topo = b.build();
+  topo.vpcs.front().dns_support = dns_support;
+  topo.enis.front().instance_id = "i-1";
+  topology::Instance instance;
+  instance.meta.id = "i-1";
+  instance.eni_ids = {"eni-a"};
+  instance.metadata_endpoint = metadata_endpoint;
+  topo.instances.push_back(instance);
+  topo.finalize();
+  return topo;
+}
+
+Packet packetOf(int protocol, int port) {
+  Packet p = tcp(port);
+  p.protocol = protocol;
+  return p;
+}
+
+TEST_CASE("The host answers DNS, metadata and Time Sync whatever the groups and network ACLs say",
+          "[tracer][host-service]") {
+  // VPC User Guide, "Understanding Amazon DNS" (base + 2, 169.254.169.253),
+  // "Security group rules" and the network ACL page: these are not filtered.
+  using topology::kProtocolUdp;
+  auto [destination, protocol, port, verdict, code] = GENERATE(table<std::string, int, int, std::string, std::string>({
+      {"10.0.0.2", kProtocolUdp, 53, "reachable", ""},
+      {"10.0.0.2", kProtocolTcp, 53, "reachable", ""},
+      {"169.254.169.253", kProtocolUdp, 53, "reachable", ""},
+      {"169.254.169.254", kProtocolTcp, 80, "reachable", ""},
+      {"169.254.169.123", kProtocolUdp, 123, "reachable", ""},
+      {"10.0.0.2", kProtocolTcp, 443, "unreachable", "HOST_SERVICE_PORT"},
+      {"169.254.169.254", kProtocolTcp, 443, "unreachable", "HOST_SERVICE_PORT"},
+      {"169.254.169.254", kProtocolUdp, 80, "unreachable", "HOST_SERVICE_PORT"},
+      {"169.254.169.123", kProtocolTcp, 123, "unreachable", "HOST_SERVICE_PORT"},
+      {"10.0.0.2", kProtocolIcmp, 0, "undetermined", "HOST_SERVICE_PROTOCOL"},
+      // Not a service address: the closed group stops it.
+      {"10.0.0.3", kProtocolUdp, 53, "unreachable", "SG_HAS_NO_RULES"},
+  }));
+  CAPTURE(destination, protocol, port);
+  Sim sim(closedInstance());
+  TraceResult result = sim.trace("eni-a", destination, packetOf(protocol, port));
+  CHECK(verdictOf(result) == verdict);
+  if (code.empty()) {
+    CHECK(result.explanations.empty());
+    REQUIRE(result.path.size() == 4);
+    CHECK(reports::hopTypeName(result.path[1].kind) == "host-service");
+    CHECK(result.path[1].action == HopAction::kDeliver);
+    CHECK(result.path[3].direction == Direction::kReturn);
+    CHECK(result.path[3].action == HopAction::kDeliver);
+  } else {
+    CHECK(codes(result).front() == code);
+  }
+}
+
+TEST_CASE("The resolver says where it does not answer", "[tracer][host-service]") {
+  using topology::kProtocolUdp;
+  SECTION("DNS resolution disabled in the VPC") {
+    Sim sim(closedInstance(true, false));
+    TraceResult result = sim.trace("eni-a", "10.0.0.2", packetOf(kProtocolUdp, 53));
+    CHECK(verdictOf(result) == "unreachable");
+    CHECK(codes(result) == std::vector<std::string>{"DNS_SUPPORT_DISABLED"});
+  }
+  SECTION("the metadata endpoint disabled on the instance") {
+    Sim sim(closedInstance(false));
+    CHECK(verdictOf(sim.trace("eni-a", "169.254.169.254", tcp(80))) == "unreachable");
+    CHECK(verdictOf(sim.trace("eni-a", "169.254.169.123", packetOf(kProtocolUdp, 123))) == "reachable");
+  }
+  SECTION("an interface no instance holds: metadata and time are the instance's") {
+    Sim sim(closedInstance());
+    TraceResult result = sim.trace("eni-bare", "169.254.169.254", tcp(80));
+    CHECK(verdictOf(result) == "undetermined");
+    CHECK(codes(result) == std::vector<std::string>{"HOST_SERVICE_NOT_INSTANCE"});
+    CHECK(verdictOf(sim.trace("eni-bare", "10.0.0.2", packetOf(kProtocolUdp, 53))) == "reachable");
+  }
+  SECTION("another VPC's resolver, across a peering connection") {
+    Sim sim(Builder::twoSubnets()
+                .routeTable("rtb-main", "vpc-1", true, {},
+                            {local("10.0.0.0/16"), route("172.16.5.0/24", RouteTarget::kPeeringConnection, "pcx-1")})
+                .peerVpc()
+                .build());
+    TraceResult result = sim.trace("eni-a", "172.16.5.2", packetOf(kProtocolUdp, 53));
+    CHECK(verdictOf(result) == "undetermined");
+    CHECK(codes(result) == std::vector<std::string>{"HOST_SERVICE_OUTSIDE_VPC"});
+  }
+  SECTION("the exhaustive engines' traces take the network instead") {
+    Sim sim(closedInstance());
+    TraceOptions options;
+    options.host_services = false;
+    TraceResult result = sim.trace("eni-a", "10.0.0.2", packetOf(kProtocolUdp, 53), "", options);
+    CHECK(verdictOf(result) == "unreachable");
+  }
+}
+
 }  // namespace
 }  // namespace vpcsim::sim

@@ -128,6 +128,9 @@ class Evaluator {
     source.subnet = source_subnet;
     source.address = packet.source;
 
+    // ---- services the host answers (Amazon DNS, metadata, Time Sync) ----
+    if (std::optional<Result> answered = hostService(*source_eni, packet)) return *answered;
+
     // ---- the request ----
     note("forward: " + describe(packet) + " from " + source_eni->meta.id);
     Outcome forward = send(source, packet);
@@ -163,6 +166,61 @@ class Evaluator {
   }
 
  private:
+  /// The EC2 host answers these itself, unfiltered by security groups and
+  /// network ACLs: DNS (udp/tcp 53) at 169.254.169.253 and at the base of
+  /// the source VPC's first CIDR + 2; metadata (tcp 80) at 169.254.169.254
+  /// and Time Sync (udp 123) at 169.254.169.123 for interfaces attached to
+  /// an instance. Another VPC's base + 2 on port 53: undetermined.
+  std::optional<Result> hostService(const Eni& source, const Packet& packet) {
+    const uint32_t to = packet.destination.value();
+    const Vpc* own = nullptr;
+    bool other_resolver = false;
+    for (const auto& vpc : topo_.vpcs) {
+      if (vpc.cidrs.empty()) continue;
+      bool resolver = vpc.cidrs[0].base().value() + 2 == to;
+      if (vpc.meta.id == source.vpc_id) {
+        own = &vpc;
+        if (resolver) other_resolver = false;
+      }
+      if (resolver && vpc.meta.id != source.vpc_id) other_resolver = true;
+    }
+    bool own_resolver = own != nullptr && own->cidrs[0].base().value() + 2 == to;
+    int service_protocol = 0;
+    int service_port = 0;
+    bool dns = false;
+    if (to == address(169, 254, 169, 253).value() || own_resolver) {
+      dns = true;
+      service_port = 53;
+    } else if (to == address(169, 254, 169, 254).value()) {
+      service_protocol = kProtocolTcp;
+      service_port = 80;
+    } else if (to == address(169, 254, 169, 123).value()) {
+      service_protocol = kProtocolUdp;
+      service_port = 123;
+    } else if (other_resolver && isTcpOrUdp(packet.protocol) && packet.destination_port == 53) {
+      return finish(Verdict::kUndetermined, "another VPC's DNS server");
+    } else {
+      return std::nullopt;
+    }
+    note("to a service the host answers: " + describe(packet));
+    if (!isTcpOrUdp(packet.protocol)) return finish(Verdict::kUndetermined, "host service, not TCP or UDP");
+    bool protocol_ok = dns || packet.protocol == service_protocol;
+    if (!protocol_ok || packet.destination_port != service_port) {
+      return finish(Verdict::kUnreachable, "host service does not answer this port");
+    }
+    if (dns) {
+      if (own != nullptr && !own->dns_support) return finish(Verdict::kUnreachable, "DNS support disabled");
+      return finish(Verdict::kReachable, "answered by the Amazon DNS server");
+    }
+    if (source.instance_id.empty()) return finish(Verdict::kUndetermined, "not an instance's interface");
+    for (const auto& instance : topo_.instances) {
+      if (instance.meta.id == source.instance_id && service_port == 80 && !instance.metadata_endpoint) {
+        return finish(Verdict::kUnreachable, "metadata endpoint disabled");
+      }
+    }
+    return finish(Verdict::kReachable, "answered by the host");
+  }
+
   // ---- bookkeeping ---------------------------------------------------------
 
   void note(std::string text) { steps_.push_back((replying_ ? "  [reply] " : "  ") + std::move(text)); }
