@@ -224,6 +224,9 @@ Outcome runVerify(const VerifyArgs& args) {
   }
   topology::Topology topo;
   if (!load(args.inputs, topo)) return Outcome::kInputError;
+  for (auto& scope : scopes) {
+    if (auto error = formats::resolveNaaScopeNames(scope, topo)) return fail(*error);
+  }
   sim::Network network(topo);
   sim::VerifyOptions options;
   options.factored = !args.class_by_class;

@@ -12,12 +12,14 @@
 #include <limits>
 #include <system_error>
 #include <utility>
+#include <variant>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "formats/json_text.h"
+#include "topology/reference.h"
 #include "topology/suggest.h"
 
 namespace vpcsim::formats {
@@ -91,6 +93,23 @@ constexpr std::array<IdKind, 15> kIdKinds = {{
     // Network, and Gateway Load Balancers (through only)".
     {"a load balancer", "", "elasticloadbalancing", "loadbalancer/", kInThrough},
 }};
+
+/// The kind whose ID prefix `id` starts with (the longest: vpce-svc- over vpce-).
+const IdKind* idKindOf(std::string_view id) {
+  const IdKind* match = nullptr;
+  for (const IdKind& kind : kIdKinds) {
+    if (kind.id_prefix.empty() || id.substr(0, kind.id_prefix.size()) != kind.id_prefix) continue;
+    if (match == nullptr || kind.id_prefix.size() > match->id_prefix.size()) match = &kind;
+  }
+  return match;
+}
+
+/// CloudFormation User Guide, "Resources": "The logical ID must be
+/// alphanumeric (A-Za-z0-9) and unique within the template" (at most 255).
+bool isLogicalId(std::string_view text) {
+  if (text.empty() || text.size() > 255 || std::isalpha(static_cast<unsigned char>(text.front())) == 0) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
 
 constexpr std::string_view kIdPrefixList =
     "eni-, i-, igw-, nat-, pcx-, sg-, subnet-, tgw-attach-, vgw-, vpc-, vpce-, vpce-svc-";
@@ -360,14 +379,14 @@ class ScopeParser {
            fmt::format("'{}' is not the ARN of a resource Network Access Analyzer accepts in a ResourceStatement",
                        resource));
     }
-    const IdKind* match = nullptr;
-    for (const IdKind& kind : kIdKinds) {
-      if (kind.id_prefix.empty() || resource.rfind(kind.id_prefix, 0) != 0) continue;
-      if (match == nullptr || kind.id_prefix.size() > match->id_prefix.size()) match = &kind;
-    }
+    const IdKind* match = idKindOf(resource);
+    // A CloudFormation logical ID names a resource whose ID exists only
+    // after deployment; resolveNaaScopeNames replaces it once the input is loaded.
+    if (match == nullptr && isLogicalId(resource)) return;
     if (match == nullptr || resource.size() == match->id_prefix.size()) {
       fail("bad-resource", ptr,
-           fmt::format("'{}' is not a resource Network Access Analyzer accepts: give an ID starting with {} or an ARN",
+           fmt::format("'{}' is not a resource Network Access Analyzer accepts: give an ID starting with {}, an ARN "
+                       "or a template's logical ID",
                        resource, kIdPrefixList));
     }
     checkPlace(match->places, place, ptr, fmt::format("'{}' is {}, which", resource, match->what));
@@ -644,6 +663,61 @@ std::vector<std::string> builtinNaaScopeNames() {
   std::vector<std::string> out;
   for (const Builtin& builtin : kBuiltins) out.emplace_back(builtin.name);
   return out;
+}
+
+
+std::optional<topology::Diagnostic> resolveNaaScopeNames(NaaScope& scope, const topology::Topology& topo) {
+  auto resolve = [&](topology::NaaResourceStatement& statement, const std::string& ptr,
+                     int place) -> std::optional<topology::Diagnostic> {
+    for (size_t i = 0; i < statement.resources.size(); ++i) {
+      std::string& name = statement.resources[i];
+      if (!isLogicalId(name) || idKindOf(name) != nullptr) continue;
+      const std::string where = fmt::format("{}:{}/Resources/{}", scope.origin, ptr, i);
+      auto found = topology::lookUpResource(topo, name, topology::ResourceQuery{});
+      if (const auto* error = std::get_if<topology::ReferenceError>(&found)) {
+        return topology::Diagnostic{std::string(error->code()), error->message, where};
+      }
+      const std::string& id = std::get<topology::ResourceRef>(found).meta->id;
+      const IdKind* kind = idKindOf(id);
+      if (kind == nullptr) {
+        return topology::Diagnostic{"bad-resource",
+                                    fmt::format("'{}' names {}, which Network Access Analyzer does not accept in a "
+                                                "ResourceStatement",
+                                                name, id),
+                                    where};
+      }
+      if ((kind->places & place) == 0) {
+        return topology::Diagnostic{"misplaced",
+                                    fmt::format("'{}' names {}, {}, which is accepted only in {}", name, id,
+                                                kind->what, placesText(kind->places)),
+                                    where};
+      }
+      name = id;
+    }
+    return std::nullopt;
+  };
+  for (auto* paths : {&scope.match_paths, &scope.exclude_paths}) {
+    for (auto& path : *paths) {
+      if (path.source.resource) {
+        if (auto error = resolve(*path.source.resource, path.pointer + "/Source/ResourceStatement", kInSource)) {
+          return error;
+        }
+      }
+      if (path.destination.resource) {
+        if (auto error =
+                resolve(*path.destination.resource, path.pointer + "/Destination/ResourceStatement", kInDestination)) {
+          return error;
+        }
+      }
+      for (size_t i = 0; i < path.through.size(); ++i) {
+        if (auto error = resolve(path.through[i], fmt::format("{}/ThroughResources/{}/ResourceStatement", path.pointer, i),
+                                 kInThrough)) {
+          return error;
+        }
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace vpcsim::formats

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "topology/access_scope.h"
+#include "topology/model.h"
 #include "topology/result.h"
 
 namespace vpcsim::formats {
@@ -29,6 +31,15 @@ Result<NaaScope> parseNaaScope(std::string_view text, std::string origin);
 /// Reads `file` and parses it with parseNaaScope (origin = the path as given).
 /// An unreadable file is `path: error: cannot read file`.
 Result<NaaScope> loadNaaScope(const std::filesystem::path& file);
+
+/// Replaces each CloudFormation logical ID a scope names (allowed where an ID
+/// is, for scopes written against a template, whose IDs exist only after
+/// deployment) with the ID of the resource it names in `topo`, by the one
+/// resolver (topology/reference.h: a logical ID, else a Name tag). An unknown
+/// or ambiguous name, or one naming a resource Network Access Analyzer does
+/// not accept in that place, is the diagnostic returned, located at
+/// `origin:/json/pointer`.
+std::optional<topology::Diagnostic> resolveNaaScopeNames(NaaScope& scope, const topology::Topology& topo);
 
 /// One of the four Amazon-created scopes, by short name ("igw-ingress",
 /// "igw-egress", "vpc-ingress", "vpc-egress") or AWS name ("All-IGW-Ingress",

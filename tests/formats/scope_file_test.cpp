@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/addresses.h"
+#include "tests/support/builder.h"
 
 // The modules under test, by their short names (tests mirror the folders).
 using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
@@ -419,13 +420,16 @@ TEST_CASE("resource statements are checked against what Network Access Analyzer 
        "'AWS::EC2::InternetGateway' is accepted only in Source and Destination"},
       {sourceIds(R"(["rtb-0123"])"),
        ids + "'rtb-0123' is not a resource Network Access Analyzer accepts: give an ID starting with eni-, i-, "
-             "igw-, nat-, pcx-, sg-, subnet-, tgw-attach-, vgw-, vpc-, vpce-, vpce-svc- or an ARN"},
+             "igw-, nat-, pcx-, sg-, subnet-, tgw-attach-, vgw-, vpc-, vpce-, vpce-svc-, an ARN or a "
+             "template's logical ID"},
       {sourceIds(R"(["tgw-0123"])"),
        ids + "'tgw-0123' is not a resource Network Access Analyzer accepts: give an ID starting with eni-, i-, "
-             "igw-, nat-, pcx-, sg-, subnet-, tgw-attach-, vgw-, vpc-, vpce-, vpce-svc- or an ARN"},
+             "igw-, nat-, pcx-, sg-, subnet-, tgw-attach-, vgw-, vpc-, vpce-, vpce-svc-, an ARN or a "
+             "template's logical ID"},
       {sourceIds(R"(["subnet-"])"),
        ids + "'subnet-' is not a resource Network Access Analyzer accepts: give an ID starting with eni-, i-, "
-             "igw-, nat-, pcx-, sg-, subnet-, tgw-attach-, vgw-, vpc-, vpce-, vpce-svc- or an ARN"},
+             "igw-, nat-, pcx-, sg-, subnet-, tgw-attach-, vgw-, vpc-, vpce-, vpce-svc-, an ARN or a "
+             "template's logical ID"},
       {sourceIds(R"(["nat-0abc"])"), ids + "'nat-0abc' is a NAT gateway, which is accepted only in ThroughResources"},
       {withThrough(R"({"ResourceStatement": {"Resources": ["subnet-1"]}})"),
        "scope.json:/ExcludePaths/0/ThroughResources/0/ResourceStatement/Resources/0: error: 'subnet-1' is a "
@@ -502,6 +506,46 @@ TEST_CASE("packet header values are checked: ports, protocols, addresses and pre
   auto scope = parseNaaScope(text, "scope.json");
   REQUIRE_FALSE(scope.ok());
   CHECK(scope.diagnostic().str() == message);
+}
+
+TEST_CASE("a scope for a template names resources by logical ID, resolved once the input is loaded", "[naa]") {
+  test_support::Builder b = test_support::Builder::twoSubnets();
+  b.natGateway("nat-1", "subnet-b", "10.0.2.5", "3.3.3.3");
+  Topology topo = b.build();
+  topo.subnets[0].meta.logical_id = "PrivateSubnetA";
+  topo.subnets[1].meta.logical_id = "PrivateSubnetB";
+  topo.nat_gateways[0].meta.logical_id = "NatGatewayB";
+  topo.finalize();
+  auto scopeWith = [](const std::string& source, const std::string& destination) {
+    auto scope = parseNaaScope(R"({"MatchPaths": [{"Source": {"ResourceStatement": {"Resources": [")" + source +
+                                   R"("]}}, "Destination": {"ResourceStatement": {"Resources": [")" + destination +
+                                   R"("]}}}]})",
+                               "scope.json");
+    REQUIRE(scope);
+    return std::move(scope).value();
+  };
+  SECTION("logical IDs become IDs; IDs stay") {
+    NaaScope scope = scopeWith("PrivateSubnetA", "subnet-b");
+    CHECK_FALSE(resolveNaaScopeNames(scope, topo).has_value());
+    CHECK(scope.match_paths[0].source.resource->resources == Strings{"subnet-a"});
+    CHECK(scope.match_paths[0].destination.resource->resources == Strings{"subnet-b"});
+  }
+  SECTION("an unknown logical ID is located, with the resolver's suggestion") {
+    NaaScope scope = scopeWith("PrivateSubnetC", "subnet-b");
+    auto error = resolveNaaScopeNames(scope, topo);
+    REQUIRE(error.has_value());
+    CHECK(error->str() ==
+          "scope.json:/MatchPaths/0/Source/ResourceStatement/Resources/0: error: resource 'PrivateSubnetC' is not "
+          "in the input (did you mean 'PrivateSubnetA'?)");
+  }
+  SECTION("the place rules apply to the resource named") {
+    NaaScope scope = scopeWith("NatGatewayB", "subnet-b");
+    auto error = resolveNaaScopeNames(scope, topo);
+    REQUIRE(error.has_value());
+    CHECK(error->str() ==
+          "scope.json:/MatchPaths/0/Source/ResourceStatement/Resources/0: error: 'NatGatewayB' names nat-1, a NAT "
+          "gateway, which is accepted only in ThroughResources");
+  }
 }
 
 }  // namespace
