@@ -293,7 +293,7 @@ TEST_CASE("an unreadable scope file is an error naming the file", "[naa]") {
   auto path = kScopeDir / "no-such-scope.json";
   auto scope = loadNaaScope(path);
   REQUIRE_FALSE(scope.ok());
-  CHECK(scope.diagnostic().str() == path.string() + ": error: cannot read file");
+  CHECK(scope.diagnostic().str() == path.string() + ": error: cannot open file: No such file or directory");
 }
 
 TEST_CASE("the shape of the document and of each path is checked", "[naa]") {
