@@ -92,7 +92,9 @@ class BoundedWalk {
 
   bool enter(const YAML::Node& node, YamlLoadError& error) {
     if (++visited_ > max_nodes_) {
-      error = {node.Mark(), "too-large",
+      // Point at the entry of the top-level collection that grew too large
+      // (the place of the node itself is inside some anchor's definition).
+      error = {path_.size() > 1 ? path_[1].node.Mark() : node.Mark(), "too-large",
                fmt::format("too large: aliases (*name) expand the document by more than {} nodes", max_alias_nodes_)};
       return false;
     }

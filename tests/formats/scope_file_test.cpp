@@ -504,5 +504,15 @@ TEST_CASE("packet header values are checked: ports, protocols, addresses and pre
   CHECK(scope.diagnostic().str() == message);
 }
 
+TEST_CASE("a number beyond a double in a scope file is a located error, not a crash", "[scope]") {
+  // nlohmann::json throws out_of_range.406 for 1e400; the message says where instead.
+  auto scope = parseNaaScope(R"({"MatchPaths": [{"Source": {"PacketHeaderStatement": {"SourcePorts": [1e400]}}}]})",
+                             "scope.json");
+  REQUIRE_FALSE(scope.ok());
+  CHECK(scope.diagnostic().str() ==
+        "scope.json:1:71: error: invalid JSON: number 1e400 is out of range (too large for a 64-bit floating-point "
+        "number)");
+}
+
 }  // namespace
 }  // namespace vpcsim::topology
