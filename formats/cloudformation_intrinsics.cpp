@@ -2,6 +2,7 @@
 #include "formats/cloudformation_loader.h"
 
 #include "topology/suggest.h"
+#include "formats/input_file.h"
 #include "formats/number_text.h"
 
 #include <algorithm>
@@ -779,6 +780,11 @@ void CfnLoader::resolveParameter(const std::string& name, const Value& decl,
     fail(decl.mark,
          fmt::format("parameter {}: the value is {} bytes, more than CloudFormation's limit of {} bytes", name,
                      value->size(), kMaxParameterValueBytes),
+         "bad-parameter");
+  }
+  // A value from the command line has not been through the input reader.
+  if (auto problem = checkUtf8Text(*value)) {
+    fail(decl.mark, fmt::format("parameter {}: {} at byte {} of the value", name, problem->message, problem->offset + 1),
          "bad-parameter");
   }
   bool is_list = type.rfind("List<", 0) == 0 || type == "CommaDelimitedList" ||

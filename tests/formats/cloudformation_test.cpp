@@ -229,6 +229,15 @@ TEST_CASE("a parameter value over CloudFormation's 4,096 bytes is an error", "[c
         path.string() + ":2:3: error: parameter P: the value is 200000 bytes, more than CloudFormation's limit of 4096 bytes");
 }
 
+TEST_CASE("a parameter value from the command line must be UTF-8", "[cloudformation]") {
+  // Fn::ToJsonString and JSON output would otherwise meet bytes nlohmann::json refuses to write.
+  auto path = writeTemplate("utf8.yaml", parameterTemplate("{Type: String}"));
+  auto loaded = load({{path, "", {{"P", "caf\xE9"}}}});
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].str() ==
+        path.string() + ":2:3: error: parameter P: invalid UTF-8 (byte 0xE9), expected UTF-8 text at byte 4 of the value");
+}
+
 TEST_CASE("Number parameters are finite and MinValue / MaxValue must be numbers", "[cloudformation]") {
   auto [declaration, value, message] = GENERATE(table<std::string, std::string, std::string>({
       {"{Type: Number}", "1e999", "2:3: error: parameter P: '1e999' is out of range for a number"},
