@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <optional>
 #include <iostream>
 #include <string>
@@ -491,4 +493,19 @@ Outcome dispatch(std::vector<std::string> args) {
 
 }  // namespace
 
-int main(int argc, char** argv) { return exitStatus(dispatch(std::vector<std::string>(argv + 1, argv + argc))); }
+/// The last line of defence, not the normal path: bad input is a diagnostic
+/// long before this, but anything a command lets escape (an allocation that
+/// fails, a library exception) becomes "error: ..." and exit status 2, never
+/// an abort.
+int main(int argc, char** argv) {
+  try {
+    return exitStatus(dispatch(std::vector<std::string>(argv + 1, argv + argc)));
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "error: unexpected failure\n";
+  }
+  return exitStatus(Outcome::kInputError);
+}

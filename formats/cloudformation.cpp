@@ -2,14 +2,14 @@
 #include "formats/cloudformation.h"
 
 #include "formats/cloudformation_loader.h"
+#include "formats/input_file.h"
+#include "formats/yaml_document.h"
 
 #include <algorithm>
 #include <cstddef>
-#include <fstream>
 #include <iterator>
 #include <limits>
 #include <memory>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -26,23 +26,44 @@ using namespace vpcsim::topology;  // the model this format fills
 namespace cfn {
 namespace {
 
+/// The tag and block indicator of a line that holds only them
+/// (`^[ \t]*(![A-Za-z]+[ \t]+[|>][-+0-9]*)[ \t]*\r?$`), or empty.
+std::string_view taggedBlockIndicator(std::string_view line) {
+  auto is = [&](std::size_t i, std::string_view set) { return i < line.size() && set.find(line[i]) != std::string_view::npos; };
+  auto letter = [&](std::size_t i) {
+    return i < line.size() && ((line[i] >= 'A' && line[i] <= 'Z') || (line[i] >= 'a' && line[i] <= 'z'));
+  };
+  std::size_t i = 0;
+  while (is(i, " \t")) ++i;
+  std::size_t start = i;
+  if (!is(i++, "!") || !letter(i)) return {};
+  while (letter(i)) ++i;
+  if (!is(i, " \t")) return {};
+  while (is(i, " \t")) ++i;
+  if (!is(i++, "|>")) return {};
+  while (is(i, "-+0123456789")) ++i;
+  std::size_t end = i;
+  while (is(i, " \t")) ++i;
+  if (is(i, "\r")) ++i;
+  return i == line.size() ? line.substr(start, end - start) : std::string_view();
+}
+
 // yaml-cpp rejects a tagged block scalar that starts on the line after its
 // key ("PolicyDocument:\n  !Sub |"), which is valid YAML and common in
 // templates. Move the tag and indicator up to the key's line and leave the
 // line empty, so line numbers stay put.
 std::string joinTaggedBlockScalars(const std::string& text) {
-  static const std::regex kTagLine(R"(^[ \t]*(![A-Za-z]+[ \t]+[|>][-+0-9]*)[ \t]*\r?$)");
   std::vector<std::string> lines;
   std::stringstream in(text);
   std::string line;
   while (std::getline(in, line)) lines.push_back(line);
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    std::smatch match;
-    if (!std::regex_match(lines[i], match, kTagLine)) continue;
+    std::string_view indicator = taggedBlockIndicator(lines[i]);
+    if (indicator.empty()) continue;
     std::string& previous = lines[i - 1];
     std::size_t end = previous.find_last_not_of(" \t\r");
     if (end == std::string::npos || previous[end] != ':') continue;
-    previous = previous.substr(0, end + 1) + " " + match[1].str();
+    previous = previous.substr(0, end + 1) + " " + std::string(indicator);
     lines[i].clear();
   }
   std::string out;
@@ -53,15 +74,18 @@ std::string joinTaggedBlockScalars(const std::string& text) {
 }  // namespace
 
 bool CfnLoader::loadStack(const StackSpec& spec) {
-  std::ifstream in(spec.file, std::ios::binary);
-  if (!in) {
-    error(YAML::Mark::null_mark(), "io", "cannot open file");
+  auto text = readInputFile(spec.file);
+  if (!text) {
+    add(text.diagnostic());
     return false;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  YAML::Node root;
+  YamlLoadError problem;
+  if (!loadYaml(joinTaggedBlockScalars(text.value()), root, problem)) {
+    error(problem.mark, problem.code, problem.message);
+    return false;
+  }
   try {
-    YAML::Node root = YAML::Load(joinTaggedBlockScalars(buffer.str()));
     if (!root.IsMap()) fail(root.Mark(), "a template must be a mapping", "cfn-syntax");
     stack_->root = fromYaml(root);
   } catch (const YAML::Exception& e) {

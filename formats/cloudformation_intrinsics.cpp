@@ -2,6 +2,8 @@
 #include "formats/cloudformation_loader.h"
 
 #include "topology/suggest.h"
+#include "formats/input_file.h"
+#include "formats/number_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,7 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <regex>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <re2/re2.h>
 
 namespace vpcsim::formats::cfn {
 
@@ -770,63 +773,103 @@ void CfnLoader::resolveParameter(const std::string& name, const Value& decl,
   } else {
     fail(decl.mark, fmt::format("parameter {} has no default and no value was given", name), "missing-parameter");
   }
+  // CloudFormation User Guide, "AWS CloudFormation quotas": the maximum size
+  // of a parameter value is 4,096 bytes. Capping it here also bounds what
+  // AllowedPattern and the messages below see.
+  if (value->size() > kMaxParameterValueBytes) {
+    fail(decl.mark,
+         fmt::format("parameter {}: the value is {} bytes, more than CloudFormation's limit of {} bytes", name,
+                     value->size(), kMaxParameterValueBytes),
+         "bad-parameter");
+  }
+  // A value from the command line has not been through the input reader.
+  if (auto problem = checkUtf8Text(*value)) {
+    fail(decl.mark, fmt::format("parameter {}: {} at byte {} of the value", name, problem->message, problem->offset + 1),
+         "bad-parameter");
+  }
   bool is_list = type.rfind("List<", 0) == 0 || type == "CommaDelimitedList" ||
                  type.rfind("AWS::SSM::Parameter::Value<List<", 0) == 0 ||
                  type == "AWS::SSM::Parameter::Value<CommaDelimitedList>";
   std::vector<Value> elements = is_list ? splitList(*value, decl.mark) : std::vector<Value>{Value::string(*value, decl.mark)};
-  std::string described;
-  if (const Value* cd = decl.find("ConstraintDescription")) described = str(*cd, "ConstraintDescription");
   bool numeric = type == "Number" || type == "List<Number>";
-  for (const auto& element : elements) checkParameterValue(name, decl, element.text, numeric, described);
+  checkParameterValues(name, decl, elements, numeric);
   stack_->parameters[name] = is_list ? Value::list(std::move(elements), decl.mark) : elements.front();
 }
 
 // Number type, AllowedValues, AllowedPattern, MinLength / MaxLength and, for
 // numbers, MinValue / MaxValue; a violation names ConstraintDescription when
 // the template gives one.
-void CfnLoader::checkParameterValue(const std::string& name, const Value& decl, const std::string& text, bool numeric,
-                                    const std::string& described) {
+void CfnLoader::checkParameterValues(const std::string& name, const Value& decl, const std::vector<Value>& elements,
+                                     bool numeric) {
+  std::string described;
+  if (const Value* cd = decl.find("ConstraintDescription")) described = str(*cd, "ConstraintDescription");
   auto violation = [&](const std::string& what) {
     fail(decl.mark,
          fmt::format("parameter {}: {}{}", name, what, described.empty() ? "" : " (" + described + ")"),
          "bad-parameter");
   };
-  if (numeric && !isNumberText(text)) violation(fmt::format("'{}' is not a number", text));
-  if (const Value* allowed = decl.find("AllowedValues")) {
-    auto list = listOf(*allowed, "AllowedValues");
-    bool ok = std::any_of(list.begin(), list.end(), [&](const Value& a) { return a.isScalar() && a.text == text; });
-    if (!ok) {
-      std::string names;
-      for (const auto& a : list) names += (names.empty() ? "" : ", ") + a.text;
-      violation(fmt::format("'{}' is not one of the allowed values: {}", text, names));
+  // A bound of MinValue / MaxValue, read once.
+  auto bound = [&](const char* key) -> std::optional<std::pair<double, std::string>> {
+    const Value* limit = decl.find(key);
+    if (limit == nullptr) return std::nullopt;
+    std::string text = str(*limit, key);
+    double number = 0;
+    if (parseDecimal(text, number) != NumberStatus::kOk) {
+      fail(limit->mark, fmt::format("parameter {}: {} '{}' is not a finite number", name, key, shortened(text)));
+    }
+    return std::pair{number, text};
+  };
+  auto min_value = numeric ? bound("MinValue") : std::nullopt;
+  auto max_value = numeric ? bound("MaxValue") : std::nullopt;
+  // AllowedPattern is a regular expression the whole value must match
+  // (CloudFormation User Guide, "Parameters"). RE2 matches in time linear in
+  // the value, so no pattern (such as '(a+)+$') can make a check hang; it
+  // rejects what it cannot match that way (backreferences, lookaround).
+  std::unique_ptr<RE2> pattern;
+  std::string pattern_text;
+  if (const Value* allowed = decl.find("AllowedPattern")) {
+    pattern_text = str(*allowed, "AllowedPattern");
+    RE2::Options options;
+    options.set_log_errors(false);
+    pattern = std::make_unique<RE2>(pattern_text, options);
+    if (!pattern->ok()) {
+      fail(allowed->mark, fmt::format("parameter {}: AllowedPattern '{}' is not a valid regular expression ({})", name,
+                                      shortened(pattern_text, 200), pattern->error()));
     }
   }
-  if (const Value* pattern = decl.find("AllowedPattern")) {
-    std::string re = str(*pattern, "AllowedPattern");
-    bool ok = false;
-    try {
-      ok = std::regex_match(text, std::regex(re, std::regex::ECMAScript));
-    } catch (const std::regex_error&) {
-      fail(pattern->mark, fmt::format("parameter {}: AllowedPattern '{}' is not a valid regular expression", name, re));
+  for (const auto& element : elements) {
+    const std::string& text = element.text;
+    std::string shown = shortened(text, 100);
+    double number = 0;
+    NumberStatus status = numeric ? parseDecimal(text, number) : NumberStatus::kOk;
+    if (status == NumberStatus::kNotANumber) violation(fmt::format("'{}' is not a number", shown));
+    if (status == NumberStatus::kOutOfRange) violation(fmt::format("'{}' is out of range for a number", shown));
+    if (const Value* allowed = decl.find("AllowedValues")) {
+      auto list = listOf(*allowed, "AllowedValues");
+      bool ok = std::any_of(list.begin(), list.end(), [&](const Value& a) { return a.isScalar() && a.text == text; });
+      if (!ok) {
+        std::string names;
+        for (const auto& a : list) names += (names.empty() ? "" : ", ") + a.text;
+        violation(fmt::format("'{}' is not one of the allowed values: {}", shown, names));
+      }
     }
-    if (!ok) {
-      violation(described.empty() ? fmt::format("'{}' does not match the allowed pattern {}", text, re)
-                                  : fmt::format("'{}' does not match the allowed pattern", text));
+    if (pattern != nullptr && !RE2::FullMatch(text, *pattern)) {
+      violation(described.empty() ? fmt::format("'{}' does not match the allowed pattern {}", shown, pattern_text)
+                                  : fmt::format("'{}' does not match the allowed pattern", shown));
     }
-  }
-  if (const Value* min = decl.find("MinLength"); min != nullptr && static_cast<long long>(text.size()) < integer(*min, "MinLength")) {
-    violation(fmt::format("'{}' is shorter than {} characters", text, min->text));
-  }
-  if (const Value* max = decl.find("MaxLength"); max != nullptr && static_cast<long long>(text.size()) > integer(*max, "MaxLength")) {
-    violation(fmt::format("'{}' is longer than {} characters", text, max->text));
-  }
-  if (numeric && isNumberText(text)) {
-    double number = std::stod(text);
-    if (const Value* min = decl.find("MinValue"); min != nullptr && number < std::stod(str(*min, "MinValue"))) {
-      violation(fmt::format("{} is less than the minimum {}", text, min->text));
+    if (const Value* min = decl.find("MinLength");
+        min != nullptr && static_cast<long long>(text.size()) < integer(*min, "MinLength")) {
+      violation(fmt::format("'{}' is shorter than {} characters", shown, min->text));
     }
-    if (const Value* max = decl.find("MaxValue"); max != nullptr && number > std::stod(str(*max, "MaxValue"))) {
-      violation(fmt::format("{} is greater than the maximum {}", text, max->text));
+    if (const Value* max = decl.find("MaxLength");
+        max != nullptr && static_cast<long long>(text.size()) > integer(*max, "MaxLength")) {
+      violation(fmt::format("'{}' is longer than {} characters", shown, max->text));
+    }
+    if (min_value && number < min_value->first) {
+      violation(fmt::format("{} is less than the minimum {}", shown, min_value->second));
+    }
+    if (max_value && number > max_value->first) {
+      violation(fmt::format("{} is greater than the maximum {}", shown, max_value->second));
     }
   }
 }

@@ -73,6 +73,10 @@ struct Call {
   [[nodiscard]] const std::vector<Value>& args(std::size_t min, std::size_t max) const;
 };
 
+/// The largest parameter value CloudFormation takes (User Guide, "AWS
+/// CloudFormation quotas": "Maximum size of a parameter value", 4,096 bytes).
+inline constexpr std::size_t kMaxParameterValueBytes = 4096;
+
 // A diagnostic held back until run() sorts them into file order.
 struct Pending {
   std::string label;
@@ -98,14 +102,16 @@ class CfnLoader {
                         Diagnostic{std::move(code), std::move(message), loc(mark)}});
   }
   void report(const CfnError& e) { error(e.mark, e.code, e.message); }
+  /// A diagnostic made elsewhere (reading the file), unplaced for the sort.
+  void add(Diagnostic diagnostic) { pending_.push_back({stack_->label, -1, -1, std::move(diagnostic)}); }
 
   // -- stack phases --
   bool loadStack(const StackSpec& spec);
   void resolveParameters(const StackSpec& spec);
   std::map<std::string, std::string> parameterOverrides(const StackSpec& spec, std::set<std::string>& unresolved);
   void resolveParameter(const std::string& name, const Value& decl, const std::map<std::string, std::string>& overrides);
-  void checkParameterValue(const std::string& name, const Value& decl, const std::string& text, bool numeric,
-                           const std::string& described);
+  void checkParameterValues(const std::string& name, const Value& decl, const std::vector<Value>& elements,
+                            bool numeric);
   void checkRules();
   void registerResources();
   void buildResources();

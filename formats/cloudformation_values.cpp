@@ -2,12 +2,12 @@
 #include "formats/cloudformation_values.h"
 
 #include "topology/aws_defaults.h"
+#include "formats/number_text.h"
 
 #include <array>
 #include <charconv>
 #include <cstddef>
 #include <optional>
-#include <regex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -32,10 +32,7 @@ std::string_view kindWord(Value::Kind kind) {
   return "a value";
 }
 
-bool isNumberText(const std::string& s) {
-  static const std::regex kNumber(R"(^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$)");
-  return std::regex_match(s, kNumber);
-}
+bool isNumberText(const std::string& s) { return isDecimalText(s); }
 
 namespace {
 

@@ -5,18 +5,18 @@
 #include "topology/aws_defaults.h"
 #include "topology/reference.h"
 #include "topology/suggest.h"
+#include "formats/input_file.h"
+#include "formats/yaml_document.h"
 #include "formats/yaml_fields.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstddef>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -1627,20 +1627,13 @@ void NativeLoader::addImpliedDefaults() {
 }
 
 bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic>& errors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors.push_back({"io", "cannot open file", yaml_.file()});
+  auto text = readInputFile(path);
+  if (!text) {
+    errors.push_back(text.diagnostic());
     return false;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-
   YAML::Node root;
-  try {
-    root = YAML::Load(buffer.str());
-  } catch (const YAML::Exception& e) {
-    yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
-  }
+  if (YamlLoadError problem; !loadYaml(text.value(), root, problem)) yaml_.error(problem.mark, problem.code, problem.message);
   if (yaml_.ok() && !root.IsNull()) {
     try {
       // Resources already in `into` (another file, a snapshot) can be referenced.

@@ -2,15 +2,16 @@
 #include "formats/plan_file.h"
 
 #include "topology/suggest.h"
+#include "formats/input_file.h"
+#include "formats/number_text.h"
+#include "formats/yaml_document.h"
 #include "formats/yaml_fields.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <fstream>
-#include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -47,18 +48,17 @@ class PlanParser {
       yaml_.error(node, "bad-type", fmt::format("{} must be a number", what));
       return std::nullopt;
     }
-    const std::string text = node.Scalar();
+    const std::string& text = node.Scalar();
     double value = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || ptr != text.data() + text.size()) {
-      yaml_.error(node, "bad-number", fmt::format("{}: '{}' is not a number", what, text));
-      return std::nullopt;
+    switch (parseDecimal(text, min, max, value)) {
+      case NumberStatus::kOk: return value;
+      case NumberStatus::kNotANumber:
+        yaml_.error(node, "bad-number", fmt::format("{}: '{}' is not a number", what, shortened(text)));
+        return std::nullopt;
+      case NumberStatus::kOutOfRange: break;
     }
-    if (value < min || value > max) {
-      yaml_.error(node, "out-of-range", fmt::format("{} {} is out of range ({}-{})", what, text, min, max));
-      return std::nullopt;
-    }
-    return value;
+    yaml_.error(node, "out-of-range", fmt::format("{} {} is out of range ({}-{})", what, shortened(text), min, max));
+    return std::nullopt;
   }
   std::optional<bool> flag(const YAML::Node& node, std::string_view what) {
     if (node.IsScalar()) {
@@ -143,16 +143,15 @@ Series PlanParser::series(const YAML::Node& node, std::string_view what, double 
     auto name = text(get("history"), "history");
     if (!name) return out;
     std::filesystem::path path = base_dir_ / *name;
-    std::ifstream in(path);
-    if (!in) {
-      yaml_.error(get("history"), "no-file", fmt::format("cannot read history file '{}'", path.string()));
+    auto csv = readInputFile(path);
+    if (!csv) {
+      yaml_.error(get("history"), "no-file",
+                  fmt::format("cannot read history file '{}': {}", path.string(), csv.error()));
       return out;
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    auto rows = parseHistoryCsv(buffer.str(), path.string());
+    auto rows = parseHistoryCsv(csv.value(), path.string());
     if (!rows) {
-      yaml_.add(Diagnostic{"bad-history", rows.error(), ""});
+      yaml_.add(rows.diagnostic());
       return out;
     }
     out.history = rows.value();
@@ -375,6 +374,15 @@ void PlanParser::run(const YAML::Node& root, CapacityPlan& plan) {
   }
 }
 
+/// "nan", "inf" or "infinity" in any case, with an optional sign: not a
+/// number, and not a header either.
+bool spellsNonFinite(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  std::string lower;
+  for (char c : text) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return lower == "nan" || lower == "inf" || lower == "infinity";
+}
+
 }  // namespace
 
 Result<std::vector<std::pair<double, double>>> parseHistoryCsv(std::string_view text, const std::string& file) {
@@ -387,25 +395,46 @@ Result<std::vector<std::pair<double, double>>> parseHistoryCsv(std::string_view 
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_number;
+    std::size_t column = 1;  // of the first byte of `line` after trimming
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    while (!line.empty() && line.front() == ' ') {
+      line.remove_prefix(1);
+      ++column;
+    }
     if (line.empty() || line.front() == '#') continue;
+    auto at = [&](std::size_t offset) { return fmt::format("{}:{}:{}", file, line_number, column + offset); };
     std::size_t comma = line.find(',');
-    if (comma == std::string_view::npos)
-      return Error{fmt::format("{}:{}: error: expected 'month,count', got '{}'", file, line_number, line)};
-    auto parse = [](std::string_view s, double& out) {
-      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-      while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-      return ec == std::errc() && ptr == s.data() + s.size() && !s.empty();
+    if (comma == std::string_view::npos) {
+      return Diagnostic{"bad-history", "expected 'month,count' (two numbers and a comma)", at(0)};
+    }
+    struct Cell {
+      std::string_view text;
+      std::size_t offset;  // from the start of `line`
     };
+    auto cell = [&](std::size_t from, std::size_t to) {
+      Cell c{line.substr(from, to - from), from};
+      while (!c.text.empty() && c.text.front() == ' ') {
+        c.text.remove_prefix(1);
+        ++c.offset;
+      }
+      while (!c.text.empty() && c.text.back() == ' ') c.text.remove_suffix(1);
+      return c;
+    };
+    Cell month_cell = cell(0, comma);
+    Cell count_cell = cell(comma + 1, line.size());
     double month = 0;
     double count = 0;
-    bool ok_month = parse(line.substr(0, comma), month);
-    bool ok_count = parse(line.substr(comma + 1), count);
-    if (!ok_month || !ok_count) {
-      if (rows.empty() && !ok_month) continue;  // a header row
-      return Error{fmt::format("{}:{}: error: '{}' is not 'month,count' with two numbers", file, line_number, line)};
+    NumberStatus month_status = parseDecimal(month_cell.text, month);
+    NumberStatus count_status = parseDecimal(count_cell.text, count);
+    if (rows.empty() && month_status == NumberStatus::kNotANumber && !spellsNonFinite(month_cell.text))
+      continue;  // a header row
+    for (const auto& [status, c, what] : {std::tuple{month_status, month_cell, "month"},
+                                          std::tuple{count_status, count_cell, "count"}}) {
+      if (status == NumberStatus::kNotANumber)
+        return Diagnostic{"bad-history", fmt::format("the {} is not a number (expected 'month,count')", what),
+                          at(c.offset)};
+      if (status == NumberStatus::kOutOfRange)
+        return Diagnostic{"bad-history", fmt::format("the {} is out of range", what), at(c.offset)};
     }
     rows.emplace_back(month, count);
   }
@@ -417,33 +446,34 @@ bool parseCapacityPlan(std::string_view text, const std::string& file, const std
                        CapacityPlan& plan, std::vector<Diagnostic>& errors) {
   plan.file = file;
   YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    errors.push_back(Diagnostic{"yaml-syntax", "invalid yaml: " + e.msg,
-                                fmt::format("{}:{}:{}", file, e.mark.line + 1, e.mark.column + 1)});
+  auto at = [&](const YAML::Mark& mark) { return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1); };
+  if (YamlLoadError problem; !loadYaml(std::string(text), root, problem)) {
+    errors.push_back(Diagnostic{problem.code, problem.message, at(problem.mark)});
     return false;
   }
   PlanParser parser(file, base_dir);
   try {
     parser.run(root, plan);
+  } catch (const YAML::BadConversion& e) {
+    // A key read as text (instance_types) that is a list or a mapping.
+    parser.report(errors);
+    errors.push_back(Diagnostic{"bad-type", "expected a single value here, not a list or a mapping", at(e.mark)});
+    return false;
   } catch (const YAML::Exception& e) {
     parser.report(errors);
-    errors.push_back(Diagnostic{"yaml", e.msg, fmt::format("{}:{}:{}", file, e.mark.line + 1, e.mark.column + 1)});
+    errors.push_back(Diagnostic{"yaml", e.msg, at(e.mark)});
     return false;
   }
   return parser.report(errors);
 }
 
 bool loadCapacityPlan(const std::filesystem::path& file, CapacityPlan& plan, std::vector<Diagnostic>& errors) {
-  std::ifstream in(file);
-  if (!in) {
-    errors.push_back(Diagnostic{"no-file", fmt::format("cannot read plan file '{}'", file.string()), ""});
+  auto text = readInputFile(file);
+  if (!text) {
+    errors.push_back(text.diagnostic());
     return false;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parseCapacityPlan(buffer.str(), file.string(), file.parent_path(), plan, errors);
+  return parseCapacityPlan(text.value(), file.string(), file.parent_path(), plan, errors);
 }
 
 }  // namespace vpcsim::formats

@@ -7,7 +7,6 @@
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <initializer_list>
 #include <limits>
 #include <system_error>
@@ -18,6 +17,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "formats/input_file.h"
 #include "formats/json_text.h"
 #include "topology/reference.h"
 #include "topology/suggest.h"
@@ -619,6 +619,12 @@ Result<NaaScope> parseNaaScope(std::string_view text, std::string origin) {
     auto [line, column] = lineColumn(text, e.byte);
     return Diagnostic{"invalid-json", "invalid JSON: " + parseErrorDetail(e.what()),
                       fmt::format("{}:{}:{}", origin, line, column)};
+  } catch (const Json::exception&) {
+    // A number beyond a double ("1e400", nlohmann's out_of_range.406): say where.
+    if (auto problem = findJsonLimitProblem(text, std::numeric_limits<std::size_t>::max())) {
+      return Diagnostic{"invalid-json", "invalid JSON: " + problem->second, textLocation(origin, text, problem->first)};
+    }
+    return Diagnostic{"invalid-json", "invalid JSON: a value is out of range", origin};
   }
   try {
     NaaScope scope = ScopeParser(origin).parse(doc);
@@ -630,16 +636,9 @@ Result<NaaScope> parseNaaScope(std::string_view text, std::string origin) {
 }
 
 Result<NaaScope> loadNaaScope(const std::filesystem::path& file) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(file, ec);
-  std::string text;
-  std::ifstream in(file, std::ios::binary);
-  if (!ec && in) {
-    text.resize(static_cast<std::size_t>(size));
-    in.read(text.data(), static_cast<std::streamsize>(size));
-  }
-  if (ec || !in) return Diagnostic{"io-error", "cannot read file", file.string()};
-  return parseNaaScope(text, file.string());
+  auto text = readInputFile(file);
+  if (!text) return text.diagnostic();
+  return parseNaaScope(text.value(), file.string());
 }
 
 Result<NaaScope> builtinNaaScope(std::string_view name) {

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <cstdint>
 #include <deque>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <initializer_list>
@@ -14,7 +13,6 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -28,6 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "formats/input_file.h"
 #include "formats/json_text.h"
 #include "formats/json_view.h"
 
@@ -52,11 +51,26 @@ bool isOneOf(std::string_view state, std::initializer_list<std::string_view> sta
   return std::find(states.begin(), states.end(), std::string_view(low)) != states.end();
 }
 
-/// True for a path component named like an AWS region ("us-east-2", "us-gov-west-1").
-bool looksLikeRegion(const std::string& component) {
-  static const std::regex kRegion(
-      "[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-[0-9]{1,2}");
-  return std::regex_match(component, kRegion);
+/// True for a path component named like an AWS region ("us-east-2",
+/// "us-gov-west-1", "us-isob-east-1"):
+/// `[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central)(east|west)?-[0-9]{1,2}`.
+bool looksLikeRegion(std::string_view name) {
+  auto lowerAt = [&](std::size_t i) { return i < name.size() && name[i] >= 'a' && name[i] <= 'z'; };
+  auto take = [&](std::string_view word) {
+    if (name.substr(0, word.size()) != word) return false;
+    name.remove_prefix(word.size());
+    return true;
+  };
+  if (!lowerAt(0) || !lowerAt(1)) return false;
+  name.remove_prefix(2);
+  if (!take("-gov") && take("-iso") && lowerAt(0)) name.remove_prefix(1);
+  if (!take("-")) return false;
+  if (!take("north") && !take("south") && !take("east") && !take("west") && !take("central")) return false;
+  if (!take("east")) take("west");
+  if (!take("-")) return false;
+  std::size_t digits = 0;
+  while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+  return (digits == 1 || digits == 2) && digits == name.size();
 }
 
 bool isAccountId(const std::string& component) {
@@ -91,31 +105,44 @@ struct ParsedFile {
   Diagnostic error;  ///< message empty on success
 };
 
-/// Reads and parses one file with `parser` (which keeps its buffers from one
-/// file to the next). A file simdjson rejects is read again and parsed with
-/// nlohmann::json, whose error names the line and column.
+/// Reads one file (readInputFile: a regular file, size-capped, UTF-8) and
+/// parses it with `parser` (which keeps its buffers from one file to the
+/// next). simdjson's errors carry no position: a number or nesting it
+/// refuses is found again in the text (findJsonLimitProblem), and a syntax
+/// error is found by parsing again with nlohmann::json, whose error names the
+/// line and column.
 ParsedFile parseFile(const fs::path& file, const std::string& rel, simdjson::dom::parser& parser) {
+  static_assert(kInputFilePadding >= simdjson::SIMDJSON_PADDING, "the text is parsed in place");
   ParsedFile out;
+  auto read = readInputFile(file);
+  if (!read) {
+    out.error = read.diagnostic();
+    // Name the file as the loader names it (relative to the snapshot folder).
+    const std::string& where = out.error.location;
+    out.error.location = where.rfind(file.string(), 0) == 0 ? rel + where.substr(file.string().size()) : rel;
+    return out;
+  }
+  const std::string& text = read.value();
   simdjson::dom::element root;
-  simdjson::error_code parsed = parser.load(file.string()).get(root);
+  simdjson::error_code parsed = parser.parse(text).get(root);
   if (parsed == simdjson::SUCCESS) {
     out.doc = Json(root);
     return out;
   }
-  std::ifstream in(file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (parsed == simdjson::IO_ERROR || !in) {
-    out.error = Diagnostic{"io-error", "cannot read file", rel};
+  if (auto problem = findJsonLimitProblem(text, parser.max_depth())) {
+    out.error = Diagnostic{"invalid-json", "invalid JSON: " + problem->second, textLocation(rel, text, problem->first)};
     return out;
   }
   try {
     [[maybe_unused]] nlohmann::json reparsed = nlohmann::json::parse(text);
-    out.error = Diagnostic{"invalid-json", fmt::format("invalid JSON: {}", simdjson::error_message(parsed)), rel};
   } catch (const nlohmann::json::parse_error& e) {
     auto [line, column] = lineColumn(text, e.byte);
     out.error = Diagnostic{"invalid-json", "invalid JSON: " + parseErrorDetail(e.what()),
                            fmt::format("{}:{}:{}", rel, line, column)};
+    return out;
+  } catch (const nlohmann::json::exception&) {  // NOLINT(bugprone-empty-catch): simdjson's message follows
   }
+  out.error = Diagnostic{"invalid-json", fmt::format("invalid JSON: {}", simdjson::error_message(parsed)), rel};
   return out;
 }
 
@@ -343,6 +370,9 @@ class SnapshotLoader {
 
   // ---- files --------------------------------------------------------------
 
+  /// Adds every `.json` file under `dir` (any depth) to `files`; a folder
+  /// that cannot be listed is an error, not skipped.
+  bool listJsonFiles(const fs::path& dir, std::vector<fs::path>& files);
   void setPlace(const fs::path& absolute_file);
   void loadFile(ParsedFile parsed);
   void loadDocument(const Json& doc);
@@ -457,15 +487,7 @@ bool SnapshotLoader::load(const fs::path& dir) {
     return false;
   }
   std::vector<fs::path> files;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    std::error_code file_ec;
-    if (it->is_regular_file(file_ec) && it->path().extension() == ".json") files.push_back(it->path());
-  }
-  if (ec) {
-    errors_.push_back(Diagnostic{"io-error", "cannot list directory: " + ec.message(), dir.generic_string()});
-    return false;
-  }
+  if (!listJsonFiles(dir, files)) return false;
   std::sort(files.begin(), files.end(),
             [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); });
   if (files.empty()) {
@@ -505,6 +527,33 @@ bool SnapshotLoader::load(const fs::path& dir) {
   rel_.clear();
   resolve();
   return errors_.size() == errors_before;
+}
+
+bool SnapshotLoader::listJsonFiles(const fs::path& dir, std::vector<fs::path>& files) {
+  std::vector<fs::path> folders = {dir};
+  bool ok = true;
+  while (!folders.empty()) {
+    fs::path folder = std::move(folders.back());
+    folders.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::error_code entry_ec;
+      // Folders are walked without following symbolic links (no loops);
+      // a `.json` entry of any other kind goes to readInputFile, which
+      // reads regular files (and links to them) and reports the rest.
+      if (it->is_directory(entry_ec) && !it->is_symlink(entry_ec)) {
+        folders.push_back(it->path());
+      } else if (it->path().extension() == ".json" && !it->is_directory(entry_ec)) {
+        files.push_back(it->path());
+      }
+    }
+    if (ec) {
+      errors_.push_back(Diagnostic{"io-error", "cannot list folder: " + ec.message(), folder.generic_string()});
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 void SnapshotLoader::setPlace(const fs::path& absolute_file) {

@@ -2,11 +2,10 @@
 #include "formats/yaml_fields.h"
 
 #include "topology/suggest.h"
+#include "formats/number_text.h"
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
-#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
@@ -23,12 +22,8 @@ const Field* Fields::find(std::string_view key) const {
 }
 
 bool parseInteger(std::string_view text, long long& out) {
-  if (text.empty()) return false;
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  if (*begin == '+') ++begin;
-  auto [ptr, ec] = std::from_chars(begin, end, out);
-  return ec == std::errc() && ptr == end;
+  return parseWholeNumber(text, std::numeric_limits<long long>::min(), std::numeric_limits<long long>::max(), out) ==
+         NumberStatus::kOk;
 }
 
 std::string YamlReader::loc(const YAML::Mark& mark) const {
@@ -114,17 +109,11 @@ std::optional<long long> YamlReader::number(const Fields& f, std::string_view ke
   auto value = text(f, key);
   if (!value) return std::nullopt;
   long long out = 0;
-  bool ok = false;
-  if (dialect_.signed_numbers) {
-    ok = parseInteger(*value, out);
-  } else {
-    ok = !value->empty() && value->size() <= 9 &&
-         std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (ok) out = std::stoll(*value);
-  }
-  if (!ok || out < min || out > max) {
+  bool digits_only = value->size() <= 9 &&
+                     std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; });
+  if ((!dialect_.signed_numbers && !digits_only) || parseWholeNumber(*value, min, max, out) != NumberStatus::kOk) {
     error(f.find(key)->value, "bad-value",
-          fmt::format("'{}' must be a whole number from {} to {}, not '{}'", key, min, max, *value));
+          fmt::format("'{}' must be a whole number from {} to {}, not '{}'", key, min, max, shortened(*value)));
     return std::nullopt;
   }
   return out;

@@ -4,16 +4,17 @@
 
 #include "topology/suggest.h"
 #include "formats/sagemaker_section.h"
+#include "formats/input_file.h"
+#include "formats/number_text.h"
+#include "formats/yaml_document.h"
 #include "formats/yaml_fields.h"
 
 #include <algorithm>
 #include <array>
 #include <cassert>
-#include <fstream>
 #include <iterator>
 #include <limits>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -357,17 +358,20 @@ std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
     size_t dash = ports->find('-');
     std::string low = ports->substr(0, dash);
     std::string high = dash == std::string::npos ? low : ports->substr(dash + 1);
-    bool ok = !low.empty() && !high.empty() && low.size() <= 5 && high.size() <= 5 &&
-              std::all_of(low.begin(), low.end(), ::isdigit) && std::all_of(high.begin(), high.end(), ::isdigit);
-    int from = ok ? std::stoi(low) : -1;
-    int to = ok ? std::stoi(high) : -1;
-    if (!ok || from > to || to > 65535) {
+    auto digits = [](const std::string& t) {
+      return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    long long from = -1;
+    long long to = -1;
+    bool ok = digits(low) && digits(high) && parseWholeNumber(low, 0, 65535, from) == NumberStatus::kOk &&
+              parseWholeNumber(high, 0, 65535, to) == NumberStatus::kOk;
+    if (!ok || from > to) {
       yaml_.error(f->find("ports")->value, "bad-value",
-                  fmt::format("'{}' is not a port or port range (0-65535)", *ports));
+                  fmt::format("'{}' is not a port or port range (0-65535)", shortened(*ports)));
       return std::nullopt;
     }
-    edit.from_port = from;
-    edit.to_port = to;
+    edit.from_port = static_cast<int>(from);
+    edit.to_port = static_cast<int>(to);
   } else if (edit.protocol == kProtocolTcp || edit.protocol == kProtocolUdp) {
     edit.from_port = 0;
     edit.to_port = 65535;
@@ -591,19 +595,15 @@ void Parser::resolveChecks() {
 }
 
 bool Parser::run(std::vector<Diagnostic>& errors) {
-  std::ifstream in(yaml_.file(), std::ios::binary);
-  if (!in) {
-    errors.push_back({"io", "cannot open file", yaml_.file()});
+  auto text = formats::readInputFile(yaml_.file());
+  if (!text) {
+    errors.push_back(text.diagnostic());
     return false;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
   out_.file = yaml_.file();
   YAML::Node root;
-  try {
-    root = YAML::Load(buffer.str());
-  } catch (const YAML::Exception& e) {
-    yaml_.error(e.mark, "yaml-syntax", "invalid yaml: " + e.msg);
+  if (formats::YamlLoadError problem; !formats::loadYaml(text.value(), root, problem)) {
+    yaml_.error(problem.mark, problem.code, problem.message);
   }
   if (yaml_.ok()) {
     try {

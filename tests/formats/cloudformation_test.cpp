@@ -4,6 +4,7 @@
 #include "sim/query.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -178,6 +179,124 @@ TEST_CASE("parameter constraints are checked and quote the constraint descriptio
   REQUIRE(loaded.errors.size() == 1);
   std::string text = loaded.errors[0].str();
   CHECK(text.substr(text.size() - std::min(text.size(), message.size())) == message);
+}
+
+// A template with one parameter declared as `declaration` (on line 2) and one VPC.
+std::string parameterTemplate(const std::string& declaration) {
+  return "Parameters:\n"
+         "  P: " + declaration + "\n"
+         "Resources:\n"
+         "  VPC: {Type: 'AWS::EC2::VPC', Properties: {CidrBlock: 10.0.0.0/16}}\n";
+}
+
+TEST_CASE("a backtracking AllowedPattern on a 4 KB value answers at once", "[cloudformation]") {
+  // '(a+)+$' takes exponential time in a backtracking matcher (std::regex ran
+  // past 20 s); RE2 matches in time linear in the value.
+  auto path = writeTemplate("pattern.yaml", parameterTemplate("{Type: String, AllowedPattern: '(a+)+$'}"));
+  std::string value = std::string(4095, 'a') + "b";
+  auto start = std::chrono::steady_clock::now();
+  auto loaded = load({{path, "", {{"P", value}}}});
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(elapsed < std::chrono::seconds(2));
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].str() == path.string() + ":2:3: error: parameter P: '" + std::string(100, 'a') +
+                                      "...' does not match the allowed pattern (a+)+$");
+  CHECK(load({{path, "", {{"P", std::string(4096, 'a')}}}}).ok);
+}
+
+TEST_CASE("AllowedPattern matches the whole value", "[cloudformation]") {
+  auto path = writeTemplate("whole.yaml", parameterTemplate("{Type: String, AllowedPattern: '[a-z]+'}"));
+  CHECK(load({{path, "", {{"P", "abc"}}}}).ok);
+  auto partial = load({{path, "", {{"P", "abc1"}}}});
+  REQUIRE(partial.errors.size() == 1);
+  CHECK(partial.errors[0].message == "parameter P: 'abc1' does not match the allowed pattern [a-z]+");
+}
+
+TEST_CASE("an AllowedPattern RE2 cannot match in linear time is a located error", "[cloudformation]") {
+  auto path = writeTemplate("backref.yaml", parameterTemplate("{Type: String, AllowedPattern: '(a)\\1'}"));
+  auto loaded = load({{path, "", {{"P", "aa"}}}});
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].str() == path.string() +
+                                      ":2:37: error: parameter P: AllowedPattern '(a)\\1' is not a valid regular "
+                                      "expression (invalid escape sequence: \\1)");
+}
+
+TEST_CASE("a parameter value over CloudFormation's 4,096 bytes is an error", "[cloudformation]") {
+  auto path = writeTemplate("long.yaml", parameterTemplate("{Type: String}"));
+  auto loaded = load({{path, "", {{"P", std::string(200000, '9')}}}});
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].str() ==
+        path.string() + ":2:3: error: parameter P: the value is 200000 bytes, more than CloudFormation's limit of 4096 bytes");
+}
+
+TEST_CASE("a parameter value from the command line must be UTF-8", "[cloudformation]") {
+  // Fn::ToJsonString and JSON output would otherwise meet bytes nlohmann::json refuses to write.
+  auto path = writeTemplate("utf8.yaml", parameterTemplate("{Type: String}"));
+  auto loaded = load({{path, "", {{"P", "caf\xE9"}}}});
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].str() ==
+        path.string() + ":2:3: error: parameter P: invalid UTF-8 (byte 0xE9), expected UTF-8 text at byte 4 of the value");
+}
+
+TEST_CASE("Number parameters are finite and MinValue / MaxValue must be numbers", "[cloudformation]") {
+  auto [declaration, value, message] = GENERATE(table<std::string, std::string, std::string>({
+      {"{Type: Number}", "1e999", "2:3: error: parameter P: '1e999' is out of range for a number"},
+      {"{Type: Number}", "nan", "2:3: error: parameter P: 'nan' is not a number"},
+      {"{Type: Number, MinValue: 1}", "1e-400", "2:3: error: parameter P: 1e-400 is less than the minimum 1"},
+      {"{Type: Number, MaxValue: 10}", std::string(400, '9'),
+       "2:3: error: parameter P: '" + std::string(100, '9') + "...' is out of range for a number"},
+      {"{Type: Number, MinValue: abc}", "5", "2:31: error: parameter P: MinValue 'abc' is not a finite number"},
+      {"{Type: Number, MaxValue: 1e400}", "5", "2:31: error: parameter P: MaxValue '1e400' is not a finite number"},
+      {"{Type: 'List<Number>', MaxValue: 10}", "1,20", "2:3: error: parameter P: 20 is greater than the maximum 10"},
+  }));
+  CAPTURE(declaration, value);
+  auto path = writeTemplate("number.yaml", parameterTemplate(declaration));
+  auto loaded = load({{path, "", {{"P", value}}}});
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].str() == path.string() + ":" + message);
+}
+
+TEST_CASE("hostile template files are located errors", "[cloudformation]") {
+  auto bomb = writeTemplate("bomb.yaml",
+                            "Metadata:\n"
+                            "  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+                            "  a1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n"
+                            "  a2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\n"
+                            "  a3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\n"
+                            "  a4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\n"
+                            "  a5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\n"
+                            "  a6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]\n"
+                            "  a7: &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]\n"
+                            "Resources: {}\n");
+  auto loaded = load({{bomb, "", {}}});
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].str() ==
+        bomb.string() + ":2:3: error: too large: aliases (*name) expand the document by more than 1000000 nodes");
+  auto recursive = writeTemplate("recursive.yaml", "Resources: &r {X: *r}\n");
+  REQUIRE(load({{recursive, "", {}}}).errors.size() == 1);
+  CHECK(load({{recursive, "", {}}}).errors[0].message == "recursive alias: this node contains an alias of itself");
+  auto folder = std::filesystem::temp_directory_path() / "vpcsim-cfn-test";
+  auto directory = load({{folder, "", {}}});
+  REQUIRE(directory.errors.size() == 1);
+  CHECK(directory.errors[0].str() == folder.string() + ": error: is a directory, expected a file");
+}
+
+TEST_CASE("a tagged block scalar on the line after its key is joined, whatever the spacing", "[cloudformation]") {
+  // The line matcher that replaced std::regex: a line of only a tag and a block indicator.
+  std::string body =
+      "Resources:\n"
+      "  VPC: {Type: 'AWS::EC2::VPC', Properties: {CidrBlock: 10.0.0.0/16}}\n"
+      "Outputs:\n"
+      "  Text:\n"
+      "    Value:\n"
+      "      \t !Sub  |-  \r\n"
+      "        ${VPC}\n"
+      "  Spaces:\n"
+      "    Value: " + std::string(30000, ' ') + "\n";
+  auto path = writeTemplate("tagged.yaml", body);
+  auto loaded = load({{path, "", {}}});
+  INFO(loaded.text());
+  CHECK(loaded.ok);
 }
 
 TEST_CASE("a parameter without default or value is an error", "[cloudformation]") {

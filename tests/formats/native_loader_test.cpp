@@ -294,7 +294,7 @@ TEST_CASE("a missing file is an io error naming the file", "[native]") {
   auto path = std::filesystem::temp_directory_path() / "vpcsim-native-does-not-exist.yaml";
   CHECK_FALSE(loadNativeTopology(path, LoadOptions{}, topology, errors));
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].str() == path.string() + ": error: cannot open file");
+  CHECK(errors[0].str() == path.string() + ": error: cannot open file: No such file or directory");
 }
 
 TEST_CASE("route target types are inferred from the defined resource or the id prefix", "[native]") {

@@ -91,7 +91,8 @@ TEST_CASE("a history CSV is read with a header, comments and blank lines", "[cap
   CHECK(rows.value() == std::vector<std::pair<double, double>>{{-2, 10}, {-1, 12}, {0, 14}});
   auto bad = parseHistoryCsv("month,count\n1,2\n2,x\n", "h.csv");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error() == "h.csv:3: error: '2,x' is not 'month,count' with two numbers");
+  // The line is not echoed (a plan naming /etc/passwd would print it): line, column, what was expected.
+  CHECK(bad.diagnostic().str() == "h.csv:3:3: error: the count is not a number (expected 'month,count')");
 }
 
 TEST_CASE("a fitted series reads its history file next to the plan", "[capacity]") {
@@ -110,5 +111,51 @@ TEST_CASE("a fitted series reads its history file next to the plan", "[capacity]
   CHECK_FALSE(loadCapacityPlan(dir / "plan2.yaml", plan, errors));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message.find("cannot read history file") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("non-finite and out-of-range numbers in a plan are located errors", "[capacity]") {
+  auto [text, message] = GENERATE(table<std::string, std::string>({
+      {"horizon_months: nan\n", "plan.yaml:1:17: error: horizon_months: 'nan' is not a number"},
+      {"horizon_months: .inf\n", "plan.yaml:1:17: error: horizon_months: '.inf' is not a number"},
+      {"trials: 1e999\n", "plan.yaml:1:9: error: trials 1e999 is out of range (0-10000000)"},
+      {"seed: " + std::string(60, '9') + "\n",
+       "plan.yaml:1:7: error: seed " + std::string(40, '9') + "... is out of range (0-9000000000000000)"},
+      {"instance_types:\n  [a]: {addresses: 1}\n",
+       "plan.yaml:2:3: error: expected a single value here, not a list or a mapping"},
+      {"a: &a [*a]\n", "plan.yaml:1:4: error: recursive alias: this node contains an alias of itself"},
+  }));
+  CAPTURE(text);
+  CHECK(parseErrors(text) == std::vector<std::string>{message});
+}
+
+TEST_CASE("history rows with nan, inf or huge numbers are located errors that do not echo the line", "[capacity]") {
+  auto [text, message] = GENERATE(table<std::string, std::string>({
+      {"month,count\n1,2\n2,nan\n", "h.csv:3:3: error: the count is not a number (expected 'month,count')"},
+      {"nan,2\n", "h.csv:1:1: error: the month is not a number (expected 'month,count')"},
+      {"1, inf\n", "h.csv:1:4: error: the count is not a number (expected 'month,count')"},
+      {"1,1e999\n", "h.csv:1:3: error: the count is out of range"},
+      {"root:x:0:0:root:/root:/bin/bash\n", "h.csv:1:1: error: expected 'month,count' (two numbers and a comma)"},
+  }));
+  CAPTURE(text);
+  auto rows = parseHistoryCsv(text, "h.csv");
+  REQUIRE_FALSE(rows.ok());
+  CHECK(rows.diagnostic().str() == message);
+}
+
+TEST_CASE("a plan or history path that is a directory is an error", "[capacity]") {
+  auto dir = std::filesystem::temp_directory_path() / "vpcsim-capacity-plan-dir-test";
+  std::filesystem::create_directories(dir / "history");
+  std::ofstream(dir / "plan.yaml") << "consumers:\n  - {kind: space, count: {history: history}}\n";
+  CapacityPlan plan;
+  std::vector<Diagnostic> errors;
+  CHECK_FALSE(loadCapacityPlan(dir / "plan.yaml", plan, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].str() == (dir / "plan.yaml").string() + ":2:36: error: cannot read history file '" +
+                               (dir / "history").string() + "': is a directory, expected a file");
+  errors.clear();
+  CHECK_FALSE(loadCapacityPlan(dir, plan, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].str() == dir.string() + ": error: is a directory, expected a file");
   std::filesystem::remove_all(dir);
 }

@@ -294,7 +294,7 @@ TEST_CASE("an unreadable scope file is an error naming the file", "[naa]") {
   auto path = kScopeDir / "no-such-scope.json";
   auto scope = loadNaaScope(path);
   REQUIRE_FALSE(scope.ok());
-  CHECK(scope.diagnostic().str() == path.string() + ": error: cannot read file");
+  CHECK(scope.diagnostic().str() == path.string() + ": error: cannot open file: No such file or directory");
 }
 
 TEST_CASE("the shape of the document and of each path is checked", "[naa]") {
@@ -546,6 +546,14 @@ TEST_CASE("a scope for a template names resources by logical ID, resolved once t
           "scope.json:/MatchPaths/0/Source/ResourceStatement/Resources/0: error: 'NatGatewayB' names nat-1, a NAT "
           "gateway, which is accepted only in ThroughResources");
   }
+TEST_CASE("a number beyond a double in a scope file is a located error, not a crash", "[scope]") {
+  // nlohmann::json throws out_of_range.406 for 1e400; the message says where instead.
+  auto scope = parseNaaScope(R"({"MatchPaths": [{"Source": {"PacketHeaderStatement": {"SourcePorts": [1e400]}}}]})",
+                             "scope.json");
+  REQUIRE_FALSE(scope.ok());
+  CHECK(scope.diagnostic().str() ==
+        "scope.json:1:71: error: invalid JSON: number 1e400 is out of range (too large for a 64-bit floating-point "
+        "number)");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Tests for loadSnapshot: real describe-* folders from the corpus plus hand-written edge cases.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "formats/loader.h"
+#include "tests/support/temp_dir.h"
 
 // The modules under test, by their short names (tests mirror the folders).
 using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
@@ -22,29 +24,10 @@ namespace fs = std::filesystem;
 const fs::path kCorpus = VPCSIM_CORPUS_DIR;
 
 /// A scratch folder under the system temp dir, removed when the test ends.
-class TempDir {
+/// Each test's folder: vpcsim-snapshot-NAME-PID.
+class TempDir : public test_support::TempDir {
  public:
-  explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() / ("vpcsim-snapshot-" + std::to_string(getpid()) + "-" + name)) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  void write(const std::string& relative, const std::string& text) const {
-    fs::path file = path_ / relative;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  explicit TempDir(const std::string& name) : test_support::TempDir("snapshot-" + name) {}
 };
 
 struct Loaded {
@@ -635,13 +618,13 @@ TEST_CASE("invalid JSON is reported with line and column", "[snapshot]") {
 
 TEST_CASE("JSON nested deeper than the parser follows is an error naming the file", "[snapshot]") {
   // 2,000 nested arrays: valid JSON that simdjson refuses (depth limit 1,024); the
-  // loader reports simdjson's reason at the file instead of crashing or skipping it.
+  // loader reports where the nesting passes the limit instead of crashing or skipping it.
   TempDir dir("deepjson");
   dir.write("Vpcs.json", "{\"Vpcs\": " + std::string(2000, '[') + std::string(2000, ']') + "}");
   auto loaded = load(dir.path());
   CHECK_FALSE(loaded.ok);
   REQUIRE(loaded.errors.size() == 1);
-  CHECK(loaded.errors[0].rfind("Vpcs.json: error: invalid JSON: ", 0) == 0);
+  CHECK(loaded.errors[0] == "Vpcs.json:1:1033: error: invalid JSON: too large: nested more than 1024 levels deep");
 }
 
 TEST_CASE("a repeated key takes its first value", "[snapshot]") {
@@ -747,6 +730,40 @@ TEST_CASE("loading leaves the input files untouched", "[snapshot]") {
   std::ifstream in(dir.path() / "Vpcs.json", std::ios::binary);
   std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(after == text);
+}
+
+TEST_CASE("a 20-digit integer in a snapshot is located", "[snapshot]") {
+  // simdjson refuses whole numbers beyond 64 bits without saying where; the loader finds the number.
+  TempDir dir("bignumber");
+  dir.write("Vpcs.json", "{\"Vpcs\": [\n  {\"VpcId\": \"vpc-1\", \"X\": 123456789012345678901}]}");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0] ==
+        "Vpcs.json:2:27: error: invalid JSON: number 123456789012345678901 is out of range (whole numbers must fit in "
+        "64 bits)");
+}
+
+TEST_CASE("snapshot files are read through the input reader", "[snapshot]") {
+  TempDir dir("reader");
+  dir.write("us-east-1/Vpcs.json", "{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\", \"State\": \"available\", "
+                                   "\"Tags\": [{\"Key\": \"Name\", \"Value\": \"caf\xff\"}]}]}");
+  // A .json FIFO is refused, not waited on, and a folder named like a region is still walked.
+  REQUIRE(::mkfifo((dir.path() / "us-east-1" / "Subnets.json").c_str(), 0600) == 0);
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors == std::vector<std::string>{
+                             "us-east-1/Subnets.json: error: not a regular file (a FIFO)",
+                             "us-east-1/Vpcs.json:1:118: error: invalid UTF-8 (byte 0xFF), expected UTF-8 text"});
+}
+
+TEST_CASE("a snapshot file with a byte-order mark loads", "[snapshot]") {
+  TempDir dir("bom");
+  dir.write("Vpcs.json", "\xEF\xBB\xBF{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\", \"State\": \"available\"}]}");
+  auto loaded = load(dir.path());
+  INFO((loaded.errors.empty() ? std::string() : loaded.errors[0]));
+  CHECK(loaded.ok);
+  CHECK(loaded.topology.vpcs.size() == 1);
 }
 
 }  // namespace

@@ -278,7 +278,7 @@ capacity:
     std::vector<Diagnostic> diagnostics;
     CHECK_FALSE(loadScenario("no/such/scenario.yaml", s, diagnostics));
     REQUIRE(diagnostics.size() == 1);
-    CHECK(diagnostics[0].str() == "no/such/scenario.yaml: error: cannot open file");
+    CHECK(diagnostics[0].str() == "no/such/scenario.yaml: error: cannot open file: No such file or directory");
   }
 }
 
