@@ -546,6 +546,8 @@ TEST_CASE("a scope for a template names resources by logical ID, resolved once t
           "scope.json:/MatchPaths/0/Source/ResourceStatement/Resources/0: error: 'NatGatewayB' names nat-1, a NAT "
           "gateway, which is accepted only in ThroughResources");
   }
+}
+
 TEST_CASE("a number beyond a double in a scope file is a located error, not a crash", "[scope]") {
   // nlohmann::json throws out_of_range.406 for 1e400; the message says where instead.
   auto scope = parseNaaScope(R"({"MatchPaths": [{"Source": {"PacketHeaderStatement": {"SourcePorts": [1e400]}}}]})",
