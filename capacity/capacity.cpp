@@ -1491,13 +1491,11 @@ void quotaWarnings(Engine& engine, int horizon, std::vector<CapacityWarning>& wa
                                     peak_lambda, quotas.lambda_enis_per_vpc)});
 }
 
-// Address ranges [first, last + 1) of the subnets of `vpc_id` that are not in `members`.
-std::vector<std::pair<uint64_t, uint64_t>> rangesOutside(const topology::Topology& topology, const std::string& vpc_id,
-                                                         const std::set<std::string>& members) {
+// Address ranges [first, last + 1) of every subnet of `vpc_id`.
+std::vector<std::pair<uint64_t, uint64_t>> subnetRanges(const topology::Topology& topology, const std::string& vpc_id) {
   std::vector<std::pair<uint64_t, uint64_t>> used;
   for (const auto& s : topology.subnets)
-    if (s.vpc_id == vpc_id && !members.count(s.meta.id))
-      used.emplace_back(s.cidr.first().value(), uint64_t{s.cidr.last().value()} + 1);
+    if (s.vpc_id == vpc_id) used.emplace_back(s.cidr.first().value(), uint64_t{s.cidr.last().value()} + 1);
   return used;
 }
 
@@ -1512,15 +1510,21 @@ double neededAddresses(const CapacityProjection& result, std::size_t i, const st
 
 // The plan's one-line statement, and the secondary block needed when `unplaced` addresses of
 // the `resized` subnets did not fit (warning when that block exceeds the CIDR-blocks quota).
-void stateFit(SubnetPlan& sp, uint64_t unplaced, std::size_t resized, const topology::Vpc* vpc,
+void stateFit(SubnetPlan& sp, uint64_t unplaced, std::size_t unplaced_count, std::size_t resized, const topology::Vpc* vpc,
               const CapacityPlan& plan, std::vector<CapacityWarning>& warnings) {
   if (unplaced > 0) {
     sp.fits = false;
     int prefix = 32;
     while (prefix > 16 && (uint64_t{1} << (32 - prefix)) < unplaced) --prefix;
     sp.secondary_cidr_prefix = prefix;
-    sp.statement = fmt::format("the resized subnets do not fit {}: associate a secondary CIDR block of /{} or larger",
-                               sp.vpc_id, prefix);
+    // VPC User Guide, "VPC CIDR blocks" / "Add or remove a CIDR block from your VPC": a VPC takes
+    // secondary IPv4 CIDR blocks (/16 to /28), and subnets can then be created in them.
+    sp.statement = fmt::format(
+        "no free block of the needed size is left in {}'s CIDR blocks for {} of the resized subnets (a new subnet "
+        "cannot overlap any existing one, the one it replaces included): associate a secondary IPv4 CIDR block of "
+        "/{} or larger with the VPC (VPC User Guide, \"Add or remove a CIDR block from your VPC\") and create them "
+        "there",
+        sp.vpc_id, unplaced_count, prefix);
     if (vpc && static_cast<int>(vpc->cidrs.size()) + 1 > plan.quotas.cidr_blocks_per_vpc)
       warnings.push_back({"cidr-blocks-per-vpc",
                           fmt::format("{} already has {} IPv4 CIDR blocks; a secondary block exceeds the "
@@ -1529,8 +1533,9 @@ void stateFit(SubnetPlan& sp, uint64_t unplaced, std::size_t resized, const topo
   } else if (resized == 0) {
     sp.statement = fmt::format("every subnet in {} is large enough for the horizon", sp.vpc_id);
   } else {
-    sp.statement = fmt::format("{} subnet(s) need new, larger CIDRs; they fit {} without overlap (a subnet's CIDR "
-                               "cannot be changed, so create them and move the workload)",
+    sp.statement = fmt::format("{} subnet(s) need new, larger CIDRs; they fit {} without overlapping any existing "
+                               "subnet (a subnet's CIDR cannot be changed, so create them, move the workload, then "
+                               "delete the old ones)",
                                resized, sp.vpc_id);
   }
 }
@@ -1544,35 +1549,35 @@ SubnetPlan planVpc(const Engine& engine, const std::string& vpc_id, const std::v
   sp.vpc_id = vpc_id;
   if (vpc)
     for (const auto& c : vpc->cidrs) sp.vpc_cidrs.push_back(c.str());
-  std::set<std::string> member_ids;
-  for (std::size_t i : members) member_ids.insert(engine.scope[i].id);
-  std::vector<std::pair<uint64_t, uint64_t>> used = rangesOutside(engine.topology, vpc_id, member_ids);
+  // Every subnet of the VPC stays where it is while the workload moves, the ones being replaced
+  // included: a replacement never overlaps any existing subnet (VPC User Guide, "Subnet CIDR
+  // blocks": the CIDR blocks of the subnets in a VPC cannot overlap).
+  std::vector<std::pair<uint64_t, uint64_t>> used = subnetRanges(engine.topology, vpc_id);
   std::vector<std::pair<int, std::size_t>> order;  // (wanted prefix, scope index)
   for (std::size_t i : members) {
     const ScopeSubnet& s = engine.scope[i];
     const double need = neededAddresses(result, i, s.id);
     int wanted = recommendedPrefix(need).value_or(16);
     result.subnets[i].recommended_prefix = recommendedPrefix(need);
-    if (wanted >= s.prefix) {
-      auto cidr = topology::Cidr::parse(s.cidr);
-      if (cidr) used.emplace_back(cidr->first().value(), uint64_t{cidr->last().value()} + 1);
-      sp.subnets.push_back({s.id, s.az, s.prefix, s.cidr});
-    } else {
-      order.emplace_back(wanted, i);
-    }
+    if (wanted >= s.prefix) sp.subnets.push_back({s.id, s.az, s.prefix, s.cidr, false});
+    else order.emplace_back(wanted, i);
   }
   std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
     return std::tie(a.first, engine.scope[a.second].id) < std::tie(b.first, engine.scope[b.second].id);
   });
   uint64_t unplaced = 0;
+  std::size_t unplaced_count = 0;
   for (const auto& [wanted, i] : order) {
     auto placed = vpc ? placeBlock(vpc->cidrs, used, wanted) : std::nullopt;
-    sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, wanted, placed ? placed->str() : ""});
-    if (!placed) unplaced += uint64_t{1} << (32 - wanted);
+    sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, wanted, placed ? placed->str() : "", true});
+    if (!placed) {
+      unplaced += uint64_t{1} << (32 - wanted);
+      ++unplaced_count;
+    }
   }
   std::sort(sp.subnets.begin(), sp.subnets.end(),
             [](const PlannedSubnet& a, const PlannedSubnet& b) { return a.subnet_id < b.subnet_id; });
-  stateFit(sp, unplaced, order.size(), vpc, engine.plan, result.warnings);
+  stateFit(sp, unplaced, unplaced_count, order.size(), vpc, engine.plan, result.warnings);
   return sp;
 }
 

@@ -148,6 +148,7 @@ struct PlannedSubnet {
   std::string availability_zone;
   int prefix = 0;
   std::string cidr;   ///< "" when it does not fit
+  bool is_new = false;  ///< a new, larger subnet to create (the old one stays until the workload moved)
 };
 
 struct SubnetPlan {

@@ -102,7 +102,7 @@ std::string projectionText(const capacity::CapacityProjection& p, bool months) {
     out += fmt::format("): {}\n", plan.statement);
     for (const auto& s : plan.subnets)
       out += fmt::format("  {:<28} {:<12} /{:<3} {}\n", s.subnet_id, s.availability_zone, s.prefix,
-                         s.cidr.empty() ? "(needs the secondary block)" : s.cidr);
+                         s.cidr.empty() ? "(needs the secondary block)" : s.is_new ? s.cidr + " (new subnet)" : s.cidr);
   }
   if (!p.warnings.empty()) out += "\n";
   for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", w.message, w.code);
@@ -157,7 +157,7 @@ std::string capacityJson(const capacity::CapacityProjection& p) {
     Json list = Json::array();
     for (const auto& s : plan.subnets)
       list.push_back(Json{{"subnet", s.subnet_id}, {"availability_zone", s.availability_zone}, {"prefix", s.prefix},
-                          {"cidr", s.cidr}});
+                          {"cidr", s.cidr}, {"new", s.is_new}});
     pj["subnets"] = list;
     plans.push_back(pj);
   }
