@@ -1617,28 +1617,33 @@ CapacityProjection projectCapacity(const topology::Topology& topology, const Cap
 // JupyterServer + one ENI per KernelGateway instance + 2 per non-EFA training instance.
 WhitepaperResult whitepaperExample(const WhitepaperInputs& in) {
   WhitepaperResult r;
-  const int per_az_domain = in.interface_endpoints + (in.efs ? 1 : 0);
-  r.domain_level = per_az_domain * in.azs;
-  r.user_level = 1 + in.kernel_gateway_instances + 2 * in.training_instances;
+  r.inputs = in;
+  const int64_t azs = std::max(1, in.azs);
+  r.per_az_domain = int64_t{in.interface_endpoints} + (in.efs ? 1 : 0);
+  r.domain_level = r.per_az_domain * azs;
+  r.user_level = 1 + int64_t{in.kernel_gateway_instances} + 2 * int64_t{in.training_instances};
   r.one_user_total = r.domain_level + r.user_level;
-  r.paper_total = per_az_domain + in.users * r.user_level;
-  r.paper_prefix = recommendedPrefix(r.paper_total).value_or(16);
-  r.vpc_total = r.domain_level + in.users * r.user_level;
-  const int users_total = in.users * r.user_level;
-  r.per_az_balanced = per_az_domain + (users_total + in.azs - 1) / in.azs;
-  r.per_az_balanced_prefix = recommendedPrefix(r.per_az_balanced).value_or(16);
-  const int survivors = std::max(1, in.azs - 1);
-  r.per_az_n_minus_one = per_az_domain + (users_total + survivors - 1) / survivors;
-  r.per_az_n_minus_one_prefix = recommendedPrefix(r.per_az_n_minus_one).value_or(16);
+  const int64_t users_total = int64_t{in.users} * r.user_level;
+  r.paper_total = r.per_az_domain + users_total;
+  r.paper_prefix = recommendedPrefix(static_cast<double>(r.paper_total));
+  r.vpc_total = r.domain_level + users_total;
+  r.per_az_balanced = r.per_az_domain + (users_total + azs - 1) / azs;
+  r.per_az_balanced_prefix = recommendedPrefix(static_cast<double>(r.per_az_balanced));
+  const int64_t survivors = std::max<int64_t>(1, azs - 1);
+  r.per_az_n_minus_one = r.per_az_domain + (users_total + survivors - 1) / survivors;
+  r.per_az_n_minus_one_prefix = recommendedPrefix(static_cast<double>(r.per_az_n_minus_one));
+  auto prefix = [](const std::optional<int>& p) {
+    return p ? fmt::format("/{}", *p) : std::string("larger than /16");
+  };
   r.explanation = fmt::format(
       "the paper adds one AZ's domain-level addresses ({}) to every user's addresses ({} x {} = {}), i.e. it sizes "
-      "each subnet as if all users landed in it: {} -> /{}. Strictly per AZ, each subnet holds its own {} "
-      "domain-level addresses and only its share of the users: {} with users spread over {} AZs (/{}), {} with one "
-      "AZ lost (/{}); the VPC as a whole needs {} ({} domain-level + {}). The paper's figure is the safe bound for "
+      "each subnet as if all users landed in it: {} -> {}. Strictly per AZ, each subnet holds its own {} "
+      "domain-level addresses and only its share of the users: {} with users spread over {} AZs ({}), {} with one "
+      "AZ lost ({}); the VPC as a whole needs {} ({} domain-level + {}). The paper's figure is the safe bound for "
       "jobs and apps that may all land in one subnet",
-      per_az_domain, in.users, r.user_level, users_total, r.paper_total, r.paper_prefix, per_az_domain,
-      r.per_az_balanced, in.azs, r.per_az_balanced_prefix, r.per_az_n_minus_one, r.per_az_n_minus_one_prefix,
-      r.vpc_total, r.domain_level, users_total);
+      r.per_az_domain, in.users, r.user_level, users_total, r.paper_total, prefix(r.paper_prefix), r.per_az_domain,
+      r.per_az_balanced, azs, prefix(r.per_az_balanced_prefix), r.per_az_n_minus_one,
+      prefix(r.per_az_n_minus_one_prefix), r.vpc_total, r.domain_level, users_total);
   return r;
 }
 

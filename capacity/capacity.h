@@ -185,9 +185,10 @@ struct CapacityProjection {
 CapacityProjection projectCapacity(const topology::Topology& topology, const topology::CapacityPlan& plan,
                                    const CapacityOptions& options = {});
 
-// ---- whitepaper mode -----------------------------------------------------
+// ---- whitepaper mode and the topology-free calculator ------------------------
 
-/// Inputs of the "SageMaker Studio Administration Best Practices" example.
+/// Inputs of the "SageMaker Studio Administration Best Practices" example; the defaults are the
+/// paper's, and the calculator (`vpcsim capacity --users N --azs N ...`) takes any of them.
 struct WhitepaperInputs {
   int azs = 3;
   int interface_endpoints = 10;   ///< per AZ
@@ -197,17 +198,20 @@ struct WhitepaperInputs {
   int training_instances = 1;        ///< per user, non-EFA
 };
 
+/// Every figure is an address count; a prefix is nullopt when even a /16 is too small.
 struct WhitepaperResult {
-  int domain_level = 0;       ///< 33: endpoints x AZs + EFS x AZs
-  int user_level = 0;         ///< 5: JupyterServer 1 + KernelGateway 2 + training 2
-  int one_user_total = 0;     ///< 38
-  int paper_total = 0;        ///< 511: per-AZ domain-level (11) + users x user-level (500)
-  int paper_prefix = 0;       ///< 22
-  int vpc_total = 0;          ///< 533: all domain-level + users x user-level
-  int per_az_balanced = 0;    ///< per subnet with users spread evenly: 11 + ceil(500/3) = 178
-  int per_az_balanced_prefix = 0;
-  int per_az_n_minus_one = 0; ///< one AZ lost: 11 + ceil(500/2) = 261
-  int per_az_n_minus_one_prefix = 0;
+  WhitepaperInputs inputs;
+  int64_t per_az_domain = 0;  ///< 11: endpoints + EFS in one AZ
+  int64_t domain_level = 0;   ///< 33: endpoints x AZs + EFS x AZs
+  int64_t user_level = 0;     ///< 5: JupyterServer 1 + KernelGateway 2 + training 2
+  int64_t one_user_total = 0; ///< 38
+  int64_t paper_total = 0;    ///< 511: per-AZ domain-level (11) + users x user-level (500)
+  std::optional<int> paper_prefix;  ///< 22
+  int64_t vpc_total = 0;      ///< 533: all domain-level + users x user-level
+  int64_t per_az_balanced = 0;  ///< per subnet with users spread evenly: 11 + ceil(500/3) = 178
+  std::optional<int> per_az_balanced_prefix;
+  int64_t per_az_n_minus_one = 0;  ///< one AZ lost: 11 + ceil(500/2) = 261 (the same as balanced with one AZ)
+  std::optional<int> per_az_n_minus_one_prefix;
   std::string explanation;    ///< why the views differ
 };
 
