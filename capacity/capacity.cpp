@@ -65,7 +65,10 @@ double seriesAt(const Series& series, int month) {
   switch (series.kind) {
     case SeriesKind::kConstant: value = series.start; break;
     case SeriesKind::kLinear: value = series.start + series.per_month * m; break;
-    case SeriesKind::kCompound: value = series.start * std::pow(1.0 + series.monthly_growth, m); break;
+    // Monthly and yearly growth compound together: start x (1 + g_month)^m x (1 + g_year)^(m / 12).
+    case SeriesKind::kCompound:
+      value = series.start * std::pow(1.0 + series.monthly_growth, m) * std::pow(1.0 + series.yearly_growth, m / 12.0);
+      break;
     case SeriesKind::kSteps:
       for (const auto& [first, v] : series.steps)
         if (first <= month) value = v;
@@ -76,7 +79,8 @@ double seriesAt(const Series& series, int month) {
       break;
     }
   }
-  return std::max(0.0, value);
+  if (std::isnan(value)) return 0;  // a degenerate fit: nothing to project
+  return std::clamp(value, 0.0, kMaxSeriesValue);
 }
 
 double addressesPerUnit(const Consumer& c, const CapacityPlan& plan) {
@@ -530,7 +534,10 @@ double streamQuantile(const std::vector<Stream>& streams, double q) {
   for (const auto& s : streams)
     if (s.mean > 0 && s.addresses > 0) live.push_back(&s);
   if (live.empty()) return 0;
-  if (live.size() == 1) return live[0]->addresses * static_cast<double>(poissonQuantile(live[0]->mean, q));
+  // Above a mean of 10^6 jobs the Poisson law is normal to within one job (and far past any subnet);
+  // the exact walk would take millions of steps.
+  if (live.size() == 1 && live[0]->mean <= 1e6)
+    return live[0]->addresses * static_cast<double>(poissonQuantile(live[0]->mean, q));
   double mean = 0;
   double var = 0;
   for (const auto* s : live) {
@@ -731,8 +738,10 @@ class LoadSampler {
   uint64_t operator()(BitFields& bits, Xoshiro256StarStar& spare) const {
     if (table_) [[likely]]
       return (*table_)(bits);
-    return plain_addresses_ * static_cast<uint64_t>(poissonSample(plain_mean_, spare)) +
-           efa_addresses_ * static_cast<uint64_t>(poissonSample(efa_mean_, spare));
+    // Counts saturate first (every job takes at least one address when its addresses are not 0), so
+    // the products stay far below 2^64.
+    auto jobs = [&](double mean) { return std::min(static_cast<uint64_t>(poissonSample(mean, spare)), kSaturatedLoad); };
+    return plain_addresses_ * jobs(plain_mean_) + efa_addresses_ * jobs(efa_mean_);
   }
 
  private:
@@ -858,6 +867,11 @@ std::size_t shapeIndex(std::vector<Shape>& shapes, Shape wanted, const JobClass&
   return static_cast<std::size_t>(found - shapes.begin());
 }
 
+// Whole addresses of one job, saturated at kSaturatedLoad (a larger job fills any subnet alone).
+uint32_t jobAddresses(double addresses) {
+  return static_cast<uint32_t>(std::min(std::ceil(addresses), static_cast<double>(kSaturatedLoad)));
+}
+
 // Per-class weekly profiles and per-job constants for one month.
 MonthClasses monthClasses(const Engine& engine, const std::vector<char>& on, int month) {
   MonthClasses out;
@@ -869,8 +883,8 @@ MonthClasses monthClasses(const Engine& engine, const std::vector<char>& on, int
     if (cm.where.empty()) continue;
     double instances = std::max(1.0, std::round(seriesAt(job.instances_per_job, month)));
     cm.efa = std::clamp(seriesAt(job.efa_share, month), 0.0, 1.0);
-    cm.plain_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(job, false, engine.plan)));
-    cm.efa_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(job, true, engine.plan)));
+    cm.plain_addresses = jobAddresses(instances * addressesPerInstance(job, false, engine.plan));
+    cm.efa_addresses = jobAddresses(instances * addressesPerInstance(job, true, engine.plan));
     cm.burst_p = job.burst_probability;
     cm.burst_m = job.burst_multiplier;
     if (cm.burst_p > 0 && cm.burst_p < 1) cm.burst_below = chanceThreshold(cm.burst_p);
@@ -904,7 +918,7 @@ using Histograms = std::vector<std::vector<uint32_t>>;
 // Counts one trial's job load of subnet `s`.
 void recordLoad(Histograms& hist, std::size_t s, uint64_t load) {
   auto& h = hist[s];
-  const auto v = static_cast<std::size_t>(load);
+  const auto v = static_cast<std::size_t>(std::min(load, kSaturatedLoad));
   if (h.size() <= v) h.resize(v + 1, 0);
   ++h[v];
 }
@@ -1155,12 +1169,18 @@ class OrderedPlacementTrials {
     const bool burst = cm.burst_p >= 1 || (cm.burst_below > 0 && rng_() < cm.burst_below);
     if (burst) mean *= cm.burst_m;
     int64_t jobs_now = poissonSample(mean, rng_);
-    for (int64_t j = 0; j < jobs_now; ++j) {
+    for (int64_t j = 0; j < jobs_now && !saturated(cm.where); ++j) {
       uint32_t a = (cm.efa > 0 && (cm.efa >= 1 || uniform01(rng_) < cm.efa)) ? cm.efa_addresses : cm.plain_addresses;
       const std::size_t pick = pickSubnet(cm.where, a);
       if (trial_load_[pick] == 0) touched_.push_back(pick);
       trial_load_[pick] += a;
     }
+  }
+
+  // Whether every subnet of `where` holds kSaturatedLoad addresses in this trial: more jobs change
+  // nothing that is recorded, so the trial's placing stops there.
+  bool saturated(const std::vector<std::size_t>& where) const {
+    return std::all_of(where.begin(), where.end(), [&](std::size_t s) { return trial_load_[s] >= kSaturatedLoad; });
   }
 
   // The subnet of `where` the plan's policy gives a job of `addresses` addresses.
@@ -1554,13 +1574,21 @@ SubnetPlan planVpc(const Engine& engine, const std::string& vpc_id, const std::v
   // blocks": the CIDR blocks of the subnets in a VPC cannot overlap).
   std::vector<std::pair<uint64_t, uint64_t>> used = subnetRanges(engine.topology, vpc_id);
   std::vector<std::pair<int, std::size_t>> order;  // (wanted prefix, scope index)
+  std::size_t too_big = 0;
   for (std::size_t i : members) {
     const ScopeSubnet& s = engine.scope[i];
     const double need = neededAddresses(result, i, s.id);
-    int wanted = recommendedPrefix(need).value_or(16);
-    result.subnets[i].recommended_prefix = recommendedPrefix(need);
-    if (wanted >= s.prefix) sp.subnets.push_back({s.id, s.az, s.prefix, s.cidr, false});
-    else order.emplace_back(wanted, i);
+    const std::optional<int> recommended = recommendedPrefix(need);
+    result.subnets[i].recommended_prefix = recommended;
+    if (!recommended) {
+      // More than a /16 holds: no single subnet will do (prefix 0 marks it).
+      sp.subnets.push_back({s.id, s.az, 0, "", true});
+      ++too_big;
+    } else if (*recommended >= s.prefix) {
+      sp.subnets.push_back({s.id, s.az, s.prefix, s.cidr, false});
+    } else {
+      order.emplace_back(*recommended, i);
+    }
   }
   std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
     return std::tie(a.first, engine.scope[a.second].id) < std::tie(b.first, engine.scope[b.second].id);
@@ -1578,7 +1606,49 @@ SubnetPlan planVpc(const Engine& engine, const std::string& vpc_id, const std::v
   std::sort(sp.subnets.begin(), sp.subnets.end(),
             [](const PlannedSubnet& a, const PlannedSubnet& b) { return a.subnet_id < b.subnet_id; });
   stateFit(sp, unplaced, unplaced_count, order.size(), vpc, engine.plan, result.warnings);
+  if (too_big > 0) {
+    const std::string sentence = fmt::format("{} subnet(s) need more addresses than a /16 holds (65,531, the largest "
+                                             "subnet AWS allows): split their load over more subnets",
+                                             too_big);
+    sp.statement = order.empty() ? sentence : sp.statement + "; " + sentence;
+    sp.fits = false;
+  }
   return sp;
+}
+
+// Estimated Monte Carlo draws of one scenario over months 0..horizon (see kMaxMonteCarloWork):
+// random placement draws once per trial, class and subnet (a direct Poisson draw, when the load is
+// too spread out to tabulate, costs about mean / 30 steps up to a mean of 30,000, one above); ordered placement places each job
+// and looks at every subnet of the class for it, until every subnet is saturated.
+double monteCarloWork(const Engine& engine, int horizon, int trials) {
+  if (trials == 0 || engine.jobs.empty()) return 0;
+  double work = 0;
+  const double saturated = static_cast<double>(kSaturatedLoad);
+  for (int month = 0; month <= horizon; ++month)
+    for (const auto& rj : engine.jobs) {
+      const JobClass& job = *rj.job;
+      const auto k = static_cast<double>(std::max<std::size_t>(1, rj.subnets.size()));
+      const double instances = std::max(1.0, std::round(seriesAt(job.instances_per_job, month)));
+      const double plain = jobAddresses(instances * addressesPerInstance(job, false, engine.plan));
+      const double efa = jobAddresses(instances * addressesPerInstance(job, true, engine.plan));
+      // The busiest hour: business hours put the week's arrivals in 40 hours; a burst multiplies.
+      const double hours = std::min(seriesAt(job.duration_hours, month), 40.0 * 168);
+      const double mean = seriesAt(job.arrivals_per_day, month) / 24.0 * hours * (job.business_hours ? 168.0 / 40 : 1) *
+                          std::max(1.0, job.burst_multiplier);
+      if (engine.plan.placement == PlacementPolicy::kRandom) {
+        const double per_subnet = mean / k;
+        const bool tabulated =
+            (per_subnet + 10 * std::sqrt(per_subnet) + 10) * std::max(plain, efa) < static_cast<double>(1 << 15);
+        const double cost = tabulated || per_subnet > 30000 ? 2 : 2 + 2 * per_subnet / 30;
+        work += trials * k * cost;
+      } else {
+        double jobs = mean + 6 * std::sqrt(mean) + 1;
+        // Each job takes at least min(plain, efa) addresses: past k x saturated / that, every subnet is full.
+        if (std::min(plain, efa) >= 1) jobs = std::min(jobs, k * saturated / std::min(plain, efa) + 1);
+        work += trials * k * (jobs + 1);
+      }
+    }
+  return work;
 }
 
 }  // namespace
@@ -1598,6 +1668,19 @@ CapacityProjection projectCapacity(const topology::Topology& topology, const Cap
   resolveTargets(engine, result.errors);
 
   const int horizon = result.horizon_months;
+  const std::size_t scenarios = 1 + (options.n_minus_one && plan.n_minus_one && engine.azs.size() >= 2 ? engine.azs.size() : 0);
+  const double work = monteCarloWork(engine, horizon, result.trials) * static_cast<double>(scenarios);
+  if (work > kMaxMonteCarloWork) {
+    result.errors.push_back(
+        {"too-large",
+         fmt::format("too large: the Monte Carlo would take about {:.2g} draws ({} trials x {} months x {} job "
+                     "class(es) over {} subnet(s), {} scenario(s) with N-1), above the limit of {:.0g}; lower the "
+                     "trials or the months, or set trials: 0 for the analytic figures alone",
+                     work, result.trials, horizon + 1, engine.jobs.size(), engine.scope.size(), scenarios,
+                     kMaxMonteCarloWork),
+         plan.file.empty() ? std::string("plan") : plan.file});
+    return result;
+  }
   result.subnets = project(engine, Scenario{"", true}, horizon, result.trials, result.seed);
   if (options.n_minus_one && plan.n_minus_one && engine.azs.size() >= 2)
     result.n_minus_one = projectFailures(engine, horizon, result.trials, result.seed);

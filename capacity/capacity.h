@@ -22,8 +22,20 @@ int64_t usableAddresses(int prefix);
 /// `addresses`; nullopt when even a /16 is too small.
 std::optional<int> recommendedPrefix(double addresses);
 
+/// Largest value a series takes: growth saturates here (far above any subnet's demand), so
+/// steep growth stays finite and cheap.
+inline constexpr double kMaxSeriesValue = 1e12;
+/// Address loads of one subnet above this are counted as this many in the Monte Carlo: no subnet
+/// holds more (a /16 holds 65,531), so the month it runs out and the prefix it needs ("larger
+/// than /16") do not change; it bounds the Monte Carlo's memory and time under any growth.
+inline constexpr uint64_t kSaturatedLoad = 65536;
+/// Most Monte Carlo work a projection may take (estimated draws: trials x months x subnets per
+/// job class, counted per job for ordered placement, summed over the base and N-1 cases);
+/// larger plans are refused with "too large: ..." (docs/capacity.md, "Limits").
+inline constexpr double kMaxMonteCarloWork = 4e9;
+
 /// Value of a demand series at `month` (>= 0). Fitted series are fitted by
-/// least squares (Eigen) on every call; never negative.
+/// least squares (Eigen) on every call; never negative, never above kMaxSeriesValue.
 double seriesAt(const topology::Series& series, int month);
 
 /// Least-squares fit of a history: returns (intercept, slope) of
@@ -146,7 +158,7 @@ struct FailureCase {
 struct PlannedSubnet {
   std::string subnet_id;
   std::string availability_zone;
-  int prefix = 0;
+  int prefix = 0;      ///< 0: more than a /16 would hold (no single subnet will do)
   std::string cidr;   ///< "" when it does not fit
   bool is_new = false;  ///< a new, larger subnet to create (the old one stays until the workload moved)
 };

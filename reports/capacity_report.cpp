@@ -101,8 +101,11 @@ std::string projectionText(const capacity::CapacityProjection& p, bool months) {
     for (std::size_t i = 0; i < plan.vpc_cidrs.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", plan.vpc_cidrs[i]);
     out += fmt::format("): {}\n", plan.statement);
     for (const auto& s : plan.subnets)
-      out += fmt::format("  {:<28} {:<12} /{:<3} {}\n", s.subnet_id, s.availability_zone, s.prefix,
-                         s.cidr.empty() ? "(needs the secondary block)" : s.is_new ? s.cidr + " (new subnet)" : s.cidr);
+      out += s.prefix == 0 ? fmt::format("  {:<28} {:<12} {}\n", s.subnet_id, s.availability_zone, prefixText(std::nullopt))
+                           : fmt::format("  {:<28} {:<12} /{:<3} {}\n", s.subnet_id, s.availability_zone, s.prefix,
+                                         s.cidr.empty()  ? "(needs the secondary block)"
+                                         : s.is_new      ? s.cidr + " (new subnet)"
+                                                         : s.cidr);
   }
   if (!p.warnings.empty()) out += "\n";
   for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", w.message, w.code);
@@ -123,6 +126,7 @@ std::string proposalText(const capacity::CapacityProjection& p, const capacity::
   for (const auto& plan : p.subnet_plans)
     for (const auto& planned : plan.subnets) {
       if (planned.subnet_id != s.subnet_id) continue;
+      if (planned.prefix == 0) return prefixText(std::nullopt);
       if (!planned.is_new) return fmt::format("/{} (keep)", planned.prefix);
       if (planned.cidr.empty()) return fmt::format("/{} (needs a secondary CIDR block)", planned.prefix);
       return fmt::format("/{} new at {}", planned.prefix, planned.cidr);

@@ -165,6 +165,62 @@ TEST_CASE("series evaluate as constant, linear, compound, steps and fitted curve
   CHECK(capacity::seriesAt(fitted, 12) == Approx(100 * std::pow(1.1, 12)));
 }
 
+TEST_CASE("monthly and yearly growth compound together and saturate far above any subnet", "[capacity]") {
+  // start x (1 + g_month)^m x (1 + g_year)^(m / 12).
+  auto [monthly, yearly, month, expected] = GENERATE(table<double, double, int, double>({
+      {0.0, 0.5, 12, 150},             // 50 % a year: 1.5 x after 12 months
+      {0.0, 0.5, 6, 100 * std::sqrt(1.5)},  // spread evenly: half a year is sqrt(1.5)
+      {0.1, 0.0, 2, 121},              // monthly alone
+      {0.1, 1.0, 12, 100 * std::pow(1.1, 12) * 2},  // both
+      {-1.0, 0.0, 3, 0},               // -100 % a month: gone after month 0
+      {1.0, 0.0, 600, capacity::kMaxSeriesValue},    // 2^600 saturates at 10^12
+      {10.0, 1000.0, 600, capacity::kMaxSeriesValue},  // the largest growth in range stays finite
+  }));
+  CAPTURE(monthly, yearly, month);
+  Series series;
+  series.kind = SeriesKind::kCompound;
+  series.start = 100;
+  series.monthly_growth = monthly;
+  series.yearly_growth = yearly;
+  CHECK(seriesAt(series, month) == Approx(expected));
+}
+
+TEST_CASE("a plan with explosive growth runs in bounded memory and says when it is too large", "[capacity]") {
+  // monthly_growth 1 doubles every month: 2^36 x 10 jobs a day at month 36. Loads saturate at 65,536
+  // addresses, so the histograms stay small; the subnet runs out at month 0 (p99 of Poisson(10 x 2 / 24 x 24)
+  // jobs x 200 addresses > 251) and needs more than a /16 by the end.
+  auto topology = makeTopology("10.0.0.0/16", {{"10.0.0.0/24", "az-a"}, {"10.0.1.0/24", "az-b"}});
+  const std::string jobs =
+      "jobs:\n  - {arrivals_per_day: {start: 240, monthly_growth: 1}, duration_hours: 2, instances_per_job: 100}\n";
+  auto plan = parsePlan("horizon_months: 36\ntrials: 200\npercentiles: [99]\n" + jobs);
+  auto result = projectCapacity(topology, plan);
+  REQUIRE(result.errors.empty());
+  for (const auto& s : result.subnets) {
+    CAPTURE(s.subnet_id);
+    CHECK(s.exhaustion_month == 0);
+    CHECK_FALSE(s.recommended_prefix.has_value());
+    CHECK(s.months[36].simulated[0] == static_cast<double>(capacity::kSaturatedLoad));
+  }
+  CHECK(result.subnet_plans.at(0).statement ==
+        "2 subnet(s) need more addresses than a /16 holds (65,531, the largest subnet AWS allows): split their load "
+        "over more subnets");
+  // Ordered placement of that many jobs, or ten million trials over 600 months: refused, not run.
+  for (const std::string& extra : {std::string("placement: first_fit\n"), std::string()}) {
+    CAPTURE(extra);
+    auto big = parsePlan("horizon_months: 36\ntrials: 200000\npercentiles: [99]\n" + extra + jobs);
+    capacity::CapacityOptions options;
+    if (extra.empty()) {
+      options.horizon_months = 600;
+      options.trials = 10000000;
+    }
+    auto refused = projectCapacity(topology, big, options);
+    REQUIRE(refused.errors.size() == 1);
+    CHECK(refused.errors[0].code == "too-large");
+    CHECK(refused.errors[0].message.rfind("too large: the Monte Carlo would take about ", 0) == 0);
+    CHECK(refused.subnets.empty());
+  }
+}
+
 TEST_CASE("the Poisson quantile matches hand-computed values", "[capacity]") {
   // Hand/CDF values: P(N<=1 | 1) = 0.7358; P(N<=14 | 10) = 0.9165, P(N<=15 | 10) = 0.9513;
   // P(N<=5 | 2) = 0.9834, P(N<=6 | 2) = 0.9955.
