@@ -1,6 +1,8 @@
 // IP-capacity projection: consumption rules, M/G/infinity job concurrency, seeded Monte Carlo, N-1, sizing.
 #include "capacity/capacity.h"
 
+#include "capacity/instance_types.h"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -123,12 +125,7 @@ double addressesPerUnit(const Consumer& c, const CapacityPlan& plan) {
     // Amazon VPC — instances take addresses like jobs (2, 5 with EFA); blue/green
     // deployments run both fleets at once.
     case ConsumerKind::kEndpointInstance: {
-      double a = c.efa ? r.endpoint_efa_instance : r.endpoint_instance;
-      if (auto it = plan.instance_types.find(c.instance_type); it != plan.instance_types.end()) {
-        const auto& t = it->second;
-        if (c.efa && t.efa_addresses) a = *t.efa_addresses;
-        else if (!c.efa && t.addresses) a = *t.addresses;
-      }
+      const double a = typedAddresses(c.instance_type, c.efa, c.efa ? r.endpoint_efa_instance : r.endpoint_instance, plan);
       return c.blue_green ? a * r.blue_green_factor : a;
     }
     case ConsumerKind::kCustom: return 0;
@@ -142,12 +139,21 @@ double addressesPerUnit(const Consumer& c, const CapacityPlan& plan) {
 // instance types need more, hence the per-instance-type override.
 double addressesPerInstance(const JobClass& job, bool efa, const CapacityPlan& plan) {
   if (job.addresses_per_instance) return *job.addresses_per_instance;
-  double a = efa ? plan.rules.efa_instance : plan.rules.job_instance;
-  if (auto it = plan.instance_types.find(job.instance_type); it != plan.instance_types.end()) {
-    if (efa && it->second.efa_addresses) a = *it->second.efa_addresses;
-    if (!efa && it->second.addresses) a = *it->second.addresses;
+  return typedAddresses(job.instance_type, efa, efa ? plan.rules.efa_instance : plan.rules.job_instance, plan);
+}
+
+double typedAddresses(const std::string& instance_type, bool efa, double rule, const CapacityPlan& plan) {
+  if (auto it = plan.instance_types.find(instance_type); it != plan.instance_types.end()) {
+    if (efa && it->second.efa_addresses) return *it->second.efa_addresses;
+    if (!efa && it->second.addresses) return *it->second.addresses;
   }
-  return a;
+  if (efa)
+    if (auto known = findEfaInstanceType(instance_type)) return efaAddresses(*known, rule);
+  return rule;
+}
+
+bool knownInstanceType(const std::string& instance_type, const CapacityPlan& plan) {
+  return plan.instance_types.count(instance_type) > 0 || findEfaInstanceType(instance_type).has_value();
 }
 
 // ---- Poisson and normal helpers ---------------------------------------------
@@ -430,7 +436,7 @@ struct Engine {
       if (wanted > azs.size() && warn && !already)
         warnings.push_back({"az-count", fmt::format("month {}: the plan asks for {} AZs but only {} have subnets in scope; "
                                                     "add a subnet per new AZ",
-                                                    month, wanted, azs.size())});
+                                                    month, wanted, azs.size()), ""});
       az_limit = std::min(wanted, azs.size());
     }
     std::vector<char> on(scope.size(), 0);
@@ -1503,12 +1509,12 @@ void quotaWarnings(Engine& engine, int horizon, std::vector<CapacityWarning>& wa
     warnings.push_back({"enis-per-region",
                         fmt::format("about {:.0f} network interfaces at the peak, against the quota of {} per "
                                     "Region (Amazon VPC quotas: network interfaces per Region)",
-                                    peak_enis, quotas.enis_per_region)});
+                                    peak_enis, quotas.enis_per_region), ""});
   if (peak_lambda > 0.8 * quotas.lambda_enis_per_vpc)
     warnings.push_back({"lambda-enis-per-vpc",
                         fmt::format("about {:.0f} Lambda Hyperplane ENIs in scope, against the quota of {} per "
                                     "VPC (Lambda quotas: elastic network interfaces per VPC)",
-                                    peak_lambda, quotas.lambda_enis_per_vpc)});
+                                    peak_lambda, quotas.lambda_enis_per_vpc), ""});
 }
 
 // Address ranges [first, last + 1) of every subnet of `vpc_id`.
@@ -1549,7 +1555,7 @@ void stateFit(SubnetPlan& sp, uint64_t unplaced, std::size_t unplaced_count, std
       warnings.push_back({"cidr-blocks-per-vpc",
                           fmt::format("{} already has {} IPv4 CIDR blocks; a secondary block exceeds the "
                                       "default quota of {} (Amazon VPC quotas)",
-                                      sp.vpc_id, vpc->cidrs.size(), plan.quotas.cidr_blocks_per_vpc)});
+                                      sp.vpc_id, vpc->cidrs.size(), plan.quotas.cidr_blocks_per_vpc), ""});
   } else if (resized == 0) {
     sp.statement = fmt::format("every subnet in {} is large enough for the horizon", sp.vpc_id);
   } else {
@@ -1614,6 +1620,30 @@ SubnetPlan planVpc(const Engine& engine, const std::string& vpc_id, const std::v
     sp.fits = false;
   }
   return sp;
+}
+
+// A warning for each job or endpoint-instance consumer whose instance type neither the plan's
+// `instance_types:` nor the built-in EFA table knows: it gets the default rule, said out loud.
+void instanceTypeWarnings(const CapacityPlan& plan, std::vector<CapacityWarning>& warnings) {
+  auto check = [&](const std::string& type, const std::string& what, const std::string& location, double plain,
+                   double efa) {
+    if (type.empty() || knownInstanceType(type, plan)) return;
+    warnings.push_back({"unknown-instance-type",
+                        fmt::format("{}: instance type '{}' is neither in the plan's instance_types nor in the table "
+                                    "of SageMaker EFA instance types (docs/capacity.md): each instance counts the "
+                                    "default {:g} addresses ({:g} with EFA); add it under instance_types if it "
+                                    "takes more",
+                                    what, type, plain, efa),
+                        location});
+  };
+  const auto& r = plan.rules;
+  for (const auto& job : plan.jobs)
+    if (!job.addresses_per_instance)
+      check(job.instance_type, fmt::format("job '{}'", job.name), job.location, r.job_instance, r.efa_instance);
+  for (const auto& c : plan.consumers)
+    if (c.kind == ConsumerKind::kEndpointInstance && !c.addresses)
+      check(c.instance_type, fmt::format("consumer '{}'", c.name), c.location, r.endpoint_instance,
+            r.endpoint_efa_instance);
 }
 
 // Estimated Monte Carlo draws of one scenario over months 0..horizon (see kMaxMonteCarloWork):
@@ -1685,6 +1715,7 @@ CapacityProjection projectCapacity(const topology::Topology& topology, const Cap
   if (options.n_minus_one && plan.n_minus_one && engine.azs.size() >= 2)
     result.n_minus_one = projectFailures(engine, horizon, result.trials, result.seed);
 
+  instanceTypeWarnings(plan, result.warnings);
   quotaWarnings(engine, horizon, result.warnings);
   for (auto& w : engine.warnings) result.warnings.push_back(std::move(w));
 

@@ -47,6 +47,11 @@ std::pair<double, double> fitHistory(const std::vector<std::pair<double, double>
 double addressesPerUnit(const topology::Consumer& consumer, const topology::CapacityPlan& plan);
 /// Addresses one job instance takes (EFA or not), after per-type overrides.
 double addressesPerInstance(const topology::JobClass& job, bool efa, const topology::CapacityPlan& plan);
+/// Addresses one instance of `instance_type` takes: the plan's `instance_types:` row first, then
+/// with EFA the built-in table (capacity/instance_types.h), else `rule`.
+double typedAddresses(const std::string& instance_type, bool efa, double rule, const topology::CapacityPlan& plan);
+/// Whether the plan's `instance_types:` or the built-in EFA table knows `instance_type`.
+bool knownInstanceType(const std::string& instance_type, const topology::CapacityPlan& plan);
 
 // ---- Poisson (M/G/infinity) helpers, identical on every platform ----------
 
@@ -175,6 +180,7 @@ struct SubnetPlan {
 struct CapacityWarning {
   std::string code;     ///< "enis-per-region", "lambda-enis-per-vpc", "cidr-blocks-per-vpc", "az-count", ...
   std::string message;
+  std::string location;  ///< file:line:col of the plan entry it is about, "" for the whole projection
 };
 
 struct CapacityProjection {

@@ -21,6 +21,11 @@ std::string prefixText(const std::optional<int>& prefix) {
 
 std::string percentileLabel(double p) { return fmt::format("p{}", fmt::format("{:g}", p)); }
 
+// "LOCATION: warning: MESSAGE [CODE]" (without the location when there is none).
+std::string warningLine(const capacity::CapacityWarning& w) {
+  return fmt::format("{}warning: {} [{}]\n", w.location.empty() ? "" : w.location + ": ", w.message, w.code);
+}
+
 void subnetText(std::string& out, const capacity::SubnetProjection& s, const capacity::CapacityProjection& p, bool months) {
   out += fmt::format("{} ({}{}) {} /{}: capacity {}, in use now {} (kept baseline), peak {:.2f}, runs out: {}, "
                      "recommended {}\n",
@@ -108,7 +113,7 @@ std::string projectionText(const capacity::CapacityProjection& p, bool months) {
                                                          : s.cidr);
   }
   if (!p.warnings.empty()) out += "\n";
-  for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", w.message, w.code);
+  for (const auto& w : p.warnings) out += warningLine(w);
   return out;
 }
 
@@ -156,7 +161,7 @@ std::string capacityOverviewText(const capacity::CapacityProjection& p) {
   }
   for (const auto& plan : p.subnet_plans) out += fmt::format("\nsubnet plan for {}: {}\n", plan.vpc_id, plan.statement);
   if (!p.warnings.empty()) out += "\n";
-  for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", w.message, w.code);
+  for (const auto& w : p.warnings) out += warningLine(w);
   out += "\n(free now and runs out use the highest percentile; --detail prints every month, --output json or csv "
          "every figure)\n";
   return out;
@@ -214,7 +219,8 @@ std::string capacityJson(const capacity::CapacityProjection& p) {
   }
   j["subnet_plans"] = plans;
   Json warnings = Json::array();
-  for (const auto& w : p.warnings) warnings.push_back(Json{{"code", w.code}, {"message", w.message}});
+  for (const auto& w : p.warnings)
+    warnings.push_back(Json{{"code", w.code}, {"message", w.message}, {"location", w.location}});
   j["warnings"] = warnings;
   Json errors = Json::array();
   for (const auto& e : p.errors) errors.push_back(e.str());

@@ -705,6 +705,54 @@ TEST_CASE("a replacement subnet never overlaps the subnet it replaces, another s
   }
 }
 
+TEST_CASE("an EFA instance of a known SageMaker type takes one address per EFA interface plus one", "[capacity]") {
+  // capacity/instance_types.h: EFA interfaces per type (one per network card); never below the
+  // efa_instance rule of 5. Without EFA every type takes the job_instance rule, 2.
+  auto [type, efa, expected, known] = GENERATE(table<std::string, bool, double, bool>({
+      {"ml.p5.48xlarge", true, 33, true},     // 32 EFA interfaces + 1
+      {"ml.p4d.24xlarge", true, 5, true},     // 4 + 1
+      {"ml.trn1n.32xlarge", true, 17, true},  // 16 + 1
+      {"ml.trn1.32xlarge", true, 9, true},    // 8 + 1
+      {"ml.p3dn.24xlarge", true, 5, true},    // 1 + 1 = 2, the rule's 5 is the minimum
+      {"ml.p5.48xlarge", false, 2, true},     // no EFA: the plain rule
+      {"ml.m5.xlarge", true, 5, false},       // unknown: the rule, and a warning
+      {"ml.p9.96xlarge", false, 2, false},
+  }));
+  CAPTURE(type, efa);
+  CapacityPlan plan;
+  JobClass job;
+  job.instance_type = type;
+  CHECK(capacity::addressesPerInstance(job, efa, plan) == expected);
+  CHECK(capacity::knownInstanceType(type, plan) == known);
+  // The plan's own row wins over the table.
+  plan.instance_types[type].efa_addresses = 40;
+  plan.instance_types[type].addresses = 3;
+  CHECK(capacity::addressesPerInstance(job, efa, plan) == (efa ? 40 : 3));
+}
+
+TEST_CASE("an instance type nobody knows is said out loud, with the plan line, not silently defaulted",
+          "[capacity]") {
+  auto topology = makeTopology("10.0.0.0/16", {{"10.0.0.0/24", "az-a"}});
+  auto plan = parsePlan("horizon_months: 0\ntrials: 0\nn_minus_one: false\ninstance_types:\n"
+                        "  ml.custom.xlarge: {addresses: 3}\njobs:\n"
+                        "  - {name: known, arrivals_per_day: 1, instance_type: ml.p5.48xlarge, efa_share: 1}\n"
+                        "  - {name: mine, arrivals_per_day: 1, instance_type: ml.custom.xlarge}\n"
+                        "  - {name: typo, arrivals_per_day: 1, instance_type: ml.p5.48xlarg}\n"
+                        "consumers:\n  - {kind: endpoint_instance, name: api, count: 2, instance_type: ml.g9.xlarge}\n");
+  auto result = projectCapacity(topology, plan);
+  REQUIRE(result.warnings.size() == 2);
+  CHECK(result.warnings[0].code == "unknown-instance-type");
+  CHECK(result.warnings[0].location == "plan.yaml:9:5");
+  CHECK(result.warnings[0].message ==
+        "job 'typo': instance type 'ml.p5.48xlarg' is neither in the plan's instance_types nor in the table of "
+        "SageMaker EFA instance types (docs/capacity.md): each instance counts the default 2 addresses (5 with EFA); "
+        "add it under instance_types if it takes more");
+  CHECK(result.warnings[1].location == "plan.yaml:11:5");
+  const std::string text = reports::capacityOverviewText(result);
+  CHECK(text.find("plan.yaml:9:5: warning: job 'typo': instance type 'ml.p5.48xlarg'") != std::string::npos);
+  CHECK(reports::capacityJson(result).find("\"location\": \"plan.yaml:11:5\"") != std::string::npos);
+}
+
 TEST_CASE("quota warnings fire for Lambda ENIs per VPC and ENIs per Region", "[capacity]") {
   // 300 (subnet, SG set) pairs x 2 subnets = 600 Lambda ENIs > 80 % of 500; 5000 ECS tasks > 80 % of 5000 ENIs.
   auto topology = makeTopology("10.0.0.0/16", {{"10.0.0.0/18", "az-a"}, {"10.0.64.0/18", "az-b"}});
