@@ -1,6 +1,8 @@
 // IP-capacity projection: consumption rules, M/G/infinity job concurrency, seeded Monte Carlo, N-1, sizing.
 #include "capacity/capacity.h"
 
+#include "capacity/instance_types.h"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -65,7 +67,10 @@ double seriesAt(const Series& series, int month) {
   switch (series.kind) {
     case SeriesKind::kConstant: value = series.start; break;
     case SeriesKind::kLinear: value = series.start + series.per_month * m; break;
-    case SeriesKind::kCompound: value = series.start * std::pow(1.0 + series.monthly_growth, m); break;
+    // Monthly and yearly growth compound together: start x (1 + g_month)^m x (1 + g_year)^(m / 12).
+    case SeriesKind::kCompound:
+      value = series.start * std::pow(1.0 + series.monthly_growth, m) * std::pow(1.0 + series.yearly_growth, m / 12.0);
+      break;
     case SeriesKind::kSteps:
       for (const auto& [first, v] : series.steps)
         if (first <= month) value = v;
@@ -76,7 +81,8 @@ double seriesAt(const Series& series, int month) {
       break;
     }
   }
-  return std::max(0.0, value);
+  if (std::isnan(value)) return 0;  // a degenerate fit: nothing to project
+  return std::clamp(value, 0.0, kMaxSeriesValue);
 }
 
 double addressesPerUnit(const Consumer& c, const CapacityPlan& plan) {
@@ -119,12 +125,7 @@ double addressesPerUnit(const Consumer& c, const CapacityPlan& plan) {
     // Amazon VPC — instances take addresses like jobs (2, 5 with EFA); blue/green
     // deployments run both fleets at once.
     case ConsumerKind::kEndpointInstance: {
-      double a = c.efa ? r.endpoint_efa_instance : r.endpoint_instance;
-      if (auto it = plan.instance_types.find(c.instance_type); it != plan.instance_types.end()) {
-        const auto& t = it->second;
-        if (c.efa && t.efa_addresses) a = *t.efa_addresses;
-        else if (!c.efa && t.addresses) a = *t.addresses;
-      }
+      const double a = typedAddresses(c.instance_type, c.efa, c.efa ? r.endpoint_efa_instance : r.endpoint_instance, plan);
       return c.blue_green ? a * r.blue_green_factor : a;
     }
     case ConsumerKind::kCustom: return 0;
@@ -138,12 +139,21 @@ double addressesPerUnit(const Consumer& c, const CapacityPlan& plan) {
 // instance types need more, hence the per-instance-type override.
 double addressesPerInstance(const JobClass& job, bool efa, const CapacityPlan& plan) {
   if (job.addresses_per_instance) return *job.addresses_per_instance;
-  double a = efa ? plan.rules.efa_instance : plan.rules.job_instance;
-  if (auto it = plan.instance_types.find(job.instance_type); it != plan.instance_types.end()) {
-    if (efa && it->second.efa_addresses) a = *it->second.efa_addresses;
-    if (!efa && it->second.addresses) a = *it->second.addresses;
+  return typedAddresses(job.instance_type, efa, efa ? plan.rules.efa_instance : plan.rules.job_instance, plan);
+}
+
+double typedAddresses(const std::string& instance_type, bool efa, double rule, const CapacityPlan& plan) {
+  if (auto it = plan.instance_types.find(instance_type); it != plan.instance_types.end()) {
+    if (efa && it->second.efa_addresses) return *it->second.efa_addresses;
+    if (!efa && it->second.addresses) return *it->second.addresses;
   }
-  return a;
+  if (efa)
+    if (auto known = findEfaInstanceType(instance_type)) return efaAddresses(*known, rule);
+  return rule;
+}
+
+bool knownInstanceType(const std::string& instance_type, const CapacityPlan& plan) {
+  return plan.instance_types.count(instance_type) > 0 || findEfaInstanceType(instance_type).has_value();
 }
 
 // ---- Poisson and normal helpers ---------------------------------------------
@@ -426,7 +436,7 @@ struct Engine {
       if (wanted > azs.size() && warn && !already)
         warnings.push_back({"az-count", fmt::format("month {}: the plan asks for {} AZs but only {} have subnets in scope; "
                                                     "add a subnet per new AZ",
-                                                    month, wanted, azs.size())});
+                                                    month, wanted, azs.size()), ""});
       az_limit = std::min(wanted, azs.size());
     }
     std::vector<char> on(scope.size(), 0);
@@ -530,7 +540,10 @@ double streamQuantile(const std::vector<Stream>& streams, double q) {
   for (const auto& s : streams)
     if (s.mean > 0 && s.addresses > 0) live.push_back(&s);
   if (live.empty()) return 0;
-  if (live.size() == 1) return live[0]->addresses * static_cast<double>(poissonQuantile(live[0]->mean, q));
+  // Above a mean of 10^6 jobs the Poisson law is normal to within one job (and far past any subnet);
+  // the exact walk would take millions of steps.
+  if (live.size() == 1 && live[0]->mean <= 1e6)
+    return live[0]->addresses * static_cast<double>(poissonQuantile(live[0]->mean, q));
   double mean = 0;
   double var = 0;
   for (const auto* s : live) {
@@ -731,8 +744,10 @@ class LoadSampler {
   uint64_t operator()(BitFields& bits, Xoshiro256StarStar& spare) const {
     if (table_) [[likely]]
       return (*table_)(bits);
-    return plain_addresses_ * static_cast<uint64_t>(poissonSample(plain_mean_, spare)) +
-           efa_addresses_ * static_cast<uint64_t>(poissonSample(efa_mean_, spare));
+    // Counts saturate first (every job takes at least one address when its addresses are not 0), so
+    // the products stay far below 2^64.
+    auto jobs = [&](double mean) { return std::min(static_cast<uint64_t>(poissonSample(mean, spare)), kSaturatedLoad); };
+    return plain_addresses_ * jobs(plain_mean_) + efa_addresses_ * jobs(efa_mean_);
   }
 
  private:
@@ -858,6 +873,11 @@ std::size_t shapeIndex(std::vector<Shape>& shapes, Shape wanted, const JobClass&
   return static_cast<std::size_t>(found - shapes.begin());
 }
 
+// Whole addresses of one job, saturated at kSaturatedLoad (a larger job fills any subnet alone).
+uint32_t jobAddresses(double addresses) {
+  return static_cast<uint32_t>(std::min(std::ceil(addresses), static_cast<double>(kSaturatedLoad)));
+}
+
 // Per-class weekly profiles and per-job constants for one month.
 MonthClasses monthClasses(const Engine& engine, const std::vector<char>& on, int month) {
   MonthClasses out;
@@ -869,8 +889,8 @@ MonthClasses monthClasses(const Engine& engine, const std::vector<char>& on, int
     if (cm.where.empty()) continue;
     double instances = std::max(1.0, std::round(seriesAt(job.instances_per_job, month)));
     cm.efa = std::clamp(seriesAt(job.efa_share, month), 0.0, 1.0);
-    cm.plain_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(job, false, engine.plan)));
-    cm.efa_addresses = static_cast<uint32_t>(std::ceil(instances * addressesPerInstance(job, true, engine.plan)));
+    cm.plain_addresses = jobAddresses(instances * addressesPerInstance(job, false, engine.plan));
+    cm.efa_addresses = jobAddresses(instances * addressesPerInstance(job, true, engine.plan));
     cm.burst_p = job.burst_probability;
     cm.burst_m = job.burst_multiplier;
     if (cm.burst_p > 0 && cm.burst_p < 1) cm.burst_below = chanceThreshold(cm.burst_p);
@@ -904,7 +924,7 @@ using Histograms = std::vector<std::vector<uint32_t>>;
 // Counts one trial's job load of subnet `s`.
 void recordLoad(Histograms& hist, std::size_t s, uint64_t load) {
   auto& h = hist[s];
-  const auto v = static_cast<std::size_t>(load);
+  const auto v = static_cast<std::size_t>(std::min(load, kSaturatedLoad));
   if (h.size() <= v) h.resize(v + 1, 0);
   ++h[v];
 }
@@ -1155,12 +1175,18 @@ class OrderedPlacementTrials {
     const bool burst = cm.burst_p >= 1 || (cm.burst_below > 0 && rng_() < cm.burst_below);
     if (burst) mean *= cm.burst_m;
     int64_t jobs_now = poissonSample(mean, rng_);
-    for (int64_t j = 0; j < jobs_now; ++j) {
+    for (int64_t j = 0; j < jobs_now && !saturated(cm.where); ++j) {
       uint32_t a = (cm.efa > 0 && (cm.efa >= 1 || uniform01(rng_) < cm.efa)) ? cm.efa_addresses : cm.plain_addresses;
       const std::size_t pick = pickSubnet(cm.where, a);
       if (trial_load_[pick] == 0) touched_.push_back(pick);
       trial_load_[pick] += a;
     }
+  }
+
+  // Whether every subnet of `where` holds kSaturatedLoad addresses in this trial: more jobs change
+  // nothing that is recorded, so the trial's placing stops there.
+  bool saturated(const std::vector<std::size_t>& where) const {
+    return std::all_of(where.begin(), where.end(), [&](std::size_t s) { return trial_load_[s] >= kSaturatedLoad; });
   }
 
   // The subnet of `where` the plan's policy gives a job of `addresses` addresses.
@@ -1483,21 +1509,19 @@ void quotaWarnings(Engine& engine, int horizon, std::vector<CapacityWarning>& wa
     warnings.push_back({"enis-per-region",
                         fmt::format("about {:.0f} network interfaces at the peak, against the quota of {} per "
                                     "Region (Amazon VPC quotas: network interfaces per Region)",
-                                    peak_enis, quotas.enis_per_region)});
+                                    peak_enis, quotas.enis_per_region), ""});
   if (peak_lambda > 0.8 * quotas.lambda_enis_per_vpc)
     warnings.push_back({"lambda-enis-per-vpc",
                         fmt::format("about {:.0f} Lambda Hyperplane ENIs in scope, against the quota of {} per "
                                     "VPC (Lambda quotas: elastic network interfaces per VPC)",
-                                    peak_lambda, quotas.lambda_enis_per_vpc)});
+                                    peak_lambda, quotas.lambda_enis_per_vpc), ""});
 }
 
-// Address ranges [first, last + 1) of the subnets of `vpc_id` that are not in `members`.
-std::vector<std::pair<uint64_t, uint64_t>> rangesOutside(const topology::Topology& topology, const std::string& vpc_id,
-                                                         const std::set<std::string>& members) {
+// Address ranges [first, last + 1) of every subnet of `vpc_id`.
+std::vector<std::pair<uint64_t, uint64_t>> subnetRanges(const topology::Topology& topology, const std::string& vpc_id) {
   std::vector<std::pair<uint64_t, uint64_t>> used;
   for (const auto& s : topology.subnets)
-    if (s.vpc_id == vpc_id && !members.count(s.meta.id))
-      used.emplace_back(s.cidr.first().value(), uint64_t{s.cidr.last().value()} + 1);
+    if (s.vpc_id == vpc_id) used.emplace_back(s.cidr.first().value(), uint64_t{s.cidr.last().value()} + 1);
   return used;
 }
 
@@ -1512,25 +1536,32 @@ double neededAddresses(const CapacityProjection& result, std::size_t i, const st
 
 // The plan's one-line statement, and the secondary block needed when `unplaced` addresses of
 // the `resized` subnets did not fit (warning when that block exceeds the CIDR-blocks quota).
-void stateFit(SubnetPlan& sp, uint64_t unplaced, std::size_t resized, const topology::Vpc* vpc,
+void stateFit(SubnetPlan& sp, uint64_t unplaced, std::size_t unplaced_count, std::size_t resized, const topology::Vpc* vpc,
               const CapacityPlan& plan, std::vector<CapacityWarning>& warnings) {
   if (unplaced > 0) {
     sp.fits = false;
     int prefix = 32;
     while (prefix > 16 && (uint64_t{1} << (32 - prefix)) < unplaced) --prefix;
     sp.secondary_cidr_prefix = prefix;
-    sp.statement = fmt::format("the resized subnets do not fit {}: associate a secondary CIDR block of /{} or larger",
-                               sp.vpc_id, prefix);
+    // VPC User Guide, "VPC CIDR blocks" / "Add or remove a CIDR block from your VPC": a VPC takes
+    // secondary IPv4 CIDR blocks (/16 to /28), and subnets can then be created in them.
+    sp.statement = fmt::format(
+        "no free block of the needed size is left in {}'s CIDR blocks for {} of the resized subnets (a new subnet "
+        "cannot overlap any existing one, the one it replaces included): associate a secondary IPv4 CIDR block of "
+        "/{} or larger with the VPC (VPC User Guide, \"Add or remove a CIDR block from your VPC\") and create them "
+        "there",
+        sp.vpc_id, unplaced_count, prefix);
     if (vpc && static_cast<int>(vpc->cidrs.size()) + 1 > plan.quotas.cidr_blocks_per_vpc)
       warnings.push_back({"cidr-blocks-per-vpc",
                           fmt::format("{} already has {} IPv4 CIDR blocks; a secondary block exceeds the "
                                       "default quota of {} (Amazon VPC quotas)",
-                                      sp.vpc_id, vpc->cidrs.size(), plan.quotas.cidr_blocks_per_vpc)});
+                                      sp.vpc_id, vpc->cidrs.size(), plan.quotas.cidr_blocks_per_vpc), ""});
   } else if (resized == 0) {
     sp.statement = fmt::format("every subnet in {} is large enough for the horizon", sp.vpc_id);
   } else {
-    sp.statement = fmt::format("{} subnet(s) need new, larger CIDRs; they fit {} without overlap (a subnet's CIDR "
-                               "cannot be changed, so create them and move the workload)",
+    sp.statement = fmt::format("{} subnet(s) need new, larger CIDRs; they fit {} without overlapping any existing "
+                               "subnet (a subnet's CIDR cannot be changed, so create them, move the workload, then "
+                               "delete the old ones)",
                                resized, sp.vpc_id);
   }
 }
@@ -1544,36 +1575,110 @@ SubnetPlan planVpc(const Engine& engine, const std::string& vpc_id, const std::v
   sp.vpc_id = vpc_id;
   if (vpc)
     for (const auto& c : vpc->cidrs) sp.vpc_cidrs.push_back(c.str());
-  std::set<std::string> member_ids;
-  for (std::size_t i : members) member_ids.insert(engine.scope[i].id);
-  std::vector<std::pair<uint64_t, uint64_t>> used = rangesOutside(engine.topology, vpc_id, member_ids);
+  // Every subnet of the VPC stays where it is while the workload moves, the ones being replaced
+  // included: a replacement never overlaps any existing subnet (VPC User Guide, "Subnet CIDR
+  // blocks": the CIDR blocks of the subnets in a VPC cannot overlap).
+  std::vector<std::pair<uint64_t, uint64_t>> used = subnetRanges(engine.topology, vpc_id);
   std::vector<std::pair<int, std::size_t>> order;  // (wanted prefix, scope index)
+  std::size_t too_big = 0;
   for (std::size_t i : members) {
     const ScopeSubnet& s = engine.scope[i];
     const double need = neededAddresses(result, i, s.id);
-    int wanted = recommendedPrefix(need).value_or(16);
-    result.subnets[i].recommended_prefix = recommendedPrefix(need);
-    if (wanted >= s.prefix) {
-      auto cidr = topology::Cidr::parse(s.cidr);
-      if (cidr) used.emplace_back(cidr->first().value(), uint64_t{cidr->last().value()} + 1);
-      sp.subnets.push_back({s.id, s.az, s.prefix, s.cidr});
+    const std::optional<int> recommended = recommendedPrefix(need);
+    result.subnets[i].recommended_prefix = recommended;
+    if (!recommended) {
+      // More than a /16 holds: no single subnet will do (prefix 0 marks it).
+      sp.subnets.push_back({s.id, s.az, 0, "", true});
+      ++too_big;
+    } else if (*recommended >= s.prefix) {
+      sp.subnets.push_back({s.id, s.az, s.prefix, s.cidr, false});
     } else {
-      order.emplace_back(wanted, i);
+      order.emplace_back(*recommended, i);
     }
   }
   std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
     return std::tie(a.first, engine.scope[a.second].id) < std::tie(b.first, engine.scope[b.second].id);
   });
   uint64_t unplaced = 0;
+  std::size_t unplaced_count = 0;
   for (const auto& [wanted, i] : order) {
     auto placed = vpc ? placeBlock(vpc->cidrs, used, wanted) : std::nullopt;
-    sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, wanted, placed ? placed->str() : ""});
-    if (!placed) unplaced += uint64_t{1} << (32 - wanted);
+    sp.subnets.push_back({engine.scope[i].id, engine.scope[i].az, wanted, placed ? placed->str() : "", true});
+    if (!placed) {
+      unplaced += uint64_t{1} << (32 - wanted);
+      ++unplaced_count;
+    }
   }
   std::sort(sp.subnets.begin(), sp.subnets.end(),
             [](const PlannedSubnet& a, const PlannedSubnet& b) { return a.subnet_id < b.subnet_id; });
-  stateFit(sp, unplaced, order.size(), vpc, engine.plan, result.warnings);
+  stateFit(sp, unplaced, unplaced_count, order.size(), vpc, engine.plan, result.warnings);
+  if (too_big > 0) {
+    const std::string sentence = fmt::format("{} subnet(s) need more addresses than a /16 holds (65,531, the largest "
+                                             "subnet AWS allows): split their load over more subnets",
+                                             too_big);
+    sp.statement = order.empty() ? sentence : sp.statement + "; " + sentence;
+    sp.fits = false;
+  }
   return sp;
+}
+
+// A warning for each job or endpoint-instance consumer whose instance type neither the plan's
+// `instance_types:` nor the built-in EFA table knows: it gets the default rule, said out loud.
+void instanceTypeWarnings(const CapacityPlan& plan, std::vector<CapacityWarning>& warnings) {
+  auto check = [&](const std::string& type, const std::string& what, const std::string& location, double plain,
+                   double efa) {
+    if (type.empty() || knownInstanceType(type, plan)) return;
+    warnings.push_back({"unknown-instance-type",
+                        fmt::format("{}: instance type '{}' is neither in the plan's instance_types nor in the table "
+                                    "of SageMaker EFA instance types (docs/capacity.md): each instance counts the "
+                                    "default {:g} addresses ({:g} with EFA); add it under instance_types if it "
+                                    "takes more",
+                                    what, type, plain, efa),
+                        location});
+  };
+  const auto& r = plan.rules;
+  for (const auto& job : plan.jobs)
+    if (!job.addresses_per_instance)
+      check(job.instance_type, fmt::format("job '{}'", job.name), job.location, r.job_instance, r.efa_instance);
+  for (const auto& c : plan.consumers)
+    if (c.kind == ConsumerKind::kEndpointInstance && !c.addresses)
+      check(c.instance_type, fmt::format("consumer '{}'", c.name), c.location, r.endpoint_instance,
+            r.endpoint_efa_instance);
+}
+
+// Estimated Monte Carlo draws of one scenario over months 0..horizon (see kMaxMonteCarloWork):
+// random placement draws once per trial, class and subnet (a direct Poisson draw, when the load is
+// too spread out to tabulate, costs about mean / 30 steps up to a mean of 30,000, one above); ordered placement places each job
+// and looks at every subnet of the class for it, until every subnet is saturated.
+double monteCarloWork(const Engine& engine, int horizon, int trials) {
+  if (trials == 0 || engine.jobs.empty()) return 0;
+  double work = 0;
+  const double saturated = static_cast<double>(kSaturatedLoad);
+  for (int month = 0; month <= horizon; ++month)
+    for (const auto& rj : engine.jobs) {
+      const JobClass& job = *rj.job;
+      const auto k = static_cast<double>(std::max<std::size_t>(1, rj.subnets.size()));
+      const double instances = std::max(1.0, std::round(seriesAt(job.instances_per_job, month)));
+      const double plain = jobAddresses(instances * addressesPerInstance(job, false, engine.plan));
+      const double efa = jobAddresses(instances * addressesPerInstance(job, true, engine.plan));
+      // The busiest hour: business hours put the week's arrivals in 40 hours; a burst multiplies.
+      const double hours = std::min(seriesAt(job.duration_hours, month), 40.0 * 168);
+      const double mean = seriesAt(job.arrivals_per_day, month) / 24.0 * hours * (job.business_hours ? 168.0 / 40 : 1) *
+                          std::max(1.0, job.burst_multiplier);
+      if (engine.plan.placement == PlacementPolicy::kRandom) {
+        const double per_subnet = mean / k;
+        const bool tabulated =
+            (per_subnet + 10 * std::sqrt(per_subnet) + 10) * std::max(plain, efa) < static_cast<double>(1 << 15);
+        const double cost = tabulated || per_subnet > 30000 ? 2 : 2 + 2 * per_subnet / 30;
+        work += trials * k * cost;
+      } else {
+        double jobs = mean + 6 * std::sqrt(mean) + 1;
+        // Each job takes at least min(plain, efa) addresses: past k x saturated / that, every subnet is full.
+        if (std::min(plain, efa) >= 1) jobs = std::min(jobs, k * saturated / std::min(plain, efa) + 1);
+        work += trials * k * (jobs + 1);
+      }
+    }
+  return work;
 }
 
 }  // namespace
@@ -1593,10 +1698,24 @@ CapacityProjection projectCapacity(const topology::Topology& topology, const Cap
   resolveTargets(engine, result.errors);
 
   const int horizon = result.horizon_months;
+  const std::size_t scenarios = 1 + (options.n_minus_one && plan.n_minus_one && engine.azs.size() >= 2 ? engine.azs.size() : 0);
+  const double work = monteCarloWork(engine, horizon, result.trials) * static_cast<double>(scenarios);
+  if (work > kMaxMonteCarloWork) {
+    result.errors.push_back(
+        {"too-large",
+         fmt::format("too large: the Monte Carlo would take about {:.2g} draws ({} trials x {} months x {} job "
+                     "class(es) over {} subnet(s), {} scenario(s) with N-1), above the limit of {:.0g}; lower the "
+                     "trials or the months, or set trials: 0 for the analytic figures alone",
+                     work, result.trials, horizon + 1, engine.jobs.size(), engine.scope.size(), scenarios,
+                     kMaxMonteCarloWork),
+         plan.file.empty() ? std::string("plan") : plan.file});
+    return result;
+  }
   result.subnets = project(engine, Scenario{"", true}, horizon, result.trials, result.seed);
   if (options.n_minus_one && plan.n_minus_one && engine.azs.size() >= 2)
     result.n_minus_one = projectFailures(engine, horizon, result.trials, result.seed);
 
+  instanceTypeWarnings(plan, result.warnings);
   quotaWarnings(engine, horizon, result.warnings);
   for (auto& w : engine.warnings) result.warnings.push_back(std::move(w));
 
@@ -1612,28 +1731,33 @@ CapacityProjection projectCapacity(const topology::Topology& topology, const Cap
 // JupyterServer + one ENI per KernelGateway instance + 2 per non-EFA training instance.
 WhitepaperResult whitepaperExample(const WhitepaperInputs& in) {
   WhitepaperResult r;
-  const int per_az_domain = in.interface_endpoints + (in.efs ? 1 : 0);
-  r.domain_level = per_az_domain * in.azs;
-  r.user_level = 1 + in.kernel_gateway_instances + 2 * in.training_instances;
+  r.inputs = in;
+  const int64_t azs = std::max(1, in.azs);
+  r.per_az_domain = int64_t{in.interface_endpoints} + (in.efs ? 1 : 0);
+  r.domain_level = r.per_az_domain * azs;
+  r.user_level = 1 + int64_t{in.kernel_gateway_instances} + 2 * int64_t{in.training_instances};
   r.one_user_total = r.domain_level + r.user_level;
-  r.paper_total = per_az_domain + in.users * r.user_level;
-  r.paper_prefix = recommendedPrefix(r.paper_total).value_or(16);
-  r.vpc_total = r.domain_level + in.users * r.user_level;
-  const int users_total = in.users * r.user_level;
-  r.per_az_balanced = per_az_domain + (users_total + in.azs - 1) / in.azs;
-  r.per_az_balanced_prefix = recommendedPrefix(r.per_az_balanced).value_or(16);
-  const int survivors = std::max(1, in.azs - 1);
-  r.per_az_n_minus_one = per_az_domain + (users_total + survivors - 1) / survivors;
-  r.per_az_n_minus_one_prefix = recommendedPrefix(r.per_az_n_minus_one).value_or(16);
+  const int64_t users_total = int64_t{in.users} * r.user_level;
+  r.paper_total = r.per_az_domain + users_total;
+  r.paper_prefix = recommendedPrefix(static_cast<double>(r.paper_total));
+  r.vpc_total = r.domain_level + users_total;
+  r.per_az_balanced = r.per_az_domain + (users_total + azs - 1) / azs;
+  r.per_az_balanced_prefix = recommendedPrefix(static_cast<double>(r.per_az_balanced));
+  const int64_t survivors = std::max<int64_t>(1, azs - 1);
+  r.per_az_n_minus_one = r.per_az_domain + (users_total + survivors - 1) / survivors;
+  r.per_az_n_minus_one_prefix = recommendedPrefix(static_cast<double>(r.per_az_n_minus_one));
+  auto prefix = [](const std::optional<int>& p) {
+    return p ? fmt::format("/{}", *p) : std::string("larger than /16");
+  };
   r.explanation = fmt::format(
       "the paper adds one AZ's domain-level addresses ({}) to every user's addresses ({} x {} = {}), i.e. it sizes "
-      "each subnet as if all users landed in it: {} -> /{}. Strictly per AZ, each subnet holds its own {} "
-      "domain-level addresses and only its share of the users: {} with users spread over {} AZs (/{}), {} with one "
-      "AZ lost (/{}); the VPC as a whole needs {} ({} domain-level + {}). The paper's figure is the safe bound for "
+      "each subnet as if all users landed in it: {} -> {}. Strictly per AZ, each subnet holds its own {} "
+      "domain-level addresses and only its share of the users: {} with users spread over {} AZs ({}), {} with one "
+      "AZ lost ({}); the VPC as a whole needs {} ({} domain-level + {}). The paper's figure is the safe bound for "
       "jobs and apps that may all land in one subnet",
-      per_az_domain, in.users, r.user_level, users_total, r.paper_total, r.paper_prefix, per_az_domain,
-      r.per_az_balanced, in.azs, r.per_az_balanced_prefix, r.per_az_n_minus_one, r.per_az_n_minus_one_prefix,
-      r.vpc_total, r.domain_level, users_total);
+      r.per_az_domain, in.users, r.user_level, users_total, r.paper_total, prefix(r.paper_prefix), r.per_az_domain,
+      r.per_az_balanced, azs, prefix(r.per_az_balanced_prefix), r.per_az_n_minus_one,
+      prefix(r.per_az_n_minus_one_prefix), r.vpc_total, r.domain_level, users_total);
   return r;
 }
 

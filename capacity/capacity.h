@@ -22,8 +22,20 @@ int64_t usableAddresses(int prefix);
 /// `addresses`; nullopt when even a /16 is too small.
 std::optional<int> recommendedPrefix(double addresses);
 
+/// Largest value a series takes: growth saturates here (far above any subnet's demand), so
+/// steep growth stays finite and cheap.
+inline constexpr double kMaxSeriesValue = 1e12;
+/// Address loads of one subnet above this are counted as this many in the Monte Carlo: no subnet
+/// holds more (a /16 holds 65,531), so the month it runs out and the prefix it needs ("larger
+/// than /16") do not change; it bounds the Monte Carlo's memory and time under any growth.
+inline constexpr uint64_t kSaturatedLoad = 65536;
+/// Most Monte Carlo work a projection may take (estimated draws: trials x months x subnets per
+/// job class, counted per job for ordered placement, summed over the base and N-1 cases);
+/// larger plans are refused with "too large: ..." (docs/capacity.md, "Limits").
+inline constexpr double kMaxMonteCarloWork = 4e9;
+
 /// Value of a demand series at `month` (>= 0). Fitted series are fitted by
-/// least squares (Eigen) on every call; never negative.
+/// least squares (Eigen) on every call; never negative, never above kMaxSeriesValue.
 double seriesAt(const topology::Series& series, int month);
 
 /// Least-squares fit of a history: returns (intercept, slope) of
@@ -35,6 +47,11 @@ std::pair<double, double> fitHistory(const std::vector<std::pair<double, double>
 double addressesPerUnit(const topology::Consumer& consumer, const topology::CapacityPlan& plan);
 /// Addresses one job instance takes (EFA or not), after per-type overrides.
 double addressesPerInstance(const topology::JobClass& job, bool efa, const topology::CapacityPlan& plan);
+/// Addresses one instance of `instance_type` takes: the plan's `instance_types:` row first, then
+/// with EFA the built-in table (capacity/instance_types.h), else `rule`.
+double typedAddresses(const std::string& instance_type, bool efa, double rule, const topology::CapacityPlan& plan);
+/// Whether the plan's `instance_types:` or the built-in EFA table knows `instance_type`.
+bool knownInstanceType(const std::string& instance_type, const topology::CapacityPlan& plan);
 
 // ---- Poisson (M/G/infinity) helpers, identical on every platform ----------
 
@@ -146,8 +163,9 @@ struct FailureCase {
 struct PlannedSubnet {
   std::string subnet_id;
   std::string availability_zone;
-  int prefix = 0;
+  int prefix = 0;      ///< 0: more than a /16 would hold (no single subnet will do)
   std::string cidr;   ///< "" when it does not fit
+  bool is_new = false;  ///< a new, larger subnet to create (the old one stays until the workload moved)
 };
 
 struct SubnetPlan {
@@ -162,6 +180,7 @@ struct SubnetPlan {
 struct CapacityWarning {
   std::string code;     ///< "enis-per-region", "lambda-enis-per-vpc", "cidr-blocks-per-vpc", "az-count", ...
   std::string message;
+  std::string location;  ///< file:line:col of the plan entry it is about, "" for the whole projection
 };
 
 struct CapacityProjection {
@@ -184,9 +203,10 @@ struct CapacityProjection {
 CapacityProjection projectCapacity(const topology::Topology& topology, const topology::CapacityPlan& plan,
                                    const CapacityOptions& options = {});
 
-// ---- whitepaper mode -----------------------------------------------------
+// ---- whitepaper mode and the topology-free calculator ------------------------
 
-/// Inputs of the "SageMaker Studio Administration Best Practices" example.
+/// Inputs of the "SageMaker Studio Administration Best Practices" example; the defaults are the
+/// paper's, and the calculator (`vpcsim capacity --users N --azs N ...`) takes any of them.
 struct WhitepaperInputs {
   int azs = 3;
   int interface_endpoints = 10;   ///< per AZ
@@ -196,17 +216,20 @@ struct WhitepaperInputs {
   int training_instances = 1;        ///< per user, non-EFA
 };
 
+/// Every figure is an address count; a prefix is nullopt when even a /16 is too small.
 struct WhitepaperResult {
-  int domain_level = 0;       ///< 33: endpoints x AZs + EFS x AZs
-  int user_level = 0;         ///< 5: JupyterServer 1 + KernelGateway 2 + training 2
-  int one_user_total = 0;     ///< 38
-  int paper_total = 0;        ///< 511: per-AZ domain-level (11) + users x user-level (500)
-  int paper_prefix = 0;       ///< 22
-  int vpc_total = 0;          ///< 533: all domain-level + users x user-level
-  int per_az_balanced = 0;    ///< per subnet with users spread evenly: 11 + ceil(500/3) = 178
-  int per_az_balanced_prefix = 0;
-  int per_az_n_minus_one = 0; ///< one AZ lost: 11 + ceil(500/2) = 261
-  int per_az_n_minus_one_prefix = 0;
+  WhitepaperInputs inputs;
+  int64_t per_az_domain = 0;  ///< 11: endpoints + EFS in one AZ
+  int64_t domain_level = 0;   ///< 33: endpoints x AZs + EFS x AZs
+  int64_t user_level = 0;     ///< 5: JupyterServer 1 + KernelGateway 2 + training 2
+  int64_t one_user_total = 0; ///< 38
+  int64_t paper_total = 0;    ///< 511: per-AZ domain-level (11) + users x user-level (500)
+  std::optional<int> paper_prefix;  ///< 22
+  int64_t vpc_total = 0;      ///< 533: all domain-level + users x user-level
+  int64_t per_az_balanced = 0;  ///< per subnet with users spread evenly: 11 + ceil(500/3) = 178
+  std::optional<int> per_az_balanced_prefix;
+  int64_t per_az_n_minus_one = 0;  ///< one AZ lost: 11 + ceil(500/2) = 261 (the same as balanced with one AZ)
+  std::optional<int> per_az_n_minus_one_prefix;
   std::string explanation;    ///< why the views differ
 };
 

@@ -270,14 +270,49 @@ struct CapacityArgs {
   int trials = -1;
   int64_t seed = -1;
   bool whitepaper = false;
+  bool detail = false;
+  // The topology-free calculator; -1: not given (the whitepaper's figure).
+  int users = -1;
+  int azs = -1;
+  int interface_endpoints = -1;
+  int kernel_gateways = -1;
+  int training_instances = -1;
+  bool no_efs = false;
 };
 
+/// Whether any calculator option was given.
+bool calculatorAsked(const CapacityArgs& args) {
+  return args.users >= 0 || args.azs >= 0 || args.interface_endpoints >= 0 || args.kernel_gateways >= 0 ||
+         args.training_instances >= 0 || args.no_efs;
+}
+
+/// The whitepaper's example with the calculator options given on top.
+Outcome runCalculator(const CapacityArgs& args) {
+  if (args.output == "csv") return usage("the capacity calculator prints text or json, not csv");
+  capacity::WhitepaperInputs in;
+  if (args.users >= 0) in.users = args.users;
+  if (args.azs >= 0) in.azs = args.azs;
+  if (args.interface_endpoints >= 0) in.interface_endpoints = args.interface_endpoints;
+  if (args.kernel_gateways >= 0) in.kernel_gateway_instances = args.kernel_gateways;
+  if (args.training_instances >= 0) in.training_instances = args.training_instances;
+  in.efs = !args.no_efs;
+  const capacity::WhitepaperResult result = capacity::whitepaperExample(in);
+  std::cout << (args.output == "json" ? reports::whitepaperJson(result) : reports::whitepaperText(result));
+  return Outcome::kDone;
+}
+
 Outcome runCapacity(const CapacityArgs& args) {
-  if (args.whitepaper) {
-    std::cout << reports::whitepaperText(capacity::whitepaperExample());
-    return Outcome::kDone;
+  const bool has_topology =
+      !args.inputs.snapshots.empty() || !args.inputs.topologies.empty() || !args.inputs.stacks.empty();
+  if (args.whitepaper || (calculatorAsked(args) && args.plan_file.empty() && !has_topology)) {
+    if (!args.plan_file.empty() || has_topology)
+      return usage("--whitepaper and the calculator options take no --plan and no topology");
+    return runCalculator(args);
   }
-  if (args.plan_file.empty()) return usage("capacity needs --plan FILE (or --whitepaper)");
+  if (calculatorAsked(args))
+    return usage("--users, --azs, --interface-endpoints, --kernel-gateways, --training-instances and --no-efs are "
+                 "the topology-free calculator's; a --plan describes the same in its consumers");
+  if (args.plan_file.empty()) return usage("capacity needs --plan FILE (or --whitepaper, or --users N for the calculator)");
   topology::CapacityPlan plan;
   std::vector<topology::Diagnostic> errors;
   if (!formats::loadCapacityPlan(args.plan_file, plan, errors)) return fail(errors);
@@ -294,7 +329,7 @@ Outcome runCapacity(const CapacityArgs& args) {
   } else if (args.output == "csv") {
     std::cout << reports::capacityCsv(projection);
   } else {
-    std::cout << reports::capacityText(projection);
+    std::cout << (args.detail ? reports::capacityText(projection) : reports::capacityOverviewText(projection));
   }
   return Outcome::kDone;
 }
@@ -417,8 +452,22 @@ void addCapacity(CLI::App& app, CapacityArgs& args) {
       ->check(CLI::Range(0, 10000000));
   capacity->add_option("--seed", args.seed, "Monte Carlo seed")->check(CLI::Range(int64_t{0}, INT64_MAX));
   capacity->add_option("--output", args.output, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+  capacity->add_flag("--detail", args.detail, "text: every month of every subnet after the summary");
   capacity->add_flag("--whitepaper", args.whitepaper,
                      "reproduce the SageMaker Studio Administration Best Practices network example");
+  // The topology-free calculator (the whitepaper's arithmetic on your numbers).
+  capacity->add_option("--users", args.users, "calculator: Studio users (default 100)")->check(CLI::Range(0, 1000000));
+  capacity->add_option("--azs", args.azs, "calculator: AZs, one subnet each (default 3)")->check(CLI::Range(1, 32));
+  capacity->add_option("--interface-endpoints", args.interface_endpoints,
+                       "calculator: interface endpoints, one ENI per AZ each (default 10)")
+      ->check(CLI::Range(0, 1000));
+  capacity->add_option("--kernel-gateways", args.kernel_gateways,
+                       "calculator: KernelGateway instances per user (default 2)")
+      ->check(CLI::Range(0, 100));
+  capacity->add_option("--training-instances", args.training_instances,
+                       "calculator: non-EFA training instances per user, 2 addresses each (default 1)")
+      ->check(CLI::Range(0, 100));
+  capacity->add_flag("--no-efs", args.no_efs, "calculator: the domain has no EFS mount targets");
 }
 
 void addOthers(CLI::App& app, Commands& commands) {

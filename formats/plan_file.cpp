@@ -102,7 +102,8 @@ Series PlanParser::series(const YAML::Node& node, std::string_view what, double 
     if (auto v = number(node, what, min, max)) out.start = *v;
     return out;
   }
-  if (!checkKeys(node, what, {"constant", "start", "per_month", "monthly_growth", "steps", "history", "fit"}))
+  if (!checkKeys(node, what,
+                 {"constant", "start", "per_month", "monthly_growth", "yearly_growth", "steps", "history", "fit"}))
     return out;
   auto get = [&](const char* key) { return node[key]; };
   if (get("constant")) {
@@ -170,14 +171,20 @@ Series PlanParser::series(const YAML::Node& node, std::string_view what, double 
     return out;
   }
   if (auto v = number(get("start"), what, min, max)) out.start = *v;
-  if (get("per_month") && get("monthly_growth")) {
-    yaml_.error(get("monthly_growth"), "conflict", fmt::format("{} has both 'per_month' and 'monthly_growth'", what));
+  const char* growth = get("monthly_growth") ? "monthly_growth" : "yearly_growth";
+  if (get("per_month") && get(growth)) {
+    yaml_.error(get(growth), "conflict", fmt::format("{} has both 'per_month' and '{}'", what, growth));
   } else if (get("per_month")) {
     out.kind = SeriesKind::kLinear;
     if (auto v = number(get("per_month"), "per_month", -1e9, 1e9)) out.per_month = *v;
-  } else if (get("monthly_growth")) {
+  } else if (get("monthly_growth") || get("yearly_growth")) {
+    // Ranges (docs/capacity.md): -100 % to +1,000 % a month, -100 % to +100,000 % a year; values
+    // saturate at 10^12 (capacity::kMaxSeriesValue), so steep growth stays finite.
     out.kind = SeriesKind::kCompound;
-    if (auto v = number(get("monthly_growth"), "monthly_growth", -1, 10)) out.monthly_growth = *v;
+    if (get("monthly_growth"))
+      if (auto v = number(get("monthly_growth"), "monthly_growth", -1, 10)) out.monthly_growth = *v;
+    if (get("yearly_growth"))
+      if (auto v = number(get("yearly_growth"), "yearly_growth", -1, 1000)) out.yearly_growth = *v;
   }
   return out;
 }

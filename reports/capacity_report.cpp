@@ -21,6 +21,11 @@ std::string prefixText(const std::optional<int>& prefix) {
 
 std::string percentileLabel(double p) { return fmt::format("p{}", fmt::format("{:g}", p)); }
 
+// "LOCATION: warning: MESSAGE [CODE]" (without the location when there is none).
+std::string warningLine(const capacity::CapacityWarning& w) {
+  return fmt::format("{}warning: {} [{}]\n", w.location.empty() ? "" : w.location + ": ", w.message, w.code);
+}
+
 void subnetText(std::string& out, const capacity::SubnetProjection& s, const capacity::CapacityProjection& p, bool months) {
   out += fmt::format("{} ({}{}) {} /{}: capacity {}, in use now {} (kept baseline), peak {:.2f}, runs out: {}, "
                      "recommended {}\n",
@@ -101,15 +106,66 @@ std::string projectionText(const capacity::CapacityProjection& p, bool months) {
     for (std::size_t i = 0; i < plan.vpc_cidrs.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", plan.vpc_cidrs[i]);
     out += fmt::format("): {}\n", plan.statement);
     for (const auto& s : plan.subnets)
-      out += fmt::format("  {:<28} {:<12} /{:<3} {}\n", s.subnet_id, s.availability_zone, s.prefix,
-                         s.cidr.empty() ? "(needs the secondary block)" : s.cidr);
+      out += s.prefix == 0 ? fmt::format("  {:<28} {:<12} {}\n", s.subnet_id, s.availability_zone, prefixText(std::nullopt))
+                           : fmt::format("  {:<28} {:<12} /{:<3} {}\n", s.subnet_id, s.availability_zone, s.prefix,
+                                         s.cidr.empty()  ? "(needs the secondary block)"
+                                         : s.is_new      ? s.cidr + " (new subnet)"
+                                                         : s.cidr);
   }
   if (!p.warnings.empty()) out += "\n";
-  for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", w.message, w.code);
+  for (const auto& w : p.warnings) out += warningLine(w);
   return out;
 }
 
+// The first month subnet `id` runs out in any N-1 case, or nullopt.
+std::optional<int> exhaustionWithAzLost(const capacity::CapacityProjection& p, const std::string& id) {
+  std::optional<int> first;
+  for (const auto& fc : p.n_minus_one)
+    for (const auto& s : fc.subnets)
+      if (s.subnet_id == id && s.exhaustion_month && (!first || *s.exhaustion_month < *first)) first = s.exhaustion_month;
+  return first;
+}
+
+// What the subnet plan proposes for subnet `id`: "/20 (keep)", "/23 new at 10.0.2.0/23", ...
+std::string proposalText(const capacity::CapacityProjection& p, const capacity::SubnetProjection& s) {
+  for (const auto& plan : p.subnet_plans)
+    for (const auto& planned : plan.subnets) {
+      if (planned.subnet_id != s.subnet_id) continue;
+      if (planned.prefix == 0) return prefixText(std::nullopt);
+      if (!planned.is_new) return fmt::format("/{} (keep)", planned.prefix);
+      if (planned.cidr.empty()) return fmt::format("/{} (needs a secondary CIDR block)", planned.prefix);
+      return fmt::format("/{} new at {}", planned.prefix, planned.cidr);
+    }
+  return prefixText(s.recommended_prefix);
+}
+
 }  // namespace
+
+std::string capacityOverviewText(const capacity::CapacityProjection& p) {
+  std::string out = fmt::format("capacity projection: {} months, percentiles", p.horizon_months);
+  for (double q : p.percentiles) out += fmt::format(" {}", percentileLabel(q));
+  out += fmt::format(", placement {}, ", p.placement);
+  out += p.trials > 0 ? fmt::format("{} Monte Carlo trials (seed {})\n", p.trials, p.seed) : "analytic only\n";
+  for (const auto& e : p.errors) out += e.str() + "\n";
+  const std::string never = fmt::format("not within {} months", p.horizon_months);
+  auto when = [&](const std::optional<int>& month) { return month ? fmt::format("month {}", *month) : never; };
+  const bool lost = !p.n_minus_one.empty();
+  out += fmt::format("\n{:<28} {:<12} {:<18} {:>8}  {:<22} {}{}\n", "subnet", "AZ", "CIDR", "free now", "runs out",
+                     lost ? fmt::format("{:<22} ", "runs out, one AZ lost") : "", "proposed");
+  for (const auto& s : p.subnets) {
+    const double free_now = s.months.empty() ? static_cast<double>(s.capacity) : s.months[0].headroom;
+    out += fmt::format("{:<28} {:<12} {:<18} {:>8.0f}  {:<22} {}{}\n", s.subnet_id, s.availability_zone, s.cidr,
+                       std::floor(free_now), when(s.exhaustion_month),
+                       lost ? fmt::format("{:<22} ", when(exhaustionWithAzLost(p, s.subnet_id))) : "",
+                       proposalText(p, s));
+  }
+  for (const auto& plan : p.subnet_plans) out += fmt::format("\nsubnet plan for {}: {}\n", plan.vpc_id, plan.statement);
+  if (!p.warnings.empty()) out += "\n";
+  for (const auto& w : p.warnings) out += warningLine(w);
+  out += "\n(free now and runs out use the highest percentile; --detail prints every month, --output json or csv "
+         "every figure)\n";
+  return out;
+}
 
 std::string capacityText(const capacity::CapacityProjection& p) { return projectionText(p, true); }
 
@@ -157,13 +213,14 @@ std::string capacityJson(const capacity::CapacityProjection& p) {
     Json list = Json::array();
     for (const auto& s : plan.subnets)
       list.push_back(Json{{"subnet", s.subnet_id}, {"availability_zone", s.availability_zone}, {"prefix", s.prefix},
-                          {"cidr", s.cidr}});
+                          {"cidr", s.cidr}, {"new", s.is_new}});
     pj["subnets"] = list;
     plans.push_back(pj);
   }
   j["subnet_plans"] = plans;
   Json warnings = Json::array();
-  for (const auto& w : p.warnings) warnings.push_back(Json{{"code", w.code}, {"message", w.message}});
+  for (const auto& w : p.warnings)
+    warnings.push_back(Json{{"code", w.code}, {"message", w.message}, {"location", w.location}});
   j["warnings"] = warnings;
   Json errors = Json::array();
   for (const auto& e : p.errors) errors.push_back(e.str());
@@ -194,17 +251,46 @@ std::string capacityCsv(const capacity::CapacityProjection& p) {
 }
 
 std::string whitepaperText(const capacity::WhitepaperResult& r) {
+  const auto& in = r.inputs;
   std::string out;
+  out += fmt::format("inputs: {} users, {} AZs, {} interface endpoints per AZ, {}, {} KernelGateway instance(s) and {} "
+                     "non-EFA training instance(s) per user\n",
+                     in.users, in.azs, in.interface_endpoints, in.efs ? "EFS" : "no EFS", in.kernel_gateway_instances,
+                     in.training_instances);
   out += fmt::format("domain-level addresses: {}\n", r.domain_level);
   out += fmt::format("user-level addresses: {}\n", r.user_level);
   out += fmt::format("one user in total: {}\n", r.one_user_total);
-  out += fmt::format("paper's arithmetic: {} -> /{}\n", r.paper_total, r.paper_prefix);
+  out += fmt::format("paper's arithmetic: {} -> {}\n", r.paper_total, prefixText(r.paper_prefix));
   out += fmt::format("whole VPC: {}\n", r.vpc_total);
-  out += fmt::format("strict per AZ, users spread: {} per subnet -> /{}\n", r.per_az_balanced, r.per_az_balanced_prefix);
-  out += fmt::format("strict per AZ, one AZ lost: {} per subnet -> /{}\n", r.per_az_n_minus_one,
-                     r.per_az_n_minus_one_prefix);
+  out += fmt::format("strict per AZ, users spread: {} per subnet -> {}\n", r.per_az_balanced,
+                     prefixText(r.per_az_balanced_prefix));
+  out += fmt::format("strict per AZ, one AZ lost: {} per subnet -> {}\n", r.per_az_n_minus_one,
+                     prefixText(r.per_az_n_minus_one_prefix));
   out += fmt::format("why they differ: {}\n", r.explanation);
   return out;
+}
+
+std::string whitepaperJson(const capacity::WhitepaperResult& r) {
+  const auto& in = r.inputs;
+  auto prefix = [](const std::optional<int>& p) { return p ? Json(*p) : Json(nullptr); };
+  Json j;
+  j["inputs"] = Json{{"users", in.users},
+                     {"azs", in.azs},
+                     {"interface_endpoints_per_az", in.interface_endpoints},
+                     {"efs", in.efs},
+                     {"kernel_gateway_instances_per_user", in.kernel_gateway_instances},
+                     {"training_instances_per_user", in.training_instances}};
+  j["domain_level"] = r.domain_level;
+  j["domain_level_per_az"] = r.per_az_domain;
+  j["user_level"] = r.user_level;
+  j["one_user_total"] = r.one_user_total;
+  j["paper"] = Json{{"addresses_per_subnet", r.paper_total}, {"prefix", prefix(r.paper_prefix)}};
+  j["vpc_total"] = r.vpc_total;
+  j["per_az_spread"] = Json{{"addresses_per_subnet", r.per_az_balanced}, {"prefix", prefix(r.per_az_balanced_prefix)}};
+  j["per_az_one_az_lost"] =
+      Json{{"addresses_per_subnet", r.per_az_n_minus_one}, {"prefix", prefix(r.per_az_n_minus_one_prefix)}};
+  j["explanation"] = r.explanation;
+  return j.dump(2) + "\n";
 }
 
 }  // namespace vpcsim::reports

@@ -13,6 +13,10 @@ namespace vpcsim::reports {
 /// warnings and errors. Two decimals everywhere; deterministic.
 std::string capacityText(const capacity::CapacityProjection& projection);
 
+/// The default text view: one row per subnet (AZ, CIDR, free now, the month it runs out — also with
+/// one AZ lost — and the size the subnet plan proposes), the plan's statements and the warnings.
+std::string capacityOverviewText(const capacity::CapacityProjection& projection);
+
 /// capacityText without the month-by-month tables: one line per subnet.
 std::string capacitySummaryText(const capacity::CapacityProjection& projection);
 
@@ -24,5 +28,7 @@ std::string capacityCsv(const capacity::CapacityProjection& projection);
 
 /// The whitepaper example: the paper's arithmetic, the strict per-AZ view and why they differ.
 std::string whitepaperText(const capacity::WhitepaperResult& result);
+/// The same as JSON: the inputs, each figure, and each prefix (null when larger than a /16).
+std::string whitepaperJson(const capacity::WhitepaperResult& result);
 
 }  // namespace vpcsim::reports

@@ -28,6 +28,8 @@ struct Series {
   double start = 0;          ///< value at month 0 (constant, linear, compound)
   double per_month = 0;      ///< linear: added each month
   double monthly_growth = 0; ///< compound: fraction added each month (0.05 = 5 %)
+  double yearly_growth = 0;  ///< compound: fraction added each year, spread evenly over its months;
+                             ///< with monthly_growth both apply: start (1+mg)^m (1+yg)^(m/12)
   std::vector<std::pair<int, double>> steps;  ///< steps: (first month, value), sorted
   FitModel fit = FitModel::kLinear;           ///< fitted: model
   std::vector<std::pair<double, double>> history;  ///< fitted: (month, count); the last month is month 0

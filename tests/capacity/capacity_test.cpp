@@ -20,12 +20,13 @@ using capacity::projectCapacity;
 
 namespace {
 
-// A VPC with one subnet per entry of `subnets` (cidr, az), ids subnet-a, subnet-b, ...
-Topology makeTopology(const std::string& vpc_cidr, const std::vector<std::pair<std::string, std::string>>& subnets) {
+// A VPC with these CIDR blocks and one subnet per entry of `subnets` (cidr, az), ids subnet-a, subnet-b, ...
+Topology makeTopology(const std::vector<std::string>& vpc_cidrs,
+                      const std::vector<std::pair<std::string, std::string>>& subnets) {
   Topology t;
   Vpc vpc;
   vpc.meta.id = "vpc-1";
-  vpc.cidrs.push_back(Cidr::parse(vpc_cidr).value());
+  for (const auto& c : vpc_cidrs) vpc.cidrs.push_back(Cidr::parse(c).value());
   t.vpcs.push_back(vpc);
   char letter = 'a';
   for (const auto& [cidr, az] : subnets) {
@@ -38,6 +39,10 @@ Topology makeTopology(const std::string& vpc_cidr, const std::vector<std::pair<s
   }
   t.finalize();
   return t;
+}
+
+Topology makeTopology(const std::string& vpc_cidr, const std::vector<std::pair<std::string, std::string>>& subnets) {
+  return makeTopology(std::vector<std::string>{vpc_cidr}, subnets);
 }
 
 CapacityPlan parsePlan(const std::string& text) {
@@ -158,6 +163,62 @@ TEST_CASE("series evaluate as constant, linear, compound, steps and fitted curve
   fitted.history = {{-3, 100 / 1.331}, {-2, 100 / 1.21}, {-1, 100 / 1.1}, {0, 100}};
   CHECK(capacity::seriesAt(fitted, 1) == Approx(110));
   CHECK(capacity::seriesAt(fitted, 12) == Approx(100 * std::pow(1.1, 12)));
+}
+
+TEST_CASE("monthly and yearly growth compound together and saturate far above any subnet", "[capacity]") {
+  // start x (1 + g_month)^m x (1 + g_year)^(m / 12).
+  auto [monthly, yearly, month, expected] = GENERATE(table<double, double, int, double>({
+      {0.0, 0.5, 12, 150},             // 50 % a year: 1.5 x after 12 months
+      {0.0, 0.5, 6, 100 * std::sqrt(1.5)},  // spread evenly: half a year is sqrt(1.5)
+      {0.1, 0.0, 2, 121},              // monthly alone
+      {0.1, 1.0, 12, 100 * std::pow(1.1, 12) * 2},  // both
+      {-1.0, 0.0, 3, 0},               // -100 % a month: gone after month 0
+      {1.0, 0.0, 600, capacity::kMaxSeriesValue},    // 2^600 saturates at 10^12
+      {10.0, 1000.0, 600, capacity::kMaxSeriesValue},  // the largest growth in range stays finite
+  }));
+  CAPTURE(monthly, yearly, month);
+  Series series;
+  series.kind = SeriesKind::kCompound;
+  series.start = 100;
+  series.monthly_growth = monthly;
+  series.yearly_growth = yearly;
+  CHECK(seriesAt(series, month) == Approx(expected));
+}
+
+TEST_CASE("a plan with explosive growth runs in bounded memory and says when it is too large", "[capacity]") {
+  // monthly_growth 1 doubles every month: 2^36 x 10 jobs a day at month 36. Loads saturate at 65,536
+  // addresses, so the histograms stay small; the subnet runs out at month 0 (p99 of Poisson(10 x 2 / 24 x 24)
+  // jobs x 200 addresses > 251) and needs more than a /16 by the end.
+  auto topology = makeTopology("10.0.0.0/16", {{"10.0.0.0/24", "az-a"}, {"10.0.1.0/24", "az-b"}});
+  const std::string jobs =
+      "jobs:\n  - {arrivals_per_day: {start: 240, monthly_growth: 1}, duration_hours: 2, instances_per_job: 100}\n";
+  auto plan = parsePlan("horizon_months: 36\ntrials: 200\npercentiles: [99]\n" + jobs);
+  auto result = projectCapacity(topology, plan);
+  REQUIRE(result.errors.empty());
+  for (const auto& s : result.subnets) {
+    CAPTURE(s.subnet_id);
+    CHECK(s.exhaustion_month == 0);
+    CHECK_FALSE(s.recommended_prefix.has_value());
+    CHECK(s.months[36].simulated[0] == static_cast<double>(capacity::kSaturatedLoad));
+  }
+  CHECK(result.subnet_plans.at(0).statement ==
+        "2 subnet(s) need more addresses than a /16 holds (65,531, the largest subnet AWS allows): split their load "
+        "over more subnets");
+  // Ordered placement of that many jobs, or ten million trials over 600 months: refused, not run.
+  for (const std::string& extra : {std::string("placement: first_fit\n"), std::string()}) {
+    CAPTURE(extra);
+    auto big = parsePlan("horizon_months: 36\ntrials: 200000\npercentiles: [99]\n" + extra + jobs);
+    capacity::CapacityOptions options;
+    if (extra.empty()) {
+      options.horizon_months = 600;
+      options.trials = 10000000;
+    }
+    auto refused = projectCapacity(topology, big, options);
+    REQUIRE(refused.errors.size() == 1);
+    CHECK(refused.errors[0].code == "too-large");
+    CHECK(refused.errors[0].message.rfind("too large: the Monte Carlo would take about ", 0) == 0);
+    CHECK(refused.subnets.empty());
+  }
 }
 
 TEST_CASE("the Poisson quantile matches hand-computed values", "[capacity]") {
@@ -505,7 +566,9 @@ TEST_CASE("golden: an EFA training cluster overflows a /24 at the 99th percentil
 TEST_CASE("golden: losing an AZ moves its spaces to the other subnet, which then runs out", "[capacity][golden]") {
   // Two /26 subnets (59 usable). Per subnet: 5 endpoints + 80 spaces / 2 = 45 -> fits.
   // AZ a lost: subnet-b holds 5 + 80 = 85 > 59 -> runs out at month 0; /25 (123) recommended,
-  // and the subnet plan asks for /25s, which fit the /24 VPC: 10.0.0.0/25 and 10.0.0.128/25.
+  // and the subnet plan asks for two /25s. Both old /26s (10.0.0.0-127) stay while the workload
+  // moves, so only 10.0.0.128/25 is free in the /24 VPC: subnet-a gets it, subnet-b needs a
+  // secondary block of /25.
   auto topology = makeTopology("10.0.0.0/24", {{"10.0.0.0/26", "az-a"}, {"10.0.0.64/26", "az-b"}});
   auto plan = parsePlan("horizon_months: 0\ntrials: 0\npercentiles: [95]\nconsumers:\n"
                         "  - {kind: interface_endpoint, count: 5}\n  - {kind: space, count: 80}\n");
@@ -522,10 +585,11 @@ TEST_CASE("golden: losing an AZ moves its spaces to the other subnet, which then
   CHECK(survivor.recommended_prefix == 25);
   REQUIRE(result.subnet_plans.size() == 1);
   const auto& sp = result.subnet_plans[0];
-  CHECK(sp.fits);
+  CHECK_FALSE(sp.fits);
   REQUIRE(sp.subnets.size() == 2);
-  CHECK(sp.subnets[0].cidr == "10.0.0.0/25");
-  CHECK(sp.subnets[1].cidr == "10.0.0.128/25");
+  CHECK(sp.subnets[0].cidr == "10.0.0.128/25");
+  CHECK(sp.subnets[1].cidr.empty());
+  CHECK(sp.secondary_cidr_prefix == 25);
 }
 
 TEST_CASE("golden: with first-fit placement one subnet fills while the others have room", "[capacity][golden]") {
@@ -564,18 +628,129 @@ TEST_CASE("golden: linear growth of spaces exhausts a /26 in month 14", "[capaci
 }
 
 TEST_CASE("golden: resized subnets that no longer fit the VPC need a secondary CIDR", "[capacity][golden]") {
-  // Two /26 in a /24 VPC, 200 spaces each (400 spread over 2): 200 > 123 -> /24 (251) each, 512 addresses,
-  // more than the /24 VPC: a secondary /24 holds what did not fit (the first /24 takes the whole VPC).
+  // Two /26 in a /24 VPC, 200 spaces each (400 spread over 2): 200 > 123 -> /24 (251) each. The only /24
+  // of the VPC is the VPC itself, which overlaps both old subnets (they stay while the workload moves):
+  // neither fits, 512 addresses are missing, a secondary /23.
   auto topology = makeTopology("10.0.0.0/24", {{"10.0.0.0/26", "az-a"}, {"10.0.0.64/26", "az-b"}});
   auto plan = parsePlan("horizon_months: 0\ntrials: 0\nn_minus_one: false\nconsumers:\n  - {kind: space, count: 400}\n");
   auto result = projectCapacity(topology, plan);
   REQUIRE(result.subnet_plans.size() == 1);
   const auto& sp = result.subnet_plans[0];
   CHECK_FALSE(sp.fits);
-  CHECK(sp.secondary_cidr_prefix == 24);
-  CHECK(sp.subnets[0].cidr == "10.0.0.0/24");
+  CHECK(sp.secondary_cidr_prefix == 23);
+  CHECK(sp.subnets[0].cidr.empty());
   CHECK(sp.subnets[1].cidr.empty());
-  CHECK(sp.statement == "the resized subnets do not fit vpc-1: associate a secondary CIDR block of /24 or larger");
+  CHECK(sp.statement ==
+        "no free block of the needed size is left in vpc-1's CIDR blocks for 2 of the resized subnets (a new subnet "
+        "cannot overlap any existing one, the one it replaces included): associate a secondary IPv4 CIDR block of "
+        "/23 or larger with the VPC (VPC User Guide, \"Add or remove a CIDR block from your VPC\") and create them "
+        "there");
+}
+
+TEST_CASE("a replacement subnet never overlaps the subnet it replaces, another subnet or another proposal",
+          "[capacity]") {
+  // Each row: the VPC's CIDR blocks, its subnets (cidr, az; subnet-a, subnet-b, ... in order), the subnets in
+  // scope, the addresses each scope subnet must hold (a custom consumer in that subnet), and the CIDR proposed
+  // for each scope subnet ("" = needs the secondary block; the old CIDR when it is kept).
+  struct Row {
+    const char* name;
+    std::vector<std::string> vpc_cidrs;
+    std::vector<std::pair<std::string, std::string>> subnets;
+    std::vector<std::pair<std::string, int>> demand;  // (subnet, addresses)
+    std::vector<std::string> proposed;                // per demand row, in subnet ID order
+    bool fits;
+  };
+  auto row = GENERATE(values<Row>({
+      // /23 for 10.0.1.0/24: 10.0.0.0/23 would contain it; the next aligned /23 is 10.0.2.0/23.
+      {"adjacent", {"10.0.0.0/16"}, {{"10.0.1.0/24", "az-a"}}, {{"subnet-a", 300}}, {"10.0.2.0/23"}, true},
+      // /25 for 10.0.0.0/26 in a /24: .0/25 overlaps it, the next aligned /25 (.128) is free.
+      {"alignment", {"10.0.0.0/24"}, {{"10.0.0.0/26", "az-a"}}, {{"subnet-a", 100}}, {"10.0.0.128/25"}, true},
+      // The VPC is full: both halves are subnets, no /24 is free.
+      {"vpc full", {"10.0.0.0/24"}, {{"10.0.0.0/25", "az-a"}, {"10.0.0.128/25", "az-b"}}, {{"subnet-a", 200}}, {""},
+       false},
+      // Two replacements: neither overlaps the old /26s (10.0.0.0/25) nor each other.
+      {"two proposals", {"10.0.0.0/22"}, {{"10.0.0.0/26", "az-a"}, {"10.0.0.64/26", "az-b"}},
+       {{"subnet-a", 200}, {"subnet-b", 200}}, {"10.0.1.0/24", "10.0.2.0/24"}, true},
+      // A subnet out of scope still blocks its range.
+      {"subnet out of scope", {"10.0.0.0/23"}, {{"10.0.0.0/26", "az-a"}, {"10.0.1.0/24", "az-b"}},
+       {{"subnet-a", 200}}, {""}, false},
+      // The secondary block of the VPC takes the replacement.
+      {"secondary block", {"10.0.0.0/24", "10.1.0.0/24"}, {{"10.0.0.0/25", "az-a"}}, {{"subnet-a", 200}},
+       {"10.1.0.0/24"}, true},
+      // Large enough already: kept as it is.
+      {"kept", {"10.0.0.0/24"}, {{"10.0.0.0/25", "az-a"}}, {{"subnet-a", 100}}, {"10.0.0.0/25"}, true},
+  }));
+  CAPTURE(row.name);
+  const Topology topology = makeTopology(row.vpc_cidrs, row.subnets);
+  std::string text = "horizon_months: 0\ntrials: 0\nn_minus_one: false\nsubnets: [";
+  for (std::size_t i = 0; i < row.demand.size(); ++i) text += (i ? ", " : "") + row.demand[i].first;
+  text += "]\nconsumers:\n";
+  for (const auto& [id, addresses] : row.demand)
+    text += "  - {kind: custom, name: load-" + id + ", count: " + std::to_string(addresses) +
+            ", addresses: 1, subnet: " + id + "}\n";
+  auto result = projectCapacity(topology, parsePlan(text));
+  REQUIRE(result.subnet_plans.size() == 1);
+  const auto& plan = result.subnet_plans[0];
+  CHECK(plan.fits == row.fits);
+  std::vector<std::string> proposed;
+  for (const auto& s : plan.subnets) proposed.push_back(s.cidr);
+  CHECK(proposed == row.proposed);
+  // Whatever the row: no proposal overlaps an existing subnet other than itself when kept, or another proposal.
+  for (std::size_t i = 0; i < plan.subnets.size(); ++i) {
+    if (plan.subnets[i].cidr.empty() || !plan.subnets[i].is_new) continue;
+    const Cidr mine = Cidr::parse(plan.subnets[i].cidr).value();
+    for (const auto& s : topology.subnets) CHECK_FALSE(mine.overlaps(s.cidr));
+    for (std::size_t j = 0; j < plan.subnets.size(); ++j)
+      if (j != i && !plan.subnets[j].cidr.empty()) CHECK_FALSE(mine.overlaps(Cidr::parse(plan.subnets[j].cidr).value()));
+  }
+}
+
+TEST_CASE("an EFA instance of a known SageMaker type takes one address per EFA interface plus one", "[capacity]") {
+  // capacity/instance_types.h: EFA interfaces per type (one per network card); never below the
+  // efa_instance rule of 5. Without EFA every type takes the job_instance rule, 2.
+  auto [type, efa, expected, known] = GENERATE(table<std::string, bool, double, bool>({
+      {"ml.p5.48xlarge", true, 33, true},     // 32 EFA interfaces + 1
+      {"ml.p4d.24xlarge", true, 5, true},     // 4 + 1
+      {"ml.trn1n.32xlarge", true, 17, true},  // 16 + 1
+      {"ml.trn1.32xlarge", true, 9, true},    // 8 + 1
+      {"ml.p3dn.24xlarge", true, 5, true},    // 1 + 1 = 2, the rule's 5 is the minimum
+      {"ml.p5.48xlarge", false, 2, true},     // no EFA: the plain rule
+      {"ml.m5.xlarge", true, 5, false},       // unknown: the rule, and a warning
+      {"ml.p9.96xlarge", false, 2, false},
+  }));
+  CAPTURE(type, efa);
+  CapacityPlan plan;
+  JobClass job;
+  job.instance_type = type;
+  CHECK(capacity::addressesPerInstance(job, efa, plan) == expected);
+  CHECK(capacity::knownInstanceType(type, plan) == known);
+  // The plan's own row wins over the table.
+  plan.instance_types[type].efa_addresses = 40;
+  plan.instance_types[type].addresses = 3;
+  CHECK(capacity::addressesPerInstance(job, efa, plan) == (efa ? 40 : 3));
+}
+
+TEST_CASE("an instance type nobody knows is said out loud, with the plan line, not silently defaulted",
+          "[capacity]") {
+  auto topology = makeTopology("10.0.0.0/16", {{"10.0.0.0/24", "az-a"}});
+  auto plan = parsePlan("horizon_months: 0\ntrials: 0\nn_minus_one: false\ninstance_types:\n"
+                        "  ml.custom.xlarge: {addresses: 3}\njobs:\n"
+                        "  - {name: known, arrivals_per_day: 1, instance_type: ml.p5.48xlarge, efa_share: 1}\n"
+                        "  - {name: mine, arrivals_per_day: 1, instance_type: ml.custom.xlarge}\n"
+                        "  - {name: typo, arrivals_per_day: 1, instance_type: ml.p5.48xlarg}\n"
+                        "consumers:\n  - {kind: endpoint_instance, name: api, count: 2, instance_type: ml.g9.xlarge}\n");
+  auto result = projectCapacity(topology, plan);
+  REQUIRE(result.warnings.size() == 2);
+  CHECK(result.warnings[0].code == "unknown-instance-type");
+  CHECK(result.warnings[0].location == "plan.yaml:9:5");
+  CHECK(result.warnings[0].message ==
+        "job 'typo': instance type 'ml.p5.48xlarg' is neither in the plan's instance_types nor in the table of "
+        "SageMaker EFA instance types (docs/capacity.md): each instance counts the default 2 addresses (5 with EFA); "
+        "add it under instance_types if it takes more");
+  CHECK(result.warnings[1].location == "plan.yaml:11:5");
+  const std::string text = reports::capacityOverviewText(result);
+  CHECK(text.find("plan.yaml:9:5: warning: job 'typo': instance type 'ml.p5.48xlarg'") != std::string::npos);
+  CHECK(reports::capacityJson(result).find("\"location\": \"plan.yaml:11:5\"") != std::string::npos);
 }
 
 TEST_CASE("quota warnings fire for Lambda ENIs per VPC and ENIs per Region", "[capacity]") {

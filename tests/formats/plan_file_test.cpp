@@ -53,6 +53,8 @@ TEST_CASE("every series form parses", "[capacity]") {
       {"count: {constant: 7}", SeriesKind::kConstant},
       {"count: {start: 7, per_month: 1}", SeriesKind::kLinear},
       {"count: {start: 7, monthly_growth: 0.1}", SeriesKind::kCompound},
+      {"count: {start: 7, yearly_growth: 0.5}", SeriesKind::kCompound},
+      {"count: {start: 7, monthly_growth: 0.01, yearly_growth: 0.5}", SeriesKind::kCompound},
       {"count: {steps: [{month: 0, value: 7}]}", SeriesKind::kSteps},
   }));
   CAPTURE(text);
@@ -78,6 +80,12 @@ TEST_CASE("plan errors point at file line and column with a did-you-mean", "[cap
        "plan.yaml:1:12: error: unknown placement policy 'most-free' (did you mean 'most_free'?)"},
       {"consumers:\n  - {kind: custom, count: 3}\n", "plan.yaml:2:5: error: a custom consumer needs 'addresses'"},
       {"horizon_months: [1\n", "plan.yaml:2:1: error: invalid yaml: end of sequence flow not found"},
+      {"consumers:\n  - {kind: space, count: {start: 1, yearly_growth: 1001}}\n",
+       "plan.yaml:2:52: error: yearly_growth 1001 is out of range (-1-1000)"},
+      {"consumers:\n  - {kind: space, count: {start: 1, monthly_growth: 10.5}}\n",
+       "plan.yaml:2:53: error: monthly_growth 10.5 is out of range (-1-10)"},
+      {"consumers:\n  - {kind: space, count: {start: 1, per_month: 1, yearly_growth: 0.1}}\n",
+       "plan.yaml:2:66: error: count has both 'per_month' and 'yearly_growth'"},
   }));
   CAPTURE(text);
   auto errors = parseErrors(text);
