@@ -107,7 +107,9 @@ class CfnLoader {
   void checkParameterValue(const std::string& name, const Value& decl, const std::string& text, bool numeric,
                            const std::string& described);
   void checkRules();
-  void registerResources();
+  /// Registers the template's resources; false when the stack cannot be built
+  /// at all (too many resources, a circular dependency), already reported.
+  bool registerResources();
   void buildResources();
   void evaluateOutputs();
 

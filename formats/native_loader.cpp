@@ -5,6 +5,7 @@
 #include "topology/aws_defaults.h"
 #include "topology/reference.h"
 #include "topology/suggest.h"
+#include "topology/validate.h"
 #include "formats/yaml_fields.h"
 
 #include <algorithm>
@@ -1718,8 +1719,10 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
 
 bool loadNativeTopology(const std::filesystem::path& file, const LoadOptions& options, Topology& into,
                         std::vector<Diagnostic>& errors) {
+  const topology::TopologyMark mark = topology::markOf(into);
   NativeLoader loader(file.string(), options, into);
-  return loader.run(file, errors);
+  // The loader checks values as it reads them; the shared checks back it up.
+  return loader.run(file, errors) && topology::checkTopology(into, mark, {}, errors);
 }
 
 }  // namespace vpcsim::formats

@@ -1513,13 +1513,12 @@ bool loadSnapshot(const std::filesystem::path& dir, const LoadOptions& options, 
   try {
     const topology::TopologyMark mark = topology::markOf(into);
     SnapshotLoader loader(options, into, errors);
-    if (!loader.load(dir)) return false;
-    // Values AWS cannot produce across objects, and the documented limits.
-    const std::size_t before = errors.size();
-    topology::checkTopology(
-        into, mark, [](const std::string& origin, std::string_view field) { return fmt::format("{}/{}", origin, field); },
-        errors);
-    return errors.size() == before;
+    // Then values AWS cannot produce across objects, and the documented limits.
+    return loader.load(dir) &&
+           topology::checkTopology(
+               into, mark,
+               [](const std::string& origin, std::string_view field) { return fmt::format("{}/{}", origin, field); },
+               errors);
   } catch (const std::exception& e) {
     // Filesystem or regex failures; nothing may escape the library boundary.
     errors.push_back(Diagnostic{"io-error", e.what(), dir.generic_string()});

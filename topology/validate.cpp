@@ -184,12 +184,14 @@ void checkLimits(const Topology& topo, const TopologyMark& since, std::vector<Di
 
 }  // namespace
 
-void checkTopology(const Topology& topo, const TopologyMark& since, const FieldLocation& where,
+bool checkTopology(const Topology& topo, const TopologyMark& since, const FieldLocation& field_location,
                    std::vector<Diagnostic>& errors) {
+  const FieldLocation where = field_location ? field_location
+                                             : [](const std::string& origin, std::string_view) { return origin; };
   // Limits first: the other checks are linear, but a refused input need not be checked further.
-  std::size_t before = errors.size();
+  const std::size_t before = errors.size();
   checkLimits(topo, since, errors);
-  if (errors.size() != before) return;
+  if (errors.size() != before) return false;
   for (std::size_t i = since.vpcs; i < topo.vpcs.size(); ++i) {
     const Vpc& vpc = topo.vpcs[i];
     // EC2 API Reference, CreateVpc: a VPC gets an IPv4 CIDR block (CidrBlock
@@ -201,6 +203,7 @@ void checkTopology(const Topology& topo, const TopologyMark& since, const FieldL
   }
   checkSubnets(topo, since, where, errors);
   checkInterfaces(topo, since, where, errors);
+  return errors.size() == before;
 }
 
 }  // namespace vpcsim::topology

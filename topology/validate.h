@@ -52,8 +52,8 @@ struct TopologyMark {
 TopologyMark markOf(const Topology& topo);
 
 /// Turns a resource's origin and one of its fields (AWS name, e.g. "CidrBlock")
-/// into the location to print. Snapshots append a JSON pointer step; formats
-/// whose origin is a line and column return the origin.
+/// into the location to print. Snapshots append a JSON pointer step; when
+/// empty (formats whose origin is a line and column), the origin is printed.
 using FieldLocation = std::function<std::string(const std::string& origin, std::string_view field)>;
 
 /// Appends an error for each resource added since `since` that AWS cannot
@@ -62,7 +62,8 @@ using FieldLocation = std::function<std::string(const std::string& origin, std::
 /// overlapping another subnet of its VPC, an interface address outside its
 /// subnet, and route tables, security groups and network ACLs above their
 /// limits ("too large: ..."). Resources before the mark are only looked up.
-void checkTopology(const Topology& topo, const TopologyMark& since, const FieldLocation& where,
+/// True when it found nothing.
+bool checkTopology(const Topology& topo, const TopologyMark& since, const FieldLocation& where,
                    std::vector<Diagnostic>& errors);
 
 }  // namespace vpcsim::topology
