@@ -669,6 +669,10 @@ void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const
         (std::string_view(icmp_key) == "icmp_type" ? base.from_port : base.to_port) = static_cast<int>(*value);
       }
     }
+    if (auto problem = icmp ? topology::sgPortsProblem(base.protocol, base.from_port, base.to_port) : std::nullopt) {
+      const char* field = problem->field == topology::RuleField::kFrom ? "icmp_type" : "icmp_code";
+      yaml_.error(f->has(field) ? f->items.at(field).value : node, "bad-value", problem->message);
+    }
     for (const auto& cidr_key : {"cidr", "cidrs"}) {
       for (const auto& item : yaml_.list(*f, cidr_key)) {
         if (auto cidr = cidrOf(item)) {

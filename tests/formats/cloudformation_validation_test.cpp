@@ -1,9 +1,6 @@
 // CloudFormation templates AWS would refuse: dependency cycles, rule values
 // out of range and more resources than the documented limit (issue 17).
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -12,6 +9,7 @@
 
 #include "formats/cloudformation.h"
 #include "topology/limits.h"
+#include "tests/support/text_input.h"
 
 namespace vpcsim::formats {
 namespace {
@@ -20,18 +18,10 @@ namespace fs = std::filesystem;
 
 /// Loads `text` as the template t.yaml; the diagnostics' texts, or "ok".
 std::vector<std::string> loadTemplateText(const std::string& text) {
-  fs::path dir = fs::temp_directory_path() / fmt::format("vpcsim-cfn-validation-{}", getpid());
-  fs::create_directories(dir);
-  fs::path file = dir / "t.yaml";
-  std::ofstream(file, std::ios::binary) << text;
-  topology::Topology topo;
-  std::vector<Diagnostic> errors;
-  bool ok = loadStacks({StackSpec{file, "t", {}}}, LoadOptions{}, topo, errors);
-  fs::remove_all(dir);
-  std::vector<std::string> out;
-  for (const auto& error : errors) out.push_back(error.str().substr(error.str().find("t.yaml")));
-  if (ok && out.empty()) out.emplace_back("ok");
-  return out;
+  return testing::diagnosticsOfText("t.yaml", text, [](const fs::path&, const fs::path& file, auto& errors) {
+    topology::Topology topo;
+    return loadStacks({StackSpec{file, "t", {}}}, LoadOptions{}, topo, errors);
+  });
 }
 
 constexpr const char* kHead = R"(Resources:

@@ -1,9 +1,6 @@
 // Snapshot values AWS cannot produce and the documented limits: each is a
 // located error, never accepted silently (issue 17, "Hostile input").
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -13,6 +10,7 @@
 
 #include "formats/loader.h"
 #include "topology/limits.h"
+#include "tests/support/text_input.h"
 
 namespace vpcsim::formats {
 namespace {
@@ -22,19 +20,10 @@ namespace fs = std::filesystem;
 /// Loads a snapshot folder holding `text` as s.json; the diagnostics' texts,
 /// or "ok" when it loads.
 std::vector<std::string> loadText(const std::string& text) {
-  fs::path dir = fs::temp_directory_path() / fmt::format("vpcsim-validation-{}", getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  std::ofstream(dir / "s.json", std::ios::binary) << text;
-  topology::Topology topo;
-  std::vector<Diagnostic> errors;
-  bool ok = loadSnapshot(dir, LoadOptions{}, topo, errors);
-  fs::remove_all(dir);
-  std::vector<std::string> out;
-  for (const auto& error : errors) out.push_back(error.str());
-  if (ok && out.empty()) out.emplace_back("ok");
-  if (ok != (out == std::vector<std::string>{"ok"})) out.emplace_back("(the result disagrees with the diagnostics)");
-  return out;
+  return testing::diagnosticsOfText("s.json", text, [](const fs::path& dir, const fs::path&, auto& errors) {
+    topology::Topology topo;
+    return loadSnapshot(dir, LoadOptions{}, topo, errors);
+  });
 }
 
 constexpr const char* kVpc = R"("Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}])";
