@@ -28,6 +28,8 @@
 #include "formats/loader.h"
 #include "formats/scope_file.h"
 #include "scenario/scenario.h"
+#include "topology/ip.h"
+#include "topology/limits.h"
 
 namespace {
 
@@ -146,6 +148,10 @@ std::string extractStacks(std::vector<std::string>& args, std::vector<formats::S
       auto name = value("--stack-name");
       if (!name) return "--stack-name needs a name";
       if (stacks.empty()) return "--stack-name must follow the --template it names";
+      if (!stacks.back().stack_name.empty()) {
+        return fmt::format("--stack-name given twice for --template {} ('{}', then '{}')", stacks.back().file.string(),
+                           stacks.back().stack_name, *name);
+      }
       stacks.back().stack_name = *name;
     } else if (arg == "--parameter-overrides") {
       if (stacks.empty()) return "--parameter-overrides must follow the --template it applies to";
@@ -153,7 +159,12 @@ std::string extractStacks(std::vector<std::string>& args, std::vector<formats::S
         const std::string& pair = args[++i];
         size_t eq = pair.find('=');
         if (eq == std::string::npos || eq == 0) return "parameter override '" + pair + "' is not KEY=VALUE";
-        stacks.back().parameter_overrides.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+        auto& overrides = stacks.back().parameter_overrides;
+        std::string key = pair.substr(0, eq);
+        if (std::any_of(overrides.begin(), overrides.end(), [&](const auto& kv) { return kv.first == key; })) {
+          return fmt::format("parameter override {} given twice for --template {}", key, stacks.back().file.string());
+        }
+        overrides.emplace_back(std::move(key), pair.substr(eq + 1));
       }
     } else {
       rest.push_back(arg);
@@ -170,26 +181,55 @@ struct ReachArgs {
   sim::ReachQuery query;
   std::string output = "text";
   std::string security_groups;
+  bool security_groups_given = false;
   int port = -1;
   int source_port = -1;
   int icmp_type = -1;
   int icmp_code = -1;
 };
 
+/// Options of reach that contradict each other or say nothing, as a usage
+/// message; empty when there are none. Fills query.security_groups.
+std::string reachOptionProblem(ReachArgs& args) {
+  sim::ReachQuery& query = args.query;
+  // The traffic the options describe: tcp unless --protocol says (sim/query.h).
+  std::string protocol = query.protocol.empty() ? "tcp" : query.protocol;
+  auto number = topology::parseProtocol(protocol);
+  bool any = protocol == "any";
+  bool ported = any || (number && (*number == topology::kProtocolTcp || *number == topology::kProtocolUdp));
+  bool icmp = any || (number && *number == topology::kProtocolIcmp);
+  std::string named = query.protocol.empty() ? "tcp (the default)" : query.protocol;
+  for (auto [option, value] : {std::pair{"--port", args.port}, std::pair{"--source-port", args.source_port}}) {
+    if (value >= 0 && number && !ported) return fmt::format("{} applies to tcp and udp, not --protocol {}", option, named);
+  }
+  for (auto [option, value] : {std::pair{"--icmp-type", args.icmp_type}, std::pair{"--icmp-code", args.icmp_code}}) {
+    if (value >= 0 && number && !icmp) {
+      return fmt::format("{} applies to --protocol icmp, not {}", option, named);
+    }
+  }
+  if (!args.security_groups_given) return "";
+  const std::string& groups = args.security_groups;
+  for (size_t start = 0; start <= groups.size();) {
+    size_t comma = groups.find(',', start);
+    std::string item = groups.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty()) return fmt::format("--security-groups '{}' has an empty item (give sg-... separated by commas)", groups);
+    query.security_groups.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (query.from.rfind("subnet:", 0) != 0 && query.from.rfind("subnet-", 0) != 0) {
+    return fmt::format("--security-groups applies to a subnet source (--from subnet:REF), not '{}'", query.from);
+  }
+  return "";
+}
+
 Outcome runReach(ReachArgs& args) {
+  if (std::string problem = reachOptionProblem(args); !problem.empty()) return usage(problem);
   sim::ReachQuery& query = args.query;
   if (args.port >= 0) query.port = args.port;
   if (args.source_port >= 0) query.source_port = args.source_port;
   if (args.icmp_type >= 0) query.icmp_type = args.icmp_type;
   if (args.icmp_code >= 0) query.icmp_code = args.icmp_code;
-  const std::string& groups = args.security_groups;
-  for (size_t start = 0; !groups.empty() && start <= groups.size();) {
-    size_t comma = groups.find(',', start);
-    std::string item = groups.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty()) query.security_groups.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
   topology::Topology topo;
   if (!load(args.inputs, topo)) return Outcome::kInputError;
   sim::Network network(topo);
@@ -307,6 +347,8 @@ Outcome runCapacity(const CapacityArgs& args) {
   if (args.whitepaper || (calculatorAsked(args) && args.plan_file.empty() && !has_topology)) {
     if (!args.plan_file.empty() || has_topology)
       return usage("--whitepaper and the calculator options take no --plan and no topology");
+    if (args.months >= 0 || args.trials >= 0 || args.seed >= 0)
+      return usage("--whitepaper and the calculator options take no --months, --trials or --seed");
     return runCalculator(args);
   }
   if (calculatorAsked(args))
@@ -377,6 +419,7 @@ struct DiffArgs {
 };
 
 Outcome runDiff(const DiffArgs& args) {
+  if (args.from == args.to) return usage(fmt::format("--from and --to name the same variant '{}'", args.from));
   scenario::Scenario scenario;
   std::vector<topology::Diagnostic> errors;
   if (!scenario::loadScenario(args.file, scenario, errors)) return fail(errors);
@@ -425,7 +468,8 @@ void addReach(CLI::App& app, ReachArgs& args) {
       ->check(CLI::Range(0, 65535));
   reach->add_option("--icmp-type", args.icmp_type, "ICMP type (default 8, echo request)")->check(CLI::Range(0, 255));
   reach->add_option("--icmp-code", args.icmp_code, "ICMP code (default 0)")->check(CLI::Range(0, 255));
-  reach->add_option("--security-groups", args.security_groups, "comma-separated SGs for a subnet: source");
+  reach->add_option("--security-groups", args.security_groups, "comma-separated SGs for a subnet: source")
+      ->each([&args](const std::string&) { args.security_groups_given = true; });
   reach->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
 }
 
@@ -479,7 +523,7 @@ void addOthers(CLI::App& app, Commands& commands) {
   auto* generate = app.add_subcommand("generate", "write a synthetic snapshot folder in AWS JSON form");
   generate->add_option("--enis", generate_args.options.enis, "number of workload network interfaces")
       ->required()
-      ->check(CLI::Range(1, 10000000));
+      ->check(CLI::Range(1, topology::limits::kGenerateEnis));
   generate->add_option("--subnets", generate_args.options.subnets, "number of subnets (default enis/50)")
       ->check(CLI::Range(0, 1000000));
   generate->add_option("--security-groups", generate_args.options.security_groups,

@@ -4,6 +4,7 @@
 #include "formats/cloudformation_loader.h"
 #include "formats/input_file.h"
 #include "formats/yaml_document.h"
+#include "topology/validate.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -119,7 +120,7 @@ bool CfnLoader::loadStack(const StackSpec& spec) {
   checkRules();
   // CloudFormation deploys nothing when a parameter or rule fails.
   if (pending_.size() != before) return false;
-  registerResources();
+  if (!registerResources()) return false;
   buildResources();
   evaluateOutputs();
   return pending_.size() == before;
@@ -190,8 +191,10 @@ bool CfnLoader::run(const std::vector<StackSpec>& stacks, std::vector<Diagnostic
 
 bool loadStacks(const std::vector<StackSpec>& stacks, const LoadOptions& options, Topology& into,
                 std::vector<Diagnostic>& errors) {
+  const topology::TopologyMark mark = topology::markOf(into);
   cfn::CfnLoader loader(options, into);
-  return loader.run(stacks, errors);
+  // The loader checks values as it reads them; the shared checks back it up.
+  return loader.run(stacks, errors) && topology::checkTopology(into, mark, {}, errors);
 }
 
 }  // namespace vpcsim::formats

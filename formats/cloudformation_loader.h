@@ -113,7 +113,9 @@ class CfnLoader {
   void checkParameterValues(const std::string& name, const Value& decl, const std::vector<Value>& elements,
                             bool numeric);
   void checkRules();
-  void registerResources();
+  /// Registers the template's resources; false when the stack cannot be built
+  /// at all (too many resources, a circular dependency), already reported.
+  bool registerResources();
   void buildResources();
   void evaluateOutputs();
 

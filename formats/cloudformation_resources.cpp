@@ -2,7 +2,9 @@
 #include "formats/cloudformation_loader.h"
 
 #include "topology/aws_defaults.h"
+#include "topology/limits.h"
 #include "topology/suggest.h"
+#include "topology/validate.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -372,6 +374,20 @@ std::vector<SgRule> CfnLoader::sgRules(Resource& r, const Value& rule, bool egre
     if (n < -1 || n > 65535) fail(rule.find(key)->mark, fmt::format("{}.{}: port {} is out of range (-1-65535)", what, key, n));
     return static_cast<int>(n);
   };
+  {
+    // -1 (or no port) with TCP/UDP is every port; the rest as AWS stores it.
+    const bool ported = base.protocol == kProtocolTcp || base.protocol == kProtocolUdp;
+    auto given = [&](std::string_view key) -> std::optional<int> {
+      int value = port(key);
+      if (value == -1 && (ported || rule.find(key) == nullptr)) return std::nullopt;
+      return value;
+    };
+    if (auto problem = topology::sgPortsProblem(base.protocol, given("FromPort"), given("ToPort"))) {
+      const char* key = problem->field == topology::RuleField::kFrom ? "FromPort" : "ToPort";
+      const Value* at = rule.find(key);
+      fail(at != nullptr ? at->mark : rule.mark, fmt::format("{}.{}: {}", what, key, problem->message), "bad-value");
+    }
+  }
   if (base.protocol == kProtocolTcp || base.protocol == kProtocolUdp) {
     int from = port("FromPort");
     int to = port("ToPort");
@@ -670,10 +686,24 @@ void CfnLoader::buildNetworkAclEntry(Resource& r) {
     const Value* to = range->find("To");
     if (from != nullptr) entry.ports.from = static_cast<int>(integer(*from, r.logical + ".PortRange.From"));
     if (to != nullptr) entry.ports.to = static_cast<int>(integer(*to, r.logical + ".PortRange.To"));
+    if (auto problem = topology::naclPortsProblem(entry.ports.from, entry.ports.to)) {
+      const bool first = problem->field == topology::RuleField::kFrom;
+      const Value* at = first ? from : to;
+      fail(at != nullptr ? at->mark : range->mark,
+           fmt::format("{}.PortRange.{}: {}", r.logical, first ? "From" : "To", problem->message), "bad-value");
+    }
   }
   if (const Value* icmp = prop(r, "Icmp")) {
-    if (const Value* t = icmp->find("Type")) entry.icmp_type = static_cast<int>(integer(*t, r.logical + ".Icmp.Type"));
-    if (const Value* c = icmp->find("Code")) entry.icmp_code = static_cast<int>(integer(*c, r.logical + ".Icmp.Code"));
+    const Value* t = icmp->find("Type");
+    const Value* c = icmp->find("Code");
+    if (t != nullptr) entry.icmp_type = static_cast<int>(integer(*t, r.logical + ".Icmp.Type"));
+    if (c != nullptr) entry.icmp_code = static_cast<int>(integer(*c, r.logical + ".Icmp.Code"));
+    if (auto problem = topology::naclIcmpProblem(entry.icmp_type, entry.icmp_code)) {
+      const bool first = problem->field == topology::RuleField::kFrom;
+      const Value* at = first ? t : c;
+      fail(at != nullptr ? at->mark : icmp->mark,
+           fmt::format("{}.Icmp.{}: {}", r.logical, first ? "Type" : "Code", problem->message), "bad-value");
+    }
   }
   if (acl == nullptr) return;
   for (const auto& other : acl->entries) {
@@ -1134,11 +1164,106 @@ void CfnLoader::buildUserProfile(Resource& r) {
 
 // ---- the resources phase ----------------------------------------------------------------------
 
-void CfnLoader::registerResources() {
+namespace {
+
+/// Adds to `out` the resources `v` names through Ref, Fn::GetAtt or a
+/// ${Name} / ${Name.Attribute} of Fn::Sub (not ${!literal}, not its own variables).
+void collectReferences(const Value& v, const std::map<std::string, Resource>& resources,
+                       std::set<std::string>& out) {
+  auto add = [&](std::string_view name) {
+    if (auto it = resources.find(std::string(name)); it != resources.end()) out.insert(it->first);
+  };
+  if (v.kind == Value::Kind::kMap && v.fields.size() == 1) {
+    const auto& [key, arg] = v.fields.front();
+    if (key == "Ref" && arg.isScalar()) add(arg.text);
+    if (key == "Fn::GetAtt") {
+      if (arg.isScalar()) add(std::string_view(arg.text).substr(0, arg.text.find('.')));
+      if (arg.kind == Value::Kind::kList && !arg.items.empty() && arg.items.front().isScalar()) {
+        add(arg.items.front().text);
+      }
+    }
+    if (key == "Fn::Sub") {
+      const Value* text = arg.isScalar() ? &arg : arg.kind == Value::Kind::kList && !arg.items.empty() ? &arg.items[0] : nullptr;
+      const Value* variables = arg.kind == Value::Kind::kList && arg.items.size() > 1 ? &arg.items[1] : nullptr;
+      for (std::size_t open = text != nullptr ? text->text.find("${") : std::string::npos; open != std::string::npos;
+           open = text->text.find("${", open + 2)) {
+        std::size_t close = text->text.find('}', open);
+        if (close == std::string::npos) break;
+        std::string_view name = std::string_view(text->text).substr(open + 2, close - open - 2);
+        if (name.empty() || name.front() == '!') continue;
+        name = name.substr(0, name.find('.'));
+        if (variables == nullptr || variables->find(name) == nullptr) add(name);
+      }
+    }
+  }
+  for (const auto& item : v.items) collectReferences(item, resources, out);
+  for (const auto& field : v.fields) collectReferences(field.second, resources, out);
+}
+
+/// A cycle of `edges` as "A -> B -> A", or empty; a long one shows its first
+/// and last steps and its length. Depth first over the names in order,
+/// without recursion (a template may chain thousands).
+std::string findCycle(const std::map<std::string, std::set<std::string>>& edges) {
+  enum class Mark { kNew, kOnPath, kDone };
+  std::map<std::string_view, Mark> marks;
+  for (const auto& [name, targets] : edges) marks.emplace(name, Mark::kNew);
+  for (const auto& [root, root_targets] : edges) {
+    if (marks[root] != Mark::kNew) continue;
+    // Each frame: a resource on the path and where it is in its targets.
+    std::vector<std::pair<std::string_view, std::set<std::string>::const_iterator>> path;
+    marks[root] = Mark::kOnPath;
+    path.emplace_back(root, root_targets.begin());
+    while (!path.empty()) {
+      auto& [name, next] = path.back();
+      const auto& targets = edges.at(std::string(name));
+      if (next == targets.end()) {
+        marks[name] = Mark::kDone;
+        path.pop_back();
+        continue;
+      }
+      const std::string& target = *next++;
+      Mark& mark = marks[target];
+      if (mark == Mark::kOnPath) {
+        std::vector<std::string_view> cycle;
+        for (const auto& frame : path) {
+          if (!cycle.empty() || frame.first == target) cycle.push_back(frame.first);
+        }
+        constexpr std::size_t kShown = 8;
+        std::string out;
+        for (std::size_t i = 0; i < cycle.size(); ++i) {
+          if (cycle.size() > kShown && i == kShown - 2) {
+            out += "... -> ";
+            i = cycle.size() - 2;
+          }
+          out += fmt::format("{} -> ", cycle[i]);
+        }
+        out += target;
+        if (cycle.size() > kShown) out += fmt::format(" ({} resources)", cycle.size());
+        return out;
+      }
+      if (mark == Mark::kNew) {
+        mark = Mark::kOnPath;
+        path.emplace_back(edges.find(target)->first, edges.at(target).begin());
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+bool CfnLoader::registerResources() {
   const Value* resources = stack_->root.find("Resources");
   if (resources == nullptr || resources->kind != Value::Kind::kMap) {
     error(stack_->root.mark, "cfn-syntax", "the template has no Resources section");
-    return;
+    return true;
+  }
+  // CloudFormation User Guide, "CloudFormation quotas": 500 resources a template.
+  if (resources->fields.size() > topology::limits::kResourcesPerTemplate) {
+    error(resources->mark, "too-large",
+          fmt::format("too large: the template has {} resources (the limit is {}; CloudFormation allows 500)",
+                      resources->fields.size(), topology::limits::kResourcesPerTemplate));
+    return false;
   }
   std::size_t order = 0;
   for (const auto& [logical, node] : resources->fields) {
@@ -1190,6 +1315,25 @@ void CfnLoader::registerResources() {
       r.active = false;
     }
   }
+  // CloudFormation refuses a template whose resources depend on each other in
+  // a circle, through DependsOn, Ref, Fn::GetAtt or Fn::Sub ("Circular
+  // dependency between resources").
+  std::map<std::string, std::set<std::string>> edges;
+  for (const auto& [logical, r] : stack_->resources) {
+    std::set<std::string>& targets = edges[logical];
+    if (const Value* depends = r.node->find("DependsOn")) {
+      for (const auto& n : depends->kind == Value::Kind::kList ? depends->items : std::vector<Value>{*depends}) {
+        if (n.isScalar() && stack_->resources.count(n.text) != 0) targets.insert(n.text);
+      }
+    }
+    if (const Value* properties = r.node->find("Properties")) collectReferences(*properties, stack_->resources, targets);
+  }
+  if (std::string cycle = findCycle(edges); !cycle.empty()) {
+    const Resource& first = stack_->resources.at(cycle.substr(0, cycle.find(' ')));
+    error(first.mark, "circular-dependency", fmt::format("circular dependency between resources: {}", cycle));
+    return false;
+  }
+  return true;
 }
 
 void CfnLoader::build(Resource& r) {

@@ -7,6 +7,7 @@
 #include "topology/suggest.h"
 #include "formats/input_file.h"
 #include "formats/yaml_document.h"
+#include "topology/validate.h"
 #include "formats/yaml_fields.h"
 
 #include <algorithm>
@@ -667,6 +668,10 @@ void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const
       if (auto value = yaml_.number(*f, icmp_key, -1, 255)) {
         (std::string_view(icmp_key) == "icmp_type" ? base.from_port : base.to_port) = static_cast<int>(*value);
       }
+    }
+    if (auto problem = icmp ? topology::sgPortsProblem(base.protocol, base.from_port, base.to_port) : std::nullopt) {
+      const char* field = problem->field == topology::RuleField::kFrom ? "icmp_type" : "icmp_code";
+      yaml_.error(f->has(field) ? f->items.at(field).value : node, "bad-value", problem->message);
     }
     for (const auto& cidr_key : {"cidr", "cidrs"}) {
       for (const auto& item : yaml_.list(*f, cidr_key)) {
@@ -1711,8 +1716,10 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
 
 bool loadNativeTopology(const std::filesystem::path& file, const LoadOptions& options, Topology& into,
                         std::vector<Diagnostic>& errors) {
+  const topology::TopologyMark mark = topology::markOf(into);
   NativeLoader loader(file.string(), options, into);
-  return loader.run(file, errors);
+  // The loader checks values as it reads them; the shared checks back it up.
+  return loader.run(file, errors) && topology::checkTopology(into, mark, {}, errors);
 }
 
 }  // namespace vpcsim::formats

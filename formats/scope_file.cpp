@@ -20,6 +20,7 @@
 #include "formats/input_file.h"
 #include "formats/json_text.h"
 #include "topology/reference.h"
+#include "topology/limits.h"
 #include "topology/suggest.h"
 
 namespace vpcsim::formats {
@@ -209,6 +210,16 @@ class ScopeParser {
   }
   const Json& asArray(const Json& value, const std::string& ptr) const {
     if (!value.is_array()) typeError(ptr, "an array", value);
+    if (value.size() > topology::limits::kScopeListItems) {
+      fail("too-large", ptr,
+           fmt::format("too large: the list has {} items (the limit is {})", value.size(),
+                       topology::limits::kScopeListItems));
+    }
+    list_items_ += value.size();
+    if (list_items_ > topology::limits::kScopeItemsInTotal) {
+      fail("too-large", ptr,
+           fmt::format("too large: the scope's lists hold more than {} items together", topology::limits::kScopeItemsInTotal));
+    }
     return value;
   }
   std::string asString(const Json& value, const std::string& ptr) const {
@@ -254,6 +265,12 @@ class ScopeParser {
     }
     if (obj.contains("ExcludePaths")) {
       scope.exclude_paths = pathList(obj["ExcludePaths"], child(ptr, "ExcludePaths"), "an ExcludePaths entry");
+    }
+    // Each path is a verification of its own over every packet class.
+    if (std::size_t count = scope.match_paths.size() + scope.exclude_paths.size(); count > topology::limits::kScopePaths) {
+      fail("too-large", ptr,
+           fmt::format("too large: the scope has {} match and exclude paths (the limit is {})", count,
+                       topology::limits::kScopePaths));
     }
   }
 
@@ -493,6 +510,12 @@ class ScopeParser {
     auto it = obj.find(std::string(key));
     if (it == obj.end()) return out;
     const Json& list = asArray(*it, list_ptr);
+    port_items_ += list.size();
+    if (port_items_ > topology::limits::kScopePortsInTotal) {
+      fail("too-large", list_ptr,
+           fmt::format("too large: the scope's port lists hold more than {} items together",
+                       topology::limits::kScopePortsInTotal));
+    }
     for (std::size_t i = 0; i < list.size(); ++i) {
       const Json& item = list[i];
       std::string item_ptr = child(list_ptr, i);
@@ -564,6 +587,10 @@ class ScopeParser {
   }
 
   std::string origin_;
+  /// Items of every list read so far (kScopeItemsInTotal); asArray() counts them.
+  mutable std::size_t list_items_ = 0;
+  /// Items of every port list read so far (kScopePortsInTotal).
+  mutable std::size_t port_items_ = 0;
 };
 
 // ---- the Amazon-created scopes ------------------------------------------------

@@ -29,6 +29,7 @@
 #include "formats/input_file.h"
 #include "formats/json_text.h"
 #include "formats/json_view.h"
+#include "topology/validate.h"
 
 namespace vpcsim::formats {
 
@@ -295,9 +296,16 @@ class SnapshotLoader {
     return *cidr;
   }
 
+  /// obj[key] as a CIDR block; nullopt when absent or bad (an error then). An
+  /// empty string is an error: AWS never writes one, and dropping the object
+  /// that holds it (a route, an ACL entry) would change the answer.
   std::optional<Cidr> cidrField(const Json& obj, std::string_view key, const std::string& ptr, bool strict) {
     std::string text = str(obj, key, ptr);
-    if (text.empty()) return std::nullopt;
+    if (text.empty()) {
+      std::optional<Json> value = get(obj, key);
+      if (value && value->is_string()) error("bad-cidr", child(ptr, key), "empty CIDR block");
+      return std::nullopt;
+    }
     return cidrFrom(text, child(ptr, key), strict);
   }
 
@@ -806,6 +814,11 @@ void SnapshotLoader::readPermissions(const Json& obj, std::string_view key, cons
     auto from = integer(perm, "FromPort", perm_ptr);
     auto to = integer(perm, "ToPort", perm_ptr);
     bool ported = base.protocol == kProtocolTcp || base.protocol == kProtocolUdp;
+    if (auto problem = topology::sgPortsProblem(base.protocol, from, to)) {
+      error("bad-value", child(perm_ptr, problem->field == topology::RuleField::kFrom ? "FromPort" : "ToPort"),
+            problem->message);
+      return;
+    }
     base.from_port = from.value_or(ported ? 0 : -1);
     base.to_port = to.value_or(ported ? 65535 : -1);
 
@@ -910,11 +923,21 @@ void SnapshotLoader::readNetworkAcl(const Json& obj, const std::string& ptr) {
       std::string range_ptr = child(entry_ptr, "PortRange");
       entry.ports.from = integer(*range, "From", range_ptr).value_or(0);
       entry.ports.to = integer(*range, "To", range_ptr).value_or(65535);
+      if (auto problem = topology::naclPortsProblem(entry.ports.from, entry.ports.to)) {
+        error("bad-value", child(range_ptr, problem->field == topology::RuleField::kFrom ? "From" : "To"),
+              problem->message);
+        return;
+      }
     }
     if (std::optional<Json> icmp = object(entry_obj, "IcmpTypeCode", entry_ptr)) {
       std::string icmp_ptr = child(entry_ptr, "IcmpTypeCode");
       entry.icmp_type = integer(*icmp, "Type", icmp_ptr).value_or(-1);
       entry.icmp_code = integer(*icmp, "Code", icmp_ptr).value_or(-1);
+      if (auto problem = topology::naclIcmpProblem(entry.icmp_type, entry.icmp_code)) {
+        error("bad-value", child(icmp_ptr, problem->field == topology::RuleField::kFrom ? "Type" : "Code"),
+              problem->message);
+        return;
+      }
     }
     acl.entries.push_back(std::move(entry));
   });
@@ -1541,8 +1564,14 @@ void SnapshotLoader::resolveTgwRouteTables() {
 bool loadSnapshot(const std::filesystem::path& dir, const LoadOptions& options, Topology& into,
                   std::vector<Diagnostic>& errors) {
   try {
+    const topology::TopologyMark mark = topology::markOf(into);
     SnapshotLoader loader(options, into, errors);
-    return loader.load(dir);
+    // Then values AWS cannot produce across objects, and the documented limits.
+    return loader.load(dir) &&
+           topology::checkTopology(
+               into, mark,
+               [](const std::string& origin, std::string_view field) { return fmt::format("{}/{}", origin, field); },
+               errors);
   } catch (const std::exception& e) {
     // Filesystem or regex failures; nothing may escape the library boundary.
     errors.push_back(Diagnostic{"io-error", e.what(), dir.generic_string()});

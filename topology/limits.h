@@ -1,0 +1,42 @@
+// Documented input limits (docs/cli.md, "Limits"): sizes beyond which vpcsim
+// answers "too large: ..." (exit 2) instead of running away. Each is set far
+// above the AWS quota for the same thing, so no input AWS can produce meets it.
+#pragma once
+
+#include <cstddef>
+
+namespace vpcsim::topology::limits {
+
+// Amazon VPC User Guide, "Amazon VPC quotas":
+//   routes per route table: 50 by default, adjustable up to 1,000;
+//   inbound or outbound rules per security group: 60 by default, at most 1,000
+//   (rules per group x groups per interface may not pass 1,000);
+//   inbound or outbound rules per network ACL: 20 by default, at most 40.
+// CloudFormation User Guide, "CloudFormation quotas": 500 resources per template.
+
+/// Routes in one route table (AWS: at most 1,000).
+inline constexpr std::size_t kRoutesPerRouteTable = 2'000;
+/// Routes over every route table of the input.
+inline constexpr std::size_t kRoutesInTotal = 200'000;
+/// Rules in one direction of a security group, one per peer (AWS: at most 1,000).
+inline constexpr std::size_t kRulesPerSecurityGroup = 5'000;
+/// Entries of one network ACL, both directions (AWS: at most 40 a direction).
+inline constexpr std::size_t kEntriesPerNetworkAcl = 1'000;
+/// Resources in one CloudFormation template (AWS: 500).
+inline constexpr std::size_t kResourcesPerTemplate = 5'000;
+/// MatchPaths plus ExcludePaths of one Network Access Analyzer scope.
+inline constexpr std::size_t kScopePaths = 100;
+/// Items of one list in a scope (paths, resources, types, addresses, ports,
+/// prefix lists, protocols). Each distinct port or address adds packet
+/// classes that verify traces: 100 distinct ports take about 8 s on a
+/// 30-interface lab snapshot, 1,000 about a minute.
+inline constexpr std::size_t kScopeListItems = 100;
+/// Items of every list of one scope together.
+inline constexpr std::size_t kScopeItemsInTotal = 1'000;
+/// Items of every port list (SourcePorts, DestinationPorts) of one scope together.
+inline constexpr std::size_t kScopePortsInTotal = 200;
+/// Workload interfaces `generate --enis` writes: 200,000 take 0.4 GB of memory and
+/// 0.6 GB of disk, so 500,000 stay near 1 GB and 1.4 GB (the benchmarks go to 100,000).
+inline constexpr int kGenerateEnis = 500'000;
+
+}  // namespace vpcsim::topology::limits
