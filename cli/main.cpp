@@ -26,6 +26,7 @@
 #include "formats/loader.h"
 #include "formats/scope_file.h"
 #include "scenario/scenario.h"
+#include "topology/safe_text.h"
 
 namespace {
 
@@ -356,7 +357,7 @@ Outcome runGenerate(const GenerateArgs& args) {
   std::vector<topology::Diagnostic> errors;
   if (!formats::writeSnapshot(topo, args.out_dir, errors)) return fail(errors);
   std::cout << "wrote " << topo.enis.size() << " network interfaces, " << topo.subnets.size() << " subnets, "
-            << topo.security_groups.size() << " security groups to " << args.out_dir << "\n";
+            << topo.security_groups.size() << " security groups to " << topology::escapeText(args.out_dir) << "\n";
   return Outcome::kDone;
 }
 
@@ -455,6 +456,10 @@ Outcome dispatch(std::vector<std::string> args) {
   CLI::App app{"vpcsim: offline reachability and IP-capacity simulator for AWS VPCs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "vpcsim 0.1.0");
+  // CLI11 echoes arguments in its errors: escaped like every diagnostic.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return topology::escapeText(e.what()) + "\nRun with --help for more information.\n";
+  });
   Commands commands;
   addReach(app, commands.reach);
   addVerify(app, commands.verify);

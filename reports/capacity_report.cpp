@@ -6,10 +6,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/json_document.h"
+#include "topology/safe_text.h"
+
 namespace vpcsim::reports {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using topology::escapeText;
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
@@ -19,12 +23,23 @@ std::string prefixText(const std::optional<int>& prefix) {
   return prefix ? fmt::format("/{}", *prefix) : std::string("larger than /16 (split the load)");
 }
 
+/// A CSV field (RFC 4180): escaped (topology::escapeText()), and quoted, with
+/// quotes doubled, when it holds a comma or a quote.
+std::string csvField(std::string_view text) {
+  std::string field = escapeText(text);
+  if (field.find_first_of(",\"") == std::string::npos) return field;
+  std::string quoted = "\"";
+  for (char c : field) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 std::string percentileLabel(double p) { return fmt::format("p{}", fmt::format("{:g}", p)); }
 
 void subnetText(std::string& out, const capacity::SubnetProjection& s, const capacity::CapacityProjection& p, bool months) {
   out += fmt::format("{} ({}{}) {} /{}: capacity {}, in use now {} (kept baseline), peak {:.2f}, runs out: {}, "
                      "recommended {}\n",
-                     s.subnet_id, s.name.empty() ? std::string() : fmt::format("{}, ", s.name), s.availability_zone, s.cidr, s.prefix,
+                     escapeText(s.subnet_id), s.name.empty() ? std::string() : fmt::format("{}, ", escapeText(s.name)),
+                     escapeText(s.availability_zone), escapeText(s.cidr), s.prefix,
                      s.capacity, s.current, s.peak, monthText(s.exhaustion_month), prefixText(s.recommended_prefix));
   if (!months) return;
   std::string header = fmt::format("  {:>5} {:>10}", "month", "expected");
@@ -82,7 +97,7 @@ Json subnetJson(const capacity::SubnetProjection& s) {
 std::string projectionText(const capacity::CapacityProjection& p, bool months) {
   std::string out = fmt::format("capacity projection: {} months, percentiles", p.horizon_months);
   for (double q : p.percentiles) out += fmt::format(" {}", percentileLabel(q));
-  out += fmt::format(", placement {}, ", p.placement);
+  out += fmt::format(", placement {}, ", escapeText(p.placement));
   out += p.trials > 0 ? fmt::format("{} Monte Carlo trials (seed {})\n", p.trials, p.seed) : "analytic only\n";
   for (const auto& e : p.errors) out += e.str() + "\n";
   for (const auto& s : p.subnets) {
@@ -90,22 +105,24 @@ std::string projectionText(const capacity::CapacityProjection& p, bool months) {
     subnetText(out, s, p, months);
   }
   for (const auto& fc : p.n_minus_one) {
-    out += fmt::format("\nN-1: {} lost, its load moved to the remaining subnets\n", fc.lost_az);
+    out += fmt::format("\nN-1: {} lost, its load moved to the remaining subnets\n", escapeText(fc.lost_az));
     for (const auto& s : fc.subnets) {
       out += "  ";
       subnetText(out, s, p, false);
     }
   }
   for (const auto& plan : p.subnet_plans) {
-    out += fmt::format("\nsubnet plan for {} (", plan.vpc_id);
-    for (std::size_t i = 0; i < plan.vpc_cidrs.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", plan.vpc_cidrs[i]);
-    out += fmt::format("): {}\n", plan.statement);
+    out += fmt::format("\nsubnet plan for {} (", escapeText(plan.vpc_id));
+    for (std::size_t i = 0; i < plan.vpc_cidrs.size(); ++i) {
+      out += fmt::format("{}{}", i ? ", " : "", escapeText(plan.vpc_cidrs[i]));
+    }
+    out += fmt::format("): {}\n", escapeText(plan.statement));
     for (const auto& s : plan.subnets)
-      out += fmt::format("  {:<28} {:<12} /{:<3} {}\n", s.subnet_id, s.availability_zone, s.prefix,
-                         s.cidr.empty() ? "(needs the secondary block)" : s.cidr);
+      out += fmt::format("  {:<28} {:<12} /{:<3} {}\n", escapeText(s.subnet_id), escapeText(s.availability_zone),
+                         s.prefix, s.cidr.empty() ? "(needs the secondary block)" : escapeText(s.cidr));
   }
   if (!p.warnings.empty()) out += "\n";
-  for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", w.message, w.code);
+  for (const auto& w : p.warnings) out += fmt::format("warning: {} [{}]\n", escapeText(w.message), escapeText(w.code));
   return out;
 }
 
@@ -168,7 +185,7 @@ std::string capacityJson(const capacity::CapacityProjection& p) {
   Json errors = Json::array();
   for (const auto& e : p.errors) errors.push_back(e.str());
   j["errors"] = errors;
-  return j.dump(2) + "\n";
+  return jsonDocument(j);
 }
 
 std::string capacityCsv(const capacity::CapacityProjection& p) {
@@ -179,8 +196,8 @@ std::string capacityCsv(const capacity::CapacityProjection& p) {
   auto rows = [&](const std::string& scenario, const std::vector<capacity::SubnetProjection>& subnets) {
     for (const auto& s : subnets)
       for (const auto& m : s.months) {
-        out += fmt::format("{},{},{},{},{},{},{:.2f}", scenario, s.subnet_id, s.availability_zone, s.cidr, s.capacity,
-                           m.month, m.expected);
+        out += fmt::format("{},{},{},{},{},{},{:.2f}", csvField(scenario), csvField(s.subnet_id),
+                           csvField(s.availability_zone), csvField(s.cidr), s.capacity, m.month, m.expected);
         for (std::size_t i = 0; i < p.percentiles.size(); ++i)
           out += fmt::format(",{:.2f}", i < m.analytic.size() ? m.analytic[i] : 0.0);
         for (std::size_t i = 0; i < p.percentiles.size(); ++i)
