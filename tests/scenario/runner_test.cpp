@@ -272,11 +272,14 @@ TEST_CASE("diff baseline -> with-nat names the NAT route as the responsible chan
     CHECK(responsible.find(subnet + "RouteTable)") != std::string::npos);
     CHECK(it->origin.rfind("stack sagemaker-admin-workshop-natgw at ", 0) == 0);
   }
-  // Interface endpoints are not affected by the NAT gateway.
+  // Interface endpoints are not affected by the NAT gateway; PyPI is asked about HTTPS only (no "pypi udp/53").
   for (const auto& flow : diff.flows) {
     CAPTURE(flow.from, flow.to, flow.traffic);
     CHECK(flow.to.rfind("service:", 0) != 0);
+    if (flow.to == "pypi") CHECK(flow.traffic == "tcp/443");
   }
+  CHECK(reports::diffText(diff).find("pypi udp/53") == std::string::npos);
+  CHECK(reports::diffText(diff).find("-> internet icmp, tcp/443, udp/53: unreachable -> reachable") != std::string::npos);
   auto check = std::find_if(diff.checks.begin(), diff.checks.end(),
                             [](const FlowChange& f) { return f.check == "notebook -> PyPI"; });
   REQUIRE(check != diff.checks.end());
