@@ -30,6 +30,7 @@
 #include "scenario/scenario.h"
 #include "topology/ip.h"
 #include "topology/limits.h"
+#include "topology/safe_text.h"
 
 namespace {
 
@@ -437,9 +438,14 @@ struct GenerateArgs {
 Outcome runGenerate(const GenerateArgs& args) {
   topology::Topology topo = formats::generateTopology(args.options);
   std::vector<topology::Diagnostic> errors;
-  if (!formats::writeSnapshot(topo, args.out_dir, errors)) return fail(errors);
-  std::cout << "wrote " << topo.enis.size() << " network interfaces, " << topo.subnets.size() << " subnets, "
-            << topo.security_groups.size() << " security groups to " << args.out_dir << "\n";
+  if (!formats::writeNewSnapshot(topo, args.out_dir, errors)) return fail(errors);
+  // --enis counts workload interfaces; NAT gateways and interface endpoints bring their own.
+  auto workload = std::count_if(topo.enis.begin(), topo.enis.end(),
+                                [](const topology::Eni& eni) { return eni.interface_type == "interface"; });
+  std::cout << fmt::format("wrote {} workload network interfaces (and {} of NAT gateways and endpoints), {} subnets, "
+                           "{} security groups to {}\n",
+                           workload, static_cast<std::ptrdiff_t>(topo.enis.size()) - workload, topo.subnets.size(),
+                           topo.security_groups.size(), topology::escapeText(args.out_dir));
   return Outcome::kDone;
 }
 
@@ -521,7 +527,8 @@ void addOthers(CLI::App& app, Commands& commands) {
 
   GenerateArgs& generate_args = commands.generate;
   auto* generate = app.add_subcommand("generate", "write a synthetic snapshot folder in AWS JSON form");
-  generate->add_option("--enis", generate_args.options.enis, "number of workload network interfaces")
+  generate->add_option("--enis", generate_args.options.enis,
+                       "number of workload network interfaces (NAT gateway and endpoint interfaces come on top)")
       ->required()
       ->check(CLI::Range(1, topology::limits::kGenerateEnis));
   generate->add_option("--subnets", generate_args.options.subnets, "number of subnets (default enis/50)")
@@ -530,7 +537,8 @@ void addOthers(CLI::App& app, Commands& commands) {
                        "number of security groups (default enis/20)")
       ->check(CLI::Range(0, 1000000));
   generate->add_option("--seed", generate_args.options.seed, "random seed")->capture_default_str();
-  generate->add_option("--out", generate_args.out_dir, "output folder")->required();
+  generate->add_option("--out", generate_args.out_dir, "output folder: new or empty, written whole or not at all")
+      ->required();
 
   auto* run = app.add_subcommand("run", "run a scenario file: every check in every variant");
   run->add_option("SCENARIO", commands.run.file, "scenario file (YAML, see docs/scenario-format.md)")->required();
@@ -553,6 +561,10 @@ Outcome dispatch(std::vector<std::string> args) {
   CLI::App app{"vpcsim: offline reachability and IP-capacity simulator for AWS VPCs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "vpcsim 0.1.0");
+  // CLI11 echoes arguments in its errors: escaped like every diagnostic.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return topology::escapeText(e.what()) + "\nRun with --help for more information.\n";
+  });
   Commands commands;
   addReach(app, commands.reach);
   addVerify(app, commands.verify);

@@ -1065,4 +1065,70 @@ bool writeSnapshot(const Topology& topology, const std::filesystem::path& dir, s
   return ok;
 }
 
+bool writeFolderAtomically(const std::filesystem::path& dir,
+                           const std::function<bool(const std::filesystem::path&)>& fill,
+                           std::vector<Diagnostic>& errors) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (dir.empty()) {
+    errors.push_back({"write-failed", "no output folder given", ""});
+    return false;
+  }
+  // "out/", "out/." and "." name the folder itself: work on its absolute, normal form.
+  fs::path target = fs::absolute(dir, ec).lexically_normal();
+  if (ec) {
+    errors.push_back({"write-failed", "cannot resolve the folder: " + ec.message(), dir.string()});
+    return false;
+  }
+  if (!target.has_filename()) target = target.parent_path();
+  fs::file_status status = fs::symlink_status(target, ec);
+  if (fs::exists(status)) {
+    if (!fs::is_directory(status)) {
+      errors.push_back({"output-exists", "exists and is not a folder; give a new or empty folder", dir.string()});
+      return false;
+    }
+    if (!fs::is_empty(target, ec) || ec) {
+      errors.push_back({"output-exists",
+                        ec ? "cannot read the folder: " + ec.message()
+                           : "folder is not empty; give a new or empty folder (nothing was written)",
+                        dir.string()});
+      return false;
+    }
+  }
+  const fs::path parent = target.parent_path();
+  fs::create_directories(parent, ec);
+  if (ec) {
+    errors.push_back({"write-failed", "cannot create the parent folder: " + ec.message(), dir.string()});
+    return false;
+  }
+  // A fresh sibling on the same file system, so the final rename is atomic.
+  fs::path temp;
+  for (int n = 0; temp.empty(); ++n) {
+    fs::path candidate = parent / ("." + target.filename().string() + ".partial-" + std::to_string(n));
+    if (fs::create_directory(candidate, ec)) {
+      temp = candidate;
+    } else if (ec || n >= 1000) {
+      errors.push_back({"write-failed", "cannot create a temporary folder next to it: " +
+                                            (ec ? ec.message() : std::string("too many left over")),
+                        dir.string()});
+      return false;
+    }
+  }
+  bool ok = fill(temp);
+  if (ok) {
+    fs::rename(temp, target, ec);  // replaces an empty folder (POSIX rename(2))
+    if (ec) {
+      errors.push_back({"write-failed", "cannot move the finished folder into place: " + ec.message(), dir.string()});
+      ok = false;
+    }
+  }
+  if (!ok) fs::remove_all(temp, ec);
+  return ok;
+}
+
+bool writeNewSnapshot(const Topology& topology, const std::filesystem::path& dir, std::vector<Diagnostic>& errors) {
+  return writeFolderAtomically(
+      dir, [&](const std::filesystem::path& temp) { return writeSnapshot(topology, temp, errors); }, errors);
+}
+
 }  // namespace vpcsim::formats

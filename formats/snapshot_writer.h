@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 #include "topology/model.h"
@@ -31,5 +32,19 @@ using topology::Topology;
 /// the path) for each file that could not be written.
 bool writeSnapshot(const Topology& topology, const std::filesystem::path& dir,
                    std::vector<Diagnostic>& errors);
+
+/// Creates the folder `dir` whole or not at all: refuses (a Diagnostic,
+/// location `dir`) when `dir` exists and is not an empty folder; otherwise
+/// creates a fresh sibling folder (`.NAME.partial-N` next to `dir`), lets
+/// `fill` write into it, and renames it to `dir` only when `fill` returned
+/// true. On any failure the sibling is removed, so `dir` is left as it was
+/// (absent or empty) and never holds part of the output.
+bool writeFolderAtomically(const std::filesystem::path& dir,
+                           const std::function<bool(const std::filesystem::path&)>& fill,
+                           std::vector<Diagnostic>& errors);
+
+/// writeSnapshot() into a new (or empty) folder through writeFolderAtomically():
+/// what `vpcsim generate --out DIR` does.
+bool writeNewSnapshot(const Topology& topology, const std::filesystem::path& dir, std::vector<Diagnostic>& errors);
 
 }  // namespace vpcsim::formats

@@ -6,10 +6,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/json_document.h"
+#include "topology/safe_text.h"
+
 namespace vpcsim::reports {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using topology::escapeText;
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
@@ -19,17 +23,29 @@ std::string prefixText(const std::optional<int>& prefix) {
   return prefix ? fmt::format("/{}", *prefix) : std::string("larger than /16 (split the load)");
 }
 
+/// A CSV field (RFC 4180): escaped (topology::escapeText()), and quoted, with
+/// quotes doubled, when it holds a comma or a quote.
+std::string csvField(std::string_view text) {
+  std::string field = escapeText(text);
+  if (field.find_first_of(",\"") == std::string::npos) return field;
+  std::string quoted = "\"";
+  for (char c : field) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 std::string percentileLabel(double p) { return fmt::format("p{}", fmt::format("{:g}", p)); }
 
 // "LOCATION: warning: MESSAGE [CODE]" (without the location when there is none).
 std::string warningLine(const capacity::CapacityWarning& w) {
-  return fmt::format("{}warning: {} [{}]\n", w.location.empty() ? "" : w.location + ": ", w.message, w.code);
+  return fmt::format("{}warning: {} [{}]\n", w.location.empty() ? "" : escapeText(w.location) + ": ",
+                     escapeText(w.message), escapeText(w.code));
 }
 
 void subnetText(std::string& out, const capacity::SubnetProjection& s, const capacity::CapacityProjection& p, bool months) {
   out += fmt::format("{} ({}{}) {} /{}: capacity {}, in use now {} (kept baseline), peak {:.2f}, runs out: {}, "
                      "recommended {}\n",
-                     s.subnet_id, s.name.empty() ? std::string() : fmt::format("{}, ", s.name), s.availability_zone, s.cidr, s.prefix,
+                     escapeText(s.subnet_id), s.name.empty() ? std::string() : fmt::format("{}, ", escapeText(s.name)),
+                     escapeText(s.availability_zone), escapeText(s.cidr), s.prefix,
                      s.capacity, s.current, s.peak, monthText(s.exhaustion_month), prefixText(s.recommended_prefix));
   if (!months) return;
   std::string header = fmt::format("  {:>5} {:>10}", "month", "expected");
@@ -87,7 +103,7 @@ Json subnetJson(const capacity::SubnetProjection& s) {
 std::string projectionText(const capacity::CapacityProjection& p, bool months) {
   std::string out = fmt::format("capacity projection: {} months, percentiles", p.horizon_months);
   for (double q : p.percentiles) out += fmt::format(" {}", percentileLabel(q));
-  out += fmt::format(", placement {}, ", p.placement);
+  out += fmt::format(", placement {}, ", escapeText(p.placement));
   out += p.trials > 0 ? fmt::format("{} Monte Carlo trials (seed {})\n", p.trials, p.seed) : "analytic only\n";
   for (const auto& e : p.errors) out += e.str() + "\n";
   for (const auto& s : p.subnets) {
@@ -95,22 +111,27 @@ std::string projectionText(const capacity::CapacityProjection& p, bool months) {
     subnetText(out, s, p, months);
   }
   for (const auto& fc : p.n_minus_one) {
-    out += fmt::format("\nN-1: {} lost, its load moved to the remaining subnets\n", fc.lost_az);
+    out += fmt::format("\nN-1: {} lost, its load moved to the remaining subnets\n", escapeText(fc.lost_az));
     for (const auto& s : fc.subnets) {
       out += "  ";
       subnetText(out, s, p, false);
     }
   }
   for (const auto& plan : p.subnet_plans) {
-    out += fmt::format("\nsubnet plan for {} (", plan.vpc_id);
-    for (std::size_t i = 0; i < plan.vpc_cidrs.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", plan.vpc_cidrs[i]);
-    out += fmt::format("): {}\n", plan.statement);
+    out += fmt::format("\nsubnet plan for {} (", escapeText(plan.vpc_id));
+    for (std::size_t i = 0; i < plan.vpc_cidrs.size(); ++i) {
+      out += fmt::format("{}{}", i ? ", " : "", escapeText(plan.vpc_cidrs[i]));
+    }
+    out += fmt::format("): {}\n", escapeText(plan.statement));
     for (const auto& s : plan.subnets)
-      out += s.prefix == 0 ? fmt::format("  {:<28} {:<12} {}\n", s.subnet_id, s.availability_zone, prefixText(std::nullopt))
-                           : fmt::format("  {:<28} {:<12} /{:<3} {}\n", s.subnet_id, s.availability_zone, s.prefix,
-                                         s.cidr.empty()  ? "(needs the secondary block)"
-                                         : s.is_new      ? s.cidr + " (new subnet)"
-                                                         : s.cidr);
+      out += s.prefix == 0
+                 ? fmt::format("  {:<28} {:<12} {}\n", escapeText(s.subnet_id), escapeText(s.availability_zone),
+                               prefixText(std::nullopt))
+                 : fmt::format("  {:<28} {:<12} /{:<3} {}\n", escapeText(s.subnet_id),
+                               escapeText(s.availability_zone), s.prefix,
+                               s.cidr.empty() ? "(needs the secondary block)"
+                               : s.is_new     ? escapeText(s.cidr) + " (new subnet)"
+                                              : escapeText(s.cidr));
   }
   if (!p.warnings.empty()) out += "\n";
   for (const auto& w : p.warnings) out += warningLine(w);
@@ -134,7 +155,7 @@ std::string proposalText(const capacity::CapacityProjection& p, const capacity::
       if (planned.prefix == 0) return prefixText(std::nullopt);
       if (!planned.is_new) return fmt::format("/{} (keep)", planned.prefix);
       if (planned.cidr.empty()) return fmt::format("/{} (needs a secondary CIDR block)", planned.prefix);
-      return fmt::format("/{} new at {}", planned.prefix, planned.cidr);
+      return fmt::format("/{} new at {}", planned.prefix, escapeText(planned.cidr));
     }
   return prefixText(s.recommended_prefix);
 }
@@ -154,7 +175,7 @@ std::string capacityOverviewText(const capacity::CapacityProjection& p) {
                      lost ? fmt::format("{:<22} ", "runs out, one AZ lost") : "", "proposed");
   for (const auto& s : p.subnets) {
     const double free_now = s.months.empty() ? static_cast<double>(s.capacity) : s.months[0].headroom;
-    out += fmt::format("{:<28} {:<12} {:<18} {:>8.0f}  {:<22} {}{}\n", s.subnet_id, s.availability_zone, s.cidr,
+    out += fmt::format("{:<28} {:<12} {:<18} {:>8.0f}  {:<22} {}{}\n", escapeText(s.subnet_id), escapeText(s.availability_zone), escapeText(s.cidr),
                        std::floor(free_now), when(s.exhaustion_month),
                        lost ? fmt::format("{:<22} ", when(exhaustionWithAzLost(p, s.subnet_id))) : "",
                        proposalText(p, s));
@@ -225,7 +246,7 @@ std::string capacityJson(const capacity::CapacityProjection& p) {
   Json errors = Json::array();
   for (const auto& e : p.errors) errors.push_back(e.str());
   j["errors"] = errors;
-  return j.dump(2) + "\n";
+  return jsonDocument(j);
 }
 
 std::string capacityCsv(const capacity::CapacityProjection& p) {
@@ -236,8 +257,8 @@ std::string capacityCsv(const capacity::CapacityProjection& p) {
   auto rows = [&](const std::string& scenario, const std::vector<capacity::SubnetProjection>& subnets) {
     for (const auto& s : subnets)
       for (const auto& m : s.months) {
-        out += fmt::format("{},{},{},{},{},{},{:.2f}", scenario, s.subnet_id, s.availability_zone, s.cidr, s.capacity,
-                           m.month, m.expected);
+        out += fmt::format("{},{},{},{},{},{},{:.2f}", csvField(scenario), csvField(s.subnet_id),
+                           csvField(s.availability_zone), csvField(s.cidr), s.capacity, m.month, m.expected);
         for (std::size_t i = 0; i < p.percentiles.size(); ++i)
           out += fmt::format(",{:.2f}", i < m.analytic.size() ? m.analytic[i] : 0.0);
         for (std::size_t i = 0; i < p.percentiles.size(); ++i)

@@ -7,10 +7,12 @@
 #include <fmt/format.h>
 
 #include "sim/estate.h"
+#include "reports/json_document.h"
+#include "topology/safe_text.h"
 
 namespace vpcsim::reports {
 
-using namespace topology;
+using namespace topology;  // escapeText, the model
 
 namespace {
 
@@ -53,16 +55,16 @@ std::string describeText(const Topology& t) {
   std::map<std::string, size_t> enis_per_subnet;
   for (const auto& eni : t.enis) ++enis_per_subnet[eni.subnet_id];
   for (const auto& vpc : t.vpcs) {
-    out += fmt::format("\n{}  {}  {}{}\n", displayName(vpc.meta), cidrList(vpc.cidrs),
-                       vpc.meta.region.empty() ? t.default_region : vpc.meta.region,
+    out += fmt::format("\n{}  {}  {}{}\n", escapeText(displayName(vpc.meta)), cidrList(vpc.cidrs),
+                       escapeText(vpc.meta.region.empty() ? t.default_region : vpc.meta.region),
                        vpc.disassociated_cidrs.empty() ? ""
                                                        : "  (disassociated: " + cidrList(vpc.disassociated_cidrs) + ")");
     for (const auto& subnet : t.subnets) {
       if (subnet.vpc_id != vpc.meta.id) continue;
       auto found = enis_per_subnet.find(subnet.meta.id);
       size_t enis = found == enis_per_subnet.end() ? 0 : found->second;
-      out += fmt::format("  {}  {}  {}  {} interfaces{}\n", displayName(subnet.meta), subnet.cidr.str(),
-                         subnet.availability_zone, enis, subnet.map_public_ip_on_launch ? "  public-ip-on-launch" : "");
+      out += fmt::format("  {}  {}  {}  {} interfaces{}\n", escapeText(displayName(subnet.meta)), subnet.cidr.str(),
+                         escapeText(subnet.availability_zone), enis, subnet.map_public_ip_on_launch ? "  public-ip-on-launch" : "");
     }
   }
   // Estates: what peerings and attachments join (sim/estate.h), numbered from 1.
@@ -71,13 +73,15 @@ std::string describeText(const Topology& t) {
     out += fmt::format("\nestates: {}\n", estates.list.size());
     for (size_t i = 0; i < estates.list.size(); ++i) {
       std::string members;
-      for (const auto& id : estates.list[i].members) members += (members.empty() ? "" : ", ") + id;
+      for (const auto& id : estates.list[i].members) members += (members.empty() ? "" : ", ") + escapeText(id);
       out += fmt::format("  {}  {}\n", i + 1, members);
     }
   }
   if (!t.ignored.empty()) {
     out += "\nignored:\n";
-    for (const auto& item : t.ignored) out += fmt::format("  {}: {}: {}\n", item.location, item.what, item.reason);
+    for (const auto& item : t.ignored) {
+      out += fmt::format("  {}: {}: {}\n", escapeText(item.location), escapeText(item.what), escapeText(item.reason));
+    }
   }
   return out;
 }
@@ -110,7 +114,7 @@ std::string describeJson(const Topology& t) {
   for (const auto& item : t.ignored) {
     root["ignored"].push_back({{"location", item.location}, {"what", item.what}, {"reason", item.reason}});
   }
-  return root.dump(2) + "\n";
+  return jsonDocument(root);
 }
 
 }  // namespace vpcsim::reports

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "sim/rules.h"
+#include "topology/safe_text.h"
 
 namespace vpcsim::reports {
 
@@ -78,6 +79,17 @@ std::string hopRule(const Hop& hop) {
   return "";
 }
 
+std::string explanationText(const sim::Explanation& explanation) {
+  return fmt::format("{} at {}: {}", explanation.code, explanation.component, explanation.message);
+}
+
+std::string assumptionsText(const std::vector<std::string>& assumptions) {
+  if (assumptions.empty()) return "";
+  std::string out = "assumptions:\n";
+  for (const auto& assumption : assumptions) out += "  - " + topology::escapeText(assumption) + "\n";
+  return out;
+}
+
 std::string pathText(const std::vector<Hop>& path, int indent) {
   const std::string heading(static_cast<size_t>(indent), ' ');
   const std::string line = heading + "  ";
@@ -90,7 +102,8 @@ std::string pathText(const std::vector<Hop>& path, int indent) {
       direction = hop.direction;
       out += fmt::format("{}{}:\n", heading, direction == sim::Direction::kReturn ? "return path" : "path");
     }
-    out += fmt::format("{}{:<28} {}  {}\n", line, hopTypeName(hop.kind), sim::componentName(hop), hopRule(hop));
+    out += fmt::format("{}{:<28} {}  {}\n", line, hopTypeName(hop.kind), topology::escapeText(sim::componentName(hop)),
+                       topology::escapeText(hopRule(hop)));
   }
   return out;
 }

@@ -21,8 +21,17 @@ std::string_view directionName(sim::Direction direction);
 /// SG rule, the translation, the packet sent or delivered, where it went next.
 std::string hopRule(const sim::Hop& hop);
 
+/// "CODE at COMPONENT: MESSAGE", unescaped (text renderers pass it through
+/// topology::escapeText()).
+std::string explanationText(const sim::Explanation& explanation);
+
+/// "assumptions:" and one "  - ASSUMPTION" line each, escaped
+/// (topology::escapeText()); "" for none.
+std::string assumptionsText(const std::vector<std::string>& assumptions);
+
 /// "path:" / "return path:" headings, then one line per hop (type, component,
 /// rule); headings indented by `indent` spaces, hops by `indent + 2`.
+/// Component and rule are escaped (topology::escapeText()).
 std::string pathText(const std::vector<sim::Hop>& path, int indent);
 
 /// [{component, type, rule, direction}, ...]

@@ -5,22 +5,26 @@
 #include <fmt/format.h>
 
 #include "reports/path_render.h"
+#include "reports/json_document.h"
+#include "topology/safe_text.h"
 
 namespace vpcsim::reports {
 
+using topology::escapeText;
+
 std::string reachText(const sim::ReachReport& report) {
-  std::string out = fmt::format("{}: {} -> {} ({})\n", sim::verdictName(report.verdict), report.from, report.to,
-                                report.traffic);
+  std::string out = fmt::format("{}: {} -> {} ({})\n", sim::verdictName(report.verdict), escapeText(report.from),
+                                escapeText(report.to), escapeText(report.traffic));
   for (const auto& result : report.results) {
-    out += fmt::format("\n[{}] {}\n", sim::verdictName(result.verdict), result.source);
+    out += fmt::format("\n[{}] {}\n", sim::verdictName(result.verdict), escapeText(result.source));
     out += pathText(result.path, 2);
     for (const auto& explanation : result.explanations) {
-      out += fmt::format("  blocked: {} at {}: {}\n", explanation.code, explanation.component, explanation.message);
+      out += "  blocked: " + escapeText(explanationText(explanation)) + "\n";
     }
   }
   if (!report.assumptions.empty()) {
-    out += "\nassumptions:\n";
-    for (const auto& assumption : report.assumptions) out += "  - " + assumption + "\n";
+    out += '\n';
+    out += assumptionsText(report.assumptions);
   }
   return out;
 }
@@ -42,7 +46,7 @@ std::string reachJson(const sim::ReachReport& report) {
     root["results"].push_back(std::move(item));
   }
   root["assumptions"] = report.assumptions;
-  return root.dump(2) + "\n";
+  return jsonDocument(root);
 }
 
 }  // namespace vpcsim::reports

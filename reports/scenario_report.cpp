@@ -10,38 +10,45 @@
 #include "reports/path_render.h"
 #include "reports/reach_report.h"
 #include "reports/xml.h"
+#include "reports/json_document.h"
+#include "topology/safe_text.h"
 
 namespace vpcsim::reports {
 
 namespace {
 
 using sim::verdictName;
+using topology::escapeText;
 
-/// Why a verdict is what it is, one line per source: the blocking explanation, or the last forward hop.
+/// Why a verdict is what it is, one escaped line per source: the blocking explanation, or the last forward hop.
 std::vector<std::string> reasons(const sim::ReachReport& report) {
   std::vector<std::string> out;
   for (const auto& result : report.results) {
     if (!result.explanations.empty()) {
-      for (const auto& e : result.explanations) {
-        out.push_back(fmt::format("{}: {} at {}: {}", result.source, e.code, e.component, e.message));
-      }
+      for (const auto& e : result.explanations) out.push_back(escapeText(result.source + ": " + explanationText(e)));
       continue;
     }
     const sim::Hop* last = nullptr;
     for (const auto& hop : result.path) {
       if (hop.direction != sim::Direction::kReturn) last = &hop;
     }
-    out.push_back(last == nullptr ? fmt::format("{}: {}", result.source, verdictName(result.verdict))
-                                  : fmt::format("{}: {} via {} {}", result.source, verdictName(result.verdict),
-                                                sim::componentName(*last), hopRule(*last)));
+    out.push_back(escapeText(last == nullptr ? fmt::format("{}: {}", result.source, verdictName(result.verdict))
+                                             : fmt::format("{}: {} via {} {}", result.source,
+                                                           verdictName(result.verdict), sim::componentName(*last),
+                                                           hopRule(*last))));
   }
   return out;
+}
+
+/// "FROM -> TO (TRAFFIC)", escaped.
+std::string questionText(const sim::ReachReport& report) {
+  return escapeText(fmt::format("{} -> {} ({})", report.from, report.to, report.traffic));
 }
 
 /// How an answer ends: its first explanation, or "the path ends".
 std::string stopText(const std::optional<sim::Explanation>& stop) {
   if (!stop) return "the path ends";
-  return fmt::format("{} at {}: {}", stop->code, stop->component, stop->message);
+  return explanationText(*stop);
 }
 
 std::string verdictOrAbsent(const std::optional<sim::Verdict>& verdict) {
@@ -51,8 +58,8 @@ std::string verdictOrAbsent(const std::optional<sim::Verdict>& verdict) {
 std::string flowLine(const scenario::FlowChange& change) {
   std::string groups;
   for (const auto& g : change.security_groups) groups += (groups.empty() ? "" : ",") + g;
-  return fmt::format("{}{} -> {} {}", change.from, groups.empty() ? "" : " [" + groups + "]", change.to,
-                     change.traffic);
+  return escapeText(fmt::format("{}{} -> {} {}", change.from, groups.empty() ? "" : " [" + groups + "]", change.to,
+                                change.traffic));
 }
 
 nlohmann::ordered_json flowJson(const scenario::FlowChange& change) {
@@ -135,21 +142,21 @@ std::string partingComponent(const scenario::Parting& parting) {
 }
 
 std::string scenarioText(const scenario::ScenarioRun& run) {
-  std::string out = fmt::format("scenario {}", run.name);
-  if (!run.description.empty()) out += ": " + run.description;
+  std::string out = fmt::format("scenario {}", escapeText(run.name));
+  if (!run.description.empty()) out += ": " + escapeText(run.description);
   out += "\n\n";
   std::size_t name_width = 5;
-  for (const auto& check : run.checks) name_width = std::max(name_width, check.size());
+  for (const auto& check : run.checks) name_width = std::max(name_width, escapeText(check).size());
   std::size_t cell_width = 17;  // "undetermined FAIL"
-  for (const auto& variant : run.variants) cell_width = std::max(cell_width, variant.size());
+  for (const auto& variant : run.variants) cell_width = std::max(cell_width, escapeText(variant).size());
   std::string header = fmt::format("{:<{}}", "check", name_width);
-  for (const auto& variant : run.variants) header += fmt::format("  {:<{}}", variant, cell_width);
+  for (const auto& variant : run.variants) header += fmt::format("  {:<{}}", escapeText(variant), cell_width);
   while (!header.empty() && header.back() == ' ') header.pop_back();
   out += header + "\n";
   std::size_t held = 0;
   std::size_t failed = 0;
   for (const auto& check : run.checks) {
-    std::string line = fmt::format("{:<{}}", check, name_width);
+    std::string line = fmt::format("{:<{}}", escapeText(check), name_width);
     for (const auto& variant : run.variants) {
       const scenario::CheckOutcome* outcome = run.find(check, variant);
       std::string cell = "-";
@@ -166,14 +173,15 @@ std::string scenarioText(const scenario::ScenarioRun& run) {
     out += "\nfailed expectations:\n";
     for (const auto& outcome : run.outcomes) {
       if (outcome.pass) continue;
-      out += fmt::format("  {} [{}]: expected {}, got {} ({} -> {}, {})\n", outcome.check, outcome.variant,
-                         verdictName(outcome.expected), verdictName(outcome.verdict), outcome.report.from,
-                         outcome.report.to, outcome.report.traffic);
+      out += fmt::format("  {} [{}]: expected {}, got {} ({} -> {}, {})\n", escapeText(outcome.check),
+                         escapeText(outcome.variant), verdictName(outcome.expected), verdictName(outcome.verdict),
+                         escapeText(outcome.report.from), escapeText(outcome.report.to),
+                         escapeText(outcome.report.traffic));
       for (const auto& reason : reasons(outcome.report)) out += "    " + reason + "\n";
     }
   }
   for (const auto& outcome : run.capacity) {
-    out += fmt::format("\ncapacity [{}], plan {}:\n", outcome.variant, outcome.plan);
+    out += fmt::format("\ncapacity [{}], plan {}:\n", escapeText(outcome.variant), escapeText(outcome.plan));
     std::string summary = capacitySummaryText(outcome.projection);
     for (std::size_t start = 0; start < summary.size();) {
       std::size_t end = summary.find('\n', start);
@@ -184,7 +192,7 @@ std::string scenarioText(const scenario::ScenarioRun& run) {
     }
     if (outcome.has_expectation) {
       out += fmt::format("  expectation: {}: {}\n", capacityExpectation(outcome), outcome.pass ? "ok" : "FAIL");
-      for (const auto& failure : outcome.failures) out += "    " + failure + "\n";
+      for (const auto& failure : outcome.failures) out += "    " + escapeText(failure) + "\n";
       ++(outcome.pass ? held : failed);
     }
   }
@@ -233,16 +241,18 @@ std::string scenarioJson(const scenario::ScenarioRun& run) {
       root["capacity"].push_back(std::move(item));
     }
   }
-  return root.dump(2) + "\n";
+  return jsonDocument(root);
 }
 
 std::string scenarioJunit(const scenario::ScenarioRun& run) {
+  auto attribute = [](std::string_view text) { return xmlAttribute(escapeText(text)); };
   std::size_t failures = capacityFailures(run);
   for (const auto& outcome : run.outcomes) failures += outcome.pass ? 0 : 1;
   std::size_t capacity_tests = static_cast<std::size_t>(std::count_if(
       run.capacity.begin(), run.capacity.end(), [](const scenario::CapacityOutcome& o) { return o.has_expectation; }));
+  const std::string name = attribute(run.name);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
+  out += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\">\n", name,
                      run.outcomes.size() + capacity_tests, failures);
   for (const auto& variant : run.variants) {
     std::size_t tests = 0;
@@ -252,38 +262,41 @@ std::string scenarioJunit(const scenario::ScenarioRun& run) {
       ++tests;
       variant_failures += outcome.pass ? 0 : 1;
     }
-    out += fmt::format("  <testsuite name=\"{}.{}\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
-                       xmlEscape(variant), tests, variant_failures);
+    out += fmt::format("  <testsuite name=\"{}.{}\" tests=\"{}\" failures=\"{}\">\n", name, attribute(variant),
+                       tests, variant_failures);
     for (const auto& check : run.checks) {
       const scenario::CheckOutcome* outcome = run.find(check, variant);
       if (outcome == nullptr) continue;
-      out += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\"", xmlEscape(run.name), xmlEscape(variant),
-                         xmlEscape(check));
-      if (outcome->pass) {
-        out += "/>\n";
-        continue;
-      }
-      std::string details = fmt::format("{} -> {} ({})\n", outcome->report.from, outcome->report.to,
-                                        outcome->report.traffic);
+      out += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">\n", name, attribute(variant),
+                         attribute(check));
+      // What the text table shows (the verdict, also when it is the
+      // expected "undetermined"), why, and what the answer assumes.
+      std::string details = questionText(outcome->report) + "\n";
       for (const auto& reason : reasons(outcome->report)) details += reason + "\n";
-      out += fmt::format(">\n      <failure message=\"expected {}, got {}\">{}</failure>\n    </testcase>\n",
-                         verdictName(outcome->expected), verdictName(outcome->verdict), xmlEscape(details));
+      if (!outcome->pass) {
+        out += fmt::format("      <failure message=\"expected {}, got {}\">{}</failure>\n",
+                           verdictName(outcome->expected), verdictName(outcome->verdict), xmlEscape(details));
+      }
+      std::string said = fmt::format("{} (expected {}): {}", verdictName(outcome->verdict),
+                                     verdictName(outcome->expected), details);
+      said += assumptionsText(outcome->report.assumptions);
+      out += fmt::format("      <system-out>{}</system-out>\n    </testcase>\n", xmlEscape(said));
     }
     out += "  </testsuite>\n";
   }
   if (capacity_tests > 0) {
-    out += fmt::format("  <testsuite name=\"{}.capacity\" tests=\"{}\" failures=\"{}\">\n", xmlEscape(run.name),
-                       capacity_tests, capacityFailures(run));
+    out += fmt::format("  <testsuite name=\"{}.capacity\" tests=\"{}\" failures=\"{}\">\n", name, capacity_tests,
+                       capacityFailures(run));
     for (const auto& outcome : run.capacity) {
       if (!outcome.has_expectation) continue;
-      out += fmt::format("    <testcase classname=\"{}.capacity\" name=\"{} [{}]\"", xmlEscape(run.name),
-                         xmlEscape(capacityExpectation(outcome)), xmlEscape(outcome.variant));
+      out += fmt::format("    <testcase classname=\"{}.capacity\" name=\"{} [{}]\"", name,
+                         attribute(capacityExpectation(outcome)), attribute(outcome.variant));
       if (outcome.pass) {
         out += "/>\n";
         continue;
       }
       std::string details;
-      for (const auto& failure : outcome.failures) details += failure + "\n";
+      for (const auto& failure : outcome.failures) details += escapeText(failure) + "\n";
       out += fmt::format(">\n      <failure message=\"{} subnet(s) run out\">{}</failure>\n    </testcase>\n",
                          outcome.failures.size(), xmlEscape(details));
     }
@@ -294,10 +307,11 @@ std::string scenarioJunit(const scenario::ScenarioRun& run) {
 }
 
 std::string diffText(const scenario::ScenarioDiff& diff) {
-  std::string out = fmt::format("diff {}: {} -> {}\n", diff.scenario, diff.from, diff.to);
+  std::string out = fmt::format("diff {}: {} -> {}\n", escapeText(diff.scenario), escapeText(diff.from),
+                                escapeText(diff.to));
   out += "\ninput changes:\n";
   if (diff.input_changes.empty()) out += "  none\n";
-  for (const auto& change : diff.input_changes) out += "  " + change + "\n";
+  for (const auto& change : diff.input_changes) out += "  " + escapeText(change) + "\n";
   // Consecutive changes that differ only in traffic share one entry.
   auto list = [&](const std::vector<scenario::FlowChange>& changes) {
     for (std::size_t i = 0; i < changes.size();) {
@@ -315,12 +329,13 @@ std::string diffText(const scenario::ScenarioDiff& diff) {
       }
       scenario::FlowChange merged = change;
       merged.traffic = traffic;
-      std::string title = change.check.empty() ? flowLine(merged) : fmt::format("{} ({})", change.check, flowLine(merged));
+      std::string title =
+          change.check.empty() ? flowLine(merged) : fmt::format("{} ({})", escapeText(change.check), flowLine(merged));
       out += fmt::format("  {}: {} -> {}\n", title, verdictOrAbsent(change.before), verdictOrAbsent(change.after));
       if (std::string responsible = responsibleText(change.parting); !responsible.empty()) {
-        out += "    responsible: " + responsible + "\n";
+        out += "    responsible: " + escapeText(responsible) + "\n";
       }
-      if (!change.origin.empty()) out += "    defined at: " + change.origin + "\n";
+      if (!change.origin.empty()) out += "    defined at: " + escapeText(change.origin) + "\n";
       i = j;
     }
   };
@@ -330,11 +345,13 @@ std::string diffText(const scenario::ScenarioDiff& diff) {
   list(diff.flows);
   auto names = [](const std::vector<std::string>& refs) {
     std::string text;
-    for (const auto& ref : refs) text += (text.empty() ? "" : ", ") + ref;
+    for (const auto& ref : refs) text += (text.empty() ? "" : ", ") + escapeText(ref);
     return text;
   };
-  if (!diff.only_before.empty()) out += fmt::format("\nonly in {}: {}\n", diff.from, names(diff.only_before));
-  if (!diff.only_after.empty()) out += fmt::format("\nonly in {}: {}\n", diff.to, names(diff.only_after));
+  if (!diff.only_before.empty()) {
+    out += fmt::format("\nonly in {}: {}\n", escapeText(diff.from), names(diff.only_before));
+  }
+  if (!diff.only_after.empty()) out += fmt::format("\nonly in {}: {}\n", escapeText(diff.to), names(diff.only_after));
   if (diff.flows_one_sided > 0) {
     out += fmt::format("({} flows from or to a subnet of one variant only were not compared)\n", diff.flows_one_sided);
   }
@@ -358,7 +375,7 @@ std::string diffJson(const scenario::ScenarioDiff& diff) {
   root["only_in_from"] = diff.only_before;
   root["only_in_to"] = diff.only_after;
   root["flows_one_sided"] = diff.flows_one_sided;
-  return root.dump(2) + "\n";
+  return jsonDocument(root);
 }
 
 }  // namespace vpcsim::reports

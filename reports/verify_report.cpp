@@ -14,12 +14,15 @@
 
 #include "reports/path_render.h"
 #include "reports/xml.h"
+#include "reports/json_document.h"
+#include "topology/safe_text.h"
 
 namespace vpcsim::reports {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
+using topology::escapeText;
 
 constexpr std::string_view kScopePrefix = "scope ";
 // SARIF 2.1.0 (OASIS Standard, errata 01): the schema the log declares.
@@ -43,8 +46,9 @@ std::string openedBy(const sim::InternetFinding& finding) {
 
 /// The example, what opens the path, and the hops: the lines under a "[finding]" headline.
 std::string findingBody(const sim::InternetFinding& finding) {
-  std::string out = fmt::format("  example: {} from {}\n", finding.example_text, finding.source);
-  if (!finding.opening.empty()) out += fmt::format("  opened by: {}\n", openedBy(finding));
+  std::string out =
+      fmt::format("  example: {} from {}\n", escapeText(finding.example_text), escapeText(finding.source));
+  if (!finding.opening.empty()) out += fmt::format("  opened by: {}\n", escapeText(openedBy(finding)));
   out += pathText(finding.path, 4);
   return out;
 }
@@ -52,18 +56,26 @@ std::string findingBody(const sim::InternetFinding& finding) {
 std::string undeterminedBody(const sim::TraceResult& result) {
   std::string out = pathText(result.path, 4);
   for (const auto& explanation : result.explanations) {
-    out += fmt::format("    {} at {}: {}\n", explanation.code, explanation.component, explanation.message);
+    out += "    " + escapeText(explanationText(explanation)) + "\n";
   }
   return out;
 }
 
+/// The class counts, as a product only when they multiply: a scope checks
+/// egress (per source, `header_classes` destination and header classes) and
+/// ingress (per internet client, every target interface and header class), so
+/// its total is a sum, not source x header classes.
 std::string countsText(const sim::VerifyReport& report) {
-  return fmt::format("{} classes checked: {} source classes x {} header classes", report.classes_checked,
-                     report.source_classes, report.header_classes);
+  if (report.classes_checked == report.source_classes * report.header_classes) {
+    return fmt::format("{} classes checked: {} source classes x {} header classes", report.classes_checked,
+                       report.source_classes, report.header_classes);
+  }
+  return fmt::format("{} (source, header) class pairs checked over {} source classes", report.classes_checked,
+                     report.source_classes);
 }
 
 std::string internetFreeHeadline(const sim::VerifyReport& report) {
-  std::string sources = fmt::format("{}", fmt::join(report.sources, " "));
+  std::string sources = escapeText(fmt::format("{}", fmt::join(report.sources, " ")));
   if (report.verdict == sim::Verdict::kUnreachable) {
     return fmt::format("holds: no packet from any interface (existing or placed later with any of the VPC's security "
                        "groups) in {} reaches the internet ({})\n",
@@ -84,8 +96,8 @@ std::string internetFreeHeadline(const sim::VerifyReport& report) {
 }
 
 std::string scopeHeadline(const sim::VerifyReport& report) {
-  std::string name = report.scope_origin.empty() ? report.check
-                                                 : fmt::format("{} ({})", report.check, report.scope_origin);
+  std::string name = escapeText(report.scope_origin.empty() ? report.check
+                                                            : fmt::format("{} ({})", report.check, report.scope_origin));
   if (report.verdict == sim::Verdict::kUnreachable) {
     return fmt::format("{}: holds: no path matches the scope ({})\n", name, countsText(report));
   }
@@ -109,18 +121,18 @@ std::string checkText(const sim::VerifyReport& report) {
   std::string out = scope ? scopeHeadline(report) : internetFreeHeadline(report);
   for (const auto& finding : report.findings) {
     if (scope) {
-      out += fmt::format("\n[finding] {}: {} -> {} ({} classes)\n", finding.rule, sourceGroup(finding),
-                         finding.exit_point, finding.classes);
+      out += fmt::format("\n[finding] {}: {} -> {} ({} classes)\n", escapeText(finding.rule),
+                         escapeText(sourceGroup(finding)), escapeText(finding.exit_point), finding.classes);
     } else {
-      out += fmt::format("\n[finding] {} -> internet via {} ({} classes{})\n", sourceGroup(finding),
-                         finding.exit_point, finding.classes,
+      out += fmt::format("\n[finding] {} -> internet via {} ({} classes{})\n", escapeText(sourceGroup(finding)),
+                         escapeText(finding.exit_point), finding.classes,
                          finding.round_trip ? "" : ", reply blocked in the example");
     }
     out += findingBody(finding);
   }
   if (report.verdict != sim::Verdict::kReachable) {
     for (const auto& result : report.undetermined) {
-      out += fmt::format("\n[undetermined] {}\n", result.source);
+      out += fmt::format("\n[undetermined] {}\n", escapeText(result.source));
       out += undeterminedBody(result);
     }
   }
@@ -290,7 +302,9 @@ Json sarifRule(const sim::VerifyReport& report, const std::string& id) {
                              sources)}};
   }
   rule["defaultConfiguration"] = {{"level", "error"}};
-  rule["properties"] = {{"verdict", verifyVerdictName(report)}, {"classes_checked", report.classes_checked}};
+  rule["properties"] = {{"verdict", verifyVerdictName(report)},
+                        {"classes_checked", report.classes_checked},
+                        {"assumptions", report.assumptions}};
   return rule;
 }
 
@@ -319,10 +333,7 @@ Json undeterminedResult(const sim::VerifyReport& report, const std::string& id, 
                         const sim::TraceResult& example) {
   std::string code = example.explanations.empty() ? "" : example.explanations.front().code;
   std::string text = fmt::format("undetermined: {}", example.source);
-  if (!example.explanations.empty()) {
-    const auto& first = example.explanations.front();
-    text += fmt::format(": {} at {}: {}", first.code, first.component, first.message);
-  }
+  if (!example.explanations.empty()) text += ": " + explanationText(example.explanations.front());
   Json result;
   result["ruleId"] = id;
   result["ruleIndex"] = index;
@@ -337,58 +348,75 @@ Json undeterminedResult(const sim::VerifyReport& report, const std::string& id, 
   return result;
 }
 
-/// "internet-free" or "scope/NAME", unique within the run.
-std::vector<std::string> ruleIds(const std::vector<sim::VerifyReport>& reports) {
-  std::vector<std::string> ids;
+/// `name` of each report, made unique within the run with "#2", "#3", ...
+std::vector<std::string> uniqueNames(const std::vector<sim::VerifyReport>& reports,
+                                     std::string (*name)(const sim::VerifyReport&)) {
+  std::vector<std::string> names;
   std::map<std::string, int> seen;
   for (const auto& report : reports) {
-    std::string id = isScope(report) ? "scope/" + scopeName(report) : report.check;
-    int count = ++seen[id];
-    ids.push_back(count == 1 ? id : fmt::format("{}#{}", id, count));
+    std::string base = name(report);
+    int count = ++seen[base];
+    names.push_back(count == 1 ? base : fmt::format("{}#{}", base, count));
   }
-  return ids;
+  return names;
+}
+
+/// "internet-free" or "scope/NAME".
+std::string ruleId(const sim::VerifyReport& report) {
+  return isScope(report) ? "scope/" + scopeName(report) : report.check;
+}
+
+/// The assumptions, each once, in first-seen order.
+std::vector<std::string> allAssumptions(const std::vector<sim::VerifyReport>& reports) {
+  std::vector<std::string> assumptions;
+  std::set<std::string> seen;
+  for (const auto& report : reports) {
+    for (const auto& assumption : report.assumptions) {
+      if (seen.insert(assumption).second) assumptions.push_back(assumption);
+    }
+  }
+  return assumptions;
+}
+
+bool undetermined(const sim::VerifyReport& report) {
+  return report.verdict != sim::Verdict::kReachable && report.verdict != sim::Verdict::kUnreachable;
+}
+
+/// The check's headline without its newline.
+std::string headline(const sim::VerifyReport& report) {
+  std::string line = isScope(report) ? scopeHeadline(report) : internetFreeHeadline(report);
+  line.pop_back();
+  return line;
+}
+
+/// An undetermined check without examples (classes undecided, or only
+/// unanalysed IPv6 routes): one warning result with its headline, so a SARIF
+/// consumer never reads it as clean.
+Json undeterminedCheckResult(const sim::VerifyReport& report, const std::string& id, size_t index) {
+  Json result;
+  result["ruleId"] = id;
+  result["ruleIndex"] = index;
+  result["level"] = "warning";
+  result["message"] = {{"text", headline(report)}};
+  if (std::string file = scopeFile(report); !file.empty()) {
+    result["locations"] = Json::array({sarifLocation(Spot{file, 0, 0, ""}, "")});
+  }
+  result["partialFingerprints"] = {{std::string(kFingerprintKey), fingerprint({id, "undetermined"})}};
+  result["properties"] = {{"undetermined_classes", report.undetermined_classes}};
+  return result;
 }
 
 // ---- JUnit ----
 
-struct Testcase {
-  std::string name;
-  std::string kind;  ///< "", "failure" or "error"
-  std::string message;
-  std::string body;
-};
-
-std::vector<Testcase> testcases(const sim::VerifyReport& report) {
-  std::vector<Testcase> cases;
-  for (const auto& finding : report.findings) {
-    std::string edge = fmt::format("{} -> {}", sourceGroup(finding), finding.exit_point);
-    std::string name = isScope(report) ? fmt::format("{}: {}", finding.rule, edge) : edge;
-    std::string body = fmt::format("{} ({} classes)\n{}", edge, finding.classes, findingBody(finding));
-    cases.push_back({name, "failure", edge, body});
-  }
-  if (report.verdict == sim::Verdict::kUnreachable) {
-    cases.push_back({"no finding", "", "", ""});
-  } else if (report.verdict != sim::Verdict::kReachable) {
-    for (const auto& example : report.undetermined) {
-      std::string message = "undetermined";
-      if (!example.explanations.empty()) {
-        const auto& first = example.explanations.front();
-        message = fmt::format("{} at {}: {}", first.code, first.component, first.message);
-      }
-      cases.push_back({"undetermined: " + example.source, "error", message, undeterminedBody(example)});
-    }
-    if (report.undetermined.empty()) {
-      cases.push_back({"undetermined", "error",
-                       fmt::format("{} classes could not be decided", report.undetermined_classes), ""});
-    }
-  }
-  return cases;
+/// What a JUnit test case is called: the check and its sources, never its
+/// verdict or counts, so CI history follows it from passing to failing runs.
+std::string junitName(const sim::VerifyReport& report) {
+  if (isScope(report) || report.sources.empty()) return report.check;
+  return fmt::format("{} {}", report.check, fmt::join(report.sources, " "));
 }
 
-size_t countKind(const std::vector<Testcase>& cases, std::string_view kind) {
-  size_t count = 0;
-  for (const auto& c : cases) count += c.kind == kind ? 1U : 0U;
-  return count;
+std::string junitProperty(std::string_view name, std::string_view value) {
+  return fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xmlAttribute(escapeText(value)));
 }
 
 }  // namespace
@@ -420,23 +448,18 @@ std::string overallVerdictName(const std::vector<sim::VerifyReport>& reports) {
 
 std::string verifyText(const std::vector<sim::VerifyReport>& reports) {
   std::string out;
-  std::vector<std::string> assumptions;
-  std::set<std::string> seen;
   std::vector<std::string> verdicts;
   for (const auto& report : reports) {
     if (!out.empty()) out += "\n";
     out += checkText(report);
-    verdicts.push_back(fmt::format("{}: {}", report.check, verifyVerdictName(report)));
-    for (const auto& assumption : report.assumptions) {
-      if (seen.insert(assumption).second) assumptions.push_back(assumption);
-    }
+    verdicts.push_back(fmt::format("{}: {}", escapeText(report.check), verifyVerdictName(report)));
   }
   if (reports.size() > 1) {
     out += fmt::format("\noverall: {} ({})\n", overallVerdictName(reports), fmt::join(verdicts, ", "));
   }
-  if (!assumptions.empty()) {
-    out += "\nassumptions:\n";
-    for (const auto& assumption : assumptions) out += "  - " + assumption + "\n";
+  if (std::string assumptions = assumptionsText(allAssumptions(reports)); !assumptions.empty()) {
+    out += '\n';
+    out += assumptions;
   }
   return out;
 }
@@ -446,63 +469,81 @@ std::string verifyJson(const std::vector<sim::VerifyReport>& reports) {
   root["verdict"] = overallVerdictName(reports);
   root["checks"] = Json::array();
   for (const auto& report : reports) root["checks"].push_back(checkJson(report));
-  return root.dump(2) + "\n";
+  return jsonDocument(root);
 }
 
 std::string verifySarif(const std::vector<sim::VerifyReport>& reports) {
-  std::vector<std::string> ids = ruleIds(reports);
+  std::vector<std::string> ids = uniqueNames(reports, ruleId);
   Json rules = Json::array();
   Json results = Json::array();
+  Json notifications = Json::array();
   for (size_t i = 0; i < reports.size(); ++i) {
     const auto& report = reports[i];
     rules.push_back(sarifRule(report, ids[i]));
     for (const auto& finding : report.findings) results.push_back(findingResult(report, ids[i], i, finding));
-    if (report.verdict == sim::Verdict::kReachable || report.verdict == sim::Verdict::kUnreachable) continue;
+    if (!undetermined(report)) continue;
     for (const auto& example : report.undetermined) results.push_back(undeterminedResult(report, ids[i], i, example));
+    if (report.undetermined.empty()) results.push_back(undeterminedCheckResult(report, ids[i], i));
+    notifications.push_back({{"level", "warning"},
+                             {"message", {{"text", fmt::format("{}: {}", ids[i], headline(report))}}},
+                             {"associatedRule", {{"id", ids[i]}, {"index", i}}}});
+  }
+  for (const auto& assumption : allAssumptions(reports)) {
+    notifications.push_back({{"level", "note"}, {"message", {{"text", "assumption: " + assumption}}}});
   }
   Json driver;
   driver["name"] = "vpcsim";
   driver["rules"] = std::move(rules);
   Json run;
   run["tool"] = {{"driver", std::move(driver)}};
+  // The run itself succeeded whatever the verdict; what the verdict rests on
+  // (assumptions) and what it could not decide are notifications.
+  run["invocations"] = Json::array({{{"executionSuccessful", true},
+                                     {"toolExecutionNotifications", std::move(notifications)}}});
   run["results"] = std::move(results);
   run["properties"] = {{"verdict", overallVerdictName(reports)}};
   Json root;
   root["$schema"] = std::string(kSarifSchema);
   root["version"] = "2.1.0";
   root["runs"] = Json::array({std::move(run)});
-  return root.dump(2) + "\n";
+  return jsonDocument(root);
 }
 
 std::string verifyJunit(const std::vector<sim::VerifyReport>& reports) {
-  std::vector<std::vector<Testcase>> suites;
-  size_t tests = 0;
+  std::vector<std::string> names = uniqueNames(reports, junitName);
   size_t failures = 0;
   size_t errors = 0;
   for (const auto& report : reports) {
-    suites.push_back(testcases(report));
-    tests += suites.back().size();
-    failures += countKind(suites.back(), "failure");
-    errors += countKind(suites.back(), "error");
+    failures += report.verdict == sim::Verdict::kReachable ? 1U : 0U;
+    errors += undetermined(report) ? 1U : 0U;
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"vpcsim verify\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", tests,
-                     failures, errors);
+  out += fmt::format("<testsuites name=\"vpcsim verify\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
+                     reports.size(), failures, errors);
   for (size_t i = 0; i < reports.size(); ++i) {
-    const auto& cases = suites[i];
-    std::string suite = xmlEscape(reports[i].check);
-    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n", suite, cases.size(),
-                       countKind(cases, "failure"), countKind(cases, "error"));
-    for (const auto& c : cases) {
-      out += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", suite, xmlEscape(c.name));
-      if (c.kind.empty()) {
-        out += "/>\n";
-        continue;
-      }
-      out += fmt::format(">\n      <{} message=\"{}\">{}</{}>\n    </testcase>\n", c.kind, xmlEscape(c.message),
-                         xmlEscape(c.body), c.kind);
+    const auto& report = reports[i];
+    bool failed = report.verdict == sim::Verdict::kReachable;
+    std::string name = xmlAttribute(escapeText(names[i]));
+    out += fmt::format("  <testsuite name=\"{}\" tests=\"1\" failures=\"{}\" errors=\"{}\">\n", name,
+                       failed ? 1 : 0, undetermined(report) ? 1 : 0);
+    out += "    <properties>\n" + junitProperty("verdict", verifyVerdictName(report));
+    if (!report.scope_origin.empty()) out += junitProperty("scope_origin", report.scope_origin);
+    for (const auto& assumption : report.assumptions) out += junitProperty("assumption", assumption);
+    out += "    </properties>\n";
+    out += fmt::format("    <testcase classname=\"vpcsim verify\" name=\"{}\">\n", name);
+    // Violated is a failure; undetermined an error (not <skipped>, which CI
+    // tools count as green): the check could not be shown to hold.
+    std::string body = checkText(report);
+    if (failed || undetermined(report)) {
+      std::string_view kind = failed ? "failure" : "error";
+      out += fmt::format("      <{} type=\"{}\" message=\"{}\">{}</{}>\n", kind, verifyVerdictName(report),
+                         xmlAttribute(headline(report)), xmlEscape(body), kind);
+      body.clear();
     }
-    out += "  </testsuite>\n";
+    if (std::string text = body + assumptionsText(report.assumptions); !text.empty()) {
+      out += fmt::format("      <system-out>{}</system-out>\n", xmlEscape(text));
+    }
+    out += "    </testcase>\n  </testsuite>\n";
   }
   out += "</testsuites>\n";
   return out;

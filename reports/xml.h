@@ -6,9 +6,17 @@
 
 namespace vpcsim::reports {
 
-/// `text` with &, <, >, " and ' replaced by their XML entities, safe inside
-/// element content and double- or single-quoted attribute values. Other
-/// characters pass through unchanged.
+/// `text` as XML 1.0 element content: &, <, >, " and ' as their entities, a
+/// carriage return as "&#13;" (a parser would turn it into a newline), and
+/// every character XML 1.0 forbids (C0 controls other than tab, newline and
+/// carriage return; U+FFFE, U+FFFF) and every byte that is not well-formed
+/// UTF-8 replaced by its topology::escapeText() spelling ("\x1b", "\xff"), so
+/// the document is well-formed whatever the input held.
 std::string xmlEscape(std::string_view text);
+
+/// `text` as a double- or single-quoted XML attribute value: as xmlEscape(),
+/// and newline and tab as "&#10;" and "&#9;", which attribute-value
+/// normalisation would otherwise turn into spaces.
+std::string xmlAttribute(std::string_view text);
 
 }  // namespace vpcsim::reports

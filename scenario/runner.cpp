@@ -473,17 +473,25 @@ bool diffVariants(const Scenario& scenario, const std::string& from, const std::
     if (in_after && !in_before) out.only_after.push_back("subnet:" + subnet);
     if (in_before != in_after) one_sided.insert("subnet:" + subnet);
   }
-  std::vector<std::string> destinations = {"internet", "pypi"};
-  for (const auto& service : services) destinations.push_back("service:" + service);
-  const std::vector<std::pair<std::string, int>> kTraffic = {{"tcp", 443}, {"udp", 53}, {"icmp", 0}};
+  // The internet and other subnets take any traffic: HTTPS, DNS and ping.
+  // PyPI and AWS service endpoints serve HTTPS only (pip's index; interface
+  // endpoints carry TCP only, PrivateLink Guide), so they get tcp/443 alone: a
+  // udp/53 or icmp packet to them is no flow anyone runs, and it decides like
+  // the same packet to the internet, which the internet flows already list.
+  std::vector<std::string> https_only = {"pypi"};
+  for (const auto& service : services) https_only.push_back("service:" + service);
+  const std::vector<std::pair<std::string, int>> kAnyTraffic = {{"tcp", 443}, {"udp", 53}, {"icmp", 0}};
+  const std::vector<std::pair<std::string, int>> kHttps = {{"tcp", 443}};
   for (const auto& subnet : subnets) {
     for (const auto& group : groups[subnet]) {
-      std::vector<std::string> to_list = destinations;
+      std::vector<std::pair<std::string, const std::vector<std::pair<std::string, int>>*>> to_list;
+      to_list.emplace_back("internet", &kAnyTraffic);
+      for (const auto& destination : https_only) to_list.emplace_back(destination, &kHttps);
       for (const auto& other : subnets) {
-        if (other != subnet) to_list.push_back("subnet:" + other);
+        if (other != subnet) to_list.emplace_back("subnet:" + other, &kAnyTraffic);
       }
-      for (const auto& destination : to_list) {
-        for (const auto& [protocol, port] : kTraffic) keys.insert({"subnet:" + subnet, group, destination, protocol, port});
+      for (const auto& [destination, traffic] : to_list) {
+        for (const auto& [protocol, port] : *traffic) keys.insert({"subnet:" + subnet, group, destination, protocol, port});
       }
     }
   }

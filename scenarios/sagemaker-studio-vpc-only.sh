@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the reference SageMaker Studio "VPC only" study (shared/reference/domain.md)
+# Runs the reference SageMaker Studio "VPC only" study (SageMaker Developer Guide, "Connect Studio notebooks in a VPC to external resources")
 # on scenarios/sagemaker-studio-vpc-only.topology.yaml: each question with the
 # verdict the reference setup must give. Exits 0 when every expectation holds.
 # Usage: scenarios/sagemaker-studio-vpc-only.sh [path/to/vpcsim]

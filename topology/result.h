@@ -7,12 +7,15 @@
 #include <variant>
 #include <vector>
 
+#include "topology/safe_text.h"
+
 namespace vpcsim::topology {
 
 /// One problem found in user input, printed like compiler output:
 /// `LOCATION: error: MESSAGE` where LOCATION is `file:/json/pointer` or
 /// `file:line:column` (or empty when no place is known), then one
-/// `  note: ...` line per note. The one error type from loaders through
+/// `  note: ...` line per note, each part through escapeText() (a message
+/// quotes input). The one error type from loaders through
 /// engines to the CLI: Result<T> carries one, loaders fill a list of them.
 struct Diagnostic {
   std::string code;      ///< stable machine-readable code, e.g. "bad-cidr"
@@ -21,8 +24,9 @@ struct Diagnostic {
   std::vector<std::string> notes = {};  ///< more about it (candidates, what to add), printed after
 
   [[nodiscard]] std::string str() const {
-    std::string out = location.empty() ? "error: " + message : location + ": error: " + message;
-    for (const auto& note : notes) out += "\n  note: " + note;
+    std::string out = location.empty() ? "error: " + escapeText(message)
+                                       : escapeText(location) + ": error: " + escapeText(message);
+    for (const auto& note : notes) out += "\n  note: " + escapeText(note);
     return out;
   }
 };

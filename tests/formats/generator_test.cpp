@@ -570,6 +570,86 @@ TEST_CASE("writeSnapshot reports a folder it cannot create", "[snapshot]") {
   CHECK(errors[0].message.rfind("cannot create directory: ", 0) == 0);
 }
 
+std::vector<std::string> entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_CASE("a new snapshot folder is written whole, into a new or empty folder", "[snapshot]") {
+  TempDir dir;
+  std::vector<Diagnostic> errors;
+  REQUIRE(writeNewSnapshot(generateTopology(small(3)), dir.path() / "new", errors));
+  CHECK(errors.empty());
+  CHECK(entries(dir.path()) == std::vector<std::string>{"new"});  // no temporary sibling left
+  CHECK(readDir(dir.path() / "new").count("NetworkInterfaces.json") == 1);
+  fs::create_directory(dir.path() / "empty");
+  REQUIRE(writeNewSnapshot(generateTopology(small(3)), dir.path() / "empty/", errors));
+  CHECK(errors.empty());
+  CHECK(readDir(dir.path() / "empty") == readDir(dir.path() / "new"));
+  CHECK(entries(dir.path()) == std::vector<std::string>{"empty", "new"});
+}
+
+TEST_CASE("a new snapshot is refused over a non-empty folder or a file, and nothing is written", "[snapshot]") {
+  TempDir dir;
+  std::ofstream(dir.path() / "keep.txt") << "mine";
+  fs::create_directory(dir.path() / "full");
+  std::ofstream(dir.path() / "full" / "notes.txt") << "mine";
+  auto [name, message] = GENERATE(table<std::string, std::string>({
+      {"full", "folder is not empty; give a new or empty folder (nothing was written)"},
+      {"keep.txt", "exists and is not a folder; give a new or empty folder"},
+  }));
+  CAPTURE(name);
+  std::vector<Diagnostic> errors;
+  CHECK_FALSE(writeNewSnapshot(generateTopology(small(3)), dir.path() / name, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].code == "output-exists");
+  CHECK(errors[0].str() == (dir.path() / name).string() + ": error: " + message);
+  CHECK(entries(dir.path()) == std::vector<std::string>{"full", "keep.txt"});
+  CHECK(entries(dir.path() / "full") == std::vector<std::string>{"notes.txt"});
+  CHECK(readFile(dir.path() / "keep.txt") == "mine");
+}
+
+TEST_CASE("a folder whose writing fails half-way is not left behind", "[snapshot]") {
+  TempDir dir;
+  std::vector<Diagnostic> errors;
+  fs::path seen;
+  bool ok = writeFolderAtomically(
+      dir.path() / "out",
+      [&](const fs::path& temp) {
+        seen = temp;
+        std::ofstream(temp / "Vpcs.json") << "{}";  // one file written, then a failure
+        return false;
+      },
+      errors);
+  CHECK_FALSE(ok);
+  CHECK(seen.parent_path() == dir.path());
+  CHECK(seen.filename().string().starts_with(".out.partial-"));
+  CHECK(entries(dir.path()).empty());
+  // An empty folder given stays, empty.
+  fs::create_directory(dir.path() / "out");
+  CHECK_FALSE(writeFolderAtomically(dir.path() / "out", [](const fs::path&) { return false; }, errors));
+  CHECK(entries(dir.path()) == std::vector<std::string>{"out"});
+  CHECK(entries(dir.path() / "out").empty());
+}
+
+TEST_CASE("--enis counts the workload interfaces exactly; NAT and endpoint interfaces come on top", "[generator]") {
+  int enis = GENERATE(1, 7, 50, 999, 5000);
+  CAPTURE(enis);
+  GeneratorOptions options;
+  options.enis = enis;
+  Topology topology = generateTopology(options);
+  auto workload = std::count_if(topology.enis.begin(), topology.enis.end(),
+                                [](const Eni& eni) { return eni.interface_type == "interface"; });
+  CHECK(workload == enis);
+  for (const auto& eni : topology.enis) {
+    if (eni.interface_type != "interface") {
+      CHECK((eni.interface_type == "nat_gateway" || eni.interface_type == "vpc_endpoint"));
+    }
+  }
+}
+
 /// Sorted, comparable summaries of what a loader must reproduce.
 using RuleKey = std::tuple<int, int, int, int, std::string, std::string>;
 std::vector<RuleKey> ruleKeys(const std::vector<SgRule>& rules) {

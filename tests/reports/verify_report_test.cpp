@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/xml_check.h"
+
 using namespace vpcsim;
 using Json = nlohmann::json;
 
@@ -406,35 +408,67 @@ TEST_CASE("SARIF output is deterministic and fingerprints follow rule, source an
   CHECK(fingerprintOf(other_exit) != base);
 }
 
-TEST_CASE("JUnit has one suite per check, a failure per finding, an error when undetermined", "[verify-report]") {
+TEST_CASE("JUnit has one test case per check: a failure when violated, an error when undetermined", "[verify-report]") {
   std::string xml = reports::verifyJunit({internetFreeHolds(), scopeViolated(), builtinUndetermined()});
+  CHECK(test_support::xmlProblem(xml).empty());
   CHECK(xml ==
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<testsuites name=\"vpcsim verify\" tests=\"4\" failures=\"2\" errors=\"1\">\n"
-        "  <testsuite name=\"internet-free\" tests=\"1\" failures=\"0\" errors=\"0\">\n"
-        "    <testcase classname=\"internet-free\" name=\"no finding\"/>\n"
+        "<testsuites name=\"vpcsim verify\" tests=\"3\" failures=\"1\" errors=\"1\">\n"
+        "  <testsuite name=\"internet-free subnet:PrivateSubnet1A\" tests=\"1\" failures=\"0\" errors=\"0\">\n"
+        "    <properties>\n"
+        "      <property name=\"verdict\" value=\"holds\"/>\n"
+        "      <property name=\"assumption\" value=\"IPv4 only\"/>\n"
+        "    </properties>\n"
+        "    <testcase classname=\"vpcsim verify\" name=\"internet-free subnet:PrivateSubnet1A\">\n"
+        "      <system-out>holds: no packet from any interface (existing or placed later with any of the VPC&apos;s "
+        "security groups) in subnet:PrivateSubnet1A reaches the internet (12 classes checked: 3 source classes x 4 "
+        "header classes)\n"
+        "assumptions:\n"
+        "  - IPv4 only\n"
+        "</system-out>\n"
+        "    </testcase>\n"
         "  </testsuite>\n"
-        "  <testsuite name=\"scope no-ssh\" tests=\"2\" failures=\"2\" errors=\"0\">\n"
-        "    <testcase classname=\"scope no-ssh\" name=\"/MatchPaths/0: internet -&gt; eni-1 &lt;web &amp; "
-        "&quot;db&quot;&gt;\">\n"
-        "      <failure message=\"internet -&gt; eni-1 &lt;web &amp; &quot;db&quot;&gt;\">internet -&gt; eni-1 "
-        "&lt;web &amp; &quot;db&quot;&gt; (1 classes)\n"
+        "  <testsuite name=\"scope no-ssh\" tests=\"1\" failures=\"1\" errors=\"0\">\n"
+        "    <properties>\n"
+        "      <property name=\"verdict\" value=\"violated\"/>\n"
+        "      <property name=\"scope_origin\" value=\"scopes/no-ssh.json\"/>\n"
+        "      <property name=\"assumption\" value=\"IPv4 only\"/>\n"
+        "      <property name=\"assumption\" value=\"no prefix list entries\"/>\n"
+        "    </properties>\n"
+        "    <testcase classname=\"vpcsim verify\" name=\"scope no-ssh\">\n"
+        "      <failure type=\"violated\" message=\"scope no-ssh (scopes/no-ssh.json): violated: 2 findings (40 "
+        "classes checked: 5 source classes x 8 header classes)\">scope no-ssh (scopes/no-ssh.json): violated: 2 "
+        "findings (40 classes checked: 5 source classes x 8 header classes)\n"
+        "\n"
+        "[finding] /MatchPaths/0: internet -&gt; eni-1 &lt;web &amp; &quot;db&quot;&gt; (1 classes)\n"
         "  example: tcp 1.2.3.4:49152 -&gt; 10.0.0.5:22 from internet\n"
         "  opened by: sg-1 ingress rule allow tcp 22 from 0.0.0.0/0 at "
         "security-groups.json:/SecurityGroups/0/IpPermissions/1/IpRanges/0\n"
         "    path:\n"
         "      security-group               sg-1 &lt;web &amp; &quot;db&quot;&gt;  ingress rule 1: tcp 22 from 0.0.0.0/0\n"
-        "</failure>\n"
-        "    </testcase>\n"
-        "    <testcase classname=\"scope no-ssh\" name=\"/MatchPaths/1: subnet-2 (Public) -&gt; pcx-1\">\n"
-        "      <failure message=\"subnet-2 (Public) -&gt; pcx-1\">subnet-2 (Public) -&gt; pcx-1 (2 classes)\n"
+        "\n"
+        "[finding] /MatchPaths/1: subnet-2 (Public) -&gt; pcx-1 (2 classes)\n"
         "  example: udp 10.0.1.4:49152 -&gt; 10.1.0.1:53 from eni-2\n"
         "</failure>\n"
+        "      <system-out>assumptions:\n"
+        "  - IPv4 only\n"
+        "  - no prefix list entries\n"
+        "</system-out>\n"
         "    </testcase>\n"
         "  </testsuite>\n"
         "  <testsuite name=\"scope vpc-ingress\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
-        "    <testcase classname=\"scope vpc-ingress\" name=\"undetermined: vgw-1\">\n"
-        "      <error message=\"NOT_MODELLED at vgw-1: traffic from the VPN is not in the input\">    path:\n"
+        "    <properties>\n"
+        "      <property name=\"verdict\" value=\"undetermined\"/>\n"
+        "      <property name=\"scope_origin\" value=\"builtin:AWS-VPC-Ingress\"/>\n"
+        "    </properties>\n"
+        "    <testcase classname=\"vpcsim verify\" name=\"scope vpc-ingress\">\n"
+        "      <error type=\"undetermined\" message=\"scope vpc-ingress (builtin:AWS-VPC-Ingress): undetermined: no "
+        "finding, but 3 classes could not be decided (0 classes checked: 0 source classes x 0 header classes)\">scope "
+        "vpc-ingress (builtin:AWS-VPC-Ingress): undetermined: no finding, but 3 classes could not be decided (0 "
+        "classes checked: 0 source classes x 0 header classes)\n"
+        "\n"
+        "[undetermined] vgw-1\n"
+        "    path:\n"
         "      internet                     vgw-1  tcp 10.9.0.1:49152 -&gt; 10.0.0.5:443\n"
         "    NOT_MODELLED at vgw-1: traffic from the VPN is not in the input\n"
         "</error>\n"
@@ -443,7 +477,81 @@ TEST_CASE("JUnit has one suite per check, a failure per finding, an error when u
         "</testsuites>\n");
   sim::VerifyReport silent = builtinUndetermined();
   silent.undetermined.clear();
-  CHECK(reports::verifyJunit({silent}).find(
-            "    <testcase classname=\"scope vpc-ingress\" name=\"undetermined\">\n"
-            "      <error message=\"3 classes could not be decided\"></error>\n") != std::string::npos);
+  std::string silent_xml = reports::verifyJunit({silent});
+  CHECK(test_support::xmlProblem(silent_xml).empty());
+  CHECK(silent_xml.find("    <testcase classname=\"vpcsim verify\" name=\"scope vpc-ingress\">\n"
+                        "      <error type=\"undetermined\" message=\"scope vpc-ingress (builtin:AWS-VPC-Ingress): "
+                        "undetermined: no finding, but 3 classes could not be decided") != std::string::npos);
+}
+
+/// The (classname, name) of every JUnit test case in `xml`.
+std::vector<std::string> junitCaseNames(const std::string& xml) {
+  std::vector<std::string> names;
+  for (size_t at = xml.find("<testcase "); at != std::string::npos; at = xml.find("<testcase ", at + 1)) {
+    names.push_back(xml.substr(at, xml.find('>', at) - at));
+  }
+  return names;
+}
+
+TEST_CASE("JUnit test names stay the same whether a check holds, is violated or undetermined", "[verify-report]") {
+  sim::VerifyReport undetermined_free = internetFreeHolds();
+  undetermined_free.verdict = sim::Verdict::kUndetermined;
+  undetermined_free.undetermined_classes = 2;
+  sim::VerifyReport scope_holds = scopeViolated();
+  scope_holds.verdict = sim::Verdict::kUnreachable;
+  scope_holds.findings.clear();
+  sim::VerifyReport scope_other = scopeViolated();
+  scope_other.findings.pop_back();
+  scope_other.findings[0].exit_point = "eni-9";
+  std::vector<std::string> names = junitCaseNames(reports::verifyJunit({internetFreeHolds(), scopeViolated()}));
+  CHECK(names == std::vector<std::string>{
+                     "<testcase classname=\"vpcsim verify\" name=\"internet-free subnet:PrivateSubnet1A\"",
+                     "<testcase classname=\"vpcsim verify\" name=\"scope no-ssh\""});
+  CHECK(junitCaseNames(reports::verifyJunit({internetFreeViolated(), scope_holds})) == names);
+  CHECK(junitCaseNames(reports::verifyJunit({undetermined_free, scope_other})) == names);
+  // A scope given twice is told apart by position, not by outcome.
+  CHECK(junitCaseNames(reports::verifyJunit({scopeViolated(), scope_holds})) ==
+        std::vector<std::string>{"<testcase classname=\"vpcsim verify\" name=\"scope no-ssh\"",
+                                 "<testcase classname=\"vpcsim verify\" name=\"scope no-ssh#2\""});
+}
+
+TEST_CASE("SARIF carries the assumptions and every undetermined check as notifications", "[verify-report]") {
+  Json log = parse(reports::verifySarif({internetFreeHolds(), scopeViolated(), builtinUndetermined()}));
+  const Json& invocation = log["runs"][0]["invocations"][0];
+  CHECK(invocation["executionSuccessful"] == true);
+  CHECK(invocation["toolExecutionNotifications"] == Json::parse(R"json([
+    {"level": "warning",
+     "message": {"text": "scope/vpc-ingress: scope vpc-ingress (builtin:AWS-VPC-Ingress): undetermined: no finding, but 3 classes could not be decided (0 classes checked: 0 source classes x 0 header classes)"},
+     "associatedRule": {"id": "scope/vpc-ingress", "index": 2}},
+    {"level": "note", "message": {"text": "assumption: IPv4 only"}},
+    {"level": "note", "message": {"text": "assumption: no prefix list entries"}}
+  ])json"));
+  CHECK(log["runs"][0]["tool"]["driver"]["rules"][1]["properties"]["assumptions"] ==
+        Json::array({"IPv4 only", "no prefix list entries"}));
+}
+
+TEST_CASE("an undetermined check without examples is a SARIF warning, never a clean run", "[verify-report]") {
+  sim::VerifyReport silent = builtinUndetermined();
+  silent.undetermined.clear();
+  Json results = parse(reports::verifySarif({internetFreeHolds(), silent}))["runs"][0]["results"];
+  REQUIRE(results.size() == 1);
+  CHECK(results[0]["ruleId"] == "scope/vpc-ingress");
+  CHECK(results[0]["ruleIndex"] == 1);
+  CHECK(results[0]["level"] == "warning");
+  CHECK(results[0]["message"]["text"] ==
+        "scope vpc-ingress (builtin:AWS-VPC-Ingress): undetermined: no finding, but 3 classes could not be decided (0 "
+        "classes checked: 0 source classes x 0 header classes)");
+  CHECK(parse(reports::verifySarif({internetFreeHolds()}))["runs"][0]["results"].empty());
+}
+
+TEST_CASE("class counts read as a product only when they multiply", "[verify-report]") {
+  sim::VerifyReport report = internetFreeHolds();
+  CHECK(reports::verifyText({report}).find("(12 classes checked: 3 source classes x 4 header classes)") !=
+        std::string::npos);
+  report.classes_checked = 384;
+  report.source_classes = 16;
+  report.header_classes = 12;
+  std::string text = reports::verifyText({report});
+  CHECK(text.find("(384 (source, header) class pairs checked over 16 source classes)") != std::string::npos);
+  CHECK(text.find(" x ") == std::string::npos);
 }

@@ -14,6 +14,7 @@
 
 #include "reports/scenario_report.h"
 #include "scenario/runner.h"
+#include "tests/support/xml_check.h"
 
 // The modules under test, by their short names (tests mirror the folders).
 using namespace vpcsim::scenario;  // NOLINT(google-build-using-namespace)
@@ -203,6 +204,22 @@ TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   std::string junit = reports::scenarioJunit(run);
   CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"46\" failures=\"2\">") != std::string::npos);
   CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
+  CHECK(vpcsim::test_support::xmlProblem(junit).empty());
+  // The test case is named after the check in the failing variant as in the passing one, and carries
+  // the verdict, why, and the assumptions the answer rests on, pass or fail.
+  const std::string failing = "<testcase classname=\"sagemaker-studio-vpc-only.baseline\" name=\"wrong\">\n"
+                              "      <failure message=\"expected reachable, got unreachable\">";
+  const std::string passing = "<testcase classname=\"sagemaker-studio-vpc-only.with-nat\" name=\"wrong\">\n"
+                              "      <system-out>reachable (expected reachable): notebook:studio/data-scientist -&gt; "
+                              "pypi (tcp/443)\n";
+  CHECK(junit.find(failing) != std::string::npos);
+  CHECK(junit.find(passing) != std::string::npos);
+  size_t failing_out = junit.find("<system-out>unreachable (expected reachable): notebook:studio/data-scientist -&gt; "
+                                  "pypi (tcp/443)\n",
+                                  junit.find(failing));
+  REQUIRE(failing_out != std::string::npos);
+  CHECK(junit.find("assumptions:\n  - no --protocol/--port given: tcp/443 assumed\n", failing_out) <
+        junit.find("</system-out>", failing_out));
 }
 
 TEST_CASE("a check whose question cannot be answered is an input error at the check", "[scenario]") {
@@ -255,11 +272,14 @@ TEST_CASE("diff baseline -> with-nat names the NAT route as the responsible chan
     CHECK(responsible.find(subnet + "RouteTable)") != std::string::npos);
     CHECK(it->origin.rfind("stack sagemaker-admin-workshop-natgw at ", 0) == 0);
   }
-  // Interface endpoints are not affected by the NAT gateway.
+  // Interface endpoints are not affected by the NAT gateway; PyPI is asked about HTTPS only (no "pypi udp/53").
   for (const auto& flow : diff.flows) {
     CAPTURE(flow.from, flow.to, flow.traffic);
     CHECK(flow.to.rfind("service:", 0) != 0);
+    if (flow.to == "pypi") CHECK(flow.traffic == "tcp/443");
   }
+  CHECK(reports::diffText(diff).find("pypi udp/53") == std::string::npos);
+  CHECK(reports::diffText(diff).find("-> internet icmp, tcp/443, udp/53: unreachable -> reachable") != std::string::npos);
   auto check = std::find_if(diff.checks.begin(), diff.checks.end(),
                             [](const FlowChange& f) { return f.check == "notebook -> PyPI"; });
   REQUIRE(check != diff.checks.end());
