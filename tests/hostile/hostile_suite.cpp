@@ -12,6 +12,9 @@
 // off, since ASan reserves terabytes of virtual memory up front; the 2 GiB
 // bound is then checked on the peak resident set (getrusage ru_maxrss) alone,
 // and the wall clock is 60 s (Debug + ASan runs several times slower).
+// The peak resident set comes from wait4(): Linux counts in it the test
+// process's own resident size at fork(), so it is an upper bound (a few tens
+// of MiB above the CLI's own peak).
 //
 // Run alone: build/tests/vpcsim_hostile_tests, or one class by tag:
 //   build/tests/vpcsim_hostile_tests "[regex]"
