@@ -16,10 +16,16 @@ jobs=$(nproc 2>/dev/null || echo 2)
 build=${VPCSIM_FUZZ_BUILD:-build-fuzz}
 targets="snapshot native cloudformation scenario plan scope"
 max_len=262144
+# clang 14 matches libclang-rt-14-dev (libFuzzer and the sanitizer runtimes).
+cxx=${VPCSIM_FUZZ_CXX:-clang++-14}
 
+# A build folder configured with another compiler: CMake would drop the -D options below.
+if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_CXX_COMPILER:[A-Z]*=\(.*/\)\?$cxx\$" "$build/CMakeCache.txt"; then
+  rm -f "$build/CMakeCache.txt"
+fi
 launcher=""
 if command -v ccache >/dev/null 2>&1; then launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"; fi
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
   -DVPCSIM_FUZZ=ON -DVPCSIM_BUILD_TESTS=OFF $launcher >/dev/null
 cmake --build "$build" -j "$jobs" --target vpcsim_fuzzers
 
@@ -48,6 +54,16 @@ find tests/data scenarios -name '*.yaml' -type f | sort | while read -r f; do
   elif grep -q '^horizon_months:\|^consumers:' "$f"; then add_seed plan "$f"
   fi
 done
+# The YAML examples of the format documents: every ```yaml block, one seed each.
+doc_examples() {  # doc_examples TARGET DOC
+  awk -v dir="$seeds/$1" -v stem="$(basename "$2" .md)" '
+    /^```yaml/ { n++; file = dir "/doc_" stem "_" n ".yaml"; inside = 1; next }
+    /^```/ { inside = 0; next }
+    inside { print > file }' "$2"
+}
+doc_examples scenario docs/scenario-format.md
+doc_examples plan docs/capacity.md
+doc_examples native docs/topology-format.md
 find tests/data -name '*.json' -path '*naa*' -type f | sort | while read -r f; do add_seed scope "$f"; done
 for t in $targets; do
   if [ -d "tests/data/hostile/$t" ]; then
