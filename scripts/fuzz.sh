@@ -86,7 +86,10 @@ for t in $targets; do
     echo
   else
     echo "fuzz_$t FAILED (log: $log):"
-    grep -E 'ERROR: |SUMMARY: |Test unit written to|^    #[0-9]+ ' "$log" | head -30
+    # The error, then the stack frames in vpcsim's own code.
+    grep -E 'ERROR: |SUMMARY: |Test unit written to|terminate called|what\(\)' "$log" | head -10
+    grep -E '^ +#[0-9]+ .*(vpcsim|LLVMFuzzerTestOneInput)' "$log" | sed -E 's/ 0x[0-9a-f]+ in / /; s/ \(BuildId.*//' |
+      cut -c1-240 | head -15
     failed="$failed $t"
   fi
 done

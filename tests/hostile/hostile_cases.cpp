@@ -1,8 +1,13 @@
 // The hostile-input cases (hostile_cases.h): small generated files and CLI arguments, one class per function.
 #include "hostile_cases.h"
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/fuzz/fuzz_input.h"
 
 namespace vpcsim::hostile {
 
@@ -964,6 +969,72 @@ std::vector<HostileCase> planCases() {
                             "instances_per_job: 99999999999999999999}\n"),
                Expect::kInputError),
   };
+}
+
+std::vector<HostileCase> regressionCases() {
+  // What the CLI runs on a saved input of each fuzz target; `file` is the
+  // target's default frame (fuzz_input.h), the other frames sit beside it.
+  using Command = std::function<Args(const Workspace&, const std::string& file,
+                                     const std::vector<vpcsim::fuzz::Frame>& frames)>;
+  const std::vector<std::tuple<std::string, std::string, Command>> targets = {
+      {"native", "topology.yaml",
+       [](const Workspace&, const std::string& file, const auto&) {
+         return Args{"describe", "--topology", file, "--output", "json"};
+       }},
+      {"snapshot", "Vpcs.json",
+       [](const Workspace& ws, const std::string&, const auto&) {
+         return Args{"describe", "--snapshot", ws.path("input"), "--output", "json"};
+       }},
+      {"cloudformation", "template.yaml",
+       [](const Workspace&, const std::string& file, const auto& frames) {
+         Args args{"describe", "--template", file};
+         for (const auto& frame : frames) {
+           if (frame.path != "parameters") continue;
+           args.push_back("--parameter-overrides");
+           std::istringstream lines(frame.text);
+           for (std::string line; std::getline(lines, line);) {
+             if (line.find('=') != std::string::npos) args.push_back(line);
+           }
+         }
+         args.push_back("--output");
+         args.push_back("json");
+         return args;
+       }},
+      {"scenario", "scenario.yaml",
+       [](const Workspace&, const std::string& file, const auto&) { return Args{"run", file, "--output", "json"}; }},
+      {"plan", "plan.yaml",
+       [](const Workspace& ws, const std::string& file, const auto&) {
+         return Args{"capacity", "--topology", topo(ws), "--plan", file, "--output", "json"};
+       }},
+      {"scope", "scope.json",
+       [](const Workspace& ws, const std::string& file, const auto&) {
+         return Args{"verify", "--topology", topo(ws), "--scope", file, "--output", "json"};
+       }},
+  };
+  std::vector<HostileCase> cases;
+  const fs::path root = fs::path(VPCSIM_SOURCE_DIR) / "tests" / "data" / "hostile";
+  for (const auto& [target, default_name, command] : targets) {
+    if (!fs::is_directory(root / target)) continue;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(root / target)) {
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& saved : files) {
+      cases.push_back({"regression-" + target + "-" + saved.stem().string(),
+                       [saved, name = default_name, run = command](const Workspace& ws) {
+                         std::ifstream in(saved, std::ios::binary);
+                         std::stringstream bytes;
+                         bytes << in.rdbuf();
+                         auto frames = vpcsim::fuzz::splitFrames(bytes.str(), name);
+                         for (const auto& frame : frames) {
+                           if (vpcsim::fuzz::safeRelative(frame.path)) ws.write("input/" + frame.path, frame.text);
+                         }
+                         return run(ws, ws.path("input/" + name), frames);
+                       }});
+    }
+  }
+  return cases;
 }
 
 }  // namespace vpcsim::hostile

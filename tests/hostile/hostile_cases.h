@@ -34,5 +34,9 @@ std::vector<HostileCase> sizeCases();       ///< [sizes]: huge counts
 std::vector<HostileCase> cliCases();        ///< [cli]: contradictory and empty options
 std::vector<HostileCase> snapshotValueCases();  ///< [impossible]: values AWS cannot produce
 std::vector<HostileCase> planCases();       ///< [plans]: nan, inf, steep growth
+/// [regressions]: every input saved under tests/data/hostile/<target>/ (the
+/// fuzz targets' framing, tests/fuzz/fuzz_input.h), run by the CLI command
+/// that loads that kind of input.
+std::vector<HostileCase> regressionCases();
 
 }  // namespace vpcsim::hostile

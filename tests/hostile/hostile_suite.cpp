@@ -163,10 +163,17 @@ TEST_CASE("hostile capacity plans and histories end in time or are refused", "[h
   runAll(planCases());
 }
 
+TEST_CASE("saved fuzzer findings load without a crash", "[hostile][regressions]") {
+  auto cases = regressionCases();
+  if (cases.empty()) return;  // tests/data/hostile/ holds no saved input yet
+  runAll(cases);
+}
+
 TEST_CASE("hostile case names are unique", "[hostile][suite]") {
   std::vector<std::vector<HostileCase>> groups = {numberCases(), textCases(),  yamlCases(),
                                                   regexCases(),  fileCases(),  sizeCases(),
-                                                  cliCases(),    snapshotValueCases(), planCases()};
+                                                  cliCases(),    snapshotValueCases(), planCases(),
+                                                  regressionCases()};
   std::set<std::string> names;
   for (const auto& group : groups) {
     for (const auto& hostile : group) {
