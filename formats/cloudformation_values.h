@@ -45,6 +45,16 @@ struct Value {
   YAML::Mark key_mark;  ///< where its key is, for values of a mapping
   bool tagged = false;  ///< built from a short-form tag (`!Condition X`)
 
+  // Declared here and defaulted after the class: clang (14) with libstdc++
+  // instantiates std::pair<std::string, Value> while Value is incomplete if
+  // these are implicit, which the libFuzzer build (tests/fuzz) trips over.
+  Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+  ~Value();
+
   [[nodiscard]] bool isScalar() const { return kind == Kind::kString || kind == Kind::kNumber || kind == Kind::kBool; }
   [[nodiscard]] const Value* find(std::string_view key) const {
     for (const auto& [name, value] : fields) {
@@ -79,6 +89,13 @@ struct Value {
     return list(std::move(items), at);
   }
 };
+
+inline Value::Value() = default;
+inline Value::Value(const Value&) = default;
+inline Value::Value(Value&&) noexcept = default;
+inline Value& Value::operator=(const Value&) = default;
+inline Value& Value::operator=(Value&&) noexcept = default;
+inline Value::~Value() = default;
 
 /// "a string", "a list", ...: a value's kind as messages name it.
 std::string_view kindWord(Value::Kind kind);

@@ -745,8 +745,9 @@ std::vector<StackSpec> variantStacks(const Scenario& scenario, const std::string
       for (const auto& [name, overrides] : variant->parameters) {
         if (name != stack.stack_name) continue;
         for (const auto& [key, value] : overrides) {
+          const std::string& wanted = key;  // a structured binding cannot be captured before clang 16 (fuzz build)
           auto it = std::find_if(spec.parameter_overrides.begin(), spec.parameter_overrides.end(),
-                                 [&](const auto& p) { return p.first == key; });
+                                 [&](const auto& p) { return p.first == wanted; });
           if (it != spec.parameter_overrides.end()) {
             it->second = value;
           } else {

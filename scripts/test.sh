@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds vpcsim twice and runs the whole test suite on each build:
-# Release with warnings as errors, then Debug under AddressSanitizer + UBSan.
+# Release with warnings as errors, then Debug under AddressSanitizer + UBSan;
+# then the libFuzzer targets, 30 s each (scripts/fuzz.sh, a third build with clang).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -13,4 +14,5 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVPCSIM_SANITIZE=ON 
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure
-echo "all tests passed (Release and Debug+ASan+UBSan)"
+scripts/fuzz.sh "${VPCSIM_FUZZ_SECONDS:-30}"
+echo "all tests passed (Release, Debug+ASan+UBSan, and fuzzing)"
