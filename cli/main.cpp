@@ -21,6 +21,7 @@
 #include "sim/query.h"
 #include "scenario/runner.h"
 #include "sim/verify/verify.h"
+#include "formats/number_text.h"
 #include "formats/plan_file.h"
 #include "formats/cloudformation.h"
 #include "formats/generator.h"
@@ -500,7 +501,16 @@ void addCapacity(CLI::App& app, CapacityArgs& args) {
   capacity->add_option("--months", args.months, "horizon in months (default: the plan's)")->check(CLI::Range(1, 600));
   capacity->add_option("--trials", args.trials, "Monte Carlo trials (0: analytic only)")
       ->check(CLI::Range(0, 10000000));
-  capacity->add_option("--seed", args.seed, "Monte Carlo seed")->check(CLI::Range(int64_t{0}, INT64_MAX));
+  // CLI11 reads an integer that overflows as its largest value; the range-checked parser refuses it.
+  capacity->add_option("--seed", args.seed, "Monte Carlo seed")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            long long value = 0;
+            return formats::parseWholeNumber(text, 0, INT64_MAX, value) == formats::NumberStatus::kOk
+                       ? std::string()
+                       : std::string("expected a whole number from 0 to 9223372036854775807");
+          },
+          "INT", "whole number"));
   capacity->add_option("--output", args.output, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
   capacity->add_flag("--detail", args.detail, "text: every month of every subnet after the summary");
   capacity->add_flag("--whitepaper", args.whitepaper,

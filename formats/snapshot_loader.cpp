@@ -340,6 +340,16 @@ class SnapshotLoader {
     std::string key = std::string(kind) + ":" + item.id;
     auto [it, inserted] = seen_.emplace(key, item.origin);
     if (!inserted) {
+      // One describe output never lists an ID twice; two inputs may (a
+      // subnet shared through RAM appears in both accounts' snapshots), and
+      // the first one is kept.
+      auto fileOf = [](std::string_view origin) { return origin.substr(0, origin.find(":/")); };
+      if (!it->second.empty() && fileOf(it->second) == fileOf(item.origin)) {
+        errors_.push_back(Diagnostic{"duplicate-id",
+                                     fmt::format("{} {} is listed twice (first at {})", kind, item.id, it->second),
+                                     item.origin});
+        return false;
+      }
       ignore(item.origin, item.id, fmt::format("duplicate of {}", it->second.empty() ? "an earlier input" : it->second));
     }
     return inserted;

@@ -95,7 +95,17 @@ void checkSubnets(const Topology& topo, const TopologyMark& since, const FieldLo
   for (std::size_t i = since.subnets; i < topo.subnets.size(); ++i) {
     const Subnet& subnet = topo.subnets[i];
     auto it = vpcs.find(subnet.vpc_id);
-    if (it == vpcs.end() || it->second->cidrs.empty()) continue;
+    if (it == vpcs.end()) {
+      // describe-vpcs lists every VPC a subnet of describe-subnets is in
+      // (shared VPCs included, for a participant); without it nothing about
+      // the subnet's routing or addresses can be settled.
+      errors.push_back(Diagnostic{"unknown-reference",
+                                  fmt::format("subnet {} is in vpc {}, which is not in the input", subnet.meta.id,
+                                              subnet.vpc_id.empty() ? "''" : subnet.vpc_id),
+                                  where(subnet.meta.origin, "VpcId")});
+      continue;
+    }
+    if (it->second->cidrs.empty()) continue;
     const auto& blocks = it->second->cidrs;
     if (std::none_of(blocks.begin(), blocks.end(), [&](const Cidr& block) { return block.contains(subnet.cidr); })) {
       errors.push_back(Diagnostic{"bad-cidr",

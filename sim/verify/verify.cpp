@@ -42,6 +42,7 @@
 #include "sim/rules.h"
 #include "sim/sources.h"
 #include "sim/verify/verify_internal.h"
+#include "topology/limits.h"
 #include "topology/reference.h"
 #include "topology/suggest.h"
 
@@ -1266,7 +1267,9 @@ class ScopeCheck {
     if (egress_needed_) {
       if (auto error = checkEgress()) return *error;
     }
-    if (ingress_needed_) checkIngress();
+    if (ingress_needed_) {
+      if (auto error = checkIngress()) return *error;
+    }
     noteEntriesFromOutside();
     noteUnmodelled();
     finishWithAssumptions(
@@ -1290,7 +1293,8 @@ class ScopeCheck {
                                const std::string& source_group) const;
   Result<std::vector<SourceClass>> planSources() const;
   std::optional<Error> checkEgress();
-  void checkIngress();
+  [[nodiscard]] std::optional<Error> withinClassLimit(uint64_t sources, uint64_t headers, bool factored) const;
+  std::optional<Error> checkIngress();
   void noteEntryFromOutside(const NaaPath& path, const std::string& id, const std::string& what);
   void noteEntriesFromOutside();
   void noteUnmodelled();
@@ -1555,14 +1559,24 @@ std::optional<Error> ScopeCheck::checkEgress() {
     return judge(facts, packet, result, displayName(sources[member].subnet->meta));
   };
   const bool factored = options_.factored && plain_ && egress_plain_ && !private_destinations_;
+  if (auto error = withinClassLimit(sources.size(), report_.header_classes, factored)) return error;
   if (private_destinations_ && options_.skip_other_estates) decideOtherEstatesAlike(ix_, extra_cidrs_, sources, e);
   tally_.append(runEnumeration(ix_, e, extra_cidrs_, factored, options_.threads));
   return std::nullopt;
 }
 
+/// "too large" when a check class by class would trace more than
+/// kScopeClassPairsByClass pairs (topology/limits.h).
+std::optional<Error> ScopeCheck::withinClassLimit(uint64_t sources, uint64_t headers, bool factored) const {
+  if (factored || sources * headers <= limits::kScopeClassPairsByClass) return std::nullopt;
+  return Error{fmt::format("too large: scope {} would trace {} (source, header) class pairs one by one ({} source "
+                           "classes x {} header classes); the limit is {} (docs/cli.md, \"Limits\")",
+                           scope_.name, sources * headers, sources, headers, limits::kScopeClassPairsByClass)};
+}
+
 /// Traces from every public address class to every interface the internet
 /// can reach.
-void ScopeCheck::checkIngress() {
+std::optional<Error> ScopeCheck::checkIngress() {
   const std::vector<Inbound> targets = inboundTargets(topo_, options_.hypothetical_enis);
   std::vector<Atom> clients;
   for (const Atom& atom : address_atoms_) {
@@ -1570,6 +1584,11 @@ void ScopeCheck::checkIngress() {
   }
   report_.source_classes += clients.size();
   if (report_.header_classes == 0) report_.header_classes = uint64_t{headers_.size()} * source_ports_.size();
+  const bool factored = options_.factored && plain_ && source_ids_.empty();
+  if (auto error = withinClassLimit(targets.size(), uint64_t{clients.size()} * headers_.size() * source_ports_.size(),
+                                    factored)) {
+    return error;
+  }
   Enumeration e = inboundEnumeration(network_, targets, std::move(clients), headers_, source_ports_);
   e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
     const Inbound& inbound = targets[member];
@@ -1585,8 +1604,8 @@ void ScopeCheck::checkIngress() {
     std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
     return judge(facts, packet, result, entry);
   };
-  tally_.append(
-      runEnumeration(ix_, e, extra_cidrs_, options_.factored && plain_ && source_ids_.empty(), options_.threads));
+  tally_.append(runEnumeration(ix_, e, extra_cidrs_, factored, options_.threads));
+  return std::nullopt;
 }
 
 /// Counts traffic entering through `id` as undetermined when `path`'s Source may match it.

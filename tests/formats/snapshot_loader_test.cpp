@@ -320,6 +320,8 @@ TEST_CASE("region and account folders set meta below them; OwnerId wins", "[snap
   TempDir dir("place");
   dir.write("accounts/210987654321/us-gov-west-1/Subnets.json",
             R"({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}]})");
+  dir.write("accounts/210987654321/us-gov-west-1/Vpcs.json",
+            R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]})");
   dir.write("accounts/210987654321/ap-southeast-2/Vpcs.json",
             R"({"Vpcs": [{"VpcId": "vpc-2", "OwnerId": "999999999999", "CidrBlock": "10.1.0.0/16",
                           "Tags": [{"Key": "Name", "Value": "main vpc"}]}]})");
