@@ -1,7 +1,10 @@
 // Inventory of a loaded topology: what was modelled and what was ignored.
 #include "reports/describe_report.h"
 
+#include <algorithm>
 #include <map>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <fmt/format.h>
@@ -45,6 +48,123 @@ std::string cidrList(const std::vector<Cidr>& cidrs) {
   return out;
 }
 
+
+/// One resource of the inventory: its kind, identity and a short detail.
+struct InventoryItem {
+  std::string_view kind;  ///< "route table", "security group", ...
+  const ResourceMeta* meta = nullptr;
+  std::string detail;
+};
+
+/// "1 route", "2 routes"; "1 entry", "2 entries".
+std::string count(size_t n, std::string_view one, std::string_view many = {}) {
+  if (n == 1) return fmt::format("1 {}", one);
+  return many.empty() ? fmt::format("{} {}s", n, one) : fmt::format("{} {}", n, many);
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+/// The resources of `vpc_id` users name in scopes, references and scenario
+/// edits (empty: those of no single VPC), in kind order then ID order.
+std::vector<InventoryItem> inventory(const Topology& t, const std::string& vpc_id) {
+  std::vector<InventoryItem> out;
+  const bool shared = vpc_id.empty();
+  auto in = [&](const std::vector<std::string>& ids) { return std::find(ids.begin(), ids.end(), vpc_id) != ids.end(); };
+  for (const auto& table : t.route_tables) {
+    if (table.vpc_id != vpc_id) continue;
+    std::string detail = count(table.routes.size(), "route");
+    if (table.main) detail += ", main";
+    if (!table.subnet_ids.empty()) detail += ", subnets " + joined(table.subnet_ids);
+    if (!table.gateway_ids.empty()) detail += ", edge " + joined(table.gateway_ids);
+    out.push_back({"route table", &table.meta, detail});
+  }
+  for (const auto& group : t.security_groups) {
+    if (group.vpc_id != vpc_id) continue;
+    out.push_back({"security group", &group.meta,
+                   fmt::format("group name {}, {} and {}", group.group_name.empty() ? "-" : group.group_name,
+                               count(group.ingress.size(), "inbound rule"), count(group.egress.size(), "outbound rule"))});
+  }
+  for (const auto& acl : t.network_acls) {
+    if (acl.vpc_id != vpc_id) continue;
+    std::string detail = count(acl.entries.size(), "entry", "entries");
+    if (acl.is_default) detail += ", default";
+    if (!acl.subnet_ids.empty()) detail += ", subnets " + joined(acl.subnet_ids);
+    out.push_back({"network ACL", &acl.meta, detail});
+  }
+  for (const auto& gateway : t.internet_gateways) {
+    if (shared ? !gateway.vpc_ids.empty() : !in(gateway.vpc_ids)) continue;
+    out.push_back({gateway.egress_only ? "egress-only internet gateway" : "internet gateway", &gateway.meta,
+                   gateway.vpc_ids.empty() ? "detached" : "attached"});
+  }
+  for (const auto& nat : t.nat_gateways) {
+    if (nat.vpc_id != vpc_id) continue;
+    std::string addresses;
+    for (Ipv4 address : nat.public_ips) addresses += (addresses.empty() ? "" : ", ") + address.str();
+    out.push_back({"NAT gateway", &nat.meta,
+                   fmt::format("{} in {}{}", nat.is_public ? "public" : "private", nat.subnet_id,
+                               addresses.empty() ? "" : ", " + addresses)});
+  }
+  for (const auto& endpoint : t.vpc_endpoints) {
+    if (endpoint.vpc_id != vpc_id) continue;
+    out.push_back({"VPC endpoint", &endpoint.meta,
+                   fmt::format("{} {}", endpointTypeName(endpoint.type), endpoint.service_name)});
+  }
+  for (const auto& gateway : t.vpn_gateways) {
+    if (shared ? !gateway.vpc_ids.empty() : !in(gateway.vpc_ids)) continue;
+    out.push_back({"virtual private gateway", &gateway.meta, gateway.vpc_ids.empty() ? "detached" : "attached"});
+  }
+  for (const auto& instance : t.instances) {
+    const Eni* first = instance.eni_ids.empty() ? nullptr : t.findEni(instance.eni_ids.front());
+    if ((first != nullptr ? first->vpc_id : std::string()) != vpc_id) continue;
+    out.push_back({"instance", &instance.meta,
+                   instance.eni_ids.empty() ? "no interface in the input" : "interfaces " + joined(instance.eni_ids)});
+  }
+  if (!shared) return out;
+  for (const auto& peering : t.peering_connections) {
+    out.push_back({"peering connection", &peering.meta,
+                   fmt::format("{} <-> {}, {}", peering.requester.vpc_id, peering.accepter.vpc_id, peering.status)});
+  }
+  for (const auto& gateway : t.transit_gateways) out.push_back({"transit gateway", &gateway.meta, ""});
+  for (const auto& attachment : t.tgw_attachments) {
+    out.push_back({"transit gateway attachment", &attachment.meta,
+                   fmt::format("{} to {} {}", attachment.transit_gateway_id, attachment.resource_type,
+                               attachment.resource_id)});
+  }
+  for (const auto& connection : t.vpn_connections) {
+    out.push_back({"VPN connection", &connection.meta,
+                   connection.vpn_gateway_id.empty() ? connection.transit_gateway_id : connection.vpn_gateway_id});
+  }
+  for (const auto& list : t.prefix_lists) {
+    if (list.aws_managed) continue;
+    out.push_back({"prefix list", &list.meta, count(list.cidrs.size(), "entry", "entries")});
+  }
+  return out;
+}
+
+std::string inventoryText(const std::vector<InventoryItem>& items, std::string_view indent) {
+  std::string out;
+  for (const auto& item : items) {
+    out += fmt::format("{}{:<28} {}{}\n", indent, item.kind, escapeText(displayName(*item.meta)),
+                       item.detail.empty() ? "" : "  " + escapeText(item.detail));
+  }
+  return out;
+}
+
+nlohmann::ordered_json inventoryJson(const std::vector<InventoryItem>& items) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& item : items) {
+    out.push_back({{"kind", item.kind},
+                   {"id", item.meta->id},
+                   {"name", item.meta->name},
+                   {"logical_id", item.meta->logical_id},
+                   {"detail", item.detail}});
+  }
+  return out;
+}
 }  // namespace
 
 std::string describeText(const Topology& t) {
@@ -66,6 +186,10 @@ std::string describeText(const Topology& t) {
       out += fmt::format("  {}  {}  {}  {} interfaces{}\n", escapeText(displayName(subnet.meta)), subnet.cidr.str(),
                          escapeText(subnet.availability_zone), enis, subnet.map_public_ip_on_launch ? "  public-ip-on-launch" : "");
     }
+    out += inventoryText(inventory(t, vpc.meta.id), "  ");
+  }
+  if (std::vector<InventoryItem> shared = inventory(t, ""); !shared.empty()) {
+    out += "\nbetween VPCs and outside them:\n" + inventoryText(shared, "  ");
   }
   // Estates: what peerings and attachments join (sim/estate.h), numbered from 1.
   sim::Estates estates = sim::findEstates(t);
@@ -102,8 +226,10 @@ std::string describeJson(const Topology& t) {
     for (const auto& subnet : t.subnets) {
       if (subnet.vpc_id == vpc.meta.id) item["subnets"].push_back(subnet.meta.id);
     }
+    item["resources"] = inventoryJson(inventory(t, vpc.meta.id));
     root["vpcs"].push_back(item);
   }
+  root["shared"] = inventoryJson(inventory(t, ""));
   root["estates"] = nlohmann::ordered_json::array();
   for (const auto& estate : sim::findEstates(t).list) {
     nlohmann::ordered_json item;
