@@ -407,6 +407,8 @@ Outcome runRun(const RunArgs& args) {
     std::cout << reports::scenarioJson(result);
   } else if (args.output == "junit") {
     std::cout << reports::scenarioJunit(result);
+  } else if (args.output == "sarif") {
+    std::cout << reports::scenarioSarif(result);
   } else {
     std::cout << reports::scenarioText(result);
   }
@@ -552,8 +554,8 @@ void addOthers(CLI::App& app, Commands& commands) {
 
   auto* run = app.add_subcommand("run", "run a scenario file: every check in every variant");
   run->add_option("SCENARIO", commands.run.file, "scenario file (YAML, see docs/scenario-format.md)")->required();
-  run->add_option("--output", commands.run.output, "text, json or junit")
-      ->check(CLI::IsMember({"text", "json", "junit"}));
+  run->add_option("--output", commands.run.output, "text, json, junit or sarif")
+      ->check(CLI::IsMember({"text", "json", "junit", "sarif"}));
   run->add_option("--report", commands.run.report, "HTML report file (not implemented yet)");
 
   auto* diff =

@@ -4,11 +4,13 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "reports/capacity_report.h"
 #include "reports/path_render.h"
 #include "reports/reach_report.h"
+#include "reports/verify_report.h"
 #include "reports/xml.h"
 #include "reports/json_document.h"
 #include "topology/safe_text.h"
@@ -43,6 +45,61 @@ std::vector<std::string> reasons(const sim::ReachReport& report) {
 /// "FROM -> TO (TRAFFIC)", escaped.
 std::string questionText(const sim::ReachReport& report) {
   return escapeText(fmt::format("{} -> {} ({})", report.from, report.to, report.traffic));
+}
+
+/// A verdict as the check states it: reach words, or holds / violated /
+/// undetermined for a verify check (sim::VerifyReport's convention).
+std::string_view outcomeWord(const scenario::CheckOutcome& outcome, sim::Verdict verdict) {
+  if (!outcome.is_verify) return verdictName(verdict);
+  switch (verdict) {
+    case sim::Verdict::kUnreachable: return "holds";
+    case sim::Verdict::kReachable: return "violated";
+    case sim::Verdict::kUndetermined:
+    case sim::Verdict::kPartial: break;
+  }
+  return "undetermined";
+}
+
+/// The question a check asks: "FROM -> TO (TRAFFIC)", or its verify checks.
+std::string outcomeQuestion(const scenario::CheckOutcome& outcome) {
+  if (!outcome.is_verify) return questionText(outcome.report);
+  std::string out;
+  for (const auto& report : outcome.verify) {
+    out += (out.empty() ? "" : ", ") + escapeText(report.check == "internet-free"
+                                                      ? "internet-free " + fmt::format("{}", fmt::join(report.sources, " "))
+                                                      : report.check);
+  }
+  return out;
+}
+
+/// Why: reasons() for a reach check; per verify check its verdict, findings
+/// (rule, source, exit) and undetermined examples.
+std::vector<std::string> outcomeReasons(const scenario::CheckOutcome& outcome) {
+  if (!outcome.is_verify) return reasons(outcome.report);
+  std::vector<std::string> out;
+  for (const auto& report : outcome.verify) {
+    out.push_back(escapeText(fmt::format("{}: {}", report.check, verifyVerdictName(report))));
+    for (const auto& finding : report.findings) {
+      out.push_back(escapeText(fmt::format("  {}: {} -> {} ({})", finding.rule, finding.source_subnet,
+                                           finding.exit_point, finding.example_text)));
+    }
+    for (const auto& result : report.undetermined) {
+      for (const auto& e : result.explanations) out.push_back(escapeText("  undetermined: " + explanationText(e)));
+    }
+  }
+  return out;
+}
+
+/// The assumptions of the answer, each once, in order.
+std::vector<std::string> outcomeAssumptions(const scenario::CheckOutcome& outcome) {
+  if (!outcome.is_verify) return outcome.report.assumptions;
+  std::vector<std::string> out;
+  for (const auto& report : outcome.verify) {
+    for (const auto& assumption : report.assumptions) {
+      if (std::find(out.begin(), out.end(), assumption) == out.end()) out.push_back(assumption);
+    }
+  }
+  return out;
 }
 
 /// How an answer ends: its first explanation, or "the path ends".
@@ -161,7 +218,7 @@ std::string scenarioText(const scenario::ScenarioRun& run) {
       const scenario::CheckOutcome* outcome = run.find(check, variant);
       std::string cell = "-";
       if (outcome != nullptr) {
-        cell = fmt::format("{} {}", verdictName(outcome->verdict), outcome->pass ? "ok" : "FAIL");
+        cell = fmt::format("{} {}", outcomeWord(*outcome, outcome->verdict), outcome->pass ? "ok" : "FAIL");
         ++(outcome->pass ? held : failed);
       }
       line += fmt::format("  {:<{}}", cell, cell_width);
@@ -173,11 +230,13 @@ std::string scenarioText(const scenario::ScenarioRun& run) {
     out += "\nfailed expectations:\n";
     for (const auto& outcome : run.outcomes) {
       if (outcome.pass) continue;
-      out += fmt::format("  {} [{}]: expected {}, got {} ({} -> {}, {})\n", escapeText(outcome.check),
-                         escapeText(outcome.variant), verdictName(outcome.expected), verdictName(outcome.verdict),
-                         escapeText(outcome.report.from), escapeText(outcome.report.to),
-                         escapeText(outcome.report.traffic));
-      for (const auto& reason : reasons(outcome.report)) out += "    " + reason + "\n";
+      out += fmt::format("  {} [{}]: expected {}, got {} ({})\n", escapeText(outcome.check),
+                         escapeText(outcome.variant), outcomeWord(outcome, outcome.expected),
+                         outcomeWord(outcome, outcome.verdict),
+                         outcome.is_verify ? outcomeQuestion(outcome)
+                                           : escapeText(fmt::format("{} -> {}, {}", outcome.report.from,
+                                                                    outcome.report.to, outcome.report.traffic)));
+      for (const auto& reason : outcomeReasons(outcome)) out += "    " + reason + "\n";
     }
   }
   for (const auto& outcome : run.capacity) {
@@ -218,10 +277,14 @@ std::string scenarioJson(const scenario::ScenarioRun& run) {
       if (outcome == nullptr) continue;
       nlohmann::ordered_json result;
       result["variant"] = variant;
-      result["verdict"] = verdictName(outcome->verdict);
-      result["expected"] = verdictName(outcome->expected);
+      result["verdict"] = outcomeWord(*outcome, outcome->verdict);
+      result["expected"] = outcomeWord(*outcome, outcome->expected);
       result["pass"] = outcome->pass;
-      result["reach"] = nlohmann::ordered_json::parse(reachJson(outcome->report));
+      if (outcome->is_verify) {
+        result["verify"] = nlohmann::ordered_json::parse(verifyJson(outcome->verify));
+      } else {
+        result["reach"] = nlohmann::ordered_json::parse(reachJson(outcome->report));
+      }
       item["results"].push_back(std::move(result));
     }
     root["checks"].push_back(std::move(item));
@@ -271,15 +334,16 @@ std::string scenarioJunit(const scenario::ScenarioRun& run) {
                          attribute(check));
       // What the text table shows (the verdict, also when it is the
       // expected "undetermined"), why, and what the answer assumes.
-      std::string details = questionText(outcome->report) + "\n";
-      for (const auto& reason : reasons(outcome->report)) details += reason + "\n";
+      std::string details = outcomeQuestion(*outcome) + "\n";
+      for (const auto& reason : outcomeReasons(*outcome)) details += reason + "\n";
       if (!outcome->pass) {
         out += fmt::format("      <failure message=\"expected {}, got {}\">{}</failure>\n",
-                           verdictName(outcome->expected), verdictName(outcome->verdict), xmlEscape(details));
+                           outcomeWord(*outcome, outcome->expected), outcomeWord(*outcome, outcome->verdict),
+                           xmlEscape(details));
       }
-      std::string said = fmt::format("{} (expected {}): {}", verdictName(outcome->verdict),
-                                     verdictName(outcome->expected), details);
-      said += assumptionsText(outcome->report.assumptions);
+      std::string said = fmt::format("{} (expected {}): {}", outcomeWord(*outcome, outcome->verdict),
+                                     outcomeWord(*outcome, outcome->expected), details);
+      said += assumptionsText(outcomeAssumptions(*outcome));
       out += fmt::format("      <system-out>{}</system-out>\n    </testcase>\n", xmlEscape(said));
     }
     out += "  </testsuite>\n";
@@ -375,6 +439,75 @@ std::string diffJson(const scenario::ScenarioDiff& diff) {
   root["only_in_from"] = diff.only_before;
   root["only_in_to"] = diff.only_after;
   root["flows_one_sided"] = diff.flows_one_sided;
+  return jsonDocument(root);
+}
+
+
+std::string scenarioSarif(const scenario::ScenarioRun& run) {
+  using Json = nlohmann::ordered_json;
+  Json rules = Json::array();
+  Json results = Json::array();
+  std::vector<std::string> assumptions;
+  auto location = Json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", run.file}}}}}}});
+  for (size_t i = 0; i < run.checks.size(); ++i) {
+    const std::string& check = run.checks[i];
+    rules.push_back({{"id", check}, {"shortDescription", {{"text", check}}}});
+    for (const auto& variant : run.variants) {
+      const scenario::CheckOutcome* outcome = run.find(check, variant);
+      if (outcome == nullptr) continue;
+      std::string text = fmt::format("{} [{}]: {} (expected {}): {}", check, variant,
+                                     outcomeWord(*outcome, outcome->verdict), outcomeWord(*outcome, outcome->expected),
+                                     outcomeQuestion(*outcome));
+      for (const auto& reason : outcomeReasons(*outcome)) text += "\n" + reason;
+      Json result;
+      result["ruleId"] = check;
+      result["ruleIndex"] = i;
+      result["kind"] = outcome->pass ? "pass" : "fail";
+      result["level"] = outcome->pass ? "none" : "error";
+      result["message"] = {{"text", text}};
+      result["locations"] = location;
+      result["properties"] = {{"variant", variant},
+                              {"verdict", outcomeWord(*outcome, outcome->verdict)},
+                              {"expected", outcomeWord(*outcome, outcome->expected)}};
+      results.push_back(std::move(result));
+      for (const auto& assumption : outcomeAssumptions(*outcome)) {
+        if (std::find(assumptions.begin(), assumptions.end(), assumption) == assumptions.end()) {
+          assumptions.push_back(assumption);
+        }
+      }
+    }
+  }
+  if (std::any_of(run.capacity.begin(), run.capacity.end(), [](const auto& o) { return o.has_expectation; })) {
+    const size_t index = rules.size();
+    rules.push_back({{"id", "capacity"}, {"shortDescription", {{"text", "capacity headroom"}}}});
+    for (const auto& outcome : run.capacity) {
+      if (!outcome.has_expectation) continue;
+      std::string text = fmt::format("capacity [{}]: {}: {}", outcome.variant, capacityExpectation(outcome),
+                                     outcome.pass ? "ok" : "FAIL");
+      for (const auto& failure : outcome.failures) text += "\n" + failure;
+      results.push_back({{"ruleId", "capacity"},
+                         {"ruleIndex", index},
+                         {"kind", outcome.pass ? "pass" : "fail"},
+                         {"level", outcome.pass ? "none" : "error"},
+                         {"message", {{"text", text}}},
+                         {"locations", location},
+                         {"properties", {{"variant", outcome.variant}}}});
+    }
+  }
+  Json notifications = Json::array();
+  for (const auto& assumption : assumptions) {
+    notifications.push_back({{"level", "note"}, {"message", {{"text", "assumption: " + assumption}}}});
+  }
+  Json run_json;
+  run_json["tool"] = {{"driver", {{"name", "vpcsim"}, {"rules", std::move(rules)}}}};
+  run_json["invocations"] =
+      Json::array({{{"executionSuccessful", true}, {"toolExecutionNotifications", std::move(notifications)}}});
+  run_json["results"] = std::move(results);
+  run_json["properties"] = {{"scenario", run.name}, {"passed", run.passed()}};
+  Json root;
+  root["$schema"] = std::string(kSarifSchema);
+  root["version"] = "2.1.0";
+  root["runs"] = Json::array({std::move(run_json)});
   return jsonDocument(root);
 }
 

@@ -20,6 +20,11 @@ std::string scenarioJson(const scenario::ScenarioRun& run);
 /// JUnit XML: one testsuite per variant, one testcase per (variant, check),
 /// a `failure` element when the expectation does not hold.
 std::string scenarioJunit(const scenario::ScenarioRun& run);
+/// SARIF 2.1.0 for CI code-scanning views: one rule per check (and one for
+/// capacity), one result per (check, variant): `kind: pass` when the
+/// expectation holds, else `fail` at level error; the verdict, the
+/// expectation and why in the message; assumptions as notifications.
+std::string scenarioSarif(const scenario::ScenarioRun& run);
 
 /// Where two answers part, in words: "route 0.0.0.0/0 -> nat-1 (..) added to
 /// rtb-1 (..)", "at sg-1 (..) (security-group): ... (was: ...)"; empty when

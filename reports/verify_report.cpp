@@ -26,8 +26,6 @@ using topology::escapeText;
 
 constexpr std::string_view kScopePrefix = "scope ";
 // SARIF 2.1.0 (OASIS Standard, errata 01): the schema the log declares.
-constexpr std::string_view kSarifSchema =
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 constexpr std::string_view kFingerprintKey = "vpcsimFinding/v1";
 
 bool isScope(const sim::VerifyReport& report) { return report.check.starts_with(kScopePrefix); }

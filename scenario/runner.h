@@ -9,6 +9,7 @@
 
 #include "capacity/capacity.h"
 #include "sim/query.h"
+#include "sim/verify/verify.h"
 #include "topology/result.h"
 #include "scenario/scenario.h"
 
@@ -21,7 +22,8 @@ using sim::Network;
 using sim::ReachReport;
 using sim::Verdict;
 
-/// The verdict named by `word` (reachable, unreachable, partial, undetermined).
+/// The verdict named by `word` (reachable, unreachable, partial, undetermined;
+/// for verify checks holds = kUnreachable, violated = kReachable).
 std::optional<Verdict> parseVerdict(std::string_view word);
 
 /// A variant's topology and the indexes over it. The Network refers to the
@@ -39,7 +41,12 @@ struct CheckOutcome {
   Verdict verdict = Verdict::kUnreachable;
   Verdict expected = Verdict::kUnreachable;
   bool pass = false;
-  ReachReport report;  ///< the full answer, for details and reports
+  ReachReport report;  ///< the full answer of a reach check, for details and reports
+  /// A verify check (ScenarioCheck::verify): its reports, one per internet-free
+  /// check and scope, and `verdict` kUnreachable = holds, kReachable =
+  /// violated, kUndetermined (sim::VerifyReport's convention).
+  bool is_verify = false;
+  std::vector<sim::VerifyReport> verify;
 };
 
 /// The scenario's capacity projection in one variant, and its expectation.

@@ -15,6 +15,8 @@
 #include <iterator>
 #include <limits>
 #include <set>
+#include <span>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -28,6 +30,8 @@ using namespace vpcsim::formats;
 namespace {
 
 constexpr std::array<std::string_view, 4> kVerdicts = {"reachable", "unreachable", "partial", "undetermined"};
+/// A verify check's verdicts (`vpcsim verify`: exit 0, 1, 3).
+constexpr std::array<std::string_view, 3> kVerifyVerdicts = {"holds", "violated", "undetermined"};
 
 class Parser {
  public:
@@ -397,7 +401,7 @@ std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
 }
 
 void Parser::parseCheck(const YAML::Node& node) {
-  auto f = yaml_.fields(node, "check", {"name", "reach", "expect", "expect_by_variant", "variants"});
+  auto f = yaml_.fields(node, "check", {"name", "reach", "verify", "expect", "expect_by_variant", "variants"});
   if (!f) return;
   ScenarioCheck check;
   CheckPlaces places;
@@ -418,19 +422,39 @@ void Parser::parseCheck(const YAML::Node& node) {
       check.reach.port = number(*r, "port", 0, 65535);
       for (const auto& ref : refs(*r, "security_groups")) check.reach.security_groups.push_back(ref.text);
     }
+  } else if (const Field* verify = f->find("verify")) {
+    if (auto v = yaml_.fields(verify->value, "verify", {"internet_free", "builtin", "scope"})) {
+      ScenarioVerify what;
+      for (const auto& ref : refs(*v, "internet_free")) what.internet_free.push_back(ref.text);
+      for (const auto& ref : refs(*v, "builtin")) what.builtins.push_back(ref.text);
+      for (const auto& ref : refs(*v, "scope")) what.scopes.push_back(resolvePath(ref.text));
+      if (what.internet_free.empty() && what.builtins.empty() && what.scopes.empty()) {
+        yaml_.error(verify->value, "missing-key",
+                    fmt::format("check '{}': verify needs internet_free, builtin or scope", check.name));
+      }
+      check.verify = std::move(what);
+    }
   } else {
-    yaml_.error(node, "missing-key", fmt::format("missing key 'reach' in check '{}'", check.name));
+    yaml_.error(node, "missing-key", fmt::format("missing key 'reach' or 'verify' in check '{}'", check.name));
   }
+  if (f->find("reach") != nullptr && f->find("verify") != nullptr) {
+    yaml_.error(f->find("verify")->value, "conflict",
+                fmt::format("check '{}' has both 'reach' and 'verify': one question per check", check.name));
+  }
+  const std::span<const std::string_view> words =
+      check.verify ? std::span<const std::string_view>(kVerifyVerdicts) : std::span<const std::string_view>(kVerdicts);
   auto verdict = [&](const YAML::Node& value, std::string_view key) -> std::string {
     if (!value.IsScalar()) {
       yaml_.error(value, "bad-shape", fmt::format("'{}' must be a single value", key));
       return "";
     }
     const std::string& word = value.Scalar();
-    if (std::find(kVerdicts.begin(), kVerdicts.end(), word) == kVerdicts.end()) {
+    if (std::find(words.begin(), words.end(), word) == words.end()) {
       yaml_.error(value, "bad-value",
-                  fmt::format("'{}' must be reachable, unreachable, partial or undetermined, not '{}'{}", key, word,
-                              didYouMean(word, kVerdicts)));
+                  fmt::format("'{}' must be {}, not '{}'{}", key,
+                              check.verify ? "holds, violated or undetermined"
+                                           : "reachable, unreachable, partial or undetermined",
+                              word, didYouMean(word, words)));
       return "";
     }
     return word;

@@ -104,10 +104,21 @@ struct ScenarioReach {
   std::vector<std::string> security_groups;
 };
 
+/// A check proved over all packets: internet-free sources and Network Access
+/// Analyzer scopes (built-in or files), as `vpcsim verify` takes them.
+struct ScenarioVerify {
+  std::vector<std::string> internet_free;     ///< source references
+  std::vector<std::string> builtins;          ///< built-in scope names
+  std::vector<std::filesystem::path> scopes;  ///< scope files, resolved against the scenario's folder
+};
+
 struct ScenarioCheck {
   std::string name;
-  ScenarioReach reach;
-  std::string expect;  ///< reachable|unreachable|partial|undetermined; empty when only per variant
+  ScenarioReach reach;                  ///< a reach check (when `verify` is empty)
+  std::optional<ScenarioVerify> verify;  ///< a verify check
+  /// reachable|unreachable|partial|undetermined (reach), holds|violated|undetermined
+  /// (verify); empty when only per variant
+  std::string expect;
   std::vector<std::pair<std::string, std::string>> expect_by_variant;  ///< variant -> verdict
   std::vector<std::string> variants;  ///< where the check runs (resolved: never empty after load)
   std::string location;

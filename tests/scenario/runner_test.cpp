@@ -100,7 +100,7 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   std::string text = reports::scenarioText(run);
   CHECK(text.find("notebook -> PyPI                             unreachable ok     reachable ok       unreachable ok\n") !=
         std::string::npos);
-  CHECK(text.find("14 checks, 3 variants, capacity: 43 expectations hold, 0 fail\n") != std::string::npos);
+  CHECK(text.find("16 checks, 3 variants, capacity: 49 expectations hold, 0 fail\n") != std::string::npos);
 }
 
 TEST_CASE("the default scenario projects capacity and checks its expectation", "[scenario][capacity]") {
@@ -182,6 +182,35 @@ TEST_CASE("a variant's in-place edits change the verdicts they should", "[scenar
   CHECK(run.find("notebook -> SSM (interface endpoint)", "locked-egress")->verdict == Verdict::kReachable);
 }
 
+TEST_CASE("a verify check proves internet-free per variant and says which check fails", "[scenario]") {
+  ScenarioCopy file(
+      "  - name: isolated\n"
+      "    verify: {internet_free: [subnet:PrivateSubnet1A]}\n"
+      "    expect: holds\n");
+  auto scenario = load(file.path());
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  const CheckOutcome* baseline = run.find("isolated", "baseline");
+  REQUIRE(baseline != nullptr);
+  CHECK(baseline->is_verify);
+  CHECK(baseline->pass);
+  REQUIRE(baseline->verify.size() == 1);
+  CHECK(baseline->verify[0].findings.empty());
+  // The NAT gateway's default route opens the subnet to the internet.
+  const CheckOutcome* with_nat = run.find("isolated", "with-nat");
+  REQUIRE(with_nat != nullptr);
+  CHECK_FALSE(with_nat->pass);
+  CHECK(with_nat->verdict == Verdict::kReachable);
+  CHECK_FALSE(with_nat->verify[0].findings.empty());
+  std::string text = reports::scenarioText(run);
+  CHECK(text.find("isolated [with-nat]: expected holds, got violated (internet-free subnet:PrivateSubnet1A)\n") !=
+        std::string::npos);
+  std::string sarif = reports::scenarioSarif(run);
+  CHECK(sarif.find("\"kind\": \"fail\"") != std::string::npos);
+  CHECK(sarif.find("isolated [with-nat]: violated (expected holds)") != std::string::npos);
+}
+
 TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   ScenarioCopy file(
       "  - name: wrong\n"
@@ -200,9 +229,9 @@ TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   std::string text = reports::scenarioText(run);
   CHECK(text.find("wrong [baseline]: expected reachable, got unreachable (notebook:studio/data-scientist -> pypi, "
                   "tcp/443)\n") != std::string::npos);
-  CHECK(text.find("15 checks, 3 variants, capacity: 44 expectations hold, 2 fail\n") != std::string::npos);
+  CHECK(text.find("17 checks, 3 variants, capacity: 50 expectations hold, 2 fail\n") != std::string::npos);
   std::string junit = reports::scenarioJunit(run);
-  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"46\" failures=\"2\">") != std::string::npos);
+  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"52\" failures=\"2\">") != std::string::npos);
   CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
   CHECK(vpcsim::test_support::xmlProblem(junit).empty());
   // The test case is named after the check in the failing variant as in the passing one, and carries
