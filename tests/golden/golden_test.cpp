@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
@@ -98,7 +100,9 @@ std::string readFile(const fs::path& path) {
 
 /// Runs `vpcsim args...` from the repo root; captures stdout and the exit status.
 RunResult runVpcsim(const std::vector<std::string>& args, const std::string& tag) {
-  fs::path errors_file = fs::temp_directory_path() / ("vpcsim_golden_" + tag + ".stderr");
+  // Unique per process: two test runs at once (Release and ASan builds) must not share it.
+  fs::path errors_file =
+      fs::temp_directory_path() / ("vpcsim_golden_" + tag + "_" + std::to_string(getpid()) + ".stderr");
   std::ostringstream line;
   line << "cd " << shellQuote(sourceDir().string()) << " && " << shellQuote(VPCSIM_BINARY);
   for (const auto& arg : args) line << ' ' << shellQuote(arg);
