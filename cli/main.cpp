@@ -544,10 +544,10 @@ void addOthers(CLI::App& app, Commands& commands) {
       ->required()
       ->check(CLI::Range(1, topology::limits::kGenerateEnis));
   generate->add_option("--subnets", generate_args.options.subnets, "number of subnets (default enis/50)")
-      ->check(CLI::Range(0, 1000000));
+      ->check(CLI::Range(0, topology::limits::kGenerateSubnets));
   generate->add_option("--security-groups", generate_args.options.security_groups,
                        "number of security groups (default enis/20)")
-      ->check(CLI::Range(0, 1000000));
+      ->check(CLI::Range(0, topology::limits::kGenerateSecurityGroups));
   generate->add_option("--seed", generate_args.options.seed, "random seed")->capture_default_str();
   generate->add_option("--out", generate_args.out_dir, "output folder: new or empty, written whole or not at all")
       ->required();
