@@ -289,30 +289,13 @@ void CfnLoader::buildSubnet(Resource& r) {
   Subnet s;
   s.meta = meta(r, r.id);
   s.vpc_id = *text(r, "VpcId", true);
-  Vpc* owner = need(r, "VpcId", s.vpc_id, "vpc", vpc(s.vpc_id));
+  need(r, "VpcId", s.vpc_id, "vpc", vpc(s.vpc_id));
   s.availability_zone = text(r, "AvailabilityZone").value_or(subnetAz(r.id));
   s.availability_zone_id = text(r, "AvailabilityZoneId").value_or("");
   auto block = cidr(r, "CidrBlock");
   if (!block) fail(r.mark, fmt::format("{}: missing property CidrBlock", r.logical), "missing-property");
   s.cidr = *block;
-  if (owner != nullptr) {
-    bool inside = std::any_of(owner->cidrs.begin(), owner->cidrs.end(), [&](const Cidr& c) { return c.contains(*block); });
-    if (!inside) {
-      std::string blocks;
-      for (const auto& c : owner->cidrs) blocks += (blocks.empty() ? "" : ", ") + c.str();
-      error(prop(r, "CidrBlock")->mark, "bad-cidr",
-            fmt::format("{}.CidrBlock: {} is outside vpc {} ({})", r.logical, block->str(), s.vpc_id, blocks));
-    }
-  }
-  for (const auto* list : {&out_.subnets, &into_.subnets}) {
-    for (const auto& other : *list) {
-      if (other.vpc_id == s.vpc_id && other.cidr.overlaps(*block)) {
-        error(prop(r, "CidrBlock")->mark, "bad-cidr",
-              fmt::format("{}.CidrBlock: {} overlaps subnet {} ({})", r.logical, block->str(), displayName(other.meta),
-                          other.cidr.str()));
-      }
-    }
-  }
+  // Outside its VPC, overlapping another subnet: topology::checkTopology.
   if (auto ipv6 = text(r, "Ipv6CidrBlock")) s.ipv6_cidrs.push_back(*ipv6);
   s.map_public_ip_on_launch = flag(r, "MapPublicIpOnLaunch", false);
   out_.subnets.push_back(std::move(s));

@@ -180,12 +180,6 @@ const std::vector<std::pair<std::string, RouteTarget>>& targetTypeNames() {
   return kNames;
 }
 
-std::string joinCidrs(const std::vector<Cidr>& cidrs) {
-  std::string out;
-  for (const auto& cidr : cidrs) out += (out.empty() ? "" : ", ") + cidr.str();
-  return out;
-}
-
 // ---- the loader ------------------------------------------------------------
 
 class NativeLoader {
@@ -556,24 +550,9 @@ void NativeLoader::parseSubnet(const YAML::Node& node) {
     Item item{*cidr_text, f->find("cidr")->value};
     auto cidr = cidrOf(item);
     if (!cidr) bad_cidr_subnets_.insert(*id);
-    if (cidr) {
-      s.cidr = *cidr;
-      if (const auto* owner = vpc(s.vpc_id); owner != nullptr && !owner->cidrs.empty()) {
-        bool inside = std::any_of(owner->cidrs.begin(), owner->cidrs.end(),
-                                  [&](const Cidr& block) { return block.contains(*cidr); });
-        if (!inside) {
-          yaml_.error(item.node, "bad-cidr",
-                      fmt::format("{} is outside vpc '{}' ({})", cidr->str(), s.vpc_id, joinCidrs(owner->cidrs)));
-        }
-      }
-      for (const auto& other : out_.subnets) {
-        if (other.vpc_id == s.vpc_id && bad_cidr_subnets_.count(other.meta.id) == 0 && other.cidr.overlaps(*cidr)) {
-          yaml_.error(item.node, "bad-cidr",
-                      fmt::format("{} overlaps subnet '{}' ({})", cidr->str(), other.meta.id, other.cidr.str()));
-          break;
-        }
-      }
-    }
+    // Outside its VPC, overlapping another subnet: topology::checkTopology,
+    // once for every format.
+    if (cidr) s.cidr = *cidr;
   }
   add(Kind::kSubnet, out_.subnets, std::move(s));
 }

@@ -256,7 +256,24 @@ subnets:
         std::vector<std::string>{
             loaded.file + ":4:42: error: '10.0.1.1/24' has host bits set (did you mean 10.0.1.0/24?)",
             loaded.file + ":5:42: error: prefix length 33 is out of range (0-32)",
-            loaded.file + ":6:42: error: 10.1.0.0/24 is outside vpc 'vpc-a' (10.0.0.0/16)",
+        });
+}
+
+// Outside its VPC and overlapping a sibling are checked once for every format
+// (topology::checkTopology), after the file parsed, at the subnet's place.
+TEST_CASE("a subnet outside its vpc or overlapping another is an error at the subnet", "[native]") {
+  auto loaded = load(R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16}
+subnets:
+  - {id: subnet-a, az: us-east-1a, cidr: 10.0.0.0/23}
+  - {id: subnet-b, az: us-east-1b, cidr: 10.0.1.0/24}
+  - {id: subnet-c, az: us-east-1c, cidr: 10.1.0.0/24}
+)");
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors ==
+        std::vector<std::string>{
+            loaded.file + ":6:5: error: subnet subnet-c (10.1.0.0/24) is outside its vpc vpc-a (10.0.0.0/16)",
+            loaded.file + ":5:5: error: subnet subnet-b (10.0.1.0/24) overlaps subnet subnet-a (10.0.0.0/23) of vpc vpc-a",
         });
 }
 

@@ -8,17 +8,23 @@
 // well-formed JUnit XML when asked for them. Some cases also require the
 // input to be refused (exit 2) or reported (exit 2 or a warning).
 //
-// Under AddressSanitizer (the build-asan tree) the address-space limit is
-// off, since ASan reserves terabytes of virtual memory up front; the 2 GiB
-// bound is then checked on the peak resident set (getrusage ru_maxrss) alone,
-// and the wall clock is 60 s (Debug + ASan runs several times slower).
+// The limits are the Release build's promise, and the Release run checks
+// them. Under AddressSanitizer (the build-asan tree) the suite looks for
+// memory errors and only guards against hangs and runaway memory: the
+// address-space limit is off (ASan reserves terabytes of virtual memory up
+// front), the peak resident set may reach 4 GiB (shadow memory and the free
+// quarantine roughly double it) and the wall clock is 120 s (Debug + ASan
+// runs 5-25 times slower: 1,000,000 routes took 1.5 s in Release, 37 s under
+// ASan on a workstation and more on the 2-core CI machine).
 // The peak resident set comes from wait4(): Linux counts in it the test
 // process's own resident size at fork(), so it is an upper bound (a few tens
 // of MiB above the CLI's own peak).
 //
 // Run alone: build/tests/vpcsim_hostile_tests, or one class by tag:
 //   build/tests/vpcsim_hostile_tests "[regex]"
-// VPCSIM_HOSTILE_KEEP=1 keeps the generated inputs under $TMPDIR/vpcsim_hostile_PID/.
+// VPCSIM_HOSTILE_KEEP=1 keeps the generated inputs under $TMPDIR/vpcsim_hostile_PID/;
+// VPCSIM_HOSTILE_TIMES=1 prints each case's seconds and peak resident set.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -49,11 +55,12 @@ constexpr bool kAddressSanitizer = false;
 #endif
 
 constexpr long long kMemoryBytes = 2LL << 30;
+constexpr long long kResidentBytes = kAddressSanitizer ? 2 * kMemoryBytes : kMemoryBytes;
 constexpr double kWallSeconds = 20;
 
 ChildLimits limits() {
   ChildLimits result;
-  result.wall_seconds = kAddressSanitizer ? 3 * kWallSeconds : kWallSeconds;
+  result.wall_seconds = kAddressSanitizer ? 6 * kWallSeconds : kWallSeconds;
   result.cpu_seconds = static_cast<long>(result.wall_seconds) + 10;
   result.address_space = kAddressSanitizer ? 0 : kMemoryBytes;
   return result;
@@ -100,12 +107,18 @@ void runCase(const HostileCase& hostile) {
                << run.max_rss_kb / 1024 << " MiB");
   INFO("stderr: " << printable(run.err));
   INFO("stdout: " << printable(run.out));
+  // VPCSIM_HOSTILE_TIMES=1 prints every case's time and peak, to find the
+  // cases nearest the limits (CI machines are slower than a workstation).
+  if (std::getenv("VPCSIM_HOSTILE_TIMES") != nullptr) {
+    std::fprintf(stderr, "%8.2f s %6ld MiB  %s\n", run.seconds, run.max_rss_kb / 1024,
+                 hostile.name.c_str());
+  }
 
   CHECK_FALSE(run.timed_out);
   CHECK_FALSE(run.signaled);
   CHECK(run.exit_status >= 0);
   CHECK(run.exit_status <= 4);
-  CHECK(run.max_rss_kb < kMemoryBytes / 1024);
+  CHECK(run.max_rss_kb < kResidentBytes / 1024);
   CHECK(unsafeTextProblem(run.out) == "");
   CHECK(unsafeTextProblem(run.err) == "");
 
