@@ -202,12 +202,12 @@ class NativeLoader {
 
   // -- references --
   bool known(Kind kind, std::string_view id) const { return ids_[index(kind)].count(id) != 0; }
-  bool ref(Kind kind, const Item& item);
-  std::vector<std::string> refs(Kind kind, const std::vector<Item>& items);
+  bool ref(Kind kind, Item& item);
+  std::vector<std::string> refs(Kind kind, std::vector<Item> items);
   std::string resolveVpc(const Fields& f, const std::string& derived = "", const YAML::Node* derived_from = nullptr);
   void attachVpcs(const Fields& f, std::vector<std::string>& vpc_ids);
   void checkSameVpc(Kind kind, const Item& item, const std::string& vpc_id);
-  std::vector<std::string> sameVpcRefs(Kind kind, const std::vector<Item>& items, const std::string& vpc_id);
+  std::vector<std::string> sameVpcRefs(Kind kind, std::vector<Item> items, const std::string& vpc_id);
   std::string vpcOf(Kind kind, std::string_view id) const;
 
   template <typename T>
@@ -246,7 +246,7 @@ class NativeLoader {
   void parseVpnConnection(const YAML::Node& node);
   void parseTransitGateway(const YAML::Node& node);
   void parseTgwAttachment(const YAML::Node& node, const std::string& tgw_id);
-  bool ownTgwAttachment(const Item& item, const std::string& tgw_id);
+  bool ownTgwAttachment(Item& item, const std::string& tgw_id);
   std::optional<std::string> parseTgwRouteTable(const YAML::Node& node, const std::string& tgw_id,
                                                 std::set<std::string>& propagating);
   std::optional<TgwRoute> parseTgwRoute(const YAML::Node& node, const std::string& tgw_id);
@@ -256,7 +256,7 @@ class NativeLoader {
                         const std::vector<std::string>& table_ids, const std::set<std::string>& propagating);
   void parseRouteTable(const YAML::Node& node);
   std::optional<Route> parseRoute(const YAML::Node& node);
-  RouteTarget resolveTarget(const Item& target, const Fields& route, bool blackhole);
+  RouteTarget resolveTarget(Item& target, const Fields& route, bool blackhole);
   void parseNetworkAcl(const YAML::Node& node);
   void parseEndpoint(const YAML::Node& node);
   void parseStudioDomain(const YAML::Node& node);
@@ -343,18 +343,41 @@ ResourceMeta NativeLoader::meta(const Fields& f, const std::string& id) {
   return m;
 }
 
-bool NativeLoader::ref(Kind kind, const Item& item) {
+// A reference names a resource of this file or of an input loaded before it
+// by its ID; a resource of an earlier input (a template's, say) also by its
+// logical ID or Name tag, through the one resolver (topology::lookUpResource).
+// On success `item.text` holds the ID.
+bool NativeLoader::ref(Kind kind, Item& item) {
   if (known(kind, item.text)) return true;
+  if (!item.text.empty()) {
+    auto found = topology::lookUpResource(into_, item.text, topology::ResourceQuery{{kind}, kindName(kind), {}, false});
+    if (const auto* match = std::get_if<topology::ResourceRef>(&found)) {
+      item.text = match->meta->id;
+      return true;
+    }
+    const auto& error = std::get<topology::ReferenceError>(found);
+    if (error.problem == topology::ReferenceProblem::kAmbiguous ||
+        error.problem == topology::ReferenceProblem::kWrongKind) {
+      yaml_.error(item.node, std::string(error.code()), error.message);
+      return false;
+    }
+  }
   std::vector<std::string_view> candidates;
   for (const auto& [id, origin] : ids_[index(kind)]) candidates.push_back(id);
+  topology::forEachResourceCollection(into_, [&](Kind collection_kind, const auto& items) {
+    if (collection_kind != kind) return;
+    for (const auto& resource : items) {
+      if (!resource.meta.logical_id.empty()) candidates.push_back(resource.meta.logical_id);
+    }
+  });
   yaml_.error(item.node, "unknown-reference",
               fmt::format("unknown {} '{}'{}", kindName(kind), item.text, didYouMean(item.text, candidates)));
   return false;
 }
 
-std::vector<std::string> NativeLoader::refs(Kind kind, const std::vector<Item>& items) {
+std::vector<std::string> NativeLoader::refs(Kind kind, std::vector<Item> items) {
   std::vector<std::string> out;
-  for (const auto& item : items) {
+  for (auto& item : items) {
     if (ref(kind, item)) out.push_back(item.text);
   }
   return out;
@@ -368,12 +391,12 @@ std::string NativeLoader::resolveVpc(const Fields& f, const std::string& derived
     if (!id) return derived;
     Item item{*id, f.find("vpc")->value};
     if (!ref(Kind::kVpc, item)) return derived;
-    if (!derived.empty() && derived != *id && derived_from != nullptr) {
-      yaml_.error(
-          item.node, "conflict",
-          fmt::format("vpc '{}' does not match '{}', which is in vpc '{}'", *id, derived_from->Scalar(), derived));
+    if (!derived.empty() && derived != item.text && derived_from != nullptr) {
+      yaml_.error(item.node, "conflict",
+                  fmt::format("vpc '{}' does not match '{}', which is in vpc '{}'", *id, derived_from->Scalar(),
+                              derived));
     }
-    return *id;
+    return item.text;
   }
   if (!derived.empty()) return derived;
   if (ids_[index(Kind::kVpc)].size() == 1) return ids_[index(Kind::kVpc)].begin()->first;
@@ -668,19 +691,18 @@ void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const
       rule.peer = item.text;
       into.push_back(std::move(rule));
     }
-    for (const auto& item : yaml_.list(*f, "prefix_list")) {
+    for (auto& item : yaml_.list(*f, "prefix_list")) {
       if (!ref(Kind::kPrefixList, item)) continue;
       SgRule rule = base;
       rule.peer_kind = PeerKind::kPrefixList;
       rule.peer = item.text;
       into.push_back(std::move(rule));
     }
-    for (const auto& item : yaml_.list(*f, "sg")) {
-      std::string peer = item.text == "self" ? self_id : item.text;
+    for (auto& item : yaml_.list(*f, "sg")) {
       if (item.text != "self" && base.peer_vpc_id.empty() && !ref(Kind::kSecurityGroup, item)) continue;
       SgRule rule = base;
       rule.peer_kind = PeerKind::kSecurityGroup;
-      rule.peer = peer;
+      rule.peer = item.text == "self" ? self_id : item.text;
       into.push_back(std::move(rule));
     }
     bool any_peer = false;
@@ -731,8 +753,8 @@ void NativeLoader::parseEni(const YAML::Node& node) {
   if (auto subnet_id = yaml_.text(*f, "subnet", true)) {
     subnet_item = Item{*subnet_id, f->find("subnet")->value};
     if (ref(Kind::kSubnet, *subnet_item)) {
-      eni.subnet_id = *subnet_id;
-      home = subnet(*subnet_id);
+      eni.subnet_id = subnet_item->text;
+      home = subnet(eni.subnet_id);
     }
   }
   std::string derived_vpc = home != nullptr ? home->vpc_id : "";
@@ -771,7 +793,7 @@ void NativeLoader::parseEni(const YAML::Node& node) {
     }
   }
   for (auto& item : yaml_.list(*f, "ipv6")) eni.ipv6_addresses.push_back(std::move(item.text));
-  for (const auto& item : yaml_.list(*f, "security_groups")) {
+  for (auto& item : yaml_.list(*f, "security_groups")) {
     if (!ref(Kind::kSecurityGroup, item)) continue;
     checkSameVpc(Kind::kSecurityGroup, item, eni.vpc_id);
     eni.security_group_ids.push_back(item.text);
@@ -780,7 +802,7 @@ void NativeLoader::parseEni(const YAML::Node& node) {
   eni.description = yaml_.text(*f, "description").value_or("");
   eni.requester_id = yaml_.text(*f, "requester").value_or("");
   if (auto instance = yaml_.text(*f, "instance")) {
-    if (ref(Kind::kInstance, {*instance, f->find("instance")->value})) eni.instance_id = *instance;
+    if (Item item{*instance, f->find("instance")->value}; ref(Kind::kInstance, item)) eni.instance_id = item.text;
   }
   eni.source_dest_check = yaml_.flag(*f, "source_dest_check", true);
   add(Kind::kNetworkInterface, out_.enis, std::move(eni));
@@ -793,7 +815,7 @@ void NativeLoader::parseInstance(const YAML::Node& node) {
   if (!id) return;
   Instance instance;
   instance.meta = meta(*f, *id);
-  for (const auto& item : yaml_.list(*f, "enis")) {
+  for (auto& item : yaml_.list(*f, "enis")) {
     if (!ref(Kind::kNetworkInterface, item)) continue;
     if (auto it = local_[index(Kind::kNetworkInterface)].find(item.text); it != local_[index(Kind::kNetworkInterface)].end()) {
       Eni& eni = out_.enis[it->second];
@@ -834,8 +856,8 @@ void NativeLoader::parseNatGateway(const YAML::Node& node) {
   if (auto subnet_id = yaml_.text(*f, "subnet", true)) {
     subnet_item = Item{*subnet_id, f->find("subnet")->value};
     if (ref(Kind::kSubnet, *subnet_item)) {
-      nat.subnet_id = *subnet_id;
-      derived = subnet(*subnet_id)->vpc_id;
+      nat.subnet_id = subnet_item->text;
+      derived = subnet(nat.subnet_id)->vpc_id;
     }
   }
   nat.vpc_id = resolveVpc(*f, derived, subnet_item ? &subnet_item->node : nullptr);
@@ -851,7 +873,7 @@ void NativeLoader::parseNatGateway(const YAML::Node& node) {
                 "a private nat gateway has no public ip");
   }
   if (auto eni = yaml_.text(*f, "eni")) {
-    if (ref(Kind::kNetworkInterface, {*eni, f->find("eni")->value})) nat.eni_id = *eni;
+    if (Item item{*eni, f->find("eni")->value}; ref(Kind::kNetworkInterface, item)) nat.eni_id = item.text;
   }
   add(Kind::kNatGateway, out_.nat_gateways, std::move(nat));
 }
@@ -888,8 +910,12 @@ void NativeLoader::parsePeering(const YAML::Node& node) {
       given = cidrs(*s, "cidr");
       for (const auto& cidr : cidrs(*s, "cidrs")) given.push_back(cidr);
     }
+    const Vpc* peer = vpc(vpc_item.text);
+    // Without cidrs the VPC must be in the input (this file, or an earlier one
+    // by logical ID or Name tag); ref() reports it otherwise.
+    if (peer == nullptr && !has_cidrs && ref(Kind::kVpc, vpc_item)) peer = vpc(vpc_item.text);
     side->vpc_id = vpc_item.text;
-    if (const auto* peer = vpc(vpc_item.text)) {
+    if (peer != nullptr) {
       side->cidrs = has_cidrs ? given : peer->cidrs;
       if (side->account.empty()) side->account = peer->meta.account;
       if (side->region.empty()) side->region = peer->meta.region;
@@ -897,8 +923,6 @@ void NativeLoader::parsePeering(const YAML::Node& node) {
       side->cidrs = given;  // a VPC outside this file
       if (side->account.empty()) side->account = account_;
       if (side->region.empty()) side->region = region_;
-    } else {
-      ref(Kind::kVpc, vpc_item);
     }
   }
   add(Kind::kPeeringConnection, out_.peering_connections, std::move(pcx));
@@ -912,10 +936,12 @@ void NativeLoader::parseVpnConnection(const YAML::Node& node) {
   VpnConnection vpn;
   vpn.meta = meta(*f, *id);
   if (auto vgw = yaml_.text(*f, "vpn_gateway")) {
-    if (ref(Kind::kVpnGateway, {*vgw, f->find("vpn_gateway")->value})) vpn.vpn_gateway_id = *vgw;
+    if (Item item{*vgw, f->find("vpn_gateway")->value}; ref(Kind::kVpnGateway, item)) vpn.vpn_gateway_id = item.text;
   }
   if (auto tgw = yaml_.text(*f, "transit_gateway")) {
-    if (ref(Kind::kTransitGateway, {*tgw, f->find("transit_gateway")->value})) vpn.transit_gateway_id = *tgw;
+    if (Item item{*tgw, f->find("transit_gateway")->value}; ref(Kind::kTransitGateway, item)) {
+      vpn.transit_gateway_id = item.text;
+    }
   }
   if (f->find("vpn_gateway") == nullptr && f->find("transit_gateway") == nullptr) {
     yaml_.error(node, "missing-key", "vpn connection needs 'vpn_gateway' or 'transit_gateway'");
@@ -958,10 +984,10 @@ void NativeLoader::parseTgwAttachment(const YAML::Node& node, const std::string&
   attachment.state = yaml_.text(*a, "state").value_or("available");
   if (auto vpc_id = yaml_.text(*a, "vpc")) {
     attachment.resource_type = "vpc";
-    if (ref(Kind::kVpc, {*vpc_id, a->find("vpc")->value})) attachment.resource_id = *vpc_id;
+    if (Item item{*vpc_id, a->find("vpc")->value}; ref(Kind::kVpc, item)) attachment.resource_id = item.text;
   } else if (auto vpn_id = yaml_.text(*a, "vpn")) {
     attachment.resource_type = "vpn";
-    if (ref(Kind::kVpnConnection, {*vpn_id, a->find("vpn")->value})) attachment.resource_id = *vpn_id;
+    if (Item item{*vpn_id, a->find("vpn")->value}; ref(Kind::kVpnConnection, item)) attachment.resource_id = item.text;
   } else {
     attachment.resource_type = yaml_.text(*a, "type", true).value_or("");
     attachment.resource_id = yaml_.text(*a, "resource").value_or("");
@@ -975,7 +1001,7 @@ void NativeLoader::parseTgwAttachment(const YAML::Node& node, const std::string&
     }
   }
   std::set<std::string> azs;
-  for (const auto& subnet_item : yaml_.list(*a, "subnets")) {
+  for (auto& subnet_item : yaml_.list(*a, "subnets")) {
     if (!ref(Kind::kSubnet, subnet_item)) continue;
     checkSameVpc(Kind::kSubnet, subnet_item, attachment.resource_type == "vpc" ? attachment.resource_id : "");
     const Subnet* s = subnet(subnet_item.text);
@@ -986,8 +1012,8 @@ void NativeLoader::parseTgwAttachment(const YAML::Node& node, const std::string&
     attachment.subnet_ids.push_back(subnet_item.text);
   }
   if (auto table = yaml_.text(*a, "route_table")) {
-    if (ref(Kind::kTgwRouteTable, {*table, a->find("route_table")->value})) {
-      attachment.association_route_table = *table;
+    if (Item item{*table, a->find("route_table")->value}; ref(Kind::kTgwRouteTable, item)) {
+      attachment.association_route_table = item.text;
     }
   }
   attachment_tgw_.emplace(*attachment_id, tgw_id);
@@ -995,7 +1021,7 @@ void NativeLoader::parseTgwAttachment(const YAML::Node& node, const std::string&
 }
 
 // A defined attachment of this transit gateway (a route table may not name another gateway's).
-bool NativeLoader::ownTgwAttachment(const Item& item, const std::string& tgw_id) {
+bool NativeLoader::ownTgwAttachment(Item& item, const std::string& tgw_id) {
   if (!ref(Kind::kTgwAttachment, item)) return false;
   auto it = attachment_tgw_.find(item.text);
   if (it != attachment_tgw_.end() && it->second != tgw_id) {
@@ -1020,13 +1046,13 @@ std::optional<std::string> NativeLoader::parseTgwRouteTable(const YAML::Node& no
   for (const auto& route_node : yaml_.nodes(*t, "routes")) {
     if (auto route = parseTgwRoute(route_node, tgw_id)) table.static_routes.push_back(std::move(*route));
   }
-  for (const auto& a : yaml_.list(*t, "propagations")) {
+  for (auto& a : yaml_.list(*t, "propagations")) {
     if (!ownTgwAttachment(a, tgw_id)) continue;
     table.propagating_attachments.push_back(a.text);
     propagating.insert(a.text);
   }
   const auto& local_attachments = local_[index(Kind::kTgwAttachment)];
-  for (const auto& a : yaml_.list(*t, "associations")) {
+  for (auto& a : yaml_.list(*t, "associations")) {
     if (!ownTgwAttachment(a, tgw_id)) continue;
     auto it = local_attachments.find(a.text);
     if (it == local_attachments.end()) continue;
@@ -1053,7 +1079,7 @@ std::optional<TgwRoute> NativeLoader::parseTgwRoute(const YAML::Node& node, cons
   }
   route.blackhole = yaml_.flag(*r, "blackhole", false);
   for (const auto& key : {"attachment", "attachments"}) {
-    for (const auto& a : yaml_.list(*r, key)) {
+    for (auto& a : yaml_.list(*r, key)) {
       if (ownTgwAttachment(a, tgw_id)) route.attachment_ids.push_back(a.text);
     }
   }
@@ -1088,18 +1114,19 @@ void NativeLoader::applyTgwDefaults(const Fields& f, TransitGateway& tgw, std::s
     if (!table) continue;
     Item item{*table, f.find(key)->value};
     if (!ref(Kind::kTgwRouteTable, item)) continue;
-    if (std::find(table_ids.begin(), table_ids.end(), *table) == table_ids.end()) {
+    const std::string& table_id = item.text;
+    if (std::find(table_ids.begin(), table_ids.end(), table_id) == table_ids.end()) {
       yaml_.error(item.node, "conflict",
-                  fmt::format("'{}' is not a route table of transit gateway '{}'", *table, tgw.meta.id));
+                  fmt::format("'{}' is not a route table of transit gateway '{}'", table_id, tgw.meta.id));
       continue;
     }
     bool association = std::string_view(key) == "default_association_route_table";
-    (association ? tgw.default_association_route_table : tgw.default_propagation_route_table) = *table;
-    auto table_index = local_[index(Kind::kTgwRouteTable)].at(*table);
+    (association ? tgw.default_association_route_table : tgw.default_propagation_route_table) = table_id;
+    auto table_index = local_[index(Kind::kTgwRouteTable)].at(table_id);
     for (std::size_t i = first_attachment; i < out_.tgw_attachments.size(); ++i) {
       auto& a = out_.tgw_attachments[i];
       if (association) {
-        if (a.association_route_table.empty()) a.association_route_table = *table;
+        if (a.association_route_table.empty()) a.association_route_table = table_id;
       } else if (propagating.count(a.meta.id) == 0) {
         out_.tgw_route_tables[table_index].propagating_attachments.push_back(a.meta.id);
       }
@@ -1109,7 +1136,7 @@ void NativeLoader::applyTgwDefaults(const Fields& f, TransitGateway& tgw, std::s
 
 // A blackhole route's target may be gone (that is what makes it a blackhole),
 // so it need not be defined.
-RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route, bool blackhole) {
+RouteTarget NativeLoader::resolveTarget(Item& target, const Fields& route, bool blackhole) {
   if (auto type_text = yaml_.text(route, "target_type")) {
     const auto& names = targetTypeNames();
     auto it = std::find_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == *type_text; });
@@ -1157,6 +1184,24 @@ RouteTarget NativeLoader::resolveTarget(const Item& target, const Fields& route,
                             kindName(matches[0].first), kindName(matches[1].first)));
     return RouteTarget::kUnknown;
   }
+  if (by_prefix == RouteTarget::kUnknown && !target.text.empty()) {
+    // A logical ID or Name tag of an earlier input's resource (a template's).
+    topology::ResourceQuery query{{Kind::kInternetGateway, Kind::kNatGateway, Kind::kVpcEndpoint,
+                                   Kind::kPeeringConnection, Kind::kTransitGateway, Kind::kVpnGateway,
+                                   Kind::kNetworkInterface, Kind::kInstance},
+                                  "route target", {}, false};
+    auto found = topology::lookUpResource(into_, target.text, query);
+    if (const auto* match = std::get_if<topology::ResourceRef>(&found)) {
+      target.text = match->meta->id;
+      for (const auto& entry : kTargetKinds) {
+        if (entry.first == match->kind) return igwType(entry.second);
+      }
+    } else if (std::get<topology::ReferenceError>(found).problem == topology::ReferenceProblem::kAmbiguous) {
+      const auto& error = std::get<topology::ReferenceError>(found);
+      yaml_.error(target.node, std::string(error.code()), error.message);
+      return RouteTarget::kUnknown;
+    }
+  }
   if (auto kind = kindOfTarget(by_prefix)) {
     if (!blackhole) ref(*kind, target);
     return by_prefix;
@@ -1188,7 +1233,7 @@ std::optional<Route> NativeLoader::parseRoute(const YAML::Node& node) {
     } else if (looks_ipv4) {
       if (auto cidr = cidrOf(item)) route.destination = *cidr;
     } else if (ref(Kind::kPrefixList, item)) {
-      route.destination_prefix_list = *dest;
+      route.destination_prefix_list = item.text;
     }
   }
   if (auto state = yaml_.text(*f, "state")) {
@@ -1201,8 +1246,8 @@ std::optional<Route> NativeLoader::parseRoute(const YAML::Node& node) {
   }
   if (auto target = yaml_.text(*f, "target", true)) {
     Item item{*target, f->find("target")->value};
-    route.target_id = *target;
     route.target = resolveTarget(item, *f, route.blackhole);
+    route.target_id = item.text;
   }
   return route;
 }
@@ -1223,7 +1268,7 @@ void NativeLoader::parseRouteTable(const YAML::Node& node) {
                   fmt::format("vpc '{}' already has main route table '{}'", table.vpc_id, it->second));
     }
   }
-  for (const auto& item : yaml_.list(*f, "subnets")) {
+  for (auto& item : yaml_.list(*f, "subnets")) {
     if (!ref(Kind::kSubnet, item)) continue;
     checkSameVpc(Kind::kSubnet, item, table.vpc_id);
     auto [it, inserted] = subnet_tables_.emplace(item.text, *id);
@@ -1234,11 +1279,10 @@ void NativeLoader::parseRouteTable(const YAML::Node& node) {
     }
     table.subnet_ids.push_back(item.text);
   }
-  for (const auto& item : yaml_.list(*f, "gateways")) {
-    if (known(Kind::kInternetGateway, item.text) || known(Kind::kVpnGateway, item.text)) {
+  for (auto& item : yaml_.list(*f, "gateways")) {
+    if (known(Kind::kInternetGateway, item.text) || known(Kind::kVpnGateway, item.text) ||
+        ref(item.text.rfind("vgw-", 0) == 0 ? Kind::kVpnGateway : Kind::kInternetGateway, item)) {
       table.gateway_ids.push_back(item.text);
-    } else {
-      ref(item.text.rfind("vgw-", 0) == 0 ? Kind::kVpnGateway : Kind::kInternetGateway, item);
     }
   }
   for (const auto& vgw : refs(Kind::kVpnGateway, yaml_.list(*f, "propagating_vgws"))) {
@@ -1268,7 +1312,7 @@ void NativeLoader::parseNetworkAcl(const YAML::Node& node) {
   acl.meta = meta(*f, *id);
   acl.vpc_id = resolveVpc(*f);
   acl.is_default = yaml_.flag(*f, "default", false);
-  for (const auto& item : yaml_.list(*f, "subnets")) {
+  for (auto& item : yaml_.list(*f, "subnets")) {
     if (!ref(Kind::kSubnet, item)) continue;
     checkSameVpc(Kind::kSubnet, item, acl.vpc_id);
     auto [it, inserted] = subnet_acls_.emplace(item.text, *id);
@@ -1414,13 +1458,13 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
     yaml_.error(f->items.at("route_tables").key, "conflict",
                 fmt::format("a {} endpoint has subnets, not route tables", endpointTypeName(endpoint.type)));
   }
-  for (const auto& item : route_tables) {
+  for (auto& item : route_tables) {
     if (!ref(Kind::kRouteTable, item)) continue;
     checkSameVpc(Kind::kRouteTable, item, endpoint.vpc_id);
     endpoint.route_table_ids.push_back(item.text);
   }
   std::set<std::string> azs;
-  for (const auto& item : subnets) {
+  for (auto& item : subnets) {
     if (!ref(Kind::kSubnet, item)) continue;
     checkSameVpc(Kind::kSubnet, item, endpoint.vpc_id);
     const Subnet* s = subnet(item.text);
@@ -1431,7 +1475,7 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
     endpoint.subnet_ids.push_back(item.text);
   }
   endpoint.eni_ids = refs(Kind::kNetworkInterface, yaml_.list(*f, "enis"));
-  for (const auto& item : yaml_.list(*f, "security_groups")) {
+  for (auto& item : yaml_.list(*f, "security_groups")) {
     if (!ref(Kind::kSecurityGroup, item)) continue;
     checkSameVpc(Kind::kSecurityGroup, item, endpoint.vpc_id);
     endpoint.security_group_ids.push_back(item.text);
@@ -1490,19 +1534,21 @@ void NativeLoader::parseJob(const YAML::Node& node) {
     }
   }
   if (job.has_vpc_config) {
-    job.subnet_ids = refs(Kind::kSubnet, spec->subnets);
-    job.security_group_ids = refs(Kind::kSecurityGroup, spec->security_groups);
+    // The job's VPC is its first subnet's; every subnet and group must be in it.
+    for (auto& item : spec->subnets) {
+      if (ref(Kind::kSubnet, item)) job.subnet_ids.push_back(item.text);
+    }
     std::string job_vpc = job.subnet_ids.empty() ? "" : vpcOf(Kind::kSubnet, job.subnet_ids.front());
     for (const auto& item : spec->subnets) checkSameVpc(Kind::kSubnet, item, job_vpc);
-    for (const auto& item : spec->security_groups) checkSameVpc(Kind::kSecurityGroup, item, job_vpc);
+    job.security_group_ids = sameVpcRefs(Kind::kSecurityGroup, spec->security_groups, job_vpc);
   }
   out_.jobs.push_back(std::move(job));
 }
 
 /// The IDs of `items` that resolve as `kind`, each checked to lie in `vpc_id`.
-std::vector<std::string> NativeLoader::sameVpcRefs(Kind kind, const std::vector<Item>& items, const std::string& vpc_id) {
+std::vector<std::string> NativeLoader::sameVpcRefs(Kind kind, std::vector<Item> items, const std::string& vpc_id) {
   std::vector<std::string> out;
-  for (const auto& item : items) {
+  for (auto& item : items) {
     if (!ref(kind, item)) continue;
     checkSameVpc(kind, item, vpc_id);
     out.push_back(item.text);

@@ -192,6 +192,31 @@ void checkLimits(const Topology& topo, const TopologyMark& since, std::vector<Di
   }
 }
 
+// A subnet is associated with one route table and one network ACL (VPC User
+// Guide, "Subnet route tables": "each subnet can be associated with only one
+// route table at a time"; "Network ACLs": "a subnet can be associated with
+// only one network ACL at a time"). Each loader checks its own input; this
+// catches a later input (an overlay on a template or snapshot) associating
+// a subnet again, which AWS would do by replacing the association and which
+// vpcsim must not settle silently either way.
+template <typename Table>
+void checkOneAssociation(const std::vector<Table>& tables, std::size_t since, std::string_view what,
+                         const FieldLocation& where, std::vector<Diagnostic>& errors) {
+  std::unordered_map<std::string_view, std::size_t> owner;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    for (const auto& subnet_id : tables[i].subnet_ids) {
+      auto [it, inserted] = owner.emplace(subnet_id, i);
+      if (inserted || it->second == i || i < since) continue;
+      errors.push_back(Diagnostic{
+          "conflict",
+          fmt::format("subnet {} is already associated with {} {}; a subnet has one {} at a time (to move it, "
+                      "remove the first association)",
+                      subnet_id, what, tables[it->second].meta.id, what),
+          where(tables[i].meta.origin, "Associations")});
+    }
+  }
+}
+
 }  // namespace
 
 bool checkTopology(const Topology& topo, const TopologyMark& since, const FieldLocation& field_location,
@@ -213,6 +238,8 @@ bool checkTopology(const Topology& topo, const TopologyMark& since, const FieldL
   }
   checkSubnets(topo, since, where, errors);
   checkInterfaces(topo, since, where, errors);
+  checkOneAssociation(topo.route_tables, since.route_tables, "route table", where, errors);
+  checkOneAssociation(topo.network_acls, since.network_acls, "network ACL", where, errors);
   return errors.size() == before;
 }
 

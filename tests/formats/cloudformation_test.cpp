@@ -1,5 +1,6 @@
 // Tests for the CloudFormation loader: intrinsics, parameters, workshop and corpus templates.
 #include "formats/cloudformation.h"
+#include "formats/loader.h"
 
 #include "sim/query.h"
 
@@ -540,6 +541,92 @@ TEST_CASE("references to other stacks name the stack or output that is missing",
   CHECK(loaded.errors[1].str() == file +
                                       ": error: parameter ExistingPrivateRouteTableIds: stack sagemaker-vpc has no "
                                       "output PrivateRouteTableId (did you mean PrivateRouteTableIds?)");
+}
+
+// `--template T --topology overlay.yaml`: the overlay names the template's
+// resources by logical ID (or Name tag) through the one resolver, and gets
+// the IDs the template's resources were given.
+TEST_CASE("a native overlay names a template's resources by logical id", "[cloudformation][native]") {
+  Overrides params = kVpcParams;
+  params.insert(params.end(), {{"CreateNATGateways", "YES"},
+                               {"PublicSubnet1CIDR", "192.168.128.0/20"},
+                               {"PublicSubnet2CIDR", "192.168.144.0/20"}});
+  const StackSpec stack{kCfnDir / "network-vpc.yaml", "sagemaker-vpc", params};
+  Loaded loaded = load({stack});
+  REQUIRE(loaded.ok);
+  auto overlay = writeTemplate("overlay.yaml", R"(security_groups:
+  - id: sg-overlay
+    vpc: VPC
+    ingress: [{protocol: tcp, ports: 22, sg: SageMakerSecurityGroup}]
+enis:
+  - {id: eni-overlay, subnet: PrivateSubnet1A, ip: 192.168.0.50, security_groups: [sg-overlay, SageMakerSecurityGroup]}
+route_tables:
+  - id: rtb-overlay
+    vpc: VPC
+    subnets: [PrivateSubnet2A]
+    routes: [{dest: 0.0.0.0/0, target: InternetGateway}]
+)");
+  // The template associates PrivateSubnet2A with its own table; the overlay's
+  // second association is a conflict (topology::checkTopology: one route
+  // table per subnet), which also shows the logical ID resolved.
+  std::vector<Diagnostic> errors;
+  CHECK_FALSE(loadNativeTopology(overlay, LoadOptions{}, loaded.topo, errors));
+  REQUIRE(errors.size() == 1);
+  const Subnet* private2 = byLogical(loaded.topo.subnets, "PrivateSubnet2A");
+  REQUIRE(private2 != nullptr);
+  CHECK(errors[0].message.find("subnet " + private2->meta.id + " is already associated with route table") !=
+        std::string::npos);
+
+  Loaded fresh = load({stack});
+  REQUIRE(fresh.ok);
+  auto good = writeTemplate("overlay-good.yaml", R"(security_groups:
+  - id: sg-overlay
+    vpc: VPC
+    ingress: [{protocol: tcp, ports: 22, sg: SageMakerSecurityGroup}]
+enis:
+  - {id: eni-overlay, subnet: PrivateSubnet1A, ip: 192.168.0.50, security_groups: [sg-overlay, SageMakerSecurityGroup]}
+route_tables:
+  - id: rtb-overlay
+    vpc: VPC
+    routes: [{dest: 0.0.0.0/0, target: InternetGateway}]
+)");
+  errors.clear();
+  REQUIRE(loadNativeTopology(good, LoadOptions{}, fresh.topo, errors));
+  const Vpc* vpc = byLogical(fresh.topo.vpcs, "VPC");
+  const Subnet* private1 = byLogical(fresh.topo.subnets, "PrivateSubnet1A");
+  const SecurityGroup* sagemaker = byLogical(fresh.topo.security_groups, "SageMakerSecurityGroup");
+  const InternetGateway* igw = byLogical(fresh.topo.internet_gateways, "InternetGateway");
+  REQUIRE((vpc != nullptr && private1 != nullptr && sagemaker != nullptr && igw != nullptr));
+  const auto& eni = fresh.topo.enis.back();
+  CHECK(eni.meta.id == "eni-overlay");
+  CHECK(eni.subnet_id == private1->meta.id);
+  CHECK(eni.vpc_id == vpc->meta.id);
+  CHECK(eni.security_group_ids == std::vector<std::string>{"sg-overlay", sagemaker->meta.id});
+  const SecurityGroup& group = *std::find_if(fresh.topo.security_groups.begin(), fresh.topo.security_groups.end(),
+                                             [](const SecurityGroup& g) { return g.meta.id == "sg-overlay"; });
+  CHECK(group.vpc_id == vpc->meta.id);
+  REQUIRE(group.ingress.size() == 1);
+  CHECK(group.ingress[0].peer == sagemaker->meta.id);
+  const RouteTable& table = *std::find_if(fresh.topo.route_tables.begin(), fresh.topo.route_tables.end(),
+                                          [](const RouteTable& t) { return t.meta.id == "rtb-overlay"; });
+  const Route& route = *std::find_if(table.routes.begin(), table.routes.end(),
+                                     [](const Route& r) { return r.target == RouteTarget::kInternetGateway; });
+  CHECK(route.target_id == igw->meta.id);
+
+  // A logical ID of another kind, and a near miss, are located errors.
+  Loaded again = load({stack});
+  REQUIRE(again.ok);
+  auto bad = writeTemplate("overlay-bad.yaml", R"(enis:
+  - {id: eni-a, subnet: VPC, ip: 192.168.0.51}
+  - {id: eni-b, subnet: PrivateSubnet1, ip: 192.168.0.52}
+)");
+  errors.clear();
+  CHECK_FALSE(loadNativeTopology(bad, LoadOptions{}, again.topo, errors));
+  std::string text;
+  for (const auto& e : errors) text += e.str() + "\n";
+  CHECK(text.find(":2:25: error: 'VPC' names") != std::string::npos);
+  CHECK(text.find("vpc") != std::string::npos);
+  CHECK(text.find(":3:25: error: unknown subnet 'PrivateSubnet1' (did you mean") != std::string::npos);
 }
 
 TEST_CASE("exports feed Fn::ImportValue in later stacks", "[cloudformation]") {
