@@ -832,49 +832,39 @@ void SnapshotLoader::readPermissions(const Json& obj, std::string_view key, cons
     base.from_port = from.value_or(ported ? 0 : -1);
     base.to_port = to.value_or(ported ? 65535 : -1);
 
-    forEach(perm, "IpRanges", perm_ptr, [&](const Json& range, const std::string& range_ptr, size_t) {
-      auto text = required(range, "CidrIp", range_ptr);
-      if (!text) return;
-      auto cidr = cidrFrom(*text, child(range_ptr, "CidrIp"), false);
-      if (!cidr) return;
-      SgRule rule = base;
-      rule.peer_kind = PeerKind::kCidr;
-      rule.cidr = *cidr;
-      rule.description = str(range, "Description", range_ptr);
-      rule.source = at(range_ptr);
-      out.push_back(std::move(rule));
-    });
-    forEach(perm, "Ipv6Ranges", perm_ptr, [&](const Json& range, const std::string& range_ptr, size_t) {
-      auto text = required(range, "CidrIpv6", range_ptr);
-      if (!text) return;
-      SgRule rule = base;
-      rule.peer_kind = PeerKind::kIpv6Cidr;
-      rule.peer = *text;
-      rule.description = str(range, "Description", range_ptr);
-      rule.source = at(range_ptr);
-      out.push_back(std::move(rule));
-    });
-    forEach(perm, "PrefixListIds", perm_ptr, [&](const Json& range, const std::string& range_ptr, size_t) {
-      auto text = required(range, "PrefixListId", range_ptr);
-      if (!text) return;
-      SgRule rule = base;
-      rule.peer_kind = PeerKind::kPrefixList;
-      rule.peer = *text;
-      rule.description = str(range, "Description", range_ptr);
-      rule.source = at(range_ptr);
-      out.push_back(std::move(rule));
-    });
-    forEach(perm, "UserIdGroupPairs", perm_ptr, [&](const Json& pair, const std::string& pair_ptr, size_t) {
-      auto group = required(pair, "GroupId", pair_ptr);
-      if (!group) return;
-      SgRule rule = base;
-      rule.peer_kind = PeerKind::kSecurityGroup;
-      rule.peer = *group;
-      rule.peer_vpc_id = str(pair, "VpcId", pair_ptr);
-      rule.description = str(pair, "Description", pair_ptr);
-      rule.source = at(pair_ptr);
-      out.push_back(std::move(rule));
-    });
+    // One rule per peer listed in the permission (EC2 API Reference,
+    // IpPermission: IpRanges, Ipv6Ranges, PrefixListIds, UserIdGroupPairs).
+    // `fill` sets the peer from the entry; false drops the entry.
+    auto peers = [&](std::string_view list, std::string_view id_key, PeerKind kind, auto&& fill) {
+      forEach(perm, list, perm_ptr, [&](const Json& entry, const std::string& entry_ptr, size_t) {
+        auto text = required(entry, id_key, entry_ptr);
+        if (!text) return;
+        SgRule rule = base;
+        rule.peer_kind = kind;
+        if (!fill(rule, entry, entry_ptr, *text)) return;
+        rule.description = str(entry, "Description", entry_ptr);
+        rule.source = at(entry_ptr);
+        out.push_back(std::move(rule));
+      });
+    };
+    peers("IpRanges", "CidrIp", PeerKind::kCidr,
+          [&](SgRule& rule, const Json&, const std::string& entry_ptr, const std::string& text) {
+            auto cidr = cidrFrom(text, child(entry_ptr, "CidrIp"), false);
+            if (cidr) rule.cidr = *cidr;
+            return cidr.has_value();
+          });
+    auto byId = [](SgRule& rule, const Json&, const std::string&, const std::string& text) {
+      rule.peer = text;
+      return true;
+    };
+    peers("Ipv6Ranges", "CidrIpv6", PeerKind::kIpv6Cidr, byId);
+    peers("PrefixListIds", "PrefixListId", PeerKind::kPrefixList, byId);
+    peers("UserIdGroupPairs", "GroupId", PeerKind::kSecurityGroup,
+          [&](SgRule& rule, const Json& pair, const std::string& pair_ptr, const std::string& text) {
+            rule.peer = text;
+            rule.peer_vpc_id = str(pair, "VpcId", pair_ptr);
+            return true;
+          });
   });
 }
 

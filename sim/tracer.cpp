@@ -1085,6 +1085,17 @@ constexpr HostService kAmazonDns{"Amazon DNS server (Route 53 Resolver)",
 constexpr HostService kInstanceMetadata{"instance metadata service", {{{kProtocolTcp, 80}, {kProtocolTcp, 80}}}, true};
 constexpr HostService kTimeSync{"Amazon Time Sync Service", {{{kProtocolUdp, 123}, {kProtocolUdp, 123}}}, true};
 
+/// "udp/53 and tcp/53": the ports a service answers on, from `ports`.
+std::string portsText(const HostService& service) {
+  std::string out;
+  for (std::size_t i = 0; i < service.ports.size(); ++i) {
+    const auto& [protocol, port] = service.ports[i];
+    if (i > 0 && service.ports[i - 1] == service.ports[i]) continue;
+    out += fmt::format("{}{}/{}", out.empty() ? "" : " and ", protocolName(protocol), port);
+  }
+  return out;
+}
+
 /// VPC User Guide, "Understanding Amazon DNS": the Route 53 Resolver is at
 /// 169.254.169.253 and at the base of the VPC's primary IPv4 CIDR plus two.
 /// The instance metadata service is at 169.254.169.254, the Time Sync
@@ -1138,8 +1149,7 @@ std::optional<Verdict> answerHostService(Walk& walk, const Network::Index& ix, c
   });
   if (!served) {
     walk.drop("HOST_SERVICE_PORT", std::string(service->name),
-              fmt::format("the {} answers {} only", where,
-                          service == &kAmazonDns ? "udp/53 and tcp/53" : service == &kTimeSync ? "udp/123" : "tcp/80"));
+              fmt::format("the {} answers {} only", where, portsText(*service)));
     return Verdict::kUnreachable;
   }
   if (service == &kAmazonDns) {
