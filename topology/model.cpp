@@ -88,6 +88,10 @@ void Topology::finalize() {
     return std::tie(a.domain, a.name) < std::tie(b.domain, b.name);
   });
   std::stable_sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::stable_sort(iam.principals.begin(), iam.principals.end(),
+                   [](const auto& a, const auto& b) { return a.arn < b.arn; });
+  std::stable_sort(iam.managed_policies.begin(), iam.managed_policies.end(),
+                   [](const auto& a, const auto& b) { return a.arn < b.arn; });
   for (auto& acl : network_acls) {
     std::stable_sort(acl.entries.begin(), acl.entries.end(), [](const NaclEntry& a, const NaclEntry& b) {
       return std::tie(a.egress, a.rule_number) < std::tie(b.egress, b.rule_number);
@@ -121,6 +125,15 @@ void Topology::absorb(Topology&& other) {
   append(user_profiles, other.user_profiles);
   append(jobs, other.jobs);
   append(ignored, other.ignored);
+  iam.principals_loaded = iam.principals_loaded || other.iam.principals_loaded;
+  iam.scps_loaded = iam.scps_loaded || other.iam.scps_loaded;
+  iam.rcps_loaded = iam.rcps_loaded || other.iam.rcps_loaded;
+  append(iam.principals, other.iam.principals);
+  append(iam.managed_policies, other.iam.managed_policies);
+  append(iam.service_control_policies, other.iam.service_control_policies);
+  append(iam.resource_control_policies, other.iam.resource_control_policies);
+  append(iam.resource_policies, other.iam.resource_policies);
+  if (iam.organization_id.empty()) iam.organization_id = std::move(other.iam.organization_id);
 }
 
 const Vpc* Topology::findVpc(std::string_view id) const { return findById(vpcs, id); }

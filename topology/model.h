@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "topology/iam.h"
 #include "topology/ip.h"
 
 namespace vpcsim::topology {
@@ -162,7 +163,11 @@ struct VpcEndpoint {
   std::vector<std::string> eni_ids;
   std::vector<std::string> security_group_ids;
   bool private_dns = false;
-  std::string policy_document;  ///< JSON text, kept for later analysis
+  std::string policy_document;  ///< JSON text as the input gave it (the snapshot writer prints it)
+  /// The parsed policy; nullopt when the input gave none, which means the
+  /// default full-access policy (PrivateLink Guide, "Control access to VPC
+  /// endpoints using endpoint policies").
+  std::optional<PolicyDocument> policy;
 };
 
 struct PublicAddress {
@@ -278,12 +283,13 @@ struct StudioDomain {
   std::string vpc_id;
   std::vector<std::string> subnet_ids;
   std::vector<std::string> security_group_ids;
+  std::string default_execution_role;  ///< DefaultUserSettings.ExecutionRole (ARN), empty when unknown
 };
 
 struct UserProfile {
   std::string domain;  ///< domain name or ID
   std::string name;
-  std::string execution_role;
+  std::string execution_role;  ///< ARN or role name; empty: the domain's default execution role
   std::vector<std::string> security_group_ids;  ///< empty: the domain's SGs
 };
 
@@ -295,6 +301,7 @@ struct SageMakerJob {
   std::vector<std::string> security_group_ids;
   bool network_isolation = false;
   int instance_count = 1;
+  std::string role_arn;  ///< the job's execution role (ARN or role name), empty when unknown
 };
 
 /// An input object that was read but not modelled, and why.
@@ -328,6 +335,7 @@ struct Topology {
   std::vector<UserProfile> user_profiles;
   std::vector<SageMakerJob> jobs;
   std::vector<IgnoredItem> ignored;
+  IamInventory iam;  ///< roles, users, groups and policies (topology/iam.h)
   std::string default_region = "us-east-1";
   std::string default_account = "123456789012";
 

@@ -69,10 +69,10 @@ Topology sample() {
   public_domain.meta = meta("d-2", "public");
   topo.studio_domains.push_back(public_domain);
   topo.user_profiles.push_back({"studio", "ds", "", {"sg-web", "sg-default"}});
-  topo.jobs.push_back({"in-vpc", "processing", true, {"subnet-2"}, {"web"}, false, 1});
-  topo.jobs.push_back({"bad-group", "processing", true, {"subnet-2"}, {"sg-gone"}, false, 1});
-  topo.jobs.push_back({"no-vpc", "training", false, {}, {}, false, 1});
-  topo.jobs.push_back({"isolated", "training", true, {"subnet-2"}, {"web"}, true, 1});
+  topo.jobs.push_back({"in-vpc", "processing", true, {"subnet-2"}, {"web"}, false, 1, ""});
+  topo.jobs.push_back({"bad-group", "processing", true, {"subnet-2"}, {"sg-gone"}, false, 1, ""});
+  topo.jobs.push_back({"no-vpc", "training", false, {}, {}, false, 1, ""});
+  topo.jobs.push_back({"isolated", "training", true, {"subnet-2"}, {"web"}, true, 1, ""});
   topo.finalize();
   return topo;
 }

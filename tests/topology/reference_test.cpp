@@ -63,9 +63,9 @@ Topology sample() {
   domain.meta = meta("d-1", "studio");
   topo.studio_domains.push_back(domain);
   topo.user_profiles.push_back({"studio", "ds", "", {}});
-  topo.jobs.push_back({"train", "training", false, {}, {}, false, 1});
-  topo.jobs.push_back({"twin-job", "training", false, {}, {}, false, 1});
-  topo.jobs.push_back({"twin-job", "processing", false, {}, {}, false, 1});
+  topo.jobs.push_back({"train", "training", false, {}, {}, false, 1, ""});
+  topo.jobs.push_back({"twin-job", "training", false, {}, {}, false, 1, ""});
+  topo.jobs.push_back({"twin-job", "processing", false, {}, {}, false, 1, ""});
   topo.finalize();
   return topo;
 }

@@ -1,0 +1,154 @@
+// IAM policy evaluation: one request against typed policy documents
+// (topology/iam.h), with the statements that decide. Depends on the model
+// only; the request context is built by its callers (sim/ from a traced path).
+// Rules: ../shared/reference/iam-semantics.md and docs/policies.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "topology/iam.h"
+
+namespace vpcsim::policy {
+
+using topology::PolicyDocument;
+using topology::PolicyKind;
+using topology::PolicyStatement;
+
+/// What the request context holds for one key.
+struct ContextValue {
+  enum class State : uint8_t {
+    kPresent,  ///< the key is in the request with `values`
+    kUnknown,  ///< the key may or may not be present, or its value is not known: conditions on it are undetermined
+  };
+  State state = State::kPresent;
+  std::vector<std::string> values;  ///< one value for single-valued keys
+  bool multivalued = false;         ///< aws:CalledVia, aws:PrincipalOrgPaths, aws:TagKeys, ...
+};
+
+/// The request context: condition keys (names compare case-insensitively;
+/// the part after "/" in tag keys too) -> values. A key not set is absent.
+class RequestContext {
+ public:
+  void set(std::string_view key, std::string value);
+  void setMulti(std::string_view key, std::vector<std::string> values);
+  void setUnknown(std::string_view key);
+  void erase(std::string_view key);
+  /// nullptr when absent.
+  [[nodiscard]] const ContextValue* find(std::string_view key) const;
+  /// Every key set, in lowercased key order, with its value (for answers:
+  /// "the context keys used, with values or absent").
+  [[nodiscard]] const std::map<std::string, ContextValue>& entries() const { return entries_; }
+
+ private:
+  std::map<std::string, ContextValue> entries_;  ///< lowercased key -> value
+};
+
+/// One API call.
+struct Request {
+  std::string action;    ///< "ssm:GetParameter" (service prefix and name compare case-insensitively)
+  std::string resource;  ///< an ARN; "*" when the action takes no resource
+  /// The caller as the Principal element sees it: the role ARN for a role
+  /// session (iam-semantics.md), the user ARN; empty for anonymous requests.
+  std::string principal_arn;
+  std::string principal_account;  ///< 12 digits; empty for anonymous requests
+  RequestContext context;
+};
+
+/// How one statement relates to the request.
+enum class Match : uint8_t {
+  kNo,       ///< does not apply (action, resource, principal or a condition rules it out)
+  kYes,      ///< applies
+  kUnknown,  ///< applies or not depending on a context key whose value is unknown
+};
+
+/// One statement that applies (or may apply) to the request.
+struct StatementMatch {
+  const PolicyDocument* policy = nullptr;
+  const PolicyStatement* statement = nullptr;
+  Match match = Match::kYes;
+  /// The context keys its conditions read, lowercased, in order of first use.
+  std::vector<std::string> keys_used;
+};
+
+/// The outcome of one policy document (or one set of documents of one kind)
+/// for the request.
+enum class Decision : uint8_t {
+  kAllow,          ///< an Allow applies and no Deny does
+  kExplicitDeny,   ///< a Deny applies
+  kImplicitDeny,   ///< nothing applies
+  kUndetermined,   ///< depends on an unknown context key
+};
+
+struct PolicyResult {
+  Decision decision = Decision::kImplicitDeny;
+  /// The Deny statements that apply (explicit deny), else the Allow
+  /// statements that apply; with kUndetermined, the statements that may.
+  std::vector<StatementMatch> statements;
+};
+
+/// Whether one statement applies to `request`, for a policy of `kind`
+/// (the Principal element is read for endpoint, resource, RCP and trust
+/// policies; identity policies and SCPs have none).
+StatementMatch matchStatement(const PolicyDocument& policy, const PolicyStatement& statement, PolicyKind kind,
+                              const Request& request);
+
+/// Evaluates the documents of one kind together: a Deny in any wins, else
+/// an Allow in any, else implicit deny.
+PolicyResult evaluatePolicies(const std::vector<const PolicyDocument*>& policies, PolicyKind kind,
+                              const Request& request);
+
+/// Every policy that bears on one request, by kind. A kind "not in the
+/// input" (nullopt) differs from "in the input, none applies" (an empty
+/// list): see decide().
+struct PolicySet {
+  std::vector<const PolicyDocument*> identity;  ///< the principal's inline and managed policies (and its groups')
+  std::optional<std::vector<const PolicyDocument*>> boundary;  ///< nullopt: no permissions boundary
+  /// SCPs per level, root first; nullopt: the input holds no SCPs.
+  std::optional<std::vector<std::vector<const PolicyDocument*>>> service_control;
+  std::optional<std::vector<const PolicyDocument*>> resource_control;  ///< nullopt: no RCPs in the input
+  std::optional<std::vector<const PolicyDocument*>> resource;  ///< nullopt: no resource policy
+  /// The endpoint the request goes through; nullopt: none (NAT, IGW, outside AWS).
+  /// A present endpoint without a document is the default full-access policy.
+  std::optional<const PolicyDocument*> endpoint;
+  bool identity_loaded = true;  ///< false: the principal's identity policies are not in the input
+  bool cross_account = false;   ///< the resource is in another account than the principal
+};
+
+/// Explanation codes of a denied call (docs/policies.md).
+enum class DenyCode : uint8_t {
+  kNone,
+  kEndpointPolicyDeny,    ///< ENDPOINT_POLICY_DENY
+  kIdentityPolicyDeny,    ///< IDENTITY_POLICY_DENY
+  kBoundaryDeny,          ///< BOUNDARY_DENY
+  kScpDeny,               ///< SCP_DENY
+  kRcpDeny,               ///< RCP_DENY
+  kResourcePolicyDeny,    ///< RESOURCE_POLICY_DENY
+};
+std::string_view denyCodeName(DenyCode code);
+
+struct AccessDecision {
+  Decision decision = Decision::kImplicitDeny;  ///< kAllow, kExplicitDeny, kImplicitDeny or kUndetermined
+  DenyCode code = DenyCode::kNone;              ///< which kind denied
+  PolicyKind deciding_kind = PolicyKind::kIdentity;
+  /// The deciding statements: the deny; or for an implicit deny none (the
+  /// kind that lacked an allow is `deciding_kind`); or the allows of every kind.
+  std::vector<StatementMatch> statements;
+  /// Why it is undetermined: what the input would have to hold.
+  std::string missing;
+  /// Every context key any policy read, lowercased, sorted.
+  std::vector<std::string> keys_used;
+};
+
+/// IAM User Guide, "Policy evaluation logic", with the endpoint policy as one
+/// more gate (PrivateLink Guide): an explicit deny in any policy decides;
+/// then every gate that is present must allow — SCPs at each level, RCPs,
+/// the endpoint policy, the permissions boundary — and the identity policy
+/// or (same account) the resource policy must allow.
+AccessDecision decide(const PolicySet& policies, const Request& request);
+
+}  // namespace vpcsim::policy
