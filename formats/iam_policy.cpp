@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/json_text.h"
 #include "topology/suggest.h"
 
 namespace vpcsim::formats {
@@ -40,21 +41,6 @@ constexpr std::array<ConditionOperator, 27> kOperators = {
     ConditionOperator::kNull,
 };
 
-// "/" and the token with JSON Pointer escaping (RFC 6901): "~" -> "~0", "/" -> "~1".
-std::string pointerToken(std::string_view token) {
-  std::string out = "/";
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 class PolicyParser {
  public:
   PolicyParser(const std::string& origin, std::vector<Diagnostic>& errors) : origin_(origin), errors_(errors) {}
@@ -65,11 +51,11 @@ class PolicyParser {
     out.origin = origin_;
     out.size = document.dump().size();
     if (!document.is_object()) {
-      fail("", fmt::format("a policy document is a JSON object, not {}", typeName(document)));
+      fail("", fmt::format("a policy document is a JSON object, not {}", describeType(document)));
       return std::nullopt;
     }
     for (const auto& [key, value] : document.items()) {
-      const std::string at = pointerToken(key);
+      const std::string at = child("", key);
       if (key == "Version") {
         if (auto text = string(value, at)) {
           out.version = *text;
@@ -82,7 +68,7 @@ class PolicyParser {
       } else if (key == "Statement") {
         if (value.is_array()) {
           for (std::size_t i = 0; i < value.size(); ++i) {
-            statement(value[i], fmt::format("{}/{}", at, i), i, out.statements);
+            statement(value[i], child(at, i), i, out.statements);
           }
         } else {
           statement(value, at, 0, out.statements);
@@ -98,15 +84,6 @@ class PolicyParser {
   }
 
  private:
-  static std::string_view typeName(const json& value) {
-    if (value.is_object()) return "an object";
-    if (value.is_array()) return "a list";
-    if (value.is_string()) return "a string";
-    if (value.is_boolean()) return "a boolean";
-    if (value.is_number()) return "a number";
-    return "null";
-  }
-
   // The place of an element: the document's origin, then the element's JSON
   // pointer (continuing a JSON pointer origin, after a space otherwise).
   std::string place(const std::string& pointer) const {
@@ -122,7 +99,7 @@ class PolicyParser {
 
   std::optional<std::string> string(const json& value, const std::string& at) {
     if (value.is_string()) return value.get<std::string>();
-    fail(at, fmt::format("expected a string, not {}", typeName(value)));
+    fail(at, fmt::format("expected a string, not {}", describeType(value)));
     return std::nullopt;
   }
 
@@ -133,10 +110,10 @@ class PolicyParser {
       out.push_back(value.get<std::string>());
     } else if (value.is_array()) {
       for (std::size_t i = 0; i < value.size(); ++i) {
-        if (auto text = string(value[i], fmt::format("{}/{}", at, i))) out.push_back(std::move(*text));
+        if (auto text = string(value[i], child(at, i))) out.push_back(std::move(*text));
       }
     } else {
-      fail(at, fmt::format("expected a string or a list of strings, not {}", typeName(value)));
+      fail(at, fmt::format("expected a string or a list of strings, not {}", describeType(value)));
     }
     return out;
   }
@@ -150,11 +127,11 @@ class PolicyParser {
       } else if (item.is_boolean() || item.is_number()) {
         out.push_back(item.dump());
       } else {
-        fail(item_at, fmt::format("a condition value is a string, boolean or number, not {}", typeName(item)));
+        fail(item_at, fmt::format("a condition value is a string, boolean or number, not {}", describeType(item)));
       }
     };
     if (value.is_array()) {
-      for (std::size_t i = 0; i < value.size(); ++i) one(value[i], fmt::format("{}/{}", at, i));
+      for (std::size_t i = 0; i < value.size(); ++i) one(value[i], child(at, i));
     } else {
       one(value, at);
     }
@@ -172,12 +149,12 @@ class PolicyParser {
       return out;
     }
     if (!value.is_object()) {
-      fail(at, fmt::format("a Principal is \"*\" or an object, not {}", typeName(value)));
+      fail(at, fmt::format("a Principal is \"*\" or an object, not {}", describeType(value)));
       return std::nullopt;
     }
     static const std::vector<std::string_view> kTypes = {"AWS", "Service", "Federated", "CanonicalUser"};
     for (const auto& [type, names] : value.items()) {
-      const std::string type_at = at + pointerToken(type);
+      const std::string type_at = child(at, type);
       if (std::find(kTypes.begin(), kTypes.end(), type) == kTypes.end()) {
         fail(type_at, fmt::format("unknown principal type '{}'{}", type, topology::didYouMean(type, kTypes)));
         continue;
@@ -192,11 +169,11 @@ class PolicyParser {
 
   void condition(const json& value, const std::string& at, std::vector<PolicyCondition>& out) {
     if (!value.is_object()) {
-      fail(at, fmt::format("Condition is an object of operators, not {}", typeName(value)));
+      fail(at, fmt::format("Condition is an object of operators, not {}", describeType(value)));
       return;
     }
     for (const auto& [operator_text, keys] : value.items()) {
-      const std::string op_at = at + pointerToken(operator_text);
+      const std::string op_at = child(at, operator_text);
       PolicyCondition base;
       base.operator_text = operator_text;
       std::string_view name = operator_text;
@@ -228,12 +205,12 @@ class PolicyParser {
       }
       base.op = *found;
       if (!keys.is_object()) {
-        fail(op_at, fmt::format("a condition operator takes an object of keys, not {}", typeName(keys)));
+        fail(op_at, fmt::format("a condition operator takes an object of keys, not {}", describeType(keys)));
         continue;
       }
       for (const auto& [key, values] : keys.items()) {
         PolicyCondition c = base;
-        const std::string key_at = op_at + pointerToken(key);
+        const std::string key_at = child(op_at, key);
         c.key = key;
         c.values = conditionValues(values, key_at);
         c.origin = place(key_at);
@@ -244,7 +221,7 @@ class PolicyParser {
 
   void statement(const json& value, const std::string& at, std::size_t index, std::vector<PolicyStatement>& out) {
     if (!value.is_object()) {
-      fail(at, fmt::format("a statement is an object, not {}", typeName(value)));
+      fail(at, fmt::format("a statement is an object, not {}", describeType(value)));
       return;
     }
     PolicyStatement s;
@@ -256,7 +233,7 @@ class PolicyParser {
     bool has_effect = false;
     bool has_action = false;
     for (const auto& [key, element] : value.items()) {
-      const std::string element_at = at + pointerToken(key);
+      const std::string element_at = child(at, key);
       if (key == "Sid") {
         if (auto text = string(element, element_at)) s.sid = *text;
       } else if (key == "Effect") {
@@ -326,31 +303,6 @@ std::optional<std::string> percentDecode(std::string_view text) {
   return out;
 }
 
-// The deepest nesting of [ and { outside strings: nlohmann's parser recurses,
-// so text from an input is checked before it is parsed.
-std::size_t nestingDepth(std::string_view text) {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 }  // namespace
 
 std::optional<PolicyDocument> parsePolicyDocument(const json& document, std::string name, const std::string& origin,
@@ -373,11 +325,11 @@ std::optional<PolicyDocument> parsePolicyText(std::string_view text, std::string
     text = decoded;
   }
   // A policy nests at most five deep (Statement, Condition, operator, key,
-  // values); 64 leaves room and keeps the recursive parser's stack small.
+  // values); 64 leaves room and keeps nlohmann's recursive parser's stack
+  // small. Numbers out of range are refused as everywhere else.
   constexpr std::size_t kMaxDepth = 64;
-  if (nestingDepth(text) > kMaxDepth) {
-    errors.push_back(Diagnostic{"bad-policy", fmt::format("the policy document nests deeper than {}", kMaxDepth),
-                                origin});
+  if (auto problem = findJsonLimitProblem(text, kMaxDepth)) {
+    errors.push_back(Diagnostic{"bad-policy", "the policy document: " + problem->second, origin});
     return std::nullopt;
   }
   json document = json::parse(text, nullptr, false);

@@ -112,7 +112,7 @@ TEST_CASE("bad policy documents are errors at the element", "[iam-policy]") {
   CHECK(errorsOf("{not json") ==
         std::vector<std::string>{"v.json:/PolicyDocument: error: the policy document is not valid JSON"});
   CHECK(errorsOf(std::string(100000, '[')) ==
-        std::vector<std::string>{"v.json:/PolicyDocument: error: the policy document nests deeper than 64"});
+        std::vector<std::string>{"v.json:/PolicyDocument: error: the policy document: too large: nested more than 64 levels deep"});
   CHECK(errorsOf("%7B%2", "o").size() == 1);
   // A template's place: line and column, then the pointer after a space.
   CHECK(errorsOf(R"({"Statement": [{"Effect": 1, "Action": "*"}]})", "t.yaml:40:9") ==
