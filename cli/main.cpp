@@ -188,6 +188,9 @@ struct ReachArgs {
   int source_port = -1;
   int icmp_type = -1;
   int icmp_code = -1;
+  std::string action;     ///< --action SERVICE:Action
+  std::string resource;   ///< --resource ARN
+  std::string principal;  ///< --principal ARN|NAME
 };
 
 /// Options of reach that contradict each other or say nothing, as a usage
@@ -225,8 +228,31 @@ std::string reachOptionProblem(ReachArgs& args) {
   return "";
 }
 
+/// --action / --resource / --principal as an AccessQuery; a usage message
+/// when --resource or --principal come without --action, or the action is
+/// not SERVICE:Action.
+std::string accessOptionProblem(ReachArgs& args) {
+  if (args.action.empty()) {
+    if (!args.resource.empty()) return "--resource applies with --action SERVICE:Action";
+    if (!args.principal.empty()) return "--principal applies with --action SERVICE:Action";
+    return "";
+  }
+  std::size_t colon = args.action.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == args.action.size() ||
+      args.action.find(':', colon + 1) != std::string::npos) {
+    return fmt::format("--action '{}' is not SERVICE:Action (for example ssm:GetParameter)", args.action);
+  }
+  sim::AccessQuery access;
+  access.action = args.action;
+  if (!args.resource.empty()) access.resource = args.resource;
+  access.principal = args.principal;
+  args.query.access = std::move(access);
+  return "";
+}
+
 Outcome runReach(ReachArgs& args) {
   if (std::string problem = reachOptionProblem(args); !problem.empty()) return usage(problem);
+  if (std::string problem = accessOptionProblem(args); !problem.empty()) return usage(problem);
   sim::ReachQuery& query = args.query;
   if (args.port >= 0) query.port = args.port;
   if (args.source_port >= 0) query.source_port = args.source_port;
@@ -479,6 +505,11 @@ void addReach(CLI::App& app, ReachArgs& args) {
   reach->add_option("--icmp-code", args.icmp_code, "ICMP code (default 0)")->check(CLI::Range(0, 255));
   reach->add_option("--security-groups", args.security_groups, "comma-separated SGs for a subnet: source")
       ->each([&args](const std::string&) { args.security_groups_given = true; });
+  reach->add_option("--action", args.action,
+                    "also decide this API call over the path (SERVICE:Action): endpoint, identity and other policies");
+  reach->add_option("--resource", args.resource, "the resource ARN of --action (default *)");
+  reach->add_option("--principal", args.principal,
+                    "who calls: a role or user ARN or name (default: a notebook's or job's execution role)");
   reach->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
 }
 

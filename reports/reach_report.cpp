@@ -12,6 +12,99 @@ namespace vpcsim::reports {
 
 using topology::escapeText;
 
+namespace {
+
+std::string_view decisionName(policy::Decision decision) {
+  switch (decision) {
+    case policy::Decision::kAllow: return "allowed";
+    case policy::Decision::kExplicitDeny: return "explicitly denied";
+    case policy::Decision::kImplicitDeny: return "implicitly denied";
+    case policy::Decision::kUndetermined: return "undetermined";
+  }
+  return "";
+}
+
+// "statement 'DenyOutsideVpc' (#2) of SSMEndpoint endpoint policy at file:/Statement/1"
+std::string statementText(const policy::StatementMatch& match) {
+  const auto& statement = *match.statement;
+  std::string name = statement.sid.empty() ? fmt::format("statement #{}", statement.index + 1)
+                                           : fmt::format("statement '{}' (#{})", statement.sid, statement.index + 1);
+  return fmt::format("{} {} of {} at {}", statement.effect == topology::PolicyEffect::kDeny ? "Deny" : "Allow", name,
+                     match.policy->name, statement.origin);
+}
+
+// The context keys the policies read, with their values or "absent".
+std::vector<std::pair<std::string, std::string>> keysRead(const sim::AccessAnswer& answer) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& key : answer.decision.keys_used) {
+    const policy::ContextValue* value = answer.request.context.find(key);
+    std::string text = "absent";
+    if (value != nullptr && value->state == policy::ContextValue::State::kUnknown) {
+      text = "unknown";
+    } else if (value != nullptr) {
+      text.clear();
+      for (const auto& item : value->values) text += (text.empty() ? "" : ", ") + item;
+    }
+    out.emplace_back(key, text);
+  }
+  return out;
+}
+
+std::string accessText(const sim::AccessAnswer& answer) {
+  std::string out;
+  // Every line holds input-derived text: escaped line by line.
+  auto line = [&](const std::string& text) { out += escapeText(text) + "\n"; };
+  const auto& request = answer.request;
+  std::string head = fmt::format("  call: {} on {} as {}: {}", request.action, request.resource,
+                                 request.principal_arn, decisionName(answer.decision.decision));
+  if (answer.decision.code != policy::DenyCode::kNone) {
+    head += fmt::format(" ({}, {})", policy::denyCodeName(answer.decision.code),
+                        topology::policyKindName(answer.decision.deciding_kind));
+  }
+  line(head);
+  line(answer.endpoint != nullptr ? fmt::format("    through endpoint {}{}", answer.endpoint->meta.id,
+                                                answer.endpoint->policy ? "" : " (default policy: full access)")
+                                  : "    not through a VPC endpoint");
+  for (const auto& match : answer.decision.statements) {
+    if (match.policy != nullptr && match.statement != nullptr) line("    " + statementText(match));
+  }
+  if (!answer.decision.missing.empty()) line("    missing: " + answer.decision.missing);
+  for (const auto& [key, value] : keysRead(answer)) line(fmt::format("    {} = {}", key, value));
+  return out;
+}
+
+nlohmann::ordered_json accessJson(const sim::AccessAnswer& answer) {
+  nlohmann::ordered_json out;
+  out["action"] = answer.request.action;
+  out["resource"] = answer.request.resource;
+  out["principal"] = answer.request.principal_arn;
+  out["decision"] = decisionName(answer.decision.decision);
+  out["code"] = answer.decision.code == policy::DenyCode::kNone ? nlohmann::ordered_json()
+                                                                 : nlohmann::ordered_json(policy::denyCodeName(
+                                                                       answer.decision.code));
+  out["endpoint"] = answer.endpoint != nullptr ? nlohmann::ordered_json(answer.endpoint->meta.id)
+                                               : nlohmann::ordered_json();
+  out["statements"] = nlohmann::ordered_json::array();
+  for (const auto& match : answer.decision.statements) {
+    if (match.policy == nullptr || match.statement == nullptr) continue;
+    nlohmann::ordered_json item;
+    item["policy"] = match.policy->name;
+    item["kind"] = topology::policyKindName(answer.decision.deciding_kind);
+    item["sid"] = match.statement->sid;
+    item["index"] = match.statement->index;
+    item["effect"] = match.statement->effect == topology::PolicyEffect::kDeny ? "Deny" : "Allow";
+    item["location"] = match.statement->origin;
+    out["statements"].push_back(std::move(item));
+  }
+  out["missing"] = answer.decision.missing;
+  nlohmann::ordered_json keys = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : keysRead(answer)) keys[key] = value;
+  out["context_keys"] = std::move(keys);
+  return out;
+}
+
+}  // namespace
+
 std::string reachText(const sim::ReachReport& report) {
   std::string out = fmt::format("{}: {} -> {} ({})\n", sim::verdictName(report.verdict), escapeText(report.from),
                                 escapeText(report.to), escapeText(report.traffic));
@@ -21,6 +114,8 @@ std::string reachText(const sim::ReachReport& report) {
     for (const auto& explanation : result.explanations) {
       out += "  blocked: " + escapeText(explanationText(explanation)) + "\n";
     }
+    std::size_t index = static_cast<std::size_t>(&result - report.results.data());
+    if (index < report.access.size() && report.access[index]) out += accessText(*report.access[index]);
   }
   if (!report.assumptions.empty()) {
     out += '\n';
@@ -43,6 +138,8 @@ std::string reachJson(const sim::ReachReport& report) {
     item["path"] = pathJson(result.path);
     item["explanations"] = explanationsJson(result.explanations);
     item["assumptions"] = result.assumptions;
+    std::size_t index = static_cast<std::size_t>(&result - report.results.data());
+    if (index < report.access.size() && report.access[index]) item["call"] = accessJson(*report.access[index]);
     root["results"].push_back(std::move(item));
   }
   root["assumptions"] = report.assumptions;

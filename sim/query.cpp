@@ -393,6 +393,81 @@ Verdict combineVerdicts(const std::vector<Verdict>& verdicts) {
   return reachable ? Verdict::kReachable : Verdict::kUnreachable;
 }
 
+/// The principal a call is made as: --principal, else the source's execution
+/// role (a Studio profile's, else its domain's default; a job's).
+Result<std::pair<std::string, const topology::IamPrincipal*>> callerOf(const Topology& topo, const Resolved& from,
+                                                                        const AccessQuery& query) {
+  std::string reference = query.principal;
+  if (reference.empty() && from.kind == Resolved::Kind::kNotebook) {
+    if (from.profile != nullptr) reference = from.profile->execution_role;
+    if (reference.empty() && from.domain != nullptr) reference = from.domain->default_execution_role;
+  }
+  if (reference.empty() && from.kind == Resolved::Kind::kJob && from.job != nullptr) reference = from.job->role_arn;
+  if (reference.empty()) {
+    return Error{fmt::format("--action needs a caller: give --principal ARN|NAME ({} has no execution role in the "
+                             "input)",
+                             from.text)};
+  }
+  auto principal = findPrincipal(topo, reference);
+  if (!principal) return Error{principal.error()};
+  std::string arn = *principal != nullptr ? (*principal)->arn : reference;
+  return std::pair{arn, *principal};
+}
+
+/// Decides the API call over every result that reaches its service; a
+/// denied call makes the result unreachable with the policy's code, a call
+/// the input cannot decide undetermined.
+Result<bool> decideCalls(const Topology& topo, const Resolved& from, const Resolved& to, const AccessQuery& query,
+                         ReachReport& report) {
+  if (to.kind != Resolved::Kind::kService) {
+    return Error{fmt::format("--action needs a service: destination (an AWS API), not '{}'", to.text)};
+  }
+  auto caller = callerOf(topo, from, query);
+  if (!caller) return Error{caller.error()};
+  for (auto& result : report.results) {
+    if (result.verdict != Verdict::kReachable) {
+      report.access.emplace_back();
+      continue;
+    }
+    AccessAnswer answer = decideAccess(topo, result, query, caller->first, caller->second);
+    const policy::AccessDecision& decision = answer.decision;
+    if (decision.decision == policy::Decision::kExplicitDeny || decision.decision == policy::Decision::kImplicitDeny) {
+      result.verdict = Verdict::kUnreachable;
+      std::string component = decision.statements.empty() || decision.statements.front().policy == nullptr
+                                  ? std::string(topology::policyKindName(decision.deciding_kind))
+                                  : decision.statements.front().policy->name;
+      result.explanations.push_back({std::string(policy::denyCodeName(decision.code)), component,
+                                     decision.decision == policy::Decision::kExplicitDeny
+                                         ? "an explicit Deny applies to the call"
+                                         : "no statement allows the call (implicit deny)"});
+    } else if (decision.decision == policy::Decision::kUndetermined) {
+      result.verdict = Verdict::kUndetermined;
+      result.explanations.push_back({"POLICY_UNDETERMINED", caller->first, decision.missing});
+    }
+    for (const auto& assumption : answer.assumptions) result.assumptions.push_back(assumption);
+    report.access.emplace_back(std::move(answer));
+  }
+  return true;
+}
+
+/// Without --action a path through an endpoint whose policy is not the
+/// default still says so (iam-semantics.md: the endpoint policy may deny
+/// the call).
+void noteEndpointPolicies(const Topology& topo, ReachReport& report) {
+  for (const auto& result : report.results) {
+    if (result.verdict != Verdict::kReachable) continue;
+    policy::RequestContext unused;
+    const topology::VpcEndpoint* endpoint = addNetworkContext(topo, result, unused);
+    if (endpoint == nullptr || !endpoint->policy) continue;
+    std::string note = fmt::format("endpoint {} has its own policy ({} statements): the network path is open, but "
+                                   "the policy may deny API calls; add --action SERVICE:Action to decide one",
+                                   endpoint->meta.id, endpoint->policy->statements.size());
+    if (std::find(report.assumptions.begin(), report.assumptions.end(), note) == report.assumptions.end()) {
+      report.assumptions.push_back(note);
+    }
+  }
+}
+
 Result<ReachReport> reach(const Network& network, const ReachQuery& query) {
   const Topology& topo = network.topology();
   ReachEndpoints endpoints(network, query);
@@ -427,6 +502,14 @@ Result<ReachReport> reach(const Network& network, const ReachQuery& query) {
     }
   }
   for (const auto& note : endpoints.notes) report.assumptions.push_back(note);
+  if (query.access) {
+    auto decided = decideCalls(topo, *from, *to, *query.access, report);
+    if (!decided) return Error{decided.error()};
+    verdicts.clear();
+    for (const auto& result : report.results) verdicts.push_back(result.verdict);
+  } else {
+    noteEndpointPolicies(topo, report);
+  }
   report.verdict = combineVerdicts(verdicts);
   // Assumptions shared by every result are listed once, in first-seen order.
   for (auto& result : report.results) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/access.h"
 #include "sim/tracer.h"
 #include "topology/result.h"
 
@@ -20,6 +21,8 @@ struct ReachQuery {
   std::optional<int> icmp_type;    ///< default 8 (echo request)
   std::optional<int> icmp_code;    ///< default 0
   std::vector<std::string> security_groups;  ///< for `subnet:` sources
+  /// `--action`: also decide the API call over each path (sim/access.h).
+  std::optional<AccessQuery> access;
 };
 
 /// Answer to a ReachQuery: one result per source interface.
@@ -29,6 +32,9 @@ struct ReachReport {
   std::string to;
   std::string traffic;  ///< "tcp/443", "icmp type 8 code 0", "any"
   std::vector<TraceResult> results;
+  /// With ReachQuery::access: the call's decision per result (same order);
+  /// nullopt where the path does not reach the service.
+  std::vector<std::optional<AccessAnswer>> access;
   std::vector<std::string> assumptions;
 };
 

@@ -1,0 +1,221 @@
+#include "sim/access.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "topology/suggest.h"
+
+namespace vpcsim::sim {
+namespace {
+
+using topology::IamPrincipal;
+using topology::PolicyDocument;
+using topology::Topology;
+using topology::VpcEndpoint;
+
+/// Field `index` (0-based) of an ARN's six ':'-separated fields; empty when absent.
+std::string arnField(std::string_view arn, std::size_t index) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < index; ++i) {
+    std::size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) return "";
+    start = colon + 1;
+  }
+  std::size_t end = index < 5 ? arn.find(':', start) : std::string_view::npos;
+  return std::string(arn.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+}
+
+/// The policy documents attached to `principal` and (users) its groups.
+/// Returns false when one of them is not in the input (an AWS managed
+/// policy, or a customer one the input does not hold).
+bool identityPolicies(const Topology& topo, const IamPrincipal& principal, std::vector<const PolicyDocument*>& out,
+                      std::vector<std::string>& missing) {
+  auto attach = [&](const IamPrincipal& holder) {
+    for (const auto& document : holder.inline_policies) out.push_back(&document);
+    for (const auto& arn : holder.managed_policy_arns) {
+      if (const auto* managed = topo.iam.findManagedPolicy(arn)) {
+        out.push_back(&managed->document);
+      } else {
+        missing.push_back(arn);
+      }
+    }
+  };
+  attach(principal);
+  // IAM User Guide, "IAM user groups": a user's permissions include its groups' policies.
+  for (const auto& group_name : principal.groups) {
+    auto group = std::find_if(topo.iam.principals.begin(), topo.iam.principals.end(), [&](const IamPrincipal& p) {
+      return p.kind == topology::PrincipalKind::kGroup && p.name == group_name && p.account == principal.account;
+    });
+    if (group == topo.iam.principals.end()) {
+      missing.push_back("group " + group_name);
+    } else {
+      attach(*group);
+    }
+  }
+  return missing.empty();
+}
+
+}  // namespace
+
+const VpcEndpoint* addNetworkContext(const Topology& topo, const TraceResult& result,
+                                     policy::RequestContext& context) {
+  const VpcEndpoint* endpoint = nullptr;
+  std::optional<topology::Ipv4> sender;
+  std::optional<topology::Ipv4> seen;  // the source address after translations so far
+  std::optional<topology::Ipv4> at_endpoint;
+  for (const Hop& hop : result.path) {
+    if (hop.direction != Direction::kForward) continue;
+    if (!sender && hop.action == HopAction::kSend) sender = seen = hop.packet.source;
+    if (hop.action == HopAction::kTranslateSource) seen = hop.to;
+    if (hop.kind == HopKind::kVpcEndpoint && hop.resource != nullptr && endpoint == nullptr) {
+      endpoint = topo.findVpcEndpoint(hop.resource->id);
+      at_endpoint = seen;
+    }
+  }
+  if (endpoint != nullptr) {
+    // IAM User Guide, "AWS global condition context keys": aws:SourceVpc,
+    // aws:SourceVpcArn and aws:SourceVpce are the endpoint's VPC and ID;
+    // aws:VpcSourceIp the caller's address as the endpoint sees it. A
+    // request through an endpoint has no aws:SourceIp.
+    const auto& meta = endpoint->meta;
+    context.set("aws:SourceVpc", endpoint->vpc_id);
+    context.set("aws:SourceVpcArn", fmt::format("arn:aws:ec2:{}:{}:vpc/{}", meta.region, meta.account,
+                                                endpoint->vpc_id));
+    context.set("aws:SourceVpce", meta.id);
+    if (at_endpoint) {
+      context.set("aws:VpcSourceIp", at_endpoint->str());
+    } else {
+      context.setUnknown("aws:VpcSourceIp");
+    }
+    return endpoint;
+  }
+  // The public endpoint sees the address after the last translation (a NAT
+  // gateway's Elastic IP, an instance's public address), or an outside
+  // host's own address.
+  if (seen) {
+    context.set("aws:SourceIp", seen->str());
+  } else {
+    context.setUnknown("aws:SourceIp");  // a path the tracer did not follow (a platform network)
+  }
+  return nullptr;
+}
+
+topology::Result<const IamPrincipal*> findPrincipal(const Topology& topo, const std::string& reference) {
+  if (reference.rfind("arn:", 0) == 0) return topo.iam.findPrincipal(reference);
+  std::vector<const IamPrincipal*> matches;
+  std::vector<std::string_view> names;
+  for (const auto& principal : topo.iam.principals) {
+    if (principal.kind == topology::PrincipalKind::kGroup) continue;
+    names.push_back(principal.name);
+    if (principal.name == reference || principal.logical_id == reference) matches.push_back(&principal);
+  }
+  if (matches.size() == 1) return matches.front();
+  if (matches.size() > 1) {
+    std::string arns;
+    for (const auto* match : matches) arns += (arns.empty() ? "" : ", ") + match->arn;
+    return topology::Error{fmt::format("principal '{}' matches {} principals: {}; give the ARN", reference,
+                                       matches.size(), arns)};
+  }
+  if (!topo.iam.principals_loaded) {
+    return topology::Error{fmt::format("principal '{}' is not in the input: it holds no IAM roles or users (give "
+                                       "the role's ARN, or add the IAM input; docs/policies.md)",
+                                       reference)};
+  }
+  return topology::Error{fmt::format("principal '{}' is not in the input{}", reference,
+                                     topology::didYouMean(reference, names))};
+}
+
+AccessAnswer decideAccess(const Topology& topo, const TraceResult& result, const AccessQuery& query,
+                          const std::string& principal_arn, const IamPrincipal* principal) {
+  AccessAnswer answer;
+  answer.principal = principal;
+  policy::Request& request = answer.request;
+  request.action = query.action;
+  request.resource = query.resource;
+  request.principal_arn = principal_arn;
+  request.principal_account = arnField(principal_arn, 4);
+  policy::RequestContext& context = request.context;
+  answer.endpoint = addNetworkContext(topo, result, context);
+
+  // Principal keys (IAM User Guide, "AWS global condition context keys"):
+  // for a role session aws:PrincipalArn is the role's ARN with its path.
+  context.set("aws:PrincipalArn", principal_arn);
+  context.set("aws:PrincipalAccount", request.principal_account);
+  // aws:ViaAWSService is in every request; a call made by the caller itself is false.
+  context.set("aws:ViaAWSService", "false");
+  if (principal != nullptr) {
+    context.set("aws:PrincipalType", principal->kind == topology::PrincipalKind::kRole ? "AssumedRole" : "User");
+    if (principal->kind == topology::PrincipalKind::kUser) context.set("aws:username", principal->name);
+    for (const auto& [key, value] : principal->tags) context.set("aws:PrincipalTag/" + key, value);
+  } else {
+    context.setUnknown("aws:PrincipalType");
+  }
+  // aws:PrincipalOrgID exists only when the account is in an organization.
+  if (!topo.iam.organization_id.empty()) {
+    context.set("aws:PrincipalOrgID", topo.iam.organization_id);
+  } else {
+    context.setUnknown("aws:PrincipalOrgID");
+    answer.assumptions.push_back("whether the account is in an AWS Organization is not in the input: "
+                                 "aws:PrincipalOrgID is unknown");
+  }
+
+  policy::PolicySet set;
+  std::vector<std::string> missing;
+  set.identity_loaded = principal != nullptr && identityPolicies(topo, *principal, set.identity, missing);
+  if (principal != nullptr && !principal->permissions_boundary_arn.empty()) {
+    if (const auto* boundary = topo.iam.findManagedPolicy(principal->permissions_boundary_arn)) {
+      set.boundary = std::vector<const PolicyDocument*>{&boundary->document};
+    } else {
+      missing.push_back(principal->permissions_boundary_arn + " (permissions boundary)");
+      set.identity_loaded = false;
+    }
+  }
+  if (topo.iam.scps_loaded) {
+    // The input does not say which level each SCP is attached at: each is
+    // taken as a level of its own, so every one must allow.
+    std::vector<std::vector<const PolicyDocument*>> levels;
+    for (const auto& document : topo.iam.service_control_policies) levels.push_back({&document});
+    set.service_control = std::move(levels);
+  } else {
+    answer.assumptions.push_back("no SCPs in the input: taken as absent");
+  }
+  if (topo.iam.rcps_loaded) {
+    std::vector<const PolicyDocument*> rcps;
+    for (const auto& document : topo.iam.resource_control_policies) rcps.push_back(&document);
+    set.resource_control = std::move(rcps);
+  } else {
+    answer.assumptions.push_back("no RCPs in the input: taken as absent");
+  }
+  std::vector<const PolicyDocument*> resource_policies;
+  for (const auto& held : topo.iam.resource_policies) {
+    const std::string& arn = held.resource_arn;
+    bool covers = query.resource == arn || (query.resource.size() > arn.size() &&
+                                            query.resource.compare(0, arn.size(), arn) == 0 &&
+                                            query.resource[arn.size()] == '/');
+    if (covers) resource_policies.push_back(&held.document);
+  }
+  if (!resource_policies.empty()) {
+    set.resource = std::move(resource_policies);
+  } else if (query.resource != "*") {
+    answer.assumptions.push_back(fmt::format("no resource policy for {} in the input: taken as absent",
+                                             query.resource));
+  }
+  if (answer.endpoint != nullptr) {
+    set.endpoint = answer.endpoint->policy ? &*answer.endpoint->policy : nullptr;
+  }
+  std::string resource_account = arnField(query.resource, 4);
+  set.cross_account = !resource_account.empty() && !request.principal_account.empty() &&
+                      resource_account != request.principal_account;
+  answer.decision = policy::decide(set, request);
+  if (!missing.empty() && answer.decision.decision == policy::Decision::kUndetermined) {
+    std::string list;
+    for (const auto& item : missing) list += (list.empty() ? "" : ", ") + item;
+    answer.decision.missing = fmt::format("not in the input: {}", list);
+  } else if (principal == nullptr && answer.decision.decision == policy::Decision::kUndetermined) {
+    answer.decision.missing = fmt::format("{} is not in the input, nor its identity policies", principal_arn);
+  }
+  return answer;
+}
+
+}  // namespace vpcsim::sim

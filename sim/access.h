@@ -1,0 +1,52 @@
+// Who may make an API call over a traced path: the request context the path
+// gives (docs/policies.md, "Request context from the path") and the policy
+// decision for the call (policy/evaluate.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policy/evaluate.h"
+#include "sim/tracer.h"
+#include "topology/model.h"
+#include "topology/result.h"
+
+namespace vpcsim::sim {
+
+/// `reach ... --action SERVICE:Action [--resource ARN] [--principal REF]`.
+struct AccessQuery {
+  std::string action;          ///< "ssm:GetParameter"
+  std::string resource = "*";  ///< an ARN; "*" when the action takes none
+  std::string principal;       ///< an ARN or a role/user name; empty: the source's execution role
+};
+
+/// The decision for one traced source.
+struct AccessAnswer {
+  policy::Request request;            ///< the call, its principal and its context
+  policy::AccessDecision decision;    ///< from policy::decide
+  const topology::VpcEndpoint* endpoint = nullptr;  ///< the endpoint the call goes through, if any
+  const topology::IamPrincipal* principal = nullptr;  ///< the caller, when the input holds it
+  std::vector<std::string> assumptions;  ///< policy kinds taken as absent, and why
+};
+
+/// The condition keys the forward path of `result` gives a call made over
+/// it (IAM User Guide, "AWS global condition context keys"): through a VPC
+/// endpoint aws:SourceVpc, aws:SourceVpcArn, aws:SourceVpce and
+/// aws:VpcSourceIp; otherwise aws:SourceIp, the address the service sees
+/// (the NAT gateway's or the public address, or an outside host's own).
+/// Returns the endpoint on the path, or nullptr.
+const topology::VpcEndpoint* addNetworkContext(const topology::Topology& topo, const TraceResult& result,
+                                               policy::RequestContext& context);
+
+/// The IAM principal `reference` names (an ARN, or a role or user name), or
+/// nullptr with an ARN the input does not hold; an unknown name is an error.
+topology::Result<const topology::IamPrincipal*> findPrincipal(const topology::Topology& topo,
+                                                              const std::string& reference);
+
+/// Decides `query` for a call made over `result` by `principal_arn` (the
+/// resolved --principal, or the source's execution role).
+AccessAnswer decideAccess(const topology::Topology& topo, const TraceResult& result, const AccessQuery& query,
+                          const std::string& principal_arn, const topology::IamPrincipal* principal);
+
+}  // namespace vpcsim::sim
