@@ -76,7 +76,13 @@ bool arnMatches(std::string_view pattern, std::string_view arn, std::string_view
   if (pattern == "*" && (literal.empty() || literal[0] == '0')) return true;
   std::array<std::size_t, 5> p_colons{};
   std::array<std::size_t, 5> a_colons{};
-  if (!splitArn(pattern, p_colons) || !splitArn(arn, a_colons)) return wildcardMatch(pattern, arn, false, literal);
+  if (!splitArn(pattern, p_colons) || !splitArn(arn, a_colons)) {
+    // An ARN pattern cut short, or a request value that is no ARN (the
+    // "*" of an action without resource-level permissions), matches
+    // nothing; a pattern that is no ARN at all matches as plain text.
+    if (pattern.substr(0, 4) == "arn:") return false;
+    return wildcardMatch(pattern, arn, false, literal);
+  }
   std::size_t p_from = 0;
   std::size_t a_from = 0;
   for (std::size_t field = 0; field <= 5; ++field) {

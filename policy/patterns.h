@@ -29,8 +29,9 @@ namespace vpcsim::policy {
 /// `:`-separated fields (arn, partition, service, region, account) are each
 /// matched alone, so a `*` there does not cross a `:`; the rest (the
 /// resource part, which may hold `:` and `/`) is one field in which a `*`
-/// spans both. "*" matches everything. When either side has fewer than six
-/// fields (not an ARN) the two are matched as plain text with wildcards.
+/// spans both. "*" matches everything. A pattern starting "arn:" with fewer
+/// than six fields, or against a value with fewer, matches nothing; a
+/// pattern that is no ARN ("*?", a placeholder) matches as plain text.
 /// IAM User Guide, "IAM JSON policy elements: Resource" ("you can use
 /// wildcard characters within the individual segments of an ARN"), and
 /// "Condition operators" (ARN condition operators).
