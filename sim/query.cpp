@@ -459,9 +459,10 @@ void noteEndpointPolicies(const Topology& topo, ReachReport& report) {
     policy::RequestContext unused;
     const topology::VpcEndpoint* endpoint = addNetworkContext(topo, result, unused);
     if (endpoint == nullptr || !endpoint->policy) continue;
-    std::string note = fmt::format("endpoint {} has its own policy ({} statements): the network path is open, but "
+    std::size_t count = endpoint->policy->statements.size();
+    std::string note = fmt::format("endpoint {} has its own policy ({} statement{}): the network path is open, but "
                                    "the policy may deny API calls; add --action SERVICE:Action to decide one",
-                                   endpoint->meta.id, endpoint->policy->statements.size());
+                                   endpoint->meta.id, count, count == 1 ? "" : "s");
     if (std::find(report.assumptions.begin(), report.assumptions.end(), note) == report.assumptions.end()) {
       report.assumptions.push_back(note);
     }

@@ -19,11 +19,11 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"topology", {}},
       {"formats", {"topology"}},
       {"policy", {"topology"}},
-      {"sim", {"topology"}},
+      {"sim", {"topology", "policy"}},
       {"capacity", {"topology"}},
-      {"scenario", {"topology", "formats", "sim", "capacity"}},
-      {"reports", {"topology", "sim", "capacity", "scenario"}},
-      {"cli", {"topology", "formats", "sim", "capacity", "scenario", "reports"}},
+      {"scenario", {"topology", "formats", "sim", "policy", "capacity"}},
+      {"reports", {"topology", "policy", "sim", "capacity", "scenario"}},
+      {"cli", {"topology", "formats", "policy", "sim", "capacity", "scenario", "reports"}},
   };
   return table;
 }
