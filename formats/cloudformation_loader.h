@@ -104,6 +104,11 @@ class CfnLoader {
   void report(const CfnError& e) { error(e.mark, e.code, e.message); }
   /// A diagnostic made elsewhere (reading the file), unplaced for the sort.
   void add(Diagnostic diagnostic) { pending_.push_back({stack_->label, -1, -1, std::move(diagnostic)}); }
+  /// A diagnostic made elsewhere (a policy document's), sorted as if at `mark`.
+  void addAt(const YAML::Mark& mark, Diagnostic diagnostic) {
+    bool known = !mark.is_null() && mark.line >= 0;
+    pending_.push_back({stack_->label, known ? mark.line : -1, known ? mark.column : -1, std::move(diagnostic)});
+  }
 
   // -- stack phases --
   bool loadStack(const StackSpec& spec);

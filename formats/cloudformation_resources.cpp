@@ -1,4 +1,5 @@
 // CloudFormation resources: property helpers, address allocation and one model builder per resource type.
+#include "formats/iam_policy.h"
 #include "formats/cloudformation_loader.h"
 
 #include "topology/aws_defaults.h"
@@ -964,6 +965,13 @@ void CfnLoader::buildEndpoint(Resource& r) {
   endpoint.route_table_ids = texts(r, "RouteTableIds");
   if (const Value* policy = prop(r, "PolicyDocument")) {
     endpoint.policy_document = policy->isScalar() ? policy->text : toJson(*policy).dump();
+    // PolicyDocument: "a JSON string or a YAML/JSON object" (CloudFormation
+    // User Guide, AWS::EC2::VPCEndpoint).
+    std::vector<Diagnostic> problems;
+    const std::string name = r.logical + " endpoint policy";
+    endpoint.policy = policy->isScalar() ? parsePolicyText(policy->text, name, loc(policy->mark), problems)
+                                         : parsePolicyDocument(toJson(*policy), name, loc(policy->mark), problems);
+    for (auto& problem : problems) addAt(policy->mark, std::move(problem));
   }
   if (endpoint.type == EndpointType::kGateway) {
     // PrivateLink guide, Gateway endpoints: AWS adds a route whose destination

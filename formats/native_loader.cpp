@@ -1,4 +1,5 @@
 // Loader for vpcsim's native topology format (YAML or JSON); see docs/topology-format.md.
+#include "formats/iam_policy.h"
 #include "formats/sagemaker_section.h"
 #include "formats/loader.h"
 
@@ -1489,6 +1490,14 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
   endpoint.private_dns = yaml_.flag(*f, "private_dns", endpoint.type == EndpointType::kInterface);
   if (const Field* policy = f->find("policy")) {
     endpoint.policy_document = policy->value.IsScalar() ? policy->value.Scalar() : toJson(policy->value).dump();
+    std::vector<Diagnostic> problems;
+    const std::string name = *id + " endpoint policy";
+    const std::string origin = yaml_.loc(policy->value);
+    endpoint.policy = policy->value.IsScalar()
+                          ? parsePolicyText(policy->value.Scalar(), name, origin, problems)
+                          : parsePolicyDocument(toJson(policy->value), name, origin, problems);
+    const YAML::Mark mark = policy->value.Mark();
+    for (auto& problem : problems) yaml_.add(std::move(problem), mark.line, mark.column);
   }
   add(Kind::kVpcEndpoint, out_.vpc_endpoints, std::move(endpoint));
 }

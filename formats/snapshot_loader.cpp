@@ -1,4 +1,5 @@
 // Loads folders of saved `aws ec2 describe-*` JSON output into the topology model.
+#include "formats/iam_policy.h"
 #include "formats/loader.h"
 
 #include <algorithm>
@@ -1061,6 +1062,11 @@ void SnapshotLoader::readVpcEndpoint(const Json& obj, const std::string& ptr) {
   endpoint.security_group_ids = fieldOf(obj, "Groups", "GroupId", ptr);
   endpoint.private_dns = flag(obj, "PrivateDnsEnabled", ptr, false);
   endpoint.policy_document = str(obj, "PolicyDocument", ptr);
+  // describe-vpc-endpoints prints PolicyDocument as JSON text.
+  if (!endpoint.policy_document.empty()) {
+    endpoint.policy = parsePolicyText(endpoint.policy_document, endpoint.meta.id + " endpoint policy",
+                                      rel_ + ":" + child(ptr, "PolicyDocument"), errors_);
+  }
   if (!first("vpc-endpoint", endpoint.meta)) return;
   topo_.vpc_endpoints.push_back(std::move(endpoint));
 }

@@ -74,8 +74,10 @@ std::filesystem::path writeTemplate(const std::string& name, const std::string& 
   return path;
 }
 
-// A template whose probe endpoint keeps `expr` in its policy document, so the
-// evaluated value can be read back as JSON. `expr` sits on line 21, column 16.
+// A template whose probe endpoint keeps `expr` in its policy document (as a
+// condition value, which may be a string, number, boolean or a list of them),
+// so the evaluated value can be read back as JSON. `expr` sits on line 21,
+// column 16.
 std::string probeTemplate(const std::string& expr) {
   return "Parameters:\n"                                                 // 1
          "  P: {Type: String, Default: pv}\n"                            // 2
@@ -96,8 +98,9 @@ std::string probeTemplate(const std::string& expr) {
          "      VpcId: !Ref VPC\n"                                       // 17
          "      ServiceName: !Sub 'com.amazonaws.${AWS::Region}.s3'\n"   // 18
          "      PolicyDocument:\n"                                       // 19
-         "        Version: '2012-10-17'\n"                               // 20
-         "        Value: " + expr + "\n";                                // 21
+         "        Statement: [{Effect: Allow, Action: '*', Resource: '*', Principal: '*',"
+         " Condition: {StringEquals: {\n"                                 // 20
+         "        Value: " + expr + "}}}]\n";                            // 21
 }
 
 TEST_CASE("intrinsic functions evaluate as CloudFormation documents them", "[cloudformation]") {
@@ -137,8 +140,8 @@ TEST_CASE("intrinsic functions evaluate as CloudFormation documents them", "[clo
   REQUIRE(loaded.ok);
   const auto* probe = byLogical(loaded.topo.vpc_endpoints, "Probe");
   REQUIRE(probe != nullptr);
-  auto policy = nlohmann::json::parse(probe->policy_document);
-  std::string actual = policy.contains("Value") ? policy["Value"].dump() : "null";
+  auto condition = nlohmann::json::parse(probe->policy_document)["Statement"][0]["Condition"]["StringEquals"];
+  std::string actual = condition.contains("Value") ? condition["Value"].dump() : "null";
   CHECK(actual == expected);
 }
 

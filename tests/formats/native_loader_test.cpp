@@ -166,6 +166,11 @@ TEST_CASE("the example in docs/topology-format.md loads with every section fille
   CHECK(ssm->vpc_id == "vpc-ml");
   CHECK(ssm->private_dns);
   CHECK(ssm->policy_document == R"({"Statement":[{"Effect":"Deny","Principal":"*","Action":"ssm:*"}]})");
+  REQUIRE(ssm->policy.has_value());
+  REQUIRE(ssm->policy->statements.size() == 1);
+  CHECK(ssm->policy->statements[0].effect == topology::PolicyEffect::kDeny);
+  CHECK(ssm->policy->statements[0].actions == std::vector<std::string>{"ssm:*"});
+  CHECK_FALSE(s3->policy.has_value());  // none given: the default full-access policy
 
   const Eni* notebook = t.findEni("eni-notebook");
   REQUIRE(notebook != nullptr);

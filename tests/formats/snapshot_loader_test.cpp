@@ -580,6 +580,8 @@ TEST_CASE("objects that are not live go to ignored with their state", "[snapshot
   CHECK(t.vpc_endpoints[0].type == EndpointType::kInterface);
   CHECK(t.vpc_endpoints[0].private_dns);
   CHECK(t.vpc_endpoints[0].policy_document == "{\"Statement\": []}");
+  REQUIRE(t.vpc_endpoints[0].policy.has_value());
+  CHECK(t.vpc_endpoints[0].policy->statements.empty());
   CHECK(t.peering_connections.empty());
   REQUIRE(t.internet_gateways.size() == 1);
   CHECK(t.internet_gateways[0].vpc_ids == std::vector<std::string>{"vpc-2"});

@@ -1,0 +1,391 @@
+#include "formats/iam_policy.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "topology/suggest.h"
+
+namespace vpcsim::formats {
+namespace {
+
+using nlohmann::json;
+using topology::ConditionOperator;
+using topology::Diagnostic;
+using topology::PolicyCondition;
+using topology::PolicyDocument;
+using topology::PolicyEffect;
+using topology::PolicyPrincipals;
+using topology::PolicyStatement;
+using topology::SetOperator;
+
+// Every condition operator by name (IAM User Guide, "IAM JSON policy
+// elements: Condition operators").
+constexpr std::array<ConditionOperator, 27> kOperators = {
+    ConditionOperator::kStringEquals,          ConditionOperator::kStringNotEquals,
+    ConditionOperator::kStringEqualsIgnoreCase, ConditionOperator::kStringNotEqualsIgnoreCase,
+    ConditionOperator::kStringLike,            ConditionOperator::kStringNotLike,
+    ConditionOperator::kNumericEquals,         ConditionOperator::kNumericNotEquals,
+    ConditionOperator::kNumericLessThan,       ConditionOperator::kNumericLessThanEquals,
+    ConditionOperator::kNumericGreaterThan,    ConditionOperator::kNumericGreaterThanEquals,
+    ConditionOperator::kDateEquals,            ConditionOperator::kDateNotEquals,
+    ConditionOperator::kDateLessThan,          ConditionOperator::kDateLessThanEquals,
+    ConditionOperator::kDateGreaterThan,       ConditionOperator::kDateGreaterThanEquals,
+    ConditionOperator::kBool,                  ConditionOperator::kBinaryEquals,
+    ConditionOperator::kIpAddress,             ConditionOperator::kNotIpAddress,
+    ConditionOperator::kArnEquals,             ConditionOperator::kArnLike,
+    ConditionOperator::kArnNotEquals,          ConditionOperator::kArnNotLike,
+    ConditionOperator::kNull,
+};
+
+// "/" and the token with JSON Pointer escaping (RFC 6901): "~" -> "~0", "/" -> "~1".
+std::string pointerToken(std::string_view token) {
+  std::string out = "/";
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class PolicyParser {
+ public:
+  PolicyParser(const std::string& origin, std::vector<Diagnostic>& errors) : origin_(origin), errors_(errors) {}
+
+  std::optional<PolicyDocument> parse(const json& document, std::string name) {
+    PolicyDocument out;
+    out.name = std::move(name);
+    out.origin = origin_;
+    out.size = document.dump().size();
+    if (!document.is_object()) {
+      fail("", fmt::format("a policy document is a JSON object, not {}", typeName(document)));
+      return std::nullopt;
+    }
+    for (const auto& [key, value] : document.items()) {
+      const std::string at = pointerToken(key);
+      if (key == "Version") {
+        if (auto text = string(value, at)) {
+          out.version = *text;
+          if (out.version != "2012-10-17" && out.version != "2008-10-17") {
+            fail(at, fmt::format("Version must be 2012-10-17 or 2008-10-17, not '{}'", out.version));
+          }
+        }
+      } else if (key == "Id") {
+        if (auto text = string(value, at)) out.id = *text;
+      } else if (key == "Statement") {
+        if (value.is_array()) {
+          for (std::size_t i = 0; i < value.size(); ++i) {
+            statement(value[i], fmt::format("{}/{}", at, i), i, out.statements);
+          }
+        } else {
+          statement(value, at, 0, out.statements);
+        }
+      } else {
+        static const std::vector<std::string_view> kDocumentElements = {"Version", "Id", "Statement"};
+        fail(at, fmt::format("unknown policy element '{}'{}", key, topology::didYouMean(key, kDocumentElements)));
+      }
+    }
+    if (!document.contains("Statement")) fail("", "a policy document needs a Statement");
+    if (!ok_) return std::nullopt;
+    return out;
+  }
+
+ private:
+  static std::string_view typeName(const json& value) {
+    if (value.is_object()) return "an object";
+    if (value.is_array()) return "a list";
+    if (value.is_string()) return "a string";
+    if (value.is_boolean()) return "a boolean";
+    if (value.is_number()) return "a number";
+    return "null";
+  }
+
+  // The place of an element: the document's origin, then the element's JSON
+  // pointer (continuing a JSON pointer origin, after a space otherwise).
+  std::string place(const std::string& pointer) const {
+    if (pointer.empty()) return origin_;
+    bool pointer_origin = origin_.find(":/") != std::string::npos;
+    return pointer_origin ? origin_ + pointer : origin_ + " " + pointer;
+  }
+
+  void fail(const std::string& pointer, std::string message, std::string code = "bad-policy") {
+    ok_ = false;
+    errors_.push_back(Diagnostic{std::move(code), std::move(message), place(pointer)});
+  }
+
+  std::optional<std::string> string(const json& value, const std::string& at) {
+    if (value.is_string()) return value.get<std::string>();
+    fail(at, fmt::format("expected a string, not {}", typeName(value)));
+    return std::nullopt;
+  }
+
+  // A string or a list of strings (Action, Resource, principal values).
+  std::vector<std::string> strings(const json& value, const std::string& at) {
+    std::vector<std::string> out;
+    if (value.is_string()) {
+      out.push_back(value.get<std::string>());
+    } else if (value.is_array()) {
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (auto text = string(value[i], fmt::format("{}/{}", at, i))) out.push_back(std::move(*text));
+      }
+    } else {
+      fail(at, fmt::format("expected a string or a list of strings, not {}", typeName(value)));
+    }
+    return out;
+  }
+
+  // Condition values: strings, booleans and numbers (kept as their text), or a list of them.
+  std::vector<std::string> conditionValues(const json& value, const std::string& at) {
+    std::vector<std::string> out;
+    auto one = [&](const json& item, const std::string& item_at) {
+      if (item.is_string()) {
+        out.push_back(item.get<std::string>());
+      } else if (item.is_boolean() || item.is_number()) {
+        out.push_back(item.dump());
+      } else {
+        fail(item_at, fmt::format("a condition value is a string, boolean or number, not {}", typeName(item)));
+      }
+    };
+    if (value.is_array()) {
+      for (std::size_t i = 0; i < value.size(); ++i) one(value[i], fmt::format("{}/{}", at, i));
+    } else {
+      one(value, at);
+    }
+    return out;
+  }
+
+  std::optional<PolicyPrincipals> principals(const json& value, const std::string& at) {
+    PolicyPrincipals out;
+    if (value.is_string()) {
+      if (value.get<std::string>() != "*") {
+        fail(at, "a Principal given as a string must be \"*\"; name principals as {\"AWS\": [ARN, ...]}");
+        return std::nullopt;
+      }
+      out.any = true;
+      return out;
+    }
+    if (!value.is_object()) {
+      fail(at, fmt::format("a Principal is \"*\" or an object, not {}", typeName(value)));
+      return std::nullopt;
+    }
+    static const std::vector<std::string_view> kTypes = {"AWS", "Service", "Federated", "CanonicalUser"};
+    for (const auto& [type, names] : value.items()) {
+      const std::string type_at = at + pointerToken(type);
+      if (std::find(kTypes.begin(), kTypes.end(), type) == kTypes.end()) {
+        fail(type_at, fmt::format("unknown principal type '{}'{}", type, topology::didYouMean(type, kTypes)));
+        continue;
+      }
+      for (auto& name : strings(names, type_at)) {
+        if (type == "AWS" && name == "*") out.any = true;
+        out.entries.emplace_back(type, std::move(name));
+      }
+    }
+    return out;
+  }
+
+  void condition(const json& value, const std::string& at, std::vector<PolicyCondition>& out) {
+    if (!value.is_object()) {
+      fail(at, fmt::format("Condition is an object of operators, not {}", typeName(value)));
+      return;
+    }
+    for (const auto& [operator_text, keys] : value.items()) {
+      const std::string op_at = at + pointerToken(operator_text);
+      PolicyCondition base;
+      base.operator_text = operator_text;
+      std::string_view name = operator_text;
+      // IAM User Guide, "Set operators for multivalued context keys".
+      for (auto [prefix, set] : {std::pair{std::string_view("ForAnyValue:"), SetOperator::kForAnyValue},
+                                 std::pair{std::string_view("ForAllValues:"), SetOperator::kForAllValues}}) {
+        if (name.substr(0, prefix.size()) == prefix) {
+          base.set = set;
+          name.remove_prefix(prefix.size());
+        }
+      }
+      // "...IfExists" on any operator but Null (IAM User Guide, "...IfExists
+      // condition operators").
+      constexpr std::string_view kIfExists = "IfExists";
+      if (name.size() > kIfExists.size() && name.substr(name.size() - kIfExists.size()) == kIfExists &&
+          name != "Null") {
+        base.if_exists = true;
+        name.remove_suffix(kIfExists.size());
+      }
+      const auto* found = std::find_if(kOperators.begin(), kOperators.end(), [&](ConditionOperator op) {
+        return topology::conditionOperatorName(op) == name;
+      });
+      if (found == kOperators.end() || (base.if_exists && *found == ConditionOperator::kNull)) {
+        std::vector<std::string_view> names;
+        for (ConditionOperator op : kOperators) names.push_back(topology::conditionOperatorName(op));
+        fail(op_at, fmt::format("unknown condition operator '{}'{}", operator_text,
+                                topology::didYouMean(std::string(name), names)));
+        continue;
+      }
+      base.op = *found;
+      if (!keys.is_object()) {
+        fail(op_at, fmt::format("a condition operator takes an object of keys, not {}", typeName(keys)));
+        continue;
+      }
+      for (const auto& [key, values] : keys.items()) {
+        PolicyCondition c = base;
+        const std::string key_at = op_at + pointerToken(key);
+        c.key = key;
+        c.values = conditionValues(values, key_at);
+        c.origin = place(key_at);
+        out.push_back(std::move(c));
+      }
+    }
+  }
+
+  void statement(const json& value, const std::string& at, std::size_t index, std::vector<PolicyStatement>& out) {
+    if (!value.is_object()) {
+      fail(at, fmt::format("a statement is an object, not {}", typeName(value)));
+      return;
+    }
+    PolicyStatement s;
+    s.index = index;
+    s.origin = place(at);
+    static const std::vector<std::string_view> kElements = {"Sid",      "Effect",      "Principal",
+                                                            "NotPrincipal", "Action",  "NotAction",
+                                                            "Resource", "NotResource", "Condition"};
+    bool has_effect = false;
+    bool has_action = false;
+    for (const auto& [key, element] : value.items()) {
+      const std::string element_at = at + pointerToken(key);
+      if (key == "Sid") {
+        if (auto text = string(element, element_at)) s.sid = *text;
+      } else if (key == "Effect") {
+        has_effect = true;
+        auto text = string(element, element_at);
+        if (text && *text == "Allow") {
+          s.effect = PolicyEffect::kAllow;
+        } else if (text && *text == "Deny") {
+          s.effect = PolicyEffect::kDeny;
+        } else if (text) {
+          fail(element_at, fmt::format("Effect must be Allow or Deny, not '{}'", *text));
+        }
+      } else if (key == "Action" || key == "NotAction") {
+        if (has_action) fail(element_at, "a statement has Action or NotAction, not both");
+        has_action = true;
+        s.not_action = key == "NotAction";
+        s.actions = strings(element, element_at);
+      } else if (key == "Resource" || key == "NotResource") {
+        if (s.has_resource) fail(element_at, "a statement has Resource or NotResource, not both");
+        s.has_resource = true;
+        s.not_resource = key == "NotResource";
+        s.resources = strings(element, element_at);
+      } else if (key == "Principal" || key == "NotPrincipal") {
+        if (s.has_principal) fail(element_at, "a statement has Principal or NotPrincipal, not both");
+        s.has_principal = true;
+        s.not_principal = key == "NotPrincipal";
+        if (auto p = principals(element, element_at)) s.principals = std::move(*p);
+      } else if (key == "Condition") {
+        condition(element, element_at, s.conditions);
+      } else {
+        fail(element_at, fmt::format("unknown statement element '{}'{}", key, topology::didYouMean(key, kElements)));
+      }
+    }
+    if (!has_effect) fail(at, "a statement needs an Effect (Allow or Deny)");
+    if (!has_action) fail(at, "a statement needs an Action or NotAction");
+    out.push_back(std::move(s));
+  }
+
+  const std::string& origin_;
+  std::vector<Diagnostic>& errors_;
+  bool ok_ = true;
+};
+
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 percent-decoding; "+" stays "+" (IAM encodes with %XX only).
+std::optional<std::string> percentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int high = hexDigit(text[i + 1]);
+    int low = hexDigit(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
+
+// The deepest nesting of [ and { outside strings: nlohmann's parser recurses,
+// so text from an input is checked before it is parsed.
+std::size_t nestingDepth(std::string_view text) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
+std::optional<PolicyDocument> parsePolicyDocument(const json& document, std::string name, const std::string& origin,
+                                                  std::vector<Diagnostic>& errors) {
+  return PolicyParser(origin, errors).parse(document, std::move(name));
+}
+
+std::optional<PolicyDocument> parsePolicyText(std::string_view text, std::string name, const std::string& origin,
+                                              std::vector<Diagnostic>& errors) {
+  std::string decoded;
+  // IAM API: "The policy document returned in this structure is URL-encoded
+  // compliant with RFC 3986" (IAM API Reference, PolicyVersion / RoleDetail).
+  if (text.substr(0, 3) == "%7B" || text.substr(0, 3) == "%7b") {
+    auto plain = percentDecode(text);
+    if (!plain) {
+      errors.push_back(Diagnostic{"bad-policy", "the URL-encoded policy document has a bad %-escape", origin});
+      return std::nullopt;
+    }
+    decoded = std::move(*plain);
+    text = decoded;
+  }
+  // A policy nests at most five deep (Statement, Condition, operator, key,
+  // values); 64 leaves room and keeps the recursive parser's stack small.
+  constexpr std::size_t kMaxDepth = 64;
+  if (nestingDepth(text) > kMaxDepth) {
+    errors.push_back(Diagnostic{"bad-policy", fmt::format("the policy document nests deeper than {}", kMaxDepth),
+                                origin});
+    return std::nullopt;
+  }
+  json document = json::parse(text, nullptr, false);
+  if (document.is_discarded()) {
+    errors.push_back(Diagnostic{"bad-policy", "the policy document is not valid JSON", origin});
+    return std::nullopt;
+  }
+  return parsePolicyDocument(document, std::move(name), origin, errors);
+}
+
+}  // namespace vpcsim::formats
