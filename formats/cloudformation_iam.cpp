@@ -146,12 +146,10 @@ std::optional<PolicyDocument> CfnLoader::policyDocument(const Value& v, std::str
   // A document is a JSON object in the template; some templates give JSON text.
   std::optional<PolicyDocument> document =
       v.isScalar() ? parsePolicyText(v.text, std::move(name), origin, problems)
-                   : parsePolicyDocument(nlohmann::json(toJson(v)), std::move(name), origin, problems);
-  bool placed = !v.mark.is_null() && v.mark.line >= 0;
-  for (auto& problem : problems) {
-    pending_.push_back({stack_->label, placed ? v.mark.line : -1, placed ? v.mark.column : -1, std::move(problem)});
-  }
-  return problems.empty() ? document : std::nullopt;
+                   : parsePolicyDocument(toJson(v), std::move(name), origin, problems);
+  bool ok = problems.empty();
+  for (auto& problem : problems) addAt(v.mark, std::move(problem));
+  return ok ? document : std::nullopt;
 }
 
 // AWS CloudFormation Template Reference, AWS::IAM::Role Policy: each entry

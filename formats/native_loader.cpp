@@ -3,8 +3,6 @@
 #include "formats/sagemaker_section.h"
 #include "formats/loader.h"
 
-#include "formats/iam_policy.h"
-
 #include "topology/aws_defaults.h"
 #include "topology/reference.h"
 #include "topology/suggest.h"
@@ -1571,7 +1569,7 @@ std::optional<PolicyDocument> NativeLoader::policyDocumentOf(const YAML::Node& v
   std::string origin = yaml_.loc(value);
   std::optional<PolicyDocument> document =
       value.IsScalar() ? parsePolicyText(value.Scalar(), std::move(name), origin, problems)
-                       : parsePolicyDocument(nlohmann::json(toJson(value)), std::move(name), origin, problems);
+                       : parsePolicyDocument(toJson(value), std::move(name), origin, problems);
   bool ok = problems.empty();
   for (auto& problem : problems) yaml_.add(std::move(problem), value.Mark().line, value.Mark().column);
   return ok ? document : std::nullopt;

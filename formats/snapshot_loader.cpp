@@ -27,7 +27,6 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
-#include "formats/iam_policy.h"
 #include "formats/input_file.h"
 #include "formats/json_text.h"
 #include "formats/json_view.h"

@@ -237,6 +237,13 @@ std::string describeText(const Topology& t) {
   if (std::vector<InventoryItem> shared = inventory(t, ""); !shared.empty()) {
     out += "\nbetween VPCs and outside them:\n" + inventoryText(shared, "  ");
   }
+  out += "\nIAM:\n";
+  for (const auto& line : iamLines(t.iam)) {
+    out += fmt::format("  {:<15} {}  {}\n", line.kind, escapeText(line.arn), escapeText(line.detail));
+  }
+  if (std::vector<std::string> missing = iamNotInInput(t.iam); !missing.empty()) {
+    out += fmt::format("  not in the input: {}\n", joined(missing));
+  }
   // Estates: what peerings and attachments join (sim/estate.h), numbered from 1.
   sim::Estates estates = sim::findEstates(t);
   if (!estates.list.empty()) {
@@ -246,13 +253,6 @@ std::string describeText(const Topology& t) {
       for (const auto& id : estates.list[i].members) members += (members.empty() ? "" : ", ") + escapeText(id);
       out += fmt::format("  {}  {}\n", i + 1, members);
     }
-  }
-  out += "\nIAM:\n";
-  for (const auto& line : iamLines(t.iam)) {
-    out += fmt::format("  {:<15} {}  {}\n", line.kind, escapeText(line.arn), escapeText(line.detail));
-  }
-  if (std::vector<std::string> missing = iamNotInInput(t.iam); !missing.empty()) {
-    out += fmt::format("  not in the input: {}\n", joined(missing));
   }
   if (!t.ignored.empty()) {
     out += "\nignored:\n";
@@ -283,12 +283,6 @@ std::string describeJson(const Topology& t) {
     root["vpcs"].push_back(item);
   }
   root["shared"] = inventoryJson(inventory(t, ""));
-  root["estates"] = nlohmann::ordered_json::array();
-  for (const auto& estate : sim::findEstates(t).list) {
-    nlohmann::ordered_json item;
-    item["members"] = estate.members;
-    root["estates"].push_back(item);
-  }
   nlohmann::ordered_json iam;
   iam["principals"] = nlohmann::ordered_json::array();
   for (const auto& p : t.iam.principals) {
@@ -310,6 +304,12 @@ std::string describeJson(const Topology& t) {
   }
   iam["not_in_input"] = iamNotInInput(t.iam);
   root["iam"] = iam;
+  root["estates"] = nlohmann::ordered_json::array();
+  for (const auto& estate : sim::findEstates(t).list) {
+    nlohmann::ordered_json item;
+    item["members"] = estate.members;
+    root["estates"].push_back(item);
+  }
   root["ignored"] = nlohmann::ordered_json::array();
   for (const auto& item : t.ignored) {
     root["ignored"].push_back({{"location", item.location}, {"what", item.what}, {"reason", item.reason}});
