@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,10 +43,10 @@ class RequestContext {
   [[nodiscard]] const ContextValue* find(std::string_view key) const;
   /// Every key set, in lowercased key order, with its value (for answers:
   /// "the context keys used, with values or absent").
-  [[nodiscard]] const std::map<std::string, ContextValue>& entries() const { return entries_; }
+  [[nodiscard]] const std::map<std::string, ContextValue, std::less<>>& entries() const { return entries_; }
 
  private:
-  std::map<std::string, ContextValue> entries_;  ///< lowercased key -> value
+  std::map<std::string, ContextValue, std::less<>> entries_;  ///< lowercased key -> value
 };
 
 /// One API call.
@@ -56,6 +57,10 @@ struct Request {
   /// session (iam-semantics.md), the user ARN; empty for anonymous requests.
   std::string principal_arn;
   std::string principal_account;  ///< 12 digits; empty for anonymous requests
+  /// For a role session: "arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION" when
+  /// known, else empty. Only NotPrincipal reads it (a Deny exempts a session
+  /// only when it lists the session, the role and the account).
+  std::string session_arn;
   RequestContext context;
 };
 
@@ -65,6 +70,23 @@ enum class Match : uint8_t {
   kYes,      ///< applies
   kUnknown,  ///< applies or not depending on a context key whose value is unknown
 };
+
+/// Three-valued logic over Match (Kleene): no AND x = no, yes OR x = yes.
+[[nodiscard]] constexpr Match matchAnd(Match a, Match b) {
+  if (a == Match::kNo || b == Match::kNo) return Match::kNo;
+  if (a == Match::kUnknown || b == Match::kUnknown) return Match::kUnknown;
+  return Match::kYes;
+}
+[[nodiscard]] constexpr Match matchOr(Match a, Match b) {
+  if (a == Match::kYes || b == Match::kYes) return Match::kYes;
+  if (a == Match::kUnknown || b == Match::kUnknown) return Match::kUnknown;
+  return Match::kNo;
+}
+[[nodiscard]] constexpr Match matchNot(Match a) {
+  if (a == Match::kUnknown) return a;
+  return a == Match::kYes ? Match::kNo : Match::kYes;
+}
+[[nodiscard]] constexpr Match matchOf(bool b) { return b ? Match::kYes : Match::kNo; }
 
 /// One statement that applies (or may apply) to the request.
 struct StatementMatch {

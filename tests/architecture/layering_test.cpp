@@ -18,6 +18,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
   static const std::map<std::string, std::set<std::string>> table = {
       {"topology", {}},
       {"formats", {"topology"}},
+      {"policy", {"topology"}},
       {"sim", {"topology"}},
       {"capacity", {"topology"}},
       {"scenario", {"topology", "formats", "sim", "capacity"}},
