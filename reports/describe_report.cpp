@@ -179,14 +179,14 @@ std::vector<IamLine> iamLines(const IamInventory& iam) {
     auto it = named.find(policy.arn);
     size_t users = it == named.end() ? 0 : it->second;
     out.push_back({"managed policy", policy.arn,
-                   fmt::format("{}, attached to {}", count(policy.document.statements.size(), "statement"),
+                   fmt::format("{}, used by {}", count(policy.document.statements.size(), "statement"),
                                count(users, "principal")),
                    true});
   }
   for (const auto& [arn, users] : named) {
     if (iam.findManagedPolicy(arn) != nullptr) continue;
     out.push_back({"managed policy", arn,
-                   fmt::format("attached to {}; document not in the input", count(users, "principal")), false});
+                   fmt::format("used by {}; document not in the input", count(users, "principal")), false});
   }
   return out;
 }
