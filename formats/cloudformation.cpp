@@ -145,30 +145,7 @@ bool CfnLoader::run(const std::vector<StackSpec>& stacks, std::vector<Diagnostic
   }
   assignDefaultAcls();
 
-  auto append = [](auto& to, auto& from) {
-    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
-  };
-  append(into_.vpcs, out_.vpcs);
-  append(into_.subnets, out_.subnets);
-  append(into_.route_tables, out_.route_tables);
-  append(into_.security_groups, out_.security_groups);
-  append(into_.network_acls, out_.network_acls);
-  append(into_.internet_gateways, out_.internet_gateways);
-  append(into_.nat_gateways, out_.nat_gateways);
-  append(into_.vpc_endpoints, out_.vpc_endpoints);
-  append(into_.enis, out_.enis);
-  append(into_.instances, out_.instances);
-  append(into_.prefix_lists, out_.prefix_lists);
-  append(into_.peering_connections, out_.peering_connections);
-  append(into_.transit_gateways, out_.transit_gateways);
-  append(into_.tgw_attachments, out_.tgw_attachments);
-  append(into_.tgw_route_tables, out_.tgw_route_tables);
-  append(into_.vpn_gateways, out_.vpn_gateways);
-  append(into_.vpn_connections, out_.vpn_connections);
-  append(into_.studio_domains, out_.studio_domains);
-  append(into_.user_profiles, out_.user_profiles);
-  append(into_.jobs, out_.jobs);
-  append(into_.ignored, out_.ignored);
+  into_.absorb(std::move(out_));
   into_.default_region = region_;
   into_.default_account = account_;
 

@@ -433,8 +433,16 @@ std::string CfnLoader::physicalId(const Resource& r) const {
   }
   if (r.type == "AWS::SageMaker::Domain") return r.id;
   if (!r.id.empty()) return r.id;
+  return generatedName(r);
+}
+
+std::string CfnLoader::generatedName(const Resource& r, std::size_t max) const {
   std::string suffix = fmt::format("{:012X}", fnv1a(stack_->name + "/" + r.logical) & 0xFFFFFFFFFFFFULL);
-  return fmt::format("{}-{}-{}", stack_->name, r.logical, suffix);
+  std::string head = fmt::format("{}-{}", stack_->name, r.logical);
+  // CloudFormation shortens the stack and logical parts so the name fits the
+  // type's limit (IAM role and user names: 64 characters).
+  if (max != 0 && head.size() + 1 + suffix.size() > max) head.resize(max - 1 - suffix.size());
+  return fmt::format("{}-{}", head, suffix);
 }
 
 Value CfnLoader::ref(const std::string& name, const YAML::Mark& at, std::string_view shown) {
@@ -475,6 +483,7 @@ Value CfnLoader::ref(const std::string& name, const YAML::Mark& at, std::string_
     fail(at, fmt::format("{} {}: resource {} is not created (condition {} is false)", shown, name, name, r->condition));
   }
   if (r->type == "AWS::EC2::EIP") return Value::string(eipAddress(r->id).str(), at);
+  if (auto iam = iamRef(*r)) return Value::string(*iam, at);
   return Value::string(physicalId(*r), at);
 }
 
@@ -495,6 +504,7 @@ Value CfnLoader::getAtt(const std::string& logical, const std::string& attribute
   }
   if (type == "AWS::NetworkFirewall::Firewall") return firewallAttribute(*r, attribute, at);
   if (type == "AWS::SageMaker::Domain") return domainAttribute(*r, attribute, at);
+  if (type.rfind("AWS::IAM::", 0) == 0) return iamAttribute(*r, attribute, at);
   return placeholderAttribute(*r, attribute, at);
 }
 

@@ -166,6 +166,9 @@ class CfnLoader {
   const Value& props(Resource& r);
   Resource* resource(const std::string& logical);
   std::string physicalId(const Resource& r) const;
+  /// "{stack}-{logical}-{hash}" as CloudFormation names what the template
+  /// leaves unnamed, shortened to `max` characters (0: no limit).
+  std::string generatedName(const Resource& r, std::size_t max = 0) const;
   Ipv4 eipAddress(const std::string& allocation_id);
   std::optional<Ipv4> privateIpFor(Resource& r, const std::string& subnet_id, const Value* requested);
   std::string subnetAz(const std::string& subnet_id);
@@ -255,6 +258,29 @@ class CfnLoader {
   void buildTgwAssociation(Resource& r, bool propagation);
   void buildStudioDomain(Resource& r);
   void buildUserProfile(Resource& r);
+
+  // -- IAM (cloudformation_iam.cpp) --
+  /// What Ref returns for an AWS::IAM type: a role's, user's, group's or
+  /// instance profile's name, a managed policy's ARN; nullopt for other types.
+  std::optional<std::string> iamRef(Resource& r);
+  /// Fn::GetAtt of an AWS::IAM type (Arn, RoleId, PolicyArn, ...).
+  Value iamAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  std::string iamName(Resource& r);
+  std::string iamPath(Resource& r);
+  std::string iamArn(Resource& r);
+  /// One property evaluated on its own (Ref of a role needs RoleName and Path, not the whole role).
+  std::optional<std::string> ownText(Resource& r, std::string_view key);
+  /// A policy document property (object or JSON text) parsed; parse errors are reported, nullopt then.
+  std::optional<PolicyDocument> policyDocument(const Value& v, std::string name);
+  std::vector<PolicyDocument> inlinePolicies(Resource& r);
+  IamPrincipal* iamPrincipal(PrincipalKind kind, std::string_view name);
+  /// The principals the Roles / Users / Groups properties of `r` name, each given to `attach`.
+  template <typename Attach>
+  void forEachAttachedPrincipal(Resource& r, Attach&& attach);
+  void buildIamPrincipal(Resource& r, PrincipalKind kind);
+  void buildManagedPolicy(Resource& r);
+  void buildIamPolicy(Resource& r);
+  void buildUserToGroupAddition(Resource& r);
   void addLocalRoutes(RouteTable& table, const Vpc& owner, const std::string& source);
   void assignDefaultAcls();
   void ignore(const Resource& r, std::string reason) {

@@ -87,7 +87,10 @@ int buildRank(std::string_view type) {
       "AWS::EC2::TransitGatewayAttachment", "AWS::EC2::TransitGatewayVpcAttachment", "AWS::EC2::TransitGatewayRoute",
       "AWS::EC2::TransitGatewayRouteTableAssociation", "AWS::EC2::TransitGatewayRouteTablePropagation",
       "AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::GatewayRouteTableAssociation",
-      "AWS::EC2::VPNGatewayRoutePropagation", "AWS::SageMaker::Domain", "AWS::SageMaker::UserProfile"};
+      "AWS::EC2::VPNGatewayRoutePropagation", "AWS::SageMaker::Domain", "AWS::SageMaker::UserProfile",
+      // Principals before the policies and group additions that name them.
+      "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy",
+      "AWS::IAM::UserToGroupAddition"};
   auto it = std::find(kOrder.begin(), kOrder.end(), type);
   return it == kOrder.end() ? -1 : static_cast<int>(it - kOrder.begin());
 }
@@ -447,9 +450,7 @@ void CfnLoader::buildSecurityGroup(Resource& r) {
   }
   need(r, "VpcId", sg.vpc_id, "vpc", vpc(sg.vpc_id));
   // CloudFormation names a group without GroupName "<stack>-<logical id>-<random>".
-  sg.group_name = text(r, "GroupName")
-                      .value_or(fmt::format("{}-{}-{:012X}", stack_->name, r.logical,
-                                            fnv1a(stack_->name + "/" + r.logical) & 0xFFFFFFFFFFFFULL));
+  sg.group_name = text(r, "GroupName").value_or(generatedName(r));
   sg.description = text(r, "GroupDescription").value_or("");
   int index = 0;
   if (const Value* rules = prop(r, "SecurityGroupIngress")) {
@@ -1129,6 +1130,9 @@ void CfnLoader::buildStudioDomain(Resource& r) {
   domain.subnet_ids = texts(r, "SubnetIds");
   for (const auto& s : domain.subnet_ids) need(r, "SubnetIds", s, "subnet", subnet(s));
   if (const Value* settings = prop(r, "DefaultUserSettings")) {
+    if (const Value* role = settings->find("ExecutionRole")) {
+      domain.default_execution_role = str(*role, r.logical + ".DefaultUserSettings.ExecutionRole");
+    }
     if (const Value* groups = settings->find("SecurityGroups")) {
       for (const auto& g : listOf(*groups, r.logical + ".DefaultUserSettings.SecurityGroups")) {
         domain.security_group_ids.push_back(str(g, r.logical + ".DefaultUserSettings.SecurityGroups"));
@@ -1367,10 +1371,25 @@ void CfnLoader::build(Resource& r) {
   if (t == "AWS::EC2::VPNGatewayRoutePropagation") return buildVgwPropagation(r);
   if (t == "AWS::SageMaker::Domain") return buildStudioDomain(r);
   if (t == "AWS::SageMaker::UserProfile") return buildUserProfile(r);
+  if (t == "AWS::IAM::Role") return buildIamPrincipal(r, PrincipalKind::kRole);
+  if (t == "AWS::IAM::User") return buildIamPrincipal(r, PrincipalKind::kUser);
+  if (t == "AWS::IAM::Group") return buildIamPrincipal(r, PrincipalKind::kGroup);
+  if (t == "AWS::IAM::ManagedPolicy") return buildManagedPolicy(r);
+  if (t == "AWS::IAM::Policy") return buildIamPolicy(r);
+  if (t == "AWS::IAM::UserToGroupAddition") return buildUserToGroupAddition(r);
 }
 
 void CfnLoader::buildResources() {
   std::vector<Resource*> ordered;
+  // Not built, but still evaluated: a broken intrinsic is an error wherever it is.
+  auto skip = [this](Resource& r, std::string reason) {
+    try {
+      props(r);
+    } catch (const CfnError& e) {
+      report(e);
+    }
+    ignore(r, std::move(reason));
+  };
   for (auto& [logical, r] : stack_->resources) {
     if (r.type.empty()) continue;
     if (!r.active) {
@@ -1381,14 +1400,14 @@ void CfnLoader::buildResources() {
       ignore(r, "a Studio space runs on its domain's network settings; not modelled separately");
       continue;
     }
+    if (r.type == "AWS::IAM::InstanceProfile") {
+      // IAM User Guide, "Use instance profiles": a profile only hands its role
+      // to an EC2 instance; the role itself is loaded from AWS::IAM::Role.
+      skip(r, "an instance profile passes its role to EC2 instances; not modelled (the role is)");
+      continue;
+    }
     if (buildRank(r.type) < 0) {
-      // Still evaluate it: a broken intrinsic is an error wherever it is.
-      try {
-        props(r);
-      } catch (const CfnError& e) {
-        report(e);
-      }
-      ignore(r, fmt::format("resource type {} does not shape the network", r.type));
+      skip(r, fmt::format("resource type {} does not shape the network", r.type));
       continue;
     }
     ordered.push_back(&r);

@@ -78,6 +78,9 @@ class JsonView {
   /// An object's members in key order (a repeated key once, with its first value).
   [[nodiscard]] std::vector<std::pair<std::string_view, JsonView>> members() const;
 
+  /// The value as compact JSON text (numbers as simdjson prints them).
+  [[nodiscard]] std::string text() const { return simdjson::minify(element_); }
+
   /// Number of elements of an array (0 for other kinds).
   [[nodiscard]] std::size_t size() const {
     simdjson::dom::array array;

@@ -262,6 +262,10 @@ class NativeLoader {
   void parseEndpoint(const YAML::Node& node);
   void parseStudioDomain(const YAML::Node& node);
   void parseJob(const YAML::Node& node);
+  void parseIam(const YAML::Node& node);
+  std::optional<PolicyDocument> policyDocumentOf(const YAML::Node& value, std::string name);
+  void parseManagedPolicy(const YAML::Node& node);
+  void parsePrincipal(const YAML::Node& node, PrincipalKind kind);
   void linkInstances();
   void addImpliedDefaults();
   void addGatewayEndpointRoutes();
@@ -1497,12 +1501,14 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
 }
 
 void NativeLoader::parseStudioDomain(const YAML::Node& node) {
-  auto f = fields(node, "studio domain", {"network_mode", "vpc", "subnets", "security_groups", "user_profiles"});
+  auto f = fields(node, "studio domain",
+                  {"network_mode", "vpc", "subnets", "security_groups", "user_profiles", "execution_role"});
   if (!f) return;
   auto id = idOf(*f);
   if (!id) return;
   StudioDomain domain;
   domain.meta = meta(*f, *id);
+  domain.default_execution_role = yaml_.text(*f, "execution_role").value_or("");
   DomainSpec spec = readStudioDomain(yaml_, node, *f);
   domain.network_mode = spec.network_mode;
   std::string derived;
@@ -1531,7 +1537,7 @@ void NativeLoader::parseStudioDomain(const YAML::Node& node) {
 }
 
 void NativeLoader::parseJob(const YAML::Node& node) {
-  std::optional<JobSpec> spec = readJob(yaml_, node);
+  std::optional<JobSpec> spec = readJob(yaml_, node, true);
   if (!spec) return;
   SageMakerJob job = std::move(spec->job);
   if (!job.name.empty()) {
@@ -1552,6 +1558,146 @@ void NativeLoader::parseJob(const YAML::Node& node) {
     job.security_group_ids = sameVpcRefs(Kind::kSecurityGroup, spec->security_groups, job_vpc);
   }
   out_.jobs.push_back(std::move(job));
+}
+
+// ---- IAM --------------------------------------------------------------------
+
+/// A policy document written as a YAML mapping or as JSON text, parsed by
+/// the one policy parser; its problems are placed at the document.
+std::optional<PolicyDocument> NativeLoader::policyDocumentOf(const YAML::Node& value, std::string name) {
+  std::vector<Diagnostic> problems;
+  std::string origin = yaml_.loc(value);
+  std::optional<PolicyDocument> document =
+      value.IsScalar() ? parsePolicyText(value.Scalar(), std::move(name), origin, problems)
+                       : parsePolicyDocument(toJson(value), std::move(name), origin, problems);
+  bool ok = problems.empty();
+  for (auto& problem : problems) yaml_.add(std::move(problem), value.Mark().line, value.Mark().column);
+  return ok ? document : std::nullopt;
+}
+
+// `iam:` holds roles, users, groups and managed_policies; docs/topology-format.md.
+void NativeLoader::parseIam(const YAML::Node& node) {
+  auto f = fields(node, "iam", {"roles", "users", "groups", "managed_policies"}, false);
+  if (!f) return;
+  // Managed policies first: principals may name them.
+  forEach(*f, "managed_policies", [&](const YAML::Node& n) { parseManagedPolicy(n); });
+  forEach(*f, "roles", [&](const YAML::Node& n) { parsePrincipal(n, PrincipalKind::kRole); });
+  forEach(*f, "users", [&](const YAML::Node& n) { parsePrincipal(n, PrincipalKind::kUser); });
+  forEach(*f, "groups", [&](const YAML::Node& n) { parsePrincipal(n, PrincipalKind::kGroup); });
+  // Listing principals, even none, says which the account has.
+  if (f->has("roles") || f->has("users") || f->has("groups")) out_.iam.principals_loaded = true;
+}
+
+/// "arn:aws:iam::123456789012:role/path/name" (IAM User Guide, "IAM ARNs").
+std::string iamArn(std::string_view account, std::string_view kind, std::string_view path, std::string_view name) {
+  return fmt::format("arn:aws:iam::{}:{}{}{}", account, kind, path, name);
+}
+
+void NativeLoader::parseManagedPolicy(const YAML::Node& node) {
+  auto f = fields(node, "managed policy", {"name", "path", "account", "document"}, false);
+  if (!f) return;
+  ManagedPolicy policy;
+  policy.name = yaml_.text(*f, "name", true).value_or("");
+  policy.path = yaml_.text(*f, "path").value_or("/");
+  std::string account = yaml_.text(*f, "account").value_or(account_);
+  if (policy.path.empty() || policy.path.front() != '/' || policy.path.back() != '/') {
+    yaml_.error(f->find("path")->value, "bad-value",
+                fmt::format("'path' must begin and end with a slash (/), not '{}'", policy.path));
+  }
+  policy.arn = iamArn(account, "policy", policy.path, policy.name);
+  for (const auto& other : out_.iam.managed_policies) {
+    if (!policy.name.empty() && other.arn == policy.arn) {
+      yaml_.error(f->find("name")->value, "duplicate-id", fmt::format("duplicate managed policy '{}'", policy.name));
+    }
+  }
+  const Field* document = f->find("document");
+  if (document == nullptr) {
+    yaml_.error(node, "missing-key", "missing key 'document' in managed policy");
+    return;
+  }
+  if (auto parsed = policyDocumentOf(document->value, policy.arn)) policy.document = std::move(*parsed);
+  out_.iam.managed_policies.push_back(std::move(policy));
+}
+
+void NativeLoader::parsePrincipal(const YAML::Node& node, PrincipalKind kind) {
+  std::string_view kind_name = principalKindName(kind);
+  std::vector<std::string_view> keys = {"name", "path", "account", "inline_policies", "managed_policies"};
+  if (kind != PrincipalKind::kGroup) keys.insert(keys.end(), {"permissions_boundary", "tags"});
+  if (kind == PrincipalKind::kRole) keys.push_back("trust_policy");
+  if (kind == PrincipalKind::kUser) keys.push_back("groups");
+  auto f = fields(node, kind_name, keys, false);
+  if (!f) return;
+  IamPrincipal principal;
+  principal.kind = kind;
+  principal.name = yaml_.text(*f, "name", true).value_or("");
+  principal.path = yaml_.text(*f, "path").value_or("/");
+  if (principal.path.empty() || principal.path.front() != '/' || principal.path.back() != '/') {
+    yaml_.error(f->find("path")->value, "bad-value",
+                fmt::format("'path' must begin and end with a slash (/), not '{}'", principal.path));
+  }
+  principal.account = yaml_.text(*f, "account").value_or(account_);
+  principal.arn = iamArn(principal.account, kind_name, principal.path, principal.name);
+  principal.origin = yaml_.loc(node);
+  for (const auto& other : out_.iam.principals) {
+    // IAM User Guide, "IAM identifiers": names are unique in an account whatever the path.
+    if (!principal.name.empty() && other.kind == kind && other.name == principal.name &&
+        other.account == principal.account) {
+      yaml_.error(f->find("name")->value, "duplicate-id",
+                  fmt::format("duplicate {} '{}' (first defined at {})", kind_name, principal.name, other.origin));
+    }
+  }
+  for (const auto& entry : yaml_.nodes(*f, "inline_policies")) {
+    auto p = fields(entry, "inline policy", {"name", "document"}, false);
+    if (!p) continue;
+    std::string name = yaml_.text(*p, "name", true).value_or("");
+    const Field* document = p->find("document");
+    if (document == nullptr) {
+      yaml_.error(entry, "missing-key", "missing key 'document' in inline policy");
+      continue;
+    }
+    if (auto parsed = policyDocumentOf(document->value, name)) principal.inline_policies.push_back(std::move(*parsed));
+  }
+  // An ARN (AWS managed policies, arn:aws:iam::aws:policy/..., are kept by
+  // ARN: their documents are not in the input and the engine answers
+  // undetermined for them), or the name of a managed policy of this file.
+  for (const auto& item : yaml_.list(*f, "managed_policies")) {
+    if (item.text.rfind("arn:", 0) == 0) {
+      principal.managed_policy_arns.push_back(item.text);
+      continue;
+    }
+    std::vector<std::string> names;
+    std::string arn;
+    for (const auto& policy : out_.iam.managed_policies) {
+      names.push_back(policy.name);
+      if (policy.name == item.text) arn = policy.arn;
+    }
+    if (arn.empty()) {
+      yaml_.error(item.node, "unknown-reference",
+                  fmt::format("no managed policy '{}' in this file (give an ARN for one defined elsewhere){}",
+                              item.text, didYouMean(item.text, names)));
+      continue;
+    }
+    principal.managed_policy_arns.push_back(arn);
+  }
+  principal.permissions_boundary_arn = yaml_.text(*f, "permissions_boundary").value_or("");
+  if (const Field* tags = f->find("tags")) {
+    if (!tags->value.IsMap()) {
+      yaml_.error(tags->value, "bad-shape", fmt::format("'tags' in {} must be a mapping of keys to values", kind_name));
+    } else {
+      for (auto it = tags->value.begin(); it != tags->value.end(); ++it) {
+        if (!it->first.IsScalar() || !it->second.IsScalar()) {
+          yaml_.error(it->first, "bad-shape", fmt::format("each tag in {} must be a key and a single value", kind_name));
+          continue;
+        }
+        principal.tags.emplace_back(it->first.Scalar(), it->second.Scalar());
+      }
+    }
+  }
+  for (auto& item : yaml_.list(*f, "groups")) principal.groups.push_back(std::move(item.text));
+  if (const Field* trust = f->find("trust_policy")) {
+    principal.trust_policy = policyDocumentOf(trust->value, principal.name + " trust policy");
+  }
+  out_.iam.principals.push_back(std::move(principal));
 }
 
 /// The IDs of `items` that resolve as `kind`, each checked to lie in `vpc_id`.
@@ -1698,7 +1844,7 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
       known_ids(Kind::kVpnConnection, into_.vpn_connections);
       known_ids(Kind::kStudioDomain, into_.studio_domains);
 
-      std::vector<std::string_view> top = {"version", "region", "account", "jobs"};
+      std::vector<std::string_view> top = {"version", "region", "account", "jobs", "iam"};
       for (const auto& section : kSections) top.push_back(section.key);
       auto f = fields(root, "topology", top, false);
       if (f) {
@@ -1728,6 +1874,7 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
         forEach(*f, "vpc_endpoints", [&](const YAML::Node& n) { parseEndpoint(n); });
         forEach(*f, "studio_domains", [&](const YAML::Node& n) { parseStudioDomain(n); });
         forEach(*f, "jobs", [&](const YAML::Node& n) { parseJob(n); });
+        if (const Field* iam = f->find("iam")) parseIam(iam->value);
         addImpliedDefaults();
         addGatewayEndpointRoutes();
       }

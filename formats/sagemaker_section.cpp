@@ -45,8 +45,10 @@ DomainSpec readStudioDomain(YamlReader& yaml, const YAML::Node& node, const Fiel
   return spec;
 }
 
-std::optional<JobSpec> readJob(YamlReader& yaml, const YAML::Node& node) {
-  auto f = yaml.fields(node, "job", {"name", "kind", "vpc_config", "network_isolation", "instance_count"});
+std::optional<JobSpec> readJob(YamlReader& yaml, const YAML::Node& node, bool with_execution_role) {
+  std::vector<std::string_view> keys = {"name", "kind", "vpc_config", "network_isolation", "instance_count"};
+  if (with_execution_role) keys.push_back("execution_role");
+  auto f = yaml.fields(node, "job", keys);
   if (!f) return std::nullopt;
   JobSpec spec;
   SageMakerJob& job = spec.job;
@@ -59,6 +61,7 @@ std::optional<JobSpec> readJob(YamlReader& yaml, const YAML::Node& node) {
                fmt::format("'kind' must be training, processing or transform, not '{}'{}", job.kind,
                            didYouMean(job.kind, kKinds)));
   }
+  job.role_arn = yaml.text(*f, "execution_role").value_or("");
   job.network_isolation = yaml.flag(*f, "network_isolation", false);
   job.instance_count = static_cast<int>(yaml.number(*f, "instance_count", 1, 10000).value_or(1));
   if (const Field* config = f->find("vpc_config")) {

@@ -47,10 +47,12 @@ struct JobSpec {
 DomainSpec readStudioDomain(YamlReader& yaml, const YAML::Node& node, const Fields& fields);
 
 /// Reads a `jobs` entry: `name` and `kind` (training, processing or
-/// transform) required, `network_isolation`, `instance_count` (1-10000), and
-/// `vpc_config` with both `subnets` and `security_groups`. nullopt when the
-/// entry is not a mapping of those keys. Errors go to `yaml`.
-std::optional<JobSpec> readJob(YamlReader& yaml, const YAML::Node& node);
+/// transform) required, `network_isolation`, `instance_count` (1-10000),
+/// `vpc_config` with both `subnets` and `security_groups`, and with
+/// `with_execution_role` `execution_role` (the job's role, into
+/// `job.role_arn`). nullopt when the entry is not a mapping of those keys.
+/// Errors go to `yaml`.
+std::optional<JobSpec> readJob(YamlReader& yaml, const YAML::Node& node, bool with_execution_role = false);
 
 /// The keys a user profile takes.
 inline const std::vector<std::string_view> kProfileKeys = {"name", "execution_role", "security_groups"};

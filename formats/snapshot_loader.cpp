@@ -385,6 +385,10 @@ class SnapshotLoader {
     seed("vpn-gateway", topo_.vpn_gateways);
     seed("vpn-connection", topo_.vpn_connections);
     seed("studio-domain", topo_.studio_domains);
+    for (const auto& principal : topo_.iam.principals) {
+      seen_.emplace(fmt::format("{}:{}", principalKindName(principal.kind), principal.arn), principal.origin);
+    }
+    for (const auto& policy : topo_.iam.managed_policies) seen_.emplace("managed policy:" + policy.arn, "");
   }
 
   // ---- files --------------------------------------------------------------
@@ -428,6 +432,17 @@ class SnapshotLoader {
   void readVpnConnection(const Json& obj, const std::string& ptr);
   void readCustomerGateway(const Json& obj, const std::string& ptr);
   void readStudioDomain(const Json& doc);
+  void readUserProfile(const Json& obj, const std::string& ptr);
+
+  // ---- IAM (get-account-authorization-details) ------------------------------
+
+  std::optional<PolicyDocument> policyDocument(const Json& obj, std::string_view key, const std::string& ptr,
+                                               std::string name);
+  void readPrincipal(const Json& obj, const std::string& ptr, PrincipalKind kind);
+  void readRoleDetail(const Json& obj, const std::string& ptr) { readPrincipal(obj, ptr, PrincipalKind::kRole); }
+  void readUserDetail(const Json& obj, const std::string& ptr) { readPrincipal(obj, ptr, PrincipalKind::kUser); }
+  void readGroupDetail(const Json& obj, const std::string& ptr) { readPrincipal(obj, ptr, PrincipalKind::kGroup); }
+  void readManagedPolicy(const Json& obj, const std::string& ptr);
 
   // ---- cross-file resolution -------------------------------------------------
 
@@ -483,6 +498,11 @@ const std::map<std::string, SnapshotLoader::Handler, std::less<>>& SnapshotLoade
       {"VpnGateways", &SnapshotLoader::readVpnGateway},
       {"VpnConnections", &SnapshotLoader::readVpnConnection},
       {"CustomerGateways", &SnapshotLoader::readCustomerGateway},
+      {"RoleDetailList", &SnapshotLoader::readRoleDetail},
+      {"UserDetailList", &SnapshotLoader::readUserDetail},
+      {"GroupDetailList", &SnapshotLoader::readGroupDetail},
+      {"Policies", &SnapshotLoader::readManagedPolicy},
+      {"UserProfiles", &SnapshotLoader::readUserProfile},
   };
   return kHandlers;
 }
@@ -606,6 +626,10 @@ void SnapshotLoader::loadDocument(const Json& doc) {
     auto handler = handlers().find(key);
     if (handler == handlers().end()) continue;
     recognised = true;
+    // The principals of the account are in the input, even when a list is empty.
+    if (key == "RoleDetailList" || key == "UserDetailList" || key == "GroupDetailList") {
+      topo_.iam.principals_loaded = true;
+    }
     std::string list_ptr = child(std::string(), key);
     if (!value.is_array()) {
       typeError(list_ptr, "an array", value);
@@ -624,6 +648,10 @@ void SnapshotLoader::loadDocument(const Json& doc) {
   if (recognised) return;
   if (doc.contains("format_version") && (doc.contains("planned_values") || doc.contains("terraform_version"))) {
     ignore(rel_, "file", "terraform plan JSON is not a snapshot");
+    return;
+  }
+  if (doc.contains("DomainId") && doc.contains("UserProfileName")) {
+    readUserProfile(doc, "");
     return;
   }
   if (doc.contains("DomainId") && (doc.contains("DomainName") || doc.contains("AppNetworkAccessType"))) {
@@ -1438,10 +1466,167 @@ void SnapshotLoader::readStudioDomain(const Json& doc) {
   domain.vpc_id = str(doc, "VpcId", ptr);
   domain.subnet_ids = strings(doc, "SubnetIds", ptr);
   if (std::optional<Json> settings = object(doc, "DefaultUserSettings", ptr)) {
-    domain.security_group_ids = strings(*settings, "SecurityGroups", child(ptr, "DefaultUserSettings"));
+    std::string settings_ptr = child(ptr, "DefaultUserSettings");
+    domain.security_group_ids = strings(*settings, "SecurityGroups", settings_ptr);
+    domain.default_execution_role = str(*settings, "ExecutionRole", settings_ptr);
   }
   if (!first("studio-domain", domain.meta)) return;
   topo_.studio_domains.push_back(std::move(domain));
+}
+
+// `describe-user-profile` (the whole file) or one entry of `list-user-profiles`
+// (UserProfiles[], without UserSettings). A profile listed both ways is one
+// profile: what describe-user-profile adds fills what the listing lacks.
+void SnapshotLoader::readUserProfile(const Json& obj, const std::string& ptr) {
+  auto domain = required(obj, "DomainId", ptr);
+  auto name = required(obj, "UserProfileName", ptr);
+  if (!domain || !name) return;
+  ResourceMeta item;
+  item.id = *domain + "/" + *name;
+  item.origin = ptr.empty() ? rel_ : at(ptr);
+  // SageMaker API Reference, DescribeUserProfile: Status Deleting and Failed
+  // (creation failed) leave no profile to open.
+  if (!live(str(obj, "Status", ptr), {"deleting", "failed"}, item)) return;
+  UserProfile profile;
+  profile.domain = *domain;
+  profile.name = *name;
+  if (std::optional<Json> settings = object(obj, "UserSettings", ptr)) {
+    std::string settings_ptr = child(ptr, "UserSettings");
+    profile.execution_role = str(*settings, "ExecutionRole", settings_ptr);
+    profile.security_group_ids = strings(*settings, "SecurityGroups", settings_ptr);
+  }
+  for (auto& known : topo_.user_profiles) {
+    if (known.domain != profile.domain || known.name != profile.name) continue;
+    if (known.execution_role.empty()) known.execution_role = std::move(profile.execution_role);
+    if (known.security_group_ids.empty()) known.security_group_ids = std::move(profile.security_group_ids);
+    return;
+  }
+  topo_.user_profiles.push_back(std::move(profile));
+}
+
+// ---- IAM ----------------------------------------------------------------------------
+// `aws iam get-account-authorization-details` (IAM API Reference,
+// GetAccountAuthorizationDetails): RoleDetailList, UserDetailList,
+// GroupDetailList and Policies. The CLI prints policy documents as JSON
+// objects; the API returns them URL-encoded (RFC 3986) as strings.
+
+std::optional<PolicyDocument> SnapshotLoader::policyDocument(const Json& obj, std::string_view key,
+                                                             const std::string& ptr, std::string name) {
+  std::optional<Json> value = get(obj, key);
+  if (!value) return std::nullopt;
+  std::string origin = at(child(ptr, key));
+  if (!value->is_string() && !value->is_object()) {
+    typeError(child(ptr, key), "an object or a string", *value);
+    return std::nullopt;
+  }
+  std::vector<Diagnostic> problems;
+  std::optional<PolicyDocument> document =
+      parsePolicyText(value->is_string() ? std::string(value->string()) : value->text(), std::move(name), origin,
+                      problems);
+  bool ok = problems.empty();
+  for (auto& problem : problems) errors_.push_back(std::move(problem));
+  return ok ? document : std::nullopt;
+}
+
+void SnapshotLoader::readPrincipal(const Json& obj, const std::string& ptr, PrincipalKind kind) {
+  struct Keys {
+    std::string_view name, id, policies;
+  };
+  const Keys keys = kind == PrincipalKind::kRole   ? Keys{"RoleName", "RoleId", "RolePolicyList"}
+                    : kind == PrincipalKind::kUser ? Keys{"UserName", "UserId", "UserPolicyList"}
+                                                   : Keys{"GroupName", "GroupId", "GroupPolicyList"};
+  auto arn = required(obj, "Arn", ptr);
+  auto name = required(obj, keys.name, ptr);
+  if (!arn || !name) return;
+  IamPrincipal principal;
+  principal.kind = kind;
+  principal.arn = *arn;
+  principal.name = *name;
+  principal.path = get(obj, "Path") ? str(obj, "Path", ptr) : "/";
+  principal.unique_id = str(obj, keys.id, ptr);
+  // arn:PARTITION:iam::ACCOUNT:role/PATH/NAME
+  std::vector<std::string_view> fields;
+  for (std::string_view rest = principal.arn;;) {
+    std::size_t colon = rest.find(':');
+    fields.push_back(rest.substr(0, colon));
+    if (colon == std::string_view::npos || fields.size() == 6) break;
+    rest.remove_prefix(colon + 1);
+  }
+  principal.account = fields.size() > 4 && isAccountId(std::string(fields[4])) ? std::string(fields[4]) : account_;
+  principal.origin = at(ptr);
+  ResourceMeta item;
+  item.id = principal.arn;
+  item.origin = principal.origin;
+  if (!first(principalKindName(kind), item)) return;
+  forEach(obj, keys.policies, ptr, [&](const Json& entry, const std::string& entry_ptr, size_t) {
+    auto policy_name = required(entry, "PolicyName", entry_ptr);
+    if (!policy_name) return;
+    if (!get(entry, "PolicyDocument")) {
+      error("missing-field", entry_ptr, "missing required field 'PolicyDocument'");
+      return;
+    }
+    if (auto document = policyDocument(entry, "PolicyDocument", entry_ptr, *policy_name)) {
+      principal.inline_policies.push_back(std::move(*document));
+    }
+  });
+  principal.managed_policy_arns = fieldOf(obj, "AttachedManagedPolicies", "PolicyArn", ptr);
+  if (std::optional<Json> boundary = object(obj, "PermissionsBoundary", ptr)) {
+    principal.permissions_boundary_arn = str(*boundary, "PermissionsBoundaryArn", child(ptr, "PermissionsBoundary"));
+  }
+  forEach(obj, "Tags", ptr, [&](const Json& tag, const std::string& tag_ptr, size_t) {
+    principal.tags.emplace_back(str(tag, "Key", tag_ptr), str(tag, "Value", tag_ptr));
+  });
+  if (kind == PrincipalKind::kUser) principal.groups = strings(obj, "GroupList", ptr);
+  if (kind == PrincipalKind::kRole) {
+    if (!get(obj, "AssumeRolePolicyDocument")) {
+      error("missing-field", ptr, "missing required field 'AssumeRolePolicyDocument'");
+    } else {
+      principal.trust_policy = policyDocument(obj, "AssumeRolePolicyDocument", ptr, principal.name + " trust policy");
+    }
+  }
+  topo_.iam.principals.push_back(std::move(principal));
+}
+
+// Policies[]: each managed policy with every version; the default version's
+// document is the one in force (IAM User Guide, "Versioning IAM policies").
+void SnapshotLoader::readManagedPolicy(const Json& obj, const std::string& ptr) {
+  auto arn = required(obj, "Arn", ptr);
+  if (!arn) return;
+  if (!get(obj, "PolicyVersionList")) {
+    // `aws iam list-policies` and `aws organizations list-policies` also
+    // print a top-level Policies list, without documents.
+    ignore(at(ptr), *arn, "no PolicyVersionList: the policy's document is not in this file");
+    return;
+  }
+  ManagedPolicy policy;
+  policy.arn = *arn;
+  policy.name = str(obj, "PolicyName", ptr);
+  policy.path = get(obj, "Path") ? str(obj, "Path", ptr) : "/";
+  ResourceMeta item;
+  item.id = policy.arn;
+  item.origin = at(ptr);
+  if (!first("managed policy", item)) return;
+  bool found = false;
+  forEach(obj, "PolicyVersionList", ptr, [&](const Json& version, const std::string& version_ptr, size_t) {
+    if (!flag(version, "IsDefaultVersion", version_ptr, false)) return;
+    if (found) {
+      error("bad-value", child(version_ptr, "IsDefaultVersion"), "a second default version");
+      return;
+    }
+    found = true;
+    if (!get(version, "Document")) {
+      error("missing-field", version_ptr, "missing required field 'Document'");
+      return;
+    }
+    if (auto document = policyDocument(version, "Document", version_ptr, policy.arn)) {
+      policy.document = std::move(*document);
+    }
+  });
+  if (!found) {
+    error("missing-field", child(ptr, "PolicyVersionList"), "no version has IsDefaultVersion true");
+    return;
+  }
+  topo_.iam.managed_policies.push_back(std::move(policy));
 }
 
 // ---- cross-file resolution ----------------------------------------------------------

@@ -154,6 +154,52 @@ std::string inventoryText(const std::vector<InventoryItem>& items, std::string_v
   return out;
 }
 
+/// The IAM section: each principal, each managed policy (with those only
+/// named, whose documents the input lacks), and the kinds not in the input.
+struct IamLine {
+  std::string_view kind;  ///< "role", "user", "group", "managed policy"
+  std::string arn;
+  std::string detail;
+  bool in_input = true;  ///< false: a managed policy named by a principal whose document is not loaded
+};
+
+std::vector<IamLine> iamLines(const IamInventory& iam) {
+  std::vector<IamLine> out;
+  std::map<std::string, size_t> named;  // managed policy ARN -> principals naming it
+  for (const auto& p : iam.principals) {
+    std::vector<std::string> parts = {count(p.inline_policies.size(), "inline policy", "inline policies"),
+                                      count(p.managed_policy_arns.size(), "managed policy", "managed policies")};
+    if (!p.permissions_boundary_arn.empty()) parts.push_back("boundary " + p.permissions_boundary_arn);
+    if (!p.groups.empty()) parts.push_back("groups " + joined(p.groups));
+    out.push_back({principalKindName(p.kind), p.arn, joined(parts), true});
+    for (const auto& arn : p.managed_policy_arns) ++named[arn];
+    if (!p.permissions_boundary_arn.empty()) ++named[p.permissions_boundary_arn];
+  }
+  for (const auto& policy : iam.managed_policies) {
+    auto it = named.find(policy.arn);
+    size_t users = it == named.end() ? 0 : it->second;
+    out.push_back({"managed policy", policy.arn,
+                   fmt::format("{}, used by {}", count(policy.document.statements.size(), "statement"),
+                               count(users, "principal")),
+                   true});
+  }
+  for (const auto& [arn, users] : named) {
+    if (iam.findManagedPolicy(arn) != nullptr) continue;
+    out.push_back({"managed policy", arn,
+                   fmt::format("used by {}; document not in the input", count(users, "principal")), false});
+  }
+  return out;
+}
+
+/// The IAM policy kinds the input does not hold (docs/policies.md, "Inputs").
+std::vector<std::string> iamNotInInput(const IamInventory& iam) {
+  std::vector<std::string> out;
+  if (!iam.principals_loaded) out.emplace_back("principals (roles, users, groups)");
+  if (!iam.scps_loaded) out.emplace_back("SCPs");
+  if (!iam.rcps_loaded) out.emplace_back("RCPs");
+  return out;
+}
+
 nlohmann::ordered_json inventoryJson(const std::vector<InventoryItem>& items) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& item : items) {
@@ -190,6 +236,13 @@ std::string describeText(const Topology& t) {
   }
   if (std::vector<InventoryItem> shared = inventory(t, ""); !shared.empty()) {
     out += "\nbetween VPCs and outside them:\n" + inventoryText(shared, "  ");
+  }
+  out += "\nIAM:\n";
+  for (const auto& line : iamLines(t.iam)) {
+    out += fmt::format("  {:<15} {}  {}\n", line.kind, escapeText(line.arn), escapeText(line.detail));
+  }
+  if (std::vector<std::string> missing = iamNotInInput(t.iam); !missing.empty()) {
+    out += fmt::format("  not in the input: {}\n", joined(missing));
   }
   // Estates: what peerings and attachments join (sim/estate.h), numbered from 1.
   sim::Estates estates = sim::findEstates(t);
@@ -230,6 +283,27 @@ std::string describeJson(const Topology& t) {
     root["vpcs"].push_back(item);
   }
   root["shared"] = inventoryJson(inventory(t, ""));
+  nlohmann::ordered_json iam;
+  iam["principals"] = nlohmann::ordered_json::array();
+  for (const auto& p : t.iam.principals) {
+    iam["principals"].push_back({{"kind", principalKindName(p.kind)},
+                                 {"arn", p.arn},
+                                 {"name", p.name},
+                                 {"path", p.path},
+                                 {"inline_policies", p.inline_policies.size()},
+                                 {"managed_policies", p.managed_policy_arns.size()},
+                                 {"permissions_boundary", p.permissions_boundary_arn}});
+  }
+  iam["managed_policies"] = nlohmann::ordered_json::array();
+  for (const auto& line : iamLines(t.iam)) {
+    if (line.kind != "managed policy") continue;
+    const ManagedPolicy* policy = t.iam.findManagedPolicy(line.arn);
+    iam["managed_policies"].push_back({{"arn", line.arn},
+                                       {"statements", policy != nullptr ? policy->document.statements.size() : 0},
+                                       {"document_in_input", line.in_input}});
+  }
+  iam["not_in_input"] = iamNotInInput(t.iam);
+  root["iam"] = iam;
   root["estates"] = nlohmann::ordered_json::array();
   for (const auto& estate : sim::findEstates(t).list) {
     nlohmann::ordered_json item;

@@ -207,9 +207,36 @@ TEST_CASE("the example in docs/topology-format.md loads with every section fille
   REQUIRE(t.user_profiles.size() == 2);
   CHECK(t.user_profiles[0].name == "alice");
   CHECK(t.user_profiles[0].execution_role == "arn:aws:iam::111122223333:role/DataScientist");
+  CHECK(domain->default_execution_role == "arn:aws:iam::111122223333:role/StudioDefault");
   REQUIRE(t.findJob("train-churn") != nullptr);
   CHECK(t.findJob("train-churn")->has_vpc_config);
   CHECK(t.findJob("train-churn")->instance_count == 4);
+  CHECK(t.findJob("train-churn")->role_arn == "arn:aws:iam::111122223333:role/MLOps");
+
+  CHECK(t.iam.principals_loaded);
+  REQUIRE(t.iam.principals.size() == 5);
+  const IamPrincipal* scientist = t.iam.findPrincipal("arn:aws:iam::111122223333:role/DataScientist");
+  REQUIRE(scientist != nullptr);
+  CHECK(scientist->managed_policy_arns ==
+        std::vector<std::string>{"arn:aws:iam::111122223333:policy/RestrictSageMakerToCIDR",
+                                 "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"});
+  CHECK(scientist->tags == std::vector<std::pair<std::string, std::string>>{{"team", "team-A"}});
+  REQUIRE(scientist->trust_policy.has_value());
+  CHECK(scientist->trust_policy->statements.at(0).principals.entries ==
+        std::vector<std::pair<std::string, std::string>>{{"Service", "sagemaker.amazonaws.com"}});
+  const IamPrincipal* mlops = t.iam.findPrincipal("arn:aws:iam::111122223333:role/MLOps");
+  REQUIRE(mlops != nullptr);
+  REQUIRE(mlops->inline_policies.size() == 1);
+  CHECK(mlops->inline_policies[0].name == "ssm-read");
+  CHECK(mlops->inline_policies[0].statements.at(0).actions == std::vector<std::string>{"ssm:GetParameter"});
+  const IamPrincipal* admin = t.iam.findPrincipal("arn:aws:iam::111122223333:user/platform-admin");
+  REQUIRE(admin != nullptr);
+  CHECK(admin->groups == std::vector<std::string>{"ml-platform"});
+  CHECK(admin->permissions_boundary_arn == "arn:aws:iam::111122223333:policy/ml-boundary");
+  REQUIRE(t.iam.managed_policies.size() == 1);
+  const PolicyStatement& deny = t.iam.managed_policies[0].document.statements.at(0);
+  CHECK(deny.effect == PolicyEffect::kDeny);
+  CHECK(deny.conditions.at(0).values == std::vector<std::string>{"192.168.0.0/16"});
   CHECK_FALSE(t.findJob("preprocess")->has_vpc_config);
 
   CHECK(t.findVpc("vpc-ml")->meta.origin == loaded.file + ":5:5");
@@ -506,6 +533,39 @@ TEST_CASE("a gateway endpoint's route tables get the route to its service's pref
     REQUIRE(loaded.ok);
     CHECK(endpointRoutes(loaded.topology) == std::vector<std::string>{"pl-s3"});
   }
+}
+
+
+TEST_CASE("iam section errors are located, an unknown key with a did-you-mean", "[native][iam]") {
+  auto loaded = load(R"(iam:
+  managed_policies:
+    - {name: p, document: {Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}}
+  roles:
+    - {name: r, managed_policies: [q], trust_polcy: x}
+    - {name: r, path: service-role}
+    - name: s
+      inline_policies:
+        - {name: bad, document: '{"Statement": [{"Effect": "Maybe", "Action": "*", "Resource": "*"}]}'}
+  groups:
+    - {name: g, tags: {a: b}}
+)");
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 6);
+  CHECK(loaded.errors[0] == loaded.file + ":5:36: error: no managed policy 'q' in this file (give an ARN for one defined elsewhere)");
+  CHECK(loaded.errors[1] == loaded.file + ":5:40: error: unknown key 'trust_polcy' in role (did you mean 'trust_policy'?)");
+  CHECK(loaded.errors[2] == loaded.file + ":6:14: error: duplicate role 'r' (first defined at " + loaded.file + ":5:7)");
+  CHECK(loaded.errors[3] == loaded.file + ":6:23: error: 'path' must begin and end with a slash (/), not 'service-role'");
+  CHECK(loaded.errors[4] == loaded.file + ":9:33 /Statement/0/Effect: error: Effect must be Allow or Deny, not 'Maybe'");
+  CHECK(loaded.errors[5] == loaded.file + ":11:17: error: unknown key 'tags' in group");
+}
+
+TEST_CASE("a topology without an iam section leaves the principals not loaded", "[native][iam]") {
+  auto without = load(kBase);
+  REQUIRE(without.ok);
+  CHECK_FALSE(without.topology.iam.principals_loaded);
+  auto empty = load(kBase + "iam: {roles: []}\n");
+  REQUIRE(empty.ok);
+  CHECK(empty.topology.iam.principals_loaded);
 }
 
 }  // namespace vpcsim::topology

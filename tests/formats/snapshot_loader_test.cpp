@@ -12,6 +12,7 @@
 
 #include "formats/loader.h"
 #include "tests/support/temp_dir.h"
+#include "topology/reference.h"
 
 // The modules under test, by their short names (tests mirror the folders).
 using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
@@ -768,6 +769,133 @@ TEST_CASE("a snapshot file with a byte-order mark loads", "[snapshot]") {
   INFO((loaded.errors.empty() ? std::string() : loaded.errors[0]));
   CHECK(loaded.ok);
   CHECK(loaded.topology.vpcs.size() == 1);
+}
+
+
+// ---- IAM and SageMaker ------------------------------------------------------------------
+
+const fs::path kIamSnapshot = fs::path(VPCSIM_SOURCE_DIR) / "tests/data/iam-snapshot";
+
+TEST_CASE("get-account-authorization-details fills the iam inventory", "[snapshot][iam]") {
+  auto loaded = load(kIamSnapshot);
+  INFO(loaded.errors.size());
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const IamInventory& iam = loaded.topology.iam;
+  CHECK(iam.principals_loaded);
+  CHECK_FALSE(iam.scps_loaded);
+  REQUIRE(iam.principals.size() == 4);
+  const IamPrincipal* role = iam.findPrincipal("arn:aws:iam::123456789012:role/service-role/StudioRoleDataScience");
+  REQUIRE(role != nullptr);
+  CHECK(role->kind == PrincipalKind::kRole);
+  CHECK(role->name == "StudioRoleDataScience");
+  CHECK(role->path == "/service-role/");
+  CHECK(role->unique_id == "AROA4EXAMPLEDATASCIEN");
+  CHECK(role->account == "123456789012");
+  CHECK(role->origin == "us-east-1/iam/get-account-authorization-details.json:/RoleDetailList/0");
+  CHECK(role->managed_policy_arns ==
+        std::vector<std::string>{"arn:aws:iam::123456789012:policy/RestrictSageMakerToCIDRPolicy",
+                                 "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"});
+  CHECK(role->tags == std::vector<std::pair<std::string, std::string>>{{"team", "team-A"}});
+  REQUIRE(role->trust_policy.has_value());
+  CHECK(role->trust_policy->statements.at(0).principals.entries ==
+        std::vector<std::pair<std::string, std::string>>{{"Service", "sagemaker.amazonaws.com"}});
+
+  // URL-encoded documents, as the IAM API returns them.
+  const IamPrincipal* fallback = iam.findPrincipal("arn:aws:iam::123456789012:role/StudioRoleDefault");
+  REQUIRE(fallback != nullptr);
+  REQUIRE(fallback->trust_policy.has_value());
+  CHECK(fallback->trust_policy->statements.at(0).actions == std::vector<std::string>{"sts:AssumeRole"});
+  REQUIRE(fallback->inline_policies.size() == 1);
+  CHECK(fallback->inline_policies[0].name == "SSMRead");
+  CHECK(fallback->inline_policies[0].statements.at(0).actions == std::vector<std::string>{"ssm:GetParameter"});
+
+  const IamPrincipal* user = iam.findPrincipal("arn:aws:iam::123456789012:user/platform-admin");
+  REQUIRE(user != nullptr);
+  CHECK(user->groups == std::vector<std::string>{"ml-platform"});
+  CHECK(user->permissions_boundary_arn == "arn:aws:iam::123456789012:policy/ml-boundary");
+  REQUIRE(user->inline_policies.size() == 1);
+  CHECK(user->inline_policies[0].origin ==
+        "us-east-1/iam/get-account-authorization-details.json:/UserDetailList/0/UserPolicyList/0/PolicyDocument");
+  const IamPrincipal* group = iam.findPrincipal("arn:aws:iam::123456789012:group/ml-platform");
+  REQUIRE(group != nullptr);
+  CHECK(group->managed_policy_arns == std::vector<std::string>{"arn:aws:iam::aws:policy/ReadOnlyAccess"});
+
+  // The default version's document, not the older one.
+  REQUIRE(iam.managed_policies.size() == 2);
+  const ManagedPolicy* restrict = iam.findManagedPolicy("arn:aws:iam::123456789012:policy/RestrictSageMakerToCIDRPolicy");
+  REQUIRE(restrict != nullptr);
+  REQUIRE(restrict->document.statements.size() == 1);
+  CHECK(restrict->document.statements[0].conditions.at(0).values == std::vector<std::string>{"192.168.0.0/16"});
+  CHECK(restrict->document.origin ==
+        "us-east-1/iam/get-account-authorization-details.json:/Policies/0/PolicyVersionList/0/Document");
+}
+
+TEST_CASE("describe-domain, describe-user-profile and list-user-profiles make notebooks resolvable",
+          "[snapshot][iam]") {
+  auto loaded = load(kIamSnapshot);
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  const StudioDomain* domain = t.findStudioDomain("sagemaker-admin-workshop");
+  REQUIRE(domain != nullptr);
+  CHECK(domain->default_execution_role == "arn:aws:iam::123456789012:role/StudioRoleDefault");
+  // Listed by list-user-profiles and described once: one profile, with the described role.
+  REQUIRE(t.user_profiles.size() == 2);
+  auto scientist = resolveReference(t, "notebook:sagemaker-admin-workshop/data-scientist", ReferenceRole::kSource);
+  REQUIRE(scientist.ok());
+  REQUIRE(scientist.value().profile != nullptr);
+  CHECK(scientist.value().profile->execution_role ==
+        "arn:aws:iam::123456789012:role/service-role/StudioRoleDataScience");
+  CHECK(scientist.value().profile->security_group_ids == std::vector<std::string>{"sg-0f1e2d3c4b5a69788"});
+  auto listed = resolveReference(t, "notebook:d-q2wrqgukfjvc/default-user", ReferenceRole::kSource);
+  REQUIRE(listed.ok());
+  REQUIRE(listed.value().profile != nullptr);
+  CHECK(listed.value().profile->execution_role.empty());  // the domain's default role
+  auto leaver = resolveReference(t, "notebook:sagemaker-admin-workshop/leaver", ReferenceRole::kSource);
+  CHECK_FALSE(leaver.ok());
+  CHECK(std::count_if(t.ignored.begin(), t.ignored.end(), [](const IgnoredItem& item) {
+          return item.what == "d-q2wrqgukfjvc/leaver" && item.reason == "state Deleting";
+        }) == 1);
+}
+
+TEST_CASE("an empty RoleDetailList still says the account's principals are in the input", "[snapshot][iam]") {
+  TempDir dir("iam-empty");
+  dir.write("auth.json", R"({"RoleDetailList": [], "Policies": []})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  CHECK(loaded.topology.iam.principals_loaded);
+  CHECK(loaded.topology.iam.principals.empty());
+}
+
+TEST_CASE("list-policies output without documents is ignored, not taken for policies", "[snapshot][iam]") {
+  TempDir dir("iam-list");
+  dir.write("list-policies.json", R"({"Policies": [{"PolicyName": "p", "Arn": "arn:aws:iam::123456789012:policy/p",
+    "DefaultVersionId": "v1", "AttachmentCount": 1}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  CHECK(loaded.topology.iam.managed_policies.empty());
+  REQUIRE(loaded.topology.ignored.size() == 1);
+  CHECK(loaded.topology.ignored[0].reason == "no PolicyVersionList: the policy's document is not in this file");
+}
+
+TEST_CASE("iam snapshot errors name the file and JSON pointer", "[snapshot][iam]") {
+  TempDir dir("iam-errors");
+  dir.write("auth.json", R"({"RoleDetailList": [
+    {"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "RolePolicyList": [{"PolicyName": "x"}]},
+    {"RoleName": "s", "AssumeRolePolicyDocument": {"Statement": []}}],
+  "Policies": [{"Arn": "arn:aws:iam::123456789012:policy/p", "PolicyVersionList": [{"IsDefaultVersion": false, "Document": {}}]},
+    {"Arn": "arn:aws:iam::123456789012:policy/q", "PolicyVersionList": [{"IsDefaultVersion": true, "Document": 7}]}],
+  "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::123456789012:user/u",
+    "UserPolicyList": [{"PolicyName": "bad", "PolicyDocument": {"Statement": [{"Effect": "Maybe", "Action": "*", "Resource": "*"}]}}]}]})");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 6);
+  CHECK(loaded.errors[0] == "auth.json:/Policies/0/PolicyVersionList: error: no version has IsDefaultVersion true");
+  CHECK(loaded.errors[1] == "auth.json:/Policies/1/PolicyVersionList/0/Document: error: expected an object or a string, found a number");
+  CHECK(loaded.errors[2] == "auth.json:/RoleDetailList/0/RolePolicyList/0: error: missing required field 'PolicyDocument'");
+  CHECK(loaded.errors[3] == "auth.json:/RoleDetailList/0: error: missing required field 'AssumeRolePolicyDocument'");
+  CHECK(loaded.errors[4] == "auth.json:/RoleDetailList/1: error: missing required field 'Arn'");
+  CHECK(loaded.errors[5].rfind("auth.json:/UserDetailList/0/UserPolicyList/0/PolicyDocument/Statement/0/Effect", 0) == 0);
 }
 
 }  // namespace
