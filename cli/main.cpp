@@ -237,9 +237,7 @@ std::string accessOptionProblem(ReachArgs& args) {
     if (!args.principal.empty()) return "--principal applies with --action SERVICE:Action";
     return "";
   }
-  std::size_t colon = args.action.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == args.action.size() ||
-      args.action.find(':', colon + 1) != std::string::npos) {
+  if (!sim::isActionName(args.action)) {
     return fmt::format("--action '{}' is not SERVICE:Action (for example ssm:GetParameter)", args.action);
   }
   sim::AccessQuery access;

@@ -39,6 +39,13 @@ ReachQuery queryOf(const ScenarioReach& reach) {
   query.protocol = reach.protocol;
   query.port = reach.port;
   query.security_groups = reach.security_groups;
+  if (!reach.action.empty()) {
+    AccessQuery access;
+    access.action = reach.action;
+    if (!reach.resource.empty()) access.resource = reach.resource;
+    access.principal = reach.principal;
+    query.access = std::move(access);
+  }
   return query;
 }
 

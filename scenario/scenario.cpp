@@ -1,5 +1,6 @@
 // Scenario files: YAML parsing with compiler-style diagnostics, and building each variant's topology.
 #include "scenario/scenario.h"
+#include "sim/access.h"
 #include "topology/reference.h"
 
 #include "topology/suggest.h"
@@ -415,12 +416,25 @@ void Parser::parseCheck(const YAML::Node& node) {
     }
   }
   if (const Field* reach = f->find("reach")) {
-    if (auto r = yaml_.fields(reach->value, "reach", {"from", "to", "protocol", "port", "security_groups"})) {
+    if (auto r = yaml_.fields(reach->value, "reach",
+                              {"from", "to", "protocol", "port", "security_groups", "action", "resource", "principal"})) {
       check.reach.from = yaml_.text(*r, "from", true).value_or("");
       check.reach.to = yaml_.text(*r, "to", true).value_or("");
       check.reach.protocol = yaml_.text(*r, "protocol").value_or("");
       check.reach.port = number(*r, "port", 0, 65535);
       for (const auto& ref : refs(*r, "security_groups")) check.reach.security_groups.push_back(ref.text);
+      check.reach.action = yaml_.text(*r, "action").value_or("");
+      check.reach.resource = yaml_.text(*r, "resource").value_or("");
+      check.reach.principal = yaml_.text(*r, "principal").value_or("");
+      for (const auto& key : {"resource", "principal"}) {
+        if (r->has(key) && check.reach.action.empty()) {
+          yaml_.error(r->find(key)->value, "conflict", fmt::format("'{}' applies with 'action'", key));
+        }
+      }
+      if (!check.reach.action.empty() && !sim::isActionName(check.reach.action)) {
+        yaml_.error(r->find("action")->value, "bad-value",
+                    fmt::format("action '{}' is not SERVICE:Action (for example ssm:GetParameter)", check.reach.action));
+      }
     }
   } else if (const Field* verify = f->find("verify")) {
     if (auto v = yaml_.fields(verify->value, "verify", {"internet_free", "builtin", "scope"})) {

@@ -102,6 +102,9 @@ struct ScenarioReach {
   std::string protocol;  ///< empty: tcp
   std::optional<int> port;
   std::vector<std::string> security_groups;
+  std::string action;     ///< an API call to decide over the path (reach --action); empty: none
+  std::string resource;   ///< its resource ARN; empty: *
+  std::string principal;  ///< its caller; empty: the source's execution role
 };
 
 /// A check proved over all packets: internet-free sources and Network Access

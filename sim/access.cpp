@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/network_index.h"
 #include "topology/suggest.h"
 
 namespace vpcsim::sim {
@@ -58,8 +59,15 @@ bool identityPolicies(const Topology& topo, const IamPrincipal& principal, std::
 
 }  // namespace
 
-const VpcEndpoint* addNetworkContext(const Topology& topo, const TraceResult& result,
+bool isActionName(std::string_view action) {
+  std::size_t colon = action.find(':');
+  return colon != std::string_view::npos && colon > 0 && colon + 1 < action.size() &&
+         action.find(':', colon + 1) == std::string_view::npos;
+}
+
+const VpcEndpoint* addNetworkContext(const Network& network, const TraceResult& result,
                                      policy::RequestContext& context) {
+  const Network::Index& ix = network.index();
   const VpcEndpoint* endpoint = nullptr;
   std::optional<topology::Ipv4> sender;
   std::optional<topology::Ipv4> seen;  // the source address after translations so far
@@ -68,9 +76,17 @@ const VpcEndpoint* addNetworkContext(const Topology& topo, const TraceResult& re
     if (hop.direction != Direction::kForward) continue;
     if (!sender && hop.action == HopAction::kSend) sender = seen = hop.packet.source;
     if (hop.action == HopAction::kTranslateSource) seen = hop.to;
-    if (hop.kind == HopKind::kVpcEndpoint && hop.resource != nullptr && endpoint == nullptr) {
-      endpoint = topo.findVpcEndpoint(hop.resource->id);
+    if (hop.resource == nullptr || endpoint != nullptr) continue;
+    // A gateway endpoint is a hop of its own; an interface endpoint is
+    // where the request is delivered, at one of its network interfaces.
+    if (hop.kind == HopKind::kVpcEndpoint) {
+      endpoint = ix.topo.findVpcEndpoint(hop.resource->id);
       at_endpoint = seen;
+    } else if (hop.kind == HopKind::kNetworkInterface && hop.action == HopAction::kDeliver) {
+      if (auto it = ix.endpoint_by_eni.find(hop.resource->id); it != ix.endpoint_by_eni.end()) {
+        endpoint = it->second;
+        at_endpoint = seen;
+      }
     }
   }
   if (endpoint != nullptr) {
@@ -126,8 +142,9 @@ topology::Result<const IamPrincipal*> findPrincipal(const Topology& topo, const 
                                      topology::didYouMean(reference, names))};
 }
 
-AccessAnswer decideAccess(const Topology& topo, const TraceResult& result, const AccessQuery& query,
+AccessAnswer decideAccess(const Network& network, const TraceResult& result, const AccessQuery& query,
                           const std::string& principal_arn, const IamPrincipal* principal) {
+  const Topology& topo = network.topology();
   AccessAnswer answer;
   answer.principal = principal;
   policy::Request& request = answer.request;
@@ -136,7 +153,7 @@ AccessAnswer decideAccess(const Topology& topo, const TraceResult& result, const
   request.principal_arn = principal_arn;
   request.principal_account = arnField(principal_arn, 4);
   policy::RequestContext& context = request.context;
-  answer.endpoint = addNetworkContext(topo, result, context);
+  answer.endpoint = addNetworkContext(network, result, context);
 
   // Principal keys (IAM User Guide, "AWS global condition context keys"):
   // for a role session aws:PrincipalArn is the role's ARN with its path.

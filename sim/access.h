@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policy/evaluate.h"
@@ -21,6 +22,11 @@ struct AccessQuery {
   std::string principal;       ///< an ARN or a role/user name; empty: the source's execution role
 };
 
+/// True when `action` is SERVICE:Action ("ssm:GetParameter", "s3:Get*"):
+/// one ':' with text on both sides (IAM User Guide, "IAM JSON policy
+/// elements: Action").
+bool isActionName(std::string_view action);
+
 /// The decision for one traced source.
 struct AccessAnswer {
   policy::Request request;            ///< the call, its principal and its context
@@ -36,7 +42,7 @@ struct AccessAnswer {
 /// aws:VpcSourceIp; otherwise aws:SourceIp, the address the service sees
 /// (the NAT gateway's or the public address, or an outside host's own).
 /// Returns the endpoint on the path, or nullptr.
-const topology::VpcEndpoint* addNetworkContext(const topology::Topology& topo, const TraceResult& result,
+const topology::VpcEndpoint* addNetworkContext(const Network& network, const TraceResult& result,
                                                policy::RequestContext& context);
 
 /// The IAM principal `reference` names (an ARN, or a role or user name), or
@@ -46,7 +52,7 @@ topology::Result<const topology::IamPrincipal*> findPrincipal(const topology::To
 
 /// Decides `query` for a call made over `result` by `principal_arn` (the
 /// resolved --principal, or the source's execution role).
-AccessAnswer decideAccess(const topology::Topology& topo, const TraceResult& result, const AccessQuery& query,
+AccessAnswer decideAccess(const Network& network, const TraceResult& result, const AccessQuery& query,
                           const std::string& principal_arn, const topology::IamPrincipal* principal);
 
 }  // namespace vpcsim::sim

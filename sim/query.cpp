@@ -417,8 +417,9 @@ Result<std::pair<std::string, const topology::IamPrincipal*>> callerOf(const Top
 /// Decides the API call over every result that reaches its service; a
 /// denied call makes the result unreachable with the policy's code, a call
 /// the input cannot decide undetermined.
-Result<bool> decideCalls(const Topology& topo, const Resolved& from, const Resolved& to, const AccessQuery& query,
-                         ReachReport& report) {
+Result<bool> decideCalls(const Network& network, const Resolved& from, const Resolved& to,
+                         const AccessQuery& query, ReachReport& report) {
+  const Topology& topo = network.topology();
   if (to.kind != Resolved::Kind::kService) {
     return Error{fmt::format("--action needs a service: destination (an AWS API), not '{}'", to.text)};
   }
@@ -429,7 +430,7 @@ Result<bool> decideCalls(const Topology& topo, const Resolved& from, const Resol
       report.access.emplace_back();
       continue;
     }
-    AccessAnswer answer = decideAccess(topo, result, query, caller->first, caller->second);
+    AccessAnswer answer = decideAccess(network, result, query, caller->first, caller->second);
     const policy::AccessDecision& decision = answer.decision;
     if (decision.decision == policy::Decision::kExplicitDeny || decision.decision == policy::Decision::kImplicitDeny) {
       result.verdict = Verdict::kUnreachable;
@@ -453,11 +454,11 @@ Result<bool> decideCalls(const Topology& topo, const Resolved& from, const Resol
 /// Without --action a path through an endpoint whose policy is not the
 /// default still says so (iam-semantics.md: the endpoint policy may deny
 /// the call).
-void noteEndpointPolicies(const Topology& topo, ReachReport& report) {
+void noteEndpointPolicies(const Network& network, ReachReport& report) {
   for (const auto& result : report.results) {
     if (result.verdict != Verdict::kReachable) continue;
     policy::RequestContext unused;
-    const topology::VpcEndpoint* endpoint = addNetworkContext(topo, result, unused);
+    const topology::VpcEndpoint* endpoint = addNetworkContext(network, result, unused);
     if (endpoint == nullptr || !endpoint->policy) continue;
     std::size_t count = endpoint->policy->statements.size();
     std::string note = fmt::format("endpoint {} has its own policy ({} statement{}): the network path is open, but "
@@ -504,12 +505,12 @@ Result<ReachReport> reach(const Network& network, const ReachQuery& query) {
   }
   for (const auto& note : endpoints.notes) report.assumptions.push_back(note);
   if (query.access) {
-    auto decided = decideCalls(topo, *from, *to, *query.access, report);
+    auto decided = decideCalls(network, *from, *to, *query.access, report);
     if (!decided) return Error{decided.error()};
     verdicts.clear();
     for (const auto& result : report.results) verdicts.push_back(result.verdict);
   } else {
-    noteEndpointPolicies(topo, report);
+    noteEndpointPolicies(network, report);
   }
   report.verdict = combineVerdicts(verdicts);
   // Assumptions shared by every result are listed once, in first-seen order.
