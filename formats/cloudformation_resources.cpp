@@ -967,11 +967,7 @@ void CfnLoader::buildEndpoint(Resource& r) {
     endpoint.policy_document = policy->isScalar() ? policy->text : toJson(*policy).dump();
     // PolicyDocument: "a JSON string or a YAML/JSON object" (CloudFormation
     // User Guide, AWS::EC2::VPCEndpoint).
-    std::vector<Diagnostic> problems;
-    const std::string name = r.logical + " endpoint policy";
-    endpoint.policy = policy->isScalar() ? parsePolicyText(policy->text, name, loc(policy->mark), problems)
-                                         : parsePolicyDocument(toJson(*policy), name, loc(policy->mark), problems);
-    for (auto& problem : problems) addAt(policy->mark, std::move(problem));
+    endpoint.policy = policyDocument(*policy, r.logical + " endpoint policy");
   }
   if (endpoint.type == EndpointType::kGateway) {
     // PrivateLink guide, Gateway endpoints: AWS adds a route whose destination

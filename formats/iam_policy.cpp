@@ -303,6 +303,33 @@ std::optional<std::string> percentDecode(std::string_view text) {
   return out;
 }
 
+// A policy written as YAML, as JSON (true/false plain scalars as booleans).
+nlohmann::ordered_json toJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::ordered_json object = nlohmann::ordered_json::object();
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        object[it->first.Scalar()] = toJson(it->second);
+      }
+      return object;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::ordered_json array = nlohmann::ordered_json::array();
+      for (const auto& item : node) array.push_back(toJson(item));
+      return array;
+    }
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "?" && (node.Scalar() == "true" || node.Scalar() == "false")) {
+        return node.Scalar() == "true";
+      }
+      return node.Scalar();
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<PolicyDocument> parsePolicyDocument(const json& document, std::string name, const std::string& origin,
@@ -338,6 +365,26 @@ std::optional<PolicyDocument> parsePolicyText(std::string_view text, std::string
     return std::nullopt;
   }
   return parsePolicyDocument(document, std::move(name), origin, errors);
+}
+
+std::optional<PolicyDocument> parsePolicyYaml(const YAML::Node& value, std::string name, YamlReader& yaml,
+                                              std::string* text) {
+  std::vector<Diagnostic> problems;
+  const std::string origin = yaml.loc(value);
+  std::optional<PolicyDocument> document;
+  if (value.IsScalar()) {
+    if (text != nullptr) *text = value.Scalar();
+    document = parsePolicyText(value.Scalar(), std::move(name), origin, problems);
+  } else {
+    // The text keeps the keys in written order; the parser reads them sorted.
+    nlohmann::ordered_json converted = toJson(value);
+    std::string dumped = converted.dump();
+    if (text != nullptr) *text = dumped;
+    document = parsePolicyDocument(json::parse(dumped), std::move(name), origin, problems);
+  }
+  bool ok = problems.empty();
+  for (auto& problem : problems) yaml.add(std::move(problem), value.Mark().line, value.Mark().column);
+  return ok ? document : std::nullopt;
 }
 
 }  // namespace vpcsim::formats

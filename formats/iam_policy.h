@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "formats/yaml_fields.h"
 #include "topology/iam.h"
 #include "topology/result.h"
 
@@ -36,5 +37,11 @@ std::optional<topology::PolicyDocument> parsePolicyDocument(const nlohmann::json
 std::optional<topology::PolicyDocument> parsePolicyText(std::string_view text, std::string name,
                                                         const std::string& origin,
                                                         std::vector<topology::Diagnostic>& errors);
+
+/// A policy written in a YAML file (native topology, scenario): a mapping,
+/// or JSON text in a scalar. Problems are recorded in `yaml` at the value
+/// (nullopt then). `text`, when given, receives the document as compact JSON.
+std::optional<topology::PolicyDocument> parsePolicyYaml(const YAML::Node& value, std::string name, YamlReader& yaml,
+                                                        std::string* text = nullptr);
 
 }  // namespace vpcsim::formats

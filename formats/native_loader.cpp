@@ -77,33 +77,6 @@ constexpr std::array<Section, 17> kSections = {{
 
 // ---- YAML helpers ----------------------------------------------------------
 
-// Converts an endpoint policy written as YAML into compact JSON text.
-nlohmann::ordered_json toJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      nlohmann::ordered_json object = nlohmann::ordered_json::object();
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        object[it->first.Scalar()] = toJson(it->second);
-      }
-      return object;
-    }
-    case YAML::NodeType::Sequence: {
-      nlohmann::ordered_json array = nlohmann::ordered_json::array();
-      for (const auto& item : node) array.push_back(toJson(item));
-      return array;
-    }
-    case YAML::NodeType::Scalar:
-      if (node.Tag() == "?" && (node.Scalar() == "true" || node.Scalar() == "false")) {
-        return node.Scalar() == "true";
-      }
-      return node.Scalar();
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return nullptr;
-}
-
 // The native format's wording; see YamlDialect.
 constexpr YamlDialect kNativeDialect{
     .null_is_absent = true,
@@ -1487,15 +1460,7 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
   }
   endpoint.private_dns = yaml_.flag(*f, "private_dns", endpoint.type == EndpointType::kInterface);
   if (const Field* policy = f->find("policy")) {
-    endpoint.policy_document = policy->value.IsScalar() ? policy->value.Scalar() : toJson(policy->value).dump();
-    std::vector<Diagnostic> problems;
-    const std::string name = *id + " endpoint policy";
-    const std::string origin = yaml_.loc(policy->value);
-    endpoint.policy = policy->value.IsScalar()
-                          ? parsePolicyText(policy->value.Scalar(), name, origin, problems)
-                          : parsePolicyDocument(toJson(policy->value), name, origin, problems);
-    const YAML::Mark mark = policy->value.Mark();
-    for (auto& problem : problems) yaml_.add(std::move(problem), mark.line, mark.column);
+    endpoint.policy = parsePolicyYaml(policy->value, *id + " endpoint policy", yaml_, &endpoint.policy_document);
   }
   add(Kind::kVpcEndpoint, out_.vpc_endpoints, std::move(endpoint));
 }
@@ -1565,14 +1530,7 @@ void NativeLoader::parseJob(const YAML::Node& node) {
 /// A policy document written as a YAML mapping or as JSON text, parsed by
 /// the one policy parser; its problems are placed at the document.
 std::optional<PolicyDocument> NativeLoader::policyDocumentOf(const YAML::Node& value, std::string name) {
-  std::vector<Diagnostic> problems;
-  std::string origin = yaml_.loc(value);
-  std::optional<PolicyDocument> document =
-      value.IsScalar() ? parsePolicyText(value.Scalar(), std::move(name), origin, problems)
-                       : parsePolicyDocument(toJson(value), std::move(name), origin, problems);
-  bool ok = problems.empty();
-  for (auto& problem : problems) yaml_.add(std::move(problem), value.Mark().line, value.Mark().column);
-  return ok ? document : std::nullopt;
+  return parsePolicyYaml(value, std::move(name), yaml_);
 }
 
 // `iam:` holds roles, users, groups and managed_policies; docs/topology-format.md.

@@ -337,6 +337,10 @@ void inputChanges(const Scenario& scenario, const std::string& from, const std::
                            edit.peer, edit.target.text);
       case Kind::kRemoveRule:
         return fmt::format("remove {} rule {} of {}", edit.egress ? "egress" : "ingress", edit.index, edit.target.text);
+      case Kind::kSetEndpointPolicy:
+        return edit.policy ? fmt::format("policy of {} set ({} statements)", edit.target.text,
+                                         edit.policy->statements.size())
+                           : fmt::format("policy of {} set to the default (full access)", edit.target.text);
     }
     return std::string("edit");
   };

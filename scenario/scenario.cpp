@@ -5,6 +5,7 @@
 
 #include "topology/suggest.h"
 #include "formats/sagemaker_section.h"
+#include "formats/iam_policy.h"
 #include "formats/input_file.h"
 #include "formats/number_text.h"
 #include "formats/yaml_document.h"
@@ -289,10 +290,13 @@ void Parser::parseVariants(const YAML::Node& node) {
 /// direction, protocol, ports, cidr|sg}}`, `{remove_rule: {security_group,
 /// direction, index}}`.
 std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
-  auto outer = yaml_.fields(node, "edit", {"remove", "add_route", "remove_route", "add_rule", "remove_rule"});
+  auto outer = yaml_.fields(node, "edit",
+                            {"remove", "add_route", "remove_route", "add_rule", "remove_rule", "set_endpoint_policy"});
   if (!outer) return std::nullopt;
   if (outer->items.size() != 1) {
-    yaml_.error(node, "bad-shape", "an edit has exactly one of remove, add_route, remove_route, add_rule, remove_rule");
+    yaml_.error(node, "bad-shape",
+                "an edit has exactly one of remove, add_route, remove_route, add_rule, remove_rule, "
+                "set_endpoint_policy");
     return std::nullopt;
   }
   const auto& [kind, field] = *outer->items.begin();
@@ -327,6 +331,24 @@ std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
     edit.target = {*table, yaml_.loc(f->find("route_table")->value)};
     edit.destination = *dest;
     if (add) edit.route_target = {*target, yaml_.loc(f->find("target")->value)};
+    return edit;
+  }
+  if (kind == "set_endpoint_policy") {
+    // `{endpoint: REF, policy: {...} | 'JSON text' | default}`: the policy
+    // the endpoint gets (PrivateLink Guide, "Control access to VPC endpoints
+    // using endpoint policies"); `default` is the full-access policy.
+    edit.kind = ScenarioEdit::Kind::kSetEndpointPolicy;
+    auto f = yaml_.fields(field.value, kind, {"endpoint", "policy"});
+    if (!f) return std::nullopt;
+    auto endpoint = yaml_.text(*f, "endpoint", true);
+    const Field* policy = f->find("policy");
+    if (policy == nullptr) yaml_.error(f->node, "missing-key", "missing key 'policy' in set_endpoint_policy");
+    if (!endpoint || policy == nullptr) return std::nullopt;
+    edit.target = {*endpoint, yaml_.loc(f->find("endpoint")->value)};
+    if (policy->value.IsScalar() && policy->value.Scalar() == "default") return edit;
+    edit.policy = parsePolicyYaml(policy->value, *endpoint + " endpoint policy (scenario edit)", yaml_,
+                                  &edit.policy_text);
+    if (!edit.policy) return std::nullopt;
     return edit;
   }
   bool add = kind == "add_rule";
@@ -898,6 +920,15 @@ bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const st
         route.origin = "CreateRoute";
         route.source = edit.location;
         table.routes.push_back(std::move(route));
+        break;
+      }
+      case ScenarioEdit::Kind::kSetEndpointPolicy: {
+        auto endpoint_id = resolveOne(edit.target, "VPC endpoint", {ResourceKind::kVpcEndpoint});
+        if (!endpoint_id) break;
+        VpcEndpoint& endpoint = *std::find_if(into.vpc_endpoints.begin(), into.vpc_endpoints.end(),
+                                              [&](const VpcEndpoint& e) { return e.meta.id == *endpoint_id; });
+        endpoint.policy = edit.policy;
+        endpoint.policy_document = edit.policy_text;
         break;
       }
       case ScenarioEdit::Kind::kAddRule:

@@ -69,7 +69,7 @@ struct ScenarioJob {
 
 /// One in-place edit of the loaded network, applied after a variant's inputs load.
 struct ScenarioEdit {
-  enum class Kind { kRemove, kAddRoute, kRemoveRoute, kAddRule, kRemoveRule };
+  enum class Kind { kRemove, kAddRoute, kRemoveRoute, kAddRule, kRemoveRule, kSetEndpointPolicy };
   Kind kind = Kind::kRemove;
   ScenarioRef target;        ///< the resource removed, or the route table / security group edited
   std::string destination;   ///< routes: CIDR or prefix-list ID
@@ -80,6 +80,9 @@ struct ScenarioEdit {
   int to_port = -1;
   std::string peer;          ///< add_rule: CIDR or security group reference
   int index = -1;            ///< remove_rule: the AWS rule index
+  /// set_endpoint_policy: the new policy and its JSON text; nullopt: the default full-access policy.
+  std::optional<topology::PolicyDocument> policy;
+  std::string policy_text;
   std::string location;
 };
 
