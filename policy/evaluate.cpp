@@ -392,6 +392,9 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
     append(result.statements, gate.eval.denies);
   }
   if (result.decision == Decision::kExplicitDeny) return result;
+  // Identity policies not in the input (an AWS managed policy, a principal
+  // the input lacks) may hold a Deny too: the call cannot be allowed.
+  if (!policies.identity_loaded) any_deny = matchOr(any_deny, Match::kUnknown);
 
   // 2. Every gate present must allow, and the principal side must.
   const auto allowOf = [&](std::size_t index) { return gates[index].eval.allow; };

@@ -560,6 +560,14 @@ TEST_CASE("identity policies not in the input: undetermined unless a deny decide
   d = decide(set, r);
   CHECK(d.decision == Decision::kImplicitDeny);
   CHECK(d.code == DenyCode::kEndpointPolicyDeny);
+  // An allow in the identity policies the input holds is not enough: one it
+  // does not hold (an AWS managed policy) may deny.
+  const PolicyDocument known = document("known", {allow({"ssm:GetParameter"})});
+  PolicySet partial = identityOnly(known);
+  partial.identity_loaded = false;
+  CHECK(decide(partial, r).decision == Decision::kUndetermined);
+  partial.identity_loaded = true;
+  CHECK(decide(partial, r).decision == Decision::kAllow);
 }
 
 TEST_CASE("keys_used: every key any statement read, sorted, once", "[policy]") {
