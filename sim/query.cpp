@@ -437,10 +437,27 @@ Result<bool> decideCalls(const Network& network, const Resolved& from, const Res
       std::string component = decision.statements.empty() || decision.statements.front().policy == nullptr
                                   ? std::string(topology::policyKindName(decision.deciding_kind))
                                   : decision.statements.front().policy->name;
-      result.explanations.push_back({std::string(policy::denyCodeName(decision.code)), component,
-                                     decision.decision == policy::Decision::kExplicitDeny
-                                         ? "an explicit Deny applies to the call"
-                                         : "no statement allows the call (implicit deny)"});
+      std::string message = decision.decision == policy::Decision::kExplicitDeny
+                                ? "an explicit Deny applies to the call"
+                                : fmt::format("no statement of the {} allows the call (implicit deny)",
+                                              topology::policyKindName(decision.deciding_kind));
+      // PrivateLink Guide, "Control access to VPC endpoints using endpoint
+      // policies": an endpoint policy grants nothing, so one with only Deny
+      // statements lets no call through (the reference lab's mistake).
+      if (decision.code == policy::DenyCode::kEndpointPolicyDeny &&
+          decision.decision == policy::Decision::kImplicitDeny && answer.endpoint != nullptr &&
+          answer.endpoint->policy) {
+        const auto& statements = answer.endpoint->policy->statements;
+        bool allows = std::any_of(statements.begin(), statements.end(), [](const topology::PolicyStatement& s) {
+          return s.effect == topology::PolicyEffect::kAllow;
+        });
+        component = answer.endpoint->policy->name;
+        if (!allows) {
+          message = "the endpoint policy has only Deny statements, and an endpoint policy grants nothing: it lets no "
+                    "call through; add an Allow statement (Allow * on * keeps the Deny statements deciding)";
+        }
+      }
+      result.explanations.push_back({std::string(policy::denyCodeName(decision.code)), component, message});
     } else if (decision.decision == policy::Decision::kUndetermined) {
       result.verdict = Verdict::kUndetermined;
       result.explanations.push_back({"POLICY_UNDETERMINED", caller->first, decision.missing});
