@@ -84,8 +84,13 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   std::vector<topology::Diagnostic> errors;
   REQUIRE(runScenario(scenario, run, errors));
   CHECK(errors.empty());
-  CHECK(run.variants == std::vector<std::string>{"baseline", "with-nat", "locked-egress"});
-  CHECK(run.outcomes.size() == 3 * scenario.checks.size());
+  CHECK(run.variants == std::vector<std::string>{"baseline", "with-nat", "locked-egress", "ssm-endpoint-policy",
+                                                 "ssm-endpoint-policy-fixed"});
+  std::size_t expected_outcomes = 0;
+  for (const auto& check : scenario.checks) {
+    for (const auto& variant : run.variants) expected_outcomes += check.expectedIn(variant).empty() ? 0U : 1U;
+  }
+  CHECK(run.outcomes.size() == expected_outcomes);
   for (const auto& outcome : run.outcomes) {
     CAPTURE(outcome.check, outcome.variant);
     CHECK(outcome.pass);
@@ -98,9 +103,15 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   CHECK(pypi->report.results[0].explanations.at(0).code == "NO_ROUTE_TO_DESTINATION");
   CHECK(run.find("notebook -> PyPI", "with-nat")->verdict == Verdict::kReachable);
   std::string text = reports::scenarioText(run);
-  CHECK(text.find("notebook -> PyPI                             unreachable ok     reachable ok       unreachable ok\n") !=
-        std::string::npos);
-  CHECK(text.find("16 checks, 3 variants, capacity: 49 expectations hold, 0 fail\n") != std::string::npos);
+  CHECK(text.find("notebook -> PyPI                             unreachable ok             reachable ok               "
+                  "unreachable ok             -                          -\n") != std::string::npos);
+  CHECK(text.find("18 checks, 5 variants, capacity: 73 expectations hold, 0 fail\n") != std::string::npos);
+  // The lab's endpoint-policy step: the Deny-only policy denies the MLOps role too.
+  const CheckOutcome* mlops = run.find("mlops calls ssm:GetParameter", "ssm-endpoint-policy");
+  REQUIRE(mlops != nullptr);
+  CHECK(mlops->verdict == Verdict::kUnreachable);
+  REQUIRE_FALSE(mlops->report.results.empty());
+  CHECK(mlops->report.results[0].explanations.at(0).code == "ENDPOINT_POLICY_DENY");
 }
 
 TEST_CASE("the default scenario projects capacity and checks its expectation", "[scenario][capacity]") {
@@ -229,9 +240,10 @@ TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   std::string text = reports::scenarioText(run);
   CHECK(text.find("wrong [baseline]: expected reachable, got unreachable (notebook:studio/data-scientist -> pypi, "
                   "tcp/443)\n") != std::string::npos);
-  CHECK(text.find("17 checks, 3 variants, capacity: 50 expectations hold, 2 fail\n") != std::string::npos);
+  // `wrong` runs in all five variants and reaches PyPI only with the NAT gateway.
+  CHECK(text.find("19 checks, 5 variants, capacity: 74 expectations hold, 4 fail\n") != std::string::npos);
   std::string junit = reports::scenarioJunit(run);
-  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"52\" failures=\"2\">") != std::string::npos);
+  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"78\" failures=\"4\">") != std::string::npos);
   CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
   CHECK(vpcsim::test_support::xmlProblem(junit).empty());
   // The test case is named after the check in the failing variant as in the passing one, and carries
