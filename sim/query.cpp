@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/network_index.h"
+#include "sim/rules.h"
 #include "sim/services.h"
 #include "sim/sources.h"
 #include "topology/reference.h"
@@ -343,11 +344,55 @@ TraceResult fixedResult(const Source& source, const std::vector<Target>& targets
   return result;
 }
 
+/// A host outside AWS calling a public AWS service endpoint: the request
+/// and its reply cross the internet only, so nothing in the input can stop
+/// them (the service's policies decide the call: reach --action). A service
+/// endpoint answers HTTPS on tcp/443 (AWS General Reference, "Service
+/// endpoints"); other traffic is not known to be answered.
+TraceResult outsideToPublicService(const Source& source, const Target& target, Packet packet) {
+  TraceResult result;
+  result.source = source.endpoint.label;
+  packet.source = source.endpoint.address;
+  packet.destination = target.address;
+  auto hop = [&](HopKind kind, Direction direction, HopAction action, const std::string& label, const Packet& p) {
+    Hop h;
+    h.kind = kind;
+    h.direction = direction;
+    h.action = action;
+    h.label = label;
+    h.packet = p;
+    result.path.push_back(std::move(h));
+  };
+  hop(HopKind::kInternet, Direction::kForward, HopAction::kSend, source.endpoint.label, packet);
+  if (packet.protocol != kProtocolTcp || packet.destination_port != 443) {
+    result.verdict = Verdict::kUndetermined;
+    result.explanations.push_back({"UNKNOWN_DESTINATION", target.label,
+                                   fmt::format("whether {} answers {} is not known (AWS service endpoints take "
+                                               "HTTPS on tcp/443)",
+                                               target.label, describePacket(packet))});
+    return result;
+  }
+  hop(HopKind::kAwsService, Direction::kForward, HopAction::kDeliver, target.label, packet);
+  Packet back = packet;
+  std::swap(back.source, back.destination);
+  std::swap(back.source_port, back.destination_port);
+  hop(HopKind::kAwsService, Direction::kReturn, HopAction::kSend, target.label, back);
+  hop(HopKind::kInternet, Direction::kReturn, HopAction::kDeliver, source.endpoint.label, back);
+  result.verdict = Verdict::kReachable;
+  result.assumptions.push_back(fmt::format("{} is reached over the internet: nothing in the input lies on the path",
+                                           target.label));
+  return result;
+}
+
 /// One source to each target, the best outcome over the traffic tried ("any").
 std::vector<TraceResult> traceSource(const Network& network, const Source& source, const std::vector<Target>& targets,
                                      const std::vector<Traffic>& traffic) {
   std::vector<TraceResult> out;
   for (const Target& target : targets) {
+    if (source.endpoint.kind == Endpoint::Kind::kExternal && target.any_internet && !target.service.empty()) {
+      out.push_back(outsideToPublicService(source, target, traffic.front().packet));
+      continue;
+    }
     TraceResult best;
     bool first = true;
     for (const Traffic& t : traffic) {
