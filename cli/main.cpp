@@ -265,6 +265,45 @@ Outcome runReach(ReachArgs& args) {
   return reachOutcome(report->verdict);
 }
 
+struct AccessArgs {
+  Inputs inputs;
+  sim::AccessMatrixQuery query;
+  std::string security_groups;
+  std::string output = "text";
+};
+
+/// `vpcsim access`: the principal x action x source matrix for one service;
+/// with --only, the guarantee (exit 0 holds, 1 violated, 3 undetermined).
+Outcome runAccess(AccessArgs& args) {
+  sim::AccessMatrixQuery& query = args.query;
+  if (query.to.rfind("service:", 0) != 0) {
+    return usage(fmt::format("access --to takes service:NAME (an AWS API), not '{}'", query.to));
+  }
+  std::string_view groups = args.security_groups;
+  while (!groups.empty()) {
+    std::size_t comma = groups.find(',');
+    std::string item(groups.substr(0, comma));
+    if (item.empty()) return usage("--security-groups has an empty item (give sg-... separated by commas)");
+    query.security_groups.push_back(item);
+    if (comma == std::string_view::npos) break;
+    groups.remove_prefix(comma + 1);
+  }
+  topology::Topology topo;
+  if (!load(args.inputs, topo)) return Outcome::kInputError;
+  sim::Network network(topo);
+  auto report = sim::accessMatrix(network, query);
+  if (!report) return fail(report.diagnostic());
+  std::cout << (args.output == "json" ? reports::accessMatrixJson(*report) : reports::accessMatrixText(*report));
+  if (!report->has_guarantee) return Outcome::kDone;
+  switch (report->guarantee) {
+    case sim::Verdict::kUnreachable: return Outcome::kHolds;
+    case sim::Verdict::kReachable:
+    case sim::Verdict::kPartial: return Outcome::kFindings;
+    case sim::Verdict::kUndetermined: break;
+  }
+  return Outcome::kUndetermined;
+}
+
 struct VerifyArgs {
   Inputs inputs;
   std::vector<std::string> internet_free;
@@ -479,6 +518,7 @@ Outcome runGenerate(const GenerateArgs& args) {
 /// Every subcommand's arguments, filled by CLI11.
 struct Commands {
   ReachArgs reach;
+  AccessArgs access;
   VerifyArgs verify;
   CapacityArgs capacity;
   DescribeArgs describe;
@@ -509,6 +549,22 @@ void addReach(CLI::App& app, ReachArgs& args) {
   reach->add_option("--principal", args.principal,
                     "who calls: a role or user ARN or name (default: a notebook's or job's execution role)");
   reach->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+}
+
+void addAccess(CLI::App& app, AccessArgs& args) {
+  auto* access = app.add_subcommand("access", "who can make which API calls to a service from which sources");
+  addInputOptions(*access, args.inputs);
+  access->add_option("--from", args.query.from, "sources: subnet:REF, notebook:D[/P], job:N, eni-, i-, ip:A (repeatable)")
+      ->required();
+  access->add_option("--to", args.query.to, "the service: service:NAME")->required();
+  access->add_option("--action", args.query.actions, "SERVICE:Action (repeatable)")->required();
+  access->add_option("--resource", args.query.resource, "the resource ARN of every action (default *)");
+  access->add_option("--principal", args.query.principals,
+                     "callers: role or user ARNs or names (default: every role and user in the input)");
+  access->add_option("--only", args.query.only,
+                     "the guarantee: only these principals may make the calls (exit 1 when another can)");
+  access->add_option("--security-groups", args.security_groups, "comma-separated SGs for subnet: sources");
+  access->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
 }
 
 void addVerify(CLI::App& app, VerifyArgs& args) {
@@ -608,6 +664,7 @@ Outcome dispatch(std::vector<std::string> args) {
   });
   Commands commands;
   addReach(app, commands.reach);
+  addAccess(app, commands.access);
   addVerify(app, commands.verify);
   addCapacity(app, commands.capacity);
   addOthers(app, commands);
@@ -623,6 +680,7 @@ Outcome dispatch(std::vector<std::string> args) {
   }
   auto parsed = [&](const char* name) { return app.get_subcommand(name)->parsed(); };
   if (parsed("reach")) return runReach(commands.reach);
+  if (parsed("access")) return runAccess(commands.access);
   if (parsed("verify")) return runVerify(commands.verify);
   if (parsed("capacity")) return runCapacity(commands.capacity);
   if (parsed("describe")) return runDescribe(commands.describe);

@@ -146,4 +146,97 @@ std::string reachJson(const sim::ReachReport& report) {
   return jsonDocument(root);
 }
 
+namespace {
+
+// "allowed", "denied (ENDPOINT_POLICY_DENY)", "no path", "undetermined", "allowed on some paths".
+std::string cellText(const sim::AccessCell& cell) {
+  if (cell.no_path) return cell.verdict == sim::Verdict::kUndetermined ? "no path known" : "no path";
+  switch (cell.verdict) {
+    case sim::Verdict::kReachable: return "allowed";
+    case sim::Verdict::kPartial: return "allowed on some paths";
+    case sim::Verdict::kUndetermined: return "undetermined";
+    case sim::Verdict::kUnreachable: break;
+  }
+  if (cell.answer && cell.answer->decision.code != policy::DenyCode::kNone) {
+    return fmt::format("denied ({})", policy::denyCodeName(cell.answer->decision.code));
+  }
+  return "denied";
+}
+
+std::string_view guaranteeName(sim::Verdict verdict) {
+  switch (verdict) {
+    case sim::Verdict::kUnreachable: return "holds";
+    case sim::Verdict::kReachable:
+    case sim::Verdict::kPartial: return "violated";
+    case sim::Verdict::kUndetermined: break;
+  }
+  return "undetermined";
+}
+
+}  // namespace
+
+std::string accessMatrixText(const sim::AccessMatrixReport& report) {
+  std::string out;
+  auto line = [&](const std::string& text) { out += escapeText(text) + "\n"; };
+  line(fmt::format("access to {} (resource {}): {} principals x {} actions x {} sources", report.to, report.resource,
+                   report.principals.size(), report.actions.size(), report.sources.size()));
+  for (const auto& cell : report.cells) {
+    line("");
+    line(fmt::format("{} {} from {}: {}", cell.principal, cell.action, cell.source, cellText(cell)));
+    if (!cell.answer) continue;
+    for (const auto& match : cell.answer->decision.statements) {
+      if (match.policy != nullptr && match.statement != nullptr) line("  " + statementText(match));
+    }
+    if (!cell.answer->decision.missing.empty()) line("  missing: " + cell.answer->decision.missing);
+  }
+  if (report.has_guarantee) {
+    std::string only;
+    for (const auto& arn : report.allowed) only += (only.empty() ? "" : ", ") + arn;
+    line("");
+    line(fmt::format("guarantee: only {} may call: {}", only, guaranteeName(report.guarantee)));
+    for (std::size_t index : report.violations) {
+      const auto& cell = report.cells[index];
+      line(fmt::format("  {} {} from {}: {}", cell.principal, cell.action, cell.source, cellText(cell)));
+    }
+  }
+  if (!report.assumptions.empty()) {
+    out += "\n";
+    out += assumptionsText(report.assumptions);
+  }
+  return out;
+}
+
+std::string accessMatrixJson(const sim::AccessMatrixReport& report) {
+  nlohmann::ordered_json root;
+  root["to"] = report.to;
+  root["resource"] = report.resource;
+  root["actions"] = report.actions;
+  root["principals"] = report.principals;
+  root["sources"] = report.sources;
+  root["cells"] = nlohmann::ordered_json::array();
+  for (const auto& cell : report.cells) {
+    nlohmann::ordered_json item;
+    item["source"] = cell.source;
+    item["principal"] = cell.principal;
+    item["action"] = cell.action;
+    item["decision"] = cellText(cell);
+    item["call"] = cell.answer ? accessJson(*cell.answer) : nlohmann::ordered_json();
+    root["cells"].push_back(std::move(item));
+  }
+  if (report.has_guarantee) {
+    nlohmann::ordered_json guarantee;
+    guarantee["only"] = report.allowed;
+    guarantee["verdict"] = guaranteeName(report.guarantee);
+    guarantee["violations"] = nlohmann::ordered_json::array();
+    for (std::size_t index : report.violations) {
+      const auto& cell = report.cells[index];
+      guarantee["violations"].push_back(
+          {{"principal", cell.principal}, {"action", cell.action}, {"source", cell.source}, {"decision", cellText(cell)}});
+    }
+    root["guarantee"] = std::move(guarantee);
+  }
+  root["assumptions"] = report.assumptions;
+  return jsonDocument(root);
+}
+
 }  // namespace vpcsim::reports

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "sim/access_matrix.h"
 #include "sim/query.h"
 
 namespace vpcsim::reports {
@@ -14,5 +15,13 @@ std::string reachText(const sim::ReachReport& report);
 /// JSON per the interface contract: verdict, results[] (verdict, path[],
 /// explanations[]), assumptions[]. Pretty-printed with 2 spaces, trailing newline.
 std::string reachJson(const sim::ReachReport& report);
+
+/// `vpcsim access`: one line per principal, action and source with the
+/// decision and its deciding statement, then the guarantee and assumptions.
+std::string accessMatrixText(const sim::AccessMatrixReport& report);
+
+/// The same as JSON: cells[] (source, principal, action, verdict, call),
+/// guarantee {only, verdict, violations[]}, assumptions[].
+std::string accessMatrixJson(const sim::AccessMatrixReport& report);
 
 }  // namespace vpcsim::reports

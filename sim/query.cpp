@@ -571,7 +571,7 @@ Result<ReachReport> reach(const Network& network, const ReachQuery& query) {
     if (!decided) return Error{decided.error()};
     verdicts.clear();
     for (const auto& result : report.results) verdicts.push_back(result.verdict);
-  } else {
+  } else if (query.note_endpoint_policies) {
     noteEndpointPolicies(network, report);
   }
   report.verdict = combineVerdicts(verdicts);

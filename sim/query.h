@@ -23,6 +23,9 @@ struct ReachQuery {
   std::vector<std::string> security_groups;  ///< for `subnet:` sources
   /// `--action`: also decide the API call over each path (sim/access.h).
   std::optional<AccessQuery> access;
+  /// Without `access`: note endpoints with their own policy on reachable
+  /// paths (off for callers that decide the calls themselves).
+  bool note_endpoint_policies = true;
 };
 
 /// Answer to a ReachQuery: one result per source interface.
