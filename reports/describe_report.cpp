@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <fmt/format.h>
 
+#include "policy/lint.h"
 #include "sim/estate.h"
 #include "reports/json_document.h"
+#include "reports/lint_report.h"
 #include "topology/safe_text.h"
 
 namespace vpcsim::reports {
@@ -254,6 +256,11 @@ std::string describeText(const Topology& t) {
       out += fmt::format("  {}  {}\n", i + 1, members);
     }
   }
+  // Endpoint-policy lint (policy/lint.h): what AWS refuses or what denies more than meant.
+  if (std::vector<policy::PolicyWarning> warnings = policy::lintEndpointPolicies(t); !warnings.empty()) {
+    out += fmt::format("\nendpoint policy warnings: {}\n", warnings.size());
+    for (const auto& warning : warnings) out += "  " + policyWarningLine(warning) + "\n";
+  }
   if (!t.ignored.empty()) {
     out += "\nignored:\n";
     for (const auto& item : t.ignored) {
@@ -309,6 +316,11 @@ std::string describeJson(const Topology& t) {
     nlohmann::ordered_json item;
     item["members"] = estate.members;
     root["estates"].push_back(item);
+  }
+  // Present when some endpoint has a policy of its own (the lint had something to read).
+  if (std::any_of(t.vpc_endpoints.begin(), t.vpc_endpoints.end(), [](const VpcEndpoint& e) { return e.policy.has_value(); })) {
+    root["warnings"] = nlohmann::ordered_json::array();
+    for (const auto& warning : policy::lintEndpointPolicies(t)) root["warnings"].push_back(policyWarningJson(warning));
   }
   root["ignored"] = nlohmann::ordered_json::array();
   for (const auto& item : t.ignored) {

@@ -13,6 +13,7 @@
 #include "reports/verify_report.h"
 #include "reports/xml.h"
 #include "reports/json_document.h"
+#include "reports/lint_report.h"
 #include "topology/safe_text.h"
 
 namespace vpcsim::reports {
@@ -145,6 +146,25 @@ std::size_t capacityFailures(const scenario::ScenarioRun& run) {
                                                 [](const scenario::CapacityOutcome& o) { return !o.pass; }));
 }
 
+/// Each distinct endpoint-policy warning line (policyWarningLine) with the
+/// variants it is found in, in first-seen order (variant order, then the
+/// lint's order).
+std::vector<std::pair<std::string, std::vector<std::string>>> warningLines(const scenario::ScenarioRun& run) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const auto& variant : run.policy_warnings) {
+    for (const auto& warning : variant.warnings) {
+      std::string line = policyWarningLine(warning);
+      auto it = std::find_if(out.begin(), out.end(), [&](const auto& entry) { return entry.first == line; });
+      if (it == out.end()) {
+        out.emplace_back(std::move(line), std::vector<std::string>{variant.variant});
+      } else if (it->second.back() != variant.variant) {
+        it->second.push_back(variant.variant);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string responsibleText(const scenario::Parting& parting) {
@@ -255,6 +275,15 @@ std::string scenarioText(const scenario::ScenarioRun& run) {
       ++(outcome.pass ? held : failed);
     }
   }
+  // Warnings do not count as expectations: the summary line stays as it is.
+  if (auto lines = warningLines(run); !lines.empty()) {
+    out += "\nendpoint policy warnings:\n";
+    for (const auto& [line, variants] : lines) {
+      std::string names;
+      for (const auto& v : variants) names += (names.empty() ? "" : ", ") + escapeText(v);
+      out += fmt::format("  [{}] {}\n", names, line);
+    }
+  }
   out += fmt::format("\n{} checks, {} variants{}: {} expectations hold, {} fail\n", run.checks.size(),
                      run.variants.size(), run.capacity.empty() ? "" : ", capacity", held, failed);
   return out;
@@ -304,6 +333,15 @@ std::string scenarioJson(const scenario::ScenarioRun& run) {
       root["capacity"].push_back(std::move(item));
     }
   }
+  root["warnings"] = nlohmann::ordered_json::array();
+  for (const auto& variant : run.policy_warnings) {
+    for (const auto& warning : variant.warnings) {
+      nlohmann::ordered_json item;
+      item["variant"] = variant.variant;
+      item.update(policyWarningJson(warning));
+      root["warnings"].push_back(std::move(item));
+    }
+  }
   return jsonDocument(root);
 }
 
@@ -346,6 +384,13 @@ std::string scenarioJunit(const scenario::ScenarioRun& run) {
       said += assumptionsText(outcomeAssumptions(*outcome));
       out += fmt::format("      <system-out>{}</system-out>\n    </testcase>\n", xmlEscape(said));
     }
+    // The variant's endpoint-policy warnings: reported, not failures.
+    std::string warnings;
+    for (const auto& entry : run.policy_warnings) {
+      if (entry.variant != variant) continue;
+      for (const auto& warning : entry.warnings) warnings += "warning: " + policyWarningLine(warning) + "\n";
+    }
+    if (!warnings.empty()) out += fmt::format("    <system-out>{}</system-out>\n", xmlEscape(warnings));
     out += "  </testsuite>\n";
   }
   if (capacity_tests > 0) {
@@ -492,6 +537,24 @@ std::string scenarioSarif(const scenario::ScenarioRun& run) {
                          {"message", {{"text", text}}},
                          {"locations", location},
                          {"properties", {{"variant", outcome.variant}}}});
+    }
+  }
+  // Endpoint-policy warnings: one rule per code found, one result per
+  // (variant, warning) at level warning; they do not change `passed`.
+  for (const auto& entry : run.policy_warnings) {
+    for (const auto& warning : entry.warnings) {
+      const std::string code(policy::policyWarningCodeName(warning.code));
+      size_t index = 0;
+      while (index < rules.size() && rules[index]["id"] != code) ++index;
+      if (index == rules.size()) rules.push_back({{"id", code}, {"shortDescription", {{"text", code}}}});
+      results.push_back({{"ruleId", code},
+                         {"ruleIndex", index},
+                         {"kind", "fail"},
+                         {"level", "warning"},
+                         {"message", {{"text", fmt::format("[{}] {}", entry.variant, policyWarningLine(warning))}}},
+                         {"locations", location},
+                         {"properties", {{"variant", entry.variant}, {"endpoint", warning.endpoint_id},
+                                         {"origin", warning.origin}}}});
     }
   }
   Json notifications = Json::array();

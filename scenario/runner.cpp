@@ -439,6 +439,9 @@ bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnos
       ok = false;
       continue;
     }
+    if (auto warnings = policy::lintEndpointPolicies(b->topo); !warnings.empty()) {
+      out.policy_warnings.push_back({variant, std::move(warnings)});
+    }
     out.networks.push_back(b);
     built.emplace(variant, std::move(b));
   }

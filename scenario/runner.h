@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "capacity/capacity.h"
+#include "policy/lint.h"
 #include "sim/query.h"
 #include "sim/verify/verify.h"
 #include "topology/result.h"
@@ -62,6 +63,12 @@ struct CapacityOutcome {
   std::vector<std::string> failures;
 };
 
+/// The endpoint-policy lint of one variant's topology (policy/lint.h).
+struct VariantPolicyWarnings {
+  std::string variant;
+  std::vector<policy::PolicyWarning> warnings;
+};
+
 /// Every check of a scenario run in every variant it names.
 struct ScenarioRun {
   std::string name;
@@ -75,6 +82,9 @@ struct ScenarioRun {
   std::vector<CapacityOutcome> capacity;
   /// The variants' networks, which the outcomes' paths point into.
   std::vector<std::shared_ptr<const VariantNetwork>> networks;
+  /// Each variant's endpoint-policy warnings, variant order, only variants
+  /// with some. Warnings do not fail a run (passed() ignores them).
+  std::vector<VariantPolicyWarnings> policy_warnings;
 
   /// True when every expectation holds.
   [[nodiscard]] bool passed() const;
@@ -82,7 +92,8 @@ struct ScenarioRun {
   [[nodiscard]] const CheckOutcome* find(const std::string& check, const std::string& variant) const;
 };
 
-/// Builds every variant's network (buildVariantTopology) and runs
+/// Builds every variant's network (buildVariantTopology), lints its
+/// endpoint policies once (policy::lintEndpointPolicies), and runs
 /// each check there with sim::reach, then the capacity projection (plan
 /// file, projectCapacity) in the variants it names. A plan that does not
 /// load or names unknown subnets is an error. Returns false with diagnostics when an

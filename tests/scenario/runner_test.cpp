@@ -114,6 +114,39 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   CHECK(mlops->report.results[0].explanations.at(0).code == "ENDPOINT_POLICY_DENY");
 }
 
+TEST_CASE("a scenario run lints each variant's endpoint policies and lists the warnings with the variant",
+          "[scenario][lint]") {
+  auto scenario = load(kDefaultScenario);
+  ScenarioRun run;
+  std::vector<topology::Diagnostic> errors;
+  REQUIRE(runScenario(scenario, run, errors));
+  // Only the lab's Deny-only policy draws a warning; the fixed one has its Allow.
+  REQUIRE(run.policy_warnings.size() == 1);
+  CHECK(run.policy_warnings[0].variant == "ssm-endpoint-policy");
+  REQUIRE(run.policy_warnings[0].warnings.size() == 1);
+  const policy::PolicyWarning& warning = run.policy_warnings[0].warnings[0];
+  CHECK(warning.code == policy::PolicyWarningCode::kDenyOnly);
+  CHECK(warning.endpoint_name.find("(VPCEndpointSSM)") != std::string::npos);
+  CHECK(warning.origin.find("sagemaker-studio-vpc-only.yaml:") != std::string::npos);
+  // Warnings are not expectations: the run passes and the summary line keeps its counts.
+  CHECK(run.passed());
+  std::string text = reports::scenarioText(run);
+  const std::size_t section = text.find("\nendpoint policy warnings:\n  [ssm-endpoint-policy] vpce-");
+  CHECK(section != std::string::npos);
+  CHECK(text.find("ENDPOINT_POLICY_DENY_ONLY: the policy has no Allow statement", section) != std::string::npos);
+  CHECK(text.find("[ssm-endpoint-policy-fixed]") == std::string::npos);
+  CHECK(text.find("18 checks, 5 variants, capacity: 73 expectations hold, 0 fail\n") > section);
+  std::string json = reports::scenarioJson(run);
+  CHECK(json.find("\"variant\": \"ssm-endpoint-policy\",\n      \"code\": \"ENDPOINT_POLICY_DENY_ONLY\"") !=
+        std::string::npos);
+  std::string junit = reports::scenarioJunit(run);
+  CHECK(junit.find("<system-out>warning: vpce-") != std::string::npos);
+  CHECK(vpcsim::test_support::xmlProblem(junit).empty());
+  std::string sarif = reports::scenarioSarif(run);
+  CHECK(sarif.find("\"ruleId\": \"ENDPOINT_POLICY_DENY_ONLY\"") != std::string::npos);
+  CHECK(sarif.find("\"level\": \"warning\"") != std::string::npos);
+}
+
 TEST_CASE("the default scenario projects capacity and checks its expectation", "[scenario][capacity]") {
   auto scenario = load(kDefaultScenario);
   REQUIRE(scenario.capacity.has_value());
