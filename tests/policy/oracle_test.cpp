@@ -399,8 +399,11 @@ json endpointAsApplied(const std::vector<Statement>& statements) {
 
 
 /// A condition that always holds (true) or never (false) for the oracle:
-/// Null on a key no generated request carries.
-json constantCondition(bool value) { return {{"aws:SourceVpce", value ? "true" : "false"}}; }
+/// Null on a key no generated request carries, one key for each value so
+/// that several in one block AND as they should.
+json constantCondition(bool value) {
+  return value ? json{{"aws:SourceVpce", "true"}} : json{{"aws:SourceAccount", "false"}};
+}
 
 const json* contextValue(const json& context, const std::string& key) {
   for (const auto& [name, value] : context.items()) {
@@ -429,7 +432,8 @@ json oracleBlock(const json& block, const json& context, std::set<std::string>& 
       // answers false under ForAnyValue).
       if (any_value && if_exists && absent) {
         hit.insert(kAnyValueIfExists);
-        add("Null", "aws:SourceVpce", "true");
+        const json constant = constantCondition(true);
+        add("Null", constant.begin().key(), constant.begin().value());
         continue;
       }
       if (!ip) {
