@@ -131,7 +131,9 @@ PrincipalGrant principalListed(const PolicyPrincipals& principals, const Request
     PrincipalGrant grant = PrincipalGrant::kIdentity;
     if (type == "AWS" && value == "*") grant = PrincipalGrant::kEveryone;
     else if (type == "AWS" && !entryAccount(value).empty()) grant = PrincipalGrant::kAccount;
-    else if (type == "AWS" && !request.session_arn.empty() && value == request.session_arn) grant = PrincipalGrant::kSession;
+    else if (type == "AWS" && !request.session_arn.empty() && value == request.session_arn) {
+      grant = PrincipalGrant::kSession;
+    }
     best = std::max(best, grant);
   }
   return best;

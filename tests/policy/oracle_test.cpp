@@ -692,6 +692,13 @@ std::string oracleMissing(const std::string& root, std::string& node) {
   return {};
 }
 
+/// One case as the oracle reads it (tests/oracle/iam_oracle.mjs).
+json oracleInput(const Case& c) {
+  return {{"id", c.id},
+          {"policies", c.oracle_policies.is_null() ? c.policies : c.oracle_policies},
+          {"request", c.oracle_request.is_null() ? c.request : c.oracle_request}};
+}
+
 /// Runs the oracle once over every case: id -> decision (or "error: ...").
 std::map<std::size_t, std::string> runOracle(const std::string& node, const std::string& root,
                                              const std::vector<Case>& cases) {
@@ -701,11 +708,7 @@ std::map<std::size_t, std::string> runOracle(const std::string& node, const std:
   REQUIRE(fd >= 0);
   {
     std::ofstream out(input);
-    for (const auto& c : cases) {
-      const json& policies = c.oracle_policies.is_null() ? c.policies : c.oracle_policies;
-      const json& request = c.oracle_request.is_null() ? c.request : c.oracle_request;
-      out << json{{"id", c.id}, {"policies", policies}, {"request", request}}.dump() << '\n';
-    }
+    for (const auto& c : cases) out << oracleInput(c).dump() << '\n';
   }
   close(fd);
   const std::string output =
@@ -776,9 +779,13 @@ TEST_CASE("IAM decisions agree with the iam-simulate oracle", "[oracle][policy]"
     for (const auto& difference : c.differences) ++differences[difference];
     if (ours == theirs) continue;
     ++disagreements;
-    json shown = {{"id", c.id}, {"policies", c.policies}, {"request", c.request}};
-    if (!c.oracle_policies.is_null()) shown["oracle_policies"] = c.oracle_policies;
-    if (!c.oracle_request.is_null()) shown["oracle_request"] = c.oracle_request;
+    // What the oracle got (a line iam_oracle.mjs reads as it is), and what
+    // vpcsim got when a known difference made them differ.
+    json shown = oracleInput(c);
+    if (!c.differences.empty()) {
+      shown["vpcsim_input"] = {{"policies", c.policies}, {"request", c.request}};
+      shown["known_differences"] = c.differences;
+    }
     if (dump.is_open()) {
       shown["vpcsim"] = ours;
       shown["oracle"] = theirs;
