@@ -120,11 +120,23 @@ bool entryNames(const std::pair<std::string, std::string>& entry, const Request&
   return !request.principal_arn.empty() && value == request.principal_arn;  // Federated, CanonicalUser
 }
 
-Match principalListed(const PolicyPrincipals& principals, const Request& request) {
-  if (principals.any) return Match::kYes;
-  const bool named = std::any_of(principals.entries.begin(), principals.entries.end(),
-                                 [&](const auto& entry) { return entryNames(entry, request); });
-  return matchOf(named);
+/// How the Principal element names the caller, the most direct way first;
+/// kNone when it does not.
+PrincipalGrant principalListed(const PolicyPrincipals& principals, const Request& request) {
+  if (principals.any) return PrincipalGrant::kEveryone;
+  PrincipalGrant best = PrincipalGrant::kNone;
+  for (const auto& entry : principals.entries) {
+    if (!entryNames(entry, request)) continue;
+    const auto& [type, value] = entry;
+    PrincipalGrant grant = PrincipalGrant::kIdentity;
+    if (type == "AWS" && value == "*") grant = PrincipalGrant::kEveryone;
+    else if (type == "AWS" && !entryAccount(value).empty()) grant = PrincipalGrant::kAccount;
+    else if (type == "AWS" && !request.session_arn.empty() && value == request.session_arn) {
+      grant = PrincipalGrant::kSession;
+    }
+    best = std::max(best, grant);
+  }
+  return best;
 }
 
 /// NotPrincipal: whether the caller is exempted, which needs every identity
@@ -211,9 +223,12 @@ StatementMatch matchStatement(const PolicyDocument& policy, const PolicyStatemen
     // A statement without Principal where one is required is rejected by
     // AWS; here it names nobody (docs/policies.md).
     Match principal = Match::kNo;
-    if (statement.has_principal) {
-      principal = statement.not_principal ? matchNot(principalExempt(statement.principals, request))
-                                          : principalListed(statement.principals, request);
+    if (statement.has_principal && statement.not_principal) {
+      principal = matchNot(principalExempt(statement.principals, request));
+      result.grant = PrincipalGrant::kIdentity;
+    } else if (statement.has_principal) {
+      result.grant = principalListed(statement.principals, request);
+      principal = matchOf(result.grant != PrincipalGrant::kNone);
     }
     match = matchAnd(match, principal);
     if (match == Match::kNo) return result;
@@ -237,12 +252,30 @@ namespace {
 struct KindEval {
   Match deny = Match::kNo;   ///< some Deny applies
   Match allow = Match::kNo;  ///< some Allow applies
+  /// Some Allow applies that names the caller other than through its
+  /// account (resource policies: what grants within one account).
+  Match allow_direct = Match::kNo;
+  /// Some Allow applies that an implicit deny in the permissions boundary
+  /// does not limit (resource policies within one account).
+  Match allow_unbounded = Match::kNo;
   std::vector<StatementMatch> denies;        ///< Deny statements that apply
   std::vector<StatementMatch> allows;        ///< Allow statements that apply
   std::vector<StatementMatch> maybe_denies;  ///< Deny statements that may
   std::vector<StatementMatch> maybe_allows;  ///< Allow statements that may
   std::vector<std::string> keys_used;
 };
+
+/// Whether a resource-policy grant within one account holds even where the
+/// permissions boundary implicitly denies. IAM User Guide, "Policy
+/// evaluation logic" (resource-based policies) and the single-account flow
+/// charts: an allow for an IAM user's ARN is not limited by an implicit deny
+/// in its boundary; for a role, only an allow that names the role session's
+/// ARN is (naming the role ARN is limited).
+bool unboundedGrant(PrincipalGrant grant, const Request& request) {
+  const bool user = request.principal_arn.find(":user/") != std::string::npos;
+  if (user) return grant == PrincipalGrant::kEveryone || grant == PrincipalGrant::kIdentity;
+  return grant == PrincipalGrant::kSession;
+}
 
 KindEval evaluateKind(const std::vector<const PolicyDocument*>& policies, PolicyKind kind, const Request& request) {
   KindEval eval;
@@ -255,6 +288,12 @@ KindEval evaluateKind(const std::vector<const PolicyDocument*>& policies, Policy
       const bool deny = statement.effect == PolicyEffect::kDeny;
       Match& slot = deny ? eval.deny : eval.allow;
       slot = matchOr(slot, match.match);
+      if (!deny && match.grant != PrincipalGrant::kAccount) {
+        eval.allow_direct = matchOr(eval.allow_direct, match.match);
+      }
+      if (!deny && unboundedGrant(match.grant, request)) {
+        eval.allow_unbounded = matchOr(eval.allow_unbounded, match.match);
+      }
       auto& list = match.match == Match::kYes ? (deny ? eval.denies : eval.allows)
                                               : (deny ? eval.maybe_denies : eval.maybe_allows);
       list.push_back(std::move(match));
@@ -404,8 +443,13 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
   const Match resource_allow = resource ? allowOf(*resource) : Match::kNo;
   // Within one account an allow from either suffices; across accounts both
   // must allow (IAM User Guide, "Cross-account policy evaluation logic").
+  // A resource policy that names only the caller's account delegates to
+  // the account (IAM User Guide, "AWS JSON policy elements: Principal",
+  // "AWS account principals"): within one account the identity policies
+  // must then allow.
+  const Match resource_direct = resource ? gates[*resource].eval.allow_direct : Match::kNo;
   const Match principal_side = policies.cross_account ? matchAnd(identity_allow, resource_allow)
-                                                      : matchOr(identity_allow, resource_allow);
+                                                      : matchOr(identity_allow, resource_direct);
   struct Requirement {
     Match allow;
     DenyCode code;
@@ -433,7 +477,9 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
   }
   if (rcp) requirements.push_back({allowOf(*rcp), DenyCode::kRcpDeny, PolicyKind::kResourceControl});
   if (boundary) {
-    requirements.push_back({allowOf(*boundary), DenyCode::kBoundaryDeny, PolicyKind::kPermissionsBoundary});
+    Match bounded = allowOf(*boundary);
+    if (resource && !policies.cross_account) bounded = matchOr(bounded, gates[*resource].eval.allow_unbounded);
+    requirements.push_back({bounded, DenyCode::kBoundaryDeny, PolicyKind::kPermissionsBoundary});
   }
 
   Match allowed = Match::kYes;

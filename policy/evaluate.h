@@ -88,11 +88,21 @@ enum class Match : uint8_t {
 }
 [[nodiscard]] constexpr Match matchOf(bool b) { return b ? Match::kYes : Match::kNo; }
 
+/// How a statement's Principal element names the caller (kinds with one).
+enum class PrincipalGrant : uint8_t {
+  kNone,       ///< the kind has no Principal element (identity policy, boundary, SCP)
+  kAccount,    ///< only through the caller's account (the ID or its root ARN)
+  kEveryone,   ///< "*" or {"AWS": "*"}
+  kIdentity,   ///< the caller's own ARN (user, role, service principal), or NotPrincipal
+  kSession,    ///< the role session's ARN (Request::session_arn)
+};
+
 /// One statement that applies (or may apply) to the request.
 struct StatementMatch {
   const PolicyDocument* policy = nullptr;
   const PolicyStatement* statement = nullptr;
   Match match = Match::kYes;
+  PrincipalGrant grant = PrincipalGrant::kNone;
   /// The context keys its conditions read, lowercased, in order of first use.
   std::vector<std::string> keys_used;
 };

@@ -587,3 +587,60 @@ TEST_CASE("keys_used: every key any statement read, sorted, once", "[policy]") {
   CHECK(d.keys_used ==
         std::vector<std::string>{"aws:principalaccount", "aws:principalorgid", "aws:sourcevpc", "aws:viaawsservice"});
 }
+
+TEST_CASE("resource policies within one account: an account principal delegates, a user's grant passes its boundary",
+          "[policy]") {
+  // IAM User Guide, "AWS JSON policy elements: Principal" (AWS account
+  // principals delegate to the account) and "Policy evaluation logic"
+  // (single-account flow charts). Found by the [oracle] test.
+  const PolicyDocument to_account =
+      document("bucket", {allow({"s3:GetObject"}, {"arn:aws:s3:::b/*"}).principal("AWS", kAccount)});
+  const PolicyDocument to_root = document(
+      "bucket", {allow({"s3:GetObject"}, {"arn:aws:s3:::b/*"}).principal("AWS", std::string("arn:aws:iam::") + kAccount + ":root")});
+  const Request role = roleRequest("s3:GetObject", "arn:aws:s3:::b/k");
+  PolicySet set;
+  for (const PolicyDocument* bucket : {&to_account, &to_root}) {
+    set.resource = std::vector<const PolicyDocument*>{bucket};
+    set.identity = {};
+    const AccessDecision d = decide(set, role);
+    CHECK(d.decision == Decision::kImplicitDeny);
+    CHECK(d.code == DenyCode::kIdentityPolicyDeny);
+    set.identity = {&kIdentityAll};
+    CHECK(decide(set, role).decision == Decision::kAllow);
+    set.cross_account = true;  // across accounts the account grant is the resource side's allow
+    CHECK(decide(set, role).decision == Decision::kAllow);
+    set.cross_account = false;
+  }
+
+  // Permissions boundary: a same-account grant to a user's ARN (or to "*")
+  // is not limited by the boundary's implicit deny; a role's is, unless the
+  // grant names the role session.
+  const std::string user = std::string("arn:aws:iam::") + kAccount + ":user/alice";
+  Request alice = roleRequest("s3:GetObject", "arn:aws:s3:::b/k", user);
+  const PolicyDocument boundary = document("boundary", {allow({"ec2:*"})});
+  const PolicyDocument to_user = document("bucket", {allow({"s3:GetObject"}, {"arn:aws:s3:::b/*"}).principal("AWS", user)});
+  const PolicyDocument to_anyone = document("bucket", {allow({"s3:GetObject"}, {"arn:aws:s3:::b/*"}).anyPrincipal()});
+  const PolicyDocument to_role = document("bucket", {allow({"s3:GetObject"}, {"arn:aws:s3:::b/*"}).principal("AWS", kMlopsRole)});
+  const std::string session = std::string("arn:aws:sts::") + kAccount + ":assumed-role/StudioRoleMLOps/s1";
+  const PolicyDocument to_session = document("bucket", {allow({"s3:GetObject"}, {"arn:aws:s3:::b/*"}).principal("AWS", session)});
+  PolicySet bounded;
+  bounded.boundary = std::vector<const PolicyDocument*>{&boundary};
+  bounded.resource = std::vector<const PolicyDocument*>{&to_user};
+  CHECK(decide(bounded, alice).decision == Decision::kAllow);
+  bounded.resource = std::vector<const PolicyDocument*>{&to_anyone};
+  CHECK(decide(bounded, alice).decision == Decision::kAllow);
+  bounded.resource = std::vector<const PolicyDocument*>{&to_account};
+  CHECK(decide(bounded, alice).decision == Decision::kImplicitDeny);
+  bounded.resource = std::vector<const PolicyDocument*>{&to_role};
+  Request mlops = roleRequest("s3:GetObject", "arn:aws:s3:::b/k");
+  mlops.session_arn = session;
+  CHECK(decide(bounded, mlops).code == DenyCode::kBoundaryDeny);
+  bounded.resource = std::vector<const PolicyDocument*>{&to_anyone};
+  CHECK(decide(bounded, mlops).code == DenyCode::kBoundaryDeny);
+  bounded.resource = std::vector<const PolicyDocument*>{&to_session};
+  CHECK(decide(bounded, mlops).decision == Decision::kAllow);
+  bounded.cross_account = true;  // across accounts the boundary limits every grant
+  bounded.identity = {&kIdentityAll};
+  bounded.resource = std::vector<const PolicyDocument*>{&to_user};
+  CHECK(decide(bounded, alice).code == DenyCode::kBoundaryDeny);
+}
