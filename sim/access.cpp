@@ -1,6 +1,7 @@
 #include "sim/access.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -225,6 +226,19 @@ AccessAnswer decideAccess(const Network& network, const TraceResult& result, con
   set.cross_account = !resource_account.empty() && !request.principal_account.empty() &&
                       resource_account != request.principal_account;
   answer.decision = policy::decide(set, request);
+  // AWS KMS Developer Guide, "Key policies in AWS KMS": every KMS key has a
+  // key policy, and IAM policies allow nothing on a key unless its key
+  // policy allows it (or delegates to the account). Without the key policy
+  // an allow cannot be settled.
+  std::string service = query.action.substr(0, query.action.find(':'));
+  std::transform(service.begin(), service.end(), service.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (service == "kms" && !set.resource && answer.decision.decision == policy::Decision::kAllow) {
+    answer.decision.decision = policy::Decision::kUndetermined;
+    answer.decision.missing = fmt::format("the key policy of {} is not in the input (AWS KMS requires the key "
+                                          "policy to allow the call)",
+                                          query.resource);
+  }
   if (!missing.empty() && answer.decision.decision == policy::Decision::kUndetermined) {
     std::string list;
     for (const auto& item : missing) list += (list.empty() ? "" : ", ") + item;
