@@ -49,7 +49,8 @@ class PolicyParser {
     PolicyDocument out;
     out.name = std::move(name);
     out.origin = origin_;
-    out.size = document.dump().size();
+    // Strings a YAML escape made invalid UTF-8 are counted, not refused here.
+    out.size = document.dump(-1, ' ', false, json::error_handler_t::replace).size();
     if (!document.is_object()) {
       fail("", fmt::format("a policy document is a JSON object, not {}", describeType(document)));
       return std::nullopt;
@@ -378,7 +379,7 @@ std::optional<PolicyDocument> parsePolicyYaml(const YAML::Node& value, std::stri
   } else {
     // The text keeps the keys in written order; the parser reads them sorted.
     nlohmann::ordered_json converted = toJson(value);
-    std::string dumped = converted.dump();
+    std::string dumped = converted.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     if (text != nullptr) *text = dumped;
     document = parsePolicyDocument(json::parse(dumped), std::move(name), origin, problems);
   }
