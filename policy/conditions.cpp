@@ -299,7 +299,10 @@ Match evaluateCondition(const PolicyCondition& condition, const RequestContext& 
     return Match::kNo;
   }
 
-  const auto [base, negated] = baseOf(condition.op);
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  const auto base_and_negated = baseOf(condition.op);
+  const ConditionOperator base = base_and_negated.op;
+  const bool negated = base_and_negated.negated;
   if (absent) {
     // IAM User Guide, "Condition operators" (key not present: positive
     // false, negated true), "...IfExists condition operators" (true when
