@@ -14,6 +14,7 @@
 
 #include "reports/capacity_report.h"
 #include "reports/describe_report.h"
+#include "reports/presigned_report.h"
 #include "reports/reach_report.h"
 #include "reports/scenario_report.h"
 #include "reports/verify_report.h"
@@ -193,6 +194,24 @@ struct ReachArgs {
   std::string principal;  ///< --principal ARN|NAME
 };
 
+/// `--security-groups sg-a,sg-b` as its items; an empty item is an error.
+topology::Result<std::vector<std::string>> splitGroups(const std::string& groups) {
+  std::vector<std::string> items;
+  if (groups.empty()) return items;
+  for (size_t start = 0; start <= groups.size();) {
+    size_t comma = groups.find(',', start);
+    std::string item = groups.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty()) {
+      return topology::Error{
+          fmt::format("--security-groups '{}' has an empty item (give sg-... separated by commas)", groups)};
+    }
+    items.push_back(std::move(item));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
 /// Options of reach that contradict each other or say nothing, as a usage
 /// message; empty when there are none. Fills query.security_groups.
 std::string reachOptionProblem(ReachArgs& args) {
@@ -213,15 +232,9 @@ std::string reachOptionProblem(ReachArgs& args) {
     }
   }
   if (!args.security_groups_given) return "";
-  const std::string& groups = args.security_groups;
-  for (size_t start = 0; start <= groups.size();) {
-    size_t comma = groups.find(',', start);
-    std::string item = groups.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (item.empty()) return fmt::format("--security-groups '{}' has an empty item (give sg-... separated by commas)", groups);
-    query.security_groups.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
+  auto groups = splitGroups(args.security_groups);
+  if (!groups) return groups.error();
+  query.security_groups = std::move(*groups);
   if (query.from.rfind("subnet:", 0) != 0 && query.from.rfind("subnet-", 0) != 0) {
     return fmt::format("--security-groups applies to a subnet source (--from subnet:REF), not '{}'", query.from);
   }
@@ -265,6 +278,27 @@ Outcome runReach(ReachArgs& args) {
   return reachOutcome(report->verdict);
 }
 
+struct PresignedArgs {
+  Inputs inputs;
+  sim::PresignedUrlQuery query;
+  std::string security_groups;
+  std::string output = "text";
+};
+
+/// `vpcsim presigned-url`: the URL's two legs (exit status as reach's).
+Outcome runPresigned(PresignedArgs& args) {
+  auto groups = splitGroups(args.security_groups);
+  if (!groups) return usage(groups.error());
+  args.query.security_groups = std::move(*groups);
+  topology::Topology topo;
+  if (!load(args.inputs, topo)) return Outcome::kInputError;
+  sim::Network network(topo);
+  auto report = sim::presignedUrl(network, args.query);
+  if (!report) return fail(report.diagnostic());
+  std::cout << (args.output == "json" ? reports::presignedUrlJson(*report) : reports::presignedUrlText(*report));
+  return reachOutcome(report->verdict);
+}
+
 struct AccessArgs {
   Inputs inputs;
   sim::AccessMatrixQuery query;
@@ -279,15 +313,9 @@ Outcome runAccess(AccessArgs& args) {
   if (query.to.rfind("service:", 0) != 0) {
     return usage(fmt::format("access --to takes service:NAME (an AWS API), not '{}'", query.to));
   }
-  std::string_view groups = args.security_groups;
-  while (!groups.empty()) {
-    std::size_t comma = groups.find(',');
-    std::string item(groups.substr(0, comma));
-    if (item.empty()) return usage("--security-groups has an empty item (give sg-... separated by commas)");
-    query.security_groups.push_back(item);
-    if (comma == std::string_view::npos) break;
-    groups.remove_prefix(comma + 1);
-  }
+  auto groups = splitGroups(args.security_groups);
+  if (!groups) return usage(groups.error());
+  query.security_groups = std::move(*groups);
   topology::Topology topo;
   if (!load(args.inputs, topo)) return Outcome::kInputError;
   sim::Network network(topo);
@@ -519,6 +547,7 @@ Outcome runGenerate(const GenerateArgs& args) {
 struct Commands {
   ReachArgs reach;
   AccessArgs access;
+  PresignedArgs presigned;
   VerifyArgs verify;
   CapacityArgs capacity;
   DescribeArgs describe;
@@ -565,6 +594,24 @@ void addAccess(CLI::App& app, AccessArgs& args) {
                      "the guarantee: only these principals may make the calls (exit 1 when another can)");
   access->add_option("--security-groups", args.security_groups, "comma-separated SGs for subnet: sources");
   access->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+}
+
+void addPresigned(CLI::App& app, PresignedArgs& args) {
+  auto* presigned = app.add_subcommand(
+      "presigned-url", "can a Studio presigned URL created from one place be opened from another (the sign-in perimeter)");
+  addInputOptions(*presigned, args.inputs);
+  presigned->add_option("PROFILE", args.query.profile, "the user profile the URL signs in to: DOMAIN/PROFILE")
+      ->required();
+  presigned->add_option("--created-from", args.query.created_from,
+                        "where CreatePresignedDomainUrl is called: subnet:REF, eni-, i-, ip:A, notebook:D/P")
+      ->required();
+  presigned->add_option("--opened-from", args.query.opened_from, "where the browser opens the URL (same forms)")
+      ->required();
+  presigned->add_option("--principal", args.query.principal,
+                        "who creates the URL: a role or user ARN, name or CloudFormation logical ID")
+      ->required();
+  presigned->add_option("--security-groups", args.security_groups, "comma-separated SGs for subnet: sources");
+  presigned->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
 }
 
 void addVerify(CLI::App& app, VerifyArgs& args) {
@@ -665,11 +712,12 @@ Outcome dispatch(std::vector<std::string> args) {
   Commands commands;
   addReach(app, commands.reach);
   addAccess(app, commands.access);
+  addPresigned(app, commands.presigned);
   addVerify(app, commands.verify);
   addCapacity(app, commands.capacity);
   addOthers(app, commands);
-  for (Inputs* inputs : {&commands.reach.inputs, &commands.describe.inputs, &commands.verify.inputs,
-                         &commands.capacity.inputs}) {
+  for (Inputs* inputs : {&commands.reach.inputs, &commands.access.inputs, &commands.presigned.inputs,
+                         &commands.describe.inputs, &commands.verify.inputs, &commands.capacity.inputs}) {
     inputs->stacks = stacks;
   }
   try {
@@ -681,6 +729,7 @@ Outcome dispatch(std::vector<std::string> args) {
   auto parsed = [&](const char* name) { return app.get_subcommand(name)->parsed(); };
   if (parsed("reach")) return runReach(commands.reach);
   if (parsed("access")) return runAccess(commands.access);
+  if (parsed("presigned-url")) return runPresigned(commands.presigned);
   if (parsed("verify")) return runVerify(commands.verify);
   if (parsed("capacity")) return runCapacity(commands.capacity);
   if (parsed("describe")) return runDescribe(commands.describe);

@@ -124,7 +124,7 @@ std::string reachText(const sim::ReachReport& report) {
   return out;
 }
 
-std::string reachJson(const sim::ReachReport& report) {
+nlohmann::ordered_json reachJsonValue(const sim::ReachReport& report) {
   nlohmann::ordered_json root;
   root["verdict"] = sim::verdictName(report.verdict);
   root["from"] = report.from;
@@ -143,8 +143,10 @@ std::string reachJson(const sim::ReachReport& report) {
     root["results"].push_back(std::move(item));
   }
   root["assumptions"] = report.assumptions;
-  return jsonDocument(root);
+  return root;
 }
+
+std::string reachJson(const sim::ReachReport& report) { return jsonDocument(reachJsonValue(report)); }
 
 namespace {
 

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/access_matrix.h"
 #include "sim/query.h"
 
@@ -15,6 +17,8 @@ std::string reachText(const sim::ReachReport& report);
 /// JSON per the interface contract: verdict, results[] (verdict, path[],
 /// explanations[]), assumptions[]. Pretty-printed with 2 spaces, trailing newline.
 std::string reachJson(const sim::ReachReport& report);
+/// reachJson's document before it becomes text, for reports that hold reach answers.
+nlohmann::ordered_json reachJsonValue(const sim::ReachReport& report);
 
 /// `vpcsim access`: one line per principal, action and source with the
 /// decision and its deciding statement, then the guarantee and assumptions.
