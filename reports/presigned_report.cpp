@@ -23,8 +23,9 @@ const sim::Explanation* firstBlock(const sim::ReachReport& leg) {
   return nullptr;
 }
 
-/// One sentence on what the verdict means for the URL (unescaped).
-std::string summary(const sim::PresignedUrlReport& report) {
+}  // namespace
+
+std::string presignedUrlSummary(const sim::PresignedUrlReport& report) {
   using sim::Verdict;
   auto reason = [](const sim::ReachReport& leg) {
     const sim::Explanation* block = firstBlock(leg);
@@ -46,14 +47,12 @@ std::string summary(const sim::PresignedUrlReport& report) {
   return "the URL is created and opens from some interfaces of the sources only";
 }
 
-}  // namespace
-
 std::string presignedUrlText(const sim::PresignedUrlReport& report) {
   std::string out = fmt::format("{}: presigned URL for {} by {}, created from {}, opened from {}\n",
                                 sim::verdictName(report.verdict), escapeText(report.profile),
                                 escapeText(report.principal), escapeText(report.created.from),
                                 escapeText(report.opened.from));
-  out += fmt::format("  {}\n", escapeText(summary(report)));
+  out += fmt::format("  {}\n", escapeText(presignedUrlSummary(report)));
   out += fmt::format("  call: {} on {}\n", sim::kCreatePresignedDomainUrl, escapeText(report.resource));
   out += "\n== created: the CreatePresignedDomainUrl call ==\n";
   out += reachText(report.created);
@@ -63,16 +62,20 @@ std::string presignedUrlText(const sim::PresignedUrlReport& report) {
 }
 
 std::string presignedUrlJson(const sim::PresignedUrlReport& report) {
+  return jsonDocument(presignedUrlJsonValue(report));
+}
+
+nlohmann::ordered_json presignedUrlJsonValue(const sim::PresignedUrlReport& report) {
   nlohmann::ordered_json root;
   root["verdict"] = sim::verdictName(report.verdict);
   root["profile"] = report.profile;
   root["principal"] = report.principal;
   root["action"] = sim::kCreatePresignedDomainUrl;
   root["resource"] = report.resource;
-  root["summary"] = summary(report);
+  root["summary"] = presignedUrlSummary(report);
   root["created"] = reachJsonValue(report.created);
   root["opened"] = reachJsonValue(report.opened);
-  return jsonDocument(root);
+  return root;
 }
 
 }  // namespace vpcsim::reports

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/presigned.h"
 
 namespace vpcsim::reports {
@@ -13,5 +15,11 @@ std::string presignedUrlText(const sim::PresignedUrlReport& report);
 
 /// {verdict, profile, principal, action, resource, summary, created: <reach JSON>, opened: <reach JSON>}.
 std::string presignedUrlJson(const sim::PresignedUrlReport& report);
+/// The same, as a value to embed (scenario runs).
+nlohmann::ordered_json presignedUrlJsonValue(const sim::PresignedUrlReport& report);
+
+/// One sentence on what the verdict means for the URL ("the URL is created
+/// but does not open from ip:A: ..."), not escaped.
+std::string presignedUrlSummary(const sim::PresignedUrlReport& report);
 
 }  // namespace vpcsim::reports

@@ -9,6 +9,7 @@
 
 #include "reports/capacity_report.h"
 #include "reports/path_render.h"
+#include "reports/presigned_report.h"
 #include "reports/reach_report.h"
 #include "reports/verify_report.h"
 #include "reports/xml.h"
@@ -63,6 +64,10 @@ std::string_view outcomeWord(const scenario::CheckOutcome& outcome, sim::Verdict
 
 /// The question a check asks: "FROM -> TO (TRAFFIC)", or its verify checks.
 std::string outcomeQuestion(const scenario::CheckOutcome& outcome) {
+  if (const auto& url = outcome.presigned_url) {
+    return escapeText(fmt::format("presigned URL for {} by {}: created from {}, opened from {}", url->profile,
+                                  url->principal, url->created.from, url->opened.from));
+  }
   if (!outcome.is_verify) return questionText(outcome.report);
   std::string out;
   for (const auto& report : outcome.verify) {
@@ -76,6 +81,12 @@ std::string outcomeQuestion(const scenario::CheckOutcome& outcome) {
 /// Why: reasons() for a reach check; per verify check its verdict, findings
 /// (rule, source, exit) and undetermined examples.
 std::vector<std::string> outcomeReasons(const scenario::CheckOutcome& outcome) {
+  if (const auto& url = outcome.presigned_url) {
+    std::vector<std::string> out{escapeText(presignedUrlSummary(*url))};
+    for (const auto& reason : reasons(url->created)) out.push_back("created: " + reason);
+    for (const auto& reason : reasons(url->opened)) out.push_back("opened: " + reason);
+    return out;
+  }
   if (!outcome.is_verify) return reasons(outcome.report);
   std::vector<std::string> out;
   for (const auto& report : outcome.verify) {
@@ -93,13 +104,18 @@ std::vector<std::string> outcomeReasons(const scenario::CheckOutcome& outcome) {
 
 /// The assumptions of the answer, each once, in order.
 std::vector<std::string> outcomeAssumptions(const scenario::CheckOutcome& outcome) {
-  if (!outcome.is_verify) return outcome.report.assumptions;
+  if (!outcome.is_verify && !outcome.presigned_url) return outcome.report.assumptions;
   std::vector<std::string> out;
-  for (const auto& report : outcome.verify) {
-    for (const auto& assumption : report.assumptions) {
+  auto add = [&](const std::vector<std::string>& assumptions) {
+    for (const auto& assumption : assumptions) {
       if (std::find(out.begin(), out.end(), assumption) == out.end()) out.push_back(assumption);
     }
+  };
+  if (const auto& url = outcome.presigned_url) {
+    add(url->created.assumptions);
+    add(url->opened.assumptions);
   }
+  for (const auto& report : outcome.verify) add(report.assumptions);
   return out;
 }
 
@@ -253,7 +269,7 @@ std::string scenarioText(const scenario::ScenarioRun& run) {
       out += fmt::format("  {} [{}]: expected {}, got {} ({})\n", escapeText(outcome.check),
                          escapeText(outcome.variant), outcomeWord(outcome, outcome.expected),
                          outcomeWord(outcome, outcome.verdict),
-                         outcome.is_verify ? outcomeQuestion(outcome)
+                         outcome.is_verify || outcome.presigned_url ? outcomeQuestion(outcome)
                                            : escapeText(fmt::format("{} -> {}, {}", outcome.report.from,
                                                                     outcome.report.to, outcome.report.traffic)));
       for (const auto& reason : outcomeReasons(outcome)) out += "    " + reason + "\n";
@@ -309,7 +325,9 @@ std::string scenarioJson(const scenario::ScenarioRun& run) {
       result["verdict"] = outcomeWord(*outcome, outcome->verdict);
       result["expected"] = outcomeWord(*outcome, outcome->expected);
       result["pass"] = outcome->pass;
-      if (outcome->is_verify) {
+      if (outcome->presigned_url) {
+        result["presigned_url"] = presignedUrlJsonValue(*outcome->presigned_url);
+      } else if (outcome->is_verify) {
         result["verify"] = nlohmann::ordered_json::parse(verifyJson(outcome->verify));
       } else {
         result["reach"] = nlohmann::ordered_json::parse(reachJson(outcome->report));

@@ -461,6 +461,17 @@ bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnos
         } else {
           problem = reports.diagnostic();
         }
+      } else if (check.presigned_url) {
+        const ScenarioPresignedUrl& what = *check.presigned_url;
+        auto report = sim::presignedUrl(*built.at(variant)->network,
+                                        {what.profile, what.created_from, what.opened_from, what.principal,
+                                         what.security_groups});
+        if (report) {
+          outcome.verdict = report->verdict;
+          outcome.presigned_url = std::move(report).value();
+        } else {
+          problem = report.diagnostic();
+        }
       } else if (auto report = reach(*built.at(variant)->network, queryOf(check.reach))) {
         outcome.verdict = report->verdict;
         outcome.report = std::move(report).value();
@@ -527,7 +538,8 @@ bool diffVariants(const Scenario& scenario, const std::string& from, const std::
   };
 
   for (const auto& check : scenario.checks) {
-    if (check.verify) continue;  // verify checks compare by verdict in `run`, not flow by flow
+    // verify and presigned-URL checks compare by verdict in `run`, not flow by flow
+    if (check.verify || check.presigned_url) continue;
     FlowChange change;
     change.check = check.name;
     change.from = check.reach.from;

@@ -9,6 +9,7 @@
 
 #include "capacity/capacity.h"
 #include "policy/lint.h"
+#include "sim/presigned.h"
 #include "sim/query.h"
 #include "sim/verify/verify.h"
 #include "topology/result.h"
@@ -48,6 +49,8 @@ struct CheckOutcome {
   /// violated, kUndetermined (sim::VerifyReport's convention).
   bool is_verify = false;
   std::vector<sim::VerifyReport> verify;
+  /// A presigned-URL check (ScenarioCheck::presigned_url): both legs; `verdict` is its verdict.
+  std::optional<sim::PresignedUrlReport> presigned_url;
 };
 
 /// The scenario's capacity projection in one variant, and its expectation.

@@ -424,7 +424,8 @@ std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
 }
 
 void Parser::parseCheck(const YAML::Node& node) {
-  auto f = yaml_.fields(node, "check", {"name", "reach", "verify", "expect", "expect_by_variant", "variants"});
+  auto f = yaml_.fields(node, "check",
+                        {"name", "reach", "verify", "presigned_url", "expect", "expect_by_variant", "variants"});
   if (!f) return;
   ScenarioCheck check;
   CheckPlaces places;
@@ -470,12 +471,33 @@ void Parser::parseCheck(const YAML::Node& node) {
       }
       check.verify = std::move(what);
     }
+  } else if (const Field* presigned = f->find("presigned_url")) {
+    if (auto p = yaml_.fields(presigned->value, "presigned_url",
+                              {"profile", "created_from", "opened_from", "principal", "security_groups"})) {
+      ScenarioPresignedUrl what;
+      what.profile = yaml_.text(*p, "profile", true).value_or("");
+      what.created_from = yaml_.text(*p, "created_from", true).value_or("");
+      what.opened_from = yaml_.text(*p, "opened_from", true).value_or("");
+      what.principal = yaml_.text(*p, "principal", true).value_or("");
+      for (const auto& ref : refs(*p, "security_groups")) what.security_groups.push_back(ref.text);
+      check.presigned_url = std::move(what);
+    }
   } else {
-    yaml_.error(node, "missing-key", fmt::format("missing key 'reach' or 'verify' in check '{}'", check.name));
+    yaml_.error(node, "missing-key",
+                fmt::format("missing key 'reach', 'verify' or 'presigned_url' in check '{}'", check.name));
   }
-  if (f->find("reach") != nullptr && f->find("verify") != nullptr) {
-    yaml_.error(f->find("verify")->value, "conflict",
-                fmt::format("check '{}' has both 'reach' and 'verify': one question per check", check.name));
+  const char* kinds[] = {"reach", "verify", "presigned_url"};
+  const char* first_kind = nullptr;
+  for (const char* kind : kinds) {
+    const Field* field = f->find(kind);
+    if (field == nullptr) continue;
+    if (first_kind == nullptr) {
+      first_kind = kind;
+    } else {
+      yaml_.error(field->value, "conflict",
+                  fmt::format("check '{}' has both '{}' and '{}': one question per check", check.name, first_kind,
+                              kind));
+    }
   }
   const std::span<const std::string_view> words =
       check.verify ? std::span<const std::string_view>(kVerifyVerdicts) : std::span<const std::string_view>(kVerdicts);

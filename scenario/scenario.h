@@ -118,10 +118,21 @@ struct ScenarioVerify {
   std::vector<std::filesystem::path> scopes;  ///< scope files, resolved against the scenario's folder
 };
 
+/// The Studio sign-in perimeter, as `vpcsim presigned-url` takes it: a
+/// presigned domain URL created from one place and opened from another.
+struct ScenarioPresignedUrl {
+  std::string profile;       ///< DOMAIN/PROFILE
+  std::string created_from;  ///< a reach source
+  std::string opened_from;   ///< a reach source
+  std::string principal;     ///< who calls CreatePresignedDomainUrl
+  std::vector<std::string> security_groups;  ///< for subnet: sources
+};
+
 struct ScenarioCheck {
   std::string name;
-  ScenarioReach reach;                  ///< a reach check (when `verify` is empty)
+  ScenarioReach reach;                  ///< a reach check (when `verify` and `presigned_url` are empty)
   std::optional<ScenarioVerify> verify;  ///< a verify check
+  std::optional<ScenarioPresignedUrl> presigned_url;  ///< a presigned-URL check (reach verdicts)
   /// reachable|unreachable|partial|undetermined (reach), holds|violated|undetermined
   /// (verify); empty when only per variant
   std::string expect;

@@ -420,6 +420,14 @@ std::vector<TraceResult> traceSource(const Network& network, const Source& sourc
   return out;
 }
 
+/// ": statement SID" (or "statement #N", from 1, as the reports number them) of the first deciding Deny, or "".
+std::string denyingStatement(const policy::AccessDecision& decision) {
+  if (decision.statements.empty() || decision.statements.front().statement == nullptr) return "";
+  const topology::PolicyStatement& statement = *decision.statements.front().statement;
+  return statement.sid.empty() ? fmt::format(": statement #{}", statement.index + 1)
+                               : fmt::format(": statement {}", statement.sid);
+}
+
 }  // namespace
 
 Verdict combineVerdicts(const std::vector<Verdict>& verdicts) {
@@ -483,7 +491,7 @@ Result<bool> decideCalls(const Network& network, const Resolved& from, const Res
                                   ? std::string(topology::policyKindName(decision.deciding_kind))
                                   : decision.statements.front().policy->name;
       std::string message = decision.decision == policy::Decision::kExplicitDeny
-                                ? "an explicit Deny applies to the call"
+                                ? "an explicit Deny applies to the call" + denyingStatement(decision)
                                 : fmt::format("no statement of the {} allows the call (implicit deny)",
                                               topology::policyKindName(decision.deciding_kind));
       // PrivateLink Guide, "Control access to VPC endpoints using endpoint

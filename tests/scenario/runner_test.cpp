@@ -53,9 +53,14 @@ class ScenarioCopy {
     for (auto at = text.find(relative); at != std::string::npos; at = text.find(relative, at + absolute.size())) {
       text.replace(at, relative.size(), absolute);
     }
-    const std::string plan = "plan: capacity-growth.yaml";
-    if (auto at = text.find(plan); at != std::string::npos) {
-      text.replace(at, plan.size(), "plan: " + std::string(VPCSIM_SOURCE_DIR) + "/scenarios/capacity-growth.yaml");
+    // ... and at the scenario's own files next to it.
+    const std::string scenarios = std::string(VPCSIM_SOURCE_DIR) + "/scenarios/";
+    for (const std::string key : {"plan: ", "template: "}) {
+      for (const std::string name : {"capacity-growth.yaml", "studio-sign-in.yaml"}) {
+        for (auto at = text.find(key + name); at != std::string::npos; at = text.find(key + name, at + 1)) {
+          text.replace(at, key.size() + name.size(), key + scenarios + name);
+        }
+      }
     }
     lines_ = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
     text += extra;
@@ -76,16 +81,29 @@ class ScenarioCopy {
   int lines_ = 0;
 };
 
+/// The default scenario run once, for the tests that only read the run.
+const ScenarioRun& defaultRun() {
+  static const ScenarioRun run = [] {
+    auto scenario = load(kDefaultScenario);
+    ScenarioRun out;
+    std::vector<topology::Diagnostic> errors;
+    bool ok = runScenario(scenario, out, errors);
+    for (const auto& e : errors) UNSCOPED_INFO(e.str());
+    REQUIRE(ok);
+    REQUIRE(errors.empty());
+    return out;
+  }();
+  return run;
+}
+
 }  // namespace
 
 TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   auto scenario = load(kDefaultScenario);
-  ScenarioRun run;
-  std::vector<topology::Diagnostic> errors;
-  REQUIRE(runScenario(scenario, run, errors));
-  CHECK(errors.empty());
+  const ScenarioRun& run = defaultRun();
   CHECK(run.variants == std::vector<std::string>{"baseline", "with-nat", "locked-egress", "ssm-endpoint-policy",
-                                                 "ssm-endpoint-policy-fixed"});
+                                                 "ssm-endpoint-policy-fixed", "presigned-sourcevpc",
+                                                 "presigned-sourceip", "presigned-vpcsourceip"});
   std::size_t expected_outcomes = 0;
   for (const auto& check : scenario.checks) {
     for (const auto& variant : run.variants) expected_outcomes += check.expectedIn(variant).empty() ? 0U : 1U;
@@ -103,9 +121,10 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   CHECK(pypi->report.results[0].explanations.at(0).code == "NO_ROUTE_TO_DESTINATION");
   CHECK(run.find("notebook -> PyPI", "with-nat")->verdict == Verdict::kReachable);
   std::string text = reports::scenarioText(run);
-  CHECK(text.find("notebook -> PyPI                             unreachable ok             reachable ok               "
-                  "unreachable ok             -                          -\n") != std::string::npos);
-  CHECK(text.find("18 checks, 5 variants, capacity: 73 expectations hold, 0 fail\n") != std::string::npos);
+  CHECK(text.find("\nnotebook -> PyPI                                unreachable ok             reachable ok       "
+                  "        unreachable ok             -                          -                          -      "
+                  "                    -                          -\n") != std::string::npos);
+  CHECK(text.find("21 checks, 8 variants, capacity: 109 expectations hold, 0 fail\n") != std::string::npos);
   // The lab's endpoint-policy step: the Deny-only policy denies the MLOps role too.
   const CheckOutcome* mlops = run.find("mlops calls ssm:GetParameter", "ssm-endpoint-policy");
   REQUIRE(mlops != nullptr);
@@ -114,12 +133,51 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   CHECK(mlops->report.results[0].explanations.at(0).code == "ENDPOINT_POLICY_DENY");
 }
 
+TEST_CASE("the default scenario's sign-in perimeter: a URL created in the VPC does not open from the office",
+          "[scenario][presigned]") {
+  const ScenarioRun& run = defaultRun();
+  // aws:SourceVpc: the call through the sagemaker.api endpoint has it; the
+  // browser in the office reaches the public Studio endpoint without it, and
+  // StringNotEquals on an absent key is true: the Deny applies.
+  const CheckOutcome* office = run.find("URL created in the VPC, opened from the office", "presigned-sourcevpc");
+  REQUIRE(office != nullptr);
+  REQUIRE(office->presigned_url.has_value());
+  const sim::PresignedUrlReport& url = *office->presigned_url;
+  CHECK(url.verdict == Verdict::kUnreachable);
+  CHECK(url.created.verdict == Verdict::kReachable);
+  CHECK(url.opened.verdict == Verdict::kUnreachable);
+  CHECK(url.resource == "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-studio/data-scientist");
+  CHECK(url.principal.find(":role/studio-sign-in-StudioSignInRole-") != std::string::npos);
+  REQUIRE(url.opened.results.size() == 1);
+  CHECK(url.opened.results[0].explanations.at(0).code == "IDENTITY_POLICY_DENY");
+  CHECK(url.opened.results[0].explanations.at(0).message ==
+        "an explicit Deny applies to the call: statement OnlyFromTheStudioVpc");
+  REQUIRE(url.opened.access.size() == 1);
+  REQUIRE(url.opened.access[0].has_value());
+  CHECK(url.opened.access[0]->request.context.find("aws:SourceVpc") == nullptr);
+  for (const auto& answer : url.created.access) {
+    REQUIRE(answer.has_value());
+    CHECK(answer->decision.decision == policy::Decision::kAllow);
+    REQUIRE(answer->endpoint != nullptr);
+    CHECK(answer->endpoint->meta.logical_id == "VPCEndpointSagemakerAPI");
+  }
+  // aws:SourceIp: a call through an interface endpoint has no aws:SourceIp,
+  // so the office-only Deny stops the URL from being created in the VPC.
+  const CheckOutcome* in_vpc = run.find("URL created in the VPC, opened in the VPC", "presigned-sourceip");
+  REQUIRE(in_vpc != nullptr);
+  CHECK(in_vpc->presigned_url->created.verdict == Verdict::kUnreachable);
+  CHECK(in_vpc->presigned_url->created.results.at(0).explanations.at(0).message ==
+        "an explicit Deny applies to the call: statement OnlyFromTheOffice");
+  // The text of a run names the check's question.
+  std::string json = reports::scenarioJson(run);
+  CHECK(json.find("\"summary\": \"the URL is created but does not open from ip:81.2.69.160: IDENTITY_POLICY_DENY at "
+                  "studio-sign-in: an explicit Deny applies to the call: statement OnlyFromTheStudioVpc\"") !=
+        std::string::npos);
+}
+
 TEST_CASE("a scenario run lints each variant's endpoint policies and lists the warnings with the variant",
           "[scenario][lint]") {
-  auto scenario = load(kDefaultScenario);
-  ScenarioRun run;
-  std::vector<topology::Diagnostic> errors;
-  REQUIRE(runScenario(scenario, run, errors));
+  const ScenarioRun& run = defaultRun();
   // Only the lab's Deny-only policy draws a warning; the fixed one has its Allow.
   REQUIRE(run.policy_warnings.size() == 1);
   CHECK(run.policy_warnings[0].variant == "ssm-endpoint-policy");
@@ -211,10 +269,7 @@ TEST_CASE("a capacity expectation that does not hold fails the run and names the
 }
 
 TEST_CASE("a variant's in-place edits change the verdicts they should", "[scenario]") {
-  auto scenario = load(kDefaultScenario);
-  ScenarioRun run;
-  std::vector<topology::Diagnostic> errors;
-  REQUIRE(runScenario(scenario, run, errors));
+  const ScenarioRun& run = defaultRun();
   // locked-egress replaces SageMakerSecurityGroup's allow-all egress with
   // tcp/443 to 192.168.0.0/16: the S3 gateway endpoint's public addresses are
   // outside it, the interface endpoints' are inside.
@@ -273,10 +328,11 @@ TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   std::string text = reports::scenarioText(run);
   CHECK(text.find("wrong [baseline]: expected reachable, got unreachable (notebook:studio/data-scientist -> pypi, "
                   "tcp/443)\n") != std::string::npos);
-  // `wrong` runs in all five variants and reaches PyPI only with the NAT gateway.
-  CHECK(text.find("19 checks, 5 variants, capacity: 74 expectations hold, 4 fail\n") != std::string::npos);
+  // `wrong` runs in all eight variants and reaches PyPI only with the NAT gateway.
+  CHECK(text.find("22 checks, 8 variants, capacity: 110 expectations hold, 7 fail\n") != std::string::npos);
   std::string junit = reports::scenarioJunit(run);
-  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"78\" failures=\"4\">") != std::string::npos);
+  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"117\" failures=\"7\">") !=
+        std::string::npos);
   CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
   CHECK(vpcsim::test_support::xmlProblem(junit).empty());
   // The test case is named after the check in the failing variant as in the passing one, and carries
@@ -369,9 +425,8 @@ TEST_CASE("diff baseline -> with-nat names the NAT route as the responsible chan
 TEST_CASE("scenario runs and diffs are deterministic", "[scenario]") {
   auto scenario = load(kDefaultScenario);
   std::vector<topology::Diagnostic> errors;
-  ScenarioRun first;
+  const ScenarioRun& first = defaultRun();
   ScenarioRun second;
-  REQUIRE(runScenario(scenario, first, errors));
   REQUIRE(runScenario(scenario, second, errors));
   CHECK(reports::scenarioJson(first) == reports::scenarioJson(second));
   CHECK(reports::scenarioJunit(first) == reports::scenarioJunit(second));

@@ -225,6 +225,25 @@ checks:
                         file + ":11:5: error: check 'c' needs 'expect' or 'expect_by_variant'",
                         file + ":12:12: error: missing key 'to' in reach"});
   }
+  SECTION("presigned-URL checks: their keys, and one question per check") {
+    auto errors = errorsOf(R"(inputs: {}
+checks:
+  - name: a
+    presigned_url: {profile: studio/p, created_from: internet, opened_form: internet, principal: Portal}
+    expect: reachable
+  - name: b
+    reach: {from: internet, to: pypi}
+    presigned_url: {profile: studio/p, created_from: internet, opened_from: internet, principal: Portal}
+    expect: holds
+)",
+                           file);
+    CHECK(errors == std::vector<std::string>{
+                        file + ":4:20: error: missing key 'opened_from' in presigned_url",
+                        file + ":4:64: error: unknown key 'opened_form' in presigned_url (did you mean 'opened_from'?)",
+                        file + ":8:20: error: check 'b' has both 'reach' and 'presigned_url': one question per check",
+                        file + ":9:13: error: 'expect' must be reachable, unreachable, partial or undetermined, not "
+                               "'holds'"});
+  }
   SECTION("stacks named by variants must exist") {
     auto errors = errorsOf(R"(inputs:
   stacks: [{template: vpc.yaml, stack_name: network}]
