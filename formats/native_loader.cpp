@@ -238,6 +238,7 @@ class NativeLoader {
   void parseIam(const YAML::Node& node);
   std::optional<PolicyDocument> policyDocumentOf(const YAML::Node& value, std::string name);
   void parseManagedPolicy(const YAML::Node& node);
+  void parseOrganizationPolicy(const YAML::Node& node, std::vector<OrganizationPolicy>& into);
   void parsePrincipal(const YAML::Node& node, PrincipalKind kind);
   void linkInstances();
   void addImpliedDefaults();
@@ -1533,10 +1534,32 @@ std::optional<PolicyDocument> NativeLoader::policyDocumentOf(const YAML::Node& v
   return parsePolicyYaml(value, std::move(name), yaml_);
 }
 
-// `iam:` holds roles, users, groups and managed_policies; docs/topology-format.md.
+// `iam:` holds roles, users, groups and managed_policies, the organization's
+// SCPs and RCPs and its ID; docs/topology-format.md.
 void NativeLoader::parseIam(const YAML::Node& node) {
-  auto f = fields(node, "iam", {"roles", "users", "groups", "managed_policies"}, false);
+  auto f = fields(node, "iam",
+                  {"roles", "users", "groups", "managed_policies", "organization_id", "service_control_policies",
+                   "resource_control_policies"},
+                  false);
   if (!f) return;
+  if (auto id = yaml_.text(*f, "organization_id")) {
+    // Organizations API Reference, "Organization": Id matches ^o-[a-z0-9]{10,32}$.
+    bool valid = id->size() >= 12 && id->size() <= 34 && id->rfind("o-", 0) == 0 &&
+                 std::all_of(id->begin() + 2, id->end(),
+                             [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+    if (!valid) {
+      yaml_.error(f->find("organization_id")->value, "bad-value",
+                  fmt::format("'organization_id' must be o- and 10 to 32 lowercase letters or digits, not '{}'", *id));
+    }
+    out_.iam.organization_id = *id;
+  }
+  forEach(*f, "service_control_policies",
+          [&](const YAML::Node& n) { parseOrganizationPolicy(n, out_.iam.service_control_policies); });
+  forEach(*f, "resource_control_policies",
+          [&](const YAML::Node& n) { parseOrganizationPolicy(n, out_.iam.resource_control_policies); });
+  // Listing them, even none, says the input holds every one that applies.
+  if (f->has("service_control_policies")) out_.iam.scps_loaded = true;
+  if (f->has("resource_control_policies")) out_.iam.rcps_loaded = true;
   // Managed policies first: principals may name them.
   forEach(*f, "managed_policies", [&](const YAML::Node& n) { parseManagedPolicy(n); });
   forEach(*f, "roles", [&](const YAML::Node& n) { parsePrincipal(n, PrincipalKind::kRole); });
@@ -1549,6 +1572,21 @@ void NativeLoader::parseIam(const YAML::Node& node) {
 /// "arn:aws:iam::123456789012:role/path/name" (IAM User Guide, "IAM ARNs").
 std::string iamArn(std::string_view account, std::string_view kind, std::string_view path, std::string_view name) {
   return fmt::format("arn:aws:iam::{}:{}{}{}", account, kind, path, name);
+}
+
+void NativeLoader::parseOrganizationPolicy(const YAML::Node& node, std::vector<OrganizationPolicy>& into) {
+  auto f = fields(node, "organization policy", {"name", "target", "document"}, false);
+  if (!f) return;
+  OrganizationPolicy policy;
+  std::string name = yaml_.text(*f, "name", true).value_or("");
+  policy.target = yaml_.text(*f, "target").value_or("");
+  const Field* document = f->find("document");
+  if (document == nullptr) {
+    yaml_.error(node, "missing-key", "missing key 'document' in organization policy");
+    return;
+  }
+  if (auto parsed = policyDocumentOf(document->value, name)) policy.document = std::move(*parsed);
+  into.push_back(std::move(policy));
 }
 
 void NativeLoader::parseManagedPolicy(const YAML::Node& node) {

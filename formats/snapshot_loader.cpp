@@ -432,6 +432,8 @@ class SnapshotLoader {
   void readVpnConnection(const Json& obj, const std::string& ptr);
   void readCustomerGateway(const Json& obj, const std::string& ptr);
   void readStudioDomain(const Json& doc);
+  void readOrganizationPolicy(const Json& policy);
+  void readOrganization(const Json& organization);
   void readUserProfile(const Json& obj, const std::string& ptr);
 
   // ---- IAM (get-account-authorization-details) ------------------------------
@@ -652,6 +654,16 @@ void SnapshotLoader::loadDocument(const Json& doc) {
   }
   if (doc.contains("DomainId") && doc.contains("UserProfileName")) {
     readUserProfile(doc, "");
+    return;
+  }
+  // `aws organizations describe-policy` and `describe-organization`.
+  if (std::optional<Json> policy = get(doc, "Policy"); policy && policy->is_object() && policy->contains("Content")) {
+    readOrganizationPolicy(*policy);
+    return;
+  }
+  if (std::optional<Json> organization = get(doc, "Organization");
+      organization && organization->is_object() && organization->contains("Id")) {
+    readOrganization(*organization);
     return;
   }
   if (doc.contains("DomainId") && (doc.contains("DomainName") || doc.contains("AppNetworkAccessType"))) {
@@ -1585,6 +1597,52 @@ void SnapshotLoader::readPrincipal(const Json& obj, const std::string& ptr, Prin
     }
   }
   topo_.iam.principals.push_back(std::move(principal));
+}
+
+// `aws organizations describe-policy` (Organizations API Reference,
+// DescribePolicy): {"Policy": {"PolicySummary": {Id, Arn, Name, Type, ...},
+// "Content": "<the document as a JSON string>"}}. SCPs and RCPs count;
+// the other types (tag, backup, ...) grant and deny nothing. The file does
+// not say where the policy is attached: its level is unknown
+// (docs/policies.md, "SCPs and RCPs").
+void SnapshotLoader::readOrganizationPolicy(const Json& policy) {
+  const std::string ptr = "/Policy";
+  std::optional<Json> summary = object(policy, "PolicySummary", ptr);
+  if (!summary) {
+    error("missing-field", ptr, "missing required field 'PolicySummary'");
+    return;
+  }
+  const std::string summary_ptr = child(ptr, "PolicySummary");
+  auto type = required(*summary, "Type", summary_ptr);
+  auto name = required(*summary, "Name", summary_ptr);
+  if (!type || !name) return;
+  std::vector<OrganizationPolicy>* into = nullptr;
+  if (*type == "SERVICE_CONTROL_POLICY") {
+    into = &topo_.iam.service_control_policies;
+    topo_.iam.scps_loaded = true;
+  } else if (*type == "RESOURCE_CONTROL_POLICY") {
+    into = &topo_.iam.resource_control_policies;
+    topo_.iam.rcps_loaded = true;
+  } else {
+    ignore(at(summary_ptr), *name, fmt::format("{} is not an access policy", *type));
+    return;
+  }
+  // AWS attaches RCPFullAWSAccess itself (policy::rcpFullAwsAccess).
+  if (*type == "RESOURCE_CONTROL_POLICY" && *name == "RCPFullAWSAccess") return;
+  if (auto document = policyDocument(policy, "Content", ptr, *name)) into->push_back({std::move(*document), ""});
+}
+
+// `aws organizations describe-organization`: the account is in this organization (aws:PrincipalOrgID).
+void SnapshotLoader::readOrganization(const Json& organization) {
+  const std::string ptr = "/Organization";
+  auto id = required(organization, "Id", ptr);
+  if (!id) return;
+  if (!topo_.iam.organization_id.empty() && topo_.iam.organization_id != *id) {
+    error("conflict", child(ptr, "Id"),
+          fmt::format("organization '{}' differs from '{}' read before", *id, topo_.iam.organization_id));
+    return;
+  }
+  topo_.iam.organization_id = *id;
 }
 
 // Policies[]: each managed policy with every version; the default version's

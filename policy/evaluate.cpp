@@ -349,27 +349,39 @@ std::string_view denyCodeName(DenyCode code) {
 
 namespace {
 
+/// Allow * on * to any principal: the default endpoint policy and RCPFullAWSAccess.
+PolicyDocument allowEverything(std::string name) {
+  PolicyDocument d;
+  d.name = name;
+  d.version = "2012-10-17";
+  PolicyStatement s;
+  s.effect = PolicyEffect::kAllow;
+  s.actions = {"*"};
+  s.has_resource = true;
+  s.resources = {"*"};
+  s.has_principal = true;
+  s.principals.any = true;
+  s.origin = name;
+  d.statements.push_back(std::move(s));
+  d.origin = std::move(name);
+  return d;
+}
+
 /// The default endpoint policy (PrivateLink Guide, "Default endpoint
 /// policy"): what a present endpoint without a document enforces.
 const PolicyDocument& defaultEndpointPolicy() {
-  static const PolicyDocument document = [] {
-    PolicyDocument d;
-    d.name = "default endpoint policy";
-    d.version = "2012-10-17";
-    PolicyStatement s;
-    s.effect = PolicyEffect::kAllow;
-    s.actions = {"*"};
-    s.has_resource = true;
-    s.resources = {"*"};
-    s.has_principal = true;
-    s.principals.any = true;
-    s.origin = "default endpoint policy";
-    d.statements.push_back(std::move(s));
-    d.origin = "default endpoint policy";
-    return d;
-  }();
+  static const PolicyDocument document = allowEverything("default endpoint policy");
   return document;
 }
+
+}  // namespace
+
+const PolicyDocument& rcpFullAwsAccess() {
+  static const PolicyDocument document = allowEverything("RCPFullAWSAccess");
+  return document;
+}
+
+namespace {
 
 /// One evaluated kind (one SCP level is one gate of its own).
 struct Gate {
@@ -400,6 +412,12 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
   if (policies.service_control) {
     for (const auto& level : *policies.service_control) {
       scp_levels.push_back(add(DenyCode::kScpDeny, PolicyKind::kServiceControl, level));
+    }
+  }
+  std::vector<std::size_t> scp_unplaced;
+  if (policies.service_control_unplaced) {
+    for (const PolicyDocument* document : *policies.service_control_unplaced) {
+      scp_unplaced.push_back(add(DenyCode::kScpDeny, PolicyKind::kServiceControl, {document}));
     }
   }
   std::optional<std::size_t> rcp;
@@ -454,6 +472,7 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
     Match allow;
     DenyCode code;
     PolicyKind kind;
+    const std::vector<const PolicyDocument*>* level = nullptr;  ///< an SCP level's policies
   };
   std::vector<Requirement> requirements;
   {
@@ -472,8 +491,26 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
   if (endpoint) requirements.push_back({allowOf(*endpoint), DenyCode::kEndpointPolicyDeny, PolicyKind::kEndpoint});
   // SCPs: an allow at every level from the root to the account
   // (Organizations User Guide, "SCP evaluation").
-  for (const std::size_t level : scp_levels) {
-    requirements.push_back({allowOf(level), DenyCode::kScpDeny, PolicyKind::kServiceControl});
+  for (std::size_t i = 0; i < scp_levels.size(); ++i) {
+    requirements.push_back(
+        {allowOf(scp_levels[i]), DenyCode::kScpDeny, PolicyKind::kServiceControl, &(*policies.service_control)[i]});
+  }
+  // SCPs of unknown levels: each level needs one that allows, so the call
+  // passes when all allow and fails when none does (every level holds at
+  // least one of them); a mix depends on the levels they share.
+  bool scp_levels_decide = false;
+  if (!scp_unplaced.empty()) {
+    bool all_allow = true;
+    bool none_allows = true;
+    for (const std::size_t index : scp_unplaced) {
+      all_allow = all_allow && allowOf(index) == Match::kYes;
+      none_allows = none_allows && allowOf(index) == Match::kNo;
+    }
+    scp_levels_decide = !all_allow && !none_allows;
+    requirements.push_back({all_allow     ? Match::kYes
+                            : none_allows ? Match::kNo
+                                          : Match::kUnknown,
+                            DenyCode::kScpDeny, PolicyKind::kServiceControl});
   }
   if (rcp) requirements.push_back({allowOf(*rcp), DenyCode::kRcpDeny, PolicyKind::kResourceControl});
   if (boundary) {
@@ -492,6 +529,7 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
       result.decision = Decision::kImplicitDeny;
       result.code = requirement.code;
       result.deciding_kind = requirement.kind;
+      if (requirement.level != nullptr) result.lacking_allow = *requirement.level;
       return result;
     }
   }
@@ -507,11 +545,13 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
     append(result.statements, gate.eval.maybe_denies);
     append(result.statements, gate.eval.maybe_allows);
   }
-  for (const auto& gate : gates) {
-    if (gate.eval.deny == Match::kUnknown || gate.eval.allow == Match::kUnknown) {
-      result.deciding_kind = gate.kind;
-      break;
-    }
+  const auto unknown_gate = std::find_if(gates.begin(), gates.end(), [](const Gate& gate) {
+    return gate.eval.deny == Match::kUnknown || gate.eval.allow == Match::kUnknown;
+  });
+  if (unknown_gate != gates.end()) {
+    result.deciding_kind = unknown_gate->kind;
+  } else if (scp_levels_decide) {
+    result.deciding_kind = PolicyKind::kServiceControl;
   }
   std::vector<std::string> unknown_keys;
   for (const auto& key : result.keys_used) {
@@ -523,6 +563,11 @@ AccessDecision decide(const PolicySet& policies, const Request& request) {
     result.missing = "the identity policies of " +
                      (request.principal_arn.empty() ? std::string("the caller") : request.principal_arn) +
                      " are not in the input";
+  }
+  if (scp_levels_decide) {
+    if (!result.missing.empty()) result.missing += "; ";
+    result.missing += "some SCPs allow the call and some do not, and the input does not say which level (root, OU, "
+                      "account) each is attached at";
   }
   if (!unknown_keys.empty()) {
     std::string keys;

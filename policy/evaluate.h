@@ -142,6 +142,11 @@ struct PolicySet {
   std::optional<std::vector<const PolicyDocument*>> boundary;  ///< nullopt: no permissions boundary
   /// SCPs per level, root first; nullopt: the input holds no SCPs.
   std::optional<std::vector<std::vector<const PolicyDocument*>>> service_control;
+  /// SCPs whose level (root, OU, account) the input does not say; nullopt:
+  /// none. An explicit Deny in any decides; the call passes them when every
+  /// one allows it and fails when none does; otherwise which levels they
+  /// share decides, and the answer is undetermined.
+  std::optional<std::vector<const PolicyDocument*>> service_control_unplaced;
   std::optional<std::vector<const PolicyDocument*>> resource_control;  ///< nullopt: no RCPs in the input
   std::optional<std::vector<const PolicyDocument*>> resource;  ///< nullopt: no resource policy
   /// The endpoint the request goes through; nullopt: none (NAT, IGW, outside AWS).
@@ -150,6 +155,12 @@ struct PolicySet {
   bool identity_loaded = true;  ///< false: the principal's identity policies are not in the input
   bool cross_account = false;   ///< the resource is in another account than the principal
 };
+
+/// The AWS managed RCP RCPFullAWSAccess (Allow * on * to any principal),
+/// which AWS attaches to the root, every OU and every account once RCPs are
+/// enabled and which cannot be detached (Organizations User Guide, "RCP
+/// evaluation"): every RCP level allows, and only Deny statements decide.
+const PolicyDocument& rcpFullAwsAccess();
 
 /// Explanation codes of a denied call (docs/policies.md).
 enum class DenyCode : uint8_t {
@@ -170,6 +181,9 @@ struct AccessDecision {
   /// The deciding statements: the deny; or for an implicit deny none (the
   /// kind that lacked an allow is `deciding_kind`); or the allows of every kind.
   std::vector<StatementMatch> statements;
+  /// An implicit deny by one SCP level: that level's policies (none of
+  /// which allows the call); empty otherwise.
+  std::vector<const PolicyDocument*> lacking_allow;
   /// Why it is undetermined: what the input would have to hold.
   std::string missing;
   /// Every context key any policy read, lowercased, sorted.

@@ -190,6 +190,17 @@ std::vector<IamLine> iamLines(const IamInventory& iam) {
     out.push_back({"managed policy", arn,
                    fmt::format("used by {}; document not in the input", count(users, "principal")), false});
   }
+  auto organizationPolicies = [&](std::string_view kind, const std::vector<OrganizationPolicy>& policies) {
+    for (const auto& policy : policies) {
+      out.push_back({kind, policy.document.name,
+                     fmt::format("{}, {}", count(policy.document.statements.size(), "statement"),
+                                 policy.target.empty() ? "level not in the input" : "attached at " + policy.target),
+                     true});
+    }
+  };
+  organizationPolicies("SCP", iam.service_control_policies);
+  organizationPolicies("RCP", iam.resource_control_policies);
+  if (!iam.organization_id.empty()) out.push_back({"organization", iam.organization_id, "aws:PrincipalOrgID", true});
   return out;
 }
 

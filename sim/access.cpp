@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -190,17 +191,33 @@ AccessAnswer decideAccess(const Network& network, const TraceResult& result, con
     }
   }
   if (topo.iam.scps_loaded) {
-    // The input does not say which level each SCP is attached at: each is
-    // taken as a level of its own, so every one must allow.
-    std::vector<std::vector<const PolicyDocument*>> levels;
-    for (const auto& document : topo.iam.service_control_policies) levels.push_back({&document});
-    set.service_control = std::move(levels);
+    // Organizations User Guide, "SCP evaluation": at each level from the
+    // root to the account some attached SCP must allow. Levels come from
+    // the policies' targets; when any target is unknown, none is trusted
+    // (an SCP of unknown level may sit at a known one).
+    const auto& scps = topo.iam.service_control_policies;
+    bool placed = std::all_of(scps.begin(), scps.end(),
+                              [](const topology::OrganizationPolicy& scp) { return !scp.target.empty(); });
+    if (placed) {
+      std::map<std::string, std::vector<const PolicyDocument*>> by_target;
+      for (const auto& scp : scps) by_target[scp.target].push_back(&scp.document);
+      std::vector<std::vector<const PolicyDocument*>> levels;
+      for (auto& [target, documents] : by_target) levels.push_back(std::move(documents));
+      set.service_control = std::move(levels);
+    } else {
+      std::vector<const PolicyDocument*> documents;
+      for (const auto& scp : scps) documents.push_back(&scp.document);
+      set.service_control_unplaced = std::move(documents);
+    }
   } else {
     answer.assumptions.push_back("no SCPs in the input: taken as absent");
   }
   if (topo.iam.rcps_loaded) {
-    std::vector<const PolicyDocument*> rcps;
-    for (const auto& document : topo.iam.resource_control_policies) rcps.push_back(&document);
+    // RCPFullAWSAccess is attached everywhere and cannot be detached
+    // (Organizations User Guide, "RCP evaluation"): only Deny statements
+    // of the other RCPs decide.
+    std::vector<const PolicyDocument*> rcps{&policy::rcpFullAwsAccess()};
+    for (const auto& rcp : topo.iam.resource_control_policies) rcps.push_back(&rcp.document);
     set.resource_control = std::move(rcps);
   } else {
     answer.assumptions.push_back("no RCPs in the input: taken as absent");

@@ -428,6 +428,14 @@ std::string denyingStatement(const policy::AccessDecision& decision) {
                                : fmt::format(": statement {}", statement.sid);
 }
 
+/// ": none of the SCPs of one level allows it: A, B" for an SCP level's implicit deny, or "".
+std::string lackingLevel(const policy::AccessDecision& decision) {
+  if (decision.lacking_allow.empty()) return "";
+  std::string names;
+  for (const auto* document : decision.lacking_allow) names += (names.empty() ? "" : ", ") + document->name;
+  return fmt::format(": the SCPs of one level ({}) do not allow it", names);
+}
+
 }  // namespace
 
 Verdict combineVerdicts(const std::vector<Verdict>& verdicts) {
@@ -492,8 +500,9 @@ Result<bool> decideCalls(const Network& network, const Resolved& from, const Res
                                   : decision.statements.front().policy->name;
       std::string message = decision.decision == policy::Decision::kExplicitDeny
                                 ? "an explicit Deny applies to the call" + denyingStatement(decision)
-                                : fmt::format("no statement of the {} allows the call (implicit deny)",
-                                              topology::policyKindName(decision.deciding_kind));
+                                : fmt::format("no statement of the {} allows the call (implicit deny){}",
+                                              topology::policyKindName(decision.deciding_kind),
+                                              lackingLevel(decision));
       // PrivateLink Guide, "Control access to VPC endpoints using endpoint
       // policies": an endpoint policy grants nothing, so one with only Deny
       // statements lets no call through (the reference lab's mistake).

@@ -149,6 +149,14 @@ struct IamPrincipal {
   std::optional<PolicyDocument> trust_policy;  ///< roles: AssumeRolePolicyDocument
 };
 
+/// An AWS Organizations policy (an SCP or an RCP) and where it is attached.
+struct OrganizationPolicy {
+  PolicyDocument document;
+  /// The root ("r-..."), OU ("ou-...") or account ID it is attached to, the
+  /// policy's level; empty when the input does not say.
+  std::string target;
+};
+
 /// A policy on a resource (an S3 bucket policy, a KMS key policy, ...).
 struct ResourcePolicy {
   std::string resource_arn;  ///< "arn:aws:s3:::bucket"
@@ -164,9 +172,11 @@ struct IamInventory {
   std::vector<IamPrincipal> principals;      ///< sorted by ARN after loading
   std::vector<ManagedPolicy> managed_policies;  ///< sorted by ARN after loading
   bool scps_loaded = false;
-  std::vector<PolicyDocument> service_control_policies;  ///< every level, root to account
+  std::vector<OrganizationPolicy> service_control_policies;  ///< every level that applies to the account
   bool rcps_loaded = false;
-  std::vector<PolicyDocument> resource_control_policies;
+  /// Without RCPFullAWSAccess, which AWS attaches everywhere (policy/access
+  /// adds it).
+  std::vector<OrganizationPolicy> resource_control_policies;
   std::vector<ResourcePolicy> resource_policies;
   /// The organization the account belongs to, when the input says.
   std::string organization_id;

@@ -559,6 +559,33 @@ TEST_CASE("iam section errors are located, an unknown key with a did-you-mean", 
   CHECK(loaded.errors[5] == loaded.file + ":11:17: error: unknown key 'tags' in group");
 }
 
+TEST_CASE("the iam section holds the organization's SCPs and RCPs and its ID", "[native][iam]") {
+  auto loaded = load(kBase + R"(iam:
+  organization_id: o-a1b2c3d4e5
+  service_control_policies:
+    - {name: FullAWSAccess, target: r-ab12, document: {Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}}
+    - {name: NoSsm, document: {Statement: [{Effect: Deny, Action: 'ssm:*', Resource: '*'}]}}
+  resource_control_policies: []
+)");
+  INFO(loaded.errors.size());
+  REQUIRE(loaded.ok);
+  const IamInventory& iam = loaded.topology.iam;
+  CHECK(iam.organization_id == "o-a1b2c3d4e5");
+  CHECK(iam.scps_loaded);
+  REQUIRE(iam.service_control_policies.size() == 2);
+  CHECK(iam.service_control_policies[0].target == "r-ab12");
+  CHECK(iam.service_control_policies[1].target.empty());
+  CHECK(iam.service_control_policies[1].document.name == "NoSsm");
+  CHECK(iam.rcps_loaded);  // listed, even empty: the input says there are none but AWS's own
+  CHECK_FALSE(iam.principals_loaded);
+  auto bad = load(kBase + "iam:\n  organization_id: O-1\n  service_control_policies: [{name: x}]\n");
+  CHECK_FALSE(bad.ok);
+  REQUIRE(bad.errors.size() == 2);
+  CHECK(bad.errors[0].find("'organization_id' must be o- and 10 to 32 lowercase letters or digits, not 'O-1'") !=
+        std::string::npos);
+  CHECK(bad.errors[1].find("missing key 'document' in organization policy") != std::string::npos);
+}
+
 TEST_CASE("a topology without an iam section leaves the principals not loaded", "[native][iam]") {
   auto without = load(kBase);
   REQUIRE(without.ok);

@@ -878,6 +878,37 @@ TEST_CASE("list-policies output without documents is ignored, not taken for poli
   CHECK(loaded.topology.ignored[0].reason == "no PolicyVersionList: the policy's document is not in this file");
 }
 
+TEST_CASE("describe-policy files give SCPs and RCPs, describe-organization the organization", "[snapshot][iam]") {
+  TempDir dir("organizations");
+  dir.write("scp-full.json", R"({"Policy": {"PolicySummary": {"Id": "p-FullAWSAccess", "Name": "FullAWSAccess",
+    "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": true},
+    "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"}})");
+  dir.write("rcp-full.json", R"({"Policy": {"PolicySummary": {"Id": "p-RCPFullAWSAccess", "Name": "RCPFullAWSAccess",
+    "Type": "RESOURCE_CONTROL_POLICY", "AwsManaged": true},
+    "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}"}})");
+  dir.write("tags.json", R"({"Policy": {"PolicySummary": {"Id": "p-1", "Name": "tags", "Type": "TAG_POLICY"},
+    "Content": "{}"}})");
+  dir.write("org.json", R"({"Organization": {"Id": "o-a1b2c3d4e5", "FeatureSet": "ALL"}})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.empty());
+  const IamInventory& iam = loaded.topology.iam;
+  CHECK(iam.organization_id == "o-a1b2c3d4e5");
+  CHECK(iam.scps_loaded);
+  REQUIRE(iam.service_control_policies.size() == 1);
+  CHECK(iam.service_control_policies[0].document.name == "FullAWSAccess");
+  CHECK(iam.service_control_policies[0].target.empty());  // the file does not say where it is attached
+  CHECK(iam.rcps_loaded);
+  CHECK(iam.resource_control_policies.empty());  // RCPFullAWSAccess: AWS's own, added by the engine
+  REQUIRE(loaded.topology.ignored.size() == 1);
+  CHECK(loaded.topology.ignored[0].reason == "TAG_POLICY is not an access policy");
+  TempDir broken("organizations-broken");
+  broken.write("scp.json", R"({"Policy": {"PolicySummary": {"Name": "x", "Type": "SERVICE_CONTROL_POLICY"},
+    "Content": "{\"Statement\": [{\"Effect\": \"Maybe\", \"Action\": \"*\", \"Resource\": \"*\"}]}"}})");
+  auto bad = load(broken.path());
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].rfind("scp.json:/Policy/Content", 0) == 0);
+}
+
 TEST_CASE("iam snapshot errors name the file and JSON pointer", "[snapshot][iam]") {
   TempDir dir("iam-errors");
   dir.write("auth.json", R"({"RoleDetailList": [

@@ -454,6 +454,35 @@ TEST_CASE("SCPs: an allow at every level, a deny at any", "[policy]") {
   CHECK(decide(set, s3).decision == Decision::kAllow);
 }
 
+TEST_CASE("SCPs of unknown levels: all allow passes, none fails, a mix is undetermined", "[policy]") {
+  const PolicyDocument full = document("FullAWSAccess", {allow({"*"})});
+  const PolicyDocument only_s3 = document("OnlyS3", {allow({"s3:*"})});
+  const PolicyDocument deny_ssm = document("DenySsm", {deny({"ssm:*"})});
+  const Request ssm = roleRequest("ssm:GetParameter", "*");
+  const Request s3 = roleRequest("s3:GetObject", "arn:aws:s3:::b/k");
+  const Request ec2 = roleRequest("ec2:DescribeVpcs", "*");
+  PolicySet set = identityOnly();
+  set.service_control_unplaced = std::vector<const PolicyDocument*>{&full, &only_s3};
+  CHECK(decide(set, s3).decision == Decision::kAllow);  // every level holds one of them: each allows
+  // FullAWSAccess and OnlyS3 at one level allow ssm; at two levels they do not.
+  const AccessDecision mixed = decide(set, ssm);
+  CHECK(mixed.decision == Decision::kUndetermined);
+  CHECK(mixed.deciding_kind == PolicyKind::kServiceControl);
+  CHECK(mixed.missing.find("which level (root, OU, account)") != std::string::npos);
+  set.service_control_unplaced = std::vector<const PolicyDocument*>{&only_s3, &deny_ssm};
+  const AccessDecision none = decide(set, ec2);  // no SCP allows it: whatever the levels, one lacks an allow
+  CHECK(none.decision == Decision::kImplicitDeny);
+  CHECK(none.code == DenyCode::kScpDeny);
+  CHECK(decide(set, ssm).decision == Decision::kExplicitDeny);  // a Deny decides at any level
+}
+
+TEST_CASE("RCPFullAWSAccess allows everything to anyone", "[policy]") {
+  const Request ssm = roleRequest("ssm:GetParameter", "*");
+  PolicySet set = identityOnly();
+  set.resource_control = std::vector<const PolicyDocument*>{&rcpFullAwsAccess()};
+  CHECK(decide(set, ssm).decision == Decision::kAllow);
+}
+
 TEST_CASE("RCPs and permissions boundaries must allow too", "[policy]") {
   const PolicyDocument rcp_full = document("RCPFullAWSAccess", {allow({"*"}).anyPrincipal()});
   const PolicyDocument boundary = document("boundary", {allow({"s3:*"})});
