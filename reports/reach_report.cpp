@@ -196,14 +196,20 @@ std::string accessMatrixText(const sim::AccessMatrixReport& report) {
     for (const auto& arn : report.allowed) only += (only.empty() ? "" : ", ") + arn;
     line("");
     line(fmt::format("guarantee: only {} may call: {}", only, guaranteeName(report.guarantee)));
-    for (std::size_t index : report.violations) {
-      const auto& cell = report.cells[index];
-      line(fmt::format("  {} {} from {}: {}", cell.principal, cell.action, cell.source, cellText(cell)));
-    }
+    for (const auto& violation : accessViolationLines(report)) out += "  " + violation + "\n";
   }
   if (!report.assumptions.empty()) {
     out += "\n";
     out += assumptionsText(report.assumptions);
+  }
+  return out;
+}
+
+std::vector<std::string> accessViolationLines(const sim::AccessMatrixReport& report) {
+  std::vector<std::string> out;
+  for (std::size_t index : report.violations) {
+    const auto& cell = report.cells[index];
+    out.push_back(escapeText(fmt::format("{} {} from {}: {}", cell.principal, cell.action, cell.source, cellText(cell))));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,5 +28,8 @@ std::string accessMatrixText(const sim::AccessMatrixReport& report);
 /// The same as JSON: cells[] (source, principal, action, verdict, call),
 /// guarantee {only, verdict, violations[]}, assumptions[].
 std::string accessMatrixJson(const sim::AccessMatrixReport& report);
+
+/// One escaped line per cell that breaks the guarantee: "PRINCIPAL ACTION from SOURCE: allowed".
+std::vector<std::string> accessViolationLines(const sim::AccessMatrixReport& report);
 
 }  // namespace vpcsim::reports

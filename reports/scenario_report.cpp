@@ -50,9 +50,9 @@ std::string questionText(const sim::ReachReport& report) {
 }
 
 /// A verdict as the check states it: reach words, or holds / violated /
-/// undetermined for a verify check (sim::VerifyReport's convention).
+/// undetermined for a guarantee (sim::VerifyReport's convention).
 std::string_view outcomeWord(const scenario::CheckOutcome& outcome, sim::Verdict verdict) {
-  if (!outcome.is_verify) return verdictName(verdict);
+  if (!outcome.isGuarantee()) return verdictName(verdict);
   switch (verdict) {
     case sim::Verdict::kUnreachable: return "holds";
     case sim::Verdict::kReachable: return "violated";
@@ -68,7 +68,13 @@ std::string outcomeQuestion(const scenario::CheckOutcome& outcome) {
     return escapeText(fmt::format("presigned URL for {} by {}: created from {}, opened from {}", url->profile,
                                   url->principal, url->created.from, url->opened.from));
   }
-  if (!outcome.is_verify) return questionText(outcome.report);
+  if (const auto& access = outcome.access) {
+    std::string only;
+    for (const auto& arn : access->allowed) only += (only.empty() ? "" : ", ") + arn;
+    return escapeText(fmt::format("only {} may call {} on {} from {}", only, fmt::join(access->actions, ", "),
+                                  access->to, fmt::join(access->sources, ", ")));
+  }
+  if (outcome.kind == scenario::CheckKind::kReach) return questionText(outcome.report);
   std::string out;
   for (const auto& report : outcome.verify) {
     out += (out.empty() ? "" : ", ") + escapeText(report.check == "internet-free"
@@ -87,7 +93,12 @@ std::vector<std::string> outcomeReasons(const scenario::CheckOutcome& outcome) {
     for (const auto& reason : reasons(url->opened)) out.push_back("opened: " + reason);
     return out;
   }
-  if (!outcome.is_verify) return reasons(outcome.report);
+  if (const auto& access = outcome.access) {
+    std::vector<std::string> out;
+    for (const auto& line : accessViolationLines(*access)) out.push_back("can: " + line);
+    return out;
+  }
+  if (outcome.kind == scenario::CheckKind::kReach) return reasons(outcome.report);
   std::vector<std::string> out;
   for (const auto& report : outcome.verify) {
     out.push_back(escapeText(fmt::format("{}: {}", report.check, verifyVerdictName(report))));
@@ -104,7 +115,8 @@ std::vector<std::string> outcomeReasons(const scenario::CheckOutcome& outcome) {
 
 /// The assumptions of the answer, each once, in order.
 std::vector<std::string> outcomeAssumptions(const scenario::CheckOutcome& outcome) {
-  if (!outcome.is_verify && !outcome.presigned_url) return outcome.report.assumptions;
+  if (outcome.kind == scenario::CheckKind::kReach) return outcome.report.assumptions;
+  if (outcome.access) return outcome.access->assumptions;
   std::vector<std::string> out;
   auto add = [&](const std::vector<std::string>& assumptions) {
     for (const auto& assumption : assumptions) {
@@ -269,7 +281,7 @@ std::string scenarioText(const scenario::ScenarioRun& run) {
       out += fmt::format("  {} [{}]: expected {}, got {} ({})\n", escapeText(outcome.check),
                          escapeText(outcome.variant), outcomeWord(outcome, outcome.expected),
                          outcomeWord(outcome, outcome.verdict),
-                         outcome.is_verify || outcome.presigned_url ? outcomeQuestion(outcome)
+                         outcome.kind != scenario::CheckKind::kReach ? outcomeQuestion(outcome)
                                            : escapeText(fmt::format("{} -> {}, {}", outcome.report.from,
                                                                     outcome.report.to, outcome.report.traffic)));
       for (const auto& reason : outcomeReasons(outcome)) out += "    " + reason + "\n";
@@ -327,7 +339,9 @@ std::string scenarioJson(const scenario::ScenarioRun& run) {
       result["pass"] = outcome->pass;
       if (outcome->presigned_url) {
         result["presigned_url"] = presignedUrlJsonValue(*outcome->presigned_url);
-      } else if (outcome->is_verify) {
+      } else if (outcome->access) {
+        result["access"] = nlohmann::ordered_json::parse(accessMatrixJson(*outcome->access));
+      } else if (outcome->kind == scenario::CheckKind::kVerify) {
         result["verify"] = nlohmann::ordered_json::parse(verifyJson(outcome->verify));
       } else {
         result["reach"] = nlohmann::ordered_json::parse(reachJson(outcome->report));

@@ -451,9 +451,9 @@ bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnos
       CheckOutcome outcome;
       outcome.variant = variant;
       outcome.check = check.name;
-      outcome.is_verify = check.verify.has_value();
       std::optional<topology::Diagnostic> problem;
       if (check.verify) {
+        outcome.kind = CheckKind::kVerify;
         auto reports = runVerify(*check.verify, *built.at(variant));
         if (reports) {
           outcome.verdict = verifyVerdict(*reports);
@@ -461,7 +461,25 @@ bool runScenario(const Scenario& scenario, ScenarioRun& out, std::vector<Diagnos
         } else {
           problem = reports.diagnostic();
         }
+      } else if (check.access) {
+        outcome.kind = CheckKind::kAccess;
+        const ScenarioAccess& what = *check.access;
+        sim::AccessMatrixQuery query;
+        query.from = what.from;
+        query.to = what.to;
+        query.actions = what.actions;
+        if (!what.resource.empty()) query.resource = what.resource;
+        query.principals = what.principals;
+        query.security_groups = what.security_groups;
+        query.only = what.only;
+        if (auto report = sim::accessMatrix(*built.at(variant)->network, query)) {
+          outcome.verdict = report->guarantee;
+          outcome.access = std::move(report).value();
+        } else {
+          problem = report.diagnostic();
+        }
       } else if (check.presigned_url) {
+        outcome.kind = CheckKind::kPresignedUrl;
         const ScenarioPresignedUrl& what = *check.presigned_url;
         auto report = sim::presignedUrl(*built.at(variant)->network,
                                         {what.profile, what.created_from, what.opened_from, what.principal,
@@ -538,8 +556,8 @@ bool diffVariants(const Scenario& scenario, const std::string& from, const std::
   };
 
   for (const auto& check : scenario.checks) {
-    // verify and presigned-URL checks compare by verdict in `run`, not flow by flow
-    if (check.verify || check.presigned_url) continue;
+    // verify, presigned-URL and access checks compare by verdict in `run`, not flow by flow
+    if (check.verify || check.presigned_url || check.access) continue;
     FlowChange change;
     change.check = check.name;
     change.from = check.reach.from;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "capacity/capacity.h"
 #include "policy/lint.h"
+#include "sim/access_matrix.h"
 #include "sim/presigned.h"
 #include "sim/query.h"
 #include "sim/verify/verify.h"
@@ -36,21 +38,27 @@ struct VariantNetwork {
   std::unique_ptr<Network> network;
 };
 
+/// What a check asks (ScenarioCheck): a reach question, a verify proof, a
+/// presigned URL, or an access guarantee.
+enum class CheckKind : uint8_t { kReach, kVerify, kPresignedUrl, kAccess };
+
 /// One check run in one variant.
 struct CheckOutcome {
   std::string variant;
   std::string check;
+  CheckKind kind = CheckKind::kReach;
+  /// For guarantees (verify, access) kUnreachable = holds, kReachable =
+  /// violated, kUndetermined (sim::VerifyReport's convention).
   Verdict verdict = Verdict::kUnreachable;
   Verdict expected = Verdict::kUnreachable;
   bool pass = false;
   ReachReport report;  ///< the full answer of a reach check, for details and reports
-  /// A verify check (ScenarioCheck::verify): its reports, one per internet-free
-  /// check and scope, and `verdict` kUnreachable = holds, kReachable =
-  /// violated, kUndetermined (sim::VerifyReport's convention).
-  bool is_verify = false;
-  std::vector<sim::VerifyReport> verify;
-  /// A presigned-URL check (ScenarioCheck::presigned_url): both legs; `verdict` is its verdict.
-  std::optional<sim::PresignedUrlReport> presigned_url;
+  std::vector<sim::VerifyReport> verify;  ///< a verify check: one report per internet-free check and scope
+  std::optional<sim::PresignedUrlReport> presigned_url;  ///< a presigned-URL check: both legs
+  std::optional<sim::AccessMatrixReport> access;         ///< an access check: the matrix and its guarantee
+
+  /// Verdicts read holds / violated / undetermined.
+  [[nodiscard]] bool isGuarantee() const { return kind == CheckKind::kVerify || kind == CheckKind::kAccess; }
 };
 
 /// The scenario's capacity projection in one variant, and its expectation.

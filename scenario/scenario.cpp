@@ -425,7 +425,7 @@ std::optional<ScenarioEdit> Parser::parseEdit(const YAML::Node& node) {
 
 void Parser::parseCheck(const YAML::Node& node) {
   auto f = yaml_.fields(node, "check",
-                        {"name", "reach", "verify", "presigned_url", "expect", "expect_by_variant", "variants"});
+                        {"name", "reach", "verify", "presigned_url", "access", "expect", "expect_by_variant", "variants"});
   if (!f) return;
   ScenarioCheck check;
   CheckPlaces places;
@@ -482,11 +482,33 @@ void Parser::parseCheck(const YAML::Node& node) {
       for (const auto& ref : refs(*p, "security_groups")) what.security_groups.push_back(ref.text);
       check.presigned_url = std::move(what);
     }
+  } else if (const Field* access = f->find("access")) {
+    if (auto a = yaml_.fields(access->value, "access",
+                              {"from", "to", "actions", "resource", "principals", "only", "security_groups"})) {
+      ScenarioAccess what;
+      for (const auto& ref : refs(*a, "from")) what.from.push_back(ref.text);
+      what.to = yaml_.text(*a, "to", true).value_or("");
+      for (const auto& ref : refs(*a, "actions")) {
+        if (!sim::isActionName(ref.text)) {
+          yaml_.error(a->find("actions")->value, "bad-value",
+                      fmt::format("action '{}' is not SERVICE:Action (for example ssm:GetParameter)", ref.text));
+        }
+        what.actions.push_back(ref.text);
+      }
+      what.resource = yaml_.text(*a, "resource").value_or("");
+      for (const auto& ref : refs(*a, "principals")) what.principals.push_back(ref.text);
+      for (const auto& ref : refs(*a, "only")) what.only.push_back(ref.text);
+      for (const auto& ref : refs(*a, "security_groups")) what.security_groups.push_back(ref.text);
+      for (const char* key : {"from", "actions", "only"}) {
+        if (!a->has(key)) yaml_.error(access->value, "missing-key", fmt::format("missing key '{}' in access", key));
+      }
+      check.access = std::move(what);
+    }
   } else {
     yaml_.error(node, "missing-key",
-                fmt::format("missing key 'reach', 'verify' or 'presigned_url' in check '{}'", check.name));
+                fmt::format("missing key 'reach', 'verify', 'presigned_url' or 'access' in check '{}'", check.name));
   }
-  const char* kinds[] = {"reach", "verify", "presigned_url"};
+  const char* kinds[] = {"reach", "verify", "presigned_url", "access"};
   const char* first_kind = nullptr;
   for (const char* kind : kinds) {
     const Field* field = f->find(kind);
@@ -499,8 +521,10 @@ void Parser::parseCheck(const YAML::Node& node) {
                               kind));
     }
   }
+  // verify and access checks state guarantees: holds, violated, undetermined.
+  const bool guarantee = check.verify.has_value() || check.access.has_value();
   const std::span<const std::string_view> words =
-      check.verify ? std::span<const std::string_view>(kVerifyVerdicts) : std::span<const std::string_view>(kVerdicts);
+      guarantee ? std::span<const std::string_view>(kVerifyVerdicts) : std::span<const std::string_view>(kVerdicts);
   auto verdict = [&](const YAML::Node& value, std::string_view key) -> std::string {
     if (!value.IsScalar()) {
       yaml_.error(value, "bad-shape", fmt::format("'{}' must be a single value", key));
@@ -510,7 +534,7 @@ void Parser::parseCheck(const YAML::Node& node) {
     if (std::find(words.begin(), words.end(), word) == words.end()) {
       yaml_.error(value, "bad-value",
                   fmt::format("'{}' must be {}, not '{}'{}", key,
-                              check.verify ? "holds, violated or undetermined"
+                              guarantee ? "holds, violated or undetermined"
                                            : "reachable, unreachable, partial or undetermined",
                               word, didYouMean(word, words)));
       return "";

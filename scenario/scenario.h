@@ -128,11 +128,24 @@ struct ScenarioPresignedUrl {
   std::vector<std::string> security_groups;  ///< for subnet: sources
 };
 
+/// Who can make which calls, and the guarantee that only some principals
+/// can, as `vpcsim access --only` takes it (verify verdicts).
+struct ScenarioAccess {
+  std::vector<std::string> from;        ///< reach sources
+  std::string to;                       ///< service:NAME
+  std::vector<std::string> actions;     ///< SERVICE:Action
+  std::string resource;                 ///< empty: *
+  std::vector<std::string> principals;  ///< empty: every role and user in the input
+  std::vector<std::string> only;        ///< the principals that may
+  std::vector<std::string> security_groups;
+};
+
 struct ScenarioCheck {
   std::string name;
-  ScenarioReach reach;                  ///< a reach check (when `verify` and `presigned_url` are empty)
+  ScenarioReach reach;                  ///< a reach check (when no other question is set)
   std::optional<ScenarioVerify> verify;  ///< a verify check
   std::optional<ScenarioPresignedUrl> presigned_url;  ///< a presigned-URL check (reach verdicts)
+  std::optional<ScenarioAccess> access;  ///< an access guarantee (verify verdicts)
   /// reachable|unreachable|partial|undetermined (reach), holds|violated|undetermined
   /// (verify); empty when only per variant
   std::string expect;

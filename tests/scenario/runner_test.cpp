@@ -121,16 +121,35 @@ TEST_CASE("the default scenario passes in every variant", "[scenario]") {
   CHECK(pypi->report.results[0].explanations.at(0).code == "NO_ROUTE_TO_DESTINATION");
   CHECK(run.find("notebook -> PyPI", "with-nat")->verdict == Verdict::kReachable);
   std::string text = reports::scenarioText(run);
-  CHECK(text.find("\nnotebook -> PyPI                                unreachable ok             reachable ok       "
-                  "        unreachable ok             -                          -                          -      "
-                  "                    -                          -\n") != std::string::npos);
-  CHECK(text.find("21 checks, 8 variants, capacity: 109 expectations hold, 0 fail\n") != std::string::npos);
+  CHECK(text.find("\nnotebook -> PyPI" + std::string(44, ' ') + "unreachable ok             reachable ok               "
+                  "unreachable ok             -                          -                          -          "
+                  "                -                          -\n") != std::string::npos);
+  CHECK(text.find("22 checks, 8 variants, capacity: 112 expectations hold, 0 fail\n") != std::string::npos);
   // The lab's endpoint-policy step: the Deny-only policy denies the MLOps role too.
   const CheckOutcome* mlops = run.find("mlops calls ssm:GetParameter", "ssm-endpoint-policy");
   REQUIRE(mlops != nullptr);
   CHECK(mlops->verdict == Verdict::kUnreachable);
   REQUIRE_FALSE(mlops->report.results.empty());
   CHECK(mlops->report.results[0].explanations.at(0).code == "ENDPOINT_POLICY_DENY");
+}
+
+TEST_CASE("the default scenario's access guarantee: only MLOps reads the parameter once the endpoint policy says so",
+          "[scenario][access]") {
+  const ScenarioRun& run = defaultRun();
+  const CheckOutcome* baseline = run.find("only MLOps reads the SSM parameter from the Studio subnets", "baseline");
+  REQUIRE(baseline != nullptr);
+  CHECK(baseline->kind == CheckKind::kAccess);
+  REQUIRE(baseline->access.has_value());
+  CHECK(baseline->verdict == Verdict::kReachable);  // violated: the data scientist's role can
+  CHECK(baseline->access->violations.size() == 2);  // from each of the two subnets
+  std::string text = reports::scenarioJson(run);
+  CHECK(text.find("\"verdict\": \"violated\"") != std::string::npos);
+  const CheckOutcome* fixed =
+      run.find("only MLOps reads the SSM parameter from the Studio subnets", "ssm-endpoint-policy-fixed");
+  REQUIRE(fixed != nullptr);
+  CHECK(fixed->verdict == Verdict::kUnreachable);  // holds
+  CHECK(fixed->access->violations.empty());
+  CHECK(run.find("only MLOps reads the SSM parameter from the Studio subnets", "with-nat") == nullptr);
 }
 
 TEST_CASE("the default scenario's sign-in perimeter: a URL created in the VPC does not open from the office",
@@ -292,7 +311,7 @@ TEST_CASE("a verify check proves internet-free per variant and says which check 
   REQUIRE(runScenario(scenario, run, errors));
   const CheckOutcome* baseline = run.find("isolated", "baseline");
   REQUIRE(baseline != nullptr);
-  CHECK(baseline->is_verify);
+  CHECK(baseline->kind == CheckKind::kVerify);
   CHECK(baseline->pass);
   REQUIRE(baseline->verify.size() == 1);
   CHECK(baseline->verify[0].findings.empty());
@@ -329,9 +348,9 @@ TEST_CASE("a wrong expectation fails the run and says why", "[scenario]") {
   CHECK(text.find("wrong [baseline]: expected reachable, got unreachable (notebook:studio/data-scientist -> pypi, "
                   "tcp/443)\n") != std::string::npos);
   // `wrong` runs in all eight variants and reaches PyPI only with the NAT gateway.
-  CHECK(text.find("22 checks, 8 variants, capacity: 110 expectations hold, 7 fail\n") != std::string::npos);
+  CHECK(text.find("23 checks, 8 variants, capacity: 113 expectations hold, 7 fail\n") != std::string::npos);
   std::string junit = reports::scenarioJunit(run);
-  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"117\" failures=\"7\">") !=
+  CHECK(junit.find("<testsuites name=\"sagemaker-studio-vpc-only\" tests=\"120\" failures=\"7\">") !=
         std::string::npos);
   CHECK(junit.find("<failure message=\"expected reachable, got unreachable\">") != std::string::npos);
   CHECK(vpcsim::test_support::xmlProblem(junit).empty());

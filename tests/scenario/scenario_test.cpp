@@ -244,6 +244,19 @@ checks:
                         file + ":9:13: error: 'expect' must be reachable, unreachable, partial or undetermined, not "
                                "'holds'"});
   }
+  SECTION("access checks: their keys, and guarantee verdicts") {
+    auto errors = errorsOf(R"(inputs: {}
+checks:
+  - name: a
+    access: {from: [internet], to: service:ssm, actions: [ssm:GetParameter, GetParameter]}
+    expect: reachable
+)",
+                           file);
+    CHECK(errors == std::vector<std::string>{
+                        file + ":4:13: error: missing key 'only' in access",
+                        file + ":4:58: error: action 'GetParameter' is not SERVICE:Action (for example ssm:GetParameter)",
+                        file + ":5:13: error: 'expect' must be holds, violated or undetermined, not 'reachable'"});
+  }
   SECTION("stacks named by variants must exist") {
     auto errors = errorsOf(R"(inputs:
   stacks: [{template: vpc.yaml, stack_name: network}]
