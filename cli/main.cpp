@@ -14,6 +14,7 @@
 
 #include "reports/capacity_report.h"
 #include "reports/describe_report.h"
+#include "reports/diagram.h"
 #include "reports/presigned_report.h"
 #include "reports/reach_report.h"
 #include "reports/scenario_report.h"
@@ -477,7 +478,9 @@ struct DescribeArgs {
 Outcome runDescribe(const DescribeArgs& args) {
   topology::Topology topo;
   if (!load(args.inputs, topo)) return Outcome::kInputError;
-  std::cout << (args.output == "json" ? reports::describeJson(topo) : reports::describeText(topo));
+  std::cout << (args.output == "json"  ? reports::describeJson(topo)
+                : args.output == "dot" ? reports::topologyDot(topo)
+                                       : reports::describeText(topo));
   return Outcome::kDone;
 }
 
@@ -667,7 +670,8 @@ void addCapacity(CLI::App& app, CapacityArgs& args) {
 void addOthers(CLI::App& app, Commands& commands) {
   auto* describe = app.add_subcommand("describe", "inventory of what was loaded and what was ignored");
   addInputOptions(*describe, commands.describe.inputs);
-  describe->add_option("--output", commands.describe.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  describe->add_option("--output", commands.describe.output, "text, json, or dot (the network diagram for Graphviz)")
+      ->check(CLI::IsMember({"text", "json", "dot"}));
 
   GenerateArgs& generate_args = commands.generate;
   auto* generate = app.add_subcommand("generate", "write a synthetic snapshot folder in AWS JSON form");

@@ -11,6 +11,7 @@
 #include "reports/path_render.h"
 #include "reports/presigned_report.h"
 #include "reports/reach_report.h"
+#include "reports/scenario_outcome.h"
 #include "reports/verify_report.h"
 #include "reports/xml.h"
 #include "reports/json_document.h"
@@ -48,6 +49,8 @@ std::vector<std::string> reasons(const sim::ReachReport& report) {
 std::string questionText(const sim::ReachReport& report) {
   return escapeText(fmt::format("{} -> {} ({})", report.from, report.to, report.traffic));
 }
+
+}  // namespace
 
 /// A verdict as the check states it: reach words, or holds / violated /
 /// undetermined for a guarantee (sim::VerifyReport's convention).
@@ -130,6 +133,8 @@ std::vector<std::string> outcomeAssumptions(const scenario::CheckOutcome& outcom
   for (const auto& report : outcome.verify) add(report.assumptions);
   return out;
 }
+
+namespace {
 
 /// How an answer ends: its first explanation, or "the path ends".
 std::string stopText(const std::optional<sim::Explanation>& stop) {

@@ -1,0 +1,363 @@
+#include "reports/diagram.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <graphviz/gvc.h>
+#include <graphviz/gvplugin.h>
+
+#include "topology/safe_text.h"
+
+// Graphviz's dot layout and core (SVG) renderers, linked in rather than
+// loaded by name: no plugin configuration file is read, and the text
+// renderer that measures with the machine's fonts (pango) is never used.
+extern "C" {
+extern gvplugin_library_t gvplugin_dot_layout_LTX_library;  // NOLINT(readability-identifier-naming)
+extern gvplugin_library_t gvplugin_core_LTX_library;        // NOLINT(readability-identifier-naming)
+}
+
+namespace vpcsim::reports {
+namespace {
+
+using topology::ResourceMeta;
+using topology::Topology;
+
+/// Input text made printable (topology::escapeText: control characters and
+/// bytes that are not UTF-8 shown as escapes; idempotent).
+std::string safe(std::string_view text) { return topology::escapeText(text); }
+
+/// A DOT double-quoted string: each line made printable, quotes and
+/// backslashes escaped (so "\N" or "\l" in a tag value stays text), line
+/// breaks as DOT's "\n".
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (start > 0) out += "\\n";
+    for (char c : safe(text.substr(start, end - start))) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    start = end + 1;
+  }
+  return out + "\"";
+}
+
+/// The SVG element id of a resource's node.
+std::string nodeId(std::string_view id) { return quoted(fmt::format("n-{}", id)); }
+
+/// "id (Name)" or "id", printable.
+std::string title(const ResourceMeta& meta) { return safe(topology::displayName(meta)); }
+
+class DotWriter {
+ public:
+  explicit DotWriter(const Topology& t) : t_(t) {}
+
+  std::string write() {
+    out_ += "digraph vpcsim {\n";
+    out_ += "  graph [rankdir=LR, compound=true, fontname=\"Helvetica\", fontsize=11, nodesep=0.25, ranksep=0.7];\n";
+    out_ += "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=10];\n";
+    out_ += "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#666666\"];\n";
+    for (const auto& vpc : t_.vpcs) writeVpc(vpc);
+    writeOutside();
+    writeRouteEdges();
+    out_ += "}\n";
+    return out_;
+  }
+
+ private:
+  void node(std::string_view id, const std::string& label, std::string_view shape, std::string_view fill,
+            std::string_view indent) {
+    out_ += fmt::format("{}{} [id={}, label={}, shape={}, fillcolor=\"{}\"];\n", indent, quoted(id), nodeId(id),
+                        quoted(label), shape, fill);
+    drawn_.insert(std::string(id));
+  }
+
+  void writeVpc(const topology::Vpc& vpc) {
+    std::string cidrs;
+    for (const auto& cidr : vpc.cidrs) {
+      if (!cidrs.empty()) cidrs += ' ';
+      cidrs += cidr.str();
+    }
+    out_ += fmt::format("  subgraph {} {{\n    id={}; label={}; style=\"rounded\"; color=\"#1f6feb\";\n",
+                        quoted("cluster_" + vpc.meta.id), nodeId(vpc.meta.id), quoted(title(vpc.meta) + "\n" + cidrs));
+    std::map<std::string, std::vector<const topology::Subnet*>> by_zone;
+    for (const auto& subnet : t_.subnets) {
+      if (subnet.vpc_id == vpc.meta.id) by_zone[subnet.availability_zone].push_back(&subnet);
+    }
+    for (const auto& [zone, subnets] : by_zone) {
+      out_ += fmt::format("    subgraph {} {{\n      id={}; label={}; style=\"dashed\"; color=\"#999999\";\n",
+                          quoted("cluster_" + vpc.meta.id + "/" + zone), quoted("z-" + vpc.meta.id + "/" + zone),
+                          quoted(zone.empty() ? "zone not given" : safe(zone)));
+      for (const auto* subnet : subnets) writeSubnet(*subnet);
+      for (const auto& nat : t_.nat_gateways) {
+        const topology::Subnet* home = t_.findSubnet(nat.subnet_id);
+        if (home != nullptr && home->vpc_id == vpc.meta.id && home->availability_zone == zone) {
+          node(nat.meta.id, "NAT gateway\n" + title(nat.meta), "box", "#fff4d6", "      ");
+        }
+      }
+      out_ += "    }\n";
+    }
+    for (const auto& igw : t_.internet_gateways) {
+      for (const auto& attached : igw.vpc_ids) {
+        if (attached == vpc.meta.id && drawn_.count(igw.meta.id) == 0) {
+          node(igw.meta.id, "internet gateway\n" + title(igw.meta), "box", "#e6f4ea", "    ");
+        }
+      }
+    }
+    for (const auto& endpoint : t_.vpc_endpoints) {
+      if (endpoint.vpc_id != vpc.meta.id) continue;
+      node(endpoint.meta.id,
+           fmt::format("{} endpoint\n{}\n{}", topology::endpointTypeName(endpoint.type), title(endpoint.meta),
+                       safe(endpoint.service_name)),
+           "box", "#f3e8ff", "    ");
+    }
+    out_ += "  }\n";
+  }
+
+  void writeSubnet(const topology::Subnet& subnet) {
+    std::size_t enis = 0;
+    for (const auto& eni : t_.enis) enis += eni.subnet_id == subnet.meta.id ? 1U : 0U;
+    const topology::RouteTable* table = routeTableOf(subnet);
+    std::string acl;
+    for (const auto& candidate : t_.network_acls) {
+      for (const auto& id : candidate.subnet_ids) {
+        if (id == subnet.meta.id) acl = candidate.meta.id;
+      }
+    }
+    std::string label = fmt::format("{}\n{}\n{} interface{}", title(subnet.meta), subnet.cidr.str(), enis,
+                                    enis == 1 ? "" : "s");
+    if (table != nullptr) label += "\nroute table " + safe(table->meta.id);
+    if (!acl.empty()) label += "\nnetwork ACL " + safe(acl);
+    node(subnet.meta.id, label, "box", "#eef5ff", "      ");
+  }
+
+  /// The subnet's explicit route table, else its VPC's main one.
+  const topology::RouteTable* routeTableOf(const topology::Subnet& subnet) const {
+    const topology::RouteTable* main = nullptr;
+    for (const auto& table : t_.route_tables) {
+      for (const auto& id : table.subnet_ids) {
+        if (id == subnet.meta.id) return &table;
+      }
+      if (table.main && table.vpc_id == subnet.vpc_id && main == nullptr) main = &table;
+    }
+    return main;
+  }
+
+  void writeOutside() {
+    bool internet = !t_.internet_gateways.empty();
+    if (internet) node("internet", "internet", "ellipse", "#f6f8fa", "  ");
+    for (const auto& igw : t_.internet_gateways) {
+      if (drawn_.count(igw.meta.id) == 0) node(igw.meta.id, "internet gateway\n" + title(igw.meta), "box", "#e6f4ea", "  ");
+      out_ += fmt::format("  {} -> {} [dir=both];\n", quoted(igw.meta.id), quoted("internet"));
+    }
+    for (const auto& tgw : t_.transit_gateways) {
+      node(tgw.meta.id, "transit gateway\n" + title(tgw.meta), "box", "#fde8e8", "  ");
+    }
+    for (const auto& attachment : t_.tgw_attachments) {
+      if (drawn_.count(attachment.transit_gateway_id) == 0) continue;
+      for (const auto& subnet : attachment.subnet_ids) {
+        if (drawn_.count(subnet) == 0) continue;
+        out_ += fmt::format("  {} -> {} [style=dotted, dir=none, label={}];\n", quoted(subnet),
+                            quoted(attachment.transit_gateway_id), quoted(safe(attachment.meta.id)));
+      }
+    }
+    for (const auto& peering : t_.peering_connections) {
+      node(peering.meta.id, "peering\n" + title(peering.meta), "box", "#fde8e8", "  ");
+      for (const auto* side : {&peering.requester, &peering.accepter}) {
+        if (t_.findVpc(side->vpc_id) == nullptr) continue;
+        out_ += fmt::format("  {} -> {} [lhead={}, dir=none, style=dotted];\n", quoted(peering.meta.id),
+                            quoted(anyNodeOf(side->vpc_id)), quoted("cluster_" + side->vpc_id));
+      }
+    }
+    for (const auto& vgw : t_.vpn_gateways) {
+      node(vgw.meta.id, "virtual private gateway\n" + title(vgw.meta), "box", "#fde8e8", "  ");
+    }
+  }
+
+  /// A node inside the VPC's cluster for edges to the cluster (its first subnet).
+  std::string anyNodeOf(const std::string& vpc_id) const {
+    for (const auto& subnet : t_.subnets) {
+      if (subnet.vpc_id == vpc_id) return subnet.meta.id;
+    }
+    return vpc_id;
+  }
+
+  /// One edge per subnet and route target, labelled with its destinations.
+  void writeRouteEdges() {
+    for (const auto& subnet : t_.subnets) {
+      const topology::RouteTable* table = routeTableOf(subnet);
+      if (table == nullptr) continue;
+      std::map<std::string, std::vector<std::string>> by_target;  // target -> destinations, in route order
+      for (const auto& route : table->routes) {
+        if (route.target_id.empty() || route.target_id == "local") continue;
+        std::string destination = route.destination            ? route.destination->str()
+                                  : !route.destination_prefix_list.empty() ? route.destination_prefix_list
+                                                                            : route.destination_ipv6;
+        by_target[route.target_id].push_back(safe(route.blackhole ? destination + " (blackhole)" : destination));
+      }
+      for (const auto& [target, destinations] : by_target) {
+        if (drawn_.count(target) == 0) {
+          node(target, safe(target) + "\n(not in the input)", "box", "#f6f8fa", "  ");
+        }
+        std::string label;
+        for (const auto& d : destinations) {
+          if (!label.empty()) label += '\n';
+          label += d;
+        }
+        out_ += fmt::format("  {} -> {} [id={}, label={}];\n", quoted(subnet.meta.id), quoted(target),
+                            quoted(fmt::format("e-{}-{}", subnet.meta.id, target)), quoted(label));
+      }
+    }
+  }
+
+  const Topology& t_;
+  std::string out_;
+  std::set<std::string> drawn_;
+};
+
+// Graphviz names each object by the address of its interned name, and keeps
+// subgraphs ordered by that ID: the layout would then depend on where the
+// heap put the strings. These disciplines number names in the order the
+// graph first uses them instead, and read the DOT text from memory.
+struct NamesInOrder {
+  std::map<std::string, IDTYPE, std::less<>> ids;
+  std::map<IDTYPE, std::string> names;
+  IDTYPE anonymous = 1;  ///< odd IDs: objects without a name (as Graphviz's own discipline)
+};
+
+void* openNames(Agraph_t* /*graph*/, Agdisc_t* /*disc*/) { return new NamesInOrder(); }
+
+long mapName(void* state, int /*objtype*/, char* name, IDTYPE* id, int create) {
+  auto* names = static_cast<NamesInOrder*>(state);
+  if (name == nullptr) {
+    *id = names->anonymous;
+    names->anonymous += 2;
+    return 1;
+  }
+  if (auto found = names->ids.find(name); found != names->ids.end()) {
+    *id = found->second;
+    return 1;
+  }
+  if (create == 0) return 0;
+  *id = 2 * (names->ids.size() + 1);  // even: named
+  names->ids.emplace(name, *id);
+  names->names.emplace(*id, name);
+  return 1;
+}
+
+long allocName(void* /*state*/, int /*objtype*/, IDTYPE /*id*/) { return 0; }  // no IDs chosen by callers
+void freeName(void* /*state*/, int /*objtype*/, IDTYPE /*id*/) {}              // names live as long as the graph
+
+char* printName(void* state, int /*objtype*/, IDTYPE id) {
+  auto* names = static_cast<NamesInOrder*>(state);
+  auto found = names->names.find(id);
+  return found == names->names.end() ? nullptr : found->second.data();
+}
+
+void closeNames(void* state) { delete static_cast<NamesInOrder*>(state); }
+void registerName(void* /*state*/, int /*objtype*/, void* /*object*/) {}
+
+Agiddisc_t kNamesInOrder = {openNames, mapName, allocName, freeName, printName, closeNames, registerName};
+
+struct TextChannel {
+  const std::string* text;
+  std::size_t at = 0;
+};
+
+int readText(void* channel, char* buffer, int size) {
+  auto* in = static_cast<TextChannel*>(channel);
+  if (size <= 0 || in->at >= in->text->size()) return 0;
+  // One line at a time, as Graphviz's own readers give it.
+  std::size_t end = in->text->find('\n', in->at);
+  end = end == std::string::npos ? in->text->size() : end + 1;
+  std::size_t n = std::min(end - in->at, static_cast<std::size_t>(size - 1));
+  in->text->copy(buffer, n, in->at);
+  buffer[n] = '\0';
+  in->at += n;
+  return static_cast<int>(n);
+}
+
+Agiodisc_t kTextReader = {readText, AgIoDisc.putstr, AgIoDisc.flush};
+
+/// Graphviz's error messages, collected instead of printed (reset per render).
+std::string& graphvizErrors() {
+  static std::string errors;
+  return errors;
+}
+
+int collectError(char* message) {
+  graphvizErrors() += message == nullptr ? "" : message;
+  return 0;
+}
+
+/// One Graphviz context with the linked-in plugins, freed on every path.
+class GraphvizSession {
+ public:
+  GraphvizSession() : context_(gvContextPlugins(kPlugins, 0)) {
+    graphvizErrors().clear();
+    previous_ = agseterrf(collectError);
+  }
+  ~GraphvizSession() {
+    if (graph_ != nullptr) {
+      if (laid_out_) gvFreeLayout(context_, graph_);
+      agclose(graph_);
+    }
+    if (context_ != nullptr) gvFreeContext(context_);
+    agseterrf(previous_);
+  }
+  GraphvizSession(const GraphvizSession&) = delete;
+  GraphvizSession& operator=(const GraphvizSession&) = delete;
+
+  topology::Result<std::string> render(const std::string& dot) {
+    if (context_ == nullptr) return topology::Error{"Graphviz could not start"};
+    TextChannel channel{&dot};
+    Agdisc_t disc{&AgMemDisc, &kNamesInOrder, &kTextReader};
+    agreadline(0);  // the lexer's line count is global: count this graph's lines from the start
+    graph_ = agread(&channel, &disc);
+    if (graph_ == nullptr) return failure("could not read the diagram");
+    if (gvLayout(context_, graph_, "dot") != 0) return failure("could not lay the diagram out");
+    laid_out_ = true;
+    char* data = nullptr;
+    unsigned int length = 0;
+    if (gvRenderData(context_, graph_, "svg", &data, &length) != 0 || data == nullptr) {
+      return failure("could not render the diagram");
+    }
+    std::string svg(data, length);
+    gvFreeRenderData(data);
+    return svg;
+  }
+
+ private:
+  static topology::Error failure(std::string_view what) {
+    std::string detail = graphvizErrors();
+    while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+    return topology::Error{
+        fmt::format("Graphviz {}{}", what, detail.empty() ? "" : ": " + topology::escapeText(detail))};
+  }
+
+  static inline lt_symlist_t kPlugins[] = {  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+      {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
+      {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
+      {nullptr, nullptr}};
+  GVC_t* context_ = nullptr;
+  Agraph_t* graph_ = nullptr;
+  bool laid_out_ = false;
+  agusererrf previous_ = nullptr;
+};
+
+}  // namespace
+
+std::string topologyDot(const Topology& topology) { return DotWriter(topology).write(); }
+
+topology::Result<std::string> layoutSvg(const std::string& dot) {
+  GraphvizSession session;
+  return session.render(dot);
+}
+
+}  // namespace vpcsim::reports
