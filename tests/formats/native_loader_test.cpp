@@ -363,8 +363,9 @@ TEST_CASE("route target types are inferred from the defined resource or the id p
   CAPTURE(target, type_line);
   auto loaded = load(kBase + R"(internet_gateways:
   - {id: igw-1}
-  - {id: eigw-1}
   - {id: my-gateway}
+egress_only_internet_gateways:
+  - {id: eigw-1}
 nat_gateways:
   - {id: my-nat, subnet: subnet-a}
 enis:
