@@ -294,15 +294,44 @@ Value CfnLoader::fnGetAzs(const Call& c) {
   return Value::strings(regionAzs(region.empty() ? region_ : region), c.at);
 }
 
+// !Cidr over an IPv6 block, known or assigned at deployment: the first
+// `count` blocks of /(128 - bits), numbered inside the block (an unknown
+// block's parts stay unknown, each at its place).
+Value CfnLoader::cidrIpv6(const Call& c, const std::string& block_text, long long count, long long bits) {
+  auto loose = Cidr6::parseLoose(block_text);
+  auto block = block_text.find('(') != std::string::npos || !loose ? Ipv6Block::parse(block_text)
+                                                                   : Result<Ipv6Block>(Ipv6Block(*loose));
+  if (!block) fail(c.at, fmt::format("!Cidr {}: {}", block_text, block.error()));
+  long long prefix = 128 - bits;
+  if (bits < 0 || prefix < block->prefix()) {
+    fail(c.at, fmt::format("!Cidr cidr bits {} do not fit in {} (at most {})", bits, block->str(),
+                           128 - block->prefix()));
+  }
+  long long depth = prefix - block->prefix();
+  if (depth < 63 && count > (1LL << depth)) {
+    fail(c.at, fmt::format("!Cidr cannot fit {} /{} blocks in {}", count, prefix, block->str()));
+  }
+  std::vector<Value> out;
+  for (long long i = 0; i < count; ++i) {
+    auto part = block->subblock(static_cast<uint64_t>(i), static_cast<int>(prefix));
+    if (!part) fail(c.at, fmt::format("!Cidr {}: {}", block_text, part.error()));
+    out.push_back(Value::string(part->str(), c.at));
+  }
+  return Value::list(std::move(out), c.at);
+}
+
 // [block, count, cidr bits]: the first `count` blocks of /(32 - bits) inside `block`.
 Value CfnLoader::fnCidr(const Call& c) {
   const auto& items = c.args(3, 3);
   std::string block_text = str(eval(items[0]), "!Cidr ip block");
   long long count = integer(eval(items[1]), "!Cidr count");
   long long bits = integer(eval(items[2]), "!Cidr cidr bits");
+  if (count < 1 || count > 256) fail(c.at, fmt::format("!Cidr count {} is out of range (1-256)", count));
+  if (block_text.find(':') != std::string::npos || block_text.find('(') != std::string::npos) {
+    return cidrIpv6(c, block_text, count, bits);
+  }
   auto block = Cidr::parseLoose(block_text);
   if (!block) fail(c.at, fmt::format("!Cidr {}: {}", block_text, block.error()));
-  if (count < 1 || count > 256) fail(c.at, fmt::format("!Cidr count {} is out of range (1-256)", count));
   long long prefix = 32 - bits;
   if (bits < 0 || prefix < block->prefix()) {
     fail(c.at, fmt::format("!Cidr cidr bits {} do not fit in {} (at most {})", bits, block->str(),
@@ -525,6 +554,10 @@ Value CfnLoader::ec2Attribute(Resource& r, const std::string& attribute, const Y
   if (type == "AWS::EC2::VPC") return vpcAttribute(r, attribute, at);
   if (type == "AWS::EC2::Subnet") return subnetAttribute(r, attribute, at);
   if (type == "AWS::EC2::SecurityGroup" && attribute == "VpcId") return propText(r, "VpcId", at);
+  if (type == "AWS::EC2::VPCCidrBlock" && attribute == "Ipv6CidrBlock") {
+    props(r);
+    return Value::string(vpcCidrIpv6Text(r), at);
+  }
   if (type == "AWS::EC2::EIP") {
     if (attribute == "PublicIp") return Value::string(eipAddress(r.id).str(), at);
     return Value::string(r.id, at);
@@ -545,7 +578,18 @@ Value CfnLoader::vpcAttribute(Resource& r, const std::string& attribute, const Y
   if (attribute == "CidrBlockAssociations") return Value::list({synthId(r, "vpc-cidr-assoc-", "cidr", at)}, at);
   if (attribute == "DefaultNetworkAcl") return synthId(r, "acl-", "default-acl", at);
   if (attribute == "DefaultSecurityGroup") return synthId(r, "sg-", "default-sg", at);
-  if (attribute == "Ipv6CidrBlocks") return Value::list({}, at);
+  if (attribute == "Ipv6CidrBlocks") {
+    // The IPv6 blocks of the VPCCidrBlock resources naming this VPC, by
+    // logical ID; a block assigned at deployment stands as Ipv6Block text.
+    std::vector<Value> blocks;
+    for (auto& [logical, other] : stack_->resources) {
+      if (!other.active || other.type != "AWS::EC2::VPCCidrBlock") continue;
+      props(other);
+      if (text(other, "VpcId").value_or("") != r.id) continue;
+      if (std::string block = vpcCidrIpv6Text(other); !block.empty()) blocks.push_back(Value::string(block, at));
+    }
+    return Value::list(std::move(blocks), at);
+  }
   return Value::string(r.id, at);
 }
 
@@ -558,7 +602,12 @@ Value CfnLoader::subnetAttribute(Resource& r, const std::string& attribute, cons
   if (attribute == "CidrBlock") return propText(r, "CidrBlock", at);
   if (attribute == "VpcId") return propText(r, "VpcId", at);
   if (attribute == "NetworkAclAssociationId") return synthId(r, "aclassoc-", "acl-association", at);
-  if (attribute == "Ipv6CidrBlocks" || attribute == "BlockPublicAccessStates") return Value::list({}, at);
+  if (attribute == "Ipv6CidrBlocks") {
+    const Value* block = props(r).find("Ipv6CidrBlock");
+    if (block == nullptr || !block->isScalar()) return Value::list({}, at);
+    return Value::list({Value::string(block->text, at)}, at);
+  }
+  if (attribute == "BlockPublicAccessStates") return Value::list({}, at);
   if (attribute == "OutpostArn") return Value::string("", at);
   return Value::string(r.id, at);
 }

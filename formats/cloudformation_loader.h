@@ -138,6 +138,7 @@ class CfnLoader {
   Value fnFindInMap(const Call& c);
   Value fnGetAzs(const Call& c);
   Value fnCidr(const Call& c);
+  Value cidrIpv6(const Call& c, const std::string& block_text, long long count, long long bits);
   Value fnImportValue(const Call& c);
   Value fnBase64(const Call& c);
   Value fnLength(const Call& c);
@@ -180,6 +181,11 @@ class CfnLoader {
   std::vector<std::string> texts(Resource& r, std::string_view key);
   bool flag(Resource& r, std::string_view key, bool fallback);
   std::optional<Cidr> cidr(Resource& r, std::string_view key, bool required = false);
+  /// r[key] as an IPv6 block: a CIDR block (host bits cleared when `loose`),
+  /// or the text Ipv6Block prints for a block assigned at deployment.
+  std::optional<Ipv6Block> ipv6Block(Resource& r, std::string_view key, bool loose);
+  /// The IPv6 block an AWS::EC2::VPCCidrBlock asks for, as text; empty when none.
+  std::string vpcCidrIpv6Text(Resource& r);
   ResourceMeta meta(Resource& r, const std::string& id);
 
   // -- model lookups (new resources first, then what `into` held) --
@@ -228,7 +234,8 @@ class CfnLoader {
   void buildVpc(Resource& r);
   void buildVpcCidr(Resource& r);
   void buildSubnet(Resource& r);
-  void buildInternetGateway(Resource& r, bool egress_only);
+  void buildInternetGateway(Resource& r);
+  void buildEgressOnlyInternetGateway(Resource& r);
   void buildVpnGateway(Resource& r);
   void buildGatewayAttachment(Resource& r);
   void buildSecurityGroup(Resource& r);

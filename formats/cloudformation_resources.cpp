@@ -27,6 +27,16 @@ using namespace vpcsim::topology;  // the model this format fills
 
 namespace {
 
+// An IPv6 block as a template value holds it: a CIDR block (host bits
+// cleared when `loose`, as AWS does for rule peers), or the text of a block
+// assigned at deployment (topology::Ipv6Block).
+Result<Ipv6Block> ipv6BlockText(const std::string& text, bool loose) {
+  if (!loose || text.find('(') != std::string::npos) return Ipv6Block::parse(text);
+  auto block = Cidr6::parseLoose(text);
+  if (!block) return block.diagnostic();
+  return Ipv6Block(*block);
+}
+
 // The AWS::EC2 types vpcsim builds or names, with their ID prefixes and Fn::GetAtt attributes.
 const std::vector<TypeInfo>& typeTable() {
   static const std::vector<TypeInfo> kTypes = {
@@ -144,6 +154,35 @@ std::optional<Cidr> CfnLoader::cidr(Resource& r, std::string_view key, bool requ
   auto parsed = Cidr::parse(*t);
   if (!parsed) fail(prop(r, key)->mark, fmt::format("{}.{}: {}", r.logical, key, parsed.error()), "bad-cidr");
   return *parsed;
+}
+
+std::optional<Ipv6Block> CfnLoader::ipv6Block(Resource& r, std::string_view key, bool loose) {
+  auto t = text(r, key);
+  if (!t) return std::nullopt;
+  Result<Ipv6Block> parsed = ipv6BlockText(*t, loose);
+  if (!parsed) fail(prop(r, key)->mark, fmt::format("{}.{}: {}", r.logical, key, parsed.error()), "bad-cidr");
+  return *parsed;
+}
+
+// Ipv6CidrBlock as written; else AmazonProvidedIpv6CidrBlock, or a pool
+// (Ipv6Pool, Ipv6IpamPoolId), assigns the block at deployment: Amazon gives
+// a /56 (VPC User Guide: IPv6 VPC CIDR blocks), an IPAM pool
+// Ipv6NetmaskLength bits. The association's ID anchors that unknown block,
+// so every !GetAtt and !Cidr over it names the same one.
+std::string CfnLoader::vpcCidrIpv6Text(Resource& r) {
+  if (auto known = text(r, "Ipv6CidrBlock")) return *known;
+  if (auto pool = text(r, "Ipv6IpamPoolId")) {
+    long long length = 56;
+    if (const Value* v = prop(r, "Ipv6NetmaskLength")) length = integer(*v, r.logical + ".Ipv6NetmaskLength");
+    if (length < 0 || length > 128) {
+      fail(prop(r, "Ipv6NetmaskLength")->mark,
+           fmt::format("{}.Ipv6NetmaskLength: {} is out of range (0-128)", r.logical, length), "bad-value");
+    }
+    return Ipv6Block::assigned(*pool, r.id, static_cast<int>(length)).str();
+  }
+  if (auto pool = text(r, "Ipv6Pool")) return Ipv6Block::assigned(*pool, r.id, 56).str();
+  if (flag(r, "AmazonProvidedIpv6CidrBlock", false)) return Ipv6Block::assigned("amazon-provided", r.id, 56).str();
+  return "";
 }
 
 ResourceMeta CfnLoader::meta(Resource& r, const std::string& id) {
@@ -277,7 +316,31 @@ void CfnLoader::buildVpcCidr(Resource& r) {
   std::string vpc_id = *text(r, "VpcId", true);
   Vpc* owner = need(r, "VpcId", vpc_id, "vpc", vpc(vpc_id));
   if (owner == nullptr) return;
-  if (auto ipv6 = text(r, "Ipv6CidrBlock")) owner->ipv6_cidrs.push_back(*ipv6);
+  if (std::string ipv6 = vpcCidrIpv6Text(r); !ipv6.empty()) {
+    auto block = Ipv6Block::parse(ipv6);
+    if (!block) {
+      const Value* at = prop(r, "Ipv6CidrBlock");
+      fail(at != nullptr ? at->mark : r.mark, fmt::format("{}.Ipv6CidrBlock: {}", r.logical, block.error()), "bad-cidr");
+    }
+    Ipv6Association association;
+    association.block = *block;
+    association.association_id = r.id;
+    if (auto pool = text(r, "Ipv6Pool")) association.pool = *pool;
+    if (auto pool = text(r, "Ipv6IpamPoolId")) association.pool = *pool;
+    if (flag(r, "AmazonProvidedIpv6CidrBlock", false)) association.pool = "Amazon";
+    owner->ipv6_blocks.push_back(std::move(association));
+    // What AWS adds to the default ACL and group when the VPC gets an IPv6 block.
+    for (auto* acls : {&out_.network_acls, &into_.network_acls}) {
+      for (auto& acl : *acls) {
+        if (acl.vpc_id == vpc_id && acl.is_default) addDefaultIpv6Entries(acl, loc(r.mark));
+      }
+    }
+    for (auto* groups : {&out_.security_groups, &into_.security_groups}) {
+      for (auto& group : *groups) {
+        if (group.vpc_id == vpc_id && group.group_name == "default") addDefaultIpv6Egress(group, loc(r.mark));
+      }
+    }
+  }
   auto block = cidr(r, "CidrBlock");
   if (!block) return;
   owner->cidrs.push_back(*block);
@@ -296,24 +359,32 @@ void CfnLoader::buildSubnet(Resource& r) {
   need(r, "VpcId", s.vpc_id, "vpc", vpc(s.vpc_id));
   s.availability_zone = text(r, "AvailabilityZone").value_or(subnetAz(r.id));
   s.availability_zone_id = text(r, "AvailabilityZoneId").value_or("");
+  if (flag(r, "Ipv6Native", false) && prop(r, "CidrBlock") == nullptr) {
+    out_.ignored.push_back({loc(r.mark), r.logical, "IPv6-only subnet (Ipv6Native) not modelled"});
+    return;
+  }
   auto block = cidr(r, "CidrBlock");
   if (!block) fail(r.mark, fmt::format("{}: missing property CidrBlock", r.logical), "missing-property");
   s.cidr = *block;
   // Outside its VPC, overlapping another subnet: topology::checkTopology.
-  if (auto ipv6 = text(r, "Ipv6CidrBlock")) s.ipv6_cidrs.push_back(*ipv6);
+  if (auto ipv6 = ipv6Block(r, "Ipv6CidrBlock", false)) s.ipv6_blocks.push_back({*ipv6});
+  s.assign_ipv6_address_on_creation = flag(r, "AssignIpv6AddressOnCreation", false);
   s.map_public_ip_on_launch = flag(r, "MapPublicIpOnLaunch", false);
   out_.subnets.push_back(std::move(s));
 }
 
-void CfnLoader::buildInternetGateway(Resource& r, bool egress_only) {
+void CfnLoader::buildInternetGateway(Resource& r) {
   InternetGateway igw;
   igw.meta = meta(r, r.id);
-  igw.egress_only = egress_only;
-  if (egress_only) {
-    std::string vpc_id = *text(r, "VpcId", true);
-    if (need(r, "VpcId", vpc_id, "vpc", vpc(vpc_id)) != nullptr) igw.vpc_ids.push_back(vpc_id);
-  }
   out_.internet_gateways.push_back(std::move(igw));
+}
+
+void CfnLoader::buildEgressOnlyInternetGateway(Resource& r) {
+  EgressOnlyInternetGateway gateway;
+  gateway.meta = meta(r, r.id);
+  std::string vpc_id = *text(r, "VpcId", true);
+  if (need(r, "VpcId", vpc_id, "vpc", vpc(vpc_id)) != nullptr) gateway.vpc_id = vpc_id;
+  out_.egress_only_internet_gateways.push_back(std::move(gateway));
 }
 
 void CfnLoader::buildVpnGateway(Resource& r) {
@@ -395,9 +466,11 @@ std::vector<SgRule> CfnLoader::sgRules(Resource& r, const Value& rule, bool egre
     out.push_back(x);
   }
   if (auto c = field("CidrIpv6")) {
+    Result<Ipv6Block> parsed = ipv6BlockText(*c, true);
+    if (!parsed) fail(rule.find("CidrIpv6")->mark, fmt::format("{}.CidrIpv6: {}", what, parsed.error()), "bad-cidr");
     SgRule x = base;
     x.peer_kind = PeerKind::kIpv6Cidr;
-    x.peer = *c;
+    x.cidr6 = *parsed;
     out.push_back(x);
   }
   for (const char* key : {"SourcePrefixListId", "DestinationPrefixListId"}) {
@@ -532,7 +605,7 @@ void CfnLoader::buildRoute(Resource& r) {
     route.destination = *c;
   } else if (auto pl = text(r, "DestinationPrefixListId")) {
     route.destination_prefix_list = *pl;
-  } else if (auto v6 = text(r, "DestinationIpv6CidrBlock")) {
+  } else if (auto v6 = ipv6Block(r, "DestinationIpv6CidrBlock", false)) {
     route.destination_ipv6 = *v6;
   } else {
     fail(r.mark, fmt::format("{}: missing property DestinationCidrBlock", r.logical), "missing-property");
@@ -566,8 +639,10 @@ void CfnLoader::buildRoute(Resource& r) {
       // gateway endpoint; decide by what the ID refers to, then by prefix.
       if (*id == "local") {
         route.target = RouteTarget::kLocal;
-      } else if (auto* igw = lookup(out_.internet_gateways, into_.internet_gateways, *id)) {
-        route.target = igw->egress_only ? RouteTarget::kEgressOnlyInternetGateway : RouteTarget::kInternetGateway;
+      } else if (lookup(out_.internet_gateways, into_.internet_gateways, *id) != nullptr) {
+        route.target = RouteTarget::kInternetGateway;
+      } else if (lookup(out_.egress_only_internet_gateways, into_.egress_only_internet_gateways, *id) != nullptr) {
+        route.target = RouteTarget::kEgressOnlyInternetGateway;
       } else if (lookup(out_.vpn_gateways, into_.vpn_gateways, *id) != nullptr || id->rfind("vgw-", 0) == 0) {
         route.target = RouteTarget::kVirtualPrivateGateway;
       } else if (lookup(out_.vpc_endpoints, into_.vpc_endpoints, *id) != nullptr || id->rfind("vpce-", 0) == 0) {
@@ -661,7 +736,7 @@ void CfnLoader::buildNetworkAclEntry(Resource& r) {
     auto parsed = Cidr::parseLoose(*c);
     if (!parsed) fail(prop(r, "CidrBlock")->mark, fmt::format("{}.CidrBlock: {}", r.logical, parsed.error()), "bad-cidr");
     entry.cidr = *parsed;
-  } else if (auto v6 = text(r, "Ipv6CidrBlock")) {
+  } else if (auto v6 = ipv6Block(r, "Ipv6CidrBlock", true)) {
     entry.ipv6_cidr = *v6;
   } else {
     fail(r.mark, fmt::format("{}: missing property CidrBlock", r.logical), "missing-property");
@@ -950,6 +1025,15 @@ void CfnLoader::buildEndpoint(Resource& r) {
          "bad-value");
   }
   endpoint.private_dns = flag(r, "PrivateDnsEnabled", false);
+  if (auto type_text = text(r, "IpAddressType")) {
+    auto ip_type = parseIpAddressType(*type_text);
+    if (!ip_type) {
+      fail(prop(r, "IpAddressType")->mark,
+           fmt::format("{}.IpAddressType: '{}' is not an IP address type (ipv4, dualstack or ipv6)", r.logical, *type_text),
+           "bad-value");
+    }
+    endpoint.ip_address_type = *ip_type;
+  }
   endpoint.subnet_ids = texts(r, "SubnetIds");
   for (const auto& s : endpoint.subnet_ids) need(r, "SubnetIds", s, "subnet", subnet(s));
   endpoint.security_group_ids = texts(r, "SecurityGroupIds");
@@ -1333,8 +1417,8 @@ void CfnLoader::build(Resource& r) {
   if (t == "AWS::EC2::VPC") return buildVpc(r);
   if (t == "AWS::EC2::VPCCidrBlock") return buildVpcCidr(r);
   if (t == "AWS::EC2::Subnet") return buildSubnet(r);
-  if (t == "AWS::EC2::InternetGateway") return buildInternetGateway(r, false);
-  if (t == "AWS::EC2::EgressOnlyInternetGateway") return buildInternetGateway(r, true);
+  if (t == "AWS::EC2::InternetGateway") return buildInternetGateway(r);
+  if (t == "AWS::EC2::EgressOnlyInternetGateway") return buildEgressOnlyInternetGateway(r);
   if (t == "AWS::EC2::VPNGateway") return buildVpnGateway(r);
   if (t == "AWS::EC2::VPCGatewayAttachment") return buildGatewayAttachment(r);
   if (t == "AWS::EC2::PrefixList") return buildPrefixList(r);

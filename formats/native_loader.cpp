@@ -50,11 +50,12 @@ struct Section {
   std::string_view key;
   Kind kind;
 };
-constexpr std::array<Section, 17> kSections = {{
+constexpr std::array<Section, 18> kSections = {{
     {"vpcs", Kind::kVpc},
     {"prefix_lists", Kind::kPrefixList},
     {"subnets", Kind::kSubnet},
     {"internet_gateways", Kind::kInternetGateway},
+    {"egress_only_internet_gateways", Kind::kEgressOnlyInternetGateway},
     {"vpn_gateways", Kind::kVpnGateway},
     {"security_groups", Kind::kSecurityGroup},
     {"enis", Kind::kNetworkInterface},
@@ -113,8 +114,8 @@ RouteTarget targetFromPrefix(std::string_view id) {
 
 std::optional<Kind> kindOfTarget(RouteTarget target) {
   switch (target) {
-    case RouteTarget::kInternetGateway:
-    case RouteTarget::kEgressOnlyInternetGateway: return Kind::kInternetGateway;
+    case RouteTarget::kInternetGateway: return Kind::kInternetGateway;
+    case RouteTarget::kEgressOnlyInternetGateway: return Kind::kEgressOnlyInternetGateway;
     case RouteTarget::kNatGateway: return Kind::kNatGateway;
     case RouteTarget::kVpcEndpoint: return Kind::kVpcEndpoint;
     case RouteTarget::kPeeringConnection: return Kind::kPeeringConnection;
@@ -168,6 +169,8 @@ class NativeLoader {
   std::optional<Fields> fields(const YAML::Node& node, std::string_view what,
                                const std::vector<std::string_view>& allowed, bool common = true);
   std::optional<Cidr> cidrOf(const Item& item);
+  std::optional<Ipv6Block> ipv6BlockOf(const Item& item);
+  std::vector<Ipv6Association> ipv6Blocks(const Fields& f);
   std::optional<Ipv4> ipOf(const Item& item);
   std::vector<Cidr> cidrs(const Fields& f, std::string_view key);
   std::vector<Ipv4> ips(const Fields& f, std::string_view key);
@@ -210,6 +213,7 @@ class NativeLoader {
   void parsePrefixList(const YAML::Node& node);
   void parseSubnet(const YAML::Node& node);
   void parseInternetGateway(const YAML::Node& node);
+  void parseEgressOnlyInternetGateway(const YAML::Node& node);
   void parseVpnGateway(const YAML::Node& node);
   void parseSecurityGroup(const YAML::Node& node);
   void parseSgRules(const Fields& group, std::string_view key, const std::string& self_id, std::vector<SgRule>& into);
@@ -278,6 +282,27 @@ std::optional<Cidr> NativeLoader::cidrOf(const Item& item) {
     return std::nullopt;
   }
   return *cidr;
+}
+
+// A known IPv6 block, or one assigned at deployment written as Ipv6Block prints it.
+std::optional<Ipv6Block> NativeLoader::ipv6BlockOf(const Item& item) {
+  auto block = Ipv6Block::parse(item.text);
+  if (!block) {
+    yaml_.error(item.node, "bad-cidr", block.error());
+    return std::nullopt;
+  }
+  return *block;
+}
+
+// `ipv6_cidr` / `ipv6_cidrs` of a VPC or subnet: associated blocks.
+std::vector<Ipv6Association> NativeLoader::ipv6Blocks(const Fields& f) {
+  std::vector<Ipv6Association> out;
+  for (const auto& key : {"ipv6_cidr", "ipv6_cidrs"}) {
+    for (const auto& item : yaml_.list(f, key)) {
+      if (auto block = ipv6BlockOf(item)) out.push_back({*block});
+    }
+  }
+  return out;
 }
 
 std::optional<Ipv4> NativeLoader::ipOf(const Item& item) {
@@ -503,9 +528,7 @@ void NativeLoader::parseVpc(const YAML::Node& node) {
   for (const auto& cidr : cidrs(*f, "cidrs")) vpc.cidrs.push_back(cidr);
   if (!f->has("cidr") && !f->has("cidrs")) yaml_.error(node, "missing-key", "missing key 'cidr' in vpc");
   vpc.disassociated_cidrs = cidrs(*f, "disassociated_cidrs");
-  for (const auto& key : {"ipv6_cidr", "ipv6_cidrs"}) {
-    for (auto& item : yaml_.list(*f, key)) vpc.ipv6_cidrs.push_back(std::move(item.text));
-  }
+  vpc.ipv6_blocks = ipv6Blocks(*f);
   vpc.dns_support = yaml_.flag(*f, "dns_support", true);
   vpc.dns_hostnames = yaml_.flag(*f, "dns_hostnames", false);
   vpc.is_default = yaml_.flag(*f, "default", false);
@@ -534,7 +557,8 @@ void NativeLoader::parsePrefixList(const YAML::Node& node) {
 }
 
 void NativeLoader::parseSubnet(const YAML::Node& node) {
-  auto f = fields(node, "subnet", {"vpc", "az", "az_id", "cidr", "ipv6_cidr", "ipv6_cidrs", "public_ip_on_launch"});
+  auto f = fields(node, "subnet",
+                  {"vpc", "az", "az_id", "cidr", "ipv6_cidr", "ipv6_cidrs", "public_ip_on_launch", "assign_ipv6_on_creation"});
   if (!f) return;
   auto id = idOf(*f);
   if (!id) return;
@@ -543,9 +567,8 @@ void NativeLoader::parseSubnet(const YAML::Node& node) {
   s.vpc_id = resolveVpc(*f);
   s.availability_zone = yaml_.text(*f, "az", true).value_or("");
   s.availability_zone_id = yaml_.text(*f, "az_id").value_or("");
-  for (const auto& key : {"ipv6_cidr", "ipv6_cidrs"}) {
-    for (auto& item : yaml_.list(*f, key)) s.ipv6_cidrs.push_back(std::move(item.text));
-  }
+  s.ipv6_blocks = ipv6Blocks(*f);
+  s.assign_ipv6_address_on_creation = yaml_.flag(*f, "assign_ipv6_on_creation", false);
   s.map_public_ip_on_launch = yaml_.flag(*f, "public_ip_on_launch", false);
   auto cidr_text = yaml_.text(*f, "cidr", true);
   if (cidr_text) {
@@ -560,15 +583,27 @@ void NativeLoader::parseSubnet(const YAML::Node& node) {
 }
 
 void NativeLoader::parseInternetGateway(const YAML::Node& node) {
-  auto f = fields(node, "internet gateway", {"vpc", "vpcs", "egress_only"});
+  auto f = fields(node, "internet gateway", {"vpc", "vpcs"});
   if (!f) return;
   auto id = idOf(*f);
   if (!id) return;
   InternetGateway igw;
   igw.meta = meta(*f, *id);
   attachVpcs(*f, igw.vpc_ids);
-  igw.egress_only = yaml_.flag(*f, "egress_only", id->rfind("eigw-", 0) == 0);
   add(Kind::kInternetGateway, out_.internet_gateways, std::move(igw));
+}
+
+void NativeLoader::parseEgressOnlyInternetGateway(const YAML::Node& node) {
+  auto f = fields(node, "egress-only internet gateway", {"vpc"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  EgressOnlyInternetGateway gateway;
+  gateway.meta = meta(*f, *id);
+  std::vector<std::string> vpc_ids;
+  attachVpcs(*f, vpc_ids);
+  if (!vpc_ids.empty()) gateway.vpc_id = vpc_ids.front();
+  add(Kind::kEgressOnlyInternetGateway, out_.egress_only_internet_gateways, std::move(gateway));
 }
 
 void NativeLoader::parseVpnGateway(const YAML::Node& node) {
@@ -665,10 +700,12 @@ void NativeLoader::parseSgRules(const Fields& group, std::string_view key, const
       }
     }
     for (const auto& item : yaml_.list(*f, "ipv6")) {
-      SgRule rule = base;
-      rule.peer_kind = PeerKind::kIpv6Cidr;
-      rule.peer = item.text;
-      into.push_back(std::move(rule));
+      if (auto block = ipv6BlockOf(item)) {
+        SgRule rule = base;
+        rule.peer_kind = PeerKind::kIpv6Cidr;
+        rule.cidr6 = *block;
+        into.push_back(std::move(rule));
+      }
     }
     for (auto& item : yaml_.list(*f, "prefix_list")) {
       if (!ref(Kind::kPrefixList, item)) continue;
@@ -720,7 +757,7 @@ void NativeLoader::parseSecurityGroup(const YAML::Node& node) {
 
 void NativeLoader::parseEni(const YAML::Node& node) {
   auto f = fields(node, "network interface",
-                  {"subnet", "vpc", "az", "ip", "ips", "public_ip", "public_ips", "ipv6", "security_groups", "type",
+                  {"subnet", "vpc", "az", "ip", "ips", "public_ip", "public_ips", "ipv6", "ipv6_prefixes", "security_groups", "type",
                    "description", "requester", "instance", "source_dest_check"});
   if (!f) return;
   auto id = idOf(*f);
@@ -771,7 +808,22 @@ void NativeLoader::parseEni(const YAML::Node& node) {
       eni.public_ips.push_back({eni.private_ips[paired++], *ip, false});
     }
   }
-  for (auto& item : yaml_.list(*f, "ipv6")) eni.ipv6_addresses.push_back(std::move(item.text));
+  for (const auto& item : yaml_.list(*f, "ipv6")) {
+    auto address = Ipv6::parse(item.text);
+    if (address) {
+      eni.ipv6_addresses.push_back(*address);
+    } else {
+      yaml_.error(item.node, "bad-ip", address.error());
+    }
+  }
+  for (const auto& item : yaml_.list(*f, "ipv6_prefixes")) {
+    auto prefix = Cidr6::parse(item.text);
+    if (prefix) {
+      eni.ipv6_prefixes.push_back(*prefix);
+    } else {
+      yaml_.error(item.node, "bad-cidr", prefix.error());
+    }
+  }
   for (auto& item : yaml_.list(*f, "security_groups")) {
     if (!ref(Kind::kSecurityGroup, item)) continue;
     checkSameVpc(Kind::kSecurityGroup, item, eni.vpc_id);
@@ -1131,8 +1183,9 @@ RouteTarget NativeLoader::resolveTarget(Item& target, const Fields& route, bool 
   }
   if (target.text == "local") return RouteTarget::kLocal;
 
-  static constexpr std::array<std::pair<Kind, RouteTarget>, 8> kTargetKinds = {{
+  static constexpr std::array<std::pair<Kind, RouteTarget>, 9> kTargetKinds = {{
       {Kind::kInternetGateway, RouteTarget::kInternetGateway},
+      {Kind::kEgressOnlyInternetGateway, RouteTarget::kEgressOnlyInternetGateway},
       {Kind::kNatGateway, RouteTarget::kNatGateway},
       {Kind::kVpcEndpoint, RouteTarget::kVpcEndpoint},
       {Kind::kPeeringConnection, RouteTarget::kPeeringConnection},
@@ -1141,22 +1194,16 @@ RouteTarget NativeLoader::resolveTarget(Item& target, const Fields& route, bool 
       {Kind::kNetworkInterface, RouteTarget::kNetworkInterface},
       {Kind::kInstance, RouteTarget::kInstance},
   }};
-  auto igwType = [&](RouteTarget found) {
-    if (found != RouteTarget::kInternetGateway) return found;
-    const auto* igw =
-        lookup(Kind::kInternetGateway, out_.internet_gateways, into_.internet_gateways, target.text);
-    return igw != nullptr && igw->egress_only ? RouteTarget::kEgressOnlyInternetGateway : found;
-  };
   RouteTarget by_prefix = targetFromPrefix(target.text);
   std::vector<std::pair<Kind, RouteTarget>> matches;
   for (const auto& entry : kTargetKinds) {
     if (known(entry.first, target.text)) matches.push_back(entry);
   }
-  if (matches.size() == 1) return igwType(matches.front().second);
+  if (matches.size() == 1) return (matches.front().second);
   if (matches.size() > 1) {
     auto prefix_kind = kindOfTarget(by_prefix);
     for (const auto& entry : matches) {
-      if (prefix_kind && entry.first == *prefix_kind) return igwType(entry.second);
+      if (prefix_kind && entry.first == *prefix_kind) return (entry.second);
     }
     yaml_.error(target.node, "ambiguous-reference",
                 fmt::format("route target '{}' names more than one resource ({}, {}); add target_type", target.text,
@@ -1165,7 +1212,7 @@ RouteTarget NativeLoader::resolveTarget(Item& target, const Fields& route, bool 
   }
   if (by_prefix == RouteTarget::kUnknown && !target.text.empty()) {
     // A logical ID or Name tag of an earlier input's resource (a template's).
-    topology::ResourceQuery query{{Kind::kInternetGateway, Kind::kNatGateway, Kind::kVpcEndpoint,
+    topology::ResourceQuery query{{Kind::kInternetGateway, Kind::kEgressOnlyInternetGateway, Kind::kNatGateway, Kind::kVpcEndpoint,
                                    Kind::kPeeringConnection, Kind::kTransitGateway, Kind::kVpnGateway,
                                    Kind::kNetworkInterface, Kind::kInstance},
                                   "route target", {}, false};
@@ -1173,7 +1220,7 @@ RouteTarget NativeLoader::resolveTarget(Item& target, const Fields& route, bool 
     if (const auto* match = std::get_if<topology::ResourceRef>(&found)) {
       target.text = match->meta->id;
       for (const auto& entry : kTargetKinds) {
-        if (entry.first == match->kind) return igwType(entry.second);
+        if (entry.first == match->kind) return (entry.second);
       }
     } else if (std::get<topology::ReferenceError>(found).problem == topology::ReferenceProblem::kAmbiguous) {
       const auto& error = std::get<topology::ReferenceError>(found);
@@ -1207,8 +1254,8 @@ std::optional<Route> NativeLoader::parseRoute(const YAML::Node& node) {
   if (auto dest = yaml_.text(*f, "dest", true)) {
     Item item{*dest, f->find("dest")->value};
     bool looks_ipv4 = !dest->empty() && (*dest)[0] >= '0' && (*dest)[0] <= '9' && dest->find(':') == std::string::npos;
-    if (dest->find(':') != std::string::npos) {
-      route.destination_ipv6 = *dest;
+    if (dest->find(':') != std::string::npos || dest->find('(') != std::string::npos) {
+      route.destination_ipv6 = ipv6BlockOf(item);
     } else if (looks_ipv4) {
       if (auto cidr = cidrOf(item)) route.destination = *cidr;
     } else if (ref(Kind::kPrefixList, item)) {
@@ -1358,7 +1405,7 @@ void NativeLoader::parseNetworkAcl(const YAML::Node& node) {
     if (auto cidr_text = yaml_.text(*e, "cidr")) {
       entry.cidr = cidrOf({*cidr_text, e->find("cidr")->value});
     } else if (auto ipv6 = yaml_.text(*e, "ipv6")) {
-      entry.ipv6_cidr = *ipv6;
+      entry.ipv6_cidr = ipv6BlockOf({*ipv6, e->find("ipv6")->value});
     } else {
       yaml_.error(entry_node, "missing-key", "missing key 'cidr' in network acl entry");
     }
@@ -1377,7 +1424,7 @@ void NativeLoader::parseNetworkAcl(const YAML::Node& node) {
 
 void NativeLoader::parseEndpoint(const YAML::Node& node) {
   auto f = fields(node, "vpc endpoint", {"vpc", "service", "type", "route_tables", "subnets", "enis",
-                                         "security_groups", "private_dns", "policy"});
+                                         "security_groups", "private_dns", "policy", "ip_address_type"});
   if (!f) return;
   auto id = idOf(*f);
   if (!id) return;
@@ -1460,6 +1507,14 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
     endpoint.security_group_ids.push_back(item.text);
   }
   endpoint.private_dns = yaml_.flag(*f, "private_dns", endpoint.type == EndpointType::kInterface);
+  if (auto type_text = yaml_.text(*f, "ip_address_type")) {
+    if (auto ip_type = parseIpAddressType(*type_text)) {
+      endpoint.ip_address_type = *ip_type;
+    } else {
+      yaml_.error(f->find("ip_address_type")->value, "bad-value",
+                  fmt::format("'{}' is not an IP address type (ipv4, dualstack or ipv6)", *type_text));
+    }
+  }
   if (const Field* policy = f->find("policy")) {
     endpoint.policy = parsePolicyYaml(policy->value, *id + " endpoint policy", yaml_, &endpoint.policy_document);
   }
@@ -1827,6 +1882,7 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
       known_ids(Kind::kSecurityGroup, into_.security_groups);
       known_ids(Kind::kNetworkAcl, into_.network_acls);
       known_ids(Kind::kInternetGateway, into_.internet_gateways);
+      known_ids(Kind::kEgressOnlyInternetGateway, into_.egress_only_internet_gateways);
       known_ids(Kind::kNatGateway, into_.nat_gateways);
       known_ids(Kind::kVpcEndpoint, into_.vpc_endpoints);
       known_ids(Kind::kNetworkInterface, into_.enis);
@@ -1855,6 +1911,7 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
         forEach(*f, "prefix_lists", [&](const YAML::Node& n) { parsePrefixList(n); });
         forEach(*f, "subnets", [&](const YAML::Node& n) { parseSubnet(n); });
         forEach(*f, "internet_gateways", [&](const YAML::Node& n) { parseInternetGateway(n); });
+        forEach(*f, "egress_only_internet_gateways", [&](const YAML::Node& n) { parseEgressOnlyInternetGateway(n); });
         forEach(*f, "vpn_gateways", [&](const YAML::Node& n) { parseVpnGateway(n); });
         forEach(*f, "security_groups", [&](const YAML::Node& n) { parseSecurityGroup(n); });
         forEach(*f, "enis", [&](const YAML::Node& n) { parseEni(n); });

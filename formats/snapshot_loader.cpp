@@ -288,8 +288,10 @@ class SnapshotLoader {
     return out;
   }
 
-  std::optional<Cidr> cidrFrom(const std::string& text, const std::string& ptr, bool strict) {
-    auto cidr = strict ? Cidr::parse(text) : Cidr::parseLoose(text);
+  /// `text` as a Cidr or Cidr6 block; nullopt (and an error at `ptr`) when bad.
+  template <typename Block = Cidr>
+  std::optional<Block> cidrFrom(const std::string& text, const std::string& ptr, bool strict) {
+    auto cidr = strict ? Block::parse(text) : Block::parseLoose(text);
     if (!cidr) {
       error("bad-cidr", ptr, cidr.error());
       return std::nullopt;
@@ -300,14 +302,48 @@ class SnapshotLoader {
   /// obj[key] as a CIDR block; nullopt when absent or bad (an error then). An
   /// empty string is an error: AWS never writes one, and dropping the object
   /// that holds it (a route, an ACL entry) would change the answer.
-  std::optional<Cidr> cidrField(const Json& obj, std::string_view key, const std::string& ptr, bool strict) {
+  template <typename Block = Cidr>
+  std::optional<Block> cidrField(const Json& obj, std::string_view key, const std::string& ptr, bool strict) {
     std::string text = str(obj, key, ptr);
     if (text.empty()) {
       std::optional<Json> value = get(obj, key);
       if (value && value->is_string()) error("bad-cidr", child(ptr, key), "empty CIDR block");
       return std::nullopt;
     }
-    return cidrFrom(text, child(ptr, key), strict);
+    return cidrFrom<Block>(text, child(ptr, key), strict);
+  }
+
+  /// obj[key] as a known IPv6 block (Ipv6CidrBlock, DestinationIpv6CidrBlock);
+  /// nullopt when absent or bad (an error then).
+  std::optional<Ipv6Block> ipv6Field(const Json& obj, std::string_view key, const std::string& ptr, bool strict) {
+    auto block = cidrField<Cidr6>(obj, key, ptr, strict);
+    if (!block) return std::nullopt;
+    return Ipv6Block(*block);
+  }
+
+  /// The Ipv6CidrBlockAssociationSet of a VPC or subnet, every state kept;
+  /// one not associated is listed as ignored (only an associated block is
+  /// the owner's: EC2 API Reference, VpcCidrBlockState).
+  std::vector<Ipv6Association> ipv6Associations(const Json& obj, const std::string& ptr, const std::string& owner) {
+    std::vector<Ipv6Association> out;
+    forEach(obj, "Ipv6CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
+      if (!required(assoc, "Ipv6CidrBlock", assoc_ptr)) return;
+      auto block = ipv6Field(assoc, "Ipv6CidrBlock", assoc_ptr, true);
+      if (!block) return;
+      Ipv6Association association;
+      association.block = *block;
+      association.association_id = str(assoc, "AssociationId", assoc_ptr);
+      association.pool = str(assoc, "Ipv6Pool", assoc_ptr);
+      if (std::optional<Json> state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
+        std::string state = str(*state_obj, "State", child(assoc_ptr, "Ipv6CidrBlockState"));
+        if (!state.empty()) association.state = state;
+      }
+      if (!association.associated()) {
+        ignore(at(assoc_ptr), fmt::format("{} IPv6 CIDR block {}", owner, block->str()), "state " + association.state);
+      }
+      out.push_back(std::move(association));
+    });
+    return out;
   }
 
   std::optional<Ipv4> ipField(const Json& obj, std::string_view key, const std::string& ptr) {
@@ -373,6 +409,7 @@ class SnapshotLoader {
     seed("security-group", topo_.security_groups);
     seed("network-acl", topo_.network_acls);
     seed("internet-gateway", topo_.internet_gateways);
+    seed("egress-only-internet-gateway", topo_.egress_only_internet_gateways);
     seed("nat-gateway", topo_.nat_gateways);
     seed("vpc-endpoint", topo_.vpc_endpoints);
     seed("eni", topo_.enis);
@@ -411,7 +448,7 @@ class SnapshotLoader {
   void readNetworkAcl(const Json& obj, const std::string& ptr);
   void readInternetGateway(const Json& obj, const std::string& ptr);
   void readEgressOnlyInternetGateway(const Json& obj, const std::string& ptr);
-  void readGatewayAttachments(const Json& obj, const std::string& ptr, InternetGateway& gateway);
+  std::vector<std::string> gatewayAttachments(const Json& obj, const std::string& ptr, const std::string& gateway_id);
   void readNatGateway(const Json& obj, const std::string& ptr);
   void readVpcEndpoint(const Json& obj, const std::string& ptr);
   void readNetworkInterface(const Json& obj, const std::string& ptr);
@@ -709,16 +746,7 @@ void SnapshotLoader::readVpc(const Json& obj, const std::string& ptr) {
       vpc.cidrs.insert(vpc.cidrs.begin(), *primary);
     }
   }
-  forEach(obj, "Ipv6CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
-    std::string block = str(assoc, "Ipv6CidrBlock", assoc_ptr);
-    std::string state;
-    if (std::optional<Json> state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
-      state = str(*state_obj, "State", child(assoc_ptr, "Ipv6CidrBlockState"));
-    }
-    if (!block.empty() && (state.empty() || isOneOf(state, {"associated", "associating"}))) {
-      vpc.ipv6_cidrs.push_back(block);
-    }
-  });
+  vpc.ipv6_blocks = ipv6Associations(obj, ptr, vpc.meta.id);
   topo_.vpcs.push_back(std::move(vpc));
 }
 
@@ -742,16 +770,8 @@ void SnapshotLoader::readSubnet(const Json& obj, const std::string& ptr) {
   subnet.availability_zone = str(obj, "AvailabilityZone", ptr);
   subnet.availability_zone_id = str(obj, "AvailabilityZoneId", ptr);
   subnet.map_public_ip_on_launch = flag(obj, "MapPublicIpOnLaunch", ptr, false);
-  forEach(obj, "Ipv6CidrBlockAssociationSet", ptr, [&](const Json& assoc, const std::string& assoc_ptr, size_t) {
-    std::string block = str(assoc, "Ipv6CidrBlock", assoc_ptr);
-    std::string state;
-    if (std::optional<Json> state_obj = object(assoc, "Ipv6CidrBlockState", assoc_ptr)) {
-      state = str(*state_obj, "State", child(assoc_ptr, "Ipv6CidrBlockState"));
-    }
-    if (!block.empty() && (state.empty() || isOneOf(state, {"associated", "associating"}))) {
-      subnet.ipv6_cidrs.push_back(block);
-    }
-  });
+  subnet.assign_ipv6_address_on_creation = flag(obj, "AssignIpv6AddressOnCreation", ptr, false);
+  subnet.ipv6_blocks = ipv6Associations(obj, ptr, subnet.meta.id);
   topo_.subnets.push_back(std::move(subnet));
 }
 
@@ -791,11 +811,13 @@ std::optional<Route> SnapshotLoader::readRoute(const Json& obj, const std::strin
   route.origin = str(obj, "Origin", ptr);
   route.blackhole = lower(str(obj, "State", ptr)) == "blackhole";
   route.destination_prefix_list = str(obj, "DestinationPrefixListId", ptr);
-  route.destination_ipv6 = str(obj, "DestinationIpv6CidrBlock", ptr);
   if (get(obj, "DestinationCidrBlock").has_value()) {
     route.destination = cidrField(obj, "DestinationCidrBlock", ptr, true);
     if (!route.destination) return std::nullopt;
-  } else if (route.destination_prefix_list.empty() && route.destination_ipv6.empty()) {
+  } else if (get(obj, "DestinationIpv6CidrBlock").has_value()) {
+    route.destination_ipv6 = ipv6Field(obj, "DestinationIpv6CidrBlock", ptr, true);
+    if (!route.destination_ipv6) return std::nullopt;
+  } else if (route.destination_prefix_list.empty()) {
     error("missing-field", ptr, "missing required field 'DestinationCidrBlock'");
     return std::nullopt;
   }
@@ -898,7 +920,12 @@ void SnapshotLoader::readPermissions(const Json& obj, std::string_view key, cons
       rule.peer = text;
       return true;
     };
-    peers("Ipv6Ranges", "CidrIpv6", PeerKind::kIpv6Cidr, byId);
+    peers("Ipv6Ranges", "CidrIpv6", PeerKind::kIpv6Cidr,
+          [&](SgRule& rule, const Json&, const std::string& entry_ptr, const std::string& text) {
+            auto cidr = cidrFrom<Cidr6>(text, child(entry_ptr, "CidrIpv6"), false);
+            if (cidr) rule.cidr6 = Ipv6Block(*cidr);
+            return cidr.has_value();
+          });
     peers("PrefixListIds", "PrefixListId", PeerKind::kPrefixList, byId);
     peers("UserIdGroupPairs", "GroupId", PeerKind::kSecurityGroup,
           [&](SgRule& rule, const Json& pair, const std::string& pair_ptr, const std::string& text) {
@@ -953,12 +980,12 @@ void SnapshotLoader::readNetworkAcl(const Json& obj, const std::string& ptr) {
     if (get(entry_obj, "CidrBlock").has_value()) {
       entry.cidr = cidrField(entry_obj, "CidrBlock", entry_ptr, false);
       if (!entry.cidr) return;
+    } else if (get(entry_obj, "Ipv6CidrBlock").has_value()) {
+      entry.ipv6_cidr = ipv6Field(entry_obj, "Ipv6CidrBlock", entry_ptr, false);
+      if (!entry.ipv6_cidr) return;
     } else {
-      entry.ipv6_cidr = str(entry_obj, "Ipv6CidrBlock", entry_ptr);
-      if (entry.ipv6_cidr.empty()) {
-        error("missing-field", entry_ptr, "missing required field 'CidrBlock'");
-        return;
-      }
+      error("missing-field", entry_ptr, "missing required field 'CidrBlock'");
+      return;
     }
     if (std::optional<Json> range = object(entry_obj, "PortRange", entry_ptr)) {
       std::string range_ptr = child(entry_ptr, "PortRange");
@@ -991,17 +1018,21 @@ void SnapshotLoader::readNetworkAcl(const Json& obj, const std::string& ptr) {
 
 // ---- gateways ---------------------------------------------------------------------
 
-void SnapshotLoader::readGatewayAttachments(const Json& obj, const std::string& ptr, InternetGateway& gateway) {
+// The VPCs a gateway is attached to (state available or attached).
+std::vector<std::string> SnapshotLoader::gatewayAttachments(const Json& obj, const std::string& ptr,
+                                                            const std::string& gateway_id) {
+  std::vector<std::string> vpc_ids;
   forEach(obj, "Attachments", ptr, [&](const Json& attachment, const std::string& attachment_ptr, size_t) {
     std::string vpc = str(attachment, "VpcId", attachment_ptr);
     std::string state = str(attachment, "State", attachment_ptr);
     if (vpc.empty()) return;
     if (isOneOf(state, {"available", "attached"})) {
-      gateway.vpc_ids.push_back(vpc);
+      vpc_ids.push_back(vpc);
     } else {
-      ignore(at(attachment_ptr), fmt::format("{} attachment to {}", gateway.meta.id, vpc), "state " + state);
+      ignore(at(attachment_ptr), fmt::format("{} attachment to {}", gateway_id, vpc), "state " + state);
     }
   });
+  return vpc_ids;
 }
 
 void SnapshotLoader::readInternetGateway(const Json& obj, const std::string& ptr) {
@@ -1010,19 +1041,24 @@ void SnapshotLoader::readInternetGateway(const Json& obj, const std::string& ptr
   InternetGateway gateway;
   gateway.meta = meta(obj, *id, ptr);
   if (!first("internet-gateway", gateway.meta)) return;
-  readGatewayAttachments(obj, ptr, gateway);
+  gateway.vpc_ids = gatewayAttachments(obj, ptr, gateway.meta.id);
   topo_.internet_gateways.push_back(std::move(gateway));
 }
 
+// describe-egress-only-internet-gateways: Attachments names the one VPC.
 void SnapshotLoader::readEgressOnlyInternetGateway(const Json& obj, const std::string& ptr) {
   auto id = required(obj, "EgressOnlyInternetGatewayId", ptr);
   if (!id) return;
-  InternetGateway gateway;
+  EgressOnlyInternetGateway gateway;
   gateway.meta = meta(obj, *id, ptr);
-  gateway.egress_only = true;
-  if (!first("internet-gateway", gateway.meta)) return;
-  readGatewayAttachments(obj, ptr, gateway);
-  topo_.internet_gateways.push_back(std::move(gateway));
+  if (!first("egress-only-internet-gateway", gateway.meta)) return;
+  std::vector<std::string> vpc_ids = gatewayAttachments(obj, ptr, gateway.meta.id);
+  if (!vpc_ids.empty()) gateway.vpc_id = vpc_ids.front();
+  for (size_t i = 1; i < vpc_ids.size(); ++i) {
+    ignore(gateway.meta.origin, fmt::format("{} attachment to {}", gateway.meta.id, vpc_ids[i]),
+           "an egress-only internet gateway attaches to one VPC; the first attachment is used");
+  }
+  topo_.egress_only_internet_gateways.push_back(std::move(gateway));
 }
 
 void SnapshotLoader::readNatGateway(const Json& obj, const std::string& ptr) {
@@ -1072,6 +1108,15 @@ void SnapshotLoader::readVpcEndpoint(const Json& obj, const std::string& ptr) {
   endpoint.eni_ids = strings(obj, "NetworkInterfaceIds", ptr);
   endpoint.security_group_ids = fieldOf(obj, "Groups", "GroupId", ptr);
   endpoint.private_dns = flag(obj, "PrivateDnsEnabled", ptr, false);
+  if (std::string type_text = str(obj, "IpAddressType", ptr); !type_text.empty()) {
+    auto ip_type = parseIpAddressType(type_text);
+    if (!ip_type) {
+      error("bad-value", child(ptr, "IpAddressType"),
+            fmt::format("'{}' is not an IP address type (ipv4, dualstack or ipv6)", type_text));
+      return;
+    }
+    endpoint.ip_address_type = *ip_type;
+  }
   endpoint.policy_document = str(obj, "PolicyDocument", ptr);
   // describe-vpc-endpoints prints PolicyDocument as JSON text.
   if (!endpoint.policy_document.empty()) {
@@ -1097,7 +1142,20 @@ void SnapshotLoader::readNetworkInterface(const Json& obj, const std::string& pt
   eni.requester_id = str(obj, "RequesterId", ptr);
   eni.source_dest_check = flag(obj, "SourceDestCheck", ptr, true);
   eni.security_group_ids = fieldOf(obj, "Groups", "GroupId", ptr);
-  eni.ipv6_addresses = fieldOf(obj, "Ipv6Addresses", "Ipv6Address", ptr);
+  forEach(obj, "Ipv6Addresses", ptr, [&](const Json& item, const std::string& item_ptr, size_t) {
+    auto text = required(item, "Ipv6Address", item_ptr);
+    if (!text) return;
+    auto address = Ipv6::parse(*text);
+    if (!address) {
+      error("bad-address", child(item_ptr, "Ipv6Address"), address.error());
+      return;
+    }
+    eni.ipv6_addresses.push_back(*address);
+  });
+  forEach(obj, "Ipv6Prefixes", ptr, [&](const Json& item, const std::string& item_ptr, size_t) {
+    if (!required(item, "Ipv6Prefix", item_ptr)) return;
+    if (auto prefix = cidrField<Cidr6>(item, "Ipv6Prefix", item_ptr, true)) eni.ipv6_prefixes.push_back(*prefix);
+  });
   if (std::optional<Json> attachment = object(obj, "Attachment", ptr)) {
     eni.instance_id = str(*attachment, "InstanceId", child(ptr, "Attachment"));
     eni.device_index = integer(*attachment, "DeviceIndex", child(ptr, "Attachment")).value_or(-1);

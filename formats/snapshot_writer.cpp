@@ -219,7 +219,7 @@ class SnapshotWriter {
       j.endArray();
       j.field("DhcpOptionsId", derivedId("dopt-", owner(vpc.meta)));
       j.field("InstanceTenancy", "default");
-      if (!vpc.ipv6_cidrs.empty()) ipv6Set(j, vpc.meta.id, vpc.ipv6_cidrs);
+      if (!vpc.ipv6_blocks.empty()) ipv6Set(j, vpc.meta.id, vpc.ipv6_blocks);
       j.field("IsDefault", vpc.is_default);
       j.field("OwnerId", owner(vpc.meta));
       j.field("State", "available");
@@ -232,7 +232,7 @@ class SnapshotWriter {
   void subnets(JsonOut& j) const {
     for (const auto& s : t_.subnets) {
       j.beginObject();
-      j.field("AssignIpv6AddressOnCreation", false);
+      j.field("AssignIpv6AddressOnCreation", s.assign_ipv6_address_on_creation);
       j.field("AvailabilityZone", s.availability_zone);
       if (!s.availability_zone_id.empty()) j.field("AvailabilityZoneId", s.availability_zone_id);
       const uint64_t used = subnet_ips_.at(s.meta.id);
@@ -240,7 +240,7 @@ class SnapshotWriter {
       j.field("AvailableIpAddressCount", usable > used ? usable - used : 0);
       j.field("CidrBlock", s.cidr.str());
       j.field("DefaultForAz", false);
-      ipv6Set(j, s.meta.id, s.ipv6_cidrs);
+      ipv6Set(j, s.meta.id, s.ipv6_blocks);
       j.field("MapPublicIpOnLaunch", s.map_public_ip_on_launch);
       j.field("OwnerId", owner(s.meta));
       j.field("State", "available");
@@ -312,7 +312,7 @@ class SnapshotWriter {
         fields.clear();
         if (r.destination) fields.emplace_back("DestinationCidrBlock", r.destination->str());
         if (!r.destination_prefix_list.empty()) fields.emplace_back("DestinationPrefixListId", r.destination_prefix_list);
-        if (!r.destination_ipv6.empty()) fields.emplace_back("DestinationIpv6CidrBlock", r.destination_ipv6);
+        if (r.destination_ipv6) fields.emplace_back("DestinationIpv6CidrBlock", r.destination_ipv6->str());
         fields.emplace_back(targetKey(r.target), r.target_id);
         if (r.target == RouteTarget::kInstance) fields.emplace_back("InstanceOwnerId", owner(rt.meta));
         fields.emplace_back("Origin", !r.origin.empty()                   ? r.origin
@@ -374,7 +374,7 @@ class SnapshotWriter {
               if (!r->description.empty()) j.field("Description", r->description);
               break;
             case PeerKind::kIpv6Cidr:
-              j.field("CidrIpv6", r->peer);
+              j.field("CidrIpv6", r->cidr6.str());
               if (!r->description.empty()) j.field("Description", r->description);
               break;
             case PeerKind::kPrefixList:
@@ -447,7 +447,7 @@ class SnapshotWriter {
           j.field("Type", e.icmp_type);
           j.endObject();
         }
-        if (!e.ipv6_cidr.empty()) j.field("Ipv6CidrBlock", e.ipv6_cidr);
+        if (e.ipv6_cidr) j.field("Ipv6CidrBlock", e.ipv6_cidr->str());
         if (e.protocol == kProtocolTcp || e.protocol == kProtocolUdp) {
           j.key("PortRange");
           j.beginObject();
@@ -470,26 +470,39 @@ class SnapshotWriter {
     }
   }
 
-  void internetGateways(JsonOut& j, bool egress_only) const {
-    for (const auto& igw : t_.internet_gateways) {
-      if (igw.egress_only != egress_only) continue;
+  /// Attachments as describe-internet-gateways ("available") and
+  /// describe-egress-only-internet-gateways ("attached") print them.
+  static void gatewayAttachments(JsonOut& j, const std::vector<std::string>& vpc_ids, std::string_view state) {
+    j.key("Attachments");
+    j.beginArray();
+    for (const auto& vpc : vpc_ids) {
       j.beginObject();
-      j.key("Attachments");
-      j.beginArray();
-      for (const auto& vpc : igw.vpc_ids) {
-        j.beginObject();
-        j.field("State", egress_only ? "attached" : "available");
-        j.field("VpcId", vpc);
-        j.endObject();
-      }
-      j.endArray();
-      if (egress_only) {
-        j.field("EgressOnlyInternetGatewayId", igw.meta.id);
-      } else {
-        j.field("InternetGatewayId", igw.meta.id);
-        j.field("OwnerId", owner(igw.meta));
-      }
+      j.field("State", state);
+      j.field("VpcId", vpc);
+      j.endObject();
+    }
+    j.endArray();
+  }
+
+  void internetGateways(JsonOut& j) const {
+    for (const auto& igw : t_.internet_gateways) {
+      j.beginObject();
+      gatewayAttachments(j, igw.vpc_ids, "available");
+      j.field("InternetGatewayId", igw.meta.id);
+      j.field("OwnerId", owner(igw.meta));
       tags(j, igw.meta);
+      j.endObject();
+    }
+  }
+
+  void egressOnlyInternetGateways(JsonOut& j) const {
+    for (const auto& gateway : t_.egress_only_internet_gateways) {
+      j.beginObject();
+      std::vector<std::string> vpc_ids;
+      if (!gateway.vpc_id.empty()) vpc_ids.push_back(gateway.vpc_id);
+      gatewayAttachments(j, vpc_ids, "attached");
+      j.field("EgressOnlyInternetGatewayId", gateway.meta.id);
+      tags(j, gateway.meta);
       j.endObject();
     }
   }
@@ -542,6 +555,7 @@ class SnapshotWriter {
       j.stringArray("NetworkInterfaceIds", ep.eni_ids);
       j.field("OwnerId", owner(ep.meta));
       if (!ep.policy_document.empty()) j.field("PolicyDocument", ep.policy_document);
+      if (ep.ip_address_type != IpAddressType::kIpv4) j.field("IpAddressType", ipAddressTypeName(ep.ip_address_type));
       j.field("PrivateDnsEnabled", ep.private_dns);
       j.field("RequesterManaged", false);
       j.stringArray("RouteTableIds", ep.route_table_ids);
@@ -605,10 +619,20 @@ class SnapshotWriter {
     j.beginArray();
     for (const auto& a : eni.ipv6_addresses) {
       j.beginObject();
-      j.field("Ipv6Address", a);
+      j.field("Ipv6Address", a.str());
       j.endObject();
     }
     j.endArray();
+    if (!eni.ipv6_prefixes.empty()) {
+      j.key("Ipv6Prefixes");
+      j.beginArray();
+      for (const auto& prefix : eni.ipv6_prefixes) {
+        j.beginObject();
+        j.field("Ipv6Prefix", prefix.str());
+        j.endObject();
+      }
+      j.endArray();
+    }
     j.field("NetworkInterfaceId", eni.meta.id);
     j.field("OwnerId", owner(eni.meta));
     if (!eni.private_ips.empty()) j.field("PrivateIpAddress", eni.private_ips.front().str());
@@ -959,18 +983,25 @@ class SnapshotWriter {
     if (!meta.logical_id.empty()) tag("aws:cloudformation:logical-id", meta.logical_id);
     j.endArray();
   }
-  static void ipv6Set(JsonOut& j, const std::string& owner_id, const std::vector<std::string>& cidrs) {
+  // A block assigned at deployment is written in Ipv6Block's notation: a
+  // snapshot reader refuses it rather than taking an invented address.
+  static void ipv6Set(JsonOut& j, const std::string& owner_id, const std::vector<Ipv6Association>& blocks) {
     j.key("Ipv6CidrBlockAssociationSet");
     j.beginArray();
-    for (const auto& c : cidrs) {
+    for (const auto& association : blocks) {
+      std::string block = association.block.str();
       j.beginObject();
-      j.field("AssociationId", derivedId(owner_id.rfind("subnet-", 0) == 0 ? "subnet-cidr-assoc-" : "vpc-cidr-assoc-",
-                                         owner_id, c));
-      j.field("Ipv6CidrBlock", c);
+      j.field("AssociationId",
+              !association.association_id.empty()
+                  ? association.association_id
+                  : derivedId(owner_id.rfind("subnet-", 0) == 0 ? "subnet-cidr-assoc-" : "vpc-cidr-assoc-", owner_id,
+                              block));
+      j.field("Ipv6CidrBlock", block);
       j.key("Ipv6CidrBlockState");
       j.beginObject();
-      j.field("State", "associated");
+      j.field("State", association.state);
       j.endObject();
+      if (!association.pool.empty()) j.field("Ipv6Pool", association.pool);
       j.endObject();
     }
     j.endArray();
@@ -1041,7 +1072,7 @@ bool writeSnapshot(const Topology& topology, const std::filesystem::path& dir, s
   write("SecurityGroups.json", "SecurityGroups", &SnapshotWriter::securityGroups);
   write("NetworkAcls.json", "NetworkAcls", &SnapshotWriter::networkAcls);
   ok = writeFile(dir, "InternetGateways.json", "InternetGateways",
-                 [&](JsonOut& j) { w.internetGateways(j, false); }, errors) && ok;
+                 [&](JsonOut& j) { w.internetGateways(j); }, errors) && ok;
   write("NatGateways.json", "NatGateways", &SnapshotWriter::natGateways);
   write("VpcEndpoints.json", "VpcEndpoints", &SnapshotWriter::vpcEndpoints);
   write("NetworkInterfaces.json", "NetworkInterfaces", &SnapshotWriter::networkInterfaces);
@@ -1054,11 +1085,8 @@ bool writeSnapshot(const Topology& topology, const std::filesystem::path& dir, s
   write("TransitGatewayRouteTables.json", "TransitGatewayRouteTables", &SnapshotWriter::tgwRouteTables);
   write("TransitGatewayStaticRoutes.json", "TransitGatewayStaticRoutes", &SnapshotWriter::tgwStaticRoutes);
   write("TransitGatewayPropagations.json", "TransitGatewayPropagations", &SnapshotWriter::tgwPropagations);
-  const bool egress_only = std::any_of(topology.internet_gateways.begin(), topology.internet_gateways.end(),
-                                       [](const InternetGateway& igw) { return igw.egress_only; });
-  if (egress_only) {
-    ok = writeFile(dir, "EgressOnlyInternetGateways.json", "EgressOnlyInternetGateways",
-                   [&](JsonOut& j) { w.internetGateways(j, true); }, errors) && ok;
+  if (!topology.egress_only_internet_gateways.empty()) {
+    write("EgressOnlyInternetGateways.json", "EgressOnlyInternetGateways", &SnapshotWriter::egressOnlyInternetGateways);
   }
   if (!topology.vpn_gateways.empty()) write("VpnGateways.json", "VpnGateways", &SnapshotWriter::vpnGateways);
   if (!topology.vpn_connections.empty()) write("VpnConnections.json", "VpnConnections", &SnapshotWriter::vpnConnections);

@@ -28,6 +28,7 @@ std::vector<std::pair<std::string, size_t>> counts(const Topology& t) {
           {"security groups", t.security_groups.size()},
           {"network ACLs", t.network_acls.size()},
           {"internet gateways", t.internet_gateways.size()},
+          {"egress-only internet gateways", t.egress_only_internet_gateways.size()},
           {"NAT gateways", t.nat_gateways.size()},
           {"VPC endpoints", t.vpc_endpoints.size()},
           {"network interfaces", t.enis.size()},
@@ -44,9 +45,25 @@ std::vector<std::pair<std::string, size_t>> counts(const Topology& t) {
           {"jobs", t.jobs.size()}};
 }
 
-std::string cidrList(const std::vector<Cidr>& cidrs) {
+template <typename Block>
+std::string cidrList(const std::vector<Block>& cidrs) {
   std::string out;
   for (const auto& cidr : cidrs) out += (out.empty() ? "" : ", ") + cidr.str();
+  return out;
+}
+
+/// "  ipv6 2600:1f18::/56" for the associated IPv6 blocks, then "(ipv6
+/// associating: ...)" for each other state; empty when there are none.
+std::string ipv6Text(const std::vector<Ipv6Association>& blocks) {
+  std::string out;
+  if (std::vector<Ipv6Block> associated = associatedIpv6(blocks); !associated.empty()) {
+    out += "  ipv6 " + cidrList(associated);
+  }
+  std::map<std::string, std::vector<Ipv6Block>> others;
+  for (const auto& association : blocks) {
+    if (!association.associated()) others[association.state].push_back(association.block);
+  }
+  for (const auto& [state, list] : others) out += fmt::format("  (ipv6 {}: {})", state, cidrList(list));
   return out;
 }
 
@@ -82,6 +99,14 @@ std::vector<InventoryItem> inventory(const Topology& t, const std::string& vpc_i
     if (table.main) detail += ", main";
     if (!table.subnet_ids.empty()) detail += ", subnets " + joined(table.subnet_ids);
     if (!table.gateway_ids.empty()) detail += ", edge " + joined(table.gateway_ids);
+    std::vector<std::string> ipv6_routes;
+    for (const auto& route : table.routes) {
+      if (route.destination_ipv6) {
+        ipv6_routes.push_back(fmt::format("{} -> {}{}", route.destination_ipv6->str(), route.target_id,
+                                          route.blackhole ? " (blackhole)" : ""));
+      }
+    }
+    if (!ipv6_routes.empty()) detail += ", IPv6 " + joined(ipv6_routes);
     out.push_back({"route table", &table.meta, detail});
   }
   for (const auto& group : t.security_groups) {
@@ -99,8 +124,11 @@ std::vector<InventoryItem> inventory(const Topology& t, const std::string& vpc_i
   }
   for (const auto& gateway : t.internet_gateways) {
     if (shared ? !gateway.vpc_ids.empty() : !in(gateway.vpc_ids)) continue;
-    out.push_back({gateway.egress_only ? "egress-only internet gateway" : "internet gateway", &gateway.meta,
-                   gateway.vpc_ids.empty() ? "detached" : "attached"});
+    out.push_back({"internet gateway", &gateway.meta, gateway.vpc_ids.empty() ? "detached" : "attached"});
+  }
+  for (const auto& gateway : t.egress_only_internet_gateways) {
+    if (gateway.vpc_id != vpc_id) continue;
+    out.push_back({"egress-only internet gateway", &gateway.meta, gateway.vpc_id.empty() ? "detached" : "attached"});
   }
   for (const auto& nat : t.nat_gateways) {
     if (nat.vpc_id != vpc_id) continue;
@@ -234,16 +262,19 @@ std::string describeText(const Topology& t) {
   std::map<std::string, size_t> enis_per_subnet;
   for (const auto& eni : t.enis) ++enis_per_subnet[eni.subnet_id];
   for (const auto& vpc : t.vpcs) {
-    out += fmt::format("\n{}  {}  {}{}\n", escapeText(displayName(vpc.meta)), cidrList(vpc.cidrs),
+    out += fmt::format("\n{}  {}  {}{}{}\n", escapeText(displayName(vpc.meta)), cidrList(vpc.cidrs),
                        escapeText(vpc.meta.region.empty() ? t.default_region : vpc.meta.region),
                        vpc.disassociated_cidrs.empty() ? ""
-                                                       : "  (disassociated: " + cidrList(vpc.disassociated_cidrs) + ")");
+                                                       : "  (disassociated: " + cidrList(vpc.disassociated_cidrs) + ")",
+                       escapeText(ipv6Text(vpc.ipv6_blocks)));
     for (const auto& subnet : t.subnets) {
       if (subnet.vpc_id != vpc.meta.id) continue;
       auto found = enis_per_subnet.find(subnet.meta.id);
       size_t enis = found == enis_per_subnet.end() ? 0 : found->second;
-      out += fmt::format("  {}  {}  {}  {} interfaces{}\n", escapeText(displayName(subnet.meta)), subnet.cidr.str(),
-                         escapeText(subnet.availability_zone), enis, subnet.map_public_ip_on_launch ? "  public-ip-on-launch" : "");
+      out += fmt::format("  {}  {}  {}  {} interfaces{}{}{}\n", escapeText(displayName(subnet.meta)), subnet.cidr.str(),
+                         escapeText(subnet.availability_zone), enis, subnet.map_public_ip_on_launch ? "  public-ip-on-launch" : "",
+                         escapeText(ipv6Text(subnet.ipv6_blocks)),
+                         subnet.assign_ipv6_address_on_creation ? "  ipv6-on-creation" : "");
     }
     out += inventoryText(inventory(t, vpc.meta.id), "  ");
   }
@@ -284,7 +315,10 @@ std::string describeText(const Topology& t) {
 std::string describeJson(const Topology& t) {
   nlohmann::ordered_json root;
   nlohmann::ordered_json loaded;
-  for (const auto& [what, n] : counts(t)) loaded[what] = n;
+  for (const auto& [what, n] : counts(t)) {
+    // Keys added with IPv6 appear only when non-zero, so IPv4 inputs read as before.
+    if (n != 0 || what != "egress-only internet gateways") loaded[what] = n;
+  }
   root["loaded"] = loaded;
   root["vpcs"] = nlohmann::ordered_json::array();
   for (const auto& vpc : t.vpcs) {
@@ -293,6 +327,14 @@ std::string describeJson(const Topology& t) {
     item["name"] = vpc.meta.name;
     item["cidrs"] = nlohmann::ordered_json::array();
     for (const auto& cidr : vpc.cidrs) item["cidrs"].push_back(cidr.str());
+    if (!vpc.ipv6_blocks.empty()) {
+      item["ipv6_cidrs"] = nlohmann::ordered_json::array();
+      for (const auto& association : vpc.ipv6_blocks) {
+        item["ipv6_cidrs"].push_back({{"cidr", association.block.str()},
+                                      {"known", association.block.known()},
+                                      {"state", association.state}});
+      }
+    }
     item["subnets"] = nlohmann::ordered_json::array();
     for (const auto& subnet : t.subnets) {
       if (subnet.vpc_id == vpc.meta.id) item["subnets"].push_back(subnet.meta.id);

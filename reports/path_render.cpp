@@ -41,10 +41,8 @@ namespace {
 std::string routeText(const Hop& hop) {
   if (hop.route == nullptr) return fmt::format("route {} -> local", hop.local_block.str());
   const topology::Route& route = *hop.route;
-  std::string destination = route.destination ? route.destination->str()
-                                              : (!route.destination_prefix_list.empty() ? route.destination_prefix_list
-                                                                                        : route.destination_ipv6);
-  return fmt::format("route {} -> {}{}", destination, route.target_id, route.blackhole ? " (blackhole)" : "");
+  return fmt::format("route {} -> {}{}", topology::destinationText(route), route.target_id,
+                     route.blackhole ? " (blackhole)" : "");
 }
 
 }  // namespace

@@ -881,10 +881,8 @@ namespace {
 
 RouteTarget targetKind(const Topology& topo, const std::string& id) {
   if (id == "local") return RouteTarget::kLocal;
-  if (topo.findInternetGateway(id) != nullptr) {
-    return topo.findInternetGateway(id)->egress_only ? RouteTarget::kEgressOnlyInternetGateway
-                                                     : RouteTarget::kInternetGateway;
-  }
+  if (topo.findInternetGateway(id) != nullptr) return RouteTarget::kInternetGateway;
+  if (topo.findEgressOnlyInternetGateway(id) != nullptr) return RouteTarget::kEgressOnlyInternetGateway;
   if (topo.findNatGateway(id) != nullptr) return RouteTarget::kNatGateway;
   if (topo.findVpcEndpoint(id) != nullptr) return RouteTarget::kVpcEndpoint;
   if (topo.findPeeringConnection(id) != nullptr) return RouteTarget::kPeeringConnection;
@@ -909,7 +907,7 @@ bool applyEdits(Topology& into, const std::vector<ScenarioEdit>& edits, const st
     }
     return std::get<ResourceRef>(found).meta->id;
   };
-  const ResourceKinds route_targets{ResourceKind::kInternetGateway, ResourceKind::kNatGateway,
+  const ResourceKinds route_targets{ResourceKind::kInternetGateway, ResourceKind::kEgressOnlyInternetGateway, ResourceKind::kNatGateway,
                                     ResourceKind::kVpcEndpoint,      ResourceKind::kPeeringConnection,
                                     ResourceKind::kTransitGateway,   ResourceKind::kVpnGateway,
                                     ResourceKind::kNetworkInterface, ResourceKind::kInstance};

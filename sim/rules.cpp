@@ -136,7 +136,7 @@ std::string describeSgRule(const SgRule& rule, bool egress) {
   std::string peer;
   switch (rule.peer_kind) {
     case PeerKind::kCidr: peer = rule.cidr.str(); break;
-    case PeerKind::kIpv6Cidr:
+    case PeerKind::kIpv6Cidr: peer = rule.cidr6.str(); break;
     case PeerKind::kPrefixList:
     case PeerKind::kSecurityGroup: peer = rule.peer; break;
   }
@@ -154,7 +154,7 @@ std::string describeAclEntry(const NaclEntry& entry) {
     traffic = trafficText(entry.protocol, -1, -1);
   }
   std::string number = entry.rule_number >= 32767 ? "*" : std::to_string(entry.rule_number);
-  std::string where = entry.cidr ? entry.cidr->str() : entry.ipv6_cidr;
+  std::string where = entry.cidr ? entry.cidr->str() : entry.ipv6_cidr ? entry.ipv6_cidr->str() : "";
   return fmt::format("{} rule {}: {} {} {} {}", entry.egress ? "outbound" : "inbound", number,
                      entry.allow ? "allow" : "deny", traffic, entry.egress ? "to" : "from", where);
 }

@@ -391,10 +391,7 @@ class Walk {
   }
 
   static std::string routeText(const Route& route) {
-    std::string dest = route.destination ? route.destination->str()
-                                          : (!route.destination_prefix_list.empty() ? route.destination_prefix_list
-                                                                                    : route.destination_ipv6);
-    return fmt::format("route {} -> {}{}", dest, route.target_id, route.blackhole ? " (blackhole)" : "");
+    return fmt::format("route {} -> {}{}", destinationText(route), route.target_id, route.blackhole ? " (blackhole)" : "");
   }
 
   /// Routes `packet` out of `subnet`: route table lookup, the subnet's

@@ -48,6 +48,37 @@ NaclEntry allTrafficEntry(int rule_number, bool egress, bool allow, std::string 
   return entry;
 }
 
+NaclEntry allIpv6TrafficEntry(int rule_number, bool egress, bool allow, std::string source) {
+  NaclEntry entry;
+  entry.rule_number = rule_number;
+  entry.egress = egress;
+  entry.allow = allow;
+  entry.ipv6_cidr = Ipv6Block();  // ::/0
+  entry.source = std::move(source);
+  return entry;
+}
+
+void addDefaultIpv6Entries(NetworkAcl& acl, const std::string& source) {
+  bool has = std::any_of(acl.entries.begin(), acl.entries.end(), [](const NaclEntry& e) { return e.ipv6_cidr.has_value(); });
+  if (has) return;
+  for (bool egress : {false, true}) {
+    acl.entries.push_back(allIpv6TrafficEntry(101, egress, true, source));
+    acl.entries.push_back(allIpv6TrafficEntry(kCatchAllRuleNumber, egress, false, source));
+  }
+}
+
+void addDefaultIpv6Egress(SecurityGroup& sg, const std::string& source) {
+  bool has = std::any_of(sg.egress.begin(), sg.egress.end(), [](const SgRule& rule) {
+    return rule.peer_kind == PeerKind::kIpv6Cidr && rule.cidr6 == Ipv6Block() && rule.protocol == kProtocolAll;
+  });
+  if (has) return;
+  SgRule all;
+  all.peer_kind = PeerKind::kIpv6Cidr;
+  all.index = static_cast<int>(sg.egress.size());
+  all.source = source;
+  sg.egress.push_back(std::move(all));
+}
+
 void addCatchAllDenies(NetworkAcl& acl, const std::string& source) {
   for (bool egress : {false, true}) acl.entries.push_back(allTrafficEntry(kCatchAllRuleNumber, egress, false, source));
 }
@@ -70,6 +101,7 @@ NetworkAcl defaultNetworkAcl(const Vpc& vpc, std::string id) {
     acl.entries.push_back(allTrafficEntry(100, egress, true, vpc.meta.origin));
     acl.entries.push_back(allTrafficEntry(kCatchAllRuleNumber, egress, false, vpc.meta.origin));
   }
+  if (!associatedIpv6(vpc.ipv6_blocks).empty()) addDefaultIpv6Entries(acl, vpc.meta.origin);
   return acl;
 }
 
@@ -88,6 +120,7 @@ SecurityGroup defaultSecurityGroup(const Vpc& vpc, std::string id) {
   all.cidr = *Cidr::parse("0.0.0.0/0");
   all.source = vpc.meta.origin;
   sg.egress.push_back(std::move(all));
+  if (!associatedIpv6(vpc.ipv6_blocks).empty()) addDefaultIpv6Egress(sg, vpc.meta.origin);
   return sg;
 }
 

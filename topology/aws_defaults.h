@@ -25,6 +25,21 @@ bool hasLocalRoute(const std::vector<Route>& routes, const Cidr& block);
 /// A network ACL entry for all protocols to or from 0.0.0.0/0.
 NaclEntry allTrafficEntry(int rule_number, bool egress, bool allow, std::string source);
 
+/// A network ACL entry for all protocols to or from ::/0.
+NaclEntry allIpv6TrafficEntry(int rule_number, bool egress, bool allow, std::string source);
+
+/// What AWS adds to a default network ACL when its VPC gets an IPv6 block:
+/// rule 101 allowing all IPv6 traffic and the IPv6 `*` deny, in and out
+/// (VPC User Guide: Default network ACL — "The IPv6 rules are added only if
+/// you create your VPC with an associated IPv6 CIDR block or if you associate
+/// an IPv6 CIDR block with your VPC"). Does nothing when the ACL has them.
+void addDefaultIpv6Entries(NetworkAcl& acl, const std::string& source);
+
+/// What AWS adds to a VPC's default security group when the VPC has an IPv6
+/// block: outbound all to ::/0 (VPC User Guide: Default security groups for
+/// your VPCs). Does nothing when the group has it.
+void addDefaultIpv6Egress(SecurityGroup& sg, const std::string& source);
+
 /// Appends the `*` deny entries, inbound then outbound. VPC User Guide:
 /// Network ACL rules — every network ACL ends with a rule numbered * that
 /// denies what no other rule matched; Custom network ACLs — a new ACL has
@@ -41,11 +56,12 @@ RouteTable mainRouteTable(const Vpc& vpc, std::string id);
 
 /// The default network ACL: inbound then outbound, rule 100 allows all
 /// IPv4 traffic ahead of the `*` deny. VPC User Guide: Default network ACL.
+/// With an associated IPv6 block, also addDefaultIpv6Entries().
 NetworkAcl defaultNetworkAcl(const Vpc& vpc, std::string id);
 
 /// The default security group "default": inbound from members of the group
 /// itself, outbound to 0.0.0.0/0. VPC User Guide: Default security groups
-/// for your VPCs.
+/// for your VPCs. With an associated IPv6 block, also addDefaultIpv6Egress().
 SecurityGroup defaultSecurityGroup(const Vpc& vpc, std::string id);
 
 /// A 64-bit hash of `text` that is the same on every run and platform.

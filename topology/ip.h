@@ -1,4 +1,4 @@
-// IPv4 addresses, CIDR blocks and port ranges as value types that cannot be invalid.
+// IPv4 and IPv6 addresses, CIDR blocks and port ranges as value types that cannot be invalid.
 #pragma once
 
 #include <array>
@@ -72,6 +72,132 @@ class Cidr {
  private:
   Ipv4 base_;
   int prefix_ = 0;
+};
+
+/// An IPv6 address as two host-order 64-bit halves; built only by parse()
+/// or from its halves. Ordered numerically.
+class Ipv6 {
+ public:
+  constexpr Ipv6() = default;
+  constexpr Ipv6(uint64_t high, uint64_t low) : high_(high), low_(low) {}
+
+  /// Parses RFC 4291 text: eight groups of one to four hex digits (either
+  /// case), one `::` standing for one or more zero groups, and an optional
+  /// dotted-quad IPv4 address as the last 32 bits ("::ffff:1.2.3.4").
+  /// Rejects zone IDs ("fe80::1%eth0"), brackets, spaces, a second `::`,
+  /// groups of five digits and too many or too few groups.
+  static Result<Ipv6> parse(std::string_view text);
+
+  [[nodiscard]] constexpr uint64_t high() const { return high_; }
+  [[nodiscard]] constexpr uint64_t low() const { return low_; }
+  /// Group `index` (0-7, most significant first).
+  [[nodiscard]] constexpr uint16_t group(int index) const {
+    uint64_t half = index < 4 ? high_ : low_;
+    return static_cast<uint16_t>(half >> (16 * (3 - index % 4)));
+  }
+  /// RFC 5952 canonical text: lowercase, no leading zeros, the longest run
+  /// of two or more zero groups (the first of equal runs) as `::`, and
+  /// IPv4-mapped addresses (::ffff:0:0/96) with a dotted quad.
+  [[nodiscard]] std::string str() const;
+
+  constexpr auto operator<=>(const Ipv6&) const = default;
+
+ private:
+  uint64_t high_ = 0;
+  uint64_t low_ = 0;
+};
+
+/// A normalised IPv6 CIDR block (host bits are zero), prefix length 0-128.
+/// The same host-bits policy as Cidr: parse() refuses them, parseLoose()
+/// clears them.
+class Cidr6 {
+ public:
+  constexpr Cidr6() = default;
+
+  /// Parses "ADDRESS/N"; a bare address is a /128. Host bits set below the
+  /// prefix are an error ("2001:db8::1/64 has host bits set").
+  static Result<Cidr6> parse(std::string_view text);
+  /// Like parse() but silently clears host bits.
+  static Result<Cidr6> parseLoose(std::string_view text);
+  /// Builds the block of `prefix` bits (0-128) around `address`, clearing host bits.
+  static Cidr6 of(Ipv6 address, int prefix);
+
+  [[nodiscard]] constexpr Ipv6 base() const { return base_; }
+  [[nodiscard]] constexpr int prefix() const { return prefix_; }
+  [[nodiscard]] constexpr Ipv6 first() const { return base_; }
+  [[nodiscard]] constexpr Ipv6 last() const {
+    return Ipv6(base_.high() | ~maskHigh(prefix_), base_.low() | ~maskLow(prefix_));
+  }
+  /// log2 of the number of addresses: 0 (/128) to 128 (/0). A count would
+  /// not fit in 64 bits.
+  [[nodiscard]] constexpr int hostBits() const { return 128 - prefix_; }
+  [[nodiscard]] constexpr bool contains(Ipv6 address) const {
+    return (address.high() & maskHigh(prefix_)) == base_.high() && (address.low() & maskLow(prefix_)) == base_.low();
+  }
+  [[nodiscard]] constexpr bool contains(const Cidr6& other) const {
+    return other.prefix_ >= prefix_ && contains(other.base_);
+  }
+  [[nodiscard]] constexpr bool overlaps(const Cidr6& other) const {
+    return contains(other.base_) || other.contains(base_);
+  }
+  [[nodiscard]] std::string str() const;
+
+  constexpr auto operator<=>(const Cidr6&) const = default;
+
+ private:
+  static constexpr uint64_t maskHigh(int prefix) {
+    return prefix <= 0 ? 0U : prefix >= 64 ? ~uint64_t{0} : ~uint64_t{0} << (64 - prefix);
+  }
+  static constexpr uint64_t maskLow(int prefix) {
+    return prefix <= 64 ? 0U : prefix >= 128 ? ~uint64_t{0} : ~uint64_t{0} << (128 - prefix);
+  }
+
+  Ipv6 base_;
+  int prefix_ = 0;
+};
+
+/// An IPv6 block whose address may be known only once deployed. A template
+/// asking for an Amazon-provided block (CloudFormation AWS::EC2::VPCCidrBlock
+/// AmazonProvidedIpv6CidrBlock, or Ipv6IpamPoolId with a netmask length)
+/// learns the address at deployment: such a block is kept as its place inside
+/// that unknown block (the "anchor"), never as an invented address.
+/// Text form: a CIDR block when known; "POOL(ANCHOR)/N" for a whole unknown
+/// block of N bits and "POOL(ANCHOR)/N#I/M" for the I-th /M inside it (as
+/// Fn::Cidr numbers them, from 0).
+class Ipv6Block {
+ public:
+  Ipv6Block() = default;  ///< the known block ::/0
+  explicit Ipv6Block(Cidr6 block) : cidr_(block) {}
+  /// The whole block of `prefix` bits (0-128) that `pool` ("amazon-provided",
+  /// an IPAM pool ID) assigns at deployment; `anchor` names that assignment
+  /// (an association ID) and must be non-empty without "()/#".
+  static Ipv6Block assigned(std::string pool, std::string anchor, int prefix);
+  /// Parses either text form; errors name the input.
+  static Result<Ipv6Block> parse(std::string_view text);
+
+  /// Whether the address is known.
+  [[nodiscard]] bool known() const { return anchor_.empty(); }
+  /// Known: the block. Unknown: its offset inside the anchor block (the top
+  /// anchorPrefix() bits are zero) and its own prefix length.
+  [[nodiscard]] const Cidr6& cidr() const { return cidr_; }
+  [[nodiscard]] int prefix() const { return cidr_.prefix(); }
+  [[nodiscard]] const std::string& pool() const { return pool_; }
+  [[nodiscard]] const std::string& anchor() const { return anchor_; }
+  [[nodiscard]] int anchorPrefix() const { return anchor_prefix_; }
+  /// The `index`-th block of `prefix` bits inside this one (Fn::Cidr counts
+  /// from 0). Errors when `prefix` is shorter than this block's, when `index`
+  /// is past the last such block, or when an unknown block would be split
+  /// more than 64 bits deep.
+  [[nodiscard]] Result<Ipv6Block> subblock(uint64_t index, int prefix) const;
+  [[nodiscard]] std::string str() const;
+
+  auto operator<=>(const Ipv6Block&) const = default;
+
+ private:
+  Cidr6 cidr_;
+  std::string pool_;
+  std::string anchor_;
+  int anchor_prefix_ = 0;
 };
 
 /// IP protocol numbers as AWS writes them; -1 means every protocol.

@@ -65,6 +65,36 @@ std::string_view endpointTypeName(EndpointType type) {
   return "Gateway";
 }
 
+std::vector<Ipv6Block> associatedIpv6(const std::vector<Ipv6Association>& associations) {
+  std::vector<Ipv6Block> out;
+  for (const auto& association : associations) {
+    if (association.associated()) out.push_back(association.block);
+  }
+  return out;
+}
+
+std::string destinationText(const Route& route) {
+  if (route.destination) return route.destination->str();
+  if (route.destination_ipv6) return route.destination_ipv6->str();
+  return route.destination_prefix_list;
+}
+
+std::string_view ipAddressTypeName(IpAddressType type) {
+  switch (type) {
+    case IpAddressType::kIpv4: return "ipv4";
+    case IpAddressType::kDualStack: return "dualstack";
+    case IpAddressType::kIpv6: return "ipv6";
+  }
+  return "ipv4";
+}
+
+std::optional<IpAddressType> parseIpAddressType(std::string_view text) {
+  for (IpAddressType type : {IpAddressType::kIpv4, IpAddressType::kDualStack, IpAddressType::kIpv6}) {
+    if (text == ipAddressTypeName(type)) return type;
+  }
+  return std::nullopt;
+}
+
 void Topology::finalize() {
   sortById(vpcs);
   sortById(subnets);
@@ -72,6 +102,7 @@ void Topology::finalize() {
   sortById(security_groups);
   sortById(network_acls);
   sortById(internet_gateways);
+  sortById(egress_only_internet_gateways);
   sortById(nat_gateways);
   sortById(vpc_endpoints);
   sortById(enis);
@@ -110,6 +141,7 @@ void Topology::absorb(Topology&& other) {
   append(security_groups, other.security_groups);
   append(network_acls, other.network_acls);
   append(internet_gateways, other.internet_gateways);
+  append(egress_only_internet_gateways, other.egress_only_internet_gateways);
   append(nat_gateways, other.nat_gateways);
   append(vpc_endpoints, other.vpc_endpoints);
   append(enis, other.enis);
@@ -142,6 +174,9 @@ const RouteTable* Topology::findRouteTable(std::string_view id) const { return f
 const SecurityGroup* Topology::findSecurityGroup(std::string_view id) const { return findById(security_groups, id); }
 const NetworkAcl* Topology::findNetworkAcl(std::string_view id) const { return findById(network_acls, id); }
 const InternetGateway* Topology::findInternetGateway(std::string_view id) const { return findById(internet_gateways, id); }
+const EgressOnlyInternetGateway* Topology::findEgressOnlyInternetGateway(std::string_view id) const {
+  return findById(egress_only_internet_gateways, id);
+}
 const NatGateway* Topology::findNatGateway(std::string_view id) const { return findById(nat_gateways, id); }
 const VpcEndpoint* Topology::findVpcEndpoint(std::string_view id) const { return findById(vpc_endpoints, id); }
 const Eni* Topology::findEni(std::string_view id) const { return findById(enis, id); }

@@ -26,11 +26,27 @@ struct ResourceMeta {
 /// "subnet-0abc (Name: private-a, PrivateSubnet1A)" style label for reports.
 std::string displayName(const ResourceMeta& meta);
 
+/// One IPv6 block association of a VPC or subnet (EC2 API Reference:
+/// VpcIpv6CidrBlockAssociation, SubnetIpv6CidrBlockAssociation; the state is
+/// associating | associated | disassociating | disassociated | failing | failed).
+struct Ipv6Association {
+  Ipv6Block block;
+  std::string state = "associated";  ///< Ipv6CidrBlockState.State
+  std::string association_id;        ///< empty when the input gives none
+  std::string pool;                  ///< Ipv6Pool: "Amazon", a BYOIP or IPAM pool ID; empty when not given
+  /// Only an associated block belongs to its owner: routes, rules and
+  /// addresses see no other.
+  [[nodiscard]] bool associated() const { return state == "associated"; }
+};
+
+/// The associated blocks of `associations`, in input order.
+std::vector<Ipv6Block> associatedIpv6(const std::vector<Ipv6Association>& associations);
+
 struct Vpc {
   ResourceMeta meta;
   std::vector<Cidr> cidrs;                ///< associated IPv4 blocks only, primary first
   std::vector<Cidr> disassociated_cidrs;  ///< kept for `describe`; never routed
-  std::vector<std::string> ipv6_cidrs;    ///< carried, not analysed
+  std::vector<Ipv6Association> ipv6_blocks;  ///< every IPv6 association the input lists, in order (not analysed yet)
   bool dns_support = true;                ///< enableDnsSupport
   bool dns_hostnames = false;             ///< enableDnsHostnames
   bool is_default = false;
@@ -42,8 +58,9 @@ struct Subnet {
   std::string availability_zone;
   std::string availability_zone_id;
   Cidr cidr;
-  std::vector<std::string> ipv6_cidrs;
+  std::vector<Ipv6Association> ipv6_blocks;  ///< every IPv6 association the input lists (not analysed yet)
   bool map_public_ip_on_launch = false;
+  bool assign_ipv6_address_on_creation = false;  ///< AssignIpv6AddressOnCreation
 };
 
 /// Every route target type a VPC route table can name.
@@ -68,7 +85,7 @@ std::string_view routeTargetName(RouteTarget target);
 struct Route {
   std::optional<Cidr> destination;   ///< IPv4 destination, when the route has one
   std::string destination_prefix_list;  ///< "pl-..." when the destination is a prefix list
-  std::string destination_ipv6;         ///< IPv6 destination text (not analysed)
+  std::optional<Ipv6Block> destination_ipv6;  ///< DestinationIpv6CidrBlock (not analysed yet)
   RouteTarget target = RouteTarget::kUnknown;
   std::string target_id;                ///< "local", "igw-...", "nat-..." ...
   bool blackhole = false;               ///< State "blackhole"
@@ -86,6 +103,9 @@ struct RouteTable {
   std::vector<std::string> propagating_vgws;
 };
 
+/// A route's destination as reports print it: the IPv4 or IPv6 block, or the prefix list ID.
+std::string destinationText(const Route& route);
+
 /// What an SG rule names as its peer.
 enum class PeerKind { kCidr, kIpv6Cidr, kPrefixList, kSecurityGroup };
 
@@ -97,7 +117,8 @@ struct SgRule {
   int to_port = -1;             ///< for ICMP: code (-1 any)
   PeerKind peer_kind = PeerKind::kCidr;
   Cidr cidr;                    ///< when peer_kind == kCidr
-  std::string peer;             ///< IPv6 text, "pl-..." or "sg-..." otherwise
+  Ipv6Block cidr6;              ///< when peer_kind == kIpv6Cidr (CidrIpv6)
+  std::string peer;             ///< "pl-..." or "sg-..." otherwise
   std::string peer_vpc_id;      ///< for a referenced group across a peering, when given
   std::string description;
   int index = 0;                ///< position of the AWS rule in its list
@@ -118,8 +139,8 @@ struct NaclEntry {
   bool egress = false;
   bool allow = false;
   int protocol = kProtocolAll;
-  std::optional<Cidr> cidr;  ///< absent for IPv6 entries
-  std::string ipv6_cidr;
+  std::optional<Cidr> cidr;              ///< absent for IPv6 entries
+  std::optional<Ipv6Block> ipv6_cidr;    ///< Ipv6CidrBlock; absent for IPv4 entries
   PortRange ports;           ///< for TCP/UDP
   int icmp_type = -1;        ///< for ICMP, -1 any
   int icmp_code = -1;
@@ -137,7 +158,14 @@ struct NetworkAcl {
 struct InternetGateway {
   ResourceMeta meta;
   std::vector<std::string> vpc_ids;  ///< attached (state available/attached)
-  bool egress_only = false;
+};
+
+/// An egress-only internet gateway: IPv6 out of one VPC and the replies back
+/// in, nothing started from outside (VPC User Guide: Enable outbound IPv6
+/// traffic using an egress-only internet gateway).
+struct EgressOnlyInternetGateway {
+  ResourceMeta meta;
+  std::string vpc_id;  ///< the attached VPC; empty when detached
 };
 
 struct NatGateway {
@@ -153,6 +181,13 @@ struct NatGateway {
 enum class EndpointType { kGateway, kInterface, kGatewayLoadBalancer };
 std::string_view endpointTypeName(EndpointType type);
 
+/// An endpoint's IpAddressType (PrivateLink Guide: IP address types); ipv4 by default.
+enum class IpAddressType { kIpv4, kDualStack, kIpv6 };
+/// "ipv4", "dualstack" or "ipv6", as the EC2 API writes them.
+std::string_view ipAddressTypeName(IpAddressType type);
+/// The type an EC2 API value names; nullopt for any other text.
+std::optional<IpAddressType> parseIpAddressType(std::string_view text);
+
 struct VpcEndpoint {
   ResourceMeta meta;
   std::string vpc_id;
@@ -163,6 +198,7 @@ struct VpcEndpoint {
   std::vector<std::string> eni_ids;
   std::vector<std::string> security_group_ids;
   bool private_dns = false;
+  IpAddressType ip_address_type = IpAddressType::kIpv4;
   std::string policy_document;  ///< JSON text as the input gave it (the snapshot writer prints it)
   /// The parsed policy; nullopt when the input gave none, which means the
   /// default full-access policy (PrivateLink Guide, "Control access to VPC
@@ -183,7 +219,8 @@ struct Eni {
   std::string availability_zone;
   std::vector<Ipv4> private_ips;  ///< primary first
   std::vector<PublicAddress> public_ips;
-  std::vector<std::string> ipv6_addresses;
+  std::vector<Ipv6> ipv6_addresses;   ///< Ipv6Addresses (not analysed yet)
+  std::vector<Cidr6> ipv6_prefixes;   ///< Ipv6Prefixes delegated to the interface
   std::vector<std::string> security_group_ids;
   std::string interface_type;  ///< "interface", "nat_gateway", "vpc_endpoint", ...
   std::string description;
@@ -320,6 +357,7 @@ struct Topology {
   std::vector<SecurityGroup> security_groups;
   std::vector<NetworkAcl> network_acls;
   std::vector<InternetGateway> internet_gateways;
+  std::vector<EgressOnlyInternetGateway> egress_only_internet_gateways;
   std::vector<NatGateway> nat_gateways;
   std::vector<VpcEndpoint> vpc_endpoints;
   std::vector<Eni> enis;
@@ -351,6 +389,7 @@ struct Topology {
   const SecurityGroup* findSecurityGroup(std::string_view id) const;
   const NetworkAcl* findNetworkAcl(std::string_view id) const;
   const InternetGateway* findInternetGateway(std::string_view id) const;
+  const EgressOnlyInternetGateway* findEgressOnlyInternetGateway(std::string_view id) const;
   const NatGateway* findNatGateway(std::string_view id) const;
   const VpcEndpoint* findVpcEndpoint(std::string_view id) const;
   const Eni* findEni(std::string_view id) const;

@@ -107,6 +107,7 @@ std::string_view resourceKindName(ResourceKind kind) {
     case ResourceKind::kSecurityGroup: return "security group";
     case ResourceKind::kNetworkAcl: return "network acl";
     case ResourceKind::kInternetGateway: return "internet gateway";
+    case ResourceKind::kEgressOnlyInternetGateway: return "egress-only internet gateway";
     case ResourceKind::kNatGateway: return "nat gateway";
     case ResourceKind::kVpcEndpoint: return "vpc endpoint";
     case ResourceKind::kNetworkInterface: return "network interface";

@@ -22,6 +22,7 @@ enum class ResourceKind : uint8_t {
   kSecurityGroup,
   kNetworkAcl,
   kInternetGateway,
+  kEgressOnlyInternetGateway,
   kNatGateway,
   kVpcEndpoint,
   kNetworkInterface,
@@ -49,6 +50,7 @@ void forEachResourceCollection(Topo& topo, Fn&& fn) {
   fn(ResourceKind::kSecurityGroup, topo.security_groups);
   fn(ResourceKind::kNetworkAcl, topo.network_acls);
   fn(ResourceKind::kInternetGateway, topo.internet_gateways);
+  fn(ResourceKind::kEgressOnlyInternetGateway, topo.egress_only_internet_gateways);
   fn(ResourceKind::kNatGateway, topo.nat_gateways);
   fn(ResourceKind::kVpcEndpoint, topo.vpc_endpoints);
   fn(ResourceKind::kNetworkInterface, topo.enis);
@@ -201,6 +203,7 @@ template <> constexpr ResourceKind kindOf<RouteTable>() { return ResourceKind::k
 template <> constexpr ResourceKind kindOf<SecurityGroup>() { return ResourceKind::kSecurityGroup; }
 template <> constexpr ResourceKind kindOf<NetworkAcl>() { return ResourceKind::kNetworkAcl; }
 template <> constexpr ResourceKind kindOf<InternetGateway>() { return ResourceKind::kInternetGateway; }
+template <> constexpr ResourceKind kindOf<EgressOnlyInternetGateway>() { return ResourceKind::kEgressOnlyInternetGateway; }
 template <> constexpr ResourceKind kindOf<NatGateway>() { return ResourceKind::kNatGateway; }
 template <> constexpr ResourceKind kindOf<VpcEndpoint>() { return ResourceKind::kVpcEndpoint; }
 template <> constexpr ResourceKind kindOf<Eni>() { return ResourceKind::kNetworkInterface; }

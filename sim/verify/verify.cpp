@@ -576,7 +576,7 @@ void finishWithAssumptions(const Topology& topo, VerifyReport& report, Tally& ta
   // without findings is then undetermined, naming the routes (exit 3).
   for (const auto& table : topo.route_tables) {
     for (const auto& route : table.routes) {
-      if (!route.destination_ipv6.empty() && route.target != RouteTarget::kLocal) {
+      if (route.destination_ipv6 && route.target != RouteTarget::kLocal) {
         report.unanalysed.push_back({&table, &route});
       }
     }
@@ -592,7 +592,7 @@ void finishWithAssumptions(const Topology& topo, VerifyReport& report, Tally& ta
           {"IPV6_NOT_ANALYSED", displayName(table->meta),
            fmt::format("route {} -> {} sends IPv6 traffic out of {}; IPv6 is loaded but not analysed, so the check "
                        "cannot hold",
-                       route->destination_ipv6, route->target_id, table->vpc_id)});
+                       route->destination_ipv6->str(), route->target_id, table->vpc_id)});
     }
     report.undetermined.push_back(std::move(ipv6));
   }
@@ -1105,6 +1105,7 @@ std::set<std::string> knownIds(const Topology& topo) {
   ids(topo.security_groups);
   ids(topo.network_acls);
   ids(topo.internet_gateways);
+  ids(topo.egress_only_internet_gateways);
   ids(topo.nat_gateways);
   ids(topo.vpc_endpoints);
   ids(topo.enis);

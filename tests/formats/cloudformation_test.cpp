@@ -851,5 +851,100 @@ TEST_CASE("a notebook reaches pypi only once the nat gateway stack is added", "[
   CHECK(notebookToPypi({vpcStack(), natStack()}) == sim::Verdict::kReachable);
 }
 
+
+// ---- IPv6 ---------------------------------------------------------------------------
+
+TEST_CASE("an Amazon-provided IPv6 block stays unknown through !GetAtt, !Select and !Cidr", "[cfn][ipv6]") {
+  auto loaded = load({{kCfnDir / "dual-stack.yaml", "dual", {}}});
+  INFO(loaded.text());
+  REQUIRE(loaded.ok);
+  const Vpc* vpc = byLogical(loaded.topo.vpcs, "Vpc");
+  REQUIRE(vpc != nullptr);
+  REQUIRE(vpc->ipv6_blocks.size() == 1);
+  const Ipv6Block& pool = vpc->ipv6_blocks[0].block;
+  CHECK_FALSE(pool.known());
+  CHECK(pool.prefix() == 56);
+  CHECK(pool.pool() == "amazon-provided");
+  CHECK(vpc->ipv6_blocks[0].pool == "Amazon");
+  CHECK(vpc->ipv6_blocks[0].association_id == pool.anchor());
+  const Subnet* subnet = byLogical(loaded.topo.subnets, "SubnetA");
+  REQUIRE(subnet != nullptr);
+  CHECK(subnet->assign_ipv6_address_on_creation);
+  REQUIRE(subnet->ipv6_blocks.size() == 1);
+  CHECK(subnet->ipv6_blocks[0].block == *pool.subblock(1, 64));  // !Select [1, !Cidr [..., 4, 64]]
+  REQUIRE(loaded.topo.egress_only_internet_gateways.size() == 1);
+  const auto& eigw = loaded.topo.egress_only_internet_gateways[0];
+  CHECK(eigw.vpc_id == vpc->meta.id);
+  const RouteTable* table = byLogical(loaded.topo.route_tables, "Rt");
+  REQUIRE(table != nullptr);
+  REQUIRE(table->routes.size() == 2);
+  CHECK(table->routes[1].destination_ipv6 == Ipv6Block());
+  CHECK(table->routes[1].target == RouteTarget::kEgressOnlyInternetGateway);
+  CHECK(table->routes[1].target_id == eigw.meta.id);
+  const SecurityGroup* sg = byLogical(loaded.topo.security_groups, "Sg");
+  REQUIRE(sg != nullptr);
+  REQUIRE(sg->ingress.size() == 2);
+  CHECK(sg->ingress[0].peer_kind == PeerKind::kIpv6Cidr);
+  CHECK(sg->ingress[0].cidr6 == Ipv6Block());
+  CHECK(sg->ingress[1].cidr6 == pool);
+  // VPC User Guide: the default ACL and group gain their IPv6 rules with the block.
+  const NetworkAcl& acl = loaded.topo.network_acls.at(0);
+  REQUIRE(acl.is_default);
+  int ipv6_entries = 0;
+  for (const auto& entry : acl.entries) {
+    if (entry.ipv6_cidr) {
+      ++ipv6_entries;
+      CHECK(*entry.ipv6_cidr == Ipv6Block());
+      CHECK(entry.allow == (entry.rule_number == 101));
+    }
+  }
+  CHECK(ipv6_entries == 4);
+  for (const auto& group : loaded.topo.security_groups) {
+    if (group.group_name != "default") continue;
+    REQUIRE(group.egress.size() == 2);
+    CHECK(group.egress[1].peer_kind == PeerKind::kIpv6Cidr);
+    CHECK(group.egress[1].cidr6 == Ipv6Block());
+  }
+}
+
+TEST_CASE("!Cidr splits a known IPv6 block and refuses what does not fit", "[cfn][ipv6]") {
+  auto path = writeTemplate("cidr6.yaml", R"(Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  Block:
+    Type: AWS::EC2::VPCCidrBlock
+    Properties: {VpcId: !Ref Vpc, Ipv6CidrBlock: "2600:1f18:abc:de00::/56"}
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+      Ipv6CidrBlock: !Select [255, !Cidr [!GetAtt Block.Ipv6CidrBlock, 256, 64]]
+)");
+  auto loaded = load({{path, "cidr6", {}}});
+  INFO(loaded.text());
+  REQUIRE(loaded.ok);
+  REQUIRE(loaded.topo.subnets.size() == 1);
+  CHECK(loaded.topo.subnets[0].ipv6_blocks.at(0).block.str() == "2600:1f18:abc:deff::/64");
+
+  auto too_many = writeTemplate("cidr6-bad.yaml", R"(Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+      Ipv6CidrBlock: !Select [0, !Cidr ["2600:1f18:abc:de00::/56", 256, 65]]
+)");
+  auto bad = load({{too_many, "cidr6-bad", {}}});
+  CHECK_FALSE(bad.ok);
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].str() == too_many.string() +
+                                   ":10:34: error: !Cidr cannot fit 256 /63 blocks in 2600:1f18:abc:de00::/56");
+}
+
 }  // namespace
 }  // namespace vpcsim::topology

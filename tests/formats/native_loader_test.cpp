@@ -363,8 +363,9 @@ TEST_CASE("route target types are inferred from the defined resource or the id p
   CAPTURE(target, type_line);
   auto loaded = load(kBase + R"(internet_gateways:
   - {id: igw-1}
-  - {id: eigw-1}
   - {id: my-gateway}
+egress_only_internet_gateways:
+  - {id: eigw-1}
 nat_gateways:
   - {id: my-nat, subnet: subnet-a}
 enis:
@@ -593,6 +594,53 @@ TEST_CASE("a topology without an iam section leaves the principals not loaded", 
   auto empty = load(kBase + "iam: {roles: []}\n");
   REQUIRE(empty.ok);
   CHECK(empty.topology.iam.principals_loaded);
+}
+
+TEST_CASE("IPv6 blocks, egress-only gateways and IPv6 peers load from the native format", "[native][ipv6]") {
+  auto loaded = load(R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16, ipv6_cidr: "amazon-provided(vpc-a-v6)/56"}
+subnets:
+  - {id: subnet-a, vpc: vpc-a, az: us-east-1a, cidr: 10.0.1.0/24, ipv6_cidr: "amazon-provided(vpc-a-v6)/56#0/64",
+     assign_ipv6_on_creation: true}
+egress_only_internet_gateways:
+  - {id: eigw-1}
+route_tables:
+  - {id: rtb-1, subnets: [subnet-a], routes: [{dest: "::/0", target: eigw-1}]}
+enis:
+  - {id: eni-1, subnet: subnet-a, ips: 10.0.1.5, ipv6: "2600:1f18::5", ipv6_prefixes: "2600:1f18:0:0:1::/80"}
+)");
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const Vpc* vpc = loaded.topology.findVpc("vpc-a");
+  REQUIRE(vpc != nullptr);
+  REQUIRE(vpc->ipv6_blocks.size() == 1);
+  CHECK_FALSE(vpc->ipv6_blocks[0].block.known());
+  const Subnet* subnet = loaded.topology.findSubnet("subnet-a");
+  CHECK(subnet->ipv6_blocks.at(0).block == *vpc->ipv6_blocks[0].block.subblock(0, 64));
+  CHECK(subnet->assign_ipv6_address_on_creation);
+  const EgressOnlyInternetGateway* eigw = loaded.topology.findEgressOnlyInternetGateway("eigw-1");
+  REQUIRE(eigw != nullptr);
+  CHECK(eigw->vpc_id == "vpc-a");
+  const RouteTable* table = loaded.topology.findRouteTable("rtb-1");
+  REQUIRE(table->routes.size() == 2);
+  CHECK(table->routes[1].target == RouteTarget::kEgressOnlyInternetGateway);
+  CHECK(table->routes[1].destination_ipv6 == Ipv6Block());
+  const Eni* eni = loaded.topology.findEni("eni-1");
+  CHECK(eni->ipv6_addresses.at(0).str() == "2600:1f18::5");
+  CHECK(eni->ipv6_prefixes.at(0).str() == "2600:1f18:0:0:1::/80");
+  // The implied default ACL carries the IPv6 rules (VPC User Guide: Default network ACL).
+  const NetworkAcl& acl = loaded.topology.network_acls.at(0);
+  CHECK(acl.is_default);
+  CHECK(acl.entries.size() == 8);
+}
+
+TEST_CASE("bad IPv6 text in the native format is an error at its place", "[native][ipv6]") {
+  auto loaded = load(kBase + R"(security_groups:
+  - {id: sg-1, ingress: [{protocol: tcp, ports: 443, ipv6: "2600::/129"}]}
+)");
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0] == loaded.file + ":6:60: error: prefix length 129 is out of range (0-128)");
 }
 
 }  // namespace vpcsim::topology

@@ -399,7 +399,7 @@ TEST_CASE("route targets map from the field that names them", "[snapshot]") {
   }
   CHECK(table->routes[2].destination_prefix_list == "pl-1");
   CHECK(table->routes[3].origin == "EnableVgwRoutePropagation");
-  CHECK(table->routes[4].destination_ipv6 == "::/0");
+  CHECK(table->routes[4].destination_ipv6 == Ipv6Block());
   CHECK(table->routes[4].source == "RouteTables.json:/RouteTables/0/Routes/4");
 }
 
@@ -434,7 +434,8 @@ TEST_CASE("security group permissions flatten to one rule per peer", "[snapshot]
   CHECK(corp.source == "SecurityGroups.json:/SecurityGroups/0/IpPermissions/0/IpRanges/0");
   CHECK(group->ingress[1].cidr == cidr("192.168.1.1/32"));
   CHECK(group->ingress[2].peer_kind == PeerKind::kIpv6Cidr);
-  CHECK(group->ingress[2].peer == "::/0");
+  CHECK(group->ingress[2].cidr6 == Ipv6Block());
+  CHECK(group->ingress[2].peer.empty());
   CHECK(group->ingress[3].peer_kind == PeerKind::kPrefixList);
   CHECK(group->ingress[3].peer == "pl-1");
   CHECK(group->ingress[4].peer_kind == PeerKind::kSecurityGroup);
@@ -487,7 +488,7 @@ TEST_CASE("network ACL entries keep numbers, actions, ports and the default deny
   CHECK(acl->entries[1].icmp_type == 8);
   CHECK(acl->entries[1].icmp_code == -1);
   CHECK_FALSE(acl->entries[2].cidr.has_value());
-  CHECK(acl->entries[2].ipv6_cidr == "::/0");
+  CHECK(acl->entries[2].ipv6_cidr == Ipv6Block());
   CHECK(acl->entries[2].ports.all());
   CHECK(acl->entries[3].rule_number == 32767);
   CHECK_FALSE(acl->entries[3].allow);
@@ -522,7 +523,7 @@ TEST_CASE("ENIs list the primary address first and pick up elastic IPs from Addr
   CHECK_FALSE(eni->source_dest_check);
   CHECK(eni->instance_id == "i-1");
   CHECK(eni->security_group_ids == std::vector<std::string>{"sg-1"});
-  CHECK(eni->ipv6_addresses == std::vector<std::string>{"2600::1"});
+  CHECK(eni->ipv6_addresses == std::vector<Ipv6>{Ipv6(0x2600000000000000ULL, 1)});
   REQUIRE(eni->public_ips.size() == 3);
   CHECK(eni->public_ips[0].private_ip == ip("10.0.1.10"));
   CHECK(eni->public_ips[0].public_ip == ip("3.3.3.3"));
@@ -927,6 +928,108 @@ TEST_CASE("iam snapshot errors name the file and JSON pointer", "[snapshot][iam]
   CHECK(loaded.errors[3] == "auth.json:/RoleDetailList/0: error: missing required field 'AssumeRolePolicyDocument'");
   CHECK(loaded.errors[4] == "auth.json:/RoleDetailList/1: error: missing required field 'Arn'");
   CHECK(loaded.errors[5].rfind("auth.json:/UserDetailList/0/UserPolicyList/0/PolicyDocument/Statement/0/Effect", 0) == 0);
+}
+
+
+// ---- IPv6 -------------------------------------------------------------------------
+
+Ipv6Block block6(const char* text) { return *Ipv6Block::parse(text); }
+
+TEST_CASE("IPv6 blocks of VPCs and subnets keep every association state; only associated ones count", "[snapshot][ipv6]") {
+  TempDir dir("ipv6-blocks");
+  dir.write("Vpcs.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "State": "available",
+    "Ipv6CidrBlockAssociationSet": [
+      {"AssociationId": "vpc-cidr-assoc-1", "Ipv6CidrBlock": "2600:1f18:abc:de00::/56",
+       "Ipv6CidrBlockState": {"State": "associated"}, "Ipv6Pool": "Amazon", "NetworkBorderGroup": "us-east-1"},
+      {"AssociationId": "vpc-cidr-assoc-2", "Ipv6CidrBlock": "2600:1f18:abc:df00::/56",
+       "Ipv6CidrBlockState": {"State": "disassociated"}},
+      {"AssociationId": "vpc-cidr-assoc-3", "Ipv6CidrBlock": "2600:1f18:abc:e000::/56",
+       "Ipv6CidrBlockState": {"State": "associating"}}]}]})");
+  dir.write("Subnets.json", R"({"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24",
+    "AvailabilityZone": "us-east-1a", "AssignIpv6AddressOnCreation": true,
+    "Ipv6CidrBlockAssociationSet": [{"AssociationId": "subnet-cidr-assoc-1", "Ipv6CidrBlock": "2600:1f18:abc:de01::/64",
+      "Ipv6CidrBlockState": {"State": "associated"}}]}]})");
+  auto loaded = load(dir.path());
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.errors.empty());
+  const Vpc* vpc = loaded.topology.findVpc("vpc-1");
+  REQUIRE(vpc != nullptr);
+  REQUIRE(vpc->ipv6_blocks.size() == 3);
+  CHECK(vpc->ipv6_blocks[0].block == block6("2600:1f18:abc:de00::/56"));
+  CHECK(vpc->ipv6_blocks[0].association_id == "vpc-cidr-assoc-1");
+  CHECK(vpc->ipv6_blocks[0].pool == "Amazon");
+  CHECK(vpc->ipv6_blocks[1].state == "disassociated");
+  CHECK(vpc->ipv6_blocks[2].state == "associating");
+  CHECK(associatedIpv6(vpc->ipv6_blocks) == std::vector<Ipv6Block>{block6("2600:1f18:abc:de00::/56")});
+  REQUIRE(loaded.topology.ignored.size() == 2);
+  CHECK(loaded.topology.ignored[0].location == "Vpcs.json:/Vpcs/0/Ipv6CidrBlockAssociationSet/1");
+  CHECK(loaded.topology.ignored[0].what == "vpc-1 IPv6 CIDR block 2600:1f18:abc:df00::/56");
+  CHECK(loaded.topology.ignored[0].reason == "state disassociated");
+  CHECK(loaded.topology.ignored[1].reason == "state associating");
+  const Subnet* subnet = loaded.topology.findSubnet("subnet-1");
+  REQUIRE(subnet != nullptr);
+  CHECK(subnet->assign_ipv6_address_on_creation);
+  CHECK(associatedIpv6(subnet->ipv6_blocks) == std::vector<Ipv6Block>{block6("2600:1f18:abc:de01::/64")});
+}
+
+TEST_CASE("bad IPv6 text in a snapshot is an error pointing at the field", "[snapshot][ipv6]") {
+  auto [file, json, message] = GENERATE(table<std::string, std::string, std::string>({
+      {"Vpcs.json",
+       R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2600:1f18::1/56"}]}]})",
+       "Vpcs.json:/Vpcs/0/Ipv6CidrBlockAssociationSet/0/Ipv6CidrBlock: error: '2600:1f18::1/56' has host bits set (did you mean 2600:1f18::/56?)"},
+      {"Vpcs.json",
+       R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "Ipv6CidrBlockAssociationSet": [{"AssociationId": "a"}]}]})",
+       "Vpcs.json:/Vpcs/0/Ipv6CidrBlockAssociationSet/0: error: missing required field 'Ipv6CidrBlock'"},
+      {"RouteTables.json",
+       R"({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [{"DestinationIpv6CidrBlock": "::/129", "EgressOnlyInternetGatewayId": "eigw-1"}]}]})",
+       "RouteTables.json:/RouteTables/0/Routes/0/DestinationIpv6CidrBlock: error: prefix length 129 is out of range (0-128)"},
+      {"NetworkInterfaces.json",
+       R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1", "VpcId": "vpc-1", "PrivateIpAddress": "10.0.1.5", "Ipv6Addresses": [{"Ipv6Address": "2600::g"}]}]})",
+       "NetworkInterfaces.json:/NetworkInterfaces/0/Ipv6Addresses/0/Ipv6Address: error: '2600::g' is not an IPv6 address"},
+      {"SecurityGroups.json",
+       R"({"SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "IpPermissions": [{"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "10.0.0.0/8"}]}]}]})",
+       "SecurityGroups.json:/SecurityGroups/0/IpPermissions/0/Ipv6Ranges/0/CidrIpv6: error: '10.0.0.0/8' is not an IPv6 CIDR block"},
+      {"VpcEndpoints.json",
+       R"({"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "VpcId": "vpc-1", "VpcEndpointType": "Interface", "IpAddressType": "ipv5"}]})",
+       "VpcEndpoints.json:/VpcEndpoints/0/IpAddressType: error: 'ipv5' is not an IP address type (ipv4, dualstack or ipv6)"},
+  }));
+  CAPTURE(file);
+  TempDir dir("ipv6-bad");
+  dir.write(file, json);
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0] == message);
+}
+
+TEST_CASE("egress-only internet gateways, IPv6 prefixes and endpoint address types load from a snapshot", "[snapshot][ipv6]") {
+  TempDir dir("ipv6-eigw");
+  dir.write("EgressOnlyInternetGateways.json", R"({"EgressOnlyInternetGateways": [
+    {"EgressOnlyInternetGatewayId": "eigw-1", "Attachments": [{"State": "attached", "VpcId": "vpc-1"}],
+     "Tags": [{"Key": "Name", "Value": "v6-out"}]},
+    {"EgressOnlyInternetGatewayId": "eigw-2", "Attachments": [{"State": "detached", "VpcId": "vpc-1"}]}]})");
+  dir.write("NetworkInterfaces.json", R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1",
+    "VpcId": "vpc-1", "PrivateIpAddress": "10.0.1.5",
+    "Ipv6Addresses": [{"Ipv6Address": "2600:1F18:ABC:DE01::10", "IsPrimaryIpv6": true}],
+    "Ipv6Prefixes": [{"Ipv6Prefix": "2600:1f18:abc:de01:1::/80"}]}]})");
+  dir.write("VpcEndpoints.json", R"({"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "VpcId": "vpc-1",
+    "VpcEndpointType": "Interface", "ServiceName": "com.amazonaws.us-east-1.s3", "IpAddressType": "dualstack"}]})");
+  auto loaded = load(dir.path());
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.errors.empty());
+  REQUIRE(loaded.topology.egress_only_internet_gateways.size() == 2);
+  const EgressOnlyInternetGateway* eigw = loaded.topology.findEgressOnlyInternetGateway("eigw-1");
+  REQUIRE(eigw != nullptr);
+  CHECK(eigw->vpc_id == "vpc-1");
+  CHECK(eigw->meta.name == "v6-out");
+  CHECK(loaded.topology.findEgressOnlyInternetGateway("eigw-2")->vpc_id.empty());
+  CHECK(loaded.topology.internet_gateways.empty());
+  const Eni* eni = loaded.topology.findEni("eni-1");
+  REQUIRE(eni != nullptr);
+  REQUIRE(eni->ipv6_addresses.size() == 1);
+  CHECK(eni->ipv6_addresses[0].str() == "2600:1f18:abc:de01::10");
+  REQUIRE(eni->ipv6_prefixes.size() == 1);
+  CHECK(eni->ipv6_prefixes[0].str() == "2600:1f18:abc:de01:1::/80");
+  CHECK(loaded.topology.findVpcEndpoint("vpce-1")->ip_address_type == IpAddressType::kDualStack);
 }
 
 }  // namespace

@@ -62,7 +62,13 @@ SgRule ruleRef(int protocol, int from, int to, PeerKind kind, const std::string&
   rule.from_port = from;
   rule.to_port = to;
   rule.peer_kind = kind;
-  rule.peer = peer;
+  if (kind == PeerKind::kIpv6Cidr) {
+    auto block = topology::Ipv6Block::parse(peer);
+    REQUIRE(block.ok());
+    rule.cidr6 = *block;
+  } else {
+    rule.peer = peer;
+  }
   rule.index = index;
   return rule;
 }
@@ -573,7 +579,7 @@ TEST_CASE("A NACL CIDR matches addresses inside /0 /16 /28 /32 blocks only", "[r
 TEST_CASE("An IPv6 NACL entry never matches an IPv4 packet", "[rules][nacl]") {
   NaclEntry v6 = entry(100, false, false, kProtocolAll, "0.0.0.0/0");
   v6.cidr.reset();
-  v6.ipv6_cidr = "::/0";
+  v6.ipv6_cidr = topology::Ipv6Block();
   Topology topo = withAcl({v6, entry(200, false, true, kProtocolAll, "0.0.0.0/0")});
   AclDecision decision = evaluateAcl(topo.network_acls.front(), false, packet(kProtocolTcp, "10.0.3.3", "10.0.0.5"));
   CHECK(decision.allowed);
@@ -616,7 +622,7 @@ TEST_CASE("describeAclEntry names direction, number, action, traffic and CIDR", 
   CHECK(describeAclEntry(entry(170, false, true, 47, "10.1.2.3/32")) == "inbound rule 170: allow protocol 47 from 10.1.2.3/32");
   NaclEntry v6 = entry(101, false, true, kProtocolAll, "0.0.0.0/0");
   v6.cidr.reset();
-  v6.ipv6_cidr = "::/0";
+  v6.ipv6_cidr = topology::Ipv6Block();
   CHECK(describeAclEntry(v6) == "inbound rule 101: allow all traffic from ::/0");
 }
 

@@ -23,4 +23,18 @@ inline topology::Cidr cidr(const std::string& text) {
   return *parsed;
 }
 
+/// The IPv6 address `text` names; the test fails when it does not parse.
+inline topology::Ipv6 ip6(const std::string& text) {
+  auto parsed = topology::Ipv6::parse(text);
+  REQUIRE(parsed.ok());
+  return *parsed;
+}
+
+/// The IPv6 block `text` names; the test fails when it does not parse.
+inline topology::Cidr6 cidr6(const std::string& text) {
+  auto parsed = topology::Cidr6::parse(text);
+  REQUIRE(parsed.ok());
+  return *parsed;
+}
+
 }  // namespace vpcsim::test_support
