@@ -196,9 +196,7 @@ class DotWriter {
       std::map<std::string, std::vector<std::string>> by_target;  // target -> destinations, in route order
       for (const auto& route : table->routes) {
         if (route.target_id.empty() || route.target_id == "local") continue;
-        std::string destination = route.destination            ? route.destination->str()
-                                  : !route.destination_prefix_list.empty() ? route.destination_prefix_list
-                                                                            : route.destination_ipv6;
+        std::string destination = topology::destinationText(route);
         by_target[route.target_id].push_back(safe(route.blackhole ? destination + " (blackhole)" : destination));
       }
       for (const auto& [target, destinations] : by_target) {
