@@ -314,6 +314,9 @@ Outcome runAccess(AccessArgs& args) {
   if (query.to.rfind("service:", 0) != 0) {
     return usage(fmt::format("access --to takes service:NAME (an AWS API), not '{}'", query.to));
   }
+  if ((args.output == "sarif" || args.output == "junit") && query.only.empty()) {
+    return usage(fmt::format("access --output {} reports the guarantee: give --only REF", args.output));
+  }
   auto groups = splitGroups(args.security_groups);
   if (!groups) return usage(groups.error());
   query.security_groups = std::move(*groups);
@@ -322,7 +325,13 @@ Outcome runAccess(AccessArgs& args) {
   sim::Network network(topo);
   auto report = sim::accessMatrix(network, query);
   if (!report) return fail(report.diagnostic());
-  std::cout << (args.output == "json" ? reports::accessMatrixJson(*report) : reports::accessMatrixText(*report));
+  if (args.output == "sarif") {
+    std::cout << reports::accessMatrixSarif(*report);
+  } else if (args.output == "junit") {
+    std::cout << reports::accessMatrixJunit(*report);
+  } else {
+    std::cout << (args.output == "json" ? reports::accessMatrixJson(*report) : reports::accessMatrixText(*report));
+  }
   if (!report->has_guarantee) return Outcome::kDone;
   switch (report->guarantee) {
     case sim::Verdict::kUnreachable: return Outcome::kHolds;
@@ -596,7 +605,8 @@ void addAccess(CLI::App& app, AccessArgs& args) {
   access->add_option("--only", args.query.only,
                      "the guarantee: only these principals may make the calls (exit 1 when another can)");
   access->add_option("--security-groups", args.security_groups, "comma-separated SGs for subnet: sources");
-  access->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  access->add_option("--output", args.output, "text, json, sarif or junit (sarif, junit: with --only)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
 }
 
 void addPresigned(CLI::App& app, PresignedArgs& args) {

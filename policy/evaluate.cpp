@@ -243,6 +243,22 @@ StatementMatch matchStatement(const PolicyDocument& policy, const PolicyStatemen
   return result;
 }
 
+bool mayReadKey(const PolicyDocument& document, std::string_view key) {
+  const std::string lowered = toLowerAscii(key);
+  const auto mentions = [&lowered](std::string_view text) {
+    return text.size() >= lowered.size() && toLowerAscii(text).find(lowered) != std::string::npos;
+  };
+  for (const auto& statement : document.statements) {
+    if (std::any_of(statement.resources.begin(), statement.resources.end(), mentions)) return true;
+    for (const auto& condition : statement.conditions) {
+      if (mentions(condition.key) || std::any_of(condition.values.begin(), condition.values.end(), mentions)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // Documents of one kind
 

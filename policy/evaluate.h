@@ -129,6 +129,15 @@ struct PolicyResult {
 StatementMatch matchStatement(const PolicyDocument& policy, const PolicyStatement& statement, PolicyKind kind,
                               const Request& request);
 
+/// Whether evaluating `document` may read context key `key`: true when the
+/// key's name (case-insensitively) appears in a condition key, a condition
+/// value or a Resource/NotResource entry of some statement, which covers
+/// the keys conditions name and those policy variables (`${aws:SourceVpc}`)
+/// name. Conservative: a mention that reads nothing counts too. A key no
+/// document may read cannot change a decision (the access matrix shares
+/// decisions between paths that differ only in such keys).
+bool mayReadKey(const PolicyDocument& document, std::string_view key);
+
 /// Evaluates the documents of one kind together: a Deny in any wins, else
 /// an Allow in any, else implicit deny.
 PolicyResult evaluatePolicies(const std::vector<const PolicyDocument*>& policies, PolicyKind kind,

@@ -11,6 +11,7 @@
 #include "reports/path_render.h"
 #include "reports/presigned_report.h"
 #include "reports/reach_report.h"
+#include "reports/sarif.h"
 #include "reports/scenario_outcome.h"
 #include "reports/verify_report.h"
 #include "reports/xml.h"
@@ -598,17 +599,8 @@ std::string scenarioSarif(const scenario::ScenarioRun& run) {
   for (const auto& assumption : assumptions) {
     notifications.push_back({{"level", "note"}, {"message", {{"text", "assumption: " + assumption}}}});
   }
-  Json run_json;
-  run_json["tool"] = {{"driver", {{"name", "vpcsim"}, {"rules", std::move(rules)}}}};
-  run_json["invocations"] =
-      Json::array({{{"executionSuccessful", true}, {"toolExecutionNotifications", std::move(notifications)}}});
-  run_json["results"] = std::move(results);
-  run_json["properties"] = {{"scenario", run.name}, {"passed", run.passed()}};
-  Json root;
-  root["$schema"] = std::string(kSarifSchema);
-  root["version"] = "2.1.0";
-  root["runs"] = Json::array({std::move(run_json)});
-  return jsonDocument(root);
+  return sarifLog(std::move(rules), std::move(results), std::move(notifications),
+                  {{"scenario", run.name}, {"passed", run.passed()}});
 }
 
 }  // namespace vpcsim::reports

@@ -1,10 +1,8 @@
 // Renders the checks of one `vpcsim verify` run as text, JSON, SARIF 2.1.0 or JUnit XML.
 #include "reports/verify_report.h"
 
-#include <charconv>
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <set>
 #include <string_view>
 
@@ -13,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/path_render.h"
+#include "reports/sarif.h"
 #include "reports/xml.h"
 #include "reports/json_document.h"
 #include "topology/safe_text.h"
@@ -25,8 +24,6 @@ using Json = nlohmann::ordered_json;
 using topology::escapeText;
 
 constexpr std::string_view kScopePrefix = "scope ";
-// SARIF 2.1.0 (OASIS Standard, errata 01): the schema the log declares.
-constexpr std::string_view kFingerprintKey = "vpcsimFinding/v1";
 
 bool isScope(const sim::VerifyReport& report) { return report.check.starts_with(kScopePrefix); }
 
@@ -175,67 +172,6 @@ Json checkJson(const sim::VerifyReport& report) {
 
 // ---- SARIF ----
 
-/// Where a finding's opening is written, split for SARIF.
-struct Spot {
-  std::string file;
-  uint64_t line = 0;  ///< 0: no region
-  uint64_t column = 0;
-  std::string pointer;  ///< JSON pointer inside `file`, "" for none
-};
-
-std::optional<uint64_t> positive(std::string_view digits) {
-  if (digits.empty()) return std::nullopt;
-  uint64_t value = 0;
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (error != std::errc() || end != digits.data() + digits.size() || value == 0) return std::nullopt;
-  return value;
-}
-
-/// "FILE:LINE:COL" (templates), "FILE:/json/pointer" (snapshots) or a bare
-/// "FILE"; nullopt for "".
-std::optional<Spot> parseSpot(std::string_view location) {
-  if (location.empty()) return std::nullopt;
-  size_t last = location.rfind(':');
-  if (last != std::string_view::npos && last > 0) {
-    size_t before = location.rfind(':', last - 1);
-    if (before != std::string_view::npos && before > 0) {
-      auto line = positive(location.substr(before + 1, last - before - 1));
-      auto column = positive(location.substr(last + 1));
-      if (line && column) return Spot{std::string(location.substr(0, before)), *line, *column, ""};
-    }
-  }
-  if (size_t pointer = location.find(":/"); pointer != std::string_view::npos && pointer > 0) {
-    return Spot{std::string(location.substr(0, pointer)), 0, 0, std::string(location.substr(pointer + 1))};
-  }
-  if (location.back() == ':') location.remove_suffix(1);  // a snapshot pointer to the whole document
-  return Spot{std::string(location), 0, 0, ""};
-}
-
-/// A path as a relative (or absolute-path) URI reference: every byte outside
-/// RFC 3986 unreserved characters, sub-delimiters, '@' and '/' is
-/// percent-encoded (':' too, so no segment reads as a scheme).
-std::string uriOf(std::string_view path) {
-  std::string out;
-  for (char c : path) {
-    auto byte = static_cast<unsigned char>(c);
-    bool plain = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
-                 std::string_view("-._~!$&'()*+,;=@/").find(c) != std::string_view::npos;
-    out += plain ? std::string(1, c) : fmt::format("%{:02X}", byte);
-  }
-  return out;
-}
-
-Json sarifLocation(const Spot& spot, const std::string& message) {
-  Json physical;
-  physical["artifactLocation"] = {{"uri", uriOf(spot.file)}};
-  if (spot.line > 0) physical["region"] = {{"startLine", spot.line}, {"startColumn", spot.column}};
-  Json location;
-  location["physicalLocation"] = std::move(physical);
-  if (!spot.pointer.empty()) location["logicalLocations"] = Json::array({{{"fullyQualifiedName", spot.pointer}}});
-  if (!message.empty()) location["message"] = {{"text", message}};
-  return location;
-}
-
 /// The scope file a scope finding without a location points at ("" for builtin scopes).
 std::string scopeFile(const sim::VerifyReport& report) {
   if (!isScope(report) || report.scope_origin.empty() || report.scope_origin.starts_with("builtin:")) return "";
@@ -248,7 +184,7 @@ Json findingLocations(const sim::VerifyReport& report, const sim::InternetFindin
     locations.push_back(sarifLocation(*spot, finding.opening));
   } else if (std::string file = scopeFile(report); !file.empty()) {
     // The matching MatchPaths entry, inside the scope file.
-    locations.push_back(sarifLocation(Spot{file, 0, 0, finding.rule}, ""));
+    locations.push_back(sarifLocation(SarifSpot{file, 0, 0, finding.rule}, ""));
   }
   return locations;
 }
@@ -264,20 +200,6 @@ Json codeFlows(const std::vector<sim::Hop>& path) {
     steps.push_back(std::move(step));
   }
   return Json::array({{{"threadFlows", Json::array({{{"locations", std::move(steps)}}})}}});
-}
-
-/// 64-bit FNV-1a over the fields (each followed by a unit separator), as 16 hex digits.
-std::string fingerprint(const std::vector<std::string_view>& fields) {
-  uint64_t hash = 14695981039346656037ULL;
-  auto add = [&hash](unsigned char byte) {
-    hash ^= byte;
-    hash *= 1099511628211ULL;
-  };
-  for (auto field : fields) {
-    for (char c : field) add(static_cast<unsigned char>(c));
-    add(0x1f);
-  }
-  return fmt::format("{:016x}", hash);
 }
 
 Json sarifRule(const sim::VerifyReport& report, const std::string& id) {
@@ -322,7 +244,7 @@ Json findingResult(const sim::VerifyReport& report, const std::string& id, size_
   if (Json locations = findingLocations(report, finding); !locations.empty()) result["locations"] = locations;
   if (!finding.path.empty()) result["codeFlows"] = codeFlows(finding.path);
   result["partialFingerprints"] = {
-      {std::string(kFingerprintKey), fingerprint({id, finding.rule, group, finding.exit_point})}};
+      {std::string(kSarifFingerprintKey), sarifFingerprint({id, finding.rule, group, finding.exit_point})}};
   result["properties"] = {{"classes", finding.classes}, {"round_trip", finding.round_trip}};
   return result;
 }
@@ -338,10 +260,10 @@ Json undeterminedResult(const sim::VerifyReport& report, const std::string& id, 
   result["level"] = "warning";
   result["message"] = {{"text", text}};
   if (std::string file = scopeFile(report); !file.empty()) {
-    result["locations"] = Json::array({sarifLocation(Spot{file, 0, 0, ""}, "")});
+    result["locations"] = Json::array({sarifLocation(SarifSpot{file, 0, 0, ""}, "")});
   }
   if (!example.path.empty()) result["codeFlows"] = codeFlows(example.path);
-  result["partialFingerprints"] = {{std::string(kFingerprintKey), fingerprint({id, "undetermined", example.source, code})}};
+  result["partialFingerprints"] = {{std::string(kSarifFingerprintKey), sarifFingerprint({id, "undetermined", example.source, code})}};
   result["properties"] = {{"undetermined_classes", report.undetermined_classes}};
   return result;
 }
@@ -397,9 +319,9 @@ Json undeterminedCheckResult(const sim::VerifyReport& report, const std::string&
   result["level"] = "warning";
   result["message"] = {{"text", headline(report)}};
   if (std::string file = scopeFile(report); !file.empty()) {
-    result["locations"] = Json::array({sarifLocation(Spot{file, 0, 0, ""}, "")});
+    result["locations"] = Json::array({sarifLocation(SarifSpot{file, 0, 0, ""}, "")});
   }
-  result["partialFingerprints"] = {{std::string(kFingerprintKey), fingerprint({id, "undetermined"})}};
+  result["partialFingerprints"] = {{std::string(kSarifFingerprintKey), sarifFingerprint({id, "undetermined"})}};
   result["properties"] = {{"undetermined_classes", report.undetermined_classes}};
   return result;
 }
@@ -411,10 +333,6 @@ Json undeterminedCheckResult(const sim::VerifyReport& report, const std::string&
 std::string junitName(const sim::VerifyReport& report) {
   if (isScope(report) || report.sources.empty()) return report.check;
   return fmt::format("{} {}", report.check, fmt::join(report.sources, " "));
-}
-
-std::string junitProperty(std::string_view name, std::string_view value) {
-  return fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xmlAttribute(escapeText(value)));
 }
 
 }  // namespace
@@ -489,22 +407,10 @@ std::string verifySarif(const std::vector<sim::VerifyReport>& reports) {
   for (const auto& assumption : allAssumptions(reports)) {
     notifications.push_back({{"level", "note"}, {"message", {{"text", "assumption: " + assumption}}}});
   }
-  Json driver;
-  driver["name"] = "vpcsim";
-  driver["rules"] = std::move(rules);
-  Json run;
-  run["tool"] = {{"driver", std::move(driver)}};
   // The run itself succeeded whatever the verdict; what the verdict rests on
   // (assumptions) and what it could not decide are notifications.
-  run["invocations"] = Json::array({{{"executionSuccessful", true},
-                                     {"toolExecutionNotifications", std::move(notifications)}}});
-  run["results"] = std::move(results);
-  run["properties"] = {{"verdict", overallVerdictName(reports)}};
-  Json root;
-  root["$schema"] = std::string(kSarifSchema);
-  root["version"] = "2.1.0";
-  root["runs"] = Json::array({std::move(run)});
-  return jsonDocument(root);
+  return sarifLog(std::move(rules), std::move(results), std::move(notifications),
+                  {{"verdict", overallVerdictName(reports)}});
 }
 
 std::string verifyJunit(const std::vector<sim::VerifyReport>& reports) {

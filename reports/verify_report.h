@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reports/sarif.h"
 #include "sim/verify/verify.h"
 
 namespace vpcsim::reports {
@@ -53,9 +54,6 @@ std::string verifyJson(const std::vector<sim::VerifyReport>& reports);
 /// partialFingerprints["vpcsimFinding/v1"] hashes (rule id, matched rule,
 /// source group, exit) so the same finding keeps its identity across runs.
 /// Deterministic (no time stamps), pretty-printed, trailing newline.
-/// The SARIF 2.1.0 schema every SARIF document vpcsim writes names.
-inline constexpr std::string_view kSarifSchema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-
 std::string verifySarif(const std::vector<sim::VerifyReport>& reports);
 
 /// JUnit XML: `<testsuites name="vpcsim verify">` with one testsuite per

@@ -1,4 +1,4 @@
-// XML text escaping shared by the JUnit renderers.
+// XML text escaping and pieces shared by the JUnit renderers.
 #include "reports/xml.h"
 
 #include <fmt/format.h>
@@ -53,5 +53,9 @@ std::string escape(std::string_view text, bool attribute) {
 std::string xmlEscape(std::string_view text) { return escape(text, false); }
 
 std::string xmlAttribute(std::string_view text) { return escape(text, true); }
+
+std::string junitProperty(std::string_view name, std::string_view value) {
+  return fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name, xmlAttribute(topology::escapeText(value)));
+}
 
 }  // namespace vpcsim::reports

@@ -1,4 +1,4 @@
-// XML text escaping shared by the JUnit renderers.
+// XML text escaping and pieces shared by the JUnit renderers.
 #pragma once
 
 #include <string>
@@ -18,5 +18,9 @@ std::string xmlEscape(std::string_view text);
 /// and newline and tab as "&#10;" and "&#9;", which attribute-value
 /// normalisation would otherwise turn into spaces.
 std::string xmlAttribute(std::string_view text);
+
+/// A JUnit `<property name="NAME" value="VALUE"/>` line (indented for a
+/// testsuite's `<properties>`), the value made safe (escapeText) and quoted.
+std::string junitProperty(std::string_view name, std::string_view value);
 
 }  // namespace vpcsim::reports

@@ -1,11 +1,11 @@
 #include "sim/access.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
 #include <fmt/format.h>
 
+#include "policy/patterns.h"
 #include "sim/network_index.h"
 #include "topology/suggest.h"
 
@@ -146,16 +146,31 @@ topology::Result<const IamPrincipal*> findPrincipal(const Topology& topo, const 
 
 AccessAnswer decideAccess(const Network& network, const TraceResult& result, const AccessQuery& query,
                           const std::string& principal_arn, const IamPrincipal* principal) {
-  const Topology& topo = network.topology();
+  policy::RequestContext network_context;
+  const VpcEndpoint* endpoint = addNetworkContext(network, result, network_context);
+  PreparedCall call =
+      prepareCall(network.topology(), endpoint, std::move(network_context), query.resource, principal_arn, principal);
   AccessAnswer answer;
+  answer.decision = decideAction(call, query.action);
+  answer.request = std::move(call.request);
+  answer.endpoint = endpoint;
   answer.principal = principal;
-  policy::Request& request = answer.request;
-  request.action = query.action;
-  request.resource = query.resource;
+  answer.assumptions = std::move(call.assumptions);
+  return answer;
+}
+
+PreparedCall prepareCall(const Topology& topo, const VpcEndpoint* endpoint, policy::RequestContext network_context,
+                         const std::string& resource, const std::string& principal_arn,
+                         const IamPrincipal* principal) {
+  PreparedCall call;
+  call.principal = principal;
+  call.endpoint = endpoint;
+  policy::Request& request = call.request;
+  request.resource = resource;
   request.principal_arn = principal_arn;
   request.principal_account = arnField(principal_arn, 4);
+  request.context = std::move(network_context);
   policy::RequestContext& context = request.context;
-  answer.endpoint = addNetworkContext(network, result, context);
 
   // Principal keys (IAM User Guide, "AWS global condition context keys"):
   // for a role session aws:PrincipalArn is the role's ARN with its path.
@@ -175,12 +190,12 @@ AccessAnswer decideAccess(const Network& network, const TraceResult& result, con
     context.set("aws:PrincipalOrgID", topo.iam.organization_id);
   } else {
     context.setUnknown("aws:PrincipalOrgID");
-    answer.assumptions.push_back("whether the account is in an AWS Organization is not in the input: "
-                                 "aws:PrincipalOrgID is unknown");
+    call.assumptions.push_back("whether the account is in an AWS Organization is not in the input: "
+                               "aws:PrincipalOrgID is unknown");
   }
 
-  policy::PolicySet set;
-  std::vector<std::string> missing;
+  policy::PolicySet& set = call.policies;
+  std::vector<std::string>& missing = call.missing;
   set.identity_loaded = principal != nullptr && identityPolicies(topo, *principal, set.identity, missing);
   if (principal != nullptr && !principal->permissions_boundary_arn.empty()) {
     if (const auto* boundary = topo.iam.findManagedPolicy(principal->permissions_boundary_arn)) {
@@ -210,7 +225,7 @@ AccessAnswer decideAccess(const Network& network, const TraceResult& result, con
       set.service_control_unplaced = std::move(documents);
     }
   } else {
-    answer.assumptions.push_back("no SCPs in the input: taken as absent");
+    call.assumptions.push_back("no SCPs in the input: taken as absent");
   }
   if (topo.iam.rcps_loaded) {
     // RCPFullAWSAccess is attached everywhere and cannot be detached
@@ -220,50 +235,70 @@ AccessAnswer decideAccess(const Network& network, const TraceResult& result, con
     for (const auto& rcp : topo.iam.resource_control_policies) rcps.push_back(&rcp.document);
     set.resource_control = std::move(rcps);
   } else {
-    answer.assumptions.push_back("no RCPs in the input: taken as absent");
+    call.assumptions.push_back("no RCPs in the input: taken as absent");
   }
   std::vector<const PolicyDocument*> resource_policies;
   for (const auto& held : topo.iam.resource_policies) {
     const std::string& arn = held.resource_arn;
-    bool covers = query.resource == arn || (query.resource.size() > arn.size() &&
-                                            query.resource.compare(0, arn.size(), arn) == 0 &&
-                                            query.resource[arn.size()] == '/');
+    bool covers = resource == arn || (resource.size() > arn.size() && resource.compare(0, arn.size(), arn) == 0 &&
+                                      resource[arn.size()] == '/');
     if (covers) resource_policies.push_back(&held.document);
   }
   if (!resource_policies.empty()) {
     set.resource = std::move(resource_policies);
-  } else if (query.resource != "*") {
-    answer.assumptions.push_back(fmt::format("no resource policy for {} in the input: taken as absent",
-                                             query.resource));
+  } else if (resource != "*") {
+    call.assumptions.push_back(fmt::format("no resource policy for {} in the input: taken as absent", resource));
   }
-  if (answer.endpoint != nullptr) {
-    set.endpoint = answer.endpoint->policy ? &*answer.endpoint->policy : nullptr;
-  }
-  std::string resource_account = arnField(query.resource, 4);
+  if (endpoint != nullptr) set.endpoint = endpoint->policy ? &*endpoint->policy : nullptr;
+  std::string resource_account = arnField(resource, 4);
   set.cross_account = !resource_account.empty() && !request.principal_account.empty() &&
                       resource_account != request.principal_account;
-  answer.decision = policy::decide(set, request);
+  return call;
+}
+
+policy::AccessDecision decideAction(PreparedCall& call, const std::string& action) {
+  call.request.action = action;
+  const policy::Request& request = call.request;
+  policy::AccessDecision decision = policy::decide(call.policies, request);
   // AWS KMS Developer Guide, "Key policies in AWS KMS": every KMS key has a
   // key policy, and IAM policies allow nothing on a key unless its key
   // policy allows it (or delegates to the account). Without the key policy
   // an allow cannot be settled.
-  std::string service = query.action.substr(0, query.action.find(':'));
-  std::transform(service.begin(), service.end(), service.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (service == "kms" && !set.resource && answer.decision.decision == policy::Decision::kAllow) {
-    answer.decision.decision = policy::Decision::kUndetermined;
-    answer.decision.missing = fmt::format("the key policy of {} is not in the input (AWS KMS requires the key "
-                                          "policy to allow the call)",
-                                          query.resource);
+  const std::string_view service = std::string_view(action).substr(0, action.find(':'));
+  if (policy::equalsIgnoreCase(service, "kms") && !call.policies.resource &&
+      decision.decision == policy::Decision::kAllow) {
+    decision.decision = policy::Decision::kUndetermined;
+    decision.missing = fmt::format("the key policy of {} is not in the input (AWS KMS requires the key policy to "
+                                   "allow the call)",
+                                   request.resource);
   }
-  if (!missing.empty() && answer.decision.decision == policy::Decision::kUndetermined) {
+  if (!call.missing.empty() && decision.decision == policy::Decision::kUndetermined) {
     std::string list;
-    for (const auto& item : missing) list += (list.empty() ? "" : ", ") + item;
-    answer.decision.missing = fmt::format("not in the input: {}", list);
-  } else if (principal == nullptr && answer.decision.decision == policy::Decision::kUndetermined) {
-    answer.decision.missing = fmt::format("{} is not in the input, nor its identity policies", principal_arn);
+    for (const auto& item : call.missing) list += (list.empty() ? "" : ", ") + item;
+    decision.missing = fmt::format("not in the input: {}", list);
+  } else if (call.principal == nullptr && decision.decision == policy::Decision::kUndetermined) {
+    decision.missing = fmt::format("{} is not in the input, nor its identity policies", request.principal_arn);
   }
-  return answer;
+  return decision;
+}
+
+NetworkKeysRead networkKeysRead(const Topology& topo) {
+  NetworkKeysRead read;
+  const auto scan = [&read](const PolicyDocument& document) {
+    read.vpc_source_ip = read.vpc_source_ip || policy::mayReadKey(document, "aws:VpcSourceIp");
+    read.source_ip = read.source_ip || policy::mayReadKey(document, "aws:SourceIp");
+  };
+  for (const auto& principal : topo.iam.principals) {
+    for (const auto& document : principal.inline_policies) scan(document);
+  }
+  for (const auto& managed : topo.iam.managed_policies) scan(managed.document);
+  for (const auto& scp : topo.iam.service_control_policies) scan(scp.document);
+  for (const auto& rcp : topo.iam.resource_control_policies) scan(rcp.document);
+  for (const auto& held : topo.iam.resource_policies) scan(held.document);
+  for (const auto& endpoint : topo.vpc_endpoints) {
+    if (endpoint.policy) scan(*endpoint.policy);
+  }
+  return read;
 }
 
 }  // namespace vpcsim::sim

@@ -55,4 +55,41 @@ topology::Result<const topology::IamPrincipal*> findPrincipal(const topology::To
 AccessAnswer decideAccess(const Network& network, const TraceResult& result, const AccessQuery& query,
                           const std::string& principal_arn, const topology::IamPrincipal* principal);
 
+/// Everything a call's decision rests on but its action: the request with
+/// the caller's keys and the path's network keys, and the caller's
+/// policies. Built once for many actions (the access matrix); points into
+/// the Topology, which must outlive it.
+struct PreparedCall {
+  policy::Request request;  ///< the action is the last one decided (decideAction), empty before
+  policy::PolicySet policies;
+  const topology::VpcEndpoint* endpoint = nullptr;
+  const topology::IamPrincipal* principal = nullptr;
+  std::vector<std::string> assumptions;  ///< policy kinds taken as absent, and why
+  std::vector<std::string> missing;      ///< the caller's policies the input does not hold
+};
+
+/// Prepares calls on `resource` by `principal_arn` (its IamPrincipal, or
+/// nullptr when the input does not hold it) over a path whose network keys
+/// are `network_context` (addNetworkContext) through `endpoint` (nullptr: none).
+PreparedCall prepareCall(const topology::Topology& topo, const topology::VpcEndpoint* endpoint,
+                         policy::RequestContext network_context, const std::string& resource,
+                         const std::string& principal_arn, const topology::IamPrincipal* principal);
+
+/// Decides `action` for a prepared call: the decision decideAccess gives.
+/// Sets `call.request.action` to `action` (the request is not copied).
+policy::AccessDecision decideAction(PreparedCall& call, const std::string& action);
+
+/// The network keys addNetworkContext sets whose value differs between paths
+/// through one endpoint (or none), and whether some policy may read them.
+struct NetworkKeysRead {
+  bool vpc_source_ip = false;  ///< aws:VpcSourceIp
+  bool source_ip = false;      ///< aws:SourceIp
+};
+
+/// Which of those keys some policy a decision could consult may read: every
+/// principal's and group's inline policies, managed policies, SCPs, RCPs,
+/// resource policies and endpoint policies of the input are searched
+/// (policy::mayReadKey, conservative: a key named anywhere counts).
+NetworkKeysRead networkKeysRead(const topology::Topology& topo);
+
 }  // namespace vpcsim::sim

@@ -126,14 +126,14 @@ TEST_CASE("the access matrix decides every principal and action over one trace p
   query.only = {"MLOps"};
   auto report = accessMatrix(network, query);
   REQUIRE(report);
-  REQUIRE(report->cells.size() == 4);  // 2 principals x 2 actions x 1 source
+  REQUIRE(report->cellCount() == 4);  // 2 principals x 2 actions x 1 source
   CHECK(report->guarantee == Verdict::kUnreachable);  // only MLOps can Describe; nobody can Delete
   query.only = {"DataScientist"};
   report = accessMatrix(network, query);
   REQUIRE(report);
   CHECK(report->guarantee == Verdict::kReachable);
   REQUIRE(report->violations.size() == 1);
-  const AccessCell& cell = report->cells[report->violations[0]];
+  const AccessCell cell = report->cell(report->violations[0]);
   CHECK(cell.principal == "arn:aws:iam::111122223333:role/MLOps");
   CHECK(cell.action == "sagemaker:DescribeDomain");
 }
