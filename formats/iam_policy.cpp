@@ -197,6 +197,11 @@ class PolicyParser {
       const auto* found = std::find_if(kOperators.begin(), kOperators.end(), [&](ConditionOperator op) {
         return topology::conditionOperatorName(op) == name;
       });
+      if (operator_text.empty()) {
+        // YAML reads an unquoted Null, null or ~ key as null, which has no text.
+        fail(op_at, "empty condition operator (in YAML an unquoted Null key reads as null: write 'Null' in quotes)");
+        continue;
+      }
       if (found == kOperators.end() || (base.if_exists && *found == ConditionOperator::kNull)) {
         std::vector<std::string_view> names;
         for (ConditionOperator op : kOperators) names.push_back(topology::conditionOperatorName(op));

@@ -587,6 +587,28 @@ TEST_CASE("the iam section holds the organization's SCPs and RCPs and its ID", "
   CHECK(bad.errors[1].find("missing key 'document' in organization policy") != std::string::npos);
 }
 
+TEST_CASE("an unquoted Null condition operator in YAML gets an error that says to quote it", "[native][iam]") {
+  auto loaded = load(R"(iam:
+  roles:
+    - name: r
+      inline_policies:
+        - name: p
+          document: {Statement: [{Effect: Deny, Action: '*', Resource: '*', Condition: {Null: {aws:SourceVpc: 'true'}}}]}
+)");
+  CHECK_FALSE(loaded.ok);
+  REQUIRE(loaded.errors.size() == 1);
+  CHECK(loaded.errors[0].find("empty condition operator (in YAML an unquoted Null key reads as null: write 'Null' in "
+                              "quotes)") != std::string::npos);
+  auto quoted = load(R"(iam:
+  roles:
+    - name: r
+      inline_policies:
+        - name: p
+          document: {Statement: [{Effect: Deny, Action: '*', Resource: '*', Condition: {'Null': {aws:SourceVpc: 'true'}}}]}
+)");
+  CHECK(quoted.ok);
+}
+
 TEST_CASE("a topology without an iam section leaves the principals not loaded", "[native][iam]") {
   auto without = load(kBase);
   REQUIRE(without.ok);
