@@ -1,8 +1,12 @@
 // vpcsim command line: parses arguments, calls the libraries, maps results to exit codes.
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <new>
 #include <optional>
 #include <iostream>
@@ -15,6 +19,7 @@
 #include "reports/capacity_report.h"
 #include "reports/describe_report.h"
 #include "reports/diagram.h"
+#include "reports/html_report.h"
 #include "reports/presigned_report.h"
 #include "reports/reach_report.h"
 #include "reports/scenario_report.h"
@@ -499,13 +504,45 @@ struct RunArgs {
   std::string report;
 };
 
+/// Writes `content` to `path` through a sibling temporary file and a rename,
+/// so a failed write leaves no half-written file. "" or what went wrong.
+std::string writeFileAtomically(const std::filesystem::path& path, const std::string& content) {
+  std::filesystem::path temp = path;
+  temp += ".vpcsim-tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) return fmt::format("cannot write {}: {}", temp.string(), std::strerror(errno));
+    out << content;
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temp, ignored);
+      return fmt::format("cannot write {}", temp.string());
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    return fmt::format("cannot write {}: {}", path.string(), ec.message());
+  }
+  return "";
+}
+
 Outcome runRun(const RunArgs& args) {
   scenario::Scenario scenario;
   std::vector<topology::Diagnostic> errors;
   if (!scenario::loadScenario(args.file, scenario, errors)) return fail(errors);
-  if (!args.report.empty()) std::cerr << "note: --report (HTML) is not implemented yet; no report written\n";
   scenario::ScenarioRun result;
   if (!scenario::runScenario(scenario, result, errors)) return fail(errors);
+  if (!args.report.empty()) {
+    auto page = reports::scenarioHtml(result);
+    if (!page) return fail(topology::Diagnostic{"report", page.error(), args.report});
+    if (std::string problem = writeFileAtomically(args.report, *page); !problem.empty()) {
+      return fail(topology::Diagnostic{"io-error", problem, args.report});
+    }
+  }
   if (args.output == "json") {
     std::cout << reports::scenarioJson(result);
   } else if (args.output == "junit") {
@@ -702,7 +739,8 @@ void addOthers(CLI::App& app, Commands& commands) {
   run->add_option("SCENARIO", commands.run.file, "scenario file (YAML, see docs/scenario-format.md)")->required();
   run->add_option("--output", commands.run.output, "text, json, junit or sarif")
       ->check(CLI::IsMember({"text", "json", "junit", "sarif"}));
-  run->add_option("--report", commands.run.report, "HTML report file (not implemented yet)");
+  run->add_option("--report", commands.run.report,
+                  "also write a self-contained HTML report (diagram, checks, paths, capacity) to this file");
 
   auto* diff =
       app.add_subcommand("diff", "flows and checks whose verdict changes between two variants of a scenario");

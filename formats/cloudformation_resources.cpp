@@ -367,7 +367,11 @@ void CfnLoader::buildSubnet(Resource& r) {
   if (!block) fail(r.mark, fmt::format("{}: missing property CidrBlock", r.logical), "missing-property");
   s.cidr = *block;
   // Outside its VPC, overlapping another subnet: topology::checkTopology.
-  if (auto ipv6 = ipv6Block(r, "Ipv6CidrBlock", false)) s.ipv6_blocks.push_back({*ipv6});
+  if (auto ipv6 = ipv6Block(r, "Ipv6CidrBlock", false)) {
+    topology::Ipv6Association association;
+    association.block = *ipv6;
+    s.ipv6_blocks.push_back(std::move(association));
+  }
   s.assign_ipv6_address_on_creation = flag(r, "AssignIpv6AddressOnCreation", false);
   s.map_public_ip_on_launch = flag(r, "MapPublicIpOnLaunch", false);
   out_.subnets.push_back(std::move(s));

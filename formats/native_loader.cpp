@@ -299,7 +299,11 @@ std::vector<Ipv6Association> NativeLoader::ipv6Blocks(const Fields& f) {
   std::vector<Ipv6Association> out;
   for (const auto& key : {"ipv6_cidr", "ipv6_cidrs"}) {
     for (const auto& item : yaml_.list(f, key)) {
-      if (auto block = ipv6BlockOf(item)) out.push_back({*block});
+      if (auto block = ipv6BlockOf(item)) {
+        Ipv6Association association;
+        association.block = *block;
+        out.push_back(std::move(association));
+      }
     }
   }
   return out;
