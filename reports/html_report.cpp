@@ -85,7 +85,9 @@ constexpr std::string_view kScript = R"(
   document.querySelectorAll('[data-outcome]').forEach(function (b) {
     b.addEventListener('click', function () { show(b.getAttribute('data-outcome')); });
   });
-  var first = document.querySelector('td.fail [data-outcome]') || document.querySelector('[data-outcome]');
+  // A link may name the outcome (report.html#o12); else the first failure, else the first check.
+  var named = location.hash ? document.querySelector('[data-outcome="' + location.hash.slice(1) + '"]') : null;
+  var first = named || document.querySelector('td.fail [data-outcome]') || document.querySelector('[data-outcome]');
   if (first) show(first.getAttribute('data-outcome'));
 })();
 )";
@@ -113,7 +115,18 @@ std::string inlineSvg(const std::string& svg) {
 /// interface its subnet and the endpoint it belongs to.
 std::set<std::string> pathNodes(const std::vector<sim::Hop>& path, const sim::Network* network) {
   std::set<std::string> ids;
+  // An interface the question made up (notebook:, subnet:) is no resource:
+  // its subnet is the one holding the address it sends from or receives at.
+  auto subnetHolding = [&](topology::Ipv4 address) {
+    if (network == nullptr) return;
+    for (const auto& subnet : network->topology().subnets) {
+      if (subnet.cidr.contains(address)) ids.insert(subnet.meta.id);
+    }
+  };
   for (const auto& hop : path) {
+    if (hop.kind == sim::HopKind::kNetworkInterface && hop.direction == sim::Direction::kForward) {
+      subnetHolding(hop.action == sim::HopAction::kDeliver ? hop.packet.destination : hop.packet.source);
+    }
     if (hop.resource == nullptr) continue;
     const std::string& id = hop.resource->id;
     ids.insert(id);

@@ -4,7 +4,7 @@
 # package-lock.json; docs/testing.md, "IAM oracle test").
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages="cmake ninja-build g++ nlohmann-json3-dev libsimdjson-dev catch2 libbenchmark-dev libyaml-cpp-dev libcli11-dev libfmt-dev libboost-graph-dev libeigen3-dev libre2-dev libgraphviz-dev pkg-config clang libclang-rt-14-dev"
+packages="cmake ninja-build g++ nlohmann-json3-dev libsimdjson-dev catch2 libbenchmark-dev libyaml-cpp-dev libcli11-dev libfmt-dev libboost-graph-dev libeigen3-dev libre2-dev libgraphviz-dev chromium pkg-config clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

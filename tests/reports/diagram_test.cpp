@@ -1,5 +1,6 @@
-// The network diagram: DOT from the topology (describe --output dot), laid out as SVG by Graphviz.
+// The network diagram (DOT from the topology, laid out as SVG by Graphviz) and HTML escaping of the report.
 #include "reports/diagram.h"
+#include "reports/html_report.h"
 
 #include <string>
 
@@ -62,4 +63,10 @@ TEST_CASE("a graph Graphviz cannot read is an error, not a crash", "[report]") {
   auto svg = reports::layoutSvg("digraph { a -> ");
   REQUIRE_FALSE(svg.ok());
   CHECK(svg.error().rfind("Graphviz could not read the diagram: ", 0) == 0);
+}
+
+TEST_CASE("HTML escaping covers text and both attribute quotes", "[report]") {
+  CHECK(reports::htmlEscape("<a href=\"x\" title='y'>&amp;</a>") ==
+        "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+  CHECK(reports::htmlEscape("plain 10.0.0.0/16") == "plain 10.0.0.0/16");
 }

@@ -1,0 +1,98 @@
+// Opens vpcsim's HTML report in headless Chromium, as a person would, and
+// checks what they would see (docs/report.md, "Testing in a browser"):
+//  1. the default scenario's report loads with no console error, draws its
+//     diagram, and selecting a check (the page's link form, report.html#oN,
+//     runs the same code as a click) highlights that check's path;
+//  2. a topology whose names carry markup executes nothing: no element or
+//     script comes from them, and they show as text.
+// Usage: node tests/browser/report_test.js VPCSIM CHROMIUM
+'use strict';
+const { execFileSync, spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const [vpcsim, chromium] = process.argv.slice(2);
+const root = path.resolve(__dirname, '..', '..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vpcsim-browser-'));
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures++;
+}
+
+// The DOM after the page's scripts ran, and what the page logged.
+function open(file, hash) {
+  const r = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--v=0',
+                                 '--virtual-time-budget=3000', '--dump-dom', `file://${file}${hash || ''}`],
+                      { encoding: 'utf8', timeout: 60000 });
+  if (r.status !== 0) throw new Error(`chromium exited ${r.status}: ${r.stderr}`);
+  const console_lines = r.stderr.split('\n').filter((l) => /CONSOLE|Uncaught/.test(l));
+  return { dom: r.stdout, console_lines };
+}
+
+function runReport(scenario, report) {
+  const r = spawnSync(vpcsim, ['run', scenario, '--report', report], { encoding: 'utf8', cwd: root });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`vpcsim run exited ${r.status}: ${r.stderr}`);
+  return fs.readFileSync(report, 'utf8');
+}
+
+// 1. The default scenario.
+const report = path.join(work, 'default.html');
+const html = runReport('scenarios/sagemaker-studio-vpc-only.yaml', report);
+// The with-nat cell of "notebook -> PyPI": its path leaves through the NAT gateway.
+const row = html.split('\n').find((l) => l.startsWith('<tr><td class="check">notebook -&gt; PyPI</td>'));
+const ids = row ? [...row.matchAll(/data-outcome="(o\d+)"/g)].map((m) => m[1]) : [];
+check(ids.length === 3, 'the PyPI check has a cell in baseline, with-nat and locked-egress');
+const page = open(report, `#${ids[1]}`);
+check(page.console_lines.length === 0, `no console message (${page.console_lines.join(' | ')})`);
+check((page.dom.match(/<svg/g) || []).length === 8, 'one diagram per variant');
+check(/<g id="n-subnet-[0-9a-f]+" class="node/.test(page.dom), 'the diagram has drawn subnet nodes');
+const detail = page.dom.match(new RegExp(`<section class="detail" id="${ids[1]}"[^>]*>`));
+check(detail && !/ hidden/.test(detail[0]), 'the selected check is shown');
+const lit = [...page.dom.matchAll(/<g id="n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
+check(lit.some((id) => id.startsWith('nat-')), `the NAT gateway on the path is highlighted (${lit.join(', ')})`);
+check(lit.some((id) => id.startsWith('subnet-')), 'the source subnet is highlighted');
+check(lit.some((id) => id.startsWith('igw-')), 'the internet gateway is highlighted');
+const other = open(report, `#${ids[0]}`);
+const lit_baseline = [...other.dom.matchAll(/<g id="n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
+check(!lit_baseline.some((id) => id.startsWith('nat-')), 'the baseline answer (no NAT) highlights no NAT gateway');
+
+// 2. Hostile names.
+const marker = '<img src=x onerror="document.title=\'pwned\'">';
+const breakout = '</script><script>document.title="pwned"</script>';
+fs.writeFileSync(path.join(work, 'hostile.topology.yaml'), [
+  'region: us-east-1',
+  'vpcs:',
+  `  - {id: vpc-1, cidr: 10.0.0.0/16, name: ${JSON.stringify(marker)}}`,
+  'subnets:',
+  `  - {id: subnet-1, vpc: vpc-1, az: us-east-1a, cidr: 10.0.1.0/24, name: ${JSON.stringify(breakout)}}`,
+  'security_groups:',
+  '  - {id: sg-1, vpc: vpc-1, egress: [{protocol: all, cidr: 0.0.0.0/0}]}',
+  'route_tables:',
+  '  - {id: rtb-1, vpc: vpc-1, main: true, routes: []}',
+  ''].join('\n'));
+fs.writeFileSync(path.join(work, 'hostile.yaml'), [
+  `name: ${JSON.stringify(marker)}`,
+  `description: ${JSON.stringify(breakout)}`,
+  'inputs: {topologies: [hostile.topology.yaml]}',
+  'checks:',
+  `  - name: ${JSON.stringify(marker + breakout)}`,
+  '    reach: {from: subnet:subnet-1, security_groups: [sg-1], to: ip:10.0.1.9}',
+  '    expect: reachable',
+  ''].join('\n'));
+const hostile_report = path.join(work, 'hostile.html');
+runReport(path.join(work, 'hostile.yaml'), hostile_report);
+const hostile = open(hostile_report);
+check(hostile.console_lines.length === 0, `no console message (${hostile.console_lines.join(' | ')})`);
+check(!/<title>pwned<\/title>/.test(hostile.dom), 'no script from the input ran (the title is not "pwned")');
+check(!/<img/i.test(hostile.dom), 'no element from the input: no <img>');
+check((hostile.dom.match(/<script/g) || []).length === 1, 'the page has its one script only');
+check(hostile.dom.includes('&lt;img src=x onerror='), 'the markup shows as text');
+
+fs.rmSync(work, { recursive: true, force: true });
+if (failures > 0) {
+  console.log(`${failures} check(s) failed`);
+  process.exit(1);
+}
+console.log('the report works in a browser');
