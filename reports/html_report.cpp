@@ -66,9 +66,9 @@ pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
 constexpr std::string_view kScript = R"(
 (function () {
   function show(id) {
-    document.querySelectorAll('.detail').forEach(function (d) { d.hidden = d.id !== id; });
+    document.querySelectorAll('.detail').forEach(function (d) { d.hidden = d.id !== 'd-' + id; });
     document.querySelectorAll('td.selected').forEach(function (c) { c.classList.remove('selected'); });
-    var detail = document.getElementById(id);
+    var detail = document.getElementById('d-' + id);
     if (!detail) return;
     var cell = document.querySelector('[data-outcome="' + id + '"]');
     if (cell) cell.parentNode.classList.add('selected');
@@ -77,7 +77,7 @@ constexpr std::string_view kScript = R"(
     document.querySelectorAll('.hl').forEach(function (e) { e.classList.remove('hl'); });
     (detail.getAttribute('data-nodes') || '').split(' ').forEach(function (n) {
       if (!n) return;
-      var e = document.getElementById('n-' + n);
+      var e = document.getElementById(variant + '-n-' + n);
       if (e) e.classList.add('hl');
     });
     window.vpcsimSelected = id;
@@ -93,18 +93,34 @@ constexpr std::string_view kScript = R"(
 )";
 
 /// The SVG Graphviz wrote, without its XML prolog, doctype and comments (an
-/// HTML document holds the element itself).
-std::string inlineSvg(const std::string& svg) {
+/// HTML document holds the element itself), its element ids prefixed with
+/// `prefix` and "-" so that the diagrams of several variants in one page
+/// keep them unique ("v1-n-subnet-1").
+std::string inlineSvg(const std::string& svg, std::string_view prefix) {
   std::string out;
   std::size_t start = svg.find("<svg");
   if (start == std::string::npos) return out;
+  auto append = [&](std::size_t from, std::size_t to) {
+    constexpr std::string_view kId = " id=\"";
+    for (std::size_t at = from; at < to;) {
+      std::size_t id = svg.find(kId, at);
+      if (id == std::string::npos || id >= to) {
+        out.append(svg, at, to - at);
+        return;
+      }
+      out.append(svg, at, id + kId.size() - at);
+      out.append(prefix);
+      out += '-';
+      at = id + kId.size();
+    }
+  };
   for (std::size_t at = start; at < svg.size();) {
     std::size_t comment = svg.find("<!--", at);
     if (comment == std::string::npos) {
-      out.append(svg, at, std::string::npos);
+      append(at, svg.size());
       break;
     }
-    out.append(svg, at, comment - at);
+    append(at, comment);
     std::size_t end = svg.find("-->", comment);
     at = end == std::string::npos ? svg.size() : end + 3;
   }
@@ -245,7 +261,9 @@ class HtmlWriter {
       }
       std::string node_list;
       for (const auto& id : nodes) node_list += (node_list.empty() ? "" : " ") + id;
-      out_ += fmt::format("<section class=\"detail\" id=\"{}\" data-variant=\"{}\" data-nodes=\"{}\" hidden>\n",
+      // The section's id is not the outcome's: a link to report.html#oN selects
+      // the outcome without scrolling the page to it.
+      out_ += fmt::format("<section class=\"detail\" id=\"d-{}\" data-variant=\"{}\" data-nodes=\"{}\" hidden>\n",
                           outcomeId(i), variantId(outcome.variant), html(node_list));
       out_ += fmt::format("<h3>{} <span class=\"muted\">[{}]</span></h3>\n", html(outcome.check),
                           html(outcome.variant));
@@ -317,7 +335,7 @@ class HtmlWriter {
       auto svg = layoutSvg(topologyDot(run_.networks[i]->topo));
       if (!svg) return topology::Error{fmt::format("variant '{}': {}", run_.variants[i], svg.error())};
       out_ += fmt::format("<div class=\"diagram\" id=\"v{}\"{}>\n<p class=\"muted\">variant {}</p>\n{}</div>\n", i,
-                          i == 0 ? "" : " hidden", html(run_.variants[i]), inlineSvg(*svg));
+                          i == 0 ? "" : " hidden", html(run_.variants[i]), inlineSvg(*svg, fmt::format("v{}", i)));
     }
     return std::nullopt;
   }

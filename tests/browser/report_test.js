@@ -47,16 +47,20 @@ check(ids.length === 3, 'the PyPI check has a cell in baseline, with-nat and loc
 const page = open(report, `#${ids[1]}`);
 check(page.console_lines.length === 0, `no console message (${page.console_lines.join(' | ')})`);
 check((page.dom.match(/<svg/g) || []).length === 8, 'one diagram per variant');
-check(/<g id="n-subnet-[0-9a-f]+" class="node/.test(page.dom), 'the diagram has drawn subnet nodes');
-const detail = page.dom.match(new RegExp(`<section class="detail" id="${ids[1]}"[^>]*>`));
+check(/<g id="v0-n-subnet-[0-9a-f]+" class="node/.test(page.dom), 'the diagram has drawn subnet nodes');
+const detail = page.dom.match(new RegExp(`<section class="detail" id="d-${ids[1]}"[^>]*>`));
 check(detail && !/ hidden/.test(detail[0]), 'the selected check is shown');
-const lit = [...page.dom.matchAll(/<g id="n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
-check(lit.some((id) => id.startsWith('nat-')), `the NAT gateway on the path is highlighted (${lit.join(', ')})`);
-check(lit.some((id) => id.startsWith('subnet-')), 'the source subnet is highlighted');
-check(lit.some((id) => id.startsWith('igw-')), 'the internet gateway is highlighted');
+// Each variant's diagram prefixes its element ids ("v1-n-subnet-..."): with-nat is v1.
+const lit = [...page.dom.matchAll(/<g id="(v\d+)-n-([^"]+)" class="node hl"/g)];
+check(lit.length > 0 && lit.every((m) => m[1] === 'v1'), 'only the with-nat diagram has highlights');
+const lit_ids = lit.map((m) => m[2]);
+check(lit_ids.some((id) => id.startsWith('nat-')), `the NAT gateway on the path is highlighted (${lit_ids.join(', ')})`);
+check(lit_ids.some((id) => id.startsWith('subnet-')), 'the source subnet is highlighted');
+check(lit_ids.some((id) => id.startsWith('igw-')), 'the internet gateway is highlighted');
 const other = open(report, `#${ids[0]}`);
-const lit_baseline = [...other.dom.matchAll(/<g id="n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
-check(!lit_baseline.some((id) => id.startsWith('nat-')), 'the baseline answer (no NAT) highlights no NAT gateway');
+const lit_baseline = [...other.dom.matchAll(/<g id="(v\d+)-n-([^"]+)" class="node hl"/g)];
+check(lit_baseline.length > 0 && lit_baseline.every((m) => m[1] === 'v0'), 'the baseline answer lights the baseline diagram');
+check(!lit_baseline.some((m) => m[2].startsWith('nat-')), 'the baseline answer (no NAT) highlights no NAT gateway');
 
 // 2. Hostile names.
 const marker = '<img src=x onerror="document.title=\'pwned\'">';
