@@ -110,6 +110,11 @@ class DotWriter {
         }
       }
     }
+    for (const auto& eigw : t_.egress_only_internet_gateways) {
+      if (eigw.vpc_id == vpc.meta.id) {
+        node(eigw.meta.id, "egress-only internet gateway\n" + title(eigw.meta), "box", "#e6f4ea", "    ");
+      }
+    }
     for (const auto& endpoint : t_.vpc_endpoints) {
       if (endpoint.vpc_id != vpc.meta.id) continue;
       node(endpoint.meta.id,
@@ -155,6 +160,15 @@ class DotWriter {
     for (const auto& igw : t_.internet_gateways) {
       if (drawn_.count(igw.meta.id) == 0) node(igw.meta.id, "internet gateway\n" + title(igw.meta), "box", "#e6f4ea", "  ");
       out_ += fmt::format("  {} -> {} [dir=both];\n", quoted(igw.meta.id), quoted("internet"));
+    }
+    // Egress-only: outbound flows and their replies (VPC User Guide, "Enable outbound IPv6 traffic using an
+    // egress-only internet gateway").
+    for (const auto& eigw : t_.egress_only_internet_gateways) {
+      if (drawn_.count(eigw.meta.id) == 0) {
+        node(eigw.meta.id, "egress-only internet gateway\n" + title(eigw.meta), "box", "#e6f4ea", "  ");
+      }
+      if (drawn_.count("internet") == 0) node("internet", "internet", "ellipse", "#f6f8fa", "  ");
+      out_ += fmt::format("  {} -> {};\n", quoted(eigw.meta.id), quoted("internet"));
     }
     for (const auto& tgw : t_.transit_gateways) {
       node(tgw.meta.id, "transit gateway\n" + title(tgw.meta), "box", "#fde8e8", "  ");

@@ -70,3 +70,15 @@ TEST_CASE("HTML escaping covers text and both attribute quotes", "[report]") {
         "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
   CHECK(reports::htmlEscape("plain 10.0.0.0/16") == "plain 10.0.0.0/16");
 }
+
+TEST_CASE("an egress-only internet gateway is drawn in its VPC, one way to the internet", "[report]") {
+  topology::Topology t = twoSubnets("web");
+  topology::EgressOnlyInternetGateway eigw;
+  eigw.meta.id = "eigw-1";
+  eigw.vpc_id = "vpc-1";
+  t.egress_only_internet_gateways.push_back(eigw);
+  const std::string dot = reports::topologyDot(t);
+  CHECK(dot.find("\"eigw-1\" [id=\"n-eigw-1\", label=\"egress-only internet gateway\\neigw-1\"") != std::string::npos);
+  CHECK(dot.find("\"eigw-1\" -> \"internet\";") != std::string::npos);
+  CHECK(dot.find("not in the input") == std::string::npos);
+}
