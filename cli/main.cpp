@@ -511,13 +511,13 @@ std::string writeFileAtomically(const std::filesystem::path& path, const std::st
   temp += ".vpcsim-tmp";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return fmt::format("cannot write {}: {}", temp.string(), std::strerror(errno));
+    if (!out) return fmt::format("cannot write the file: {}", std::strerror(errno));
     out << content;
     out.close();
     if (!out) {
       std::error_code ignored;
       std::filesystem::remove(temp, ignored);
-      return fmt::format("cannot write {}", temp.string());
+      return "cannot write the file";
     }
   }
   std::error_code ec;
@@ -525,7 +525,7 @@ std::string writeFileAtomically(const std::filesystem::path& path, const std::st
   if (ec) {
     std::error_code ignored;
     std::filesystem::remove(temp, ignored);
-    return fmt::format("cannot write {}: {}", path.string(), ec.message());
+    return fmt::format("cannot write the file: {}", ec.message());
   }
   return "";
 }
