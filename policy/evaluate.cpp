@@ -243,11 +243,21 @@ StatementMatch matchStatement(const PolicyDocument& policy, const PolicyStatemen
   return result;
 }
 
-bool mayReadKey(const PolicyDocument& document, std::string_view key) {
-  const std::string lowered = toLowerAscii(key);
-  const auto mentions = [&lowered](std::string_view text) {
+namespace {
+
+/// Whether a text names a context key, case-insensitively (as a condition
+/// key, or inside a policy variable).
+struct KeyMention {
+  std::string lowered;
+  bool operator()(std::string_view text) const {
     return text.size() >= lowered.size() && toLowerAscii(text).find(lowered) != std::string::npos;
-  };
+  }
+};
+
+}  // namespace
+
+bool mayReadKey(const PolicyDocument& document, std::string_view key) {
+  const KeyMention mentions{toLowerAscii(key)};
   for (const auto& statement : document.statements) {
     if (std::any_of(statement.resources.begin(), statement.resources.end(), mentions)) return true;
     for (const auto& condition : statement.conditions) {
@@ -257,6 +267,26 @@ bool mayReadKey(const PolicyDocument& document, std::string_view key) {
     }
   }
   return false;
+}
+
+bool readsKeyOnlyAsIpRanges(const PolicyDocument& document, std::string_view key, std::vector<std::string>& values) {
+  const KeyMention mentions{toLowerAscii(key)};
+  const std::string& lowered = mentions.lowered;
+  for (const auto& statement : document.statements) {
+    if (std::any_of(statement.resources.begin(), statement.resources.end(), mentions)) return false;
+    for (const auto& condition : statement.conditions) {
+      if (std::any_of(condition.values.begin(), condition.values.end(), mentions)) return false;
+      if (!mentions(condition.key)) continue;
+      const bool ip = condition.op == topology::ConditionOperator::kIpAddress ||
+                      condition.op == topology::ConditionOperator::kNotIpAddress;
+      if (!ip || toLowerAscii(condition.key) != lowered) return false;
+      for (const auto& value : condition.values) {
+        if (value.find("${") != std::string::npos) return false;  // a policy variable: not a literal range
+        values.push_back(value);
+      }
+    }
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------

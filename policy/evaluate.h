@@ -138,6 +138,15 @@ StatementMatch matchStatement(const PolicyDocument& policy, const PolicyStatemen
 /// decisions between paths that differ only in such keys).
 bool mayReadKey(const PolicyDocument& document, std::string_view key);
 
+/// Whether `document` reads `key` only through IpAddress / NotIpAddress
+/// conditions (any set operator or IfExists) on the key itself, with
+/// literal values (no policy variable): then each of its decisions depends
+/// on the key's value only through which of those values contain it. The
+/// values are appended to `values`. False when the key is mentioned any
+/// other way (mayReadKey's search); true, appending nothing, when it is not
+/// mentioned at all.
+bool readsKeyOnlyAsIpRanges(const PolicyDocument& document, std::string_view key, std::vector<std::string>& values);
+
 /// Evaluates the documents of one kind together: a Deny in any wins, else
 /// an Allow in any, else implicit deny.
 PolicyResult evaluatePolicies(const std::vector<const PolicyDocument*>& policies, PolicyKind kind,

@@ -284,9 +284,12 @@ policy::AccessDecision decideAction(PreparedCall& call, const std::string& actio
 
 NetworkKeysRead networkKeysRead(const Topology& topo) {
   NetworkKeysRead read;
-  const auto scan = [&read](const PolicyDocument& document) {
+  std::vector<std::string> ranges;
+  bool only_ranges = true;
+  const auto scan = [&](const PolicyDocument& document) {
     read.vpc_source_ip = read.vpc_source_ip || policy::mayReadKey(document, "aws:VpcSourceIp");
     read.source_ip = read.source_ip || policy::mayReadKey(document, "aws:SourceIp");
+    only_ranges = only_ranges && policy::readsKeyOnlyAsIpRanges(document, "aws:VpcSourceIp", ranges);
   };
   for (const auto& principal : topo.iam.principals) {
     for (const auto& document : principal.inline_policies) scan(document);
@@ -297,6 +300,11 @@ NetworkKeysRead networkKeysRead(const Topology& topo) {
   for (const auto& held : topo.iam.resource_policies) scan(held.document);
   for (const auto& endpoint : topo.vpc_endpoints) {
     if (endpoint.policy) scan(*endpoint.policy);
+  }
+  if (read.vpc_source_ip && only_ranges) {
+    std::sort(ranges.begin(), ranges.end());
+    ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+    read.vpc_source_ip_ranges = std::move(ranges);
   }
   return read;
 }

@@ -84,6 +84,11 @@ policy::AccessDecision decideAction(PreparedCall& call, const std::string& actio
 struct NetworkKeysRead {
   bool vpc_source_ip = false;  ///< aws:VpcSourceIp
   bool source_ip = false;      ///< aws:SourceIp
+  /// When every policy reads aws:VpcSourceIp only through IpAddress /
+  /// NotIpAddress conditions with literal values (policy::readsKeyOnlyAsIpRanges):
+  /// those values, sorted, once each. Decisions then depend on the address
+  /// only through which of them contain it.
+  std::optional<std::vector<std::string>> vpc_source_ip_ranges;
 };
 
 /// Which of those keys some policy a decision could consult may read: every

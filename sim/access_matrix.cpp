@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "policy/conditions.h"
+
 namespace vpcsim::sim {
 
 using topology::Error;
@@ -40,6 +42,26 @@ std::string contextKey(const policy::RequestContext& context) {
   return key;
 }
 
+/// The decision class of a network context: its contextKey, except that
+/// when the policies read aws:VpcSourceIp only as literal ranges, the address
+/// is replaced by which of those ranges contain it, tested as the IpAddress
+/// operator tests (policy::parseIpBlock, policy::ipInBlock).
+std::string decisionKey(policy::RequestContext context, const NetworkKeysRead& read) {
+  const policy::ContextValue* address = context.find("aws:VpcSourceIp");
+  if (!read.vpc_source_ip_ranges || address == nullptr || address->state != policy::ContextValue::State::kPresent ||
+      address->values.size() != 1) {
+    return contextKey(context);
+  }
+  const auto parsed = policy::parseIpBlock(address->values.front());
+  std::string membership = "ranges:";
+  for (const auto& range : *read.vpc_source_ip_ranges) {
+    const auto block = policy::parseIpBlock(range);
+    membership += block && parsed && policy::ipInBlock(*block, *parsed) ? '1' : '0';
+  }
+  context.set("aws:VpcSourceIp", std::move(membership));
+  return contextKey(context);
+}
+
 Verdict verdictOf(policy::Decision decision) {
   switch (decision) {
     case policy::Decision::kAllow: return Verdict::kReachable;
@@ -67,7 +89,7 @@ AccessCell AccessMatrixReport::cell(std::size_t index) const {
   cell.verdict = outcome.verdict;
   cell.no_path = outcome.no_path;
   if (!outcome.no_path) {
-    cell.call = &calls[outcome.decision / actions.size()];
+    cell.call = &calls[outcome.call];
     cell.decision = &decisions[outcome.decision];
   }
   return cell;
@@ -127,6 +149,10 @@ Result<AccessMatrixReport> accessMatrix(const Network& network, const AccessMatr
   const NetworkKeysRead read = networkKeysRead(topo);
   std::map<std::pair<const VpcEndpoint*, std::string>, std::size_t> class_ids;
   std::vector<std::size_t> class_decisions;  // per class: the index of its first decision
+  std::vector<std::size_t> class_calls;      // per class: the index of its first call
+  // Decision classes: context classes whose addresses fall in the same
+  // ranges of the policies that read aws:VpcSourceIp (NetworkKeysRead).
+  std::map<std::pair<const VpcEndpoint*, std::string>, std::size_t> decision_ids;  // -> first decision
   std::map<std::vector<std::int64_t>, std::size_t> row_ids;
   std::vector<Verdict> verdicts;
 
@@ -155,11 +181,15 @@ Result<AccessMatrixReport> accessMatrix(const Network& network, const AccessMatr
       if (!read.source_ip) context.erase("aws:SourceIp");
       auto found = class_ids.try_emplace({endpoint, contextKey(context)}, class_decisions.size());
       if (found.second) {
-        class_decisions.push_back(report.decisions.size());
+        auto shared = decision_ids.try_emplace({endpoint, decisionKey(context, read)}, report.decisions.size());
+        class_decisions.push_back(shared.first->second);
+        class_calls.push_back(report.calls.size());
         for (const auto& principal : principals) {
           PreparedCall& call = report.calls.emplace_back(
               prepareCall(topo, endpoint, context, query.resource, principal.first, principal.second));
-          for (const auto& action : query.actions) report.decisions.push_back(decideAction(call, action));
+          if (shared.second) {
+            for (const auto& action : query.actions) report.decisions.push_back(decideAction(call, action));
+          }
           call.request.action.clear();
         }
       }
@@ -173,7 +203,7 @@ Result<AccessMatrixReport> accessMatrix(const Network& network, const AccessMatr
       for (std::size_t principal = 0; principal < principals.size(); ++principal) {
         for (const std::int64_t entry : signature) {
           if (entry < 0 || static_cast<std::size_t>(entry) < classes_before) continue;
-          const std::size_t call = class_decisions[static_cast<std::size_t>(entry)] / actions + principal;
+          const std::size_t call = class_calls[static_cast<std::size_t>(entry)] + principal;
           for (const auto& assumption : report.calls[call].assumptions) addAssumption(report.assumptions, assumption);
         }
       }
@@ -196,6 +226,7 @@ Result<AccessMatrixReport> accessMatrix(const Network& network, const AccessMatr
         if (outcome.no_path) {
           outcome.no_path = false;
           outcome.decision = decision;
+          outcome.call = class_calls[static_cast<std::size_t>(entry)] + offset / actions;
         }
       }
       outcome.verdict = combineVerdicts(verdicts);

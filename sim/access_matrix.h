@@ -48,6 +48,7 @@ struct AccessOutcome {
   Verdict verdict = Verdict::kUnreachable;
   bool no_path = false;
   std::size_t decision = 0;  ///< index into AccessMatrixReport::decisions; unused with no_path
+  std::size_t call = 0;      ///< index into AccessMatrixReport::calls; unused with no_path
 };
 
 struct AccessMatrixReport {
@@ -63,8 +64,12 @@ struct AccessMatrixReport {
   /// no policy reads (aws:VpcSourceIp, aws:SourceIp), which differ between
   /// its paths; its request's action is empty.
   std::vector<PreparedCall> calls;
-  /// The decisions, one per (context class, principal, action): decision i
-  /// is call i / actions.size() making action i % actions.size().
+  /// The decisions, one per (decision class, principal, action), in that
+  /// order. A decision class is a context class, except that when every
+  /// policy reads aws:VpcSourceIp only through IpAddress/NotIpAddress with
+  /// literal ranges, addresses in the same ranges share one class: their
+  /// decisions are the same (each context class keeps its own calls, so a
+  /// cell shows its own address).
   std::vector<policy::AccessDecision> decisions;
   /// Per source, its row in `outcomes`: sources whose paths have the same
   /// verdicts and context classes, in order, share a row.

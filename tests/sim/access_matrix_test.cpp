@@ -49,17 +49,28 @@ topology::Topology loadText(const std::string& text) {
   return topo;
 }
 
-/// Statements of identityStatement() and endpointPolicy() that read aws:VpcSourceIp.
+/// How the policies of one input may read aws:VpcSourceIp: not at all, only
+/// through IpAddress/NotIpAddress with literal ranges (addresses then share
+/// decision classes), or in any way.
+enum class AddressReads { kNone, kRanges, kAny };
+
+/// Statements of identityStatement() that read aws:VpcSourceIp, and those
+/// that read it otherwise than as a literal range.
 bool readsVpcSourceIp(std::size_t identity_case) {
   return identity_case == 1 || identity_case == 3 || identity_case == 7 || identity_case == 9;
 }
+bool readsVpcSourceIpNotAsRange(std::size_t identity_case) {
+  return identity_case == 3 || identity_case == 7 || identity_case == 9;
+}
 
 /// One identity statement. Several read aws:VpcSourceIp or aws:SourceIp,
-/// some only through a policy variable; none reads aws:VpcSourceIp unless
-/// `address`.
-std::string identityStatement(Draw& draw, bool address) {
+/// some only through a policy variable; which may read aws:VpcSourceIp, `address` says.
+std::string identityStatement(Draw& draw, AddressReads address) {
   std::size_t which = draw.below(11);
-  while (!address && readsVpcSourceIp(which)) which = draw.below(11);
+  while ((address == AddressReads::kNone && readsVpcSourceIp(which)) ||
+         (address == AddressReads::kRanges && readsVpcSourceIpNotAsRange(which))) {
+    which = draw.below(11);
+  }
   switch (which) {
     case 0: return R"({Effect: Allow, Action: "ssm:Get*", Resource: "*"})";
     case 1:
@@ -84,16 +95,19 @@ std::string identityStatement(Draw& draw, bool address) {
 
 /// A policy document of 1-3 statements; without Version now and then (no
 /// policy variables then).
-std::string identityDocument(Draw& draw, bool address) {
+std::string identityDocument(Draw& draw, AddressReads address) {
   std::string statements;
   const std::size_t count = 1 + draw.below(3);
   for (std::size_t i = 0; i < count; ++i) statements += (i == 0 ? "" : ", ") + identityStatement(draw, address);
   return fmt::format("{{{}Statement: [{}]}}", draw.below(4) == 0 ? "" : "Version: \"2012-10-17\", ", statements);
 }
 
-std::string endpointPolicy(Draw& draw, bool address) {
+std::string endpointPolicy(Draw& draw, AddressReads address) {
   std::size_t which = draw.below(5);
-  while (!address && (which == 1 || which == 3)) which = draw.below(5);
+  while ((address == AddressReads::kNone && (which == 1 || which == 3)) ||
+         (address == AddressReads::kRanges && which == 3)) {
+    which = draw.below(5);
+  }
   switch (which) {
     case 0: return "";  // the default policy
     case 1:
@@ -126,8 +140,12 @@ struct Generated {
 /// policies and tags.
 Generated generate(uint32_t seed) {
   Draw draw{std::mt19937(seed)};
-  // In one input of three no policy reads aws:VpcSourceIp.
-  const bool read_address = draw.below(3) != 0;
+  // In one input of three no policy reads aws:VpcSourceIp; in one of three
+  // only as literal ranges.
+  const std::size_t reads = draw.below(3);
+  const AddressReads read_address = reads == 0 ? AddressReads::kNone
+                                    : reads == 1 ? AddressReads::kRanges
+                                                 : AddressReads::kAny;
   Generated out;
   AccessMatrixQuery& query = out.query;
   std::string& text = out.text;
@@ -273,6 +291,7 @@ TEST_CASE("the access matrix gives every cell the decision deciding it alone giv
   std::size_t cells = 0;
   std::size_t shared = 0;
   std::size_t read_vpc_source_ip = 0;
+  std::size_t read_as_ranges = 0;  // ... only through literal ranges: addresses share decision classes
   std::array<std::size_t, 5> verdicts{};  // per Verdict, and no path
   for (uint32_t seed = 1; seed <= 60; ++seed) {
     CAPTURE(seed);
@@ -295,13 +314,17 @@ TEST_CASE("the access matrix gives every cell the decision deciding it alone giv
     for (const auto& cell : slow.cells) ++verdicts[cell.no_path ? 4 : static_cast<std::size_t>(cell.verdict)];
     cells += slow.cells.size();
     shared += report->decisions.size() < slow.cells.size() ? 1U : 0U;
-    read_vpc_source_ip += networkKeysRead(topo).vpc_source_ip ? 1U : 0U;
+    const NetworkKeysRead read = networkKeysRead(topo);
+    read_vpc_source_ip += read.vpc_source_ip ? 1U : 0U;
+    read_as_ranges += read.vpc_source_ip_ranges ? 1U : 0U;
   }
   // The inputs exercise both sides: sharing, and policies that read the address.
   CHECK(cells > 10000);
   CHECK(shared > 30);
   CHECK(read_vpc_source_ip > 30);
   CHECK(read_vpc_source_ip < 60);
+  CAPTURE(read_as_ranges);
+  CHECK(read_as_ranges > 5);
   CAPTURE(verdicts);
   CHECK(std::count(verdicts.begin(), verdicts.end(), 0) == 0);
 }
@@ -345,8 +368,15 @@ TEST_CASE("sources behind one endpoint share decisions unless a policy reads the
   CHECK(decisions("") == std::make_pair(std::size_t{6}, std::size_t{6}));
   CHECK(decisions(R"(, Condition: {StringEquals: {"aws:SourceVpce": vpce-ssm}})") ==
         std::make_pair(std::size_t{6}, std::size_t{6}));
-  // Read by a condition, or only through a policy variable: one class per source.
+  // Read only as a literal range: the sources in 10.0.1.0/24 (subnet-1) and
+  // the others make two decision classes; each source keeps its own row (its
+  // calls show its own address).
   CHECK(decisions(R"(, Condition: {IpAddress: {"aws:VpcSourceIp": 10.0.1.0/24}})") ==
+        std::make_pair(std::size_t{12}, std::size_t{24}));
+  CHECK(decisions(R"(, Condition: {NotIpAddressIfExists: {"aws:VpcSourceIp": [10.0.1.0/24, 10.0.3.7]}})") ==
+        std::make_pair(std::size_t{12}, std::size_t{24}));
+  // Read by another operator, or through a policy variable: one class per source.
+  CHECK(decisions(R"(, Condition: {StringLike: {"aws:VpcSourceIp": "10.0.1.*"}})") ==
         std::make_pair(std::size_t{24}, std::size_t{24}));
   CHECK(decisions(R"(, Condition: {StringEquals: {"aws:PrincipalTag/ip": "${aws:vpcsourceip}"}})") ==
         std::make_pair(std::size_t{24}, std::size_t{24}));
