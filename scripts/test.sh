@@ -16,7 +16,7 @@ ctest --test-dir build --output-on-failure
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVPCSIM_SANITIZE=ON -DVPCSIM_WARNINGS_AS_ERRORS=ON
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  LSAN_OPTIONS="suppressions=$PWD/tests/lsan-graphviz.supp" \
+  LSAN_OPTIONS="suppressions=$PWD/tests/lsan-graphviz.supp:print_suppressions=0" \
   ctest --test-dir build-asan --output-on-failure
 scripts/fuzz.sh "${VPCSIM_FUZZ_SECONDS:-30}"
 echo "all tests passed (Release, Debug+ASan+UBSan, and fuzzing)"
