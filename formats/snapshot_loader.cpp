@@ -457,6 +457,7 @@ class SnapshotLoader {
   void readPrefixList(const Json& obj, const std::string& ptr);
   void readManagedPrefixList(const Json& obj, const std::string& ptr);
   void addPrefixList(PrefixList list);
+  void addPrefixListEntry(PrefixList& list, const std::string& text, const std::string& ptr);
   void readPeering(const Json& obj, const std::string& ptr);
   PeeringSide readPeeringSide(const Json& obj, const std::string& ptr);
   void readTransitGateway(const Json& obj, const std::string& ptr);
@@ -1270,6 +1271,14 @@ void SnapshotLoader::addPrefixList(PrefixList list) {
   topo_.prefix_lists.push_back(std::move(list));
 }
 
+void SnapshotLoader::addPrefixListEntry(PrefixList& list, const std::string& text, const std::string& ptr) {
+  if (text.find(':') == std::string::npos) {
+    if (auto cidr = cidrFrom(text, ptr, false)) list.cidrs.push_back(*cidr);
+  } else if (auto cidr = cidrFrom<Cidr6>(text, ptr, false)) {
+    list.cidrs6.push_back(*cidr);
+  }
+}
+
 void SnapshotLoader::readPrefixList(const Json& obj, const std::string& ptr) {
   auto id = required(obj, "PrefixListId", ptr);
   if (!id) return;
@@ -1279,8 +1288,7 @@ void SnapshotLoader::readPrefixList(const Json& obj, const std::string& ptr) {
   list.aws_managed = true;
   std::vector<std::string> cidrs = strings(obj, "Cidrs", ptr);
   for (size_t i = 0; i < cidrs.size(); ++i) {
-    if (cidrs[i].find(':') != std::string::npos) continue;  // IPv6, not analysed
-    if (auto cidr = cidrFrom(cidrs[i], child(child(ptr, "Cidrs"), i), false)) list.cidrs.push_back(*cidr);
+    addPrefixListEntry(list, cidrs[i], child(child(ptr, "Cidrs"), i));
   }
   addPrefixList(std::move(list));
 }
@@ -1293,14 +1301,8 @@ void SnapshotLoader::readManagedPrefixList(const Json& obj, const std::string& p
   if (!live(str(obj, "State", ptr), {"delete-complete", "delete-in-progress", "create-failed"}, list.meta)) return;
   list.prefix_list_name = str(obj, "PrefixListName", ptr);
   list.aws_managed = str(obj, "OwnerId", ptr) == "AWS";
-  if (isOneOf(str(obj, "AddressFamily", ptr), {"ipv6"})) {
-    ignore(list.meta.origin, list.meta.id, "IPv6 prefix list not analysed");
-    return;
-  }
   forEach(obj, "Entries", ptr, [&](const Json& entry, const std::string& entry_ptr, size_t) {
-    auto text = required(entry, "Cidr", entry_ptr);
-    if (!text || text->find(':') != std::string::npos) return;
-    if (auto cidr = cidrFrom(*text, child(entry_ptr, "Cidr"), false)) list.cidrs.push_back(*cidr);
+    if (auto text = required(entry, "Cidr", entry_ptr)) addPrefixListEntry(list, *text, child(entry_ptr, "Cidr"));
   });
   addPrefixList(std::move(list));
 }

@@ -11,6 +11,7 @@
 #include "reports/path_render.h"
 #include "reports/scenario_outcome.h"
 #include "sim/network_index.h"
+#include "sim/rules.h"
 #include "topology/safe_text.h"
 
 namespace vpcsim::reports {
@@ -133,10 +134,12 @@ std::set<std::string> pathNodes(const std::vector<sim::Hop>& path, const sim::Ne
   std::set<std::string> ids;
   // An interface the question made up (notebook:, subnet:) is no resource:
   // its subnet is the one holding the address it sends from or receives at.
-  auto subnetHolding = [&](topology::Ipv4 address) {
+  auto subnetHolding = [&](const topology::IpAddress& address) {
     if (network == nullptr) return;
     for (const auto& subnet : network->topology().subnets) {
-      if (subnet.cidr.contains(address)) ids.insert(subnet.meta.id);
+      if (subnet.cidr.contains(address) || sim::inAnyBlock(topology::associatedIpv6(subnet.ipv6_blocks), address)) {
+        ids.insert(subnet.meta.id);
+      }
     }
   };
   for (const auto& hop : path) {

@@ -20,6 +20,7 @@ std::string_view hopTypeName(HopKind kind) {
     case HopKind::kNetworkAcl: return "network-acl";
     case HopKind::kRouteTable: return "route-table";
     case HopKind::kInternetGateway: return "internet-gateway";
+    case HopKind::kEgressOnlyInternetGateway: return "egress-only-internet-gateway";
     case HopKind::kInternet: return "internet";
     case HopKind::kVpcEndpoint: return "vpc-endpoint";
     case HopKind::kPeeringConnection: return "vpc-peering-connection";
@@ -39,7 +40,9 @@ std::string_view directionName(sim::Direction direction) {
 namespace {
 
 std::string routeText(const Hop& hop) {
-  if (hop.route == nullptr) return fmt::format("route {} -> local", hop.local_block.str());
+  if (hop.route == nullptr) {
+    return fmt::format("route {} -> local", hop.local_block6 ? hop.local_block6->str() : hop.local_block.str());
+  }
   const topology::Route& route = *hop.route;
   return fmt::format("route {} -> {}{}", topology::destinationText(route), route.target_id,
                      route.blackhole ? " (blackhole)" : "");
@@ -67,6 +70,7 @@ std::string hopRule(const Hop& hop) {
                          hop.private_nat ? " (private NAT gateway)" : "");
     case HopAction::kTranslateDestination:
       return fmt::format("translate destination {} -> {}", hop.from.str(), hop.to.str());
+    case HopAction::kPass: return "IPv6, not translated";
     case HopAction::kToService: return "gateway endpoint to " + hop.next;
     case HopAction::kToPeerVpc: return "to " + hop.next;
     case HopAction::kIntoTransitGateway: return "into " + hop.next;

@@ -176,6 +176,7 @@ std::string originOf(const std::vector<formats::StackSpec>& stacks, const Hop& h
     case HopKind::kSecurityGroup:
     case HopKind::kNetworkAcl:
     case HopKind::kInternetGateway:
+    case HopKind::kEgressOnlyInternetGateway:
     case HopKind::kNatGateway:
     case HopKind::kVpcEndpoint:
     case HopKind::kNetworkInterface:

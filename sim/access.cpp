@@ -71,9 +71,9 @@ const VpcEndpoint* addNetworkContext(const Network& network, const TraceResult& 
                                      policy::RequestContext& context) {
   const Network::Index& ix = network.index();
   const VpcEndpoint* endpoint = nullptr;
-  std::optional<topology::Ipv4> sender;
-  std::optional<topology::Ipv4> seen;  // the source address after translations so far
-  std::optional<topology::Ipv4> at_endpoint;
+  std::optional<topology::IpAddress> sender;
+  std::optional<topology::IpAddress> seen;  // the source address after translations so far
+  std::optional<topology::IpAddress> at_endpoint;
   for (const Hop& hop : result.path) {
     if (hop.direction != Direction::kForward) continue;
     if (!sender && hop.action == HopAction::kSend) sender = seen = hop.packet.source;

@@ -37,6 +37,8 @@ Network::Index::Index(const Topology& topology) : topo(topology) {
   for (const auto& eni : topo.enis) {
     for (const auto& ip : eni.private_ips) by_private_ip[ip.value()].push_back(&eni);
     for (const auto& pub : eni.public_ips) by_public_ip[pub.public_ip.value()].push_back(&eni);
+    for (const auto& ip : eni.ipv6_addresses) by_ipv6[ip].push_back(&eni);
+    for (const auto& prefix : eni.ipv6_prefixes) ipv6_prefixes.emplace_back(prefix, &eni);
   }
   for (const auto& endpoint : topo.vpc_endpoints) {
     endpoints_by_vpc[endpoint.vpc_id].push_back(&endpoint);
@@ -95,6 +97,14 @@ const Eni* Network::Index::eniByPrivateIp(const std::string& vpc_id, Ipv4 addres
   if (it == by_private_ip.end()) return nullptr;
   for (const Eni* eni : it->second) {
     if (eni->vpc_id == vpc_id) return eni;
+  }
+  return nullptr;
+}
+
+const Eni* Network::Index::eniByIpv6(Ipv6 address) const {
+  if (auto it = by_ipv6.find(address); it != by_ipv6.end() && !it->second.empty()) return it->second.front();
+  for (const auto& [prefix, eni] : ipv6_prefixes) {
+    if (prefix.contains(address)) return eni;
   }
   return nullptr;
 }

@@ -28,6 +28,10 @@ struct Network::Index {
   std::unordered_map<std::string, const topology::NetworkAcl*> default_acl;  ///< by VPC
   std::unordered_map<uint32_t, std::vector<const topology::Eni*>> by_private_ip;
   std::unordered_map<uint32_t, std::vector<const topology::Eni*>> by_public_ip;
+  /// Interfaces by IPv6 address (IPv6 addresses are global: any VPC), and
+  /// the IPv6 prefixes delegated to interfaces, in topology order.
+  std::map<Ipv6, std::vector<const topology::Eni*>> by_ipv6;
+  std::vector<std::pair<Cidr6, const topology::Eni*>> ipv6_prefixes;
   std::unordered_map<std::string, std::vector<const topology::InternetGateway*>> igws_by_vpc;
   std::unordered_map<std::string, std::vector<const topology::VpcEndpoint*>> endpoints_by_vpc;
   std::unordered_map<std::string, const topology::NatGateway*> nat_by_eni;
@@ -49,6 +53,9 @@ struct Network::Index {
   /// ENI of `vpc_id` that holds `address` as a private IP, or nullptr.
   const topology::Eni* eniByPrivateIp(const std::string& vpc_id, Ipv4 address) const;
   const topology::Eni* eniById(std::string_view id) const;
+  /// The first interface holding IPv6 `address` (as an address, else in a
+  /// delegated prefix), or nullptr.
+  const topology::Eni* eniByIpv6(Ipv6 address) const;
 
   /// Calls `fn` with every single address the topology gives to something:
   /// private and public addresses of interfaces (listed and synthesised), of

@@ -20,12 +20,16 @@ using namespace topology;
 namespace {
 
 // A stand-in for "a host on the public internet": Google's public resolver,
-// which is outside every AWS service prefix.
+// which is outside every AWS service prefix; over IPv6 its IPv6 address.
 constexpr uint32_t kInternetHost = 0x08080808;  // 8.8.8.8
+constexpr Ipv6 kInternetHost6(0x2001486048600000ULL, 0x8888);  // 2001:4860:4860::8888
 
 /// A source after resolution, plus how to pick the destination for it.
 struct Source {
   Endpoint endpoint;
+  /// The same source sending IPv6, when it can: an interface with an IPv6
+  /// address, a new interface in a subnet with an IPv6 block.
+  std::optional<Endpoint> endpoint6;
   std::string vpc_id;
   std::string region;
   /// Set when the source bypasses the customer VPC (platform network) or has none.
@@ -51,9 +55,9 @@ TraceResult isolated(const std::string& label, const std::string& why) {
   return result;
 }
 
-Target internetTarget(std::string label, std::string service) {
+Target internetTarget(std::string label, std::string service, bool ipv6 = false) {
   Target target;
-  target.address = Ipv4(kInternetHost);
+  target.address = ipv6 ? IpAddress(kInternetHost6) : IpAddress(Ipv4(kInternetHost));
   target.any_internet = true;
   target.label = std::move(label);
   target.service = std::move(service);
@@ -82,11 +86,18 @@ class ReachEndpoints {
 
   /// Destinations for one source; several for an interface endpoint with
   /// one interface per AZ, or a workload with one interface per subnet.
+  /// An internet destination answers over both families: a source that can
+  /// send IPv6 gets an answer for each (an IPv6-only outside host, IPv6 only).
+  static void addInternet(std::vector<Target>& out, const std::string& label, const Source& source) {
+    if (!source.endpoint.address.isV6()) out.push_back(internetTarget(label, ""));
+    if (source.endpoint6 || source.endpoint.address.isV6()) out.push_back(internetTarget(label + " over IPv6", "", true));
+  }
+
   Result<std::vector<Target>> targets(const Resolved& to, const Source& source) {
     std::vector<Target> out;
     switch (to.kind) {
-      case Resolved::Kind::kInternet: out.push_back(internetTarget("internet", "")); break;
-      case Resolved::Kind::kPypi: out.push_back(internetTarget("pypi (pypi.org, files.pythonhosted.org)", "")); break;
+      case Resolved::Kind::kInternet: addInternet(out, "internet", source); break;
+      case Resolved::Kind::kPypi: addInternet(out, "pypi (pypi.org, files.pythonhosted.org)", source); break;
       case Resolved::Kind::kAddress: {
         Target target;
         target.address = to.address;
@@ -96,7 +107,7 @@ class ReachEndpoints {
       }
       case Resolved::Kind::kHost:
         if (auto service = findService(to.name, source.region)) return serviceTargets(*service, source, to.name);
-        out.push_back(internetTarget(to.name + " (internet host)", ""));
+        addInternet(out, to.name + " (internet host)", source);
         break;
       case Resolved::Kind::kService: {
         auto service = findService(to.name, source.region);
@@ -109,7 +120,7 @@ class ReachEndpoints {
       case Resolved::Kind::kInstance: return interfaceTarget(to, source);
       case Resolved::Kind::kSubnet:
       case Resolved::Kind::kNotebook:
-      case Resolved::Kind::kJob: return newInterfaceTargets(to);
+      case Resolved::Kind::kJob: return newInterfaceTargets(to, source);
       case Resolved::Kind::kSecurityGroup: return Error{fmt::format("'{}' is not a destination", to.text)};
     }
     return out;
@@ -124,6 +135,9 @@ class ReachEndpoints {
       case PlannedSource::Kind::kInterface: {
         const Eni& eni = *item.eni;
         source.endpoint = interfaceEndpoint(eni, item.address ? *item.address : eni.private_ips.front());
+        if (!eni.ipv6_addresses.empty() && !source.endpoint.address.isV6()) {
+          source.endpoint6 = interfaceEndpoint(eni, eni.ipv6_addresses.front());
+        }
         source.vpc_id = eni.vpc_id;
         source.region = eni.meta.region.empty() ? topo().default_region : eni.meta.region;
         break;
@@ -131,6 +145,12 @@ class ReachEndpoints {
       case PlannedSource::Kind::kNewInterface:
         source.endpoint = item.endpoint;
         source.endpoint.address = picker_.next(*item.subnet);
+        // VPC User Guide, "IPv6 addresses": an interface in a subnet with an
+        // IPv6 block can have IPv6 addresses (on launch, or assigned later).
+        if (auto address6 = picker_.next6(*item.subnet)) {
+          source.endpoint6 = item.endpoint;
+          source.endpoint6->address = *address6;
+        }
         source.vpc_id = item.subnet->vpc_id;
         source.region = item.subnet->meta.region.empty() ? topo().default_region : item.subnet->meta.region;
         break;
@@ -172,6 +192,18 @@ class ReachEndpoints {
     }
     const std::string label = displayName(to.instance != nullptr ? to.instance->meta : eni->meta);
     std::vector<Target> out;
+    if (source.endpoint.address.isV6()) {
+      for (const Eni* held : interfaces) {
+        for (const auto& address : held->ipv6_addresses) {
+          Target target;
+          target.address = address;
+          target.label = label + " at " + address.str();
+          out.push_back(target);
+        }
+      }
+      if (out.empty()) return Error{fmt::format("{} has no IPv6 address, and the source {} is IPv6", label, source.endpoint.label)};
+      return out;
+    }
     if (source.endpoint.kind == Endpoint::Kind::kExternal && source.endpoint.address.isPublic()) {
       for (const Eni* held : interfaces) {
         for (const auto& address : held->public_ips) {
@@ -193,7 +225,7 @@ class ReachEndpoints {
 
   /// New interfaces: one in a subnet with the query's groups (or the VPC's
   /// default group, as a new instance gets), or a workload's.
-  Result<std::vector<Target>> newInterfaceTargets(const Resolved& to) {
+  Result<std::vector<Target>> newInterfaceTargets(const Resolved& to, const Source& source) {
     auto planned = planner_.plan(to, options_);
     if (!planned) return Error{planned.error()};
     std::vector<Target> out;
@@ -204,6 +236,14 @@ class ReachEndpoints {
       Target target;
       target.security_group_ids = item.endpoint.security_group_ids;
       target.address = picker_.next(*item.subnet);
+      if (source.endpoint.address.isV6()) {
+        auto address6 = picker_.next6(*item.subnet);
+        if (!address6) {
+          return Error{fmt::format("{} has no IPv6 block, and the source {} is IPv6", item.subnet->meta.id,
+                                   source.endpoint.label)};
+        }
+        target.address = *address6;
+      }
       target.subnet_id = item.subnet->meta.id;
       target.label = item.endpoint.label;
       out.push_back(target);
@@ -393,19 +433,40 @@ std::vector<TraceResult> traceSource(const Network& network, const Source& sourc
       out.push_back(outsideToPublicService(source, target, traffic.front().packet));
       continue;
     }
+    // A packet has one address family: an IPv6 destination is asked from the
+    // source's IPv6 address.
+    const Endpoint* endpoint = &source.endpoint;
+    if (target.address.isV6() && !endpoint->address.isV6() && source.endpoint6) endpoint = &*source.endpoint6;
+    if (target.address.isV6() != endpoint->address.isV6()) {
+      TraceResult result;
+      result.source = targets.size() > 1 ? source.endpoint.label + " -> " + target.label : source.endpoint.label;
+      result.verdict = Verdict::kUnreachable;
+      result.explanations.push_back(
+          {target.address.isV6() ? "NO_IPV6_ADDRESS" : "NO_IPV4_ADDRESS", source.endpoint.label,
+           target.address.isV6()
+               ? fmt::format("{} has no IPv6 address (nor its subnet an IPv6 block), so it cannot send to {}",
+                             source.endpoint.label, target.address.str())
+               : fmt::format("{} is an IPv6 host; it cannot send to IPv4 address {}", source.endpoint.label,
+                             target.address.str())});
+      out.push_back(std::move(result));
+      continue;
+    }
     TraceResult best;
     bool first = true;
     for (const Traffic& t : traffic) {
       Packet packet = t.packet;
-      packet.source = source.endpoint.address;
+      packet.source = endpoint->address;
       packet.destination = target.address;
+      if (packet.destination.isV6() && packet.protocol == kProtocolIcmp) packet.protocol = kProtocolIcmpv6;
       if (source.endpoint.kind == Endpoint::Kind::kExternal && !target.subnet_id.empty()) {
         // From outside, a new interface is addressed by its public address,
         // which it has when its subnet maps one on launch.
         const Subnet* subnet = network.topology().findSubnet(target.subnet_id);
-        if (subnet != nullptr && subnet->map_public_ip_on_launch) packet.destination = Ipv4(kNewInterfacePublicAddress);
+        if (subnet != nullptr && subnet->map_public_ip_on_launch && !packet.destination.isV6()) {
+          packet.destination = Ipv4(kNewInterfacePublicAddress);
+        }
       }
-      TraceResult result = trace(network, source.endpoint, target, packet);
+      TraceResult result = trace(network, *endpoint, target, packet);
       if (first || rank(result.verdict) > rank(best.verdict)) best = std::move(result);
       first = false;
     }
@@ -600,7 +661,6 @@ Result<ReachReport> reach(const Network& network, const ReachQuery& query) {
       }
     }
   }
-  report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
   return report;
 }
 

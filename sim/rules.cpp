@@ -1,6 +1,8 @@
 // Security group and network ACL evaluation for one concrete packet.
 #include "sim/rules.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace vpcsim::sim {
@@ -13,9 +15,10 @@ bool isPortProtocol(int protocol) { return protocol == kProtocolTcp || protocol 
 
 std::string trafficText(int protocol, int from, int to) {
   if (protocol == kProtocolAll) return "all traffic";
-  if (protocol == kProtocolIcmp) {
-    if (from < 0) return "icmp all";
-    return to < 0 ? fmt::format("icmp type {}", from) : fmt::format("icmp type {} code {}", from, to);
+  if (protocol == kProtocolIcmp || protocol == kProtocolIcmpv6) {
+    const std::string name = protocolName(protocol);
+    if (from < 0) return name + " all";
+    return to < 0 ? fmt::format("{} type {}", name, from) : fmt::format("{} type {} code {}", name, from, to);
   }
   if (isPortProtocol(protocol)) {
     if (from < 0 || (from <= 0 && to >= 65535)) return protocolName(protocol) + " all ports";
@@ -27,6 +30,24 @@ std::string trafficText(int protocol, int from, int to) {
 
 }  // namespace
 
+Cidr6 analysedBlock(const Ipv6Block& block) {
+  if (block.known()) return block.cidr();
+  // FNV-1a over the anchor: a fixed function, the same on every platform.
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : block.anchor()) hash = (hash ^ c) * 0x100000001b3ULL;
+  // 3fff::/20, then 36 bits of the hash (bits 20-55), cut at the anchor's length.
+  const uint64_t base_high = (uint64_t{0x3fff} << 48) | ((hash & ((uint64_t{1} << 36) - 1)) << 8);
+  const Cidr6 anchor = Cidr6::of(Ipv6(base_high, 0), std::max(block.anchorPrefix(), 20));
+  // The block is stored as its offset inside the anchor (ip.h, Ipv6Block).
+  const Ipv6 place(anchor.base().high() | block.cidr().base().high(), anchor.base().low() | block.cidr().base().low());
+  return Cidr6::of(place, block.prefix());
+}
+
+bool inAnyBlock(const std::vector<Ipv6Block>& blocks, const IpAddress& address) {
+  return std::any_of(blocks.begin(), blocks.end(),
+                     [&](const Ipv6Block& block) { return analysedBlock(block).contains(address); });
+}
+
 bool sgRuleMatchesTraffic(const SgRule& rule, const Packet& packet) {
   if (rule.protocol != kProtocolAll && rule.protocol != packet.protocol) return false;
   if (rule.protocol == kProtocolAll) return true;
@@ -35,9 +56,9 @@ bool sgRuleMatchesTraffic(const SgRule& rule, const Packet& packet) {
     if (rule.from_port < 0 && rule.to_port < 0) return true;
     return packet.destination_port >= rule.from_port && packet.destination_port <= rule.to_port;
   }
-  if (packet.protocol == kProtocolIcmp) {
-    // VPC User Guide, "Security group rules": for ICMP the port fields hold
-    // the ICMP type and code; -1 means any.
+  if (packet.protocol == kProtocolIcmp || packet.protocol == kProtocolIcmpv6) {
+    // VPC User Guide, "Security group rules": for ICMP (and ICMPv6) the port
+    // fields hold the type and code; -1 means any.
     if (rule.from_port >= 0 && rule.from_port != packet.icmp_type) return false;
     if (rule.to_port >= 0 && rule.to_port != packet.icmp_code) return false;
     return true;
@@ -64,8 +85,8 @@ SgDecision evaluateSecurityGroups(const Topology& topo, const std::vector<std::s
         case PeerKind::kCidr:
           match = rule.cidr.contains(peer.address) ? Tri::kYes : Tri::kNo;
           break;
-        case PeerKind::kIpv6Cidr:
-          match = Tri::kNo;  // an IPv6 range never matches an IPv4 packet
+        case PeerKind::kIpv6Cidr:  // never matches an IPv4 packet (Cidr6::contains)
+          match = analysedBlock(rule.cidr6).contains(peer.address) ? Tri::kYes : Tri::kNo;
           break;
         case PeerKind::kPrefixList: {
           const PrefixList* list = topo.findPrefixList(rule.peer);
@@ -77,6 +98,9 @@ SgDecision evaluateSecurityGroups(const Topology& topo, const std::vector<std::s
           } else {
             match = Tri::kNo;
             for (const auto& cidr : list->cidrs) {
+              if (cidr.contains(peer.address)) match = Tri::kYes;
+            }
+            for (const auto& cidr : list->cidrs6) {
               if (cidr.contains(peer.address)) match = Tri::kYes;
             }
           }
@@ -115,14 +139,19 @@ SgDecision evaluateSecurityGroups(const Topology& topo, const std::vector<std::s
 }
 
 AclDecision evaluateAcl(const NetworkAcl& acl, bool egress, const Packet& packet) {
-  const Ipv4 peer = egress ? packet.destination : packet.source;
+  const IpAddress& peer = egress ? packet.destination : packet.source;
   for (const auto& entry : acl.entries) {
     if (entry.egress != egress) continue;
-    if (!entry.cidr || !entry.cidr->contains(peer)) continue;
+    // An entry has an IPv4 or an IPv6 block and matches packets of its
+    // family only: a custom ACL without IPv6 entries denies IPv6 by its
+    // final rule (VPC User Guide, "Custom network ACLs for your VPC").
+    bool in_block = entry.cidr ? entry.cidr->contains(peer)
+                               : entry.ipv6_cidr && analysedBlock(*entry.ipv6_cidr).contains(peer);
+    if (!in_block) continue;
     if (entry.protocol != kProtocolAll) {
       if (entry.protocol != packet.protocol) continue;
       if (isPortProtocol(packet.protocol) && !entry.ports.contains(packet.destination_port)) continue;
-      if (packet.protocol == kProtocolIcmp) {
+      if (packet.protocol == kProtocolIcmp || packet.protocol == kProtocolIcmpv6) {
         if (entry.icmp_type >= 0 && entry.icmp_type != packet.icmp_type) continue;
         if (entry.icmp_code >= 0 && entry.icmp_code != packet.icmp_code) continue;
       }
@@ -146,7 +175,7 @@ std::string describeSgRule(const SgRule& rule, bool egress) {
 
 std::string describeAclEntry(const NaclEntry& entry) {
   std::string traffic;
-  if (entry.protocol == kProtocolIcmp) {
+  if (entry.protocol == kProtocolIcmp || entry.protocol == kProtocolIcmpv6) {
     traffic = trafficText(entry.protocol, entry.icmp_type, entry.icmp_code);
   } else if (isPortProtocol(entry.protocol)) {
     traffic = trafficText(entry.protocol, entry.ports.from, entry.ports.to);
@@ -160,9 +189,9 @@ std::string describeAclEntry(const NaclEntry& entry) {
 }
 
 std::string describePacket(const Packet& packet) {
-  if (packet.protocol == kProtocolIcmp) {
-    return fmt::format("icmp {} -> {} type {} code {}", packet.source.str(), packet.destination.str(),
-                       packet.icmp_type, packet.icmp_code);
+  if (packet.protocol == kProtocolIcmp || packet.protocol == kProtocolIcmpv6) {
+    return fmt::format("{} {} -> {} type {} code {}", protocolName(packet.protocol), packet.source.str(),
+                       packet.destination.str(), packet.icmp_type, packet.icmp_code);
   }
   if (isPortProtocol(packet.protocol)) {
     return fmt::format("{} {}:{} -> {}:{}", protocolName(packet.protocol), packet.source.str(), packet.source_port,

@@ -9,13 +9,25 @@
 
 namespace vpcsim::sim {
 
+/// The block the engines analyse for `block`: the block itself when known;
+/// for one AWS assigns only at deployment (an Amazon-provided or IPAM /56),
+/// a stand-in inside 3fff::/20 (RFC 9637, reserved for documentation, so no
+/// deployment receives it), its place fixed by a hash of the anchor so the
+/// same input gives the same stand-in. The verdicts hold for whichever block
+/// AWS assigns as long as no fixed IPv6 block the input names lies inside
+/// it (docs/semantics.md, "IPv6 blocks known only at deployment").
+Cidr6 analysedBlock(const topology::Ipv6Block& block);
+
+/// Whether `address` lies in the analysed block of any of `blocks`.
+bool inAnyBlock(const std::vector<topology::Ipv6Block>& blocks, const IpAddress& address);
+
 /// Three-valued answer: a rule can match, cannot, or the input cannot tell.
 enum class Tri { kNo, kYes, kUnknown };
 
 /// What the peer of an SG evaluation is: its address and, when it is an ENI
 /// we know, its security groups (for group-reference rules).
 struct Peer {
-  Ipv4 address;
+  IpAddress address;
   const std::vector<std::string>* security_group_ids = nullptr;
 };
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/network_index.h"
+#include "sim/rules.h"
 
 namespace vpcsim::sim {
 
@@ -85,7 +86,7 @@ Result<WorkloadPlacement> placeJob(const Topology& topo, const Resolved& referen
   return out;
 }
 
-PlannedSource interfaceSource(const Eni& eni, std::optional<Ipv4> address = std::nullopt) {
+PlannedSource interfaceSource(const Eni& eni, std::optional<IpAddress> address = std::nullopt) {
   PlannedSource source;
   source.kind = PlannedSource::Kind::kInterface;
   source.eni = &eni;
@@ -101,7 +102,7 @@ PlannedSource newInterfaceSource(const Subnet& subnet, std::vector<std::string> 
   return source;
 }
 
-PlannedSource outsideSource(Ipv4 address, std::string label) {
+PlannedSource outsideSource(IpAddress address, std::string label) {
   PlannedSource source;
   source.kind = PlannedSource::Kind::kOutside;
   source.endpoint = outsideEndpoint(address, std::move(label));
@@ -110,8 +111,17 @@ PlannedSource outsideSource(Ipv4 address, std::string label) {
 
 /// `ip:`: the interfaces holding the address privately, else publicly (at
 /// the private address it maps to), else a host outside the input.
-std::vector<PlannedSource> addressSources(const Network::Index& ix, Ipv4 address) {
+std::vector<PlannedSource> addressSources(const Network::Index& ix, IpAddress ip) {
   std::vector<PlannedSource> out;
+  if (ip.isV6()) {
+    if (const Eni* eni = ix.eniByIpv6(ip.v6())) {
+      out.push_back(interfaceSource(*eni, ip));
+    } else {
+      out.push_back(outsideSource(ip, (ip.isPublic() ? "internet host " : "outside host ") + ip.str()));
+    }
+    return out;
+  }
+  const Ipv4 address = ip.v4();
   if (auto it = ix.by_private_ip.find(address.value()); it != ix.by_private_ip.end()) {
     for (const Eni* eni : it->second) out.push_back(interfaceSource(*eni, address));
     return out;
@@ -231,7 +241,7 @@ Result<std::vector<std::string>> newInterfaceGroups(const Network& network, cons
   return std::vector<std::string>{it->second->meta.id};
 }
 
-Endpoint interfaceEndpoint(const Eni& eni, Ipv4 address) {
+Endpoint interfaceEndpoint(const Eni& eni, IpAddress address) {
   Endpoint endpoint;
   endpoint.kind = Endpoint::Kind::kEni;
   endpoint.eni = &eni;
@@ -241,7 +251,7 @@ Endpoint interfaceEndpoint(const Eni& eni, Ipv4 address) {
   return endpoint;
 }
 
-Endpoint newInterfaceEndpoint(const Subnet& subnet, std::vector<std::string> groups, Ipv4 address, std::string label) {
+Endpoint newInterfaceEndpoint(const Subnet& subnet, std::vector<std::string> groups, IpAddress address, std::string label) {
   Endpoint endpoint;
   endpoint.kind = Endpoint::Kind::kHypotheticalEni;
   endpoint.subnet_id = subnet.meta.id;
@@ -251,7 +261,7 @@ Endpoint newInterfaceEndpoint(const Subnet& subnet, std::vector<std::string> gro
   return endpoint;
 }
 
-Endpoint outsideEndpoint(Ipv4 address, std::string label) {
+Endpoint outsideEndpoint(IpAddress address, std::string label) {
   Endpoint endpoint;
   endpoint.kind = Endpoint::Kind::kExternal;
   endpoint.address = address;
@@ -267,6 +277,20 @@ Ipv4 AddressPicker::next(const Subnet& subnet) {
   }
   taken_.insert(candidate);
   return Ipv4(candidate);
+}
+
+std::optional<Ipv6> AddressPicker::next6(const Subnet& subnet) {
+  std::vector<Ipv6Block> blocks = associatedIpv6(subnet.ipv6_blocks);
+  if (blocks.empty()) return std::nullopt;
+  const Cidr6 block = analysedBlock(blocks.front());
+  // A subnet's IPv6 block is a /64 (or wider): the low 64 bits never run out here.
+  Ipv6 candidate(block.base().high(), block.base().low() + 4);
+  while (block.contains(candidate) &&
+         (network_.index().eniByIpv6(candidate) != nullptr || taken6_.count(candidate) != 0)) {
+    candidate = Ipv6(candidate.high(), candidate.low() + 1);
+  }
+  taken6_.insert(candidate);
+  return candidate;
 }
 
 }  // namespace vpcsim::sim

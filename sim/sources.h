@@ -47,7 +47,7 @@ struct PlannedSource {
   const topology::Eni* eni = nullptr;  ///< kInterface
   /// kInterface: the one address the reference names (`ip:`); unset for the
   /// interface as a whole.
-  std::optional<Ipv4> address;
+  std::optional<IpAddress> address;
   const topology::Subnet* subnet = nullptr;  ///< kInterface (when known to the planner), kNewInterface
   /// The trace endpoint of kNewInterface (its address left for the caller
   /// to choose), kOutside; the label of every kind but kInterface (whose
@@ -107,12 +107,12 @@ topology::Result<std::vector<std::string>> newInterfaceGroups(const Network& net
                                                               const std::vector<std::string>& refs);
 
 /// An existing interface as a trace endpoint, at `address`.
-Endpoint interfaceEndpoint(const topology::Eni& eni, Ipv4 address);
+Endpoint interfaceEndpoint(const topology::Eni& eni, IpAddress address);
 /// A new interface in `subnet` with `groups`, at `address`.
-Endpoint newInterfaceEndpoint(const topology::Subnet& subnet, std::vector<std::string> groups, Ipv4 address,
+Endpoint newInterfaceEndpoint(const topology::Subnet& subnet, std::vector<std::string> groups, IpAddress address,
                               std::string label);
 /// A host outside every VPC.
-Endpoint outsideEndpoint(Ipv4 address, std::string label);
+Endpoint outsideEndpoint(IpAddress address, std::string label);
 
 /// Hands out addresses for new interfaces: the lowest free one in the subnet
 /// after the four AWS reserves at its start (VPC User Guide, "Subnet CIDR
@@ -122,10 +122,15 @@ class AddressPicker {
  public:
   explicit AddressPicker(const Network& network) : network_(network) {}
   Ipv4 next(const topology::Subnet& subnet);
+  /// An IPv6 address for a new interface: the lowest free one from the
+  /// fourth on in the subnet's first associated IPv6 block (analysedBlock),
+  /// or nullopt when the subnet has no IPv6 block.
+  std::optional<Ipv6> next6(const topology::Subnet& subnet);
 
  private:
   const Network& network_;
   std::set<uint32_t> taken_;
+  std::set<Ipv6> taken6_;
 };
 
 }  // namespace vpcsim::sim

@@ -48,8 +48,8 @@ struct Node {
   const Subnet* subnet = nullptr;
   std::string vpc_id;
   std::vector<std::string> security_group_ids;
-  Ipv4 address;
-  std::optional<Ipv4> public_address;
+  IpAddress address;                   ///< the address the flow uses (IPv4 private, or IPv6)
+  std::optional<Ipv4> public_address;  ///< IPv4 flows: the public address the internet sees
   std::string label;
 
   bool same(const Node& other) const {
@@ -94,16 +94,17 @@ class Walk {
     return added;
   }
   /// A translation at a NAT or internet gateway.
-  void translation(HopKind kind, HopAction action, const ResourceMeta& resource, Ipv4 from, Ipv4 to) {
+  void translation(HopKind kind, HopAction action, const ResourceMeta& resource, IpAddress from, IpAddress to) {
     Hop& added = hop(kind, action, &resource);
     added.from = from;
     added.to = to;
   }
   /// A route-table hop: `route`, or the implicit local route of `local_block`.
-  void routeHop(const RouteTable& table, const Route* route, Cidr local_block) {
+  void routeHop(const RouteTable& table, const Route* route, Cidr local_block, std::optional<Cidr6> local_block6) {
     Hop& added = hop(HopKind::kRouteTable, HopAction::kRoute, &table.meta);
     added.route = route;
     added.local_block = local_block;
+    added.local_block6 = local_block6;
   }
   /// A hop that hands the packet on to `next` (a service, VPC or gateway).
   void forwardHop(HopKind kind, HopAction action, const ResourceMeta& resource, std::string next) {
@@ -137,7 +138,7 @@ class Walk {
   }
 
   // ---- nodes -------------------------------------------------------------
-  Node nodeOfEni(const Eni& eni, Ipv4 address) const {
+  Node nodeOfEni(const Eni& eni, IpAddress address) const {
     Node node;
     node.eni = &eni;
     node.subnet = ix_.topo.findSubnet(eni.subnet_id);
@@ -167,29 +168,41 @@ class Walk {
     return node;
   }
 
-  /// The node of `vpc_id` holding private `address`, if any.
-  std::optional<Node> nodeAt(const std::string& vpc_id, Ipv4 address) const {
+  /// The node of `vpc_id` holding private `address` (or IPv6 `address`), if any.
+  std::optional<Node> nodeAt(const std::string& vpc_id, IpAddress address) const {
     if (source_.vpc_id == vpc_id && source_.address == address && source_.subnet != nullptr) return source_;
     if (target_hypothetical_ && target_hypothetical_->vpc_id == vpc_id && target_hypothetical_->address == address) {
       return target_hypothetical_;
     }
-    if (auto it = ix_.nat_by_private_ip.find(address.value()); it != ix_.nat_by_private_ip.end()) {
+    if (address.isV6()) {
+      const Eni* eni = ix_.eniByIpv6(address.v6());
+      if (eni != nullptr && eni->vpc_id == vpc_id) return nodeOfEni(*eni, address);
+      return std::nullopt;
+    }
+    if (auto it = ix_.nat_by_private_ip.find(address.v4().value()); it != ix_.nat_by_private_ip.end()) {
       for (const NatGateway* nat : it->second) {
         if (nat->vpc_id == vpc_id) return nodeOfNat(*nat);
       }
     }
-    if (const Eni* eni = ix_.eniByPrivateIp(vpc_id, address)) return nodeOfEni(*eni, address);
+    if (const Eni* eni = ix_.eniByPrivateIp(vpc_id, address.v4())) return nodeOfEni(*eni, address);
     return std::nullopt;
   }
 
-  /// The node holding public `address` (ENI association or NAT EIP).
-  std::optional<Node> nodeAtPublic(Ipv4 address) const {
+  /// The node holding public `address` (ENI association or NAT EIP; for
+  /// IPv6, the interface holding the address, which is its public one too).
+  std::optional<Node> nodeAtPublic(IpAddress address) const {
+    if (address.isV6()) {
+      if (source_.address == address && source_.subnet != nullptr) return source_;
+      if (target_hypothetical_ && target_hypothetical_->address == address) return target_hypothetical_;
+      if (const Eni* eni = ix_.eniByIpv6(address.v6())) return nodeOfEni(*eni, address);
+      return std::nullopt;
+    }
     if (source_.public_address == address && source_.subnet != nullptr) return source_;
     if (target_hypothetical_ && target_hypothetical_->public_address == address) return target_hypothetical_;
-    if (auto it = ix_.nat_by_public_ip.find(address.value()); it != ix_.nat_by_public_ip.end()) {
+    if (auto it = ix_.nat_by_public_ip.find(address.v4().value()); it != ix_.nat_by_public_ip.end()) {
       return nodeOfNat(*it->second);
     }
-    if (auto it = ix_.by_public_ip.find(address.value()); it != ix_.by_public_ip.end() && !it->second.empty()) {
+    if (auto it = ix_.by_public_ip.find(address.v4().value()); it != ix_.by_public_ip.end() && !it->second.empty()) {
       const Eni* eni = it->second.front();
       for (const auto& pub : eni->public_ips) {
         if (pub.public_ip == address) return nodeOfEni(*eni, pub.private_ip);
@@ -198,7 +211,7 @@ class Walk {
     return std::nullopt;
   }
 
-  Peer peerOf(const Node* node, Ipv4 address) const {
+  Peer peerOf(const Node* node, IpAddress address) const {
     Peer peer;
     peer.address = address;
     if (node != nullptr && node->nat == nullptr) peer.security_group_ids = &node->security_group_ids;
@@ -294,7 +307,8 @@ class Walk {
     const Route* route = nullptr;
     int prefix = -1;
     bool implicit_local = false;
-    Cidr local_block;  ///< the VPC block of an implicit local route
+    Cidr local_block;                    ///< the VPC block of an implicit local route
+    std::optional<Cidr6> local_block6;  ///< instead, for an IPv6 block
     /// A route to a prefix list the input does not hold, to a target other
     /// than a gateway endpoint, that could take the packet instead of
     /// `route` (the list may hold the destination with any prefix length).
@@ -306,6 +320,12 @@ class Walk {
   /// propagated one. Local routes cover only associated VPC CIDR blocks.
   RouteChoice lookup(const RouteTable& table, const Vpc* vpc, const Packet& packet) {
     if (consulted_ != nullptr) consulted_->route_tables.push_back({&table, vpc});
+    const bool v6 = packet.destination.isV6();
+    const int host_prefix = v6 ? 128 : 32;
+    // An IPv6 packet matches IPv6 routes and an IPv4 one IPv4 routes
+    // (VPC User Guide, "Route tables": a table holds routes of both families).
+    std::vector<Ipv6Block> vpc_blocks6;
+    if (vpc != nullptr && v6) vpc_blocks6 = associatedIpv6(vpc->ipv6_blocks);
     RouteChoice best;
     int best_rank = -1;
     const Route* unsettled = nullptr;
@@ -317,28 +337,33 @@ class Walk {
         best_rank = rank;
       }
     };
-    bool has_local = false;
     for (const auto& route : table.routes) {
-      if (route.target == RouteTarget::kLocal) {
-        has_local = true;
+      if (route.target == RouteTarget::kLocal && vpc != nullptr) {
+        // Only associated blocks have a local route (e.g. not a disassociated block).
         bool associated = false;
-        if (vpc != nullptr && route.destination) {
+        if (route.destination) {
           for (const auto& cidr : vpc->cidrs) associated = associated || cidr == *route.destination;
+        } else if (route.destination_ipv6) {
+          for (const auto& block : vpc_blocks6) associated = associated || block == *route.destination_ipv6;
         }
-        if (!associated && vpc != nullptr) continue;  // e.g. a disassociated block
+        if (!associated) continue;
       }
+      const int rank = route.origin == "EnableVgwRoutePropagation" ? 1 : 3;
       if (route.destination) {
-        if (route.destination->contains(packet.destination)) {
-          int rank = route.origin == "EnableVgwRoutePropagation" ? 1 : 3;
-          consider(&route, route.destination->prefix(), rank);
-        }
+        if (route.destination->contains(packet.destination)) consider(&route, route.destination->prefix(), rank);
+      } else if (route.destination_ipv6) {
+        const Cidr6 block = analysedBlock(*route.destination_ipv6);
+        if (block.contains(packet.destination)) consider(&route, block.prefix(), rank);
       } else if (!route.destination_prefix_list.empty()) {
         const PrefixList* list = ix_.topo.findPrefixList(route.destination_prefix_list);
         if (list != nullptr) {
           for (const auto& cidr : list->cidrs) {
             if (cidr.contains(packet.destination)) consider(&route, cidr.prefix(), 2);
           }
-        } else if (!target_.service.empty() && route.target == RouteTarget::kVpcEndpoint) {
+          for (const auto& cidr : list->cidrs6) {
+            if (cidr.contains(packet.destination)) consider(&route, cidr.prefix(), 2);
+          }
+        } else if (!target_.service.empty() && route.target == RouteTarget::kVpcEndpoint && !v6) {
           const VpcEndpoint* endpoint = ix_.topo.findVpcEndpoint(route.target_id);
           if (endpoint != nullptr && endpoint->service_name == target_.service) {
             assume(fmt::format("prefix list {} is not in the input; taken to hold the addresses of {}",
@@ -360,29 +385,37 @@ class Walk {
     // Every associated CIDR block has a local route, even when the input
     // omits it (VPC User Guide, "Route tables": the local route cannot be
     // deleted).
-    if (vpc != nullptr && best.prefix < 32) {
+    if (vpc != nullptr && best.prefix < host_prefix) {
+      auto listed = [&](auto matches) {
+        return std::any_of(table.routes.begin(), table.routes.end(),
+                           [&](const Route& route) { return route.target == RouteTarget::kLocal && matches(route); });
+      };
       for (const auto& cidr : vpc->cidrs) {
-        if (cidr.contains(packet.destination) && cidr.prefix() > best.prefix) {
-          bool listed = false;
-          for (const auto& route : table.routes) {
-            listed = listed || (route.target == RouteTarget::kLocal && route.destination == cidr);
-          }
-          if (!listed) {
-            best.route = nullptr;
-            best.prefix = cidr.prefix();
-            best.implicit_local = true;
-            best.local_block = cidr;
-          }
+        if (cidr.contains(packet.destination) && cidr.prefix() > best.prefix &&
+            !listed([&](const Route& route) { return route.destination == cidr; })) {
+          best.route = nullptr;
+          best.prefix = cidr.prefix();
+          best.implicit_local = true;
+          best.local_block = cidr;
+        }
+      }
+      for (const auto& block : vpc_blocks6) {
+        const Cidr6 cidr = analysedBlock(block);
+        if (cidr.contains(packet.destination) && cidr.prefix() > best.prefix &&
+            !listed([&](const Route& route) { return route.destination_ipv6 == block; })) {
+          best.route = nullptr;
+          best.prefix = cidr.prefix();
+          best.implicit_local = true;
+          best.local_block6 = cidr;
         }
       }
     }
-    (void)has_local;
-    // An unknown list could hold the destination at any length up to /32; it
-    // loses only to a static /32 (VPC User Guide, "How route priority works":
-    // on equal length a static route beats a prefix-list route) or when it
-    // leads where the chosen route leads anyway.
+    // An unknown list could hold the destination at any length up to the
+    // host's; it loses only to a static host route (VPC User Guide, "How
+    // route priority works": on equal length a static route beats a
+    // prefix-list route) or when it leads where the chosen route leads anyway.
     if (unsettled != nullptr) {
-      bool loses = best.prefix == 32 && best_rank == 3 && !best.implicit_local;
+      bool loses = best.prefix == host_prefix && best_rank == 3 && !best.implicit_local;
       bool same_way = best.route != nullptr && !best.implicit_local && best.route->target == unsettled->target &&
                       best.route->target_id == unsettled->target_id;
       if (!loses && !same_way) best.unsettled = unsettled;
@@ -432,7 +465,7 @@ class Walk {
                     return fmt::format("route table {} has no route for {}", table->meta.id, packet.destination.str());
                   }));
     }
-    routeHop(*table, choice.implicit_local ? nullptr : choice.route, choice.local_block);
+    routeHop(*table, choice.implicit_local ? nullptr : choice.route, choice.local_block, choice.local_block6);
     if (choice.route != nullptr && choice.route->blackhole) {
       return drop("BAD_STATE_ROUTE", displayName(table->meta),
                   fmt::format("{} in {} is a blackhole (its target no longer exists)", routeText(*choice.route),
@@ -458,7 +491,14 @@ class Walk {
       }
       case RouteTarget::kVpcEndpoint: return viaEndpoint(route.target_id, packet);
       case RouteTarget::kPeeringConnection: return viaPeering(route.target_id, subnet, packet);
-      case RouteTarget::kTransitGateway: return viaTransitGateway(route.target_id, subnet, packet);
+      case RouteTarget::kTransitGateway:
+        if (packet.destination.isV6()) {
+          return unknown("IPV6_NOT_ANALYSED", route.target_id,
+                         fmt::format("IPv6 traffic to {} goes to transit gateway {}; IPv6 through transit gateways is "
+                                     "not analysed yet",
+                                     packet.destination.str(), route.target_id));
+        }
+        return viaTransitGateway(route.target_id, subnet, packet);
       case RouteTarget::kVirtualPrivateGateway:
         return unknown("LEAVES_SNAPSHOT", route.target_id,
                        fmt::format("traffic to {} goes to virtual private gateway {} (VPN / Direct Connect); the far "
@@ -470,6 +510,7 @@ class Walk {
                        fmt::format("traffic is routed to appliance {}; what it forwards is not modelled",
                                    route.target_id));
       case RouteTarget::kEgressOnlyInternetGateway:
+        if (packet.destination.isV6()) return viaEgressOnlyGateway(route.target_id, subnet, packet);
         return drop("CANNOT_ROUTE", route.target_id, "an egress-only internet gateway carries IPv6 traffic only");
       case RouteTarget::kCarrierGateway:
       case RouteTarget::kLocalGateway:
@@ -525,16 +566,44 @@ class Walk {
       if (!nat_source_ || !(packet.destination == nat_node.address)) {
         return drop("NGW_NO_INBOUND", displayName(nat.meta), "the NAT gateway has no connection for this reply");
       }
+      if (nat64_destination_) {  // the reply of a NAT64 flow becomes IPv6 again
+        translation(HopKind::kNatGateway, HopAction::kTranslateSource, nat.meta, packet.source, *nat64_destination_);
+        packet.source = *nat64_destination_;
+        if (packet.protocol == kProtocolIcmp) packet.protocol = kProtocolIcmpv6;
+      }
       translation(HopKind::kNatGateway, HopAction::kTranslateDestination, nat.meta, packet.destination, *nat_source_);
       packet.destination = *nat_source_;
       if (packet.protocol == kProtocolTcp || packet.protocol == kProtocolUdp) packet.destination_port = nat_source_port_;
       return routeFrom(*nat_node.subnet, packet, &nat_node);
     }
+    if (packet.destination.isV6()) {
+      // VPC User Guide, "DNS64 and NAT64": a NAT gateway translates IPv6
+      // traffic to the well-known prefix 64:ff9b::/96 into IPv4 toward the
+      // address in its last 32 bits. Other IPv6 traffic it does not carry.
+      const Cidr6 nat64 = Cidr6::of(Ipv6(0x0064ff9b00000000ULL, 0), 96);
+      if (!nat64.contains(packet.destination) || from_internet) {
+        return unknown("NGW_IPV6_NOT_NAT64", displayName(nat.meta),
+                       fmt::format("IPv6 traffic to {} reaches NAT gateway {}; a NAT gateway translates IPv6 only to "
+                                   "64:ff9b::/96 (NAT64), and what it does with other IPv6 traffic is not documented",
+                                   packet.destination.str(), nat.meta.id));
+      }
+      if (nat_source_) {
+        return unknown("NGW_CHAIN", displayName(nat.meta), "the packet passes a second NAT gateway; not modelled");
+      }
+      const Ipv4 embedded(static_cast<uint32_t>(packet.destination.v6().low()));
+      nat64_destination_ = packet.destination;
+      translation(HopKind::kNatGateway, HopAction::kTranslateDestination, nat.meta, packet.destination, embedded);
+      packet.destination = embedded;
+      if (packet.protocol == kProtocolIcmpv6) packet.protocol = kProtocolIcmp;
+      assume("the IPv6 client learns 64:ff9b::/96 addresses from DNS64 (Route 53 Resolver with DNS64 enabled on the "
+             "subnet)");
+    }
     if (from_internet || packet.destination == nat_node.address) {
       return drop("NGW_NO_INBOUND", displayName(nat.meta),
                   "a NAT gateway does not accept connections initiated toward it");
     }
-    if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp && packet.protocol != kProtocolIcmp) {
+    if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp && packet.protocol != kProtocolIcmp &&
+        packet.protocol != kProtocolIcmpv6) {
       return drop("NGW_PROTOCOL_RESTRICTION", displayName(nat.meta),
                   fmt::format("a NAT gateway forwards only TCP, UDP and ICMP, not protocol {}", packet.protocol));
     }
@@ -575,6 +644,7 @@ class Walk {
     if (private_nat_) {
       return drop("NGW_PRIVATE_CANNOT_USE_IGW", igw_id, "traffic from a private NAT gateway cannot use an internet gateway");
     }
+    if (packet.destination.isV6()) return outOverIpv6(HopKind::kInternetGateway, igw->meta, subnet, packet);
     std::optional<Ipv4> public_source;
     std::optional<Node> sender = nodeAt(subnet.vpc_id, packet.source);
     if (origin != nullptr && origin->address == packet.source) sender = *origin;
@@ -598,9 +668,91 @@ class Walk {
     return Arrival{Arrival::Kind::kInternet, {}, packet};
   }
 
+  /// VPC User Guide, "Enable outbound IPv6 traffic using an egress-only
+  /// internet gateway": it carries IPv6 traffic out of the VPC and the
+  /// replies back, and drops connections the internet starts.
+  Arrival viaEgressOnlyGateway(const std::string& eigw_id, const Subnet& subnet, const Packet& packet) {
+    const EgressOnlyInternetGateway* eigw = ix_.topo.findEgressOnlyInternetGateway(eigw_id);
+    if (eigw == nullptr || eigw->vpc_id != subnet.vpc_id) {
+      return drop("BAD_STATE_ROUTE", eigw_id,
+                  fmt::format("egress-only internet gateway {} is not attached to {}", eigw_id, subnet.vpc_id));
+    }
+    return outOverIpv6(HopKind::kEgressOnlyInternetGateway, eigw->meta, subnet, packet);
+  }
+
+  /// An IPv6 packet leaves the VPC through an internet gateway or an
+  /// egress-only one. Neither translates: an interface's IPv6 address is
+  /// global and is the one the internet sees, so the source must be an
+  /// address of the VPC's IPv6 blocks (VPC User Guide, "IPv6 addresses";
+  /// "Enable internet access for a VPC using an internet gateway").
+  Arrival outOverIpv6(HopKind kind, const ResourceMeta& gateway, const Subnet& subnet, const Packet& packet) {
+    const Vpc* vpc = ix_.topo.findVpc(subnet.vpc_id);
+    if (vpc == nullptr || !inAnyBlock(associatedIpv6(vpc->ipv6_blocks), packet.source)) {
+      return drop("CANNOT_ROUTE", displayName(gateway),
+                  fmt::format("{} is not an IPv6 address of {}, so {} does not carry it to the internet",
+                              packet.source.str(), subnet.vpc_id, gateway.id));
+    }
+    if (!packet.destination.isPublic()) {
+      return drop("CANNOT_ROUTE", displayName(gateway),
+                  fmt::format("{} is not a global unicast address; {} cannot deliver it", packet.destination.str(),
+                              gateway.id));
+    }
+    hop(kind, HopAction::kPass, &gateway);
+    if (!is_return_) ipv6_exit_ = &gateway;
+    sender_.reset();
+    if (is_return_ && source_.subnet == nullptr) return Arrival{Arrival::Kind::kInternet, {}, packet};
+    if (nodeAtPublic(packet.destination)) return fromInternet(packet);
+    hop(HopKind::kInternet, HopAction::kDeliver, nullptr, "internet").packet = packet;
+    return Arrival{Arrival::Kind::kInternet, {}, packet};
+  }
+
+  /// An IPv6 packet from the internet to the interface holding its
+  /// destination: through an attached internet gateway, or, for the reply of
+  /// a flow that left through an egress-only gateway, back through it.
+  Arrival fromInternet6(const Packet& packet) {
+    std::optional<Node> holder = nodeAtPublic(packet.destination);
+    if (!holder) {
+      if (is_return_) return drop("NO_PATH", "internet", "the reply is addressed to no IPv6 address in the input");
+      return unknown("UNKNOWN_DESTINATION", "internet",
+                     fmt::format("no interface in the input holds IPv6 address {}", packet.destination.str()));
+    }
+    const ResourceMeta* gateway = nullptr;
+    HopKind kind = HopKind::kInternetGateway;
+    if (is_return_ && ipv6_exit_ != nullptr) {
+      const EgressOnlyInternetGateway* eigw = ix_.topo.findEgressOnlyInternetGateway(ipv6_exit_->id);
+      kind = eigw != nullptr ? HopKind::kEgressOnlyInternetGateway : HopKind::kInternetGateway;
+      gateway = ipv6_exit_;
+    } else if (auto it = ix_.igws_by_vpc.find(holder->vpc_id); it != ix_.igws_by_vpc.end() && !it->second.empty()) {
+      gateway = &it->second.front()->meta;
+    }
+    if (gateway == nullptr) {
+      bool egress_only = std::any_of(ix_.topo.egress_only_internet_gateways.begin(),
+                                     ix_.topo.egress_only_internet_gateways.end(),
+                                     [&](const EgressOnlyInternetGateway& eigw) { return eigw.vpc_id == holder->vpc_id; });
+      if (egress_only) {
+        return drop("EIGW_NO_INBOUND", holder->vpc_id,
+                    fmt::format("{} reaches the internet over IPv6 only through an egress-only internet gateway, which "
+                                "drops connections started from the internet",
+                                holder->vpc_id));
+      }
+      return drop("NO_PATH", holder->vpc_id,
+                  fmt::format("{} has no attached internet gateway, so {} is not reachable from the internet",
+                              holder->vpc_id, packet.destination.str()));
+    }
+    const Vpc* vpc = ix_.topo.findVpc(holder->vpc_id);
+    if (vpc == nullptr || !inAnyBlock(associatedIpv6(vpc->ipv6_blocks), packet.destination)) {
+      return drop("NO_PATH", displayName(*gateway),
+                  fmt::format("{} is not in an IPv6 block of {}", packet.destination.str(), holder->vpc_id));
+    }
+    hop(kind, HopAction::kPass, gateway);
+    entered_from_outside_ = true;
+    return arriveFromGateway(*holder, packet, gateway->id);
+  }
+
   /// A packet from the internet toward a public address in the input.
   Arrival fromInternet(Packet packet) {
     if (!spend()) return unknown("ROUTING_LOOP", "internet", "the packet loops until its TTL expires");  // as routeFrom
+    if (packet.destination.isV6()) return fromInternet6(packet);
     std::optional<Node> holder = nodeAtPublic(packet.destination);
     if (!holder) {
       if (is_return_) return drop("NO_PATH", "internet", "the reply is addressed to no public address in the input");
@@ -620,24 +772,30 @@ class Walk {
                 holder->address);
     packet.destination = holder->address;
     entered_from_outside_ = true;
+    return arriveFromGateway(*holder, packet, igw->meta.id);
+  }
+
+  /// A packet that entered through gateway `gateway_id` (internet or
+  /// egress-only) goes to `holder`.
+  Arrival arriveFromGateway(const Node& holder, const Packet& packet, const std::string& gateway_id) {
     // VPC User Guide, "Gateway route tables": a route table associated with
     // the internet gateway (ingress routing) decides where inbound traffic goes.
-    if (auto it = ix_.gateway_route_table.find(igw->meta.id); it != ix_.gateway_route_table.end()) {
+    if (auto it = ix_.gateway_route_table.find(gateway_id); it != ix_.gateway_route_table.end()) {
       const RouteTable& table = *it->second;
-      RouteChoice choice = lookup(table, ix_.topo.findVpc(holder->vpc_id), packet);
+      RouteChoice choice = lookup(table, ix_.topo.findVpc(holder.vpc_id), packet);
       if (choice.prefix < 0) {
         return drop("NO_ROUTE_TO_DESTINATION", displayName(table.meta),
                     fmt::format("gateway route table {} has no route for {}", table.meta.id, packet.destination.str()));
       }
       if (!choice.implicit_local && choice.route->target != RouteTarget::kLocal) {
-        routeHop(table, choice.route, choice.local_block);
+        routeHop(table, choice.route, choice.local_block, choice.local_block6);
         return unknown("MIDDLEBOX_NOT_MODELLED", choice.route->target_id,
                        fmt::format("inbound traffic is steered to {} by the gateway route table; what it forwards is "
                                    "not modelled",
                                    choice.route->target_id));
       }
     }
-    return arrive(*holder, packet, nullptr, true);
+    return arrive(holder, packet, nullptr, true);
   }
 
   Arrival viaEndpoint(const std::string& endpoint_id, const Packet& packet) {
@@ -653,6 +811,12 @@ class Walk {
     }
     if (endpoint->type != EndpointType::kGateway) {
       return drop("CANNOT_ROUTE", displayName(endpoint->meta), "an interface endpoint is not a route target");
+    }
+    // PrivateLink Guide, "Gateway endpoints", considerations: gateway
+    // endpoints support IPv4 traffic only.
+    if (packet.destination.isV6()) {
+      return drop("CANNOT_ROUTE", displayName(endpoint->meta),
+                  fmt::format("gateway endpoint {} carries IPv4 traffic only", endpoint_id));
     }
     // PrivateLink guide, "Gateway endpoints": endpoint connections cannot be
     // extended out of a VPC; traffic that entered through a transit gateway,
@@ -692,9 +856,18 @@ class Walk {
       return drop("CANNOT_ROUTE", displayName(pcx->meta), fmt::format("{} does not connect {}", pcx_id, subnet.vpc_id));
     }
     const Vpc* peer_vpc = ix_.topo.findVpc(peer->vpc_id);
+    if (packet.destination.isV6() && peer_vpc == nullptr) {
+      // The connection's IPv6 blocks (Ipv6CidrBlockSet) are not read.
+      return unknown("LEAVES_SNAPSHOT", displayName(pcx->meta),
+                     fmt::format("peer {} (account {}, {}) is not in the input, nor its IPv6 blocks", peer->vpc_id,
+                                 peer->account, peer->region));
+    }
     std::vector<Cidr> cidrs = peer_vpc != nullptr ? peer_vpc->cidrs : peer->cidrs;
     bool inside = false;
     for (const auto& cidr : cidrs) inside = inside || cidr.contains(packet.destination);
+    // VPC Peering guide, "VPC peering basics": IPv6 traffic crosses a peering
+    // connection between the VPCs' IPv6 blocks.
+    if (peer_vpc != nullptr) inside = inside || inAnyBlock(associatedIpv6(peer_vpc->ipv6_blocks), packet.destination);
     if (!inside) {
       return drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", displayName(pcx->meta),
                   fmt::format("{} is not in a CIDR block of peer {}; peering is not transitive",
@@ -707,7 +880,7 @@ class Walk {
     const Vpc* local_vpc = ix_.topo.findVpc(subnet.vpc_id);
     const PeeringSide& local_side = peer == &pcx->accepter ? pcx->requester : pcx->accepter;
     const std::vector<Cidr>& local_cidrs = local_vpc != nullptr ? local_vpc->cidrs : local_side.cidrs;
-    if (local_cidrs.empty()) {
+    if (local_cidrs.empty() || (packet.source.isV6() && local_vpc == nullptr)) {
       return unknown("UNKNOWN_VPC", displayName(pcx->meta),
                      fmt::format("the CIDR blocks of {} are not in the input, so whether source {} may use {} cannot "
                                  "be told",
@@ -715,6 +888,9 @@ class Walk {
     }
     bool local_source = false;
     for (const auto& cidr : local_cidrs) local_source = local_source || cidr.contains(packet.source);
+    if (local_vpc != nullptr) {
+      local_source = local_source || inAnyBlock(associatedIpv6(local_vpc->ipv6_blocks), packet.source);
+    }
     if (!local_source) {
       return drop("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", displayName(pcx->meta),
                   fmt::format("source {} is not in a CIDR block of {}; peering carries no transit traffic",
@@ -908,8 +1084,10 @@ class Walk {
   std::optional<Node> sender_;
   std::optional<Node> target_node_;
   std::optional<Node> target_hypothetical_;
-  std::optional<Ipv4> nat_source_;
+  std::optional<IpAddress> nat_source_;
+  std::optional<IpAddress> nat64_destination_;  ///< the IPv6 destination a NAT64 translation replaced
   int nat_source_port_ = 0;
+  const ResourceMeta* ipv6_exit_ = nullptr;  ///< the gateway an IPv6 request left the VPC through
   bool private_nat_ = false;
   bool entered_from_outside_ = false;  ///< the packet crossed into its current VPC from elsewhere
   bool is_return_ = false;
@@ -961,7 +1139,7 @@ std::optional<Node> sourceNode(const Network::Index& ix, const Endpoint& source,
     node.vpc_id = node.subnet->vpc_id;
     node.security_group_ids = source.security_group_ids;
     node.address = packet.source;
-    if (node.subnet->map_public_ip_on_launch) {
+    if (node.subnet->map_public_ip_on_launch && !packet.source.isV6()) {
       // EC2 User Guide, "Public IPv4 addresses": an instance launched in a
       // subnet with MapPublicIpOnLaunch receives a public address.
       node.public_address = Ipv4(kNewInterfacePublicAddress);
@@ -1002,7 +1180,9 @@ void placeTarget(Walk& walk, const Network::Index& ix, const Node& source_node, 
   if (external) return;
   if (auto holder = walk.nodeAt(source_node.vpc_id, target.address)) {
     walk.target_node_ = holder;
-  } else if (auto it = ix.by_private_ip.find(target.address.value()); it != ix.by_private_ip.end()) {
+  } else if (target.address.isV6()) {
+    if (const Eni* eni = ix.eniByIpv6(target.address.v6())) walk.target_node_ = walk.nodeOfEni(*eni, target.address);
+  } else if (auto it = ix.by_private_ip.find(target.address.v4().value()); it != ix.by_private_ip.end()) {
     walk.target_node_ = walk.nodeOfEni(*it->second.front(), target.address);
   }
 }
@@ -1098,7 +1278,20 @@ std::string portsText(const HostService& service) {
 /// 169.254.169.253 and at the base of the VPC's primary IPv4 CIDR plus two.
 /// The instance metadata service is at 169.254.169.254, the Time Sync
 /// Service at 169.254.169.123 (EC2 User Guide).
-const HostService* hostServiceAt(const Vpc* vpc, Ipv4 address) {
+/// Over IPv6 (Nitro instances only) they are at fd00:ec2::253, fd00:ec2::254
+/// and fd00:ec2::123 (same documents).
+const HostService* hostServiceAt(const Vpc* vpc, const IpAddress& ip) {
+  if (ip.isV6()) {
+    constexpr uint64_t kFd00Ec2 = 0xfd000ec200000000ULL;
+    if (ip.v6().high() != kFd00Ec2) return nullptr;
+    switch (ip.v6().low()) {
+      case 0x253: return &kAmazonDns;
+      case 0x254: return &kInstanceMetadata;
+      case 0x123: return &kTimeSync;
+      default: return nullptr;
+    }
+  }
+  const Ipv4 address = ip.v4();
   constexpr uint32_t kDnsLinkLocal = 0xA9FEA9FD;  // 169.254.169.253
   constexpr uint32_t kMetadata = 0xA9FEA9FE;      // 169.254.169.254
   constexpr uint32_t kTime = 0xA9FEA97B;          // 169.254.169.123
@@ -1123,7 +1316,7 @@ std::optional<Verdict> answerHostService(Walk& walk, const Network::Index& ix, c
     // inbound endpoints are AWS's way in from outside a VPC).
     for (const auto& other : ix.topo.vpcs) {
       if (&other == vpc || hostServiceAt(&other, packet.destination) != &kAmazonDns) continue;
-      if (other.cidrs.front().base() != Ipv4(packet.destination.value() - 2)) continue;
+      if (packet.destination.isV6() || other.cidrs.front().base() != Ipv4(packet.destination.v4().value() - 2)) continue;
       bool dns_port = (packet.protocol == kProtocolUdp || packet.protocol == kProtocolTcp) &&
                       packet.destination_port == 53;
       if (!dns_port) continue;
@@ -1149,6 +1342,20 @@ std::optional<Verdict> answerHostService(Walk& walk, const Network::Index& ix, c
     walk.drop("HOST_SERVICE_PORT", std::string(service->name),
               fmt::format("the {} answers {} only", where, portsText(*service)));
     return Verdict::kUnreachable;
+  }
+  if (packet.destination.isV6()) {
+    // EC2 User Guide, "Configure the instance metadata options": the IPv6
+    // endpoint of instance metadata is off unless HttpProtocolIpv6 is
+    // enabled, which the input does not carry; all three IPv6 addresses
+    // answer on instances built on the Nitro System only.
+    if (service == &kInstanceMetadata) {
+      walk.unknown("HOST_SERVICE_IPV6", std::string(service->name),
+                   fmt::format("the {} answers only when its IPv6 endpoint is enabled (HttpProtocolIpv6, off by "
+                               "default), which the input does not say",
+                               where));
+      return Verdict::kUndetermined;
+    }
+    walk.assume(fmt::format("{} runs on the Nitro System, where the {} answers over IPv6", source.label, service->name));
   }
   if (service == &kAmazonDns) {
     // VPC User Guide, "DNS attributes for your VPC": with enableDnsSupport

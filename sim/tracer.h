@@ -13,18 +13,21 @@
 namespace vpcsim::sim {
 
 using topology::Cidr;
+using topology::Cidr6;
+using topology::IpAddress;
 using topology::Ipv4;
+using topology::Ipv6;
 
 /// The stand-in public IPv4 address (198.51.100.1, TEST-NET-2) of a new
 /// interface in a subnet that maps public addresses on launch; an internet
 /// client addresses such an interface by it. Never printed as a real address.
 inline constexpr uint32_t kNewInterfacePublicAddress = 0xC6336401;
 
-/// One concrete IPv4 packet header.
+/// One concrete packet header, IPv4 or IPv6 (both addresses of one family).
 struct Packet {
-  Ipv4 source;
-  Ipv4 destination;
-  int protocol = topology::kProtocolTcp;  ///< 6 tcp, 17 udp, 1 icmp, other numbers as is
+  IpAddress source;
+  IpAddress destination;
+  int protocol = topology::kProtocolTcp;  ///< 6 tcp, 17 udp, 1 icmp, 58 icmpv6, other numbers as is
   int source_port = 49152;                ///< client's ephemeral port (TCP/UDP)
   int destination_port = 443;             ///< TCP/UDP
   int icmp_type = 8;                      ///< ICMP only (8 = echo request)
@@ -42,6 +45,7 @@ enum class HopKind : uint8_t {
   kNetworkAcl,
   kRouteTable,
   kInternetGateway,
+  kEgressOnlyInternetGateway,
   kInternet,
   kVpcEndpoint,
   kPeeringConnection,
@@ -62,6 +66,7 @@ enum class HopAction : uint8_t {
   kRoute,                 ///< a route table (VPC or transit gateway) picks the next hop
   kTranslateSource,       ///< NAT / internet gateway rewrites the source
   kTranslateDestination,  ///< NAT / internet gateway rewrites the destination
+  kPass,                  ///< a gateway carries the packet on unchanged (IPv6 at an internet gateway)
   kToService,             ///< a gateway endpoint hands it to its service (Hop::next: the service name)
   kToPeerVpc,             ///< a peering connection carries it (Hop::next: the peer VPC)
   kIntoTransitGateway,    ///< a VPC attachment takes it into a transit gateway (Hop::next: the gateway)
@@ -98,6 +103,7 @@ struct Hop {
   /// local route of `local_block`.
   const topology::Route* route = nullptr;
   Cidr local_block;
+  std::optional<Cidr6> local_block6;  ///< set instead of local_block for an IPv6 block's local route
   /// kAllow at a network ACL / security group: the entry or rule, and its side.
   const topology::NaclEntry* acl_entry = nullptr;
   const topology::SgRule* sg_rule = nullptr;
@@ -105,8 +111,8 @@ struct Hop {
   /// kSend / kDeliver: the packet as it is there.
   Packet packet;
   /// kTranslateSource / kTranslateDestination: the address rewritten, and by what.
-  Ipv4 from;
-  Ipv4 to;
+  IpAddress from;
+  IpAddress to;
   bool private_nat = false;  ///< the translation is a private NAT gateway's
   /// kToService, kToPeerVpc, kIntoTransitGateway, kToPeerTransitGateway,
   /// kOutToVpc: where the packet goes next (a service name or an ID).
@@ -141,7 +147,7 @@ struct Endpoint {
   const topology::Eni* eni = nullptr;          ///< kEni: the interface eni_id names, when the caller has it
   std::string subnet_id;                       ///< kHypotheticalEni
   std::vector<std::string> security_group_ids; ///< kHypotheticalEni
-  Ipv4 address;        ///< source address (private IP of the ENI, or the outside host)
+  IpAddress address;   ///< source address (private IP of the ENI, or the outside host)
   std::string label;   ///< what the user asked for ("notebook:studio/ds in subnet-1")
   /// The caller evaluates this interface's egress security groups itself:
   /// the tracer lets the packet through them and notes where (see
@@ -152,7 +158,7 @@ struct Endpoint {
 
 /// Where a flow goes: an address, maybe standing for a named service.
 struct Target {
-  Ipv4 address;
+  IpAddress address;
   std::string service;        ///< "com.amazonaws.us-east-1.s3" when the address stands for it
   bool any_internet = false;  ///< the address is a representative internet host
   std::string label;

@@ -76,6 +76,23 @@ bool Ipv4::isPublic() const {
   return true;
 }
 
+bool Cidr::contains(const IpAddress& address) const { return !address.isV6() && contains(address.v4()); }
+
+Result<IpAddress> IpAddress::parse(std::string_view text) {
+  if (text.find(':') != std::string_view::npos) {
+    auto v6 = Ipv6::parse(text);
+    if (!v6) return v6.diagnostic();
+    return IpAddress(*v6);
+  }
+  auto v4 = Ipv4::parse(text);
+  if (!v4) return v4.diagnostic();
+  return IpAddress(*v4);
+}
+
+std::string IpAddress::str() const { return is_v6_ ? v6_.str() : v4_.str(); }
+
+bool IpAddress::isPublic() const { return is_v6_ ? (v6_.high() >> 61) == 1 : v4_.isPublic(); }
+
 Result<Cidr> Cidr::parseLoose(std::string_view text) { return parseBlock<Cidr, Ipv4>(text, "IPv4", 32, false); }
 
 Result<Cidr> Cidr::parse(std::string_view text) { return parseBlock<Cidr, Ipv4>(text, "IPv4", 32, true); }

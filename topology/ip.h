@@ -34,6 +34,8 @@ class Ipv4 {
   uint32_t value_ = 0;
 };
 
+class IpAddress;
+
 /// A normalised IPv4 CIDR block (host bits are zero).
 class Cidr {
  public:
@@ -59,6 +61,8 @@ class Cidr {
   [[nodiscard]] constexpr bool contains(Ipv4 address) const {
     return (address.value() & mask()) == base_.value();
   }
+  /// An IPv4 block holds no IPv6 address.
+  [[nodiscard]] bool contains(const IpAddress& address) const;
   [[nodiscard]] constexpr bool contains(const Cidr& other) const {
     return other.prefix_ >= prefix_ && contains(other.base_);
   }
@@ -107,6 +111,39 @@ class Ipv6 {
   uint64_t low_ = 0;
 };
 
+/// The address a packet carries: IPv4 or IPv6. Built implicitly from
+/// either; ordered IPv4 before IPv6, then numerically.
+class IpAddress {
+ public:
+  constexpr IpAddress() = default;  ///< 0.0.0.0
+  constexpr IpAddress(Ipv4 address) : v4_(address) {}  // NOLINT(google-explicit-constructor): a widening
+  constexpr IpAddress(Ipv6 address) : is_v6_(true), v6_(address) {}  // NOLINT(google-explicit-constructor)
+
+  /// Parses either family: text with a ':' is IPv6 (Ipv6::parse), else IPv4.
+  static Result<IpAddress> parse(std::string_view text);
+
+  [[nodiscard]] constexpr bool isV6() const { return is_v6_; }
+  /// The IPv4 address; 0.0.0.0 for an IPv6 one (check isV6() first).
+  [[nodiscard]] constexpr Ipv4 v4() const { return v4_; }
+  /// The IPv6 address; :: for an IPv4 one.
+  [[nodiscard]] constexpr Ipv6 v6() const { return v6_; }
+  [[nodiscard]] std::string str() const;
+  /// IPv4: Ipv4::isPublic(). IPv6: a global unicast address (2000::/3),
+  /// which AWS never translates: an interface's IPv6 address is the one the
+  /// internet sees (VPC User Guide, "IPv6 addresses": "IPv6 addresses are
+  /// globally unique and can be configured to remain private or reachable
+  /// over the internet").
+  [[nodiscard]] bool isPublic() const;
+
+  constexpr auto operator<=>(const IpAddress&) const = default;
+
+ private:
+  // Field order makes the defaulted ordering IPv4 first.
+  bool is_v6_ = false;
+  Ipv4 v4_;
+  Ipv6 v6_;
+};
+
 /// A normalised IPv6 CIDR block (host bits are zero), prefix length 0-128.
 /// The same host-bits policy as Cidr: parse() refuses them, parseLoose()
 /// clears them.
@@ -133,6 +170,10 @@ class Cidr6 {
   [[nodiscard]] constexpr int hostBits() const { return 128 - prefix_; }
   [[nodiscard]] constexpr bool contains(Ipv6 address) const {
     return (address.high() & maskHigh(prefix_)) == base_.high() && (address.low() & maskLow(prefix_)) == base_.low();
+  }
+  /// An IPv6 block holds no IPv4 address.
+  [[nodiscard]] constexpr bool contains(const IpAddress& address) const {
+    return address.isV6() && contains(address.v6());
   }
   [[nodiscard]] constexpr bool contains(const Cidr6& other) const {
     return other.prefix_ >= prefix_ && contains(other.base_);

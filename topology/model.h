@@ -248,6 +248,7 @@ struct PrefixList {
   ResourceMeta meta;
   std::string prefix_list_name;  ///< "com.amazonaws.us-east-1.s3" for AWS-managed
   std::vector<Cidr> cidrs;
+  std::vector<Cidr6> cidrs6;  ///< IPv6 entries
   bool aws_managed = false;
 };
 

@@ -215,15 +215,8 @@ Result<Resolved> resourceReference(const Topology& topo, std::string_view refere
   return out;
 }
 
-/// `ip:A.B.C.D`; IPv6 gets a clear "not analysed" error.
-Result<Ipv4> addressOf(std::string_view text) {
-  if (text.find(':') != std::string_view::npos) {
-    return Error{fmt::format("'{}' is an IPv6 address: IPv6 routes and rules are loaded but not analysed yet; "
-                             "ask about an IPv4 address",
-                             text)};
-  }
-  return Ipv4::parse(text);
-}
+/// `ip:A.B.C.D` or `ip:IPV6`.
+Result<IpAddress> addressOf(std::string_view text) { return IpAddress::parse(text); }
 
 /// The studio domain with ID or name `ref`: exactly one.
 Result<const StudioDomain*> studioDomain(const Topology& topo, std::string_view ref) {

@@ -156,7 +156,7 @@ struct Resolved {
     kInstance,       ///< `i-…`, or an instance's Name tag or logical ID
     kSubnet,         ///< `subnet:REF`, `subnet-…`, or a subnet's Name tag or logical ID
     kSecurityGroup,  ///< in the security-group role
-    kAddress,        ///< `ip:A.B.C.D`
+    kAddress,        ///< `ip:A.B.C.D` or `ip:IPV6`
     kInternet,       ///< `internet`
     kPypi,           ///< `pypi`
     kService,        ///< `service:NAME`
@@ -172,7 +172,7 @@ struct Resolved {
   std::vector<const Eni*> interfaces;
   const Subnet* subnet = nullptr;
   const SecurityGroup* group = nullptr;
-  Ipv4 address;             ///< kAddress
+  IpAddress address;        ///< kAddress
   std::string name;         ///< kService: the service name; kHost: the host name
   const StudioDomain* domain = nullptr;   ///< kNotebook
   const UserProfile* profile = nullptr;   ///< kNotebook, when it names one
@@ -182,7 +182,7 @@ struct Resolved {
 /// Resolves `reference` in `role` (docs/cli.md, "References"). Errors: an
 /// empty reference or form (`subnet:`, `notebook:`, ''); a form the role does
 /// not take (`pypi` as a source); an unknown, ambiguous or wrong-kind name
-/// (lookUpResource); a malformed or IPv6 address. `service:` names are
+/// (lookUpResource); a malformed address. `service:` names are
 /// looked up per source region by the caller (sim/services.h).
 Result<Resolved> resolveReference(const Topology& topo, std::string_view reference, ReferenceRole role);
 

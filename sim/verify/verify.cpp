@@ -99,7 +99,13 @@ class Sources {
   std::optional<Error> add(const std::string& reference, const std::vector<PlannedSource>& planned) {
     for (const auto& source : planned) {
       switch (source.kind) {
-        case PlannedSource::Kind::kInterface: addEni(*source.eni, source.subnet, source.address); break;
+        case PlannedSource::Kind::kInterface: {
+          // `ip:` at an IPv6 address names the interface as a whole.
+          std::optional<Ipv4> address;
+          if (source.address && !source.address->isV6()) address = source.address->v4();
+          addEni(*source.eni, source.subnet, address);
+          break;
+        }
         case PlannedSource::Kind::kNewInterface:
           addHypothetical(*source.subnet, source.endpoint.security_group_ids, source.endpoint.label);
           break;
@@ -351,7 +357,7 @@ bool resourceMatches(const NaaResourceStatement& statement, const Side& side) {
 /// The resolved CIDRs of a scope's prefix lists.
 using PrefixCidrs = std::map<std::string, std::vector<Cidr>>;
 
-bool addressMatches(Ipv4 address, const std::vector<Cidr>& cidrs, const std::vector<std::string>& lists,
+bool addressMatches(const IpAddress& address, const std::vector<Cidr>& cidrs, const std::vector<std::string>& lists,
                     const PrefixCidrs& resolved) {
   if (cidrs.empty() && lists.empty()) return true;
   for (const auto& block : cidrs) {
@@ -749,13 +755,13 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
   }
   const Atom* first_atom = e.atoms.data();
   e.packet = [&sources, first_atom](size_t member, size_t atom, const HeaderClass& header, int source_port) {
-    return classPacket(sources[member].endpoint.address, atomAddress(first_atom[atom]), header, source_port);
+    return classPacket(sources[member].endpoint.address.v4(), atomAddress(first_atom[atom]), header, source_port);
   };
   e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart,
                                          Consulted* consulted) {
     Endpoint source = endpointOf(sources[member]);
     source.security_groups_checked_apart = apart;
-    return trace(network, source, target(atom, packet.destination), packet, TraceOptions{apart, consulted, /*host_services=*/false});
+    return trace(network, source, target(atom, packet.destination.v4()), packet, TraceOptions{apart, consulted, /*host_services=*/false});
   };
   e.label = [&sources](size_t member, Ipv4 /*other*/) { return endpointOf(sources[member]).label; };
   e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
@@ -792,7 +798,7 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
       }
     }
     bool eni = source.endpoint.kind == Endpoint::Kind::kEni;
-    return std::make_pair(prefixes->at(source.subnet)[eni][has_public], source.endpoint.address);
+    return std::make_pair(prefixes->at(source.subnet)[eni][has_public], source.endpoint.address.v4());
   };
   return e;
 }
@@ -913,7 +919,7 @@ std::vector<EstateMember> estateMembers(const Topology& topo, const Estates& est
   for (size_t m = 0; m < sources.size(); ++m) {
     EstateMember& member = members[m];
     const SourceClass& source = sources[m];
-    member.address = source.endpoint.address;
+    member.address = source.endpoint.address.v4();
     std::vector<std::string_view> vpcs;
     if (source.subnet != nullptr) vpcs.emplace_back(source.subnet->vpc_id);
     if (source.endpoint.kind == Endpoint::Kind::kEni && source.endpoint.eni != nullptr) {
@@ -1178,7 +1184,7 @@ std::vector<Inbound> inboundTargets(const Topology& topo, bool hypothetical) {
       target.security_group_ids = {group.meta.id};
       target.address = Ipv4(subnet.cidr.first().value() + 4);
       target.label = "new interface in " + subnet.meta.id + " with " + group.meta.id;
-      targets.push_back({target, "", nullptr, target.address});
+      targets.push_back({target, "", nullptr, target.address.v4()});
     }
   }
   return targets;
@@ -1191,8 +1197,8 @@ std::pair<std::string, Ipv4> inboundKey(const Network::Index& ix, const SubnetKe
                                         const Inbound& inbound, size_t member) {
   if (inbound.eni_id.empty()) return std::make_pair("new|" + inbound.target.subnet_id, inbound.private_address);
   const Eni* eni = inbound.eni;
-  auto holders = ix.by_public_ip.find(inbound.target.address.value());
-  bool plain_holder = eni != nullptr && ix.nat_by_public_ip.count(inbound.target.address.value()) == 0 &&
+  auto holders = ix.by_public_ip.find(inbound.target.address.v4().value());
+  bool plain_holder = eni != nullptr && ix.nat_by_public_ip.count(inbound.target.address.v4().value()) == 0 &&
                       holders != ix.by_public_ip.end() && holders->second.front() == eni;
   // What the tracer reads of the interface.
   bool balancer = eni != nullptr && topology::isLoadBalancerInterface(*eni);
@@ -1219,7 +1225,7 @@ Enumeration inboundEnumeration(const Network& network, const std::vector<Inbound
   e.packet = [&targets, first_atom](size_t member, size_t atom, const HeaderClass& h, int source_port) {
     const Inbound& inbound = targets[member];
     return classPacket(atomAddress(first_atom[atom]),
-                       inbound.eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : inbound.target.address, h,
+                       inbound.eni_id.empty() ? Ipv4(kNewInterfacePublicAddress) : inbound.target.address.v4(), h,
                        source_port);
   };
   e.trace = [&network, &targets](size_t member, size_t /*atom*/, const Packet& packet, bool apart,
@@ -1555,7 +1561,7 @@ std::optional<Error> ScopeCheck::checkEgress() {
     FlowFacts facts;
     facts.source = origin(member);
     // Held single addresses are atoms of their own, so the class's holder is the address's.
-    auto holder = ix_.by_private_ip.find(packet.destination.value());
+    auto holder = ix_.by_private_ip.find(packet.destination.v4().value());
     readPath(ix_, result, holder == ix_.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
     return judge(facts, packet, result, displayName(sources[member].subnet->meta));
   };
@@ -1690,7 +1696,7 @@ HeaderSpace::~HeaderSpace() = default;
 
 Packet HeaderSpace::representative(const Packet& packet) const {
   Packet out = packet;
-  out.destination = atomAddress(ProtocolSpace::atomOf(impl_->address_atoms, packet.destination.value()));
+  out.destination = atomAddress(ProtocolSpace::atomOf(impl_->address_atoms, packet.destination.v4().value()));
   impl_->protocols.represent(out);
   return out;
 }

@@ -174,8 +174,8 @@ Probe drawProbe(const Topology& topo, const std::vector<const Eni*>& workloads, 
 
 reference::Packet toReference(const Packet& packet) {
   reference::Packet out;
-  out.source = packet.source;
-  out.destination = packet.destination;
+  out.source = packet.source.v4();  // the generator draws IPv4 packets only
+  out.destination = packet.destination.v4();
   out.protocol = packet.protocol;
   out.source_port = packet.source_port;
   out.destination_port = packet.destination_port;

@@ -54,7 +54,7 @@ std::set<std::tuple<std::string, std::string, std::string>> groups(const sim::Ve
   return out;
 }
 
-bool inCidr(Ipv4 address, const char* cidr) { return Cidr::parse(cidr).value().contains(address); }
+bool inCidr(const topology::IpAddress& address, const char* cidr) { return Cidr::parse(cidr).value().contains(address); }
 
 }  // namespace
 
