@@ -145,9 +145,9 @@ TEST_CASE("every reference form resolves, or fails with one rule for unknown, am
       {"ip:10.0.1.10", kSource, "address 10.0.1.10"},
       {"ip:8.8.8.8", kDestination, "address 8.8.8.8"},
       {"ip:10.0.0.256", kSource, "error: '10.0.0.256' is not an IPv4 address"},
-      {"ip:2001:db8::1", kDestination,
-       "error: '2001:db8::1' is an IPv6 address: IPv6 routes and rules are loaded but not analysed yet; ask about an "
-       "IPv4 address"},
+      {"ip:2001:db8::1", kDestination, "address 2001:db8::1"},
+      {"ip:2001:DB8:0:0:0:0:0:1", kSource, "address 2001:db8::1"},
+      {"ip:2001:db8::1::2", kDestination, "error: '2001:db8::1::2' is not an IPv6 address"},
       {"internet", kSource, "internet"},
       {"internet", kDestination, "internet"},
       {"pypi", kDestination, "pypi"},
