@@ -653,6 +653,12 @@ Result<ReachReport> reach(const Network& network, const ReachQuery& query) {
     noteEndpointPolicies(network, report);
   }
   report.verdict = combineVerdicts(verdicts);
+  bool ipv6 = std::any_of(report.results.begin(), report.results.end(), [](const TraceResult& result) {
+    return !result.path.empty() && result.path.front().packet.source.isV6();
+  });
+  if (ipv6) {
+    for (auto& assumption : ipv6StandInAssumptions(topo)) report.assumptions.push_back(std::move(assumption));
+  }
   // Assumptions shared by every result are listed once, in first-seen order.
   for (auto& result : report.results) {
     for (const auto& assumption : result.assumptions) {

@@ -43,6 +43,20 @@ Cidr6 analysedBlock(const Ipv6Block& block) {
   return Cidr6::of(place, block.prefix());
 }
 
+std::vector<std::string> ipv6StandInAssumptions(const Topology& topology) {
+  std::vector<std::string> out;
+  for (const auto& vpc : topology.vpcs) {
+    for (const auto& association : vpc.ipv6_blocks) {
+      if (association.block.known()) continue;
+      out.push_back(fmt::format("the IPv6 block {} of {} is assigned at deployment: analysed at the stand-in {} "
+                                "(the answers hold for any block AWS assigns, unless a fixed IPv6 block in the input "
+                                "lies inside it)",
+                                association.block.str(), displayName(vpc.meta), analysedBlock(association.block).str()));
+    }
+  }
+  return out;
+}
+
 bool inAnyBlock(const std::vector<Ipv6Block>& blocks, const IpAddress& address) {
   return std::any_of(blocks.begin(), blocks.end(),
                      [&](const Ipv6Block& block) { return analysedBlock(block).contains(address); });
@@ -194,8 +208,12 @@ std::string describePacket(const Packet& packet) {
                        packet.destination.str(), packet.icmp_type, packet.icmp_code);
   }
   if (isPortProtocol(packet.protocol)) {
-    return fmt::format("{} {}:{} -> {}:{}", protocolName(packet.protocol), packet.source.str(), packet.source_port,
-                       packet.destination.str(), packet.destination_port);
+    // RFC 5952, section 6: an IPv6 address with a port is written in brackets.
+    auto at = [](const IpAddress& address, int port) {
+      return address.isV6() ? fmt::format("[{}]:{}", address.str(), port) : fmt::format("{}:{}", address.str(), port);
+    };
+    return fmt::format("{} {} -> {}", protocolName(packet.protocol), at(packet.source, packet.source_port),
+                       at(packet.destination, packet.destination_port));
   }
   return fmt::format("protocol {} {} -> {}", packet.protocol, packet.source.str(), packet.destination.str());
 }

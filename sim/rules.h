@@ -18,6 +18,10 @@ namespace vpcsim::sim {
 /// it (docs/semantics.md, "IPv6 blocks known only at deployment").
 Cidr6 analysedBlock(const topology::Ipv6Block& block);
 
+/// One line per VPC IPv6 block known only at deployment, naming its
+/// stand-in: the assumption every IPv6 answer over such a block makes.
+std::vector<std::string> ipv6StandInAssumptions(const topology::Topology& topology);
+
 /// Whether `address` lies in the analysed block of any of `blocks`.
 bool inAnyBlock(const std::vector<topology::Ipv6Block>& blocks, const IpAddress& address);
 

@@ -266,9 +266,12 @@ std::string exitPoint(const TraceResult& result) {
   std::string nat;
   for (const auto& hop : result.path) {
     if (hop.direction != Direction::kForward) break;
-    if (hop.action != HopAction::kTranslateSource) continue;
+    // IPv6 leaves through an internet or egress-only gateway untranslated.
+    bool ipv6_out = hop.action == HopAction::kPass &&
+                    (hop.kind == HopKind::kInternetGateway || hop.kind == HopKind::kEgressOnlyInternetGateway);
+    if (hop.action != HopAction::kTranslateSource && !ipv6_out) continue;
     if (hop.kind == HopKind::kNatGateway) nat = componentName(hop);
-    if (hop.kind == HopKind::kInternetGateway) {
+    if (hop.kind == HopKind::kInternetGateway || hop.kind == HopKind::kEgressOnlyInternetGateway) {
       return nat.empty() ? componentName(hop) : nat + " -> " + componentName(hop);
     }
   }
@@ -495,9 +498,11 @@ std::pair<std::string, std::string> openingOf(const std::vector<Hop>& path, bool
     if (hop.direction != Direction::kForward) break;
     if (hop.kind != HopKind::kRouteTable || hop.route == nullptr) continue;
     const Route& route = *hop.route;
-    if (route.target != RouteTarget::kInternetGateway && route.target != RouteTarget::kNatGateway) continue;
-    std::string destination = route.destination ? route.destination->str() : route.destination_prefix_list;
-    return {fmt::format("{} route {} -> {}", hop.componentId(), destination, route.target_id), route.source};
+    if (route.target != RouteTarget::kInternetGateway && route.target != RouteTarget::kNatGateway &&
+        route.target != RouteTarget::kEgressOnlyInternetGateway) {
+      continue;
+    }
+    return {fmt::format("{} route {} -> {}", hop.componentId(), destinationText(route), route.target_id), route.source};
   }
   return {};
 }
@@ -575,11 +580,14 @@ void finishReport(VerifyReport& report, Tally& tally) {
 /// Ends a check's report: finishReport, then its assumptions in order: what
 /// it enumerated, `placed` when it placed new interfaces, IPv4 only.
 void finishWithAssumptions(const Topology& topo, VerifyReport& report, Tally& tally, const VerifyOptions& options,
-                           std::string enumerated, std::string placed) {
+                           std::string enumerated, std::string placed, bool ipv6_analysed) {
   finishReport(report, tally);
+  report.assumptions.push_back(std::move(enumerated));
+  if (options.hypothetical_enis) report.assumptions.push_back(std::move(placed));
+  if (ipv6_analysed) return;
   // Never "holds" over less than the input holds: an IPv6 route out of a VPC
-  // could carry what the check forbids, and IPv6 is not analysed yet. A report
-  // without findings is then undetermined, naming the routes (exit 3).
+  // could carry what the check forbids, and this check does not analyse IPv6
+  // yet. A report without findings is then undetermined, naming the routes (exit 3).
   for (const auto& table : topo.route_tables) {
     for (const auto& route : table.routes) {
       if (route.destination_ipv6 && route.target != RouteTarget::kLocal) {
@@ -602,8 +610,6 @@ void finishWithAssumptions(const Topology& topo, VerifyReport& report, Tally& ta
     }
     report.undetermined.push_back(std::move(ipv6));
   }
-  report.assumptions.push_back(std::move(enumerated));
-  if (options.hypothetical_enis) report.assumptions.push_back(std::move(placed));
   report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
 }
 
@@ -1001,6 +1007,172 @@ void decideOtherEstatesAlike(const Network::Index& ix, const std::vector<Cidr>& 
 
 }  // namespace
 
+// ---- IPv6 ------------------------------------------------------------------
+// The IPv6 half of the internet-free check, class by class: every IPv6 block
+// the input names cuts the 128-bit space into address classes (as the IPv4
+// atoms do), and one packet per (IPv6 source class, destination class,
+// header class) is traced. It is not factored like the IPv4 engine: its
+// cost grows with IPv6 sources x IPv6 classes (docs/performance.md).
+
+/// The address after `address`, or nullopt past the last one.
+std::optional<Ipv6> nextIpv6(Ipv6 address) {
+  if (address.low() != ~uint64_t{0}) return Ipv6(address.high(), address.low() + 1);
+  if (address.high() != ~uint64_t{0}) return Ipv6(address.high() + 1, 0);
+  return std::nullopt;
+}
+
+/// 64:ff9b::/96, the NAT64 well-known prefix (RFC 6052).
+constexpr uint64_t kNat64High = 0x0064ff9b00000000ULL;
+Cidr6 nat64Prefix() { return Cidr6::of(Ipv6(kNat64High, 0), 96); }
+/// 2000::/3, global unicast: the IPv6 internet (IpAddress::isPublic).
+Cidr6 globalUnicast() { return Cidr6::of(Ipv6(uint64_t{0x2} << 60, 0), 3); }
+
+/// The first address of every IPv6 class, sorted: the edges of every block
+/// the input names (VPC and subnet blocks, routes, prefix lists, network ACL
+/// entries, security-group rules, interface addresses and prefixes), of
+/// 2000::/3, and of 64:ff9b::/96 cut at every IPv4 class edge (a NAT64
+/// destination stands for the IPv4 address in its last 32 bits).
+std::vector<Ipv6> ipv6ClassStarts(const Topology& topo, const std::vector<Atom>& ipv4_atoms) {
+  std::set<Ipv6> starts{Ipv6()};
+  auto block = [&](const Cidr6& cidr) {
+    starts.insert(cidr.first());
+    if (auto next = nextIpv6(cidr.last())) starts.insert(*next);
+  };
+  block(globalUnicast());
+  block(nat64Prefix());
+  for (const Atom& atom : ipv4_atoms) starts.insert(Ipv6(kNat64High, atom.first));
+  for (const auto& vpc : topo.vpcs) {
+    for (const auto& association : vpc.ipv6_blocks) block(analysedBlock(association.block));
+  }
+  for (const auto& subnet : topo.subnets) {
+    for (const auto& association : subnet.ipv6_blocks) block(analysedBlock(association.block));
+  }
+  for (const auto& table : topo.route_tables) {
+    for (const auto& route : table.routes) {
+      if (route.destination_ipv6) block(analysedBlock(*route.destination_ipv6));
+    }
+  }
+  for (const auto& list : topo.prefix_lists) {
+    for (const auto& cidr : list.cidrs6) block(cidr);
+  }
+  for (const auto& acl : topo.network_acls) {
+    for (const auto& entry : acl.entries) {
+      if (entry.ipv6_cidr) block(analysedBlock(*entry.ipv6_cidr));
+    }
+  }
+  for (const auto& group : topo.security_groups) {
+    for (const auto* rules : {&group.ingress, &group.egress}) {
+      for (const auto& rule : *rules) {
+        if (rule.peer_kind == PeerKind::kIpv6Cidr) block(analysedBlock(rule.cidr6));
+      }
+    }
+  }
+  for (const auto& eni : topo.enis) {
+    for (const auto& address : eni.ipv6_addresses) block(Cidr6::of(address, 128));
+    for (const auto& prefix : eni.ipv6_prefixes) block(prefix);
+  }
+  return {starts.begin(), starts.end()};
+}
+
+/// Whether an IPv6 destination stands for the internet: a global unicast
+/// address, or a NAT64 address whose IPv4 address is public.
+bool ipv6Internet(const Ipv6& address) {
+  if (nat64Prefix().contains(address)) return Ipv4(static_cast<uint32_t>(address.low())).isPublic();
+  return IpAddress(address).isPublic();
+}
+
+/// The IPv6 source classes of the planned sources: each existing interface
+/// at each IPv6 address (and the first address of each delegated prefix),
+/// and a new interface per subnet with an IPv6 block and security groups
+/// (VPC User Guide, "IPv6 addresses": an interface in such a subnet can get
+/// IPv6 addresses at launch or later). Sources alike (subnet, groups,
+/// address class) are traced once.
+std::vector<SourceClass> ipv6Sources(const Network::Index& ix, const std::vector<PlannedSource>& planned,
+                                     const std::vector<Ipv6>& starts) {
+  std::vector<SourceClass> out;
+  std::set<std::tuple<const Subnet*, std::vector<std::string>, size_t>> seen;
+  auto classOf = [&](const Ipv6& address) {
+    return static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), address) - starts.begin());
+  };
+  auto add = [&](const Subnet& subnet, std::vector<std::string> groups, const Ipv6& address, SourceClass source) {
+    std::sort(groups.begin(), groups.end());
+    if (!seen.insert({&subnet, std::move(groups), classOf(address)}).second) return;
+    source.subnet = &subnet;
+    source.endpoint.address = address;
+    out.push_back(std::move(source));
+  };
+  std::set<const Eni*> service_owned;
+  for (const auto& [id, nat] : ix.nat_by_eni) service_owned.insert(ix.eniById(id));
+  for (const auto& [id, endpoint] : ix.endpoint_by_eni) service_owned.insert(ix.eniById(id));
+  for (const auto& source : planned) {
+    if (source.kind == PlannedSource::Kind::kInterface) {
+      const Eni& eni = *source.eni;
+      const Subnet* subnet = source.subnet != nullptr ? source.subnet : ix.topo.findSubnet(eni.subnet_id);
+      if (subnet == nullptr || service_owned.count(&eni) != 0 || eni.interface_type == "nat_gateway" ||
+          eni.interface_type == "vpc_endpoint") {
+        continue;
+      }
+      std::vector<Ipv6> addresses = eni.ipv6_addresses;
+      for (const auto& prefix : eni.ipv6_prefixes) addresses.push_back(prefix.first());
+      for (const auto& address : addresses) {
+        if (source.address && source.address->isV6() && source.address->v6() != address) continue;
+        SourceClass added;
+        added.endpoint.kind = Endpoint::Kind::kEni;
+        added.endpoint.eni = &eni;
+        add(*subnet, eni.security_group_ids, address, std::move(added));
+      }
+    } else if (source.kind == PlannedSource::Kind::kNewInterface) {
+      std::vector<Ipv6Block> blocks = associatedIpv6(source.subnet->ipv6_blocks);
+      if (blocks.empty()) continue;
+      const Cidr6 block = analysedBlock(blocks.front());
+      // The first free address from the fourth on (the subnet's reserved
+      // addresses: VPC User Guide, "Subnet CIDR blocks").
+      Ipv6 address(block.base().high(), block.base().low() + 4);
+      while (ix.eniByIpv6(address) != nullptr) address = Ipv6(address.high(), address.low() + 1);
+      SourceClass added;
+      added.endpoint = source.endpoint;
+      add(*source.subnet, source.endpoint.security_group_ids, address, std::move(added));
+    }
+  }
+  return out;
+}
+
+/// Traces every IPv6 source class to every IPv6 internet class under every
+/// header class, into the returned tally.
+Tally internetFreeIpv6(const Network& network, const std::vector<PlannedSource>& planned,
+                       const std::vector<Atom>& ipv4_atoms, const std::vector<HeaderClass>& headers,
+                       const VerifyOptions& options, uint64_t& source_classes) {
+  const Network::Index& ix = network.index();
+  const std::vector<Ipv6> starts = ipv6ClassStarts(ix.topo, ipv4_atoms);
+  std::vector<Ipv6> destinations;
+  for (const auto& start : starts) {
+    if (ipv6Internet(start)) destinations.push_back(start);
+  }
+  const std::vector<SourceClass> sources = ipv6Sources(ix, planned, starts);
+  source_classes += sources.size();
+  Tally tally;
+  if (!sources.empty()) {
+    for (auto& assumption : ipv6StandInAssumptions(ix.topo)) tally.assumptions.insert(std::move(assumption));
+  }
+  tally.append(tallyInParallel<Tally>(options.threads, sources.size(), [&](size_t member, Tally& part) {
+    const Endpoint source = endpointOf(sources[member]);
+    const std::string subnet = displayName(sources[member].subnet->meta);
+    for (const Ipv6& destination : destinations) {
+      Target target;
+      target.address = destination;
+      target.any_internet = true;
+      target.label = "internet";
+      for (const HeaderClass& header : headers) {
+        Packet packet = classPacket(source.address, destination, header, 49152);
+        TraceResult result = trace(network, source, target, packet, TraceOptions{false, nullptr, false});
+        Decision decision = internetDecision(result, subnet);
+        record(part, decision, source.label, packet, std::move(result), false, false);
+      }
+    }
+  }));
+  return tally;
+}
+
 Result<InternetFreeReport> verifyInternetFree(const Network& network, const std::vector<std::string>& source_refs,
                                               const VerifyOptions& options) {
   const Network::Index& ix = network.index();
@@ -1009,12 +1181,14 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   Sources classes(ix, address_atoms, atomsOf(addressBoundaries(ix, {}, Coarser{true, false}), kAddressSpaceEnd));
   SourcePlanner planner(network);
   SourceOptions plan_options{SubnetSources::kEveryInterface, {}, options.hypothetical_enis};
+  std::vector<PlannedSource> every_planned;
   for (const auto& ref : source_refs) {
     auto resolved = resolveReference(ix.topo, ref, ReferenceRole::kSource);
     if (!resolved) return Error{resolved.error()};
     auto planned = planner.plan(*resolved, plan_options);
     if (!planned) return Error{planned.error()};
     if (auto error = classes.add(ref, *planned)) return *error;
+    every_planned.insert(every_planned.end(), planned->begin(), planned->end());
   }
   std::vector<SourceClass> sources = classes.take();
   std::vector<Atom> destinations;
@@ -1022,6 +1196,7 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
     if (Ipv4(static_cast<uint32_t>(atom.first)).isPublic()) destinations.push_back(atom);
   }
   std::vector<HeaderClass> headers = ProtocolSpace(ix.topo, {}).classes();
+  const std::vector<HeaderClass> headers6 = headers;
 
   InternetFreeReport report;
   report.sources = source_refs;
@@ -1061,12 +1236,16 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
     return internetDecision(result, displayName(interfaces[member].subnet->meta));
   };
   tally.append(runEnumeration(ix, e, {}, options.factored, options.threads));
+  tally.append(internetFreeIpv6(network, every_planned, address_atoms, headers6, options, report.source_classes));
   finishWithAssumptions(
       network.topology(), report, tally, options,
-      "the internet is every public IPv4 address (outside the RFC 6890 special ranges); a packet reaches it when it "
-      "leaves through an internet gateway, whether or not the reply returns",
-      "interfaces placed later carry security groups of their subnet's VPC and get a public IPv4 address only "
-      "where the subnet maps one on launch (no Elastic IP associated later)");
+      "the internet is every public IPv4 address (outside the RFC 6890 special ranges) and every global unicast "
+      "IPv6 address (2000::/3, and 64:ff9b::/96 toward a public IPv4 address); a packet reaches it when it leaves "
+      "through an internet gateway or an egress-only internet gateway, whether or not the reply returns",
+      "interfaces placed later carry security groups of their subnet's VPC, get a public IPv4 address only where "
+      "the subnet maps one on launch (no Elastic IP associated later), and an IPv6 address wherever the subnet has "
+      "an IPv6 block",
+      /*ipv6_analysed=*/true);
   return report;
 }
 
@@ -1285,7 +1464,8 @@ class ScopeCheck {
         "class to every interface with a public address; a path matches when its forward packet gets as far as the "
         "destination (the reply is not required)",
         "interfaces placed later carry one security group of their subnet's VPC and get a public IPv4 address only "
-        "where the subnet maps one on launch");
+        "where the subnet maps one on launch",
+        /*ipv6_analysed=*/false);
     return std::move(report_);
   }
 

@@ -241,7 +241,7 @@ struct ProtocolSpace {
 };
 
 /// The packet of a class.
-inline Packet classPacket(Ipv4 source, Ipv4 destination, const HeaderClass& header, int source_port) {
+inline Packet classPacket(IpAddress source, IpAddress destination, const HeaderClass& header, int source_port) {
   Packet packet;
   packet.source = source;
   packet.destination = destination;
