@@ -80,12 +80,6 @@ std::string internetFreeHeadline(const sim::VerifyReport& report) {
     return fmt::format("violated: {} reaches the internet: {} finding{} ({})\n", sources, report.findings.size(),
                        report.findings.size() == 1 ? "" : "s", countsText(report));
   }
-  if (report.undetermined_classes == 0 && !report.unanalysed.empty()) {
-    return fmt::format("undetermined: no finding over IPv4, but {} IPv6 route{} leave{} a VPC and IPv6 is not "
-                       "analysed ({})\n",
-                       report.unanalysed.size(), report.unanalysed.size() == 1 ? "" : "s",
-                       report.unanalysed.size() == 1 ? "s" : "", countsText(report));
-  }
   return fmt::format("undetermined: no finding, but {} classes could not be decided ({})\n",
                      report.undetermined_classes, countsText(report));
 }
@@ -99,12 +93,6 @@ std::string scopeHeadline(const sim::VerifyReport& report) {
   if (report.verdict == sim::Verdict::kReachable) {
     return fmt::format("{}: violated: {} finding{} ({})\n", name, report.findings.size(),
                        report.findings.size() == 1 ? "" : "s", countsText(report));
-  }
-  if (report.undetermined_classes == 0 && !report.unanalysed.empty()) {
-    return fmt::format("{}: undetermined: no path matches over IPv4, but {} IPv6 route{} leave{} a VPC and IPv6 is "
-                       "not analysed ({})\n",
-                       name, report.unanalysed.size(), report.unanalysed.size() == 1 ? "" : "s",
-                       report.unanalysed.size() == 1 ? "s" : "", countsText(report));
   }
   return fmt::format("{}: undetermined: no finding, but {} classes could not be decided ({})\n", name,
                      report.undetermined_classes, countsText(report));
@@ -310,7 +298,7 @@ std::string headline(const sim::VerifyReport& report) {
 }
 
 /// An undetermined check without examples (classes undecided, or only
-/// unanalysed IPv6 routes): one warning result with its headline, so a SARIF
+/// classes left undecided): one warning result with its headline, so a SARIF
 /// consumer never reads it as clean.
 Json undeterminedCheckResult(const sim::VerifyReport& report, const std::string& id, size_t index) {
   Json result;

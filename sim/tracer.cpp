@@ -697,7 +697,7 @@ class Walk {
                   fmt::format("{} is not a global unicast address; {} cannot deliver it", packet.destination.str(),
                               gateway.id));
     }
-    hop(kind, HopAction::kPass, &gateway);
+    hop(kind, HopAction::kPass, &gateway).egress = true;  // outward (scopes tell it from the way in)
     if (!is_return_) ipv6_exit_ = &gateway;
     sender_.reset();
     if (is_return_ && source_.subnet == nullptr) return Arrival{Arrival::Kind::kInternet, {}, packet};

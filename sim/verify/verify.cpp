@@ -267,7 +267,7 @@ std::string exitPoint(const TraceResult& result) {
   for (const auto& hop : result.path) {
     if (hop.direction != Direction::kForward) break;
     // IPv6 leaves through an internet or egress-only gateway untranslated.
-    bool ipv6_out = hop.action == HopAction::kPass &&
+    bool ipv6_out = hop.action == HopAction::kPass && hop.egress &&
                     (hop.kind == HopKind::kInternetGateway || hop.kind == HopKind::kEgressOnlyInternetGateway);
     if (hop.action != HopAction::kTranslateSource && !ipv6_out) continue;
     if (hop.kind == HopKind::kNatGateway) nat = componentName(hop);
@@ -290,7 +290,8 @@ std::string bareId(const std::string& reference) {
 
 /// The CloudFormation-style type NAA uses for an ID, from its prefix ("" when unknown).
 std::string_view resourceTypeOf(std::string_view id) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kPrefixes = {{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kPrefixes = {{
+      {"eigw-", "AWS::EC2::EgressOnlyInternetGateway"},
       {"tgw-attach-", "AWS::EC2::TransitGatewayAttachment"},
       {"tgw-rtb-", "AWS::EC2::TransitGatewayRouteTable"},
       {"tgw-", "AWS::EC2::TransitGateway"},
@@ -447,8 +448,9 @@ void readPath(const Network::Index& ix, const TraceResult& result, const std::st
       if (const NatGateway* nat = topo.findNatGateway(id)) facts.through.add(nat->subnet_id);
       facts.destination.add(id);
       facts.reached = true;
-    } else if (hop.kind == HopKind::kInternetGateway) {
-      bool outward = hop.action == HopAction::kTranslateSource;
+    } else if (hop.kind == HopKind::kInternetGateway || hop.kind == HopKind::kEgressOnlyInternetGateway) {
+      // IPv6 passes untranslated; the tracer marks the outward pass `egress`.
+      bool outward = hop.action == HopAction::kTranslateSource || (hop.action == HopAction::kPass && hop.egress);
       (outward ? facts.destination : facts.source).add(id);
       facts.reached = facts.reached || outward;
     } else if (hop.kind == HopKind::kPeeringConnection || hop.kind == HopKind::kTransitGatewayAttachment ||
@@ -578,39 +580,12 @@ void finishReport(VerifyReport& report, Tally& tally) {
 }
 
 /// Ends a check's report: finishReport, then its assumptions in order: what
-/// it enumerated, `placed` when it placed new interfaces, IPv4 only.
-void finishWithAssumptions(const Topology& topo, VerifyReport& report, Tally& tally, const VerifyOptions& options,
-                           std::string enumerated, std::string placed, bool ipv6_analysed) {
+/// it enumerated, `placed` when it placed new interfaces.
+void finishWithAssumptions(VerifyReport& report, Tally& tally, const VerifyOptions& options, std::string enumerated,
+                           std::string placed) {
   finishReport(report, tally);
   report.assumptions.push_back(std::move(enumerated));
   if (options.hypothetical_enis) report.assumptions.push_back(std::move(placed));
-  if (ipv6_analysed) return;
-  // Never "holds" over less than the input holds: an IPv6 route out of a VPC
-  // could carry what the check forbids, and this check does not analyse IPv6
-  // yet. A report without findings is then undetermined, naming the routes (exit 3).
-  for (const auto& table : topo.route_tables) {
-    for (const auto& route : table.routes) {
-      if (route.destination_ipv6 && route.target != RouteTarget::kLocal) {
-        report.unanalysed.push_back({&table, &route});
-      }
-    }
-  }
-  if (!report.unanalysed.empty() && report.verdict == Verdict::kUnreachable) {
-    report.verdict = Verdict::kUndetermined;
-    // Shown by every output (text, JSON, SARIF, JUnit) as an undetermined example.
-    TraceResult ipv6;
-    ipv6.verdict = Verdict::kUndetermined;
-    ipv6.source = "IPv6 routes out of a VPC";
-    for (const auto& [table, route] : report.unanalysed) {
-      ipv6.explanations.push_back(
-          {"IPV6_NOT_ANALYSED", displayName(table->meta),
-           fmt::format("route {} -> {} sends IPv6 traffic out of {}; IPv6 is loaded but not analysed, so the check "
-                       "cannot hold",
-                       route->destination_ipv6->str(), route->target_id, table->vpc_id)});
-    }
-    report.undetermined.push_back(std::move(ipv6));
-  }
-  report.assumptions.push_back("IPv4 only: IPv6 routes and rules are loaded but not analysed");
 }
 
 // ---- Enumerations and the two engines that run them ----------------------
@@ -1032,7 +1007,7 @@ Cidr6 globalUnicast() { return Cidr6::of(Ipv6(uint64_t{0x2} << 60, 0), 3); }
 /// entries, security-group rules), of
 /// 2000::/3, and of 64:ff9b::/96 cut at every IPv4 class edge (a NAT64
 /// destination stands for the IPv4 address in its last 32 bits).
-std::vector<Ipv6> ipv6ClassStarts(const Topology& topo, const std::vector<Atom>& ipv4_atoms) {
+std::vector<Ipv6> ipv6ClassStarts(const Topology& topo, const std::vector<Atom>& ipv4_atoms, bool interfaces = false) {
   std::set<Ipv6> starts{Ipv6()};
   auto block = [&](const Cidr6& cidr) {
     starts.insert(cidr.first());
@@ -1067,10 +1042,17 @@ std::vector<Ipv6> ipv6ClassStarts(const Topology& topo, const std::vector<Atom>&
       }
     }
   }
-  // Interface addresses are no edges: no rule names them, so sources in one
-  // class behave alike, and a destination an interface holds leaves through
-  // the same gateway as its class (the exit decides a finding; the round
-  // trip only which example is shown).
+  // Interface addresses are no edges unless asked for (scopes reaching
+  // private destinations, which tell interfaces apart): no rule names them,
+  // so sources in one class behave alike, and a destination an interface
+  // holds leaves through the same gateway as its class (the exit decides an
+  // internet finding; the round trip only which example is shown).
+  if (interfaces) {
+    for (const auto& eni : topo.enis) {
+      for (const auto& address : eni.ipv6_addresses) block(Cidr6::of(address, 128));
+      for (const auto& prefix : eni.ipv6_prefixes) block(prefix);
+    }
+  }
   return {starts.begin(), starts.end()};
 }
 
@@ -1238,14 +1220,13 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   tally.append(runEnumeration(ix, e, {}, options.factored, options.threads));
   tally.append(internetFreeIpv6(network, every_planned, address_atoms, headers6, options, report.source_classes));
   finishWithAssumptions(
-      network.topology(), report, tally, options,
+      report, tally, options,
       "the internet is every public IPv4 address (outside the RFC 6890 special ranges) and every global unicast "
       "IPv6 address (2000::/3, and 64:ff9b::/96 toward a public IPv4 address); a packet reaches it when it leaves "
       "through an internet gateway or an egress-only internet gateway, whether or not the reply returns",
       "interfaces placed later carry security groups of their subnet's VPC, get a public IPv4 address only where "
       "the subnet maps one on launch (no Elastic IP associated later), and an IPv6 address wherever the subnet has "
-      "an IPv6 block",
-      /*ipv6_analysed=*/true);
+      "an IPv6 block");
   return report;
 }
 
@@ -1452,20 +1433,21 @@ class ScopeCheck {
     report_.scope_origin = scope_.origin;
     if (egress_needed_) {
       if (auto error = checkEgress()) return *error;
+      if (auto error = checkEgressIpv6()) return *error;
     }
     if (ingress_needed_) {
       if (auto error = checkIngress()) return *error;
+      if (auto error = checkIngressIpv6()) return *error;
     }
     noteEntriesFromOutside();
     noteUnmodelled();
     finishWithAssumptions(
-        network_.topology(), report_, tally_, options_,
+        report_, tally_, options_,
         "paths enumerated: from every interface to every destination address class, and from every public address "
         "class to every interface with a public address; a path matches when its forward packet gets as far as the "
         "destination (the reply is not required)",
-        "interfaces placed later carry one security group of their subnet's VPC and get a public IPv4 address only "
-        "where the subnet maps one on launch",
-        /*ipv6_analysed=*/false);
+        "interfaces placed later carry one security group of their subnet's VPC, get a public IPv4 address only "
+        "where the subnet maps one on launch, and an IPv6 address wherever the subnet has an IPv6 block");
     return std::move(report_);
   }
 
@@ -1478,10 +1460,14 @@ class ScopeCheck {
   void readFactorability();
   [[nodiscard]] Decision judge(const FlowFacts& facts, const Packet& packet, const TraceResult& result,
                                const std::string& source_group) const;
+  [[nodiscard]] Decision judgeInbound(const TraceResult& result, const Packet& packet, const std::string& eni_id,
+                                      const Target& target) const;
   Result<std::vector<SourceClass>> planSources() const;
   std::optional<Error> checkEgress();
   [[nodiscard]] std::optional<Error> withinClassLimit(uint64_t sources, uint64_t headers, bool factored) const;
   std::optional<Error> checkIngress();
+  std::optional<Error> checkEgressIpv6();
+  std::optional<Error> checkIngressIpv6();
   void noteEntryFromOutside(const NaaPath& path, const std::string& id, const std::string& what);
   void noteEntriesFromOutside();
   void noteUnmodelled();
@@ -1752,6 +1738,135 @@ std::optional<Error> ScopeCheck::checkEgress() {
   return std::nullopt;
 }
 
+/// The IPv6 half of checkEgress, class by class: every IPv6 source class of
+/// every subnet to every IPv6 destination class (internet classes only
+/// unless a path may end at a private address).
+std::optional<Error> ScopeCheck::checkEgressIpv6() {
+  const std::vector<Ipv6> starts = ipv6ClassStarts(topo_, address_atoms_, private_destinations_);
+  SourcePlanner planner(network_);
+  SourceOptions plan_options{SubnetSources::kEveryInterface, {}, options_.hypothetical_enis};
+  std::vector<PlannedSource> planned;
+  for (const auto& subnet : topo_.subnets) {
+    if (associatedIpv6(subnet.ipv6_blocks).empty()) continue;  // no IPv6 address can be in it
+    auto more = planner.planSubnet(subnet, plan_options);
+    if (!more) return Error{more.error()};
+    planned.insert(planned.end(), more->begin(), more->end());
+  }
+  const std::vector<SourceClass> sources = ipv6Sources(ix_, planned, starts);
+  if (sources.empty()) return std::nullopt;
+  std::vector<Ipv6> destinations;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    if (!private_destinations_ && !ipv6Internet(starts[i])) continue;
+    destinations.push_back(starts[i]);
+  }
+  report_.source_classes += sources.size();
+  const uint64_t pairs = uint64_t{destinations.size()} * headers_.size() * source_ports_.size();
+  if (auto error = withinClassLimit(sources.size(), pairs, false)) return error;
+  for (auto& assumption : ipv6StandInAssumptions(topo_)) tally_.assumptions.insert(std::move(assumption));
+  tally_.append(tallyInParallel<Tally>(options_.threads, sources.size(), [&](size_t member, Tally& part) {
+    const Endpoint source = endpointOf(sources[member]);
+    const Side origin = originOf(sources[member]);
+    const std::string group = displayName(sources[member].subnet->meta);
+    for (const Ipv6& destination : destinations) {
+      const Eni* holder = ix_.eniByIpv6(destination);
+      Target target;
+      target.address = destination;
+      target.any_internet = IpAddress(destination).isPublic() && holder == nullptr;
+      target.label = holder != nullptr ? holder->meta.id : IpAddress(destination).str();
+      for (const HeaderClass& header : headers_) {
+        for (int source_port : source_ports_) {
+          Packet packet = classPacket(source.address, destination, header, source_port);
+          TraceResult result = trace(network_, source, target, packet, TraceOptions{false, nullptr, false});
+          FlowFacts facts;
+          facts.source = origin;
+          readPath(ix_, result, holder != nullptr ? holder->meta.id : std::string(), facts);
+          Decision decision = judge(facts, packet, result, group);
+          record(part, decision, source.label, packet, std::move(result), false, holder != nullptr);
+        }
+      }
+    }
+  }));
+  return std::nullopt;
+}
+
+/// The IPv6 half of checkIngress: from every IPv6 internet class to every
+/// interface at each of its IPv6 addresses, and to a new interface per
+/// (subnet with an IPv6 block, security group of its VPC).
+std::optional<Error> ScopeCheck::checkIngressIpv6() {
+  struct Inbound6 {
+    Target target;
+    std::string eni_id;
+  };
+  std::vector<Inbound6> targets;
+  for (const auto& eni : topo_.enis) {
+    for (const auto& address : eni.ipv6_addresses) {
+      Inbound6 inbound;
+      inbound.target.address = address;
+      inbound.target.label = displayName(eni.meta);
+      inbound.eni_id = eni.meta.id;
+      targets.push_back(std::move(inbound));
+    }
+  }
+  if (options_.hypothetical_enis) {
+    AddressPicker picker(network_);
+    for (const auto& subnet : topo_.subnets) {
+      std::optional<Ipv6> address = picker.next6(subnet);
+      if (!address) continue;
+      for (const auto& group : topo_.security_groups) {
+        if (group.vpc_id != subnet.vpc_id) continue;
+        Inbound6 inbound;
+        inbound.target.address = *address;
+        inbound.target.subnet_id = subnet.meta.id;
+        inbound.target.security_group_ids = {group.meta.id};
+        inbound.target.label = "new interface in " + subnet.meta.id + " with " + group.meta.id;
+        targets.push_back(std::move(inbound));
+      }
+    }
+  }
+  if (targets.empty()) return std::nullopt;
+  std::vector<Ipv6> clients;
+  for (const auto& start : ipv6ClassStarts(topo_, address_atoms_)) {
+    if (IpAddress(start).isPublic()) clients.push_back(start);
+  }
+  report_.source_classes += clients.size();
+  const uint64_t pairs = uint64_t{clients.size()} * headers_.size() * source_ports_.size();
+  if (auto error = withinClassLimit(targets.size(), pairs, false)) return error;
+  tally_.append(tallyInParallel<Tally>(options_.threads, targets.size(), [&](size_t member, Tally& part) {
+    const Inbound6& inbound = targets[member];
+    for (const Ipv6& client : clients) {
+      Endpoint source;
+      source.kind = Endpoint::Kind::kExternal;
+      source.address = client;
+      source.label = "internet host " + IpAddress(client).str();
+      for (const HeaderClass& header : headers_) {
+        for (int source_port : source_ports_) {
+          Packet packet = classPacket(client, inbound.target.address, header, source_port);
+          TraceResult result = trace(network_, source, inbound.target, packet, TraceOptions{false, nullptr, false});
+          Decision decision = judgeInbound(result, packet, inbound.eni_id, inbound.target);
+          record(part, decision, source.label, packet, std::move(result), true, false);
+        }
+      }
+    }
+  }));
+  return std::nullopt;
+}
+
+/// Decides a flow from the internet to interface `eni_id` (empty: the new
+/// interface `target` stands for, named by its subnet, VPC and groups).
+Decision ScopeCheck::judgeInbound(const TraceResult& result, const Packet& packet, const std::string& eni_id,
+                                  const Target& target) const {
+  FlowFacts facts;
+  readPath(ix_, result, eni_id, facts);
+  if (eni_id.empty() && facts.reached) {
+    const Subnet* subnet = topo_.findSubnet(target.subnet_id);
+    facts.destination.add(target.subnet_id);
+    if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
+    for (const auto& group : target.security_group_ids) facts.destination.add(group);
+  }
+  std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
+  return judge(facts, packet, result, entry);
+}
+
 /// "too large" when a check class by class would trace more than
 /// kScopeClassPairsByClass pairs (topology/limits.h).
 std::optional<Error> ScopeCheck::withinClassLimit(uint64_t sources, uint64_t headers, bool factored) const {
@@ -1778,18 +1893,7 @@ std::optional<Error> ScopeCheck::checkIngress() {
   }
   Enumeration e = inboundEnumeration(network_, targets, std::move(clients), headers_, source_ports_);
   e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
-    const Inbound& inbound = targets[member];
-    FlowFacts facts;
-    readPath(ix_, result, inbound.eni_id, facts);
-    if (inbound.eni_id.empty() && facts.reached) {
-      // A hypothetical interface: its subnet, VPC and groups.
-      const Subnet* subnet = topo_.findSubnet(inbound.target.subnet_id);
-      facts.destination.add(inbound.target.subnet_id);
-      if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
-      for (const auto& group : inbound.target.security_group_ids) facts.destination.add(group);
-    }
-    std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
-    return judge(facts, packet, result, entry);
+    return judgeInbound(result, packet, targets[member].eni_id, targets[member].target);
   };
   tally_.append(runEnumeration(ix_, e, extra_cidrs_, factored, options_.threads));
   return std::nullopt;

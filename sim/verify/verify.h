@@ -57,13 +57,6 @@ struct InternetFinding {
 /// Answer to an internet-free check. `verdict`: kUnreachable = holds (no
 /// finding), kReachable = findings exist, kUndetermined = no finding but
 /// some classes could not be decided.
-/// A route the check did not analyse although it could change the answer:
-/// an IPv6 route to a target outside its VPC (IPv6 is loaded, not analysed).
-struct UnanalysedRoute {
-  const topology::RouteTable* table = nullptr;
-  const topology::Route* route = nullptr;
-};
-
 struct InternetFreeReport {
   std::string check = "internet-free";  ///< or "scope NAME"
   std::string scope_origin;             ///< the scope file, or "builtin:AWS-..." ("" for internet-free)
@@ -80,9 +73,6 @@ struct InternetFreeReport {
   /// it says how, not what; benchmarks and tests compare the engines by it).
   uint64_t traces = 0;
   std::vector<std::string> assumptions;
-  /// IPv6 routes out of a VPC in the input. With any, a report without
-  /// findings is undetermined, never "holds" (docs/semantics.md).
-  std::vector<UnanalysedRoute> unanalysed;
 };
 
 /// Checks that no packet from any interface the references stand for

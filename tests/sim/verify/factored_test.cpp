@@ -20,6 +20,7 @@
 #include "sim/verify/verify.h"
 #include "tests/support/snapshots.h"
 #include "formats/generator.h"
+#include "formats/loader.h"
 #include "formats/scope_file.h"
 
 // The modules under test, by their short names (tests mirror the folders).
@@ -207,5 +208,24 @@ TEST_CASE("factored engine: Sources naming resources by ID, decided as class by 
     REQUIRE(reports.size() == 2);
     // Going out it was factored: far fewer traces than classes.
     CHECK(reports[1].traces * 4 < reports[1].classes_checked);
+  }
+}
+
+TEST_CASE("factored engine: a dual-stack network, decided as class by class over both families", "[factored]") {
+  // The IPv6 half is traced class by class in both modes; the reports, IPv4
+  // and IPv6 findings together, must still be identical.
+  Topology topo;
+  std::vector<Diagnostic> errors;
+  REQUIRE(loadNativeTopology(kRoot / "tests/data/ipv6/dual-stack.yaml", LoadOptions{}, topo, errors));
+  topo.finalize();
+  for (bool hypothetical : {true, false}) {
+    auto reports = compare(topo, hypothetical, {"igw-egress", "igw-ingress", "vpc-egress"});
+    REQUIRE(reports.size() == 4);
+    // IPv6 findings: out through both kinds of gateway, in through the internet gateway.
+    CHECK(findingTo(reports[0], "igw-dual") != nullptr);
+    CHECK(findingTo(reports[0], "eigw-dual") != nullptr);
+    CHECK(findingTo(reports[1], "igw-dual") != nullptr);
+    CHECK(findingTo(reports[2], "eni-web") != nullptr);
+    CHECK(findingTo(reports[2], "eni-eonly") == nullptr);
   }
 }
