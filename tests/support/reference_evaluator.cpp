@@ -23,8 +23,8 @@ std::string_view verdictName(Verdict verdict) {
 }
 
 std::string describe(const Packet& packet) {
-  if (packet.protocol == kProtocolIcmp) {
-    return "icmp " + packet.source.str() + " -> " + packet.destination.str() + " type " +
+  if (packet.protocol == kProtocolIcmp || packet.protocol == kProtocolIcmpv6) {
+    return std::string(packet.protocol == kProtocolIcmp ? "icmp " : "icmpv6 ") + packet.source.str() + " -> " + packet.destination.str() + " type " +
            std::to_string(packet.icmp_type) + " code " + std::to_string(packet.icmp_code);
   }
   if (packet.protocol == kProtocolTcp || packet.protocol == kProtocolUdp) {
@@ -62,6 +62,86 @@ bool isInternetAddress(Ipv4 ip) {
   return true;  // 255.255.255.255 lies in 240.0.0.0/4
 }
 
+/// RFC 4291, "Global Unicast Addresses" (IANA assigns them from 2000::/3):
+/// the only IPv6 addresses an internet gateway carries to and from the
+/// internet; ULA (fc00::/7), link-local (fe80::/10), multicast (ff00::/8)
+/// and the NAT64 prefix 64:ff9b::/96 lie outside it.
+bool isGlobalUnicast(Ipv6 ip) { return (ip.group(0) & 0xE000) == 0x2000; }
+
+bool isInternetAddress(const IpAddress& ip) {
+  return ip.isV6() ? isGlobalUnicast(ip.v6()) : isInternetAddress(ip.v4());
+}
+
+/// The IPv6 blocks a VPC or subnet owns: its associations in state
+/// "associated" (EC2 API Reference, VpcIpv6CidrBlockAssociation: a block
+/// being disassociated, or whose association failed, is not the VPC's).
+/// Known blocks only; run() settles IPv6 packets with unknown ones as
+/// undetermined before any of this is consulted.
+std::vector<Cidr6> ownedIpv6(const std::vector<Ipv6Association>& associations) {
+  std::vector<Cidr6> out;
+  for (const auto& association : associations) {
+    if (association.state == "associated" && association.block.known()) out.push_back(association.block.cidr());
+  }
+  return out;
+}
+
+bool anyContains(const std::vector<Cidr6>& blocks, const IpAddress& ip) {
+  if (!ip.isV6()) return false;
+  for (const auto& block : blocks) {
+    if (block.contains(ip.v6())) return true;
+  }
+  return false;
+}
+
+/// Whether the interface holds IPv6 `ip`: one of its addresses, or inside a
+/// prefix delegated to it (EC2 User Guide, "Assign prefixes to network
+/// interfaces").
+bool holdsIpv6(const Eni& eni, Ipv6 ip) {
+  for (const auto& address : eni.ipv6_addresses) {
+    if (address == ip) return true;
+  }
+  for (const auto& prefix : eni.ipv6_prefixes) {
+    if (prefix.contains(ip)) return true;
+  }
+  return false;
+}
+
+/// Whether any IPv6 block of the input is known only at deployment
+/// (Ipv6Block::known() false). The reference does not guess where AWS puts
+/// such a block.
+bool anyUnknownIpv6Block(const Topology& topo) {
+  auto unknown = [](const std::vector<Ipv6Association>& associations) {
+    for (const auto& association : associations) {
+      if (!association.block.known()) return true;
+    }
+    return false;
+  };
+  for (const auto& vpc : topo.vpcs) {
+    if (unknown(vpc.ipv6_blocks)) return true;
+  }
+  for (const auto& subnet : topo.subnets) {
+    if (unknown(subnet.ipv6_blocks)) return true;
+  }
+  for (const auto& table : topo.route_tables) {
+    for (const auto& route : table.routes) {
+      if (route.destination_ipv6 && !route.destination_ipv6->known()) return true;
+    }
+  }
+  for (const auto& acl : topo.network_acls) {
+    for (const auto& entry : acl.entries) {
+      if (entry.ipv6_cidr && !entry.ipv6_cidr->known()) return true;
+    }
+  }
+  for (const auto& group : topo.security_groups) {
+    for (const auto* rules : {&group.ingress, &group.egress}) {
+      for (const auto& rule : *rules) {
+        if (rule.peer_kind == PeerKind::kIpv6Cidr && !rule.cidr6.known()) return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool contains(const std::vector<std::string>& ids, const std::string& id) {
   for (const auto& item : ids) {
     if (item == id) return true;
@@ -77,9 +157,11 @@ bool contains(const std::vector<Ipv4>& ips, Ipv4 ip) {
 }
 
 bool isTcpOrUdp(int protocol) { return protocol == kProtocolTcp || protocol == kProtocolUdp; }
+bool isIcmp(int protocol) { return protocol == kProtocolIcmp || protocol == kProtocolIcmpv6; }
 
 /// The reply to `packet`: addresses and ports swapped; an ICMP echo request
-/// (type 8) is answered by an echo reply (type 0), RFC 792.
+/// (type 8) is answered by an echo reply (type 0), RFC 792; an ICMPv6 echo
+/// request (type 128) by an echo reply (type 129), RFC 4443 section 4.
 Packet replyTo(const Packet& packet) {
   Packet reply = packet;
   reply.source = packet.destination;
@@ -87,7 +169,14 @@ Packet replyTo(const Packet& packet) {
   reply.source_port = packet.destination_port;
   reply.destination_port = packet.source_port;
   if (packet.protocol == kProtocolIcmp && packet.icmp_type == 8) reply.icmp_type = 0;
+  if (packet.protocol == kProtocolIcmpv6 && packet.icmp_type == 128) reply.icmp_type = 129;
   return reply;
+}
+
+/// The well-known NAT64 prefix 64:ff9b::/96 (RFC 6052), which a NAT gateway
+/// translates (VPC User Guide, "DNS64 and NAT64").
+bool isNat64(const IpAddress& ip) {
+  return ip.isV6() && ip.v6().high() == 0x0064ff9b00000000ULL && (ip.v6().low() >> 32) == 0;
 }
 
 /// Whatever holds a private address inside a VPC: an ENI or a NAT gateway.
@@ -95,7 +184,7 @@ struct Holder {
   const Eni* eni = nullptr;         ///< set for an ordinary interface
   const NatGateway* nat = nullptr;  ///< set for a NAT gateway (its ENI is reported as the gateway)
   const Subnet* subnet = nullptr;
-  Ipv4 address;
+  IpAddress address;  ///< the private IPv4 or the IPv6 address the packet uses
 };
 
 /// Where a packet ended.
@@ -127,6 +216,9 @@ class Evaluator {
     source.eni = source_eni;
     source.subnet = source_subnet;
     source.address = packet.source;
+    if ((packet.source.isV6() || packet.destination.isV6()) && anyUnknownIpv6Block(topo_)) {
+      return finish(Verdict::kUndetermined, "an IPv6 block of the input is known only at deployment");
+    }
 
     // ---- services the host answers (Amazon DNS, metadata, Time Sync) ----
     if (std::optional<Result> answered = hostService(*source_eni, packet)) return *answered;
@@ -138,9 +230,12 @@ class Evaluator {
     if (forward.end == Outcome::End::kUndetermined) return finish(Verdict::kUndetermined, "request undetermined");
     if (forward.end == Outcome::End::kHolder) {
       // Delivered to the interface holding the destination (privately or
-      // through its public address).
-      bool right = forward.holder.address == packet.destination ||
-                   publicAddressOf(forward.holder) == std::optional<Ipv4>(packet.destination);
+      // through its public address); after NAT64, the IPv4 address embedded
+      // in the destination.
+      IpAddress wanted = packet.destination;
+      if (nat64_destination_) wanted = Ipv4(static_cast<uint32_t>(nat64_destination_->v6().low()));
+      bool right = forward.holder.address == wanted ||
+                   (!wanted.isV6() && publicAddressOf(forward.holder) == std::optional<Ipv4>(wanted.v4()));
       if (!right) return finish(Verdict::kUnreachable, "request delivered somewhere else");
     }
 
@@ -171,8 +266,14 @@ class Evaluator {
   /// the source VPC's first CIDR + 2; metadata (tcp 80) at 169.254.169.254
   /// and Time Sync (udp 123) at 169.254.169.123 for interfaces attached to
   /// an instance. Another VPC's base + 2 on port 53: undetermined.
+  /// Over IPv6 the three are at fd00:ec2::253, fd00:ec2::254 and
+  /// fd00:ec2::123 (Nitro instances only; taken to be one); the IPv6
+  /// metadata endpoint answers only when HttpProtocolIpv6 is enabled (EC2
+  /// User Guide, "Configure the instance metadata options"), which the input
+  /// does not carry: undetermined.
   std::optional<Result> hostService(const Eni& source, const Packet& packet) {
-    const uint32_t to = packet.destination.value();
+    if (packet.destination.isV6()) return hostService6(source, packet);
+    const uint32_t to = packet.destination.v4().value();
     const Vpc* own = nullptr;
     bool other_resolver = false;
     for (const auto& vpc : topo_.vpcs) {
@@ -218,6 +319,36 @@ class Evaluator {
         return finish(Verdict::kUnreachable, "metadata endpoint disabled");
       }
     }
+    return finish(Verdict::kReachable, "answered by the host");
+  }
+
+  std::optional<Result> hostService6(const Eni& source, const Packet& packet) {
+    const Ipv6 to = packet.destination.v6();
+    if (to.high() != 0xfd000ec200000000ULL) return std::nullopt;
+    int service_port = 0;
+    if (to.low() == 0x253) {
+      service_port = 53;
+    } else if (to.low() == 0x254) {
+      service_port = 80;
+    } else if (to.low() == 0x123) {
+      service_port = 123;
+    } else {
+      return std::nullopt;
+    }
+    note("to a service the host answers over IPv6: " + describe(packet));
+    if (!isTcpOrUdp(packet.protocol)) return finish(Verdict::kUndetermined, "host service, not TCP or UDP");
+    bool protocol_ok = service_port == 53 || (service_port == 80 ? packet.protocol == kProtocolTcp
+                                                                  : packet.protocol == kProtocolUdp);
+    if (!protocol_ok || packet.destination_port != service_port) {
+      return finish(Verdict::kUnreachable, "host service does not answer this port");
+    }
+    if (service_port == 80) return finish(Verdict::kUndetermined, "IPv6 metadata endpoint may be disabled");
+    if (service_port == 53) {
+      const Vpc* own = vpcById(source.vpc_id);
+      if (own != nullptr && !own->dns_support) return finish(Verdict::kUnreachable, "DNS support disabled");
+      return finish(Verdict::kReachable, "answered by the Amazon DNS server");
+    }
+    if (source.instance_id.empty()) return finish(Verdict::kUndetermined, "not an instance's interface");
     return finish(Verdict::kReachable, "answered by the host");
   }
 
@@ -305,14 +436,21 @@ class Evaluator {
     return holder;
   }
 
-  /// What in `vpc_id` holds private `ip`: a NAT gateway, else an ENI.
-  std::optional<Holder> holderInVpc(const std::string& vpc_id, Ipv4 ip) const {
-    for (const auto& nat : topo_.nat_gateways) {
-      if (nat.vpc_id == vpc_id && contains(nat.private_ips, ip)) return holderOfNat(nat);
+  /// What in `vpc_id` holds private `ip`: a NAT gateway, else an ENI; for
+  /// IPv6, the interface with that address (a NAT gateway has none).
+  std::optional<Holder> holderInVpc(const std::string& vpc_id, const IpAddress& ip) const {
+    if (!ip.isV6()) {
+      for (const auto& nat : topo_.nat_gateways) {
+        if (nat.vpc_id == vpc_id && contains(nat.private_ips, ip.v4())) return holderOfNat(nat);
+      }
     }
     for (const auto& eni : topo_.enis) {
-      if (eni.vpc_id != vpc_id || !contains(eni.private_ips, ip)) continue;
-      if (const NatGateway* nat = natByEniId(eni.meta.id)) return holderOfNat(*nat);
+      const bool holds = ip.isV6() ? holdsIpv6(eni, ip.v6()) : contains(eni.private_ips, ip.v4());
+      if (eni.vpc_id != vpc_id || !holds) continue;
+      if (const NatGateway* nat = natByEniId(eni.meta.id)) {
+        if (ip.isV6()) continue;
+        return holderOfNat(*nat);
+      }
       Holder holder;
       holder.eni = &eni;
       holder.subnet = subnetById(eni.subnet_id);
@@ -322,10 +460,19 @@ class Evaluator {
     return std::nullopt;
   }
 
-  /// What holds public `ip` (a NAT gateway's Elastic IP, else an ENI's public IP).
-  std::optional<Holder> holderOfPublic(Ipv4 ip) const {
+  /// What holds public `ip` (a NAT gateway's Elastic IP, else an ENI's
+  /// public IP); for IPv6, the interface with that address in any VPC: AWS
+  /// does not translate IPv6, so the address the internet sees is the
+  /// interface's own (VPC User Guide, "IPv6 addresses").
+  std::optional<Holder> holderOfPublic(const IpAddress& ip) const {
+    if (ip.isV6()) {
+      for (const auto& eni : topo_.enis) {
+        if (holdsIpv6(eni, ip.v6())) return holderInVpc(eni.vpc_id, ip);
+      }
+      return std::nullopt;
+    }
     for (const auto& nat : topo_.nat_gateways) {
-      if (contains(nat.public_ips, ip)) return holderOfNat(nat);
+      if (contains(nat.public_ips, ip.v4())) return holderOfNat(nat);
     }
     for (const auto& eni : topo_.enis) {
       for (const auto& pub : eni.public_ips) {
@@ -352,10 +499,11 @@ class Evaluator {
   /// True when some interface carrying security group `group_id` holds `ip`
   /// as a private address (VPC User Guide, "Security group rules": a rule that
   /// references a group matches the private IPs of the group's members).
-  bool memberOfGroupHolds(const std::string& group_id, Ipv4 ip) const {
+  bool memberOfGroupHolds(const std::string& group_id, const IpAddress& ip) const {
     for (const auto& eni : topo_.enis) {
       if (natByEniId(eni.meta.id) != nullptr) continue;  // a NAT gateway has no security groups
-      if (contains(eni.security_group_ids, group_id) && contains(eni.private_ips, ip)) return true;
+      const bool holds = ip.isV6() ? holdsIpv6(eni, ip.v6()) : contains(eni.private_ips, ip.v4());
+      if (contains(eni.security_group_ids, group_id) && holds) return true;
     }
     return false;
   }
@@ -363,8 +511,8 @@ class Evaluator {
   // ---- rules ---------------------------------------------------------------
 
   /// VPC User Guide, "Security group rules": protocol -1 is everything; TCP
-  /// and UDP match the destination port against the range; ICMP uses the
-  /// from/to fields as type/code with -1 for any.
+  /// and UDP match the destination port against the range; ICMP and ICMPv6
+  /// use the from/to fields as type/code with -1 for any.
   static bool sgRuleMatchesTraffic(const SgRule& rule, const Packet& packet) {
     if (rule.protocol == kProtocolAll) return true;
     if (rule.protocol != packet.protocol) return false;
@@ -372,7 +520,7 @@ class Evaluator {
       if (rule.from_port < 0 && rule.to_port < 0) return true;
       return rule.from_port <= packet.destination_port && packet.destination_port <= rule.to_port;
     }
-    if (packet.protocol == kProtocolIcmp) {
+    if (isIcmp(packet.protocol)) {
       bool type_ok = rule.from_port < 0 || rule.from_port == packet.icmp_type;
       bool code_ok = rule.to_port < 0 || rule.to_port == packet.icmp_code;
       return type_ok && code_ok;
@@ -381,8 +529,10 @@ class Evaluator {
   }
 
   /// Allowed if any rule of any of the groups allows it; rules never deny.
+  /// VPC User Guide, "Security group rules": a rule names an IPv4 or an
+  /// IPv6 CIDR (CidrIp / CidrIpv6) and matches peers of that family only.
   Tri securityGroupsAllow(const std::vector<std::string>& group_ids, bool egress, const Packet& packet) {
-    const Ipv4 peer = egress ? packet.destination : packet.source;
+    const IpAddress peer = egress ? packet.destination : packet.source;
     bool unsure = false;
     for (const auto& group_id : group_ids) {
       const SecurityGroup* group = groupById(group_id);
@@ -395,19 +545,22 @@ class Evaluator {
         if (!sgRuleMatchesTraffic(rule, packet)) continue;
         bool peer_matches = false;
         if (rule.peer_kind == PeerKind::kCidr) {
-          peer_matches = rule.cidr.contains(peer);
+          peer_matches = !peer.isV6() && rule.cidr.contains(peer.v4());
+        } else if (rule.peer_kind == PeerKind::kIpv6Cidr) {
+          peer_matches = peer.isV6() && rule.cidr6.known() && rule.cidr6.cidr().contains(peer.v6());
         } else if (rule.peer_kind == PeerKind::kPrefixList) {
           const PrefixList* list = prefixListById(rule.peer);
           if (list == nullptr) {
             unsure = true;
+          } else if (peer.isV6()) {
+            for (const auto& cidr : list->cidrs6) peer_matches = peer_matches || cidr.contains(peer.v6());
           } else {
-            for (const auto& cidr : list->cidrs) peer_matches = peer_matches || cidr.contains(peer);
+            for (const auto& cidr : list->cidrs) peer_matches = peer_matches || cidr.contains(peer.v4());
           }
         } else if (rule.peer_kind == PeerKind::kSecurityGroup) {
           peer_matches = memberOfGroupHolds(rule.peer, peer);
           if (!peer_matches && groupById(rule.peer) == nullptr) unsure = true;
         }
-        // kIpv6Cidr never matches an IPv4 packet.
         if (peer_matches) {
           note(std::string(egress ? "SG egress " : "SG ingress ") + group_id + " rule " + std::to_string(rule.index) +
                " allows");
@@ -420,18 +573,29 @@ class Evaluator {
 
   /// VPC User Guide, "Network ACL rules": rules of the direction in
   /// ascending rule number, the first match decides, nothing matching denies.
-  /// A subnet with no ACL in the input is taken to allow everything.
+  /// A subnet with no ACL in the input is taken to allow everything. An
+  /// entry names an IPv4 or an IPv6 block and matches packets of that
+  /// family only, so an ACL without IPv6 entries denies all IPv6 traffic
+  /// (VPC User Guide, "Custom network ACLs for your VPC": IPv6 needs rules
+  /// of its own; ICMPv6 entries give type and code as ICMP ones do).
   bool naclAllows(const Subnet& subnet, bool egress, const Packet& packet) {
     const NetworkAcl* acl = aclOf(subnet);
     if (acl == nullptr) return true;
-    const Ipv4 peer = egress ? packet.destination : packet.source;
+    const IpAddress peer = egress ? packet.destination : packet.source;
     const NaclEntry* first = nullptr;
     for (const auto& entry : acl->entries) {
-      if (entry.egress != egress || !entry.cidr || !entry.cidr->contains(peer)) continue;
+      if (entry.egress != egress) continue;
+      bool in_block = false;
+      if (peer.isV6()) {
+        in_block = entry.ipv6_cidr && entry.ipv6_cidr->known() && entry.ipv6_cidr->cidr().contains(peer.v6());
+      } else {
+        in_block = entry.cidr && entry.cidr->contains(peer.v4());
+      }
+      if (!in_block) continue;
       if (entry.protocol != kProtocolAll) {
         if (entry.protocol != packet.protocol) continue;
         if (isTcpOrUdp(packet.protocol) && !entry.ports.contains(packet.destination_port)) continue;
-        if (packet.protocol == kProtocolIcmp) {
+        if (isIcmp(packet.protocol)) {
           if (entry.icmp_type >= 0 && entry.icmp_type != packet.icmp_type) continue;
           if (entry.icmp_code >= 0 && entry.icmp_code != packet.icmp_code) continue;
         }
@@ -461,8 +625,59 @@ class Evaluator {
   /// equal length static routes beat prefix-list routes, which beat
   /// propagated routes. "Route tables": every associated VPC CIDR block has a local route
   /// (even if the input omits it); a local route for a disassociated block
-  /// does not route.
-  RouteChoice longestPrefixMatch(const RouteTable& table, const Vpc* vpc, Ipv4 destination) const {
+  /// does not route. An IPv6 destination is matched against the IPv6
+  /// routes only (DestinationIpv6CidrBlock, the IPv6 entries of prefix
+  /// lists, the local routes of the VPC's associated IPv6 blocks), an IPv4
+  /// one against the IPv4 routes only.
+  RouteChoice longestPrefixMatch(const RouteTable& table, const Vpc* vpc, const IpAddress& destination) const {
+    if (destination.isV6()) return longestPrefixMatch6(table, vpc, destination.v6());
+    return longestPrefixMatch4(table, vpc, destination.v4());
+  }
+
+  /// The better of two route candidates: the longer prefix, then the higher rank.
+  static void keepBest(RouteChoice& best, const RouteChoice& candidate) {
+    if (!best.found || candidate.prefix > best.prefix ||
+        (candidate.prefix == best.prefix && candidate.rank > best.rank)) {
+      best = candidate;
+    }
+  }
+
+  RouteChoice longestPrefixMatch6(const RouteTable& table, const Vpc* vpc, Ipv6 destination) const {
+    const std::vector<Cidr6> owned = vpc != nullptr ? ownedIpv6(vpc->ipv6_blocks) : std::vector<Cidr6>{};
+    RouteChoice best;
+    for (const auto& route : table.routes) {
+      const bool local = route.target == RouteTarget::kLocal;
+      if (route.destination_ipv6) {
+        const Cidr6 block = route.destination_ipv6->cidr();
+        if (local && vpc != nullptr) {
+          bool associated = false;
+          for (const auto& cidr : owned) associated = associated || cidr == block;
+          if (!associated) continue;
+        }
+        if (!block.contains(destination)) continue;
+        int rank = route.origin == "EnableVgwRoutePropagation" ? 1 : 3;
+        keepBest(best, {true, &route, block.prefix(), rank, local, route.blackhole});
+      } else if (!route.destination_prefix_list.empty()) {
+        const PrefixList* list = prefixListById(route.destination_prefix_list);
+        if (list == nullptr) continue;  // unknown entries: taken not to match
+        for (const auto& cidr : list->cidrs6) {
+          if (cidr.contains(destination)) keepBest(best, {true, &route, cidr.prefix(), 2, local, route.blackhole});
+        }
+      }
+    }
+    for (const auto& cidr : owned) {
+      if (!cidr.contains(destination)) continue;
+      bool listed = false;
+      for (const auto& route : table.routes) {
+        listed = listed || (route.target == RouteTarget::kLocal && route.destination_ipv6 &&
+                            route.destination_ipv6->cidr() == cidr);
+      }
+      if (!listed) keepBest(best, {true, nullptr, cidr.prefix(), 0, true, false});
+    }
+    return best;
+  }
+
+  RouteChoice longestPrefixMatch4(const RouteTable& table, const Vpc* vpc, Ipv4 destination) const {
     std::vector<RouteChoice> candidates;
     for (const auto& route : table.routes) {
       const bool local = route.target == RouteTarget::kLocal;
@@ -494,19 +709,16 @@ class Evaluator {
       }
     }
     RouteChoice best;
-    for (const auto& candidate : candidates) {
-      if (!best.found || candidate.prefix > best.prefix ||
-          (candidate.prefix == best.prefix && candidate.rank > best.rank)) {
-        best = candidate;
-      }
-    }
+    for (const auto& candidate : candidates) keepBest(best, candidate);
     return best;
   }
 
-  static std::string routeText(const RouteChoice& choice, Ipv4 destination) {
+  static std::string routeText(const RouteChoice& choice, const IpAddress& destination) {
     if (choice.route == nullptr) return destination.str() + "/" + std::to_string(choice.prefix) + " -> local (implicit)";
     const Route& route = *choice.route;
-    std::string dest = route.destination ? route.destination->str() : route.destination_prefix_list;
+    std::string dest = route.destination        ? route.destination->str()
+                       : route.destination_ipv6 ? route.destination_ipv6->str()
+                                                : route.destination_prefix_list;
     return dest + " -> " + route.target_id + (route.blackhole ? " (blackhole)" : "");
   }
 
@@ -552,8 +764,10 @@ class Evaluator {
       case RouteTarget::kNatGateway: return intoNatGateway(route.target_id, subnet, packet);
       case RouteTarget::kVpcEndpoint: return intoGatewayEndpoint(route.target_id, packet);
       case RouteTarget::kPeeringConnection: return acrossPeering(route.target_id, subnet, packet);
-      case RouteTarget::kTransitGateway: return throughTransitGateway(route.target_id, subnet, packet);
-      case RouteTarget::kEgressOnlyInternetGateway: return drop("egress-only internet gateways carry IPv6 only");
+      case RouteTarget::kTransitGateway:
+        if (packet.destination.isV6()) return unknown("IPv6 through a transit gateway is not analysed");
+        return throughTransitGateway(route.target_id, subnet, packet);
+      case RouteTarget::kEgressOnlyInternetGateway: return outThroughEgressOnlyGateway(route.target_id, subnet, packet);
       case RouteTarget::kVirtualPrivateGateway: return unknown("virtual private gateway: far side not in the input");
       case RouteTarget::kNetworkInterface:
       case RouteTarget::kInstance: return unknown("middlebox " + route.target_id + " is not modelled");
@@ -583,6 +797,15 @@ class Evaluator {
       }
       packet.destination = nat_original_source_;
       if (isTcpOrUdp(packet.protocol)) packet.destination_port = nat_original_port_;
+      if (nat64_destination_) {
+        // The reply of a NAT64 flow becomes IPv6 again, from the address
+        // the client sent to (RFC 7915: ICMP echo reply 0 is ICMPv6 129).
+        packet.source = *nat64_destination_;
+        if (packet.protocol == kProtocolIcmp) {
+          packet.protocol = kProtocolIcmpv6;
+          if (packet.icmp_type == 0) packet.icmp_type = 129;
+        }
+      }
       note("NAT " + holder.nat->meta.id + " translates destination back to " + packet.destination.str());
       return routeOut(*holder.subnet, packet);
     }
@@ -620,6 +843,21 @@ class Evaluator {
       return drop("inbound NACL of the NAT gateway's subnet " + holder.subnet->meta.id);
     }
     if (replying_) return drop("a reply routed into a NAT gateway would be translated as a new flow");
+    if (packet.destination.isV6()) {
+      // VPC User Guide, "DNS64 and NAT64": a NAT gateway translates IPv6
+      // traffic to 64:ff9b::/96 into IPv4 toward the address in the last 32
+      // bits; what it does with other IPv6 traffic is not documented.
+      if (!isNat64(packet.destination)) return unknown("IPv6 to a NAT gateway outside 64:ff9b::/96");
+      if (nat_ != nullptr) return unknown("a second NAT gateway on the path is not modelled");
+      nat64_destination_ = packet.destination;
+      packet.destination = Ipv4(static_cast<uint32_t>(packet.destination.v6().low()));
+      // RFC 7915: ICMPv6 becomes ICMP, echo request 128 becoming 8.
+      if (packet.protocol == kProtocolIcmpv6) {
+        packet.protocol = kProtocolIcmp;
+        if (packet.icmp_type == 128) packet.icmp_type = 8;
+      }
+      note("NAT64 " + nat->meta.id + " translates destination to " + packet.destination.str());
+    }
     if (packet.destination == holder.address) return drop("a NAT gateway accepts no connection toward it");
     if (packet.protocol != kProtocolTcp && packet.protocol != kProtocolUdp && packet.protocol != kProtocolIcmp) {
       return drop("a NAT gateway forwards only TCP, UDP and ICMP");
@@ -648,16 +886,104 @@ class Evaluator {
       return drop("internet gateway " + igw_id + " is not attached to " + subnet.vpc_id);
     }
     if (nat_ != nullptr && !nat_->is_public) return drop("a private NAT gateway cannot use an internet gateway");
+    if (packet.destination.isV6()) return outOverIpv6(igw_id, false, subnet, packet);
     std::optional<Holder> sender = holderInVpc(subnet.vpc_id, packet.source);
     std::optional<Ipv4> public_source;
     if (sender) public_source = publicAddressOf(*sender);
     if (!public_source) return drop(packet.source.str() + " has no public IPv4 address");
     if (!isInternetAddress(packet.destination)) return drop(packet.destination.str() + " is not an internet address");
-    packet.source = *public_source;
+    packet.source = Ipv4(*public_source);
     note("IGW " + igw_id + " translates source to " + packet.source.str());
     if (holderOfPublic(packet.destination)) return fromInternet(packet);
     note("delivered to the internet host " + packet.destination.str());
     return Outcome{Outcome::End::kInternet, {}, packet};
+  }
+
+  /// VPC User Guide, "Enable outbound IPv6 traffic using an egress-only
+  /// internet gateway": attached to one VPC, it carries IPv6 out of it (and
+  /// the replies back in), never IPv4.
+  Outcome outThroughEgressOnlyGateway(const std::string& eigw_id, const Subnet& subnet, const Packet& packet) {
+    const EgressOnlyInternetGateway* eigw = nullptr;
+    for (const auto& candidate : topo_.egress_only_internet_gateways) {
+      if (candidate.meta.id == eigw_id) eigw = &candidate;
+    }
+    if (eigw == nullptr || eigw->vpc_id != subnet.vpc_id) {
+      return drop("egress-only internet gateway " + eigw_id + " is not attached to " + subnet.vpc_id);
+    }
+    if (!packet.destination.isV6()) return drop("egress-only internet gateways carry IPv6 only");
+    return outOverIpv6(eigw_id, true, subnet, packet);
+  }
+
+  /// An IPv6 packet leaves through an internet gateway or an egress-only
+  /// one. Neither translates (VPC User Guide, "IPv6 addresses": IPv6
+  /// addresses are globally unique), so the source must be an address of
+  /// the VPC's associated IPv6 blocks and the destination a global unicast
+  /// address (VPC User Guide, "Enable internet access for a VPC using an
+  /// internet gateway").
+  Outcome outOverIpv6(const std::string& gateway_id, bool egress_only, const Subnet& subnet, const Packet& packet) {
+    const Vpc* vpc = vpcById(subnet.vpc_id);
+    if (vpc == nullptr || !anyContains(ownedIpv6(vpc->ipv6_blocks), packet.source)) {
+      return drop(packet.source.str() + " is not in an IPv6 block of " + subnet.vpc_id);
+    }
+    if (!isInternetAddress(packet.destination)) return drop(packet.destination.str() + " is not a global unicast address");
+    if (!replying_ && ipv6_exit_.empty()) ipv6_exit_ = gateway_id;
+    note(std::string(egress_only ? "EIGW " : "IGW ") + gateway_id + " carries IPv6 untranslated");
+    if (holderOfPublic(packet.destination)) return fromInternet(packet);
+    note("delivered to the internet host " + packet.destination.str());
+    return Outcome{Outcome::End::kInternet, {}, packet};
+  }
+
+  /// An IPv6 packet on the internet toward an address an interface of the
+  /// input holds. A request enters through an internet gateway attached to
+  /// that VPC; an egress-only gateway lets in only the replies of flows
+  /// that left through it (VPC User Guide, "Enable outbound IPv6 traffic
+  /// using an egress-only internet gateway": it prevents the internet from
+  /// initiating an IPv6 connection). A reply comes back through the gateway
+  /// its request left by. The address must lie in an associated IPv6 block
+  /// of the VPC.
+  Outcome fromInternet6(const Packet& packet) {
+    std::optional<Holder> holder = holderOfPublic(packet.destination);
+    if (!holder) {
+      if (replying_) return drop("the reply is addressed to no IPv6 address in the input");
+      return unknown("nothing in the input holds " + packet.destination.str());
+    }
+    const std::string& vpc_id = holder->eni->vpc_id;
+    std::string gateway_id;
+    if (replying_ && !ipv6_exit_.empty()) {
+      gateway_id = ipv6_exit_;
+    } else {
+      for (const auto& candidate : topo_.internet_gateways) {
+        if (gateway_id.empty() && contains(candidate.vpc_ids, vpc_id)) gateway_id = candidate.meta.id;
+      }
+    }
+    if (gateway_id.empty()) {
+      for (const auto& eigw : topo_.egress_only_internet_gateways) {
+        if (eigw.vpc_id == vpc_id) return drop("egress-only internet gateway " + eigw.meta.id + " lets no connection in");
+      }
+      return drop(vpc_id + " has no internet gateway");
+    }
+    const Vpc* vpc = vpcById(vpc_id);
+    if (vpc == nullptr || !anyContains(ownedIpv6(vpc->ipv6_blocks), packet.destination)) {
+      return drop(packet.destination.str() + " is not in an IPv6 block of " + vpc_id);
+    }
+    note("enters " + vpc_id + " through " + gateway_id + " untranslated");
+    if (std::optional<Outcome> steered = gatewayRouteTable(gateway_id, vpc_id, packet.destination)) return *steered;
+    return deliver(*holder, packet, nullptr);
+  }
+
+  /// VPC User Guide, "Gateway route tables": an edge-associated table steers
+  /// what enters through the gateway; nullopt when it lets the packet go to
+  /// its destination (or there is no such table).
+  std::optional<Outcome> gatewayRouteTable(const std::string& gateway_id, const std::string& vpc_id,
+                                           const IpAddress& destination) {
+    for (const auto& table : topo_.route_tables) {
+      if (!contains(table.gateway_ids, gateway_id)) continue;
+      RouteChoice choice = longestPrefixMatch(table, vpcById(vpc_id), destination);
+      if (!choice.found) return drop("gateway route table " + table.meta.id + " has no route");
+      if (!choice.local) return unknown("gateway route table steers to a middlebox");
+      break;
+    }
+    return std::nullopt;
   }
 
   /// A packet on the internet toward a public address: if something in the
@@ -665,6 +991,7 @@ class Evaluator {
   /// which translates the destination to the private address.
   Outcome fromInternet(Packet packet) {
     if (!step()) return unknown("routing loop");
+    if (packet.destination.isV6()) return fromInternet6(packet);
     std::optional<Holder> holder = holderOfPublic(packet.destination);
     if (!holder) {
       if (replying_) return drop("the reply is addressed to no public address in the input");
@@ -678,15 +1005,7 @@ class Evaluator {
     if (igw == nullptr) return drop(vpc_id + " has no internet gateway");
     packet.destination = holder->address;
     note("IGW " + igw->meta.id + " translates destination to " + packet.destination.str());
-    // VPC User Guide, "Gateway route tables": an edge-associated table steers
-    // what enters through the gateway.
-    for (const auto& table : topo_.route_tables) {
-      if (!contains(table.gateway_ids, igw->meta.id)) continue;
-      RouteChoice choice = longestPrefixMatch(table, vpcById(vpc_id), packet.destination);
-      if (!choice.found) return drop("gateway route table " + table.meta.id + " has no route");
-      if (!choice.local) return unknown("gateway route table steers to a middlebox");
-      break;
-    }
+    if (std::optional<Outcome> steered = gatewayRouteTable(igw->meta.id, vpc_id, packet.destination)) return *steered;
     return deliver(*holder, packet, nullptr);
   }
 
@@ -700,6 +1019,8 @@ class Evaluator {
     if (endpoint == nullptr) return drop("endpoint " + endpoint_id + " is not in the input");
     if (endpoint->type == EndpointType::kGatewayLoadBalancer) return unknown("GWLB endpoint: appliances not modelled");
     if (endpoint->type != EndpointType::kGateway) return drop("an interface endpoint is not a route target");
+    // PrivateLink guide, "Gateway endpoints": they support IPv4 traffic only.
+    if (packet.destination.isV6()) return drop("a gateway endpoint carries IPv4 only");
     if (packet.protocol != kProtocolTcp) return drop("a gateway endpoint carries TCP only");
     // PrivateLink guide, "Gateway endpoints": endpoint connections cannot be
     // extended out of a VPC; only traffic that originates in the endpoint's
@@ -742,9 +1063,10 @@ class Evaluator {
     }
     if (there == nullptr) return drop(pcx_id + " does not join " + subnet.vpc_id);
     const Vpc* peer_vpc = vpcById(there->vpc_id);
+    if (packet.destination.isV6()) return acrossPeering6(*pcx, *here, *there, peer_vpc, packet);
     const std::vector<Cidr>& peer_cidrs = peer_vpc != nullptr ? peer_vpc->cidrs : there->cidrs;
     bool inside = false;
-    for (const auto& cidr : peer_cidrs) inside = inside || cidr.contains(packet.destination);
+    for (const auto& cidr : peer_cidrs) inside = inside || cidr.contains(packet.destination.v4());
     if (!inside) return drop(packet.destination.str() + " is not in peer " + there->vpc_id + "'s CIDR blocks");
     // VPC Peering guide, "VPC peering limitations": no transitive peering and
     // no edge-to-edge routing, so the packet's source must lie in a CIDR
@@ -753,7 +1075,7 @@ class Evaluator {
     const Vpc* local_vpc = vpcById(here->vpc_id);
     const std::vector<Cidr>& local_cidrs = local_vpc != nullptr ? local_vpc->cidrs : here->cidrs;
     bool source_inside = false;
-    for (const auto& cidr : local_cidrs) source_inside = source_inside || cidr.contains(packet.source);
+    for (const auto& cidr : local_cidrs) source_inside = source_inside || (!packet.source.isV6() && cidr.contains(packet.source.v4()));
     if (!source_inside) {
       return drop("source " + packet.source.str() + " is not in " + here->vpc_id +
                   "'s CIDR blocks; peering does not carry transit traffic");
@@ -763,6 +1085,28 @@ class Evaluator {
     std::optional<Holder> holder = holderInVpc(there->vpc_id, packet.destination);
     if (!holder) return drop("nothing in " + there->vpc_id + " holds " + packet.destination.str());
     if (holder->nat != nullptr && !replying_) return drop("a NAT gateway serves no traffic from a peered VPC");
+    return deliver(*holder, packet, nullptr);
+  }
+
+  /// VPC Peering guide, "VPC peering basics": IPv6 crosses a peering
+  /// connection between the two VPCs' IPv6 blocks; the destination must lie
+  /// in the peer's and, as for IPv4, the source in this VPC's (no transit).
+  /// The blocks of a VPC missing from the input are not known.
+  Outcome acrossPeering6(const PeeringConnection& pcx, const PeeringSide& here, const PeeringSide& there,
+                         const Vpc* peer_vpc, const Packet& packet) {
+    if (peer_vpc == nullptr) return unknown("peer VPC " + there.vpc_id + " and its IPv6 blocks are not in the input");
+    if (!anyContains(ownedIpv6(peer_vpc->ipv6_blocks), packet.destination)) {
+      return drop(packet.destination.str() + " is not in peer " + there.vpc_id + "'s CIDR blocks");
+    }
+    const Vpc* local_vpc = vpcById(here.vpc_id);
+    if (local_vpc == nullptr) return unknown("the IPv6 blocks of " + here.vpc_id + " are not in the input");
+    if (!anyContains(ownedIpv6(local_vpc->ipv6_blocks), packet.source)) {
+      return drop("source " + packet.source.str() + " is not in " + here.vpc_id +
+                  "'s CIDR blocks; peering does not carry transit traffic");
+    }
+    note("peering " + pcx.meta.id + " into " + there.vpc_id);
+    std::optional<Holder> holder = holderInVpc(there.vpc_id, packet.destination);
+    if (!holder) return drop("nothing in " + there.vpc_id + " holds " + packet.destination.str());
     return deliver(*holder, packet, nullptr);
   }
 
@@ -839,7 +1183,7 @@ class Evaluator {
     }
     const TgwCandidate* best = nullptr;
     for (const auto& candidate : candidates) {
-      if (!candidate.destination.contains(packet.destination)) continue;
+      if (!candidate.destination.contains(packet.destination.v4())) continue;
       if (best == nullptr || candidate.destination.prefix() > best->destination.prefix() ||
           (candidate.destination.prefix() == best->destination.prefix() && candidate.is_static && !best->is_static)) {
         best = &candidate;
@@ -888,8 +1232,10 @@ class Evaluator {
   bool replying_ = false;
   int steps_left_ = kStepLimit;
   const NatGateway* nat_ = nullptr;  ///< the NAT gateway that translated the request, if any
-  Ipv4 nat_original_source_;
+  IpAddress nat_original_source_;
   int nat_original_port_ = 0;
+  std::optional<IpAddress> nat64_destination_;  ///< the IPv6 destination a NAT64 translation replaced
+  std::string ipv6_exit_;  ///< the gateway an IPv6 request left its VPC by, if any
   std::string endpoint_vpc_;  ///< VPC of the gateway endpoint that carried the request
 };
 

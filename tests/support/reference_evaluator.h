@@ -10,18 +10,21 @@
 
 namespace vpcsim::reference {
 
+using topology::IpAddress;
 using topology::Ipv4;
+using topology::Ipv6;
 
-/// One concrete IPv4 packet header. Deliberately not sim::Packet: the
+/// One concrete IPv4 or IPv6 packet header (both addresses of one family,
+/// except across a NAT64 translation). Deliberately not sim::Packet: the
 /// reference shares nothing with the engine it checks.
 struct Packet {
-  Ipv4 source;
-  Ipv4 destination;
-  int protocol = topology::kProtocolTcp;  ///< 6 tcp, 17 udp, 1 icmp, other numbers as is
+  IpAddress source;
+  IpAddress destination;
+  int protocol = topology::kProtocolTcp;  ///< 6 tcp, 17 udp, 1 icmp, 58 icmpv6, other numbers as is
   int source_port = 49152;                ///< TCP/UDP only
   int destination_port = 443;             ///< TCP/UDP only
-  int icmp_type = 8;                      ///< ICMP only
-  int icmp_code = 0;                      ///< ICMP only
+  int icmp_type = 8;                      ///< ICMP and ICMPv6 only
+  int icmp_code = 0;                      ///< ICMP and ICMPv6 only
 };
 
 enum class Verdict { kReachable, kUnreachable, kUndetermined };
@@ -50,9 +53,16 @@ struct Result {
 /// peering limitations"); traffic to a transit gateway meets the attachment
 /// subnet's inbound rules also when it is sent from that subnet (Transit
 /// Gateway guide, "Network ACLs for transit gateways").
+///
+/// IPv6 packets follow IPv6 routes, NACL entries and SG rules only, leave
+/// and enter untranslated through an internet gateway or (out, and the
+/// replies back) an egress-only one, pass a NAT gateway only toward
+/// 64:ff9b::/96 (NAT64) and never a gateway endpoint; through a transit
+/// gateway, to another NAT gateway destination, or with an IPv6 block in the
+/// input known only at deployment, they are undetermined.
 Result evaluate(const topology::Topology& topology, std::string_view source_eni_id, const Packet& packet);
 
-/// "tcp 10.0.0.5:49152 -> 8.8.8.8:443" style text.
+/// "tcp 10.0.0.5:49152 -> 8.8.8.8:443" style text (IPv6 addresses in RFC 5952 form).
 std::string describe(const Packet& packet);
 
 }  // namespace vpcsim::reference
