@@ -69,6 +69,8 @@ Arrival dropped() { return Arrival{Arrival::Kind::kDropped, {}, {}}; }
 Arrival undetermined() { return Arrival{Arrival::Kind::kUndetermined, {}, {}}; }
 
 constexpr int kHopBudget = 64;
+/// The high 64 bits of 64:ff9b::/96, the NAT64 well-known prefix (RFC 6052).
+constexpr uint64_t kNat64High = 0x0064ff9b00000000ULL;
 
 class Walk {
  public:
@@ -557,6 +559,22 @@ class Walk {
     return Arrival{Arrival::Kind::kNode, node, packet};
   }
 
+  /// RFC 7915 (IP/ICMP translation), sections 4.2 and 5.2: ICMPv6 echo
+  /// request/reply (128/129) become ICMP echo request/reply (8/0) toward
+  /// IPv4, and back; other types keep their numbers here (the documented
+  /// translations of error messages are not modelled).
+  static void translateIcmp(Packet& packet, bool to_ipv4) {
+    if (to_ipv4 && packet.protocol == kProtocolIcmpv6) {
+      packet.protocol = kProtocolIcmp;
+      if (packet.icmp_type == 128) packet.icmp_type = 8;
+      if (packet.icmp_type == 129) packet.icmp_type = 0;
+    } else if (!to_ipv4 && packet.protocol == kProtocolIcmp) {
+      packet.protocol = kProtocolIcmpv6;
+      if (packet.icmp_type == 8) packet.icmp_type = 128;
+      if (packet.icmp_type == 0) packet.icmp_type = 129;
+    }
+  }
+
   /// VPC User Guide, "NAT gateways": a public NAT gateway translates the
   /// source to its private address (then the IGW to its EIP); it supports
   /// TCP, UDP and ICMP and never accepts connections initiated from outside.
@@ -569,7 +587,7 @@ class Walk {
       if (nat64_destination_) {  // the reply of a NAT64 flow becomes IPv6 again
         translation(HopKind::kNatGateway, HopAction::kTranslateSource, nat.meta, packet.source, *nat64_destination_);
         packet.source = *nat64_destination_;
-        if (packet.protocol == kProtocolIcmp) packet.protocol = kProtocolIcmpv6;
+        translateIcmp(packet, false);
       }
       translation(HopKind::kNatGateway, HopAction::kTranslateDestination, nat.meta, packet.destination, *nat_source_);
       packet.destination = *nat_source_;
@@ -580,7 +598,7 @@ class Walk {
       // VPC User Guide, "DNS64 and NAT64": a NAT gateway translates IPv6
       // traffic to the well-known prefix 64:ff9b::/96 into IPv4 toward the
       // address in its last 32 bits. Other IPv6 traffic it does not carry.
-      const Cidr6 nat64 = Cidr6::of(Ipv6(0x0064ff9b00000000ULL, 0), 96);
+      const Cidr6 nat64 = Cidr6::of(Ipv6(kNat64High, 0), 96);
       if (!nat64.contains(packet.destination) || from_internet) {
         return unknown("NGW_IPV6_NOT_NAT64", displayName(nat.meta),
                        fmt::format("IPv6 traffic to {} reaches NAT gateway {}; a NAT gateway translates IPv6 only to "
@@ -594,7 +612,7 @@ class Walk {
       nat64_destination_ = packet.destination;
       translation(HopKind::kNatGateway, HopAction::kTranslateDestination, nat.meta, packet.destination, embedded);
       packet.destination = embedded;
-      if (packet.protocol == kProtocolIcmpv6) packet.protocol = kProtocolIcmp;
+      translateIcmp(packet, true);
       assume("the IPv6 client learns 64:ff9b::/96 addresses from DNS64 (Route 53 Resolver with DNS64 enabled on the "
              "subnet)");
     }
@@ -1105,8 +1123,10 @@ Packet reply(const Packet& packet) {
   back.destination = packet.source;
   back.source_port = packet.destination_port;
   back.destination_port = packet.source_port;
-  // RFC 792: the reply to an echo request (type 8) is an echo reply (type 0).
+  // RFC 792: the reply to an echo request (type 8) is an echo reply (type 0);
+  // RFC 4443, section 4.2: ICMPv6 echo request 128, echo reply 129.
   if (packet.protocol == kProtocolIcmp && packet.icmp_type == 8) back.icmp_type = 0;
+  if (packet.protocol == kProtocolIcmpv6 && packet.icmp_type == 128) back.icmp_type = 129;
   return back;
 }
 
@@ -1213,10 +1233,16 @@ Arrival fromOutside(Walk& walk, const Endpoint& source, const Packet& packet) {
 
 /// Whether the request arrived where it was meant to.
 bool arrivedAtTarget(const Arrival& forward, const Target& target, bool external) {
+  // A NAT64 destination (64:ff9b::/96) arrives as the IPv4 address in its
+  // last 32 bits (VPC User Guide, "DNS64 and NAT64").
+  IpAddress wanted = target.address;
+  if (wanted.isV6() && (wanted.v6().high() == kNat64High && (wanted.v6().low() >> 32) == 0)) {
+    wanted = Ipv4(static_cast<uint32_t>(wanted.v6().low()));
+  }
   switch (forward.kind) {
     case Arrival::Kind::kNode:
-      return forward.node.address == target.address || forward.node.public_address == target.address;
-    case Arrival::Kind::kInternet: return !external && target.address.isPublic();
+      return forward.node.address == wanted || forward.node.public_address == wanted;
+    case Arrival::Kind::kInternet: return !external && wanted.isPublic();
     case Arrival::Kind::kService: return true;
     case Arrival::Kind::kDropped:
     case Arrival::Kind::kUndetermined: break;

@@ -568,45 +568,7 @@ struct Tally {
   std::map<std::string, int> kind_counts;  // destination class -> count
   std::map<std::string, int> reached_via;  // component on the path of a reachable packet -> count
   std::map<std::string, int> decided_by;   // rule of the reference that decided an agreed verdict -> count
-  int known_tracer_bugs = 0;               // disagreements excluded below, reported to the lead
 };
-
-/// KNOWN TRACER BUG, reported to the lead (not fixed in sim/ by this test):
-/// a NAT64 flow (an IPv6 packet to 64:ff9b::/96 that a NAT gateway
-/// translates, VPC User Guide, "DNS64 and NAT64") that is delivered and
-/// answered is reported unreachable with NO_PATH "delivered somewhere else",
-/// because sim::trace's arrivedAtTarget compares the arrival with the IPv6
-/// target address (not a public one, and not the embedded IPv4 address).
-/// The reference finds the request delivered and goes on to the reply
-/// (reachable, or undetermined when the reply's way is). Only that exact
-/// case is let through; it is counted.
-bool knownNat64DeliveryBug(const Packet& packet, const TraceResult& got, const reference::Result& want) {
-  const Cidr6 nat64 = Cidr6::of(Ipv6(0x0064ff9b00000000ULL, 0), 96);
-  return nat64.contains(packet.destination) && got.verdict == Verdict::kUnreachable && got.delivered_elsewhere &&
-         want.verdict != reference::Verdict::kUnreachable;
-}
-
-/// KNOWN TRACER BUG, reported to the lead (not fixed in sim/ by this test):
-/// sim::trace answers an ICMPv6 echo request (type 128) with a reply of type
-/// 128, where RFC 4443 section 4.2 makes it an echo reply (type 129), so a
-/// network ACL entry for ICMPv6 type 128 or 129 decides the reply wrongly
-/// (an ACL that lets in only echo replies drops it; one that lets in only
-/// echo requests passes it). Let through only when the packet is an ICMPv6
-/// echo request and the tracer's reply leg met an ACL as type 128: an
-/// ICMPv6 type-128 entry allowed it, or an ACL denied it.
-bool knownIcmpv6EchoReplyBug(const Packet& packet, const TraceResult& got) {
-  if (packet.protocol != topology::kProtocolIcmpv6 || packet.icmp_type != 128) return false;
-  for (const auto& hop : got.path) {
-    if (hop.direction == Direction::kReturn && hop.kind == HopKind::kNetworkAcl && hop.acl_entry != nullptr &&
-        hop.acl_entry->protocol == topology::kProtocolIcmpv6 && hop.acl_entry->icmp_type == 128) {
-      return true;
-    }
-  }
-  for (const auto& why : got.explanations) {
-    if (why.code == "SUBNET_ACL_RESTRICTION" && why.message.rfind("return traffic: ", 0) == 0) return true;
-  }
-  return false;
-}
 
 /// Counts, for each watched rule whose text `trail` holds, one decision.
 template <std::size_t N>
@@ -649,10 +611,6 @@ void compareOne(const Topology& topo, const Network& network, const Probe& probe
         if (trail.find(component) != std::string::npos) ++tally.reached_via[(v6 ? "v6 " : "") + std::string(component)];
       }
     }
-    return;
-  }
-  if (knownNat64DeliveryBug(probe.packet, got, want) || knownIcmpv6EchoReplyBug(probe.packet, got)) {
-    ++tally.known_tracer_bugs;
     return;
   }
   ++tally.mismatches;
@@ -711,8 +669,6 @@ TEST_CASE("The tracer and the naive reference evaluator agree on seeded random t
     for (const auto& [component, count] : tally.reached_via) summary += " [" + component + "]=" + std::to_string(count);
     summary += "; decided by:";
     for (const auto& [rule, count] : tally.decided_by) summary += " [" + rule + "]=" + std::to_string(count);
-    summary += "; known tracer bugs (NAT64 delivery, ICMPv6 echo reply type) let through: " +
-               std::to_string(tally.known_tracer_bugs);
     summary += "; mismatches: " + std::to_string(tally.mismatches);
     WARN(summary);
   }
