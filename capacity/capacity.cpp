@@ -362,6 +362,7 @@ struct ScopeSubnet {
   std::string az;
   std::string vpc_id;
   std::string cidr;
+  std::string ipv6_cidr;
   int prefix = 0;
   int64_t capacity = 0;
   int64_t baseline = 0;
@@ -797,6 +798,7 @@ std::vector<SubnetProjection> emptyProjections(const std::vector<ScopeSubnet>& s
     out[i].name = s.name;
     out[i].availability_zone = s.az;
     out[i].cidr = s.cidr;
+    out[i].ipv6_cidr = s.ipv6_cidr;
     out[i].prefix = s.prefix;
     out[i].capacity = s.capacity;
     out[i].current = s.baseline;
@@ -1402,6 +1404,7 @@ ScopeSubnet scopeSubnet(const topology::Subnet& subnet) {
   s.az = subnet.availability_zone;
   s.vpc_id = subnet.vpc_id;
   s.cidr = subnet.cidr.str();
+  if (auto blocks = topology::associatedIpv6(subnet.ipv6_blocks); !blocks.empty()) s.ipv6_cidr = blocks.front().str();
   s.prefix = subnet.cidr.prefix();
   s.capacity = usableAddresses(s.prefix);
   return s;

@@ -143,6 +143,11 @@ struct SubnetProjection {
   std::string name;
   std::string availability_zone;
   std::string cidr;               ///< "" for a planned subnet that does not exist yet
+  /// The subnet's first associated IPv6 block, "" without one. A subnet's
+  /// IPv6 block is a /64 (VPC User Guide, "IPv6 addresses"): 2^64
+  /// addresses, more than any workload here takes, so only the IPv4 block
+  /// and the ENI quotas limit a dual-stack subnet.
+  std::string ipv6_cidr;
   int prefix = 0;
   int64_t capacity = 0;           ///< 2^(32-p) - 5
   int64_t current = 0;            ///< snapshot use kept as the baseline

@@ -74,6 +74,7 @@ Json subnetJson(const capacity::SubnetProjection& s) {
   j["name"] = s.name;
   j["availability_zone"] = s.availability_zone;
   j["cidr"] = s.cidr;
+  if (!s.ipv6_cidr.empty()) j["ipv6_cidr"] = s.ipv6_cidr;
   j["capacity"] = s.capacity;
   j["current"] = s.current;
   j["peak"] = round2(s.peak);
@@ -179,6 +180,16 @@ std::string capacityOverviewText(const capacity::CapacityProjection& p) {
                        std::floor(free_now), when(s.exhaustion_month),
                        lost ? fmt::format("{:<22} ", when(exhaustionWithAzLost(p, s.subnet_id))) : "",
                        proposalText(p, s));
+  }
+  std::string dual_stack;
+  for (const auto& s : p.subnets) {
+    if (!s.ipv6_cidr.empty()) dual_stack += (dual_stack.empty() ? "" : ", ") + escapeText(s.subnet_id);
+  }
+  if (!dual_stack.empty()) {
+    out += fmt::format("\nIPv6: {} also hold an IPv6 /64 (2^64 addresses), which these workloads never run out "
+                       "of; their IPv4 blocks above and the ENI quotas still limit them (a new subnet proposed for "
+                       "one needs a /64 of its VPC's IPv6 block too)\n",
+                       dual_stack);
   }
   for (const auto& plan : p.subnet_plans) out += fmt::format("\nsubnet plan for {}: {}\n", plan.vpc_id, plan.statement);
   if (!p.warnings.empty()) out += "\n";
