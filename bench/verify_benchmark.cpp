@@ -1,12 +1,14 @@
 // Benchmarks the exhaustive checks behind `vpcsim verify`: the internet-exposure audit
-// (Amazon-created igw-egress and igw-ingress scopes over every existing interface) on
-// generated topologies of growing size, a scope reaching private destinations, and the
-// estate graph.
+// (Amazon-created igw-egress and igw-ingress scopes over every existing interface) and
+// the internet-free audit (IPv4 and IPv6) on generated topologies of growing size, a
+// scope reaching private destinations, and the estate graph.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "bench/bench_common.h"
@@ -27,12 +29,16 @@ struct Built {
   std::unique_ptr<sim::Network> network;
 };
 
-const Built& built(int enis) {
-  static std::map<int, std::unique_ptr<Built>> cache;
-  auto& slot = cache[enis];
+/// The benchmark workload of `enis` interfaces with `dual_stack_percent` of
+/// its VPCs dual-stack (the same IPv4 topology whatever the share).
+const Built& built(int enis, int dual_stack_percent = 0) {
+  static std::map<std::pair<int, int>, std::unique_ptr<Built>> cache;
+  auto& slot = cache[{enis, dual_stack_percent}];
   if (!slot) {
+    formats::GeneratorOptions options = vpcsim::bench::workload(enis);
+    options.dual_stack_percent = dual_stack_percent;
     slot = std::make_unique<Built>();
-    slot->topo = formats::generateTopology(vpcsim::bench::workload(enis));
+    slot->topo = formats::generateTopology(options);
     slot->network = std::make_unique<sim::Network>(slot->topo);
   }
   return *slot;
@@ -79,6 +85,58 @@ BENCHMARK(BM_InternetExposureAudit)
     ->Arg(1000)
     ->Arg(10000)
     ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// `verify --internet-free` over every subnet (every existing interface; new
+// interfaces off, as "every ENI" asks). Arguments: workload interfaces, and
+// the percent of VPCs that are dual-stack (0: the IPv4-only audit; the IPv4
+// topology is the same either way). The IPv6 pass traces each (IPv6 source
+// class, IPv6 internet class, header class) on its own, and every interface
+// address is a class of both kinds, so it grows with the square of the IPv6
+// addresses: sizes whose IPv6 pass would trace more than kMaxIpv6Traces
+// packets (counting one header class and one destination class per address,
+// a lower bound) are skipped with that bound rather than left to run for hours.
+constexpr double kMaxIpv6Traces = 1e7;
+
+void BM_InternetFreeAudit(benchmark::State& state) {
+  const Built& b = built(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  double ipv6_addresses = 0;
+  for (const auto& eni : b.topo.enis) ipv6_addresses += static_cast<double>(eni.ipv6_addresses.size());
+  state.counters["enis"] = static_cast<double>(b.topo.enis.size());
+  state.counters["ipv6_addresses"] = ipv6_addresses;
+  if (ipv6_addresses * ipv6_addresses > kMaxIpv6Traces) {
+    state.SkipWithError(("the IPv6 pass would trace at least " +
+                         std::to_string(static_cast<uint64_t>(ipv6_addresses * ipv6_addresses)) +
+                         " packets (IPv6 addresses squared); see docs/performance.md")
+                            .c_str());
+    return;
+  }
+  std::vector<std::string> subnets;
+  subnets.reserve(b.topo.subnets.size());
+  for (const auto& subnet : b.topo.subnets) subnets.push_back(subnet.meta.id);
+  sim::VerifyOptions options;
+  options.hypothetical_enis = false;
+  sim::InternetFreeReport last;
+  for (auto _ : state) {
+    auto report = sim::verifyInternetFree(*b.network, subnets, options);
+    if (!report) {
+      state.SkipWithError(report.error().c_str());
+      return;
+    }
+    last = std::move(*report);
+    benchmark::DoNotOptimize(last.classes_checked);
+  }
+  state.counters["source_classes"] = static_cast<double>(last.source_classes);
+  state.counters["classes"] = static_cast<double>(last.classes_checked);
+  state.counters["findings"] = static_cast<double>(last.findings.size());
+  state.counters["traces"] = static_cast<double>(last.traces);
+  state.counters["classes/s"] =
+      benchmark::Counter(static_cast<double>(last.classes_checked), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak_rss_mb"] = static_cast<double>(vpcsim::bench::procStatusBytes("VmHWM")) / 1e6;
+}
+BENCHMARK(BM_InternetFreeAudit)
+    ->ArgsProduct({{100, 1000, 10000, 100000}, {0, 50}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 

@@ -732,6 +732,9 @@ void addOthers(CLI::App& app, Commands& commands) {
                        "number of security groups (default enis/20)")
       ->check(CLI::Range(0, topology::limits::kGenerateSecurityGroups));
   generate->add_option("--seed", generate_args.options.seed, "random seed")->capture_default_str();
+  generate->add_option("--dual-stack", generate_args.options.dual_stack_percent,
+                       "percent of VPCs given an IPv6 block, subnet blocks and interface addresses (default 0)")
+      ->check(CLI::Range(0, 100));
   generate->add_option("--out", generate_args.out_dir, "output folder: new or empty, written whole or not at all")
       ->required();
 

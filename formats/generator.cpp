@@ -7,12 +7,15 @@
 #include <cstddef>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "topology/aws_defaults.h"
 
 namespace vpcsim::formats {
 
@@ -195,6 +198,7 @@ class Generator {
     makeNetworkAcls();
     makePeerings();
     makeTransitGateway();
+    makeDualStack();
     topo_.finalize();
     return std::move(topo_);
   }
@@ -1047,6 +1051,198 @@ class Generator {
     topo_.tgw_route_tables.push_back(std::move(segment_rt));
   }
 
+  // ---- dual stack -------------------------------------------------------
+  // Everything IPv6 comes from a random stream and an ID maker of its own,
+  // after the IPv4 topology is built: the share changes nothing else, and a
+  // share of 0 gives today's topology byte for byte.
+
+  void makeDualStack() {
+    const int percent = std::clamp(options_.dual_stack_percent, 0, 100);
+    if (percent == 0 || plans_.empty()) return;
+    Rng rng(mix64(options_.seed ^ 0x1f18dab1e5ULL));
+    IdMaker ids(mix64(options_.seed ^ 0x6e1ULL));
+    std::vector<std::size_t> chosen(plans_.size());
+    for (std::size_t v = 0; v < chosen.size(); ++v) chosen[v] = v;
+    rng.shuffle(chosen);
+    const std::size_t count = std::max<std::size_t>(1, (plans_.size() * static_cast<std::size_t>(percent) + 50) / 100);
+    chosen.resize(count);
+    std::sort(chosen.begin(), chosen.end());
+    std::set<uint64_t> used_blocks;
+    for (std::size_t v : chosen) {
+      // An Amazon-provided /56 of us-east-1's pool (VPC User Guide: IPv6
+      // CIDR blocks — Amazon assigns a /56 from its pool).
+      uint64_t n = rng.below(uint64_t{1} << 24);
+      while (!used_blocks.insert(n).second) n = rng.below(uint64_t{1} << 24);
+      makeDualStackVpc(plans_[v], Cidr6::of(Ipv6(kAmazonPoolHigh | (n << 8), 0), 56), rng, ids);
+    }
+    // One address per workload interface, at a random interface ID as EC2
+    // assigns them, never one of the subnet's reserved first four or last
+    // (VPC User Guide: Subnet CIDR blocks).
+    std::set<Ipv6> taken;
+    for (Eni& eni : topo_.enis) {
+      if (eni.interface_type != "interface") continue;
+      const auto it = subnet6_.find(eni.subnet_id);
+      if (it == subnet6_.end()) continue;
+      Ipv6 address;
+      do {
+        address = Ipv6(it->second.base().high(), rng.below(std::numeric_limits<uint64_t>::max()));
+      } while (address.low() < 4 || address == it->second.last() || !taken.insert(address).second);
+      eni.ipv6_addresses.push_back(address);
+    }
+  }
+
+  static constexpr uint64_t kAmazonPoolHigh = 0x26001f1800000000ULL;  // 2600:1f18::/32
+
+  static Ipv6Association amazonBlock(const Cidr6& block) {
+    Ipv6Association association;
+    association.block = Ipv6Block(block);
+    association.pool = "Amazon";
+    return association;
+  }
+
+  void makeDualStackVpc(VpcPlan& p, const Cidr6& block, Rng& rng, IdMaker& ids) {
+    Vpc& vpc = topo_.vpcs[p.vpc];
+    vpc.ipv6_blocks.push_back(amazonBlock(block));
+    // A /64 per subnet (VPC User Guide: Subnet CIDR blocks — an IPv6 subnet
+    // is a /64 of its VPC's /56): 256 of them, so later subnets stay IPv4-only.
+    std::vector<uint64_t> slots(256);
+    for (uint64_t n = 0; n < slots.size(); ++n) slots[n] = n;
+    rng.shuffle(slots);
+    const std::size_t dual_subnets = std::min<std::size_t>(p.subnet_count, slots.size());
+    for (std::size_t i = 0; i < dual_subnets; ++i) {
+      Subnet& subnet = topo_.subnets[p.first_subnet + i];
+      const Cidr6 subnet_block = Cidr6::of(Ipv6(block.base().high() | slots[i], 0), 64);
+      subnet.ipv6_blocks.push_back(amazonBlock(subnet_block));
+      subnet.assign_ipv6_address_on_creation = rng.percent(60);
+      subnet6_.emplace(subnet.meta.id, subnet_block);
+    }
+    std::string eigw_id;
+    const bool use_eigw = options_.variety && !p.private_rts.empty() && rng.percent(60);
+    if (use_eigw) {
+      EgressOnlyInternetGateway eigw;
+      eigw_id = ids.next("eigw-");
+      eigw.meta = meta(eigw_id, p.name + "-eigw");
+      eigw.vpc_id = vpc.meta.id;
+      topo_.egress_only_internet_gateways.push_back(std::move(eigw));
+    }
+    for (RouteTable& rt : topo_.route_tables) {
+      if (rt.vpc_id != vpc.meta.id) continue;
+      Route local;  // VPC User Guide: Route tables — a local route for each IPv6 block too
+      local.destination_ipv6 = Ipv6Block(block);
+      local.target = RouteTarget::kLocal;
+      local.target_id = "local";
+      local.origin = "CreateRouteTable";
+      auto after_local = std::find_if(rt.routes.begin(), rt.routes.end(),
+                                      [](const Route& r) { return r.target != RouteTarget::kLocal; });
+      rt.routes.insert(after_local, std::move(local));
+    }
+    auto defaultRoute = [&](std::size_t rt, RouteTarget target, const std::string& id) {
+      Route r = route(Cidr(), target, id);
+      r.destination.reset();
+      r.destination_ipv6 = Ipv6Block();  // ::/0
+      topo_.route_tables[rt].routes.push_back(std::move(r));
+    };
+    if (p.public_rt != kNone && rng.percent(75)) defaultRoute(p.public_rt, RouteTarget::kInternetGateway, p.igw_id);
+    for (std::size_t rt : p.private_rts) {
+      const int roll = rng.range(0, 99);
+      if (use_eigw && roll < 80) {
+        defaultRoute(rt, RouteTarget::kEgressOnlyInternetGateway, eigw_id);
+      } else if (!p.igw_id.empty() && roll >= 85) {
+        defaultRoute(rt, RouteTarget::kInternetGateway, p.igw_id);  // IPv6 has no NAT: the subnet is public for IPv6
+      }
+    }
+
+    for (NetworkAcl& acl : topo_.network_acls) {
+      if (acl.vpc_id != vpc.meta.id) continue;
+      if (acl.is_default) {
+        addDefaultIpv6Entries(acl, "");
+      } else if (acl.meta.name == p.name + "-public") {
+        addPublicNaclIpv6(acl.entries, rng);
+      } else {
+        addPrivateNaclIpv6(acl.entries, block, rng);
+      }
+    }
+
+    for (std::size_t g = 0; g < p.sg_count; ++g) {
+      SecurityGroup& sg = topo_.security_groups[p.first_sg + g];
+      if (g == 0) {
+        if (!sg.egress.empty()) addDefaultIpv6Egress(sg, "");
+        continue;
+      }
+      if (!options_.variety) continue;
+      addIpv6Twins(sg.ingress, rng);
+      addIpv6Twins(sg.egress, rng);
+      if (!sg.ingress.empty() && rng.percent(25)) {
+        SgRule from_vpc;  // HTTPS from anywhere in the VPC over IPv6
+        from_vpc.protocol = kProtocolTcp;
+        from_vpc.from_port = from_vpc.to_port = 443;
+        from_vpc.peer_kind = PeerKind::kIpv6Cidr;
+        from_vpc.cidr6 = Ipv6Block(block);
+        from_vpc.index = sg.ingress.back().index + 1;
+        sg.ingress.push_back(std::move(from_vpc));
+      }
+    }
+  }
+
+  /// Gives about half the TCP, UDP and all-traffic rules open to 0.0.0.0/0
+  /// an ::/0 peer in the same permission (Ipv6Ranges next to IpRanges).
+  static void addIpv6Twins(std::vector<SgRule>& rules, Rng& rng) {
+    std::vector<SgRule> out;
+    out.reserve(rules.size() * 2);
+    for (SgRule& rule : rules) {
+      const bool open = rule.peer_kind == PeerKind::kCidr && rule.cidr == Cidr() && rule.protocol != kProtocolIcmp;
+      const bool twin = open && rng.percent(50);
+      out.push_back(std::move(rule));
+      if (!twin) continue;
+      SgRule v6 = out.back();
+      v6.peer_kind = PeerKind::kIpv6Cidr;
+      v6.cidr = Cidr();
+      v6.cidr6 = Ipv6Block();
+      out.push_back(std::move(v6));
+    }
+    rules = std::move(out);
+  }
+
+  static NaclEntry naclEntry6(int number, bool egress, bool allow, int protocol, const Cidr6& block, int from = 0,
+                              int to = 65535) {
+    NaclEntry e = naclEntry(number, egress, allow, protocol, Cidr(), from, to);
+    e.cidr.reset();
+    e.ipv6_cidr = Ipv6Block(block);
+    return e;
+  }
+
+  /// The IPv6 `*` denies a custom ACL of a dual-stack VPC ends with (VPC
+  /// User Guide: Custom network ACLs — denies all IPv4 and, if applicable,
+  /// IPv6 traffic until rules are added).
+  static void addIpv6DenyAll(std::vector<NaclEntry>& entries) {
+    entries.push_back(naclEntry6(kCatchAllRuleNumber, false, false, kProtocolAll, Cidr6()));
+    entries.push_back(naclEntry6(kCatchAllRuleNumber, true, false, kProtocolAll, Cidr6()));
+  }
+
+  // Rule numbers are unique per direction across both families; the IPv4
+  // entries above use up to 150 (public) and 300 (private).
+  static void addPublicNaclIpv6(std::vector<NaclEntry>& e, Rng& rng) {
+    const Cidr6 any;
+    e.push_back(naclEntry6(160, false, true, kProtocolTcp, any, 443, 443));
+    if (rng.percent(70)) e.push_back(naclEntry6(170, false, true, kProtocolTcp, any, 80, 80));
+    if (rng.percent(80)) e.push_back(naclEntry6(180, false, true, kProtocolTcp, any, 1024, 65535));
+    if (rng.percent(70)) {
+      e.push_back(naclEntry6(160, true, true, kProtocolAll, any));
+    } else {
+      e.push_back(naclEntry6(160, true, true, kProtocolTcp, any, 443, 443));
+      if (rng.percent(80)) e.push_back(naclEntry6(170, true, true, kProtocolTcp, any, 1024, 65535));
+    }
+    addIpv6DenyAll(e);
+  }
+
+  static void addPrivateNaclIpv6(std::vector<NaclEntry>& e, const Cidr6& vpc_block, Rng& rng) {
+    const Cidr6 any;
+    e.push_back(naclEntry6(400, false, true, kProtocolAll, vpc_block));
+    if (rng.percent(70)) e.push_back(naclEntry6(410, false, true, kProtocolTcp, any, 1024, 65535));
+    e.push_back(naclEntry6(400, true, true, kProtocolAll, rng.percent(60) ? any : vpc_block));
+    addIpv6DenyAll(e);
+  }
+
   GeneratorOptions options_;
   Rng rng_;
   IdMaker ids_;
@@ -1062,6 +1258,7 @@ class Generator {
   std::string corp_prefix_list_;
   uint32_t public_cursor_ = 0;
   uint32_t elastic_cursor_ = 0;
+  std::map<std::string, Cidr6> subnet6_;  ///< subnet ID -> its /64, dual-stack subnets only
 };
 
 }  // namespace

@@ -25,6 +25,16 @@ struct GeneratorOptions {
   /// lists, appliance routes and overlapping VPCs. When false, every VPC is a
   /// plain set of subnets on its main route table and default NACL.
   bool variety = true;
+  /// Share of VPCs (0-100, clamped) made dual-stack: an Amazon-provided /56
+  /// from 2600:1f18::/32, a /64 per subnet (the first 256 subnets of a VPC),
+  /// one IPv6 address per workload ENI, the IPv6 local route, the default
+  /// NACL and security group IPv6 rules, and, with `variety`, `::/0` routes
+  /// to the internet gateway or an egress-only internet gateway (or none)
+  /// and IPv6 entries and rules in custom NACLs and groups (on top of
+  /// `rules_per_group`). Rounded to the nearest VPC, at least one when
+  /// above 0. Drawn from a random stream of its own: the IPv4 topology is
+  /// the same whatever the share, and 0 adds nothing.
+  int dual_stack_percent = 0;
 };
 
 /// Builds a realistic single-account (123456789012), single-region (us-east-1)

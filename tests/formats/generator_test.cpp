@@ -17,6 +17,7 @@
 
 #include "formats/loader.h"
 #include "formats/snapshot_writer.h"
+#include "topology/aws_defaults.h"
 
 // The modules under test, by their short names (tests mirror the folders).
 using namespace vpcsim::formats;  // NOLINT(google-build-using-namespace)
@@ -67,12 +68,13 @@ std::map<std::string, std::string> written(const Topology& topology) {
   return readDir(dir.path());
 }
 
-GeneratorOptions small(uint64_t seed, bool variety = true) {
+GeneratorOptions small(uint64_t seed, bool variety = true, int dual_stack_percent = 0) {
   GeneratorOptions options;
   options.enis = 1500;
   options.vpcs = 4;
   options.seed = seed;
   options.variety = variety;
+  options.dual_stack_percent = dual_stack_percent;
   return options;
 }
 
@@ -222,8 +224,9 @@ TEST_CASE("peered and attached VPCs never overlap", "[generator]") {
 TEST_CASE("every reference names an existing object", "[generator]") {
   const auto seed = GENERATE(as<uint64_t>{}, 1, 2, 3, 11, 12345);
   const bool variety = GENERATE(true, false);
-  CAPTURE(seed, variety);
-  const Topology t = generateTopology(small(seed, variety));
+  const int dual_stack = GENERATE(0, 60);
+  CAPTURE(seed, variety, dual_stack);
+  const Topology t = generateTopology(small(seed, variety, dual_stack));
 
   std::set<std::string> ids;
   auto addIds = [&](const auto& items) {
@@ -235,6 +238,7 @@ TEST_CASE("every reference names an existing object", "[generator]") {
   addIds(t.security_groups);
   addIds(t.network_acls);
   addIds(t.internet_gateways);
+  addIds(t.egress_only_internet_gateways);
   addIds(t.nat_gateways);
   addIds(t.vpc_endpoints);
   addIds(t.enis);
@@ -246,6 +250,7 @@ TEST_CASE("every reference names an existing object", "[generator]") {
   addIds(t.tgw_route_tables);
 
   for (const auto& subnet : t.subnets) CHECK(t.findVpc(subnet.vpc_id) != nullptr);
+  for (const auto& eigw : t.egress_only_internet_gateways) CHECK(t.findVpc(eigw.vpc_id) != nullptr);
 
   std::map<std::string, int> explicit_rt;
   std::map<std::string, int> main_rt;
@@ -261,13 +266,18 @@ TEST_CASE("every reference names an existing object", "[generator]") {
     std::set<std::string> destinations;
     for (const auto& r : rt.routes) {
       CAPTURE(routeTargetName(r.target), r.target_id);
-      const std::string dest = r.destination ? r.destination->str() : r.destination_prefix_list;
-      CHECK(destinations.insert(dest).second);  // AWS rejects duplicate destinations
+      CHECK(destinations.insert(destinationText(r)).second);  // AWS rejects duplicate destinations
       if (!r.destination_prefix_list.empty()) CHECK(t.findPrefixList(r.destination_prefix_list) != nullptr);
       if (r.blackhole) continue;
       switch (r.target) {
         case RouteTarget::kLocal: CHECK(r.target_id == "local"); break;
         case RouteTarget::kInternetGateway: CHECK(t.findInternetGateway(r.target_id) != nullptr); break;
+        case RouteTarget::kEgressOnlyInternetGateway: {
+          const EgressOnlyInternetGateway* eigw = t.findEgressOnlyInternetGateway(r.target_id);
+          REQUIRE(eigw != nullptr);
+          CHECK(eigw->vpc_id == rt.vpc_id);
+          break;
+        }
         case RouteTarget::kNatGateway: CHECK(t.findNatGateway(r.target_id) != nullptr); break;
         case RouteTarget::kVpcEndpoint: CHECK(t.findVpcEndpoint(r.target_id) != nullptr); break;
         case RouteTarget::kPeeringConnection: CHECK(t.findPeeringConnection(r.target_id) != nullptr); break;
@@ -634,6 +644,184 @@ TEST_CASE("a folder whose writing fails half-way is not left behind", "[snapshot
   CHECK(entries(dir.path() / "out").empty());
 }
 
+/// `t` without anything IPv6: what the generator would give with no dual-stack share.
+Topology withoutIpv6(Topology t) {
+  for (auto& vpc : t.vpcs) vpc.ipv6_blocks.clear();
+  for (auto& subnet : t.subnets) {
+    subnet.ipv6_blocks.clear();
+    subnet.assign_ipv6_address_on_creation = false;
+  }
+  for (auto& rt : t.route_tables) {
+    rt.routes.erase(std::remove_if(rt.routes.begin(), rt.routes.end(), [](const Route& r) { return r.destination_ipv6.has_value(); }),
+                    rt.routes.end());
+  }
+  t.egress_only_internet_gateways.clear();
+  for (auto& acl : t.network_acls) {
+    acl.entries.erase(std::remove_if(acl.entries.begin(), acl.entries.end(),
+                                     [](const NaclEntry& e) { return e.ipv6_cidr.has_value(); }),
+                      acl.entries.end());
+  }
+  for (auto& sg : t.security_groups) {
+    for (auto* rules : {&sg.ingress, &sg.egress}) {
+      rules->erase(std::remove_if(rules->begin(), rules->end(),
+                                  [](const SgRule& r) { return r.peer_kind == PeerKind::kIpv6Cidr; }),
+                   rules->end());
+    }
+  }
+  for (auto& eni : t.enis) eni.ipv6_addresses.clear();
+  return t;
+}
+
+TEST_CASE("a dual-stack share adds IPv6 and leaves the IPv4 topology as it was", "[generator]") {
+  const auto seed = GENERATE(as<uint64_t>{}, 1, 42);
+  const int dual_stack = GENERATE(1, 50, 100);
+  const bool variety = GENERATE(true, false);
+  CAPTURE(seed, dual_stack, variety);
+  const Topology plain = generateTopology(small(seed, variety));
+  const Topology dual = generateTopology(small(seed, variety, dual_stack));
+  const auto plain_files = written(plain);
+  const auto dual_files = written(dual);
+  CHECK(plain_files != dual_files);
+  const auto stripped = written(withoutIpv6(dual));
+  REQUIRE(stripped.size() == plain_files.size());
+  for (const auto& [name, text] : plain_files) {
+    CAPTURE(name);
+    CHECK(stripped.at(name) == text);
+  }
+}
+
+TEST_CASE("dual-stack VPCs get an Amazon /56, their subnets /64s in it and their interfaces an address each", "[generator]") {
+  using Row = std::tuple<int, int, std::size_t>;  // vpcs, percent, dual-stack VPCs
+  const auto [vpcs, percent, want] = GENERATE(table<int, int, std::size_t>({
+      Row{8, 50, 4}, Row{8, 100, 8}, Row{8, 1, 1}, Row{8, 12, 1}, Row{8, 13, 1}, Row{8, 19, 2}, Row{3, 150, 3}}));
+  const auto seed = GENERATE(as<uint64_t>{}, 1, 7);
+  CAPTURE(vpcs, percent, seed);
+  GeneratorOptions options = small(seed, true, percent);
+  options.vpcs = vpcs;
+  const Topology t = generateTopology(options);
+  const Cidr6 pool = *Cidr6::parse("2600:1f18::/32");
+
+  std::map<std::string, Cidr6> vpc_block;
+  for (const auto& vpc : t.vpcs) {
+    if (vpc.ipv6_blocks.empty()) continue;
+    REQUIRE(vpc.ipv6_blocks.size() == 1);
+    const Ipv6Association& a = vpc.ipv6_blocks.front();
+    CHECK(a.associated());
+    CHECK(a.pool == "Amazon");
+    REQUIRE(a.block.known());
+    CHECK(a.block.prefix() == 56);
+    CHECK(pool.contains(a.block.cidr()));
+    for (const auto& [id, other] : vpc_block) CHECK_FALSE(other.overlaps(a.block.cidr()));
+    vpc_block.emplace(vpc.meta.id, a.block.cidr());
+  }
+  CHECK(vpc_block.size() == want);
+
+  std::map<std::string, Cidr6> subnet_block;
+  for (const auto& subnet : t.subnets) {
+    CAPTURE(subnet.meta.id);
+    const auto vpc = vpc_block.find(subnet.vpc_id);
+    if (vpc == vpc_block.end()) {
+      CHECK(subnet.ipv6_blocks.empty());
+      continue;
+    }
+    REQUIRE(subnet.ipv6_blocks.size() == 1);
+    const Cidr6 block = subnet.ipv6_blocks.front().block.cidr();
+    CHECK(block.prefix() == 64);
+    CHECK(vpc->second.contains(block));
+    for (const auto& [id, other] : subnet_block) CHECK_FALSE(other.overlaps(block));
+    subnet_block.emplace(subnet.meta.id, block);
+  }
+
+  std::set<Ipv6> addresses;
+  for (const auto& eni : t.enis) {
+    CAPTURE(eni.meta.id);
+    const auto block = subnet_block.find(eni.subnet_id);
+    if (block == subnet_block.end() || eni.interface_type != "interface") {
+      CHECK(eni.ipv6_addresses.empty());
+      continue;
+    }
+    REQUIRE(eni.ipv6_addresses.size() == 1);
+    const Ipv6 address = eni.ipv6_addresses.front();
+    CHECK(block->second.contains(address));
+    CHECK(address.low() >= 4);  // the subnet's reserved first four and last
+    CHECK(address != block->second.last());
+    CHECK(addresses.insert(address).second);
+  }
+
+  for (const auto& rt : t.route_tables) {
+    const auto vpc = vpc_block.find(rt.vpc_id);
+    const auto local = std::count_if(rt.routes.begin(), rt.routes.end(), [&](const Route& r) {
+      return r.target == RouteTarget::kLocal && r.destination_ipv6 && vpc != vpc_block.end() &&
+             *r.destination_ipv6 == Ipv6Block(vpc->second);
+    });
+    CHECK(local == (vpc == vpc_block.end() ? 0 : 1));
+  }
+  for (const auto& acl : t.network_acls) {
+    CAPTURE(acl.meta.id);
+    const bool dual = vpc_block.count(acl.vpc_id) != 0;
+    const auto v6 = std::count_if(acl.entries.begin(), acl.entries.end(), [](const NaclEntry& e) { return e.ipv6_cidr.has_value(); });
+    CHECK((v6 > 0) == dual);
+    std::set<std::pair<bool, int>> numbers;  // unique per direction across both families, but for the "*" rules
+    for (const auto& e : acl.entries) {
+      if (e.rule_number != kCatchAllRuleNumber) CHECK(numbers.insert({e.egress, e.rule_number}).second);
+    }
+    if (dual && acl.is_default) {
+      NetworkAcl expected = acl;
+      addDefaultIpv6Entries(expected, "");
+      CHECK(expected.entries.size() == acl.entries.size());
+    }
+  }
+  for (const auto& sg : t.security_groups) {
+    if (sg.group_name != "default" || vpc_block.count(sg.vpc_id) == 0) continue;
+    const auto all6 = std::count_if(sg.egress.begin(), sg.egress.end(), [](const SgRule& r) {
+      return r.peer_kind == PeerKind::kIpv6Cidr && r.cidr6 == Ipv6Block() && r.protocol == kProtocolAll;
+    });
+    CHECK(all6 == 1);
+  }
+}
+
+TEST_CASE("dual-stack VPCs route ::/0 to their internet gateway, an egress-only gateway or nowhere", "[generator]") {
+  GeneratorOptions options = small(5, true, 100);
+  options.enis = 6000;
+  options.vpcs = 12;
+  const Topology t = generateTopology(options);
+  std::map<RouteTarget, int> targets;
+  std::size_t tables_without = 0;
+  for (const auto& rt : t.route_tables) {
+    bool any = false;
+    for (const auto& r : rt.routes) {
+      if (r.destination_ipv6 && *r.destination_ipv6 == Ipv6Block()) {
+        ++targets[r.target];
+        any = true;
+      }
+    }
+    tables_without += any ? 0 : 1;
+  }
+  CHECK(targets[RouteTarget::kInternetGateway] > 0);
+  CHECK(targets[RouteTarget::kEgressOnlyInternetGateway] > 0);
+  CHECK(targets.size() == 2);
+  CHECK(tables_without > 0);
+  CHECK_FALSE(t.egress_only_internet_gateways.empty());
+  std::size_t twins = 0;
+  std::size_t custom_acls_with_ipv6 = 0;
+  for (const auto& sg : t.security_groups) {
+    if (sg.group_name == "default") continue;
+    for (const auto* rules : {&sg.ingress, &sg.egress}) {
+      twins += static_cast<std::size_t>(std::count_if(rules->begin(), rules->end(),
+                                                      [](const SgRule& r) { return r.peer_kind == PeerKind::kIpv6Cidr; }));
+    }
+  }
+  for (const auto& acl : t.network_acls) {
+    if (!acl.is_default && std::any_of(acl.entries.begin(), acl.entries.end(), [](const NaclEntry& e) {
+          return e.ipv6_cidr && e.rule_number != kCatchAllRuleNumber;
+        })) {
+      ++custom_acls_with_ipv6;
+    }
+  }
+  CHECK(twins > 0);
+  CHECK(custom_acls_with_ipv6 > 0);
+}
+
 TEST_CASE("--enis counts the workload interfaces exactly; NAT and endpoint interfaces come on top", "[generator]") {
   int enis = GENERATE(1, 7, 50, 999, 5000);
   CAPTURE(enis);
@@ -656,7 +844,11 @@ std::vector<RuleKey> ruleKeys(const std::vector<SgRule>& rules) {
   std::vector<RuleKey> out;
   for (const auto& r : rules) {
     out.emplace_back(r.protocol, r.protocol == kProtocolAll ? -1 : r.from_port, r.protocol == kProtocolAll ? -1 : r.to_port,
-                     static_cast<int>(r.peer_kind), r.peer_kind == PeerKind::kCidr ? r.cidr.str() : r.peer, r.description);
+                     static_cast<int>(r.peer_kind),
+                     r.peer_kind == PeerKind::kCidr       ? r.cidr.str()
+                     : r.peer_kind == PeerKind::kIpv6Cidr ? r.cidr6.str()
+                                                          : r.peer,
+                     r.description);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -665,8 +857,7 @@ using RouteKey = std::tuple<std::string, std::string, int, std::string, bool>;
 std::vector<RouteKey> routeKeys(const std::vector<Route>& routes) {
   std::vector<RouteKey> out;
   for (const auto& r : routes) {
-    out.emplace_back(r.destination ? r.destination->str() : "", r.destination_prefix_list, static_cast<int>(r.target),
-                     r.target_id, r.blackhole);
+    out.emplace_back(destinationText(r), r.destination_prefix_list, static_cast<int>(r.target), r.target_id, r.blackhole);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -678,7 +869,8 @@ std::vector<EntryKey> entryKeys(const std::vector<NaclEntry>& entries) {
     if (e.rule_number >= 32767) continue;  // the "*" rule may or may not be kept
     const bool ports = e.protocol == kProtocolTcp || e.protocol == kProtocolUdp;
     const bool icmp = e.protocol == kProtocolIcmp;
-    out.emplace_back(e.egress, e.rule_number, e.allow, e.protocol, e.cidr ? e.cidr->str() : "", ports ? e.ports.from : 0,
+    out.emplace_back(e.egress, e.rule_number, e.allow, e.protocol,
+                     e.cidr ? e.cidr->str() : e.ipv6_cidr ? e.ipv6_cidr->str() : "", ports ? e.ports.from : 0,
                      ports ? e.ports.to : 0, icmp ? e.icmp_type : 0, icmp ? e.icmp_code : 0);
   }
   std::sort(out.begin(), out.end());
@@ -686,9 +878,10 @@ std::vector<EntryKey> entryKeys(const std::vector<NaclEntry>& entries) {
 }
 
 TEST_CASE("a written snapshot loads back into the same topology", "[generator][snapshot][roundtrip]") {
-  const auto seed = GENERATE(as<uint64_t>{}, 1, 8);
-  CAPTURE(seed);
-  const Topology t = generateTopology(small(seed));
+  using Row = std::tuple<uint64_t, int>;  // seed, dual-stack percent
+  const auto [seed, dual_stack] = GENERATE(table<uint64_t, int>({Row{1, 0}, Row{8, 0}, Row{8, 50}, Row{3, 100}}));
+  CAPTURE(seed, dual_stack);
+  const Topology t = generateTopology(small(seed, true, dual_stack));
   TempDir dir;
   std::vector<Diagnostic> errors;
   REQUIRE(writeSnapshot(t, dir.path(), errors));
@@ -703,13 +896,16 @@ TEST_CASE("a written snapshot loads back into the same topology", "[generator][s
     CHECK(back.vpcs[i].meta.id == t.vpcs[i].meta.id);
     CHECK(back.vpcs[i].meta.name == t.vpcs[i].meta.name);
     CHECK(back.vpcs[i].cidrs == t.vpcs[i].cidrs);
+    CHECK(associatedIpv6(back.vpcs[i].ipv6_blocks) == associatedIpv6(t.vpcs[i].ipv6_blocks));
   }
   REQUIRE(back.subnets.size() == t.subnets.size());
   for (std::size_t i = 0; i < t.subnets.size(); ++i) {
     const auto& a = t.subnets[i];
     const auto& b = back.subnets[i];
-    CHECK(std::tie(b.meta.id, b.vpc_id, b.availability_zone, b.cidr, b.map_public_ip_on_launch) ==
-          std::tie(a.meta.id, a.vpc_id, a.availability_zone, a.cidr, a.map_public_ip_on_launch));
+    CHECK(std::tie(b.meta.id, b.vpc_id, b.availability_zone, b.cidr, b.map_public_ip_on_launch,
+                   b.assign_ipv6_address_on_creation) == std::tie(a.meta.id, a.vpc_id, a.availability_zone, a.cidr,
+                                                                  a.map_public_ip_on_launch, a.assign_ipv6_address_on_creation));
+    CHECK(associatedIpv6(b.ipv6_blocks) == associatedIpv6(a.ipv6_blocks));
   }
   REQUIRE(back.route_tables.size() == t.route_tables.size());
   for (std::size_t i = 0; i < t.route_tables.size(); ++i) {
@@ -745,10 +941,10 @@ TEST_CASE("a written snapshot loads back into the same topology", "[generator][s
     const auto& a = t.enis[i];
     const auto& b = back.enis[i];
     CAPTURE(a.meta.id);
-    CHECK(std::tie(b.meta.id, b.vpc_id, b.subnet_id, b.private_ips, b.security_group_ids, b.interface_type,
-                   b.instance_id, b.device_index, b.source_dest_check) ==
-          std::tie(a.meta.id, a.vpc_id, a.subnet_id, a.private_ips, a.security_group_ids, a.interface_type,
-                   a.instance_id, a.device_index, a.source_dest_check));
+    CHECK(std::tie(b.meta.id, b.vpc_id, b.subnet_id, b.private_ips, b.ipv6_addresses, b.security_group_ids,
+                   b.interface_type, b.instance_id, b.device_index, b.source_dest_check) ==
+          std::tie(a.meta.id, a.vpc_id, a.subnet_id, a.private_ips, a.ipv6_addresses, a.security_group_ids,
+                   a.interface_type, a.instance_id, a.device_index, a.source_dest_check));
     REQUIRE(b.public_ips.size() == a.public_ips.size());
     for (std::size_t p = 0; p < a.public_ips.size(); ++p) {
       CHECK(b.public_ips[p].private_ip == a.public_ips[p].private_ip);
@@ -760,6 +956,12 @@ TEST_CASE("a written snapshot loads back into the same topology", "[generator][s
   REQUIRE(back.internet_gateways.size() == t.internet_gateways.size());
   for (std::size_t i = 0; i < t.internet_gateways.size(); ++i) {
     CHECK(back.internet_gateways[i].vpc_ids == t.internet_gateways[i].vpc_ids);
+  }
+  REQUIRE(back.egress_only_internet_gateways.size() == t.egress_only_internet_gateways.size());
+  for (std::size_t i = 0; i < t.egress_only_internet_gateways.size(); ++i) {
+    const auto& a = t.egress_only_internet_gateways[i];
+    const auto& b = back.egress_only_internet_gateways[i];
+    CHECK(std::tie(b.meta.id, b.meta.name, b.vpc_id) == std::tie(a.meta.id, a.meta.name, a.vpc_id));
   }
   REQUIRE(back.nat_gateways.size() == t.nat_gateways.size());
   for (std::size_t i = 0; i < t.nat_gateways.size(); ++i) {
