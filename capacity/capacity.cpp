@@ -1422,7 +1422,8 @@ int64_t baselineOf(const std::string& id, const std::vector<CurrentUse>& current
 
 // Fills the engine's scope, sorted by (AZ, subnet ID), and its distinct AZs; keys that name no
 // subnet go to `errors`.
-void resolveScope(Engine& engine, const std::vector<CurrentUse>& current, std::vector<Diagnostic>& errors) {
+void resolveScope(Engine& engine, const std::vector<CurrentUse>& current, std::vector<Diagnostic>& errors,
+                  std::vector<std::string>& ipv6_only) {
   const CapacityPlan& plan = engine.plan;
   const std::set<std::string> replaced = plan.keep_snapshot_baseline ? replacedKinds(plan) : std::set<std::string>{};
   std::set<std::string> seen;
@@ -1434,6 +1435,12 @@ void resolveScope(Engine& engine, const std::vector<CurrentUse>& current, std::v
       continue;
     }
     if (!seen.insert(subnet->meta.id).second) continue;
+    if (!subnet->hasIpv4()) {
+      // No IPv4 block to run out of, and a /64 of IPv6 never does: sized by
+      // ENIs (quotas), not addresses.
+      ipv6_only.push_back(subnet->meta.id);
+      continue;
+    }
     ScopeSubnet s = scopeSubnet(*subnet);
     if (plan.keep_snapshot_baseline) s.baseline = baselineOf(s.id, current, replaced);
     engine.scope.push_back(std::move(s));
@@ -1697,7 +1704,7 @@ CapacityProjection projectCapacity(const topology::Topology& topology, const Cap
   result.current = currentUse(topology);
 
   Engine engine{topology, plan, {}, {}, {}, {}, {}};
-  resolveScope(engine, result.current, result.errors);
+  resolveScope(engine, result.current, result.errors, result.ipv6_only_subnets);
   resolveTargets(engine, result.errors);
 
   const int horizon = result.horizon_months;

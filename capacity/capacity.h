@@ -200,6 +200,9 @@ struct CapacityProjection {
   std::vector<SubnetPlan> subnet_plans;
   std::vector<CapacityWarning> warnings;
   std::vector<topology::Diagnostic> errors;  ///< plan references that could not be resolved
+  /// IPv6-only subnets in scope: no IPv4 block, and their /64 never runs
+  /// out, so they are not projected; the ENI quotas size them.
+  std::vector<std::string> ipv6_only_subnets;
 };
 
 /// Projects address use for every subnet in scope (plan.subnets, else the

@@ -227,6 +227,11 @@ std::optional<Ipv4> CfnLoader::privateIpFor(Resource& r, const std::string& subn
   std::string key = stack_->name + "/" + r.logical;
   if (auto it = allocated_ips_.find(key); it != allocated_ips_.end()) return it->second;
   Subnet* s = subnet(subnet_id);
+  if (s != nullptr && !s->hasIpv4()) {
+    fail(r.mark, fmt::format("{}: subnet {} is IPv6-only (Ipv6Native): it has no private IPv4 address to give",
+                             r.logical, subnet_id),
+         "bad-ip");
+  }
   std::optional<Ipv4> ip;
   if (requested != nullptr && requested->isScalar()) {
     auto parsed = Ipv4::parse(requested->text);
@@ -359,13 +364,20 @@ void CfnLoader::buildSubnet(Resource& r) {
   need(r, "VpcId", s.vpc_id, "vpc", vpc(s.vpc_id));
   s.availability_zone = text(r, "AvailabilityZone").value_or(subnetAz(r.id));
   s.availability_zone_id = text(r, "AvailabilityZoneId").value_or("");
-  if (flag(r, "Ipv6Native", false) && prop(r, "CidrBlock") == nullptr) {
-    out_.ignored.push_back({loc(r.mark), r.logical, "IPv6-only subnet (Ipv6Native) not modelled"});
-    return;
+  // CloudFormation, AWS::EC2::Subnet: an IPv6-only subnet (Ipv6Native) has
+  // no CidrBlock and needs an Ipv6CidrBlock.
+  s.ipv6_native = flag(r, "Ipv6Native", false) && prop(r, "CidrBlock") == nullptr;
+  if (s.ipv6_native) {
+    s.cidr = Cidr::of(Ipv4(), 32);
+    if (prop(r, "Ipv6CidrBlock") == nullptr) {
+      fail(r.mark, fmt::format("{}: an IPv6-only subnet (Ipv6Native) needs Ipv6CidrBlock", r.logical),
+           "missing-property");
+    }
+  } else {
+    auto block = cidr(r, "CidrBlock");
+    if (!block) fail(r.mark, fmt::format("{}: missing property CidrBlock", r.logical), "missing-property");
+    s.cidr = *block;
   }
-  auto block = cidr(r, "CidrBlock");
-  if (!block) fail(r.mark, fmt::format("{}: missing property CidrBlock", r.logical), "missing-property");
-  s.cidr = *block;
   // Outside its VPC, overlapping another subnet: topology::checkTopology.
   if (auto ipv6 = ipv6Block(r, "Ipv6CidrBlock", false)) {
     topology::Ipv6Association association;

@@ -562,7 +562,8 @@ void NativeLoader::parsePrefixList(const YAML::Node& node) {
 
 void NativeLoader::parseSubnet(const YAML::Node& node) {
   auto f = fields(node, "subnet",
-                  {"vpc", "az", "az_id", "cidr", "ipv6_cidr", "ipv6_cidrs", "public_ip_on_launch", "assign_ipv6_on_creation"});
+                  {"vpc", "az", "az_id", "cidr", "ipv6_cidr", "ipv6_cidrs", "ipv6_native", "public_ip_on_launch",
+                   "assign_ipv6_on_creation"});
   if (!f) return;
   auto id = idOf(*f);
   if (!id) return;
@@ -574,6 +575,17 @@ void NativeLoader::parseSubnet(const YAML::Node& node) {
   s.ipv6_blocks = ipv6Blocks(*f);
   s.assign_ipv6_address_on_creation = yaml_.flag(*f, "assign_ipv6_on_creation", false);
   s.map_public_ip_on_launch = yaml_.flag(*f, "public_ip_on_launch", false);
+  // An IPv6-only subnet has no IPv4 block (VPC User Guide, "IPv6-only subnets").
+  s.ipv6_native = yaml_.flag(*f, "ipv6_native", false);
+  if (s.ipv6_native) {
+    s.cidr = Cidr::of(Ipv4(), 32);
+    if (f->find("cidr") != nullptr) {
+      yaml_.error(f->find("cidr")->value, "bad-cidr", "an IPv6-only subnet (ipv6_native) has no IPv4 cidr");
+    }
+    if (s.ipv6_blocks.empty()) yaml_.error(node, "missing-key", "an IPv6-only subnet (ipv6_native) needs ipv6_cidr");
+    add(Kind::kSubnet, out_.subnets, std::move(s));
+    return;
+  }
   auto cidr_text = yaml_.text(*f, "cidr", true);
   if (cidr_text) {
     Item item{*cidr_text, f->find("cidr")->value};
@@ -787,7 +799,10 @@ void NativeLoader::parseEni(const YAML::Node& node) {
     for (const auto& item : yaml_.list(*f, key)) {
       auto ip = ipOf(item);
       if (!ip) continue;
-      if (have_home && !home_cidr.contains(*ip)) {
+      if (have_home && !home->hasIpv4()) {
+        yaml_.error(item.node, "bad-ip",
+                    fmt::format("{} is an IPv4 address, and subnet '{}' is IPv6-only", ip->str(), eni.subnet_id));
+      } else if (have_home && !home_cidr.contains(*ip)) {
         yaml_.error(item.node, "bad-ip",
                     fmt::format("{} is outside subnet '{}' ({})", ip->str(), eni.subnet_id, home_cidr.str()));
       }
@@ -799,7 +814,12 @@ void NativeLoader::parseEni(const YAML::Node& node) {
       eni.private_ips.push_back(*ip);
     }
   }
-  if (!f->has("ip") && !f->has("ips")) yaml_.error(node, "missing-key", "missing key 'ips' in network interface");
+  const bool ipv6_only = home != nullptr && !home->hasIpv4();
+  if (ipv6_only && !f->has("ipv6")) {
+    yaml_.error(node, "missing-key", "missing key 'ipv6' in a network interface of an IPv6-only subnet");
+  } else if (!ipv6_only && !f->has("ip") && !f->has("ips")) {
+    yaml_.error(node, "missing-key", "missing key 'ips' in network interface");
+  }
   std::size_t paired = 0;
   for (const auto& key : {"public_ip", "public_ips"}) {
     for (const auto& item : yaml_.list(*f, key)) {

@@ -757,13 +757,14 @@ void SnapshotLoader::readSubnet(const Json& obj, const std::string& ptr) {
   Subnet subnet;
   subnet.meta = meta(obj, *id, ptr);
   if (!live(str(obj, "State", ptr), {"deleted"}, subnet.meta)) return;
-  if (!get(obj, "CidrBlock") && flag(obj, "Ipv6Native", ptr, false)) {
-    ignore(subnet.meta.origin, subnet.meta.id, "IPv6-only subnet not modelled");
-    return;
-  }
   auto vpc_id = required(obj, "VpcId", ptr);
-  if (!required(obj, "CidrBlock", ptr)) return;
-  auto cidr = cidrField(obj, "CidrBlock", ptr, true);
+  // EC2 API Reference, Subnet: an IPv6-only subnet (Ipv6Native) has no CidrBlock.
+  subnet.ipv6_native = !get(obj, "CidrBlock") && flag(obj, "Ipv6Native", ptr, false);
+  std::optional<Cidr> cidr = Cidr::of(Ipv4(), 32);
+  if (!subnet.ipv6_native) {
+    if (!required(obj, "CidrBlock", ptr)) return;
+    cidr = cidrField(obj, "CidrBlock", ptr, true);
+  }
   if (!vpc_id || !cidr) return;
   if (!first("subnet", subnet.meta)) return;
   subnet.vpc_id = *vpc_id;

@@ -181,15 +181,28 @@ std::string capacityOverviewText(const capacity::CapacityProjection& p) {
                        lost ? fmt::format("{:<22} ", when(exhaustionWithAzLost(p, s.subnet_id))) : "",
                        proposalText(p, s));
   }
-  std::string dual_stack;
+  std::vector<std::string> dual_stack;
   for (const auto& s : p.subnets) {
-    if (!s.ipv6_cidr.empty()) dual_stack += (dual_stack.empty() ? "" : ", ") + escapeText(s.subnet_id);
+    if (!s.ipv6_cidr.empty()) dual_stack.push_back(s.subnet_id);
   }
+  // "a, b" and whether one or more subnets are meant.
+  auto listed = [](const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + escapeText(id);
+    return out;
+  };
   if (!dual_stack.empty()) {
-    out += fmt::format("\nIPv6: {} also hold an IPv6 /64 (2^64 addresses), which these workloads never run out "
-                       "of; their IPv4 blocks above and the ENI quotas still limit them (a new subnet proposed for "
-                       "one needs a /64 of its VPC's IPv6 block too)\n",
-                       dual_stack);
+    out += fmt::format("\nIPv6: {} also {} an IPv6 /64 (2^64 addresses), which these workloads never run out of; "
+                       "the IPv4 blocks above and the ENI quotas still limit {} (a new subnet proposed for one needs "
+                       "a /64 of its VPC's IPv6 block too)\n",
+                       listed(dual_stack), dual_stack.size() == 1 ? "holds" : "hold",
+                       dual_stack.size() == 1 ? "it" : "them");
+  }
+  if (!p.ipv6_only_subnets.empty()) {
+    const bool one = p.ipv6_only_subnets.size() == 1;
+    out += fmt::format("\nIPv6-only: {} {} no IPv4 addresses to run out of and an IPv6 /64{}: not projected; the "
+                       "ENI quotas size {}\n",
+                       listed(p.ipv6_only_subnets), one ? "has" : "have", one ? "" : " each", one ? "it" : "them");
   }
   for (const auto& plan : p.subnet_plans) out += fmt::format("\nsubnet plan for {}: {}\n", plan.vpc_id, plan.statement);
   if (!p.warnings.empty()) out += "\n";
@@ -224,6 +237,7 @@ std::string capacityJson(const capacity::CapacityProjection& p) {
   Json subnets = Json::array();
   for (const auto& s : p.subnets) subnets.push_back(subnetJson(s));
   j["subnets"] = subnets;
+  if (!p.ipv6_only_subnets.empty()) j["ipv6_only_subnets"] = p.ipv6_only_subnets;
   Json failures = Json::array();
   for (const auto& fc : p.n_minus_one) {
     Json f;

@@ -271,7 +271,8 @@ std::string describeText(const Topology& t) {
       if (subnet.vpc_id != vpc.meta.id) continue;
       auto found = enis_per_subnet.find(subnet.meta.id);
       size_t enis = found == enis_per_subnet.end() ? 0 : found->second;
-      out += fmt::format("  {}  {}  {}  {} interfaces{}{}{}\n", escapeText(displayName(subnet.meta)), subnet.cidr.str(),
+      out += fmt::format("  {}  {}  {}  {} interfaces{}{}{}\n", escapeText(displayName(subnet.meta)),
+                         subnet.hasIpv4() ? subnet.cidr.str() : std::string("IPv6-only"),
                          escapeText(subnet.availability_zone), enis, subnet.map_public_ip_on_launch ? "  public-ip-on-launch" : "",
                          escapeText(ipv6Text(subnet.ipv6_blocks)),
                          subnet.assign_ipv6_address_on_creation ? "  ipv6-on-creation" : "");

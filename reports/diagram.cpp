@@ -135,7 +135,8 @@ class DotWriter {
         if (id == subnet.meta.id) acl = candidate.meta.id;
       }
     }
-    std::string label = fmt::format("{}\n{}\n{} interface{}", title(subnet.meta), subnet.cidr.str(), enis,
+    std::string label = fmt::format("{}\n{}\n{} interface{}", title(subnet.meta),
+                                    subnet.hasIpv4() ? subnet.cidr.str() : std::string("IPv6-only"), enis,
                                     enis == 1 ? "" : "s");
     if (table != nullptr) label += "\nroute table " + safe(table->meta.id);
     if (!acl.empty()) label += "\nnetwork ACL " + safe(acl);

@@ -137,7 +137,7 @@ std::set<std::string> pathNodes(const std::vector<sim::Hop>& path, const sim::Ne
   auto subnetHolding = [&](const topology::IpAddress& address) {
     if (network == nullptr) return;
     for (const auto& subnet : network->topology().subnets) {
-      if (subnet.cidr.contains(address) || sim::inAnyBlock(topology::associatedIpv6(subnet.ipv6_blocks), address)) {
+      if ((subnet.hasIpv4() && subnet.cidr.contains(address)) || sim::inAnyBlock(topology::associatedIpv6(subnet.ipv6_blocks), address)) {
         ids.insert(subnet.meta.id);
       }
     }

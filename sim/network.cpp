@@ -52,7 +52,9 @@ Network::Index::Index(const Topology& topology) : topo(topology) {
     // an endpoint network interface in each subnet you specify).
     for (const auto& subnet_id : endpoint.subnet_ids) {
       const Subnet* subnet = topo.findSubnet(subnet_id);
-      if (subnet == nullptr) continue;
+      // An IPv6-only subnet's endpoint interface has IPv6 addresses only,
+      // which a template does not give: none is made up for it.
+      if (subnet == nullptr || !subnet->hasIpv4()) continue;
       uint32_t candidate = subnet->cidr.last().value() - 1;
       while (candidate > subnet->cidr.first().value() + 3 && by_private_ip.count(candidate) != 0) --candidate;
       Eni eni;
@@ -154,7 +156,9 @@ const Network::Index::AddressPoints& Network::Index::addressPoints() const {
       for (const auto& route : table.static_routes) cidr(out.base, route.destination);
     }
     forEachHeldAddress([&](Ipv4 address) { cidr(out.held, Cidr::of(address, 32)); });
-    for (const auto& subnet : topo.subnets) cidr(out.subnets_and_groups, subnet.cidr);
+    for (const auto& subnet : topo.subnets) {
+      if (subnet.hasIpv4()) cidr(out.subnets_and_groups, subnet.cidr);
+    }
     for (const auto& group : topo.security_groups) {
       for (const auto* rules : {&group.ingress, &group.egress}) {
         for (const auto& rule : *rules) {

@@ -134,7 +134,10 @@ class ReachEndpoints {
     switch (item.kind) {
       case PlannedSource::Kind::kInterface: {
         const Eni& eni = *item.eni;
-        source.endpoint = interfaceEndpoint(eni, item.address ? *item.address : eni.private_ips.front());
+        // An interface of an IPv6-only subnet sends from its IPv6 address.
+        source.endpoint = interfaceEndpoint(eni, item.address              ? *item.address
+                                                 : eni.private_ips.empty() ? IpAddress(eni.ipv6_addresses.front())
+                                                                           : IpAddress(eni.private_ips.front()));
         if (!eni.ipv6_addresses.empty() && !source.endpoint.address.isV6()) {
           source.endpoint6 = interfaceEndpoint(eni, eni.ipv6_addresses.front());
         }
@@ -144,12 +147,17 @@ class ReachEndpoints {
       }
       case PlannedSource::Kind::kNewInterface:
         source.endpoint = item.endpoint;
-        source.endpoint.address = picker_.next(*item.subnet);
         // VPC User Guide, "IPv6 addresses": an interface in a subnet with an
-        // IPv6 block can have IPv6 addresses (on launch, or assigned later).
-        if (auto address6 = picker_.next6(*item.subnet)) {
-          source.endpoint6 = item.endpoint;
-          source.endpoint6->address = *address6;
+        // IPv6 block can have IPv6 addresses (on launch, or assigned later);
+        // in an IPv6-only subnet it has those only.
+        if (!item.subnet->hasIpv4()) {
+          if (auto address6 = picker_.next6(*item.subnet)) source.endpoint.address = *address6;
+        } else {
+          source.endpoint.address = picker_.next(*item.subnet);
+          if (auto address6 = picker_.next6(*item.subnet)) {
+            source.endpoint6 = item.endpoint;
+            source.endpoint6->address = *address6;
+          }
         }
         source.vpc_id = item.subnet->vpc_id;
         source.region = item.subnet->meta.region.empty() ? topo().default_region : item.subnet->meta.region;
@@ -184,15 +192,15 @@ class ReachEndpoints {
     if (to.kind == Resolved::Kind::kInstance) {
       eni = to.interfaces.empty() ? nullptr : to.interfaces.front();
       interfaces = to.interfaces;
-      if (eni == nullptr || eni->private_ips.empty()) {
+      if (eni == nullptr || (eni->private_ips.empty() && eni->ipv6_addresses.empty())) {
         return Error{fmt::format("instance {} has no network interface in the input", to.text)};
       }
-    } else if (eni->private_ips.empty()) {
+    } else if (eni->private_ips.empty() && eni->ipv6_addresses.empty()) {
       return Error{fmt::format("interface {} has no private address", eni->meta.id)};
     }
     const std::string label = displayName(to.instance != nullptr ? to.instance->meta : eni->meta);
     std::vector<Target> out;
-    if (source.endpoint.address.isV6()) {
+    if (source.endpoint.address.isV6() || eni->private_ips.empty()) {
       for (const Eni* held : interfaces) {
         for (const auto& address : held->ipv6_addresses) {
           Target target;
@@ -235,8 +243,8 @@ class ReachEndpoints {
       }
       Target target;
       target.security_group_ids = item.endpoint.security_group_ids;
-      target.address = picker_.next(*item.subnet);
-      if (source.endpoint.address.isV6()) {
+      if (item.subnet->hasIpv4()) target.address = picker_.next(*item.subnet);
+      if (source.endpoint.address.isV6() || !item.subnet->hasIpv4()) {
         auto address6 = picker_.next6(*item.subnet);
         if (!address6) {
           return Error{fmt::format("{} has no IPv6 block, and the source {} is IPv6", item.subnet->meta.id,

@@ -180,14 +180,14 @@ Result<std::vector<PlannedSource>> SourcePlanner::plan(const Resolved& source, c
       return workloadSources(*placement);
     }
     case Resolved::Kind::kInterface:
-      if (source.eni->private_ips.empty()) {
+      if (source.eni->private_ips.empty() && source.eni->ipv6_addresses.empty()) {
         return Error{fmt::format("interface {} has no private address", source.eni->meta.id)};
       }
       out.push_back(interfaceSource(*source.eni));
       return out;
     case Resolved::Kind::kInstance:
       for (const Eni* eni : source.interfaces) {
-        if (!eni->private_ips.empty()) out.push_back(interfaceSource(*eni));
+        if (!eni->private_ips.empty() || !eni->ipv6_addresses.empty()) out.push_back(interfaceSource(*eni));
       }
       if (out.empty()) return Error{fmt::format("instance {} has no network interface in the input", source.text)};
       return out;
@@ -270,6 +270,7 @@ Endpoint outsideEndpoint(IpAddress address, std::string label) {
 }
 
 Ipv4 AddressPicker::next(const Subnet& subnet) {
+  if (!subnet.hasIpv4()) return Ipv4();  // callers ask IPv6-only subnets for next6()
   const auto& held = network_.index().by_private_ip;
   uint32_t candidate = subnet.cidr.first().value() + 4;
   while (candidate < subnet.cidr.last().value() && (held.count(candidate) != 0 || taken_.count(candidate) != 0)) {

@@ -57,10 +57,16 @@ struct Subnet {
   std::string vpc_id;
   std::string availability_zone;
   std::string availability_zone_id;
-  Cidr cidr;
-  std::vector<Ipv6Association> ipv6_blocks;  ///< every IPv6 association the input lists (not analysed yet)
+  Cidr cidr;  ///< the IPv4 block; unused (0.0.0.0/32) when ipv6_native
+  std::vector<Ipv6Association> ipv6_blocks;  ///< every IPv6 association the input lists
+  /// IPv6-only (Ipv6Native): no IPv4 block; its interfaces have IPv6
+  /// addresses only (VPC User Guide, "IPv6-only subnets"). Code that reads
+  /// `cidr` checks hasIpv4() first.
+  bool ipv6_native = false;
   bool map_public_ip_on_launch = false;
   bool assign_ipv6_address_on_creation = false;  ///< AssignIpv6AddressOnCreation
+
+  [[nodiscard]] bool hasIpv4() const { return !ipv6_native; }
 };
 
 /// Every route target type a VPC route table can name.

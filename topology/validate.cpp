@@ -91,7 +91,9 @@ void checkSubnets(const Topology& topo, const TopologyMark& since, const FieldLo
   std::unordered_map<std::string_view, const Vpc*> vpcs;
   for (const auto& vpc : topo.vpcs) vpcs.emplace(vpc.meta.id, &vpc);
   std::unordered_map<std::string_view, std::vector<std::size_t>> by_vpc;
-  for (std::size_t i = 0; i < topo.subnets.size(); ++i) by_vpc[topo.subnets[i].vpc_id].push_back(i);
+  for (std::size_t i = 0; i < topo.subnets.size(); ++i) {
+    if (topo.subnets[i].hasIpv4()) by_vpc[topo.subnets[i].vpc_id].push_back(i);
+  }
   for (std::size_t i = since.subnets; i < topo.subnets.size(); ++i) {
     const Subnet& subnet = topo.subnets[i];
     auto it = vpcs.find(subnet.vpc_id);
@@ -105,7 +107,7 @@ void checkSubnets(const Topology& topo, const TopologyMark& since, const FieldLo
                                   where(subnet.meta.origin, "VpcId")});
       continue;
     }
-    if (it->second->cidrs.empty()) continue;
+    if (it->second->cidrs.empty() || !subnet.hasIpv4()) continue;
     const auto& blocks = it->second->cidrs;
     if (std::none_of(blocks.begin(), blocks.end(), [&](const Cidr& block) { return block.contains(subnet.cidr); })) {
       errors.push_back(Diagnostic{"bad-cidr",

@@ -156,6 +156,7 @@ class Sources {
   /// addresses that only held ones lie between behave alike (no predicate
   /// but "is held" tells them apart), so the classes are placement atoms.
   void addHypothetical(const Subnet& subnet, std::vector<std::string> groups, const std::string& label) {
+    if (!subnet.hasIpv4()) return;  // IPv6-only: its interfaces send IPv6 only (ipv6Sources)
     std::sort(groups.begin(), groups.end());
     uint64_t low = uint64_t{subnet.cidr.first().value()} + 4;
     uint64_t high = uint64_t{subnet.cidr.last().value()};  // exclusive: the last address is reserved
@@ -1336,7 +1337,7 @@ std::vector<Inbound> inboundTargets(const Topology& topo, bool hypothetical) {
   }
   if (!hypothetical) return targets;
   for (const auto& subnet : topo.subnets) {
-    if (!subnet.map_public_ip_on_launch) continue;
+    if (!subnet.map_public_ip_on_launch || !subnet.hasIpv4()) continue;
     for (const auto& group : topo.security_groups) {
       if (group.vpc_id != subnet.vpc_id) continue;
       Target target;

@@ -972,6 +972,32 @@ TEST_CASE("IPv6 blocks of VPCs and subnets keep every association state; only as
   CHECK(associatedIpv6(subnet->ipv6_blocks) == std::vector<Ipv6Block>{block6("2600:1f18:abc:de01::/64")});
 }
 
+TEST_CASE("an IPv6-only subnet (Ipv6Native, no CidrBlock) loads with its interfaces' IPv6 addresses", "[snapshot][ipv6]") {
+  TempDir dir("ipv6-native");
+  dir.write("Vpcs.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16",
+    "Ipv6CidrBlockAssociationSet": [{"AssociationId": "a-1", "Ipv6CidrBlock": "2600:1f18:abc:de00::/56",
+      "Ipv6CidrBlockState": {"State": "associated"}}]}]})");
+  dir.write("Subnets.json", R"({"Subnets": [{"SubnetId": "subnet-6", "VpcId": "vpc-1", "AvailabilityZone": "us-east-1a",
+    "Ipv6Native": true, "AssignIpv6AddressOnCreation": true,
+    "Ipv6CidrBlockAssociationSet": [{"AssociationId": "a-2", "Ipv6CidrBlock": "2600:1f18:abc:de01::/64",
+      "Ipv6CidrBlockState": {"State": "associated"}}]}]})");
+  dir.write("NetworkInterfaces.json", R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-6", "SubnetId": "subnet-6",
+    "VpcId": "vpc-1", "PrivateIpAddresses": [], "Ipv6Addresses": [{"Ipv6Address": "2600:1f18:abc:de01::10"}]}]})");
+  auto loaded = load(dir.path());
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.errors.empty());
+  CHECK(loaded.topology.ignored.empty());
+  const Subnet* subnet = loaded.topology.findSubnet("subnet-6");
+  REQUIRE(subnet != nullptr);
+  CHECK(subnet->ipv6_native);
+  CHECK_FALSE(subnet->hasIpv4());
+  const Eni* eni = loaded.topology.findEni("eni-6");
+  REQUIRE(eni != nullptr);
+  CHECK(eni->private_ips.empty());
+  REQUIRE(eni->ipv6_addresses.size() == 1);
+  CHECK(eni->ipv6_addresses[0].str() == "2600:1f18:abc:de01::10");
+}
+
 TEST_CASE("bad IPv6 text in a snapshot is an error pointing at the field", "[snapshot][ipv6]") {
   auto [file, json, message] = GENERATE(table<std::string, std::string, std::string>({
       {"Vpcs.json",
