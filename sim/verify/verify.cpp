@@ -1048,11 +1048,12 @@ std::vector<Ipv6> ipv6ClassStarts(const Topology& topo, const std::vector<Atom>&
   // so sources in one class behave alike, and a destination an interface
   // holds leaves through the same gateway as its class (the exit decides an
   // internet finding; the round trip only which example is shown).
-  if (interfaces) {
-    for (const auto& eni : topo.enis) {
-      for (const auto& address : eni.ipv6_addresses) block(Cidr6::of(address, 128));
-      for (const auto& prefix : eni.ipv6_prefixes) block(prefix);
-    }
+  // Load balancers' interfaces are edges always: a packet delivered to one
+  // is undetermined (tracer.cpp), unlike one to a free address beside it.
+  for (const auto& eni : topo.enis) {
+    if (!interfaces && !isLoadBalancerInterface(eni)) continue;
+    for (const auto& address : eni.ipv6_addresses) block(Cidr6::of(address, 128));
+    for (const auto& prefix : eni.ipv6_prefixes) block(prefix);
   }
   return {starts.begin(), starts.end()};
 }
@@ -1120,6 +1121,254 @@ std::vector<SourceClass> ipv6Sources(const Network::Index& ix, const std::vector
   return out;
 }
 
+/// The keyed IPv6 engine's tally: outcomes counted per group with the
+/// coordinates (source, destination, header) of their example, merged so
+/// that the result is the one the class-by-class loop (source, then
+/// destination, then header) gives: the best score wins, the first in that
+/// order among equals.
+struct KeyedTally6 {
+  using Coordinates = std::tuple<size_t, size_t, size_t>;  ///< source, destination, header
+  struct Best {
+    uint64_t classes = 0;
+    int score = -1;
+    Coordinates at;
+    Decision decision;
+  };
+  struct First {
+    uint64_t classes = 0;
+    Coordinates at;
+  };
+  uint64_t classes_checked = 0;
+  uint64_t traces = 0;
+  std::map<FindingKey, Best> findings;
+  std::map<UndeterminedKey, First> undetermined;
+  std::set<std::string> assumptions;
+
+  void count(const Decision& decision, uint64_t classes, int score, const Coordinates& at) {
+    classes_checked += classes;
+    if (decision.kind == Decision::Kind::kFinding) {
+      Best& best = findings[{decision.rule, decision.group, decision.detail}];
+      if (best.classes == 0 || score > best.score || (score == best.score && at < best.at)) {
+        best.score = score;
+        best.at = at;
+        best.decision = decision;
+      }
+      best.classes += classes;
+    } else if (decision.kind == Decision::Kind::kUndetermined) {
+      First& first = undetermined[{decision.group, decision.detail}];
+      if (first.classes == 0 || at < first.at) first.at = at;
+      first.classes += classes;
+    }
+  }
+  void append(KeyedTally6&& later) {
+    classes_checked += later.classes_checked;
+    traces += later.traces;
+    assumptions.merge(later.assumptions);
+    for (auto& [key, best] : later.findings) {
+      auto [it, inserted] = findings.try_emplace(key, best);
+      if (inserted) continue;
+      Best& mine = it->second;
+      const uint64_t classes = mine.classes + best.classes;
+      if (best.score > mine.score || (best.score == mine.score && best.at < mine.at)) mine = best;
+      mine.classes = classes;
+    }
+    for (auto& [key, first] : later.undetermined) {
+      auto [it, inserted] = undetermined.try_emplace(key, first);
+      if (inserted) continue;
+      if (first.at < it->second.at) it->second.at = first.at;
+      it->second.classes += first.classes;
+    }
+  }
+};
+
+/// The IPv6 half of internet-free, factored: sources of one subnet whose
+/// addresses share a class (a key) differ only in their security groups,
+/// so each (destination run, header class) is traced once for the key with
+/// the groups checked apart (Endpoint::security_groups_checked_apart) and
+/// each source's egress groups decide it. A run is the destination classes
+/// that the subnet's route table and ACL, the key's groups and the VPC's
+/// blocks treat alike; a trace that read anything else (another table, a
+/// NAT gateway, a peering, a transit gateway, a group not checked apart)
+/// stands for its class only, and the run is traced class by class. The
+/// tally equals the class-by-class loop's (tested: factored_test.cpp).
+Tally keyedIpv6(const Network& network, const std::vector<SourceClass>& sources, const std::vector<Ipv6>& starts,
+                const std::vector<Ipv6>& destinations, const std::vector<HeaderClass>& headers,
+                const VerifyOptions& options) {
+  const Network::Index& ix = network.index();
+  // Keys: (subnet, source address class), members in source order.
+  std::vector<std::vector<size_t>> keys;
+  std::map<std::pair<const Subnet*, size_t>, size_t> key_of;
+  for (size_t m = 0; m < sources.size(); ++m) {
+    const size_t cls =
+        static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), sources[m].endpoint.address.v6()) -
+                            starts.begin());
+    auto [it, inserted] = key_of.try_emplace({sources[m].subnet, cls}, keys.size());
+    if (inserted) keys.emplace_back();
+    keys[it->second].push_back(m);
+  }
+  std::vector<char> held(destinations.size(), 0);
+  for (size_t d = 0; d < destinations.size(); ++d) held[d] = ix.eniByIpv6(destinations[d]) != nullptr ? 1 : 0;
+  std::set<const RouteTable*> gateway_tables;
+  for (const auto& [id, table] : ix.gateway_route_table) gateway_tables.insert(table);
+
+  // A source's security groups: its interface's, or the new interface's.
+  auto groupsOf = [&](size_t m) -> const std::vector<std::string>& {
+    const Endpoint& endpoint = sources[m].endpoint;
+    return endpoint.eni != nullptr ? endpoint.eni->security_group_ids : endpoint.security_group_ids;
+  };
+  KeyedTally6 keyed = tallyInParallel<KeyedTally6>(options.threads, keys.size(), [&](size_t k, KeyedTally6& part) {
+    const std::vector<size_t>& members = keys[k];
+    const Subnet& subnet = *sources[members.front()].subnet;
+    const std::string group = displayName(subnet.meta);
+    const RouteTable* table = ix.routeTableFor(subnet);
+    const NetworkAcl* acl = ix.aclFor(subnet);
+    // The edges the subnet's own tables, the key's groups and the VPC read.
+    std::set<Ipv6> edges{Ipv6()};
+    auto block = [&](const Cidr6& cidr) {
+      edges.insert(cidr.first());
+      if (auto next = nextIpv6(cidr.last())) edges.insert(*next);
+    };
+    block(globalUnicast());
+    block(nat64Prefix());
+    if (table != nullptr) {
+      for (const auto& route : table->routes) {
+        if (route.destination_ipv6) block(analysedBlock(*route.destination_ipv6));
+        if (const PrefixList* list = ix.topo.findPrefixList(route.destination_prefix_list)) {
+          for (const auto& cidr : list->cidrs6) block(cidr);
+        }
+      }
+    }
+    if (acl != nullptr) {
+      for (const auto& entry : acl->entries) {
+        if (entry.ipv6_cidr) block(analysedBlock(*entry.ipv6_cidr));
+      }
+    }
+    for (size_t m : members) {
+      for (const auto& id : groupsOf(m)) {
+        const SecurityGroup* sg = ix.topo.findSecurityGroup(id);
+        if (sg == nullptr) continue;
+        for (const auto& rule : sg->egress) {
+          if (rule.peer_kind == PeerKind::kIpv6Cidr) block(analysedBlock(rule.cidr6));
+        }
+      }
+    }
+    if (const Vpc* vpc = ix.topo.findVpc(subnet.vpc_id)) {
+      for (const auto& association : vpc->ipv6_blocks) block(analysedBlock(association.block));
+    }
+    Endpoint keyed_source = endpointOf(sources[members.front()]);
+    keyed_source.security_groups_checked_apart = true;
+    // Runs of destination classes: between two edges, a held class alone.
+    size_t d0 = 0;
+    while (d0 < destinations.size()) {
+      size_t d1 = d0 + 1;
+      const auto run_edge = edges.upper_bound(destinations[d0]);
+      while (d1 < destinations.size() && held[d0] == 0 && held[d1] == 0 &&
+             (run_edge == edges.end() || destinations[d1] < *run_edge)) {
+        ++d1;
+      }
+      const Ipv6& representative = destinations[d0];
+      Target target;
+      target.address = representative;
+      target.any_internet = true;
+      target.label = "internet";
+      const Eni* holder = ix.eniByIpv6(representative);
+      const bool holder_nat = holder != nullptr && ix.nat_by_eni.count(holder->meta.id) != 0;
+      Peer peer;
+      peer.address = representative;
+      if (holder != nullptr && !holder_nat) peer.security_group_ids = &holder->security_group_ids;
+      for (size_t h = 0; h < headers.size(); ++h) {
+        Packet packet = classPacket(keyed_source.address, representative, headers[h], 49152);
+        Consulted consulted;
+        TraceResult result = trace(network, keyed_source, target, packet, TraceOptions{true, &consulted, false});
+        ++part.traces;
+        bool valid = !consulted.other && consulted.tgw_route_tables.empty() && result.checked_apart.has_value();
+        for (const auto& hop : result.path) {
+          valid = valid && hop.kind != HopKind::kNatGateway;
+        }
+        if (d1 - d0 > 1) {
+          for (const auto& lookup : consulted.route_tables) {
+            valid = valid && (lookup.table == table || gateway_tables.count(lookup.table) != 0);
+          }
+          for (const NetworkAcl* read : consulted.acls) valid = valid && read == acl;
+        }
+        auto traceOne = [&](size_t m, size_t d) {
+          const Endpoint source = endpointOf(sources[m]);
+          Target one = target;
+          one.address = destinations[d];
+          Packet full = classPacket(source.address, destinations[d], headers[h], 49152);
+          TraceResult traced = trace(network, source, one, full, TraceOptions{false, nullptr, false});
+          ++part.traces;
+          for (const auto& assumption : traced.assumptions) part.assumptions.insert(generalise(assumption));
+          Decision decision = internetDecision(traced, group);
+          part.count(decision, 1, exampleScore(decision.round_trip, full, false), {m, d, h});
+          return decision;
+        };
+        if (!valid) {
+          for (size_t m : members) {
+            for (size_t d = d0; d < d1; ++d) traceOne(m, d);
+          }
+          continue;
+        }
+        const Decision decision = internetDecision(result, group);
+        const size_t before = result.checked_apart->assumptions;
+        for (size_t i = 0; i < before && i < result.assumptions.size(); ++i) {
+          part.assumptions.insert(generalise(result.assumptions[i]));
+        }
+        bool allowed_once = false;
+        for (size_t m : members) {
+          const Endpoint source = endpointOf(sources[m]);
+          packet.source = source.address;
+          SgDecision sg = evaluateSecurityGroups(ix.topo, groupsOf(m), true, packet, peer);
+          if (sg.allowed == Tri::kUnknown) {
+            // The groups cannot settle the packet, alike for every class of
+            // the run (their blocks are edges): the trace stops there, the
+            // same for each; the first class's stands for the rest.
+            const Decision undecided = traceOne(m, d0);
+            if (d1 - d0 > 1) part.count(undecided, d1 - d0 - 1, 0, {m, d0 + 1, h});
+            continue;
+          }
+          if (sg.allowed == Tri::kNo) {
+            part.classes_checked += d1 - d0;
+            continue;
+          }
+          allowed_once = true;
+          part.count(decision, d1 - d0, exampleScore(decision.round_trip, packet, false), {m, d0, h});
+        }
+        if (allowed_once) {
+          for (const auto& assumption : result.assumptions) part.assumptions.insert(generalise(assumption));
+        }
+      }
+      d0 = d1;
+    }
+  });
+  // The tally, with the winning examples traced in full.
+  Tally tally;
+  tally.classes_checked = keyed.classes_checked;
+  tally.traces = keyed.traces;
+  tally.assumptions = std::move(keyed.assumptions);
+  auto full = [&](const KeyedTally6::Coordinates& at) {
+    const auto [m, d, h] = at;
+    const Endpoint source = endpointOf(sources[m]);
+    Target target;
+    target.address = destinations[d];
+    target.any_internet = true;
+    target.label = "internet";
+    Packet packet = classPacket(source.address, destinations[d], headers[h], 49152);
+    return std::make_pair(packet, trace(network, source, target, packet, TraceOptions{false, nullptr, false}));
+  };
+  for (auto& [key, best] : keyed.findings) {
+    tally.addFinding(key, best.classes, best.score, [&] {
+      auto [packet, result] = full(best.at);
+      return exampleFinding(best.decision, endpointOf(sources[std::get<0>(best.at)]).label, packet,
+                            std::move(result), false);
+    });
+  }
+  for (auto& [key, first] : keyed.undetermined) {
+    tally.addUndetermined(key, first.classes, [&] { return full(first.at).second; });
+  }
+  return tally;
+}
+
 /// Traces every IPv6 source class to every IPv6 internet class under every
 /// header class, into the returned tally.
 Tally internetFreeIpv6(const Network& network, const std::vector<PlannedSource>& planned,
@@ -1136,6 +1385,10 @@ Tally internetFreeIpv6(const Network& network, const std::vector<PlannedSource>&
   Tally tally;
   if (!sources.empty()) {
     for (auto& assumption : ipv6StandInAssumptions(ix.topo)) tally.assumptions.insert(std::move(assumption));
+  }
+  if (options.factored) {
+    tally.append(keyedIpv6(network, sources, starts, destinations, headers, options));
+    return tally;
   }
   tally.append(tallyInParallel<Tally>(options.threads, sources.size(), [&](size_t member, Tally& part) {
     const Endpoint source = endpointOf(sources[member]);

@@ -193,6 +193,21 @@ TEST_CASE("factored engine: seeded generated topologies, decided as class by cla
   }
 }
 
+TEST_CASE("factored engine: seeded dual-stack topologies, decided as class by class", "[factored][ipv6]") {
+  // The keyed IPv6 half (sim/verify.cpp, keyedIpv6) against the IPv6 loop.
+  const int seeds = seedCount();
+  int ipv6_findings = 0;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    CAPTURE(seed);
+    GeneratorOptions options = smallOptions(seed, 12, 2);
+    options.dual_stack_percent = seed % 2 == 0 ? 100 : 60;
+    for (const auto& report : compare(generateTopology(options), seed == 1, {"igw-egress"})) {
+      for (const auto& finding : report.findings) ipv6_findings += finding.example.destination.isV6() ? 1 : 0;
+    }
+  }
+  CHECK(ipv6_findings > 0);  // the comparison covered IPv6 findings, not only their absence
+}
+
 TEST_CASE("factored engine: Sources naming resources by ID, decided as class by class", "[factored]") {
   // Interfaces of one key whose origins the statements match differently
   // must not share a decision; the engine keys them apart.
