@@ -1316,8 +1316,7 @@ Tally keyedIpv6(const Network& network, const std::vector<SourceClass>& sources,
         }
         bool allowed_once = false;
         for (size_t m : members) {
-          const Endpoint source = endpointOf(sources[m]);
-          packet.source = source.address;
+          packet.source = sources[m].endpoint.address;
           SgDecision sg = evaluateSecurityGroups(ix.topo, groupsOf(m), true, packet, peer);
           if (sg.allowed == Tri::kUnknown) {
             // The groups cannot settle the packet, alike for every class of
