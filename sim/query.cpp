@@ -303,13 +303,29 @@ class ReachEndpoints {
       }
       auto enis = ix_.endpoint_enis.find(endpoint->meta.id);
       if (enis == ix_.endpoint_enis.end() || enis->second.empty()) continue;
+      // PrivateLink Guide, "IP address types": a dualstack endpoint's
+      // private DNS name resolves to its interfaces' IPv4 and IPv6
+      // addresses, an ipv6 one's to IPv6 only (a source without IPv6 then
+      // cannot connect: NO_IPV6_ADDRESS); a source that can send IPv6 gets
+      // an answer over it too.
+      const IpAddressType type = endpoint->ip_address_type;
+      const bool over_ipv4 = type != IpAddressType::kIpv6 && !source.endpoint.address.isV6();
+      const bool over_ipv6 = type == IpAddressType::kIpv6 ||
+                             (type == IpAddressType::kDualStack &&
+                              (source.endpoint6.has_value() || source.endpoint.address.isV6()));
       for (const Eni* eni : enis->second) {
-        if (eni->private_ips.empty()) continue;
         Target target;
-        target.address = eni->private_ips.front();
         target.service = service.endpoint_service;
         target.label = fmt::format("{} via {} ({})", label, displayName(endpoint->meta), eni->meta.id);
-        out.push_back(target);
+        if (over_ipv4 && !eni->private_ips.empty()) {
+          target.address = eni->private_ips.front();
+          out.push_back(target);
+        }
+        if (over_ipv6 && !eni->ipv6_addresses.empty()) {
+          target.address = eni->ipv6_addresses.front();
+          target.label += " over IPv6";
+          out.push_back(target);
+        }
       }
       if (!out.empty()) return out;
     }
