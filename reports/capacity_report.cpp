@@ -187,9 +187,9 @@ std::string capacityOverviewText(const capacity::CapacityProjection& p) {
   }
   // "a, b" and whether one or more subnets are meant.
   auto listed = [](const std::vector<std::string>& ids) {
-    std::string out;
-    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + escapeText(id);
-    return out;
+    std::string text;
+    for (const auto& id : ids) text += (text.empty() ? "" : ", ") + escapeText(id);
+    return text;
   };
   if (!dual_stack.empty()) {
     out += fmt::format("\nIPv6: {} also {} an IPv6 /64 (2^64 addresses), which these workloads never run out of; "

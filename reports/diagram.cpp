@@ -136,7 +136,7 @@ class DotWriter {
       }
     }
     std::string blocks = subnet.hasIpv4() ? subnet.cidr.str() : std::string("IPv6-only");
-    for (const auto& block : topology::associatedIpv6(subnet.ipv6_blocks)) blocks += "\n" + safe(block.str());
+    for (const auto& block : topology::associatedIpv6(subnet.ipv6_blocks)) blocks.append("\n").append(safe(block.str()));
     std::string label = fmt::format("{}\n{}\n{} interface{}", title(subnet.meta), blocks, enis, enis == 1 ? "" : "s");
     if (table != nullptr) label += "\nroute table " + safe(table->meta.id);
     if (!acl.empty()) label += "\nnetwork ACL " + safe(acl);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "topology/aws_defaults.h"
+
 namespace vpcsim::sim {
 
 using namespace topology;
@@ -33,8 +35,7 @@ std::string trafficText(int protocol, int from, int to) {
 Cidr6 analysedBlock(const Ipv6Block& block) {
   if (block.known()) return block.cidr();
   // FNV-1a over the anchor: a fixed function, the same on every platform.
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : block.anchor()) hash = (hash ^ c) * 0x100000001b3ULL;
+  const uint64_t hash = stableHash(block.anchor());
   // 3fff::/20, then 36 bits of the hash (bits 20-55), cut at the anchor's length.
   const uint64_t base_high = (uint64_t{0x3fff} << 48) | ((hash & ((uint64_t{1} << 36) - 1)) << 8);
   const Cidr6 anchor = Cidr6::of(Ipv6(base_high, 0), std::max(block.anchorPrefix(), 20));

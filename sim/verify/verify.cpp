@@ -1355,15 +1355,18 @@ Tally keyedIpv6(const Network& network, const std::vector<SourceClass>& sources,
     Packet packet = classPacket(source.address, destinations[d], headers[h], 49152);
     return std::make_pair(packet, trace(network, source, target, packet, TraceOptions{false, nullptr, false}));
   };
-  for (auto& [key, best] : keyed.findings) {
-    tally.addFinding(key, best.classes, best.score, [&] {
-      auto [packet, result] = full(best.at);
-      return exampleFinding(best.decision, endpointOf(sources[std::get<0>(best.at)]).label, packet,
-                            std::move(result), false);
+  // (Plain loops: clang 14, which the fuzz build uses, cannot capture structured bindings.)
+  for (const auto& entry : keyed.findings) {
+    const KeyedTally6::Best& best = entry.second;
+    tally.addFinding(entry.first, best.classes, best.score, [&] {
+      auto traced = full(best.at);
+      return exampleFinding(best.decision, endpointOf(sources[std::get<0>(best.at)]).label, traced.first,
+                            std::move(traced.second), false);
     });
   }
-  for (auto& [key, first] : keyed.undetermined) {
-    tally.addUndetermined(key, first.classes, [&] { return full(first.at).second; });
+  for (const auto& entry : keyed.undetermined) {
+    const KeyedTally6::First& first = entry.second;
+    tally.addUndetermined(entry.first, first.classes, [&] { return full(first.at).second; });
   }
   return tally;
 }
