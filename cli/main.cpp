@@ -198,6 +198,7 @@ struct ReachArgs {
   std::string action;     ///< --action SERVICE:Action
   std::string resource;   ///< --resource ARN
   std::string principal;  ///< --principal ARN|NAME
+  std::string report;     ///< --report FILE.html
 };
 
 /// `--security-groups sg-a,sg-b` as its items; an empty item is an error.
@@ -267,6 +268,43 @@ std::string accessOptionProblem(ReachArgs& args) {
   return "";
 }
 
+/// Writes `content` to `path` through a sibling temporary file and a rename,
+/// so a failed write leaves no half-written file. "" or what went wrong.
+std::string writeFileAtomically(const std::filesystem::path& path, const std::string& content) {
+  std::filesystem::path temp = path;
+  temp += ".vpcsim-tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) return fmt::format("cannot write the file: {}", std::strerror(errno));
+    out << content;
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temp, ignored);
+      return "cannot write the file";
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    return fmt::format("cannot write the file: {}", ec.message());
+  }
+  return "";
+}
+
+/// Writes an HTML report to `file` ("" writes none); nullopt, or the
+/// failure as a diagnostic naming the file.
+std::optional<Outcome> writeReport(const std::string& file, const topology::Result<std::string>& page) {
+  if (file.empty()) return std::nullopt;
+  if (!page) return fail(topology::Diagnostic{"report", page.error(), file});
+  if (std::string problem = writeFileAtomically(file, *page); !problem.empty()) {
+    return fail(topology::Diagnostic{"io-error", problem, file});
+  }
+  return std::nullopt;
+}
+
 Outcome runReach(ReachArgs& args) {
   if (std::string problem = reachOptionProblem(args); !problem.empty()) return usage(problem);
   if (std::string problem = accessOptionProblem(args); !problem.empty()) return usage(problem);
@@ -280,6 +318,9 @@ Outcome runReach(ReachArgs& args) {
   sim::Network network(topo);
   auto report = sim::reach(network, query);
   if (!report) return fail(report.diagnostic());
+  if (!args.report.empty()) {
+    if (auto failed = writeReport(args.report, reports::reachHtml(*report, network))) return *failed;
+  }
   std::cout << (args.output == "json" ? reports::reachJson(*report) : reports::reachText(*report));
   return reachOutcome(report->verdict);
 }
@@ -354,6 +395,7 @@ struct VerifyArgs {
   std::vector<std::string> builtin_scopes;
   bool class_by_class = false;
   std::string output = "text";
+  std::string report;  ///< --report FILE.html
 };
 
 Outcome runVerify(const VerifyArgs& args) {
@@ -391,6 +433,9 @@ Outcome runVerify(const VerifyArgs& args) {
     auto report = sim::verifyScope(network, scope, options);
     if (!report) return fail(report.diagnostic());
     reports.push_back(std::move(report).value());
+  }
+  if (!args.report.empty()) {
+    if (auto failed = writeReport(args.report, reports::verifyHtml(reports, network))) return *failed;
   }
   if (args.output == "json") {
     std::cout << reports::verifyJson(reports);
@@ -504,32 +549,6 @@ struct RunArgs {
   std::string report;
 };
 
-/// Writes `content` to `path` through a sibling temporary file and a rename,
-/// so a failed write leaves no half-written file. "" or what went wrong.
-std::string writeFileAtomically(const std::filesystem::path& path, const std::string& content) {
-  std::filesystem::path temp = path;
-  temp += ".vpcsim-tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return fmt::format("cannot write the file: {}", std::strerror(errno));
-    out << content;
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temp, ignored);
-      return "cannot write the file";
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(temp, ignored);
-    return fmt::format("cannot write the file: {}", ec.message());
-  }
-  return "";
-}
-
 Outcome runRun(const RunArgs& args) {
   scenario::Scenario scenario;
   std::vector<topology::Diagnostic> errors;
@@ -537,11 +556,7 @@ Outcome runRun(const RunArgs& args) {
   scenario::ScenarioRun result;
   if (!scenario::runScenario(scenario, result, errors)) return fail(errors);
   if (!args.report.empty()) {
-    auto page = reports::scenarioHtml(result);
-    if (!page) return fail(topology::Diagnostic{"report", page.error(), args.report});
-    if (std::string problem = writeFileAtomically(args.report, *page); !problem.empty()) {
-      return fail(topology::Diagnostic{"io-error", problem, args.report});
-    }
+    if (auto failed = writeReport(args.report, reports::scenarioHtml(result))) return *failed;
   }
   if (args.output == "json") {
     std::cout << reports::scenarioJson(result);
@@ -627,6 +642,8 @@ void addReach(CLI::App& app, ReachArgs& args) {
   reach->add_option("--principal", args.principal,
                     "who calls: a role or user ARN or name (default: a notebook's or job's execution role)");
   reach->add_option("--output", args.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  reach->add_option("--report", args.report,
+                    "also write a self-contained HTML report (each answer's hops drawn on the network) to this file");
 }
 
 void addAccess(CLI::App& app, AccessArgs& args) {
@@ -676,6 +693,8 @@ void addVerify(CLI::App& app, VerifyArgs& args) {
                    "trace every class on its own (the reference engine: the same report, far slower)");
   verify->add_option("--output", args.output, "text, json, sarif or junit")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
+  verify->add_option("--report", args.report,
+                     "also write a self-contained HTML report (findings table, example paths drawn) to this file");
 }
 
 void addCapacity(CLI::App& app, CapacityArgs& args) {

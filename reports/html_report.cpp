@@ -1,5 +1,7 @@
 #include "reports/html_report.h"
 
+#include <algorithm>
+#include <deque>
 #include <set>
 #include <string_view>
 
@@ -83,6 +85,29 @@ constexpr std::string_view kScript = R"(
     });
     window.vpcsimSelected = id;
   }
+  // A list table: a heading sorts by its column (numbers as numbers), the box filters rows.
+  document.querySelectorAll('th[data-sort]').forEach(function (th) {
+    th.addEventListener('click', function () {
+      var body = th.closest('table').tBodies[0], col = +th.getAttribute('data-sort');
+      var up = th.getAttribute('data-dir') !== 'up';
+      th.setAttribute('data-dir', up ? 'up' : 'down');
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[col].textContent, y = b.cells[col].textContent;
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var c = !isNaN(nx) && !isNaN(ny) ? nx - ny : x.localeCompare(y);
+        return up ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+  var filter = document.getElementById('filter');
+  if (filter) filter.addEventListener('input', function () {
+    var q = filter.value.toLowerCase();
+    document.querySelectorAll('table.list tbody tr').forEach(function (r) {
+      r.hidden = q !== '' && r.textContent.toLowerCase().indexOf(q) < 0;
+    });
+  });
   document.querySelectorAll('[data-outcome]').forEach(function (b) {
     b.addEventListener('click', function () { show(b.getAttribute('data-outcome')); });
   });
@@ -159,32 +184,68 @@ std::set<std::string> pathNodes(const std::vector<sim::Hop>& path, const sim::Ne
   return ids;
 }
 
-class HtmlWriter {
+/// What the page shows, whatever command made it: a table of selectable
+/// answers (rows x columns), each answer's details, a diagram per network.
+struct Page {
+  struct Entry {
+    std::string row;
+    std::string column;
+    std::string cell;  ///< the word the table shows
+    bool ok = true;
+    std::string heading;
+    std::string subheading;
+    std::string question;
+    std::string verdict_line;
+    std::vector<std::string> reasons;
+    std::vector<const sim::TraceResult*> traces;
+    bool trace_verdicts = true;  ///< print each trace's verdict (not for a finding's example)
+    std::vector<std::string> assumptions;
+    std::size_t network = 0;
+    std::vector<std::string> fields;  ///< the row of a list table (list_columns)
+  };
+  struct Diagram {
+    std::string label;
+    const topology::Topology* topology = nullptr;
+    const sim::Network* network = nullptr;
+  };
+  std::string title;
+  std::string description;
+  std::string summary_html;  ///< the header's last line, as HTML
+  std::string table_heading = "Checks";
+  std::string details_heading = "Selected check";
+  std::string row_heading = "check";
+  std::vector<std::string> rows;
+  std::vector<std::string> columns;
+  /// When set, the table is a list, one entry a row under these headings,
+  /// sortable by a click on a heading and filtered by a text box.
+  std::vector<std::string> list_columns;
+  std::vector<Entry> entries;
+  std::vector<Diagram> diagrams;
+  std::string extra;  ///< more sections under the details (capacity, warnings), as HTML
+  std::deque<sim::TraceResult> owned;  ///< traces the page made up (a finding's example)
+};
+
+class PageWriter {
  public:
-  explicit HtmlWriter(const scenario::ScenarioRun& run) : run_(run) {}
+  explicit PageWriter(const Page& page) : page_(page) {}
 
   topology::Result<std::string> write() {
-    std::size_t held = 0;
-    std::size_t failed = 0;
-    for (const auto& outcome : run_.outcomes) ++(outcome.pass ? held : failed);
-    for (const auto& outcome : run_.capacity) {
-      if (outcome.has_expectation) ++(outcome.pass ? held : failed);
-    }
     out_ += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     // No request leaves the page: scripts and styles are inline, nothing else loads.
     out_ += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
             "script-src 'unsafe-inline'; img-src data:\">\n";
-    out_ += fmt::format("<title>vpcsim: {}</title>\n<style>{}</style>\n</head>\n<body>\n", html(run_.name), kStyle);
-    out_ += fmt::format("<header><h1>{}</h1><div>{}</div><div class=\"muted\">{} &middot; {} checks, {} variants{}: "
-                        "{} expectations hold, {} fail</div></header>\n",
-                        html(run_.name), html(run_.description), html(run_.file), run_.checks.size(),
-                        run_.variants.size(), run_.capacity.empty() ? "" : ", capacity", held, failed);
+    out_ += fmt::format("<title>vpcsim: {}</title>\n<style>{}</style>\n</head>\n<body>\n", html(page_.title), kStyle);
+    out_ += fmt::format("<header><h1>{}</h1><div>{}</div><div class=\"muted\">{}</div></header>\n",
+                        html(page_.title), html(page_.description), page_.summary_html);
     out_ += "<main>\n<div class=\"matrix-wrap\">\n";
-    writeMatrix();
+    if (page_.list_columns.empty()) {
+      writeMatrix();
+    } else {
+      writeList();
+    }
     out_ += "</div>\n<div class=\"panes\">\n<div>\n";
     writeDetails();
-    writeCapacity();
-    writeWarnings();
+    out_ += page_.extra;
     out_ += "</div>\n<div>\n<h2>Network</h2>\n";
     if (auto problem = writeDiagrams()) return *problem;
     out_ += "</div>\n</div>\n</main>\n";
@@ -193,96 +254,95 @@ class HtmlWriter {
   }
 
  private:
-  static std::string outcomeId(std::size_t index) { return fmt::format("o{}", index); }
-  std::string variantId(const std::string& variant) const {
-    for (std::size_t i = 0; i < run_.variants.size(); ++i) {
-      if (run_.variants[i] == variant) return fmt::format("v{}", i);
+  static std::string entryId(std::size_t index) { return fmt::format("o{}", index); }
+
+  const Page::Entry* find(const std::string& row, const std::string& column, std::size_t& index) const {
+    for (std::size_t i = 0; i < page_.entries.size(); ++i) {
+      if (page_.entries[i].row == row && page_.entries[i].column == column) {
+        index = i;
+        return &page_.entries[i];
+      }
     }
-    return "v0";
+    return nullptr;
   }
 
   void writeMatrix() {
-    out_ += "<h2>Checks</h2>\n<table class=\"matrix\">\n<tr><th>check</th>";
-    for (const auto& variant : run_.variants) out_ += "<th>" + html(variant) + "</th>";
+    out_ += fmt::format("<h2>{}</h2>\n<table class=\"matrix\">\n<tr><th>{}</th>", html(page_.table_heading),
+                        html(page_.row_heading));
+    for (const auto& column : page_.columns) out_ += "<th>" + html(column) + "</th>";
     out_ += "</tr>\n";
-    for (const auto& check : run_.checks) {
-      out_ += "<tr><td class=\"check\">" + html(check) + "</td>";
-      for (const auto& variant : run_.variants) {
-        const scenario::CheckOutcome* outcome = run_.find(check, variant);
-        if (outcome == nullptr) {
+    for (const auto& row : page_.rows) {
+      out_ += "<tr><td class=\"check\">" + html(row) + "</td>";
+      for (const auto& column : page_.columns) {
+        std::size_t index = 0;
+        const Page::Entry* entry = find(row, column, index);
+        if (entry == nullptr) {
           out_ += "<td class=\"none\">-</td>";
           continue;
         }
-        std::size_t index = static_cast<std::size_t>(outcome - run_.outcomes.data());
-        out_ += fmt::format("<td class=\"{}\"><button data-outcome=\"{}\">{}{}</button></td>",
-                            outcome->pass ? "ok" : "fail", outcomeId(index),
-                            htmlEscape(outcomeWord(*outcome, outcome->verdict)), outcome->pass ? "" : " (FAIL)");
+        out_ += fmt::format("<td class=\"{}\"><button data-outcome=\"{}\">{}</button></td>", entry->ok ? "ok" : "fail",
+                            entryId(index), html(entry->cell));
       }
       out_ += "</tr>\n";
     }
     out_ += "</table>\n";
   }
 
-  /// The traced answers behind an outcome, with the network they ran on.
-  std::vector<const sim::TraceResult*> traces(const scenario::CheckOutcome& outcome) const {
-    std::vector<const sim::TraceResult*> out;
-    auto add = [&](const sim::ReachReport& report) {
-      for (const auto& result : report.results) out.push_back(&result);
-    };
-    switch (outcome.kind) {
-      case scenario::CheckKind::kReach: add(outcome.report); break;
-      case scenario::CheckKind::kPresignedUrl:
-        add(outcome.presigned_url->created);
-        add(outcome.presigned_url->opened);
-        break;
-      case scenario::CheckKind::kVerify:
-        for (const auto& report : outcome.verify) {
-          for (const auto& result : report.undetermined) out.push_back(&result);
+  void writeList() {
+    out_ += fmt::format("<h2>{}</h2>\n<p><input id=\"filter\" type=\"search\" placeholder=\"filter\" "
+                        "aria-label=\"filter the rows\"></p>\n<table class=\"matrix list\">\n<thead><tr>",
+                        html(page_.table_heading));
+    for (std::size_t c = 0; c < page_.list_columns.size(); ++c) {
+      out_ += fmt::format("<th data-sort=\"{}\">{}</th>", c, html(page_.list_columns[c]));
+    }
+    out_ += "</tr></thead>\n<tbody>\n";
+    for (std::size_t i = 0; i < page_.entries.size(); ++i) {
+      const Page::Entry& entry = page_.entries[i];
+      out_ += "<tr>";
+      for (std::size_t c = 0; c < entry.fields.size(); ++c) {
+        if (c == 0) {
+          out_ += fmt::format("<td class=\"{}\"><button data-outcome=\"{}\">{}</button></td>", entry.ok ? "ok" : "fail",
+                              entryId(i), html(entry.fields[c]));
+        } else {
+          out_ += "<td>" + html(entry.fields[c]) + "</td>";
         }
-        break;
-      case scenario::CheckKind::kAccess: break;
+      }
+      out_ += "</tr>\n";
     }
-    return out;
-  }
-
-  const sim::Network* networkOf(const std::string& variant) const {
-    for (std::size_t i = 0; i < run_.variants.size() && i < run_.networks.size(); ++i) {
-      if (run_.variants[i] == variant) return run_.networks[i]->network.get();
-    }
-    return nullptr;
+    out_ += "</tbody>\n</table>\n";
   }
 
   void writeDetails() {
-    out_ += "<h2>Selected check</h2>\n";
-    for (std::size_t i = 0; i < run_.outcomes.size(); ++i) {
-      const scenario::CheckOutcome& outcome = run_.outcomes[i];
-      std::vector<const sim::TraceResult*> results = traces(outcome);
+    out_ += "<h2>" + html(page_.details_heading) + "</h2>\n";
+    for (std::size_t i = 0; i < page_.entries.size(); ++i) {
+      const Page::Entry& entry = page_.entries[i];
+      const sim::Network* network = entry.network < page_.diagrams.size() ? page_.diagrams[entry.network].network
+                                                                          : nullptr;
       std::set<std::string> nodes;
-      const sim::Network* network = networkOf(outcome.variant);
-      for (const auto* result : results) {
+      for (const auto* result : entry.traces) {
         for (const auto& id : pathNodes(result->path, network)) nodes.insert(id);
       }
       std::string node_list;
       for (const auto& id : nodes) node_list += (node_list.empty() ? "" : " ") + id;
-      // The section's id is not the outcome's: a link to report.html#oN selects
-      // the outcome without scrolling the page to it.
-      out_ += fmt::format("<section class=\"detail\" id=\"d-{}\" data-variant=\"{}\" data-nodes=\"{}\" hidden>\n",
-                          outcomeId(i), variantId(outcome.variant), html(node_list));
-      out_ += fmt::format("<h3>{} <span class=\"muted\">[{}]</span></h3>\n", html(outcome.check),
-                          html(outcome.variant));
-      out_ += fmt::format("<p>{}</p>\n", html(outcomeQuestion(outcome)));
-      out_ += fmt::format("<p class=\"{}\">{} (expected {}){}</p>\n", outcome.pass ? "verdict-ok" : "verdict-fail",
-                          htmlEscape(outcomeWord(outcome, outcome.verdict)),
-                          htmlEscape(outcomeWord(outcome, outcome.expected)), outcome.pass ? "" : ": FAIL");
-      if (auto reasons = outcomeReasons(outcome); !reasons.empty()) {
+      // The section's id is not the entry's: a link to report.html#oN selects
+      // the entry without scrolling the page to it.
+      out_ += fmt::format("<section class=\"detail\" id=\"d-{}\" data-variant=\"v{}\" data-nodes=\"{}\" hidden>\n",
+                          entryId(i), entry.network, html(node_list));
+      out_ += fmt::format("<h3>{}{}</h3>\n", html(entry.heading),
+                          entry.subheading.empty() ? ""
+                                                   : " <span class=\"muted\">[" + html(entry.subheading) + "]</span>");
+      if (!entry.question.empty()) out_ += fmt::format("<p>{}</p>\n", html(entry.question));
+      out_ += fmt::format("<p class=\"{}\">{}</p>\n", entry.ok ? "verdict-ok" : "verdict-fail",
+                          html(entry.verdict_line));
+      if (!entry.reasons.empty()) {
         out_ += "<ul>";
-        for (const auto& reason : reasons) out_ += "<li>" + html(reason) + "</li>";
+        for (const auto& reason : entry.reasons) out_ += "<li>" + html(reason) + "</li>";
         out_ += "</ul>\n";
       }
-      for (const auto* result : results) writeTrace(*result);
-      if (auto assumptions = outcomeAssumptions(outcome); !assumptions.empty()) {
+      for (const auto* result : entry.traces) writeTrace(*result, entry.trace_verdicts);
+      if (!entry.assumptions.empty()) {
         out_ += "<details><summary>assumptions</summary><ul>";
-        for (const auto& assumption : assumptions) out_ += "<li>" + html(assumption) + "</li>";
+        for (const auto& assumption : entry.assumptions) out_ += "<li>" + html(assumption) + "</li>";
         out_ += "</ul></details>\n";
       }
       out_ += "</section>\n";
@@ -290,8 +350,10 @@ class HtmlWriter {
   }
 
   /// One source's answer: its verdict, then its hops as Reachability Analyzer lists them.
-  void writeTrace(const sim::TraceResult& result) {
-    out_ += fmt::format("<p><b>{}</b>: {}</p>\n", html(result.source), htmlEscape(sim::verdictName(result.verdict)));
+  void writeTrace(const sim::TraceResult& result, bool with_verdict) {
+    out_ += with_verdict ? fmt::format("<p><b>{}</b>: {}</p>\n", html(result.source),
+                                       htmlEscape(sim::verdictName(result.verdict)))
+                         : fmt::format("<p><b>{}</b></p>\n", html(result.source));
     if (!result.path.empty()) {
       out_ += "<table><tr><th></th><th>type</th><th>component</th><th>rule</th></tr>\n";
       for (const auto& hop : result.path) {
@@ -306,49 +368,228 @@ class HtmlWriter {
     }
   }
 
-  void writeCapacity() {
-    if (run_.capacity.empty()) return;
-    out_ += "<h2>Capacity</h2>\n";
-    for (const auto& outcome : run_.capacity) {
-      out_ += fmt::format("<h3>{} <span class=\"muted\">plan {}</span></h3>\n", html(outcome.variant),
-                          html(outcome.plan));
-      out_ += "<pre>" + html(capacitySummaryText(outcome.projection)) + "</pre>\n";
-      if (outcome.has_expectation) {
-        out_ += fmt::format("<p class=\"{}\">no subnet runs out within {} months{}: {}</p>\n",
-                            outcome.pass ? "verdict-ok" : "verdict-fail", outcome.headroom_months,
-                            outcome.with_az_loss ? " (also with any one AZ lost)" : "", outcome.pass ? "ok" : "FAIL");
-        for (const auto& failure : outcome.failures) out_ += "<p>" + html(failure) + "</p>\n";
-      }
-    }
-  }
-
-  void writeWarnings() {
-    if (run_.policy_warnings.empty()) return;
-    out_ += "<h2>Endpoint policy warnings</h2>\n<ul>\n";
-    for (const auto& variant : run_.policy_warnings) {
-      for (const auto& warning : variant.warnings) {
-        out_ += fmt::format("<li>[{}] {}</li>\n", html(variant.variant), html(policyWarningLine(warning)));
-      }
-    }
-    out_ += "</ul>\n";
-  }
-
   std::optional<topology::Error> writeDiagrams() {
-    for (std::size_t i = 0; i < run_.networks.size() && i < run_.variants.size(); ++i) {
-      auto svg = layoutSvg(topologyDot(run_.networks[i]->topo));
-      if (!svg) return topology::Error{fmt::format("variant '{}': {}", run_.variants[i], svg.error())};
-      out_ += fmt::format("<div class=\"diagram\" id=\"v{}\"{}>\n<p class=\"muted\">variant {}</p>\n{}</div>\n", i,
-                          i == 0 ? "" : " hidden", html(run_.variants[i]), inlineSvg(*svg, fmt::format("v{}", i)));
+    for (std::size_t i = 0; i < page_.diagrams.size(); ++i) {
+      const Page::Diagram& diagram = page_.diagrams[i];
+      auto svg = layoutSvg(topologyDot(*diagram.topology));
+      if (!svg) {
+        return topology::Error{diagram.label.empty() ? svg.error()
+                                                     : fmt::format("variant '{}': {}", diagram.label, svg.error())};
+      }
+      out_ += fmt::format("<div class=\"diagram\" id=\"v{}\"{}>\n{}{}</div>\n", i, i == 0 ? "" : " hidden",
+                          diagram.label.empty() ? "" : "<p class=\"muted\">variant " + html(diagram.label) + "</p>\n",
+                          inlineSvg(*svg, fmt::format("v{}", i)));
     }
     return std::nullopt;
   }
 
-  const scenario::ScenarioRun& run_;
+  const Page& page_;
   std::string out_;
 };
 
+/// The traced answers behind a scenario outcome.
+std::vector<const sim::TraceResult*> outcomeTraces(const scenario::CheckOutcome& outcome) {
+  std::vector<const sim::TraceResult*> out;
+  auto add = [&](const sim::ReachReport& report) {
+    for (const auto& result : report.results) out.push_back(&result);
+  };
+  switch (outcome.kind) {
+    case scenario::CheckKind::kReach: add(outcome.report); break;
+    case scenario::CheckKind::kPresignedUrl:
+      add(outcome.presigned_url->created);
+      add(outcome.presigned_url->opened);
+      break;
+    case scenario::CheckKind::kVerify:
+      for (const auto& report : outcome.verify) {
+        for (const auto& result : report.undetermined) out.push_back(&result);
+      }
+      break;
+    case scenario::CheckKind::kAccess: break;
+  }
+  return out;
+}
+
+Page scenarioPage(const scenario::ScenarioRun& run) {
+  Page page;
+  std::size_t held = 0;
+  std::size_t failed = 0;
+  for (const auto& outcome : run.outcomes) ++(outcome.pass ? held : failed);
+  for (const auto& outcome : run.capacity) {
+    if (outcome.has_expectation) ++(outcome.pass ? held : failed);
+  }
+  page.title = run.name;
+  page.description = run.description;
+  page.summary_html = fmt::format("{} &middot; {} checks, {} variants{}: {} expectations hold, {} fail", html(run.file),
+                                  run.checks.size(), run.variants.size(), run.capacity.empty() ? "" : ", capacity",
+                                  held, failed);
+  page.rows = run.checks;
+  page.columns = run.variants;
+  for (std::size_t i = 0; i < run.networks.size() && i < run.variants.size(); ++i) {
+    page.diagrams.push_back({run.variants[i], &run.networks[i]->topo, run.networks[i]->network.get()});
+  }
+  for (const auto& outcome : run.outcomes) {
+    Page::Entry entry;
+    entry.row = outcome.check;
+    entry.column = outcome.variant;
+    entry.ok = outcome.pass;
+    entry.cell = std::string(outcomeWord(outcome, outcome.verdict)) + (outcome.pass ? "" : " (FAIL)");
+    entry.heading = outcome.check;
+    entry.subheading = outcome.variant;
+    entry.question = outcomeQuestion(outcome);
+    entry.verdict_line = fmt::format("{} (expected {}){}", outcomeWord(outcome, outcome.verdict),
+                                     outcomeWord(outcome, outcome.expected), outcome.pass ? "" : ": FAIL");
+    entry.reasons = outcomeReasons(outcome);
+    entry.traces = outcomeTraces(outcome);
+    entry.assumptions = outcomeAssumptions(outcome);
+    for (std::size_t i = 0; i < run.variants.size(); ++i) {
+      if (run.variants[i] == outcome.variant) entry.network = i;
+    }
+    page.entries.push_back(std::move(entry));
+  }
+  if (!run.capacity.empty()) {
+    page.extra += "<h2>Capacity</h2>\n";
+    for (const auto& outcome : run.capacity) {
+      page.extra += fmt::format("<h3>{} <span class=\"muted\">plan {}</span></h3>\n", html(outcome.variant),
+                                html(outcome.plan));
+      page.extra += "<pre>" + html(capacitySummaryText(outcome.projection)) + "</pre>\n";
+      if (outcome.has_expectation) {
+        page.extra += fmt::format("<p class=\"{}\">no subnet runs out within {} months{}: {}</p>\n",
+                                  outcome.pass ? "verdict-ok" : "verdict-fail", outcome.headroom_months,
+                                  outcome.with_az_loss ? " (also with any one AZ lost)" : "",
+                                  outcome.pass ? "ok" : "FAIL");
+        for (const auto& failure : outcome.failures) page.extra += "<p>" + html(failure) + "</p>\n";
+      }
+    }
+  }
+  if (!run.policy_warnings.empty()) {
+    page.extra += "<h2>Endpoint policy warnings</h2>\n<ul>\n";
+    for (const auto& variant : run.policy_warnings) {
+      for (const auto& warning : variant.warnings) {
+        page.extra += fmt::format("<li>[{}] {}</li>\n", html(variant.variant), html(policyWarningLine(warning)));
+      }
+    }
+    page.extra += "</ul>\n";
+  }
+  return page;
+}
+
+Page reachPage(const sim::ReachReport& report, const sim::Network& network) {
+  Page page;
+  page.title = fmt::format("reach {} -> {}", report.from, report.to);
+  page.description = fmt::format("{} ({})", sim::verdictName(report.verdict), report.traffic);
+  page.summary_html = html(fmt::format("{} source{} traced both ways", report.results.size(),
+                                       report.results.size() == 1 ? "" : "s"));
+  page.table_heading = "Answers";
+  page.row_heading = "source";
+  page.details_heading = "Selected answer";
+  page.columns = {"verdict"};
+  page.diagrams.push_back({"", &network.topology(), &network});
+  for (const auto& result : report.results) {
+    Page::Entry entry;
+    entry.row = result.source;
+    entry.column = "verdict";
+    entry.cell = std::string(sim::verdictName(result.verdict));
+    entry.ok = result.verdict == sim::Verdict::kReachable;
+    entry.heading = result.source;
+    entry.question = fmt::format("{} -> {} ({})", report.from, report.to, report.traffic);
+    entry.verdict_line = entry.cell;
+    entry.traces = {&result};
+    entry.assumptions = report.assumptions;
+    if (std::find(page.rows.begin(), page.rows.end(), result.source) == page.rows.end()) {
+      page.rows.push_back(result.source);
+    } else {
+      entry.row = fmt::format("{} #{}", result.source, page.entries.size() + 1);
+      page.rows.push_back(entry.row);
+    }
+    page.entries.push_back(std::move(entry));
+  }
+  return page;
+}
+
+Page verifyPage(const std::vector<sim::VerifyReport>& reports, const sim::Network& network) {
+  Page page;
+  page.title = "verify";
+  std::string verdicts;
+  for (const auto& report : reports) {
+    const std::string word = report.verdict == sim::Verdict::kUnreachable ? "holds"
+                             : report.verdict == sim::Verdict::kReachable ? "violated"
+                                                                           : "undetermined";
+    verdicts += fmt::format("{}{}: {}", verdicts.empty() ? "" : "; ", report.check, word);
+  }
+  page.description = verdicts;
+  page.table_heading = "Findings";
+  page.details_heading = "Selected finding";
+  page.list_columns = {"check", "source", "to", "classes", "reply returns", "opened by"};
+  page.diagrams.push_back({"", &network.topology(), &network});
+  for (const auto& report : reports) {
+    const std::string check = report.scope_origin.empty() ? report.check
+                                                          : fmt::format("{} ({})", report.check, report.scope_origin);
+    for (const auto& finding : report.findings) {
+      sim::TraceResult& example = page.owned.emplace_back();
+      example.source = fmt::format("example: {} from {}", finding.example_text, finding.source);
+      example.path = finding.path;
+      Page::Entry entry;
+      entry.ok = false;
+      entry.fields = {check,
+                      finding.source_subnet.empty() ? std::string("-") : finding.source_subnet,
+                      finding.exit_point,
+                      std::to_string(finding.classes),
+                      finding.round_trip ? "yes" : "no",
+                      finding.opening.empty() ? std::string("-") : finding.opening};
+      entry.heading = fmt::format("{} -> {}", finding.source_subnet.empty() ? finding.source : finding.source_subnet,
+                                  finding.exit_point);
+      entry.subheading = check;
+      entry.verdict_line = fmt::format("violated: {} ({} classes)", finding.rule, finding.classes);
+      if (!finding.opening.empty()) {
+        entry.reasons.push_back(fmt::format("opened by {}{}", finding.opening,
+                                            finding.location.empty() ? "" : " at " + finding.location));
+      }
+      entry.traces = {&example};
+      entry.trace_verdicts = false;
+      entry.assumptions = report.assumptions;
+      page.entries.push_back(std::move(entry));
+    }
+    for (const auto& result : report.undetermined) {
+      Page::Entry entry;
+      entry.ok = false;
+      const std::string code = result.explanations.empty() ? std::string() : result.explanations.front().code;
+      entry.fields = {check, result.source, "undetermined: " + code, "-", "-", "-"};
+      entry.heading = result.source;
+      entry.subheading = check;
+      entry.verdict_line = "undetermined";
+      entry.traces = {&result};
+      entry.assumptions = report.assumptions;
+      page.entries.push_back(std::move(entry));
+    }
+    if (report.findings.empty() && report.undetermined.empty()) {
+      Page::Entry entry;
+      entry.fields = {check, "-", "holds", std::to_string(report.classes_checked), "-", "-"};
+      entry.heading = check;
+      entry.verdict_line = fmt::format("holds over {} classes", report.classes_checked);
+      entry.assumptions = report.assumptions;
+      page.entries.push_back(std::move(entry));
+    }
+  }
+  page.summary_html = html(fmt::format("{} check{}, {} row{}", reports.size(), reports.size() == 1 ? "" : "s",
+                                       page.entries.size(), page.entries.size() == 1 ? "" : "s"));
+  return page;
+}
+
 }  // namespace
 
-topology::Result<std::string> scenarioHtml(const scenario::ScenarioRun& run) { return HtmlWriter(run).write(); }
+topology::Result<std::string> reachHtml(const sim::ReachReport& report, const sim::Network& network) {
+  const Page page = reachPage(report, network);
+  return PageWriter(page).write();
+}
+
+topology::Result<std::string> verifyHtml(const std::vector<sim::VerifyReport>& reports, const sim::Network& network) {
+  const Page page = verifyPage(reports, network);
+  return PageWriter(page).write();
+}
+
+topology::Result<std::string> scenarioHtml(const scenario::ScenarioRun& run) {
+  const Page page = scenarioPage(run);
+  return PageWriter(page).write();
+}
 
 }  // namespace vpcsim::reports

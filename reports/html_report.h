@@ -1,14 +1,17 @@
-// The self-contained HTML report of a scenario run (`vpcsim run --report
-// FILE.html`; docs/report.md): the check x variant matrix, each outcome's
-// question, verdict, reasons and hop-by-hop paths, the network diagram of
-// each variant with the selected check's path drawn on it, the capacity
-// projection and the endpoint policy warnings. One file, no request to any
-// network, every input string escaped for its context.
+// The self-contained HTML reports (docs/report.md): of a scenario run
+// (`vpcsim run --report FILE.html`: the check x variant matrix, each
+// outcome's question, verdict, reasons and hop-by-hop paths, the network
+// diagram of each variant with the selected check's path drawn on it, the
+// capacity projection and the endpoint policy warnings), of a reach answer
+// and of verify's findings. One file, no request to any network, every
+// input string escaped for its context.
 #pragma once
 
 #include <string>
 
 #include "scenario/runner.h"
+#include "sim/query.h"
+#include "sim/verify/verify.h"
 #include "topology/result.h"
 
 namespace vpcsim::reports {
@@ -16,6 +19,15 @@ namespace vpcsim::reports {
 /// The report as one HTML document. Same run, same bytes. An error when
 /// Graphviz cannot lay a diagram out.
 topology::Result<std::string> scenarioHtml(const scenario::ScenarioRun& run);
+
+/// `vpcsim reach --report`: each source's answer and hops, drawn on the
+/// network (`network` must be the one the report was traced on).
+topology::Result<std::string> reachHtml(const sim::ReachReport& report, const sim::Network& network);
+
+/// `vpcsim verify --report`: every finding (and undetermined example) of
+/// every check in a sortable, filterable table, each with its example path
+/// drawn on the network.
+topology::Result<std::string> verifyHtml(const std::vector<sim::VerifyReport>& reports, const sim::Network& network);
 
 /// `text` escaped for HTML text and attribute values (& < > " ').
 std::string htmlEscape(std::string_view text);

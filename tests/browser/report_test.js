@@ -94,6 +94,37 @@ check(!/<img/i.test(hostile.dom), 'no element from the input: no <img>');
 check((hostile.dom.match(/<script/g) || []).length === 1, 'the page has its one script only');
 check(hostile.dom.includes('&lt;img src=x onerror='), 'the markup shows as text');
 
+// 3. verify --report: the findings table, the selected finding's example drawn.
+function vpcsimReport(args, report) {
+  const r = spawnSync(vpcsim, [...args, '--report', report], { encoding: 'utf8', cwd: root });
+  if (r.status === 2 || r.status === null) throw new Error(`vpcsim ${args[0]} exited ${r.status}: ${r.stderr}`);
+  return fs.readFileSync(report, 'utf8');
+}
+const verify_report = path.join(work, 'verify.html');
+const verify_html = vpcsimReport(['verify', '--topology', 'tests/data/ipv6/dual-stack.yaml', '--internet-free',
+                                  'subnet-igw', 'subnet-eigw', '--builtin', 'igw-ingress'], verify_report);
+const rows = [...verify_html.matchAll(/<tr><td class="fail"><button data-outcome="(o\d+)">[^<]*<\/button><\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)];
+const to_eigw = rows.find((m) => m[3] === 'eigw-dual');
+check(rows.length === 6, `the findings table has a row per finding (${rows.length})`);
+check(to_eigw !== undefined, 'a finding leaves through the egress-only gateway');
+const verify_page = open(verify_report, to_eigw ? '#' + to_eigw[1] : '');
+check(verify_page.console_lines.length === 0, `no console message (${verify_page.console_lines.join(' | ')})`);
+const verify_lit = [...verify_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
+check(verify_lit.includes('eigw-dual') && verify_lit.includes('subnet-eigw'),
+      `the egress-only finding's example lights its subnet and gateway (${verify_lit.join(', ')})`);
+check(!verify_lit.includes('igw-dual'), 'and not the internet gateway it does not take');
+check(/<th data-sort="3">classes<\/th>/.test(verify_page.dom) && /id="filter"/.test(verify_page.dom),
+      'the table has sortable headings (data-sort) and a filter box');
+
+// 4. reach --report: each answer (IPv4 and IPv6) selectable.
+const reach_report = path.join(work, 'reach.html');
+vpcsimReport(['reach', '--topology', 'tests/data/ipv6/dual-stack.yaml', '--from', 'eni-web', '--to', 'internet'],
+             reach_report);
+const reach_page = open(reach_report, '#o1');
+check(reach_page.console_lines.length === 0, `no console message (${reach_page.console_lines.join(' | ')})`);
+const reach_lit = [...reach_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
+check(reach_lit.includes('igw-dual'), `the IPv6 answer lights the internet gateway (${reach_lit.join(', ')})`);
+
 fs.rmSync(work, { recursive: true, force: true });
 if (failures > 0) {
   console.log(`${failures} check(s) failed`);
