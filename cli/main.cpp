@@ -459,6 +459,7 @@ struct CapacityArgs {
   Inputs inputs;
   std::string plan_file;
   std::string output = "text";
+  std::string report;  ///< --report FILE.html
   int months = -1;
   int trials = -1;
   int64_t seed = -1;
@@ -502,6 +503,7 @@ Outcome runCapacity(const CapacityArgs& args) {
       return usage("--whitepaper and the calculator options take no --plan and no topology");
     if (args.months >= 0 || args.trials >= 0 || args.seed >= 0)
       return usage("--whitepaper and the calculator options take no --months, --trials or --seed");
+    if (!args.report.empty()) return usage("--report draws a projection: give --plan FILE");
     return runCalculator(args);
   }
   if (calculatorAsked(args))
@@ -519,6 +521,9 @@ Outcome runCapacity(const CapacityArgs& args) {
   if (args.seed >= 0) options.seed = static_cast<uint64_t>(args.seed);
   capacity::CapacityProjection projection = capacity::projectCapacity(topo, plan, options);
   if (!projection.errors.empty()) return fail(projection.errors);
+  if (!args.report.empty()) {
+    if (auto failed = writeReport(args.report, reports::capacityHtml(projection, args.plan_file))) return *failed;
+  }
   if (args.output == "json") {
     std::cout << reports::capacityJson(projection);
   } else if (args.output == "csv") {
@@ -716,6 +721,9 @@ void addCapacity(CLI::App& app, CapacityArgs& args) {
           "INT", "whole number"));
   capacity->add_option("--output", args.output, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
   capacity->add_flag("--detail", args.detail, "text: every month of every subnet after the summary");
+  capacity->add_option("--report", args.report,
+                       "also write a self-contained HTML report (a chart per subnet, the subnet plan drawn) to this "
+                       "file; with --plan");
   capacity->add_flag("--whitepaper", args.whitepaper,
                      "reproduce the SageMaker Studio Administration Best Practices network example");
   // The topology-free calculator (the whitepaper's arithmetic on your numbers).

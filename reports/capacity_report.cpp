@@ -139,6 +139,8 @@ std::string projectionText(const capacity::CapacityProjection& p, bool months) {
   return out;
 }
 
+}  // namespace
+
 // The first month subnet `id` runs out in any N-1 case, or nullopt.
 std::optional<int> exhaustionWithAzLost(const capacity::CapacityProjection& p, const std::string& id) {
   std::optional<int> first;
@@ -160,8 +162,6 @@ std::string proposalText(const capacity::CapacityProjection& p, const capacity::
     }
   return prefixText(s.recommended_prefix);
 }
-
-}  // namespace
 
 std::string capacityOverviewText(const capacity::CapacityProjection& p) {
   std::string out = fmt::format("capacity projection: {} months, percentiles", p.horizon_months);

@@ -1,6 +1,7 @@
 // Renderers for IP-capacity projections: text table, JSON and CSV.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "capacity/capacity.h"
@@ -19,6 +20,11 @@ std::string capacityOverviewText(const capacity::CapacityProjection& projection)
 
 /// capacityText without the month-by-month tables: one line per subnet.
 std::string capacitySummaryText(const capacity::CapacityProjection& projection);
+
+/// The first month subnet `id` runs out with any one AZ lost, or nullopt.
+std::optional<int> exhaustionWithAzLost(const capacity::CapacityProjection& projection, const std::string& id);
+/// What the subnet plan proposes for a subnet: "/20 (keep)", "/23 new at 10.0.2.0/23", ...
+std::string proposalText(const capacity::CapacityProjection& projection, const capacity::SubnetProjection& subnet);
 
 /// The whole projection as JSON (numbers rounded to two decimals).
 std::string capacityJson(const capacity::CapacityProjection& projection);

@@ -1,6 +1,7 @@
 #include "reports/html_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <set>
 #include <string_view>
@@ -38,6 +39,20 @@ namespace {
 
 /// Input text made printable, then escaped for HTML.
 std::string html(std::string_view text) { return htmlEscape(topology::escapeText(text)); }
+
+/// Multi-line text for a <pre>: each line as html() makes it, the line
+/// breaks kept (escapeText would write them as "\n").
+std::string htmlLines(std::string_view text) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    out += html(text.substr(at, end - at));
+    if (end < text.size()) out += '\n';
+    at = end + 1;
+  }
+  return out;
+}
 
 // Everything the page needs is here: no script, style or font is fetched.
 constexpr std::string_view kStyle = R"(
@@ -202,6 +217,7 @@ struct Page {
     std::vector<std::string> assumptions;
     std::size_t network = 0;
     std::vector<std::string> fields;  ///< the row of a list table (list_columns)
+    std::string body_html;            ///< more of the details, as HTML (a chart)
   };
   struct Diagram {
     std::string label;
@@ -245,8 +261,11 @@ class PageWriter {
     }
     out_ += "</div>\n<div class=\"panes\">\n<div>\n";
     writeDetails();
-    out_ += page_.extra;
-    out_ += "</div>\n<div>\n<h2>Network</h2>\n";
+    // Without a diagram the right pane takes the other sections.
+    if (!page_.diagrams.empty()) out_ += page_.extra;
+    out_ += "</div>\n<div>\n";
+    if (page_.diagrams.empty()) out_ += page_.extra;
+    if (!page_.diagrams.empty()) out_ += "<h2>Network</h2>\n";
     if (auto problem = writeDiagrams()) return *problem;
     out_ += "</div>\n</div>\n</main>\n";
     out_ += fmt::format("<script>{}</script>\n</body>\n</html>\n", kScript);
@@ -339,6 +358,7 @@ class PageWriter {
         for (const auto& reason : entry.reasons) out_ += "<li>" + html(reason) + "</li>";
         out_ += "</ul>\n";
       }
+      out_ += entry.body_html;
       for (const auto* result : entry.traces) writeTrace(*result, entry.trace_verdicts);
       if (!entry.assumptions.empty()) {
         out_ += "<details><summary>assumptions</summary><ul>";
@@ -451,7 +471,7 @@ Page scenarioPage(const scenario::ScenarioRun& run) {
     for (const auto& outcome : run.capacity) {
       page.extra += fmt::format("<h3>{} <span class=\"muted\">plan {}</span></h3>\n", html(outcome.variant),
                                 html(outcome.plan));
-      page.extra += "<pre>" + html(capacitySummaryText(outcome.projection)) + "</pre>\n";
+      page.extra += "<pre>" + htmlLines(capacitySummaryText(outcome.projection)) + "</pre>\n";
       if (outcome.has_expectation) {
         page.extra += fmt::format("<p class=\"{}\">no subnet runs out within {} months{}: {}</p>\n",
                                   outcome.pass ? "verdict-ok" : "verdict-fail", outcome.headroom_months,
@@ -575,7 +595,175 @@ Page verifyPage(const std::vector<sim::VerifyReport>& reports, const sim::Networ
   return page;
 }
 
+/// A subnet's projection as an SVG line chart: the band between the lowest
+/// and highest percentile, the expected use, the worst projection with one
+/// AZ lost (dashed), the capacity line and the month it runs out.
+std::string capacityChart(const capacity::CapacityProjection& p, const capacity::SubnetProjection& s) {
+  constexpr double kWidth = 560;
+  constexpr double kHeight = 220;
+  constexpr double kLeft = 56;
+  constexpr double kRight = 12;
+  constexpr double kTop = 12;
+  constexpr double kBottom = 30;
+  const int horizon = std::max(1, p.horizon_months);
+  // The worst N-1 case for this subnet: the highest peak.
+  const capacity::SubnetProjection* lost = nullptr;
+  std::string lost_az;
+  for (const auto& failure : p.n_minus_one) {
+    for (const auto& other : failure.subnets) {
+      if (other.subnet_id == s.subnet_id && (lost == nullptr || other.peak > lost->peak)) {
+        lost = &other;
+        lost_az = failure.lost_az;
+      }
+    }
+  }
+  double top = static_cast<double>(s.capacity);
+  auto highest = [](const capacity::MonthUse& m) { return m.analytic.empty() ? m.expected : m.analytic.back(); };
+  auto lowest = [](const capacity::MonthUse& m) { return m.analytic.empty() ? m.expected : m.analytic.front(); };
+  for (const auto& m : s.months) top = std::max(top, highest(m));
+  if (lost != nullptr) {
+    for (const auto& m : lost->months) top = std::max(top, highest(m));
+  }
+  top = std::max(1.0, top * 1.1);
+  auto x = [&](int month) { return kLeft + (kWidth - kLeft - kRight) * month / horizon; };
+  auto y = [&](double value) { return kTop + (kHeight - kTop - kBottom) * (1.0 - value / top); };
+  auto line = [&](const std::vector<capacity::MonthUse>& months, auto value) {
+    std::string points;
+    for (const auto& m : months) points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ", x(m.month), y(value(m)));
+    return points;
+  };
+  std::string svg = fmt::format(
+      "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" role=\"img\" "
+      "aria-label=\"projected addresses in use in {} over {} months\">\n",
+      kWidth, kHeight, html(s.subnet_id), horizon);
+  // Axes and their labels.
+  svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#57606a\"/>"
+                     "<line x1=\"{0:.1f}\" y1=\"{2:.1f}\" x2=\"{3:.1f}\" y2=\"{2:.1f}\" stroke=\"#57606a\"/>\n",
+                     kLeft, kTop, kHeight - kBottom, kWidth - kRight);
+  for (int month : {0, horizon / 2, horizon}) {
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" text-anchor=\"{}\">month {}</text>\n",
+                       x(month), kHeight - 10, month == horizon ? "end" : month == 0 ? "start" : "middle", month);
+  }
+  for (double value : {0.0, top / 2, top}) {
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" text-anchor=\"end\">{:.0f}</text>\n",
+                       kLeft - 4, y(value) + 4, value);
+  }
+  if (!s.months.empty()) {
+    // The band: the highest percentile forward, the lowest back.
+    std::string band = line(s.months, highest);
+    for (auto it = s.months.rbegin(); it != s.months.rend(); ++it) {
+      band += fmt::format(" {:.1f},{:.1f}", x(it->month), y(lowest(*it)));
+    }
+    svg += fmt::format("<polygon points=\"{}\" fill=\"#0969da\" fill-opacity=\"0.18\" stroke=\"none\"/>\n", band);
+    svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>\n",
+                       line(s.months, [](const capacity::MonthUse& m) { return m.expected; }));
+  }
+  if (lost != nullptr && !lost->months.empty()) {
+    svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"#bc4c00\" stroke-width=\"1.5\" "
+                       "stroke-dasharray=\"5 3\"><title>highest percentile with {} lost</title></polyline>\n",
+                       line(lost->months, highest), html(lost_az));
+  }
+  svg += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#cf222e\" "
+                     "stroke-dasharray=\"6 3\"/><text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" fill=\"#cf222e\">"
+                     "capacity {}</text>\n",
+                     kLeft, y(static_cast<double>(s.capacity)), kWidth - kRight, y(static_cast<double>(s.capacity)),
+                     kLeft + 4, y(static_cast<double>(s.capacity)) - 4, s.capacity);
+  if (s.exhaustion_month) {
+    svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#cf222e\"/>"
+                       "<text x=\"{3:.1f}\" y=\"{4:.1f}\" font-size=\"11\" fill=\"#cf222e\">runs out: month {5}</text>\n",
+                       x(*s.exhaustion_month), kTop, kHeight - kBottom, x(*s.exhaustion_month) + 4, kTop + 12,
+                       *s.exhaustion_month);
+  }
+  svg += "</svg>\n";
+  std::string legend = "<p class=\"muted\">band: p" +
+                       (p.percentiles.empty() ? std::string("-")
+                                              : fmt::format("{:g} to p{:g}", p.percentiles.front(), p.percentiles.back())) +
+                       "; line: expected; red: capacity" + (lost != nullptr ? "; dashed: highest with " + html(lost_az) + " lost" : "") +
+                       "</p>\n";
+  return svg + legend;
+}
+
+/// A VPC's subnet plan drawn inside its first CIDR block: the subnets there
+/// now (grey) and the new ones proposed (green), each where its addresses lie.
+std::string planDrawing(const capacity::SubnetPlan& plan, const std::vector<capacity::SubnetProjection>& existing) {
+  if (plan.vpc_cidrs.empty()) return "";
+  auto vpc = topology::Cidr::parse(plan.vpc_cidrs.front());
+  if (!vpc) return "";
+  constexpr double kWidth = 560;
+  const double size = static_cast<double>(vpc->size());
+  std::string svg = fmt::format("<svg class=\"plan\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"46\" "
+                                "role=\"img\" aria-label=\"subnet plan of {}\">\n"
+                                "<rect x=\"0\" y=\"4\" width=\"{:.0f}\" height=\"24\" fill=\"#f6f8fa\" stroke=\"#57606a\"/>\n",
+                                kWidth, html(plan.vpc_id), kWidth);
+  // The subnets there now, under the plan's.
+  for (const auto& subnet : existing) {
+    auto block = topology::Cidr::parse(subnet.cidr);
+    if (!block || !vpc->contains(*block)) continue;
+    const double left = kWidth * static_cast<double>(block->base().value() - vpc->base().value()) / size;
+    const double width = std::max(1.0, kWidth * static_cast<double>(block->size()) / size);
+    svg += fmt::format("<rect x=\"{:.1f}\" y=\"4\" width=\"{:.1f}\" height=\"24\" fill=\"#8c959f\" stroke=\"#fff\">"
+                       "<title>{} {} (now)</title></rect>\n",
+                       left, width, html(subnet.subnet_id), html(subnet.cidr));
+  }
+  for (const auto& planned : plan.subnets) {
+    auto block = topology::Cidr::parse(planned.cidr);
+    if (!block || !vpc->contains(*block) || !planned.is_new) continue;
+    const double left = kWidth * static_cast<double>(block->base().value() - vpc->base().value()) / size;
+    const double width = std::max(1.0, kWidth * static_cast<double>(block->size()) / size);
+    svg += fmt::format("<rect x=\"{:.1f}\" y=\"4\" width=\"{:.1f}\" height=\"24\" fill=\"{}\" stroke=\"#fff\">"
+                       "<title>{} {}{}</title></rect>\n",
+                       left, width, planned.is_new ? "#2da44e" : "#0969da", html(planned.subnet_id),
+                       html(planned.cidr), planned.is_new ? " (new)" : "");
+  }
+  svg += fmt::format("<text x=\"0\" y=\"42\" font-size=\"11\">{}</text><text x=\"{:.0f}\" y=\"42\" font-size=\"11\" "
+                     "text-anchor=\"end\">{} addresses</text>\n</svg>\n",
+                     html(plan.vpc_cidrs.front()), kWidth, vpc->size());
+  return svg;
+}
+
+Page capacityPage(const capacity::CapacityProjection& p, const std::string& plan_file) {
+  Page page;
+  page.title = "capacity";
+  page.description = fmt::format("plan {}: {} months", plan_file, p.horizon_months);
+  page.summary_html = html(fmt::format("{} subnets projected{}", p.subnets.size(),
+                                       p.n_minus_one.empty() ? "" : ", with every one AZ lost"));
+  page.table_heading = "Subnets";
+  page.details_heading = "Selected subnet";
+  page.list_columns = {"subnet", "AZ", "CIDR", "free now", "runs out (month)", "one AZ lost (month)", "proposed"};
+  for (const auto& s : p.subnets) {
+    const double free_now = s.months.empty() ? static_cast<double>(s.capacity) : s.months[0].headroom;
+    const std::optional<int> lost = exhaustionWithAzLost(p, s.subnet_id);
+    Page::Entry entry;
+    entry.ok = !s.exhaustion_month && !lost;
+    entry.fields = {s.subnet_id,
+                    s.availability_zone,
+                    s.cidr,
+                    fmt::format("{:.0f}", std::floor(free_now)),
+                    s.exhaustion_month ? std::to_string(*s.exhaustion_month) : "-",
+                    lost ? std::to_string(*lost) : "-",
+                    proposalText(p, s)};
+    entry.heading = s.name.empty() ? s.subnet_id : fmt::format("{} ({})", s.subnet_id, s.name);
+    entry.subheading = s.cidr;
+    entry.verdict_line = s.exhaustion_month ? fmt::format("runs out in month {}", *s.exhaustion_month)
+                                            : fmt::format("does not run out within {} months", p.horizon_months);
+    entry.body_html = capacityChart(p, s);
+    page.entries.push_back(std::move(entry));
+  }
+  for (const auto& plan : p.subnet_plans) {
+    page.extra += fmt::format("<h2>Subnet plan for {}</h2>\n<p>{}</p>\n{}<p class=\"muted\">grey: subnets now; "
+                              "green: new subnets proposed</p>\n",
+                              html(plan.vpc_id), html(plan.statement), planDrawing(plan, p.subnets));
+  }
+  page.extra += "<h2>Projection</h2>\n<pre>" + htmlLines(capacityOverviewText(p)) + "</pre>\n";
+  return page;
+}
+
 }  // namespace
+
+topology::Result<std::string> capacityHtml(const capacity::CapacityProjection& projection, const std::string& plan_file) {
+  const Page page = capacityPage(projection, plan_file);
+  return PageWriter(page).write();
+}
 
 topology::Result<std::string> reachHtml(const sim::ReachReport& report, const sim::Network& network) {
   const Page page = reachPage(report, network);

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "capacity/capacity.h"
 #include "scenario/runner.h"
 #include "sim/query.h"
 #include "sim/verify/verify.h"
@@ -28,6 +29,13 @@ topology::Result<std::string> reachHtml(const sim::ReachReport& report, const si
 /// every check in a sortable, filterable table, each with its example path
 /// drawn on the network.
 topology::Result<std::string> verifyHtml(const std::vector<sim::VerifyReport>& reports, const sim::Network& network);
+
+/// `vpcsim capacity --report`: the subnets in a sortable table, each with a
+/// chart of its projection (percentile band, expected use, capacity line,
+/// the month it runs out, the worst case with one AZ lost) and each VPC's
+/// subnet plan drawn inside its CIDR block.
+topology::Result<std::string> capacityHtml(const capacity::CapacityProjection& projection,
+                                           const std::string& plan_file);
 
 /// `text` escaped for HTML text and attribute values (& < > " ').
 std::string htmlEscape(std::string_view text);

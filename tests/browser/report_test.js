@@ -125,6 +125,20 @@ check(reach_page.console_lines.length === 0, `no console message (${reach_page.c
 const reach_lit = [...reach_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
 check(reach_lit.includes('igw-dual'), `the IPv6 answer lights the internet gateway (${reach_lit.join(', ')})`);
 
+// 5. capacity --report: a chart per subnet, the subnet plan drawn.
+const capacity_report = path.join(work, 'capacity.html');
+vpcsimReport(['capacity', '--topology', 'tests/data/capacity/replace/topology.yaml', '--plan',
+              'tests/data/capacity/replace/plan.yaml'], capacity_report);
+const capacity_page = open(capacity_report, '#o1');
+check(capacity_page.console_lines.length === 0, `no console message (${capacity_page.console_lines.join(' | ')})`);
+const shown = capacity_page.dom.match(/<section class="detail" id="d-o1"[^>]*>[\s\S]*?<\/section>/);
+check(shown !== null && !/ hidden/.test(shown[0].split('>')[0]), 'the selected subnet (subnet-b) is shown');
+check(shown !== null && /<svg class="chart"/.test(shown[0]) && /runs out: month 1</.test(shown[0]),
+      'its chart marks month 1, when subnet-b runs out (240 + 30 a month > 251)');
+check(/<svg class="plan"[\s\S]*?<title>subnet-b 10\.0\.4\.0\/22 \(new\)<\/title>/.test(capacity_page.dom),
+      'the plan draws subnet-b\'s new /22 inside vpc-a');
+check(/<pre>capacity projection: 12 months[^\n]*\n\nsubnet/.test(capacity_page.dom), 'the projection text keeps its lines');
+
 fs.rmSync(work, { recursive: true, force: true });
 if (failures > 0) {
   console.log(`${failures} check(s) failed`);
