@@ -20,6 +20,7 @@
 #include "reports/describe_report.h"
 #include "reports/diagram.h"
 #include "reports/html_report.h"
+#include "reports/markdown_report.h"
 #include "reports/presigned_report.h"
 #include "reports/reach_report.h"
 #include "reports/scenario_report.h"
@@ -443,6 +444,8 @@ Outcome runVerify(const VerifyArgs& args) {
     std::cout << reports::verifySarif(reports);
   } else if (args.output == "junit") {
     std::cout << reports::verifyJunit(reports);
+  } else if (args.output == "markdown") {
+    std::cout << reports::verifyMarkdown(reports);
   } else {
     std::cout << reports::verifyText(reports);
   }
@@ -569,6 +572,8 @@ Outcome runRun(const RunArgs& args) {
     std::cout << reports::scenarioJunit(result);
   } else if (args.output == "sarif") {
     std::cout << reports::scenarioSarif(result);
+  } else if (args.output == "markdown") {
+    std::cout << reports::scenarioMarkdown(result);
   } else {
     std::cout << reports::scenarioText(result);
   }
@@ -589,7 +594,9 @@ Outcome runDiff(const DiffArgs& args) {
   if (!scenario::loadScenario(args.file, scenario, errors)) return fail(errors);
   scenario::ScenarioDiff result;
   if (!scenario::diffVariants(scenario, args.from, args.to, result, errors)) return fail(errors);
-  std::cout << (args.output == "json" ? reports::diffJson(result) : reports::diffText(result));
+  std::cout << (args.output == "json"       ? reports::diffJson(result)
+                : args.output == "markdown" ? reports::diffMarkdown(result)
+                                            : reports::diffText(result));
   return result.empty() ? Outcome::kPassed : Outcome::kFailed;
 }
 
@@ -696,8 +703,8 @@ void addVerify(CLI::App& app, VerifyArgs& args) {
                      "Amazon-created scope: igw-ingress, igw-egress, vpc-ingress, vpc-egress (repeatable)");
   verify->add_flag("--class-by-class", args.class_by_class,
                    "trace every class on its own (the reference engine: the same report, far slower)");
-  verify->add_option("--output", args.output, "text, json, sarif or junit")
-      ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
+  verify->add_option("--output", args.output, "text, json, sarif, junit or markdown")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "markdown"}));
   verify->add_option("--report", args.report,
                      "also write a self-contained HTML report (findings table, example paths drawn) to this file");
 }
@@ -767,8 +774,8 @@ void addOthers(CLI::App& app, Commands& commands) {
 
   auto* run = app.add_subcommand("run", "run a scenario file: every check in every variant");
   run->add_option("SCENARIO", commands.run.file, "scenario file (YAML, see docs/scenario-format.md)")->required();
-  run->add_option("--output", commands.run.output, "text, json, junit or sarif")
-      ->check(CLI::IsMember({"text", "json", "junit", "sarif"}));
+  run->add_option("--output", commands.run.output, "text, json, junit, sarif or markdown")
+      ->check(CLI::IsMember({"text", "json", "junit", "sarif", "markdown"}));
   run->add_option("--report", commands.run.report,
                   "also write a self-contained HTML report (diagram, checks, paths, capacity) to this file");
 
@@ -777,7 +784,8 @@ void addOthers(CLI::App& app, Commands& commands) {
   diff->add_option("SCENARIO", commands.diff.file, "scenario file (YAML, see docs/scenario-format.md)")->required();
   diff->add_option("--from", commands.diff.from, "the variant before (e.g. baseline)")->required();
   diff->add_option("--to", commands.diff.to, "the variant after")->required();
-  diff->add_option("--output", commands.diff.output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  diff->add_option("--output", commands.diff.output, "text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
 }
 
 /// Parses the command line and runs the subcommand it names.

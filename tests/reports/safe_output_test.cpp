@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/describe_report.h"
+#include "reports/markdown_report.h"
 #include "reports/reach_report.h"
 #include "reports/verify_report.h"
 #include "reports/xml.h"
@@ -181,4 +182,18 @@ TEST_CASE("a hostile subnet name is escaped in reach and describe text", "[safe-
   CHECK(terminalProblem(describe).empty());
   CHECK(describe.find("\n  subnet-a (" + kShown + ")  10.0.1.0/24  us-east-1a  2 interfaces  public-ip-on-launch\n") != std::string::npos);
   CHECK(Json::parse(reports::describeJson(topology))["vpcs"][0]["subnets"][0] == "subnet-a");
+}
+
+TEST_CASE("Markdown cells keep a hostile name on its row and out of markup", "[safe-output]") {
+  // The cell escaper on its own: table bars, backquotes and tags.
+  CHECK(reports::markdownCell("a|b `c` <img src=x onerror=alert(1)>") == "a\\|b \\`c\\` &lt;img src=x onerror=alert(1)>");
+  Sim sim(hostileTopology());
+  auto report = sim::verifyInternetFree(sim.network(), {"subnet-a"});
+  REQUIRE(report);
+  std::string markdown = reports::verifyMarkdown({*report});
+  CAPTURE(markdown);
+  CHECK(terminalProblem(markdown).empty());
+  CHECK(noLineStartsWith(markdown, "[reachable]"));
+  // The name stays in its own cell of the finding's row.
+  CHECK(markdown.find("\n| internet-free | subnet-a (" + kShown + ") | igw-1 | 96 | ") != std::string::npos);
 }
