@@ -585,6 +585,7 @@ struct DiffArgs {
   std::string from;
   std::string to;
   std::string output = "text";
+  std::string report;  ///< --report FILE.html
 };
 
 Outcome runDiff(const DiffArgs& args) {
@@ -594,6 +595,9 @@ Outcome runDiff(const DiffArgs& args) {
   if (!scenario::loadScenario(args.file, scenario, errors)) return fail(errors);
   scenario::ScenarioDiff result;
   if (!scenario::diffVariants(scenario, args.from, args.to, result, errors)) return fail(errors);
+  if (!args.report.empty()) {
+    if (auto failed = writeReport(args.report, reports::diffHtml(result))) return *failed;
+  }
   std::cout << (args.output == "json"       ? reports::diffJson(result)
                 : args.output == "markdown" ? reports::diffMarkdown(result)
                                             : reports::diffText(result));
@@ -786,6 +790,8 @@ void addOthers(CLI::App& app, Commands& commands) {
   diff->add_option("--to", commands.diff.to, "the variant after")->required();
   diff->add_option("--output", commands.diff.output, "text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
+  diff->add_option("--report", commands.diff.report,
+                   "also write a self-contained HTML report (changed verdicts, the hop responsible drawn) to this file");
 }
 
 /// Parses the command line and runs the subcommand it names.

@@ -13,6 +13,7 @@
 #include "reports/lint_report.h"
 #include "reports/path_render.h"
 #include "reports/scenario_outcome.h"
+#include "reports/scenario_report.h"
 #include "sim/network_index.h"
 #include "sim/rules.h"
 #include "topology/safe_text.h"
@@ -218,6 +219,7 @@ struct Page {
     std::size_t network = 0;
     std::vector<std::string> fields;  ///< the row of a list table (list_columns)
     std::string body_html;            ///< more of the details, as HTML (a chart)
+    std::set<std::string> nodes;      ///< more diagram elements to light than the traces touch
   };
   struct Diagram {
     std::string label;
@@ -337,7 +339,7 @@ class PageWriter {
       const Page::Entry& entry = page_.entries[i];
       const sim::Network* network = entry.network < page_.diagrams.size() ? page_.diagrams[entry.network].network
                                                                           : nullptr;
-      std::set<std::string> nodes;
+      std::set<std::string> nodes = entry.nodes;
       for (const auto* result : entry.traces) {
         for (const auto& id : pathNodes(result->path, network)) nodes.insert(id);
       }
@@ -758,7 +760,71 @@ Page capacityPage(const capacity::CapacityProjection& p, const std::string& plan
   return page;
 }
 
+Page diffPage(const scenario::ScenarioDiff& diff) {
+  Page page;
+  page.title = fmt::format("diff {}: {} -> {}", diff.scenario, diff.from, diff.to);
+  page.description = fmt::format("{} check(s) and {} of {} flows change their verdict", diff.checks.size(),
+                                 diff.flows.size(), diff.flows_compared);
+  std::string changes;
+  for (const auto& change : diff.input_changes) changes += (changes.empty() ? "" : "; ") + change;
+  page.summary_html = html(changes.empty() ? std::string("no input change") : "input changes: " + changes);
+  page.table_heading = "Changed verdicts";
+  page.details_heading = "Selected change";
+  page.list_columns = {"check or flow", "before", "after", "responsible", "defined at"};
+  for (std::size_t i = 0; i < diff.networks.size(); ++i) {
+    page.diagrams.push_back({i == 0 ? diff.from : diff.to, &diff.networks[i]->topo, diff.networks[i]->network.get()});
+  }
+  for (const auto* changes : {&diff.checks, &diff.flows}) {
+    for (const auto& change : *changes) {
+      auto word = [](const std::optional<sim::Verdict>& verdict) {
+        return verdict ? std::string(sim::verdictName(*verdict)) : std::string("(absent)");
+      };
+      std::string flow = flowText(change);
+      if (!change.check.empty()) flow = change.check + ": " + flow;
+      const std::string responsible = responsibleText(change.parting);
+      Page::Entry entry;
+      entry.ok = change.after == sim::Verdict::kUnreachable;
+      entry.fields = {flow, word(change.before), word(change.after), responsible.empty() ? "-" : responsible,
+                      change.origin.empty() ? "-" : change.origin};
+      entry.heading = flow;
+      entry.verdict_line = fmt::format("{} -> {}", word(change.before), word(change.after));
+      if (!responsible.empty()) entry.reasons.push_back("responsible: " + responsible);
+      if (!change.origin.empty()) entry.reasons.push_back("defined at: " + change.origin);
+      // The hop where the answers part, drawn on the variant it belongs to.
+      const scenario::Parting& parting = change.parting;
+      const bool after = parting.after.has_value();
+      if (after || parting.before) {
+        sim::TraceResult& hop = page.owned.emplace_back();
+        hop.source = fmt::format("where the answers part ({})", after ? diff.to : diff.from);
+        hop.path.push_back(after ? *parting.after : *parting.before);
+        entry.traces = {&hop};
+        entry.trace_verdicts = false;
+        entry.network = after && page.diagrams.size() > 1 ? 1 : 0;
+        // A route: the subnets whose table it is and where it leads.
+        const sim::Hop& parted = hop.path.front();
+        if (parted.kind == sim::HopKind::kRouteTable && entry.network < page.diagrams.size()) {
+          const sim::Network* network = page.diagrams[entry.network].network;
+          for (const auto& subnet : network->topology().subnets) {
+            const topology::RouteTable* table = network->index().routeTableFor(subnet);
+            if (table != nullptr && parted.resource != nullptr && table->meta.id == parted.resource->id) {
+              entry.nodes.insert(subnet.meta.id);
+            }
+          }
+          if (parted.route != nullptr) entry.nodes.insert(parted.route->target_id);
+        }
+      }
+      page.entries.push_back(std::move(entry));
+    }
+  }
+  return page;
+}
+
 }  // namespace
+
+topology::Result<std::string> diffHtml(const scenario::ScenarioDiff& diff) {
+  const Page page = diffPage(diff);
+  return PageWriter(page).write();
+}
 
 topology::Result<std::string> capacityHtml(const capacity::CapacityProjection& projection, const std::string& plan_file) {
   const Page page = capacityPage(projection, plan_file);

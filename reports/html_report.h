@@ -37,6 +37,11 @@ topology::Result<std::string> verifyHtml(const std::vector<sim::VerifyReport>& r
 topology::Result<std::string> capacityHtml(const capacity::CapacityProjection& projection,
                                            const std::string& plan_file);
 
+/// `vpcsim diff --report`: every check and flow whose verdict changes in a
+/// sortable table, each with the hop where the answers part drawn on the
+/// variant it belongs to.
+topology::Result<std::string> diffHtml(const scenario::ScenarioDiff& diff);
+
 /// `text` escaped for HTML text and attribute values (& < > " ').
 std::string htmlEscape(std::string_view text);
 

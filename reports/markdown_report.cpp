@@ -125,7 +125,7 @@ std::string diffMarkdown(const scenario::ScenarioDiff& diff) {
   out += header({"check or flow", "before", "after", "responsible", "defined at"});
   for (const auto* changes : {&diff.checks, &diff.flows}) {
     for (const auto& change : *changes) {
-      std::string flow = fmt::format("{} -> {} ({})", change.from, change.to, change.traffic);
+      std::string flow = flowText(change);
       if (!change.check.empty()) flow = change.check + ": " + flow;
       std::string responsible = responsibleText(change.parting);
       out += row({flow, verdictOrAbsent(change.before), verdictOrAbsent(change.after),

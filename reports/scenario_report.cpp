@@ -21,6 +21,13 @@
 
 namespace vpcsim::reports {
 
+std::string flowText(const scenario::FlowChange& change) {
+  std::string groups;
+  for (const auto& g : change.security_groups) groups += (groups.empty() ? "" : ",") + g;
+  return fmt::format("{}{} -> {} {}", change.from, groups.empty() ? "" : " [" + groups + "]", change.to,
+                     change.traffic);
+}
+
 namespace {
 
 using sim::verdictName;
@@ -147,12 +154,7 @@ std::string verdictOrAbsent(const std::optional<sim::Verdict>& verdict) {
   return verdict ? std::string(verdictName(*verdict)) : std::string("absent");
 }
 
-std::string flowLine(const scenario::FlowChange& change) {
-  std::string groups;
-  for (const auto& g : change.security_groups) groups += (groups.empty() ? "" : ",") + g;
-  return escapeText(fmt::format("{}{} -> {} {}", change.from, groups.empty() ? "" : " [" + groups + "]", change.to,
-                                change.traffic));
-}
+std::string flowLine(const scenario::FlowChange& change) { return escapeText(flowText(change)); }
 
 nlohmann::ordered_json flowJson(const scenario::FlowChange& change) {
   nlohmann::ordered_json item;

@@ -31,6 +31,9 @@ std::string scenarioSarif(const scenario::ScenarioRun& run);
 /// nothing was found.
 std::string responsibleText(const scenario::Parting& parting);
 
+/// A flow in words, as given (not escaped): "FROM [SG,SG] -> TO TRAFFIC".
+std::string flowText(const scenario::FlowChange& change);
+
 /// The component at the hop where two answers part (or where the path after stops).
 std::string partingComponent(const scenario::Parting& parting);
 

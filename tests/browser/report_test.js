@@ -139,6 +139,19 @@ check(/<svg class="plan"[\s\S]*?<title>subnet-b 10\.0\.4\.0\/22 \(new\)<\/title>
       'the plan draws subnet-b\'s new /22 inside vpc-a');
 check(/<pre>capacity projection: 12 months[^\n]*\n\nsubnet/.test(capacity_page.dom), 'the projection text keeps its lines');
 
+// 6. diff --report: the changed verdicts, the responsible hop drawn on the variant after.
+const diff_report = path.join(work, 'diff.html');
+const diff_html = vpcsimReport(['diff', 'scenarios/sagemaker-studio-vpc-only.yaml', '--from', 'baseline', '--to',
+                                'with-nat'], diff_report);
+const diff_rows = (diff_html.match(/<tr><td class="fail"><button data-outcome=/g) || []).length;
+check(diff_rows === 21, `a row per changed check and flow (5 checks + 16 flows: ${diff_rows})`);
+const diff_page = open(diff_report, '#o0');
+check(diff_page.console_lines.length === 0, `no console message (${diff_page.console_lines.join(' | ')})`);
+const diff_lit = [...diff_page.dom.matchAll(/<g id="(v\d)-n-([^"]+)" class="node hl"/g)];
+check(diff_lit.length > 0 && diff_lit.every((m) => m[1] === 'v1') && diff_lit.some((m) => m[2].startsWith('nat-')) &&
+      diff_lit.some((m) => m[2].startsWith('subnet-')),
+      `the route added in with-nat lights its subnet and the NAT gateway on with-nat's diagram (${diff_lit.map((m) => m[2]).join(', ')})`);
+
 fs.rmSync(work, { recursive: true, force: true });
 if (failures > 0) {
   console.log(`${failures} check(s) failed`);
