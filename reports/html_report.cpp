@@ -765,9 +765,9 @@ Page diffPage(const scenario::ScenarioDiff& diff) {
   page.title = fmt::format("diff {}: {} -> {}", diff.scenario, diff.from, diff.to);
   page.description = fmt::format("{} check(s) and {} of {} flows change their verdict", diff.checks.size(),
                                  diff.flows.size(), diff.flows_compared);
-  std::string changes;
-  for (const auto& change : diff.input_changes) changes += (changes.empty() ? "" : "; ") + change;
-  page.summary_html = html(changes.empty() ? std::string("no input change") : "input changes: " + changes);
+  std::string inputs;
+  for (const auto& change : diff.input_changes) inputs += (inputs.empty() ? "" : "; ") + change;
+  page.summary_html = html(inputs.empty() ? std::string("no input change") : "input changes: " + inputs);
   page.table_heading = "Changed verdicts";
   page.details_heading = "Selected change";
   page.list_columns = {"check or flow", "before", "after", "responsible", "defined at"};
