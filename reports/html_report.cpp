@@ -76,6 +76,8 @@ tr.selected td.check,td.selected{outline:2px solid #0969da}
 .diagram{overflow:auto;border:1px solid #d0d7de;border-radius:6px;max-height:80vh}
 .diagram svg{max-width:none}
 .hl polygon,.hl path,.hl ellipse{stroke:#cf222e !important;stroke-width:3px}
+.hl-return polygon,.hl-return path,.hl-return ellipse{stroke:#0969da !important;stroke-width:3px;stroke-dasharray:5 3}
+.hl-block polygon,.hl-block path,.hl-block ellipse{stroke:#cf222e !important;stroke-width:5px;fill:#ffebe9 !important}
 pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
 .muted{color:#57606a}
 )";
@@ -93,11 +95,14 @@ constexpr std::string_view kScript = R"(
     if (cell) cell.parentNode.classList.add('selected');
     var variant = detail.getAttribute('data-variant');
     document.querySelectorAll('.diagram').forEach(function (d) { d.hidden = d.id !== variant; });
-    document.querySelectorAll('.hl').forEach(function (e) { e.classList.remove('hl'); });
-    (detail.getAttribute('data-nodes') || '').split(' ').forEach(function (n) {
-      if (!n) return;
-      var e = document.getElementById(variant + '-n-' + n);
-      if (e) e.classList.add('hl');
+    // The forward path in red, what only the reply crosses dashed blue, where it stops thick red.
+    [['data-nodes', 'hl'], ['data-return-nodes', 'hl-return'], ['data-block-nodes', 'hl-block']].forEach(function (k) {
+      document.querySelectorAll('.' + k[1]).forEach(function (e) { e.classList.remove(k[1]); });
+      (detail.getAttribute(k[0]) || '').split(' ').forEach(function (n) {
+        if (!n) return;
+        var e = document.getElementById(variant + '-n-' + n);
+        if (e) e.classList.add(k[1]);
+      });
     });
     window.vpcsimSelected = id;
   }
@@ -340,15 +345,45 @@ class PageWriter {
       const sim::Network* network = entry.network < page_.diagrams.size() ? page_.diagrams[entry.network].network
                                                                           : nullptr;
       std::set<std::string> nodes = entry.nodes;
+      std::set<std::string> return_nodes;
+      std::set<std::string> block_nodes;
       for (const auto* result : entry.traces) {
-        for (const auto& id : pathNodes(result->path, network)) nodes.insert(id);
+        std::vector<sim::Hop> forward;
+        std::vector<sim::Hop> back;
+        for (const auto& hop : result->path) (hop.direction == sim::Direction::kReturn ? back : forward).push_back(hop);
+        for (const auto& id : pathNodes(forward, network)) nodes.insert(id);
+        for (const auto& id : pathNodes(back, network)) return_nodes.insert(id);
+        // The component an explanation names: its ID, before the name in brackets.
+        for (const auto& explanation : result->explanations) {
+          block_nodes.insert(explanation.component.substr(0, explanation.component.find(' ')));
+        }
       }
-      std::string node_list;
-      for (const auto& id : nodes) node_list += (node_list.empty() ? "" : " ") + id;
+      // Route tables and network ACLs are drawn inside their subnets' boxes:
+      // a stop at one lights the subnets on the path that use it.
+      if (network != nullptr) {
+        for (const auto& subnet : network->topology().subnets) {
+          if (nodes.count(subnet.meta.id) == 0) continue;
+          const topology::RouteTable* table = network->index().routeTableFor(subnet);
+          const topology::NetworkAcl* acl = network->index().aclFor(subnet);
+          if ((table != nullptr && block_nodes.count(table->meta.id) != 0) ||
+              (acl != nullptr && block_nodes.count(acl->meta.id) != 0)) {
+            block_nodes.insert(subnet.meta.id);
+          }
+        }
+      }
+      auto listed = [](const std::set<std::string>& ids, const std::set<std::string>& except) {
+        std::string out;
+        for (const auto& id : ids) {
+          if (except.count(id) == 0) out += (out.empty() ? "" : " ") + id;
+        }
+        return out;
+      };
       // The section's id is not the entry's: a link to report.html#oN selects
       // the entry without scrolling the page to it.
-      out_ += fmt::format("<section class=\"detail\" id=\"d-{}\" data-variant=\"v{}\" data-nodes=\"{}\" hidden>\n",
-                          entryId(i), entry.network, html(node_list));
+      out_ += fmt::format("<section class=\"detail\" id=\"d-{}\" data-variant=\"v{}\" data-nodes=\"{}\" "
+                          "data-return-nodes=\"{}\" data-block-nodes=\"{}\" hidden>\n",
+                          entryId(i), entry.network, html(listed(nodes, {})), html(listed(return_nodes, nodes)),
+                          html(listed(block_nodes, {})));
       out_ += fmt::format("<h3>{}{}</h3>\n", html(entry.heading),
                           entry.subheading.empty() ? ""
                                                    : " <span class=\"muted\">[" + html(entry.subheading) + "]</span>");
@@ -499,7 +534,7 @@ Page reachPage(const sim::ReachReport& report, const sim::Network& network) {
   Page page;
   page.title = fmt::format("reach {} -> {}", report.from, report.to);
   page.description = fmt::format("{} ({})", sim::verdictName(report.verdict), report.traffic);
-  page.summary_html = html(fmt::format("{} source{} traced both ways", report.results.size(),
+  page.summary_html = html(fmt::format("{} answer{}, each traced both ways", report.results.size(),
                                        report.results.size() == 1 ? "" : "s"));
   page.table_heading = "Answers";
   page.row_heading = "source";

@@ -51,14 +51,14 @@ check(/<g id="v0-n-subnet-[0-9a-f]+" class="node/.test(page.dom), 'the diagram h
 const detail = page.dom.match(new RegExp(`<section class="detail" id="d-${ids[1]}"[^>]*>`));
 check(detail && !/ hidden/.test(detail[0]), 'the selected check is shown');
 // Each variant's diagram prefixes its element ids ("v1-n-subnet-..."): with-nat is v1.
-const lit = [...page.dom.matchAll(/<g id="(v\d+)-n-([^"]+)" class="node hl"/g)];
+const lit = [...page.dom.matchAll(/<g id="(v\d+)-n-([^"]+)" class="node hl[ "]/g)];
 check(lit.length > 0 && lit.every((m) => m[1] === 'v1'), 'only the with-nat diagram has highlights');
 const lit_ids = lit.map((m) => m[2]);
 check(lit_ids.some((id) => id.startsWith('nat-')), `the NAT gateway on the path is highlighted (${lit_ids.join(', ')})`);
 check(lit_ids.some((id) => id.startsWith('subnet-')), 'the source subnet is highlighted');
 check(lit_ids.some((id) => id.startsWith('igw-')), 'the internet gateway is highlighted');
 const other = open(report, `#${ids[0]}`);
-const lit_baseline = [...other.dom.matchAll(/<g id="(v\d+)-n-([^"]+)" class="node hl"/g)];
+const lit_baseline = [...other.dom.matchAll(/<g id="(v\d+)-n-([^"]+)" class="node hl[ "]/g)];
 check(lit_baseline.length > 0 && lit_baseline.every((m) => m[1] === 'v0'), 'the baseline answer lights the baseline diagram');
 check(!lit_baseline.some((m) => m[2].startsWith('nat-')), 'the baseline answer (no NAT) highlights no NAT gateway');
 
@@ -124,6 +124,14 @@ const reach_page = open(reach_report, '#o1');
 check(reach_page.console_lines.length === 0, `no console message (${reach_page.console_lines.join(' | ')})`);
 const reach_lit = [...reach_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
 check(reach_lit.includes('igw-dual'), `the IPv6 answer lights the internet gateway (${reach_lit.join(', ')})`);
+
+// A blocked answer: the network ACL that stops it lights its subnet as the stop.
+const blocked_report = path.join(work, 'blocked.html');
+vpcsimReport(['reach', '--topology', 'tests/data/ipv6/dual-stack.yaml', '--from', 'eni-v4acl', '--to',
+              'ip:2001:4860:4860::8888'], blocked_report);
+const blocked_page = open(blocked_report);
+check(/<g id="v0-n-subnet-v4acl" class="node hl hl-block"/.test(blocked_page.dom),
+      'the IPv4-only ACL that denies IPv6 marks subnet-v4acl as where the packet stops');
 
 // 5. capacity --report: a chart per subnet, the subnet plan drawn.
 const capacity_report = path.join(work, 'capacity.html');
