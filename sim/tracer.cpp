@@ -727,56 +727,53 @@ class Walk {
   /// An IPv6 packet from the internet to the interface holding its
   /// destination: through an attached internet gateway, or, for the reply of
   /// a flow that left through an egress-only gateway, back through it.
-  Arrival fromInternet6(const Packet& packet) {
-    std::optional<Node> holder = nodeAtPublic(packet.destination);
-    if (!holder) {
-      if (is_return_) return drop("NO_PATH", "internet", "the reply is addressed to no IPv6 address in the input");
-      return unknown("UNKNOWN_DESTINATION", "internet",
-                     fmt::format("no interface in the input holds IPv6 address {}", packet.destination.str()));
-    }
+  Arrival fromInternet6(const Packet& packet, const Node& holder) {
     const ResourceMeta* gateway = nullptr;
     HopKind kind = HopKind::kInternetGateway;
     if (is_return_ && ipv6_exit_ != nullptr) {
       const EgressOnlyInternetGateway* eigw = ix_.topo.findEgressOnlyInternetGateway(ipv6_exit_->id);
       kind = eigw != nullptr ? HopKind::kEgressOnlyInternetGateway : HopKind::kInternetGateway;
       gateway = ipv6_exit_;
-    } else if (auto it = ix_.igws_by_vpc.find(holder->vpc_id); it != ix_.igws_by_vpc.end() && !it->second.empty()) {
+    } else if (auto it = ix_.igws_by_vpc.find(holder.vpc_id); it != ix_.igws_by_vpc.end() && !it->second.empty()) {
       gateway = &it->second.front()->meta;
     }
     if (gateway == nullptr) {
       bool egress_only = std::any_of(ix_.topo.egress_only_internet_gateways.begin(),
                                      ix_.topo.egress_only_internet_gateways.end(),
-                                     [&](const EgressOnlyInternetGateway& eigw) { return eigw.vpc_id == holder->vpc_id; });
+                                     [&](const EgressOnlyInternetGateway& eigw) { return eigw.vpc_id == holder.vpc_id; });
       if (egress_only) {
-        return drop("EIGW_NO_INBOUND", holder->vpc_id,
+        return drop("EIGW_NO_INBOUND", holder.vpc_id,
                     fmt::format("{} reaches the internet over IPv6 only through an egress-only internet gateway, which "
                                 "drops connections started from the internet",
-                                holder->vpc_id));
+                                holder.vpc_id));
       }
-      return drop("NO_PATH", holder->vpc_id,
+      return drop("NO_PATH", holder.vpc_id,
                   fmt::format("{} has no attached internet gateway, so {} is not reachable from the internet",
-                              holder->vpc_id, packet.destination.str()));
+                              holder.vpc_id, packet.destination.str()));
     }
-    const Vpc* vpc = ix_.topo.findVpc(holder->vpc_id);
+    const Vpc* vpc = ix_.topo.findVpc(holder.vpc_id);
     if (vpc == nullptr || !inAnyBlock(associatedIpv6(vpc->ipv6_blocks), packet.destination)) {
       return drop("NO_PATH", displayName(*gateway),
-                  fmt::format("{} is not in an IPv6 block of {}", packet.destination.str(), holder->vpc_id));
+                  fmt::format("{} is not in an IPv6 block of {}", packet.destination.str(), holder.vpc_id));
     }
     hop(kind, HopAction::kPass, gateway);
     entered_from_outside_ = true;
-    return arriveFromGateway(*holder, packet, gateway->id);
+    return arriveFromGateway(holder, packet, gateway->id);
   }
 
   /// A packet from the internet toward a public address in the input.
   Arrival fromInternet(Packet packet) {
     if (!spend()) return unknown("ROUTING_LOOP", "internet", "the packet loops until its TTL expires");  // as routeFrom
-    if (packet.destination.isV6()) return fromInternet6(packet);
     std::optional<Node> holder = nodeAtPublic(packet.destination);
+    const char* what = packet.destination.isV6() ? "IPv6" : "public";
     if (!holder) {
-      if (is_return_) return drop("NO_PATH", "internet", "the reply is addressed to no public address in the input");
+      if (is_return_) {
+        return drop("NO_PATH", "internet", fmt::format("the reply is addressed to no {} address in the input", what));
+      }
       return unknown("UNKNOWN_DESTINATION", "internet",
-                     fmt::format("no interface in the input holds public address {}", packet.destination.str()));
+                     fmt::format("no interface in the input holds {} address {}", what, packet.destination.str()));
     }
+    if (packet.destination.isV6()) return fromInternet6(packet, *holder);
     const InternetGateway* igw = nullptr;
     if (auto it = ix_.igws_by_vpc.find(holder->vpc_id); it != ix_.igws_by_vpc.end() && !it->second.empty()) {
       igw = it->second.front();
