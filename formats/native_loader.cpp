@@ -912,7 +912,8 @@ void NativeLoader::parseNatGateway(const YAML::Node& node) {
     subnet_item = Item{*subnet_id, f->find("subnet")->value};
     if (ref(Kind::kSubnet, *subnet_item)) {
       nat.subnet_id = subnet_item->text;
-      derived = subnet(nat.subnet_id)->vpc_id;
+      // A subnet whose own entry had an error is named but not kept.
+      if (const Subnet* home = subnet(nat.subnet_id)) derived = home->vpc_id;
     }
   }
   nat.vpc_id = resolveVpc(*f, derived, subnet_item ? &subnet_item->node : nullptr);
