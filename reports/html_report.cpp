@@ -78,6 +78,7 @@ tr.selected td.check,td.selected{outline:2px solid #0969da}
 .hl polygon,.hl path,.hl ellipse{stroke:#cf222e !important;stroke-width:3px}
 .hl-return polygon,.hl-return path,.hl-return ellipse{stroke:#0969da !important;stroke-width:3px;stroke-dasharray:5 3}
 .hl-block polygon,.hl-block path,.hl-block ellipse{stroke:#cf222e !important;stroke-width:5px;fill:#ffebe9 !important}
+.found polygon,.found path,.found ellipse{fill:#fff8c5 !important;stroke:#9a6700 !important;stroke-width:3px}
 pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
 .muted{color:#57606a}
 )";
@@ -132,7 +133,26 @@ constexpr std::string_view kScript = R"(
   document.querySelectorAll('[data-outcome]').forEach(function (b) {
     b.addEventListener('click', function () { show(b.getAttribute('data-outcome')); });
   });
-  // A link may name the outcome (report.html#o12); else the first failure, else the first check.
+  // Find on the diagram: every node and group whose text holds the words (IDs, names, CIDRs).
+  var find = document.getElementById('find');
+  function search(q) {
+    q = q.toLowerCase();
+    var n = 0;
+    document.querySelectorAll('.diagram g.node, .diagram g.cluster').forEach(function (g) {
+      var hit = q !== '' && g.textContent.toLowerCase().indexOf(q) >= 0;
+      g.classList.toggle('found', hit);
+      if (hit && !g.closest('.diagram').hidden) n++;
+    });
+    var count = document.getElementById('found');
+    if (count) count.textContent = q === '' ? '' : n + ' found';
+  }
+  if (find) find.addEventListener('input', function () { search(find.value); });
+  // A link may find (report.html#find=nat-) or name the outcome (report.html#o12);
+  // else the first failure, else the first check.
+  if (find && location.hash.indexOf('#find=') === 0) {
+    find.value = decodeURIComponent(location.hash.slice(6));
+    search(find.value);
+  }
   var named = location.hash ? document.querySelector('[data-outcome="' + location.hash.slice(1) + '"]') : null;
   var first = named || document.querySelector('td.fail [data-outcome]') || document.querySelector('[data-outcome]');
   if (first) show(first.getAttribute('data-outcome'));
@@ -272,7 +292,10 @@ class PageWriter {
     if (!page_.diagrams.empty()) out_ += page_.extra;
     out_ += "</div>\n<div>\n";
     if (page_.diagrams.empty()) out_ += page_.extra;
-    if (!page_.diagrams.empty()) out_ += "<h2>Network</h2>\n";
+    if (!page_.diagrams.empty()) {
+      out_ += "<h2>Network</h2>\n<p><input id=\"find\" type=\"search\" placeholder=\"find on the diagram: ID, name, "
+              "CIDR\" aria-label=\"find on the diagram\"> <span id=\"found\" class=\"muted\"></span></p>\n";
+    }
     if (auto problem = writeDiagrams()) return *problem;
     out_ += "</div>\n</div>\n</main>\n";
     out_ += fmt::format("<script>{}</script>\n</body>\n</html>\n", kScript);

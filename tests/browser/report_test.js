@@ -125,6 +125,13 @@ check(reach_page.console_lines.length === 0, `no console message (${reach_page.c
 const reach_lit = [...reach_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
 check(reach_lit.includes('igw-dual'), `the IPv6 answer lights the internet gateway (${reach_lit.join(', ')})`);
 
+// Find on the diagram: report.html#find=TEXT marks every node whose text holds it.
+const found_page = open(verify_report, '#find=eigw-');
+const found = [...found_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node[^"]*found/g)].map((m) => m[1]);
+check(found.length === 2 && found.includes('eigw-dual') && found.includes('eigw-eonly'),
+      `finding "eigw-" marks both egress-only gateways and nothing else (${found.join(', ')})`);
+check(/<span id="found" class="muted">2 found<\/span>/.test(found_page.dom), 'and says how many it found');
+
 // A blocked answer: the network ACL that stops it lights its subnet as the stop.
 const blocked_report = path.join(work, 'blocked.html');
 vpcsimReport(['reach', '--topology', 'tests/data/ipv6/dual-stack.yaml', '--from', 'eni-v4acl', '--to',
