@@ -1003,19 +1003,28 @@ Cidr6 nat64Prefix() { return Cidr6::of(Ipv6(kNat64High, 0), 96); }
 /// 2000::/3, global unicast: the IPv6 internet (IpAddress::isPublic).
 Cidr6 globalUnicast() { return Cidr6::of(Ipv6(uint64_t{0x2} << 60, 0), 3); }
 
+/// Adds the edges of `cidr` to `edges`: its first address and the one past its last.
+void addIpv6Edges(std::set<Ipv6>& edges, const Cidr6& cidr) {
+  edges.insert(cidr.first());
+  if (auto next = nextIpv6(cidr.last())) edges.insert(*next);
+}
+
+/// The edges every IPv6 partition has: ::, and those of 2000::/3 and 64:ff9b::/96.
+std::set<Ipv6> fixedIpv6Edges() {
+  std::set<Ipv6> edges{Ipv6()};
+  addIpv6Edges(edges, globalUnicast());
+  addIpv6Edges(edges, nat64Prefix());
+  return edges;
+}
+
 /// The first address of every IPv6 class, sorted: the edges of every block
 /// the input names (VPC and subnet blocks, routes, prefix lists, network ACL
 /// entries, security-group rules), of
 /// 2000::/3, and of 64:ff9b::/96 cut at every IPv4 class edge (a NAT64
 /// destination stands for the IPv4 address in its last 32 bits).
 std::vector<Ipv6> ipv6ClassStarts(const Topology& topo, const std::vector<Atom>& ipv4_atoms, bool interfaces = false) {
-  std::set<Ipv6> starts{Ipv6()};
-  auto block = [&](const Cidr6& cidr) {
-    starts.insert(cidr.first());
-    if (auto next = nextIpv6(cidr.last())) starts.insert(*next);
-  };
-  block(globalUnicast());
-  block(nat64Prefix());
+  std::set<Ipv6> starts = fixedIpv6Edges();
+  auto block = [&](const Cidr6& cidr) { addIpv6Edges(starts, cidr); };
   for (const Atom& atom : ipv4_atoms) starts.insert(Ipv6(kNat64High, atom.first));
   for (const auto& vpc : topo.vpcs) {
     for (const auto& association : vpc.ipv6_blocks) block(analysedBlock(association.block));
@@ -1223,13 +1232,8 @@ Tally keyedIpv6(const Network& network, const std::vector<SourceClass>& sources,
     const RouteTable* table = ix.routeTableFor(subnet);
     const NetworkAcl* acl = ix.aclFor(subnet);
     // The edges the subnet's own tables, the key's groups and the VPC read.
-    std::set<Ipv6> edges{Ipv6()};
-    auto block = [&](const Cidr6& cidr) {
-      edges.insert(cidr.first());
-      if (auto next = nextIpv6(cidr.last())) edges.insert(*next);
-    };
-    block(globalUnicast());
-    block(nat64Prefix());
+    std::set<Ipv6> edges = fixedIpv6Edges();
+    auto block = [&](const Cidr6& cidr) { addIpv6Edges(edges, cidr); };
     if (table != nullptr) {
       for (const auto& route : table->routes) {
         if (route.destination_ipv6) block(analysedBlock(*route.destination_ipv6));
