@@ -196,9 +196,9 @@ ResourceMeta CfnLoader::meta(Resource& r, const std::string& id) {
     for (const auto& tag : tags->items) {
       const Value* key = tag.find("Key");
       const Value* value = tag.find("Value");
-      if (key != nullptr && value != nullptr && key->isScalar() && key->text == "Name" && value->isScalar()) {
-        m.name = value->text;
-      }
+      if (key == nullptr || value == nullptr || !key->isScalar() || !value->isScalar()) continue;
+      if (key->text == "Name") m.name = value->text;
+      m.tags.emplace_back(key->text, value->text);
     }
   }
   return m;

@@ -207,10 +207,15 @@ class Generator {
   ResourceMeta meta(std::string id, std::string name) {
     ResourceMeta m;
     m.id = std::move(id);
+    if (!name.empty()) m.tags.emplace_back("Name", name);
     m.name = std::move(name);
     m.account = std::string(kAccount);
     m.region = std::string(kRegion);
     return m;
+  }
+  static std::string_view envOf(std::size_t vpc) {
+    constexpr std::array<std::string_view, 3> kEnvs = {"prod", "staging", "dev"};
+    return kEnvs[vpc % kEnvs.size()];
   }
   static std::string azName(int az) { return std::string(kRegion) + static_cast<char>('a' + az); }
 
@@ -367,6 +372,8 @@ class Generator {
       p.vpc = topo_.vpcs.size();
       Vpc vpc;
       vpc.meta = meta(ids_.next("vpc-"), p.name);
+      // Tags as estates carry them (reports filter by them); drawn from the VPC's number, not the random stream.
+      vpc.meta.tags.emplace_back("env", std::string(envOf(p.vpc)));
       vpc.cidrs = p.cidrs;
       vpc.dns_hostnames = rng_.percent(70);
       topo_.vpcs.push_back(std::move(vpc));
@@ -383,6 +390,8 @@ class Generator {
       subnet.meta = meta(ids_.next("subnet-"), p.name + "-" + std::string(role) + "-" +
                                                    static_cast<char>('a' + s.az) + "-" +
                                                    std::to_string(i - p.first_subnet + 1));
+      subnet.meta.tags.emplace_back("env", std::string(envOf(p.vpc)));
+      subnet.meta.tags.emplace_back("tier", std::string(role));
       subnet.vpc_id = topo_.vpcs[p.vpc].meta.id;
       subnet.availability_zone = azName(s.az);
       subnet.availability_zone_id = std::string(kZoneIds[static_cast<std::size_t>(s.az)]);

@@ -176,6 +176,7 @@ class NativeLoader {
   std::vector<Ipv4> ips(const Fields& f, std::string_view key);
   std::optional<std::string> idOf(const Fields& f);
   ResourceMeta meta(const Fields& f, const std::string& id);
+  std::vector<std::pair<std::string, std::string>> tagsOf(const Fields& f);
 
   // -- references --
   bool known(Kind kind, std::string_view id) const { return ids_[index(kind)].count(id) != 0; }
@@ -265,12 +266,12 @@ class NativeLoader {
   std::set<std::string, std::less<>> bad_cidr_subnets_;              // subnets whose cidr did not parse
 };
 
-// With `common`, every resource's `id`, `name`, `account` and `region` are allowed too.
+// With `common`, every resource's `id`, `name`, `account`, `region` and `tags` are allowed too.
 std::optional<Fields> NativeLoader::fields(const YAML::Node& node, std::string_view what,
                                            const std::vector<std::string_view>& allowed, bool common) {
   std::vector<std::string_view> keys = allowed;
   if (common) {
-    for (std::string_view key : {"id", "name", "account", "region"}) keys.push_back(key);
+    for (std::string_view key : {"id", "name", "account", "region", "tags"}) keys.push_back(key);
   }
   return yaml_.fields(node, what, keys);
 }
@@ -341,10 +342,35 @@ std::optional<std::string> NativeLoader::idOf(const Fields& f) {
   return field->value.Scalar();
 }
 
+// `tags:` a mapping of keys to values, as the EC2 and IAM Tags lists hold them.
+std::vector<std::pair<std::string, std::string>> NativeLoader::tagsOf(const Fields& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const Field* tags = f.find("tags");
+  if (tags == nullptr || tags->value.IsNull()) return out;
+  if (!tags->value.IsMap()) {
+    yaml_.error(tags->value, "bad-shape", fmt::format("'tags' in {} must be a mapping of keys to values", f.what));
+    return out;
+  }
+  for (auto it = tags->value.begin(); it != tags->value.end(); ++it) {
+    if (!it->first.IsScalar() || !it->second.IsScalar()) {
+      yaml_.error(it->first, "bad-shape", fmt::format("each tag in {} must be a key and a single value", f.what));
+      continue;
+    }
+    out.emplace_back(it->first.Scalar(), it->second.Scalar());
+  }
+  return out;
+}
+
 ResourceMeta NativeLoader::meta(const Fields& f, const std::string& id) {
   ResourceMeta m;
   m.id = id;
   m.name = yaml_.text(f, "name").value_or("");
+  m.tags = tagsOf(f);
+  if (m.name.empty()) {
+    for (const auto& [key, value] : m.tags) {
+      if (key == "Name") m.name = value;
+    }
+  }
   m.account = yaml_.text(f, "account").value_or(account_);
   m.region = yaml_.text(f, "region").value_or(region_);
   m.origin = yaml_.loc(f.node);
@@ -1756,19 +1782,7 @@ void NativeLoader::parsePrincipal(const YAML::Node& node, PrincipalKind kind) {
     principal.managed_policy_arns.push_back(arn);
   }
   principal.permissions_boundary_arn = yaml_.text(*f, "permissions_boundary").value_or("");
-  if (const Field* tags = f->find("tags")) {
-    if (!tags->value.IsMap()) {
-      yaml_.error(tags->value, "bad-shape", fmt::format("'tags' in {} must be a mapping of keys to values", kind_name));
-    } else {
-      for (auto it = tags->value.begin(); it != tags->value.end(); ++it) {
-        if (!it->first.IsScalar() || !it->second.IsScalar()) {
-          yaml_.error(it->first, "bad-shape", fmt::format("each tag in {} must be a key and a single value", kind_name));
-          continue;
-        }
-        principal.tags.emplace_back(it->first.Scalar(), it->second.Scalar());
-      }
-    }
-  }
+  principal.tags = tagsOf(*f);
   for (auto& item : yaml_.list(*f, "groups")) principal.groups.push_back(std::move(item.text));
   if (const Field* trust = f->find("trust_policy")) {
     principal.trust_policy = policyDocumentOf(trust->value, principal.name + " trust policy");

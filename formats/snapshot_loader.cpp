@@ -362,7 +362,10 @@ class SnapshotLoader {
     out.id = std::move(id);
     for (std::string_view tags_key : {"Tags", "TagSet"}) {
       forEach(obj, tags_key, ptr, [&](const Json& tag, const std::string& tag_ptr, size_t) {
-        if (str(tag, "Key", tag_ptr) == "Name") out.name = str(tag, "Value", tag_ptr);
+        std::string key = str(tag, "Key", tag_ptr);
+        std::string value = str(tag, "Value", tag_ptr);
+        if (key == "Name") out.name = value;
+        out.tags.emplace_back(std::move(key), std::move(value));
       });
     }
     std::string owner = str(obj, "OwnerId", ptr);

@@ -979,8 +979,19 @@ class SnapshotWriter {
       j.field("Value", v);
       j.endObject();
     };
-    if (!meta.name.empty()) tag("Name", meta.name);
-    if (!meta.logical_id.empty()) tag("aws:cloudformation:logical-id", meta.logical_id);
+    bool named = false;
+    bool logical = false;
+    for (const auto& [tag_key, value] : meta.tags) {
+      if (tag_key == "Name") {
+        named = true;
+        tag(tag_key, meta.name.empty() ? value : meta.name);
+      } else {
+        logical = logical || tag_key == "aws:cloudformation:logical-id";
+        tag(tag_key, value);
+      }
+    }
+    if (!named && !meta.name.empty()) tag("Name", meta.name);
+    if (!logical && !meta.logical_id.empty()) tag("aws:cloudformation:logical-id", meta.logical_id);
     j.endArray();
   }
   // A block assigned at deployment is written in Ipv6Block's notation: a

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <set>
 #include <string_view>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "reports/capacity_report.h"
 #include "reports/diagram.h"
@@ -64,7 +66,7 @@ h2{font-size:16px;margin:18px 0 8px}
 h3{font-size:15px;margin:0 0 6px}
 main{padding:12px 20px}
 .panes{display:grid;grid-template-columns:minmax(380px,1fr) minmax(420px,1.3fr);gap:16px}
-.matrix-wrap{overflow:auto}
+.matrix-wrap{overflow:auto;max-height:45vh}
 table{border-collapse:collapse;font-size:13px}
 th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}
 .matrix button{border:0;background:none;font:inherit;cursor:pointer;padding:0;text-decoration:underline dotted}
@@ -79,6 +81,10 @@ tr.selected td.check,td.selected{outline:2px solid #0969da}
 .hl-return polygon,.hl-return path,.hl-return ellipse{stroke:#0969da !important;stroke-width:3px;stroke-dasharray:5 3}
 .hl-block polygon,.hl-block path,.hl-block ellipse{stroke:#cf222e !important;stroke-width:5px;fill:#ffebe9 !important}
 .found polygon,.found path,.found ellipse{fill:#fff8c5 !important;stroke:#9a6700 !important;stroke-width:3px}
+.filtering g.node:not(.found),.filtering g.edge{opacity:.15}
+.node-info-panel{border:1px solid #d0d7de;border-radius:6px;padding:8px;margin-bottom:8px;font-size:12px;max-height:30vh;overflow:auto}
+.node-info-panel ul{margin:0;padding-left:18px;white-space:pre-wrap}
+.node-info-panel li.more{cursor:pointer;text-decoration:underline dotted}
 pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
 .muted{color:#57606a}
 )";
@@ -87,24 +93,47 @@ pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
 // its path on the diagram by the element ids the diagram gives resources.
 constexpr std::string_view kScript = R"(
 (function () {
+  // A view's element for a resource ID ("v0d1" + "-n-" + "subnet-1").
+  function element(view, n) { return document.getElementById(view.id + '-n-' + n); }
+  function showView(diagram, key) {
+    diagram.querySelectorAll('.view').forEach(function (v) { v.hidden = v.getAttribute('data-key') !== key; });
+    var select = diagram.querySelector('.view-select');
+    if (select) select.value = key;
+  }
   function show(id) {
     document.querySelectorAll('.detail').forEach(function (d) { d.hidden = d.id !== 'd-' + id; });
     document.querySelectorAll('td.selected').forEach(function (c) { c.classList.remove('selected'); });
     var detail = document.getElementById('d-' + id);
     if (!detail) return;
+    var assumptions = detail.getAttribute('data-assumptions');
+    document.querySelectorAll('details.assumptions').forEach(function (d) { d.hidden = d.id !== assumptions; });
     var cell = document.querySelector('[data-outcome="' + id + '"]');
     if (cell) cell.parentNode.classList.add('selected');
     var variant = detail.getAttribute('data-variant');
     document.querySelectorAll('.diagram').forEach(function (d) { d.hidden = d.id !== variant; });
+    var diagram = document.getElementById(variant);
     // The forward path in red, what only the reply crosses dashed blue, where it stops thick red.
     [['data-nodes', 'hl'], ['data-return-nodes', 'hl-return'], ['data-block-nodes', 'hl-block']].forEach(function (k) {
       document.querySelectorAll('.' + k[1]).forEach(function (e) { e.classList.remove(k[1]); });
+      if (!diagram) return;
       (detail.getAttribute(k[0]) || '').split(' ').forEach(function (n) {
         if (!n) return;
-        var e = document.getElementById(variant + '-n-' + n);
-        if (e) e.classList.add(k[1]);
+        diagram.querySelectorAll('.view').forEach(function (v) {
+          var e = element(v, n);
+          if (e) e.classList.add(k[1]);
+        });
       });
     });
+    // The VPC picture showing most of the path (the first of equals), else the overview.
+    if (diagram) {
+      var best = null, most = 0;
+      diagram.querySelectorAll('.view').forEach(function (v) {
+        var lit = v.querySelectorAll('.hl, .hl-return, .hl-block').length;
+        if (v.getAttribute('data-key') === 'overview') lit = lit > 0 ? 0.5 : 0;
+        if (lit > most) { most = lit; best = v; }
+      });
+      if (best) showView(diagram, best.getAttribute('data-key'));
+    }
     window.vpcsimSelected = id;
   }
   // A list table: a heading sorts by its column (numbers as numbers), the box filters rows.
@@ -133,20 +162,94 @@ constexpr std::string_view kScript = R"(
   document.querySelectorAll('[data-outcome]').forEach(function (b) {
     b.addEventListener('click', function () { show(b.getAttribute('data-outcome')); });
   });
-  // Find on the diagram: every node and group whose text holds the words (IDs, names, CIDRs).
+  // What the page knows of each node (tags, routes, rules), per variant; read when first needed.
+  function info(diagram) {
+    if (!diagram.vpcsimInfo) {
+      var block = diagram.querySelector('script.node-info');
+      diagram.vpcsimInfo = block ? JSON.parse(block.textContent) : {};
+    }
+    return diagram.vpcsimInfo;
+  }
+  function resourceOf(g) { var at = g.id.indexOf('-n-'); return at < 0 ? '' : g.id.slice(at + 3); }
+  // Find on the diagram: every node and group whose text or tags ("key=value") hold the words.
   var find = document.getElementById('find');
+  var only = document.getElementById('only-found');
   function search(q) {
     q = q.toLowerCase();
     var n = 0;
-    document.querySelectorAll('.diagram g.node, .diagram g.cluster').forEach(function (g) {
-      var hit = q !== '' && g.textContent.toLowerCase().indexOf(q) >= 0;
-      g.classList.toggle('found', hit);
-      if (hit && !g.closest('.diagram').hidden) n++;
+    document.querySelectorAll('.diagram').forEach(function (diagram) {
+      var known = info(diagram), counts = {};
+      diagram.querySelectorAll('.view').forEach(function (view) {
+        var here = 0;
+        view.querySelectorAll('g.node, g.cluster').forEach(function (g) {
+          var text = g.textContent.toLowerCase(), about = known[resourceOf(g)];
+          if (about) about.tags.forEach(function (t) { text += '\n' + (t[0] + '=' + t[1]).toLowerCase(); });
+          var hit = q !== '' && text.indexOf(q) >= 0;
+          g.classList.toggle('found', hit);
+          if (hit) here++;
+        });
+        counts[view.getAttribute('data-key')] = here;
+        if (!diagram.hidden) n += here;
+      });
+      diagram.classList.toggle('filtering', q !== '' && !!(only && only.checked));
+      diagram.querySelectorAll('.view-select option').forEach(function (o) {
+        var c = counts[o.value] || 0;
+        o.textContent = o.getAttribute('data-label') + (q !== '' && c > 0 ? ' (' + c + ' found)' : '');
+      });
     });
     var count = document.getElementById('found');
     if (count) count.textContent = q === '' ? '' : n + ' found';
   }
   if (find) find.addEventListener('input', function () { search(find.value); });
+  if (only) only.addEventListener('change', function () { search(find ? find.value : ''); });
+  document.querySelectorAll('.view-select').forEach(function (select) {
+    select.addEventListener('change', function () { showView(select.closest('.diagram'), select.value); });
+  });
+  // A click on a node tells what the diagram summarises of it; a VPC's node opens its picture.
+  var panel = document.getElementById('node-info');
+  document.querySelectorAll('.diagram').forEach(function (diagram) {
+    diagram.addEventListener('click', function (event) {
+      var g = event.target.closest ? event.target.closest('g.node') : null;
+      if (!g || !panel) return;
+      var id = resourceOf(g), about = info(diagram)[id];
+      panel.textContent = '';
+      var head = document.createElement('h3');
+      head.textContent = about ? about.title : id;
+      panel.appendChild(head);
+      var list = document.createElement('ul');
+      function item(text) { var li = document.createElement('li'); li.textContent = text; list.appendChild(li); return li; }
+      // A line naming another entry ("sg-1: 3 interfaces") unfolds its lines (the group's rules) on a click.
+      function line(text) {
+        var li = item(text), more = info(diagram)[text.split(':')[0]];
+        if (!more) return;
+        li.classList.add('more');
+        li.addEventListener('click', function () {
+          if (li.querySelector('ul')) return;
+          var sub = document.createElement('ul');
+          [more.title].concat(more.lines).forEach(function (l) {
+            var x = document.createElement('li');
+            x.textContent = l;
+            sub.appendChild(x);
+          });
+          li.appendChild(sub);
+        });
+      }
+      if (about) {
+        about.tags.forEach(function (t) { item('tag ' + t[0] + '=' + t[1]); });
+        about.lines.forEach(line);
+        about.refs.forEach(function (r) {
+          var more = info(diagram)[r];
+          if (!more) return;
+          item(more.lines[0] + ' ' + more.title);
+          more.lines.slice(1).forEach(item);
+        });
+      }
+      panel.appendChild(list);
+      panel.hidden = false;
+      var view = diagram.querySelector('.view[data-key="' + id + '"]');
+      if (view && view.hidden) showView(diagram, id);
+    });
+  });
   // A link may find (report.html#find=nat-) or name the outcome (report.html#o12);
   // else the first failure, else the first check.
   if (find && location.hash.indexOf('#find=') === 0) {
@@ -156,6 +259,8 @@ constexpr std::string_view kScript = R"(
   var named = location.hash ? document.querySelector('[data-outcome="' + location.hash.slice(1) + '"]') : null;
   var first = named || document.querySelector('td.fail [data-outcome]') || document.querySelector('[data-outcome]');
   if (first) show(first.getAttribute('data-outcome'));
+  // When the page was ready, for the browser test's timing (ms after navigation started).
+  document.documentElement.setAttribute('data-ready-ms', String(Math.round(performance.now())));
 })();
 )";
 
@@ -198,18 +303,35 @@ std::string inlineSvg(const std::string& svg, std::string_view prefix) {
 /// interface its subnet and the endpoint it belongs to.
 std::set<std::string> pathNodes(const std::vector<sim::Hop>& path, const sim::Network* network) {
   std::set<std::string> ids;
+  std::set<std::string_view> resources;
+  for (const auto& hop : path) {
+    if (hop.resource != nullptr) resources.insert(hop.resource->id);
+  }
   // An interface the question made up (notebook:, subnet:) is no resource:
   // its subnet is the one holding the address it sends from or receives at.
+  // VPCs may overlap: of several such subnets, those whose route table or
+  // network ACL the path crosses.
   auto subnetHolding = [&](const topology::IpAddress& address) {
     if (network == nullptr) return;
+    std::vector<const topology::Subnet*> holding;
+    std::vector<const topology::Subnet*> crossed;
     for (const auto& subnet : network->topology().subnets) {
-      if ((subnet.hasIpv4() && subnet.cidr.contains(address)) || sim::inAnyBlock(topology::associatedIpv6(subnet.ipv6_blocks), address)) {
-        ids.insert(subnet.meta.id);
+      if ((subnet.hasIpv4() && subnet.cidr.contains(address)) ||
+          sim::inAnyBlock(topology::associatedIpv6(subnet.ipv6_blocks), address)) {
+        holding.push_back(&subnet);
+        const topology::RouteTable* table = network->index().routeTableFor(subnet);
+        const topology::NetworkAcl* acl = network->index().aclFor(subnet);
+        if ((table != nullptr && resources.count(table->meta.id) != 0) ||
+            (acl != nullptr && resources.count(acl->meta.id) != 0)) {
+          crossed.push_back(&subnet);
+        }
       }
     }
+    for (const auto* subnet : crossed.empty() ? holding : crossed) ids.insert(subnet->meta.id);
   };
   for (const auto& hop : path) {
-    if (hop.kind == sim::HopKind::kNetworkInterface && hop.direction == sim::Direction::kForward) {
+    if (hop.kind == sim::HopKind::kNetworkInterface && hop.direction == sim::Direction::kForward &&
+        (hop.resource == nullptr || network == nullptr || network->index().eniById(hop.resource->id) == nullptr)) {
       subnetHolding(hop.action == sim::HopAction::kDeliver ? hop.packet.destination : hop.packet.source);
     }
     if (hop.resource == nullptr) continue;
@@ -240,7 +362,9 @@ struct Page {
     std::vector<std::string> reasons;
     std::vector<const sim::TraceResult*> traces;
     bool trace_verdicts = true;  ///< print each trace's verdict (not for a finding's example)
-    std::vector<std::string> assumptions;
+    /// The assumptions behind the answer: shared by the entries of one check
+    /// and written once (a verify report has thousands of findings).
+    const std::vector<std::string>* assumptions = nullptr;
     std::size_t network = 0;
     std::vector<std::string> fields;  ///< the row of a list table (list_columns)
     std::string body_html;            ///< more of the details, as HTML (a chart)
@@ -266,6 +390,7 @@ struct Page {
   std::vector<Diagram> diagrams;
   std::string extra;  ///< more sections under the details (capacity, warnings), as HTML
   std::deque<sim::TraceResult> owned;  ///< traces the page made up (a finding's example)
+  std::deque<std::vector<std::string>> owned_assumptions;  ///< assumption lists the page made up
 };
 
 class PageWriter {
@@ -293,8 +418,10 @@ class PageWriter {
     out_ += "</div>\n<div>\n";
     if (page_.diagrams.empty()) out_ += page_.extra;
     if (!page_.diagrams.empty()) {
-      out_ += "<h2>Network</h2>\n<p><input id=\"find\" type=\"search\" placeholder=\"find on the diagram: ID, name, "
-              "CIDR\" aria-label=\"find on the diagram\"> <span id=\"found\" class=\"muted\"></span></p>\n";
+      out_ += "<h2>Network</h2>\n<p><input id=\"find\" type=\"search\" placeholder=\"find: ID, name, CIDR, "
+              "tag=value\" aria-label=\"find on the diagram\"> <label><input id=\"only-found\" type=\"checkbox\"> "
+              "only matches</label> <span id=\"found\" class=\"muted\"></span></p>\n"
+              "<div id=\"node-info\" class=\"node-info-panel\" hidden></div>\n";
     }
     if (auto problem = writeDiagrams()) return *problem;
     out_ += "</div>\n</div>\n</main>\n";
@@ -363,6 +490,8 @@ class PageWriter {
 
   void writeDetails() {
     out_ += "<h2>" + html(page_.details_heading) + "</h2>\n";
+    std::map<const std::vector<std::string>*, std::size_t> assumption_ids;
+    std::vector<const std::vector<std::string>*> assumption_sets;
     for (std::size_t i = 0; i < page_.entries.size(); ++i) {
       const Page::Entry& entry = page_.entries[i];
       const sim::Network* network = entry.network < page_.diagrams.size() ? page_.diagrams[entry.network].network
@@ -394,6 +523,17 @@ class PageWriter {
           }
         }
       }
+      // The VPCs the path's subnets lie in: their nodes in the overview.
+      if (network != nullptr) {
+        const auto& vpc_of = vpcOfSubnet(*network);
+        for (auto* ids : {&nodes, &return_nodes}) {
+          std::vector<std::string> vpcs;
+          for (const auto& id : *ids) {
+            if (auto it = vpc_of.find(id); it != vpc_of.end()) vpcs.push_back(it->second);
+          }
+          ids->insert(vpcs.begin(), vpcs.end());
+        }
+      }
       auto listed = [](const std::set<std::string>& ids, const std::set<std::string>& except) {
         std::string out;
         for (const auto& id : ids) {
@@ -403,10 +543,16 @@ class PageWriter {
       };
       // The section's id is not the entry's: a link to report.html#oN selects
       // the entry without scrolling the page to it.
+      std::string assumptions;
+      if (entry.assumptions != nullptr && !entry.assumptions->empty()) {
+        auto [it, added] = assumption_ids.emplace(entry.assumptions, assumption_ids.size());
+        if (added) assumption_sets.push_back(entry.assumptions);
+        assumptions = fmt::format(" data-assumptions=\"a{}\"", it->second);
+      }
       out_ += fmt::format("<section class=\"detail\" id=\"d-{}\" data-variant=\"v{}\" data-nodes=\"{}\" "
-                          "data-return-nodes=\"{}\" data-block-nodes=\"{}\" hidden>\n",
+                          "data-return-nodes=\"{}\" data-block-nodes=\"{}\"{} hidden>\n",
                           entryId(i), entry.network, html(listed(nodes, {})), html(listed(return_nodes, nodes)),
-                          html(listed(block_nodes, {})));
+                          html(listed(block_nodes, {})), assumptions);
       out_ += fmt::format("<h3>{}{}</h3>\n", html(entry.heading),
                           entry.subheading.empty() ? ""
                                                    : " <span class=\"muted\">[" + html(entry.subheading) + "]</span>");
@@ -420,12 +566,13 @@ class PageWriter {
       }
       out_ += entry.body_html;
       for (const auto* result : entry.traces) writeTrace(*result, entry.trace_verdicts);
-      if (!entry.assumptions.empty()) {
-        out_ += "<details><summary>assumptions</summary><ul>";
-        for (const auto& assumption : entry.assumptions) out_ += "<li>" + html(assumption) + "</li>";
-        out_ += "</ul></details>\n";
-      }
       out_ += "</section>\n";
+    }
+    // Each set of assumptions once, shown under the selected entry's details.
+    for (std::size_t i = 0; i < assumption_sets.size(); ++i) {
+      out_ += fmt::format("<details class=\"assumptions\" id=\"a{}\" hidden><summary>assumptions</summary><ul>", i);
+      for (const auto& assumption : *assumption_sets[i]) out_ += "<li>" + html(assumption) + "</li>";
+      out_ += "</ul></details>\n";
     }
   }
 
@@ -448,23 +595,81 @@ class PageWriter {
     }
   }
 
+  /// Each variant's pictures (one, or an overview and one per VPC, with a
+  /// selector), and what the page tells of a clicked node, as JSON.
   std::optional<topology::Error> writeDiagrams() {
     for (std::size_t i = 0; i < page_.diagrams.size(); ++i) {
       const Page::Diagram& diagram = page_.diagrams[i];
-      auto svg = layoutSvg(topologyDot(*diagram.topology));
-      if (!svg) {
-        return topology::Error{diagram.label.empty() ? svg.error()
-                                                     : fmt::format("variant '{}': {}", diagram.label, svg.error())};
+      std::vector<DiagramView> views = diagramViews(*diagram.topology);
+      out_ += fmt::format("<div class=\"diagram\" id=\"v{}\"{}>\n{}", i, i == 0 ? "" : " hidden",
+                          diagram.label.empty() ? "" : "<p class=\"muted\">variant " + html(diagram.label) + "</p>\n");
+      if (views.size() > 1) {
+        out_ += "<p><label>picture <select class=\"view-select\">";
+        for (const auto& view : views) {
+          out_ += fmt::format("<option value=\"{}\" data-label=\"{}\">{}</option>", html(view.key), html(view.label),
+                              html(view.label));
+        }
+        out_ += "</select></label> <span class=\"muted\">click a VPC to open its picture</span></p>\n";
       }
-      out_ += fmt::format("<div class=\"diagram\" id=\"v{}\"{}>\n{}{}</div>\n", i, i == 0 ? "" : " hidden",
-                          diagram.label.empty() ? "" : "<p class=\"muted\">variant " + html(diagram.label) + "</p>\n",
-                          inlineSvg(*svg, fmt::format("v{}", i)));
+      for (std::size_t j = 0; j < views.size(); ++j) {
+        auto svg = layoutSvg(views[j].dot);
+        if (!svg) {
+          std::string where = views.size() > 1 ? fmt::format("{}: ", views[j].label) : std::string();
+          return topology::Error{diagram.label.empty()
+                                     ? where + svg.error()
+                                     : fmt::format("variant '{}': {}{}", diagram.label, where, svg.error())};
+        }
+        const std::string prefix = fmt::format("v{}d{}", i, j);
+        out_ += fmt::format("<div class=\"view\" id=\"{}\" data-key=\"{}\"{}>\n{}</div>\n", prefix,
+                            html(views[j].key), j == 0 ? "" : " hidden", inlineSvg(*svg, prefix));
+      }
+      out_ += "<script type=\"application/json\" class=\"node-info\">" + nodeInfoJson(*diagram.topology) +
+              "</script>\n</div>\n";
     }
     return std::nullopt;
   }
 
+  /// nodeInfo as JSON for a <script> block: every string made printable
+  /// (valid UTF-8), and "<" written as \u003c so no input text can end the block.
+  static std::string nodeInfoJson(const topology::Topology& topology) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [id, info] : nodeInfo(topology)) {
+      nlohmann::json tags = nlohmann::json::array();
+      for (const auto& [key, value] : info.tags) {
+        tags.push_back(nlohmann::json::array({topology::escapeText(key), topology::escapeText(value)}));
+      }
+      nlohmann::json lines = nlohmann::json::array();
+      for (const auto& line : info.lines) lines.push_back(topology::escapeText(line));
+      nlohmann::json refs = nlohmann::json::array();
+      for (const auto& ref : info.refs) refs.push_back(topology::escapeText(ref));
+      out[topology::escapeText(id)] = {
+          {"title", topology::escapeText(info.title)}, {"tags", tags}, {"lines", lines}, {"refs", refs}};
+    }
+    std::string text = out.dump();
+    std::string safe;
+    safe.reserve(text.size());
+    for (char c : text) {
+      if (c == '<') {
+        safe += "\\u003c";
+      } else {
+        safe += c;
+      }
+    }
+    return safe;
+  }
+
+  /// Each subnet's VPC, by subnet ID, once per network.
+  const std::map<std::string, std::string, std::less<>>& vpcOfSubnet(const sim::Network& network) {
+    auto [it, added] = vpc_of_subnet_.try_emplace(&network);
+    if (added) {
+      for (const auto& subnet : network.topology().subnets) it->second.emplace(subnet.meta.id, subnet.vpc_id);
+    }
+    return it->second;
+  }
+
   const Page& page_;
   std::string out_;
+  std::map<const sim::Network*, std::map<std::string, std::string, std::less<>>> vpc_of_subnet_;
 };
 
 /// The traced answers behind a scenario outcome.
@@ -520,7 +725,7 @@ Page scenarioPage(const scenario::ScenarioRun& run) {
                                      outcomeWord(outcome, outcome.expected), outcome.pass ? "" : ": FAIL");
     entry.reasons = outcomeReasons(outcome);
     entry.traces = outcomeTraces(outcome);
-    entry.assumptions = outcomeAssumptions(outcome);
+    entry.assumptions = &page.owned_assumptions.emplace_back(outcomeAssumptions(outcome));
     for (std::size_t i = 0; i < run.variants.size(); ++i) {
       if (run.variants[i] == outcome.variant) entry.network = i;
     }
@@ -574,7 +779,7 @@ Page reachPage(const sim::ReachReport& report, const sim::Network& network) {
     entry.question = fmt::format("{} -> {} ({})", report.from, report.to, report.traffic);
     entry.verdict_line = entry.cell;
     entry.traces = {&result};
-    entry.assumptions = report.assumptions;
+    entry.assumptions = &report.assumptions;
     if (std::find(page.rows.begin(), page.rows.end(), result.source) == page.rows.end()) {
       page.rows.push_back(result.source);
     } else {
@@ -626,7 +831,7 @@ Page verifyPage(const std::vector<sim::VerifyReport>& reports, const sim::Networ
       }
       entry.traces = {&example};
       entry.trace_verdicts = false;
-      entry.assumptions = report.assumptions;
+      entry.assumptions = &report.assumptions;
       page.entries.push_back(std::move(entry));
     }
     for (const auto& result : report.undetermined) {
@@ -638,7 +843,7 @@ Page verifyPage(const std::vector<sim::VerifyReport>& reports, const sim::Networ
       entry.subheading = check;
       entry.verdict_line = "undetermined";
       entry.traces = {&result};
-      entry.assumptions = report.assumptions;
+      entry.assumptions = &report.assumptions;
       page.entries.push_back(std::move(entry));
     }
     if (report.findings.empty() && report.undetermined.empty()) {
@@ -646,7 +851,7 @@ Page verifyPage(const std::vector<sim::VerifyReport>& reports, const sim::Networ
       entry.fields = {check, "-", "holds", std::to_string(report.classes_checked), "-", "-"};
       entry.heading = check;
       entry.verdict_line = fmt::format("holds over {} classes", report.classes_checked);
-      entry.assumptions = report.assumptions;
+      entry.assumptions = &report.assumptions;
       page.entries.push_back(std::move(entry));
     }
   }

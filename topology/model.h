@@ -17,6 +17,8 @@ namespace vpcsim::topology {
 struct ResourceMeta {
   std::string id;          ///< AWS ID ("subnet-0abc"), or a stable synthetic one
   std::string name;        ///< the Name tag, empty when none
+  /// Every tag the input gives (Name too), in input order: reports filter by them.
+  std::vector<std::pair<std::string, std::string>> tags;
   std::string logical_id;  ///< CloudFormation logical ID, empty when not from a template
   std::string account;     ///< owner account
   std::string region;      ///< region

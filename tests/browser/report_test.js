@@ -47,18 +47,18 @@ check(ids.length === 3, 'the PyPI check has a cell in baseline, with-nat and loc
 const page = open(report, `#${ids[1]}`);
 check(page.console_lines.length === 0, `no console message (${page.console_lines.join(' | ')})`);
 check((page.dom.match(/<svg/g) || []).length === 8, 'one diagram per variant');
-check(/<g id="v0-n-subnet-[0-9a-f]+" class="node/.test(page.dom), 'the diagram has drawn subnet nodes');
+check(/<g id="v0d0-n-subnet-[0-9a-f]+" class="node/.test(page.dom), 'the diagram has drawn subnet nodes');
 const detail = page.dom.match(new RegExp(`<section class="detail" id="d-${ids[1]}"[^>]*>`));
 check(detail && !/ hidden/.test(detail[0]), 'the selected check is shown');
-// Each variant's diagram prefixes its element ids ("v1-n-subnet-..."): with-nat is v1.
-const lit = [...page.dom.matchAll(/<g id="(v\d+)-n-([^"]+)" class="node hl[ "]/g)];
+// Each variant's pictures prefix their element ids ("v1d0-n-subnet-..."): with-nat is v1.
+const lit = [...page.dom.matchAll(/<g id="(v\d+)d\d+-n-([^"]+)" class="node hl[ "]/g)];
 check(lit.length > 0 && lit.every((m) => m[1] === 'v1'), 'only the with-nat diagram has highlights');
 const lit_ids = lit.map((m) => m[2]);
 check(lit_ids.some((id) => id.startsWith('nat-')), `the NAT gateway on the path is highlighted (${lit_ids.join(', ')})`);
 check(lit_ids.some((id) => id.startsWith('subnet-')), 'the source subnet is highlighted');
 check(lit_ids.some((id) => id.startsWith('igw-')), 'the internet gateway is highlighted');
 const other = open(report, `#${ids[0]}`);
-const lit_baseline = [...other.dom.matchAll(/<g id="(v\d+)-n-([^"]+)" class="node hl[ "]/g)];
+const lit_baseline = [...other.dom.matchAll(/<g id="(v\d+)d\d+-n-([^"]+)" class="node hl[ "]/g)];
 check(lit_baseline.length > 0 && lit_baseline.every((m) => m[1] === 'v0'), 'the baseline answer lights the baseline diagram');
 check(!lit_baseline.some((m) => m[2].startsWith('nat-')), 'the baseline answer (no NAT) highlights no NAT gateway');
 
@@ -70,7 +70,8 @@ fs.writeFileSync(path.join(work, 'hostile.topology.yaml'), [
   'vpcs:',
   `  - {id: vpc-1, cidr: 10.0.0.0/16, name: ${JSON.stringify(marker)}}`,
   'subnets:',
-  `  - {id: subnet-1, vpc: vpc-1, az: us-east-1a, cidr: 10.0.1.0/24, name: ${JSON.stringify(breakout)}}`,
+  `  - {id: subnet-1, vpc: vpc-1, az: us-east-1a, cidr: 10.0.1.0/24, name: ${JSON.stringify(breakout)},`,
+  `     tags: {${JSON.stringify(breakout)}: ${JSON.stringify(marker)}}}`,
   'security_groups:',
   '  - {id: sg-1, vpc: vpc-1, egress: [{protocol: all, cidr: 0.0.0.0/0}]}',
   'route_tables:',
@@ -91,7 +92,9 @@ const hostile = open(hostile_report);
 check(hostile.console_lines.length === 0, `no console message (${hostile.console_lines.join(' | ')})`);
 check(!/<title>pwned<\/title>/.test(hostile.dom), 'no script from the input ran (the title is not "pwned")');
 check(!/<img/i.test(hostile.dom), 'no element from the input: no <img>');
-check((hostile.dom.match(/<script/g) || []).length === 1, 'the page has its one script only');
+check((hostile.dom.match(/<script(?! type="application\/json")/g) || []).length === 1, 'the page has its one script only');
+check(/<script type="application\/json" class="node-info">[^<]*\\u003c\/script/.test(hostile.dom),
+      'a tag holding </script> stays inside the node data, written as \\u003c');
 check(hostile.dom.includes('&lt;img src=x onerror='), 'the markup shows as text');
 
 // 3. verify --report: the findings table, the selected finding's example drawn.
@@ -109,7 +112,7 @@ check(rows.length === 6, `the findings table has a row per finding (${rows.lengt
 check(to_eigw !== undefined, 'a finding leaves through the egress-only gateway');
 const verify_page = open(verify_report, to_eigw ? '#' + to_eigw[1] : '');
 check(verify_page.console_lines.length === 0, `no console message (${verify_page.console_lines.join(' | ')})`);
-const verify_lit = [...verify_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
+const verify_lit = [...verify_page.dom.matchAll(/<g id="v0d0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
 check(verify_lit.includes('eigw-dual') && verify_lit.includes('subnet-eigw'),
       `the egress-only finding's example lights its subnet and gateway (${verify_lit.join(', ')})`);
 check(!verify_lit.includes('igw-dual'), 'and not the internet gateway it does not take');
@@ -122,12 +125,12 @@ vpcsimReport(['reach', '--topology', 'tests/data/ipv6/dual-stack.yaml', '--from'
              reach_report);
 const reach_page = open(reach_report, '#o1');
 check(reach_page.console_lines.length === 0, `no console message (${reach_page.console_lines.join(' | ')})`);
-const reach_lit = [...reach_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
+const reach_lit = [...reach_page.dom.matchAll(/<g id="v0d0-n-([^"]+)" class="node hl"/g)].map((m) => m[1]);
 check(reach_lit.includes('igw-dual'), `the IPv6 answer lights the internet gateway (${reach_lit.join(', ')})`);
 
 // Find on the diagram: report.html#find=TEXT marks every node whose text holds it.
 const found_page = open(verify_report, '#find=eigw-');
-const found = [...found_page.dom.matchAll(/<g id="v0-n-([^"]+)" class="node[^"]*found/g)].map((m) => m[1]);
+const found = [...found_page.dom.matchAll(/<g id="v0d0-n-([^"]+)" class="node[^"]*found/g)].map((m) => m[1]);
 check(found.length === 2 && found.includes('eigw-dual') && found.includes('eigw-eonly'),
       `finding "eigw-" marks both egress-only gateways and nothing else (${found.join(', ')})`);
 check(/<span id="found" class="muted">2 found<\/span>/.test(found_page.dom), 'and says how many it found');
@@ -137,7 +140,7 @@ const blocked_report = path.join(work, 'blocked.html');
 vpcsimReport(['reach', '--topology', 'tests/data/ipv6/dual-stack.yaml', '--from', 'eni-v4acl', '--to',
               'ip:2001:4860:4860::8888'], blocked_report);
 const blocked_page = open(blocked_report);
-check(/<g id="v0-n-subnet-v4acl" class="node hl hl-block"/.test(blocked_page.dom),
+check(/<g id="v0d0-n-subnet-v4acl" class="node hl hl-block"/.test(blocked_page.dom),
       'the IPv4-only ACL that denies IPv6 marks subnet-v4acl as where the packet stops');
 
 // 5. capacity --report: a chart per subnet, the subnet plan drawn.
@@ -162,10 +165,39 @@ const diff_rows = (diff_html.match(/<tr><td class="fail"><button data-outcome=/g
 check(diff_rows === 21, `a row per changed check and flow (5 checks + 16 flows: ${diff_rows})`);
 const diff_page = open(diff_report, '#o0');
 check(diff_page.console_lines.length === 0, `no console message (${diff_page.console_lines.join(' | ')})`);
-const diff_lit = [...diff_page.dom.matchAll(/<g id="(v\d)-n-([^"]+)" class="node hl"/g)];
+const diff_lit = [...diff_page.dom.matchAll(/<g id="(v\d)d0-n-([^"]+)" class="node hl"/g)];
 check(diff_lit.length > 0 && diff_lit.every((m) => m[1] === 'v1') && diff_lit.some((m) => m[2].startsWith('nat-')) &&
       diff_lit.some((m) => m[2].startsWith('subnet-')),
       `the route added in with-nat lights its subnet and the NAT gateway on with-nat's diagram (${diff_lit.map((m) => m[2]).join(', ')})`);
+
+// 7. A large estate: an overview and a picture per VPC; a finding opens its VPC's picture.
+const estate = path.join(work, 'estate');
+execFileSync(vpcsim, ['generate', '--enis', '5000', '--seed', '7', '--out', estate]);
+const estate_report = path.join(work, 'estate.html');
+const estate_html = vpcsimReport(['verify', '--snapshot', estate, '--builtin', 'igw-egress'], estate_report);
+const views = [...estate_html.matchAll(/<div class="view" id="v0d(\d+)" data-key="([^"]+)"/g)].map((m) => m[2]);
+check(views.length > 2 && views[0] === 'overview' && views.slice(1).every((k) => k.startsWith('vpc-')),
+      `the estate is drawn as an overview and one picture per VPC (${views.length} pictures)`);
+const estate_page = open(estate_report, '#o0');
+const ready = estate_page.dom.match(/data-ready-ms="(\d+)"/);
+console.log(`     (the estate report was ready ${ready ? ready[1] : '?'} ms after navigation started; not a test)`);
+check(estate_page.console_lines.length === 0, `no console message (${estate_page.console_lines.join(' | ')})`);
+const shown_views = [...estate_page.dom.matchAll(/<div class="view" id="(v0d\d+)" data-key="([^"]+)">/g)];
+check(shown_views.length === 1 && shown_views[0][2].startsWith('vpc-'), 'the first finding shows one VPC\'s picture');
+const shown_view = shown_views.length === 1 ? shown_views[0] : ['', '', ''];
+const estate_lit = [...estate_page.dom.matchAll(/<g id="(v0d\d+)-n-([^"]+)" class="node hl"/g)];
+check(estate_lit.some((m) => m[1] === shown_view[1] && m[2].startsWith('subnet-')),
+      'its source subnet is lit in that picture');
+check(estate_lit.some((m) => m[1] === 'v0d0' && m[2] === shown_view[2]), 'and its VPC is lit in the overview');
+const selected = estate_page.dom.match(/<select class="view-select">[\s\S]*?<\/select>/);
+check(selected !== null, 'a selector names the pictures');
+// Find by tag: the generator tags subnets tier=public|private|isolated.
+const tag_page = open(estate_report, '#find=tier%3Disolated');
+const tagged = [...tag_page.dom.matchAll(/<g id="v0d\d+-n-([^"]+)" class="node[^"]*found/g)].map((m) => m[1]);
+check(tagged.length > 0 && tagged.every((id) => id.startsWith('subnet-')),
+      `finding tier=isolated marks subnets only, by their tag (${tagged.length})`);
+check(/<option value="vpc-[0-9a-f]+" data-label="[^"]*">[^<]*\(\d+ found\)<\/option>/.test(tag_page.dom),
+      'the selector says how many each picture holds');
 
 fs.rmSync(work, { recursive: true, force: true });
 if (failures > 0) {

@@ -371,6 +371,10 @@ TEST_CASE("the workshop vpc template alone builds an internet-free vpc", "[cloud
   REQUIRE(b != nullptr);
   CHECK(a->cidr.str() == "192.168.0.0/20");
   CHECK(a->availability_zone == "us-east-1a");
+  // Every tag, in template order, values evaluated (reports filter by them).
+  CHECK(a->meta.tags == std::vector<std::pair<std::string, std::string>>{
+                            {"Name", "private-sn-1a-sagemaker-admin-workshop"},
+                            {"project", "sagemaker-admin-workshop:us-east-1:123456789012"}});
   CHECK(b->cidr.str() == "192.168.16.0/20");
   CHECK(b->availability_zone == "us-east-1b");
   CHECK(topo.internet_gateways.empty());

@@ -665,4 +665,28 @@ TEST_CASE("bad IPv6 text in the native format is an error at its place", "[nativ
   CHECK(loaded.errors[0] == loaded.file + ":6:60: error: prefix length 129 is out of range (0-128)");
 }
 
+TEST_CASE("tags: every resource may carry a mapping of tags; Name names it when `name` is not given", "[native]") {
+  auto loaded = load(R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16, tags: {Name: core, env: prod}}
+subnets:
+  - {id: subnet-a, vpc: vpc-a, az: us-east-1a, cidr: 10.0.1.0/24, name: web, tags: {Name: other, tier: public}}
+)");
+  REQUIRE(loaded.ok);
+  using Tags = std::vector<std::pair<std::string, std::string>>;
+  CHECK(loaded.topology.vpcs[0].meta.name == "core");
+  CHECK(loaded.topology.vpcs[0].meta.tags == Tags{{"Name", "core"}, {"env", "prod"}});
+  CHECK(loaded.topology.subnets[0].meta.name == "web");  // `name` wins
+  CHECK(loaded.topology.subnets[0].meta.tags == Tags{{"Name", "other"}, {"tier", "public"}});
+
+  auto bad = load(R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16, tags: [env]}
+  - {id: vpc-b, cidr: 10.1.0.0/16, tags: {env: [a, b]}}
+)");
+  CHECK_FALSE(bad.ok);
+  CHECK(bad.errors == std::vector<std::string>{
+                          bad.file + ":2:42: error: 'tags' in vpc must be a mapping of keys to values",
+                          bad.file + ":3:43: error: each tag in vpc must be a key and a single value",
+                      });
+}
+
 }  // namespace vpcsim::topology

@@ -317,6 +317,17 @@ TEST_CASE("files are recognised by their top-level key and unknown keys are igno
   CHECK(loaded.topology.ignored[0].reason == "not modelled");
 }
 
+TEST_CASE("every tag is kept in input order; the Name tag names the resource", "[snapshot]") {
+  TempDir dir("tags");
+  dir.write("Vpcs.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16",
+    "Tags": [{"Key": "env", "Value": "prod"}, {"Key": "Name", "Value": "core"}, {"Key": "team", "Value": ""}]}]})");
+  auto loaded = load(dir.path());
+  REQUIRE(loaded.ok);
+  CHECK(loaded.topology.vpcs[0].meta.name == "core");
+  CHECK(loaded.topology.vpcs[0].meta.tags ==
+        std::vector<std::pair<std::string, std::string>>{{"env", "prod"}, {"Name", "core"}, {"team", ""}});
+}
+
 TEST_CASE("region and account folders set meta below them; OwnerId wins", "[snapshot]") {
   TempDir dir("place");
   dir.write("accounts/210987654321/us-gov-west-1/Subnets.json",

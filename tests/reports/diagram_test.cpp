@@ -82,3 +82,78 @@ TEST_CASE("an egress-only internet gateway is drawn in its VPC, one way to the i
   CHECK(dot.find("\"eigw-1\" -> \"internet\";") != std::string::npos);
   CHECK(dot.find("not in the input") == std::string::npos);
 }
+
+namespace {
+
+/// Two peered VPCs, one subnet each; vpc-1's subnet routes to the peering and the internet.
+topology::Topology peeredVpcs() {
+  topology::Topology t =
+      Builder()
+          .vpc("vpc-1", "10.0.0.0/16")
+          .vpc("vpc-2", "10.1.0.0/16")
+          .subnet("subnet-a", "vpc-1", "10.0.1.0/24", "us-east-1a")
+          .subnet("subnet-b", "vpc-2", "10.1.1.0/24", "us-east-1a")
+          .igw("igw-1", "vpc-1")
+          .peering("pcx-1", "vpc-1", "vpc-2")
+          .sg("sg-1", "vpc-1", {}, {})
+          .eni("eni-1", "subnet-a", "10.0.1.10", {"sg-1"})
+          .eni("eni-2", "subnet-a", "10.0.1.11", {"sg-1"})
+          .routeTable("rtb-1", "vpc-1", true, {},
+                      {local("10.0.0.0/16"), route("0.0.0.0/0", topology::RouteTarget::kInternetGateway, "igw-1"),
+                       route("10.1.0.0/16", topology::RouteTarget::kPeeringConnection, "pcx-1")})
+          .routeTable("rtb-2", "vpc-2", true, {}, {local("10.1.0.0/16")})
+          .build();
+  t.subnets[0].meta.name = "web";
+  t.subnets[0].meta.tags = {{"Name", "web"}, {"team", "ml"}};
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("a small estate is one picture; a large one an overview and a picture per VPC", "[report]") {
+  const topology::Topology t = peeredVpcs();
+  auto whole = reports::diagramViews(t);
+  REQUIRE(whole.size() == 1);
+  CHECK(whole[0].key == "estate");
+  CHECK(whole[0].dot == reports::topologyDot(t));
+
+  auto views = reports::diagramViews(t, 1);  // more subnets than one: split
+  REQUIRE(views.size() == 3);
+  CHECK(views[0].key == "overview");
+  CHECK(views[1].key == "vpc-1");
+  CHECK(views[2].key == "vpc-2");
+  // The overview: each VPC one node with its counts, the peering between them, the internet gateway.
+  const std::string& overview = views[0].dot;
+  CHECK(overview.find("\"vpc-1\" [id=\"n-vpc-1\", label=\"VPC vpc-1\\n10.0.0.0/16\\n1 subnet in 1 zone\\n2 interfaces\"") !=
+        std::string::npos);
+  CHECK(overview.find("\"pcx-1\" -> \"vpc-2\" [dir=none, style=dotted];") != std::string::npos);
+  CHECK(overview.find("\"vpc-1\" -> \"igw-1\" [dir=both];") != std::string::npos);
+  CHECK(overview.find("subnet-a") == std::string::npos);
+  // vpc-1's picture: its subnet (interfaces counted by group), the gateway, the peering and vpc-2 as a node.
+  const std::string& first = views[1].dot;
+  CHECK(first.find("\"subnet-a\" [id=\"n-subnet-a\", label=\"subnet-a (web)\\n10.0.1.0/24\\n2 interfaces\\nsg-1 x2\\nroute table rtb-1\"") !=
+        std::string::npos);
+  CHECK(first.find("\"subnet-a\" -> \"pcx-1\"") != std::string::npos);
+  CHECK(first.find("\"vpc-2\" [id=\"n-vpc-2\", label=\"VPC vpc-2\\n10.1.0.0/16\"") != std::string::npos);
+  CHECK(first.find("subnet-b") == std::string::npos);
+  CHECK(first.find("not in the input") == std::string::npos);
+  // vpc-2's picture has no internet: its VPC has no gateway.
+  CHECK(views[2].dot.find("\"internet\"") == std::string::npos);
+  CHECK(views[2].dot.find("\"subnet-b\"") != std::string::npos);
+  for (const auto& view : views) CHECK(reports::layoutSvg(view.dot).ok());
+}
+
+TEST_CASE("node info gives tags, a subnet's groups and its route table and network ACL by reference", "[report]") {
+  const auto info = reports::nodeInfo(peeredVpcs());
+  REQUIRE(info.count("subnet-a") == 1);
+  const auto& subnet = info.at("subnet-a");
+  CHECK(subnet.title == "subnet-a (web)");
+  CHECK(subnet.tags == std::vector<std::pair<std::string, std::string>>{{"Name", "web"}, {"team", "ml"}});
+  CHECK(subnet.lines == std::vector<std::string>{"10.0.1.0/24 in us-east-1a", "sg-1: 2 interfaces"});
+  CHECK(subnet.refs == std::vector<std::string>{"rtb-1"});
+  REQUIRE(info.count("rtb-1") == 1);
+  CHECK(info.at("rtb-1").lines == std::vector<std::string>{"route table (main)", "  10.0.0.0/16 -> local",
+                                                           "  0.0.0.0/0 -> igw-1", "  10.1.0.0/16 -> pcx-1"});
+  CHECK(info.count("sg-1") == 1);
+  CHECK(info.count("pcx-1") == 1);
+}
