@@ -88,6 +88,16 @@ struct PendingAddress {
   Ipv4 public_ip;
 };
 
+/// Facts about a load balancer or target group that another file gives by
+/// ARN (attributes, target health), attached once every file is read.
+struct PendingByArn {
+  std::string arn;
+  std::string location;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::vector<LbTarget> targets;
+  bool health = false;  ///< targets (describe-target-health), else attributes
+};
+
 struct PendingVpcAttachment {
   TgwAttachment attachment;  // resource_type "vpc", subnet_ids filled
 };
@@ -424,6 +434,9 @@ class SnapshotLoader {
     seed("tgw-route-table", topo_.tgw_route_tables);
     seed("vpn-gateway", topo_.vpn_gateways);
     seed("vpn-connection", topo_.vpn_connections);
+    seed("load-balancer", topo_.load_balancers);
+    seed("listener", topo_.lb_listeners);
+    seed("target-group", topo_.target_groups);
     seed("studio-domain", topo_.studio_domains);
     for (const auto& principal : topo_.iam.principals) {
       seen_.emplace(fmt::format("{}:{}", principalKindName(principal.kind), principal.arn), principal.origin);
@@ -472,6 +485,19 @@ class SnapshotLoader {
   void readVpnGateway(const Json& obj, const std::string& ptr);
   void readVpnConnection(const Json& obj, const std::string& ptr);
   void readCustomerGateway(const Json& obj, const std::string& ptr);
+  // Elastic Load Balancing (elbv2 and elb describe-* outputs).
+  void readLoadBalancer(const Json& obj, const std::string& ptr);
+  void readClassicLoadBalancer(const Json& obj, const std::string& ptr);
+  void readListenerGroup(const Json& obj, const std::string& ptr);
+  void readListener(const Json& obj, const std::string& ptr) { readListenerOf(obj, ptr, ""); }
+  void readListenerOf(const Json& obj, const std::string& ptr, const std::string& load_balancer_arn);
+  void readListenerRule(const Json& obj, const std::string& ptr);
+  void readTargetGroup(const Json& obj, const std::string& ptr);
+  void readTargetHealth(const Json& obj, const std::string& ptr);
+  void readLoadBalancerAttributes(const Json& obj, const std::string& ptr);
+  void readTargetGroupAttributes(const Json& obj, const std::string& ptr);
+  std::vector<std::pair<std::string, std::string>> attributeList(const Json& obj, const std::string& ptr);
+  std::vector<std::string> forwardTargets(const Json& action, const std::string& ptr);
   void readStudioDomain(const Json& doc);
   void readOrganizationPolicy(const Json& policy);
   void readOrganization(const Json& organization);
@@ -493,6 +519,7 @@ class SnapshotLoader {
   void resolveAddresses();
   void resolveTgwAttachments();
   void resolveTgwRouteTables();
+  void resolveLoadBalancing();
 
   static const std::map<std::string, Handler, std::less<>>& handlers();
   /// Room for `count` more items of the list `key` (big snapshots grow these
@@ -507,6 +534,8 @@ class SnapshotLoader {
 
   std::vector<PendingAddress> addresses_;
   std::vector<PendingVpcAttachment> vpc_attachments_;
+  std::vector<PendingByArn> by_arn_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> rule_targets_;  // listener ARN -> target groups
   std::vector<PendingTgwRoutes> tgw_routes_;
 
   // The file being read.
@@ -546,6 +575,15 @@ const std::map<std::string, SnapshotLoader::Handler, std::less<>>& SnapshotLoade
       {"GroupDetailList", &SnapshotLoader::readGroupDetail},
       {"Policies", &SnapshotLoader::readManagedPolicy},
       {"UserProfiles", &SnapshotLoader::readUserProfile},
+      {"LoadBalancers", &SnapshotLoader::readLoadBalancer},
+      {"LoadBalancerDescriptions", &SnapshotLoader::readClassicLoadBalancer},
+      {"LoadBalancerListeners", &SnapshotLoader::readListenerGroup},
+      {"Listeners", &SnapshotLoader::readListener},
+      {"Rules", &SnapshotLoader::readListenerRule},
+      {"TargetGroups", &SnapshotLoader::readTargetGroup},
+      {"LoadBalancerTargetHealth", &SnapshotLoader::readTargetHealth},
+      {"LoadBalancerAttributes", &SnapshotLoader::readLoadBalancerAttributes},
+      {"TargetGroupAttributes", &SnapshotLoader::readTargetGroupAttributes},
   };
   return kHandlers;
 }
@@ -1753,10 +1791,279 @@ void SnapshotLoader::readManagedPolicy(const Json& obj, const std::string& ptr) 
 
 // ---- cross-file resolution ----------------------------------------------------------
 
+// ---- Elastic Load Balancing ---------------------------------------------------------------
+
+namespace {
+
+/// The resource part of an Elastic Load Balancing ARN after `type` + "/":
+/// "net/NAME/HASH" of ".../loadbalancer/net/NAME/HASH" (the "ELB <id>"
+/// description of the load balancer's interfaces); the whole ARN otherwise.
+std::string arnResource(const std::string& arn, std::string_view type) {
+  std::string marker = ":" + std::string(type) + "/";
+  std::size_t at = arn.find(marker);
+  return at == std::string::npos ? arn : arn.substr(at + marker.size());
+}
+
+}  // namespace
+
+void SnapshotLoader::readLoadBalancer(const Json& obj, const std::string& ptr) {
+  auto arn = required(obj, "LoadBalancerArn", ptr);
+  if (!arn) return;
+  LoadBalancer lb;
+  lb.meta = meta(obj, arnResource(*arn, "loadbalancer"), ptr);
+  lb.meta.name = str(obj, "LoadBalancerName", ptr);
+  lb.arn = *arn;
+  const std::string type = str(obj, "Type", ptr);
+  if (type == "network") {
+    lb.type = LoadBalancerType::kNetwork;
+  } else if (type == "gateway") {
+    lb.type = LoadBalancerType::kGateway;
+  } else if (type == "application" || type.empty()) {
+    lb.type = LoadBalancerType::kApplication;
+  } else {
+    error("bad-value", child(ptr, "Type"), fmt::format("'{}' is not application, network or gateway", type));
+    return;
+  }
+  const std::string scheme = str(obj, "Scheme", ptr);
+  if (!scheme.empty() && scheme != "internet-facing" && scheme != "internal") {
+    error("bad-value", child(ptr, "Scheme"), fmt::format("'{}' is not internet-facing or internal", scheme));
+    return;
+  }
+  lb.internet_facing = scheme == "internet-facing";
+  lb.vpc_id = str(obj, "VpcId", ptr);
+  lb.dns_name = str(obj, "DNSName", ptr);
+  lb.ip_address_type = str(obj, "IpAddressType", ptr);
+  if (std::optional<Json> state = object(obj, "State", ptr)) lb.state = str(*state, "Code", child(ptr, "State"));
+  if (!live(lb.state, {"failed"}, lb.meta)) return;
+  forEach(obj, "AvailabilityZones", ptr, [&](const Json& zone, const std::string& zone_ptr, size_t) {
+    LoadBalancerZone node;
+    node.subnet_id = str(zone, "SubnetId", zone_ptr);
+    node.zone = str(zone, "ZoneName", zone_ptr);
+    forEach(zone, "LoadBalancerAddresses", zone_ptr, [&](const Json& address, const std::string& address_ptr, size_t) {
+      if (auto ip = ipField(address, "IpAddress", address_ptr)) node.public_addresses.push_back(*ip);
+      if (auto ip = ipField(address, "PrivateIPv4Address", address_ptr)) node.private_addresses.push_back(*ip);
+      std::string v6 = str(address, "IPv6Address", address_ptr);
+      if (v6.empty()) return;
+      auto parsed = Ipv6::parse(v6);
+      if (!parsed) {
+        error("bad-address", child(address_ptr, "IPv6Address"), parsed.error());
+        return;
+      }
+      node.ipv6_addresses.push_back(*parsed);
+    });
+    lb.zones.push_back(std::move(node));
+  });
+  lb.security_group_ids = strings(obj, "SecurityGroups", ptr);
+  if (!first("load-balancer", lb.meta)) return;
+  topo_.load_balancers.push_back(std::move(lb));
+}
+
+// elb describe-load-balancers: a Classic Load Balancer is loaded (its
+// subnets, groups, scheme) and traced as undetermined (docs/semantics.md).
+void SnapshotLoader::readClassicLoadBalancer(const Json& obj, const std::string& ptr) {
+  auto name = required(obj, "LoadBalancerName", ptr);
+  if (!name) return;
+  LoadBalancer lb;
+  lb.meta = meta(obj, *name, ptr);
+  lb.meta.name = *name;
+  lb.type = LoadBalancerType::kClassic;
+  lb.internet_facing = str(obj, "Scheme", ptr) == "internet-facing";
+  lb.vpc_id = str(obj, "VPCId", ptr);
+  lb.dns_name = str(obj, "DNSName", ptr);
+  for (auto& subnet : strings(obj, "Subnets", ptr)) lb.zones.push_back(LoadBalancerZone{std::move(subnet), "", {}, {}, {}});
+  lb.security_group_ids = strings(obj, "SecurityGroups", ptr);
+  if (!first("load-balancer", lb.meta)) return;
+  topo_.load_balancers.push_back(std::move(lb));
+}
+
+/// The target groups a forward action sends to (TargetGroupArn, or every
+/// group of ForwardConfig.TargetGroups).
+std::vector<std::string> SnapshotLoader::forwardTargets(const Json& action, const std::string& ptr) {
+  std::vector<std::string> out;
+  std::string single = str(action, "TargetGroupArn", ptr);
+  if (!single.empty()) out.push_back(single);
+  if (std::optional<Json> config = object(action, "ForwardConfig", ptr)) {
+    forEach(*config, "TargetGroups", child(ptr, "ForwardConfig"), [&](const Json& group, const std::string& group_ptr, size_t) {
+      std::string arn = str(group, "TargetGroupArn", group_ptr);
+      if (!arn.empty() && std::find(out.begin(), out.end(), arn) == out.end()) out.push_back(arn);
+    });
+  }
+  return out;
+}
+
+// The layout's LoadBalancerListeners.json: per load balancer, its describe-listeners output.
+void SnapshotLoader::readListenerGroup(const Json& obj, const std::string& ptr) {
+  std::string arn = str(obj, "LoadBalancerArn", ptr);
+  forEach(obj, "Listeners", ptr, [&](const Json& listener, const std::string& listener_ptr, size_t) {
+    readListenerOf(listener, listener_ptr, arn);
+  });
+}
+
+void SnapshotLoader::readListenerOf(const Json& obj, const std::string& ptr, const std::string& load_balancer_arn) {
+  auto arn = required(obj, "ListenerArn", ptr);
+  if (!arn) return;
+  LbListener listener;
+  listener.meta = meta(obj, *arn, ptr);
+  listener.load_balancer_arn = str(obj, "LoadBalancerArn", ptr);
+  if (listener.load_balancer_arn.empty()) listener.load_balancer_arn = load_balancer_arn;
+  listener.protocol = str(obj, "Protocol", ptr);
+  listener.port = integer(obj, "Port", ptr).value_or(0);
+  if (listener.port < 0 || listener.port > 65535) {
+    error("bad-value", child(ptr, "Port"), fmt::format("port {} is out of range (0-65535)", listener.port));
+    return;
+  }
+  forEach(obj, "DefaultActions", ptr, [&](const Json& action, const std::string& action_ptr, size_t) {
+    std::string type = str(action, "Type", action_ptr);
+    if (type == "forward") {
+      for (auto& target : forwardTargets(action, action_ptr)) listener.target_group_arns.push_back(std::move(target));
+    } else if (!type.empty()) {
+      listener.other_actions.push_back(type);
+    }
+  });
+  if (!first("listener", listener.meta)) return;
+  topo_.lb_listeners.push_back(std::move(listener));
+}
+
+// elbv2 describe-rules: a rule names its listener in its ARN
+// (".../listener-rule/app/NAME/HASH/LISTENER/RULE").
+void SnapshotLoader::readListenerRule(const Json& obj, const std::string& ptr) {
+  std::string rule_arn = str(obj, "RuleArn", ptr);
+  std::size_t marker = rule_arn.find(":listener-rule/");
+  std::size_t last = rule_arn.rfind('/');
+  if (marker == std::string::npos || last == std::string::npos || last < marker) {
+    ignore(at(ptr), rule_arn.empty() ? "rule" : rule_arn, "not an Elastic Load Balancing listener rule");
+    return;
+  }
+  std::string listener = rule_arn.substr(0, last);
+  listener.replace(marker, std::string_view(":listener-rule/").size(), ":listener/");
+  std::vector<std::string> groups;
+  forEach(obj, "Actions", ptr, [&](const Json& action, const std::string& action_ptr, size_t) {
+    if (str(action, "Type", action_ptr) != "forward") return;
+    for (auto& target : forwardTargets(action, action_ptr)) groups.push_back(std::move(target));
+  });
+  rule_targets_.emplace_back(std::move(listener), std::move(groups));
+}
+
+void SnapshotLoader::readTargetGroup(const Json& obj, const std::string& ptr) {
+  auto arn = required(obj, "TargetGroupArn", ptr);
+  if (!arn) return;
+  TargetGroup group;
+  group.meta = meta(obj, arnResource(*arn, "targetgroup"), ptr);
+  if (group.meta.id != *arn) group.meta.id = "targetgroup/" + group.meta.id;
+  group.meta.name = str(obj, "TargetGroupName", ptr);
+  group.arn = *arn;
+  group.target_type = str(obj, "TargetType", ptr);
+  if (group.target_type.empty()) group.target_type = "instance";  // the API's default
+  if (!isOneOf(group.target_type, {"instance", "ip", "alb", "lambda"})) {
+    error("bad-value", child(ptr, "TargetType"),
+          fmt::format("'{}' is not instance, ip, alb or lambda", group.target_type));
+    return;
+  }
+  group.protocol = str(obj, "Protocol", ptr);
+  group.port = integer(obj, "Port", ptr).value_or(0);
+  group.vpc_id = str(obj, "VpcId", ptr);
+  group.load_balancer_arns = strings(obj, "LoadBalancerArns", ptr);
+  if (!first("target-group", group.meta)) return;
+  topo_.target_groups.push_back(std::move(group));
+}
+
+// The layout's LoadBalancerTargetHealth.json: per target group, its describe-target-health output.
+void SnapshotLoader::readTargetHealth(const Json& obj, const std::string& ptr) {
+  PendingByArn pending;
+  pending.arn = str(obj, "TargetGroupArn", ptr);
+  pending.location = at(ptr);
+  pending.health = true;
+  forEach(obj, "TargetHealthDescriptions", ptr, [&](const Json& description, const std::string& description_ptr, size_t) {
+    std::optional<Json> target = object(description, "Target", description_ptr);
+    if (!target) return;
+    const std::string target_ptr = child(description_ptr, "Target");
+    LbTarget out;
+    out.id = str(*target, "Id", target_ptr);
+    out.port = integer(*target, "Port", target_ptr).value_or(0);
+    out.zone = str(*target, "AvailabilityZone", target_ptr);
+    if (std::optional<Json> health = object(description, "TargetHealth", description_ptr)) {
+      out.health = str(*health, "State", child(description_ptr, "TargetHealth"));
+      out.health_reason = str(*health, "Reason", child(description_ptr, "TargetHealth"));
+    }
+    if (out.id.empty()) {
+      error("missing-field", target_ptr, "missing required field 'Id'");
+      return;
+    }
+    pending.targets.push_back(std::move(out));
+  });
+  if (pending.arn.empty()) {
+    ignore(pending.location, "target health", "names no TargetGroupArn: its target group is not known");
+    return;
+  }
+  by_arn_.push_back(std::move(pending));
+}
+
+std::vector<std::pair<std::string, std::string>> SnapshotLoader::attributeList(const Json& obj, const std::string& ptr) {
+  std::vector<std::pair<std::string, std::string>> out;
+  forEach(obj, "Attributes", ptr, [&](const Json& attribute, const std::string& attribute_ptr, size_t) {
+    out.emplace_back(str(attribute, "Key", attribute_ptr), str(attribute, "Value", attribute_ptr));
+  });
+  return out;
+}
+
+void SnapshotLoader::readLoadBalancerAttributes(const Json& obj, const std::string& ptr) {
+  PendingByArn pending{str(obj, "LoadBalancerArn", ptr), at(ptr), attributeList(obj, ptr), {}, false};
+  if (pending.arn.empty()) {
+    ignore(pending.location, "load balancer attributes", "names no LoadBalancerArn: its load balancer is not known");
+    return;
+  }
+  by_arn_.push_back(std::move(pending));
+}
+
+void SnapshotLoader::readTargetGroupAttributes(const Json& obj, const std::string& ptr) {
+  PendingByArn pending{str(obj, "TargetGroupArn", ptr), at(ptr), attributeList(obj, ptr), {}, false};
+  if (pending.arn.empty()) {
+    ignore(pending.location, "target group attributes", "names no TargetGroupArn: its target group is not known");
+    return;
+  }
+  by_arn_.push_back(std::move(pending));
+}
+
+/// Attaches attributes, target health and listener rules to what they name
+/// by ARN; what names nothing in the input is listed as ignored.
+void SnapshotLoader::resolveLoadBalancing() {
+  std::unordered_map<std::string, LoadBalancer*> balancers;
+  for (auto& lb : topo_.load_balancers) balancers.emplace(lb.arn, &lb);
+  std::unordered_map<std::string, TargetGroup*> groups;
+  for (auto& group : topo_.target_groups) groups.emplace(group.arn, &group);
+  std::unordered_map<std::string, LbListener*> listeners;
+  for (auto& listener : topo_.lb_listeners) listeners.emplace(listener.meta.id, &listener);
+  for (auto& pending : by_arn_) {
+    if (auto lb = balancers.find(pending.arn); lb != balancers.end() && !pending.health) {
+      lb->second->attributes = std::move(pending.attributes);
+      lb->second->attributes_known = true;
+    } else if (auto group = groups.find(pending.arn); group != groups.end()) {
+      if (pending.health) {
+        group->second->targets = std::move(pending.targets);
+        group->second->targets_known = true;
+      } else {
+        group->second->attributes = std::move(pending.attributes);
+        group->second->attributes_known = true;
+      }
+    } else {
+      ignore(pending.location, pending.arn, "names a load balancer or target group not in the input");
+    }
+  }
+  for (auto& [listener, targets] : rule_targets_) {
+    auto found = listeners.find(listener);
+    if (found == listeners.end()) {
+      ignore(listener, "listener rules", "their listener is not in the input");
+      continue;
+    }
+    for (auto& target : targets) found->second->rule_target_group_arns.push_back(std::move(target));
+  }
+}
+
 void SnapshotLoader::resolve() {
   resolveAddresses();
   resolveTgwAttachments();
   resolveTgwRouteTables();
+  resolveLoadBalancing();
 }
 
 void SnapshotLoader::resolveAddresses() {

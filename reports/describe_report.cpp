@@ -40,6 +40,9 @@ std::vector<std::pair<std::string, size_t>> counts(const Topology& t) {
           {"transit gateway route tables", t.tgw_route_tables.size()},
           {"VPN gateways", t.vpn_gateways.size()},
           {"VPN connections", t.vpn_connections.size()},
+          {"load balancers", t.load_balancers.size()},
+          {"load balancer listeners", t.lb_listeners.size()},
+          {"target groups", t.target_groups.size()},
           {"studio domains", t.studio_domains.size()},
           {"user profiles", t.user_profiles.size()},
           {"jobs", t.jobs.size()}};
@@ -142,6 +145,29 @@ std::vector<InventoryItem> inventory(const Topology& t, const std::string& vpc_i
     if (endpoint.vpc_id != vpc_id) continue;
     out.push_back({"VPC endpoint", &endpoint.meta,
                    fmt::format("{} {}", endpointTypeName(endpoint.type), endpoint.service_name)});
+  }
+  for (const auto& lb : t.load_balancers) {
+    if (lb.vpc_id != vpc_id) continue;
+    std::vector<std::string> ports;
+    for (const auto& listener : t.lb_listeners) {
+      if (listener.load_balancer_arn == lb.arn && !lb.arn.empty()) {
+        ports.push_back(fmt::format("{} {}", listener.protocol, listener.port));
+      }
+    }
+    out.push_back({"load balancer", &lb.meta,
+                   fmt::format("{} {}, {}, listeners {}", loadBalancerTypeName(lb.type),
+                               lb.internet_facing ? "internet-facing" : "internal", count(lb.zones.size(), "zone"),
+                               ports.empty() ? "none in the input" : joined(ports))});
+  }
+  for (const auto& group : t.target_groups) {
+    if (group.vpc_id != vpc_id) continue;
+    std::size_t healthy = 0;
+    for (const auto& target : group.targets) healthy += target.health == "healthy" ? 1U : 0U;
+    out.push_back({"target group", &group.meta,
+                   fmt::format("{} {} {}, {}", group.target_type, group.protocol, group.port,
+                               group.targets_known ? fmt::format("{} ({} healthy)", count(group.targets.size(), "target"),
+                                                                 healthy)
+                                                   : std::string("targets not in the input"))});
   }
   for (const auto& gateway : t.vpn_gateways) {
     if (shared ? !gateway.vpc_ids.empty() : !in(gateway.vpc_ids)) continue;

@@ -100,6 +100,7 @@ class DotWriter {
     }
     writeOutside();
     writeRouteEdges();
+    out_ += lb_edges_;
     out_ += "}\n";
     return out_;
   }
@@ -126,11 +127,14 @@ class DotWriter {
       }
       std::size_t endpoints = 0;
       for (const auto& endpoint : t_.vpc_endpoints) endpoints += endpoint.vpc_id == vpc.meta.id ? 1U : 0U;
+      std::size_t balancers = 0;
+      for (const auto& lb : t_.load_balancers) balancers += lb.vpc_id == vpc.meta.id ? 1U : 0U;
       std::string label = fmt::format("VPC {}\n{}\n{} subnet{} in {} zone{}\n{} interface{}", title(vpc.meta),
                                       cidrsOf(vpc), subnets, plural(subnets), zones.size(), plural(zones.size()),
                                       enis[vpc.meta.id], plural(enis[vpc.meta.id]));
       if (nats > 0) label += fmt::format("\n{} NAT gateway{}", nats, plural(nats));
       if (endpoints > 0) label += fmt::format("\n{} endpoint{}", endpoints, plural(endpoints));
+      if (balancers > 0) label += fmt::format("\n{} load balancer{}", balancers, plural(balancers));
       node(vpc.meta.id, label, "box", "#eef5ff", "  ");
     }
     writeOutside();
@@ -233,6 +237,20 @@ class DotWriter {
     for (const auto& eigw : t_.egress_only_internet_gateways) {
       if (eigw.vpc_id == vpc.meta.id) {
         node(eigw.meta.id, "egress-only internet gateway\n" + title(eigw.meta), "box", "#e6f4ea", "    ");
+      }
+    }
+    // Load balancers in their VPC, an edge to each subnet holding one of their nodes.
+    for (const auto& lb : t_.load_balancers) {
+      if (lb.vpc_id != vpc.meta.id) continue;
+      node(lb.meta.id,
+           fmt::format("{} load balancer\n{}\n{}", topology::loadBalancerTypeName(lb.type), title(lb.meta),
+                       lb.internet_facing ? "internet-facing" : "internal"),
+           "box", "#e8f0fe", "    ");
+      for (const auto& zone : lb.zones) {
+        if (t_.findSubnet(zone.subnet_id) != nullptr) {
+          lb_edges_ += fmt::format("  {} -> {} [style=dashed, dir=none, label=\"node\"];\n", quoted(lb.meta.id),
+                                   quoted(zone.subnet_id));
+        }
       }
     }
     for (const auto& endpoint : t_.vpc_endpoints) {
@@ -402,6 +420,7 @@ class DotWriter {
   std::map<std::string, SubnetInterfaces> interfaces_;  ///< by subnet
   std::set<std::string> neighbours_;
   std::string out_;
+  std::string lb_edges_;  ///< load balancer -> node subnet edges, after the clusters
   std::set<std::string> drawn_;
 };
 
@@ -619,6 +638,40 @@ std::map<std::string, NodeInfo> nodeInfo(const Topology& t) {
                                    peering.status)});
   }
   for (const auto& vgw : t.vpn_gateways) add(vgw.meta, {"virtual private gateway"});
+  // A load balancer: its nodes, listeners and what they forward to, each target and its health.
+  for (const auto& lb : t.load_balancers) {
+    std::vector<std::string> lines{fmt::format("{} load balancer, {}{}", topology::loadBalancerTypeName(lb.type),
+                                               lb.internet_facing ? "internet-facing" : "internal",
+                                               lb.dns_name.empty() ? "" : ", " + lb.dns_name)};
+    for (const auto& zone : lb.zones) {
+      std::string addresses;
+      for (const auto& address : zone.public_addresses) addresses.append(" ").append(address.str());
+      for (const auto& address : zone.private_addresses) addresses.append(" ").append(address.str());
+      lines.push_back(fmt::format("node in {} {}{}", zone.subnet_id, zone.zone, addresses));
+    }
+    for (const auto& group : lb.security_group_ids) lines.push_back("security group " + group);
+    for (const auto& listener : t.lb_listeners) {
+      if (listener.load_balancer_arn != lb.arn || lb.arn.empty()) continue;
+      lines.push_back(fmt::format("listener {} {}", listener.protocol, listener.port));
+      std::vector<std::string> groups = listener.target_group_arns;
+      groups.insert(groups.end(), listener.rule_target_group_arns.begin(), listener.rule_target_group_arns.end());
+      for (const auto& arn : groups) {
+        const topology::TargetGroup* group = t.findTargetGroupByArn(arn);
+        if (group == nullptr) {
+          lines.push_back("  forward to " + arn + " (not in the input)");
+          continue;
+        }
+        lines.push_back(fmt::format("  forward to {} ({} {} {})", topology::displayName(group->meta),
+                                    group->target_type, group->protocol, group->port));
+        if (!group->targets_known) lines.emplace_back("    targets not in the input");
+        for (const auto& target : group->targets) {
+          lines.push_back(fmt::format("    {}:{} {} {}", target.id, target.port == 0 ? group->port : target.port,
+                                      target.zone, target.health.empty() ? "health not given" : target.health));
+        }
+      }
+    }
+    add(lb.meta, std::move(lines));
+  }
   return out;
 }
 

@@ -301,6 +301,24 @@ std::string inlineSvg(const std::string& svg, std::string_view prefix) {
 
 /// The diagram elements a path touches: each hop's resource, and for an
 /// interface its subnet and the endpoint it belongs to.
+/// The diagram elements of one resource: itself, and for an interface its
+/// subnet and the endpoint or load balancer it belongs to.
+void resourceNodes(const std::string& id, const sim::Network* network, std::set<std::string>& ids) {
+  ids.insert(id);
+  if (network == nullptr) return;
+  const sim::Network::Index& index = network->index();
+  if (const topology::Eni* eni = index.eniById(id)) {
+    ids.insert(eni->subnet_id);
+    // A load balancer's interface is described "ELB <id>".
+    if (topology::isLoadBalancerInterface(*eni) && eni->description.rfind("ELB ", 0) == 0) {
+      ids.insert(eni->description.substr(4));
+    }
+  }
+  if (auto owner = index.endpoint_by_eni.find(id); owner != index.endpoint_by_eni.end()) {
+    ids.insert(owner->second->meta.id);
+  }
+}
+
 std::set<std::string> pathNodes(const std::vector<sim::Hop>& path, const sim::Network* network) {
   std::set<std::string> ids;
   std::set<std::string_view> resources;
@@ -334,15 +352,7 @@ std::set<std::string> pathNodes(const std::vector<sim::Hop>& path, const sim::Ne
         (hop.resource == nullptr || network == nullptr || network->index().eniById(hop.resource->id) == nullptr)) {
       subnetHolding(hop.action == sim::HopAction::kDeliver ? hop.packet.destination : hop.packet.source);
     }
-    if (hop.resource == nullptr) continue;
-    const std::string& id = hop.resource->id;
-    ids.insert(id);
-    if (network == nullptr) continue;
-    const sim::Network::Index& index = network->index();
-    if (const topology::Eni* eni = index.eniById(id)) ids.insert(eni->subnet_id);
-    if (auto owner = index.endpoint_by_eni.find(id); owner != index.endpoint_by_eni.end()) {
-      ids.insert(owner->second->meta.id);
-    }
+    if (hop.resource != nullptr) resourceNodes(hop.resource->id, network, ids);
   }
   return ids;
 }
@@ -507,7 +517,7 @@ class PageWriter {
         for (const auto& id : pathNodes(back, network)) return_nodes.insert(id);
         // The component an explanation names: its ID, before the name in brackets.
         for (const auto& explanation : result->explanations) {
-          block_nodes.insert(explanation.component.substr(0, explanation.component.find(' ')));
+          resourceNodes(explanation.component.substr(0, explanation.component.find(' ')), network, block_nodes);
         }
       }
       // Route tables and network ACLs are drawn inside their subnets' boxes:

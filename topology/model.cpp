@@ -56,6 +56,16 @@ std::string_view routeTargetName(RouteTarget target) {
   return "unknown";
 }
 
+std::string_view loadBalancerTypeName(LoadBalancerType type) {
+  switch (type) {
+    case LoadBalancerType::kApplication: return "application";
+    case LoadBalancerType::kNetwork: return "network";
+    case LoadBalancerType::kGateway: return "gateway";
+    case LoadBalancerType::kClassic: return "classic";
+  }
+  return "application";
+}
+
 std::string_view endpointTypeName(EndpointType type) {
   switch (type) {
     case EndpointType::kGateway: return "Gateway";
@@ -114,6 +124,9 @@ void Topology::finalize() {
   sortById(tgw_route_tables);
   sortById(vpn_gateways);
   sortById(vpn_connections);
+  sortById(load_balancers);
+  sortById(lb_listeners);
+  sortById(target_groups);
   sortById(studio_domains);
   std::stable_sort(user_profiles.begin(), user_profiles.end(), [](const auto& a, const auto& b) {
     return std::tie(a.domain, a.name) < std::tie(b.domain, b.name);
@@ -153,6 +166,9 @@ void Topology::absorb(Topology&& other) {
   append(tgw_route_tables, other.tgw_route_tables);
   append(vpn_gateways, other.vpn_gateways);
   append(vpn_connections, other.vpn_connections);
+  append(load_balancers, other.load_balancers);
+  append(lb_listeners, other.lb_listeners);
+  append(target_groups, other.target_groups);
   append(studio_domains, other.studio_domains);
   append(user_profiles, other.user_profiles);
   append(jobs, other.jobs);
@@ -187,6 +203,21 @@ const TransitGateway* Topology::findTransitGateway(std::string_view id) const { 
 const TgwAttachment* Topology::findTgwAttachment(std::string_view id) const { return findById(tgw_attachments, id); }
 const TgwRouteTable* Topology::findTgwRouteTable(std::string_view id) const { return findById(tgw_route_tables, id); }
 const VpnGateway* Topology::findVpnGateway(std::string_view id) const { return findById(vpn_gateways, id); }
+
+const LoadBalancer* Topology::findLoadBalancer(std::string_view id_arn_or_name) const {
+  if (const auto* lb = findById(load_balancers, id_arn_or_name)) return lb;
+  for (const auto& lb : load_balancers) {
+    if (lb.arn == id_arn_or_name || lb.meta.name == id_arn_or_name) return &lb;
+  }
+  return nullptr;
+}
+
+const TargetGroup* Topology::findTargetGroupByArn(std::string_view arn) const {
+  for (const auto& group : target_groups) {
+    if (group.arn == arn) return &group;
+  }
+  return nullptr;
+}
 
 const StudioDomain* Topology::findStudioDomain(std::string_view id_or_name) const {
   if (const auto* domain = findById(studio_domains, id_or_name)) return domain;

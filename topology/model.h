@@ -319,6 +319,80 @@ struct VpnConnection {
   std::string transit_gateway_id;
 };
 
+// ---- Elastic Load Balancing ------------------------------------------------
+
+/// Elastic Load Balancing v2 load balancer types, and the Classic Load Balancer.
+enum class LoadBalancerType { kApplication, kNetwork, kGateway, kClassic };
+std::string_view loadBalancerTypeName(LoadBalancerType type);
+
+/// One Availability Zone a load balancer has a node in (LoadBalancers.json
+/// AvailabilityZones[]): its subnet and the addresses the input gives.
+struct LoadBalancerZone {
+  std::string subnet_id;
+  std::string zone;
+  std::vector<Ipv4> public_addresses;   ///< Elastic IPs of an internet-facing NLB (IpAddress)
+  std::vector<Ipv4> private_addresses;  ///< PrivateIPv4Address of an internal NLB
+  std::vector<Ipv6> ipv6_addresses;     ///< IPv6Address of a dual-stack NLB
+};
+
+/// A load balancer (elbv2 describe-load-balancers; elb
+/// describe-load-balancers for Classic). Its nodes are the network
+/// interfaces Elastic Load Balancing owns, described "ELB <id>".
+struct LoadBalancer {
+  ResourceMeta meta;  ///< id: "net/NAME/HASH" (the ARN's resource after "loadbalancer/"), name: its name
+  std::string arn;
+  LoadBalancerType type = LoadBalancerType::kApplication;
+  bool internet_facing = false;  ///< Scheme
+  std::string vpc_id;
+  std::string dns_name;
+  std::string ip_address_type;  ///< ipv4, dualstack, dualstack-without-public-ipv4
+  std::string state;            ///< State.Code: active, provisioning, failed, ...
+  std::vector<LoadBalancerZone> zones;
+  std::vector<std::string> security_group_ids;
+  /// Attributes as describe-load-balancer-attributes prints them, when the input gives them.
+  std::vector<std::pair<std::string, std::string>> attributes;
+  bool attributes_known = false;
+};
+
+/// A listener (elbv2 describe-listeners) and what its actions forward to.
+struct LbListener {
+  ResourceMeta meta;  ///< id: the listener ARN
+  std::string load_balancer_arn;
+  std::string protocol;  ///< TCP, UDP, TCP_UDP, TLS, HTTP, HTTPS, GENEVE, QUIC, TCP_QUIC
+  int port = 0;          ///< 0 for a Gateway Load Balancer (every port)
+  /// Target groups the default action forwards to (Type forward, TargetGroupArn or ForwardConfig).
+  std::vector<std::string> target_group_arns;
+  /// Target groups listener rules forward to (describe-rules), when the input gives them.
+  std::vector<std::string> rule_target_group_arns;
+  /// Default action types other than forward (fixed-response, redirect, authenticate-*).
+  std::vector<std::string> other_actions;
+};
+
+/// A registered target and its health (elbv2 describe-target-health).
+struct LbTarget {
+  std::string id;    ///< instance ID, IP address, ALB ARN or Lambda ARN
+  int port = 0;      ///< 0: the target group's port
+  std::string zone;  ///< AvailabilityZone, "all" for an IP outside the VPC
+  std::string health;  ///< healthy, unhealthy, unused, initial, draining, unavailable, "" when not given
+  std::string health_reason;
+};
+
+/// A target group (elbv2 describe-target-groups) with its targets.
+struct TargetGroup {
+  ResourceMeta meta;  ///< id: "targetgroup/NAME/HASH", name: its name
+  std::string arn;
+  std::string target_type;  ///< instance, ip, alb, lambda
+  std::string protocol;
+  int port = 0;
+  std::string vpc_id;
+  std::vector<std::string> load_balancer_arns;
+  std::vector<LbTarget> targets;
+  bool targets_known = false;  ///< the input has describe-target-health for it
+  /// describe-target-group-attributes, when the input gives them.
+  std::vector<std::pair<std::string, std::string>> attributes;
+  bool attributes_known = false;
+};
+
 // ---- SageMaker workloads (native topology format) ----------------------
 
 enum class StudioNetworkMode { kVpcOnly, kPublicInternetOnly };
@@ -378,6 +452,9 @@ struct Topology {
   std::vector<TgwRouteTable> tgw_route_tables;
   std::vector<VpnGateway> vpn_gateways;
   std::vector<VpnConnection> vpn_connections;
+  std::vector<LoadBalancer> load_balancers;
+  std::vector<LbListener> lb_listeners;
+  std::vector<TargetGroup> target_groups;
   std::vector<StudioDomain> studio_domains;
   std::vector<UserProfile> user_profiles;
   std::vector<SageMakerJob> jobs;
@@ -409,6 +486,9 @@ struct Topology {
   const TgwAttachment* findTgwAttachment(std::string_view id) const;
   const TgwRouteTable* findTgwRouteTable(std::string_view id) const;
   const VpnGateway* findVpnGateway(std::string_view id) const;
+  /// A load balancer by ID ("net/NAME/HASH"), ARN or name.
+  const LoadBalancer* findLoadBalancer(std::string_view id_arn_or_name) const;
+  const TargetGroup* findTargetGroupByArn(std::string_view arn) const;
   const StudioDomain* findStudioDomain(std::string_view id_or_name) const;
   /// The interfaces of instance `id` in the input, primary first: those
   /// describe-instances lists for it (in device order), else, when it lists

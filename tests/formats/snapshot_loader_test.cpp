@@ -304,7 +304,7 @@ TEST_CASE("files are recognised by their top-level key and unknown keys are igno
           "[snapshot]") {
   TempDir dir("keys");
   dir.write("whatever.json", R"({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16", "Extra": {"a": 1}}]})");
-  dir.write("zz/LoadBalancers.json", R"({"LoadBalancers": []})");
+  dir.write("zz/RdsInstances.json", R"({"DBInstances": []})");
   dir.write("notes.txt", "not json at all");
   auto loaded = load(dir.path());
   REQUIRE(loaded.ok);
@@ -312,8 +312,8 @@ TEST_CASE("files are recognised by their top-level key and unknown keys are igno
   CHECK(loaded.topology.vpcs[0].cidrs == std::vector<Cidr>{cidr("10.0.0.0/16")});
   CHECK(loaded.topology.vpcs[0].meta.origin == "whatever.json:/Vpcs/0");
   REQUIRE(loaded.topology.ignored.size() == 1);
-  CHECK(loaded.topology.ignored[0].location == "zz/LoadBalancers.json");
-  CHECK(loaded.topology.ignored[0].what == "LoadBalancers");
+  CHECK(loaded.topology.ignored[0].location == "zz/RdsInstances.json");
+  CHECK(loaded.topology.ignored[0].what == "DBInstances");
   CHECK(loaded.topology.ignored[0].reason == "not modelled");
 }
 
@@ -1067,6 +1067,73 @@ TEST_CASE("egress-only internet gateways, IPv6 prefixes and endpoint address typ
   REQUIRE(eni->ipv6_prefixes.size() == 1);
   CHECK(eni->ipv6_prefixes[0].str() == "2600:1f18:abc:de01:1::/80");
   CHECK(loaded.topology.findVpcEndpoint("vpce-1")->ip_address_type == IpAddressType::kDualStack);
+}
+
+
+// Values read by hand from tests/data/corpus/lab-validation/aws_nlb_multi_az.
+TEST_CASE("load balancers, listeners, target groups, target health and attributes load from the ELB files",
+          "[snapshot]") {
+  auto loaded = load(kCorpus / "lab-validation/aws_nlb_multi_az/aws_configs");
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+  for (const auto& item : t.ignored) {
+    CHECK(item.what.find("LoadBalancer") == std::string::npos);
+    CHECK(item.what != "TargetGroups");
+  }
+  REQUIRE(t.load_balancers.size() == 3);
+  const LoadBalancer* lb = t.findLoadBalancer("example-nlb-ip");
+  REQUIRE(lb != nullptr);
+  CHECK(lb->meta.id == "net/example-nlb-ip/2337d295e7426ac8");  // as its interfaces' "ELB ..." descriptions
+  CHECK(t.findLoadBalancer(lb->arn) == lb);
+  CHECK(lb->type == LoadBalancerType::kNetwork);
+  CHECK(lb->internet_facing);
+  CHECK(lb->state == "active");
+  REQUIRE(lb->zones.size() == 2);
+  CHECK(lb->zones[0].subnet_id == "subnet-0f633d6b6a9e3243f");
+  CHECK(lb->attributes_known);
+  CHECK(std::count(lb->attributes.begin(), lb->attributes.end(),
+                   std::pair<std::string, std::string>{"load_balancing.cross_zone.enabled", "true"}) == 1);
+  const LbListener* listener = nullptr;
+  for (const auto& candidate : t.lb_listeners) {
+    if (candidate.load_balancer_arn == lb->arn) listener = &candidate;
+  }
+  REQUIRE(listener != nullptr);
+  CHECK(listener->protocol == "TCP");
+  CHECK(listener->port == 80);
+  REQUIRE(listener->target_group_arns.size() == 1);
+  const TargetGroup* group = t.findTargetGroupByArn(listener->target_group_arns[0]);
+  REQUIRE(group != nullptr);
+  CHECK(group->meta.name == "example-nlb-ip");
+  CHECK(group->target_type == "ip");
+  CHECK(group->port == 80);
+  CHECK(group->targets_known);
+  REQUIRE(group->targets.size() == 2);
+  CHECK(group->targets[0].id == "10.1.101.36");
+  CHECK(group->targets[0].zone == "us-east-1a");
+  CHECK(group->targets[0].health == "healthy");
+  CHECK_FALSE(group->attributes_known);  // the lab saved no target group attributes
+  const TargetGroup* elsewhere = nullptr;
+  for (const auto& candidate : t.target_groups) {
+    if (candidate.meta.name == "example-target-az-different") elsewhere = &candidate;
+  }
+  REQUIRE(elsewhere != nullptr);
+  REQUIRE(elsewhere->targets.size() == 1);
+  CHECK(elsewhere->targets[0].health == "unused");  // its zone has no load balancer node
+}
+
+TEST_CASE("ELB files that name nothing in the input are listed as ignored, bad values are errors", "[snapshot]") {
+  TempDir dir("elb");
+  dir.write("LoadBalancerTargetHealth.json", R"({"LoadBalancerTargetHealth": [{"TargetGroupArn":
+    "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/x/1", "TargetHealthDescriptions": []}]})");
+  dir.write("LoadBalancers.json", R"({"LoadBalancers": [{"LoadBalancerArn":
+    "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/a/1", "Type": "nlb"}]})");
+  auto loaded = load(dir.path());
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors ==
+        std::vector<std::string>{"LoadBalancers.json:/LoadBalancers/0/Type: error: 'nlb' is not application, network or gateway"});
+  REQUIRE(loaded.topology.ignored.size() == 1);
+  CHECK(loaded.topology.ignored[0].location == "LoadBalancerTargetHealth.json:/LoadBalancerTargetHealth/0");
+  CHECK(loaded.topology.ignored[0].reason == "names a load balancer or target group not in the input");
 }
 
 }  // namespace
