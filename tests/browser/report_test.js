@@ -175,6 +175,9 @@ const estate = path.join(work, 'estate');
 execFileSync(vpcsim, ['generate', '--enis', '5000', '--seed', '7', '--out', estate]);
 const estate_report = path.join(work, 'estate.html');
 const estate_html = vpcsimReport(['verify', '--snapshot', estate, '--builtin', 'igw-egress'], estate_report);
+const estate_again = vpcsimReport(['verify', '--snapshot', estate, '--builtin', 'igw-egress'],
+                                  path.join(work, 'estate-again.html'));
+check(estate_again === estate_html, 'the same input writes the same report, byte for byte');
 const views = [...estate_html.matchAll(/<div class="view" id="v0d(\d+)" data-key="([^"]+)"/g)].map((m) => m[2]);
 check(views.length > 2 && views[0] === 'overview' && views.slice(1).every((k) => k.startsWith('vpc-')),
       `the estate is drawn as an overview and one picture per VPC (${views.length} pictures)`);
