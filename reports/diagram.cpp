@@ -10,6 +10,7 @@
 #include <graphviz/gvc.h>
 #include <graphviz/gvplugin.h>
 
+#include "sim/estate.h"
 #include "sim/rules.h"
 #include "topology/safe_text.h"
 
@@ -112,30 +113,28 @@ class DotWriter {
     writeHeader();
     std::map<std::string, std::size_t> enis;
     for (const auto& eni : t_.enis) ++enis[eni.vpc_id];
-    for (const auto& vpc : t_.vpcs) {
-      std::set<std::string> zones;
-      std::size_t subnets = 0;
-      for (const auto& subnet : t_.subnets) {
-        if (subnet.vpc_id != vpc.meta.id) continue;
-        ++subnets;
-        zones.insert(subnet.availability_zone);
+    // Estates (the parts a packet can move between) as islands, when there are several.
+    const sim::Estates estates = sim::findEstates(t_);
+    if (estates.list.size() > 1) {
+      for (std::size_t e = 0; e < estates.list.size(); ++e) {
+        std::size_t vpcs = 0;
+        for (const auto& member : estates.list[e].members) vpcs += t_.findVpc(member) != nullptr ? 1U : 0U;
+        out_ += fmt::format("  subgraph {} {{\n    id={}; label={}; style=\"dotted\"; color=\"#57606a\";\n",
+                            quoted(fmt::format("cluster_estate_{}", e + 1)), quoted(fmt::format("estate-{}", e + 1)),
+                            quoted(fmt::format("estate {}: {} VPC{}", e + 1, vpcs, plural(vpcs))));
+        for (const auto& member : estates.list[e].members) {
+          if (const topology::Vpc* vpc = t_.findVpc(member)) writeVpcNode(*vpc, enis, "    ");
+          if (const topology::TransitGateway* tgw = t_.findTransitGateway(member)) {
+            node(tgw->meta.id, "transit gateway\n" + title(tgw->meta), "box", "#fde8e8", "    ");
+          }
+          if (const topology::VpnGateway* vgw = t_.findVpnGateway(member)) {
+            node(vgw->meta.id, "virtual private gateway\n" + title(vgw->meta), "box", "#fde8e8", "    ");
+          }
+        }
+        out_ += "  }\n";
       }
-      std::size_t nats = 0;
-      for (const auto& nat : t_.nat_gateways) {
-        const topology::Subnet* home = t_.findSubnet(nat.subnet_id);
-        nats += home != nullptr && home->vpc_id == vpc.meta.id ? 1U : 0U;
-      }
-      std::size_t endpoints = 0;
-      for (const auto& endpoint : t_.vpc_endpoints) endpoints += endpoint.vpc_id == vpc.meta.id ? 1U : 0U;
-      std::size_t balancers = 0;
-      for (const auto& lb : t_.load_balancers) balancers += lb.vpc_id == vpc.meta.id ? 1U : 0U;
-      std::string label = fmt::format("VPC {}\n{}\n{} subnet{} in {} zone{}\n{} interface{}", title(vpc.meta),
-                                      cidrsOf(vpc), subnets, plural(subnets), zones.size(), plural(zones.size()),
-                                      enis[vpc.meta.id], plural(enis[vpc.meta.id]));
-      if (nats > 0) label += fmt::format("\n{} NAT gateway{}", nats, plural(nats));
-      if (endpoints > 0) label += fmt::format("\n{} endpoint{}", endpoints, plural(endpoints));
-      if (balancers > 0) label += fmt::format("\n{} load balancer{}", balancers, plural(balancers));
-      node(vpc.meta.id, label, "box", "#eef5ff", "  ");
+    } else {
+      for (const auto& vpc : t_.vpcs) writeVpcNode(vpc, enis, "  ");
     }
     writeOutside();
     out_ += "}\n";
@@ -143,6 +142,32 @@ class DotWriter {
   }
 
  private:
+  void writeVpcNode(const topology::Vpc& vpc, std::map<std::string, std::size_t>& enis, std::string_view indent) {
+    std::set<std::string> zones;
+    std::size_t subnets = 0;
+    for (const auto& subnet : t_.subnets) {
+      if (subnet.vpc_id != vpc.meta.id) continue;
+      ++subnets;
+      zones.insert(subnet.availability_zone);
+    }
+    std::size_t nats = 0;
+    for (const auto& nat : t_.nat_gateways) {
+      const topology::Subnet* home = t_.findSubnet(nat.subnet_id);
+      nats += home != nullptr && home->vpc_id == vpc.meta.id ? 1U : 0U;
+    }
+    std::size_t endpoints = 0;
+    for (const auto& endpoint : t_.vpc_endpoints) endpoints += endpoint.vpc_id == vpc.meta.id ? 1U : 0U;
+    std::size_t balancers = 0;
+    for (const auto& lb : t_.load_balancers) balancers += lb.vpc_id == vpc.meta.id ? 1U : 0U;
+    std::string label = fmt::format("VPC {}\n{}\n{} subnet{} in {} zone{}\n{} interface{}", title(vpc.meta),
+                                    cidrsOf(vpc), subnets, plural(subnets), zones.size(), plural(zones.size()),
+                                    enis[vpc.meta.id], plural(enis[vpc.meta.id]));
+    if (nats > 0) label += fmt::format("\n{} NAT gateway{}", nats, plural(nats));
+    if (endpoints > 0) label += fmt::format("\n{} endpoint{}", endpoints, plural(endpoints));
+    if (balancers > 0) label += fmt::format("\n{} load balancer{}", balancers, plural(balancers));
+    node(vpc.meta.id, label, "box", "#eef5ff", indent);
+  }
+
   static std::string_view plural(std::size_t n) { return n == 1 ? "" : "s"; }
 
   static std::string cidrsOf(const topology::Vpc& vpc) {
@@ -323,7 +348,9 @@ class DotWriter {
       }
     }
     for (const auto& tgw : t_.transit_gateways) {
-      if (outsideInView(tgw.meta.id)) node(tgw.meta.id, "transit gateway\n" + title(tgw.meta), "box", "#fde8e8", "  ");
+      if (outsideInView(tgw.meta.id) && drawn_.count(tgw.meta.id) == 0) {
+        node(tgw.meta.id, "transit gateway\n" + title(tgw.meta), "box", "#fde8e8", "  ");
+      }
     }
     for (const auto& attachment : t_.tgw_attachments) {
       if (drawn_.count(attachment.transit_gateway_id) == 0) continue;
@@ -362,7 +389,9 @@ class DotWriter {
     }
     for (const auto& vgw : t_.vpn_gateways) {
       if (!outsideInView(vgw.meta.id)) continue;
-      node(vgw.meta.id, "virtual private gateway\n" + title(vgw.meta), "box", "#fde8e8", "  ");
+      if (drawn_.count(vgw.meta.id) == 0) {
+        node(vgw.meta.id, "virtual private gateway\n" + title(vgw.meta), "box", "#fde8e8", "  ");
+      }
       if (overview()) {
         for (const auto& vpc : vgw.vpc_ids) {
           if (drawn_.count(vpc) != 0) out_ += fmt::format("  {} -> {} [dir=none];\n", quoted(vpc), quoted(vgw.meta.id));

@@ -157,3 +157,22 @@ TEST_CASE("node info gives tags, a subnet's groups and its route table and netwo
   CHECK(info.count("sg-1") == 1);
   CHECK(info.count("pcx-1") == 1);
 }
+
+TEST_CASE("the overview draws each estate (VPCs no link joins) as an island", "[report]") {
+  topology::Topology t = peeredVpcs();
+  topology::Vpc lone;
+  lone.meta.id = "vpc-3";
+  lone.cidrs.push_back(*topology::Cidr::parse("10.2.0.0/16"));
+  t.vpcs.push_back(lone);
+  t.finalize();
+  auto views = reports::diagramViews(t, 1);
+  REQUIRE(views.size() == 4);
+  const std::string& overview = views[0].dot;
+  // vpc-1 and vpc-2 are peered: one estate; vpc-3 is alone.
+  CHECK(overview.find("subgraph \"cluster_estate_1\" {\n    id=\"estate-1\"; label=\"estate 1: 2 VPCs\"") != std::string::npos);
+  CHECK(overview.find("subgraph \"cluster_estate_2\" {\n    id=\"estate-2\"; label=\"estate 2: 1 VPC\"") != std::string::npos);
+  CHECK(overview.find("\"vpc-3\" [id=\"n-vpc-3\"") > overview.find("cluster_estate_2"));
+  CHECK(reports::layoutSvg(overview).ok());
+  // One estate: no island drawn.
+  CHECK(reports::diagramViews(peeredVpcs(), 1)[0].dot.find("cluster_estate") == std::string::npos);
+}
