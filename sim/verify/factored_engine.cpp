@@ -312,20 +312,20 @@ class FactoredEngine {
       allowed_[used[u]] = Bits(rows, columns);
       unsettled_[used[u]] = Bits(rows, columns);
       evaluateGroup(group_ids[used[u]], used[u]);
-    });
+    }, e_.watch);
     // Every key's paths.
     std::vector<Ipv4> examples;
     for (const Shadow& shadow : shadows_) examples.push_back(e_.address(shadow.example));
     cells_ = std::make_unique<CellClasses>(ix_.topo, examples, path_headers_);
     tables_.resize(key_members_.size());
-    forEachInParallel(threads_, key_members_.size(), [&](size_t k) { tabulate(k); });
+    forEachInParallel(threads_, key_members_.size(), [&](size_t k) { tabulate(k); }, e_.watch);
     // Every member against its key's table.
     // In runs of members, each with its own memo (members of a key are mostly neighbours).
     const size_t runs = std::min<size_t>(e_.members, size_t{threadCount(threads_)} * 8);
     auto tally = tallyInParallel<Pending>(threads_, runs, [&](size_t run, Pending& part) {
       Run state;
       for (size_t m = run * e_.members / runs; m < (run + 1) * e_.members / runs; ++m) combine(m, part, state);
-    });
+    }, e_.watch);
     return finish(std::move(tally));
   }
 
@@ -546,6 +546,8 @@ class FactoredEngine {
     size_t last_hit = 0;
     Consulted consulted;
     for (size_t r = 0; r < shadows_.size(); ++r) {
+      // A key can take long: the deadline is asked within it too (the part is then unfinished).
+      if (e_.watch != nullptr && r % 64 == 63 && !e_.watch->proceed()) return;
       for (size_t p = 0; p < path_headers_.size(); ++p) {
         if (headers_of_path_[p].empty()) continue;
         // Only traces to addresses nothing holds stand for others (a holder changes the path beyond the gateway).
@@ -667,6 +669,7 @@ class FactoredEngine {
       }
     }
     part.classes_checked += uint64_t{e_.atoms.size()} * columns;
+    if (e_.watch != nullptr) e_.watch->decided(uint64_t{e_.atoms.size()} * columns);
     // A decision naming the key's traced member names this one instead.
     Rename rename;
     if (const size_t traced = key_members_[k]; traced != m) {
@@ -871,7 +874,7 @@ class FactoredEngine {
       Decision decision = e_.decide(c.member, packet, result);
       std::string label = e_.label(c.member, e_.address(c.atom));
       examples[i] = exampleFinding(decision, label, packet, std::move(result), e_.inbound);
-    });
+    }, e_.watch);
     for (size_t i = 0; i < groups.size(); ++i) {
       ScoredGroup<InternetFinding>& out = tally.groups[*groups[i].first];
       out.classes = groups[i].second->classes;
