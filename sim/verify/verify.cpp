@@ -1809,8 +1809,9 @@ class ScopeCheck {
   bool plain_ = true;
   bool egress_plain_ = true;
   std::vector<const NaaResourceStatement*> source_ids_;  ///< Source statements naming resources by ID
-  bool ingress_plain_ = true;  ///< no ThroughResources, no packet header: the ingress half may be factored
+  bool ingress_plain_ = true;  ///< no ThroughResources: the ingress half may be factored
   std::vector<const NaaResourceStatement*> destination_statements_;  ///< Destination resource statements
+  std::vector<const NaaPacketHeader*> header_statements_;            ///< every packet-header statement
   VerifyReport report_;
   Tally tally_;
 };
@@ -1931,10 +1932,14 @@ void ScopeCheck::splitClasses() {
 /// alone (the internet gateway and any gateway crossed), which every
 /// target of a key shares; the Destination side adds the target's own
 /// resources, so targets those statements match differently get keys of
-/// their own (checkIngress): any resource statement will do there, but
-/// ThroughResources (the path's security groups are checked apart, so no
-/// hop names them) and packet headers (paths are traced per class of the
-/// network ACLs' ports, not the scope's) still go class by class.
+/// their own (checkIngress): any resource statement will do there.
+/// Packet headers: the scope's CIDRs cut the shadows and the keys'
+/// address classes, its ports the paths' header classes, and both count
+/// among the questions that let a trace stand for other cells
+/// (factored_engine.cpp, CellClasses); coming in, the target's address
+/// (the packet's destination) is part of its key. ThroughResources still
+/// go class by class: the path's security groups are checked apart, so no
+/// hop names them.
 void ScopeCheck::readFactorability() {
   for (const auto* paths : {&scope_.match_paths, &scope_.exclude_paths}) {
     for (const auto& path : *paths) {
@@ -1942,8 +1947,7 @@ void ScopeCheck::readFactorability() {
       ingress_plain_ = ingress_plain_ && path.through.empty();
       if (path.destination.resource) destination_statements_.push_back(&*path.destination.resource);
       for (const auto* side : {&path.source, &path.destination}) {
-        plain_ = plain_ && !side->packet_header;
-        ingress_plain_ = ingress_plain_ && !side->packet_header;
+        if (side->packet_header) header_statements_.push_back(&*side->packet_header);
         if (!side->resource) continue;
         if (side == &path.source && !side->resource->resources.empty()) {
           source_ids_.push_back(&*side->resource);
@@ -2060,6 +2064,7 @@ std::optional<Error> ScopeCheck::checkEgress() {
   const bool factored = options_.factored && plain_ && egress_plain_ && !private_destinations_;
   if (auto error = withinClassLimit(sources.size(), report_.header_classes, factored)) return error;
   if (private_destinations_ && options_.skip_other_estates) decideOtherEstatesAlike(ix_, extra_cidrs_, sources, e);
+  e.scope_ports = extra_ports_;
   e.watch = &watch_;
   tally_.append(runEnumeration(ix_, e, extra_cidrs_, factored, options_.threads));
   return std::nullopt;
@@ -2217,10 +2222,12 @@ std::optional<Error> ScopeCheck::checkIngress() {
     return error;
   }
   Enumeration e = inboundEnumeration(network_, targets, std::move(clients), headers_, source_ports_);
-  if (!destination_statements_.empty()) {
+  e.scope_ports = extra_ports_;
+  if (!destination_statements_.empty() || !header_statements_.empty()) {
     // A Destination matches the target's own resources or a gateway on the
-    // path; the path is the key's, so targets whose own resources those
-    // statements match alike decide alike (readFactorability).
+    // path, a packet header the target's address; the path is the key's,
+    // so targets whose own resources and address those statements match
+    // alike decide alike (readFactorability).
     e.key = [base = e.key, this, &targets](size_t member) {
       auto key = base(member);
       Side own;
@@ -2232,6 +2239,14 @@ std::optional<Error> ScopeCheck::checkIngress() {
       key.first += '|';
       for (const NaaResourceStatement* statement : destination_statements_) {
         key.first += resourceMatches(*statement, own) ? '1' : '0';
+      }
+      // The packet's destination (inboundEnumeration).
+      const IpAddress address = targets[member].eni_id.empty() ? IpAddress(Ipv4(kNewInterfacePublicAddress))
+                                                               : targets[member].target.address;
+      for (const NaaPacketHeader* header : header_statements_) {
+        key.first += addressMatches(address, header->destination_addresses, header->destination_prefix_lists, lists_)
+                         ? '1'
+                         : '0';
       }
       return key;
     };

@@ -554,6 +554,9 @@ struct Enumeration {
   /// those decide nothing (verifyScope: a private address only interfaces
   /// of other estates hold, sim/estate.h). Set when shadow_of is not empty.
   std::function<bool(size_t member, size_t atom)> alike;
+  /// The destination ports a scope's packet-header statements name: the
+  /// factored engine's paths are traced per class of them too.
+  std::vector<PortRange> scope_ports;
   /// The check's time limit and progress (none when null).
   Watch* watch = nullptr;
 
