@@ -1806,9 +1806,8 @@ class ScopeCheck {
   std::vector<HeaderClass> headers_;
   std::vector<int> source_ports_{49152};
   // Whether the factored engine may run (readFactorability).
-  bool plain_ = true;
-  bool egress_plain_ = true;
-  std::vector<const NaaResourceStatement*> source_ids_;  ///< Source statements naming resources by ID
+  bool egress_plain_ = true;  ///< the egress half may be factored (when it reaches public destinations only)
+  std::vector<const NaaResourceStatement*> source_statements_;  ///< Source resource statements
   bool ingress_plain_ = true;  ///< no ThroughResources: the ingress half may be factored
   std::vector<const NaaResourceStatement*> destination_statements_;  ///< Destination resource statements
   std::vector<const NaaPacketHeader*> header_statements_;            ///< every packet-header statement
@@ -1921,13 +1920,17 @@ void ScopeCheck::splitClasses() {
   }
 }
 
-/// The factored engine needs every class of a key to match the scope alike:
-/// statements by resource type only, of interfaces and internet gateways,
-/// nothing on the way, no packet header; going out, a Source naming
-/// internet gateways or a Destination naming interfaces could tell a class
-/// to a held public address (which comes back in) from its shadow. Going
-/// out, a Source may also name resources by ID: interfaces whose origins
-/// those statements match differently get keys of their own (checkEgress).
+/// The factored engine needs every class of a key to match the scope alike.
+/// Going out (to public destinations only), a class to a held public
+/// address is decided as its shadow, but its path comes back in through
+/// the holder's internet gateway (Source side) and is delivered to the
+/// holder (Destination side: its interface, instance, subnet, VPC, groups,
+/// endpoint): so no Source may name internet gateways and no Destination
+/// anything a holder brings (by type, or by an ID other than an internet
+/// gateway's). Any other Source statement, by ID or by type, is matched by
+/// the interface's origin or by entry gateways of the key's shared path:
+/// interfaces whose origins those statements match differently get keys of
+/// their own (checkEgress).
 /// Coming in from the internet, the Source side is read from the path
 /// alone (the internet gateway and any gateway crossed), which every
 /// target of a key shares; the Destination side adds the target's own
@@ -1943,24 +1946,30 @@ void ScopeCheck::splitClasses() {
 void ScopeCheck::readFactorability() {
   for (const auto* paths : {&scope_.match_paths, &scope_.exclude_paths}) {
     for (const auto& path : *paths) {
-      plain_ = plain_ && path.through.empty();
+      egress_plain_ = egress_plain_ && path.through.empty();
       ingress_plain_ = ingress_plain_ && path.through.empty();
       if (path.destination.resource) destination_statements_.push_back(&*path.destination.resource);
+      if (path.source.resource) source_statements_.push_back(&*path.source.resource);
       for (const auto* side : {&path.source, &path.destination}) {
         if (side->packet_header) header_statements_.push_back(&*side->packet_header);
-        if (!side->resource) continue;
-        if (side == &path.source && !side->resource->resources.empty()) {
-          source_ids_.push_back(&*side->resource);
-          for (const auto& id : side->resource->resources) {
-            egress_plain_ = egress_plain_ && resourceTypeOf(bareId(id)) != "AWS::EC2::InternetGateway";
-          }
-        } else {
-          plain_ = plain_ && side->resource->resources.empty();
+      }
+      static const std::set<std::string_view> kHolderTypes{
+          "AWS::EC2::NetworkInterface", "AWS::EC2::Instance",      "AWS::EC2::Subnet",
+          "AWS::EC2::VPC",              "AWS::EC2::SecurityGroup", "AWS::EC2::VPCEndpoint"};
+      if (const auto& source = path.source.resource) {
+        for (const auto& id : source->resources) {
+          egress_plain_ = egress_plain_ && resourceTypeOf(bareId(id)) != "AWS::EC2::InternetGateway";
         }
-        for (const auto& type : side->resource->resource_types) {
-          bool interface = type == "AWS::EC2::NetworkInterface";
-          plain_ = plain_ && (interface || type == "AWS::EC2::InternetGateway");
-          egress_plain_ = egress_plain_ && (side == &path.source ? interface : !interface);
+        for (const auto& type : source->resource_types) {
+          egress_plain_ = egress_plain_ && type != "AWS::EC2::InternetGateway";
+        }
+      }
+      if (const auto& destination = path.destination.resource) {
+        for (const auto& id : destination->resources) {
+          egress_plain_ = egress_plain_ && resourceTypeOf(bareId(id)) == "AWS::EC2::InternetGateway";
+        }
+        for (const auto& type : destination->resource_types) {
+          egress_plain_ = egress_plain_ && kHolderTypes.count(type) == 0;
         }
       }
     }
@@ -2040,14 +2049,14 @@ std::optional<Error> ScopeCheck::checkEgress() {
     std::call_once(origin_built[member], [&] { origins[member] = originOf(sources[member]); });
     return origins[member];
   };
-  if (!source_ids_.empty()) {
+  if (!source_statements_.empty()) {
     // A Source naming resources matches an interface's origin or an
     // entry gateway of its path; the path is the key's, so interfaces
     // whose origins those statements match alike decide alike.
     e.key = [base = e.key, this, &origin](size_t member) {
       auto key = base(member);
       key.first += '|';
-      for (const NaaResourceStatement* statement : source_ids_) {
+      for (const NaaResourceStatement* statement : source_statements_) {
         key.first += resourceMatches(*statement, origin(member)) ? '1' : '0';
       }
       return key;
@@ -2061,7 +2070,7 @@ std::optional<Error> ScopeCheck::checkEgress() {
     readPath(ix_, result, holder == ix_.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
     return judge(facts, packet, result, displayName(sources[member].subnet->meta));
   };
-  const bool factored = options_.factored && plain_ && egress_plain_ && !private_destinations_;
+  const bool factored = options_.factored && egress_plain_ && !private_destinations_;
   if (auto error = withinClassLimit(sources.size(), report_.header_classes, factored)) return error;
   if (private_destinations_ && options_.skip_other_estates) decideOtherEstatesAlike(ix_, extra_cidrs_, sources, e);
   e.scope_ports = extra_ports_;

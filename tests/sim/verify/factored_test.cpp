@@ -382,3 +382,46 @@ TEST_CASE("factored engine: packet-header statements, decided as class by class"
   }
   for (uint64_t count : findings) CHECK(count > 0);  // each scope's comparison covered findings
 }
+
+TEST_CASE("factored engine: Sources naming resource types, decided as class by class", "[factored]") {
+  // Going out to internet gateways, a Source by type (instance, peering
+  // connection) is matched by the interface's origin or the path's entry
+  // gateways: interfaces of one key that it matches differently are keyed
+  // apart. Destinations may name internet gateways by ID, and exclusions
+  // gateways a path leaves through.
+  std::vector<Topology> topologies;
+  topologies.push_back(testing::loadTestSnapshot(kRoot / "tests/data/verify/factored-edges"));
+  topologies.push_back(testing::loadTestSnapshot(kRoot / "tests/data/corpus/batfish-test-nat-gateway"));
+  const int seeds = seedCount();
+  for (int seed = 1; seed <= seeds; ++seed) {
+    // Every other interface detached from its instance: interfaces alike
+    // but for that, which the Instance type tells apart.
+    Topology topo = generateTopology(smallOptions(400 + seed, 12, 3));
+    for (size_t i = 0; i < topo.enis.size(); i += 2) topo.enis[i].instance_id.clear();
+    topologies.push_back(std::move(topo));
+  }
+  uint64_t findings = 0;
+  for (size_t t = 0; t < topologies.size(); ++t) {
+    CAPTURE(t);
+    const Topology& topo = topologies[t];
+    REQUIRE(!topo.internet_gateways.empty());
+    REQUIRE(!topo.subnets.empty());
+    std::string json = R"({"MatchPaths": [
+        {"Source": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::Instance"]}},
+         "Destination": {"ResourceStatement": {"Resources": [")" +
+                       topo.internet_gateways.front().meta.id + R"("]}}},
+        {"Source": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::VPCPeeringConnection", "AWS::EC2::Instance"]}},
+         "Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::InternetGateway"]}}}],
+      "ExcludePaths": [{"Source": {"ResourceStatement": {"Resources": [")" +
+                       topo.subnets.front().meta.id + R"("]}}},
+        {"Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::TransitGatewayAttachment"]}}}]})";
+    auto scope = parseNaaScope(json, "source-types.json");
+    INFO(json);
+    REQUIRE(scope.ok());
+    auto reports = compare(topo, t == 0, {}, {*scope});
+    REQUIRE(reports.size() == 2);
+    findings += reports[1].findings.size();
+    CHECK(reports[1].traces * 4 < reports[1].classes_checked);  // factored
+  }
+  CHECK(findings > 0);
+}
