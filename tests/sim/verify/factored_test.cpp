@@ -297,10 +297,12 @@ TEST_CASE("factored engine: vpc-ingress and vpc-egress, decided as class by clas
     REQUIRE(reports.size() == 3);
     ingress_findings += reports[1].findings.size();
     egress_findings += reports[2].findings.size();
-    // The ingress half took fewer traces than the reference's.
+    // The ingress half took fewer traces than the reference's (when there
+    // is one: some generated networks give no interface a public address).
     for (size_t i : {size_t{1}, size_t{2}}) {
       CAPTURE(reports[i].check);
-      CHECK(reports[i].traces < reference[i].traces);
+      CHECK(reports[i].traces <= reference[i].traces);
+      if (t == 0) CHECK(reports[i].traces < reference[i].traces);
     }
     if (t == 0) {
       // From the internet into the public interfaces of factored-edges.
