@@ -681,6 +681,7 @@ Tally tracePerClass(const Enumeration& e, const AddressSet& held, unsigned threa
       const bool stand_in = shadow != SIZE_MAX && e.stand_ins[shadow] == atom;
       const bool alike = shadow != SIZE_MAX && !stand_in && e.alike(member, atom);
       int8_t* known = shadow == SIZE_MAX ? nullptr : nothing.data() + shadow * per_atom;
+      const std::string label = e.label(member, other);  // the same for every header class
       for (const HeaderClass& header : e.headers) {
         for (int source_port : e.source_ports) {
           if (alike) {
@@ -706,7 +707,7 @@ Tally tracePerClass(const Enumeration& e, const AddressSet& held, unsigned threa
           Decision decision = e.decide(member, packet, result);
           if (stand_in) *known = decision.kind == Decision::Kind::kNone ? 1 : 0;
           if (known != nullptr) ++known;
-          record(part, decision, e.label(member, other), packet, std::move(result), e.inbound, is_held);
+          record(part, decision, label, packet, std::move(result), e.inbound, is_held);
         }
       }
     }
@@ -767,21 +768,29 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
   e.headers = std::move(headers);
   e.source_ports = std::move(source_ports);
   auto groups = std::make_shared<std::vector<const std::vector<std::string>*>>();
+  auto endpoints = std::make_shared<std::vector<Endpoint>>();  // endpointOf each source, once
   for (const SourceClass& source : sources) {
     const Eni* eni = source.endpoint.kind == Endpoint::Kind::kEni ? source.endpoint.eni : nullptr;
     groups->push_back(eni != nullptr ? &eni->security_group_ids : &source.endpoint.security_group_ids);
+    endpoints->push_back(endpointOf(source));
   }
   const Atom* first_atom = e.atoms.data();
   e.packet = [&sources, first_atom](size_t member, size_t atom, const HeaderClass& header, int source_port) {
     return classPacket(sources[member].endpoint.address.v4(), atomAddress(first_atom[atom]), header, source_port);
   };
-  e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart,
-                                         Consulted* consulted) {
-    Endpoint source = endpointOf(sources[member]);
-    source.security_groups_checked_apart = apart;
-    return trace(network, source, target(atom, packet.destination.v4()), packet, TraceOptions{apart, consulted, /*host_services=*/false});
+  e.trace = [&network, endpoints, target](size_t member, size_t atom, const Packet& packet, bool apart,
+                                          Consulted* consulted) {
+    const Endpoint& source = (*endpoints)[member];
+    if (!apart) {
+      return trace(network, source, target(atom, packet.destination.v4()), packet,
+                   TraceOptions{apart, consulted, /*host_services=*/false});
+    }
+    Endpoint checked_apart = source;
+    checked_apart.security_groups_checked_apart = true;
+    return trace(network, checked_apart, target(atom, packet.destination.v4()), packet,
+                 TraceOptions{apart, consulted, /*host_services=*/false});
   };
-  e.label = [&sources](size_t member, Ipv4 /*other*/) { return endpointOf(sources[member]).label; };
+  e.label = [endpoints](size_t member, Ipv4 /*other*/) { return (*endpoints)[member].label; };
   e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
   const SubnetKeys subnet_keys(ix);
   auto subnet_names = std::make_shared<std::unordered_map<const Subnet*, std::string>>();
