@@ -1,7 +1,7 @@
 // Benchmarks the exhaustive checks behind `vpcsim verify`: the internet-exposure audit
-// (Amazon-created igw-egress and igw-ingress scopes over every existing interface) and
-// the internet-free audit (IPv4 and IPv6) on generated topologies of growing size, a
-// scope reaching private destinations, and the estate graph.
+// (Amazon-created igw-egress and igw-ingress scopes over every existing interface), the
+// internet-free audit (IPv4 and IPv6) and each Amazon-created scope on generated
+// topologies of growing size, a scope reaching private destinations, and the estate graph.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -124,6 +124,47 @@ void BM_InternetFreeAudit(benchmark::State& state) {
 }
 BENCHMARK(BM_InternetFreeAudit)
     ->ArgsProduct({{100, 1000, 10000, 100000}, {0, 50}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// Each Amazon-created scope as `vpcsim verify --builtin NAME` runs it (new
+// interfaces on), with a time limit: VPCSIM_BENCH_TIMEOUT seconds (default
+// 30). A check that does not finish answers undetermined (TIMEOUT) and
+// shows timed_out = 1. Arguments: the scope (0 igw-egress, 1 igw-ingress,
+// 2 vpc-egress, 3 vpc-ingress) and the workload interfaces.
+void BM_BuiltinScope(benchmark::State& state) {
+  static const char* const kScopes[] = {"igw-egress", "igw-ingress", "vpc-egress", "vpc-ingress"};
+  const auto scope = formats::builtinNaaScope(kScopes[state.range(0)]).value();
+  const Built& b = built(static_cast<int>(state.range(1)));
+  const char* env = std::getenv("VPCSIM_BENCH_TIMEOUT");
+  const double seconds = env != nullptr ? std::atof(env) : 30.0;
+  sim::VerifyReport last;
+  for (auto _ : state) {
+    sim::VerifyOptions options;
+    options.deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                              std::chrono::duration<double>(seconds));
+    auto report = sim::verifyScope(*b.network, scope, options);
+    if (!report) {
+      state.SkipWithError(report.error().c_str());
+      return;
+    }
+    last = std::move(*report);
+    benchmark::DoNotOptimize(last.classes_checked);
+  }
+  bool timed_out = false;
+  for (const auto& result : last.undetermined) {
+    timed_out = timed_out || (!result.explanations.empty() && result.explanations.front().code == "TIMEOUT");
+  }
+  state.SetLabel(kScopes[state.range(0)]);
+  state.counters["enis"] = static_cast<double>(b.topo.enis.size());
+  state.counters["classes"] = static_cast<double>(last.classes_checked);
+  state.counters["findings"] = static_cast<double>(last.findings.size());
+  state.counters["traces"] = static_cast<double>(last.traces);
+  state.counters["timed_out"] = timed_out ? 1 : 0;
+  state.counters["peak_rss_mb"] = static_cast<double>(vpcsim::bench::procStatusBytes("VmHWM")) / 1e6;
+}
+BENCHMARK(BM_BuiltinScope)
+    ->ArgsProduct({{0, 1, 2, 3}, {1000, 10000, 100000}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 

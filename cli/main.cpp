@@ -1,6 +1,7 @@
 // vpcsim command line: parses arguments, calls the libraries, maps results to exit codes.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +13,8 @@
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -397,6 +400,56 @@ struct VerifyArgs {
   bool class_by_class = false;
   std::string output = "text";
   std::string report;  ///< --report FILE.html
+  double timeout = -1;  ///< --timeout SECONDS; negative: none
+};
+
+/// The progress of `verify` on one line of stderr, redrawn at most four
+/// times a second: the check, the part it traces, the items of the part's
+/// current loop done, the classes decided and an estimate of the loop's
+/// time left. Shown only when stderr is a terminal; cleared at the end.
+class ProgressLine {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static bool wanted() { return isatty(STDERR_FILENO) != 0; }
+  ProgressLine() = default;
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  ~ProgressLine() {
+    if (shown_) std::fputs("\r\x1b[K", stderr);
+  }
+
+  void show(const sim::VerifyProgress& progress) {
+    const Clock::time_point now = Clock::now();
+    std::string loop = fmt::format("{}|{}|{}", progress.check, progress.part, progress.total);
+    if (loop != loop_ || progress.done < done_) {
+      loop_ = std::move(loop);
+      started_ = now;
+    }
+    done_ = progress.done;
+    if (shown_ && now - drawn_ < std::chrono::milliseconds(250)) return;
+    drawn_ = now;
+    shown_ = true;
+    std::string left;
+    const double elapsed = std::chrono::duration<double>(now - started_).count();
+    if (progress.done > 0 && progress.done < progress.total && elapsed > 1) {
+      auto seconds = static_cast<uint64_t>(elapsed / static_cast<double>(progress.done) *
+                                           static_cast<double>(progress.total - progress.done));
+      left = seconds >= 60 ? fmt::format(", about {}m{:02}s left", seconds / 60, seconds % 60)
+                           : fmt::format(", about {}s left", seconds);
+    }
+    std::fprintf(stderr, "\r\x1b[Kverify: %s: %s: %llu/%llu, %llu classes decided%s",
+                 topology::escapeText(progress.check).c_str(), std::string(progress.part).c_str(),
+                 static_cast<unsigned long long>(progress.done), static_cast<unsigned long long>(progress.total),
+                 static_cast<unsigned long long>(progress.classes), left.c_str());
+    std::fflush(stderr);
+  }
+
+ private:
+  std::string loop_;
+  uint64_t done_ = 0;
+  Clock::time_point started_;
+  Clock::time_point drawn_;
+  bool shown_ = false;
 };
 
 Outcome runVerify(const VerifyArgs& args) {
@@ -424,6 +477,17 @@ Outcome runVerify(const VerifyArgs& args) {
   sim::VerifyOptions options;
   options.factored = !args.class_by_class;
   options.skip_other_estates = !args.class_by_class;
+  // The time limit counts from here: the input is loaded.
+  if (args.timeout >= 0) {
+    options.deadline = std::chrono::steady_clock::now() +
+                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                           std::chrono::duration<double>(args.timeout));
+  }
+  std::optional<ProgressLine> progress;
+  if (ProgressLine::wanted()) {
+    progress.emplace();
+    options.progress = [&progress](const sim::VerifyProgress& p) { progress->show(p); };
+  }
   std::vector<sim::VerifyReport> reports;
   if (!args.internet_free.empty()) {
     auto report = sim::verifyInternetFree(network, args.internet_free, options);
@@ -435,6 +499,7 @@ Outcome runVerify(const VerifyArgs& args) {
     if (!report) return fail(report.diagnostic());
     reports.push_back(std::move(report).value());
   }
+  progress.reset();  // clears the line before the answer
   if (!args.report.empty()) {
     if (auto failed = writeReport(args.report, reports::verifyHtml(reports, network))) return *failed;
   }
@@ -709,6 +774,9 @@ void addVerify(CLI::App& app, VerifyArgs& args) {
                    "trace every class on its own (the reference engine: the same report, far slower)");
   verify->add_option("--output", args.output, "text, json, sarif, junit or markdown")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit", "markdown"}));
+  verify->add_option("--timeout", args.timeout,
+                     "seconds after loading; a check not finished by then is undetermined (TIMEOUT), never holds")
+      ->check(CLI::NonNegativeNumber);
   verify->add_option("--report", args.report,
                      "also write a self-contained HTML report (findings table, example paths drawn) to this file");
 }

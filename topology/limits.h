@@ -41,7 +41,8 @@ inline constexpr std::size_t kScopePortsInTotal = 200;
 /// decide yet): about a million a second here, 3.1 million for 250 subnets
 /// of one interface each (3 s), about 50 million for 1,000 (33 s). Beyond
 /// it the check answers "too large" instead of running for hours; the
-/// factored engine's checks (internet-free, igw-* scopes) are not limited.
+/// factored engine's checks (internet-free, igw-* scopes) are not limited,
+/// nor are checks given a time limit (`verify --timeout`).
 inline constexpr std::uint64_t kScopeClassPairsByClass = 50'000'000;
 /// Workload interfaces `generate --enis` writes: 200,000 take 0.4 GB of memory and
 /// 0.6 GB of disk, so 500,000 stay near 1 GB and 1.4 GB (the benchmarks go to 100,000).

@@ -55,10 +55,13 @@ class Bits {
 /// address public, is it the stand-in address of new interfaces (whether an
 /// interface holds it is settled by the caller, who reuses only traces to
 /// addresses nothing holds); protocol and ICMP type and code always count,
-/// as does whether the port is below 1024 (the NAT gateway's floor).
+/// as does whether the port is below 1024 (the NAT gateway's floor). The
+/// scope's own CIDRs and ports (packet-header statements) count too: a
+/// decision reads them, though no table does.
 class CellClasses {
  public:
-  CellClasses(const Topology& topo, const std::vector<Ipv4>& addresses, const std::vector<HeaderClass>& headers)
+  CellClasses(const Topology& topo, const std::vector<Ipv4>& addresses, const std::vector<HeaderClass>& headers,
+              const std::vector<Cidr>& scope_cidrs, const std::vector<PortRange>& scope_ports)
       : topo_(topo) {
     // Classes by containment pattern: the blocks (or port ranges) holding
     // the value, one bit each; values with one pattern are told apart by no
@@ -113,14 +116,21 @@ class CellClasses {
       }
       tgw_tables_.push_back({addressClasses(blocks), {}});
     }
-    for (Ipv4 address : addresses) {
-      fixed_.push_back((address.isPublic() ? 1U : 0U) | (address == Ipv4(kNewInterfacePublicAddress) ? 2U : 0U));
+    const std::vector<uint32_t> in_scope = addressClasses(scope_cidrs);
+    for (size_t a = 0; a < addresses.size(); ++a) {
+      const Ipv4 address = addresses[a];
+      fixed_.push_back((address.isPublic() ? 1U : 0U) | (address == Ipv4(kNewInterfacePublicAddress) ? 2U : 0U) |
+                       in_scope[a] << 2);
     }
-    std::map<std::tuple<int, int, int, bool>, uint32_t> kinds;
-    for (const HeaderClass& header : headers) {
+    const std::vector<uint32_t> scope_port = classesBy(headers.size(), scope_ports.size(), [&](size_t h, size_t r) {
+      return scope_ports[r].contains(headers[h].destination_port);
+    });
+    std::map<std::tuple<int, int, int, bool, uint32_t>, uint32_t> kinds;
+    for (size_t h = 0; h < headers.size(); ++h) {
+      const HeaderClass& header = headers[h];
       bool port = header.protocol == kProtocolTcp || header.protocol == kProtocolUdp;
       auto key = std::make_tuple(header.protocol, port ? 0 : header.icmp_type, port ? 0 : header.icmp_code,
-                                 port && header.destination_port < 1024);
+                                 port && header.destination_port < 1024, port ? scope_port[h] : 0U);
       kind_.push_back(kinds.try_emplace(key, static_cast<uint32_t>(kinds.size())).first->second);
     }
   }
@@ -247,14 +257,14 @@ class FactoredEngine {
  public:
   FactoredEngine(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
                  const AddressSet& held, unsigned threads)
-      : ix_(ix), e_(e), held_(held), threads_(threads) {
+      : ix_(ix), e_(e), held_(held), threads_(threads), extra_cidrs_(extra_cidrs) {
     shadowsOf(atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, false}), kAddressSpaceEnd));
     // A member's own address matters to its path only through routes and
     // network ACLs (the tracer reads no subnet block; its own groups are
     // apart and no other group sees it on a path to or from the internet).
     keys(atomsOf(addressBoundaries(ix, extra_cidrs, Coarser{true, true}), kAddressSpaceEnd));
     // The header classes paths can tell apart (the members' own groups cut the rest).
-    ProtocolSpace path_space(ix.topo, {}, false);
+    ProtocolSpace path_space(ix.topo, e_.scope_ports, false);
     path_headers_ = path_space.classes();
     headers_of_path_.resize(path_headers_.size());
     for (size_t h = 0; h < e_.headers.size(); ++h) {
@@ -312,20 +322,20 @@ class FactoredEngine {
       allowed_[used[u]] = Bits(rows, columns);
       unsettled_[used[u]] = Bits(rows, columns);
       evaluateGroup(group_ids[used[u]], used[u]);
-    });
+    }, e_.watch);
     // Every key's paths.
     std::vector<Ipv4> examples;
     for (const Shadow& shadow : shadows_) examples.push_back(e_.address(shadow.example));
-    cells_ = std::make_unique<CellClasses>(ix_.topo, examples, path_headers_);
+    cells_ = std::make_unique<CellClasses>(ix_.topo, examples, path_headers_, extra_cidrs_, e_.scope_ports);
     tables_.resize(key_members_.size());
-    forEachInParallel(threads_, key_members_.size(), [&](size_t k) { tabulate(k); });
+    forEachInParallel(threads_, key_members_.size(), [&](size_t k) { tabulate(k); }, e_.watch);
     // Every member against its key's table.
     // In runs of members, each with its own memo (members of a key are mostly neighbours).
     const size_t runs = std::min<size_t>(e_.members, size_t{threadCount(threads_)} * 8);
     auto tally = tallyInParallel<Pending>(threads_, runs, [&](size_t run, Pending& part) {
       Run state;
       for (size_t m = run * e_.members / runs; m < (run + 1) * e_.members / runs; ++m) combine(m, part, state);
-    });
+    }, e_.watch);
     return finish(std::move(tally));
   }
 
@@ -546,6 +556,8 @@ class FactoredEngine {
     size_t last_hit = 0;
     Consulted consulted;
     for (size_t r = 0; r < shadows_.size(); ++r) {
+      // A key can take long: the deadline is asked within it too (the part is then unfinished).
+      if (e_.watch != nullptr && r % 64 == 63 && !e_.watch->proceed()) return;
       for (size_t p = 0; p < path_headers_.size(); ++p) {
         if (headers_of_path_[p].empty()) continue;
         // Only traces to addresses nothing holds stand for others (a holder changes the path beyond the gateway).
@@ -667,6 +679,7 @@ class FactoredEngine {
       }
     }
     part.classes_checked += uint64_t{e_.atoms.size()} * columns;
+    if (e_.watch != nullptr) e_.watch->decided(uint64_t{e_.atoms.size()} * columns);
     // A decision naming the key's traced member names this one instead.
     Rename rename;
     if (const size_t traced = key_members_[k]; traced != m) {
@@ -871,7 +884,7 @@ class FactoredEngine {
       Decision decision = e_.decide(c.member, packet, result);
       std::string label = e_.label(c.member, e_.address(c.atom));
       examples[i] = exampleFinding(decision, label, packet, std::move(result), e_.inbound);
-    });
+    }, e_.watch);
     for (size_t i = 0; i < groups.size(); ++i) {
       ScoredGroup<InternetFinding>& out = tally.groups[*groups[i].first];
       out.classes = groups[i].second->classes;
@@ -888,6 +901,7 @@ class FactoredEngine {
   const Enumeration& e_;
   const AddressSet& held_;
   unsigned threads_;
+  std::vector<Cidr> extra_cidrs_;  ///< the scope's CIDRs (and those of its prefix lists)
   std::vector<Shadow> shadows_;
   std::vector<HeaderClass> path_headers_;             ///< classes of the paths (network ACLs cut them)
   std::vector<std::vector<size_t>> headers_of_path_;  ///< the header classes in each

@@ -437,6 +437,28 @@ Side originOf(const SourceClass& source) {
   return side;
 }
 
+/// The resources of interface `eni_id` a path delivered to it matches as
+/// its destination: the interface, its instance, subnet, VPC, security
+/// groups and VPC endpoint (nothing when the input lacks it).
+void addInterface(const Network::Index& ix, const std::string& eni_id, Side& side) {
+  const Eni* eni = ix.eniById(eni_id);
+  if (eni == nullptr) return;
+  side.add(eni->meta.id);
+  side.add(eni->instance_id);
+  side.add(eni->subnet_id);
+  side.add(eni->vpc_id);
+  for (const auto& group : eni->security_group_ids) side.add(group);
+  if (auto it = ix.endpoint_by_eni.find(eni->meta.id); it != ix.endpoint_by_eni.end()) side.add(it->second->meta.id);
+}
+
+/// The resources of a new interface (a target with no interface ID): its
+/// subnet, VPC and security groups.
+void addNewInterface(const Topology& topo, const Target& target, Side& side) {
+  side.add(target.subnet_id);
+  if (const Subnet* subnet = topo.findSubnet(target.subnet_id)) side.add(subnet->vpc_id);
+  for (const auto& group : target.security_group_ids) side.add(group);
+}
+
 /// Reads a trace: forward hops make the through side; entry gateways join
 /// the source side, exit gateways and the delivered interface the destination.
 void readPath(const Network::Index& ix, const TraceResult& result, const std::string& target_eni, FlowFacts& facts) {
@@ -470,16 +492,7 @@ void readPath(const Network::Index& ix, const TraceResult& result, const std::st
                !result.delivered_elsewhere) {
       facts.reached = true;
       facts.destination.addType("AWS::EC2::NetworkInterface");
-      if (const Eni* eni = ix.eniById(target_eni)) {
-        facts.destination.add(eni->meta.id);
-        facts.destination.add(eni->instance_id);
-        facts.destination.add(eni->subnet_id);
-        facts.destination.add(eni->vpc_id);
-        for (const auto& group : eni->security_group_ids) facts.destination.add(group);
-        if (auto it = ix.endpoint_by_eni.find(eni->meta.id); it != ix.endpoint_by_eni.end()) {
-          facts.destination.add(it->second->meta.id);
-        }
-      }
+      addInterface(ix, target_eni, facts.destination);
     }
   }
 }
@@ -561,6 +574,25 @@ Decision internetDecision(const TraceResult& result, const std::string& subnet_n
   return decision;
 }
 
+/// The tally of a check that did not finish by its deadline: no finding,
+/// the classes of the parts that finished as checked, those of the parts
+/// that did not as undetermined, and one example naming the latter.
+Tally timedOut(const Watch& watch, const std::string& check) {
+  Tally tally;
+  tally.classes_checked = watch.finishedClasses();
+  tally.undetermined_classes = std::max<uint64_t>(1, watch.unfinishedClasses());
+  TraceResult result;
+  result.verdict = Verdict::kUndetermined;
+  result.source = check;
+  result.explanations.push_back(
+      {"TIMEOUT", check,
+       fmt::format("not finished within the time limit (--timeout): {}; no finding of this check is reported, "
+                   "since the unfinished parts could add classes to any of them",
+                   fmt::join(watch.unfinished(), ", "))});
+  tally.undetermined.try_emplace({check, "TIMEOUT"}, std::move(result));
+  return tally;
+}
+
 /// Moves the groups into the report in key order and sets the verdict:
 /// findings make it violated, else undetermined classes undetermined.
 void finishReport(VerifyReport& report, Tally& tally) {
@@ -636,16 +668,20 @@ class SubnetKeys {
 Tally tracePerClass(const Enumeration& e, const AddressSet& held, unsigned threads) {
   const size_t per_atom = e.headers.size() * e.source_ports.size();
   return tallyInParallel<Tally>(threads, e.members, [&](size_t member, Tally& part) {
+    if (e.watch != nullptr) e.watch->decided(uint64_t{e.atoms.size()} * per_atom);
     // By (shadow, header class, source port): whether the stand-in's class
     // decides nothing (1) or something (0); -1 until traced.
     std::vector<int8_t> nothing(e.stand_ins.size() * per_atom, -1);
     for (size_t atom = 0; atom < e.atoms.size(); ++atom) {
+      // A source can take long: the deadline is asked within it too (the part is then unfinished).
+      if (e.watch != nullptr && atom % 256 == 255 && !e.watch->proceed()) return;
       Ipv4 other = e.address(atom);
       bool is_held = held.contains(other.value());
       const size_t shadow = e.shadow_of.empty() ? SIZE_MAX : e.shadow_of[atom];
       const bool stand_in = shadow != SIZE_MAX && e.stand_ins[shadow] == atom;
       const bool alike = shadow != SIZE_MAX && !stand_in && e.alike(member, atom);
       int8_t* known = shadow == SIZE_MAX ? nullptr : nothing.data() + shadow * per_atom;
+      const std::string label = e.label(member, other);  // the same for every header class
       for (const HeaderClass& header : e.headers) {
         for (int source_port : e.source_ports) {
           if (alike) {
@@ -671,11 +707,11 @@ Tally tracePerClass(const Enumeration& e, const AddressSet& held, unsigned threa
           Decision decision = e.decide(member, packet, result);
           if (stand_in) *known = decision.kind == Decision::Kind::kNone ? 1 : 0;
           if (known != nullptr) ++known;
-          record(part, decision, e.label(member, other), packet, std::move(result), e.inbound, is_held);
+          record(part, decision, label, packet, std::move(result), e.inbound, is_held);
         }
       }
     }
-  });
+  }, e.watch);
 }
 
 /// Public addresses something in the input holds (their classes may differ
@@ -714,6 +750,7 @@ bool factorable(const Network::Index& ix) {
 Tally runEnumeration(const Network::Index& ix, const Enumeration& e, const std::vector<Cidr>& extra_cidrs,
                      bool factored, unsigned threads) {
   AddressSet held = heldPublicAddresses(ix);
+  if (e.watch != nullptr) e.watch->plan(uint64_t{e.members} * e.atoms.size() * e.headers.size() * e.source_ports.size());
   if (!factored || e.source_ports.size() != 1 || !factorable(ix)) return tracePerClass(e, held, threads);
   return runFactoredEngine(ix, e, extra_cidrs, held, threads);
 }
@@ -731,21 +768,29 @@ Enumeration egressEnumeration(const Network& network, const std::vector<SourceCl
   e.headers = std::move(headers);
   e.source_ports = std::move(source_ports);
   auto groups = std::make_shared<std::vector<const std::vector<std::string>*>>();
+  auto endpoints = std::make_shared<std::vector<Endpoint>>();  // endpointOf each source, once
   for (const SourceClass& source : sources) {
     const Eni* eni = source.endpoint.kind == Endpoint::Kind::kEni ? source.endpoint.eni : nullptr;
     groups->push_back(eni != nullptr ? &eni->security_group_ids : &source.endpoint.security_group_ids);
+    endpoints->push_back(endpointOf(source));
   }
   const Atom* first_atom = e.atoms.data();
   e.packet = [&sources, first_atom](size_t member, size_t atom, const HeaderClass& header, int source_port) {
     return classPacket(sources[member].endpoint.address.v4(), atomAddress(first_atom[atom]), header, source_port);
   };
-  e.trace = [&network, &sources, target](size_t member, size_t atom, const Packet& packet, bool apart,
-                                         Consulted* consulted) {
-    Endpoint source = endpointOf(sources[member]);
-    source.security_groups_checked_apart = apart;
-    return trace(network, source, target(atom, packet.destination.v4()), packet, TraceOptions{apart, consulted, /*host_services=*/false});
+  e.trace = [&network, endpoints, target](size_t member, size_t atom, const Packet& packet, bool apart,
+                                          Consulted* consulted) {
+    const Endpoint& source = (*endpoints)[member];
+    if (!apart) {
+      return trace(network, source, target(atom, packet.destination.v4()), packet,
+                   TraceOptions{apart, consulted, /*host_services=*/false});
+    }
+    Endpoint checked_apart = source;
+    checked_apart.security_groups_checked_apart = true;
+    return trace(network, checked_apart, target(atom, packet.destination.v4()), packet,
+                 TraceOptions{apart, consulted, /*host_services=*/false});
   };
-  e.label = [&sources](size_t member, Ipv4 /*other*/) { return endpointOf(sources[member]).label; };
+  e.label = [endpoints](size_t member, Ipv4 /*other*/) { return (*endpoints)[member].label; };
   e.groups = [groups](size_t member) -> const std::vector<std::string>& { return *(*groups)[member]; };
   const SubnetKeys subnet_keys(ix);
   auto subnet_names = std::make_shared<std::unordered_map<const Subnet*, std::string>>();
@@ -1202,7 +1247,7 @@ struct KeyedTally6 {
 /// tally equals the class-by-class loop's (tested: factored_test.cpp).
 Tally keyedIpv6(const Network& network, const std::vector<SourceClass>& sources, const std::vector<Ipv6>& starts,
                 const std::vector<Ipv6>& destinations, const std::vector<HeaderClass>& headers,
-                const VerifyOptions& options) {
+                const VerifyOptions& options, Watch& watch) {
   const Network::Index& ix = network.index();
   // Keys: (subnet, source address class), members in source order.
   std::vector<std::vector<size_t>> keys;
@@ -1343,7 +1388,7 @@ Tally keyedIpv6(const Network& network, const std::vector<SourceClass>& sources,
       }
       d0 = d1;
     }
-  });
+  }, &watch);
   // The tally, with the winning examples traced in full.
   Tally tally;
   tally.classes_checked = keyed.classes_checked;
@@ -1379,7 +1424,7 @@ Tally keyedIpv6(const Network& network, const std::vector<SourceClass>& sources,
 /// header class, into the returned tally.
 Tally internetFreeIpv6(const Network& network, const std::vector<PlannedSource>& planned,
                        const std::vector<Atom>& ipv4_atoms, const std::vector<HeaderClass>& headers,
-                       const VerifyOptions& options, uint64_t& source_classes) {
+                       const VerifyOptions& options, uint64_t& source_classes, Watch& watch) {
   const Network::Index& ix = network.index();
   const std::vector<Ipv6> starts = ipv6ClassStarts(ix.topo, ipv4_atoms);
   std::vector<Ipv6> destinations;
@@ -1392,8 +1437,9 @@ Tally internetFreeIpv6(const Network& network, const std::vector<PlannedSource>&
   if (!sources.empty()) {
     for (auto& assumption : ipv6StandInAssumptions(ix.topo)) tally.assumptions.insert(std::move(assumption));
   }
+  watch.plan(uint64_t{sources.size()} * destinations.size() * headers.size());
   if (options.factored) {
-    tally.append(keyedIpv6(network, sources, starts, destinations, headers, options));
+    tally.append(keyedIpv6(network, sources, starts, destinations, headers, options, watch));
     return tally;
   }
   tally.append(tallyInParallel<Tally>(options.threads, sources.size(), [&](size_t member, Tally& part) {
@@ -1411,7 +1457,7 @@ Tally internetFreeIpv6(const Network& network, const std::vector<PlannedSource>&
         record(part, decision, source.label, packet, std::move(result), false, false);
       }
     }
-  }));
+  }, &watch));
   return tally;
 }
 
@@ -1477,8 +1523,15 @@ Result<InternetFreeReport> verifyInternetFree(const Network& network, const std:
   e.decide = [&interfaces](size_t member, const Packet& /*packet*/, const TraceResult& result) {
     return internetDecision(result, displayName(interfaces[member].subnet->meta));
   };
+  Watch watch(options, report.check);
+  e.watch = &watch;
+  watch.startPart("paths from the sources to the internet (IPv4)");
   tally.append(runEnumeration(ix, e, {}, options.factored, options.threads));
-  tally.append(internetFreeIpv6(network, every_planned, address_atoms, headers6, options, report.source_classes));
+  watch.endPart();
+  watch.startPart("paths from the sources to the internet (IPv6)");
+  tally.append(internetFreeIpv6(network, every_planned, address_atoms, headers6, options, report.source_classes, watch));
+  watch.endPart();
+  if (!watch.unfinished().empty()) tally = timedOut(watch, report.check);
   finishWithAssumptions(
       report, tally, options,
       "the internet is every public IPv4 address (outside the RFC 6890 special ranges) and every global unicast "
@@ -1691,14 +1744,22 @@ class ScopeCheck {
     readFactorability();
     report_.check = "scope " + scope_.name;
     report_.scope_origin = scope_.origin;
-    if (egress_needed_) {
-      if (auto error = checkEgress()) return *error;
-      if (auto error = checkEgressIpv6()) return *error;
+    // Each part of the check, as the time limit names it when unfinished.
+    const std::pair<bool, std::optional<Error> (ScopeCheck::*)()> parts[] = {
+        {egress_needed_, &ScopeCheck::checkEgress},
+        {egress_needed_, &ScopeCheck::checkEgressIpv6},
+        {ingress_needed_, &ScopeCheck::checkIngress},
+        {ingress_needed_, &ScopeCheck::checkIngressIpv6},
+    };
+    const char* const names[] = {"paths from interfaces (IPv4)", "paths from interfaces (IPv6)",
+                                 "paths from the internet (IPv4)", "paths from the internet (IPv6)"};
+    for (size_t i = 0; i < std::size(parts); ++i) {
+      if (!parts[i].first) continue;
+      watch_.startPart(names[i]);
+      if (auto error = (this->*parts[i].second)()) return *error;
+      watch_.endPart();
     }
-    if (ingress_needed_) {
-      if (auto error = checkIngress()) return *error;
-      if (auto error = checkIngressIpv6()) return *error;
-    }
+    if (!watch_.unfinished().empty()) tally_ = timedOut(watch_, report_.check);
     noteEntriesFromOutside();
     noteUnmodelled();
     finishWithAssumptions(
@@ -1737,6 +1798,7 @@ class ScopeCheck {
   const Topology& topo_;
   const NaaScope& scope_;
   const VerifyOptions& options_;
+  Watch watch_{options_, "scope " + scope_.name};  ///< the time limit and progress
 
   // Every CIDR, prefix list and port the scope names splits the classes (readPacketHeaders).
   std::vector<Cidr> extra_cidrs_;
@@ -1753,9 +1815,11 @@ class ScopeCheck {
   std::vector<HeaderClass> headers_;
   std::vector<int> source_ports_{49152};
   // Whether the factored engine may run (readFactorability).
-  bool plain_ = true;
-  bool egress_plain_ = true;
-  std::vector<const NaaResourceStatement*> source_ids_;  ///< Source statements naming resources by ID
+  bool egress_plain_ = true;  ///< the egress half may be factored (when it reaches public destinations only)
+  std::vector<const NaaResourceStatement*> source_statements_;  ///< Source resource statements
+  bool ingress_plain_ = true;  ///< no ThroughResources: the ingress half may be factored
+  std::vector<const NaaResourceStatement*> destination_statements_;  ///< Destination resource statements
+  std::vector<const NaaPacketHeader*> header_statements_;            ///< every packet-header statement
   VerifyReport report_;
   Tally tally_;
 };
@@ -1865,32 +1929,56 @@ void ScopeCheck::splitClasses() {
   }
 }
 
-/// The factored engine needs every class of a key to match the scope alike:
-/// statements by resource type only, of interfaces and internet gateways,
-/// nothing on the way, no packet header; going out, a Source naming
-/// internet gateways or a Destination naming interfaces could tell a class
-/// to a held public address (which comes back in) from its shadow. Going
-/// out, a Source may also name resources by ID: interfaces whose origins
-/// those statements match differently get keys of their own (checkEgress).
+/// The factored engine needs every class of a key to match the scope alike.
+/// Going out (to public destinations only), a class to a held public
+/// address is decided as its shadow, but its path comes back in through
+/// the holder's internet gateway (Source side) and is delivered to the
+/// holder (Destination side: its interface, instance, subnet, VPC, groups,
+/// endpoint): so no Source may name internet gateways and no Destination
+/// anything a holder brings (by type, or by an ID other than an internet
+/// gateway's). Any other Source statement, by ID or by type, is matched by
+/// the interface's origin or by entry gateways of the key's shared path:
+/// interfaces whose origins those statements match differently get keys of
+/// their own (checkEgress).
+/// Coming in from the internet, the Source side is read from the path
+/// alone (the internet gateway and any gateway crossed), which every
+/// target of a key shares; the Destination side adds the target's own
+/// resources, so targets those statements match differently get keys of
+/// their own (checkIngress): any resource statement will do there.
+/// Packet headers: the scope's CIDRs cut the shadows and the keys'
+/// address classes, its ports the paths' header classes, and both count
+/// among the questions that let a trace stand for other cells
+/// (factored_engine.cpp, CellClasses); coming in, the target's address
+/// (the packet's destination) is part of its key. ThroughResources still
+/// go class by class: the path's security groups are checked apart, so no
+/// hop names them.
 void ScopeCheck::readFactorability() {
   for (const auto* paths : {&scope_.match_paths, &scope_.exclude_paths}) {
     for (const auto& path : *paths) {
-      plain_ = plain_ && path.through.empty();
+      egress_plain_ = egress_plain_ && path.through.empty();
+      ingress_plain_ = ingress_plain_ && path.through.empty();
+      if (path.destination.resource) destination_statements_.push_back(&*path.destination.resource);
+      if (path.source.resource) source_statements_.push_back(&*path.source.resource);
       for (const auto* side : {&path.source, &path.destination}) {
-        plain_ = plain_ && !side->packet_header;
-        if (!side->resource) continue;
-        if (side == &path.source && !side->resource->resources.empty()) {
-          source_ids_.push_back(&*side->resource);
-          for (const auto& id : side->resource->resources) {
-            egress_plain_ = egress_plain_ && resourceTypeOf(bareId(id)) != "AWS::EC2::InternetGateway";
-          }
-        } else {
-          plain_ = plain_ && side->resource->resources.empty();
+        if (side->packet_header) header_statements_.push_back(&*side->packet_header);
+      }
+      static const std::set<std::string_view> kHolderTypes{
+          "AWS::EC2::NetworkInterface", "AWS::EC2::Instance",      "AWS::EC2::Subnet",
+          "AWS::EC2::VPC",              "AWS::EC2::SecurityGroup", "AWS::EC2::VPCEndpoint"};
+      if (const auto& source = path.source.resource) {
+        for (const auto& id : source->resources) {
+          egress_plain_ = egress_plain_ && resourceTypeOf(bareId(id)) != "AWS::EC2::InternetGateway";
         }
-        for (const auto& type : side->resource->resource_types) {
-          bool interface = type == "AWS::EC2::NetworkInterface";
-          plain_ = plain_ && (interface || type == "AWS::EC2::InternetGateway");
-          egress_plain_ = egress_plain_ && (side == &path.source ? interface : !interface);
+        for (const auto& type : source->resource_types) {
+          egress_plain_ = egress_plain_ && type != "AWS::EC2::InternetGateway";
+        }
+      }
+      if (const auto& destination = path.destination.resource) {
+        for (const auto& id : destination->resources) {
+          egress_plain_ = egress_plain_ && resourceTypeOf(bareId(id)) == "AWS::EC2::InternetGateway";
+        }
+        for (const auto& type : destination->resource_types) {
+          egress_plain_ = egress_plain_ && kHolderTypes.count(type) == 0;
         }
       }
     }
@@ -1970,14 +2058,14 @@ std::optional<Error> ScopeCheck::checkEgress() {
     std::call_once(origin_built[member], [&] { origins[member] = originOf(sources[member]); });
     return origins[member];
   };
-  if (!source_ids_.empty()) {
+  if (!source_statements_.empty()) {
     // A Source naming resources matches an interface's origin or an
     // entry gateway of its path; the path is the key's, so interfaces
     // whose origins those statements match alike decide alike.
     e.key = [base = e.key, this, &origin](size_t member) {
       auto key = base(member);
       key.first += '|';
-      for (const NaaResourceStatement* statement : source_ids_) {
+      for (const NaaResourceStatement* statement : source_statements_) {
         key.first += resourceMatches(*statement, origin(member)) ? '1' : '0';
       }
       return key;
@@ -1991,9 +2079,11 @@ std::optional<Error> ScopeCheck::checkEgress() {
     readPath(ix_, result, holder == ix_.by_private_ip.end() ? std::string() : holder->second.front()->meta.id, facts);
     return judge(facts, packet, result, displayName(sources[member].subnet->meta));
   };
-  const bool factored = options_.factored && plain_ && egress_plain_ && !private_destinations_;
+  const bool factored = options_.factored && egress_plain_ && !private_destinations_;
   if (auto error = withinClassLimit(sources.size(), report_.header_classes, factored)) return error;
   if (private_destinations_ && options_.skip_other_estates) decideOtherEstatesAlike(ix_, extra_cidrs_, sources, e);
+  e.scope_ports = extra_ports_;
+  e.watch = &watch_;
   tally_.append(runEnumeration(ix_, e, extra_cidrs_, factored, options_.threads));
   return std::nullopt;
 }
@@ -2023,6 +2113,7 @@ std::optional<Error> ScopeCheck::checkEgressIpv6() {
   const uint64_t pairs = uint64_t{destinations.size()} * headers_.size() * source_ports_.size();
   if (auto error = withinClassLimit(sources.size(), pairs, false)) return error;
   for (auto& assumption : ipv6StandInAssumptions(topo_)) tally_.assumptions.insert(std::move(assumption));
+  watch_.plan(sources.size() * pairs);
   tally_.append(tallyInParallel<Tally>(options_.threads, sources.size(), [&](size_t member, Tally& part) {
     const Endpoint source = endpointOf(sources[member]);
     const Side origin = originOf(sources[member]);
@@ -2045,7 +2136,7 @@ std::optional<Error> ScopeCheck::checkEgressIpv6() {
         }
       }
     }
-  }));
+  }, &watch_));
   return std::nullopt;
 }
 
@@ -2091,6 +2182,7 @@ std::optional<Error> ScopeCheck::checkIngressIpv6() {
   report_.source_classes += clients.size();
   const uint64_t pairs = uint64_t{clients.size()} * headers_.size() * source_ports_.size();
   if (auto error = withinClassLimit(targets.size(), pairs, false)) return error;
+  watch_.plan(targets.size() * pairs);
   tally_.append(tallyInParallel<Tally>(options_.threads, targets.size(), [&](size_t member, Tally& part) {
     const Inbound6& inbound = targets[member];
     for (const Ipv6& client : clients) {
@@ -2107,7 +2199,7 @@ std::optional<Error> ScopeCheck::checkIngressIpv6() {
         }
       }
     }
-  }));
+  }, &watch_));
   return std::nullopt;
 }
 
@@ -2117,20 +2209,16 @@ Decision ScopeCheck::judgeInbound(const TraceResult& result, const Packet& packe
                                   const Target& target) const {
   FlowFacts facts;
   readPath(ix_, result, eni_id, facts);
-  if (eni_id.empty() && facts.reached) {
-    const Subnet* subnet = topo_.findSubnet(target.subnet_id);
-    facts.destination.add(target.subnet_id);
-    if (subnet != nullptr) facts.destination.add(subnet->vpc_id);
-    for (const auto& group : target.security_group_ids) facts.destination.add(group);
-  }
+  if (eni_id.empty() && facts.reached) addNewInterface(topo_, target, facts.destination);
   std::string entry = facts.source.ids.empty() ? "internet" : "internet via " + std::string(facts.source.smallestId());
   return judge(facts, packet, result, entry);
 }
 
 /// "too large" when a check class by class would trace more than
-/// kScopeClassPairsByClass pairs (topology/limits.h).
+/// kScopeClassPairsByClass pairs (topology/limits.h); with a deadline the
+/// time limit bounds the work instead.
 std::optional<Error> ScopeCheck::withinClassLimit(uint64_t sources, uint64_t headers, bool factored) const {
-  if (factored || sources * headers <= limits::kScopeClassPairsByClass) return std::nullopt;
+  if (factored || options_.deadline || sources * headers <= limits::kScopeClassPairsByClass) return std::nullopt;
   return Error{fmt::format("too large: scope {} would trace {} (source, header) class pairs one by one ({} source "
                            "classes x {} header classes); the limit is {} (docs/cli.md, \"Limits\")",
                            scope_.name, sources * headers, sources, headers, limits::kScopeClassPairsByClass)};
@@ -2146,15 +2234,45 @@ std::optional<Error> ScopeCheck::checkIngress() {
   }
   report_.source_classes += clients.size();
   if (report_.header_classes == 0) report_.header_classes = uint64_t{headers_.size()} * source_ports_.size();
-  const bool factored = options_.factored && plain_ && source_ids_.empty();
+  const bool factored = options_.factored && ingress_plain_;
   if (auto error = withinClassLimit(targets.size(), uint64_t{clients.size()} * headers_.size() * source_ports_.size(),
                                     factored)) {
     return error;
   }
   Enumeration e = inboundEnumeration(network_, targets, std::move(clients), headers_, source_ports_);
+  e.scope_ports = extra_ports_;
+  if (!destination_statements_.empty() || !header_statements_.empty()) {
+    // A Destination matches the target's own resources or a gateway on the
+    // path, a packet header the target's address; the path is the key's,
+    // so targets whose own resources and address those statements match
+    // alike decide alike (readFactorability).
+    e.key = [base = e.key, this, &targets](size_t member) {
+      auto key = base(member);
+      Side own;
+      if (targets[member].eni_id.empty()) {
+        addNewInterface(topo_, targets[member].target, own);
+      } else {
+        addInterface(ix_, targets[member].eni_id, own);
+      }
+      key.first += '|';
+      for (const NaaResourceStatement* statement : destination_statements_) {
+        key.first += resourceMatches(*statement, own) ? '1' : '0';
+      }
+      // The packet's destination (inboundEnumeration).
+      const IpAddress address = targets[member].eni_id.empty() ? IpAddress(Ipv4(kNewInterfacePublicAddress))
+                                                               : targets[member].target.address;
+      for (const NaaPacketHeader* header : header_statements_) {
+        key.first += addressMatches(address, header->destination_addresses, header->destination_prefix_lists, lists_)
+                         ? '1'
+                         : '0';
+      }
+      return key;
+    };
+  }
   e.decide = [&](size_t member, const Packet& packet, const TraceResult& result) {
     return judgeInbound(result, packet, targets[member].eni_id, targets[member].target);
   };
+  e.watch = &watch_;
   tally_.append(runEnumeration(ix_, e, extra_cidrs_, factored, options_.threads));
   return std::nullopt;
 }

@@ -1,9 +1,13 @@
 // Exhaustive guarantees over every packet: the internet-free check behind `vpcsim verify`.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/tracer.h"
@@ -11,6 +15,15 @@
 #include "topology/result.h"
 
 namespace vpcsim::sim {
+
+/// How far a running check has got (VerifyOptions::progress).
+struct VerifyProgress {
+  std::string_view check;  ///< "internet-free" or "scope NAME"
+  std::string_view part;   ///< what it is tracing: "egress paths from interfaces (IPv4)", ...
+  uint64_t done = 0;       ///< items (sources, targets, keys of interfaces) of the part's current loop finished
+  uint64_t total = 0;      ///< items of that loop
+  uint64_t classes = 0;    ///< classes decided so far by the check
+};
 
 /// Knobs of the exhaustive check; the defaults are what `vpcsim verify` uses.
 struct VerifyOptions {
@@ -33,6 +46,17 @@ struct VerifyOptions {
   /// nothing, instead of tracing them; false traces them, the reference this
   /// is tested against. Reports are identical either way.
   bool skip_other_estates = true;
+  /// When set, work stops once this time has passed: every check not
+  /// finished by then answers undetermined, with no finding and one
+  /// undetermined example (code TIMEOUT) naming the parts not finished;
+  /// never "holds" and never a partial list of findings. A time already
+  /// passed makes every check undetermined. Checks that finish are
+  /// reported exactly as without a deadline.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// When set, called now and then (from the tracing threads, one call at
+  /// a time) with the progress of the running check; it never changes the
+  /// report.
+  std::function<void(const VerifyProgress&)> progress;
 };
 
 /// One group of violating header classes: same rule, same source subnet

@@ -10,6 +10,7 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -366,6 +367,86 @@ struct Decision {
 InternetFinding exampleFinding(const Decision& decision, const std::string& source_label,
                                const Packet& packet, TraceResult&& result, bool inbound);
 
+/// The time limit and progress of one check (VerifyOptions::deadline and
+/// progress). The loops of the engines ask it before every item and skip
+/// the rest once the deadline has passed; the check then knows which of
+/// its parts did not finish. Reads the clock only when a deadline is set.
+class Watch {
+ public:
+  Watch(const VerifyOptions& options, std::string check) : options_(options), check_(std::move(check)) {}
+
+  /// Starts a part of the check (one thread at a time): `what` names it in
+  /// progress and in the reason of a timeout.
+  void startPart(std::string what) {
+    part_ = std::move(what);
+    planned_ = 0;
+    skipped_ = false;
+  }
+  /// Adds `classes` to the classes the current part decides when it finishes.
+  void plan(uint64_t classes) { planned_ += classes; }
+  /// Ends the current part: unfinished when it skipped work for the deadline.
+  void endPart() {
+    if (skipped_) {
+      unfinished_.push_back(part_);
+      unfinished_classes_ += planned_;
+    } else {
+      finished_classes_ += planned_;
+    }
+  }
+  /// The parts that did not finish, in order, and their classes; the classes of those that did.
+  [[nodiscard]] const std::vector<std::string>& unfinished() const { return unfinished_; }
+  [[nodiscard]] uint64_t unfinishedClasses() const { return unfinished_classes_; }
+  [[nodiscard]] uint64_t finishedClasses() const { return finished_classes_; }
+  /// Whether the deadline has passed (and work is being skipped).
+  [[nodiscard]] bool expired() const {
+    if (expired_) return true;
+    if (options_.deadline && std::chrono::steady_clock::now() >= *options_.deadline) expired_ = true;
+    return expired_;
+  }
+
+  /// Starts a loop of `total` items within the part.
+  void startLoop(uint64_t total) {
+    done_ = 0;
+    total_ = total;
+    report();
+  }
+  /// Before an item: false, and the part unfinished, once the deadline has passed.
+  bool proceed() {
+    if (!expired()) return true;
+    skipped_ = true;
+    return false;
+  }
+  /// After an item.
+  void finished() {
+    ++done_;
+    report();
+  }
+  /// Classes decided (counted for progress only).
+  void decided(uint64_t classes) { classes_ += classes; }
+
+ private:
+  void report() {
+    if (!options_.progress) return;
+    std::unique_lock<std::mutex> lock(reporting_, std::try_to_lock);
+    if (!lock.owns_lock()) return;  // another thread is reporting: skip this one
+    options_.progress(VerifyProgress{check_, part_, done_.load(), total_.load(), classes_.load()});
+  }
+
+  const VerifyOptions& options_;
+  std::string check_;
+  std::string part_;
+  uint64_t planned_ = 0;
+  std::vector<std::string> unfinished_;
+  uint64_t unfinished_classes_ = 0;
+  uint64_t finished_classes_ = 0;
+  std::atomic<bool> skipped_{false};
+  mutable std::atomic<bool> expired_{false};
+  std::atomic<uint64_t> done_{0};
+  std::atomic<uint64_t> total_{0};
+  std::atomic<uint64_t> classes_{0};
+  std::mutex reporting_;
+};
+
 /// Threads to use for VerifyOptions::threads (0 = one per core).
 inline unsigned threadCount(unsigned threads) {
   return threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : threads;
@@ -375,13 +456,20 @@ inline unsigned threadCount(unsigned threads) {
 /// the tally one thread checking i = 0, 1, ... in order would give: each
 /// item tallies on its own, and the tallies are appended in index order.
 /// The traces share only the immutable Network.
+/// With `watch`, items are skipped once its deadline has passed.
 template <typename TallyType, typename Check>
-TallyType tallyInParallel(unsigned threads, size_t count, Check&& check) {
+TallyType tallyInParallel(unsigned threads, size_t count, Check&& check, Watch* watch = nullptr) {
   const unsigned wanted = threadCount(threads);
+  if (watch != nullptr) watch->startLoop(count);
+  auto one = [&](size_t i, TallyType& tally) {
+    if (watch != nullptr && !watch->proceed()) return;
+    check(i, tally);
+    if (watch != nullptr) watch->finished();
+  };
   if (wanted == 1) {
     // One thread: one tally in index order, no merging (what the merged tallies must equal).
     TallyType total;
-    for (size_t i = 0; i < count; ++i) check(i, total);
+    for (size_t i = 0; i < count; ++i) one(i, total);
     return total;
   }
   constexpr size_t kChunk = 1;  // sources (or targets) per chunk: each is thousands of traces
@@ -390,7 +478,7 @@ TallyType tallyInParallel(unsigned threads, size_t count, Check&& check) {
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t chunk = next++; chunk < chunks; chunk = next++) {
-      for (size_t i = chunk * kChunk; i < std::min(count, (chunk + 1) * kChunk); ++i) check(i, parts[chunk]);
+      for (size_t i = chunk * kChunk; i < std::min(count, (chunk + 1) * kChunk); ++i) one(i, parts[chunk]);
     }
   };
   const size_t helpers = std::min<size_t>(wanted, chunks);
@@ -403,13 +491,19 @@ TallyType tallyInParallel(unsigned threads, size_t count, Check&& check) {
   return total;
 }
 
-/// Runs work(i) for every i in [0, count) on all cores (no result order to keep).
+/// Runs work(i) for every i in [0, count) on all cores (no result order to
+/// keep); with `watch`, items are skipped once its deadline has passed.
 template <typename Work>
-void forEachInParallel(unsigned threads, size_t count, Work&& work) {
+void forEachInParallel(unsigned threads, size_t count, Work&& work, Watch* watch = nullptr) {
   const unsigned wanted = threadCount(threads);
   std::atomic<size_t> next{0};
+  if (watch != nullptr) watch->startLoop(count);
   auto run = [&] {
-    for (size_t i = next++; i < count; i = next++) work(i);
+    for (size_t i = next++; i < count; i = next++) {
+      if (watch != nullptr && !watch->proceed()) continue;
+      work(i);
+      if (watch != nullptr) watch->finished();
+    }
   };
   std::vector<std::future<void>> running;
   for (size_t t = 1; t < std::min<size_t>(wanted, count); ++t) running.push_back(std::async(std::launch::async, run));
@@ -460,6 +554,11 @@ struct Enumeration {
   /// those decide nothing (verifyScope: a private address only interfaces
   /// of other estates hold, sim/estate.h). Set when shadow_of is not empty.
   std::function<bool(size_t member, size_t atom)> alike;
+  /// The destination ports a scope's packet-header statements name: the
+  /// factored engine's paths are traced per class of them too.
+  std::vector<PortRange> scope_ports;
+  /// The check's time limit and progress (none when null).
+  Watch* watch = nullptr;
 
   [[nodiscard]] Ipv4 address(size_t atom) const { return atomAddress(atoms[atom]); }
 };

@@ -6,8 +6,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "reports/verify_report.h"
 #include "sim/rules.h"
 #include "formats/cloudformation.h"
+#include "formats/scope_file.h"
 #include "tests/support/snapshots.h"
 #include "formats/loader.h"
 
@@ -189,4 +191,76 @@ TEST_CASE("verify rejects unknown sources with a suggestion", "[verify]") {
   auto report = sim::verifyInternetFree(network, {"subnet:PrivateSubnet1B"}, sim::VerifyOptions{});
   REQUIRE_FALSE(report);
   CHECK(report.error() == "subnet 'PrivateSubnet1B' is not in the input (did you mean 'PrivateSubnet1A'?)");
+}
+
+namespace {
+/// Options of either engine, on two threads.
+sim::VerifyOptions engine(bool factored) {
+  sim::VerifyOptions options;
+  options.factored = factored;
+  options.threads = 2;
+  return options;
+}
+}  // namespace
+
+TEST_CASE("a deadline already passed leaves every check undetermined, naming the parts not finished", "[verify]") {
+  Topology topo = testing::loadTestSnapshot(kRoot / "tests/data/corpus/batfish-test-nat-gateway/aws_configs");
+  sim::Network network(topo);
+  for (bool factored : {true, false}) {
+    CAPTURE(factored);
+    sim::VerifyOptions options = engine(factored);
+    // Without a deadline the checks have findings.
+    auto free = sim::verifyInternetFree(network, {"subnet-06f469bcee42e408e"}, options);
+    REQUIRE(free);
+    REQUIRE(free->verdict == sim::Verdict::kReachable);
+    auto scope = sim::verifyScope(network, *builtinNaaScope("vpc-egress"), options);
+    REQUIRE(scope);
+    REQUIRE(scope->verdict == sim::Verdict::kReachable);
+
+    options.deadline = std::chrono::steady_clock::time_point{};  // long past
+    auto late = sim::verifyInternetFree(network, {"subnet-06f469bcee42e408e"}, options);
+    REQUIRE(late);
+    CHECK(late->verdict == sim::Verdict::kUndetermined);
+    CHECK(late->findings.empty());
+    CHECK(late->classes_checked == 0);
+    CHECK(late->undetermined_classes == free->classes_checked);
+    REQUIRE(late->undetermined.size() == 1);
+    REQUIRE(late->undetermined[0].explanations.size() == 1);
+    CHECK(late->undetermined[0].explanations[0].code == "TIMEOUT");
+    CHECK(late->undetermined[0].explanations[0].message ==
+          "not finished within the time limit (--timeout): paths from the sources to the internet (IPv4); no finding "
+          "of this check is reported, since the unfinished parts could add classes to any of them");
+    auto late_scope = sim::verifyScope(network, *builtinNaaScope("vpc-egress"), options);
+    REQUIRE(late_scope);
+    CHECK(late_scope->verdict == sim::Verdict::kUndetermined);
+    CHECK(late_scope->findings.empty());
+    CHECK(late_scope->undetermined_classes == scope->classes_checked);
+    REQUIRE(!late_scope->undetermined.empty());
+    CHECK(late_scope->undetermined[0].explanations[0].message ==
+          "not finished within the time limit (--timeout): paths from interfaces (IPv4), paths from the internet "
+          "(IPv4); no finding of this check is reported, since the unfinished parts could add classes to any of them");
+  }
+}
+
+TEST_CASE("progress reports do not change the answer", "[verify]") {
+  Topology topo = testing::loadTestSnapshot(kRoot / "tests/data/corpus/batfish-test-nat-gateway/aws_configs");
+  sim::Network network(topo);
+  for (bool factored : {true, false}) {
+    sim::VerifyOptions options = engine(factored);
+    auto quiet = sim::verifyScope(network, *builtinNaaScope("vpc-ingress"), options);
+    REQUIRE(quiet);
+    uint64_t calls = 0;
+    uint64_t classes = 0;
+    options.progress = [&](const sim::VerifyProgress& progress) {
+      ++calls;
+      classes = std::max(classes, progress.classes);
+      CHECK(progress.check == "scope vpc-ingress");
+      CHECK(progress.done <= progress.total);
+    };
+    auto watched = sim::verifyScope(network, *builtinNaaScope("vpc-ingress"), options);
+    REQUIRE(watched);
+    CHECK(reports::verifyJson({*watched}) == reports::verifyJson({*quiet}));
+    CHECK(calls > 0);
+    CHECK(classes > 0);
+  }
 }
