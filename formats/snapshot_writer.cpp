@@ -951,6 +951,165 @@ class SnapshotWriter {
     }
   }
 
+  // ---- Elastic Load Balancing, in the layout the lab snapshots use ----
+
+  void loadBalancers(JsonOut& j) const {
+    for (const auto& lb : t_.load_balancers) {
+      if (lb.type == LoadBalancerType::kClassic) continue;  // written by elb describe-load-balancers, not here
+      j.beginObject();
+      j.key("AvailabilityZones");
+      j.beginArray();
+      for (const auto& zone : lb.zones) {
+        j.beginObject();
+        j.key("LoadBalancerAddresses");
+        j.beginArray();
+        for (const auto& address : zone.public_addresses) {
+          j.beginObject();
+          j.field("IpAddress", address.str());
+          j.endObject();
+        }
+        for (const auto& address : zone.private_addresses) {
+          j.beginObject();
+          j.field("PrivateIPv4Address", address.str());
+          j.endObject();
+        }
+        j.endArray();
+        j.field("SubnetId", zone.subnet_id);
+        j.field("ZoneName", zone.zone);
+        j.endObject();
+      }
+      j.endArray();
+      if (!lb.dns_name.empty()) j.field("DNSName", lb.dns_name);
+      if (!lb.ip_address_type.empty()) j.field("IpAddressType", lb.ip_address_type);
+      j.field("LoadBalancerArn", lb.arn);
+      j.field("LoadBalancerName", lb.meta.name);
+      j.field("Scheme", lb.internet_facing ? "internet-facing" : "internal");
+      if (!lb.security_group_ids.empty()) j.stringArray("SecurityGroups", lb.security_group_ids);
+      j.key("State");
+      j.beginObject();
+      j.field("Code", lb.state.empty() ? std::string("active") : lb.state);
+      j.endObject();
+      j.field("Type", loadBalancerTypeName(lb.type));
+      j.field("VpcId", lb.vpc_id);
+      j.endObject();
+    }
+  }
+
+  void loadBalancerListeners(JsonOut& j) const {
+    for (const auto& lb : t_.load_balancers) {
+      if (lb.type == LoadBalancerType::kClassic) continue;
+      j.beginObject();
+      j.key("Listeners");
+      j.beginArray();
+      for (const auto& listener : t_.lb_listeners) {
+        if (listener.load_balancer_arn != lb.arn) continue;
+        j.beginObject();
+        j.key("DefaultActions");
+        j.beginArray();
+        if (!listener.target_group_arns.empty()) {
+          j.beginObject();
+          j.key("ForwardConfig");
+          j.beginObject();
+          j.key("TargetGroups");
+          j.beginArray();
+          for (const auto& arn : listener.target_group_arns) {
+            j.beginObject();
+            j.field("TargetGroupArn", arn);
+            j.endObject();
+          }
+          j.endArray();
+          j.endObject();
+          j.field("Type", "forward");
+          j.endObject();
+        }
+        j.endArray();
+        j.field("ListenerArn", listener.meta.id);
+        j.field("LoadBalancerArn", listener.load_balancer_arn);
+        j.field("Port", listener.port);
+        j.field("Protocol", listener.protocol);
+        j.endObject();
+      }
+      j.endArray();
+      j.field("LoadBalancerArn", lb.arn);
+      j.endObject();
+    }
+  }
+
+  void targetGroups(JsonOut& j) const {
+    for (const auto& group : t_.target_groups) {
+      j.beginObject();
+      j.stringArray("LoadBalancerArns", group.load_balancer_arns);
+      j.field("Port", group.port);
+      j.field("Protocol", group.protocol);
+      j.field("TargetGroupArn", group.arn);
+      j.field("TargetGroupName", group.meta.name);
+      j.field("TargetType", group.target_type);
+      j.field("VpcId", group.vpc_id);
+      j.endObject();
+    }
+  }
+
+  void targetHealth(JsonOut& j) const {
+    for (const auto& group : t_.target_groups) {
+      if (!group.targets_known) continue;
+      j.beginObject();
+      j.field("TargetGroupArn", group.arn);
+      j.key("TargetHealthDescriptions");
+      j.beginArray();
+      for (const auto& target : group.targets) {
+        j.beginObject();
+        j.key("Target");
+        j.beginObject();
+        if (!target.zone.empty()) j.field("AvailabilityZone", target.zone);
+        j.field("Id", target.id);
+        if (target.port != 0) j.field("Port", target.port);
+        j.endObject();
+        if (!target.health.empty()) {
+          j.key("TargetHealth");
+          j.beginObject();
+          if (!target.health_reason.empty()) j.field("Reason", target.health_reason);
+          j.field("State", target.health);
+          j.endObject();
+        }
+        j.endObject();
+      }
+      j.endArray();
+      j.endObject();
+    }
+  }
+
+  static void attributes(JsonOut& j, const std::vector<std::pair<std::string, std::string>>& attributes) {
+    j.key("Attributes");
+    j.beginArray();
+    for (const auto& [attribute, value] : attributes) {
+      j.beginObject();
+      j.field("Key", attribute);
+      j.field("Value", value);
+      j.endObject();
+    }
+    j.endArray();
+  }
+
+  void loadBalancerAttributes(JsonOut& j) const {
+    for (const auto& lb : t_.load_balancers) {
+      if (!lb.attributes_known || lb.type == LoadBalancerType::kClassic) continue;
+      j.beginObject();
+      attributes(j, lb.attributes);
+      j.field("LoadBalancerArn", lb.arn);
+      j.endObject();
+    }
+  }
+
+  void targetGroupAttributes(JsonOut& j) const {
+    for (const auto& group : t_.target_groups) {
+      if (!group.attributes_known) continue;
+      j.beginObject();
+      attributes(j, group.attributes);
+      j.field("TargetGroupArn", group.arn);
+      j.endObject();
+    }
+  }
+
   void vpnConnections(JsonOut& j) const {
     for (const auto& vpn : t_.vpn_connections) {
       j.beginObject();
@@ -1101,6 +1260,16 @@ bool writeSnapshot(const Topology& topology, const std::filesystem::path& dir, s
   }
   if (!topology.vpn_gateways.empty()) write("VpnGateways.json", "VpnGateways", &SnapshotWriter::vpnGateways);
   if (!topology.vpn_connections.empty()) write("VpnConnections.json", "VpnConnections", &SnapshotWriter::vpnConnections);
+  if (!topology.load_balancers.empty()) {
+    write("LoadBalancers.json", "LoadBalancers", &SnapshotWriter::loadBalancers);
+    write("LoadBalancerListeners.json", "LoadBalancerListeners", &SnapshotWriter::loadBalancerListeners);
+    write("LoadBalancerAttributes.json", "LoadBalancerAttributes", &SnapshotWriter::loadBalancerAttributes);
+  }
+  if (!topology.target_groups.empty()) {
+    write("TargetGroups.json", "TargetGroups", &SnapshotWriter::targetGroups);
+    write("LoadBalancerTargetHealth.json", "LoadBalancerTargetHealth", &SnapshotWriter::targetHealth);
+    write("TargetGroupAttributes.json", "TargetGroupAttributes", &SnapshotWriter::targetGroupAttributes);
+  }
   return ok;
 }
 

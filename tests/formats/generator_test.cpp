@@ -1026,5 +1026,59 @@ TEST_CASE("the benchmark workload generates and writes", "[generator][.slow]") {
   CHECK(writeSnapshot(t, dir.path(), errors));
 }
 
+
+TEST_CASE("load balancers, listeners, target groups and target health survive a write and a load", "[snapshot]") {
+  const fs::path lab = fs::path(VPCSIM_CORPUS_DIR) / "lab-validation/aws_nlb_multi_az/aws_configs";
+  Topology first;
+  std::vector<Diagnostic> errors;
+  REQUIRE(loadSnapshot(lab, LoadOptions{}, first, errors));
+  first.finalize();
+  REQUIRE(first.load_balancers.size() == 3);
+  TempDir dir;
+  REQUIRE(writeSnapshot(first, dir.path(), errors));
+  Topology second;
+  REQUIRE(loadSnapshot(dir.path(), LoadOptions{}, second, errors));
+  second.finalize();
+  REQUIRE(errors.empty());
+  REQUIRE(second.load_balancers.size() == first.load_balancers.size());
+  for (std::size_t i = 0; i < first.load_balancers.size(); ++i) {
+    const LoadBalancer& a = first.load_balancers[i];
+    const LoadBalancer& b = second.load_balancers[i];
+    CHECK(a.meta.id == b.meta.id);
+    CHECK(a.meta.name == b.meta.name);
+    CHECK(a.arn == b.arn);
+    CHECK(a.type == b.type);
+    CHECK(a.internet_facing == b.internet_facing);
+    CHECK(a.vpc_id == b.vpc_id);
+    REQUIRE(a.zones.size() == b.zones.size());
+    for (std::size_t z = 0; z < a.zones.size(); ++z) {
+      CHECK(a.zones[z].subnet_id == b.zones[z].subnet_id);
+      CHECK(a.zones[z].public_addresses == b.zones[z].public_addresses);
+    }
+    CHECK(a.attributes == b.attributes);
+  }
+  REQUIRE(second.lb_listeners.size() == first.lb_listeners.size());
+  for (std::size_t i = 0; i < first.lb_listeners.size(); ++i) {
+    CHECK(first.lb_listeners[i].meta.id == second.lb_listeners[i].meta.id);
+    CHECK(first.lb_listeners[i].port == second.lb_listeners[i].port);
+    CHECK(first.lb_listeners[i].target_group_arns == second.lb_listeners[i].target_group_arns);
+  }
+  REQUIRE(second.target_groups.size() == first.target_groups.size());
+  for (std::size_t i = 0; i < first.target_groups.size(); ++i) {
+    const TargetGroup& a = first.target_groups[i];
+    const TargetGroup& b = second.target_groups[i];
+    CHECK(a.meta.id == b.meta.id);
+    CHECK(a.target_type == b.target_type);
+    CHECK(a.load_balancer_arns == b.load_balancer_arns);
+    CHECK(a.targets_known == b.targets_known);
+    REQUIRE(a.targets.size() == b.targets.size());
+    for (std::size_t k = 0; k < a.targets.size(); ++k) {
+      CHECK(a.targets[k].id == b.targets[k].id);
+      CHECK(a.targets[k].zone == b.targets[k].zone);
+      CHECK(a.targets[k].health == b.targets[k].health);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vpcsim::topology
