@@ -20,6 +20,18 @@ Network::Index::Index(const Topology& topology) : topo(topology) {
   for (const auto& sg : topo.security_groups) {
     if (sg.group_name == "default") default_sg.emplace(sg.vpc_id, &sg);
   }
+  // A load balancer's interfaces are described "ELB <id>" (EC2 User Guide,
+  // "Requester-managed network interfaces"; the ID as LoadBalancer::meta.id).
+  if (!topo.load_balancers.empty()) {
+    std::unordered_map<std::string_view, const LoadBalancer*> by_id;
+    for (const auto& lb : topo.load_balancers) by_id.emplace(lb.meta.id, &lb);
+    for (const auto& eni : topo.enis) {
+      if (!isLoadBalancerInterface(eni) || eni.description.rfind("ELB ", 0) != 0) continue;
+      if (auto lb = by_id.find(std::string_view(eni.description).substr(4)); lb != by_id.end()) {
+        load_balancer_by_eni.emplace(eni.meta.id, lb->second);
+      }
+    }
+  }
   for (const auto& igw : topo.internet_gateways) {
     for (const auto& vpc : igw.vpc_ids) igws_by_vpc[vpc].push_back(&igw);
   }

@@ -42,6 +42,8 @@ struct Network::Index {
   /// The first VPC attachment of a transit gateway to a VPC, by (TGW, VPC).
   std::map<std::pair<std::string, std::string>, const topology::TgwAttachment*> tgw_vpc_attachment;
   std::unordered_map<std::string, const topology::VpcEndpoint*> endpoint_by_eni;
+  /// The load balancer each of its node interfaces belongs to.
+  std::unordered_map<std::string, const topology::LoadBalancer*> load_balancer_by_eni;
   std::unordered_map<std::string, const topology::SecurityGroup*> default_sg;  ///< by VPC
   /// Interface-endpoint ENIs the input did not list (templates, native files),
   /// one per endpoint subnet; addresses chosen from the top of the subnet.

@@ -536,9 +536,11 @@ class Walk {
     if (!is_return_ && node.eni != nullptr && isLoadBalancerInterface(*node.eni)) {
       // Elastic Load Balancing User Guide: a load balancer accepts traffic on
       // its listeners only and forwards it to its targets; a Network Load
-      // Balancer without security groups filters nothing else. Listeners and
-      // targets (elbv2 describe-*) are not part of the input.
+      // Balancer without security groups filters nothing else.
       if (!node.security_group_ids.empty() && !checkSecurityGroups(node, false, packet)) return dropped();
+      if (auto lb = ix_.load_balancer_by_eni.find(node.eni->meta.id); lb != ix_.load_balancer_by_eni.end()) {
+        return atLoadBalancer(*lb->second, packet);
+      }
       return unknown("LOAD_BALANCER", node.label,
                      fmt::format("{} belongs to a load balancer ({}); whether a listener takes {} and where its targets "
                                  "are is not in the input",
@@ -557,6 +559,73 @@ class Walk {
     }
     hop(node, HopAction::kDeliver, packet);
     return Arrival{Arrival::Kind::kNode, node, packet};
+  }
+
+  /// Whether a listener's protocol takes the packet's: TCP and TLS
+  /// listeners take TCP, UDP listeners UDP, TCP_UDP both; QUIC listeners
+  /// UDP and TCP_QUIC both (Network Load Balancer Guide, "Listeners for
+  /// your Network Load Balancers", Listener configuration). HTTP and HTTPS
+  /// (Application Load Balancers) take TCP.
+  static bool listenerTakes(const std::string& protocol, int packet_protocol) {
+    if (packet_protocol == topology::kProtocolTcp) {
+      return protocol == "TCP" || protocol == "TLS" || protocol == "TCP_UDP" || protocol == "TCP_QUIC" ||
+             protocol == "HTTP" || protocol == "HTTPS";
+    }
+    if (packet_protocol == topology::kProtocolUdp) {
+      return protocol == "UDP" || protocol == "TCP_UDP" || protocol == "QUIC" || protocol == "TCP_QUIC";
+    }
+    return false;
+  }
+
+  /// A request reaches a load balancer's node. A packet no listener takes
+  /// (its protocol and port) is not forwarded (Elastic Load Balancing:
+  /// "Listeners for your Network Load Balancers" -- a listener checks for
+  /// connection requests on its protocol and port; Reachability Analyzer
+  /// names this ELB_LISTENERS_MISMATCH). What a listener forwards to its
+  /// targets is not followed yet: undetermined, naming the listener and its
+  /// target groups (docs/semantics.md, "Load balancers").
+  Arrival atLoadBalancer(const LoadBalancer& lb, const Packet& packet) {
+    if (consulted_ != nullptr) consulted_->other = true;  // listeners read the protocol and port
+    const std::string name = displayName(lb.meta);
+    const std::string type(loadBalancerTypeName(lb.type));
+    if (lb.type == LoadBalancerType::kClassic || lb.type == LoadBalancerType::kGateway) {
+      return unknown("LOAD_BALANCER", name,
+                     fmt::format("{} is a {} load balancer; what it does with {} is not modelled", name, type,
+                                 describePacket(packet)));
+    }
+    std::vector<const LbListener*> listeners;
+    for (const auto& listener : ix_.topo.lb_listeners) {
+      if (!lb.arn.empty() && listener.load_balancer_arn == lb.arn) listeners.push_back(&listener);
+    }
+    if (listeners.empty()) {
+      return unknown("LOAD_BALANCER", name,
+                     fmt::format("the input has no listener of {}: whether one takes {} is not known (add the "
+                                 "elbv2 describe-listeners output)",
+                                 name, describePacket(packet)));
+    }
+    const LbListener* taking = nullptr;
+    std::string ports;
+    for (const auto* listener : listeners) {
+      ports += fmt::format("{}{} {}", ports.empty() ? "" : ", ", listener->protocol, listener->port);
+      if (taking == nullptr && listener->port == packet.destination_port &&
+          listenerTakes(listener->protocol, packet.protocol)) {
+        taking = listener;
+      }
+    }
+    if (taking == nullptr) {
+      return drop("ELB_LISTENERS_MISMATCH", name,
+                  fmt::format("no listener of {} takes {} (its listeners: {})", name, describePacket(packet), ports));
+    }
+    std::string groups;
+    for (const auto& arn : taking->target_group_arns) {
+      const topology::TargetGroup* group = ix_.topo.findTargetGroupByArn(arn);
+      groups += (groups.empty() ? "" : ", ") + (group != nullptr ? displayName(group->meta) : arn);
+    }
+    return unknown("LOAD_BALANCER_TARGETS", name,
+                   fmt::format("listener {} {} of {} takes {} and forwards it to {}; the paths from the load "
+                               "balancer to its targets are not analysed yet",
+                               taking->protocol, taking->port, name, describePacket(packet),
+                               groups.empty() ? std::string("no target group") : groups));
   }
 
   /// RFC 7915 (IP/ICMP translation), sections 4.2 and 5.2: ICMPv6 echo

@@ -122,8 +122,8 @@ struct HeaderClass {
   int icmp_code = 0;
 };
 
-/// Protocol, port and ICMP atoms from every SG rule and NACL entry (and
-/// the extra ports of a scope, for TCP and UDP).
+/// Protocol, port and ICMP atoms from every SG rule, NACL entry and load
+/// balancer listener (and the extra ports of a scope, for TCP and UDP).
 struct ProtocolSpace {
   std::map<int, std::vector<Atom>> port_atoms;  ///< tcp, udp
   std::vector<Atom> type_atoms;
@@ -175,6 +175,13 @@ struct ProtocolSpace {
     for (const auto& range : extra_ports) {
       ports(kProtocolTcp, range.from, range.to);
       ports(kProtocolUdp, range.from, range.to);
+    }
+    // A load balancer forwards only what a listener takes (the tracer's
+    // ELB_LISTENERS_MISMATCH): each listener port is a class of its own.
+    for (const auto& listener : topo.lb_listeners) {
+      if (listener.port <= 0) continue;
+      ports(kProtocolTcp, listener.port, listener.port);
+      ports(kProtocolUdp, listener.port, listener.port);
     }
     for (int protocol : {kProtocolTcp, kProtocolUdp}) {
       std::set<uint64_t> points = port_points[protocol];

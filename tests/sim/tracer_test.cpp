@@ -1068,5 +1068,64 @@ TEST_CASE("The resolver says where it does not answer", "[tracer][host-service]"
   }
 }
 
+// ---- load balancers ----------------------------------------------------------
+
+/// eni-b (10.0.2.20) as the node interface of NLB net/web/1; `listeners`
+/// as (protocol, port) of its listeners.
+topology::Topology withLoadBalancer(const std::vector<std::pair<std::string, int>>& listeners) {
+  topology::Topology t = Builder::twoSubnets().routeTable("rtb-main", "vpc-1", true, {}, {local("10.0.0.0/16")}).build();
+  for (auto& eni : t.enis) {
+    if (eni.meta.id != "eni-b") continue;
+    eni.interface_type = "network_load_balancer";
+    eni.description = "ELB net/web/1";
+    eni.security_group_ids.clear();  // an NLB without security groups
+  }
+  topology::LoadBalancer lb;
+  lb.meta.id = "net/web/1";
+  lb.meta.name = "web";
+  lb.arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/web/1";
+  lb.type = topology::LoadBalancerType::kNetwork;
+  lb.vpc_id = "vpc-1";
+  lb.zones.push_back({"subnet-b", "us-east-1b", {}, {}, {}});
+  t.load_balancers.push_back(lb);
+  int n = 0;
+  for (const auto& [protocol, port] : listeners) {
+    topology::LbListener listener;
+    listener.meta.id = lb.arn + "/listener/" + std::to_string(++n);
+    listener.load_balancer_arn = lb.arn;
+    listener.protocol = protocol;
+    listener.port = port;
+    t.lb_listeners.push_back(listener);
+  }
+  t.finalize();
+  return t;
+}
+
+TEST_CASE("A load balancer forwards only what a listener takes; listeners not in the input leave it open",
+          "[tracer][load-balancer]") {
+  {
+    Sim sim(withLoadBalancer({}));
+    TraceResult result = sim.trace("eni-a", "10.0.2.20", tcp(80));
+    CHECK(verdictOf(result) == "undetermined");
+    CHECK(codes(result) == std::vector<std::string>{"LOAD_BALANCER"});
+  }
+  Sim sim(withLoadBalancer({{"TCP_UDP", 53}, {"TLS", 443}}));
+  TraceResult https = sim.trace("eni-a", "10.0.2.20", tcp(443));
+  CHECK(verdictOf(https) == "undetermined");  // taken; the targets are not followed yet
+  CHECK(codes(https) == std::vector<std::string>{"LOAD_BALANCER_TARGETS"});
+  TraceResult dns = sim.trace("eni-a", "10.0.2.20", tcp(53));
+  CHECK(codes(dns) == std::vector<std::string>{"LOAD_BALANCER_TARGETS"});  // TCP_UDP takes TCP
+  Packet udp = tcp(443);
+  udp.protocol = topology::kProtocolUdp;
+  TraceResult quic = sim.trace("eni-a", "10.0.2.20", udp);
+  CHECK(verdictOf(quic) == "unreachable");  // TLS takes TCP only
+  CHECK(codes(quic) == std::vector<std::string>{"ELB_LISTENERS_MISMATCH"});
+  TraceResult other = sim.trace("eni-a", "10.0.2.20", tcp(8080));
+  CHECK(verdictOf(other) == "unreachable");
+  REQUIRE(other.explanations.size() == 1);
+  CHECK(other.explanations[0].message ==
+        "no listener of net/web/1 (web) takes tcp 10.0.1.10:49152 -> 10.0.2.20:8080 (its listeners: TCP_UDP 53, TLS 443)");
+}
+
 }  // namespace
 }  // namespace vpcsim::sim

@@ -209,6 +209,7 @@ TEST_CASE("factored engine: the corners of tests/data/verify/factored-edges, dec
 TEST_CASE("factored engine: corpus snapshots, decided as class by class", "[factored]") {
   for (const char* dir : {"tests/data/corpus/lab-validation/aws_demo",
                           "tests/data/corpus/lab-validation/aws_nlb_targets_instance",
+                          "tests/data/corpus/lab-validation/aws_nlb_targets_ip",  // listeners: classes of their own
                           "tests/data/corpus/lab-validation/aws_vnd_panos_single_fw",
                           "tests/data/corpus/batfish-test-nat-gateway", "tests/data/verify/unknown-prefix-list"}) {
     CAPTURE(dir);
