@@ -337,8 +337,10 @@ void CfnLoader::buildLoadBalancer(Resource& r) {
          fmt::format("{}.SecurityGroups: a gateway load balancer has no security groups", r.logical), "conflict");
   }
   if (lb.type == LoadBalancerType::kApplication && lb.security_group_ids.empty()) {
-    // Application Load Balancers guide, "Security groups for your Application
-    // Load Balancer": without one, the VPC's default security group is used.
+    // Created through the API without security groups, a load balancer in a
+    // nondefault VPC gets the VPC's default group (Classic Load Balancers
+    // guide, "Configure security groups for your Classic Load Balancer"; an
+    // ALB does the same, as ansible-collections/amazon.aws issue 10 reports).
     for (const auto* list : {&out_.security_groups, &into_.security_groups}) {
       for (const auto& sg : *list) {
         if (sg.vpc_id == lb.vpc_id && sg.group_name == "default") lb.security_group_ids.push_back(sg.meta.id);

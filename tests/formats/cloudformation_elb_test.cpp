@@ -230,6 +230,46 @@ TEST_CASE("an internal nlb and an internet-facing alb load from a template with 
   CHECK(tag(tags->meta, "ListenerRef") == nlb_listener->meta.id);
 }
 
+TEST_CASE("an alb without groups takes the vpc's default group; an nlb's elastic ips sit on its nodes", "[cloudformation][elb]") {
+  auto path = writeTemplate("defaults.yaml",
+                            kBase +
+                                "  Eip: {Type: 'AWS::EC2::EIP'}\n"
+                                "  Alb: {Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {Scheme: internal,"
+                                " Subnets: [!Ref A, !Ref B]}}\n"
+                                "  Nlb:\n"
+                                "    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+                                "    Properties:\n"
+                                "      Type: network\n"
+                                "      SubnetMappings: [{SubnetId: !Ref A, AllocationId: !GetAtt Eip.AllocationId}]\n");
+  auto loaded = load(path);
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const Topology& topo = loaded.topo;
+  const LoadBalancer* alb = byLogical(topo.load_balancers, "Alb");
+  REQUIRE(alb != nullptr);
+  CHECK_FALSE(alb->internet_facing);
+  CHECK(alb->dns_name.rfind("internal-shop-Alb-", 0) == 0);
+  std::string default_group;
+  for (const auto& sg : topo.security_groups) {
+    if (sg.group_name == "default") default_group = sg.meta.id;
+  }
+  CHECK(alb->security_group_ids == std::vector<std::string>{default_group});
+  for (const Eni* node : nodesOf(topo, *alb)) CHECK(node->public_ips.empty());
+
+  const LoadBalancer* nlb = byLogical(topo.load_balancers, "Nlb");
+  REQUIRE(nlb != nullptr);
+  CHECK(nlb->internet_facing);
+  CHECK(nlb->security_group_ids.empty());
+  REQUIRE(nlb->zones.size() == 1);
+  REQUIRE(nlb->zones[0].public_addresses.size() == 1);
+  auto nodes = nodesOf(topo, *nlb);
+  REQUIRE(nodes.size() == 1);
+  REQUIRE(nodes[0]->public_ips.size() == 1);
+  CHECK(nodes[0]->public_ips[0].elastic);
+  CHECK(nodes[0]->public_ips[0].public_ip == nlb->zones[0].public_addresses[0]);
+  CHECK(nodes[0]->public_ips[0].private_ip == nodes[0]->private_ips.at(0));
+}
+
 TEST_CASE("bad load balancing values in a template are located errors", "[cloudformation][elb]") {
   using Row = std::pair<std::string, std::string>;
   auto [body, expected] = GENERATE(table<std::string, std::string>({
