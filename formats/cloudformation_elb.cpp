@@ -191,7 +191,7 @@ std::vector<std::string> CfnLoader::forwardTargets(Resource& r, const Value& act
 // The forward actions of `key` of a listener or rule, each group checked
 // against the loaded target groups, which learn the load balancer's ARN
 // (describe-target-groups LoadBalancerArns); other action types go to `others`.
-std::vector<std::string> CfnLoader::forwardedGroups(Resource& r, std::string_view key, const std::string& balancer,
+std::vector<std::string> CfnLoader::forwardedGroups(Resource& r, std::string_view key, LoadBalancer& lb,
                                                     std::vector<std::string>* others) {
   std::vector<std::string> out;
   const Value* actions = prop(r, key);
@@ -217,7 +217,14 @@ std::vector<std::string> CfnLoader::forwardedGroups(Resource& r, std::string_vie
         fail(action.mark.is_null() ? r.mark : action.mark,
              fmt::format("{}: no target group '{}' in the loaded stacks", what, arn), "unknown-reference");
       }
-      if (!balancer.empty()) addUnique(group->load_balancer_arns, balancer);
+      // elbv2 API Reference, CreateListener: a load balancer forwards to
+      // target groups of its own VPC (a Lambda group has none).
+      if (!group->vpc_id.empty() && group->vpc_id != lb.vpc_id) {
+        fail(action.mark.is_null() ? r.mark : action.mark,
+             fmt::format("{}: target group {} is in vpc {}, not {}", what, group->meta.id, group->vpc_id, lb.vpc_id),
+             "conflict");
+      }
+      addUnique(group->load_balancer_arns, lb.arn);
       addUnique(out, arn);
     }
   }
@@ -451,7 +458,7 @@ void CfnLoader::buildListener(Resource& r) {
   if (prop(r, "DefaultActions") == nullptr) {
     fail(r.mark, fmt::format("{}: missing property DefaultActions", r.logical), "missing-property");
   }
-  listener.target_group_arns = forwardedGroups(r, "DefaultActions", lb->arn, &listener.other_actions);
+  listener.target_group_arns = forwardedGroups(r, "DefaultActions", *lb, &listener.other_actions);
   out_.lb_listeners.push_back(std::move(listener));
 }
 
@@ -466,7 +473,14 @@ void CfnLoader::buildListenerRule(Resource& r) {
   if (prop(r, "Actions") == nullptr) fail(r.mark, fmt::format("{}: missing property Actions", r.logical), "missing-property");
   // HTTP conditions (paths, hosts, headers) are not modelled: the listener
   // may forward to every group a rule names (docs/semantics.md).
-  for (const auto& arn : forwardedGroups(r, "Actions", listener->load_balancer_arn, nullptr)) {
+  LoadBalancer* lb = byArn(out_.load_balancers, into_.load_balancers, listener->load_balancer_arn);
+  if (lb == nullptr) {
+    fail(prop(r, "ListenerArn")->mark,
+         fmt::format("{}.ListenerArn: the load balancer of listener '{}' is not in the loaded stacks", r.logical,
+                     listener_arn),
+         "unknown-reference");
+  }
+  for (const auto& arn : forwardedGroups(r, "Actions", *lb, nullptr)) {
     addUnique(listener->rule_target_group_arns, arn);
   }
 }

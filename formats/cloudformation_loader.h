@@ -281,7 +281,7 @@ class CfnLoader {
   std::string elbId(Resource& r);
   std::string elbArnOf(Resource& r);
   std::vector<std::string> forwardTargets(Resource& r, const Value& action, const std::string& what);
-  std::vector<std::string> forwardedGroups(Resource& r, std::string_view key, const std::string& balancer,
+  std::vector<std::string> forwardedGroups(Resource& r, std::string_view key, LoadBalancer& lb,
                                            std::vector<std::string>* others);
   std::vector<std::pair<std::string, std::string>> keyValues(Resource& r, std::string_view key);
   std::optional<int> elbPort(Resource& r, std::string_view key);

@@ -479,6 +479,11 @@ std::string NativeLoader::vpcOf(Kind kind, std::string_view id) const {
     case Kind::kRouteTable:
       if (const auto* rt = lookup(Kind::kRouteTable, out_.route_tables, into_.route_tables, id)) return rt->vpc_id;
       break;
+    case Kind::kTargetGroup:
+      if (const auto* group = lookup(Kind::kTargetGroup, out_.target_groups, into_.target_groups, id)) {
+        return group->vpc_id;
+      }
+      break;
     default: break;
   }
   return "";
@@ -1765,8 +1770,10 @@ void NativeLoader::parseListener(const YAML::Node& node, const LoadBalancer& lb,
   listener.meta.account = lb.meta.account;
   listener.meta.region = lb.meta.region;
   listener.meta.origin = yaml_.loc(f->node);
-  listener.target_group_arns = refs(Kind::kTargetGroup, yaml_.list(*f, "forward"));
-  listener.rule_target_group_arns = refs(Kind::kTargetGroup, yaml_.list(*f, "rule_forward"));
+  // elbv2 API Reference, RegisterTargets / CreateListener: a load balancer
+  // forwards to target groups of its own VPC (Lambda groups have none).
+  listener.target_group_arns = sameVpcRefs(Kind::kTargetGroup, yaml_.list(*f, "forward"), lb.vpc_id);
+  listener.rule_target_group_arns = sameVpcRefs(Kind::kTargetGroup, yaml_.list(*f, "rule_forward"), lb.vpc_id);
   out_.lb_listeners.push_back(std::move(listener));
 }
 

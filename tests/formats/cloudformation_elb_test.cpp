@@ -299,6 +299,13 @@ TEST_CASE("bad load balancing values in a template are located errors", "[cloudf
           "  H: {Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: {LoadBalancerArn: !Ref L, Protocol: HTTP,"
           " Port: 80, DefaultActions: [{Type: forward, TargetGroupArn: tg-missing}]}}\n",
           ":8:135: error: H.DefaultActions: no target group 'tg-missing' in the loaded stacks"},
+      Row{"  V: {Type: 'AWS::EC2::VPC', Properties: {CidrBlock: 10.1.0.0/16}}\n"
+          "  T: {Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {Name: other, VpcId: !Ref V}}\n"
+          "  L: {Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {Type: network, Subnets: [!Ref A]}}\n"
+          "  H: {Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: {LoadBalancerArn: !Ref L, Protocol: TCP,"
+          " Port: 80, DefaultActions: [{Type: forward, TargetGroupArn: !Ref T}]}}\n",
+          ":10:134: error: H.DefaultActions: target group targetgroup/other/" + hashOf("T") + " is in vpc " +
+              stableSyntheticId("vpc-", "shop/V") + ", not " + stableSyntheticId("vpc-", "shop/Vpc")},
   }));
   CAPTURE(body);
   auto path = writeTemplate("bad.yaml", kBase + body);

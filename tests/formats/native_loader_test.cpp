@@ -848,6 +848,23 @@ load_balancers:
   CHECK(alb_listener->rule_target_group_arns == std::vector<std::string>{api->arn});
 }
 
+TEST_CASE("a listener forwards only to target groups of its load balancer's vpc", "[native][elb]") {
+  auto loaded = load(R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16}
+  - {id: vpc-b, cidr: 10.1.0.0/16}
+subnets:
+  - {id: subnet-a, vpc: vpc-a, az: us-east-1a, cidr: 10.0.1.0/24}
+target_groups:
+  - {id: tg-b, vpc: vpc-b, target_type: ip, targets: []}
+  - {id: tg-lambda, target_type: lambda}
+load_balancers:
+  - {id: lb-1, subnets: [subnet-a], listeners: [{protocol: HTTP, port: 80, forward: [tg-b, tg-lambda]}]}
+)");
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors ==
+        std::vector<std::string>{loaded.file + ":10:86: error: target group 'tg-b' is in vpc 'vpc-b', not 'vpc-a'"});
+}
+
 TEST_CASE("bad load balancing entries in the native format are located errors", "[native][elb]") {
   using Row = std::pair<std::string, std::string>;
   auto [body, expected] = GENERATE(table<std::string, std::string>({
