@@ -1548,7 +1548,9 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
                 fmt::format("a {} endpoint has subnets, not route tables", endpointTypeName(endpoint.type)));
   }
   endpoint.route_table_ids = sameVpcRefs(Kind::kRouteTable, std::move(route_tables), endpoint.vpc_id);
-  endpoint.subnet_ids = subnetsOnePerZone(std::move(subnets), endpoint.vpc_id, fmt::format("endpoint '{}'", *id));
+  for (auto& subnet_id : subnetsOnePerZone(std::move(subnets), endpoint.vpc_id, fmt::format("endpoint '{}'", *id))) {
+    if (!subnet_id.empty()) endpoint.subnet_ids.push_back(std::move(subnet_id));
+  }
   endpoint.eni_ids = refs(Kind::kNetworkInterface, yaml_.list(*f, "enis"));
   endpoint.security_group_ids = sameVpcRefs(Kind::kSecurityGroup, yaml_.list(*f, "security_groups"), endpoint.vpc_id);
   endpoint.private_dns = yaml_.flag(*f, "private_dns", endpoint.type == EndpointType::kInterface);
@@ -1669,8 +1671,8 @@ void NativeLoader::parseTargetGroup(const YAML::Node& node) {
 }
 
 void NativeLoader::parseLoadBalancer(const YAML::Node& node) {
-  auto f = fields(node, "load balancer", {"type", "scheme", "vpc", "subnets", "security_groups", "ip_address_type",
-                                          "dns_name", "attributes", "listeners"});
+  auto f = fields(node, "load balancer", {"type", "scheme", "vpc", "subnets", "subnet_mappings", "security_groups",
+                                          "ip_address_type", "dns_name", "attributes", "listeners"});
   if (!f) return;
   auto id = idOf(*f);
   if (!id) return;
@@ -1707,16 +1709,59 @@ void NativeLoader::parseLoadBalancer(const YAML::Node& node) {
   if (auto problem = notOneOf("ip address type", lb.ip_address_type, kAddressTypes)) {
     yaml_.error(f->find("ip_address_type")->value, "bad-value", *problem);
   }
+  // `subnets`, or `subnet_mappings` giving each node's addresses (the API's
+  // SubnetMappings: a private address of an internal NLB, an Elastic IP of
+  // an internet-facing one).
   auto subnets = yaml_.list(*f, "subnets");
-  if (!f->has("subnets")) yaml_.error(f->node, "missing-key", "missing key 'subnets' in load balancer");
+  std::vector<LoadBalancerZone> mapped;
+  for (const auto& mapping : yaml_.nodes(*f, "subnet_mappings")) {
+    auto m = fields(mapping, "subnet mapping", {"subnet", "private_ip", "public_ip", "ipv6"}, false);
+    if (!m) continue;
+    auto subnet_id = yaml_.text(*m, "subnet", true);
+    if (!subnet_id) continue;
+    subnets.push_back(Item{*subnet_id, m->find("subnet")->value});
+    LoadBalancerZone zone;
+    const Subnet* home = subnet(*subnet_id);
+    for (const auto& item : yaml_.list(*m, "private_ip")) {
+      auto address = ipOf(item);
+      if (!address) continue;
+      if (home != nullptr && home->hasIpv4() && bad_cidr_subnets_.count(home->meta.id) == 0 &&
+          !home->cidr.contains(*address)) {
+        yaml_.error(item.node, "bad-ip",
+                    fmt::format("{} is outside subnet '{}' ({})", address->str(), *subnet_id, home->cidr.str()));
+      }
+      zone.private_addresses.push_back(*address);
+    }
+    zone.public_addresses = ips(*m, "public_ip");
+    for (const auto& item : yaml_.list(*m, "ipv6")) {
+      if (auto address = Ipv6::parse(item.text)) {
+        zone.ipv6_addresses.push_back(*address);
+      } else {
+        yaml_.error(item.node, "bad-ip", address.error());
+      }
+    }
+    mapped.push_back(std::move(zone));
+  }
+  if (f->has("subnets") && f->has("subnet_mappings")) {
+    yaml_.error(f->items.at("subnet_mappings").key, "conflict", "give subnets or subnet_mappings, not both");
+  } else if (!f->has("subnets") && !f->has("subnet_mappings")) {
+    yaml_.error(f->node, "missing-key", "missing key 'subnets' in load balancer");
+  }
   std::string derived;
   const YAML::Node* derived_from = nullptr;
   deriveVpc(Kind::kSubnet, subnets, derived, derived_from);
   lb.vpc_id = resolveVpc(*f, derived, derived_from);
   // Elastic Load Balancing User Guide: one subnet per Availability Zone.
-  for (auto& subnet_id : subnetsOnePerZone(std::move(subnets), lb.vpc_id, fmt::format("load balancer '{}'", *id))) {
-    const Subnet* s = subnet(subnet_id);
-    lb.zones.push_back(LoadBalancerZone{std::move(subnet_id), s != nullptr ? s->availability_zone : "", {}, {}, {}});
+  std::vector<std::string> subnet_ids =
+      subnetsOnePerZone(std::move(subnets), lb.vpc_id, fmt::format("load balancer '{}'", *id));
+  const bool by_mapping = !f->has("subnets");
+  for (std::size_t i = 0; i < subnet_ids.size(); ++i) {
+    if (subnet_ids[i].empty()) continue;
+    const Subnet* s = subnet(subnet_ids[i]);
+    LoadBalancerZone zone = by_mapping && i < mapped.size() ? std::move(mapped[i]) : LoadBalancerZone{};
+    zone.subnet_id = subnet_ids[i];
+    zone.zone = s != nullptr ? s->availability_zone : "";
+    lb.zones.push_back(std::move(zone));
   }
   lb.security_group_ids = sameVpcRefs(Kind::kSecurityGroup, yaml_.list(*f, "security_groups"), lb.vpc_id);
   if (lb.type == LoadBalancerType::kGateway && f->has("security_groups")) {
@@ -2036,13 +2081,17 @@ void NativeLoader::deriveVpc(Kind kind, const std::vector<Item>& items, std::str
 }
 
 // Subnet references in `vpc_id`, at most one per Availability Zone ("OWNER
-// already has a subnet in AZ" otherwise), as endpoints and load balancers take them.
+// already has a subnet in AZ" otherwise), as endpoints and load balancers
+// take them: the ID of each item, in order, "" for one that names no subnet.
 std::vector<std::string> NativeLoader::subnetsOnePerZone(std::vector<Item> items, const std::string& vpc_id,
                                                          const std::string& owner) {
   std::vector<std::string> out;
   std::set<std::string> azs;
   for (auto& item : items) {
-    if (!ref(Kind::kSubnet, item)) continue;
+    if (!ref(Kind::kSubnet, item)) {
+      out.emplace_back();
+      continue;
+    }
     checkSameVpc(Kind::kSubnet, item, vpc_id);
     const Subnet* s = subnet(item.text);
     if (s != nullptr && !azs.insert(s->availability_zone).second) {

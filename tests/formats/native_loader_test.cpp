@@ -848,6 +848,34 @@ load_balancers:
   CHECK(alb_listener->rule_target_group_arns == std::vector<std::string>{api->arn});
 }
 
+TEST_CASE("subnet_mappings give a load balancer's nodes their addresses", "[native][elb]") {
+  auto loaded = load(kLbBase + R"(load_balancers:
+  - id: net/internal/1
+    scheme: internal
+    subnet_mappings:
+      - {subnet: subnet-a, private_ip: 10.0.1.100}
+      - {subnet: subnet-b}
+  - id: net/public/2
+    subnet_mappings:
+      - {subnet: subnet-a, public_ip: 3.3.3.3, ipv6: "2600:1f18::10"}
+)");
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const LoadBalancer* internal = loaded.topology.findLoadBalancer("net/internal/1");
+  REQUIRE(internal != nullptr);
+  REQUIRE(internal->zones.size() == 2);
+  CHECK(internal->zones[0].subnet_id == "subnet-a");
+  CHECK(internal->zones[0].zone == "us-east-1a");
+  CHECK(internal->zones[0].private_addresses == std::vector<Ipv4>{*Ipv4::parse("10.0.1.100")});
+  CHECK(internal->zones[1].subnet_id == "subnet-b");
+  CHECK(internal->zones[1].private_addresses.empty());
+  const LoadBalancer* outside = loaded.topology.findLoadBalancer("net/public/2");
+  REQUIRE(outside != nullptr);
+  REQUIRE(outside->zones.size() == 1);
+  CHECK(outside->zones[0].public_addresses == std::vector<Ipv4>{*Ipv4::parse("3.3.3.3")});
+  CHECK(outside->zones[0].ipv6_addresses == std::vector<Ipv6>{*Ipv6::parse("2600:1f18::10")});
+}
+
 TEST_CASE("a listener forwards only to target groups of its load balancer's vpc", "[native][elb]") {
   auto loaded = load(R"(vpcs:
   - {id: vpc-a, cidr: 10.0.0.0/16}
@@ -879,6 +907,10 @@ TEST_CASE("bad load balancing entries in the native format are located errors", 
       Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a, subnet-a]}\n",
           ":11:36: error: load balancer 'lb-1' already has a subnet in us-east-1a"},
       Row{"load_balancers:\n  - {id: lb-1}\n", ":11:5: error: missing key 'subnets' in load balancer"},
+      Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a], subnet_mappings: [{subnet: subnet-b}]}\n",
+          ":11:37: error: give subnets or subnet_mappings, not both"},
+      Row{"load_balancers:\n  - {id: lb-1, subnet_mappings: [{subnet: subnet-a, private_ip: 10.0.2.5}]}\n",
+          ":11:65: error: 10.0.2.5 is outside subnet 'subnet-a' (10.0.1.0/24)"},
       Row{"load_balancers:\n  - {id: net/x/1, subnets: [subnet-a], listeners: [{protocol: HTTP, port: 80}]}\n",
           ":11:63: error: 'HTTP' is not a protocol of a network load balancer (TCP, TLS, UDP, TCP_UDP, QUIC, TCP_QUIC)"},
       Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a], listeners: [{protocol: HTTP, port: 0}]}\n",
