@@ -513,6 +513,7 @@ Value CfnLoader::ref(const std::string& name, const YAML::Mark& at, std::string_
   }
   if (r->type == "AWS::EC2::EIP") return Value::string(eipAddress(r->id).str(), at);
   if (auto iam = iamRef(*r)) return Value::string(*iam, at);
+  if (auto elb = elbRef(*r)) return Value::string(*elb, at);
   return Value::string(physicalId(*r), at);
 }
 
@@ -534,6 +535,7 @@ Value CfnLoader::getAtt(const std::string& logical, const std::string& attribute
   if (type == "AWS::NetworkFirewall::Firewall") return firewallAttribute(*r, attribute, at);
   if (type == "AWS::SageMaker::Domain") return domainAttribute(*r, attribute, at);
   if (type.rfind("AWS::IAM::", 0) == 0) return iamAttribute(*r, attribute, at);
+  if (isElbType(type)) return elbAttribute(*r, attribute, at);
   return placeholderAttribute(*r, attribute, at);
 }
 

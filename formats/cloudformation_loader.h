@@ -34,6 +34,9 @@ struct TypeInfo {
 /// What vpcsim knows of an AWS::EC2 resource type; nullptr for other types.
 const TypeInfo* typeInfo(std::string_view type);
 
+/// An AWS::ElasticLoadBalancingV2 type vpcsim builds (LoadBalancer, Listener, ListenerRule, TargetGroup).
+bool isElbType(std::string_view type);
+
 // ---- the loader ----------------------------------------------------------------------
 
 // One resource of the stack being loaded.
@@ -265,6 +268,27 @@ class CfnLoader {
   void buildTgwAssociation(Resource& r, bool propagation);
   void buildStudioDomain(Resource& r);
   void buildUserProfile(Resource& r);
+
+  // -- Elastic Load Balancing (cloudformation_elb.cpp) --
+  /// What Ref returns for an ELB type (its ARN); nullopt for other types.
+  std::optional<std::string> elbRef(Resource& r);
+  /// Fn::GetAtt of an ELB type (DNSName, LoadBalancerFullName, TargetGroupName, ...).
+  Value elbAttribute(Resource& r, const std::string& attribute, const YAML::Mark& at);
+  const Value* rawProp(const Resource& r, std::string_view key) const;
+  std::string elbHash(const Resource& r) const;
+  std::string elbName(Resource& r);
+  LoadBalancerType elbType(Resource& r);
+  std::string elbId(Resource& r);
+  std::string elbArnOf(Resource& r);
+  std::vector<std::string> forwardTargets(Resource& r, const Value& action, const std::string& what);
+  std::vector<std::string> forwardedGroups(Resource& r, std::string_view key, LoadBalancer& lb,
+                                           std::vector<std::string>* others);
+  std::vector<std::pair<std::string, std::string>> keyValues(Resource& r, std::string_view key);
+  std::optional<int> elbPort(Resource& r, std::string_view key);
+  void buildLoadBalancer(Resource& r);
+  void buildListener(Resource& r);
+  void buildListenerRule(Resource& r);
+  void buildTargetGroup(Resource& r);
 
   // -- IAM (cloudformation_iam.cpp) --
   /// What Ref returns for an AWS::IAM type: a role's, user's, group's or

@@ -97,7 +97,11 @@ int buildRank(std::string_view type) {
       "AWS::EC2::TransitGatewayAttachment", "AWS::EC2::TransitGatewayVpcAttachment", "AWS::EC2::TransitGatewayRoute",
       "AWS::EC2::TransitGatewayRouteTableAssociation", "AWS::EC2::TransitGatewayRouteTablePropagation",
       "AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::GatewayRouteTableAssociation",
-      "AWS::EC2::VPNGatewayRoutePropagation", "AWS::SageMaker::Domain", "AWS::SageMaker::UserProfile",
+      "AWS::EC2::VPNGatewayRoutePropagation",
+      // Load balancers before the target groups that may target them (alb),
+      // both before the listeners and rules that join them.
+      "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup",
+      "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SageMaker::Domain", "AWS::SageMaker::UserProfile",
       // Principals before the policies and group additions that name them.
       "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy",
       "AWS::IAM::UserToGroupAddition"};
@@ -1465,6 +1469,10 @@ void CfnLoader::build(Resource& r) {
   if (t == "AWS::EC2::SubnetRouteTableAssociation") return buildSubnetRouteTableAssociation(r);
   if (t == "AWS::EC2::GatewayRouteTableAssociation") return buildGatewayRouteTableAssociation(r);
   if (t == "AWS::EC2::VPNGatewayRoutePropagation") return buildVgwPropagation(r);
+  if (t == "AWS::ElasticLoadBalancingV2::LoadBalancer") return buildLoadBalancer(r);
+  if (t == "AWS::ElasticLoadBalancingV2::TargetGroup") return buildTargetGroup(r);
+  if (t == "AWS::ElasticLoadBalancingV2::Listener") return buildListener(r);
+  if (t == "AWS::ElasticLoadBalancingV2::ListenerRule") return buildListenerRule(r);
   if (t == "AWS::SageMaker::Domain") return buildStudioDomain(r);
   if (t == "AWS::SageMaker::UserProfile") return buildUserProfile(r);
   if (t == "AWS::IAM::Role") return buildIamPrincipal(r, PrincipalKind::kRole);

@@ -174,9 +174,5 @@ std::vector<std::string> regionAzs(const std::string& region) {
   return out;
 }
 
-std::string partitionOf(const std::string& region) {
-  if (region.rfind("cn-", 0) == 0) return "aws-cn";
-  if (region.rfind("us-gov-", 0) == 0) return "aws-us-gov";
-  return "aws";
-}
+std::string partitionOf(const std::string& region) { return topology::partitionOfRegion(region); }
 }  // namespace vpcsim::formats::cfn

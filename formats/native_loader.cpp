@@ -50,7 +50,7 @@ struct Section {
   std::string_view key;
   Kind kind;
 };
-constexpr std::array<Section, 18> kSections = {{
+constexpr std::array<Section, 20> kSections = {{
     {"vpcs", Kind::kVpc},
     {"prefix_lists", Kind::kPrefixList},
     {"subnets", Kind::kSubnet},
@@ -68,6 +68,8 @@ constexpr std::array<Section, 18> kSections = {{
     {"route_tables", Kind::kRouteTable},
     {"network_acls", Kind::kNetworkAcl},
     {"vpc_endpoints", Kind::kVpcEndpoint},
+    {"target_groups", Kind::kTargetGroup},
+    {"load_balancers", Kind::kLoadBalancer},
     {"studio_domains", Kind::kStudioDomain},
 }};
 
@@ -177,6 +179,8 @@ class NativeLoader {
   std::optional<std::string> idOf(const Fields& f);
   ResourceMeta meta(const Fields& f, const std::string& id);
   std::vector<std::pair<std::string, std::string>> tagsOf(const Fields& f);
+  std::vector<std::pair<std::string, std::string>> keyValues(const Fields& f, std::string_view key,
+                                                             std::string_view entry);
 
   // -- references --
   bool known(Kind kind, std::string_view id) const { return ids_[index(kind)].count(id) != 0; }
@@ -186,6 +190,8 @@ class NativeLoader {
   void attachVpcs(const Fields& f, std::vector<std::string>& vpc_ids);
   void checkSameVpc(Kind kind, const Item& item, const std::string& vpc_id);
   std::vector<std::string> sameVpcRefs(Kind kind, std::vector<Item> items, const std::string& vpc_id);
+  void deriveVpc(Kind kind, const std::vector<Item>& items, std::string& derived, const YAML::Node*& derived_from) const;
+  std::vector<std::string> subnetsOnePerZone(std::vector<Item> items, const std::string& vpc_id, const std::string& owner);
   std::string vpcOf(Kind kind, std::string_view id) const;
 
   template <typename T>
@@ -238,6 +244,11 @@ class NativeLoader {
   RouteTarget resolveTarget(Item& target, const Fields& route, bool blackhole);
   void parseNetworkAcl(const YAML::Node& node);
   void parseEndpoint(const YAML::Node& node);
+  void parseTargetGroup(const YAML::Node& node);
+  void parseLoadBalancer(const YAML::Node& node);
+  void parseListener(const YAML::Node& node, const LoadBalancer& lb, std::set<int>& ports);
+  void linkLoadBalancing();
+  std::string loadBalancerArn(std::string_view id) const;
   void parseStudioDomain(const YAML::Node& node);
   void parseJob(const YAML::Node& node);
   void parseIam(const YAML::Node& node);
@@ -344,16 +355,22 @@ std::optional<std::string> NativeLoader::idOf(const Fields& f) {
 
 // `tags:` a mapping of keys to values, as the EC2 and IAM Tags lists hold them.
 std::vector<std::pair<std::string, std::string>> NativeLoader::tagsOf(const Fields& f) {
+  return keyValues(f, "tags", "tag");
+}
+
+// `key:` a mapping of keys to single values (tags, attributes), in file order.
+std::vector<std::pair<std::string, std::string>> NativeLoader::keyValues(const Fields& f, std::string_view key,
+                                                                         std::string_view entry) {
   std::vector<std::pair<std::string, std::string>> out;
-  const Field* tags = f.find("tags");
-  if (tags == nullptr || tags->value.IsNull()) return out;
-  if (!tags->value.IsMap()) {
-    yaml_.error(tags->value, "bad-shape", fmt::format("'tags' in {} must be a mapping of keys to values", f.what));
+  const Field* field = f.find(key);
+  if (field == nullptr || field->value.IsNull()) return out;
+  if (!field->value.IsMap()) {
+    yaml_.error(field->value, "bad-shape", fmt::format("'{}' in {} must be a mapping of keys to values", key, f.what));
     return out;
   }
-  for (auto it = tags->value.begin(); it != tags->value.end(); ++it) {
+  for (auto it = field->value.begin(); it != field->value.end(); ++it) {
     if (!it->first.IsScalar() || !it->second.IsScalar()) {
-      yaml_.error(it->first, "bad-shape", fmt::format("each tag in {} must be a key and a single value", f.what));
+      yaml_.error(it->first, "bad-shape", fmt::format("each {} in {} must be a key and a single value", entry, f.what));
       continue;
     }
     out.emplace_back(it->first.Scalar(), it->second.Scalar());
@@ -461,6 +478,11 @@ std::string NativeLoader::vpcOf(Kind kind, std::string_view id) const {
       break;
     case Kind::kRouteTable:
       if (const auto* rt = lookup(Kind::kRouteTable, out_.route_tables, into_.route_tables, id)) return rt->vpc_id;
+      break;
+    case Kind::kTargetGroup:
+      if (const auto* group = lookup(Kind::kTargetGroup, out_.target_groups, into_.target_groups, id)) {
+        return group->vpc_id;
+      }
       break;
     default: break;
   }
@@ -1513,18 +1535,8 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
   auto subnets = yaml_.list(*f, "subnets");
   std::string derived;
   const YAML::Node* derived_from = nullptr;
-  for (const auto& item : subnets) {
-    if (derived.empty() && known(Kind::kSubnet, item.text)) {
-      derived = vpcOf(Kind::kSubnet, item.text);
-      derived_from = &item.node;
-    }
-  }
-  for (const auto& item : route_tables) {
-    if (derived.empty() && known(Kind::kRouteTable, item.text)) {
-      derived = vpcOf(Kind::kRouteTable, item.text);
-      derived_from = &item.node;
-    }
-  }
+  deriveVpc(Kind::kSubnet, subnets, derived, derived_from);
+  deriveVpc(Kind::kRouteTable, route_tables, derived, derived_from);
   endpoint.vpc_id = resolveVpc(*f, derived, derived_from);
   if (endpoint.type == EndpointType::kGateway && (f->has("subnets") || f->has("security_groups") || f->has("enis"))) {
     yaml_.error(f->has("subnets") ? f->items.at("subnets").key
@@ -1535,28 +1547,12 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
     yaml_.error(f->items.at("route_tables").key, "conflict",
                 fmt::format("a {} endpoint has subnets, not route tables", endpointTypeName(endpoint.type)));
   }
-  for (auto& item : route_tables) {
-    if (!ref(Kind::kRouteTable, item)) continue;
-    checkSameVpc(Kind::kRouteTable, item, endpoint.vpc_id);
-    endpoint.route_table_ids.push_back(item.text);
-  }
-  std::set<std::string> azs;
-  for (auto& item : subnets) {
-    if (!ref(Kind::kSubnet, item)) continue;
-    checkSameVpc(Kind::kSubnet, item, endpoint.vpc_id);
-    const Subnet* s = subnet(item.text);
-    if (s != nullptr && !azs.insert(s->availability_zone).second) {
-      yaml_.error(item.node, "conflict",
-                  fmt::format("endpoint '{}' already has a subnet in {}", *id, s->availability_zone));
-    }
-    endpoint.subnet_ids.push_back(item.text);
+  endpoint.route_table_ids = sameVpcRefs(Kind::kRouteTable, std::move(route_tables), endpoint.vpc_id);
+  for (auto& subnet_id : subnetsOnePerZone(std::move(subnets), endpoint.vpc_id, fmt::format("endpoint '{}'", *id))) {
+    if (!subnet_id.empty()) endpoint.subnet_ids.push_back(std::move(subnet_id));
   }
   endpoint.eni_ids = refs(Kind::kNetworkInterface, yaml_.list(*f, "enis"));
-  for (auto& item : yaml_.list(*f, "security_groups")) {
-    if (!ref(Kind::kSecurityGroup, item)) continue;
-    checkSameVpc(Kind::kSecurityGroup, item, endpoint.vpc_id);
-    endpoint.security_group_ids.push_back(item.text);
-  }
+  endpoint.security_group_ids = sameVpcRefs(Kind::kSecurityGroup, yaml_.list(*f, "security_groups"), endpoint.vpc_id);
   endpoint.private_dns = yaml_.flag(*f, "private_dns", endpoint.type == EndpointType::kInterface);
   if (auto type_text = yaml_.text(*f, "ip_address_type")) {
     if (auto ip_type = parseIpAddressType(*type_text)) {
@@ -1570,6 +1566,288 @@ void NativeLoader::parseEndpoint(const YAML::Node& node) {
     endpoint.policy = parsePolicyYaml(policy->value, *id + " endpoint policy", yaml_, &endpoint.policy_document);
   }
   add(Kind::kVpcEndpoint, out_.vpc_endpoints, std::move(endpoint));
+}
+
+// ---- Elastic Load Balancing --------------------------------------------------
+
+namespace {
+
+/// "NAME" of an ID "net/NAME/HASH" or "targetgroup/NAME/HASH"; the ID itself otherwise.
+std::string nameInId(const std::string& id) {
+  std::size_t first = id.find('/');
+  std::size_t last = id.rfind('/');
+  if (first == std::string::npos || last == first) return id;
+  return id.substr(first + 1, last - first - 1);
+}
+
+/// The type an ID's prefix ("app/", "net/", "gwy/") says; nullopt when it has none of them.
+std::optional<LoadBalancerType> typeInId(std::string_view id) {
+  for (auto type : {LoadBalancerType::kApplication, LoadBalancerType::kNetwork, LoadBalancerType::kGateway}) {
+    std::string prefix = std::string(loadBalancerIdPrefix(type)) + "/";
+    if (id.substr(0, prefix.size()) == prefix) return type;
+  }
+  return std::nullopt;
+}
+
+/// The target group's ARN resource: the ID, with "targetgroup/" first unless it has it.
+std::string targetGroupResource(const std::string& id) {
+  return id.rfind("targetgroup/", 0) == 0 ? id : "targetgroup/" + id;
+}
+
+/// `text` when it is one of `names`; else an error text with a "did you mean".
+template <typename Names>
+std::optional<std::string> notOneOf(std::string_view what, const std::string& text, const Names& names) {
+  if (std::find(std::begin(names), std::end(names), text) != std::end(names)) return std::nullopt;
+  std::string list;
+  for (std::string_view name : names) list += fmt::format("{}{}", list.empty() ? "" : ", ", name);
+  return fmt::format("unknown {} '{}' ({}){}", what, text, list, didYouMean(text, names));
+}
+
+}  // namespace
+
+// The ARN of load balancer `id`: the loaded one's, else the one this file's region and account give it.
+std::string NativeLoader::loadBalancerArn(std::string_view id) const {
+  if (const auto* lb = lookup(Kind::kLoadBalancer, out_.load_balancers, into_.load_balancers, id)) return lb->arn;
+  return elbArn(region_, account_, "loadbalancer/" + std::string(id));
+}
+
+void NativeLoader::parseTargetGroup(const YAML::Node& node) {
+  auto f = fields(node, "target group", {"target_type", "protocol", "port", "vpc", "targets", "attributes"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  TargetGroup group;
+  group.meta = meta(*f, *id);
+  if (group.meta.name.empty()) group.meta.name = nameInId(*id);
+  group.arn = elbArn(group.meta.region, group.meta.account, targetGroupResource(*id));
+  // elbv2 API Reference, CreateTargetGroup: TargetType defaults to instance.
+  group.target_type = yaml_.text(*f, "target_type").value_or("instance");
+  if (auto problem = notOneOf("target type", group.target_type, kTargetTypes)) {
+    yaml_.error(f->find("target_type")->value, "bad-value", *problem);
+    return;
+  }
+  if (auto protocol = yaml_.text(*f, "protocol")) {
+    if (auto problem = notOneOf("protocol", *protocol, kTargetGroupProtocols)) {
+      yaml_.error(f->find("protocol")->value, "bad-value", *problem);
+    }
+    group.protocol = *protocol;
+  }
+  group.port = static_cast<int>(yaml_.number(*f, "port", 1, 65535).value_or(0));
+  // A Lambda function's target group has no VPC.
+  if (group.target_type != "lambda") group.vpc_id = resolveVpc(*f);
+  group.targets_known = f->find("targets") != nullptr;
+  for (const auto& target_node : yaml_.nodes(*f, "targets")) {
+    auto t = fields(target_node, "target", {"id", "port", "zone", "health"}, false);
+    if (!t) continue;
+    auto target_id = yaml_.text(*t, "id", true);
+    if (!target_id) continue;
+    LbTarget target;
+    Item item{*target_id, t->find("id")->value};
+    if (group.target_type == "instance") {
+      if (!ref(Kind::kInstance, item)) continue;
+    } else if (group.target_type == "ip") {
+      if (auto address = IpAddress::parse(item.text); !address) {
+        yaml_.error(item.node, "bad-ip", address.error());
+        continue;
+      }
+    } else if (group.target_type == "alb") {
+      if (!ref(Kind::kLoadBalancer, item)) continue;
+    }
+    target.id = item.text;  // an alb target's ID becomes its ARN in linkLoadBalancing
+    target.port = static_cast<int>(yaml_.number(*t, "port", 1, 65535).value_or(0));
+    target.zone = yaml_.text(*t, "zone").value_or("");
+    if (auto health = yaml_.text(*t, "health")) {
+      if (auto problem = notOneOf("target health", *health, kTargetHealthStates)) {
+        yaml_.error(t->find("health")->value, "bad-value", *problem);
+        continue;
+      }
+      target.health = *health;
+    }
+    group.targets.push_back(std::move(target));
+  }
+  group.attributes_known = f->find("attributes") != nullptr;
+  group.attributes = keyValues(*f, "attributes", "attribute");
+  add(Kind::kTargetGroup, out_.target_groups, std::move(group));
+}
+
+void NativeLoader::parseLoadBalancer(const YAML::Node& node) {
+  auto f = fields(node, "load balancer", {"type", "scheme", "vpc", "subnets", "subnet_mappings", "security_groups",
+                                          "ip_address_type", "dns_name", "attributes", "listeners"});
+  if (!f) return;
+  auto id = idOf(*f);
+  if (!id) return;
+  LoadBalancer lb;
+  lb.meta = meta(*f, *id);
+  if (lb.meta.name.empty()) lb.meta.name = nameInId(*id);
+  lb.arn = elbArn(lb.meta.region, lb.meta.account, "loadbalancer/" + *id);
+  lb.state = "active";
+  // The ID's prefix ("net/NAME/HASH") gives the type unless `type` does;
+  // elbv2 API Reference, CreateLoadBalancer: application by default.
+  std::optional<LoadBalancerType> id_type = typeInId(*id);
+  lb.type = id_type.value_or(LoadBalancerType::kApplication);
+  if (auto type = yaml_.text(*f, "type")) {
+    static constexpr std::array<std::string_view, 3> kTypes = {"application", "network", "gateway"};
+    if (auto problem = notOneOf("load balancer type", *type, kTypes)) {
+      yaml_.error(f->find("type")->value, "bad-value", *problem);
+      return;
+    }
+    lb.type = *parseLoadBalancerType(*type);
+    if (id_type && *id_type != lb.type) {
+      yaml_.error(f->find("type")->value, "conflict",
+                  fmt::format("type {} does not match id '{}', which names a {} load balancer", *type, *id,
+                              loadBalancerTypeName(*id_type)));
+    }
+  }
+  std::string scheme = yaml_.text(*f, "scheme").value_or("internet-facing");
+  if (scheme != "internet-facing" && scheme != "internal") {
+    yaml_.error(f->find("scheme")->value, "bad-value",
+                fmt::format("unknown scheme '{}' (internet-facing or internal)", scheme));
+  }
+  lb.internet_facing = scheme == "internet-facing";
+  lb.ip_address_type = yaml_.text(*f, "ip_address_type").value_or("ipv4");
+  static constexpr std::array<std::string_view, 3> kAddressTypes = {"ipv4", "dualstack", "dualstack-without-public-ipv4"};
+  if (auto problem = notOneOf("ip address type", lb.ip_address_type, kAddressTypes)) {
+    yaml_.error(f->find("ip_address_type")->value, "bad-value", *problem);
+  }
+  // `subnets`, or `subnet_mappings` giving each node's addresses (the API's
+  // SubnetMappings: a private address of an internal NLB, an Elastic IP of
+  // an internet-facing one).
+  auto subnets = yaml_.list(*f, "subnets");
+  std::vector<LoadBalancerZone> mapped;
+  for (const auto& mapping : yaml_.nodes(*f, "subnet_mappings")) {
+    auto m = fields(mapping, "subnet mapping", {"subnet", "private_ip", "public_ip", "ipv6"}, false);
+    if (!m) continue;
+    auto subnet_id = yaml_.text(*m, "subnet", true);
+    if (!subnet_id) continue;
+    subnets.push_back(Item{*subnet_id, m->find("subnet")->value});
+    LoadBalancerZone zone;
+    const Subnet* home = subnet(*subnet_id);
+    for (const auto& item : yaml_.list(*m, "private_ip")) {
+      auto address = ipOf(item);
+      if (!address) continue;
+      if (home != nullptr && home->hasIpv4() && bad_cidr_subnets_.count(home->meta.id) == 0 &&
+          !home->cidr.contains(*address)) {
+        yaml_.error(item.node, "bad-ip",
+                    fmt::format("{} is outside subnet '{}' ({})", address->str(), *subnet_id, home->cidr.str()));
+      }
+      zone.private_addresses.push_back(*address);
+    }
+    zone.public_addresses = ips(*m, "public_ip");
+    for (const auto& item : yaml_.list(*m, "ipv6")) {
+      if (auto address = Ipv6::parse(item.text)) {
+        zone.ipv6_addresses.push_back(*address);
+      } else {
+        yaml_.error(item.node, "bad-ip", address.error());
+      }
+    }
+    mapped.push_back(std::move(zone));
+  }
+  if (f->has("subnets") && f->has("subnet_mappings")) {
+    yaml_.error(f->items.at("subnet_mappings").key, "conflict", "give subnets or subnet_mappings, not both");
+  } else if (!f->has("subnets") && !f->has("subnet_mappings")) {
+    yaml_.error(f->node, "missing-key", "missing key 'subnets' in load balancer");
+  }
+  std::string derived;
+  const YAML::Node* derived_from = nullptr;
+  deriveVpc(Kind::kSubnet, subnets, derived, derived_from);
+  lb.vpc_id = resolveVpc(*f, derived, derived_from);
+  // Elastic Load Balancing User Guide: one subnet per Availability Zone.
+  std::vector<std::string> subnet_ids =
+      subnetsOnePerZone(std::move(subnets), lb.vpc_id, fmt::format("load balancer '{}'", *id));
+  const bool by_mapping = !f->has("subnets");
+  for (std::size_t i = 0; i < subnet_ids.size(); ++i) {
+    if (subnet_ids[i].empty()) continue;
+    const Subnet* s = subnet(subnet_ids[i]);
+    LoadBalancerZone zone = by_mapping && i < mapped.size() ? std::move(mapped[i]) : LoadBalancerZone{};
+    zone.subnet_id = subnet_ids[i];
+    zone.zone = s != nullptr ? s->availability_zone : "";
+    lb.zones.push_back(std::move(zone));
+  }
+  lb.security_group_ids = sameVpcRefs(Kind::kSecurityGroup, yaml_.list(*f, "security_groups"), lb.vpc_id);
+  if (lb.type == LoadBalancerType::kGateway && f->has("security_groups")) {
+    yaml_.error(f->items.at("security_groups").key, "conflict", "a gateway load balancer has no security groups");
+  }
+  lb.dns_name = yaml_.text(*f, "dns_name")
+                    .value_or(loadBalancerDnsName(lb.type, lb.internet_facing, lb.meta.name,
+                                                  fmt::format("{:016x}", stableHash(*id)), lb.meta.region));
+  lb.attributes_known = f->find("attributes") != nullptr;
+  lb.attributes = keyValues(*f, "attributes", "attribute");
+  std::set<int> ports;
+  for (const auto& listener : yaml_.nodes(*f, "listeners")) parseListener(listener, lb, ports);
+  add(Kind::kLoadBalancer, out_.load_balancers, std::move(lb));
+}
+
+// One listener of `lb`; its target groups stay IDs until linkLoadBalancing.
+void NativeLoader::parseListener(const YAML::Node& node, const LoadBalancer& lb, std::set<int>& ports) {
+  auto f = fields(node, "listener", {"protocol", "port", "forward", "rule_forward"}, false);
+  if (!f) return;
+  LbListener listener;
+  listener.load_balancer_arn = lb.arn;
+  // elbv2 API Reference, CreateListener: a Gateway Load Balancer's listener
+  // has no protocol or port (it takes every port, GENEVE to the appliances).
+  if (lb.type == LoadBalancerType::kGateway) {
+    for (const char* key : {"protocol", "port"}) {
+      if (f->has(key)) {
+        yaml_.error(f->items.at(key).key, "conflict", "a gateway load balancer's listener has no protocol or port");
+      }
+    }
+    listener.protocol = "GENEVE";
+  } else {
+    auto protocol = yaml_.text(*f, "protocol", true);
+    bool has_port = yaml_.text(*f, "port", true).has_value();
+    auto port = has_port ? yaml_.number(*f, "port", 1, 65535) : std::nullopt;
+    if (!protocol || !port) return;
+    if (auto problem = listenerProtocolProblem(lb.type, *protocol)) {
+      yaml_.error(f->find("protocol")->value, "bad-value", *problem);
+      return;
+    }
+    listener.protocol = *protocol;
+    listener.port = static_cast<int>(*port);
+  }
+  if (!ports.insert(listener.port).second) {
+    yaml_.error(f->node, "conflict",
+                fmt::format("load balancer '{}' already has a listener on port {}", lb.meta.id, listener.port));
+    return;
+  }
+  listener.meta.id =
+      elbArn(lb.meta.region, lb.meta.account,
+             fmt::format("listener/{}/{:016x}", lb.meta.id, stableHash(fmt::format("{}/{}", lb.meta.id, listener.port))));
+  listener.meta.account = lb.meta.account;
+  listener.meta.region = lb.meta.region;
+  listener.meta.origin = yaml_.loc(f->node);
+  // elbv2 API Reference, RegisterTargets / CreateListener: a load balancer
+  // forwards to target groups of its own VPC (Lambda groups have none).
+  listener.target_group_arns = sameVpcRefs(Kind::kTargetGroup, yaml_.list(*f, "forward"), lb.vpc_id);
+  listener.rule_target_group_arns = sameVpcRefs(Kind::kTargetGroup, yaml_.list(*f, "rule_forward"), lb.vpc_id);
+  out_.lb_listeners.push_back(std::move(listener));
+}
+
+// Listeners name their target groups, and alb targets their load balancers,
+// by ID in the file: both become ARNs, and each group learns the load
+// balancers that forward to it (describe-target-groups LoadBalancerArns).
+void NativeLoader::linkLoadBalancing() {
+  auto group_arn = [&](const std::string& id) -> std::string {
+    const auto* group = lookup(Kind::kTargetGroup, out_.target_groups, into_.target_groups, id);
+    return group != nullptr ? group->arn : elbArn(region_, account_, targetGroupResource(id));
+  };
+  for (auto& listener : out_.lb_listeners) {
+    for (auto* list : {&listener.target_group_arns, &listener.rule_target_group_arns}) {
+      for (auto& id : *list) {
+        auto local = local_[index(Kind::kTargetGroup)].find(id);
+        if (local != local_[index(Kind::kTargetGroup)].end()) {
+          auto& balancers = out_.target_groups[local->second].load_balancer_arns;
+          if (std::find(balancers.begin(), balancers.end(), listener.load_balancer_arn) == balancers.end()) {
+            balancers.push_back(listener.load_balancer_arn);
+          }
+        }
+        id = group_arn(id);
+      }
+    }
+  }
+  for (auto& group : out_.target_groups) {
+    if (group.target_type != "alb") continue;
+    for (auto& target : group.targets) target.id = loadBalancerArn(target.id);
+  }
 }
 
 void NativeLoader::parseStudioDomain(const YAML::Node& node) {
@@ -1791,6 +2069,39 @@ void NativeLoader::parsePrincipal(const YAML::Node& node, PrincipalKind kind) {
 }
 
 /// The IDs of `items` that resolve as `kind`, each checked to lie in `vpc_id`.
+// The VPC of the first of `items` (of `kind`) the file defines, unless `derived` is set already.
+void NativeLoader::deriveVpc(Kind kind, const std::vector<Item>& items, std::string& derived,
+                             const YAML::Node*& derived_from) const {
+  for (const auto& item : items) {
+    if (derived.empty() && known(kind, item.text)) {
+      derived = vpcOf(kind, item.text);
+      derived_from = &item.node;
+    }
+  }
+}
+
+// Subnet references in `vpc_id`, at most one per Availability Zone ("OWNER
+// already has a subnet in AZ" otherwise), as endpoints and load balancers
+// take them: the ID of each item, in order, "" for one that names no subnet.
+std::vector<std::string> NativeLoader::subnetsOnePerZone(std::vector<Item> items, const std::string& vpc_id,
+                                                         const std::string& owner) {
+  std::vector<std::string> out;
+  std::set<std::string> azs;
+  for (auto& item : items) {
+    if (!ref(Kind::kSubnet, item)) {
+      out.emplace_back();
+      continue;
+    }
+    checkSameVpc(Kind::kSubnet, item, vpc_id);
+    const Subnet* s = subnet(item.text);
+    if (s != nullptr && !azs.insert(s->availability_zone).second) {
+      yaml_.error(item.node, "conflict", fmt::format("{} already has a subnet in {}", owner, s->availability_zone));
+    }
+    out.push_back(item.text);
+  }
+  return out;
+}
+
 std::vector<std::string> NativeLoader::sameVpcRefs(Kind kind, std::vector<Item> items, const std::string& vpc_id) {
   std::vector<std::string> out;
   for (auto& item : items) {
@@ -1933,6 +2244,8 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
       known_ids(Kind::kTgwRouteTable, into_.tgw_route_tables);
       known_ids(Kind::kVpnGateway, into_.vpn_gateways);
       known_ids(Kind::kVpnConnection, into_.vpn_connections);
+      known_ids(Kind::kLoadBalancer, into_.load_balancers);
+      known_ids(Kind::kTargetGroup, into_.target_groups);
       known_ids(Kind::kStudioDomain, into_.studio_domains);
 
       std::vector<std::string_view> top = {"version", "region", "account", "jobs", "iam"};
@@ -1964,6 +2277,9 @@ bool NativeLoader::run(const std::filesystem::path& path, std::vector<Diagnostic
         forEach(*f, "route_tables", [&](const YAML::Node& n) { parseRouteTable(n); });
         forEach(*f, "network_acls", [&](const YAML::Node& n) { parseNetworkAcl(n); });
         forEach(*f, "vpc_endpoints", [&](const YAML::Node& n) { parseEndpoint(n); });
+        forEach(*f, "target_groups", [&](const YAML::Node& n) { parseTargetGroup(n); });
+        forEach(*f, "load_balancers", [&](const YAML::Node& n) { parseLoadBalancer(n); });
+        linkLoadBalancing();
         forEach(*f, "studio_domains", [&](const YAML::Node& n) { parseStudioDomain(n); });
         forEach(*f, "jobs", [&](const YAML::Node& n) { parseJob(n); });
         if (const Field* iam = f->find("iam")) parseIam(iam->value);

@@ -154,4 +154,54 @@ Route gatewayEndpointRoute(const std::string& prefix_list_id, const std::string&
   return route;
 }
 
+std::string partitionOfRegion(std::string_view region) {
+  if (region.rfind("cn-", 0) == 0) return "aws-cn";
+  if (region.rfind("us-gov-", 0) == 0) return "aws-us-gov";
+  return "aws";
+}
+
+std::optional<LoadBalancerType> parseLoadBalancerType(std::string_view text) {
+  if (text == "application") return LoadBalancerType::kApplication;
+  if (text == "network") return LoadBalancerType::kNetwork;
+  if (text == "gateway") return LoadBalancerType::kGateway;
+  return std::nullopt;
+}
+
+std::string_view loadBalancerIdPrefix(LoadBalancerType type) {
+  switch (type) {
+    case LoadBalancerType::kNetwork: return "net";
+    case LoadBalancerType::kGateway: return "gwy";
+    case LoadBalancerType::kApplication:
+    case LoadBalancerType::kClassic: break;
+  }
+  return "app";
+}
+
+std::string elbArn(std::string_view region, std::string_view account, std::string_view resource) {
+  return fmt::format("arn:{}:elasticloadbalancing:{}:{}:{}", partitionOfRegion(region), region, account, resource);
+}
+
+std::string loadBalancerDnsName(LoadBalancerType type, bool internet_facing, std::string_view name,
+                                std::string_view hash, std::string_view region) {
+  if (type == LoadBalancerType::kApplication || type == LoadBalancerType::kClassic) {
+    uint64_t number = stableHash(hash) % 10000000000ULL;
+    return fmt::format("{}{}-{}.{}.elb.amazonaws.com", internet_facing ? "" : "internal-", name, number, region);
+  }
+  return fmt::format("{}-{}.elb.{}.amazonaws.com", name, hash, region);
+}
+
+std::optional<std::string> listenerProtocolProblem(LoadBalancerType type, std::string_view protocol) {
+  static const std::vector<std::string_view> kApplication = {"HTTP", "HTTPS"};
+  static const std::vector<std::string_view> kNetwork = {"TCP", "TLS", "UDP", "TCP_UDP", "QUIC", "TCP_QUIC"};
+  static const std::vector<std::string_view> kGateway = {"GENEVE"};
+  const auto& allowed = type == LoadBalancerType::kNetwork   ? kNetwork
+                        : type == LoadBalancerType::kGateway ? kGateway
+                                                             : kApplication;
+  if (std::find(allowed.begin(), allowed.end(), protocol) != allowed.end()) return std::nullopt;
+  std::string list;
+  for (auto name : allowed) list += fmt::format("{}{}", list.empty() ? "" : ", ", name);
+  return fmt::format("'{}' is not a protocol of {} {} load balancer ({})", protocol,
+                     type == LoadBalancerType::kApplication ? "an" : "a", loadBalancerTypeName(type), list);
+}
+
 }  // namespace vpcsim::topology

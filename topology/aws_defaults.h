@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,5 +80,46 @@ std::string managedPrefixListId(const std::string& service_name);
 /// with: the service's prefix list to the endpoint (PrivateLink Guide,
 /// "Gateway endpoints"), shown as coming from `source`.
 Route gatewayEndpointRoute(const std::string& prefix_list_id, const std::string& endpoint_id, std::string source);
+
+// ---- Elastic Load Balancing: the names AWS makes for what the input creates ----
+
+/// "aws", "aws-cn" or "aws-us-gov": the partition `region` belongs to (AWS
+/// General Reference, "Amazon Resource Names (ARNs)").
+std::string partitionOfRegion(std::string_view region);
+
+/// The elbv2 type a Type value names ("application", "network", "gateway");
+/// nullopt for any other text.
+std::optional<LoadBalancerType> parseLoadBalancerType(std::string_view text);
+
+/// "app", "net" or "gwy": the type part of a load balancer's ID ("net/NAME/HASH").
+std::string_view loadBalancerIdPrefix(LoadBalancerType type);
+
+/// "arn:PARTITION:elasticloadbalancing:REGION:ACCOUNT:RESOURCE", where
+/// `resource` is "loadbalancer/net/NAME/HASH", "targetgroup/NAME/HASH" or
+/// "listener/net/NAME/HASH/ID".
+std::string elbArn(std::string_view region, std::string_view account, std::string_view resource);
+
+/// The DNS name AWS gives a load balancer named `name` (Elastic Load
+/// Balancing User Guide, "DNS name"): "NAME-NUMBER.REGION.elb.amazonaws.com"
+/// for an Application Load Balancer, with "internal-" first when internal;
+/// "NAME-HASH.elb.REGION.amazonaws.com" for Network and Gateway Load Balancers.
+/// `hash` is the hex hash of the load balancer's ID.
+std::string loadBalancerDnsName(LoadBalancerType type, bool internet_facing, std::string_view name,
+                                std::string_view hash, std::string_view region);
+
+/// Why a listener of a `type` load balancer cannot use `protocol` (ALB: HTTP
+/// and HTTPS; NLB: TCP, TLS, UDP, TCP_UDP, QUIC, TCP_QUIC; GWLB: GENEVE —
+/// elbv2 API Reference, CreateListener), as "'X' is not a protocol of a
+/// network load balancer (TCP, ...)"; nullopt when it can.
+std::optional<std::string> listenerProtocolProblem(LoadBalancerType type, std::string_view protocol);
+
+/// The target types of a target group (elbv2 API Reference, CreateTargetGroup: TargetType).
+inline constexpr std::string_view kTargetTypes[] = {"instance", "ip", "alb", "lambda"};
+/// The protocols of a target group (CreateTargetGroup: Protocol).
+inline constexpr std::string_view kTargetGroupProtocols[] = {"HTTP", "HTTPS", "TCP",  "TLS",     "UDP",
+                                                             "TCP_UDP", "GENEVE", "QUIC", "TCP_QUIC"};
+/// The states of a registered target (elbv2 API Reference, TargetHealth: State).
+inline constexpr std::string_view kTargetHealthStates[] = {"initial", "healthy", "unhealthy", "unhealthy.draining",
+                                                           "unused", "draining", "unavailable"};
 
 }  // namespace vpcsim::topology

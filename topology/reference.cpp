@@ -119,6 +119,8 @@ std::string_view resourceKindName(ResourceKind kind) {
     case ResourceKind::kTgwRouteTable: return "transit gateway route table";
     case ResourceKind::kVpnGateway: return "vpn gateway";
     case ResourceKind::kVpnConnection: return "vpn connection";
+    case ResourceKind::kLoadBalancer: return "load balancer";
+    case ResourceKind::kTargetGroup: return "target group";
     case ResourceKind::kStudioDomain: return "studio domain";
   }
   return "resource";

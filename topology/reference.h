@@ -34,7 +34,9 @@ enum class ResourceKind : uint8_t {
   kTgwRouteTable,
   kVpnGateway,
   kVpnConnection,
-  kStudioDomain,
+  kLoadBalancer,  ///< by its ID ("net/NAME/HASH"), logical ID or name
+  kTargetGroup,   ///< by its ID ("targetgroup/NAME/HASH"), logical ID or name
+  kStudioDomain,  ///< the last kind (ResourceKinds::all())
 };
 
 /// "subnet", "security group", "network interface", ... (lowercase, for messages).
@@ -62,6 +64,8 @@ void forEachResourceCollection(Topo& topo, Fn&& fn) {
   fn(ResourceKind::kTgwRouteTable, topo.tgw_route_tables);
   fn(ResourceKind::kVpnGateway, topo.vpn_gateways);
   fn(ResourceKind::kVpnConnection, topo.vpn_connections);
+  fn(ResourceKind::kLoadBalancer, topo.load_balancers);
+  fn(ResourceKind::kTargetGroup, topo.target_groups);
   fn(ResourceKind::kStudioDomain, topo.studio_domains);
 }
 
@@ -215,6 +219,8 @@ template <> constexpr ResourceKind kindOf<TgwAttachment>() { return ResourceKind
 template <> constexpr ResourceKind kindOf<TgwRouteTable>() { return ResourceKind::kTgwRouteTable; }
 template <> constexpr ResourceKind kindOf<VpnGateway>() { return ResourceKind::kVpnGateway; }
 template <> constexpr ResourceKind kindOf<VpnConnection>() { return ResourceKind::kVpnConnection; }
+template <> constexpr ResourceKind kindOf<LoadBalancer>() { return ResourceKind::kLoadBalancer; }
+template <> constexpr ResourceKind kindOf<TargetGroup>() { return ResourceKind::kTargetGroup; }
 template <> constexpr ResourceKind kindOf<StudioDomain>() { return ResourceKind::kStudioDomain; }
 
 template <typename T>

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "topology/aws_defaults.h"
 
@@ -238,6 +239,24 @@ TEST_CASE("the example in docs/topology-format.md loads with every section fille
   CHECK(deny.effect == PolicyEffect::kDeny);
   CHECK(deny.conditions.at(0).values == std::vector<std::string>{"192.168.0.0/16"});
   CHECK_FALSE(t.findJob("preprocess")->has_vpc_config);
+
+  const LoadBalancer* nlb = t.findLoadBalancer("notebook-nlb");
+  REQUIRE(nlb != nullptr);
+  CHECK(nlb->type == LoadBalancerType::kNetwork);
+  CHECK_FALSE(nlb->internet_facing);
+  CHECK(nlb->vpc_id == "vpc-ml");
+  CHECK(nlb->arn == "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/notebook-nlb/0123456789abcdef");
+  REQUIRE(t.lb_listeners.size() == 1);
+  CHECK(t.lb_listeners[0].protocol == "TLS");
+  CHECK(t.lb_listeners[0].port == 443);
+  const TargetGroup* notebook_tg = t.findTargetGroupByArn(
+      "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/notebook-tg/0123456789abcdef");
+  REQUIRE(notebook_tg != nullptr);
+  CHECK(t.lb_listeners[0].target_group_arns == std::vector<std::string>{notebook_tg->arn});
+  REQUIRE(notebook_tg->targets.size() == 1);
+  CHECK(notebook_tg->targets[0].id == "i-notebook");
+  CHECK(notebook_tg->targets[0].health == "healthy");
+  CHECK(notebook_tg->load_balancer_arns == std::vector<std::string>{nlb->arn});
 
   CHECK(t.findVpc("vpc-ml")->meta.origin == loaded.file + ":5:5");
 }
@@ -687,6 +706,236 @@ subnets:
                           bad.file + ":2:42: error: 'tags' in vpc must be a mapping of keys to values",
                           bad.file + ":3:43: error: each tag in vpc must be a key and a single value",
                       });
+}
+
+}  // namespace vpcsim::topology
+
+namespace vpcsim::topology {
+namespace {
+
+// Two subnets in two zones, a group and an instance (lines 1-9), for the load balancing cases.
+const std::string kLbBase = R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16}
+subnets:
+  - {id: subnet-a, vpc: vpc-a, az: us-east-1a, cidr: 10.0.1.0/24}
+  - {id: subnet-b, vpc: vpc-a, az: us-east-1b, cidr: 10.0.2.0/24}
+security_groups:
+  - {id: sg-alb, vpc: vpc-a}
+instances:
+  - {id: i-app}
+)";
+
+std::string elbArnOf(const std::string& resource) {
+  return "arn:aws:elasticloadbalancing:us-east-1:123456789012:" + resource;
+}
+
+}  // namespace
+
+TEST_CASE("load balancers, listeners and target groups load from the native format", "[native][elb]") {
+  auto loaded = load(kLbBase + R"(target_groups:
+  - id: targetgroup/app/1
+    protocol: TCP
+    port: 8080
+    targets:
+      - {id: i-app, health: healthy}
+      - {id: i-app, port: 8081, zone: us-east-1a}
+    attributes: {deregistration_delay.timeout_seconds: "30"}
+  - {id: tg-web, target_type: ip, protocol: HTTP, port: 80, targets: [{id: 10.0.1.9}]}
+  - {id: tg-api, name: api, protocol: HTTP, port: 80}
+  - {id: tg-alb, target_type: alb, protocol: TCP, port: 80, targets: [{id: app/web/2}]}
+load_balancers:
+  - id: net/app/1
+    scheme: internal
+    subnets: [subnet-a, subnet-b]
+    attributes: {load_balancing.cross_zone.enabled: "false"}
+    listeners:
+      - {protocol: TCP, port: 80, forward: targetgroup/app/1}
+  - id: app/web/2
+    subnets: [subnet-a, subnet-b]
+    security_groups: [sg-alb]
+    ip_address_type: dualstack
+    listeners:
+      - {protocol: HTTP, port: 80, forward: [tg-web], rule_forward: [tg-api]}
+)");
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const Topology& t = loaded.topology;
+
+  const LoadBalancer* nlb = t.findLoadBalancer("net/app/1");
+  REQUIRE(nlb != nullptr);
+  CHECK(nlb->meta.name == "app");
+  CHECK(nlb->arn == elbArnOf("loadbalancer/net/app/1"));
+  CHECK(nlb->type == LoadBalancerType::kNetwork);
+  CHECK_FALSE(nlb->internet_facing);
+  CHECK(nlb->vpc_id == "vpc-a");
+  CHECK(nlb->ip_address_type == "ipv4");
+  CHECK(nlb->state == "active");
+  CHECK(nlb->dns_name == fmt::format("app-{:016x}.elb.us-east-1.amazonaws.com", stableHash("net/app/1")));
+  REQUIRE(nlb->zones.size() == 2);
+  CHECK(nlb->zones[0].subnet_id == "subnet-a");
+  CHECK(nlb->zones[0].zone == "us-east-1a");
+  CHECK(nlb->zones[1].subnet_id == "subnet-b");
+  CHECK(nlb->zones[1].zone == "us-east-1b");
+  CHECK(nlb->security_group_ids.empty());
+  CHECK(nlb->attributes_known);
+  CHECK(nlb->attributes == std::vector<std::pair<std::string, std::string>>{{"load_balancing.cross_zone.enabled", "false"}});
+
+  const LoadBalancer* alb = t.findLoadBalancer("web");  // by name, as references take it
+  REQUIRE(alb != nullptr);
+  CHECK(alb->meta.id == "app/web/2");
+  CHECK(alb->type == LoadBalancerType::kApplication);
+  CHECK(alb->internet_facing);
+  CHECK(alb->ip_address_type == "dualstack");
+  CHECK(alb->security_group_ids == std::vector<std::string>{"sg-alb"});
+  CHECK_FALSE(alb->attributes_known);
+  CHECK(alb->dns_name == fmt::format("web-{}.us-east-1.elb.amazonaws.com",
+                                     stableHash(fmt::format("{:016x}", stableHash("app/web/2"))) % 10000000000ULL));
+
+  const TargetGroup* app = t.findTargetGroupByArn(elbArnOf("targetgroup/app/1"));
+  const TargetGroup* web = t.findTargetGroupByArn(elbArnOf("targetgroup/tg-web"));
+  const TargetGroup* api = t.findTargetGroupByArn(elbArnOf("targetgroup/tg-api"));
+  const TargetGroup* to_alb = t.findTargetGroupByArn(elbArnOf("targetgroup/tg-alb"));
+  REQUIRE(app != nullptr);
+  REQUIRE(web != nullptr);
+  REQUIRE(api != nullptr);
+  REQUIRE(to_alb != nullptr);
+  CHECK(app->meta.id == "targetgroup/app/1");
+  CHECK(app->meta.name == "app");
+  CHECK(app->target_type == "instance");
+  CHECK(app->protocol == "TCP");
+  CHECK(app->port == 8080);
+  CHECK(app->vpc_id == "vpc-a");
+  CHECK(app->targets_known);
+  REQUIRE(app->targets.size() == 2);
+  CHECK(app->targets[0].id == "i-app");
+  CHECK(app->targets[0].port == 0);
+  CHECK(app->targets[0].health == "healthy");
+  CHECK(app->targets[1].port == 8081);
+  CHECK(app->targets[1].zone == "us-east-1a");
+  CHECK(app->targets[1].health.empty());
+  CHECK(app->attributes_known);
+  CHECK(app->attributes == std::vector<std::pair<std::string, std::string>>{{"deregistration_delay.timeout_seconds", "30"}});
+  CHECK(app->load_balancer_arns == std::vector<std::string>{nlb->arn});
+  CHECK(web->meta.name == "tg-web");
+  CHECK(web->target_type == "ip");
+  REQUIRE(web->targets.size() == 1);
+  CHECK(web->targets[0].id == "10.0.1.9");
+  CHECK(web->load_balancer_arns == std::vector<std::string>{alb->arn});
+  CHECK(api->meta.name == "api");
+  CHECK_FALSE(api->targets_known);
+  CHECK_FALSE(api->attributes_known);
+  CHECK(api->load_balancer_arns == std::vector<std::string>{alb->arn});
+  REQUIRE(to_alb->targets.size() == 1);
+  CHECK(to_alb->targets[0].id == alb->arn);
+  CHECK(to_alb->load_balancer_arns.empty());
+
+  REQUIRE(t.lb_listeners.size() == 2);
+  const LbListener* nlb_listener = nullptr;
+  const LbListener* alb_listener = nullptr;
+  for (const auto& listener : t.lb_listeners) {
+    (listener.load_balancer_arn == nlb->arn ? nlb_listener : alb_listener) = &listener;
+  }
+  REQUIRE(nlb_listener != nullptr);
+  REQUIRE(alb_listener != nullptr);
+  CHECK(nlb_listener->meta.id ==
+        elbArnOf(fmt::format("listener/net/app/1/{:016x}", stableHash("net/app/1/80"))));
+  CHECK(nlb_listener->protocol == "TCP");
+  CHECK(nlb_listener->port == 80);
+  CHECK(nlb_listener->target_group_arns == std::vector<std::string>{app->arn});
+  CHECK(nlb_listener->rule_target_group_arns.empty());
+  CHECK(alb_listener->protocol == "HTTP");
+  CHECK(alb_listener->target_group_arns == std::vector<std::string>{web->arn});
+  CHECK(alb_listener->rule_target_group_arns == std::vector<std::string>{api->arn});
+}
+
+TEST_CASE("subnet_mappings give a load balancer's nodes their addresses", "[native][elb]") {
+  auto loaded = load(kLbBase + R"(load_balancers:
+  - id: net/internal/1
+    scheme: internal
+    subnet_mappings:
+      - {subnet: subnet-a, private_ip: 10.0.1.100}
+      - {subnet: subnet-b}
+  - id: net/public/2
+    subnet_mappings:
+      - {subnet: subnet-a, public_ip: 3.3.3.3, ipv6: "2600:1f18::10"}
+)");
+  for (const auto& e : loaded.errors) UNSCOPED_INFO(e);
+  REQUIRE(loaded.ok);
+  const LoadBalancer* internal = loaded.topology.findLoadBalancer("net/internal/1");
+  REQUIRE(internal != nullptr);
+  REQUIRE(internal->zones.size() == 2);
+  CHECK(internal->zones[0].subnet_id == "subnet-a");
+  CHECK(internal->zones[0].zone == "us-east-1a");
+  CHECK(internal->zones[0].private_addresses == std::vector<Ipv4>{*Ipv4::parse("10.0.1.100")});
+  CHECK(internal->zones[1].subnet_id == "subnet-b");
+  CHECK(internal->zones[1].private_addresses.empty());
+  const LoadBalancer* outside = loaded.topology.findLoadBalancer("net/public/2");
+  REQUIRE(outside != nullptr);
+  REQUIRE(outside->zones.size() == 1);
+  CHECK(outside->zones[0].public_addresses == std::vector<Ipv4>{*Ipv4::parse("3.3.3.3")});
+  CHECK(outside->zones[0].ipv6_addresses == std::vector<Ipv6>{*Ipv6::parse("2600:1f18::10")});
+}
+
+TEST_CASE("a listener forwards only to target groups of its load balancer's vpc", "[native][elb]") {
+  auto loaded = load(R"(vpcs:
+  - {id: vpc-a, cidr: 10.0.0.0/16}
+  - {id: vpc-b, cidr: 10.1.0.0/16}
+subnets:
+  - {id: subnet-a, vpc: vpc-a, az: us-east-1a, cidr: 10.0.1.0/24}
+target_groups:
+  - {id: tg-b, vpc: vpc-b, target_type: ip, targets: []}
+  - {id: tg-lambda, target_type: lambda}
+load_balancers:
+  - {id: lb-1, subnets: [subnet-a], listeners: [{protocol: HTTP, port: 80, forward: [tg-b, tg-lambda]}]}
+)");
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors ==
+        std::vector<std::string>{loaded.file + ":10:86: error: target group 'tg-b' is in vpc 'vpc-b', not 'vpc-a'"});
+}
+
+TEST_CASE("bad load balancing entries in the native format are located errors", "[native][elb]") {
+  using Row = std::pair<std::string, std::string>;
+  auto [body, expected] = GENERATE(table<std::string, std::string>({
+      Row{"load_balancers:\n  - {id: lb-1, type: netwrk, subnets: [subnet-a]}\n",
+          ":11:22: error: unknown load balancer type 'netwrk' (application, network, gateway) (did you mean 'network'?)"},
+      Row{"load_balancers:\n  - {id: net/x/1, type: application, subnets: [subnet-a]}\n",
+          ":11:25: error: type application does not match id 'net/x/1', which names a network load balancer"},
+      Row{"load_balancers:\n  - {id: lb-1, scheme: public, subnets: [subnet-a]}\n",
+          ":11:24: error: unknown scheme 'public' (internet-facing or internal)"},
+      Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a, subnet-c]}\n",
+          ":11:36: error: unknown subnet 'subnet-c' (did you mean 'subnet-a'?)"},
+      Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a, subnet-a]}\n",
+          ":11:36: error: load balancer 'lb-1' already has a subnet in us-east-1a"},
+      Row{"load_balancers:\n  - {id: lb-1}\n", ":11:5: error: missing key 'subnets' in load balancer"},
+      Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a], subnet_mappings: [{subnet: subnet-b}]}\n",
+          ":11:37: error: give subnets or subnet_mappings, not both"},
+      Row{"load_balancers:\n  - {id: lb-1, subnet_mappings: [{subnet: subnet-a, private_ip: 10.0.2.5}]}\n",
+          ":11:65: error: 10.0.2.5 is outside subnet 'subnet-a' (10.0.1.0/24)"},
+      Row{"load_balancers:\n  - {id: net/x/1, subnets: [subnet-a], listeners: [{protocol: HTTP, port: 80}]}\n",
+          ":11:63: error: 'HTTP' is not a protocol of a network load balancer (TCP, TLS, UDP, TCP_UDP, QUIC, TCP_QUIC)"},
+      Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a], listeners: [{protocol: HTTP, port: 0}]}\n",
+          ":11:72: error: 'port' must be a whole number from 1 to 65535, not '0'"},
+      Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a], listeners: [{protocol: HTTP, port: 80}, "
+          "{protocol: HTTPS, port: 80}]}\n",
+          ":11:77: error: load balancer 'lb-1' already has a listener on port 80"},
+      Row{"load_balancers:\n  - {id: lb-1, subnets: [subnet-a], listeners: [{protocol: HTTP, port: 80, forward: tg-1}]}\n",
+          ":11:85: error: unknown target group 'tg-1'"},
+      Row{"target_groups:\n  - {id: tg-1, target_type: instanse}\n",
+          ":11:29: error: unknown target type 'instanse' (instance, ip, alb, lambda) (did you mean 'instance'?)"},
+      Row{"target_groups:\n  - {id: tg-1, targets: [{id: i-ap}]}\n",
+          ":11:31: error: unknown instance 'i-ap' (did you mean 'i-app'?)"},
+      Row{"target_groups:\n  - {id: tg-1, target_type: ip, targets: [{id: 10.0.1.300}]}\n",
+          ":11:48: error: '10.0.1.300' is not an IPv4 address"},
+      Row{"target_groups:\n  - {id: tg-1, targets: [{id: i-app, health: fine}]}\n",
+          ":11:46: error: unknown target health 'fine' (initial, healthy, unhealthy, unhealthy.draining, unused, "
+          "draining, unavailable)"},
+      Row{"target_groups:\n  - {id: tg-1, port: 65536}\n",
+          ":11:22: error: 'port' must be a whole number from 1 to 65535, not '65536'"},
+  }));
+  CAPTURE(body);
+  auto loaded = load(kLbBase + body);
+  CHECK_FALSE(loaded.ok);
+  CHECK(loaded.errors == std::vector<std::string>{loaded.file + expected});
 }
 
 }  // namespace vpcsim::topology
