@@ -162,11 +162,16 @@ std::vector<InventoryItem> inventory(const Topology& t, const std::string& vpc_i
   for (const auto& group : t.target_groups) {
     if (group.vpc_id != vpc_id) continue;
     std::size_t healthy = 0;
-    for (const auto& target : group.targets) healthy += target.health == "healthy" ? 1U : 0U;
+    std::size_t unknown = 0;  // a template says nothing of health
+    for (const auto& target : group.targets) {
+      healthy += target.health == "healthy" ? 1U : 0U;
+      unknown += target.health.empty() ? 1U : 0U;
+    }
+    std::string health = unknown == group.targets.size() && unknown > 0 ? std::string("health not in the input")
+                                                                        : fmt::format("{} healthy", healthy);
     out.push_back({"target group", &group.meta,
                    fmt::format("{} {} {}, {}", group.target_type, group.protocol, group.port,
-                               group.targets_known ? fmt::format("{} ({} healthy)", count(group.targets.size(), "target"),
-                                                                 healthy)
+                               group.targets_known ? fmt::format("{} ({})", count(group.targets.size(), "target"), health)
                                                    : std::string("targets not in the input"))});
   }
   for (const auto& gateway : t.vpn_gateways) {
