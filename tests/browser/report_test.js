@@ -31,6 +31,54 @@ function open(file, hash) {
   return { dom: r.stdout, console_lines };
 }
 
+// A screenshot of the page as a person would see it, decoded (PNG, 8-bit
+// RGB or RGBA, no interlace: what Chromium writes) into {width, height, rgba}.
+function screenshot(file, hash, size) {
+  const png = path.join(work, `shot-${Date.now()}-${Math.random().toString(16).slice(2)}.png`);
+  const r = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars',
+                                 `--window-size=${size}`, '--virtual-time-budget=3000', `--screenshot=${png}`,
+                                 `file://${file}${hash || ''}`], { encoding: 'utf8', timeout: 60000 });
+  if (r.status !== 0) throw new Error(`chromium exited ${r.status}: ${r.stderr}`);
+  const data = fs.readFileSync(png);
+  const width = data.readUInt32BE(16), height = data.readUInt32BE(20), depth = data[24], type = data[25];
+  if (depth !== 8 || (type !== 2 && type !== 6) || data[28] !== 0) throw new Error('unexpected PNG format');
+  const channels = type === 6 ? 4 : 3;
+  const chunks = [];
+  for (let at = 8; at < data.length;) {
+    const length = data.readUInt32BE(at), kind = data.toString('ascii', at + 4, at + 8);
+    if (kind === 'IDAT') chunks.push(data.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = require('zlib').inflateSync(Buffer.concat(chunks));
+  const stride = width * channels, rgba = Buffer.alloc(width * height * 4);
+  let previous = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)], line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? line[x - channels] : 0, b = previous[x], c = x >= channels ? previous[x - channels] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
+      line[x] = (line[x] + predictor) & 0xff;
+    }
+    for (let x = 0; x < width; x++) {
+      for (let k = 0; k < 3; k++) rgba[(y * width + x) * 4 + k] = line[x * channels + k];
+      rgba[(y * width + x) * 4 + 3] = channels === 4 ? line[x * channels + 3] : 255;
+    }
+    previous = line;
+  }
+  return { width, height, rgba };
+}
+
+// How many pixels of the screenshot have exactly this colour ("#rrggbb").
+function pixelsOf(shot, colour) {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+  let n = 0;
+  for (let i = 0; i < shot.rgba.length; i += 4) {
+    if (shot.rgba[i] === r && shot.rgba[i + 1] === g && shot.rgba[i + 2] === b) n++;
+  }
+  return n;
+}
+
 function runReport(scenario, report) {
   const r = spawnSync(vpcsim, ['run', scenario, '--report', report], { encoding: 'utf8', cwd: root });
   if (r.status !== 0 && r.status !== 1) throw new Error(`vpcsim run exited ${r.status}: ${r.stderr}`);
@@ -57,6 +105,14 @@ const lit_ids = lit.map((m) => m[2]);
 check(lit_ids.some((id) => id.startsWith('nat-')), `the NAT gateway on the path is highlighted (${lit_ids.join(', ')})`);
 check(lit_ids.some((id) => id.startsWith('subnet-')), 'the source subnet is highlighted');
 check(lit_ids.some((id) => id.startsWith('igw-')), 'the internet gateway is highlighted');
+// What a person sees: the diagram drew subnet boxes (their fill), the NAT gateway's, and the
+// path in red (the highlight's stroke), not only elements in the DOM.
+const shot = screenshot(report, `#${ids[1]}`, '1600,1250');
+check(pixelsOf(shot, '#eef5ff') > 2000, `the screenshot shows subnet boxes (${pixelsOf(shot, '#eef5ff')} px)`);
+check(pixelsOf(shot, '#fff4d6') > 500, `the screenshot shows the NAT gateway (${pixelsOf(shot, '#fff4d6')} px)`);
+check(pixelsOf(shot, '#cf222e') > 200, `the screenshot shows the path in red (${pixelsOf(shot, '#cf222e')} px)`);
+const baseline_shot = screenshot(report, `#${ids[0]}`, '1600,1250');
+check(pixelsOf(baseline_shot, '#fff4d6') === 0, 'and the baseline variant, which has none, shows no NAT gateway');
 const other = open(report, `#${ids[0]}`);
 const lit_baseline = [...other.dom.matchAll(/<g id="(v\d+)d\d+-n-([^"]+)" class="node hl[ "]/g)];
 check(lit_baseline.length > 0 && lit_baseline.every((m) => m[1] === 'v0'), 'the baseline answer lights the baseline diagram');
