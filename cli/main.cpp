@@ -681,10 +681,14 @@ Outcome runGenerate(const GenerateArgs& args) {
   // --enis counts workload interfaces; NAT gateways and interface endpoints bring their own.
   auto workload = std::count_if(topo.enis.begin(), topo.enis.end(),
                                 [](const topology::Eni& eni) { return eni.interface_type == "interface"; });
-  std::cout << fmt::format("wrote {} workload network interfaces (and {} of NAT gateways and endpoints), {} subnets, "
-                           "{} security groups to {}\n",
+  std::string balancers = topo.load_balancers.empty()
+                              ? std::string()
+                              : fmt::format(", {} load balancer{}", topo.load_balancers.size(),
+                                            topo.load_balancers.size() == 1 ? "" : "s");
+  std::cout << fmt::format("wrote {} workload network interfaces (and {} of NAT gateways, endpoints and load "
+                           "balancers), {} subnets, {} security groups{} to {}\n",
                            workload, static_cast<std::ptrdiff_t>(topo.enis.size()) - workload, topo.subnets.size(),
-                           topo.security_groups.size(), topology::escapeText(args.out_dir));
+                           topo.security_groups.size(), balancers, topology::escapeText(args.out_dir));
   return Outcome::kDone;
 }
 
@@ -840,6 +844,9 @@ void addOthers(CLI::App& app, Commands& commands) {
   generate->add_option("--seed", generate_args.options.seed, "random seed")->capture_default_str();
   generate->add_option("--dual-stack", generate_args.options.dual_stack_percent,
                        "percent of VPCs given an IPv6 block, subnet blocks and interface addresses (default 0)")
+      ->check(CLI::Range(0, 100));
+  generate->add_option("--load-balancers", generate_args.options.load_balancer_percent,
+                       "percent of VPCs given a Network Load Balancer with a listener and IP targets (default 0)")
       ->check(CLI::Range(0, 100));
   generate->add_option("--out", generate_args.out_dir, "output folder: new or empty, written whole or not at all")
       ->required();

@@ -199,6 +199,7 @@ class Generator {
     makePeerings();
     makeTransitGateway();
     makeDualStack();
+    makeLoadBalancers();
     topo_.finalize();
     return std::move(topo_);
   }
@@ -1064,6 +1065,106 @@ class Generator {
   // Everything IPv6 comes from a random stream and an ID maker of its own,
   // after the IPv4 topology is built: the share changes nothing else, and a
   // share of 0 gives today's topology byte for byte.
+
+  void makeLoadBalancers() {
+    const int percent = std::clamp(options_.load_balancer_percent, 0, 100);
+    if (percent == 0 || plans_.empty()) return;
+    Rng rng(mix64(options_.seed ^ 0x10adba1aULL));
+    IdMaker ids(mix64(options_.seed ^ 0xe1bULL));
+    std::vector<std::size_t> chosen(plans_.size());
+    for (std::size_t v = 0; v < chosen.size(); ++v) chosen[v] = v;
+    rng.shuffle(chosen);
+    chosen.resize(std::max<std::size_t>(1, (plans_.size() * static_cast<std::size_t>(percent) + 50) / 100));
+    std::sort(chosen.begin(), chosen.end());
+    for (std::size_t v : chosen) makeLoadBalancer(plans_[v], rng, ids);
+  }
+
+  /// One NLB in `p` (see GeneratorOptions::load_balancer_percent); none when
+  /// the VPC has no subnet with a free address or no workload interface.
+  void makeLoadBalancer(const VpcPlan& p, Rng& rng, IdMaker& ids) {
+    const Vpc& vpc = topo_.vpcs[p.vpc];
+    const bool internet = p.has_igw && std::any_of(subnet_plans_.begin() + static_cast<std::ptrdiff_t>(p.first_subnet),
+                                                   subnet_plans_.begin() + static_cast<std::ptrdiff_t>(p.first_subnet + p.subnet_count),
+                                                   [](const SubnetPlan& s) { return s.role == Role::kPublic; });
+    // Node subnets: one per zone, public ones for an internet-facing NLB, with a free address.
+    std::vector<std::size_t> nodes;
+    std::set<int> zones;
+    for (std::size_t i = p.first_subnet; i < p.first_subnet + p.subnet_count && nodes.size() < 2; ++i) {
+      const SubnetPlan& s = subnet_plans_[i];
+      const bool fits = s.cursor + 2 < (uint32_t{1} << (32 - s.prefix));  // the last address is reserved
+      if (!fits || zones.count(s.az) != 0 || (internet && s.role != Role::kPublic)) continue;
+      zones.insert(s.az);
+      nodes.push_back(i);
+    }
+    // Targets by address and zone, taken now: the node interfaces below grow topo_.enis.
+    std::vector<std::pair<std::string, std::string>> workloads;
+    for (const auto& eni : topo_.enis) {
+      if (eni.vpc_id == vpc.meta.id && eni.interface_type == "interface" && !eni.private_ips.empty()) {
+        workloads.emplace_back(eni.private_ips[0].str(), eni.availability_zone);
+      }
+    }
+    if (nodes.empty() || workloads.empty()) return;
+    const std::string name = p.name + "-nlb";
+    const std::string hash = ids.next("").substr(1);
+    const std::string arn_base = "arn:aws:elasticloadbalancing:" + std::string(kRegion) + ":" + std::string(kAccount);
+    LoadBalancer lb;
+    lb.meta = meta("net/" + name + "/" + hash, name);
+    lb.arn = arn_base + ":loadbalancer/" + lb.meta.id;
+    lb.type = LoadBalancerType::kNetwork;
+    lb.internet_facing = internet;
+    lb.vpc_id = vpc.meta.id;
+    lb.dns_name = name + "-" + hash + ".elb." + std::string(kRegion) + ".amazonaws.com";
+    lb.ip_address_type = "ipv4";
+    lb.state = "active";
+    lb.attributes = {{"load_balancing.cross_zone.enabled", "false"}};
+    lb.attributes_known = true;
+    for (std::size_t subnet : nodes) {
+      SubnetPlan& s = subnet_plans_[subnet];
+      const Subnet& sn = topo_.subnets[subnet];
+      Eni eni;
+      eni.meta = meta(ids.next("eni-"), "");
+      eni.vpc_id = sn.vpc_id;
+      eni.subnet_id = sn.meta.id;
+      eni.availability_zone = sn.availability_zone;
+      eni.private_ips.push_back(Ipv4(cidr_of_[subnet].base().value() + s.cursor));
+      ++s.cursor;
+      eni.interface_type = "network_load_balancer";
+      eni.description = "ELB " + lb.meta.id;
+      eni.requester_id = "amazon-elb";
+      eni.source_dest_check = false;
+      LoadBalancerZone zone{sn.meta.id, sn.availability_zone, {}, {}, {}};
+      if (internet) {
+        elastic_cursor_ += static_cast<uint32_t>(rng.range(1, 3));
+        const Ipv4 eip(ip(44, 192, 0, 0).value() + elastic_cursor_);  // as nextElasticIp, from this stream
+        eni.public_ips.push_back({eni.private_ips[0], eip, true});
+        zone.public_addresses.push_back(eip);
+      }
+      lb.zones.push_back(std::move(zone));
+      topo_.enis.push_back(std::move(eni));
+    }
+    TargetGroup group;
+    const std::string group_hash = ids.next("").substr(1);
+    group.meta = meta("targetgroup/" + name + "-tg/" + group_hash, name + "-tg");
+    group.arn = arn_base + ":" + group.meta.id;
+    group.target_type = "ip";
+    group.protocol = "TCP";
+    group.port = 8443;
+    group.vpc_id = vpc.meta.id;
+    group.load_balancer_arns.push_back(lb.arn);
+    group.targets_known = true;
+    rng.shuffle(workloads);
+    workloads.resize(std::min<std::size_t>(workloads.size(), static_cast<std::size_t>(rng.range(2, 4))));
+    for (auto& [address, zone] : workloads) group.targets.push_back({address, 0, zone, "healthy", ""});
+    LbListener listener;
+    listener.meta = meta(arn_base + ":listener/" + lb.meta.id + "/" + ids.next("").substr(1), "");
+    listener.load_balancer_arn = lb.arn;
+    listener.protocol = "TCP";
+    listener.port = 443;
+    listener.target_group_arns.push_back(group.arn);
+    topo_.load_balancers.push_back(std::move(lb));
+    topo_.target_groups.push_back(std::move(group));
+    topo_.lb_listeners.push_back(std::move(listener));
+  }
 
   void makeDualStack() {
     const int percent = std::clamp(options_.dual_stack_percent, 0, 100);

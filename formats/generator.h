@@ -35,6 +35,16 @@ struct GeneratorOptions {
   /// above 0. Drawn from a random stream of its own: the IPv4 topology is
   /// the same whatever the share, and 0 adds nothing.
   int dual_stack_percent = 0;
+  /// Share of VPCs (0-100, clamped) given a Network Load Balancer: one node
+  /// interface (described "ELB net/NAME/HASH", as Elastic Load Balancing
+  /// makes them) in each of up to two zones, internet-facing with an Elastic
+  /// IP per node when the VPC has an internet gateway and public subnets,
+  /// else internal; a TCP 443 listener forwarding to an IP target group on
+  /// 8443 of two to four of the VPC's workload interfaces (healthy), cross-
+  /// zone load balancing off. Drawn from a random stream of its own, after
+  /// everything else: 0 adds nothing and the rest of the topology is the
+  /// same whatever the share.
+  int load_balancer_percent = 0;
 };
 
 /// Builds a realistic single-account (123456789012), single-region (us-east-1)

@@ -1080,5 +1080,53 @@ TEST_CASE("load balancers, listeners, target groups and target health survive a 
   }
 }
 
+
+TEST_CASE("load balancers: nodes in their subnets, targets among the VPC's interfaces, the rest unchanged",
+          "[generator]") {
+  GeneratorOptions options = small(11);
+  const Topology plain = generateTopology(options);
+  CHECK(plain.load_balancers.empty());
+  options.load_balancer_percent = 100;
+  const Topology t = generateTopology(options);
+  REQUIRE(t.load_balancers.size() == 4);  // one per VPC
+  REQUIRE(t.target_groups.size() == 4);
+  REQUIRE(t.lb_listeners.size() == 4);
+  std::set<std::string> addresses;
+  for (const auto& eni : t.enis) {
+    for (const auto& address : eni.private_ips) CHECK(addresses.insert(eni.vpc_id + address.str()).second);
+  }
+  std::size_t nodes = 0;
+  for (const auto& eni : t.enis) {
+    if (eni.interface_type != "network_load_balancer") continue;
+    ++nodes;
+    const LoadBalancer* lb = t.findLoadBalancer(eni.description.substr(4));
+    REQUIRE(lb != nullptr);
+    const Subnet* subnet = t.findSubnet(eni.subnet_id);
+    REQUIRE(subnet != nullptr);
+    CHECK(subnet->cidr.contains(eni.private_ips.at(0)));
+    CHECK_FALSE(isReserved(subnet->cidr, eni.private_ips.at(0)));
+    CHECK(lb->internet_facing == !eni.public_ips.empty());
+  }
+  std::size_t zones = 0;
+  for (const auto& lb : t.load_balancers) zones += lb.zones.size();
+  CHECK(nodes == zones);
+  for (const auto& group : t.target_groups) {
+    CHECK(group.targets.size() >= 2);
+    for (const auto& target : group.targets) {
+      bool held = false;
+      for (const auto& eni : t.enis) {
+        held = held || (eni.vpc_id == group.vpc_id && eni.interface_type == "interface" &&
+                        eni.private_ips.at(0).str() == target.id);
+      }
+      CHECK(held);
+    }
+  }
+  // Everything else is the topology without load balancers.
+  CHECK(t.subnets.size() == plain.subnets.size());
+  CHECK(t.enis.size() == plain.enis.size() + nodes);
+  CHECK(written(t).at("RouteTables.json") == written(plain).at("RouteTables.json"));  // (Subnets.json: fewer free addresses)
+  CHECK(written(t).at("SecurityGroups.json") == written(plain).at("SecurityGroups.json"));
+}
+
 }  // namespace
 }  // namespace vpcsim::topology
