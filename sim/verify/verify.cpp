@@ -1745,18 +1745,23 @@ class ScopeCheck {
     report_.check = "scope " + scope_.name;
     report_.scope_origin = scope_.origin;
     // Each part of the check, as the time limit names it when unfinished.
-    const std::pair<bool, std::optional<Error> (ScopeCheck::*)()> parts[] = {
-        {egress_needed_, &ScopeCheck::checkEgress},
-        {egress_needed_, &ScopeCheck::checkEgressIpv6},
-        {ingress_needed_, &ScopeCheck::checkIngress},
-        {ingress_needed_, &ScopeCheck::checkIngressIpv6},
+    // (A range over a std::array: indexing a C array of pairs holding member
+    // pointers tripped GCC 12's UBSan bounds check with a bogus index.)
+    struct Part {
+      bool needed;
+      std::optional<Error> (ScopeCheck::*run)();
+      const char* name;
     };
-    const char* const names[] = {"paths from interfaces (IPv4)", "paths from interfaces (IPv6)",
-                                 "paths from the internet (IPv4)", "paths from the internet (IPv6)"};
-    for (size_t i = 0; i < std::size(parts); ++i) {
-      if (!parts[i].first) continue;
-      watch_.startPart(names[i]);
-      if (auto error = (this->*parts[i].second)()) return *error;
+    const std::array<Part, 4> parts{{
+        {egress_needed_, &ScopeCheck::checkEgress, "paths from interfaces (IPv4)"},
+        {egress_needed_, &ScopeCheck::checkEgressIpv6, "paths from interfaces (IPv6)"},
+        {ingress_needed_, &ScopeCheck::checkIngress, "paths from the internet (IPv4)"},
+        {ingress_needed_, &ScopeCheck::checkIngressIpv6, "paths from the internet (IPv6)"},
+    }};
+    for (const Part& part : parts) {
+      if (!part.needed) continue;
+      watch_.startPart(part.name);
+      if (auto error = (this->*part.run)()) return *error;
       watch_.endPart();
     }
     if (!watch_.unfinished().empty()) tally_ = timedOut(watch_, report_.check);

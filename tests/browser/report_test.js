@@ -81,7 +81,9 @@ function pixelsOf(shot, colour) {
 
 function runReport(scenario, report) {
   const r = spawnSync(vpcsim, ['run', scenario, '--report', report], { encoding: 'utf8', cwd: root });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`vpcsim run exited ${r.status}: ${r.stderr}`);
+  if ((r.status !== 0 && r.status !== 1) || !fs.existsSync(report)) {
+    throw new Error(`vpcsim run exited ${r.status} without a report: ${r.stderr}`);
+  }
   return fs.readFileSync(report, 'utf8');
 }
 
@@ -156,7 +158,9 @@ check(hostile.dom.includes('&lt;img src=x onerror='), 'the markup shows as text'
 // 3. verify --report: the findings table, the selected finding's example drawn.
 function vpcsimReport(args, report) {
   const r = spawnSync(vpcsim, [...args, '--report', report], { encoding: 'utf8', cwd: root });
-  if (r.status === 2 || r.status === null) throw new Error(`vpcsim ${args[0]} exited ${r.status}: ${r.stderr}`);
+  if (r.status === 2 || r.status === null || !fs.existsSync(report)) {
+    throw new Error(`vpcsim ${args[0]} exited ${r.status} without a report: ${r.stderr}`);
+  }
   return fs.readFileSync(report, 'utf8');
 }
 const verify_report = path.join(work, 'verify.html');
