@@ -1061,22 +1061,27 @@ class Generator {
     topo_.tgw_route_tables.push_back(std::move(segment_rt));
   }
 
-  // ---- dual stack -------------------------------------------------------
-  // Everything IPv6 comes from a random stream and an ID maker of its own,
-  // after the IPv4 topology is built: the share changes nothing else, and a
-  // share of 0 gives today's topology byte for byte.
+  /// `percent` of the VPCs (rounded to the nearest one, at least one),
+  /// drawn with `rng`, in VPC order.
+  std::vector<std::size_t> chooseVpcs(Rng& rng, int percent) const {
+    std::vector<std::size_t> chosen(plans_.size());
+    for (std::size_t v = 0; v < chosen.size(); ++v) chosen[v] = v;
+    rng.shuffle(chosen);
+    chosen.resize(std::max<std::size_t>(1, (plans_.size() * static_cast<std::size_t>(percent) + 50) / 100));
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+  }
+
+  // ---- load balancers ---------------------------------------------------
+  // From a random stream and an ID maker of their own, after everything
+  // else: a share of 0 gives today's topology byte for byte.
 
   void makeLoadBalancers() {
     const int percent = std::clamp(options_.load_balancer_percent, 0, 100);
     if (percent == 0 || plans_.empty()) return;
     Rng rng(mix64(options_.seed ^ 0x10adba1aULL));
     IdMaker ids(mix64(options_.seed ^ 0xe1bULL));
-    std::vector<std::size_t> chosen(plans_.size());
-    for (std::size_t v = 0; v < chosen.size(); ++v) chosen[v] = v;
-    rng.shuffle(chosen);
-    chosen.resize(std::max<std::size_t>(1, (plans_.size() * static_cast<std::size_t>(percent) + 50) / 100));
-    std::sort(chosen.begin(), chosen.end());
-    for (std::size_t v : chosen) makeLoadBalancer(plans_[v], rng, ids);
+    for (std::size_t v : chooseVpcs(rng, percent)) makeLoadBalancer(plans_[v], rng, ids);
   }
 
   /// One NLB in `p` (see GeneratorOptions::load_balancer_percent); none when
@@ -1166,17 +1171,17 @@ class Generator {
     topo_.lb_listeners.push_back(std::move(listener));
   }
 
+  // ---- dual stack -------------------------------------------------------
+  // Everything IPv6 comes from a random stream and an ID maker of its own,
+  // after the IPv4 topology is built: the share changes nothing else, and a
+  // share of 0 gives today's topology byte for byte.
+
   void makeDualStack() {
     const int percent = std::clamp(options_.dual_stack_percent, 0, 100);
     if (percent == 0 || plans_.empty()) return;
     Rng rng(mix64(options_.seed ^ 0x1f18dab1e5ULL));
     IdMaker ids(mix64(options_.seed ^ 0x6e1ULL));
-    std::vector<std::size_t> chosen(plans_.size());
-    for (std::size_t v = 0; v < chosen.size(); ++v) chosen[v] = v;
-    rng.shuffle(chosen);
-    const std::size_t count = std::max<std::size_t>(1, (plans_.size() * static_cast<std::size_t>(percent) + 50) / 100);
-    chosen.resize(count);
-    std::sort(chosen.begin(), chosen.end());
+    const std::vector<std::size_t> chosen = chooseVpcs(rng, percent);
     std::set<uint64_t> used_blocks;
     for (std::size_t v : chosen) {
       // An Amazon-provided /56 of us-east-1's pool (VPC User Guide: IPv6
