@@ -121,6 +121,71 @@ nlohmann::ordered_json pathJson(const std::vector<Hop>& path) {
   return hops;
 }
 
+namespace {
+
+std::string legHealth(const sim::TargetLeg& leg) {
+  std::string health = leg.target->health.empty() ? std::string("health not in the input") : leg.target->health;
+  if (leg.fail_open) health += ", routed because every target of its group is unhealthy (fail open)";
+  return health;
+}
+
+std::string legAddress(const sim::TargetLeg& leg) {
+  if (!leg.address) return leg.target->id;
+  return leg.address->isV6() ? fmt::format("[{}]:{}", leg.address->str(), leg.port)
+                             : fmt::format("{}:{}", leg.address->str(), leg.port);
+}
+
+}  // namespace
+
+std::string legsText(const std::vector<sim::TargetLeg>& legs, int indent) {
+  const std::string heading(static_cast<size_t>(indent), ' ');
+  std::string out;
+  for (const auto& leg : legs) {
+    // "10.0.1.5:80", or "i-0abc at 10.0.1.5:80" for an instance target.
+    std::string target = legAddress(leg);
+    if (leg.address && leg.address->str() != leg.target->id) target = leg.target->id + " at " + target;
+    out += fmt::format("{}target {} of {} ({}{}{}): {}\n", heading, topology::escapeText(target),
+                       topology::escapeText(topology::displayName(leg.group->meta)),
+                       topology::escapeText(legHealth(leg)), leg.in_zone ? "" : ", another Availability Zone",
+                       leg.address ? (leg.client_ip_preserved ? ", sees the client's address"
+                                                              : ", sees the load balancer's address")
+                                   : "",
+                       sim::verdictName(leg.verdict));
+    if (leg.client_ip_setting_unknown) {
+      out += fmt::format("{}  (client IP preservation is not in the input: traced {})\n", heading,
+                         leg.client_ip_preserved ? "on" : "off");
+    }
+    out += pathText(leg.path, indent + 2);
+    for (const auto& explanation : leg.explanations) {
+      out += heading + "  blocked: " + topology::escapeText(explanationText(explanation)) + "\n";
+    }
+  }
+  return out;
+}
+
+nlohmann::ordered_json legsJson(const std::vector<sim::TargetLeg>& legs) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& leg : legs) {
+    nlohmann::ordered_json item;
+    item["load_balancer"] = topology::displayName(leg.load_balancer->meta);
+    item["target_group"] = topology::displayName(leg.group->meta);
+    item["target"] = leg.target->id;
+    item["address"] = leg.address ? nlohmann::ordered_json(leg.address->str()) : nlohmann::ordered_json();
+    item["port"] = leg.port;
+    item["health"] = leg.target->health;
+    item["routed"] = leg.routed;
+    item["fail_open"] = leg.fail_open;
+    item["in_zone"] = leg.in_zone;
+    item["client_ip_preserved"] = leg.client_ip_preserved;
+    item["client_ip_setting_known"] = !leg.client_ip_setting_unknown;
+    item["verdict"] = sim::verdictName(leg.verdict);
+    item["path"] = pathJson(leg.path);
+    item["explanations"] = explanationsJson(leg.explanations);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 nlohmann::ordered_json explanationsJson(const std::vector<sim::Explanation>& explanations) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& explanation : explanations) {

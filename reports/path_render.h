@@ -37,6 +37,16 @@ std::string pathText(const std::vector<sim::Hop>& path, int indent);
 /// [{component, type, rule, direction}, ...]
 nlohmann::ordered_json pathJson(const std::vector<sim::Hop>& path);
 
+/// The legs of a flow through a load balancer to its targets (one heading
+/// line per target: verdict, target, group, health and how the target sees
+/// the client; then its path and what blocked it), indented by `indent`.
+std::string legsText(const std::vector<sim::TargetLeg>& legs, int indent);
+
+/// [{load_balancer, target_group, target, address, port, health, routed,
+///   fail_open, in_zone, client_ip_preserved, client_ip_setting_known,
+///   verdict, path, explanations}, ...]
+nlohmann::ordered_json legsJson(const std::vector<sim::TargetLeg>& legs);
+
 /// [{code, component, message}, ...]
 nlohmann::ordered_json explanationsJson(const std::vector<sim::Explanation>& explanations);
 

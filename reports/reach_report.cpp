@@ -128,6 +128,10 @@ std::string reachText(const sim::ReachReport& report) {
     for (const auto& explanation : result.explanations) {
       out += "  blocked: " + escapeText(explanationText(explanation)) + "\n";
     }
+    if (!result.legs.empty()) {
+      out += "  load balancer to its targets:\n";
+      out += legsText(result.legs, 4);
+    }
     std::size_t index = static_cast<std::size_t>(&result - report.results.data());
     if (index < report.access.size() && report.access[index]) out += accessText(*report.access[index]);
   }
@@ -151,6 +155,7 @@ nlohmann::ordered_json reachJsonValue(const sim::ReachReport& report) {
     item["verdict"] = sim::verdictName(result.verdict);
     item["path"] = pathJson(result.path);
     item["explanations"] = explanationsJson(result.explanations);
+    if (!result.legs.empty()) item["targets"] = legsJson(result.legs);
     item["assumptions"] = result.assumptions;
     std::size_t index = static_cast<std::size_t>(&result - report.results.data());
     if (index < report.access.size() && report.access[index]) item["call"] = accessJson(*report.access[index]);

@@ -118,6 +118,7 @@ class ReachEndpoints {
       }
       case Resolved::Kind::kInterface:
       case Resolved::Kind::kInstance: return interfaceTarget(to, source);
+      case Resolved::Kind::kLoadBalancer: return loadBalancerTargets(*to.load_balancer, source);
       case Resolved::Kind::kSubnet:
       case Resolved::Kind::kNotebook:
       case Resolved::Kind::kJob: return newInterfaceTargets(to, source);
@@ -227,6 +228,41 @@ class ReachEndpoints {
       target.address = eni->private_ips.front();
       target.label = label;
       out.push_back(target);
+    }
+    return out;
+  }
+
+  /// A load balancer's nodes: its DNS name resolves to one address per
+  /// node (Elastic Load Balancing User Guide, "DNS name"), a public one
+  /// for an internet source when it is internet-facing, so a flow to it is
+  /// asked of every node, in the order of their interfaces.
+  Result<std::vector<Target>> loadBalancerTargets(const LoadBalancer& lb, const Source& source) const {
+    const bool v6 = source.endpoint.address.isV6();
+    const bool from_internet = source.endpoint.kind == Endpoint::Kind::kExternal && source.endpoint.address.isPublic();
+    const std::string name = displayName(lb.meta);
+    std::vector<Target> out;
+    for (const auto& eni : topo().enis) {
+      auto owner = ix_.load_balancer_by_eni.find(eni.meta.id);
+      if (owner == ix_.load_balancer_by_eni.end() || owner->second != &lb) continue;
+      const std::string node = fmt::format("{} node in {}", name, eni.availability_zone.empty() ? eni.subnet_id
+                                                                                              : eni.availability_zone);
+      auto add = [&](IpAddress address) {
+        Target target;
+        target.address = address;
+        target.label = node + " at " + address.str();
+        out.push_back(std::move(target));
+      };
+      if (v6) {
+        for (const auto& address : eni.ipv6_addresses) add(address);
+      } else if (from_internet && !eni.public_ips.empty()) {
+        for (const auto& address : eni.public_ips) add(address.public_ip);
+      } else if (!eni.private_ips.empty()) {
+        add(eni.private_ips.front());
+      }
+    }
+    if (out.empty()) {
+      return Error{fmt::format("load balancer {} has no node interface{} in the input", name,
+                               v6 ? " with an IPv6 address" : "")};
     }
     return out;
   }

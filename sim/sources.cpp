@@ -194,7 +194,8 @@ Result<std::vector<PlannedSource>> SourcePlanner::plan(const Resolved& source, c
     case Resolved::Kind::kSecurityGroup:
     case Resolved::Kind::kPypi:
     case Resolved::Kind::kService:
-    case Resolved::Kind::kHost: break;
+    case Resolved::Kind::kHost:
+    case Resolved::Kind::kLoadBalancer: break;
   }
   return Error{fmt::format("'{}' can only be a destination", source.text)};
 }

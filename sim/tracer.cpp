@@ -6,8 +6,10 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "sim/network_index.h"
+#include "sim/load_balancing.h"
 #include "sim/rules.h"
 
 namespace vpcsim::sim {
@@ -67,6 +69,11 @@ struct Arrival {
 
 Arrival dropped() { return Arrival{Arrival::Kind::kDropped, {}, {}}; }
 Arrival undetermined() { return Arrival{Arrival::Kind::kUndetermined, {}, {}}; }
+
+Packet reply(const Packet& packet);
+
+/// Load balancers in front of load balancers followed at most this deep.
+constexpr int kLoadBalancerDepth = 4;
 
 constexpr int kHopBudget = 64;
 /// The high 64 bits of 64:ff9b::/96, the NAT64 well-known prefix (RFC 6052).
@@ -248,6 +255,13 @@ class Walk {
     if (egress && target_node_ && target_node_->address == packet.destination) peer_node = &*target_node_;
     if (!egress && sender_ && sender_->address == packet.source) peer_node = &*sender_;
     Peer peer = peerOf(peer_node, egress ? packet.destination : packet.source);
+    // Network Load Balancer Guide, "Update the security groups for your
+    // Network Load Balancer": a target's rule naming the load balancer's
+    // security group admits the load balancer's traffic even with client IP
+    // preservation on (the client's own groups are not on the packet then).
+    if (!egress && !is_return_ && via_load_balancer_ != nullptr) {
+      peer.security_group_ids = &via_load_balancer_->security_group_ids;
+    }
     SgDecision decision = evaluateSecurityGroups(ix_.topo, node.security_group_ids, egress, packet, peer);
     if (decision.allowed == Tri::kYes) {
       Hop& allowed = hop(HopKind::kSecurityGroup, HopAction::kAllow, &decision.group->meta);
@@ -539,7 +553,7 @@ class Walk {
       // Balancer without security groups filters nothing else.
       if (!node.security_group_ids.empty() && !checkSecurityGroups(node, false, packet)) return dropped();
       if (auto lb = ix_.load_balancer_by_eni.find(node.eni->meta.id); lb != ix_.load_balancer_by_eni.end()) {
-        return atLoadBalancer(*lb->second, packet);
+        return atLoadBalancer(node, *lb->second, packet);
       }
       return unknown("LOAD_BALANCER", node.label,
                      fmt::format("{} belongs to a load balancer ({}); whether a listener takes {} and where its targets "
@@ -577,14 +591,13 @@ class Walk {
     return false;
   }
 
-  /// A request reaches a load balancer's node. A packet no listener takes
-  /// (its protocol and port) is not forwarded (Elastic Load Balancing:
-  /// "Listeners for your Network Load Balancers" -- a listener checks for
-  /// connection requests on its protocol and port; Reachability Analyzer
-  /// names this ELB_LISTENERS_MISMATCH). What a listener forwards to its
-  /// targets is not followed yet: undetermined, naming the listener and its
-  /// target groups (docs/semantics.md, "Load balancers").
-  Arrival atLoadBalancer(const LoadBalancer& lb, const Packet& packet) {
+  /// A request reaches `node` of load balancer `lb`. A packet no listener
+  /// takes (its protocol and port) is not forwarded (Network Load Balancer
+  /// Guide, "Listeners for your Network Load Balancers": a listener checks
+  /// for connection requests on its protocol and port; Reachability Analyzer
+  /// names this ELB_LISTENERS_MISMATCH). A listener's flow goes to the
+  /// targets of its target groups the node may use (followTargets).
+  Arrival atLoadBalancer(const Node& node, const LoadBalancer& lb, const Packet& packet) {
     if (consulted_ != nullptr) consulted_->other = true;  // listeners read the protocol and port
     const std::string name = displayName(lb.meta);
     const std::string type(loadBalancerTypeName(lb.type));
@@ -616,16 +629,294 @@ class Walk {
       return drop("ELB_LISTENERS_MISMATCH", name,
                   fmt::format("no listener of {} takes {} (its listeners: {})", name, describePacket(packet), ports));
     }
-    std::string groups;
-    for (const auto& arn : taking->target_group_arns) {
-      const topology::TargetGroup* group = ix_.topo.findTargetGroupByArn(arn);
-      groups += (groups.empty() ? "" : ", ") + (group != nullptr ? displayName(group->meta) : arn);
+    return followTargets(node, lb, *taking, packet);
+  }
+
+  /// What a verdict over a set of targets is, and why when it is not reachable.
+  struct Outcome {
+    Verdict verdict = Verdict::kUndetermined;
+    std::string code;
+    std::string message;
+  };
+
+  /// The flow from `node` of `lb`, taken by `listener`, to every target the
+  /// node may route it to (sim/load_balancing.h), each in a leg of its own
+  /// (TraceResult::legs). Reachable when every routed target's leg is,
+  /// partial when some are, unreachable when none is (docs/semantics.md,
+  /// "Load balancers").
+  Arrival followTargets(const Node& node, const LoadBalancer& lb, const LbListener& listener, const Packet& packet) {
+    const std::string name = displayName(lb.meta);
+    const std::string listener_text = fmt::format("listener {} {} of {}", listener.protocol, listener.port, name);
+    if (lb_depth_ >= kLoadBalancerDepth) {
+      return unknown("LOAD_BALANCER", name,
+                     fmt::format("the flow passes more than {} load balancers in a row; not followed further",
+                                 kLoadBalancerDepth));
     }
-    return unknown("LOAD_BALANCER_TARGETS", name,
-                   fmt::format("listener {} {} of {} takes {} and forwards it to {}; the paths from the load "
-                               "balancer to its targets are not analysed yet",
-                               taking->protocol, taking->port, name, describePacket(packet),
-                               groups.empty() ? std::string("no target group") : groups));
+    const std::vector<std::string> group_arns = listenerTargetGroups(listener);
+    if (group_arns.empty()) {
+      std::string actions = listener.other_actions.empty() ? std::string("none the input gives")
+                                                           : fmt::format("{}", fmt::join(listener.other_actions, ", "));
+      return unknown("LOAD_BALANCER_ACTION", name,
+                     fmt::format("{} forwards to no target group (its actions: {}); what answers {} is not modelled",
+                                 listener_text, actions, describePacket(packet)));
+    }
+    const std::string zone = node.subnet != nullptr ? node.subnet->availability_zone : std::string();
+    const TargetPlan plan = planTargets(ix_.topo, lb, group_arns, zone);
+    if (!plan.missing_groups.empty() || !plan.groups_without_targets.empty()) {
+      std::vector<std::string> missing = plan.missing_groups;
+      for (const auto* group : plan.groups_without_targets) missing.push_back(displayName(group->meta));
+      return unknown("LOAD_BALANCER_TARGETS", name,
+                     fmt::format("{} forwards {} to {}, whose registered targets are not in the input (add the "
+                                 "elbv2 describe-target-groups and describe-target-health output)",
+                                 listener_text, describePacket(packet), fmt::join(missing, ", ")));
+    }
+    if (plan.targets.empty()) {
+      return drop("LOAD_BALANCER_NO_TARGETS", name,
+                  fmt::format("{} forwards {} to target groups with no registered target", listener_text,
+                              describePacket(packet)));
+    }
+    // One verdict per routed target (both ways of client IP preservation
+    // when the input does not say which, undetermined if they differ).
+    std::vector<Verdict> verdicts(plan.targets.size(), Verdict::kUndetermined);
+    bool cross_zone_unknown = false;
+    for (std::size_t i = 0; i < plan.targets.size(); ++i) {
+      const TargetChoice& choice = plan.targets[i];
+      if (!choice.routed) continue;
+      if (choice.cross_zone == Setting::kUnknown && !choice.in_zone) cross_zone_unknown = true;
+      if (!choice.in_zone && choice.cross_zone == Setting::kOff) continue;
+      std::vector<bool> ways;
+      if (choice.client_ip == Setting::kUnknown) {
+        ways = {true, false};
+      } else {
+        ways = {choice.client_ip == Setting::kOn};
+      }
+      std::optional<Verdict> verdict;
+      for (bool preserve : ways) {
+        TargetLeg leg = followTarget(node, lb, choice, preserve, packet);
+        leg.client_ip_setting_unknown = ways.size() > 1;
+        leg.fail_open = plan.fail_open && choice.target->health != "healthy" && choice.routed;
+        verdict = !verdict || *verdict == leg.verdict ? leg.verdict : Verdict::kUndetermined;
+        out_.legs.push_back(std::move(leg));
+      }
+      verdicts[i] = *verdict;
+    }
+    // Cross-zone load balancing on and off, where the input does not say.
+    const Outcome on = outcomeOver(plan, verdicts, true, listener_text, packet);
+    const Outcome off = outcomeOver(plan, verdicts, false, listener_text, packet);
+    Outcome outcome = on;
+    if (cross_zone_unknown && on.verdict != off.verdict) {
+      outcome.verdict = Verdict::kUndetermined;
+      outcome.code = "LOAD_BALANCER_CROSS_ZONE";
+      outcome.message = fmt::format(
+          "whether cross-zone load balancing is on for the target groups of {} is not in the input (add the elbv2 "
+          "describe-load-balancer-attributes and describe-target-group-attributes output): on, the flow is {}; off, "
+          "it is {}",
+          listener_text, verdictName(on.verdict), verdictName(off.verdict));
+    }
+    switch (outcome.verdict) {
+      case Verdict::kUnreachable: return drop(outcome.code, name, outcome.message);
+      case Verdict::kUndetermined: return unknown(outcome.code, name, outcome.message);
+      case Verdict::kPartial: partial_ = true; break;
+      case Verdict::kReachable: break;
+    }
+    hop(node, HopAction::kDeliver, packet);
+    return Arrival{Arrival::Kind::kNode, node, packet};
+  }
+
+  /// The verdict over the targets the node routes to, with cross-zone load
+  /// balancing `cross_zone` wherever the input does not set it: reachable
+  /// when every leg is, unreachable when none is, partial when some are.
+  static Outcome outcomeOver(const TargetPlan& plan, const std::vector<Verdict>& verdicts, bool cross_zone,
+                             const std::string& listener_text, const Packet& packet) {
+    bool any = false, reachable = false, unreachable = false, unknown = false;
+    bool registered_in_zone = false;
+    for (std::size_t i = 0; i < plan.targets.size(); ++i) {
+      const TargetChoice& choice = plan.targets[i];
+      // Draining and unused targets take no new flows at all (elbv2 TargetHealth).
+      const std::string& health = choice.target->health;
+      const bool leaving = health == "draining" || health == "unhealthy.draining" || health == "unused";
+      registered_in_zone = registered_in_zone || (choice.in_zone && !leaving);
+      const bool zone_ok = choice.in_zone || choice.cross_zone == Setting::kOn ||
+                           (choice.cross_zone == Setting::kUnknown && cross_zone);
+      if (!choice.routed || !zone_ok) continue;
+      any = true;
+      switch (verdicts[i]) {
+        case Verdict::kReachable: reachable = true; break;
+        case Verdict::kUnreachable: unreachable = true; break;
+        case Verdict::kPartial: reachable = unreachable = true; break;
+        case Verdict::kUndetermined: unknown = true; break;
+      }
+    }
+    const std::string what = fmt::format("{} takes {}", listener_text, describePacket(packet));
+    if (!any) {
+      // Elastic Load Balancing User Guide, "Cross-zone load balancing": with
+      // it off, each node routes only to the registered targets in its own
+      // Availability Zone. When those are all unhealthy while others are
+      // healthy, what the node does with a flow sent to its address is not
+      // documented.
+      if (registered_in_zone) {
+        return {Verdict::kUndetermined, "LOAD_BALANCER_ZONE_UNHEALTHY",
+                what + ", but no target in the node's Availability Zone is healthy while others are, and cross-zone "
+                       "load balancing is off; what the node does then is not documented"};
+      }
+      return {Verdict::kUnreachable, "LOAD_BALANCER_NO_TARGETS_IN_ZONE",
+              what + ", but no target is registered in the node's Availability Zone and cross-zone load balancing "
+                     "is off"};
+    }
+    if (reachable) return {unreachable || unknown ? Verdict::kPartial : Verdict::kReachable, "", ""};
+    if (unknown) {
+      return {Verdict::kUndetermined, "LOAD_BALANCER_TARGETS",
+              what + " and forwards it to targets whose paths are not all settled (see each target)"};
+    }
+    return {Verdict::kUnreachable, "LOAD_BALANCER_NO_TARGET_PATH",
+            what + ", and no target it routes to can be reached and answer (see each target)"};
+  }
+
+  /// The load balancer node's address of `family` (that of `like`): the
+  /// address the client used, or its interface's other one.
+  static std::optional<IpAddress> nodeAddressLike(const Node& node, const IpAddress& like) {
+    if (node.address.isV6() == like.isV6()) return node.address;
+    if (node.eni == nullptr) return std::nullopt;
+    if (like.isV6()) {
+      if (node.eni->ipv6_addresses.empty()) return std::nullopt;
+      return IpAddress(node.eni->ipv6_addresses.front());
+    }
+    if (node.eni->private_ips.empty()) return std::nullopt;
+    return IpAddress(node.eni->private_ips.front());
+  }
+
+  /// One leg: the load balancer node forwards the flow to `choice` and the
+  /// target answers back to the node.
+  TargetLeg followTarget(const Node& node, const LoadBalancer& lb, const TargetChoice& choice, bool preserve,
+                         const Packet& request) {
+    TargetLeg leg;
+    leg.load_balancer = &lb;
+    leg.group = choice.group;
+    leg.target = choice.target;
+    leg.address = choice.address;
+    leg.port = choice.port;
+    leg.in_zone = choice.in_zone;
+    leg.routed = choice.routed;
+    const std::string target_text = fmt::format("target {} of {}", choice.target->id, displayName(choice.group->meta));
+    if (!choice.address) {
+      leg.explanations.push_back(
+          {"LOAD_BALANCER_TARGET", target_text, fmt::format("the flow to {} is not followed: {}", target_text, choice.problem)});
+      return leg;
+    }
+    // Network Load Balancer Guide, "Edit target group attributes", Client IP
+    // preservation: an IPv6 client's flow reaches IPv4 targets from the load
+    // balancer's IPv4 address whatever the setting (and an IPv4 client's
+    // reaches IPv6 targets from its IPv6 address).
+    const bool same_family = choice.address->isV6() == request.source.isV6();
+    leg.client_ip_preserved = preserve && same_family;
+    Node from = node;
+    std::optional<IpAddress> from_address = nodeAddressLike(node, *choice.address);
+    if (!from_address) {
+      leg.explanations.push_back({"LOAD_BALANCER_TARGET", target_text,
+                                  fmt::format("{} has no address of the family of {} in the input",
+                                              displayName(lb.meta), choice.address->str())});
+      return leg;
+    }
+    from.address = *from_address;
+    Packet packet = request;
+    packet.destination = *choice.address;
+    packet.destination_port = choice.port;
+    if (!leg.client_ip_preserved) packet.source = from.address;
+    if (lb.type == LoadBalancerType::kApplication) {
+      // Application Load Balancer Guide, "How Application Load Balancers
+      // work": the load balancer opens a connection of its own to the target.
+      assume(fmt::format("{} connects to its targets from source port {} (its own ephemeral port, which the input "
+                         "cannot give)",
+                         displayName(lb.meta), packet.source_port));
+    }
+    if (packet.source == packet.destination) {
+      // Network Load Balancer Guide, "Troubleshoot your Network Load
+      // Balancer", Requests to a target from itself time out (hairpinning):
+      // with the client's address preserved, source and destination are the
+      // target's own address and its host drops the packet.
+      leg.verdict = Verdict::kUnreachable;
+      leg.explanations.push_back(
+          {"LOAD_BALANCER_HAIRPIN", target_text,
+           fmt::format("{} forwards the flow back to its sender {} with the client's address preserved: source and "
+                       "destination are the same address and the connection times out",
+                       displayName(lb.meta), packet.source.str())});
+      return leg;
+    }
+    TraceResult sub_out;
+    Target sub_target;
+    sub_target.address = *choice.address;
+    sub_target.label = target_text;
+    Walk sub(ix_, sub_out, from, sub_target);
+    sub.terse_ = terse_;
+    sub.via_load_balancer_ = &from;
+    sub.lb_depth_ = lb_depth_ + 1;
+    sub.target_node_ = nodeAt(choice.group->vpc_id, *choice.address);
+    auto finish = [&](Verdict verdict) {
+      if (sub.undetermined_ && verdict == Verdict::kUnreachable) verdict = Verdict::kUndetermined;
+      if (sub.partial_ && verdict == Verdict::kReachable) verdict = Verdict::kPartial;
+      leg.verdict = verdict;
+      leg.path = std::move(sub_out.path);
+      for (auto& explanation : sub_out.explanations) leg.explanations.push_back(std::move(explanation));
+      for (auto& assumption : sub_out.assumptions) assume(std::move(assumption));
+      return std::move(leg);
+    };
+    const Arrival forward = sub.leaveLoadBalancer(from, packet);
+    if (forward.kind == Arrival::Kind::kDropped) return finish(Verdict::kUnreachable);
+    if (forward.kind == Arrival::Kind::kUndetermined) return finish(Verdict::kUndetermined);
+    if (forward.kind != Arrival::Kind::kNode || !(forward.node.address == *choice.address)) {
+      sub_out.explanations.push_back({"NO_PATH", target_text, "the packet is delivered somewhere else than the target"});
+      return finish(Verdict::kUnreachable);
+    }
+    sub.setReturn();
+    const Packet back = reply(forward.packet);
+    const Arrival returned = leg.client_ip_preserved ? sub.returnToLoadBalancer(forward.node, from, back)
+                                                     : sub.leave(forward.node, back);
+    if (returned.kind == Arrival::Kind::kDropped) return finish(Verdict::kUnreachable);
+    if (returned.kind == Arrival::Kind::kUndetermined) return finish(Verdict::kUndetermined);
+    if (returned.kind != Arrival::Kind::kNode || !returned.node.same(from)) {
+      sub_out.explanations.push_back(
+          {"NO_PATH", displayName(lb.meta), "the target's reply does not come back to the load balancer"});
+      return finish(Verdict::kUnreachable);
+    }
+    return finish(Verdict::kReachable);
+  }
+
+  /// A load balancer node sends the flow on to a target: through its
+  /// security groups if it has any (a Network Load Balancer may have none,
+  /// and then lets everything out: Network Load Balancer Guide, "Update the
+  /// security groups for your Network Load Balancer"), then the node's
+  /// subnet's route table and network ACL.
+  Arrival leaveLoadBalancer(const Node& from, const Packet& packet) {
+    hop(from, HopAction::kSend, packet);
+    if (!from.security_group_ids.empty() && !checkSecurityGroups(from, true, packet)) return dropped();
+    sender_ = from;
+    entered_from_outside_ = false;
+    return routeFrom(*from.subnet, packet, &from);
+  }
+
+  /// A target's reply to a flow whose client address the load balancer
+  /// preserved: addressed to the client, it goes back to the load balancer
+  /// node that tracks the flow, through the network ACLs of the target's
+  /// subnet (outbound) and the node's (inbound), as the Network Load
+  /// Balancer Guide's recommended network ACL rules ("Network ACLs": with
+  /// client IP preservation, target subnets allow client addresses out on
+  /// ephemeral ports) assume.
+  Arrival returnToLoadBalancer(const Node& target, const Node& node, const Packet& back) {
+    hop(target, HopAction::kSend, back);
+    if (target.vpc_id != node.vpc_id) {
+      return unknown("LOAD_BALANCER_RETURN", target.label,
+                     fmt::format("{} is outside the load balancer's VPC and sees the client's address; how its reply "
+                                 "returns to the load balancer is not modelled",
+                                 target.label));
+    }
+    if (target.subnet != node.subnet) {
+      if (target.subnet == nullptr || node.subnet == nullptr) {
+        return unknown("UNKNOWN_SUBNET", target.label, "the subnet of the target or load balancer node is not in the input");
+      }
+      if (!checkAcl(*target.subnet, true, back) || !checkAcl(*node.subnet, false, back)) return dropped();
+    }
+    hop(node, HopAction::kDeliver, back);
+    return Arrival{Arrival::Kind::kNode, node, back};
   }
 
   /// RFC 7915 (IP/ICMP translation), sections 4.2 and 5.2: ICMPv6 echo
@@ -1178,6 +1469,13 @@ class Walk {
   bool undetermined_ = false;
   bool source_apart_ = false;  ///< the source's egress groups are checked by the caller
   bool terse_ = false;         ///< TraceOptions::terse
+  /// In a load balancer's leg to a target: the load balancer node the flow
+  /// leaves from (its security groups are the peer a target's rules see).
+  const Node* via_load_balancer_ = nullptr;
+  /// Some target of a load balancer the flow reached is reachable and some
+  /// are not: a reachable flow is partial.
+  bool partial_ = false;
+  int lb_depth_ = 0;  ///< load balancers this walk is behind (a leg's walk is one deeper)
   Consulted* consulted_ = nullptr;  ///< TraceOptions::consulted
   int budget_ = kHopBudget;
 
@@ -1519,6 +1817,8 @@ TraceResult trace(const Network& network, const Endpoint& source, const Target& 
 
   auto finish = [&](Verdict verdict) {
     result.verdict = walk.undetermined_ && verdict == Verdict::kUnreachable ? Verdict::kUndetermined : verdict;
+    // Some targets of a load balancer on the way answer and some do not.
+    if (walk.partial_ && result.verdict == Verdict::kReachable) result.verdict = Verdict::kPartial;
     return result;
   };
   if (forward.kind == Arrival::Kind::kDropped) return finish(Verdict::kUnreachable);

@@ -177,6 +177,28 @@ struct CheckedApart {
   size_t assumptions = 0;
 };
 
+/// The flow a load balancer forwards to one of its targets, and the reply
+/// back to the load balancer (docs/semantics.md, "Load balancers").
+struct TargetLeg {
+  const topology::LoadBalancer* load_balancer = nullptr;
+  const topology::TargetGroup* group = nullptr;
+  const topology::LbTarget* target = nullptr;
+  std::optional<IpAddress> address;  ///< where the flow goes; unset when the input cannot tell
+  int port = 0;
+  /// The target sees the client's address (client IP preservation) rather
+  /// than the load balancer node's.
+  bool client_ip_preserved = false;
+  /// The input does not say whether client IP preservation is on: the leg
+  /// is traced both ways and this is one of them.
+  bool client_ip_setting_unknown = false;
+  bool in_zone = true;  ///< in the node's Availability Zone (used with cross-zone load balancing off too)
+  bool routed = true;   ///< new flows go to it (health, or the group fails open)
+  bool fail_open = false;  ///< routed only because every target of its group is unhealthy
+  Verdict verdict = Verdict::kUndetermined;
+  std::vector<Hop> path;  ///< from the load balancer node to the target, then back
+  std::vector<Explanation> explanations;
+};
+
 /// Outcome of one (source, destination) trace.
 struct TraceResult {
   Verdict verdict = Verdict::kUnreachable;
@@ -188,6 +210,9 @@ struct TraceResult {
   std::vector<Explanation> explanations;
   std::vector<std::string> assumptions;
   std::optional<CheckedApart> checked_apart;  ///< set when security groups were checked apart
+  /// The flow reached a load balancer, which forwards it to these targets
+  /// (each once, or twice when client IP preservation is not known).
+  std::vector<TargetLeg> legs;
 };
 
 /// Indexes built once over a topology; cheap to query, immutable.

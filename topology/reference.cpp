@@ -2,6 +2,9 @@
 #include "topology/reference.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include <algorithm>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -293,6 +296,27 @@ Result<Resolved> jobReference(const Topology& topo, std::string_view reference, 
   return out;
 }
 
+bool equalsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+/// `lb:REF`: a load balancer by ARN, ID, name, logical ID or Name tag.
+Result<Resolved> loadBalancerReference(const Topology& topo, std::string_view reference, std::string_view ref) {
+  if (ref.empty()) return emptyError("load balancer", reference);
+  Resolved out;
+  out.kind = Resolved::Kind::kLoadBalancer;
+  out.text = std::string(reference);
+  out.load_balancer = topo.findLoadBalancer(ref);
+  if (out.load_balancer == nullptr) {
+    auto found = findResource(topo, ref, {{ResourceKind::kLoadBalancer}, "load balancer", "", false});
+    if (!found) return found.diagnostic();
+    out.load_balancer = found->as<LoadBalancer>();
+  }
+  return out;
+}
+
 /// A form with a name after its prefix (`service:`, `host:`, `ip:`).
 Result<Resolved> namedForm(Resolved::Kind kind, std::string_view reference, std::string_view rest,
                            std::string_view what) {
@@ -319,7 +343,8 @@ Result<Resolved> resolveReference(const Topology& topo, std::string_view referen
     return resourceReference(topo, reference, reference, {{ResourceKind::kSecurityGroup}, what, "", true});
   }
   auto rest = [&](std::string_view prefix) { return reference.substr(prefix.size()); };
-  bool destination_only = reference == "pypi" || startsWith(reference, "service:") || startsWith(reference, "host:");
+  bool destination_only = reference == "pypi" || startsWith(reference, "service:") || startsWith(reference, "host:") ||
+                          startsWith(reference, "lb:");
   if (destination_only && role != ReferenceRole::kDestination) {
     return Error{fmt::format("'{}' can only be a destination", reference)};
   }
@@ -333,7 +358,21 @@ Result<Resolved> resolveReference(const Topology& topo, std::string_view referen
   if (startsWith(reference, "service:")) {
     return namedForm(Resolved::Kind::kService, reference, rest("service:"), "service");
   }
-  if (startsWith(reference, "host:")) return namedForm(Resolved::Kind::kHost, reference, rest("host:"), "host");
+  if (startsWith(reference, "lb:")) return loadBalancerReference(topo, reference, rest("lb:"));
+  if (startsWith(reference, "host:")) {
+    // A load balancer's DNS name resolves to its nodes' addresses (Elastic
+    // Load Balancing User Guide, "DNS name"); DNS names are case-insensitive.
+    for (const auto& lb : topo.load_balancers) {
+      if (!lb.dns_name.empty() && equalsIgnoringCase(lb.dns_name, rest("host:"))) {
+        Resolved out;
+        out.kind = Resolved::Kind::kLoadBalancer;
+        out.text = std::string(reference);
+        out.load_balancer = &lb;
+        return out;
+      }
+    }
+    return namedForm(Resolved::Kind::kHost, reference, rest("host:"), "host");
+  }
   if (startsWith(reference, "notebook:")) return notebookReference(topo, reference, rest("notebook:"));
   if (startsWith(reference, "job:")) return jobReference(topo, reference, rest("job:"));
   const ResourceQuery subnets{{ResourceKind::kSubnet}, "subnet", "", false};

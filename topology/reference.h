@@ -167,6 +167,9 @@ struct Resolved {
     kHost,           ///< `host:NAME`
     kNotebook,       ///< `notebook:DOMAIN[/PROFILE]`
     kJob,            ///< `job:NAME`
+    /// `lb:REF` (ID, ARN, name or logical ID), or `host:` with a load
+    /// balancer's DNS name: a flow to each of its nodes
+    kLoadBalancer,
   };
   Kind kind = Kind::kInternet;
   std::string text;  ///< the reference as given (labels: "notebook:studio/ds")
@@ -181,6 +184,7 @@ struct Resolved {
   const StudioDomain* domain = nullptr;   ///< kNotebook
   const UserProfile* profile = nullptr;   ///< kNotebook, when it names one
   const SageMakerJob* job = nullptr;      ///< kJob
+  const LoadBalancer* load_balancer = nullptr;  ///< kLoadBalancer
 };
 
 /// Resolves `reference` in `role` (docs/cli.md, "References"). Errors: an

@@ -495,6 +495,21 @@ void readPath(const Network::Index& ix, const TraceResult& result, const std::st
       addInterface(ix, target_eni, facts.destination);
     }
   }
+  // A load balancer the flow reached forwards it to its targets
+  // (TraceResult::legs; docs/semantics.md, "Load balancers"): the load
+  // balancer and every target interface a leg reaches are destinations too.
+  for (const auto& leg : result.legs) {
+    if (leg.verdict != Verdict::kReachable && leg.verdict != Verdict::kPartial) continue;
+    facts.destination.add(leg.load_balancer->meta.id);
+    facts.destination.add(leg.load_balancer->arn);
+    facts.destination.addType("AWS::ElasticLoadBalancingV2::LoadBalancer");
+    for (const auto& hop : leg.path) {
+      if (hop.direction != Direction::kForward) break;
+      if (hop.kind == HopKind::kNetworkInterface && hop.action == HopAction::kDeliver && hop.resource != nullptr) {
+        addInterface(ix, hop.resource->id, facts.destination);
+      }
+    }
+  }
 }
 
 /// The route or SG rule that opens a path, and where it is written.
@@ -534,7 +549,7 @@ InternetFinding verify_detail::exampleFinding(const Decision& decision, const st
   finding.source = source_label;
   finding.example = packet;
   finding.example_text = describePacket(packet);
-  finding.round_trip = result.verdict == Verdict::kReachable;
+  finding.round_trip = result.verdict == Verdict::kReachable || result.verdict == Verdict::kPartial;
   finding.path = std::move(result.path);
   std::tie(finding.opening, finding.location) = openingOf(finding.path, inbound);
   return finding;
@@ -566,7 +581,7 @@ Decision internetDecision(const TraceResult& result, const std::string& subnet_n
     decision.kind = Decision::Kind::kFinding;
     decision.rule = "internet-free";
     decision.detail = exit;
-    decision.round_trip = result.verdict == Verdict::kReachable;
+    decision.round_trip = result.verdict == Verdict::kReachable || result.verdict == Verdict::kPartial;
   } else if (result.verdict == Verdict::kUndetermined) {
     decision.kind = Decision::Kind::kUndetermined;
     decision.detail = result.explanations.empty() ? "" : result.explanations.front().code;
@@ -1676,8 +1691,10 @@ std::pair<std::string, Ipv4> inboundKey(const Network::Index& ix, const SubnetKe
   // What the tracer reads of the interface.
   bool balancer = eni != nullptr && topology::isLoadBalancerInterface(*eni);
   const Subnet* subnet = eni != nullptr ? ix.topo.findSubnet(eni->subnet_id) : nullptr;
-  std::string prefix = plain_holder && subnet != nullptr
-                           ? fmt::format("eni|{}|{}|{}", subnet_keys.of(*subnet), eni->interface_type, balancer)
+  // A load balancer node's flows go on to its own listeners and targets
+  // (tracer.cpp, atLoadBalancer): it shares its paths with no other member.
+  std::string prefix = plain_holder && subnet != nullptr && !balancer
+                           ? fmt::format("eni|{}|{}", subnet_keys.of(*subnet), eni->interface_type)
                            : fmt::format("own|{}", member);
   return std::make_pair(prefix, inbound.private_address);
 }
@@ -2003,7 +2020,7 @@ Decision ScopeCheck::judge(const FlowFacts& facts, const Packet& packet, const T
     decision.kind = Decision::Kind::kFinding;
     decision.rule = path.pointer;
     decision.detail = pathEnd(result);
-    decision.round_trip = result.verdict == Verdict::kReachable;
+    decision.round_trip = result.verdict == Verdict::kReachable || result.verdict == Verdict::kPartial;
     return decision;
   }
   if (result.verdict != Verdict::kUndetermined) return decision;

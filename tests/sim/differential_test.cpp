@@ -101,11 +101,13 @@ class Rng {
 /// Rules the tracer once got wrong (docs/semantics.md), by name and the text
 /// of the reference trail step that applies them: the sweep counts the
 /// packets each decides and must exercise every one.
-constexpr std::array<std::pair<const char*, const char*>, 4> kWatchedRules = {{
+constexpr std::array<std::pair<const char*, const char*>, 6> kWatchedRules = {{
     {"gateway endpoint from outside its VPC", "gateway endpoint connections cannot be extended"},
     {"transit over peering", "peering does not carry transit traffic"},
     {"attachment NACL in the sending subnet", ", the sending subnet"},
     {"routing loop", "UNDETERMINED: routing loop"},
+    {"load balancer listener", "takes it"},
+    {"load balancer forwards to its targets", "[target "},
 }};
 
 /// IPv6 rules the sweep must exercise, by the reference trail text that
@@ -152,8 +154,18 @@ Probe drawProbe(const Topology& topo, const std::vector<const Eni*>& workloads, 
     }
   };
 
-  const int roll = rng.percent();
-  if (roll < 35) {
+  std::vector<const Eni*> nodes;  // load balancer nodes (generateTopology's load balancer stage)
+  for (const auto& eni : topo.enis) {
+    if (eni.interface_type == "network_load_balancer") nodes.push_back(&eni);
+  }
+  const int roll = !nodes.empty() && rng.percent() < 20 ? -1 : rng.percent();
+  if (roll < 0) {
+    // To a node's private or public address, on its listener's port half the time.
+    probe.kind = "load-balancer";
+    const Eni* node = nodes[rng.index(nodes.size())];
+    packet.destination = node->private_ips.front();
+    if (!node->public_ips.empty() && rng.percent() < 50) packet.destination = node->public_ips.front().public_ip;
+  } else if (roll < 35) {
     probe.kind = "eni-private";
     const Eni* other = &topo.enis[rng.index(topo.enis.size())];
     for (int tries = 0; other == probe.source && tries < 4; ++tries) other = &topo.enis[rng.index(topo.enis.size())];
@@ -196,6 +208,10 @@ Probe drawProbe(const Topology& topo, const std::vector<const Eni*>& workloads, 
                     : protocol < 97 ? topology::kProtocolIcmp
                                     : 50;  // ESP: neither NAT gateways nor gateway endpoints carry it
   packet.destination_port = kPorts[rng.index(kPorts.size())];
+  if (probe.kind == "load-balancer" && rng.percent() < 50) {
+    packet.protocol = topology::kProtocolTcp;
+    packet.destination_port = 443;  // the generated listeners' port
+  }
   const int source_roll = rng.percent();
   packet.source_port = source_roll < 40   ? 1024 + static_cast<int>(rng.below(65535 - 1024 + 1))
                        : source_roll < 60 ? 49152
@@ -634,6 +650,7 @@ TEST_CASE("The tracer and the naive reference evaluator agree on seeded random t
     options.vpcs = 1 + seed % 4;  // 1-4 VPCs: peering and the transit gateway need two or more
     options.seed = static_cast<uint64_t>(seed);
     options.variety = true;
+    options.load_balancer_percent = seed % 3 == 0 ? 0 : 70;  // Network Load Balancers in most topologies
     Topology topo = formats::generateTopology(options);
     std::vector<const Eni*> workloads;
     for (const auto& eni : topo.enis) {
@@ -732,6 +749,7 @@ TEST_CASE("Every packet behaves like its header-class representative, and verify
     options.vpcs = 1 + seed % 4;
     options.seed = static_cast<uint64_t>(seed);
     options.variety = true;
+    options.load_balancer_percent = seed % 3 == 0 ? 0 : 70;
     const Topology topo = formats::generateTopology(options);
     const Network network(topo);
     const HeaderSpace space(network);

@@ -1095,6 +1095,8 @@ topology::Topology withLoadBalancer(const std::vector<std::pair<std::string, int
     listener.load_balancer_arn = lb.arn;
     listener.protocol = protocol;
     listener.port = port;
+    // A target group the input does not hold: the flow stops at the listener.
+    listener.target_group_arns = {"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gone/1"};
     t.lb_listeners.push_back(listener);
   }
   t.finalize();
@@ -1111,7 +1113,7 @@ TEST_CASE("A load balancer forwards only what a listener takes; listeners not in
   }
   Sim sim(withLoadBalancer({{"TCP_UDP", 53}, {"TLS", 443}}));
   TraceResult https = sim.trace("eni-a", "10.0.2.20", tcp(443));
-  CHECK(verdictOf(https) == "undetermined");  // taken; the targets are not followed yet
+  CHECK(verdictOf(https) == "undetermined");  // taken, to a target group not in the input
   CHECK(codes(https) == std::vector<std::string>{"LOAD_BALANCER_TARGETS"});
   TraceResult dns = sim.trace("eni-a", "10.0.2.20", tcp(53));
   CHECK(codes(dns) == std::vector<std::string>{"LOAD_BALANCER_TARGETS"});  // TCP_UDP takes TCP
@@ -1125,6 +1127,230 @@ TEST_CASE("A load balancer forwards only what a listener takes; listeners not in
   REQUIRE(other.explanations.size() == 1);
   CHECK(other.explanations[0].message ==
         "no listener of net/web/1 (web) takes tcp 10.0.1.10:49152 -> 10.0.2.20:8080 (its listeners: TCP_UDP 53, TLS 443)");
+}
+
+}  // namespace
+}  // namespace vpcsim::sim
+
+namespace vpcsim::sim {
+namespace {
+
+/// How the load balancer of lbPaths() is set up.
+struct LbSetup {
+  std::string cross_zone = "true";     ///< the load balancer's attribute; "" leaves its attributes unknown
+  std::string preserve = "false";      ///< the group's preserve_client_ip.enabled; "" leaves its attributes unknown
+  std::string health1 = "healthy";     ///< eni-t1's health
+  std::string health2 = "healthy";     ///< eni-t2's health
+  std::vector<SgRule> t2_ingress = {allowAll()};
+};
+
+/// VPC 10.0.0.0/16, open ACL: client eni-client 10.0.1.5 and NLB node
+/// eni-node 10.0.1.100 (net/svc/1, listener TCP 80) in subnet-a
+/// (us-east-1a); ip targets on tcp/8080: eni-t1 10.0.1.20 in subnet-a and
+/// eni-t2 10.0.2.20 in subnet-b (us-east-1b).
+Topology lbPaths(const LbSetup& setup) {
+  Topology t = Builder()
+                   .vpc("vpc-1", "10.0.0.0/16")
+                   .subnet("subnet-a", "vpc-1", "10.0.1.0/24", "us-east-1a")
+                   .subnet("subnet-b", "vpc-1", "10.0.2.0/24", "us-east-1b")
+                   .acl("acl-open", "vpc-1", true, {}, openAcl())
+                   .sg("sg-open", "vpc-1", {allowAll()}, {allowAll()})
+                   .sg("sg-t2", "vpc-1", setup.t2_ingress, {allowAll()})
+                   .eni("eni-client", "subnet-a", "10.0.1.5", {"sg-open"})
+                   .eni("eni-node", "subnet-a", "10.0.1.100", {})
+                   .eni("eni-t1", "subnet-a", "10.0.1.20", {"sg-open"})
+                   .eni("eni-t2", "subnet-b", "10.0.2.20", {"sg-t2"})
+                   .routeTable("rtb-main", "vpc-1", true, {}, {local("10.0.0.0/16")})
+                   .build();
+  for (auto& eni : t.enis) {
+    if (eni.meta.id != "eni-node") continue;
+    eni.interface_type = "network_load_balancer";
+    eni.description = "ELB net/svc/1";
+    eni.availability_zone = "us-east-1a";
+  }
+  topology::LoadBalancer lb;
+  lb.meta.id = "net/svc/1";
+  lb.meta.name = "svc";
+  lb.arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/svc/1";
+  lb.type = topology::LoadBalancerType::kNetwork;
+  lb.vpc_id = "vpc-1";
+  lb.zones.push_back({"subnet-a", "us-east-1a", {}, {}, {}});
+  lb.attributes_known = !setup.cross_zone.empty();
+  if (lb.attributes_known) lb.attributes = {{"load_balancing.cross_zone.enabled", setup.cross_zone}};
+  t.load_balancers.push_back(lb);
+  topology::TargetGroup group;
+  group.meta.id = "targetgroup/svc-tg/1";
+  group.meta.name = "svc-tg";
+  group.arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/svc-tg/1";
+  group.target_type = "ip";
+  group.protocol = "TCP";
+  group.port = 8080;
+  group.vpc_id = "vpc-1";
+  group.targets = {{"10.0.1.20", 0, "us-east-1a", setup.health1, ""}, {"10.0.2.20", 0, "us-east-1b", setup.health2, ""}};
+  group.targets_known = true;
+  group.attributes_known = !setup.preserve.empty();
+  if (group.attributes_known) group.attributes = {{"preserve_client_ip.enabled", setup.preserve}};
+  t.target_groups.push_back(group);
+  topology::LbListener listener;
+  listener.meta.id = lb.arn + "/listener/1";
+  listener.load_balancer_arn = lb.arn;
+  listener.protocol = "TCP";
+  listener.port = 80;
+  listener.target_group_arns = {group.arn};
+  t.lb_listeners.push_back(listener);
+  t.finalize();
+  return t;
+}
+
+std::vector<std::string> legVerdicts(const TraceResult& result) {
+  std::vector<std::string> out;
+  for (const auto& leg : result.legs) out.push_back(leg.target->id + " " + std::string(verdictName(leg.verdict)));
+  return out;
+}
+
+/// The packet a leg delivers to its target.
+std::optional<Packet> delivered(const TargetLeg& leg) {
+  for (const auto& hop : leg.path) {
+    if (hop.direction == Direction::kForward && hop.action == HopAction::kDeliver) return hop.packet;
+  }
+  return std::nullopt;
+}
+
+TEST_CASE("A Network Load Balancer forwards to every target it routes to, from its own address by default",
+          "[tracer][load-balancer]") {
+  Sim sim(lbPaths({}));
+  TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+  CHECK(verdictOf(result) == "reachable");
+  CHECK(legVerdicts(result) == std::vector<std::string>{"10.0.1.20 reachable", "10.0.2.20 reachable"});
+  REQUIRE(delivered(result.legs[1]));
+  CHECK(delivered(result.legs[1])->source == ip("10.0.1.100"));  // IP targets over TCP: the node's address
+  CHECK(delivered(result.legs[1])->destination_port == 8080);     // the group's port
+  CHECK_FALSE(result.legs[1].in_zone);
+  CHECK(result.legs[1].path.back().direction == Direction::kReturn);
+}
+
+TEST_CASE("Cross-zone load balancing off keeps a node to its zone's targets; unknown, both are weighed",
+          "[tracer][load-balancer]") {
+  {
+    LbSetup setup;
+    setup.cross_zone = "false";
+    setup.t2_ingress = {};  // t2 admits nothing, but the node does not use it
+    Sim sim(lbPaths(setup));
+    TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+    CHECK(verdictOf(result) == "reachable");
+    CHECK(legVerdicts(result) == std::vector<std::string>{"10.0.1.20 reachable"});
+  }
+  {
+    LbSetup setup;
+    setup.cross_zone = "false";
+    setup.health1 = "draining";  // no target the node may use in its zone; t2 in the other zone is healthy
+    Sim sim(lbPaths(setup));
+    TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+    CHECK(verdictOf(result) == "unreachable");
+    CHECK(codes(result) == std::vector<std::string>{"LOAD_BALANCER_NO_TARGETS_IN_ZONE"});
+  }
+  {
+    LbSetup setup;
+    setup.cross_zone = "";  // the snapshot lacks the attributes
+    setup.t2_ingress = {};
+    Sim sim(lbPaths(setup));
+    TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+    CHECK(verdictOf(result) == "undetermined");  // on: partial; off: reachable
+    CHECK(codes(result) == std::vector<std::string>{"LOAD_BALANCER_CROSS_ZONE"});
+  }
+  {
+    LbSetup setup;
+    setup.cross_zone = "";  // unknown, but both targets answer: it does not matter
+    Sim sim(lbPaths(setup));
+    CHECK(verdictOf(sim.trace("eni-client", "10.0.1.100", tcp(80))) == "reachable");
+  }
+}
+
+TEST_CASE("Unhealthy targets get no flows until every target is unhealthy (fail open)", "[tracer][load-balancer]") {
+  {
+    LbSetup setup;
+    setup.health2 = "unhealthy";
+    setup.t2_ingress = {};
+    Sim sim(lbPaths(setup));
+    TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+    CHECK(verdictOf(result) == "reachable");
+    CHECK(legVerdicts(result) == std::vector<std::string>{"10.0.1.20 reachable"});
+  }
+  LbSetup setup;
+  setup.health1 = "unhealthy";
+  setup.health2 = "unhealthy";
+  setup.t2_ingress = {};
+  Sim sim(lbPaths(setup));
+  TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+  CHECK(verdictOf(result) == "partial");
+  CHECK(legVerdicts(result) == std::vector<std::string>{"10.0.1.20 reachable", "10.0.2.20 unreachable"});
+  CHECK(result.legs[0].fail_open);
+  CHECK(result.legs[1].explanations.front().code == "SG_HAS_NO_RULES");
+}
+
+TEST_CASE("Client IP preservation decides which address a target's rules see", "[tracer][load-balancer]") {
+  SgRule from_node = allowAll("10.0.1.100/32");
+  {
+    LbSetup setup;
+    setup.t2_ingress = {from_node};
+    Sim sim(lbPaths(setup));
+    CHECK(verdictOf(sim.trace("eni-client", "10.0.1.100", tcp(80))) == "reachable");
+  }
+  {
+    LbSetup setup;
+    setup.preserve = "true";
+    setup.t2_ingress = {from_node};
+    Sim sim(lbPaths(setup));
+    TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+    CHECK(verdictOf(result) == "partial");
+    REQUIRE(delivered(result.legs[0]));
+    CHECK(delivered(result.legs[0])->source == ip("10.0.1.5"));
+    CHECK(legVerdicts(result) == std::vector<std::string>{"10.0.1.20 reachable", "10.0.2.20 unreachable"});
+  }
+  {
+    LbSetup setup;
+    setup.preserve = "";  // not in the input: traced both ways, which differ for t2
+    setup.cross_zone = "true";
+    setup.t2_ingress = {from_node};
+    Sim sim(lbPaths(setup));
+    TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+    CHECK(result.legs.size() == 4);
+    CHECK(verdictOf(result) == "undetermined");  // cross-zone unknown as well: its group's attributes are missing
+  }
+  {
+    // A rule naming the load balancer's group admits it with the client's address preserved.
+    LbSetup setup;
+    setup.preserve = "true";
+    setup.t2_ingress = {allowTcpFromGroup(8080, "sg-node")};
+    Topology t = lbPaths(setup);
+    topology::SecurityGroup node_group;
+    node_group.meta.id = "sg-node";
+    node_group.vpc_id = "vpc-1";
+    node_group.ingress = {allowAll()};
+    node_group.egress = {allowAll()};
+    t.security_groups.push_back(node_group);
+    for (auto& eni : t.enis) {
+      if (eni.meta.id == "eni-node") eni.security_group_ids = {"sg-node"};
+    }
+    t.load_balancers.front().security_group_ids = {"sg-node"};
+    t.finalize();
+    Sim sim(std::move(t));
+    CHECK(verdictOf(sim.trace("eni-client", "10.0.1.100", tcp(80))) == "reachable");
+  }
+}
+
+TEST_CASE("A target reaching itself through the load balancer with its address preserved times out",
+          "[tracer][load-balancer]") {
+  LbSetup setup;
+  setup.preserve = "true";
+  Sim sim(lbPaths(setup));
+  TraceResult result = sim.trace("eni-t1", "10.0.1.100", tcp(80));
+  CHECK(verdictOf(result) == "partial");
+  CHECK(legVerdicts(result) == std::vector<std::string>{"10.0.1.20 unreachable", "10.0.2.20 reachable"});
+  CHECK(result.legs[0].explanations.front().code == "LOAD_BALANCER_HAIRPIN");
+  // Without preservation the target sees the node's address and answers itself.
+  Sim translated(lbPaths({}));
+  CHECK(verdictOf(translated.trace("eni-t1", "10.0.1.100", tcp(80))) == "reachable");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // where it applies. It shares no code with sim/.
 #include "tests/support/reference_evaluator.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -18,6 +19,7 @@ std::string_view verdictName(Verdict verdict) {
     case Verdict::kReachable: return "reachable";
     case Verdict::kUnreachable: return "unreachable";
     case Verdict::kUndetermined: return "undetermined";
+    case Verdict::kPartial: return "partial";
   }
   return "undetermined";
 }
@@ -257,6 +259,7 @@ class Evaluator {
     bool home = returned.end == Outcome::End::kHolder && returned.holder.eni == source_eni &&
                 returned.holder.address == packet.source && returned.packet.destination == packet.source;
     if (!home) return finish(Verdict::kUnreachable, "reply does not come back to the source");
+    if (partial_) return finish(Verdict::kPartial, "reply back at the source; some load balancer targets do not answer");
     return finish(Verdict::kReachable, "reply back at the source");
   }
 
@@ -557,6 +560,11 @@ class Evaluator {
           } else {
             for (const auto& cidr : list->cidrs) peer_matches = peer_matches || cidr.contains(peer.v4());
           }
+        } else if (rule.peer_kind == PeerKind::kSecurityGroup && !egress && !replying_ && lb_node_ != nullptr) {
+          // From a load balancer node the packet carries the node's groups,
+          // whatever source address it has (Network Load Balancer Guide,
+          // "Update the security groups for your Network Load Balancer").
+          peer_matches = contains(lb_node_->security_group_ids, rule.peer);
         } else if (rule.peer_kind == PeerKind::kSecurityGroup) {
           peer_matches = memberOfGroupHolds(rule.peer, peer);
           if (!peer_matches && groupById(rule.peer) == nullptr) unsure = true;
@@ -809,6 +817,7 @@ class Evaluator {
       note("NAT " + holder.nat->meta.id + " translates destination back to " + packet.destination.str());
       return routeOut(*holder.subnet, packet);
     }
+    if (!replying_ && isLoadBalancerNode(*holder.eni)) return intoLoadBalancer(holder, packet);
     if (!replying_) {
       Tri allowed = securityGroupsAllow(holder.eni->security_group_ids, false, packet);
       if (allowed == Tri::kUnknown) return unknown("security group ingress cannot be settled");
@@ -1227,7 +1236,261 @@ class Evaluator {
     return nullptr;
   }
 
+  // ---- load balancers -------------------------------------------------------
+
+  /// EC2 User Guide, "Requester-managed network interfaces": Elastic Load
+  /// Balancing's interfaces are described "ELB <id>" (or typed as its).
+  static bool isLoadBalancerNode(const Eni& eni) {
+    return eni.description.rfind("ELB ", 0) == 0 || eni.interface_type == "network_load_balancer" ||
+           eni.interface_type == "gateway_load_balancer" || eni.requester_id == "amazon-elb";
+  }
+
+  static std::optional<std::string> attribute(const std::vector<std::pair<std::string, std::string>>& attributes,
+                                              const std::string& key) {
+    for (const auto& [name, value] : attributes) {
+      if (name == key) return value;
+    }
+    return std::nullopt;
+  }
+
+  /// "on", "off" or "unknown".
+  using Setting = std::string;
+
+  /// Cross-zone load balancing for a group: its own attribute, else the load
+  /// balancer's (always on for an ALB, default off for an NLB); a group whose
+  /// attributes the input lacks may override either way.
+  static Setting crossZone(const LoadBalancer& lb, const TargetGroup& group) {
+    if (!group.attributes_known) return "unknown";
+    auto own = attribute(group.attributes, "load_balancing.cross_zone.enabled");
+    if (own && *own == "true") return "on";
+    if (own && *own == "false") return "off";
+    if (lb.type == LoadBalancerType::kApplication) return "on";
+    if (!lb.attributes_known) return "unknown";
+    auto value = attribute(lb.attributes, "load_balancing.cross_zone.enabled");
+    return value && *value == "true" ? "on" : "off";
+  }
+
+  /// Client IP preservation: never for an ALB (a proxy); for an NLB always on
+  /// UDP, TCP_UDP, QUIC and TCP_QUIC groups, else the attribute, by default on
+  /// for instance targets and off for IP targets.
+  static Setting preservation(const LoadBalancer& lb, const TargetGroup& group) {
+    if (lb.type != LoadBalancerType::kNetwork) return "off";
+    if (group.protocol == "UDP" || group.protocol == "TCP_UDP" || group.protocol == "QUIC" ||
+        group.protocol == "TCP_QUIC") {
+      return "on";
+    }
+    if (!group.attributes_known) return "unknown";
+    auto value = attribute(group.attributes, "preserve_client_ip.enabled");
+    if (value) return *value == "true" ? "on" : "off";
+    return group.target_type == "instance" ? "on" : "off";
+  }
+
+  static bool listenerTakes(const std::string& protocol, int packet_protocol) {
+    if (packet_protocol == kProtocolTcp) {
+      for (const char* p : {"TCP", "TLS", "TCP_UDP", "TCP_QUIC", "HTTP", "HTTPS"}) {
+        if (protocol == p) return true;
+      }
+    } else if (packet_protocol == kProtocolUdp) {
+      for (const char* p : {"UDP", "TCP_UDP", "QUIC", "TCP_QUIC"}) {
+        if (protocol == p) return true;
+      }
+    }
+    return false;
+  }
+
+  struct Leg {
+    const TargetGroup* group = nullptr;
+    const LbTarget* target = nullptr;
+    bool routed = false;
+    bool in_zone = true;
+    Setting cross_zone;
+    Verdict verdict = Verdict::kUndetermined;
+  };
+
+  /// A request delivered to load balancer node `node`.
+  Outcome intoLoadBalancer(const Holder& node, const Packet& packet) {
+    if (!node.eni->security_group_ids.empty()) {
+      Tri allowed = securityGroupsAllow(node.eni->security_group_ids, false, packet);
+      if (allowed == Tri::kUnknown) return unknown("security group ingress cannot be settled");
+      if (allowed == Tri::kNo) return drop("no SG ingress rule of load balancer " + node.eni->meta.id + " allows it");
+    }
+    const LoadBalancer* lb = nullptr;
+    for (const auto& candidate : topo_.load_balancers) {
+      if (node.eni->description == "ELB " + candidate.meta.id) lb = &candidate;
+    }
+    if (lb == nullptr) return unknown("load balancer interface " + node.eni->meta.id + " of no load balancer in the input");
+    if (lb->type != LoadBalancerType::kNetwork && lb->type != LoadBalancerType::kApplication) {
+      return unknown("a Gateway or Classic Load Balancer is not modelled");
+    }
+    bool any_listener = false;
+    const LbListener* taking = nullptr;
+    for (const auto& listener : topo_.lb_listeners) {
+      if (lb->arn.empty() || listener.load_balancer_arn != lb->arn) continue;
+      any_listener = true;
+      if (taking == nullptr && listener.port == packet.destination_port && listenerTakes(listener.protocol, packet.protocol)) {
+        taking = &listener;
+      }
+    }
+    if (!any_listener) return unknown("no listener of " + lb->meta.id + " in the input");
+    if (taking == nullptr) return drop("no listener of " + lb->meta.id + " takes it");
+    if (depth_ >= 4) return unknown("load balancers nested too deep");
+    std::vector<std::string> arns;
+    for (const auto* list : {&taking->target_group_arns, &taking->rule_target_group_arns}) {
+      for (const auto& arn : *list) {
+        if (std::find(arns.begin(), arns.end(), arn) == arns.end()) arns.push_back(arn);
+      }
+    }
+    if (arns.empty()) return unknown("the listener forwards to no target group");
+    std::vector<Leg> legs;
+    for (const auto& arn : arns) {
+      const TargetGroup* group = nullptr;
+      for (const auto& candidate : topo_.target_groups) {
+        if (candidate.arn == arn) group = &candidate;
+      }
+      if (group == nullptr || !group->targets_known) return unknown("a forwarded group's targets are not in the input");
+      bool any_healthy = false;
+      for (const auto& target : group->targets) {
+        any_healthy = any_healthy || target.health.empty() || target.health == "healthy" || target.health == "unavailable";
+      }
+      for (const auto& target : group->targets) {
+        Leg leg;
+        leg.group = group;
+        leg.target = &target;
+        const bool healthy = target.health.empty() || target.health == "healthy" || target.health == "unavailable";
+        leg.routed = any_healthy ? healthy : (target.health == "unhealthy" || target.health == "initial");
+        leg.cross_zone = crossZone(*lb, *group);
+        legs.push_back(leg);
+      }
+    }
+    if (legs.empty()) return drop("the forwarded groups have no registered target");
+    for (auto& leg : legs) {
+      // The target's address and zone.
+      std::optional<IpAddress> address;
+      std::string zone = leg.target->zone;
+      const Eni* target_eni = nullptr;
+      if (leg.group->target_type == "ip") {
+        auto parsed = IpAddress::parse(leg.target->id);
+        if (parsed) address = parsed.value();
+      } else if (leg.group->target_type == "instance") {
+        for (const auto& instance : topo_.instances) {
+          if (instance.meta.id != leg.target->id || instance.eni_ids.empty()) continue;
+          for (const auto& eni : topo_.enis) {
+            if (eni.meta.id == instance.eni_ids.front() && !eni.private_ips.empty()) target_eni = &eni;
+          }
+        }
+        if (target_eni != nullptr) address = IpAddress(target_eni->private_ips.front());
+      }
+      if (zone.empty() && target_eni != nullptr) zone = target_eni->availability_zone;
+      leg.in_zone = zone.empty() || zone == "all" || zone == node.subnet->availability_zone;
+      if (!leg.routed || (!leg.in_zone && leg.cross_zone == "off")) continue;
+      if (!address) {
+        leg.verdict = Verdict::kUndetermined;
+        continue;
+      }
+      const Setting preserve = preservation(*lb, *leg.group);
+      std::optional<Verdict> verdict;
+      for (bool on : {true, false}) {
+        if ((on && preserve == "off") || (!on && preserve == "on")) continue;
+        Evaluator sub(topo_);
+        sub.depth_ = depth_ + 1;
+        Verdict v = sub.followTarget(node, *address, leg.target->port != 0 ? leg.target->port : leg.group->port, on, packet);
+        for (auto& step : sub.steps_) note("  [target " + leg.target->id + "]" + step);
+        verdict = !verdict || *verdict == v ? v : Verdict::kUndetermined;
+      }
+      leg.verdict = *verdict;
+    }
+    auto over = [&](bool cross_zone_on) {
+      bool any = false, yes = false, no = false, unsure = false, in_zone_registered = false;
+      for (const auto& leg : legs) {
+        const std::string& health = leg.target->health;
+        in_zone_registered = in_zone_registered || (leg.in_zone && health != "draining" &&
+                                                    health != "unhealthy.draining" && health != "unused");
+        bool zone_ok = leg.in_zone || leg.cross_zone == "on" || (leg.cross_zone == "unknown" && cross_zone_on);
+        if (!leg.routed || !zone_ok) continue;
+        any = true;
+        yes = yes || leg.verdict == Verdict::kReachable || leg.verdict == Verdict::kPartial;
+        no = no || leg.verdict == Verdict::kUnreachable || leg.verdict == Verdict::kPartial;
+        unsure = unsure || leg.verdict == Verdict::kUndetermined;
+      }
+      if (!any) return in_zone_registered ? Verdict::kUndetermined : Verdict::kUnreachable;
+      if (yes && !no && !unsure) return Verdict::kReachable;
+      if (yes) return Verdict::kPartial;
+      return unsure ? Verdict::kUndetermined : Verdict::kUnreachable;
+    };
+    const Verdict on = over(true);
+    const Verdict off = over(false);
+    const Verdict verdict = on == off ? on : Verdict::kUndetermined;
+    switch (verdict) {
+      case Verdict::kUnreachable: return drop("no target of " + lb->meta.id + " answers");
+      case Verdict::kUndetermined: return unknown("the targets of " + lb->meta.id + " are not settled");
+      case Verdict::kPartial: partial_ = true; break;
+      case Verdict::kReachable: break;
+    }
+    note("load balancer " + lb->meta.id + " answers from " + node.address.str());
+    return Outcome{Outcome::End::kHolder, node, packet};
+  }
+
+  /// The load balancer node `node` forwards `request` to `address`:`port`,
+  /// from the client's address (`preserve`) or its own, and the target answers.
+  Verdict followTarget(const Holder& node, const IpAddress& address, int port, bool preserve, const Packet& request) {
+    Packet packet = request;
+    packet.destination = address;
+    packet.destination_port = port;
+    const bool same_family = address.isV6() == request.source.isV6();
+    Holder from = node;
+    if (address.isV6() != node.address.isV6()) {
+      if (address.isV6()) {
+        if (node.eni->ipv6_addresses.empty()) return Verdict::kUndetermined;
+        from.address = node.eni->ipv6_addresses.front();
+      } else {
+        if (node.eni->private_ips.empty()) return Verdict::kUndetermined;
+        from.address = node.eni->private_ips.front();
+      }
+    }
+    if (!(preserve && same_family)) packet.source = from.address;
+    if (packet.source == packet.destination) {
+      note("hairpin: the target is the client, with its address preserved");
+      return Verdict::kUnreachable;
+    }
+    lb_node_ = node.eni;
+    note("leg: " + describe(packet));
+    if (!node.eni->security_group_ids.empty()) {
+      Tri allowed = securityGroupsAllow(node.eni->security_group_ids, true, packet);
+      if (allowed == Tri::kUnknown) return Verdict::kUndetermined;
+      if (allowed == Tri::kNo) return Verdict::kUnreachable;
+    }
+    Outcome forward = routeOut(*node.subnet, packet);
+    if (forward.end == Outcome::End::kDropped) return Verdict::kUnreachable;
+    if (forward.end == Outcome::End::kUndetermined) return Verdict::kUndetermined;
+    if (forward.end != Outcome::End::kHolder || !(forward.holder.address == address)) return Verdict::kUnreachable;
+    replying_ = true;
+    steps_left_ = kStepLimit;
+    const Packet back = replyTo(forward.packet);
+    if (preserve && same_family) {
+      // Addressed to the client, the reply goes back to the node tracking the
+      // flow: the target subnet's outbound and the node subnet's inbound ACL.
+      const Holder& target = forward.holder;
+      if (target.eni == nullptr || target.eni->vpc_id != node.eni->vpc_id) return Verdict::kUndetermined;
+      if (target.subnet != node.subnet &&
+          (!naclAllows(*target.subnet, true, back) || !naclAllows(*node.subnet, false, back))) {
+        return Verdict::kUnreachable;
+      }
+    } else {
+      Outcome returned = send(forward.holder, back);
+      if (returned.end == Outcome::End::kDropped) return Verdict::kUnreachable;
+      if (returned.end == Outcome::End::kUndetermined) return Verdict::kUndetermined;
+      if (returned.end != Outcome::End::kHolder || returned.holder.eni != node.eni ||
+          !(returned.holder.address == from.address)) {
+        return Verdict::kUnreachable;
+      }
+    }
+    return partial_ ? Verdict::kPartial : Verdict::kReachable;
+  }
+
   const Topology& topo_;
+  int depth_ = 0;            ///< load balancers this evaluation is behind
+  const Eni* lb_node_ = nullptr;  ///< in a load balancer's leg: the node it leaves from
+  bool partial_ = false;     ///< some load balancer on the way has targets that do not answer
   std::vector<std::string> steps_;
   bool replying_ = false;
   int steps_left_ = kStepLimit;

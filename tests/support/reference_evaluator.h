@@ -27,7 +27,9 @@ struct Packet {
   int icmp_code = 0;                      ///< ICMP and ICMPv6 only
 };
 
-enum class Verdict { kReachable, kUnreachable, kUndetermined };
+/// kPartial: the flow reached a load balancer that forwards it to several
+/// targets, some of which answer and some do not.
+enum class Verdict { kReachable, kUnreachable, kUndetermined, kPartial };
 std::string_view verdictName(Verdict verdict);
 
 /// The verdict plus a readable trail of what was checked, for failure messages.
@@ -53,6 +55,16 @@ struct Result {
 /// peering limitations"); traffic to a transit gateway meets the attachment
 /// subnet's inbound rules also when it is sent from that subnet (Transit
 /// Gateway guide, "Network ACLs for transit gateways").
+///
+/// A packet delivered to a load balancer node (an interface described
+/// "ELB <id>") passes the node's security groups if it has any, a listener
+/// must take its protocol and port, and the load balancer forwards it to each
+/// registered target it routes to (Elastic Load Balancing guides: health and
+/// fail open, cross-zone load balancing, client IP preservation; hairpinning
+/// times out), each followed as a packet of its own from the node and back;
+/// where the input leaves a setting open both values are weighed. Reachable
+/// when every target answers, partial when some do (docs/semantics.md, "Load
+/// balancers").
 ///
 /// IPv6 packets follow IPv6 routes, NACL entries and SG rules only, leave
 /// and enter untranslated through an internet gateway or (out, and the
