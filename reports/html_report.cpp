@@ -75,6 +75,7 @@ tr.selected td.check,td.selected{outline:2px solid #0969da}
 .detail{border:1px solid #d0d7de;border-radius:6px;padding:10px;margin-bottom:12px}
 .detail table{width:100%}
 .verdict-fail{color:#cf222e;font-weight:600}.verdict-ok{color:#1a7f37;font-weight:600}
+p.leg{margin:10px 0 4px 16px;font-weight:600}p.leg+table{margin-left:16px;width:calc(100% - 16px)}
 .diagram{overflow:auto;border:1px solid #d0d7de;border-radius:6px;max-height:80vh}
 .diagram svg{max-width:none}
 .hl polygon,.hl path,.hl ellipse{stroke:#cf222e !important;stroke-width:3px}
@@ -513,12 +514,19 @@ class PageWriter {
         std::vector<sim::Hop> forward;
         std::vector<sim::Hop> back;
         for (const auto& hop : result->path) (hop.direction == sim::Direction::kReturn ? back : forward).push_back(hop);
+        for (const auto& leg : result->legs) {
+          for (const auto& hop : leg.path) (hop.direction == sim::Direction::kReturn ? back : forward).push_back(hop);
+        }
         for (const auto& id : pathNodes(forward, network)) nodes.insert(id);
         for (const auto& id : pathNodes(back, network)) return_nodes.insert(id);
         // The component an explanation names: its ID, before the name in brackets.
-        for (const auto& explanation : result->explanations) {
-          resourceNodes(explanation.component.substr(0, explanation.component.find(' ')), network, block_nodes);
-        }
+        auto blocked = [&](const std::vector<sim::Explanation>& explanations) {
+          for (const auto& explanation : explanations) {
+            resourceNodes(explanation.component.substr(0, explanation.component.find(' ')), network, block_nodes);
+          }
+        };
+        blocked(result->explanations);
+        for (const auto& leg : result->legs) blocked(leg.explanations);
       }
       // Route tables and network ACLs are drawn inside their subnets' boxes:
       // a stop at one lights the subnets on the path that use it.
@@ -591,16 +599,30 @@ class PageWriter {
     out_ += with_verdict ? fmt::format("<p><b>{}</b>: {}</p>\n", html(result.source),
                                        htmlEscape(sim::verdictName(result.verdict)))
                          : fmt::format("<p><b>{}</b></p>\n", html(result.source));
-    if (!result.path.empty()) {
-      out_ += "<table><tr><th></th><th>type</th><th>component</th><th>rule</th></tr>\n";
-      for (const auto& hop : result.path) {
-        out_ += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                            hop.direction == sim::Direction::kReturn ? "&larr;" : "&rarr;",
-                            htmlEscape(hopTypeName(hop.kind)), html(sim::componentName(hop)), html(hopRule(hop)));
-      }
-      out_ += "</table>\n";
+    writeHops(result.path);
+    writeBlocked(result.explanations);
+    // A load balancer on the path: each target's leg under it.
+    for (const auto& leg : result.legs) {
+      out_ += "<p class=\"leg\">load balancer to " + html(legHeading(leg)) + "</p>\n";
+      writeHops(leg.path);
+      writeBlocked(leg.explanations);
     }
-    for (const auto& explanation : result.explanations) {
+  }
+
+  /// Hops as Reachability Analyzer lists them.
+  void writeHops(const std::vector<sim::Hop>& path) {
+    if (path.empty()) return;
+    out_ += "<table><tr><th></th><th>type</th><th>component</th><th>rule</th></tr>\n";
+    for (const auto& hop : path) {
+      out_ += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                          hop.direction == sim::Direction::kReturn ? "&larr;" : "&rarr;",
+                          htmlEscape(hopTypeName(hop.kind)), html(sim::componentName(hop)), html(hopRule(hop)));
+    }
+    out_ += "</table>\n";
+  }
+
+  void writeBlocked(const std::vector<sim::Explanation>& explanations) {
+    for (const auto& explanation : explanations) {
       out_ += "<p class=\"verdict-fail\">blocked: " + html(explanationText(explanation)) + "</p>\n";
     }
   }
@@ -823,6 +845,7 @@ Page verifyPage(const std::vector<sim::VerifyReport>& reports, const sim::Networ
       sim::TraceResult& example = page.owned.emplace_back();
       example.source = fmt::format("example: {} from {}", finding.example_text, finding.source);
       example.path = finding.path;
+      example.legs = finding.legs;
       Page::Entry entry;
       entry.ok = false;
       entry.fields = {check,

@@ -137,20 +137,23 @@ std::string legAddress(const sim::TargetLeg& leg) {
 
 }  // namespace
 
+std::string legHeading(const sim::TargetLeg& leg) {
+  // "10.0.1.5:80", or "i-0abc at 10.0.1.5:80" for an instance target.
+  std::string target = legAddress(leg);
+  if (leg.address && leg.address->str() != leg.target->id) target = leg.target->id + " at " + target;
+  return fmt::format("target {} of {} ({}{}{}): {}", target, topology::displayName(leg.group->meta), legHealth(leg),
+                     leg.in_zone ? "" : ", another Availability Zone",
+                     leg.address ? (leg.client_ip_preserved ? ", sees the client's address"
+                                                            : ", sees the load balancer's address")
+                                 : "",
+                     sim::verdictName(leg.verdict));
+}
+
 std::string legsText(const std::vector<sim::TargetLeg>& legs, int indent) {
   const std::string heading(static_cast<size_t>(indent), ' ');
   std::string out;
   for (const auto& leg : legs) {
-    // "10.0.1.5:80", or "i-0abc at 10.0.1.5:80" for an instance target.
-    std::string target = legAddress(leg);
-    if (leg.address && leg.address->str() != leg.target->id) target = leg.target->id + " at " + target;
-    out += fmt::format("{}target {} of {} ({}{}{}): {}\n", heading, topology::escapeText(target),
-                       topology::escapeText(topology::displayName(leg.group->meta)),
-                       topology::escapeText(legHealth(leg)), leg.in_zone ? "" : ", another Availability Zone",
-                       leg.address ? (leg.client_ip_preserved ? ", sees the client's address"
-                                                              : ", sees the load balancer's address")
-                                   : "",
-                       sim::verdictName(leg.verdict));
+    out += heading + topology::escapeText(legHeading(leg)) + "\n";
     if (leg.client_ip_setting_unknown) {
       out += fmt::format("{}  (client IP preservation is not in the input: traced {})\n", heading,
                          leg.client_ip_preserved ? "on" : "off");

@@ -37,6 +37,10 @@ std::string pathText(const std::vector<sim::Hop>& path, int indent);
 /// [{component, type, rule, direction}, ...]
 nlohmann::ordered_json pathJson(const std::vector<sim::Hop>& path);
 
+/// One leg's heading, unescaped: "target i-1 at 10.0.1.5:80 of GROUP
+/// (healthy, sees the client's address): reachable".
+std::string legHeading(const sim::TargetLeg& leg);
+
 /// The legs of a flow through a load balancer to its targets (one heading
 /// line per target: verdict, target, group, health and how the target sees
 /// the client; then its path and what blocked it), indented by `indent`.

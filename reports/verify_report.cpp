@@ -39,12 +39,19 @@ std::string openedBy(const sim::InternetFinding& finding) {
   return finding.location.empty() ? finding.opening : fmt::format("{} at {}", finding.opening, finding.location);
 }
 
+/// The legs from a load balancer on the path to its targets, under the path.
+std::string legsBody(const std::vector<sim::TargetLeg>& legs) {
+  if (legs.empty()) return "";
+  return "    load balancer to its targets:\n" + legsText(legs, 6);
+}
+
 /// The example, what opens the path, and the hops: the lines under a "[finding]" headline.
 std::string findingBody(const sim::InternetFinding& finding) {
   std::string out =
       fmt::format("  example: {} from {}\n", escapeText(finding.example_text), escapeText(finding.source));
   if (!finding.opening.empty()) out += fmt::format("  opened by: {}\n", escapeText(openedBy(finding)));
   out += pathText(finding.path, 4);
+  out += legsBody(finding.legs);
   return out;
 }
 
@@ -53,6 +60,7 @@ std::string undeterminedBody(const sim::TraceResult& result) {
   for (const auto& explanation : result.explanations) {
     out += "    " + escapeText(explanationText(explanation)) + "\n";
   }
+  out += legsBody(result.legs);
   return out;
 }
 
@@ -142,6 +150,7 @@ Json checkJson(const sim::VerifyReport& report) {
     item["round_trip"] = finding.round_trip;
     item["example"] = {{"source", finding.source}, {"packet", finding.example_text}};
     item["path"] = pathJson(finding.path);
+    if (!finding.legs.empty()) item["targets"] = legsJson(finding.legs);
     item["opening"] = finding.opening;
     item["location"] = finding.location;
     root["findings"].push_back(std::move(item));
@@ -152,6 +161,7 @@ Json checkJson(const sim::VerifyReport& report) {
     item["source"] = result.source;
     item["path"] = pathJson(result.path);
     item["explanations"] = explanationsJson(result.explanations);
+    if (!result.legs.empty()) item["targets"] = legsJson(result.legs);
     root["undetermined"].push_back(std::move(item));
   }
   root["assumptions"] = report.assumptions;

@@ -551,6 +551,7 @@ InternetFinding verify_detail::exampleFinding(const Decision& decision, const st
   finding.example_text = describePacket(packet);
   finding.round_trip = result.verdict == Verdict::kReachable || result.verdict == Verdict::kPartial;
   finding.path = std::move(result.path);
+  finding.legs = std::move(result.legs);
   std::tie(finding.opening, finding.location) = openingOf(finding.path, inbound);
   return finding;
 }
@@ -1638,6 +1639,17 @@ std::string pathEnd(const TraceResult& result) {
       exit = componentName(*it);
     }
   }
+  // A load balancer on the way: the targets its legs reach, in leg order.
+  std::vector<std::string> reached;
+  for (const auto& leg : result.legs) {
+    if (leg.verdict != Verdict::kReachable && leg.verdict != Verdict::kPartial) continue;
+    for (const auto& hop : leg.path) {
+      if (hop.direction != Direction::kForward || hop.action != HopAction::kDeliver) continue;
+      std::string name = componentName(hop);
+      if (std::find(reached.begin(), reached.end(), name) == reached.end()) reached.push_back(std::move(name));
+    }
+  }
+  if (!reached.empty()) exit += fmt::format(" -> {}", fmt::join(reached, ", "));
   return exit;
 }
 

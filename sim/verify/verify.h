@@ -70,6 +70,8 @@ struct InternetFinding {
   std::string example_text;   ///< describePacket(example)
   bool round_trip = false;    ///< the reply comes back too (else the packet only gets out)
   std::vector<Hop> path;      ///< hops of the example, forward then return
+  /// The example's legs from a load balancer on the path to its targets.
+  std::vector<TargetLeg> legs;
   uint64_t classes = 0;       ///< violating (source, header) classes in this group
   /// The route or security-group rule that opens the path: the route to the
   /// internet gateway or NAT gateway on the way out, or, for traffic arriving
