@@ -285,8 +285,16 @@ std::string exitPoint(const TraceResult& result) {
 
 /// An ID from an ID or an ARN ("arn:aws:ec2:us-east-1:111:subnet/subnet-1" -> "subnet-1").
 std::string bareId(const std::string& reference) {
+  if (!startsWith(reference, "arn:")) return reference;
+  // A load balancer's ARN ends "loadbalancer/net/NAME/HASH"; the model's ID
+  // is what follows "loadbalancer/" (Elastic Load Balancing API Reference,
+  // LoadBalancerArn).
+  constexpr std::string_view kLoadBalancer = ":loadbalancer/";
+  if (size_t at = reference.find(kLoadBalancer); at != std::string::npos) {
+    return reference.substr(at + kLoadBalancer.size());
+  }
   size_t slash = reference.rfind('/');
-  return startsWith(reference, "arn:") && slash != std::string::npos ? reference.substr(slash + 1) : reference;
+  return slash != std::string::npos ? reference.substr(slash + 1) : reference;
 }
 
 /// The CloudFormation-style type NAA uses for an ID, from its prefix ("" when unknown).
@@ -500,9 +508,11 @@ void readPath(const Network::Index& ix, const TraceResult& result, const std::st
   // balancer and every target interface a leg reaches are destinations too.
   for (const auto& leg : result.legs) {
     if (leg.verdict != Verdict::kReachable && leg.verdict != Verdict::kPartial) continue;
-    facts.destination.add(leg.load_balancer->meta.id);
-    facts.destination.add(leg.load_balancer->arn);
-    facts.destination.addType("AWS::ElasticLoadBalancingV2::LoadBalancer");
+    for (Side* side : {&facts.destination, &facts.through}) {
+      side->add(leg.load_balancer->meta.id);
+      side->add(leg.load_balancer->arn);
+      side->addType("AWS::ElasticLoadBalancingV2::LoadBalancer");
+    }
     for (const auto& hop : leg.path) {
       if (hop.direction != Direction::kForward) break;
       if (hop.kind == HopKind::kNetworkInterface && hop.action == HopAction::kDeliver && hop.resource != nullptr) {
@@ -1605,6 +1615,11 @@ std::set<std::string> knownIds(const Topology& topo) {
   ids(topo.vpc_endpoints);
   ids(topo.enis);
   ids(topo.instances);
+  // Network and Application Load Balancers are followed to their targets;
+  // Gateway and Classic ones are not modelled (docs/semantics.md).
+  for (const auto& lb : topo.load_balancers) {
+    if (lb.type == LoadBalancerType::kNetwork || lb.type == LoadBalancerType::kApplication) known.insert(lb.meta.id);
+  }
   // Instances only interface attachments name (no describe-instances output):
   // paths match them through their interfaces (originOf, readPath).
   for (auto& id : topo.attachedInstanceIds()) known.insert(std::move(id));
@@ -1911,7 +1926,7 @@ std::optional<Error> ScopeCheck::checkNamedResources() {
           if (known.count(id) != 0) continue;
           if (startsWith(resource, "arn:") && resourceTypeOf(id).empty()) {
             unmodelled_.push_back(fmt::format("{} names {}, which the input does not describe (resource groups, "
-                                              "firewalls and load balancers are not modelled)",
+                                              "firewalls, Gateway and Classic Load Balancers are not modelled)",
                                               where, resource));
             continue;
           }
