@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,13 +31,15 @@ struct Built {
 };
 
 /// The benchmark workload of `enis` interfaces with `dual_stack_percent` of
-/// its VPCs dual-stack (the same IPv4 topology whatever the share).
-const Built& built(int enis, int dual_stack_percent = 0) {
-  static std::map<std::pair<int, int>, std::unique_ptr<Built>> cache;
-  auto& slot = cache[{enis, dual_stack_percent}];
+/// its VPCs dual-stack and `load_balancer_percent` given a Network Load
+/// Balancer (the same topology otherwise, whatever the shares).
+const Built& built(int enis, int dual_stack_percent = 0, int load_balancer_percent = 0) {
+  static std::map<std::tuple<int, int, int>, std::unique_ptr<Built>> cache;
+  auto& slot = cache[{enis, dual_stack_percent, load_balancer_percent}];
   if (!slot) {
     formats::GeneratorOptions options = vpcsim::bench::workload(enis);
     options.dual_stack_percent = dual_stack_percent;
+    options.load_balancer_percent = load_balancer_percent;
     slot = std::make_unique<Built>();
     slot->topo = formats::generateTopology(options);
     slot->network = std::make_unique<sim::Network>(slot->topo);
@@ -46,8 +49,10 @@ const Built& built(int enis, int dual_stack_percent = 0) {
 
 // Both directions, every existing interface, every protocol, port and address
 // class; new interfaces (hypothetical ENIs) off, as "every ENI" asks.
+// Arguments: workload interfaces, and the percent of VPCs with a Network Load
+// Balancer (whose flows go on to their targets).
 void BM_InternetExposureAudit(benchmark::State& state) {
-  const Built& b = built(static_cast<int>(state.range(0)));
+  const Built& b = built(static_cast<int>(state.range(0)), 0, static_cast<int>(state.range(1)));
   sim::VerifyOptions options;
   options.hypothetical_enis = false;
   const auto egress = formats::builtinNaaScope("igw-egress").value();
@@ -72,6 +77,7 @@ void BM_InternetExposureAudit(benchmark::State& state) {
     benchmark::DoNotOptimize(classes);
   }
   state.counters["enis"] = static_cast<double>(b.topo.enis.size());
+  state.counters["load_balancers"] = static_cast<double>(b.topo.load_balancers.size());
   state.counters["classes"] = static_cast<double>(classes);
   state.counters["findings"] = static_cast<double>(findings);
   // The class-by-class engine traces every class; the factored one these.
@@ -81,10 +87,7 @@ void BM_InternetExposureAudit(benchmark::State& state) {
   state.counters["peak_rss_mb"] = static_cast<double>(vpcsim::bench::procStatusBytes("VmHWM")) / 1e6;
 }
 BENCHMARK(BM_InternetExposureAudit)
-    ->Arg(100)
-    ->Arg(1000)
-    ->Arg(10000)
-    ->Arg(100000)
+    ->ArgsProduct({{100, 1000, 10000, 100000}, {0, 50}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 

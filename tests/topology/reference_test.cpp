@@ -63,6 +63,12 @@ Topology sample() {
   domain.meta = meta("d-1", "studio");
   topo.studio_domains.push_back(domain);
   topo.user_profiles.push_back({"studio", "ds", "", {}});
+  LoadBalancer lb;
+  lb.meta = meta("net/edge/1a2b", "edge", "EdgeNlb");
+  lb.arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/edge/1a2b";
+  lb.type = LoadBalancerType::kNetwork;
+  lb.dns_name = "edge-1a2b.elb.us-east-1.amazonaws.com";
+  topo.load_balancers.push_back(lb);
   topo.jobs.push_back({"train", "training", false, {}, {}, false, 1, ""});
   topo.jobs.push_back({"twin-job", "training", false, {}, {}, false, 1, ""});
   topo.jobs.push_back({"twin-job", "processing", false, {}, {}, false, 1, ""});
@@ -90,6 +96,7 @@ std::string outcome(const Result<Resolved>& resolved) {
     case Resolved::Kind::kHost: return "host " + r.name;
     case Resolved::Kind::kNotebook: return "notebook " + r.domain->meta.id + (r.profile ? "/" + r.profile->name : "");
     case Resolved::Kind::kJob: return "job " + r.job->name;
+    case Resolved::Kind::kLoadBalancer: return "load balancer " + r.load_balancer->meta.id;
   }
   return "?";
 }
@@ -155,6 +162,15 @@ TEST_CASE("every reference form resolves, or fails with one rule for unknown, am
       {"service:ssm", kDestination, "service ssm"},
       {"service:ssm", kSource, "error: 'service:ssm' can only be a destination"},
       {"host:pypi.org", kDestination, "host pypi.org"},
+      // load balancers: lb: by name, ID, ARN or logical ID; host: with the DNS name (any case)
+      {"lb:edge", kDestination, "load balancer net/edge/1a2b"},
+      {"lb:net/edge/1a2b", kDestination, "load balancer net/edge/1a2b"},
+      {"lb:arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/edge/1a2b", kDestination,
+       "load balancer net/edge/1a2b"},
+      {"lb:EdgeNlb", kDestination, "load balancer net/edge/1a2b"},
+      {"host:EDGE-1a2b.elb.us-east-1.amazonaws.com", kDestination, "load balancer net/edge/1a2b"},
+      {"lb:edgy", kDestination, "error: load balancer 'edgy' is not in the input (did you mean 'edge'?)"},
+      {"lb:edge", kSource, "error: 'lb:edge' can only be a destination"},
       // SageMaker workloads
       {"notebook:studio", kSource, "notebook d-1"},
       {"notebook:d-1/ds", kDestination, "notebook d-1/ds"},
@@ -174,6 +190,7 @@ TEST_CASE("every reference form resolves, or fails with one rule for unknown, am
       {"ip:", kDestination, "error: address reference 'ip:' is empty"},
       {"service:", kDestination, "error: service reference 'service:' is empty"},
       {"host:", kDestination, "error: host reference 'host:' is empty"},
+      {"lb:", kDestination, "error: load balancer reference 'lb:' is empty"},
       {"notebook:", kSource, "error: studio domain reference 'notebook:' is empty"},
       {"notebook:/ds", kSource, "error: studio domain reference 'notebook:/ds' is empty"},
       {"notebook:studio/", kSource, "error: user profile reference 'notebook:studio/' is empty"},
