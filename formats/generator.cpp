@@ -1111,14 +1111,14 @@ class Generator {
     if (nodes.empty() || workloads.empty()) return;
     const std::string name = p.name + "-nlb";
     const std::string hash = ids.next("").substr(1);
-    const std::string arn_base = "arn:aws:elasticloadbalancing:" + std::string(kRegion) + ":" + std::string(kAccount);
+    auto arn = [](const std::string& resource) { return elbArn(kRegion, kAccount, resource); };
     LoadBalancer lb;
     lb.meta = meta("net/" + name + "/" + hash, name);
-    lb.arn = arn_base + ":loadbalancer/" + lb.meta.id;
+    lb.arn = arn("loadbalancer/" + lb.meta.id);
     lb.type = LoadBalancerType::kNetwork;
     lb.internet_facing = internet;
     lb.vpc_id = vpc.meta.id;
-    lb.dns_name = name + "-" + hash + ".elb." + std::string(kRegion) + ".amazonaws.com";
+    lb.dns_name = loadBalancerDnsName(LoadBalancerType::kNetwork, internet, name, hash, kRegion);
     lb.ip_address_type = "ipv4";
     lb.state = "active";
     lb.attributes = {{"load_balancing.cross_zone.enabled", "false"}};
@@ -1150,7 +1150,7 @@ class Generator {
     TargetGroup group;
     const std::string group_hash = ids.next("").substr(1);
     group.meta = meta("targetgroup/" + name + "-tg/" + group_hash, name + "-tg");
-    group.arn = arn_base + ":" + group.meta.id;
+    group.arn = arn(group.meta.id);
     group.target_type = "ip";
     group.protocol = "TCP";
     group.port = 8443;
@@ -1161,7 +1161,7 @@ class Generator {
     workloads.resize(std::min<std::size_t>(workloads.size(), static_cast<std::size_t>(rng.range(2, 4))));
     for (auto& [address, zone] : workloads) group.targets.push_back({address, 0, zone, "healthy", ""});
     LbListener listener;
-    listener.meta = meta(arn_base + ":listener/" + lb.meta.id + "/" + ids.next("").substr(1), "");
+    listener.meta = meta(arn("listener/" + lb.meta.id + "/" + ids.next("").substr(1)), "");
     listener.load_balancer_arn = lb.arn;
     listener.protocol = "TCP";
     listener.port = 443;

@@ -30,6 +30,7 @@
 #include "formats/input_file.h"
 #include "formats/json_text.h"
 #include "formats/json_view.h"
+#include "topology/aws_defaults.h"
 #include "topology/validate.h"
 
 namespace vpcsim::formats {
@@ -1813,17 +1814,15 @@ void SnapshotLoader::readLoadBalancer(const Json& obj, const std::string& ptr) {
   lb.meta = meta(obj, arnResource(*arn, "loadbalancer"), ptr);
   lb.meta.name = str(obj, "LoadBalancerName", ptr);
   lb.arn = *arn;
+  // elbv2 DescribeLoadBalancers: Type is application (also when absent, as
+  // older output omits it), network or gateway.
   const std::string type = str(obj, "Type", ptr);
-  if (type == "network") {
-    lb.type = LoadBalancerType::kNetwork;
-  } else if (type == "gateway") {
-    lb.type = LoadBalancerType::kGateway;
-  } else if (type == "application" || type.empty()) {
-    lb.type = LoadBalancerType::kApplication;
-  } else {
+  std::optional<LoadBalancerType> lb_type = type.empty() ? LoadBalancerType::kApplication : parseLoadBalancerType(type);
+  if (!lb_type) {
     error("bad-value", child(ptr, "Type"), fmt::format("'{}' is not application, network or gateway", type));
     return;
   }
+  lb.type = *lb_type;
   const std::string scheme = str(obj, "Scheme", ptr);
   if (!scheme.empty() && scheme != "internet-facing" && scheme != "internal") {
     error("bad-value", child(ptr, "Scheme"), fmt::format("'{}' is not internet-facing or internal", scheme));
