@@ -156,7 +156,7 @@ TargetPlan planTargets(const Topology& topology, const LoadBalancer& lb, const s
       choice.cross_zone = cross_zone;
       choice.client_ip = client_ip;
       choice.routed = any_routed ? routedByHealth(target) : failsOpenTo(target);
-      if (!any_routed && choice.routed) plan.fail_open = true;
+      choice.fail_open = !any_routed && choice.routed;
       resolveAddress(topology, *group, choice);
       std::string zone = target.zone;
       if (zone.empty() && choice.eni != nullptr) zone = choice.eni->availability_zone;

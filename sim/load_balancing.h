@@ -36,6 +36,7 @@ struct TargetChoice {
   /// not checked or not in the input, or every target of the group is
   /// unhealthy and the load balancer fails open.
   bool routed = true;
+  bool fail_open = false;  ///< routed only because no target of its group is healthy
   Setting cross_zone = Setting::kOn;        ///< the group's cross-zone setting
   Setting client_ip = Setting::kOff;        ///< client IP preservation for this target
   std::string problem;  ///< why the flow to this target cannot be followed; empty when it can
@@ -48,7 +49,6 @@ struct TargetPlan {
   std::vector<const topology::TargetGroup*> groups_without_targets;
   /// ARNs the listener forwards to that name no target group of the input.
   std::vector<std::string> missing_groups;
-  bool fail_open = false;  ///< some group's targets are all unhealthy: it routes to every one
 };
 
 /// The value of attribute `key` in `attributes`, if set.

@@ -694,7 +694,7 @@ class Walk {
       for (bool preserve : ways) {
         TargetLeg leg = followTarget(node, lb, choice, preserve, packet);
         leg.client_ip_setting_unknown = ways.size() > 1;
-        leg.fail_open = plan.fail_open && choice.target->health != "healthy" && choice.routed;
+        leg.fail_open = choice.fail_open;
         verdict = !verdict || *verdict == leg.verdict ? leg.verdict : Verdict::kUndetermined;
         out_.legs.push_back(std::move(leg));
       }
