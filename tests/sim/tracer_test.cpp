@@ -1288,6 +1288,31 @@ TEST_CASE("Unhealthy targets get no flows until every target is unhealthy (fail 
   CHECK(result.legs[1].explanations.front().code == "SG_HAS_NO_RULES");
 }
 
+TEST_CASE("Fail open is a target group's own: another group's healthy targets do not fail open",
+          "[tracer][load-balancer]") {
+  LbSetup setup;
+  setup.health1 = "unhealthy";
+  setup.health2 = "unhealthy";
+  Topology t = lbPaths(setup);
+  topology::TargetGroup second = t.target_groups.front();
+  second.meta.id = "targetgroup/api-tg/2";
+  second.meta.name = "api-tg";
+  second.arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api-tg/2";
+  second.targets = {{"10.0.1.20", 0, "us-east-1a", "unavailable", ""}};
+  t.target_groups.push_back(second);
+  t.load_balancers.front().type = topology::LoadBalancerType::kApplication;  // rules reach a second group
+  t.lb_listeners.front().protocol = "HTTP";
+  t.lb_listeners.front().rule_target_group_arns = {second.arn};
+  t.finalize();
+  Sim sim(std::move(t));
+  TraceResult result = sim.trace("eni-client", "10.0.1.100", tcp(80));
+  REQUIRE(result.legs.size() == 3);
+  CHECK(result.legs[0].fail_open);
+  CHECK(result.legs[1].fail_open);
+  CHECK_FALSE(result.legs[2].fail_open);  // api-tg's target: health checks off, routed as such
+  CHECK(verdictOf(result) == "reachable");
+}
+
 TEST_CASE("Client IP preservation decides which address a target's rules see", "[tracer][load-balancer]") {
   SgRule from_node = allowAll("10.0.1.100/32");
   {
