@@ -2111,8 +2111,26 @@ std::optional<Error> ScopeCheck::checkEgress() {
     // A Source naming resources matches an interface's origin or an
     // entry gateway of its path; the path is the key's, so interfaces
     // whose origins those statements match alike decide alike.
-    e.key = [base = e.key, this, &origin](size_t member) {
+    // Statements that name only resource types match every origin alike
+    // (originOf gives each one type, AWS::EC2::NetworkInterface): their bits
+    // are the same for every member, and no origin need be built for them.
+    const bool types_only =
+        std::all_of(source_statements_.begin(), source_statements_.end(),
+                    [](const NaaResourceStatement* statement) { return statement->resources.empty(); });
+    std::string same_bits = "|";
+    if (types_only) {
+      Side any;
+      any.addType("AWS::EC2::NetworkInterface");
+      for (const NaaResourceStatement* statement : source_statements_) {
+        same_bits += resourceMatches(*statement, any) ? '1' : '0';
+      }
+    }
+    e.key = [base = e.key, this, &origin, types_only, same_bits](size_t member) {
       auto key = base(member);
+      if (types_only) {
+        key.first += same_bits;
+        return key;
+      }
       key.first += '|';
       for (const NaaResourceStatement* statement : source_statements_) {
         key.first += resourceMatches(*statement, origin(member)) ? '1' : '0';
