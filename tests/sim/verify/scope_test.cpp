@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -388,7 +389,15 @@ TEST_CASE("scopes reaching private destinations give the same report with and wi
           "Destination": {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}}}]})"),
       builtinNaaScope("vpc-egress").value(), builtinNaaScope("vpc-ingress").value()};
   bool skipped = false;
-  for (uint64_t seed : {2U, 4U, 6U}) {
+  // Class by class, every interface to every interface: the slowest unit
+  // test. Under the sanitizers (ten times slower) one network stands for
+  // the three; the Release run checks all of them.
+#if defined(__SANITIZE_ADDRESS__)
+  const std::vector<uint64_t> seeds{4U};
+#else
+  const std::vector<uint64_t> seeds{2U, 4U, 6U};
+#endif
+  for (uint64_t seed : seeds) {
     CAPTURE(seed);
     GeneratorOptions options;
     options.enis = 12;
